@@ -1,0 +1,60 @@
+#pragma once
+// Evaluates a Filter over a Snapshot in memory with the §2 rules; the same
+// code answers Load on the server and offline Load in the browser.
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "invites/filter.hpp"
+#include "invites/recipients.hpp"
+#include "invites/snapshot.hpp"
+
+namespace invites {
+
+struct RecipientRef {
+  std::uint32_t email;    // index into Snapshot::email
+  std::uint32_t contact;  // index of the representative (lowest id) contact
+};
+
+struct Evaluation {
+  Counts counts;
+  std::array<std::vector<RecipientRef>, 3> groups;  // by Group, each sorted by email
+  std::vector<std::uint32_t> skipped_contacts;       // contact indexes with an invalid address
+  std::string digest;
+};
+
+Evaluation evaluate(const Snapshot& snapshot, const Filter& filter);
+
+// The portable form, for comparing with the SQL path.
+RecipientList to_recipient_list(const Snapshot& snapshot, const Evaluation& evaluation);
+
+// Recipient review: one page of a group, searched and sorted (SPEC §5).
+enum class SortColumn : std::uint8_t { email, first_name, last_name, account_number, account_name, contact_id, last_invited_at };
+std::string_view sort_column_name(SortColumn column);
+std::optional<SortColumn> parse_sort_column(std::string_view name);
+
+struct PageRequest {
+  Group group = Group::new_users;
+  std::size_t offset = 0;
+  std::size_t limit = 100;
+  std::string query;  // case-insensitive substring of email, names, account number or name
+  SortColumn sort = SortColumn::email;
+  bool descending = false;
+};
+struct RecipientView {
+  std::string_view email, first_name, last_name, account_number, account_name;
+  Id contact_id;
+  std::int64_t last_invited_at;  // 0 = never
+};
+struct RecipientPage {
+  std::size_t total = 0;  // rows matching the query
+  std::vector<RecipientView> rows;
+};
+RecipientView recipient_view(const Snapshot& snapshot, const RecipientRef& ref);
+RecipientPage page_recipients(const Snapshot& snapshot, const Evaluation& evaluation, const PageRequest& request);
+
+}  // namespace invites

@@ -1,0 +1,83 @@
+#pragma once
+// Recipient grouping, counts and the digest: SPEC §2.4–§2.6.
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace invites {
+
+enum class PortalStatus : std::uint8_t { none = 0, invited = 1, active = 2, disabled = 3 };
+std::string_view portal_status_name(PortalStatus status);
+std::optional<PortalStatus> parse_portal_status(std::string_view name);  // "invited", "active", "disabled"
+
+// Order matters: it is the sort order of the digest and of result lists.
+enum class Group : std::uint8_t { new_users = 0, pending_invites = 1, excluded_existing = 2 };
+inline constexpr std::array<Group, 3> all_groups{Group::new_users, Group::pending_invites, Group::excluded_existing};
+std::string_view group_name(Group group);
+std::optional<Group> parse_group(std::string_view name);
+Group group_for(PortalStatus status);
+// Groups that are mailed (and covered by the digest).
+inline bool is_mailed(Group group) { return group != Group::excluded_existing; }
+
+struct Counts {
+  std::uint64_t new_users = 0;
+  std::uint64_t pending_invites = 0;
+  std::uint64_t skipped_invalid_email = 0;  // candidate contacts, not addresses
+  std::uint64_t excluded_existing = 0;      // distinct addresses with an active/disabled portal user
+  std::uint64_t& of(Group group);
+  std::uint64_t of(Group group) const;
+  bool operator==(const Counts&) const = default;
+};
+nlohmann::json counts_to_json(const Counts& counts);
+
+// Streams (group, email) pairs, which must arrive sorted by (group, email),
+// into the digest: "xxh128:" followed by 32 hex digits. Only mailed groups count.
+class DigestBuilder {
+ public:
+  DigestBuilder();
+  ~DigestBuilder();
+  DigestBuilder(const DigestBuilder&) = delete;
+  DigestBuilder& operator=(const DigestBuilder&) = delete;
+  void add(Group group, std::string_view email);
+  std::string finish();
+
+ private:
+  struct State;
+  State* state_;
+};
+
+// One recipient: a distinct normalized address and its representative contact.
+struct RecipientRow {
+  Group group;
+  std::string email;
+  std::uint32_t contact_id;
+  bool operator==(const RecipientRow&) const = default;
+};
+
+// A finished result in a portable form (the SQL path's output, and what the
+// equivalence test compares): rows sorted by (group, email), counts, digest.
+struct RecipientList {
+  Counts counts;
+  std::vector<RecipientRow> rows;
+  std::string digest;
+};
+// Sorts rows, counts them per group and computes the digest. Rows must hold
+// distinct emails.
+RecipientList finish_recipient_list(std::vector<RecipientRow> rows, std::uint64_t skipped_invalid_email);
+
+// The reference implementation of SPEC §2.2–§2.6 over plain candidate rows:
+// normalize, skip invalid, dedupe with the lowest contact id, group by portal status.
+struct CandidateContact {
+  std::uint32_t contact_id;
+  std::optional<std::string> email;  // raw as typed; nullopt is SQL NULL
+};
+using PortalLookup = std::function<PortalStatus(std::string_view normalized_email)>;
+RecipientList group_candidates(const std::vector<CandidateContact>& candidates, const PortalLookup& portal_status_of);
+
+}  // namespace invites

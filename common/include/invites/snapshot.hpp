@@ -1,0 +1,105 @@
+#pragma once
+// The columnar in-memory snapshot of contacts with their account attributes
+// (SPEC §2, §7): built from MySQL by the server, sent to browsers in the
+// compact binary form of snapshot_codec.hpp, evaluated by evaluator.hpp.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "invites/filter.hpp"
+#include "invites/recipients.hpp"
+#include "invites/string_column.hpp"
+
+namespace invites {
+
+inline constexpr std::uint32_t no_email = 0xFFFFFFFFu;  // contact_email value for a NULL address
+
+namespace account_flag {
+inline constexpr std::uint8_t balance_due = 1;         // balance > 0
+inline constexpr std::uint8_t autopay = 2;
+inline constexpr std::uint8_t has_active_service = 4;  // at least one active service on any site
+}  // namespace account_flag
+
+struct Snapshot {
+  std::int64_t generated_at = 0;  // unix seconds of the data
+
+  // Accounts, ascending id. Lookup ids use 0 for NULL.
+  std::vector<Id> account_id;
+  std::vector<Id> account_division;
+  std::vector<Id> account_class;
+  std::vector<Id> account_bill_group;
+  std::vector<Id> account_source;
+  std::vector<std::uint8_t> account_flags;  // account_flag bits
+  // Distinct site sources per account (CSR): ids of account a are
+  // site_source_ids[site_source_begin[a] .. site_source_begin[a+1]).
+  std::vector<std::uint32_t> site_source_begin{0};
+  std::vector<Id> site_source_ids;
+  StringColumn account_number;
+  StringColumn account_name;
+
+  // Contacts, ascending id.
+  std::vector<Id> contact_id;
+  std::vector<std::uint32_t> contact_account;  // index into the account columns
+  std::vector<std::uint32_t> contact_email;    // index into the email columns, or no_email
+  std::vector<std::uint8_t> contact_is_billing;
+  StringColumn contact_first_name;
+  StringColumn contact_last_name;
+
+  // Distinct normalized addresses of contacts, sorted bytewise, with the
+  // portal user of the same address.
+  StringColumn email;
+  std::vector<PortalStatus> email_status;
+  std::vector<std::int64_t> email_last_invited_at;  // unix seconds, 0 = never
+  // Derived, not encoded: the §2.3 rule, recomputed on decode and build.
+  std::vector<std::uint8_t> email_valid;
+
+  std::size_t account_count() const { return account_id.size(); }
+  std::size_t contact_count() const { return contact_id.size(); }
+  std::size_t email_count() const { return email.size(); }
+  std::optional<std::uint32_t> find_email(std::string_view normalized) const;  // binary search
+  std::optional<std::uint32_t> find_contact(Id id) const;
+
+  // Recomputes email_valid from the email column.
+  void derive_validity();
+  bool operator==(const Snapshot&) const = default;
+};
+
+// Rows as the billing database holds them; the builder applies the §2 rules
+// (normalization) once, sorts, and indexes.
+struct AccountRecord {
+  Id id = 0;
+  Id division_id = 0, account_class_id = 0, bill_group_id = 0, account_source_id = 0;  // 0 = NULL
+  bool balance_due = false, autopay = false, has_active_service = false;
+  std::vector<Id> site_source_ids;  // any order, duplicates allowed
+  std::string account_number, name;
+};
+struct ContactRecord {
+  Id id = 0;
+  Id account_id = 0;
+  std::optional<std::string> email;  // raw as typed, nullopt = NULL
+  std::string first_name, last_name;
+  bool is_billing = false;
+};
+struct PortalUserRecord {
+  std::string email;  // as stored in portal_users (normalized)
+  PortalStatus status = PortalStatus::invited;
+  std::int64_t last_invited_at = 0;
+};
+
+class SnapshotBuilder {
+ public:
+  void add_account(AccountRecord account);
+  void add_contact(ContactRecord contact);
+  void add_portal_user(PortalUserRecord user);
+  // Throws ValidationError for a contact of an unknown account or duplicate ids.
+  Snapshot build(std::int64_t generated_at) &&;
+
+ private:
+  std::vector<AccountRecord> accounts_;
+  std::vector<ContactRecord> contacts_;
+  std::vector<PortalUserRecord> portal_users_;
+};
+
+}  // namespace invites

@@ -1,0 +1,34 @@
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace invites {
+
+// Many short strings in one buffer: string i is bytes [offsets[i], offsets[i+1]).
+class StringColumn {
+ public:
+  StringColumn() : offsets_{0} {}
+  void push_back(std::string_view value) {
+    bytes_.append(value);
+    offsets_.push_back(static_cast<std::uint32_t>(bytes_.size()));
+  }
+  std::string_view operator[](std::size_t i) const {
+    return std::string_view(bytes_).substr(offsets_[i], offsets_[i + 1] - offsets_[i]);
+  }
+  std::size_t size() const { return offsets_.size() - 1; }
+  std::size_t byte_size() const { return bytes_.size(); }
+  void reserve(std::size_t count, std::size_t bytes) {
+    offsets_.reserve(count + 1);
+    bytes_.reserve(bytes);
+  }
+  bool operator==(const StringColumn&) const = default;
+
+ private:
+  friend class SnapshotCodec;
+  std::vector<std::uint32_t> offsets_;
+  std::string bytes_;
+};
+
+}  // namespace invites

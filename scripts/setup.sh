@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Installs everything the project needs on a fresh Debian 12 machine, as root:
+# the Debian packages (only the missing ones), the pinned Dear ImGui sources
+# (from Debian's source archive, into an ignored folder) and the npm test
+# tooling (from package-lock.json). Safe to run again: it does nothing twice.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+IMGUI_VERSION=1.90.1+ds-1
+IMGUI_SUITE=trixie
+
+PACKAGES=(
+  build-essential cmake ninja-build ccache pkg-config git
+  emscripten
+  libcpp-httplib-dev libssl-dev zlib1g-dev libbrotli-dev
+  nlohmann-json3-dev libmysqlcppconn-dev catch2
+  libcurl4-openssl-dev libkainjow-mustache-dev libsodium-dev
+  libspdlog-dev libcli11-dev libxxhash-dev
+  mariadb-server mariadb-client
+  postfix python3-aiosmtpd
+  chromium fonts-dejavu-core
+  hyperfine wrk
+)
+
+log() { printf '[setup] %s\n' "$*"; }
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  log "installing Debian packages: ${missing[*]}"
+  # postfix would otherwise ask how to configure itself; we only want its test tools.
+  echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  # Services must not start on install: the project runs its own private instances.
+  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  rm -f /usr/sbin/policy-rc.d
+fi
+
+# Dear ImGui sources: Debian's binary package has no .cpp files, so take the
+# upstream tarball from Debian's source archive. The deb-src entry reuses the
+# machine's own Debian archive address and key (never written into the repo).
+IMGUI_DIR=$ROOT/third_party/imgui
+if [[ ! -f $IMGUI_DIR/imgui.cpp ]]; then
+  srcfile=/etc/apt/sources.list.d/invites-imgui-src.sources
+  if [[ ! -f $srcfile ]]; then
+    uri=$(awk '/^URIs:/ && $2 !~ /security/ {print $2; exit}' /etc/apt/sources.list.d/*.sources)
+    key=$(awk '/^Signed-By:/ {print $2; exit}' /etc/apt/sources.list.d/*.sources)
+    if [[ -z $uri ]]; then
+      uri=$(awk '$1=="deb" && $2 !~ /security/ {print $2; exit}' /etc/apt/sources.list)
+      key=/usr/share/keyrings/debian-archive-keyring.gpg
+    fi
+    [[ -n $uri ]] || { echo "setup: cannot find the Debian archive in the apt configuration" >&2; exit 1; }
+    printf 'Types: deb-src\nURIs: %s\nSuites: %s\nComponents: main\nSigned-By: %s\n' \
+      "$uri" "$IMGUI_SUITE" "$key" > "$srcfile"
+    apt-get update -qq
+  fi
+  tmp=$(mktemp -d) && chmod 755 "$tmp"  # apt downloads as the _apt user
+  (cd "$tmp" && apt-get source --download-only -qq "imgui=$IMGUI_VERSION")
+  mkdir -p "$IMGUI_DIR"
+  tar -xf "$tmp"/imgui_*.orig.tar.* -C "$IMGUI_DIR" --strip-components=1
+  rm -rf "$tmp"
+  [[ -f $IMGUI_DIR/imgui.cpp ]] || { echo "setup: imgui sources did not unpack" >&2; exit 1; }
+  log "Dear ImGui $IMGUI_VERSION unpacked into third_party/imgui"
+fi
+
+# npm test tooling (Playwright driving Debian's Chromium; no browser download).
+if [[ -f package-lock.json ]] && [[ ! -d node_modules || package-lock.json -nt node_modules ]]; then
+  log "installing npm test tooling"
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+  touch node_modules
+fi
+log "ready"
