@@ -26,7 +26,6 @@ class StringColumn {
   bool operator==(const StringColumn&) const = default;
 
  private:
-  friend class SnapshotCodec;
   std::vector<std::uint32_t> offsets_;
   std::string bytes_;
 };

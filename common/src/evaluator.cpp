@@ -1,0 +1,181 @@
+#include "invites/evaluator.hpp"
+
+#include <algorithm>
+
+
+namespace invites {
+namespace {
+
+// A membership table for one id list of the filter: ids are small dense
+// lookup keys, so a byte vector beats hashing in the per-account loop.
+class IdSet {
+ public:
+  explicit IdSet(const std::vector<Id>& ids) : any_(ids.empty()) {
+    for (Id id : ids) {
+      if (id >= member_.size()) member_.resize(std::size_t{id} + 1, 0);
+      member_[id] = 1;
+    }
+  }
+  bool any() const { return any_; }
+  bool contains(Id id) const { return id < member_.size() && member_[id]; }
+  bool admits(Id id) const { return any_ || contains(id); }
+
+ private:
+  bool any_;
+  std::vector<std::uint8_t> member_;
+};
+
+std::vector<std::uint8_t> matching_accounts(const Snapshot& s, const Filter& f) {
+  IdSet divisions(f.division_ids), classes(f.account_class_ids), bill_groups(f.bill_group_ids),
+      sources(f.account_source_ids), site_sources(f.site_source_ids);
+  std::uint8_t required_flags = 0, forbidden_flags = 0;
+  if (f.active_service_only) required_flags |= account_flag::has_active_service;
+  if (f.balance_due_only) required_flags |= account_flag::balance_due;
+  if (f.without_autopay_only) forbidden_flags |= account_flag::autopay;
+
+  std::vector<std::uint8_t> match(s.account_count());
+  for (std::size_t a = 0; a < match.size(); ++a) {
+    std::uint8_t flags = s.account_flags[a];
+    bool ok = (flags & required_flags) == required_flags && (flags & forbidden_flags) == 0 &&
+              divisions.admits(s.account_division[a]) && classes.admits(s.account_class[a]) &&
+              bill_groups.admits(s.account_bill_group[a]) && sources.admits(s.account_source[a]);
+    if (ok && !site_sources.any()) {
+      ok = false;
+      for (std::uint32_t k = s.site_source_begin[a]; k < s.site_source_begin[a + 1] && !ok; ++k)
+        ok = site_sources.contains(s.site_source_ids[k]);
+    }
+    match[a] = ok;
+  }
+  return match;
+}
+
+char lower_ascii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool contains_ignoring_case(std::string_view text, std::string_view lowered_needle) {
+  if (lowered_needle.size() > text.size()) return false;
+  for (std::size_t i = 0; i + lowered_needle.size() <= text.size(); ++i) {
+    std::size_t k = 0;
+    while (k < lowered_needle.size() && lower_ascii(text[i + k]) == lowered_needle[k]) ++k;
+    if (k == lowered_needle.size()) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Evaluation evaluate(const Snapshot& s, const Filter& f) {
+  const std::vector<std::uint8_t> account_match = matching_accounts(s, f);
+  constexpr std::uint32_t unset = 0xFFFFFFFFu;
+  // Contacts are in ascending id order, so the first candidate seen for an
+  // address is its lowest-id representative.
+  std::vector<std::uint32_t> representative(s.email_count(), unset);
+  Evaluation result;
+  for (std::size_t c = 0; c < s.contact_count(); ++c) {
+    if (!account_match[s.contact_account[c]]) continue;
+    if (f.billing_contacts_only && !s.contact_is_billing[c]) continue;
+    std::uint32_t e = s.contact_email[c];
+    if (e == no_email || !s.email_valid[e]) {
+      result.skipped_contacts.push_back(static_cast<std::uint32_t>(c));
+      continue;
+    }
+    if (representative[e] == unset) representative[e] = static_cast<std::uint32_t>(c);
+  }
+  result.counts.skipped_invalid_email = result.skipped_contacts.size();
+  // Addresses are sorted, so each group comes out in digest order.
+  for (std::uint32_t e = 0; e < representative.size(); ++e) {
+    if (representative[e] == unset) continue;
+    Group group = group_for(s.email_status[e]);
+    result.groups[static_cast<std::size_t>(group)].push_back({e, representative[e]});
+  }
+  DigestBuilder digest;
+  for (Group group : all_groups) {
+    const auto& members = result.groups[static_cast<std::size_t>(group)];
+    result.counts.of(group) = members.size();
+    if (is_mailed(group))
+      for (const RecipientRef& ref : members) digest.add(group, s.email[ref.email]);
+  }
+  result.digest = digest.finish();
+  return result;
+}
+
+RecipientList to_recipient_list(const Snapshot& s, const Evaluation& evaluation) {
+  RecipientList list;
+  list.counts = evaluation.counts;
+  list.digest = evaluation.digest;
+  for (Group group : all_groups)
+    for (const RecipientRef& ref : evaluation.groups[static_cast<std::size_t>(group)])
+      list.rows.push_back({group, std::string(s.email[ref.email]), s.contact_id[ref.contact]});
+  return list;
+}
+
+std::string_view sort_column_name(SortColumn column) {
+  switch (column) {
+    case SortColumn::email: return "email";
+    case SortColumn::first_name: return "first_name";
+    case SortColumn::last_name: return "last_name";
+    case SortColumn::account_number: return "account_number";
+    case SortColumn::account_name: return "account_name";
+    case SortColumn::contact_id: return "contact_id";
+    case SortColumn::last_invited_at: return "last_invited_at";
+  }
+  return "email";
+}
+
+std::optional<SortColumn> parse_sort_column(std::string_view name) {
+  for (auto column : {SortColumn::email, SortColumn::first_name, SortColumn::last_name, SortColumn::account_number,
+                      SortColumn::account_name, SortColumn::contact_id, SortColumn::last_invited_at})
+    if (sort_column_name(column) == name) return column;
+  return std::nullopt;
+}
+
+RecipientView recipient_view(const Snapshot& s, const RecipientRef& ref) {
+  std::uint32_t account = s.contact_account[ref.contact];
+  return {s.email[ref.email],          s.contact_first_name[ref.contact], s.contact_last_name[ref.contact],
+          s.account_number[account],   s.account_name[account],           s.contact_id[ref.contact],
+          s.email_last_invited_at[ref.email]};
+}
+
+RecipientPage page_recipients(const Snapshot& s, const Evaluation& evaluation, const PageRequest& request) {
+  const auto& members = evaluation.groups[static_cast<std::size_t>(request.group)];
+  std::string needle;
+  for (char c : request.query) needle.push_back(lower_ascii(c));
+
+  std::vector<RecipientView> rows;
+  rows.reserve(needle.empty() ? members.size() : 0);
+  for (const RecipientRef& ref : members) {
+    RecipientView view = recipient_view(s, ref);
+    if (!needle.empty() && !contains_ignoring_case(view.email, needle) && !contains_ignoring_case(view.first_name, needle) &&
+        !contains_ignoring_case(view.last_name, needle) && !contains_ignoring_case(view.account_number, needle) &&
+        !contains_ignoring_case(view.account_name, needle))
+      continue;
+    rows.push_back(view);
+  }
+  // Ties are broken by email (unique), so every order is total and paging is stable.
+  auto key_less = [&](const RecipientView& a, const RecipientView& b) -> bool {
+    switch (request.sort) {
+      case SortColumn::email: return false;
+      case SortColumn::first_name: return a.first_name < b.first_name;
+      case SortColumn::last_name: return a.last_name < b.last_name;
+      case SortColumn::account_number: return a.account_number < b.account_number;
+      case SortColumn::account_name: return a.account_name < b.account_name;
+      case SortColumn::contact_id: return a.contact_id < b.contact_id;
+      case SortColumn::last_invited_at: return a.last_invited_at < b.last_invited_at;
+    }
+    return false;
+  };
+  auto less = [&](const RecipientView& a, const RecipientView& b) {
+    if (key_less(a, b)) return !request.descending;
+    if (key_less(b, a)) return request.descending;
+    return request.descending ? b.email < a.email : a.email < b.email;
+  };
+  RecipientPage page;
+  page.total = rows.size();
+  std::size_t begin = std::min(request.offset, rows.size());
+  std::size_t end = begin + std::min(request.limit, rows.size() - begin);
+  if (request.sort != SortColumn::email || request.descending)
+    std::partial_sort(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(end), rows.end(), less);
+  page.rows.assign(rows.begin() + static_cast<std::ptrdiff_t>(begin), rows.begin() + static_cast<std::ptrdiff_t>(end));
+  return page;
+}
+
+}  // namespace invites

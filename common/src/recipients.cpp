@@ -1,0 +1,140 @@
+#include "invites/recipients.hpp"
+
+#include <algorithm>
+#include <map>
+#include <stdexcept>
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+#include <nlohmann/json.hpp>
+
+#include "invites/email.hpp"
+
+namespace invites {
+
+std::string_view portal_status_name(PortalStatus status) {
+  switch (status) {
+    case PortalStatus::none: return "none";
+    case PortalStatus::invited: return "invited";
+    case PortalStatus::active: return "active";
+    case PortalStatus::disabled: return "disabled";
+  }
+  return "none";
+}
+
+std::optional<PortalStatus> parse_portal_status(std::string_view name) {
+  if (name == "invited") return PortalStatus::invited;
+  if (name == "active") return PortalStatus::active;
+  if (name == "disabled") return PortalStatus::disabled;
+  return std::nullopt;
+}
+
+std::string_view group_name(Group group) {
+  switch (group) {
+    case Group::new_users: return "new_users";
+    case Group::pending_invites: return "pending_invites";
+    case Group::excluded_existing: return "excluded_existing";
+  }
+  return "new_users";
+}
+
+std::optional<Group> parse_group(std::string_view name) {
+  for (Group group : all_groups)
+    if (group_name(group) == name) return group;
+  return std::nullopt;
+}
+
+Group group_for(PortalStatus status) {
+  switch (status) {
+    case PortalStatus::none: return Group::new_users;
+    case PortalStatus::invited: return Group::pending_invites;
+    case PortalStatus::active:
+    case PortalStatus::disabled: return Group::excluded_existing;
+  }
+  return Group::excluded_existing;
+}
+
+std::uint64_t& Counts::of(Group group) {
+  switch (group) {
+    case Group::new_users: return new_users;
+    case Group::pending_invites: return pending_invites;
+    case Group::excluded_existing: return excluded_existing;
+  }
+  return excluded_existing;
+}
+
+std::uint64_t Counts::of(Group group) const { return const_cast<Counts*>(this)->of(group); }
+
+nlohmann::json counts_to_json(const Counts& counts) {
+  return {{"new_users", counts.new_users},
+          {"pending_invites", counts.pending_invites},
+          {"skipped_invalid_email", counts.skipped_invalid_email},
+          {"excluded_existing", counts.excluded_existing}};
+}
+
+struct DigestBuilder::State {
+  XXH3_state_t hash;
+};
+
+DigestBuilder::DigestBuilder() : state_(new State) { XXH3_128bits_reset(&state_->hash); }
+DigestBuilder::~DigestBuilder() { delete state_; }
+
+void DigestBuilder::add(Group group, std::string_view email) {
+  if (!is_mailed(group)) return;
+  // One line per recipient, "<group>\t<email>\n": unambiguous because a valid
+  // address holds neither tab nor newline.
+  std::string_view name = group_name(group);
+  XXH3_128bits_update(&state_->hash, name.data(), name.size());
+  XXH3_128bits_update(&state_->hash, "\t", 1);
+  XXH3_128bits_update(&state_->hash, email.data(), email.size());
+  XXH3_128bits_update(&state_->hash, "\n", 1);
+}
+
+std::string DigestBuilder::finish() {
+  XXH128_canonical_t canonical;
+  XXH128_canonicalFromHash(&canonical, XXH3_128bits_digest(&state_->hash));
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string digest = "xxh128:";
+  for (unsigned char byte : canonical.digest) {
+    digest.push_back(hex[byte >> 4]);
+    digest.push_back(hex[byte & 15]);
+  }
+  return digest;
+}
+
+RecipientList finish_recipient_list(std::vector<RecipientRow> rows, std::uint64_t skipped_invalid_email) {
+  std::sort(rows.begin(), rows.end(), [](const RecipientRow& a, const RecipientRow& b) {
+    return a.group != b.group ? a.group < b.group : a.email < b.email;
+  });
+  RecipientList list;
+  list.counts.skipped_invalid_email = skipped_invalid_email;
+  DigestBuilder digest;
+  for (const RecipientRow& row : rows) {
+    ++list.counts.of(row.group);
+    digest.add(row.group, row.email);
+  }
+  list.digest = digest.finish();
+  list.rows = std::move(rows);
+  return list;
+}
+
+RecipientList group_candidates(const std::vector<CandidateContact>& candidates, const PortalLookup& portal_status_of) {
+  std::map<std::string, std::uint32_t> representative;  // normalized email -> lowest contact id
+  std::uint64_t skipped = 0;
+  for (const CandidateContact& candidate : candidates) {
+    std::string email = candidate.email ? normalize_email(*candidate.email) : std::string();
+    if (!candidate.email || !is_valid_email(email)) {
+      ++skipped;
+      continue;
+    }
+    auto [it, inserted] = representative.emplace(std::move(email), candidate.contact_id);
+    if (!inserted) it->second = std::min(it->second, candidate.contact_id);
+  }
+  std::vector<RecipientRow> rows;
+  rows.reserve(representative.size());
+  for (auto& [email, contact_id] : representative)
+    rows.push_back({group_for(portal_status_of(email)), email, contact_id});
+  return finish_recipient_list(std::move(rows), skipped);
+}
+
+}  // namespace invites

@@ -1,0 +1,423 @@
+#include "invites/snapshot_codec.hpp"
+
+#include <cstring>
+#include <string>
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#include "invites/error.hpp"
+
+namespace invites {
+namespace {
+
+constexpr char magic[8] = {'B', 'P', 'I', 'S', 'N', 'A', 'P', '1'};
+constexpr std::size_t header_size = 8 + 4 + 4 + 8 + 8 + 8;
+
+// Section tags, in the order they are written and expected.
+enum Tag : std::uint32_t {
+  tag_account_id = 1, tag_account_division, tag_account_class, tag_account_bill_group, tag_account_source,
+  tag_account_flags, tag_account_site_sources, tag_account_number, tag_account_name,
+  tag_contact_id, tag_contact_account, tag_contact_email, tag_contact_is_billing, tag_contact_first_name,
+  tag_contact_last_name, tag_email, tag_email_status, tag_email_last_invited_at,
+  tag_end_of_sections
+};
+constexpr std::uint32_t section_count = tag_end_of_sections - 1;
+
+// ---------------------------------------------------------------- writing
+
+class Writer {
+ public:
+  void u32(std::uint32_t v) { fixed(v, 4); }
+  void u64(std::uint64_t v) { fixed(v, 8); }
+  void varint(std::uint64_t v) {
+    while (v >= 0x80) {
+      out_.push_back(static_cast<char>((v & 0x7F) | 0x80));
+      v >>= 7;
+    }
+    out_.push_back(static_cast<char>(v));
+  }
+  void bytes(const void* data, std::size_t size) { out_.append(static_cast<const char*>(data), size); }
+  std::string& str() { return out_; }
+
+ private:
+  void fixed(std::uint64_t v, int width) {
+    for (int i = 0; i < width; ++i) out_.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+  }
+  std::string out_;
+};
+
+class SectionWriter {
+ public:
+  explicit SectionWriter(Writer& payload) : payload_(payload) {}
+  template <typename Fill>
+  void section(Tag tag, Fill fill) {
+    Writer body;
+    fill(body);
+    payload_.u32(tag);
+    payload_.u64(body.str().size());
+    payload_.bytes(body.str().data(), body.str().size());
+  }
+
+ private:
+  Writer& payload_;
+};
+
+template <typename T>
+void write_varints(Writer& w, const std::vector<T>& values) {
+  w.varint(values.size());
+  for (T v : values) w.varint(static_cast<std::uint64_t>(v));
+}
+
+void write_ascending_ids(Writer& w, const std::vector<Id>& ids) {
+  w.varint(ids.size());
+  Id previous = 0;
+  for (Id id : ids) {
+    w.varint(id - previous);
+    previous = id;
+  }
+}
+
+void write_bytes(Writer& w, const std::vector<std::uint8_t>& values) {
+  w.varint(values.size());
+  w.bytes(values.data(), values.size());
+}
+
+void write_strings(Writer& w, const StringColumn& column) {
+  w.varint(column.size());
+  std::size_t total = 0;
+  for (std::size_t i = 0; i < column.size(); ++i) {
+    w.varint(column[i].size());
+    total += column[i].size();
+  }
+  w.varint(total);
+  for (std::size_t i = 0; i < column.size(); ++i) w.bytes(column[i].data(), column[i].size());
+}
+
+// ---------------------------------------------------------------- reading
+
+class Reader {
+ public:
+  Reader(std::span<const std::uint8_t> bytes, std::string what) : bytes_(bytes), what_(std::move(what)) {}
+
+  [[noreturn]] void fail(const std::string& problem) const {
+    throw SnapshotFormatError("snapshot " + what_ + ": " + problem + " (at byte " + std::to_string(pos_) + " of " +
+                              std::to_string(bytes_.size()) + ")");
+  }
+  std::size_t remaining() const { return bytes_.size() - pos_; }
+  void need(std::size_t n) const {
+    if (n > remaining()) fail("truncated: needs " + std::to_string(n) + " more bytes, " + std::to_string(remaining()) + " left");
+  }
+  std::uint64_t fixed(int width) {
+    need(static_cast<std::size_t>(width));
+    std::uint64_t v = 0;
+    for (int i = 0; i < width; ++i) v |= static_cast<std::uint64_t>(bytes_[pos_ + i]) << (8 * i);
+    pos_ += static_cast<std::size_t>(width);
+    return v;
+  }
+  std::uint64_t varint() {
+    std::uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      need(1);
+      std::uint8_t byte = bytes_[pos_++];
+      if (shift == 63 && byte > 1) fail("integer overflows 64 bits");
+      v |= static_cast<std::uint64_t>(byte & 0x7F) << shift;
+      if (!(byte & 0x80)) return v;
+    }
+    fail("integer longer than 10 bytes");
+  }
+  std::uint32_t varint32() {
+    std::uint64_t v = varint();
+    if (v > 0xFFFFFFFFull) fail("value " + std::to_string(v) + " exceeds 32 bits");
+    return static_cast<std::uint32_t>(v);
+  }
+  // A count of items that each take at least `min_item_bytes`: bounded by the
+  // bytes left, so a corrupt count cannot make us allocate gigabytes.
+  std::size_t count(std::size_t min_item_bytes) {
+    std::uint64_t n = varint();
+    if (min_item_bytes > 0 && n > remaining() / min_item_bytes) fail("count " + std::to_string(n) + " exceeds the data left");
+    return static_cast<std::size_t>(n);
+  }
+  std::span<const std::uint8_t> take(std::size_t n) {
+    need(n);
+    auto part = bytes_.subspan(pos_, n);
+    pos_ += n;
+    return part;
+  }
+  void expect_end() const {
+    if (remaining() != 0) fail(std::to_string(remaining()) + " unexpected trailing bytes");
+  }
+
+ private:
+  std::span<const std::uint8_t> bytes_;
+  std::string what_;
+  std::size_t pos_ = 0;
+};
+
+Reader open_section(Reader& payload, Tag tag, const char* name) {
+  auto found = static_cast<std::uint32_t>(payload.fixed(4));
+  if (found != tag) payload.fail(std::string("expected section ") + name + " (tag " + std::to_string(tag) + "), found tag " + std::to_string(found));
+  std::uint64_t length = payload.fixed(8);
+  if (length > payload.remaining()) payload.fail(std::string("section ") + name + " is truncated");
+  return Reader(payload.take(static_cast<std::size_t>(length)), std::string("section ") + name);
+}
+
+void expect_count(Reader& r, std::size_t found, std::size_t expected) {
+  if (found != expected) r.fail("has " + std::to_string(found) + " entries, expected " + std::to_string(expected));
+}
+
+std::vector<std::uint32_t> read_varints32(Reader& r) {
+  std::size_t n = r.count(1);
+  std::vector<std::uint32_t> values(n);
+  for (auto& v : values) v = r.varint32();
+  return values;
+}
+
+std::vector<Id> read_ascending_ids(Reader& r) {
+  std::size_t n = r.count(1);
+  std::vector<Id> ids(n);
+  std::uint64_t previous = 0;
+  for (auto& id : ids) {
+    std::uint64_t delta = r.varint();
+    if (delta == 0) r.fail("ids are not strictly ascending");
+    previous += delta;
+    if (previous > 0xFFFFFFFFull) r.fail("id exceeds 32 bits");
+    id = static_cast<Id>(previous);
+  }
+  return ids;
+}
+
+std::vector<std::uint8_t> read_bytes(Reader& r, std::uint8_t max_value) {
+  std::size_t n = r.count(1);
+  auto raw = r.take(n);
+  std::vector<std::uint8_t> values(raw.begin(), raw.end());
+  for (auto v : values)
+    if (v > max_value) r.fail("value " + std::to_string(v) + " out of range");
+  return values;
+}
+
+StringColumn read_strings(Reader& r) {
+  StringColumn column;
+  std::size_t n = r.count(1);
+  std::vector<std::uint32_t> lengths(n);
+  std::uint64_t sum = 0;
+  for (auto& length : lengths) {
+    length = r.varint32();
+    sum += length;
+  }
+  std::uint64_t total = r.varint();
+  if (total != sum) r.fail("string lengths add up to " + std::to_string(sum) + ", not " + std::to_string(total));
+  if (total > 0xFFFFFFFFull) r.fail("string data exceeds 4 GiB");
+  auto data = r.take(static_cast<std::size_t>(total));
+  column.reserve(n, data.size());
+  std::size_t pos = 0;
+  for (auto length : lengths) {
+    column.push_back(std::string_view(reinterpret_cast<const char*>(data.data()) + pos, length));
+    pos += length;
+  }
+  return column;
+}
+
+}  // namespace
+
+std::string SnapshotCodec::encode(const Snapshot& s) {
+  Writer payload;
+  SectionWriter out(payload);
+  out.section(tag_account_id, [&](Writer& w) { write_ascending_ids(w, s.account_id); });
+  out.section(tag_account_division, [&](Writer& w) { write_varints(w, s.account_division); });
+  out.section(tag_account_class, [&](Writer& w) { write_varints(w, s.account_class); });
+  out.section(tag_account_bill_group, [&](Writer& w) { write_varints(w, s.account_bill_group); });
+  out.section(tag_account_source, [&](Writer& w) { write_varints(w, s.account_source); });
+  out.section(tag_account_flags, [&](Writer& w) { write_bytes(w, s.account_flags); });
+  out.section(tag_account_site_sources, [&](Writer& w) {
+    w.varint(s.account_count());
+    for (std::size_t a = 0; a < s.account_count(); ++a) w.varint(s.site_source_begin[a + 1] - s.site_source_begin[a]);
+    w.varint(s.site_source_ids.size());
+    for (Id id : s.site_source_ids) w.varint(id);
+  });
+  out.section(tag_account_number, [&](Writer& w) { write_strings(w, s.account_number); });
+  out.section(tag_account_name, [&](Writer& w) { write_strings(w, s.account_name); });
+  out.section(tag_contact_id, [&](Writer& w) { write_ascending_ids(w, s.contact_id); });
+  out.section(tag_contact_account, [&](Writer& w) {
+    // Contacts of one account usually have neighbouring ids: code the account
+    // index as a signed difference from the previous contact's.
+    w.varint(s.contact_count());
+    std::int64_t previous = 0;
+    for (std::uint32_t account : s.contact_account) {
+      std::int64_t delta = static_cast<std::int64_t>(account) - previous;
+      w.varint(static_cast<std::uint64_t>((delta << 1) ^ (delta >> 63)));
+      previous = account;
+    }
+  });
+  out.section(tag_contact_email, [&](Writer& w) {
+    w.varint(s.contact_count());
+    for (std::uint32_t email : s.contact_email) w.varint(email == no_email ? 0 : std::uint64_t{email} + 1);
+  });
+  out.section(tag_contact_is_billing, [&](Writer& w) { write_bytes(w, s.contact_is_billing); });
+  out.section(tag_contact_first_name, [&](Writer& w) { write_strings(w, s.contact_first_name); });
+  out.section(tag_contact_last_name, [&](Writer& w) { write_strings(w, s.contact_last_name); });
+  out.section(tag_email, [&](Writer& w) { write_strings(w, s.email); });
+  out.section(tag_email_status, [&](Writer& w) {
+    w.varint(s.email_count());
+    w.bytes(s.email_status.data(), s.email_status.size());
+  });
+  out.section(tag_email_last_invited_at, [&](Writer& w) {
+    w.varint(s.email_count());
+    for (std::int64_t at : s.email_last_invited_at) w.varint(static_cast<std::uint64_t>(at < 0 ? 0 : at));
+  });
+
+  Writer file;
+  file.bytes(magic, sizeof magic);
+  file.u32(snapshot_format_version);
+  file.u32(section_count);
+  file.u64(static_cast<std::uint64_t>(s.generated_at));
+  file.u64(payload.str().size());
+  file.u64(XXH3_64bits(payload.str().data(), payload.str().size()));
+  file.bytes(payload.str().data(), payload.str().size());
+  return std::move(file.str());
+}
+
+Snapshot SnapshotCodec::decode(std::span<const std::uint8_t> bytes) {
+  Reader file(bytes, "header");
+  if (bytes.size() < header_size) file.fail("too short to be a snapshot");
+  auto magic_bytes = file.take(sizeof magic);
+  if (std::memcmp(magic_bytes.data(), magic, sizeof magic) != 0) file.fail("not a snapshot (bad magic)");
+  auto version = static_cast<std::uint32_t>(file.fixed(4));
+  if (version != snapshot_format_version)
+    file.fail("format version " + std::to_string(version) + " is not supported (expected " + std::to_string(snapshot_format_version) + ")");
+  auto sections = static_cast<std::uint32_t>(file.fixed(4));
+  if (sections != section_count) file.fail("has " + std::to_string(sections) + " sections, expected " + std::to_string(section_count));
+  Snapshot s;
+  s.generated_at = static_cast<std::int64_t>(file.fixed(8));
+  std::uint64_t payload_length = file.fixed(8);
+  std::uint64_t checksum = file.fixed(8);
+  if (payload_length != file.remaining())
+    file.fail("payload length " + std::to_string(payload_length) + " does not match the " + std::to_string(file.remaining()) + " bytes present");
+  auto payload_bytes = file.take(static_cast<std::size_t>(payload_length));
+  if (XXH3_64bits(payload_bytes.data(), payload_bytes.size()) != checksum) file.fail("checksum mismatch (corrupt data)");
+  Reader payload(payload_bytes, "payload");
+
+  {
+    Reader r = open_section(payload, tag_account_id, "account_id");
+    s.account_id = read_ascending_ids(r);
+    r.expect_end();
+  }
+  const std::size_t accounts = s.account_count();
+  auto read_lookup = [&](Tag tag, const char* name, std::vector<Id>& column) {
+    Reader r = open_section(payload, tag, name);
+    column = read_varints32(r);
+    expect_count(r, column.size(), accounts);
+    r.expect_end();
+  };
+  read_lookup(tag_account_division, "account_division", s.account_division);
+  read_lookup(tag_account_class, "account_class", s.account_class);
+  read_lookup(tag_account_bill_group, "account_bill_group", s.account_bill_group);
+  read_lookup(tag_account_source, "account_source", s.account_source);
+  {
+    Reader r = open_section(payload, tag_account_flags, "account_flags");
+    s.account_flags = read_bytes(r, account_flag::balance_due | account_flag::autopay | account_flag::has_active_service);
+    expect_count(r, s.account_flags.size(), accounts);
+    r.expect_end();
+  }
+  {
+    Reader r = open_section(payload, tag_account_site_sources, "account_site_sources");
+    expect_count(r, r.count(1), accounts);
+    s.site_source_begin.assign(1, 0);
+    s.site_source_begin.reserve(accounts + 1);
+    std::uint64_t total = 0;
+    for (std::size_t a = 0; a < accounts; ++a) {
+      total += r.varint32();
+      if (total > 0xFFFFFFFFull) r.fail("too many site sources");
+      s.site_source_begin.push_back(static_cast<std::uint32_t>(total));
+    }
+    s.site_source_ids = read_varints32(r);
+    expect_count(r, s.site_source_ids.size(), static_cast<std::size_t>(total));
+    r.expect_end();
+  }
+  auto read_string_column = [&](Tag tag, const char* name, StringColumn& column, std::size_t expected) {
+    Reader r = open_section(payload, tag, name);
+    column = read_strings(r);
+    expect_count(r, column.size(), expected);
+    r.expect_end();
+  };
+  read_string_column(tag_account_number, "account_number", s.account_number, accounts);
+  read_string_column(tag_account_name, "account_name", s.account_name, accounts);
+
+  {
+    Reader r = open_section(payload, tag_contact_id, "contact_id");
+    s.contact_id = read_ascending_ids(r);
+    r.expect_end();
+  }
+  const std::size_t contacts = s.contact_count();
+  {
+    Reader r = open_section(payload, tag_contact_account, "contact_account");
+    expect_count(r, r.count(1), contacts);
+    s.contact_account.resize(contacts);
+    std::int64_t previous = 0;
+    for (auto& account : s.contact_account) {
+      std::uint64_t zigzag = r.varint();
+      std::int64_t delta = static_cast<std::int64_t>(zigzag >> 1) ^ -static_cast<std::int64_t>(zigzag & 1);
+      std::int64_t value = previous + delta;
+      if (value < 0 || static_cast<std::uint64_t>(value) >= accounts) r.fail("contact refers to account index " + std::to_string(value) + " out of range");
+      account = static_cast<std::uint32_t>(value);
+      previous = value;
+    }
+    r.expect_end();
+  }
+  std::vector<std::uint32_t> contact_email_codes;
+  {
+    Reader r = open_section(payload, tag_contact_email, "contact_email");
+    contact_email_codes = read_varints32(r);
+    expect_count(r, contact_email_codes.size(), contacts);
+    r.expect_end();
+  }
+  {
+    Reader r = open_section(payload, tag_contact_is_billing, "contact_is_billing");
+    s.contact_is_billing = read_bytes(r, 1);
+    expect_count(r, s.contact_is_billing.size(), contacts);
+    r.expect_end();
+  }
+  read_string_column(tag_contact_first_name, "contact_first_name", s.contact_first_name, contacts);
+  read_string_column(tag_contact_last_name, "contact_last_name", s.contact_last_name, contacts);
+  {
+    Reader r = open_section(payload, tag_email, "email");
+    s.email = read_strings(r);
+    for (std::size_t i = 1; i < s.email.size(); ++i)
+      if (!(s.email[i - 1] < s.email[i])) r.fail("addresses are not sorted and distinct");
+    r.expect_end();
+  }
+  const std::size_t emails = s.email_count();
+  s.contact_email.resize(contacts);
+  for (std::size_t c = 0; c < contacts; ++c) {
+    std::uint32_t code = contact_email_codes[c];
+    if (code > emails) payload.fail("contact refers to address index " + std::to_string(code - 1) + " out of range");
+    s.contact_email[c] = code == 0 ? no_email : code - 1;
+  }
+  {
+    Reader r = open_section(payload, tag_email_status, "email_status");
+    expect_count(r, r.count(1), emails);
+    auto raw = r.take(emails);
+    s.email_status.resize(emails);
+    for (std::size_t i = 0; i < emails; ++i) {
+      if (raw[i] > static_cast<std::uint8_t>(PortalStatus::disabled)) r.fail("unknown portal status " + std::to_string(raw[i]));
+      s.email_status[i] = static_cast<PortalStatus>(raw[i]);
+    }
+    r.expect_end();
+  }
+  {
+    Reader r = open_section(payload, tag_email_last_invited_at, "email_last_invited_at");
+    expect_count(r, r.count(1), emails);
+    s.email_last_invited_at.resize(emails);
+    for (auto& at : s.email_last_invited_at) {
+      std::uint64_t v = r.varint();
+      if (v > static_cast<std::uint64_t>(INT64_MAX)) r.fail("timestamp out of range");
+      at = static_cast<std::int64_t>(v);
+    }
+    r.expect_end();
+  }
+  payload.expect_end();
+  s.derive_validity();
+  return s;
+}
+
+}  // namespace invites

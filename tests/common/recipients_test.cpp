@@ -1,0 +1,79 @@
+#include <catch2/catch.hpp>
+
+#include <map>
+
+#include "invites/recipients.hpp"
+
+using namespace invites;
+
+namespace {
+PortalLookup lookup(std::map<std::string, PortalStatus, std::less<>> users) {
+  return [users = std::move(users)](std::string_view email) {
+    auto it = users.find(email);
+    return it == users.end() ? PortalStatus::none : it->second;
+  };
+}
+}  // namespace
+
+TEST_CASE("groups follow the portal user's status") {
+  CHECK(group_for(PortalStatus::none) == Group::new_users);
+  CHECK(group_for(PortalStatus::invited) == Group::pending_invites);
+  CHECK(group_for(PortalStatus::active) == Group::excluded_existing);
+  CHECK(group_for(PortalStatus::disabled) == Group::excluded_existing);
+  for (Group g : all_groups) CHECK(parse_group(group_name(g)) == g);
+  CHECK_FALSE(parse_group("everyone").has_value());
+  CHECK(parse_portal_status("active") == PortalStatus::active);
+  CHECK_FALSE(parse_portal_status("none").has_value());
+}
+
+TEST_CASE("grouping dedupes by normalized address with the lowest contact id") {
+  std::vector<CandidateContact> candidates = {
+      {30, " Pat@X.com"},   {10, "pat@x.com\t"}, {20, "PAT@X.COM"},  // one recipient, contact 10
+      {5, "new@x.com"},     {6, std::nullopt},  {7, ""},  {8, "bad@@x.com"},  // three skipped
+      {9, "pend@x.com"},    {11, "act@x.com"},  {12, "dis@x.com"}, {13, "Act@x.com"},
+  };
+  auto list = group_candidates(candidates, lookup({{"pend@x.com", PortalStatus::invited},
+                                                   {"act@x.com", PortalStatus::active},
+                                                   {"dis@x.com", PortalStatus::disabled}}));
+  CHECK(list.counts.new_users == 2);
+  CHECK(list.counts.pending_invites == 1);
+  CHECK(list.counts.excluded_existing == 2);
+  CHECK(list.counts.skipped_invalid_email == 3);
+  REQUIRE(list.rows.size() == 5);
+  CHECK(list.rows[0] == RecipientRow{Group::new_users, "new@x.com", 5});
+  CHECK(list.rows[1] == RecipientRow{Group::new_users, "pat@x.com", 10});
+  CHECK(list.rows[2] == RecipientRow{Group::pending_invites, "pend@x.com", 9});
+  CHECK(list.rows[3] == RecipientRow{Group::excluded_existing, "act@x.com", 11});
+  CHECK(list.rows[4] == RecipientRow{Group::excluded_existing, "dis@x.com", 12});
+}
+
+TEST_CASE("skipped counts contacts, not addresses") {
+  auto list = group_candidates({{1, "a@b"}, {2, "a@b"}, {3, std::nullopt}}, lookup({}));
+  CHECK(list.counts.skipped_invalid_email == 3);
+  CHECK(list.rows.empty());
+}
+
+TEST_CASE("the digest is stable, order-independent and covers only mailed groups") {
+  std::vector<RecipientRow> rows = {{Group::pending_invites, "b@x.com", 2}, {Group::new_users, "a@x.com", 1}};
+  auto first = finish_recipient_list(rows, 0);
+  std::reverse(rows.begin(), rows.end());
+  auto second = finish_recipient_list(rows, 7);
+  CHECK(first.digest == second.digest);
+  CHECK(first.digest.rfind("xxh128:", 0) == 0);
+  CHECK(first.digest.size() == 7 + 32);
+  // Representative contact ids do not enter the digest.
+  CHECK(first.digest == finish_recipient_list({{Group::new_users, "a@x.com", 99}, {Group::pending_invites, "b@x.com", 98}}, 0).digest);
+
+  rows.push_back({Group::excluded_existing, "z@x.com", 3});
+  CHECK(finish_recipient_list(rows, 0).digest == first.digest);  // excluded addresses are not mailed
+
+  auto moved = finish_recipient_list({{Group::new_users, "a@x.com", 1}, {Group::new_users, "b@x.com", 2}}, 0);
+  CHECK(moved.digest != first.digest);  // same addresses, different group
+  auto empty = finish_recipient_list({}, 0);
+  CHECK(empty.digest != first.digest);
+}
+
+TEST_CASE("the digest of an empty list is a fixed value") {
+  // Guards the hash against silent changes (xxHash 0.8 XXH3-128 of no input).
+  CHECK(finish_recipient_list({}, 0).digest == "xxh128:99aa06d3014798d86001c324468d497f");
+}

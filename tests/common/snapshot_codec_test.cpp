@@ -1,0 +1,95 @@
+#include <catch2/catch.hpp>
+
+#include "invites/error.hpp"
+#include "invites/snapshot_codec.hpp"
+#include "random_dataset.hpp"
+
+using namespace invites;
+
+TEST_CASE("a snapshot survives encode and decode unchanged") {
+  auto data = testing::generate_dataset({.accounts = 500, .seed = 7});
+  Snapshot snapshot = testing::snapshot_of(data, 1'750'000'123);
+  REQUIRE(snapshot.contact_count() > 500);
+  std::string bytes = SnapshotCodec::encode(snapshot);
+  Snapshot decoded = SnapshotCodec::decode(bytes);
+  CHECK(decoded == snapshot);
+  CHECK(decoded.generated_at == 1'750'000'123);
+  CHECK(SnapshotCodec::encode(decoded) == bytes);
+}
+
+TEST_CASE("an empty snapshot round-trips") {
+  Snapshot empty = SnapshotBuilder().build(0);
+  CHECK(SnapshotCodec::decode(SnapshotCodec::encode(empty)) == empty);
+}
+
+TEST_CASE("the builder normalizes, dedupes addresses and resolves portal users") {
+  SnapshotBuilder builder;
+  builder.add_account({.id = 9, .division_id = 1, .site_source_ids = {3, 0, 3, 1}, .account_number = "N9", .name = "Nine"});
+  builder.add_contact({.id = 5, .account_id = 9, .email = " B@X.com", .first_name = "B"});
+  builder.add_contact({.id = 2, .account_id = 9, .email = "b@x.COM", .first_name = "b"});
+  builder.add_contact({.id = 3, .account_id = 9, .email = std::nullopt});
+  builder.add_portal_user({"b@x.com", PortalStatus::invited, 1234});
+  builder.add_portal_user({"ghost@x.com", PortalStatus::active, 0});
+  Snapshot s = std::move(builder).build(1);
+  CHECK(s.contact_id == std::vector<Id>{2, 3, 5});
+  REQUIRE(s.email_count() == 1);
+  CHECK(s.email[0] == "b@x.com");
+  CHECK(s.contact_email == std::vector<std::uint32_t>{0, no_email, 0});
+  CHECK(s.email_status[0] == PortalStatus::invited);
+  CHECK(s.email_last_invited_at[0] == 1234);
+  CHECK(s.site_source_ids == std::vector<Id>{1, 3});
+  CHECK(s.find_email("b@x.com") == 0u);
+  CHECK_FALSE(s.find_email("ghost@x.com").has_value());
+  CHECK(s.find_contact(5) == 2u);
+}
+
+TEST_CASE("the builder rejects inconsistent rows") {
+  SnapshotBuilder orphan;
+  orphan.add_contact({.id = 1, .account_id = 42});
+  CHECK_THROWS_AS(std::move(orphan).build(0), ValidationError);
+  SnapshotBuilder twice;
+  twice.add_account({.id = 1});
+  twice.add_account({.id = 1});
+  CHECK_THROWS_AS(std::move(twice).build(0), ValidationError);
+}
+
+TEST_CASE("the encoding is compact") {
+  auto data = testing::generate_dataset({.accounts = 5000, .seed = 3});
+  Snapshot snapshot = testing::snapshot_of(data);
+  std::size_t text_bytes = snapshot.email.byte_size() + snapshot.contact_first_name.byte_size() +
+                           snapshot.contact_last_name.byte_size() + snapshot.account_name.byte_size() +
+                           snapshot.account_number.byte_size();
+  std::size_t encoded = SnapshotCodec::encode(snapshot).size();
+  double per_contact = static_cast<double>(encoded - text_bytes) / static_cast<double>(snapshot.contact_count());
+  INFO("bytes per contact beyond its text: " << per_contact);
+  CHECK(per_contact <= 40.0);  // SPEC §8
+}
+
+TEST_CASE("damaged buffers are clear errors") {
+  auto data = testing::generate_dataset({.accounts = 50, .seed = 11});
+  std::string bytes = SnapshotCodec::encode(testing::snapshot_of(data));
+
+  auto error_of = [](const std::string& buffer) -> std::string {
+    try {
+      SnapshotCodec::decode(buffer);
+    } catch (const SnapshotFormatError& e) {
+      return e.what();
+    }
+    return "<decoded>";
+  };
+  CHECK_THAT(error_of(""), Catch::Contains("too short"));
+  CHECK_THAT(error_of(bytes.substr(0, bytes.size() - 1)), Catch::Contains("does not match"));
+  CHECK_THAT(error_of(bytes + "x"), Catch::Contains("does not match"));
+
+  std::string bad_magic = bytes;
+  bad_magic[0] = 'X';
+  CHECK_THAT(error_of(bad_magic), Catch::Contains("bad magic"));
+
+  std::string future = bytes;
+  future[8] = 2;
+  CHECK_THAT(error_of(future), Catch::Contains("version 2 is not supported"));
+
+  std::string flipped = bytes;
+  flipped[bytes.size() / 2] ^= 0x40;
+  CHECK_THAT(error_of(flipped), Catch::Contains("checksum mismatch"));
+}
