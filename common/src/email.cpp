@@ -71,7 +71,7 @@ std::string normalize_email(std::string_view raw) {
   return normalized;
 }
 
-bool is_valid_email(std::string_view normalized) {
+bool is_valid_email(std::string_view normalized) noexcept {
   if (normalized.empty() || normalized.size() > max_email_length) return false;
   std::size_t at = normalized.find('@');
   if (at == std::string_view::npos || normalized.find('@', at + 1) != std::string_view::npos) return false;

@@ -67,33 +67,42 @@ Evaluation evaluate(const Snapshot& s, const Filter& f) {
   const std::vector<std::uint8_t> account_match = matching_accounts(s, f);
   constexpr std::uint32_t unset = 0xFFFFFFFFu;
   // Contacts are in ascending id order, so the first candidate seen for an
-  // address is its lowest-id representative.
+  // address is its lowest-id representative. The loops write into presized
+  // arrays: no allocation (and so no possible throw) inside them.
   std::vector<std::uint32_t> representative(s.email_count(), unset);
   Evaluation result;
+  result.skipped_contacts.resize(s.contact_count());
+  std::size_t skipped = 0;
   for (std::size_t c = 0; c < s.contact_count(); ++c) {
     if (!account_match[s.contact_account[c]]) continue;
     if (f.billing_contacts_only && !s.contact_is_billing[c]) continue;
     std::uint32_t e = s.contact_email[c];
     if (e == no_email || !s.email_valid[e]) {
-      result.skipped_contacts.push_back(static_cast<std::uint32_t>(c));
+      result.skipped_contacts[skipped++] = static_cast<std::uint32_t>(c);
       continue;
     }
     if (representative[e] == unset) representative[e] = static_cast<std::uint32_t>(c);
   }
-  result.counts.skipped_invalid_email = result.skipped_contacts.size();
-  // Addresses are sorted, so each group comes out in digest order.
-  for (std::uint32_t e = 0; e < representative.size(); ++e) {
-    if (representative[e] == unset) continue;
-    Group group = group_for(s.email_status[e]);
-    result.groups[static_cast<std::size_t>(group)].push_back({e, representative[e]});
-  }
-  DigestBuilder digest;
+  result.skipped_contacts.resize(skipped);
+  result.skipped_contacts.shrink_to_fit();
+  result.counts.skipped_invalid_email = skipped;
+
+  for (std::uint32_t e = 0; e < representative.size(); ++e)
+    if (representative[e] != unset) ++result.counts.of(group_for(s.email_status[e]));
+  std::array<RecipientRef*, 3> next{};
   for (Group group : all_groups) {
-    const auto& members = result.groups[static_cast<std::size_t>(group)];
-    result.counts.of(group) = members.size();
-    if (is_mailed(group))
-      for (const RecipientRef& ref : members) digest.add(group, s.email[ref.email]);
+    auto& members = result.groups[static_cast<std::size_t>(group)];
+    members.resize(result.counts.of(group));
+    next[static_cast<std::size_t>(group)] = members.data();
   }
+  // Addresses are sorted, so each group comes out in digest order.
+  for (std::uint32_t e = 0; e < representative.size(); ++e)
+    if (representative[e] != unset) *next[static_cast<std::size_t>(group_for(s.email_status[e]))]++ = {e, representative[e]};
+
+  DigestBuilder digest;
+  for (Group group : all_groups)
+    if (is_mailed(group))
+      for (const RecipientRef& ref : result.groups[static_cast<std::size_t>(group)]) digest.add(group, s.email[ref.email]);
   result.digest = digest.finish();
   return result;
 }

@@ -1,6 +1,7 @@
 #include "invites/recipients.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <map>
 #include <stdexcept>
 
@@ -29,7 +30,7 @@ std::optional<PortalStatus> parse_portal_status(std::string_view name) {
   return std::nullopt;
 }
 
-std::string_view group_name(Group group) {
+std::string_view group_name(Group group) noexcept {
   switch (group) {
     case Group::new_users: return "new_users";
     case Group::pending_invites: return "pending_invites";
@@ -44,7 +45,7 @@ std::optional<Group> parse_group(std::string_view name) {
   return std::nullopt;
 }
 
-Group group_for(PortalStatus status) {
+Group group_for(PortalStatus status) noexcept {
   switch (status) {
     case PortalStatus::none: return Group::new_users;
     case PortalStatus::invited: return Group::pending_invites;
@@ -54,7 +55,7 @@ Group group_for(PortalStatus status) {
   return Group::excluded_existing;
 }
 
-std::uint64_t& Counts::of(Group group) {
+std::uint64_t& Counts::of(Group group) noexcept {
   switch (group) {
     case Group::new_users: return new_users;
     case Group::pending_invites: return pending_invites;
@@ -63,7 +64,7 @@ std::uint64_t& Counts::of(Group group) {
   return excluded_existing;
 }
 
-std::uint64_t Counts::of(Group group) const { return const_cast<Counts*>(this)->of(group); }
+std::uint64_t Counts::of(Group group) const noexcept { return const_cast<Counts*>(this)->of(group); }
 
 nlohmann::json counts_to_json(const Counts& counts) {
   return {{"new_users", counts.new_users},
@@ -72,25 +73,43 @@ nlohmann::json counts_to_json(const Counts& counts) {
           {"excluded_existing", counts.excluded_existing}};
 }
 
+// Lines are gathered in a buffer and hashed in large blocks: one hash call
+// per recipient would cost more than the evaluation itself.
 struct DigestBuilder::State {
   XXH3_state_t hash;
+  std::size_t used = 0;
+  char buffer[1 << 16];
+
+  void append(std::string_view bytes) noexcept {
+    while (!bytes.empty()) {
+      if (used == sizeof buffer) flush();
+      std::size_t n = std::min(bytes.size(), sizeof buffer - used);
+      std::memcpy(buffer + used, bytes.data(), n);
+      used += n;
+      bytes.remove_prefix(n);
+    }
+  }
+  void flush() noexcept {
+    XXH3_128bits_update(&hash, buffer, used);
+    used = 0;
+  }
 };
 
 DigestBuilder::DigestBuilder() : state_(new State) { XXH3_128bits_reset(&state_->hash); }
 DigestBuilder::~DigestBuilder() { delete state_; }
 
-void DigestBuilder::add(Group group, std::string_view email) {
+void DigestBuilder::add(Group group, std::string_view email) noexcept {
   if (!is_mailed(group)) return;
   // One line per recipient, "<group>\t<email>\n": unambiguous because a valid
   // address holds neither tab nor newline.
-  std::string_view name = group_name(group);
-  XXH3_128bits_update(&state_->hash, name.data(), name.size());
-  XXH3_128bits_update(&state_->hash, "\t", 1);
-  XXH3_128bits_update(&state_->hash, email.data(), email.size());
-  XXH3_128bits_update(&state_->hash, "\n", 1);
+  state_->append(group_name(group));
+  state_->append("\t");
+  state_->append(email);
+  state_->append("\n");
 }
 
 std::string DigestBuilder::finish() {
+  state_->flush();
   XXH128_canonical_t canonical;
   XXH128_canonicalFromHash(&canonical, XXH3_128bits_digest(&state_->hash));
   static constexpr char hex[] = "0123456789abcdef";

@@ -115,21 +115,22 @@ class Reader {
     pos_ += static_cast<std::size_t>(width);
     return v;
   }
-  std::uint64_t varint() {
-    std::uint64_t v = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      need(1);
+  // The hot path: no throw, so WebAssembly calls it directly (a call that
+  // may throw goes through a JavaScript trampoline there).
+  bool try_varint(std::uint64_t& v) noexcept {
+    v = 0;
+    for (int shift = 0; shift < 64 && pos_ < bytes_.size(); shift += 7) {
       std::uint8_t byte = bytes_[pos_++];
-      if (shift == 63 && byte > 1) fail("integer overflows 64 bits");
+      if (shift == 63 && byte > 1) return false;
       v |= static_cast<std::uint64_t>(byte & 0x7F) << shift;
-      if (!(byte & 0x80)) return v;
+      if (!(byte & 0x80)) return true;
     }
-    fail("integer longer than 10 bytes");
+    return false;
   }
-  std::uint32_t varint32() {
-    std::uint64_t v = varint();
-    if (v > 0xFFFFFFFFull) fail("value " + std::to_string(v) + " exceeds 32 bits");
-    return static_cast<std::uint32_t>(v);
+  std::uint64_t varint() {
+    std::uint64_t v;
+    if (!try_varint(v)) fail("malformed or truncated integer");
+    return v;
   }
   // A count of items that each take at least `min_item_bytes`: bounded by the
   // bytes left, so a corrupt count cannot make us allocate gigabytes.
@@ -166,24 +167,54 @@ void expect_count(Reader& r, std::size_t found, std::size_t expected) {
   if (found != expected) r.fail("has " + std::to_string(found) + " entries, expected " + std::to_string(expected));
 }
 
+// Bulk decoders: each fills a presized array and reports failure instead of
+// throwing, so their loops stay free of exception edges.
+bool decode_varints32(Reader& r, std::uint32_t* out, std::size_t n) noexcept {
+  for (std::size_t i = 0; i < n; ++i) {
+    std::uint64_t v;
+    if (!r.try_varint(v) || v > 0xFFFFFFFFull) return false;
+    out[i] = static_cast<std::uint32_t>(v);
+  }
+  return true;
+}
+
+bool decode_ascending_ids(Reader& r, Id* out, std::size_t n) noexcept {
+  std::uint64_t previous = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    std::uint64_t delta;
+    if (!r.try_varint(delta) || delta == 0 || delta > 0xFFFFFFFFull) return false;
+    previous += delta;
+    if (previous > 0xFFFFFFFFull) return false;
+    out[i] = static_cast<Id>(previous);
+  }
+  return true;
+}
+
+// out[0] = 0, out[i+1] = out[i] + value i (string offsets from lengths); false past 4 GiB.
+bool decode_prefix_sums(Reader& r, std::uint32_t* offsets, std::size_t n) noexcept {
+  std::uint64_t total = 0;
+  offsets[0] = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    std::uint64_t length;
+    if (!r.try_varint(length)) return false;
+    total += length;
+    if (total > 0xFFFFFFFFull) return false;
+    offsets[i + 1] = static_cast<std::uint32_t>(total);
+  }
+  return true;
+}
+
 std::vector<std::uint32_t> read_varints32(Reader& r) {
   std::size_t n = r.count(1);
   std::vector<std::uint32_t> values(n);
-  for (auto& v : values) v = r.varint32();
+  if (!decode_varints32(r, values.data(), n)) r.fail("malformed integer column");
   return values;
 }
 
 std::vector<Id> read_ascending_ids(Reader& r) {
   std::size_t n = r.count(1);
   std::vector<Id> ids(n);
-  std::uint64_t previous = 0;
-  for (auto& id : ids) {
-    std::uint64_t delta = r.varint();
-    if (delta == 0) r.fail("ids are not strictly ascending");
-    previous += delta;
-    if (previous > 0xFFFFFFFFull) r.fail("id exceeds 32 bits");
-    id = static_cast<Id>(previous);
-  }
+  if (!decode_ascending_ids(r, ids.data(), n)) r.fail("ids are malformed or not strictly ascending");
   return ids;
 }
 
@@ -197,25 +228,37 @@ std::vector<std::uint8_t> read_bytes(Reader& r, std::uint8_t max_value) {
 }
 
 StringColumn read_strings(Reader& r) {
-  StringColumn column;
   std::size_t n = r.count(1);
-  std::vector<std::uint32_t> lengths(n);
-  std::uint64_t sum = 0;
-  for (auto& length : lengths) {
-    length = r.varint32();
-    sum += length;
-  }
+  std::vector<std::uint32_t> offsets(n + 1);
+  if (!decode_prefix_sums(r, offsets.data(), n)) r.fail("malformed string lengths");
   std::uint64_t total = r.varint();
-  if (total != sum) r.fail("string lengths add up to " + std::to_string(sum) + ", not " + std::to_string(total));
-  if (total > 0xFFFFFFFFull) r.fail("string data exceeds 4 GiB");
+  if (total != offsets[n]) r.fail("string lengths add up to " + std::to_string(offsets[n]) + ", not " + std::to_string(total));
   auto data = r.take(static_cast<std::size_t>(total));
-  column.reserve(n, data.size());
-  std::size_t pos = 0;
-  for (auto length : lengths) {
-    column.push_back(std::string_view(reinterpret_cast<const char*>(data.data()) + pos, length));
-    pos += length;
-  }
+  StringColumn column;
+  column.assign(std::move(offsets), std::string(reinterpret_cast<const char*>(data.data()), data.size()));
   return column;
+}
+
+bool decode_account_deltas(Reader& r, std::uint32_t* out, std::size_t n, std::size_t accounts) noexcept {
+  std::int64_t previous = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    std::uint64_t zigzag;
+    if (!r.try_varint(zigzag)) return false;
+    std::int64_t value = previous + (static_cast<std::int64_t>(zigzag >> 1) ^ -static_cast<std::int64_t>(zigzag & 1));
+    if (value < 0 || static_cast<std::uint64_t>(value) >= accounts) return false;
+    out[i] = static_cast<std::uint32_t>(value);
+    previous = value;
+  }
+  return true;
+}
+
+bool decode_timestamps(Reader& r, std::int64_t* out, std::size_t n) noexcept {
+  for (std::size_t i = 0; i < n; ++i) {
+    std::uint64_t v;
+    if (!r.try_varint(v) || v > static_cast<std::uint64_t>(INT64_MAX)) return false;
+    out[i] = static_cast<std::int64_t>(v);
+  }
+  return true;
 }
 
 }  // namespace
@@ -322,14 +365,9 @@ Snapshot SnapshotCodec::decode(std::span<const std::uint8_t> bytes) {
   {
     Reader r = open_section(payload, tag_account_site_sources, "account_site_sources");
     expect_count(r, r.count(1), accounts);
-    s.site_source_begin.assign(1, 0);
-    s.site_source_begin.reserve(accounts + 1);
-    std::uint64_t total = 0;
-    for (std::size_t a = 0; a < accounts; ++a) {
-      total += r.varint32();
-      if (total > 0xFFFFFFFFull) r.fail("too many site sources");
-      s.site_source_begin.push_back(static_cast<std::uint32_t>(total));
-    }
+    s.site_source_begin.resize(accounts + 1);
+    if (!decode_prefix_sums(r, s.site_source_begin.data(), accounts)) r.fail("malformed site source counts");
+    const std::uint64_t total = s.site_source_begin[accounts];
     s.site_source_ids = read_varints32(r);
     expect_count(r, s.site_source_ids.size(), static_cast<std::size_t>(total));
     r.expect_end();
@@ -353,15 +391,7 @@ Snapshot SnapshotCodec::decode(std::span<const std::uint8_t> bytes) {
     Reader r = open_section(payload, tag_contact_account, "contact_account");
     expect_count(r, r.count(1), contacts);
     s.contact_account.resize(contacts);
-    std::int64_t previous = 0;
-    for (auto& account : s.contact_account) {
-      std::uint64_t zigzag = r.varint();
-      std::int64_t delta = static_cast<std::int64_t>(zigzag >> 1) ^ -static_cast<std::int64_t>(zigzag & 1);
-      std::int64_t value = previous + delta;
-      if (value < 0 || static_cast<std::uint64_t>(value) >= accounts) r.fail("contact refers to account index " + std::to_string(value) + " out of range");
-      account = static_cast<std::uint32_t>(value);
-      previous = value;
-    }
+    if (!decode_account_deltas(r, s.contact_account.data(), contacts, accounts)) r.fail("malformed or out-of-range account index");
     r.expect_end();
   }
   std::vector<std::uint32_t> contact_email_codes;
@@ -408,11 +438,7 @@ Snapshot SnapshotCodec::decode(std::span<const std::uint8_t> bytes) {
     Reader r = open_section(payload, tag_email_last_invited_at, "email_last_invited_at");
     expect_count(r, r.count(1), emails);
     s.email_last_invited_at.resize(emails);
-    for (auto& at : s.email_last_invited_at) {
-      std::uint64_t v = r.varint();
-      if (v > static_cast<std::uint64_t>(INT64_MAX)) r.fail("timestamp out of range");
-      at = static_cast<std::int64_t>(v);
-    }
+    if (!decode_timestamps(r, s.email_last_invited_at.data(), emails)) r.fail("malformed timestamp");
     r.expect_end();
   }
   payload.expect_end();

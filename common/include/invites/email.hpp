@@ -11,7 +11,7 @@ namespace invites {
 std::string normalize_email(std::string_view raw);
 
 // The exact validity rule of SPEC §2.3, applied to an already normalized address.
-bool is_valid_email(std::string_view normalized);
+bool is_valid_email(std::string_view normalized) noexcept;
 
 // Limits of the rule, also used by the SQL text so both paths agree.
 inline constexpr std::size_t max_email_length = 254;

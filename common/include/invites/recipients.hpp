@@ -19,9 +19,9 @@ std::optional<PortalStatus> parse_portal_status(std::string_view name);  // "inv
 // Order matters: it is the sort order of the digest and of result lists.
 enum class Group : std::uint8_t { new_users = 0, pending_invites = 1, excluded_existing = 2 };
 inline constexpr std::array<Group, 3> all_groups{Group::new_users, Group::pending_invites, Group::excluded_existing};
-std::string_view group_name(Group group);
+std::string_view group_name(Group group) noexcept;
 std::optional<Group> parse_group(std::string_view name);
-Group group_for(PortalStatus status);
+Group group_for(PortalStatus status) noexcept;
 // Groups that are mailed (and covered by the digest).
 inline bool is_mailed(Group group) { return group != Group::excluded_existing; }
 
@@ -30,8 +30,8 @@ struct Counts {
   std::uint64_t pending_invites = 0;
   std::uint64_t skipped_invalid_email = 0;  // candidate contacts, not addresses
   std::uint64_t excluded_existing = 0;      // distinct addresses with an active/disabled portal user
-  std::uint64_t& of(Group group);
-  std::uint64_t of(Group group) const;
+  std::uint64_t& of(Group group) noexcept;
+  std::uint64_t of(Group group) const noexcept;
   bool operator==(const Counts&) const = default;
 };
 nlohmann::json counts_to_json(const Counts& counts);
@@ -44,7 +44,9 @@ class DigestBuilder {
   ~DigestBuilder();
   DigestBuilder(const DigestBuilder&) = delete;
   DigestBuilder& operator=(const DigestBuilder&) = delete;
-  void add(Group group, std::string_view email);
+  // noexcept keeps the per-recipient call cheap in WebAssembly, where a call
+  // that may throw goes through a JavaScript trampoline.
+  void add(Group group, std::string_view email) noexcept;
   std::string finish();
 
  private:

@@ -14,14 +14,19 @@ class StringColumn {
     bytes_.append(value);
     offsets_.push_back(static_cast<std::uint32_t>(bytes_.size()));
   }
-  std::string_view operator[](std::size_t i) const {
-    return std::string_view(bytes_).substr(offsets_[i], offsets_[i + 1] - offsets_[i]);
+  std::string_view operator[](std::size_t i) const noexcept {
+    return std::string_view(bytes_.data() + offsets_[i], offsets_[i + 1] - offsets_[i]);
   }
   std::size_t size() const { return offsets_.size() - 1; }
   std::size_t byte_size() const { return bytes_.size(); }
   void reserve(std::size_t count, std::size_t bytes) {
     offsets_.reserve(count + 1);
     bytes_.reserve(bytes);
+  }
+  // Takes prepared storage: offsets start at 0, ascend, and end at bytes.size().
+  void assign(std::vector<std::uint32_t> offsets, std::string bytes) {
+    offsets_ = std::move(offsets);
+    bytes_ = std::move(bytes);
   }
   bool operator==(const StringColumn&) const = default;
 

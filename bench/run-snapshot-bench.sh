@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Offline evaluation benchmark (SPEC §8): a generated snapshot of ~2,000,000
+# contacts, decoded and evaluated natively and as WebAssembly under Node.
+# Usage: bench/run-snapshot-bench.sh [ACCOUNTS]   (default 1,000,000 accounts)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+accounts=${1:-1000000}
+work=build/bench
+mkdir -p "$work"
+export NODE_PATH=/usr/share/nodejs
+
+[[ -d build/native ]] || cmake --preset native >/dev/null
+[[ -d build/wasm ]] || cmake --preset wasm >/dev/null
+cmake --build build/native --target snapshot_bench >/dev/null
+cmake --build build/wasm --target snapshot_bench >/dev/null
+
+snapshot=$work/snapshot-$accounts.bin
+[[ -f $snapshot ]] || build/native/bench/snapshot_bench generate --accounts "$accounts" --out "$snapshot"
+
+build/native/bench/snapshot_bench run "$snapshot" --json "$work/native.json"
+node build/wasm/bench/snapshot_bench.js run "$snapshot" --json "$work/wasm.json"
+
+node - "$work/native.json" "$work/wasm.json" <<'JS'
+const [native, wasm] = process.argv.slice(2).map(f => JSON.parse(require('fs').readFileSync(f, 'utf8')));
+console.log('\nfilter                              native ms   wasm ms   wasm/native   same digest');
+native.filters.forEach((n, i) => {
+  const w = wasm.filters[i];
+  console.log(`${n.filter.padEnd(34)} ${n.median_ms.toFixed(1).padStart(9)} ${w.median_ms.toFixed(1).padStart(9)}` +
+              ` ${(w.median_ms / n.median_ms).toFixed(2).padStart(12)}   ${n.digest === w.digest ? 'yes' : 'NO'}`);
+});
+console.log(`decode                             ${native.decode_ms.toFixed(1).padStart(9)} ${wasm.decode_ms.toFixed(1).padStart(9)}` +
+            ` ${(wasm.decode_ms / native.decode_ms).toFixed(2).padStart(12)}`);
+console.log(`snapshot: ${native.bytes_per_contact.toFixed(1)} bytes/contact, ` +
+            `${native.bytes_per_contact_beyond_text.toFixed(1)} beyond email and names (target <= 40)`);
+console.log(`memory: native RSS ${(native.memory_bytes / 1e6).toFixed(0)} MB, wasm heap ${(wasm.memory_bytes / 1e6).toFixed(0)} MB (target <= 300)`);
+const bad = native.filters.some((n, i) => n.digest !== wasm.filters[i].digest);
+if (bad) { console.error('native and wasm digests differ'); process.exit(1); }
+JS
