@@ -66,10 +66,10 @@ bool contains_ignoring_case(std::string_view text, std::string_view lowered_need
 Evaluation evaluate(const Snapshot& s, const Filter& f) {
   const std::vector<std::uint8_t> account_match = matching_accounts(s, f);
   constexpr std::uint32_t unset = 0xFFFFFFFFu;
-  // Contacts are in ascending id order, so the first candidate seen for an
-  // address is its lowest-id representative. The loops write into presized
-  // arrays: no allocation (and so no possible throw) inside them.
-  std::vector<std::uint32_t> representative(s.email_count(), unset);
+  // Pass 1, in contact order: which contacts are candidates with a valid
+  // address; the others with an invalid one are skipped. The loops write into
+  // presized arrays: no allocation (and so no possible throw) inside them.
+  std::vector<std::uint8_t> candidate(s.contact_count(), 0);
   Evaluation result;
   result.skipped_contacts.resize(s.contact_count());
   std::size_t skipped = 0;
@@ -77,16 +77,25 @@ Evaluation evaluate(const Snapshot& s, const Filter& f) {
     if (!account_match[s.contact_account[c]]) continue;
     if (f.billing_contacts_only && !s.contact_is_billing[c]) continue;
     std::uint32_t e = s.contact_email[c];
-    if (e == no_email || !s.email_valid[e]) {
-      result.skipped_contacts[skipped++] = static_cast<std::uint32_t>(c);
-      continue;
-    }
-    if (representative[e] == unset) representative[e] = static_cast<std::uint32_t>(c);
+    if (e == no_email || !s.email_valid[e]) result.skipped_contacts[skipped++] = static_cast<std::uint32_t>(c);
+    else candidate[c] = 1;
   }
   result.skipped_contacts.resize(skipped);
   result.skipped_contacts.shrink_to_fit();
   result.counts.skipped_invalid_email = skipped;
 
+  // Pass 2, in address order: an address is a recipient when one of its
+  // contacts is a candidate; its contacts are in ascending id order, so the
+  // first candidate is the lowest-id representative.
+  std::vector<std::uint32_t> representative(s.email_count(), unset);
+  for (std::uint32_t e = 0; e < s.email_count(); ++e) {
+    for (std::uint32_t k = s.email_contacts_begin[e]; k < s.email_contacts_begin[e + 1]; ++k) {
+      if (candidate[s.email_contacts[k]]) {
+        representative[e] = s.email_contacts[k];
+        break;
+      }
+    }
+  }
   for (std::uint32_t e = 0; e < representative.size(); ++e)
     if (representative[e] != unset) ++result.counts.of(group_for(s.email_status[e]));
   std::array<RecipientRef*, 3> next{};

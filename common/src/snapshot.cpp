@@ -27,9 +27,18 @@ std::optional<std::uint32_t> Snapshot::find_contact(Id id) const {
   return static_cast<std::uint32_t>(it - contact_id.begin());
 }
 
-void Snapshot::derive_validity() {
+void Snapshot::derive_indexes() {
   email_valid.resize(email.size());
   for (std::size_t i = 0; i < email.size(); ++i) email_valid[i] = is_valid_email(email[i]) ? 1 : 0;
+
+  email_contacts_begin.assign(email.size() + 1, 0);
+  for (std::uint32_t e : contact_email)
+    if (e != no_email) ++email_contacts_begin[e + 1];
+  for (std::size_t e = 0; e < email.size(); ++e) email_contacts_begin[e + 1] += email_contacts_begin[e];
+  email_contacts.resize(email_contacts_begin.back());
+  std::vector<std::uint32_t> next(email_contacts_begin.begin(), email_contacts_begin.end() - 1);
+  for (std::size_t c = 0; c < contact_email.size(); ++c)  // ascending contact order
+    if (contact_email[c] != no_email) email_contacts[next[contact_email[c]]++] = static_cast<std::uint32_t>(c);
 }
 
 void SnapshotBuilder::add_account(AccountRecord account) { accounts_.push_back(std::move(account)); }
@@ -113,7 +122,7 @@ Snapshot SnapshotBuilder::build(std::int64_t generated_at) && {
     snapshot.contact_last_name.push_back(contact.last_name);
   }
   contacts_.clear();
-  snapshot.derive_validity();
+  snapshot.derive_indexes();
   return snapshot;
 }
 

@@ -442,7 +442,7 @@ Snapshot SnapshotCodec::decode(std::span<const std::uint8_t> bytes) {
     r.expect_end();
   }
   payload.expect_end();
-  s.derive_validity();
+  s.derive_indexes();
   return s;
 }
 

@@ -52,8 +52,14 @@ struct Snapshot {
   StringColumn email;
   std::vector<PortalStatus> email_status;
   std::vector<std::int64_t> email_last_invited_at;  // unix seconds, 0 = never
-  // Derived, not encoded: the §2.3 rule, recomputed on decode and build.
-  std::vector<std::uint8_t> email_valid;
+  // Derived on build and decode, not encoded:
+  std::vector<std::uint8_t> email_valid;  // the §2.3 rule per address
+  // The contacts of each address, ascending id (CSR): contacts of address e
+  // are email_contacts[email_contacts_begin[e] .. email_contacts_begin[e+1]).
+  // The evaluator walks addresses in order through it, which keeps its memory
+  // access sequential.
+  std::vector<std::uint32_t> email_contacts_begin{0};
+  std::vector<std::uint32_t> email_contacts;
 
   std::size_t account_count() const { return account_id.size(); }
   std::size_t contact_count() const { return contact_id.size(); }
@@ -61,8 +67,8 @@ struct Snapshot {
   std::optional<std::uint32_t> find_email(std::string_view normalized) const;  // binary search
   std::optional<std::uint32_t> find_contact(Id id) const;
 
-  // Recomputes email_valid from the email column.
-  void derive_validity();
+  // Recomputes the derived columns from the encoded ones.
+  void derive_indexes();
   bool operator==(const Snapshot&) const = default;
 };
 
