@@ -1,0 +1,40 @@
+# Assembles the deployable web bundle (run by the web_bundle target with cmake -P).
+#
+# Inputs: APP_JS, APP_WASM, FONT, WEB_SRC (folder with index.html, sw.js),
+#         OUT_DIR, VERSION (display version, e.g. 0.1.0+g1234abcd).
+#
+# BUILD_ID is a content hash of everything the service worker caches, so a new
+# build gets a new cache name and new versioned asset URLs (?v=BUILD_ID) while
+# an unchanged rebuild keeps both.
+foreach(var APP_JS APP_WASM FONT WEB_SRC OUT_DIR VERSION)
+  if(NOT DEFINED ${var} OR "${${var}}" STREQUAL "")
+    message(FATAL_ERROR "assemble_web.cmake: ${var} is not set")
+  endif()
+endforeach()
+
+set(_inputs ${APP_JS} ${APP_WASM} ${FONT} ${WEB_SRC}/index.html ${WEB_SRC}/sw.js)
+set(_digests "")
+foreach(f IN LISTS _inputs)
+  if(NOT EXISTS ${f})
+    message(FATAL_ERROR "assemble_web.cmake: missing input ${f}")
+  endif()
+  file(SHA256 ${f} _h)
+  string(APPEND _digests "${_h}\n")
+endforeach()
+string(SHA256 _all "${_digests}")
+string(SUBSTRING ${_all} 0 16 BUILD_ID)
+
+# Cache names and URLs only get [A-Za-z0-9._-].
+string(REGEX REPLACE "[^A-Za-z0-9._-]" "-" _safe_version "${VERSION}")
+set(CACHE_NAME "invites-shell-${_safe_version}-${BUILD_ID}")
+set(BUILD_VERSION "${VERSION}")
+
+file(MAKE_DIRECTORY ${OUT_DIR})
+file(COPY_FILE ${APP_JS} ${OUT_DIR}/invites_app.js ONLY_IF_DIFFERENT)
+file(COPY_FILE ${APP_WASM} ${OUT_DIR}/invites_app.wasm ONLY_IF_DIFFERENT)
+# Fixed bundle name: the app and sw.js fetch "ui-font.ttf" whichever TTF is configured.
+file(COPY_FILE ${FONT} ${OUT_DIR}/ui-font.ttf ONLY_IF_DIFFERENT)
+# index.html before sw.js: a browser that sees the new worker finds a complete bundle.
+configure_file(${WEB_SRC}/index.html ${OUT_DIR}/index.html @ONLY)
+configure_file(${WEB_SRC}/sw.js ${OUT_DIR}/sw.js @ONLY)
+message(STATUS "web bundle ${OUT_DIR}: build ${BUILD_ID} (${VERSION})")

@@ -1,0 +1,101 @@
+// Bulk Portal Invites — browser app entry point.
+//
+// Wires the web platform layer (platform/), the app state and actions (app/)
+// and the panels (panels/) into one main loop driven by requestAnimationFrame.
+// Each tick: deliver finished requests, follow canvas size / DPR, and only if
+// the idle gate is open build and draw an ImGui frame.
+
+#include "app/app.hpp"
+#include "panels/shell_panel.hpp"
+#include "panels/style.hpp"
+#include "platform/canvas.hpp"
+#include "platform/cursor.hpp"
+#include "platform/fetch.hpp"
+#include "platform/gl_window.hpp"
+#include "platform/idle_gate.hpp"
+#include "platform/input.hpp"
+#include "platform/page.hpp"
+#include "platform/ui_font.hpp"
+#include "platform/ui_probe.hpp"
+
+#include <emscripten.h>
+#include <imgui.h>
+
+namespace {
+
+using namespace invites;
+
+constexpr const char* kCanvas = "#canvas";
+constexpr const char* kFontUrl = "ui-font.ttf";  // copied into the bundle by web_bundle
+
+struct Runtime {
+  platform::Canvas canvas{kCanvas};
+  platform::GlWindow window;
+  platform::UiFont font;
+  app::App app{platform::fetch};
+  panels::Fonts fonts;
+  unsigned frames = 0;
+};
+
+Runtime* g_rt = nullptr;
+
+void publish_status(const Runtime& rt) {
+  using platform::page::publish;
+  const platform::CanvasMetrics& m = rt.canvas.metrics();
+  publish("frames", rt.frames);
+  publish("dpr", m.dpr);
+  publish("cssWidth", m.css_width);
+  publish("cssHeight", m.css_height);
+  publish("fbWidth", m.fb_width);
+  publish("fbHeight", m.fb_height);
+  publish("fontDpr", rt.font.built_dpr());
+  publish("server", app::to_string(rt.app.state.server.status));
+  publish("serverProblem", rt.app.state.server.problem.c_str());
+  publish("serverChecks", rt.app.state.server.checks);
+  publish("version", rt.app.state.version.c_str());
+}
+
+void tick() {
+  Runtime& rt = *g_rt;
+  platform::fetch_dispatch();  // results change app state and wake the gate
+  if (rt.canvas.refresh()) platform::idle::wake();
+  if (!rt.font.settled()) return;  // "Loading…" stays up until the font is here
+  if (rt.font.build_for(rt.canvas.metrics().dpr)) {
+    rt.fonts = panels::Fonts{rt.font.body(), rt.font.title()};
+    platform::idle::wake();
+  }
+  if (!platform::idle::should_draw()) return;
+
+  rt.window.begin_frame(rt.canvas.metrics());
+  panels::draw_shell_panel(rt.app.state, rt.app.actions, rt.fonts);
+  rt.window.end_frame(rt.canvas.metrics());
+
+  platform::ui_probe::frame_end();
+  platform::apply_cursor(kCanvas, ImGui::GetMouseCursor());
+  platform::idle::frame_drawn();
+  ++rt.frames;
+  publish_status(rt);
+  if (rt.frames == 1) platform::page::publish_ready();
+}
+
+}  // namespace
+
+int main() {
+  static Runtime runtime;
+  g_rt = &runtime;
+
+  if (!runtime.window.create()) {
+    platform::page::show_fatal("This browser cannot run the app: WebGL 2 is not available.");
+    return 1;
+  }
+  panels::apply_style();
+  runtime.canvas.install_listeners();
+  platform::install_input(runtime.window.handle(), runtime.canvas);
+  platform::ui_probe::install();
+
+  runtime.font.load(kFontUrl);
+  runtime.app.actions.check_server();
+
+  emscripten_set_main_loop(tick, 0, false);
+  return 0;
+}

@@ -1,0 +1,67 @@
+#include "platform/gl_window.hpp"
+
+#include "platform/canvas.hpp"
+
+#include <GLES3/gl3.h>
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+#include <imgui_impl_glfw.h>
+#include <imgui_impl_opengl3.h>
+
+
+namespace invites::platform {
+
+bool GlWindow::create() {
+  if (!glfwInit()) return false;
+  glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+  glfwWindowHint(GLFW_ALPHA_BITS, 0);   // opaque canvas: cheaper compositing
+  glfwWindowHint(GLFW_DEPTH_BITS, 0);
+  glfwWindowHint(GLFW_STENCIL_BITS, 0);
+  glfwWindowHint(GLFW_SAMPLES, 0);      // ImGui anti-aliases its own shapes
+  // The size is replaced by the DPR-aware canvas sizing before the first frame.
+  window_ = glfwCreateWindow(640, 480, "Bulk Portal Invites", nullptr, nullptr);
+  if (window_ == nullptr) return false;
+  glfwMakeContextCurrent(window_);
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;  // no imgui.ini
+  io.LogFilename = nullptr;
+  io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+  io.ConfigFlags |= ImGuiConfigFlags_NoMouseCursorChange;  // platform/cursor.cpp sets the CSS cursor
+
+  // Mouse and wheel are routed by platform/input.cpp (CSS pixels); keys and
+  // characters are forwarded to the backend from there too.
+  ImGui_ImplGlfw_InitForOpenGL(window_, /*install_callbacks=*/false);
+  ImGui_ImplOpenGL3_Init("#version 300 es");
+  // Create shaders and the (placeholder) font texture now, so later atlas
+  // rebuilds only replace the texture.
+  ImGui_ImplOpenGL3_CreateDeviceObjects();
+  return true;
+}
+
+void GlWindow::begin_frame(const CanvasMetrics& canvas) {
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui_ImplGlfw_NewFrame();
+  // GLFW's idea of the window size is the backing store; ImGui works in CSS px.
+  ImGuiIO& io = ImGui::GetIO();
+  io.DisplaySize = ImVec2(static_cast<float>(canvas.css_width), static_cast<float>(canvas.css_height));
+  const float scale_x = canvas.css_width > 0 ? static_cast<float>(canvas.fb_width / canvas.css_width) : 1.0f;
+  const float scale_y = canvas.css_height > 0 ? static_cast<float>(canvas.fb_height / canvas.css_height) : 1.0f;
+  io.DisplayFramebufferScale = ImVec2(scale_x, scale_y);
+  ImGui::NewFrame();
+}
+
+void GlWindow::end_frame(const CanvasMetrics& canvas) {
+  ImGui::Render();
+  glViewport(0, 0, canvas.fb_width, canvas.fb_height);
+  const ImVec4 clear = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
+  glClearColor(clear.x, clear.y, clear.z, 1.0f);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+}
+
+}  // namespace invites::platform

@@ -1,0 +1,80 @@
+#include "platform/ui_font.hpp"
+
+#include "platform/fetch.hpp"
+#include "platform/idle_gate.hpp"
+
+#include <imgui.h>
+#include <imgui_impl_opengl3.h>
+
+#include <cstdio>
+#include <utility>
+
+namespace invites::platform {
+namespace {
+
+constexpr float kBodySize = 16.0f;   // CSS px
+constexpr float kTitleSize = 24.0f;  // CSS px
+
+// Latin-1, Latin Extended-A (names), general punctuation (dashes, quotes, …),
+// euro sign, arrows (sort indicators).
+constexpr ImWchar kGlyphRanges[] = {
+    0x0020, 0x00FF, 0x0100, 0x017F, 0x2010, 0x2027, 0x2030, 0x203A,
+    0x20AC, 0x20AC, 0x2190, 0x2193, 0,
+};
+
+// TrueType / OpenType signatures: a wrong file (an HTML error page) must not
+// reach the rasterizer.
+bool looks_like_font(const std::string& bytes) {
+  if (bytes.size() < 12) return false;
+  const std::string magic = bytes.substr(0, 4);
+  return magic == std::string("\x00\x01\x00\x00", 4) || magic == "true" || magic == "OTTO";
+}
+
+}  // namespace
+
+void UiFont::load(const char* url) {
+  FetchRequest request;
+  request.url = url;
+  request.timeout_ms = 20000;
+  request.bypass_http_cache = false;  // a static file of the bundle
+  fetch(std::move(request), [this](FetchResult&& result) {
+    if (result.ok() && looks_like_font(result.body)) {
+      ttf_ = std::move(result.body);
+    } else {
+      problem_ = result.ok() ? "not a TrueType font" : result.error;
+      std::fprintf(stderr, "UI font unavailable (%s): using the built-in font\n", problem_.c_str());
+    }
+    settled_ = true;
+    idle::wake();
+  });
+}
+
+bool UiFont::build_for(double dpr) {
+  if (!settled_ || dpr == built_dpr_) return false;
+  built_dpr_ = dpr;
+
+  ImGuiIO& io = ImGui::GetIO();
+  io.Fonts->Clear();
+  io.Fonts->TexDesiredWidth = 1024;
+
+  ImFontConfig config;
+  config.RasterizerDensity = static_cast<float>(dpr);  // glyph pixels at device resolution
+  config.OversampleH = dpr >= 1.75 ? 1 : 2;            // sub-pixel positioning matters less at high DPI
+  config.OversampleV = 1;
+  if (!ttf_.empty()) {
+    config.FontDataOwnedByAtlas = false;  // the bytes stay in ttf_ for the next rebuild
+    const int size = static_cast<int>(ttf_.size());
+    body_ = io.Fonts->AddFontFromMemoryTTF(ttf_.data(), size, kBodySize, &config, kGlyphRanges);
+    title_ = io.Fonts->AddFontFromMemoryTTF(ttf_.data(), size, kTitleSize, &config, kGlyphRanges);
+  } else {
+    body_ = io.Fonts->AddFontDefault(&config);
+    title_ = body_;
+  }
+
+  ImGui_ImplOpenGL3_DestroyFontsTexture();
+  ImGui_ImplOpenGL3_CreateFontsTexture();
+  io.Fonts->ClearTexData();  // the pixels live in the GL texture now
+  return true;
+}
+
+}  // namespace invites::platform

@@ -1,0 +1,222 @@
+#!/usr/bin/env bash
+# A private MariaDB server for development and tests: its own data directory,
+# socket, log and loopback port under DIR, no system service, no config files
+# read (--no-defaults), so it never touches or depends on a system instance.
+#
+#   scripts/mariadb-private.sh start DIR   # prints mysql://root@127.0.0.1:PORT/invites
+#   scripts/mariadb-private.sh stop DIR
+#   scripts/mariadb-private.sh url DIR     # prints the URL of the running server
+#
+# DIR holds: data/ (the datadir), mariadbd.pid, mariadbd.log, port, socket, url.
+# `start` on a DIR whose server already runs just prints its URL again.
+set -euo pipefail
+
+readonly START_TIMEOUT_SECONDS=30
+readonly STOP_TIMEOUT_SECONDS=30
+readonly DATABASE=invites
+
+die() {
+  printf 'mariadb-private: %s\n' "$*" >&2
+  exit 1
+}
+
+usage() {
+  printf 'usage: %s start|stop|url DIR\n' "$(basename "$0")" >&2
+  exit 2
+}
+
+(($# == 2)) || usage
+command=$1
+mkdir -p "$2"
+DIR=$(cd "$2" && pwd)  # absolute, so the script works from any cwd
+DATA=$DIR/data
+PID_FILE=$DIR/mariadbd.pid
+LOG=$DIR/mariadbd.log
+URL_FILE=$DIR/url
+PORT_FILE=$DIR/port
+SOCKET_FILE=$DIR/socket
+
+# Unix socket paths are limited to 107 bytes; a deep build tree would exceed
+# that, so long paths get a socket in /tmp named after a hash of DIR.
+socket_path() {
+  local path=$DIR/mariadbd.sock
+  if ((${#path} > 100)); then
+    path=/tmp/invites-mariadb-$(printf '%s' "$DIR" | md5sum | cut -c1-12).sock
+  fi
+  printf '%s' "$path"
+}
+SOCKET=$(socket_path)
+# mariadbd refuses to run as root unless told to; as another user it needs nothing.
+RUN_AS=()
+((EUID == 0)) && RUN_AS=(--user=root)
+
+log_tail() {
+  if [[ -f $LOG ]]; then
+    printf -- '--- last lines of %s ---\n' "$LOG" >&2
+    tail -n 25 "$LOG" >&2
+  fi
+}
+
+# The pid of our server if it is alive. The command name is checked so that
+# a stale pid file whose number was reused by another process is ignored.
+server_pid() {
+  [[ -f $PID_FILE ]] || return 1
+  local pid
+  pid=$(<"$PID_FILE")
+  [[ $pid =~ ^[0-9]+$ ]] || return 1
+  kill -0 "$pid" 2>/dev/null || return 1
+  [[ $(cat "/proc/$pid/comm" 2>/dev/null) == mariadbd ]] || return 1
+  printf '%s' "$pid"
+}
+
+admin() {
+  mariadb-admin --no-defaults --socket="$SOCKET" --user=root --connect-timeout=2 "$@"
+}
+
+client() {
+  mariadb --no-defaults --socket="$SOCKET" --user=root --batch --skip-column-names "$@"
+}
+
+# A port nobody listens on. Another process may take it before mariadbd binds
+# it; start() detects that from the log and tries again with another port.
+pick_free_port() {
+  local port attempt
+  for attempt in $(seq 1 100); do
+    port=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
+    if [[ -z $(ss -Hltn "sport = :$port") ]]; then
+      printf '%s' "$port"
+      return 0
+    fi
+  done
+  die "found no free loopback port after $attempt attempts"
+}
+
+initialize_datadir() {
+  [[ -d $DATA/mysql ]] && return 0
+  rm -rf "$DATA"
+  if ! mariadb-install-db --no-defaults --datadir="$DATA" \
+      --auth-root-authentication-method=normal --skip-test-db \
+      "${RUN_AS[@]}" >"$DIR/install.log" 2>&1; then
+    tail -n 25 "$DIR/install.log" >&2
+    rm -rf "$DATA"
+    die "mariadb-install-db failed (full output in $DIR/install.log)"
+  fi
+}
+
+# Starts mariadbd in the background, detached (own session, no inherited
+# stdout/stderr) so that a caller such as CTest does not wait for it, and
+# without the lock's descriptor, which it would otherwise hold forever.
+launch_server() {
+  local port=$1
+  setsid mariadbd --no-defaults \
+    --datadir="$DATA" --socket="$SOCKET" --port="$port" \
+    --bind-address=127.0.0.1 "${RUN_AS[@]}" \
+    --pid-file="$PID_FILE" --log-error="$LOG" \
+    --skip-name-resolve --max-connections=200 \
+    --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
+    --innodb-buffer-pool-size=256M --innodb-log-file-size=64M \
+    --innodb-flush-log-at-trx-commit=2 \
+    </dev/null >>"$LOG" 2>&1 9>&- &
+  printf '%s' "$!"
+}
+
+# 0 = answering, 1 = the process died, 2 = timed out.
+wait_until_ready() {
+  local pid=$1 deadline=$((SECONDS + START_TIMEOUT_SECONDS))
+  while ((SECONDS < deadline)); do
+    if admin ping >/dev/null 2>&1; then
+      return 0
+    fi
+    kill -0 "$pid" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  return 2
+}
+
+write_url() {
+  local port=$1
+  printf '%s\n' "$port" >"$PORT_FILE"
+  printf '%s\n' "$SOCKET" >"$SOCKET_FILE"
+  printf 'mysql://root@127.0.0.1:%s/%s\n' "$port" "$DATABASE" >"$URL_FILE"
+}
+
+create_database() {
+  client -e "CREATE DATABASE IF NOT EXISTS \`$DATABASE\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci" ||
+    die "could not create database $DATABASE"
+}
+
+start() {
+  if server_pid >/dev/null; then
+    # Already running (perhaps from a start that was interrupted before it
+    # wrote the URL): ask the server for its port instead of trusting files.
+    admin ping >/dev/null 2>&1 || die "a server is running for $DIR but does not answer; run: $0 stop $DIR"
+    create_database
+    write_url "$(client -e 'SELECT @@port')"
+    cat "$URL_FILE"
+    return 0
+  fi
+  rm -f "$PID_FILE" "$URL_FILE" "$PORT_FILE"
+  initialize_datadir
+
+  local attempt port pid status
+  for attempt in 1 2 3; do
+    port=$(pick_free_port)
+    local log_lines_before=0
+    [[ -f $LOG ]] && log_lines_before=$(wc -l <"$LOG")
+    pid=$(launch_server "$port")
+    status=0
+    wait_until_ready "$pid" || status=$?
+    if ((status == 0)); then
+      break
+    fi
+    if ((status == 1)) && tail -n "+$((log_lines_before + 1))" "$LOG" | grep -q 'Address already in use'; then
+      continue  # lost the race for the port: try another one
+    fi
+    ((status == 2)) && kill "$pid" 2>/dev/null
+    log_tail
+    if ((status == 2)); then
+      die "mariadbd did not answer within ${START_TIMEOUT_SECONDS}s"
+    fi
+    die "mariadbd exited during start-up"
+  done
+  ((status == 0)) || { log_tail; die "mariadbd could not bind a free port in $attempt attempts"; }
+
+  create_database
+  write_url "$port"
+  cat "$URL_FILE"
+}
+
+stop() {
+  local pid
+  if ! pid=$(server_pid); then
+    rm -f "$PID_FILE" "$URL_FILE"
+    return 0
+  fi
+  # A clean shutdown flushes InnoDB; the signal is the fallback when the
+  # socket does not answer (mariadbd also shuts down cleanly on SIGTERM).
+  admin shutdown >/dev/null 2>&1 || kill -TERM "$pid" 2>/dev/null || true
+  local deadline=$((SECONDS + STOP_TIMEOUT_SECONDS))
+  while kill -0 "$pid" 2>/dev/null; do
+    if ((SECONDS >= deadline)); then
+      log_tail
+      kill -KILL "$pid" 2>/dev/null || true
+      die "mariadbd (pid $pid) did not stop within ${STOP_TIMEOUT_SECONDS}s; killed it"
+    fi
+    sleep 0.1
+  done
+  rm -f "$PID_FILE" "$URL_FILE"
+}
+
+# One start or stop at a time per DIR (two test runs sharing a build tree).
+exec 9>"$DIR/lock"
+flock 9
+
+case $command in
+  start) start ;;
+  stop) stop ;;
+  url)
+    server_pid >/dev/null && [[ -f $URL_FILE ]] || die "no server running for $DIR"
+    cat "$URL_FILE"
+    ;;
+  *) usage ;;
+esac

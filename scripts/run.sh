@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs the product on this machine: installs what is missing, builds the
+# server and the web app, starts a private MariaDB (data in .run/mariadb),
+# brings its schema up to date and serves the app on loopback.
+# Environment: INVITES_LISTEN (default 127.0.0.1:8080).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup.sh
+export NODE_PATH=/usr/share/nodejs
+jobs=$(nproc)
+
+cmake --preset wasm >/dev/null
+cmake --build --preset wasm -j "$jobs" --target web_bundle
+cmake --preset native >/dev/null
+cmake --build --preset native -j "$jobs" --target invites-server
+
+db_url=$(bash scripts/mariadb-private.sh start .run/mariadb)
+trap 'bash scripts/mariadb-private.sh stop .run/mariadb >/dev/null' EXIT
+build/native/backend/invites-server migrate --db "$db_url"
+
+export INVITES_LISTEN=${INVITES_LISTEN:-127.0.0.1:8080}
+echo
+echo "Bulk Portal Invites: open http://$INVITES_LISTEN/ (Ctrl+C stops the server and the database)"
+build/native/backend/invites-server serve --db "$db_url" --web-root build/web
