@@ -8,6 +8,7 @@
 #include <memory>
 
 #include <cppconn/prepared_statement.h>
+#include <nlohmann/json.hpp>
 
 #include "db/connection.hpp"
 #include "db/migrations.hpp"

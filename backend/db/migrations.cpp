@@ -1,0 +1,150 @@
+#include "db/migrations.hpp"
+
+#include <algorithm>
+#include <memory>
+#include <set>
+#include <string>
+
+#include <cppconn/exception.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+#include <cppconn/statement.h>
+#include <spdlog/spdlog.h>
+
+#include "db/connection.hpp"
+#include "db/sql_script.hpp"
+
+namespace invites::db {
+namespace {
+
+constexpr int lock_timeout_seconds = 60;
+
+std::string label(const Migration& migration) {
+  std::string number = std::to_string(migration.version);
+  if (number.size() < 4) number.insert(0, 4 - number.size(), '0');
+  return number + "_" + std::string(migration.name);
+}
+
+std::int64_t query_int(sql::Connection& connection, const std::string& text) {
+  const std::unique_ptr<sql::Statement> statement(connection.createStatement());
+  const std::unique_ptr<sql::ResultSet> result(statement->executeQuery(text));
+  if (!result->next() || result->isNull(1)) return 0;
+  return result->getInt64(1);
+}
+
+bool migrations_table_exists(sql::Connection& connection) {
+  return query_int(connection,
+                   "SELECT COUNT(*) FROM information_schema.tables "
+                   "WHERE table_schema = DATABASE() AND table_name = 'schema_migrations'") > 0;
+}
+
+std::set<int> applied_versions(sql::Connection& connection) {
+  std::set<int> versions;
+  const std::unique_ptr<sql::Statement> statement(connection.createStatement());
+  const std::unique_ptr<sql::ResultSet> result(statement->executeQuery("SELECT version FROM schema_migrations"));
+  while (result->next()) versions.insert(result->getInt(1));
+  return versions;
+}
+
+void check_order(std::span<const Migration> migrations) {
+  for (std::size_t i = 0; i < migrations.size(); ++i) {
+    if (migrations[i].version <= 0 || (i > 0 && migrations[i].version <= migrations[i - 1].version)) {
+      throw MigrationError("migration list is not strictly ascending at " + label(migrations[i]));
+    }
+  }
+}
+
+// GET_LOCK is server-wide, so the lock name carries the database name: runs
+// against different databases of one server do not wait for each other.
+class MigrationLock {
+ public:
+  explicit MigrationLock(sql::Connection& connection) : connection_(connection) {
+    const auto got = query_int(connection_, "SELECT GET_LOCK(" + lock_name() + ", " +
+                                                std::to_string(lock_timeout_seconds) + ")");
+    if (got != 1) {
+      throw MigrationError("another migration of this database has been running for over " +
+                           std::to_string(lock_timeout_seconds) + "s; try again later");
+    }
+  }
+  ~MigrationLock() {
+    try {
+      query_int(connection_, "SELECT RELEASE_LOCK(" + lock_name() + ")");
+    } catch (...) {
+      // The server releases the lock when the connection closes anyway.
+    }
+  }
+  MigrationLock(const MigrationLock&) = delete;
+  MigrationLock& operator=(const MigrationLock&) = delete;
+
+ private:
+  static std::string lock_name() { return "CONCAT('invites_migrate:', LEFT(DATABASE(), 40))"; }
+  sql::Connection& connection_;
+};
+
+void create_migrations_table(sql::Connection& connection) {
+  execute(connection,
+          "CREATE TABLE IF NOT EXISTS schema_migrations ("
+          " version INT NOT NULL PRIMARY KEY,"
+          " name VARCHAR(255) NOT NULL,"
+          " applied_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP"
+          ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci");
+}
+
+std::string excerpt(const std::string& statement) {
+  constexpr std::size_t max_length = 80;
+  std::string text = statement.substr(0, statement.find('\n'));
+  if (text.size() > max_length || text.size() < statement.size()) text = text.substr(0, max_length) + " ...";
+  return text;
+}
+
+void apply(sql::Connection& connection, const Migration& migration) {
+  spdlog::info("applying migration {}", label(migration));
+  const auto statements = split_sql_statements(migration.sql);
+  for (std::size_t i = 0; i < statements.size(); ++i) {
+    try {
+      execute(connection, statements[i]);
+    } catch (const sql::SQLException& e) {
+      throw MigrationError("migration " + label(migration) + " failed at statement " + std::to_string(i + 1) + " (" +
+                           excerpt(statements[i]) + "): " + e.what() +
+                           (i > 0 ? "; its earlier statements stay applied, repair the schema by hand" : ""));
+    }
+  }
+  const std::unique_ptr<sql::PreparedStatement> record(
+      connection.prepareStatement("INSERT INTO schema_migrations (version, name) VALUES (?, ?)"));
+  record->setInt(1, migration.version);
+  record->setString(2, std::string(migration.name));
+  record->executeUpdate();
+}
+
+}  // namespace
+
+int schema_version(sql::Connection& connection) {
+  if (!migrations_table_exists(connection)) return 0;
+  return static_cast<int>(query_int(connection, "SELECT MAX(version) FROM schema_migrations"));
+}
+
+MigrationResult migrate(sql::Connection& connection, std::span<const Migration> migrations) {
+  check_order(migrations);
+  const int newest_known = migrations.empty() ? 0 : migrations.back().version;
+
+  MigrationLock lock(connection);
+  create_migrations_table(connection);
+  const auto applied = applied_versions(connection);
+
+  MigrationResult result;
+  result.version_before = applied.empty() ? 0 : *applied.rbegin();
+  if (result.version_before > newest_known) {
+    throw MigrationError("the database schema is at version " + std::to_string(result.version_before) +
+                         ", newer than the newest this invites-server knows (" + std::to_string(newest_known) +
+                         "); use a newer invites-server");
+  }
+  for (const auto& migration : migrations) {
+    if (applied.contains(migration.version)) continue;
+    apply(connection, migration);
+    result.applied.push_back(migration.version);
+  }
+  result.version_after = std::max(result.version_before, newest_known);
+  return result;
+}
+
+}  // namespace invites::db

@@ -1,0 +1,62 @@
+#include "http/request_log.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <optional>
+#include <string>
+
+#include <spdlog/spdlog.h>
+
+namespace invites::http {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// cpp-httplib handles a request from routing to logging on one worker
+// thread, so the start time can live in a thread_local between the two hooks.
+thread_local std::optional<Clock::time_point> request_started;
+
+// Quotes values with spaces or quotes and escapes control characters, so a
+// crafted path cannot forge extra fields or log lines.
+std::string logfmt_value(std::string_view text) {
+  bool needs_quotes = text.empty();
+  std::string escaped;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      escaped += '\\';
+      escaped += c;
+      needs_quotes = true;
+    } else if (byte < 0x20 || byte == 0x7f) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "\\x%02x", byte);
+      escaped += hex;
+      needs_quotes = true;
+    } else {
+      if (c == ' ' || c == '=') needs_quotes = true;
+      escaped += c;
+    }
+  }
+  return needs_quotes ? '"' + escaped + '"' : escaped;
+}
+
+}  // namespace
+
+void install_request_log(httplib::Server& server) {
+  server.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+    request_started = Clock::now();
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  server.set_logger([](const httplib::Request& request, const httplib::Response& response) {
+    double duration_ms = 0;
+    if (request_started) {
+      duration_ms = std::chrono::duration<double, std::milli>(Clock::now() - *request_started).count();
+      request_started.reset();
+    }
+    spdlog::info("http_request method={} path={} status={} duration_ms={:.2f} bytes={} remote={}",
+                 logfmt_value(request.method), logfmt_value(request.path), response.status, duration_ms,
+                 response.body.size(), logfmt_value(request.remote_addr));
+  });
+}
+
+}  // namespace invites::http

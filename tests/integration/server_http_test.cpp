@@ -1,0 +1,231 @@
+// invites-server serve as a black box over real HTTP (static files, gzip,
+// /healthz, path traversal, shutdown), plus the pieces behind it.
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+
+#include <catch2/catch.hpp>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include "http/gzip.hpp"
+#include "http/listen_address.hpp"
+#include "http/mime_types.hpp"
+#include "http/static_files.hpp"
+#include "support/server_process.hpp"
+#include "support/test_database.hpp"
+
+namespace fs = std::filesystem;
+using Catch::Matchers::Contains;
+
+namespace {
+
+void write_file(const fs::path& path, const std::string& content) {
+  fs::create_directories(path.parent_path());
+  std::ofstream(path, std::ios::binary) << content;
+}
+
+// Compressible, like real .wasm and .js files.
+std::string repetitive(std::size_t size, const std::string& unit) {
+  std::string out;
+  while (out.size() < size) out += unit;
+  out.resize(size);
+  return out;
+}
+
+// A web bundle in a temporary directory, next to a file that must stay
+// unreachable: <tmp>/secret.txt outside, <tmp>/web the root.
+struct WebBundle {
+  fs::path base;
+  fs::path root;
+  std::string index_html = "<!doctype html><title>Bulk Portal Invites</title>";
+  std::string wasm = std::string("\0asm\1\0\0\0", 8) + repetitive(200'000, "wasm-code-section ");
+  std::string js = repetitive(100'000, "function f(){return 1;}\n");
+
+  WebBundle() {
+    std::string pattern = (fs::temp_directory_path() / "invites-web-XXXXXX").string();
+    base = mkdtemp(pattern.data());
+    root = base / "web";
+    write_file(root / "index.html", index_html);
+    write_file(root / "app.wasm", wasm);
+    write_file(root / "app.js", js);
+    write_file(root / "sw.js", "self.addEventListener('fetch', () => {});");
+    write_file(root / "fonts" / "ui.ttf", repetitive(5000, "glyph"));
+    write_file(root / "data.json", R"({"a":1})");
+    write_file(root / "docs" / "index.html", "docs");
+    write_file(root / ".env", "SECRET=1");
+    write_file(base / "secret.txt", "top secret");
+    fs::create_symlink(base / "secret.txt", root / "link.txt");
+  }
+  ~WebBundle() {
+    std::error_code ignored;
+    fs::remove_all(base, ignored);
+  }
+};
+
+struct RunningServer {
+  invites::testing::TestDatabase database;
+  WebBundle bundle;
+  invites::testing::ServerProcess server{database.url(), bundle.root};
+  httplib::Client client{server.host(), server.port()};
+
+  httplib::Result get(const std::string& path, const std::string& accept_encoding = "identity") {
+    return client.Get(path.c_str(), {{"Accept-Encoding", accept_encoding}});
+  }
+};
+
+}  // namespace
+
+TEST_CASE_METHOD(RunningServer, "serve: / is index.html, revalidated on every load") {
+  const auto response = get("/");
+  REQUIRE(response);
+  CHECK(response->status == 200);
+  CHECK(response->get_header_value("Content-Type") == "text/html; charset=utf-8");
+  CHECK(response->get_header_value("Cache-Control") == "no-cache");
+  CHECK(response->body == bundle.index_html);
+  CHECK(get("/index.html")->body == bundle.index_html);
+  CHECK(get("/docs/")->body == "docs");
+  CHECK(get("/sw.js")->get_header_value("Cache-Control") == "no-cache");
+  CHECK_FALSE(get("/app.js")->has_header("Cache-Control"));
+}
+
+TEST_CASE_METHOD(RunningServer, "serve: content types of the bundle files") {
+  CHECK(get("/app.wasm")->get_header_value("Content-Type") == "application/wasm");
+  CHECK(get("/app.js")->get_header_value("Content-Type") == "text/javascript; charset=utf-8");
+  CHECK(get("/fonts/ui.ttf")->get_header_value("Content-Type") == "font/ttf");
+  CHECK(get("/data.json")->get_header_value("Content-Type") == "application/json");
+}
+
+TEST_CASE_METHOD(RunningServer, "serve: wasm and js are gzipped for clients that accept it") {
+  for (const auto& [path, original] : {std::pair{"/app.wasm", bundle.wasm}, std::pair{"/app.js", bundle.js}}) {
+    INFO(path);
+    client.set_decompress(false);
+    const auto raw = get(path, "gzip, deflate");
+    REQUIRE(raw);
+    CHECK(raw->status == 200);
+    CHECK(raw->get_header_value("Content-Encoding") == "gzip");
+    CHECK(raw->get_header_value("Vary") == "Accept-Encoding");
+    REQUIRE(raw->body.size() > 2);
+    CHECK(raw->body.substr(0, 2) == "\x1f\x8b");  // the gzip magic
+    CHECK(raw->body.size() < original.size() / 10);
+
+    client.set_decompress(true);
+    const auto decoded = get(path, "gzip");
+    REQUIRE(decoded);
+    CHECK(decoded->body == original);
+
+    const auto plain = get(path, "identity");
+    REQUIRE(plain);
+    CHECK_FALSE(plain->has_header("Content-Encoding"));
+    CHECK(plain->body == original);
+  }
+}
+
+TEST_CASE_METHOD(RunningServer, "serve: an unchanged file revalidates with 304") {
+  const auto first = get("/app.wasm");
+  const auto etag = first->get_header_value("ETag");
+  REQUIRE_FALSE(etag.empty());
+  const auto again = client.Get("/app.wasm", {{"If-None-Match", etag}});
+  REQUIRE(again);
+  CHECK(again->status == 304);
+  CHECK(again->body.empty());
+}
+
+TEST_CASE_METHOD(RunningServer, "serve: missing files are 404 and nothing outside the root is reachable") {
+  CHECK(get("/missing.js")->status == 404);
+  for (const char* path : {"/../etc/passwd", "/%2e%2e/etc/passwd", "/docs/../../secret.txt", "/..%2fsecret.txt",
+                           "/../secret.txt", "/link.txt", "/.env", "/docs/..\\..\\secret.txt"}) {
+    INFO(path);
+    const auto response = get(path);
+    REQUIRE(response);
+    CHECK(response->status == 404);
+    CHECK_THAT(response->body, !Contains("top secret") && !Contains("root:") && !Contains("SECRET"));
+  }
+}
+
+TEST_CASE_METHOD(RunningServer, "serve: /healthz reports the database") {
+  const auto response = get("/healthz");
+  REQUIRE(response);
+  CHECK(response->status == 200);
+  CHECK(response->get_header_value("Content-Type") == "application/json");
+  CHECK(nlohmann::json::parse(response->body) == nlohmann::json{{"status", "ok"}, {"database", "ok"}});
+}
+
+TEST_CASE_METHOD(RunningServer, "serve: SIGTERM shuts the server down cleanly") {
+  REQUIRE(get("/")->status == 200);
+  CHECK(server.stop() == 0);
+  CHECK_FALSE(get("/"));  // nobody listens any more
+}
+
+TEST_CASE("serve: /healthz is 503 when the database is unreachable") {
+  WebBundle bundle;
+  auto url = invites::testing::fixture_database_url();
+  url.port = 1;  // nothing listens on port 1
+  invites::testing::ServerProcess server(url, bundle.root);
+  httplib::Client client(server.host(), server.port());
+
+  const auto response = client.Get("/healthz");
+  REQUIRE(response);
+  CHECK(response->status == 503);
+  CHECK(nlohmann::json::parse(response->body) == nlohmann::json{{"status", "ok"}, {"database", "unreachable"}});
+  CHECK(response->get_header_value("Cache-Control") == "no-store");
+  CHECK(server.stop() == 0);
+}
+
+TEST_CASE("StaticFiles::resolve stays inside the web root") {
+  WebBundle bundle;
+  const invites::http::StaticFiles files(bundle.root);
+  const auto root = fs::canonical(bundle.root);
+  CHECK(files.resolve("/") == root / "index.html");
+  CHECK(files.resolve("//app.wasm") == root / "app.wasm");
+  CHECK(files.resolve("/docs") == root / "docs" / "index.html");
+  CHECK(files.resolve("/fonts/ui.ttf") == root / "fonts" / "ui.ttf");
+  CHECK_FALSE(files.resolve("/fonts"));  // a directory without index.html
+  CHECK_FALSE(files.resolve("/../secret.txt"));
+  CHECK_FALSE(files.resolve("/docs/../index.html"));
+  CHECK_FALSE(files.resolve("/./index.html"));
+  CHECK_FALSE(files.resolve("/link.txt"));
+  CHECK_FALSE(files.resolve("/.env"));
+  CHECK_FALSE(files.resolve(std::string_view("/index.html\0x", 13)));
+  CHECK_FALSE(files.resolve("index.html"));
+  CHECK_THROWS_AS(invites::http::StaticFiles(bundle.base / "nope"), std::invalid_argument);
+}
+
+TEST_CASE("accepts_gzip reads Accept-Encoding with q-values") {
+  using invites::http::accepts_gzip;
+  CHECK(accepts_gzip("gzip"));
+  CHECK(accepts_gzip("deflate, gzip, br"));
+  CHECK(accepts_gzip("GZIP;q=0.5"));
+  CHECK(accepts_gzip("*"));
+  CHECK_FALSE(accepts_gzip(""));
+  CHECK_FALSE(accepts_gzip("identity"));
+  CHECK_FALSE(accepts_gzip("br, deflate"));
+  CHECK_FALSE(accepts_gzip("gzip;q=0"));
+  CHECK_FALSE(accepts_gzip("*, gzip;q=0.0"));
+}
+
+TEST_CASE("mime types by extension") {
+  using invites::http::Compression;
+  using invites::http::mime_type_for;
+  CHECK(mime_type_for("app.wasm").type == "application/wasm");
+  CHECK(mime_type_for("app.wasm").compression == Compression::by_us);
+  CHECK(mime_type_for("APP.JS").type == "text/javascript; charset=utf-8");
+  CHECK(mime_type_for("index.html").compression == Compression::by_httplib);
+  CHECK(mime_type_for("ui.ttf").type == "font/ttf");
+  CHECK(mime_type_for("README").type == "application/octet-stream");
+}
+
+TEST_CASE("listen addresses") {
+  using invites::http::parse_listen_address;
+  CHECK(parse_listen_address("127.0.0.1:8080") == invites::http::ListenAddress{"127.0.0.1", 8080});
+  CHECK(parse_listen_address("[::1]:0") == invites::http::ListenAddress{"::1", 0});
+  CHECK_THROWS_WITH(parse_listen_address("8080"), Contains("missing ':PORT'"));
+  CHECK_THROWS_WITH(parse_listen_address(":8080"), Contains("missing host"));
+  CHECK_THROWS_WITH(parse_listen_address("localhost:http"), Contains("invalid port 'http'"));
+  CHECK_THROWS_WITH(parse_listen_address("::1:80"), Contains("brackets"));
+  CHECK(invites::http::http_url("::1", 80) == "http://[::1]:80");
+}

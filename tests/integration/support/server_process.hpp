@@ -1,0 +1,28 @@
+#pragma once
+// `invites-server serve` on a free loopback port, for tests over real HTTP.
+#include <filesystem>
+#include <string>
+
+#include "db/database_url.hpp"
+#include "support/child_process.hpp"
+
+namespace invites::testing {
+
+class ServerProcess {
+ public:
+  // Starts the server with --listen 127.0.0.1:0 (it picks a free port) and
+  // waits for the "listening on URL" line it prints on stdout.
+  ServerProcess(const db::DatabaseUrl& database, const std::filesystem::path& web_root);
+
+  const std::string& host() const { return host_; }
+  int port() const { return port_; }
+  // SIGTERM and wait; the exit code (0 for a clean shutdown).
+  int stop() { return process_.terminate(); }
+
+ private:
+  ChildProcess process_;
+  std::string host_ = "127.0.0.1";
+  int port_ = 0;
+};
+
+}  // namespace invites::testing
