@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
 export NODE_PATH=/usr/share/nodejs
+# ccache hits across clones in different folders (CI clones anew each run).
+export CCACHE_BASEDIR=$PWD CCACHE_NOHASHDIR=1
 jobs=$(nproc)
 
 cmake --preset wasm >/dev/null

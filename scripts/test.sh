@@ -9,6 +9,8 @@ cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
 export NODE_PATH=/usr/share/nodejs   # em++'s optimizer needs Debian's acorn
+# ccache hits across clones in different folders (CI clones anew each run).
+export CCACHE_BASEDIR=$PWD CCACHE_NOHASHDIR=1
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
 jobs=$(nproc)
 
