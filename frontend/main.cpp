@@ -21,6 +21,8 @@
 #include <emscripten.h>
 #include <imgui.h>
 
+#include <string>
+
 namespace {
 
 using namespace invites;
@@ -53,6 +55,17 @@ void publish_status(const Runtime& rt) {
   publish("serverProblem", rt.app.state.server.problem.c_str());
   publish("serverChecks", rt.app.state.server.checks);
   publish("version", rt.app.state.version.c_str());
+  const app::State& state = rt.app.state;
+  publish("screen", app::to_string(state.screen));
+  publish("user", state.session ? state.session->user.username.c_str() : "");
+  publish("loginError", state.login.error.c_str());
+  publish("loginNotice", state.login.notice.c_str());
+  publish("lookups", app::to_string(state.lookups.status));
+  publish("emailFrom", state.form.email_from.c_str());
+  publish("preview", app::to_string(state.preview.status));
+  publish("previewStale", app::preview_stale(state) ? 1.0 : 0.0);
+  publish("previewError", state.preview.error_message.c_str());
+  publish("selectedGroup", state.selected_group ? std::string(group_name(*state.selected_group)).c_str() : "");
 }
 
 void tick() {
@@ -94,7 +107,7 @@ int main() {
   platform::ui_probe::install();
 
   runtime.font.load(kFontUrl);
-  runtime.app.actions.check_server();
+  runtime.app.actions.start();  // /healthz and GET /api/me (restores a session)
 
   emscripten_set_main_loop(tick, 0, false);
   return 0;

@@ -4,6 +4,7 @@
 # read (--no-defaults), so it never touches or depends on a system instance.
 #
 #   scripts/mariadb-private.sh start DIR   # prints mysql://root@127.0.0.1:PORT/invites
+#                                          # (a restart reuses PORT if it is free)
 #   scripts/mariadb-private.sh stop DIR
 #   scripts/mariadb-private.sh url DIR     # prints the URL of the running server
 #
@@ -155,12 +156,20 @@ start() {
     cat "$URL_FILE"
     return 0
   fi
+  # A restart keeps the previous port when it is still free, so clients that
+  # know the URL (a running invites-server) can reconnect.
+  local previous_port=""
+  [[ -f $PORT_FILE ]] && previous_port=$(<"$PORT_FILE")
   rm -f "$PID_FILE" "$URL_FILE" "$PORT_FILE"
   initialize_datadir
 
   local attempt port pid status
   for attempt in 1 2 3; do
-    port=$(pick_free_port)
+    if ((attempt == 1)) && [[ $previous_port =~ ^[0-9]+$ ]] && [[ -z $(ss -Hltn "sport = :$previous_port") ]]; then
+      port=$previous_port
+    else
+      port=$(pick_free_port)
+    fi
     local log_lines_before=0
     [[ -f $LOG ]] && log_lines_before=$(wc -l <"$LOG")
     pid=$(launch_server "$port")

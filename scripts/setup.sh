@@ -13,7 +13,7 @@ IMGUI_SUITE=trixie
 PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git
   emscripten
-  libcpp-httplib-dev libssl-dev zlib1g-dev libbrotli-dev
+  libcpp-httplib-dev libssl-dev zlib1g-dev libbrotli-dev openssl
   nlohmann-json3-dev libmysqlcppconn-dev catch2
   libcurl4-openssl-dev libkainjow-mustache-dev libsodium-dev
   libspdlog-dev libcli11-dev libxxhash-dev

@@ -20,6 +20,12 @@ struct ServeOptions {
   std::string database_url;
   std::string listen = "127.0.0.1:8080";
   std::string web_root;
+  std::size_t db_pool_size = 8;
+  std::string tls_cert;
+  std::string tls_key;
+  int session_idle_minutes = 30;
+  int session_max_hours = 12;
+  int snapshot_refresh_seconds = 300;
 };
 
 // The server starts without its database (GET /healthz reports it), but an
@@ -46,6 +52,11 @@ int run_serve(const ServeOptions& options) {
       .web_root = options.web_root.empty() ? std::nullopt : std::optional<std::filesystem::path>(options.web_root),
       .database = db::parse_database_url(options.database_url),
   };
+  config.db_pool_size = options.db_pool_size;
+  config.snapshot_refresh = std::chrono::seconds(options.snapshot_refresh_seconds);
+  if (!options.tls_cert.empty()) config.tls = http::ServerConfig::Tls{options.tls_cert, options.tls_key};
+  config.sessions.idle_timeout = std::chrono::minutes(options.session_idle_minutes);
+  config.sessions.absolute_timeout = std::chrono::hours(options.session_max_hours);
   if (!config.web_root) spdlog::warn("no --web-root given: only the API is served");
   report_database_state(config.database);
 
@@ -85,6 +96,39 @@ Command add_serve_command(CLI::App& app) {
       ->type_name("DIR")
       ->envname("INVITES_WEB_ROOT")
       ->check(CLI::ExistingDirectory.description(""));
+  command->add_option("--db-pool-size", options->db_pool_size, "most database connections open at once")
+      ->type_name("N")
+      ->envname("INVITES_DB_POOL_SIZE")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
+  auto* tls_cert = command->add_option("--tls-cert", options->tls_cert, "serve HTTPS with this PEM certificate (chain)")
+                       ->type_name("FILE")
+                       ->envname("INVITES_TLS_CERT")
+                       ->check(CLI::ExistingFile.description(""));
+  auto* tls_key = command->add_option("--tls-key", options->tls_key, "the PEM private key of --tls-cert")
+                      ->type_name("FILE")
+                      ->envname("INVITES_TLS_KEY")
+                      ->check(CLI::ExistingFile.description(""));
+  tls_cert->needs(tls_key);
+  tls_key->needs(tls_cert);
+  command->add_option("--session-idle-minutes", options->session_idle_minutes,
+                      "staff sessions end after this long without a request")
+      ->type_name("MINUTES")
+      ->envname("INVITES_SESSION_IDLE_MINUTES")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 24 * 60));
+  command->add_option("--session-max-hours", options->session_max_hours,
+                      "staff sessions end this long after login, however active")
+      ->type_name("HOURS")
+      ->envname("INVITES_SESSION_MAX_HOURS")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 24 * 30));
+  command->add_option("--snapshot-refresh-seconds", options->snapshot_refresh_seconds,
+                      "rebuild the in-memory Load index this often (0: only on POST /api/snapshot/refresh)")
+      ->type_name("SECONDS")
+      ->envname("INVITES_SNAPSHOT_REFRESH_SECONDS")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 7 * 24 * 3600));
   return {command, [options] { return run_serve(*options); }};
 }
 

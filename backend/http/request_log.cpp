@@ -7,6 +7,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "service/metrics.hpp"
+
 namespace invites::http {
 namespace {
 
@@ -48,6 +50,7 @@ void install_request_log(httplib::Server& server) {
     return httplib::Server::HandlerResponse::Unhandled;
   });
   server.set_logger([](const httplib::Request& request, const httplib::Response& response) {
+    service::Metrics::instance().count_request(response.status);
     double duration_ms = 0;
     if (request_started) {
       duration_ms = std::chrono::duration<double, std::milli>(Clock::now() - *request_started).count();

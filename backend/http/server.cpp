@@ -6,12 +6,17 @@
 #include <stdexcept>
 #include <thread>
 
+#include <cppconn/exception.h>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include "db/connection.hpp"
+#include "db/connection_pool.hpp"
+#include "http/api_error.hpp"
 #include "http/health.hpp"
 #include "http/request_log.hpp"
+#include "http/session_routes.hpp"
+#include "invites/error.hpp"
 
 namespace invites::http {
 namespace {
@@ -25,38 +30,105 @@ void reuse_address_only(socket_t socket) {
   setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
 }
 
-// Errors are JSON {"error":{"code","message"}} (SPEC §5); details go to the log only.
-void internal_error(const httplib::Request& request, httplib::Response& response, std::exception_ptr error) {
-  std::string what = "unknown exception";
+// Errors are JSON {"error":{"code","message"[,"field"]}} (SPEC §5): ApiError
+// as thrown, ValidationError 400, an unreachable database 503; anything else
+// is 500 with its details in the log only.
+void error_response(const httplib::Request& request, httplib::Response& response, std::exception_ptr error) {
   try {
     if (error) std::rethrow_exception(error);
+    throw std::runtime_error("unknown exception");
+  } catch (const ApiError& e) {
+    send_error(response, e.status(), e.code(), e.what(), e.field());
+  } catch (const invites::ValidationError& e) {
+    send_error(response, 400, "invalid", e.what(), e.field().empty() ? std::nullopt : std::optional(e.field()));
+  } catch (const db::DatabaseUnavailable& e) {
+    spdlog::warn("database unavailable in {} {}: {}", request.method, request.path, e.what());
+    send_error(response, 503, "database_unavailable", "the database is not available; try again shortly");
+  } catch (const sql::SQLException& e) {
+    if (db::is_connection_error(e.getErrorCode())) {
+      spdlog::warn("database connection lost in {} {}: {}", request.method, request.path, e.what());
+      send_error(response, 503, "database_unavailable", "the database is not available; try again shortly");
+    } else {
+      spdlog::error("database error in {} {}: {} (error {})", request.method, request.path, e.what(),
+                    e.getErrorCode());
+      send_error(response, 500, "internal", "internal server error");
+    }
   } catch (const std::exception& e) {
-    what = e.what();
+    spdlog::error("unhandled error in {} {}: {}", request.method, request.path, e.what());
+    send_error(response, 500, "internal", "internal server error");
   } catch (...) {
+    spdlog::error("unhandled error in {} {}: unknown exception", request.method, request.path);
+    send_error(response, 500, "internal", "internal server error");
   }
-  spdlog::error("unhandled error in {} {}: {}", request.method, request.path, what);
-  const nlohmann::json body{{"error", {{"code", "internal"}, {"message", "internal server error"}}}};
-  response.status = 500;
-  response.set_content(body.dump(), "application/json");
+}
+
+// Errors that cpp-httplib produces itself come with an empty body: no route
+// (404), a body over the limit (413), a malformed request (400). Give /api
+// clients (and every 413) the JSON error format.
+httplib::Server::HandlerResponse library_error(const httplib::Request& request, httplib::Response& response) {
+  if (!response.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+  const bool api = request.path == "/api" || request.path.rfind("/api/", 0) == 0;
+  if (!api && response.status != 413) return httplib::Server::HandlerResponse::Unhandled;
+  switch (response.status) {
+    case 404:
+      send_error(response, 404, "not_found", "no such API endpoint");
+      break;
+    case 413:
+      send_error(response, 413, "payload_too_large", "the request body is too large");
+      break;
+    default:
+      send_error(response, response.status, "bad_request", "the request cannot be handled");
+  }
+  return httplib::Server::HandlerResponse::Handled;
+}
+
+std::unique_ptr<httplib::Server> make_http_server(const ServerConfig& config) {
+  if (!config.tls) return std::make_unique<httplib::Server>();
+  auto server = std::make_unique<httplib::SSLServer>(config.tls->certificate.c_str(), config.tls->private_key.c_str());
+  if (!server->is_valid()) {
+    throw std::invalid_argument("cannot use TLS certificate " + config.tls->certificate.string() + " with key " +
+                                config.tls->private_key.string() + " (unreadable, not PEM, or not a pair)");
+  }
+  return server;
 }
 
 }  // namespace
 
-Server::Server(ServerConfig config) : config_(std::move(config)) {
+Server::Server(ServerConfig config) : config_(std::move(config)), login_throttle_(config_.login_throttle) {
   if (config_.web_root) static_files_ = std::make_unique<StaticFiles>(*config_.web_root);
-  http_.set_socket_options(reuse_address_only);
-  http_.set_exception_handler(internal_error);
-  install_request_log(http_);
+  http_ = make_http_server(config_);
+  pool_ = std::make_unique<db::ConnectionPool>(config_.database, db::PoolOptions{.size = config_.db_pool_size});
+  config_.sessions.secure_cookie = config_.tls.has_value();
+  sessions_ = std::make_unique<SessionAuth>(*pool_, config_.sessions);
+  http_->set_payload_max_length(config_.max_body_bytes);
+  http_->set_error_handler(httplib::Server::HandlerWithResponse(library_error));
+  http_->set_socket_options(reuse_address_only);
+  http_->set_exception_handler(error_response);
+  install_request_log(*http_);
   register_routes();
 }
 
 Server::~Server() { stop(); }
 
 void Server::register_routes() {
-  http_.Get("/healthz", health_handler([url = config_.database] { return db::ping(url, health_ping_timeout); }));
+  http_->Get("/healthz", health_handler([url = config_.database] { return db::ping(url, health_ping_timeout); }));
+  register_session_routes(*http_, *pool_, *sessions_, login_throttle_);
+  snapshot_index_ = std::make_unique<service::SnapshotIndex>(
+      [url = config_.database] { return db::connect(url); }, config_.snapshot_refresh);
+  previews_ = std::make_unique<service::PreviewStore>();
+  load_context_ = std::make_unique<LoadRouteContext>(LoadRouteContext{*sessions_, *pool_, *snapshot_index_, *previews_});
+  register_lookup_routes(*http_, *load_context_);
+  register_preview_routes(*http_, *load_context_);
+  register_snapshot_routes(*http_, *load_context_);
+  register_metrics_routes(*http_, *snapshot_index_);
+  // Add API routes above this line: every other /api path is a JSON 404
+  // (the GET route here; other methods through library_error).
+  http_->Get("/api/.*", [](const httplib::Request&, httplib::Response& response) {
+    send_error(response, 404, "not_found", "no such API endpoint");
+  });
   // Last: the web bundle answers every GET no other route took.
   if (static_files_) {
-    http_.Get(".*", [this](const httplib::Request& request, httplib::Response& response) {
+    http_->Get(".*", [this](const httplib::Request& request, httplib::Response& response) {
       static_files_->serve(request, response);
     });
   }
@@ -64,7 +136,7 @@ void Server::register_routes() {
 
 std::uint16_t Server::bind() {
   const auto& [host, port] = config_.listen;
-  const int bound = port == 0 ? http_.bind_to_any_port(host) : (http_.bind_to_port(host, port) ? port : -1);
+  const int bound = port == 0 ? http_->bind_to_any_port(host) : (http_->bind_to_port(host, port) ? port : -1);
   if (bound <= 0) {
     throw std::runtime_error("cannot listen on " + http_url(host, port) + " (address in use or not local?)");
   }
@@ -75,17 +147,21 @@ std::uint16_t Server::bind() {
 void Server::run() {
   // Phase first, flag second; stop() does the reverse, so one of them sees the other.
   phase_ = Phase::running;
-  if (!stop_requested_) http_.listen_after_bind();
+  snapshot_index_->start();
+  if (!stop_requested_) http_->listen_after_bind();
   phase_ = Phase::finished;
 }
 
 void Server::stop() {
   stop_requested_ = true;
   // httplib ignores stop() until listen_after_bind() has started: wait for that.
-  while (phase_ == Phase::running && !http_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  http_.stop();
+  while (phase_ == Phase::running && !http_->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  http_->stop();
 }
 
-std::string Server::url() const { return http_url(config_.listen.host, port_); }
+std::string Server::url() const {
+  const std::string url = http_url(config_.listen.host, port_);
+  return config_.tls ? "https" + url.substr(url.find(':')) : url;
+}
 
 }  // namespace invites::http

@@ -3,6 +3,7 @@
 // responses. It grows with the API of SPEC §5; each area registers its
 // routes from its own file, like health.cpp and static_files.cpp.
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -11,9 +12,14 @@
 
 #include <httplib.h>
 
+#include "db/connection_pool.hpp"
 #include "db/database_url.hpp"
+#include "http/auth.hpp"
 #include "http/listen_address.hpp"
+#include "http/login_throttle.hpp"
+#include "http/session_auth.hpp"
 #include "http/static_files.hpp"
+#include "http/load_routes.hpp"
 
 namespace invites::http {
 
@@ -21,6 +27,18 @@ struct ServerConfig {
   ListenAddress listen;
   std::optional<std::filesystem::path> web_root;  // nullopt: no static files
   db::DatabaseUrl database;
+  std::size_t db_pool_size = 8;  // connections of pool()
+  // With both files, HTTPS only (and session cookies get `Secure`).
+  struct Tls {
+    std::filesystem::path certificate;  // PEM, may include the chain
+    std::filesystem::path private_key;  // PEM
+  };
+  std::optional<Tls> tls;
+  SessionOptions sessions;  // secure_cookie is set from `tls`
+  LoginThrottleLimits login_throttle;
+  std::size_t max_body_bytes = 64 * 1024;  // larger request bodies get 413
+  // Rebuild of the in-memory Load index (0 = only on POST /api/snapshot/refresh).
+  std::chrono::seconds snapshot_refresh{300};
 };
 
 class Server {
@@ -39,8 +57,13 @@ class Server {
   // Callable from any thread, also before or during the start of run().
   void stop();
 
-  // http://HOST:PORT of the bound socket.
+  // http://HOST:PORT (https:// with TLS) of the bound socket.
   std::string url() const;
+
+  // For route registration (see register_routes): the database connections
+  // and the staff authentication every /api handler uses.
+  db::ConnectionPool& pool() { return *pool_; }
+  Auth& auth() { return *sessions_; }
 
  private:
   enum class Phase { idle, running, finished };
@@ -48,11 +71,19 @@ class Server {
   void register_routes();
 
   ServerConfig config_;
-  httplib::Server http_;
+  std::unique_ptr<httplib::Server> http_;  // an httplib::SSLServer with TLS
+  std::unique_ptr<db::ConnectionPool> pool_;
+  std::unique_ptr<SessionAuth> sessions_;
+  LoginThrottle login_throttle_;
   std::unique_ptr<StaticFiles> static_files_;
   std::uint16_t port_ = 0;
   std::atomic<Phase> phase_{Phase::idle};
   std::atomic<bool> stop_requested_{false};
+  // Load (service/snapshot_index.hpp, http/load_routes.hpp); built in the
+  // constructor, the index starts building when run() starts.
+  std::unique_ptr<service::SnapshotIndex> snapshot_index_;
+  std::unique_ptr<service::PreviewStore> previews_;
+  std::unique_ptr<LoadRouteContext> load_context_;
 };
 
 }  // namespace invites::http

@@ -1,12 +1,115 @@
 #include "app/actions.hpp"
 
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
 #include <utility>
 
 namespace invites::app {
 
 namespace {
+
+using nlohmann::json;
+using platform::FetchRequest;
+using platform::FetchResult;
+
 constexpr int kHealthTimeoutMs = 5000;
+constexpr int kApiTimeoutMs = 15000;
+constexpr int kPreviewTimeoutMs = 60000;
+
+// {"error":{"code","message","field"?}} of the API; empty parts when absent.
+struct ApiError {
+  std::string code;
+  std::string message;
+  std::string field;
+};
+
+std::optional<json> parse_json(const std::string& text) {
+  json value = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (value.is_discarded()) return std::nullopt;
+  return value;
 }
+
+std::string string_at(const json& object, const char* key) {
+  const auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+ApiError api_error(const FetchResult& result) {
+  ApiError error;
+  const std::optional<json> body = parse_json(result.body);
+  if (!body || !body->is_object()) return error;
+  const auto it = body->find("error");
+  if (it == body->end() || !it->is_object()) return error;
+  error.code = string_at(*it, "code");
+  error.message = string_at(*it, "message");
+  error.field = string_at(*it, "field");
+  return error;
+}
+
+// The server gave no answer the app understands (no response, or not the API).
+std::string unreachable_message(const FetchResult& result) {
+  std::string reason = result.error;
+  if (reason.empty()) reason = result.status == 0 ? "no response" : "HTTP " + std::to_string(result.status);
+  return "Server unreachable: " + reason;
+}
+
+// The server's own message when it sent one, else `fallback`; a non-API
+// answer (static server, proxy error page) reads as "server unreachable".
+std::string message_for(const FetchResult& result, const ApiError& error, const std::string& fallback) {
+  if (!error.message.empty()) return error.message;
+  if (!error.code.empty()) return fallback;
+  return unreachable_message(result);
+}
+
+std::optional<Session> parse_session(const std::string& body) {
+  const std::optional<json> doc = parse_json(body);
+  if (!doc || !doc->is_object()) return std::nullopt;
+  const auto user = doc->find("user");
+  const auto permissions = doc->find("permissions");
+  if (user == doc->end() || !user->is_object() || permissions == doc->end() || !permissions->is_array())
+    return std::nullopt;
+  Session session;
+  const auto id = user->find("id");
+  if (id != user->end() && id->is_number_integer()) session.user.id = id->get<std::int64_t>();
+  session.user.username = string_at(*user, "username");
+  for (const json& p : *permissions)
+    if (p.is_number_integer()) session.permissions.push_back(p.get<int>());
+  session.csrf_token = string_at(*doc, "csrf_token");
+  if (session.user.username.empty()) return std::nullopt;
+  return session;
+}
+
+bool parse_items(const json& doc, const char* key, bool required, std::vector<LookupItem>& out) {
+  out.clear();
+  const auto it = doc.find(key);
+  if (it == doc.end() || it->is_null()) return !required;
+  if (!it->is_array()) return false;
+  for (const json& entry : *it) {
+    if (!entry.is_object()) return false;
+    const auto id = entry.find("id");
+    if (id == entry.end() || !id->is_number_unsigned() || id->get<std::uint64_t>() == 0 ||
+        id->get<std::uint64_t>() > 0xffffffffu)
+      return false;
+    LookupItem item;
+    item.id = id->get<Id>();
+    item.name = string_at(entry, "name");
+    const auto from = entry.find("default_from_email");
+    if (from != entry.end() && from->is_string() && !from->get<std::string>().empty())
+      item.default_from_email = from->get<std::string>();
+    out.push_back(std::move(item));
+  }
+  return true;
+}
+
+bool parse_count(const json& counts, const char* key, std::uint64_t& out) {
+  const auto it = counts.find(key);
+  if (it == counts.end() || !it->is_number_unsigned()) return false;
+  out = it->get<std::uint64_t>();
+  return true;
+}
+
+}  // namespace
 
 const char* to_string(ServerStatus status) {
   switch (status) {
@@ -21,20 +124,30 @@ const char* to_string(ServerStatus status) {
 Actions::Actions(State& state, platform::Fetcher fetcher)
     : state_(state), fetch_(std::move(fetcher)) {}
 
+void Actions::start() {
+  check_server();
+  restore_session();
+}
+
+// --- server health -------------------------------------------------------------
+
 void Actions::check_server() {
   if (state_.server.status == ServerStatus::Checking) return;
   state_.server.status = ServerStatus::Checking;
   ++state_.server.checks;
 
-  platform::FetchRequest request;
+  FetchRequest request;
   request.url = "/healthz";
   request.timeout_ms = kHealthTimeoutMs;
-  fetch_(std::move(request), [this](platform::FetchResult&& result) { on_health_result(std::move(result)); });
+  fetch_(std::move(request), [this](FetchResult&& result) { on_health_result(std::move(result)); });
 }
 
-void Actions::retry_server_check() { check_server(); }
+void Actions::retry_server_check() {
+  check_server();
+  if (restore_unreachable_ && !state_.session && !state_.login.busy) restore_session();
+}
 
-void Actions::on_health_result(platform::FetchResult&& result) {
+void Actions::on_health_result(FetchResult&& result) {
   if (result.ok()) {
     state_.server.status = ServerStatus::Connected;
     state_.server.problem.clear();
@@ -42,6 +155,298 @@ void Actions::on_health_result(platform::FetchResult&& result) {
     state_.server.status = ServerStatus::Unreachable;
     state_.server.problem = result.error.empty() ? "HTTP " + std::to_string(result.status) : result.error;
   }
+}
+
+// --- API calls -------------------------------------------------------------------
+
+void Actions::call_api(FetchRequest request, platform::FetchCallback done) {
+  if (request.method != "GET" && state_.session) request.csrf_token = state_.session->csrf_token;
+  const std::uint64_t epoch = epoch_;
+  fetch_(std::move(request), [this, epoch, done = std::move(done)](FetchResult&& result) {
+    if (epoch != epoch_) return;  // the session ended (or another began) meanwhile
+    if (result.status == 401 && state_.session) {
+      leave_session(kSessionExpiredMessage);
+      return;
+    }
+    done(std::move(result));
+  });
+}
+
+// --- session ---------------------------------------------------------------------
+
+void Actions::restore_session() {
+  if (state_.session || restoring_) return;
+  restoring_ = true;
+  restore_unreachable_ = false;
+  if (state_.screen != Screen::Login) state_.screen = Screen::Starting;
+  FetchRequest request;
+  request.url = "/api/me";
+  request.timeout_ms = kApiTimeoutMs;
+  call_api(std::move(request), [this](FetchResult&& result) { on_me_result(std::move(result)); });
+}
+
+void Actions::on_me_result(FetchResult&& result) {
+  restoring_ = false;
+  if (state_.session || state_.login.busy) return;  // signed in by hand meanwhile
+  if (result.ok()) {
+    if (std::optional<Session> session = parse_session(result.body)) {
+      enter_session(std::move(*session));
+      return;
+    }
+  }
+  state_.screen = Screen::Login;
+  if (result.status == 401) return;  // not signed in: the plain login screen
+  restore_unreachable_ = true;
+  state_.login.error = unreachable_message(result);
+}
+
+void Actions::set_login_username(std::string username) { state_.login.username = std::move(username); }
+void Actions::set_login_password(std::string password) { state_.login.password = std::move(password); }
+
+void Actions::submit_login() {
+  LoginForm& login = state_.login;
+  if (login.busy || state_.session) return;
+  if (login.username.empty() || login.password.empty()) {
+    login.error = "Enter your username and password.";
+    return;
+  }
+  login.busy = true;
+  login.error.clear();
+  login.notice.clear();
+
+  FetchRequest request;
+  request.method = "POST";
+  request.url = "/api/session";
+  request.body = json{{"username", login.username}, {"password", login.password}}.dump();
+  request.timeout_ms = kApiTimeoutMs;
+  call_api(std::move(request), [this](FetchResult&& result) { on_login_result(std::move(result)); });
+}
+
+void Actions::on_login_result(FetchResult&& result) {
+  LoginForm& login = state_.login;
+  login.busy = false;
+  if (result.ok()) {
+    if (std::optional<Session> session = parse_session(result.body)) {
+      enter_session(std::move(*session));
+      return;
+    }
+    login.error = "The server sent an answer the app does not understand. Please try again.";
+    return;
+  }
+  const ApiError error = api_error(result);
+  switch (result.status) {
+    case 401:
+      login.error = message_for(result, error, "Wrong username or password.");
+      login.password.clear();
+      break;
+    case 429:
+      login.error = message_for(result, error, "Too many sign-in attempts. Please wait a few minutes and try again.");
+      break;
+    default:
+      login.error = message_for(result, error, "Signing in failed.");
+      break;
+  }
+}
+
+void Actions::sign_out() {
+  if (!state_.session) return;
+  FetchRequest request;
+  request.method = "DELETE";
+  request.url = "/api/session";
+  request.timeout_ms = kApiTimeoutMs;
+  request.csrf_token = state_.session->csrf_token;
+  // The answer does not matter: locally the session is over at once.
+  fetch_(std::move(request), [](FetchResult&&) {});
+  leave_session("You have signed out.");
+}
+
+void Actions::enter_session(Session session) {
+  ++epoch_;
+  const bool permitted = session.has(kPermissionSendInvites);
+  state_.session = std::move(session);
+  state_.screen = Screen::Main;
+  state_.login.busy = false;
+  state_.login.password.clear();
+  state_.login.error.clear();
+  state_.login.notice.clear();
+  restore_unreachable_ = false;
+  reset_workspace();
+  if (permitted) load_lookups();
+}
+
+void Actions::leave_session(std::string notice) {
+  ++epoch_;
+  if (state_.session && state_.login.username.empty()) state_.login.username = state_.session->user.username;
+  state_.session.reset();
+  state_.screen = Screen::Login;
+  state_.login.busy = false;
+  state_.login.password.clear();
+  state_.login.error.clear();
+  state_.login.notice = std::move(notice);
+  restoring_ = false;
+  reset_workspace();
+}
+
+void Actions::reset_workspace() {
+  state_.lookups = Lookups{};
+  state_.form = InviteForm{};
+  state_.preview = Preview{};
+  state_.selected_group.reset();
+}
+
+// --- lookups ---------------------------------------------------------------------
+
+void Actions::load_lookups() {
+  if (!state_.session || state_.lookups.status == LoadStatus::Loading) return;
+  state_.lookups.status = LoadStatus::Loading;
+  state_.lookups.error.clear();
+  FetchRequest request;
+  request.url = "/api/lookups";
+  request.timeout_ms = kApiTimeoutMs;
+  call_api(std::move(request), [this](FetchResult&& result) { on_lookups_result(std::move(result)); });
+}
+
+void Actions::on_lookups_result(FetchResult&& result) {
+  Lookups& lookups = state_.lookups;
+  if (!result.ok()) {
+    lookups.status = LoadStatus::Failed;
+    lookups.error = message_for(result, api_error(result), "The lists could not be loaded.");
+    return;
+  }
+  const std::optional<json> doc = parse_json(result.body);
+  Lookups parsed;
+  const bool good = doc && doc->is_object() && parse_items(*doc, "divisions", true, parsed.divisions) &&
+                    parse_items(*doc, "account_classes", true, parsed.account_classes) &&
+                    parse_items(*doc, "bill_groups", true, parsed.bill_groups) &&
+                    parse_items(*doc, "account_sources", true, parsed.account_sources) &&
+                    parse_items(*doc, "site_sources", true, parsed.site_sources) &&
+                    parse_items(*doc, "templates", false, parsed.templates);
+  if (!good) {
+    lookups.status = LoadStatus::Failed;
+    lookups.error = "The server sent lists the app does not understand.";
+    return;
+  }
+  parsed.status = LoadStatus::Loaded;
+  lookups = std::move(parsed);
+  if (!lookups.templates.empty() && !state_.form.template_id) state_.form.template_id = lookups.templates.front().id;
+  prefill_email_from();
+}
+
+// --- the form ---------------------------------------------------------------------
+
+void Actions::select_all(ListKind list) {
+  ids_of(state_.form.filter, list).clear();
+  if (list == ListKind::Division) prefill_email_from();
+}
+
+void Actions::set_selected(ListKind list, Id id, bool selected) {
+  std::vector<Id>& ids = ids_of(state_.form.filter, list);
+  const auto at = std::lower_bound(ids.begin(), ids.end(), id);
+  const bool present = at != ids.end() && *at == id;
+  if (selected && !present) ids.insert(at, id);
+  if (!selected && present) ids.erase(at);
+  if (list == ListKind::Division) prefill_email_from();
+}
+
+void Actions::set_flag(FlagKind flag, bool on) { flag_of(state_.form.filter, flag) = on; }
+
+void Actions::set_email_from(std::string text) {
+  state_.form.email_from = std::move(text);
+  // Clearing the field hands it back to the division default (at the next division change).
+  state_.form.email_from_typed = !state_.form.email_from.empty();
+}
+
+void Actions::set_template(std::optional<Id> template_id) { state_.form.template_id = template_id; }
+
+// Email From follows the selected division's default address (the one address
+// all selected divisions share) until the user types their own.
+void Actions::prefill_email_from() {
+  InviteForm& form = state_.form;
+  if (form.email_from_typed) return;
+  std::optional<std::string> shared;
+  bool conflict = form.filter.division_ids.empty();
+  for (const Id id : form.filter.division_ids) {
+    const auto& divisions = state_.lookups.divisions;
+    const auto it = std::find_if(divisions.begin(), divisions.end(), [id](const LookupItem& d) { return d.id == id; });
+    const std::optional<std::string> from = it == divisions.end() ? std::nullopt : it->default_from_email;
+    if (!from || (shared && *shared != *from)) {
+      conflict = true;
+      break;
+    }
+    shared = from;
+  }
+  form.email_from = conflict || !shared ? std::string() : *shared;
+}
+
+// --- Load ---------------------------------------------------------------------------
+
+void Actions::load_preview() {
+  if (!can_load(state_)) return;
+  Preview& preview = state_.preview;
+  preview.status = LoadStatus::Loading;
+  preview.error_code.clear();
+  preview.error_message.clear();
+  preview.error_field.clear();
+
+  Filter sent = state_.form.filter;
+  FetchRequest request;
+  request.method = "POST";
+  request.url = "/api/previews";
+  request.body = json{{"filter", filter_to_json(sent)}}.dump();
+  request.timeout_ms = kPreviewTimeoutMs;
+  call_api(std::move(request), [this, sent = std::move(sent)](FetchResult&& result) {
+    on_preview_result(std::move(result), sent);
+  });
+}
+
+void Actions::on_preview_result(FetchResult&& result, const Filter& sent) {
+  Preview& preview = state_.preview;
+  if (result.ok()) {
+    const std::optional<json> doc = parse_json(result.body);
+    PreviewCounts counts;
+    const json* c = nullptr;
+    if (doc && doc->is_object()) {
+      const auto it = doc->find("counts");
+      if (it != doc->end() && it->is_object()) c = &*it;
+    }
+    if (c && parse_count(*c, "new_users", counts.new_users) &&
+        parse_count(*c, "pending_invites", counts.pending_invites) &&
+        parse_count(*c, "skipped_invalid_email", counts.skipped_invalid_email) &&
+        parse_count(*c, "excluded_existing", counts.excluded_existing)) {
+      preview.status = LoadStatus::Loaded;
+      preview.has_result = true;
+      preview.loaded_filter = sent;
+      preview.counts = counts;
+      preview.preview_id = string_at(*doc, "preview_id");
+      preview.digest = string_at(*doc, "digest");
+      preview.generated_at = string_at(*doc, "generated_at");
+      const auto age = doc->find("snapshot_age_seconds");
+      preview.snapshot_age_seconds = age != doc->end() && age->is_number_integer()
+                                         ? std::optional<std::int64_t>(age->get<std::int64_t>())
+                                         : std::nullopt;
+      state_.selected_group.reset();
+      return;
+    }
+    preview.status = LoadStatus::Failed;
+    preview.error_message = "The server sent counts the app does not understand.";
+    return;
+  }
+  const ApiError error = api_error(result);
+  preview.status = LoadStatus::Failed;
+  preview.error_code = error.code;
+  preview.error_field = error.field;
+  if (result.status == 403 && error.message.empty() && !error.code.empty()) {
+    preview.error_message = "Your account lacks permission 390 'Send Account Portal Invitations'.";
+  } else if (result.status == 503 && error.code == "snapshot_loading" && error.message.empty()) {
+    preview.error_message = "The server is still preparing its data. Press Load again in a moment.";
+  } else {
+    preview.error_message = message_for(result, error, "Load failed (HTTP " + std::to_string(result.status) + ").");
+  }
+}
+
+void Actions::select_group(Group group) {
+  if (!state_.preview.has_result || !is_mailed(group)) return;
+  state_.selected_group = group;
 }
 
 }  // namespace invites::app

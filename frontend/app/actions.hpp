@@ -2,26 +2,77 @@
 // Named actions: the only way the UI changes app state. Each action updates
 // State at once (e.g. "checking…") and may start requests whose results
 // update State later, from the main loop.
+//
+// Session rules: every non-GET /api call carries X-CSRF-Token; a 401 from any
+// call made inside a session ends it (login screen, "session expired"); answers
+// that arrive after the session ended (sign-out, expiry) are dropped.
 
 #include "app/state.hpp"
 #include "platform/fetch.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
 
 namespace invites::app {
 
 class Actions {
  public:
   Actions(State& state, platform::Fetcher fetcher);
+  Actions(const Actions&) = delete;
+  Actions& operator=(const Actions&) = delete;
+
+  // At start: checks the server and restores a session (GET /api/me).
+  void start();
 
   // GET /healthz; no-op while a check is already running.
   void check_server();
-  // The user asked to check again (the Retry button).
+  // The user asked to check again (the Retry button); also retries restoring
+  // the session when that failed because the server could not be reached.
   void retry_server_check();
 
+  // GET /api/me: 200 → signed in again, 401 → login screen.
+  void restore_session();
+
+  // Login screen.
+  void set_login_username(std::string username);
+  void set_login_password(std::string password);
+  void submit_login();  // POST /api/session; no-op while one runs or without a username
+  void sign_out();      // DELETE /api/session (with X-CSRF-Token); back to login at once
+
+  // GET /api/lookups (started after sign-in when permission 390 is there).
+  void load_lookups();
+
+  // The Send Bulk Portal Invites form. Changing a filter makes a loaded
+  // result stale until the next Load.
+  void select_all(ListKind list);                         // "All": the empty list
+  void set_selected(ListKind list, Id id, bool selected);
+  void set_flag(FlagKind flag, bool on);
+  void set_email_from(std::string text);                  // typed by the user
+  void set_template(std::optional<Id> template_id);
+
+  // Load: POST /api/previews with the filter on screen.
+  void load_preview();
+  // A count link was clicked (the recipient list comes in a later version).
+  void select_group(Group group);
+
  private:
+  void call_api(platform::FetchRequest request, platform::FetchCallback done);
   void on_health_result(platform::FetchResult&& result);
+  void on_me_result(platform::FetchResult&& result);
+  void on_login_result(platform::FetchResult&& result);
+  void on_lookups_result(platform::FetchResult&& result);
+  void on_preview_result(platform::FetchResult&& result, const Filter& sent);
+  void enter_session(Session session);
+  void leave_session(std::string notice);
+  void reset_workspace();
+  void prefill_email_from();
 
   State& state_;
   platform::Fetcher fetch_;
+  std::uint64_t epoch_ = 0;             // bumps whenever a session starts or ends
+  bool restore_unreachable_ = false;    // GET /api/me got no usable answer
+  bool restoring_ = false;
 };
 
 }  // namespace invites::app

@@ -1,10 +1,25 @@
 #pragma once
 // Everything the UI shows. Panels read it; only Actions change it.
-// Later screens (session, lookups, filters, preview, jobs) add their parts here.
+// Plain C++ (no Emscripten, no ImGui): natively testable with a fake Fetcher.
 
+#include <invites/filter.hpp>
+#include <invites/recipients.hpp>
+
+#include <array>
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace invites::app {
+
+// Permission numbers (SPEC §1).
+inline constexpr int kPermissionSendInvites = 390;  // "Send Account Portal Invitations"
+inline constexpr int kPermissionSetup = 120;        // "Setup \ System and Security"
+
+// Messages shown by the UI; tests compare them.
+inline constexpr const char* kSessionExpiredMessage = "Your session has expired. Please sign in again.";
+inline constexpr const char* kInvalidEmailMessage = "Enter a valid email address";
 
 enum class ServerStatus {
   Unknown,      // not checked yet
@@ -21,9 +36,133 @@ struct ServerState {
   int checks = 0;       // how many checks were started
 };
 
+// Which screen the body of the shell shows.
+enum class Screen {
+  Starting,  // GET /api/me in flight (restoring a session after reload)
+  Login,
+  Main,      // the Send Bulk Portal Invites screen (or the missing-permission message)
+};
+
+const char* to_string(Screen screen);
+
+struct User {
+  std::int64_t id = 0;
+  std::string username;
+};
+
+struct Session {
+  User user;
+  std::vector<int> permissions;
+  std::string csrf_token;
+
+  bool has(int permission) const;
+};
+
+struct LoginForm {
+  std::string username;
+  std::string password;
+  bool busy = false;     // POST /api/session in flight: Sign in is disabled
+  std::string error;     // the last attempt's problem (server message, throttling, unreachable)
+  std::string notice;    // why the user is here, e.g. the session-expired message
+};
+
+// One entry of a lookup list.
+struct LookupItem {
+  Id id = 0;
+  std::string name;
+  std::optional<std::string> default_from_email;  // divisions only
+};
+
+enum class LoadStatus { Idle, Loading, Loaded, Failed };
+const char* to_string(LoadStatus status);  // "idle", "loading", "loaded", "failed"
+
+// The five filter lists of the screen, in screen order.
+enum class ListKind { Division, AccountClass, BillGroup, AccountSource, SiteSource };
+inline constexpr std::array<ListKind, 5> kAllLists{ListKind::Division, ListKind::AccountClass,
+                                                   ListKind::BillGroup, ListKind::AccountSource,
+                                                   ListKind::SiteSource};
+const char* list_label(ListKind kind);  // "Division", "Account Class", …
+
+// The four flags, in screen order.
+enum class FlagKind { ActiveService, BalanceDue, BillingContacts, WithoutAutopay };
+inline constexpr std::array<FlagKind, 4> kAllFlags{FlagKind::ActiveService, FlagKind::BalanceDue,
+                                                   FlagKind::BillingContacts, FlagKind::WithoutAutopay};
+const char* flag_label(FlagKind kind);  // "Accounts With Active Service", …
+
+struct Lookups {
+  LoadStatus status = LoadStatus::Idle;
+  std::string error;
+  std::vector<LookupItem> divisions, account_classes, bill_groups, account_sources, site_sources;
+  std::vector<LookupItem> templates;  // empty: "No templates yet"
+
+  const std::vector<LookupItem>& list(ListKind kind) const;
+  std::vector<LookupItem>& list(ListKind kind);
+};
+
+// What the user has entered on the screen.
+struct InviteForm {
+  Filter filter;                   // ids kept sorted ascending
+  std::string email_from;
+  bool email_from_typed = false;   // the user typed their own: no more prefill
+  std::optional<Id> template_id;
+};
+
+struct PreviewCounts {
+  std::uint64_t new_users = 0;
+  std::uint64_t pending_invites = 0;
+  std::uint64_t skipped_invalid_email = 0;
+  std::uint64_t excluded_existing = 0;
+};
+
+// The result of Load (POST /api/previews).
+struct Preview {
+  LoadStatus status = LoadStatus::Idle;
+  bool has_result = false;        // a successful Load happened (kept while reloading)
+  Filter loaded_filter;           // the filter the shown result was computed for
+  std::string preview_id;
+  PreviewCounts counts;
+  std::string digest;
+  std::string generated_at;       // as sent by the server (ISO 8601)
+  std::optional<std::int64_t> snapshot_age_seconds;
+  // Problem of the last Load (status Failed).
+  std::string error_code;
+  std::string error_message;
+  std::string error_field;
+};
+
 struct State {
   std::string version;  // build version shown in the shell
   ServerState server;
+  Screen screen = Screen::Starting;
+  LoginForm login;
+  std::optional<Session> session;
+  Lookups lookups;
+  InviteForm form;
+  Preview preview;
+  std::optional<Group> selected_group;  // the count link clicked last (recipient list comes later)
 };
+
+// --- derived values (pure functions of State) ---------------------------------
+
+std::vector<Id>& ids_of(Filter& filter, ListKind kind);
+const std::vector<Id>& ids_of(const Filter& filter, ListKind kind);
+bool& flag_of(Filter& filter, FlagKind kind);
+bool flag_of(const Filter& filter, FlagKind kind);
+
+bool can_use_invites(const State& state);  // signed in with permission 390
+// The shown result no longer matches the filters on screen.
+bool preview_stale(const State& state);
+// Load may be pressed (signed in, permitted, lookups loaded, no Load running).
+bool can_load(const State& state);
+// A fresh result for the filters on screen exists and the sender is valid
+// (Send itself comes in a later version; this is its enabling rule).
+bool can_send(const State& state);
+// "" when the typed Email From is empty or valid; else kInvalidEmailMessage.
+std::string email_from_problem(const InviteForm& form);
+// The text of a multi-select's closed combo: "All", the single name, or "N selected".
+std::string selection_summary(const std::vector<LookupItem>& items, const std::vector<Id>& selected);
+// "2026-11-26 12:30 UTC" from the preview's generated_at minus its snapshot age;
+// the raw text when it cannot be parsed.
+std::string data_as_of(const Preview& preview);
 
 }  // namespace invites::app

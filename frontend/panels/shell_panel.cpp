@@ -1,19 +1,17 @@
 #include "panels/shell_panel.hpp"
 
+#include "panels/invite_panel.hpp"
+#include "panels/login_panel.hpp"
+#include "panels/no_permission_panel.hpp"
+#include "panels/widgets.hpp"
+
 #include <imgui.h>
+
+#include <algorithm>
+#include <string>
 
 namespace invites::panels {
 namespace {
-
-void status_dot(Tone tone) {
-  const float radius = ImGui::GetFontSize() * 0.28f;
-  const float frame_h = ImGui::GetFrameHeight();
-  const ImVec2 pos = ImGui::GetCursorScreenPos();
-  ImGui::GetWindowDrawList()->AddCircleFilled(ImVec2(pos.x + radius, pos.y + frame_h * 0.5f), radius,
-                                              tone_color(tone));
-  ImGui::Dummy(ImVec2(radius * 2, frame_h));
-  ImGui::SameLine();
-}
 
 void server_status_line(const app::ServerState& server, app::Actions& actions) {
   ImGui::AlignTextToFramePadding();
@@ -50,15 +48,45 @@ void draw_shell_panel(const app::State& state, app::Actions& actions, const Font
     return;
   }
 
-  if (fonts.title) ImGui::PushFont(fonts.title);
+  // Top bar: product name and server state at the left, the user at the right.
+  ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted("Bulk Portal Invites");
-  if (fonts.title) ImGui::PopFont();
+  ImGui::SameLine(0, 24);
   server_status_line(state.server, actions);
+  if (state.session) {
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const std::string who = state.session->user.username;
+    const float button_w = ImGui::CalcTextSize("Sign out").x + style.FramePadding.x * 2;
+    const float right_w = ImGui::CalcTextSize("Signed in as").x + ImGui::CalcTextSize(who.c_str()).x +
+                          style.ItemSpacing.x * 2 + button_w;
+    ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - right_w));
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextDisabled("Signed in as");
+    ImGui::SameLine();
+    ImGui::TextUnformatted(who.c_str());
+    ImGui::SameLine();
+    if (ImGui::Button("Sign out")) actions.sign_out();
+  }
   ImGui::Separator();
 
-  // Body: the current screen goes here (login, then the invite form).
+  // Body: the current screen.
   const float footer_h = ImGui::GetTextLineHeightWithSpacing() + ImGui::GetStyle().ItemSpacing.y;
   ImGui::BeginChild("##body", ImVec2(0, -footer_h), ImGuiChildFlags_None, ImGuiWindowFlags_NoBackground);
+  ImGui::Spacing();
+  switch (state.screen) {
+    case app::Screen::Starting:
+      ImGui::TextDisabled("Restoring your session\u2026");
+      break;
+    case app::Screen::Login:
+      draw_login_panel(state, actions, fonts);
+      break;
+    case app::Screen::Main:
+      if (app::can_use_invites(state))
+        draw_invite_panel(state, actions, fonts);
+      else
+        draw_no_permission_panel(state, fonts);
+      break;
+  }
   ImGui::EndChild();
 
   ImGui::Separator();

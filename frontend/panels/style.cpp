@@ -19,6 +19,9 @@ void apply_style() {
   style.WindowBorderSize = 0;
   style.FrameBorderSize = 1;
   style.ScrollbarSize = 16;
+  style.ChildBorderSize = 1;
+  style.PopupBorderSize = 1;
+  style.DisabledAlpha = 0.5f;
 
   ImVec4* c = style.Colors;
   c[ImGuiCol_WindowBg] = ImVec4(0.965f, 0.969f, 0.976f, 1.0f);
@@ -30,12 +33,24 @@ void apply_style() {
   c[ImGuiCol_Button] = ImVec4(0.93f, 0.94f, 0.96f, 1.0f);
   c[ImGuiCol_ButtonHovered] = ImVec4(0.85f, 0.90f, 0.98f, 1.0f);
   c[ImGuiCol_ButtonActive] = ImVec4(0.74f, 0.83f, 0.97f, 1.0f);
+  c[ImGuiCol_FrameBg] = ImVec4(1.0f, 1.0f, 1.0f, 1.0f);
+  c[ImGuiCol_FrameBgHovered] = ImVec4(0.95f, 0.97f, 1.0f, 1.0f);
+  c[ImGuiCol_FrameBgActive] = ImVec4(0.92f, 0.95f, 1.0f, 1.0f);
+  c[ImGuiCol_CheckMark] = ImVec4(0.09f, 0.37f, 0.80f, 1.0f);
+  c[ImGuiCol_Header] = ImVec4(0.88f, 0.92f, 0.98f, 1.0f);
+  c[ImGuiCol_HeaderHovered] = ImVec4(0.85f, 0.90f, 0.98f, 1.0f);
+  c[ImGuiCol_HeaderActive] = ImVec4(0.74f, 0.83f, 0.97f, 1.0f);
+  c[ImGuiCol_PopupBg] = ImVec4(1.0f, 1.0f, 1.0f, 1.0f);
+  c[ImGuiCol_NavHighlight] = ImVec4(0.09f, 0.37f, 0.80f, 0.9f);
 }
 
 unsigned tone_color(Tone tone) {
   switch (tone) {
     case Tone::Good: return IM_COL32(34, 139, 74, 255);
-    case Tone::Bad: return IM_COL32(200, 48, 48, 255);
+    case Tone::Bad: return IM_COL32(190, 38, 38, 255);
+    case Tone::Warning: return IM_COL32(168, 98, 0, 255);
+    case Tone::Info: return IM_COL32(30, 90, 170, 255);
+    case Tone::Link: return IM_COL32(22, 94, 204, 255);
     case Tone::Neutral: break;
   }
   return IM_COL32(150, 156, 166, 255);

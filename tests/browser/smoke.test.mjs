@@ -1,7 +1,8 @@
 // Browser smoke test of the web bundle (build/web): the app shell loads in
 // Debian's headless Chromium, draws crisp and sized to the device pixel
-// ratio, reports the server state from /healthz, goes idle without input,
-// and loads offline from its service worker.
+// ratio, reports the server state from /healthz, shows the login screen
+// (with "Server unreachable": this static server has no /api), goes idle
+// without input, and loads offline from its service worker.
 //
 //   WEB_ROOT=build/web node --test tests/browser/
 //
@@ -118,6 +119,12 @@ describe('app shell', () => {
       const state = await waitForServerState(page, 'unreachable');
       assert.match(state.serverProblem, /HTTP 404/);
       assert.match(state.version, /^\d+\.\d+\.\d+/);
+      // No API on this server: the login screen, saying the server cannot be reached.
+      await page.waitForFunction(() => window.invitesApp.screen === 'login', null, { timeout: 10_000 });
+      assert.match((await app(page)).loginError, /^Server unreachable: HTTP 404/);
+      const labels = (await page.evaluate(() => window.invitesApp.items())).map((item) => item.label);
+      assert.ok(labels.includes('Sign in') && labels.includes('##username') && labels.includes('##password'),
+        `login form on screen: ${labels}`);
       await waitForIdle(page);
 
       const size = await canvasSize(page);

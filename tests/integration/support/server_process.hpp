@@ -1,7 +1,9 @@
 #pragma once
 // `invites-server serve` on a free loopback port, for tests over real HTTP.
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "db/database_url.hpp"
 #include "support/child_process.hpp"
@@ -13,9 +15,18 @@ class ServerProcess {
   // Starts the server with --listen 127.0.0.1:0 (it picks a free port) and
   // waits for the "listening on URL" line it prints on stdout.
   ServerProcess(const db::DatabaseUrl& database, const std::filesystem::path& web_root);
+  // The same with no --web-root unless given, and more serve options
+  // (e.g. {"--session-idle-minutes", "1"} or --tls-cert/--tls-key).
+  struct Options {
+    std::optional<std::filesystem::path> web_root;
+    std::vector<std::string> extra_args;
+  };
+  ServerProcess(const db::DatabaseUrl& database, const Options& options);
 
   const std::string& host() const { return host_; }
   int port() const { return port_; }
+  // "http" or "https" (with --tls-cert).
+  const std::string& scheme() const { return scheme_; }
   // SIGTERM and wait; the exit code (0 for a clean shutdown).
   int stop() { return process_.terminate(); }
 
@@ -23,6 +34,7 @@ class ServerProcess {
   ChildProcess process_;
   std::string host_ = "127.0.0.1";
   int port_ = 0;
+  std::string scheme_ = "http";
 };
 
 }  // namespace invites::testing

@@ -1,0 +1,154 @@
+#include "cli/user_command.hpp"
+
+#include <algorithm>
+#include <iostream>
+#include <memory>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "cli/database_option.hpp"
+#include "db/connection.hpp"
+#include "db/migrations.hpp"
+#include "http/auth.hpp"
+#include "repository/audit_log.hpp"
+#include "security/passwords.hpp"
+
+namespace invites::cli {
+namespace {
+
+// The staff tables come with this schema version.
+constexpr int staff_schema_version = 3;
+constexpr std::size_t max_username_length = 64;
+constexpr std::size_t max_password_length = 1024;
+
+const std::set<int> known_permissions{static_cast<int>(http::Permission::send_invites),
+                                      static_cast<int>(http::Permission::setup)};
+
+struct UserAddOptions {
+  std::string database_url;
+  std::string username;
+  bool password_stdin = false;
+  std::vector<int> grants;
+};
+
+// One line from stdin without its line ending.
+std::string read_password(std::istream& in) {
+  std::string password;
+  if (!std::getline(in, password) && password.empty()) throw std::runtime_error("no password on stdin");
+  if (!password.empty() && password.back() == '\r') password.pop_back();
+  if (password.empty()) throw std::runtime_error("the password must not be empty");
+  if (password.size() > max_password_length) throw std::runtime_error("the password is too long");
+  return password;
+}
+
+std::string join(const std::set<int>& numbers) {
+  std::string out;
+  for (const int n : numbers) out += (out.empty() ? "" : ",") + std::to_string(n);
+  return out.empty() ? "none" : out;
+}
+
+int run_user_add(const UserAddOptions& options) {
+  const std::set<int> grants(options.grants.begin(), options.grants.end());
+  const std::string password = read_password(std::cin);
+  const std::string hash = security::hash_password(password);
+
+  const auto url = db::parse_database_url(options.database_url);
+  const auto connection = db::connect(url);
+  if (db::schema_version(*connection) < staff_schema_version) {
+    throw std::runtime_error("the database has no staff tables yet: run `invites-server migrate` first");
+  }
+
+  connection->setAutoCommit(false);
+  std::uint64_t id = 0;
+  bool existed = false;
+  {
+    const std::unique_ptr<sql::PreparedStatement> find(
+        connection->prepareStatement("SELECT id FROM staff_users WHERE username = ? FOR UPDATE"));
+    find->setString(1, options.username);
+    const std::unique_ptr<sql::ResultSet> row(find->executeQuery());
+    if (row->next()) {
+      existed = true;
+      id = row->getUInt64(1);
+    }
+  }
+  if (existed) {
+    const std::unique_ptr<sql::PreparedStatement> update(
+        connection->prepareStatement("UPDATE staff_users SET password_hash = ? WHERE id = ?"));
+    update->setString(1, hash);
+    update->setUInt64(2, id);
+    update->executeUpdate();
+    const std::unique_ptr<sql::PreparedStatement> revoke(
+        connection->prepareStatement("DELETE FROM staff_permissions WHERE user_id = ?"));
+    revoke->setUInt64(1, id);
+    revoke->executeUpdate();
+  } else {
+    const std::unique_ptr<sql::PreparedStatement> insert(
+        connection->prepareStatement("INSERT INTO staff_users (username, password_hash) VALUES (?, ?)"));
+    insert->setString(1, options.username);
+    insert->setString(2, hash);
+    insert->executeUpdate();
+    const std::unique_ptr<sql::PreparedStatement> last(connection->prepareStatement("SELECT LAST_INSERT_ID()"));
+    const std::unique_ptr<sql::ResultSet> row(last->executeQuery());
+    row->next();
+    id = row->getUInt64(1);
+  }
+  for (const int permission : grants) {
+    const std::unique_ptr<sql::PreparedStatement> grant(
+        connection->prepareStatement("INSERT INTO staff_permissions (user_id, permission) VALUES (?, ?)"));
+    grant->setUInt64(1, id);
+    grant->setInt(2, permission);
+    grant->executeUpdate();
+  }
+  repository::record(*connection, std::nullopt, existed ? "staff_user.updated" : "staff_user.created",
+                     {{"user_id", id}, {"username", options.username}, {"permissions", grants}});
+  connection->commit();
+
+  std::cout << (existed ? "updated" : "created") << " staff user " << options.username << " (id " << id
+            << "), permissions: " << join(grants) << (existed ? " (password and permissions replaced)" : "")
+            << std::endl;
+  return 0;
+}
+
+}  // namespace
+
+Command add_user_command(CLI::App& app) {
+  auto options = std::make_shared<UserAddOptions>();
+  auto* user = app.add_subcommand("user", "Manage staff users");
+  user->require_subcommand(1);
+  auto* add = user->add_subcommand("add", "Create a staff user, or replace an existing user's password and permissions");
+  add_database_option(*add, options->database_url);
+  add->add_option("--username", options->username, "login name (case-insensitive, at most 64 characters)")
+      ->envname("INVITES_USERNAME")
+      ->required()
+      ->check([](const std::string& name) -> std::string {
+        if (name.empty() || name.size() > max_username_length) return "must be 1-64 characters";
+        return {};
+      });
+  add->add_flag("--password-stdin", options->password_stdin, "read the password from the first line of stdin")
+      ->required();
+  add->add_option("--grant", options->grants,
+                  "permissions to grant, comma-separated: 390 (send portal invitations), 120 (setup); "
+                  "replaces the user's current ones")
+      ->type_name("N[,N...]")
+      ->envname("INVITES_GRANT")
+      ->delimiter(',')
+      ->check([](const std::string& text) -> std::string {
+        try {
+          std::size_t used = 0;
+          const int number = std::stoi(text, &used);
+          if (used == text.size() && known_permissions.contains(number)) return {};
+        } catch (const std::exception&) {
+        }
+        return "unknown permission " + text + " (known: 390, 120)";
+      });
+  return {user, [options] { return run_user_add(*options); }};
+}
+
+}  // namespace invites::cli

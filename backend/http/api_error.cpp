@@ -1,0 +1,26 @@
+#include "http/api_error.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace invites::http {
+
+void send_error(httplib::Response& response, int status, std::string_view code, std::string_view message,
+                const std::optional<std::string>& field) {
+  nlohmann::json error{{"code", code}, {"message", message}};
+  if (field) error["field"] = *field;
+  send_json(response, nlohmann::json{{"error", error}}, status);
+}
+
+nlohmann::json parse_json_object(const httplib::Request& request) {
+  nlohmann::json body = nlohmann::json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+  if (body.is_discarded()) throw ApiError(400, "invalid_json", "the request body is not valid JSON");
+  if (!body.is_object()) throw ApiError(400, "invalid_json", "the request body must be a JSON object");
+  return body;
+}
+
+void send_json(httplib::Response& response, const nlohmann::json& body, int status) {
+  response.status = status;
+  response.set_content(body.dump(), "application/json");
+}
+
+}  // namespace invites::http

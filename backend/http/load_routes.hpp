@@ -1,0 +1,32 @@
+#pragma once
+// The Load side of the JSON API (SPEC §5): lookups, previews and their
+// recipients, the offline snapshot, and /metrics. One .cpp per resource.
+#include <httplib.h>
+
+#include "db/connection_pool.hpp"
+#include "http/auth.hpp"
+#include "service/preview_store.hpp"
+#include "service/snapshot_index.hpp"
+
+namespace invites::http {
+
+struct LoadRouteContext {
+  Auth& auth;
+  db::ConnectionPool& pool;
+  service::SnapshotIndex& index;
+  service::PreviewStore& previews;
+};
+
+// GET /api/lookups (390)
+void register_lookup_routes(httplib::Server& server, LoadRouteContext& context);
+// POST /api/previews, GET /api/previews/{id}/recipients[.csv] (390)
+void register_preview_routes(httplib::Server& server, LoadRouteContext& context);
+// GET /api/snapshot (390), POST /api/snapshot/refresh (390)
+void register_snapshot_routes(httplib::Server& server, LoadRouteContext& context);
+// GET /metrics (no authentication: bind the server to loopback)
+void register_metrics_routes(httplib::Server& server, service::SnapshotIndex& index);
+
+// ISO 8601 UTC ("2025-01-01T00:00:00Z") of unix seconds.
+std::string iso8601_utc(std::int64_t unix_seconds);
+
+}  // namespace invites::http

@@ -1,0 +1,248 @@
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <ctime>
+#include <limits>
+
+#include <nlohmann/json.hpp>
+
+#include "http/api_error.hpp"
+#include "http/load_routes.hpp"
+#include "invites/csv.hpp"
+#include "invites/evaluator.hpp"
+#include "repository/audit_log.hpp"
+#include "service/metrics.hpp"
+
+namespace invites::http {
+namespace {
+
+constexpr std::size_t default_limit = 100;
+constexpr std::size_t max_limit = 1000;
+
+nlohmann::json iso_or_null(std::int64_t unix_seconds) {
+  return unix_seconds > 0 ? nlohmann::json(iso8601_utc(unix_seconds)) : nlohmann::json(nullptr);
+}
+
+std::size_t parse_count(const httplib::Request& request, const char* name, std::size_t fallback, std::size_t min,
+                        std::size_t max) {
+  if (!request.has_param(name)) return fallback;
+  const std::string text = request.get_param_value(name);
+  std::size_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size() || value < min || value > max) {
+    throw ApiError(400, "invalid", std::string(name) + " must be an integer from " + std::to_string(min) + " to " +
+                                       std::to_string(max),
+                   std::string(name));
+  }
+  return value;
+}
+
+bool contains_ignoring_case(std::string_view haystack, std::string_view lower_needle) {
+  if (lower_needle.size() > haystack.size()) return false;
+  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  for (std::size_t i = 0; i + lower_needle.size() <= haystack.size(); ++i) {
+    std::size_t k = 0;
+    while (k < lower_needle.size() && lower(haystack[i + k]) == lower_needle[k]) ++k;
+    if (k == lower_needle.size()) return true;
+  }
+  return false;
+}
+
+// The contacts skipped for an invalid or missing address, as recipient rows:
+// the normalized stored address (empty for NULL), searched, sorted, paged like
+// page_recipients does for the other groups.
+RecipientPage page_skipped(const Snapshot& s, const Evaluation& evaluation, const PageRequest& request) {
+  std::string needle;
+  for (char c : request.query) needle += c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  std::vector<RecipientView> rows;
+  for (const std::uint32_t contact : evaluation.skipped_contacts) {
+    const auto account = s.contact_account[contact];
+    const auto email = s.contact_email[contact];
+    RecipientView view{email == no_email ? std::string_view() : s.email[email],
+                       s.contact_first_name[contact],
+                       s.contact_last_name[contact],
+                       s.account_number[account],
+                       s.account_name[account],
+                       s.contact_id[contact],
+                       0};
+    if (!needle.empty() && !contains_ignoring_case(view.email, needle) &&
+        !contains_ignoring_case(view.first_name, needle) && !contains_ignoring_case(view.last_name, needle) &&
+        !contains_ignoring_case(view.account_number, needle) && !contains_ignoring_case(view.account_name, needle))
+      continue;
+    rows.push_back(view);
+  }
+  auto key_less = [&](const RecipientView& a, const RecipientView& b) -> bool {
+    switch (request.sort) {
+      case SortColumn::email: return a.email < b.email;
+      case SortColumn::first_name: return a.first_name < b.first_name;
+      case SortColumn::last_name: return a.last_name < b.last_name;
+      case SortColumn::account_number: return a.account_number < b.account_number;
+      case SortColumn::account_name: return a.account_name < b.account_name;
+      case SortColumn::contact_id: return false;
+      case SortColumn::last_invited_at: return false;
+    }
+    return false;
+  };
+  // Ties by contact id (unique), so paging is stable.
+  std::sort(rows.begin(), rows.end(), [&](const RecipientView& a, const RecipientView& b) {
+    if (key_less(a, b)) return !request.descending;
+    if (key_less(b, a)) return request.descending;
+    return request.descending ? b.contact_id < a.contact_id : a.contact_id < b.contact_id;
+  });
+  RecipientPage page;
+  page.total = rows.size();
+  const std::size_t begin = std::min(request.offset, rows.size());
+  const std::size_t end = begin + std::min(request.limit, rows.size() - begin);
+  page.rows.assign(rows.begin() + static_cast<std::ptrdiff_t>(begin), rows.begin() + static_cast<std::ptrdiff_t>(end));
+  return page;
+}
+
+bool wants_csv(const httplib::Request& request, bool csv_path) {
+  if (csv_path) return true;
+  if (request.has_param("format")) {
+    const auto format = request.get_param_value("format");
+    if (format == "csv") return true;
+    if (format == "json") return false;
+    throw ApiError(400, "invalid", "format must be json or csv", std::string("format"));
+  }
+  const auto accept = request.get_header_value("Accept");
+  return accept.find("text/csv") != std::string::npos && accept.find("application/json") == std::string::npos;
+}
+
+void handle_recipients(LoadRouteContext& context, const httplib::Request& request, httplib::Response& response) {
+  const auto session = context.auth.require(request, Permission::send_invites);
+  const std::string id = request.matches[1];
+  const bool csv_path = request.matches[2].length() > 0;
+  const auto preview = context.previews.find(id, session.user_id);
+  if (!preview) throw ApiError(404, "not_found", "no such preview (it may have expired: press Load again)");
+
+  PageRequest page_request;
+  bool skipped = false;
+  if (request.has_param("group")) {
+    const auto name = request.get_param_value("group");
+    if (name == "skipped_invalid_email") {
+      skipped = true;
+    } else if (const auto group = parse_group(name)) {
+      page_request.group = *group;
+    } else {
+      throw ApiError(400, "invalid",
+                     "group must be new_users, pending_invites, excluded_existing or skipped_invalid_email",
+                     std::string("group"));
+    }
+  }
+  if (request.has_param("sort")) {
+    const auto column = parse_sort_column(request.get_param_value("sort"));
+    if (!column) {
+      throw ApiError(400, "invalid",
+                     "sort must be one of email, first_name, last_name, account_number, account_name, contact_id, "
+                     "last_invited_at",
+                     std::string("sort"));
+    }
+    page_request.sort = *column;
+  }
+  if (request.has_param("order")) {
+    const auto order = request.get_param_value("order");
+    if (order != "asc" && order != "desc") throw ApiError(400, "invalid", "order must be asc or desc", std::string("order"));
+    page_request.descending = order == "desc";
+  }
+  page_request.query = request.get_param_value("q");
+  const bool csv = wants_csv(request, csv_path);
+  page_request.offset = parse_count(request, "offset", 0, 0, std::numeric_limits<std::uint32_t>::max());
+  page_request.limit = parse_count(request, "limit", default_limit, 1, max_limit);
+  if (csv) {
+    page_request.offset = 0;
+    page_request.limit = std::numeric_limits<std::size_t>::max();
+  }
+
+  const Snapshot& snapshot = *preview->snapshot;
+  const auto page = skipped ? page_skipped(snapshot, *preview->evaluation, page_request)
+                            : page_recipients(snapshot, *preview->evaluation, page_request);
+  if (csv) {
+    std::string out;
+    out.reserve(64 + page.rows.size() * 96);
+    append_csv_row(out, {"email", "first_name", "last_name", "account_number", "account_name", "contact_id",
+                         "last_invited_at"});
+    for (const auto& row : page.rows) {
+      const std::string contact_id = std::to_string(row.contact_id);
+      const std::string invited = row.last_invited_at > 0 ? iso8601_utc(row.last_invited_at) : std::string();
+      append_csv_row(out, {row.email, row.first_name, row.last_name, row.account_number, row.account_name, contact_id,
+                           invited});
+    }
+    const std::string group = skipped ? "skipped_invalid_email" : std::string(group_name(page_request.group));
+    response.set_header("Content-Disposition", "attachment; filename=\"recipients-" + group + ".csv\"");
+    response.set_content(std::move(out), "text/csv; charset=utf-8");
+    return;
+  }
+  auto rows = nlohmann::json::array();
+  for (const auto& row : page.rows) {
+    rows.push_back({{"email", row.email},
+                    {"first_name", row.first_name},
+                    {"last_name", row.last_name},
+                    {"account_number", row.account_number},
+                    {"account_name", row.account_name},
+                    {"contact_id", row.contact_id},
+                    {"last_invited_at", iso_or_null(row.last_invited_at)}});
+  }
+  send_json(response, {{"total", page.total}, {"rows", std::move(rows)}});
+}
+
+}  // namespace
+
+std::string iso8601_utc(std::int64_t unix_seconds) {
+  const std::time_t t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return text;
+}
+
+void register_preview_routes(httplib::Server& server, LoadRouteContext& context) {
+  server.Post("/api/previews", [&context](const httplib::Request& request, httplib::Response& response) {
+    const auto started = std::chrono::steady_clock::now();
+    const auto session = context.auth.require(request, Permission::send_invites);
+    const auto body = parse_json_object(request);
+    for (const auto& [key, value] : body.items()) {
+      if (key != "filter") throw ApiError(400, "invalid", key + ": unknown key (the body holds only \"filter\")", key);
+    }
+    if (!body.contains("filter")) throw ApiError(400, "invalid", "filter: missing (the filter to evaluate)", std::string("filter"));
+    Filter filter = filter_from_json(body["filter"], "filter");
+
+    auto lease = context.pool.acquire();
+    std::shared_ptr<const service::SnapshotState> state;
+    try {
+      state = context.index.current_for_load(*lease);
+    } catch (const service::SnapshotLoading& e) {
+      throw ApiError(503, "snapshot_loading", e.what());
+    }
+    check_known_ids(filter, *state->known_ids, "filter");
+    Evaluation evaluation = evaluate(*state->snapshot, filter);
+    const auto counts = evaluation.counts;
+    // Earlier previews of this build now read the newest statuses' copy, so
+    // superseded copies of the data are freed.
+    context.previews.rebase(state->generation, state->snapshot);
+    const auto preview =
+        context.previews.add(session.user_id, filter, std::move(evaluation), state->snapshot, state->generation);
+
+    repository::record(*lease, session.user_id, "preview",
+                       {{"preview_id", preview->id},
+                        {"filter", filter_to_json(filter)},
+                        {"counts", counts_to_json(counts)},
+                        {"digest", preview->evaluation->digest},
+                        {"generated_at", iso8601_utc(state->generated_at())}});
+    response.set_header("X-Snapshot-Generated-At", iso8601_utc(state->generated_at()));
+    send_json(response, {{"preview_id", preview->id},
+                         {"counts", counts_to_json(counts)},
+                         {"digest", preview->evaluation->digest},
+                         {"generated_at", iso8601_utc(state->generated_at())},
+                         {"snapshot_age_seconds", static_cast<std::int64_t>(state->age_seconds())}});
+    service::Metrics::instance().count_load(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  });
+  server.Get(R"(/api/previews/([^/]+)/recipients(\.csv)?)",
+             [&context](const httplib::Request& request, httplib::Response& response) {
+               handle_recipients(context, request, response);
+             });
+}
+
+}  // namespace invites::http

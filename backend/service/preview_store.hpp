@@ -1,0 +1,77 @@
+#pragma once
+// The results of Load kept for recipient review and Send (SPEC §5): each
+// preview remembers who made it, the filter, the evaluation and the snapshot
+// it was computed on. Bounded (per user and in total, oldest evicted) and
+// expiring.
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "invites/evaluator.hpp"
+#include "invites/filter.hpp"
+#include "invites/snapshot.hpp"
+
+namespace invites::service {
+
+struct Preview {
+  std::string id;  // 128 random bits, hex
+  std::uint64_t owner_user_id = 0;
+  Filter filter;
+  std::shared_ptr<const Evaluation> evaluation;
+  // The snapshot it was computed on, or a later one of the same generation
+  // (same rows, newer portal statuses: see rebase()).
+  std::shared_ptr<const Snapshot> snapshot;
+  std::uint64_t generation = 0;  // SnapshotState::generation
+  std::chrono::system_clock::time_point created_at;
+};
+
+struct PreviewStoreLimits {
+  std::size_t per_user = 20;
+  std::size_t total = 200;
+  std::chrono::seconds lifetime{3600};
+  // Memory of all evaluations together (a Load of every contact at 1M
+  // accounts holds ~11 MB); the oldest previews go first, never the newest.
+  std::size_t max_bytes = 96u << 20;
+  // Snapshot generations previews may keep alive (each is a full copy of
+  // the data): previews of older generations are evicted.
+  std::size_t max_generations = 2;
+};
+
+class PreviewStore {
+ public:
+  explicit PreviewStore(PreviewStoreLimits limits = {});
+
+  // Stores a new preview (its id is set here) and returns it.
+  std::shared_ptr<const Preview> add(std::uint64_t owner_user_id, Filter filter, Evaluation evaluation,
+                                     std::shared_ptr<const Snapshot> snapshot, std::uint64_t generation = 0);
+  // Points the previews of `generation` at `snapshot` (a newer state of the
+  // same build), so superseded copies of the data are freed. Their
+  // evaluations stay as computed.
+  void rebase(std::uint64_t generation, const std::shared_ptr<const Snapshot>& snapshot);
+  // The preview if it exists, has not expired and belongs to `owner_user_id`.
+  std::shared_ptr<const Preview> find(const std::string& id, std::uint64_t owner_user_id);
+  std::size_t size() const;
+
+ private:
+  void evict_expired(std::chrono::system_clock::time_point now);
+  void erase(const std::string& id);
+
+  PreviewStoreLimits limits_;
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, std::shared_ptr<const Preview>> by_id_;
+  std::deque<std::string> order_;  // ids, oldest first (may hold ids already erased)
+  std::size_t bytes_ = 0;  // evaluation_bytes() of the stored previews
+  std::unordered_map<std::uint64_t, std::deque<std::string>> by_user_;
+};
+
+// Memory held by an evaluation's result lists.
+std::size_t evaluation_bytes(const Evaluation& evaluation);
+
+// 128 bits from the system's CSPRNG, as 32 lowercase hex digits.
+std::string random_hex_id();
+
+}  // namespace invites::service

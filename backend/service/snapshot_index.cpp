@@ -1,0 +1,302 @@
+#include "service/snapshot_index.hpp"
+
+#include <malloc.h>
+#include <zlib.h>
+
+#include <cstdio>
+#include <ctime>
+#include <stdexcept>
+#include <vector>
+
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+#include <cppconn/statement.h>
+#include <spdlog/spdlog.h>
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#include "db/connection.hpp"
+#include "invites/snapshot_codec.hpp"
+#include "repository/snapshot_loader.hpp"
+#include "service/metrics.hpp"
+
+namespace invites::service {
+namespace {
+
+// Fast gzip (level 1): the snapshot is already varint-packed, so a higher
+// level buys little and would delay the first download at 1M accounts.
+std::string gzip_fast(std::string_view data) {
+  z_stream stream{};
+  if (deflateInit2(&stream, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    throw std::runtime_error("deflateInit2 failed");
+  std::string out;
+  out.resize(deflateBound(&stream, static_cast<uLong>(data.size())) + 32);
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  stream.avail_in = static_cast<uInt>(data.size());
+  stream.next_out = reinterpret_cast<Bytef*>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  const int result = deflate(&stream, Z_FINISH);
+  const auto written = stream.total_out;
+  deflateEnd(&stream);
+  if (result != Z_STREAM_END) throw std::runtime_error("gzip of the snapshot failed");
+  out.resize(written);
+  return out;
+}
+
+std::string gunzip(std::string_view data, std::size_t size) {
+  z_stream stream{};
+  if (inflateInit2(&stream, 15 + 16) != Z_OK) throw std::runtime_error("inflateInit2 failed");
+  std::string out(size, '\0');
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  stream.avail_in = static_cast<uInt>(data.size());
+  stream.next_out = reinterpret_cast<Bytef*>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  const int result = inflate(&stream, Z_FINISH);
+  const auto written = stream.total_out;
+  inflateEnd(&stream);
+  if (result != Z_STREAM_END || written != size) throw std::runtime_error("gunzip of the snapshot failed");
+  return out;
+}
+
+std::int64_t unix_now() { return static_cast<std::int64_t>(std::time(nullptr)); }
+
+}  // namespace
+
+std::string EncodedSnapshot::plain() const { return gunzip(gzip, size); }
+
+double SnapshotState::age_seconds() const {
+  const auto age = unix_now() - generated_at();
+  return age > 0 ? static_cast<double>(age) : 0.0;
+}
+
+const EncodedSnapshot& SnapshotState::encoded() const {
+  std::call_once(encode_once_, [this] {
+    auto encoded = std::make_unique<EncodedSnapshot>();
+    {
+      const std::string bytes = SnapshotCodec::encode(*snapshot);
+      encoded->gzip = gzip_fast(bytes);
+      encoded->size = bytes.size();
+      char etag[40];
+      std::snprintf(etag, sizeof etag, "\"%016llx\"",
+                    static_cast<unsigned long long>(XXH3_64bits(bytes.data(), bytes.size())));
+      encoded->etag = etag;
+    }
+    encoded->gzip.shrink_to_fit();
+    encoded_ = std::move(encoded);
+    malloc_trim(0);
+  });
+  return *encoded_;
+}
+
+SnapshotIndex::SnapshotIndex(ConnectionFactory connect, std::chrono::seconds refresh_interval)
+    : connect_(std::move(connect)), interval_(refresh_interval) {}
+
+SnapshotIndex::~SnapshotIndex() { stop(); }
+
+void SnapshotIndex::start() {
+  std::lock_guard lock(mutex_);
+  if (thread_.joinable()) return;
+  stopping_ = false;
+  refresh_requested_ = true;
+  thread_ = std::thread([this] { run(); });
+}
+
+void SnapshotIndex::stop() {
+  bool building = false;
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+    building = building_;
+  }
+  wake_.notify_all();
+  // A build takes half a minute at 1M accounts: end its query rather than
+  // hold up a shutdown (the build then fails, which is fine when stopping).
+  if (const auto id = build_connection_id_.load(); building && id != 0 && thread_.joinable()) {
+    try {
+      auto killer = connect_();
+      db::execute(*killer, "KILL QUERY " + std::to_string(id));
+    } catch (const std::exception& e) {
+      spdlog::warn("could not interrupt the snapshot build: {}", e.what());
+    }
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+void SnapshotIndex::request_refresh() {
+  {
+    std::lock_guard lock(mutex_);
+    refresh_requested_ = true;
+  }
+  wake_.notify_all();
+}
+
+std::shared_ptr<const SnapshotState> SnapshotIndex::current() const {
+  std::lock_guard lock(mutex_);
+  return state_;
+}
+
+std::uint64_t SnapshotIndex::build_count() const {
+  std::lock_guard lock(mutex_);
+  return builds_;
+}
+
+std::optional<std::string> SnapshotIndex::last_error() const {
+  std::lock_guard lock(mutex_);
+  return last_error_;
+}
+
+bool SnapshotIndex::building() const {
+  std::lock_guard lock(mutex_);
+  return building_;
+}
+
+void SnapshotIndex::run() {
+  std::unique_ptr<sql::Connection> connection;
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      auto due = [&] { return stopping_ || refresh_requested_; };
+      if (interval_.count() > 0 && state_) {
+        wake_.wait_for(lock, interval_, due);
+      } else if (state_) {
+        wake_.wait(lock, due);
+      } else if (!refresh_requested_ && !stopping_) {
+        // The first build failed: retry soon.
+        wake_.wait_for(lock, std::chrono::seconds(5), due);
+      }
+      if (stopping_) return;
+      refresh_requested_ = false;
+      building_ = true;
+    }
+    const auto started = std::chrono::steady_clock::now();
+    bool ok = false;
+    try {
+      if (!connection || !connection->isValid()) {
+        connection = connect_();
+        std::unique_ptr<sql::Statement> statement(connection->createStatement());
+        std::unique_ptr<sql::ResultSet> result(statement->executeQuery("SELECT CONNECTION_ID()"));
+        build_connection_id_ = result->next() ? result->getUInt64(1) : 0;
+      }
+      build(*connection);
+      ok = true;
+    } catch (const std::exception& e) {
+      connection.reset();
+      build_connection_id_ = 0;
+      {
+        std::lock_guard lock(mutex_);
+        if (stopping_) {
+          building_ = false;
+          return;
+        }
+      }
+      spdlog::error("snapshot build failed: {}", e.what());
+      std::lock_guard lock(mutex_);
+      last_error_ = e.what();
+    }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    Metrics::instance().count_refresh(ok, seconds);
+    std::lock_guard lock(mutex_);
+    building_ = false;
+  }
+}
+
+void SnapshotIndex::build_now() {
+  auto connection = connect_();
+  build(*connection);
+}
+
+void SnapshotIndex::build(sql::Connection& connection) {
+  const auto started = std::chrono::steady_clock::now();
+  auto snapshot = std::make_shared<const Snapshot>(repository::load_snapshot(connection));
+  auto lookups = std::make_shared<const repository::Lookups>(repository::load_lookups(connection));
+  auto known = std::make_shared<const KnownIds>(lookups->known_ids());
+  const auto generated_at = snapshot->generated_at;
+  spdlog::info("snapshot built: {} accounts, {} contacts, {} addresses in {:.2f} s", snapshot->account_count(),
+               snapshot->contact_count(), snapshot->email_count(),
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  // Changes committed while the consistent read ran may carry a timestamp
+  // just before generated_at: re-apply those seconds too (it is idempotent).
+  publish(std::make_shared<const SnapshotState>(next_generation_++, std::move(snapshot), std::move(lookups),
+                                                std::move(known)),
+          generated_at - 2);
+  // The build's temporary maps and rows are gone: give their pages back to
+  // the system, or the process keeps its peak size until the next build.
+  malloc_trim(0);
+}
+
+void SnapshotIndex::publish(std::shared_ptr<const SnapshotState> state, std::int64_t watermark) {
+  std::lock_guard lock(mutex_);
+  state_ = std::move(state);
+  watermark_ = watermark;
+  ++builds_;
+  last_error_.reset();
+}
+
+std::shared_ptr<const SnapshotState> SnapshotIndex::current_for_load(sql::Connection& connection) {
+  std::lock_guard check(overlay_mutex_);
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    std::shared_ptr<const SnapshotState> base;
+    std::int64_t since = 0;
+    {
+      std::lock_guard lock(mutex_);
+      base = state_;
+      since = watermark_;
+    }
+    if (!base) throw SnapshotLoading("the recipient index is still being built; try Load again in a moment");
+
+    struct Change {
+      std::uint32_t email;
+      PortalStatus status;
+      std::int64_t last_invited_at;
+    };
+    std::vector<Change> changes;
+    std::int64_t now = 0;
+    {
+      std::unique_ptr<sql::Statement> statement(connection.createStatement());
+      std::unique_ptr<sql::ResultSet> result(statement->executeQuery("SELECT UNIX_TIMESTAMP()"));
+      if (result->next()) now = result->getInt64(1);
+    }
+    {
+      std::unique_ptr<sql::PreparedStatement> statement(connection.prepareStatement(
+          "SELECT email, status, COALESCE(UNIX_TIMESTAMP(last_invited_at), 0) FROM portal_users"
+          " WHERE updated_at >= FROM_UNIXTIME(?)"));
+      statement->setInt64(1, since);
+      std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
+      const Snapshot& snapshot = *base->snapshot;
+      while (rows->next()) {
+        const auto index = snapshot.find_email(rows->getString(1).asStdString());
+        if (!index) continue;  // an address no contact has
+        const auto status = parse_portal_status(rows->getString(2).asStdString()).value_or(PortalStatus::none);
+        const auto invited = rows->getInt64(3);
+        if (snapshot.email_status[*index] != status || snapshot.email_last_invited_at[*index] != invited)
+          changes.push_back({*index, status, invited});
+      }
+    }
+    // Re-check the last second again next time: rows written later in the
+    // same second carry the same updated_at.
+    const std::int64_t next_watermark = now > 0 ? now : since;
+    if (changes.empty()) {
+      std::lock_guard lock(mutex_);
+      if (state_ != base) continue;  // a rebuild was published meanwhile: check against it
+      watermark_ = std::max(watermark_, next_watermark);
+      return base;
+    }
+    auto updated = std::make_shared<Snapshot>(*base->snapshot);
+    for (const auto& change : changes) {
+      updated->email_status[change.email] = change.status;
+      updated->email_last_invited_at[change.email] = change.last_invited_at;
+    }
+    auto state = std::make_shared<const SnapshotState>(
+        base->generation, std::shared_ptr<const Snapshot>(std::move(updated)), base->lookups, base->known_ids);
+    std::lock_guard lock(mutex_);
+    if (state_ != base) continue;
+    state_ = state;
+    watermark_ = std::max(watermark_, next_watermark);
+    spdlog::info("snapshot updated with {} portal user change(s)", changes.size());
+    return state;
+  }
+  return current();
+}
+
+}  // namespace invites::service

@@ -1,0 +1,115 @@
+#pragma once
+// The server's in-memory index for Load (SPEC §2, §8): the snapshot of the
+// billing data, built on a background thread at start, rebuilt periodically
+// and on demand, and kept current with the tool's own portal_users writes
+// before every Load. Readers take a shared_ptr to an immutable state and never
+// wait for a rebuild; a new state is published by a pointer swap.
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include <cppconn/connection.h>
+
+#include "invites/snapshot.hpp"
+#include "repository/lookups.hpp"
+
+namespace invites::service {
+
+// The snapshot in its wire form, made on first request of a state. Only the
+// gzip form is kept (a third of the size; browsers always accept it): the
+// plain bytes are inflated again for the rare client that does not.
+struct EncodedSnapshot {
+  std::string gzip;      // SnapshotCodec::encode, gzip-compressed
+  std::string etag;      // "\"<xxh3-64 hex of the plain bytes>\""
+  std::size_t size = 0;  // of the plain bytes
+  std::string plain() const;  // SnapshotCodec::encode again, from `gzip`
+};
+
+class SnapshotState {
+ public:
+  SnapshotState(std::uint64_t generation, std::shared_ptr<const Snapshot> snapshot,
+                std::shared_ptr<const repository::Lookups> lookups, std::shared_ptr<const KnownIds> known)
+      : generation(generation), snapshot(std::move(snapshot)), lookups(std::move(lookups)), known_ids(std::move(known)) {}
+
+  // Which build the data comes from. States derived from a build by applying
+  // portal_users changes keep its generation: their snapshots differ only in
+  // the email status columns, so indexes into one are valid in the other.
+  const std::uint64_t generation;
+
+  const std::shared_ptr<const Snapshot> snapshot;
+  const std::shared_ptr<const repository::Lookups> lookups;  // read with the snapshot
+  const std::shared_ptr<const KnownIds> known_ids;
+  std::int64_t generated_at() const { return snapshot->generated_at; }
+  double age_seconds() const;
+  // Encodes once (thread-safe); later calls return the same bytes.
+  const EncodedSnapshot& encoded() const;
+
+ private:
+  mutable std::once_flag encode_once_;
+  mutable std::unique_ptr<EncodedSnapshot> encoded_;
+};
+
+// Load was asked before the first snapshot finished: 503 "snapshot_loading".
+class SnapshotLoading : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class SnapshotIndex {
+ public:
+  using ConnectionFactory = std::function<std::unique_ptr<sql::Connection>()>;
+
+  // `connect` opens a dedicated connection for builds (they take seconds at 1M accounts).
+  SnapshotIndex(ConnectionFactory connect, std::chrono::seconds refresh_interval);
+  ~SnapshotIndex();  // stop()
+  SnapshotIndex(const SnapshotIndex&) = delete;
+  SnapshotIndex& operator=(const SnapshotIndex&) = delete;
+
+  // Starts the background thread: a build now, then every refresh_interval
+  // (0 = only on request) and whenever refresh() is called.
+  void start();
+  void stop();
+  // Builds once on the calling thread (tests, tools). Throws on failure.
+  void build_now();
+  // Asks the background thread for a rebuild and returns at once.
+  void request_refresh();
+
+  // The current state, or nullptr while the first build runs.
+  std::shared_ptr<const SnapshotState> current() const;
+  // As current(), after applying the portal_users changes since the last
+  // check (read with `connection`), so the tool's own writes show in the very
+  // next Load. Throws SnapshotLoading before the first build.
+  std::shared_ptr<const SnapshotState> current_for_load(sql::Connection& connection);
+
+  std::uint64_t build_count() const;
+  std::optional<std::string> last_error() const;  // of the last failed build, cleared by a good one
+  bool building() const;
+
+ private:
+  void run();
+  void build(sql::Connection& connection);
+  void publish(std::shared_ptr<const SnapshotState> state, std::int64_t watermark);
+
+  ConnectionFactory connect_;
+  std::chrono::seconds interval_;
+  mutable std::mutex mutex_;  // guards everything below; never held during a build or a query
+  std::condition_variable wake_;
+  std::shared_ptr<const SnapshotState> state_;
+  std::int64_t watermark_ = 0;  // portal_users changes at or after this unix second are not yet applied
+  std::uint64_t builds_ = 0;
+  std::atomic<std::uint64_t> next_generation_{1};
+  std::atomic<std::uint64_t> build_connection_id_{0};  // CONNECTION_ID() of the build's connection, for stop()
+  std::optional<std::string> last_error_;
+  bool refresh_requested_ = false, stopping_ = false, building_ = false;
+  std::mutex overlay_mutex_;  // one portal_users check at a time
+  std::thread thread_;
+};
+
+}  // namespace invites::service

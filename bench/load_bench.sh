@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Load at scale (SPEC §8: p50 ≤ 300 ms at 1M accounts, server ≤ 512 MB RSS):
+# a private MariaDB in build/bench, migrated and seeded with ACCOUNTS accounts
+# (kept between runs: reseeded only when the count differs), invites-server
+# serve on a free port, then RUNS Loads per fixed filter, the server's RSS,
+# and the plain SQL time of the same recipients query through `mariadb`.
+#
+#   bench/load_bench.sh            # ACCOUNTS=1000000 RUNS=9 SQL_RUNS=1
+# Needs the native build (cmake --build --preset native) and node.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${BUILD:-$ROOT/build/native}
+DIR=${BENCH_DIR:-$ROOT/build/bench}
+ACCOUNTS=${ACCOUNTS:-1000000}
+RUNS=${RUNS:-9}
+SQL_RUNS=${SQL_RUNS:-1}
+SERVER=$BUILD/backend/invites-server
+RECIPIENTS_SQL=$BUILD/bench/recipients_sql
+USERNAME=bench
+PASSWORD=bench-password-not-secret
+
+[[ -x $SERVER && -x $RECIPIENTS_SQL ]] || { echo "build first: cmake --build --preset native" >&2; exit 1; }
+mkdir -p "$DIR"
+STARTED_MARIADB=0
+"$ROOT/scripts/mariadb-private.sh" url "$DIR" >/dev/null 2>&1 || STARTED_MARIADB=1
+URL=$("$ROOT/scripts/mariadb-private.sh" start "$DIR" | tail -n 1)
+PORT=$(cat "$DIR/port")
+sql() { mariadb --no-defaults -h 127.0.0.1 -P "$PORT" -u root -N -B invites "$@"; }
+
+"$SERVER" migrate --db "$URL" >/dev/null 2>&1
+have=$(sql -e "SELECT COUNT(*) FROM accounts")
+if [[ $have != "$ACCOUNTS" ]]; then
+  echo "seeding $ACCOUNTS accounts (the database has $have)..."
+  replace=()
+  [[ $have != 0 ]] && replace=(--replace)
+  start=$(date +%s.%N)
+  "$SERVER" seed --db "$URL" --accounts "$ACCOUNTS" --seed 1 "${replace[@]}" 2>/dev/null
+  printf 'seed time: %.1f s\n' "$(echo "$(date +%s.%N) - $start" | bc)"
+else
+  echo "reusing the seeded database ($have accounts)"
+fi
+sql -e "SELECT CONCAT('rows: ', (SELECT COUNT(*) FROM accounts), ' accounts, ', (SELECT COUNT(*) FROM contacts),
+        ' contacts, ', (SELECT COUNT(*) FROM portal_users), ' portal users')"
+printf '%s\n' "$PASSWORD" | "$SERVER" user add --db "$URL" --username "$USERNAME" --password-stdin --grant 390 >/dev/null 2>&1
+
+LOG=$DIR/server.log
+OUT=$DIR/server.out
+"$SERVER" serve --db "$URL" --listen 127.0.0.1:0 --snapshot-refresh-seconds 0 >"$OUT" 2>"$LOG" &
+SERVER_PID=$!
+cleanup() {
+  kill "$SERVER_PID" 2>/dev/null || true
+  wait "$SERVER_PID" 2>/dev/null || true
+  # A MariaDB this run started is stopped again (its data stays for the next run).
+  if ((STARTED_MARIADB)); then "$ROOT/scripts/mariadb-private.sh" stop "$DIR" >/dev/null 2>&1 || true; fi
+}
+trap cleanup EXIT
+for _ in $(seq 1 100); do
+  grep -q "listening on" "$OUT" 2>/dev/null && break
+  sleep 0.1
+done
+BASE=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$OUT" | head -n 1)
+[[ -n $BASE ]] || { echo "server did not start; see $LOG" >&2; exit 1; }
+rss() { awk -v k="$1" '$1 == k":" {printf "%.0f MB", $2 / 1024}' "/proc/$SERVER_PID/status"; }
+
+FILTERS='[
+  {"name": "none", "filter": {}},
+  {"name": "one division", "filter": {"division_ids": [1]}},
+  {"name": "division+class+balance due", "filter": {"division_ids": [2], "account_class_ids": [1], "balance_due_only": true}},
+  {"name": "site source+active service", "filter": {"site_source_ids": [3], "active_service_only": true}},
+  {"name": "billing+without autopay", "filter": {"billing_contacts_only": true, "without_autopay_only": true}},
+  {"name": "every filter", "filter": {"division_ids": [1, 2, 4], "account_class_ids": [1, 2], "bill_group_ids": [1, 2, 3, 4],
+    "account_source_ids": [1, 2, 3], "site_source_ids": [1, 2], "active_service_only": true, "balance_due_only": true,
+    "billing_contacts_only": true, "without_autopay_only": true}}
+]'
+start=$(date +%s.%N)
+node "$ROOT/bench/load_driver.mjs" "$BASE" "$USERNAME" "$PASSWORD" "$RUNS" "$FILTERS"
+printf 'first build + all Loads: %.1f s\n' "$(echo "$(date +%s.%N) - $start" | bc)"
+grep -o 'snapshot built: .*' "$LOG" | head -n 1
+echo "server RSS: $(rss VmRSS) now, $(rss VmHWM) peak"
+
+echo "plain SQL (mariadb client, recipients query wrapped in a count per group, best of $SQL_RUNS):"
+echo "$FILTERS" | node -e '
+  const filters = JSON.parse(require("fs").readFileSync(0, "utf8"));
+  for (const f of filters) console.log(f.name + "\t" + JSON.stringify(f.filter));' |
+  while IFS=$'\t' read -r name filter; do
+    query=$("$RECIPIENTS_SQL" "$filter" count)
+    best=
+    for _ in $(seq 1 "$SQL_RUNS"); do
+      t0=$(date +%s.%N)
+      sql -e "$query" >/dev/null || echo "  (query failed)"
+      t=$(echo "$(date +%s.%N) - $t0" | bc)
+      if [[ -z $best ]] || (($(echo "$t < $best" | bc))); then best=$t; fi
+    done
+    printf '  %-34s %8.0f ms\n' "$name" "$(echo "$best * 1000" | bc)"
+  done

@@ -1,0 +1,71 @@
+// Times Load (POST /api/previews) for fixed filters against a running
+// invites-server; used by bench/load_bench.sh.
+//   node bench/load_driver.mjs BASE_URL USERNAME PASSWORD RUNS FILTERS_JSON
+// FILTERS_JSON: [{"name": "...", "filter": {...}}, ...]. Prints one line per filter.
+const [base, username, password, runsText, filtersText] = process.argv.slice(2);
+const runs = Number(runsText);
+const filters = JSON.parse(filtersText);
+
+const login = await fetch(`${base}/api/session`, {
+  method: 'POST',
+  headers: { 'Content-Type': 'application/json' },
+  body: JSON.stringify({ username, password }),
+});
+if (login.status !== 200) throw new Error(`login failed: ${login.status} ${await login.text()}`);
+const cookie = login.headers.get('set-cookie').split(';')[0];
+const { csrf_token: csrf } = await login.json();
+const headers = { 'Content-Type': 'application/json', Cookie: cookie, 'X-CSRF-Token': csrf };
+
+async function load(filter) {
+  for (;;) {
+    const started = process.hrtime.bigint();
+    const response = await fetch(`${base}/api/previews`, { method: 'POST', headers, body: JSON.stringify({ filter }) });
+    const body = await response.json();
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    if (response.status === 503 && body.error?.code === 'snapshot_loading') {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      continue;
+    }
+    if (response.status !== 200) throw new Error(`Load failed: ${response.status} ${JSON.stringify(body)}`);
+    return { ms, body };
+  }
+}
+
+function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+const first = await load({});  // waits for the index
+console.log(`index ready; snapshot generated_at ${first.body.generated_at}`);
+const pad = (text, width) => String(text).padEnd(width);
+console.log(`${pad('filter', 34)} ${pad('p50 ms', 8)} ${pad('p95 ms', 8)} ${pad('max ms', 8)} counts (new/pending/skipped/excluded)`);
+for (const { name, filter } of filters) {
+  const times = [];
+  let counts;
+  for (let i = 0; i < runs; ++i) {
+    const { ms, body } = await load(filter);
+    times.push(ms);
+    counts = body.counts;
+  }
+  times.sort((a, b) => a - b);
+  const c = `${counts.new_users}/${counts.pending_invites}/${counts.skipped_invalid_email}/${counts.excluded_existing}`;
+  console.log(`${pad(name, 34)} ${pad(percentile(times, 50).toFixed(1), 8)} ${pad(percentile(times, 95).toFixed(1), 8)} ${pad(times[times.length - 1].toFixed(1), 8)} ${c}`);
+}
+
+// The offline snapshot: the first download encodes and compresses it, later
+// ones are served from memory, and a matching If-None-Match is a 304.
+for (const label of ['first download', 'second download']) {
+  const started = process.hrtime.bigint();
+  const response = await fetch(`${base}/api/snapshot`, { headers: { Cookie: cookie, 'Accept-Encoding': 'gzip' } });
+  const bytes = (await response.arrayBuffer()).byteLength;
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  const wire = Number(response.headers.get('content-length') ?? 0);
+  console.log(`GET /api/snapshot (${label}): ${response.status}, ${(bytes / 1048576).toFixed(1)} MB, ` +
+              `${(wire / 1048576).toFixed(1)} MB gzip on the wire, ${ms.toFixed(0)} ms`);
+  if (label === 'second download') {
+    const etag = response.headers.get('etag');
+    const t0 = process.hrtime.bigint();
+    const again = await fetch(`${base}/api/snapshot`, { headers: { Cookie: cookie, 'If-None-Match': etag } });
+    console.log(`GET /api/snapshot with If-None-Match: ${again.status} in ${(Number(process.hrtime.bigint() - t0) / 1e6).toFixed(1)} ms`);
+  }
+}

@@ -1,0 +1,7 @@
+# The app/ sources (state + actions): plain C++, built into the browser app by
+# frontend/CMakeLists.txt and natively into the unit tests by tests/frontend/.
+set(INVITES_APP_CORE_SOURCES
+  ${CMAKE_CURRENT_LIST_DIR}/actions.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/state.cpp
+)
+set(INVITES_FRONTEND_DIR ${CMAKE_CURRENT_LIST_DIR}/..)

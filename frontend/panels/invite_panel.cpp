@@ -1,0 +1,246 @@
+#include "panels/invite_panel.hpp"
+
+#include "panels/widgets.hpp"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <string>
+
+namespace invites::panels {
+namespace {
+
+constexpr ImGuiChildFlags kCardFlags =
+    ImGuiChildFlags_Border | ImGuiChildFlags_AutoResizeY | ImGuiChildFlags_AlwaysUseWindowPadding;
+
+// 1234567 → "1,234,567"
+std::string grouped(std::uint64_t value) {
+  std::string digits = std::to_string(value);
+  std::string out;
+  const std::size_t n = digits.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    out += digits[i];
+    if ((n - i - 1) % 3 == 0 && i + 1 < n) out += ',';
+  }
+  return out;
+}
+
+void heading(const char* text) {
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  ImGui::TextUnformatted(text);
+  ImGui::PopStyleColor();
+  ImGui::Separator();
+  ImGui::Spacing();
+}
+
+const char* group_caption(Group group) {
+  switch (group) {
+    case Group::new_users: return "New users";
+    case Group::pending_invites: return "Pending invites";
+    case Group::excluded_existing: return "Excluded (existing account)";
+  }
+  return "";
+}
+
+void filters_card(const app::State& state, app::Actions& actions, float width) {
+  const app::InviteForm& form = state.form;
+  ImGui::BeginChild("##filters", ImVec2(width, 0), kCardFlags);
+  heading("Filters");
+
+  const float field_w = std::min(kFieldWidth, ImGui::GetContentRegionAvail().x - kFormLabelWidth);
+  for (const app::ListKind list : app::kAllLists) {
+    ImGui::PushID(static_cast<int>(list));
+    form_label(app::list_label(list), kFormLabelWidth);
+    const std::string id = std::string("##") + app::list_label(list);
+    multi_select_combo(id.c_str(), state.lookups.list(list), app::ids_of(form.filter, list), field_w,
+                       MultiSelectEvents{[&actions, list] { actions.select_all(list); },
+                                         [&actions, list](Id item, bool on) { actions.set_selected(list, item, on); }});
+    ImGui::PopID();
+  }
+
+  ImGui::Spacing();
+  for (const app::FlagKind flag : app::kAllFlags) {
+    ImGui::SetCursorPosX(ImGui::GetCursorPosX() + kFormLabelWidth - ImGui::GetStyle().WindowPadding.x);
+    bool on = app::flag_of(form.filter, flag);
+    if (ImGui::Checkbox(app::flag_label(flag), &on)) actions.set_flag(flag, on);
+  }
+
+  ImGui::Spacing();
+  ImGui::Separator();
+  ImGui::Spacing();
+
+  // Email From: prefilled from the division, validated as the user types.
+  form_label("Email From", kFormLabelWidth);
+  char buffer[256];
+  const std::size_t n = std::min(form.email_from.size(), sizeof buffer - 1);
+  std::memcpy(buffer, form.email_from.data(), n);
+  buffer[n] = '\0';
+  ImGui::SetNextItemWidth(field_w);
+  if (ImGui::InputTextWithHint("##Email From", "sender@company.com", buffer, sizeof buffer))
+    actions.set_email_from(buffer);
+  const std::string problem = app::email_from_problem(form);
+  const float label_x = ImGui::GetCursorPosX() + kFormLabelWidth - ImGui::GetStyle().WindowPadding.x;
+  if (!problem.empty()) {
+    ImGui::SetCursorPosX(label_x);
+    tone_text(Tone::Bad, problem);
+  } else if (form.email_from.empty()) {
+    ImGui::SetCursorPosX(label_x);
+    ImGui::TextDisabled("Pick one division to use its address, or type one.");
+  }
+
+  // Notification Template.
+  form_label("Notification Template", kFormLabelWidth);
+  const auto& templates = state.lookups.templates;
+  if (templates.empty()) {
+    ImGui::TextDisabled("No templates yet");
+  } else {
+    const auto current = std::find_if(templates.begin(), templates.end(),
+                                      [&](const app::LookupItem& t) { return form.template_id && t.id == *form.template_id; });
+    ImGui::SetNextItemWidth(field_w);
+    if (begin_combo("##Notification Template", current == templates.end() ? "Choose\u2026" : current->name.c_str())) {
+      for (const app::LookupItem& t : templates) {
+        ImGui::PushID(static_cast<int>(t.id));
+        if (ImGui::Selectable(t.name.c_str(), current != templates.end() && current->id == t.id))
+          actions.set_template(t.id);
+        ImGui::PopID();
+      }
+      ImGui::EndCombo();
+    }
+  }
+
+  ImGui::Spacing();
+  ImGui::Separator();
+  ImGui::Spacing();
+  const bool loading = state.preview.status == app::LoadStatus::Loading;
+  if (primary_button("Load", 140, app::can_load(state))) actions.load_preview();
+  ImGui::SameLine();
+  ImGui::AlignTextToFramePadding();
+  if (loading)
+    ImGui::TextDisabled("Counting recipients\u2026");
+  else
+    ImGui::TextDisabled("Counts the recipients for these filters (Enter).");
+  ImGui::EndChild();
+}
+
+// One count: caption, big number (a link for the mailed groups), note.
+void count_tile(const app::State& state, app::Actions& actions, const Fonts& fonts, const char* caption,
+                std::uint64_t value, const char* note, const char* link_id, Group group) {
+  ImGui::TextUnformatted(caption);
+  const std::string number = grouped(value);
+  if (link_id) {
+    if (link_button(link_id, number.c_str(), fonts.title)) actions.select_group(group);
+    if (state.selected_group == group) {
+      ImGui::SameLine();
+      ImGui::AlignTextToFramePadding();
+      ImGui::TextDisabled("(selected)");
+    }
+  } else {
+    if (fonts.title) ImGui::PushFont(fonts.title);
+    ImGui::TextUnformatted(number.c_str());
+    if (fonts.title) ImGui::PopFont();
+  }
+  ImGui::PushTextWrapPos(0.0f);
+  ImGui::TextDisabled("%s", note);
+  ImGui::PopTextWrapPos();
+}
+
+void results_card(const app::State& state, app::Actions& actions, const Fonts& fonts) {
+  const app::Preview& preview = state.preview;
+  ImGui::BeginChild("##results", ImVec2(0, 0), kCardFlags);
+  heading("Recipients");
+
+  const bool stale = app::preview_stale(state);
+  const bool loading = preview.status == app::LoadStatus::Loading;
+
+  if (!preview.has_result) {
+    ImGui::PushTextWrapPos(0.0f);
+    if (loading)
+      ImGui::TextDisabled("Counting recipients\u2026");
+    else if (preview.status != app::LoadStatus::Failed)
+      ImGui::TextDisabled("Pick the filters and press Load to count the recipients.");
+    ImGui::PopTextWrapPos();
+  } else {
+    if (stale) {
+      ImGui::AlignTextToFramePadding();
+      status_dot(Tone::Warning);
+      ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(tone_color(Tone::Warning)));
+      ImGui::TextUnformatted("Filters changed \u2014 press Load to refresh");
+      ImGui::PopStyleColor();
+      ImGui::Spacing();
+    }
+    ImGui::BeginDisabled(stale || loading);
+    if (ImGui::BeginTable("##counts", 2, ImGuiTableFlags_SizingStretchSame | ImGuiTableFlags_PadOuterX)) {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      count_tile(state, actions, fonts, "New users", preview.counts.new_users, "No portal account yet",
+                 "count:new_users", Group::new_users);
+      ImGui::TableNextColumn();
+      count_tile(state, actions, fonts, "Pending invites", preview.counts.pending_invites,
+                 "Invited before, not accepted yet", "count:pending_invites", Group::pending_invites);
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::Dummy(ImVec2(0, 6));
+      count_tile(state, actions, fonts, "Skipped: invalid email", preview.counts.skipped_invalid_email,
+                 "Contacts without a usable address; never mailed", nullptr, Group::new_users);
+      ImGui::TableNextColumn();
+      ImGui::Dummy(ImVec2(0, 6));
+      count_tile(state, actions, fonts, "Excluded: existing account", preview.counts.excluded_existing,
+                 "Addresses whose portal account is active or disabled", nullptr, Group::excluded_existing);
+      ImGui::EndTable();
+    }
+    ImGui::EndDisabled();
+    ImGui::Spacing();
+    ImGui::TextDisabled("Data as of %s", app::data_as_of(preview).c_str());
+    if (state.selected_group && !stale) {
+      ImGui::Spacing();
+      ImGui::PushTextWrapPos(0.0f);
+      ImGui::TextDisabled("%s: the recipient list comes in a later version.", group_caption(*state.selected_group));
+      ImGui::PopTextWrapPos();
+    }
+  }
+
+  if (preview.status == app::LoadStatus::Failed) {
+    ImGui::Spacing();
+    std::string text = "Load failed: " + preview.error_message;
+    if (!preview.error_field.empty()) text += " (field: " + preview.error_field + ")";
+    tone_text(Tone::Bad, text);
+  }
+  ImGui::EndChild();
+}
+
+}  // namespace
+
+void draw_invite_panel(const app::State& state, app::Actions& actions, const Fonts& fonts) {
+  ImGui::TextDisabled("Database > Send Bulk Portal Invites");
+  if (fonts.title) ImGui::PushFont(fonts.title);
+  ImGui::TextUnformatted("Send Bulk Portal Invites");
+  if (fonts.title) ImGui::PopFont();
+  ImGui::Spacing();
+
+  switch (state.lookups.status) {
+    case app::LoadStatus::Idle:
+    case app::LoadStatus::Loading:
+      ImGui::TextDisabled("Loading the lists\u2026");
+      return;
+    case app::LoadStatus::Failed:
+      tone_text(Tone::Bad, "The lists could not be loaded: " + state.lookups.error);
+      if (ImGui::Button("Try again")) actions.load_lookups();
+      return;
+    case app::LoadStatus::Loaded:
+      break;
+  }
+
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(20, 16));
+  const float avail = ImGui::GetContentRegionAvail().x;
+  const float form_w = std::min(std::max(avail * 0.5f, 540.0f), avail);
+  filters_card(state, actions, form_w);
+  if (avail - form_w > 300) ImGui::SameLine();
+  results_card(state, actions, fonts);
+  ImGui::PopStyleVar();
+
+  if (enter_submits() && app::can_load(state)) actions.load_preview();
+}
+
+}  // namespace invites::panels

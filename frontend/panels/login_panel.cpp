@@ -1,0 +1,103 @@
+#include "panels/login_panel.hpp"
+
+#include "panels/widgets.hpp"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+namespace invites::panels {
+namespace {
+
+constexpr float kCardWidth = 400.0f;
+
+// Edits `value` in a fixed buffer; returns the new text when it changed.
+bool text_field(const char* id, const std::string& value, std::string& edited, ImGuiInputTextFlags flags) {
+  char buffer[256];
+  const std::size_t n = std::min(value.size(), sizeof buffer - 1);
+  std::memcpy(buffer, value.data(), n);
+  buffer[n] = '\0';
+  ImGui::SetNextItemWidth(-1);
+  if (!ImGui::InputText(id, buffer, sizeof buffer, flags)) return false;
+  edited = buffer;
+  return true;
+}
+
+}  // namespace
+
+void draw_login_panel(const app::State& state, app::Actions& actions, const Fonts& fonts) {
+  const app::LoginForm& login = state.login;
+
+  // A card centered horizontally, a third down the body.
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float width = std::min(kCardWidth, avail.x);
+  ImGui::SetCursorPos(ImVec2(ImGui::GetCursorPosX() + (avail.x - width) * 0.5f,
+                             ImGui::GetCursorPosY() + std::max(0.0f, avail.y * 0.12f)));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(28, 24));
+  ImGui::BeginChild("##login_card", ImVec2(width, 0), ImGuiChildFlags_Border | ImGuiChildFlags_AutoResizeY |
+                                                          ImGuiChildFlags_AlwaysUseWindowPadding);
+  ImGui::PopStyleVar();
+
+  if (fonts.title) ImGui::PushFont(fonts.title);
+  ImGui::TextUnformatted("Sign in");
+  if (fonts.title) ImGui::PopFont();
+  ImGui::TextDisabled("Use your staff account.");
+  ImGui::Spacing();
+
+  if (!login.notice.empty()) {
+    tone_text(Tone::Info, login.notice);
+    ImGui::Spacing();
+  }
+
+  // Each visit of the screen focuses the first empty field.
+  static bool focus_username = false;
+  static bool focus_password = false;
+  static int last_frame = -10;
+  if (ImGui::GetFrameCount() != last_frame + 1) {
+    focus_username = login.username.empty();
+    focus_password = !focus_username;
+  }
+  last_frame = ImGui::GetFrameCount();
+  std::string edited;
+
+  ImGui::TextUnformatted("Username");
+  if (focus_username) {
+    ImGui::SetKeyboardFocusHere();
+    focus_username = false;
+  }
+  if (text_field("##username", login.username, edited, ImGuiInputTextFlags_None))
+    actions.set_login_username(edited);
+  const bool enter_in_username = ImGui::IsItemDeactivated() && enter_pressed();
+  ImGui::Spacing();
+
+  ImGui::TextUnformatted("Password");
+  if (focus_password) {
+    ImGui::SetKeyboardFocusHere();
+    focus_password = false;
+  }
+  if (text_field("##password", login.password, edited, ImGuiInputTextFlags_Password))
+    actions.set_login_password(edited);
+  ImGui::Spacing();
+
+  if (!login.error.empty()) {
+    tone_text(Tone::Bad, login.error);
+    ImGui::Spacing();
+  }
+
+  ImGui::Spacing();
+  const bool can_submit = !login.busy;
+  bool submit = primary_button("Sign in", -1, can_submit);
+  if (login.busy) ImGui::TextDisabled("Signing in\u2026");
+  if (enter_in_username && login.password.empty()) {
+    focus_password = true;  // Enter in the username goes on to the password
+  } else if (enter_submits() || enter_in_username) {
+    submit = submit || can_submit;
+  }
+  if (submit) actions.submit_login();
+
+  ImGui::EndChild();
+}
+
+}  // namespace invites::panels

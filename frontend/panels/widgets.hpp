@@ -1,0 +1,50 @@
+#pragma once
+// Small widgets the panels share: form rows, the multi-select combo, link
+// buttons, status dots, primary buttons, wrapped colored messages.
+
+#include "app/state.hpp"
+#include "panels/style.hpp"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+struct ImFont;
+
+namespace invites::panels {
+
+// A form row: the label at the left, the widget after it at `label_width`.
+void form_label(const char* label, float label_width);
+
+// Enter (or keypad Enter) went down this frame.
+bool enter_pressed();
+// Enter was pressed in the focused window and nothing consumed it (no item
+// active or activated by keyboard navigation, no popup open): "submit".
+bool enter_submits();
+
+// ImGui::BeginCombo whose item carries its label for the UI probe (browser tests).
+bool begin_combo(const char* id, const char* preview, int flags = 0);
+
+// A combo whose popup holds an "All" checkbox and one checkbox per item.
+// Preview: "All", the single name, or "N selected".
+struct MultiSelectEvents {
+  std::function<void()> select_all;
+  std::function<void(Id, bool)> set;
+};
+void multi_select_combo(const char* id, const std::vector<app::LookupItem>& items,
+                        const std::vector<Id>& selected, float width, const MultiSelectEvents& events);
+
+// Text drawn like a hyperlink (accent color, underline and hand cursor on
+// hover); returns true when clicked. `id` names the item for the UI probe.
+bool link_button(const char* id, const char* text, ImFont* font);
+
+// A filled accent button; disabled (greyed, not clickable) when !enabled.
+bool primary_button(const char* label, float width, bool enabled);
+
+// A small colored dot, vertically centered on the frame line.
+void status_dot(Tone tone);
+
+// Wrapped text in a tone's color.
+void tone_text(Tone tone, const std::string& text);
+
+}  // namespace invites::panels

@@ -1,0 +1,522 @@
+// The browser app's actions (frontend/app/) against a fake Fetcher: the
+// requests they send (method, URL, CSRF header, body) and how the answers
+// change State.
+#include "app/actions.hpp"
+#include "app/state.hpp"
+
+#include <catch2/catch.hpp>
+#include <invites/filter.hpp>
+#include <nlohmann/json.hpp>
+
+#include <deque>
+#include <string>
+#include <utility>
+
+using namespace invites;
+using namespace invites::app;
+using nlohmann::json;
+using platform::FetchCallback;
+using platform::FetchRequest;
+using platform::FetchResult;
+
+namespace {
+
+// Keeps every request; the test answers them one by one, like the main loop would.
+class FakeServer {
+ public:
+  platform::Fetcher fetcher() {
+    return [this](FetchRequest request, FetchCallback done) {
+      log.push_back(request);
+      pending.push_back({std::move(request), std::move(done)});
+    };
+  }
+
+  bool has_pending(const std::string& method, const std::string& url) const {
+    for (const Pending& p : pending)
+      if (p.request.method == method && p.request.url == url) return true;
+    return false;
+  }
+
+  // Answers the oldest pending request for method + url; returns that request.
+  FetchRequest respond(const std::string& method, const std::string& url, int status, const std::string& body) {
+    for (auto it = pending.begin(); it != pending.end(); ++it) {
+      if (it->request.method != method || it->request.url != url) continue;
+      Pending p = std::move(*it);
+      pending.erase(it);
+      FetchResult result;
+      result.status = status;
+      result.body = body;
+      if (status == 0) result.error = "network error (Failed to fetch)";
+      else if (status < 200 || status > 299) result.error = "HTTP " + std::to_string(status);
+      p.done(std::move(result));
+      return p.request;
+    }
+    FAIL("no pending request " << method << " " << url);
+    return {};
+  }
+
+  FetchRequest respond(const std::string& method, const std::string& url, int status, const json& body) {
+    return respond(method, url, status, body.dump());
+  }
+
+  struct Pending {
+    FetchRequest request;
+    FetchCallback done;
+  };
+  std::deque<Pending> pending;
+  std::vector<FetchRequest> log;
+};
+
+json session_body(std::vector<int> permissions = {390, 120}) {
+  return {{"user", {{"id", 7}, {"username", "alice"}}}, {"permissions", permissions}, {"csrf_token", "tok-123"}};
+}
+
+json error_body(const std::string& code, const std::string& message) {
+  return {{"error", {{"code", code}, {"message", message}}}};
+}
+
+json lookups_body(bool with_templates = false) {
+  json body = {
+      {"divisions",
+       {{{"id", 1}, {"name", "North"}, {"default_from_email", "north@hauler.example"}},
+        {{"id", 2}, {"name", "South"}, {"default_from_email", nullptr}},
+        {{"id", 3}, {"name", "East"}, {"default_from_email", "north@hauler.example"}}}},
+      {"account_classes", {{{"id", 1}, {"name", "Residential"}}, {{"id", 2}, {"name", "Commercial"}}}},
+      {"bill_groups", {{{"id", 4}, {"name", "Cycle A"}}}},
+      {"account_sources", {{{"id", 5}, {"name", "Web"}}}},
+      {"site_sources", {{{"id", 6}, {"name", "Import"}}, {{"id", 9}, {"name", "Manual"}}}},
+  };
+  if (with_templates) body["templates"] = {{{"id", 11}, {"name", "Standard invitation"}}};
+  return body;
+}
+
+json preview_body(std::uint64_t new_users = 120, std::uint64_t pending = 30) {
+  return {{"preview_id", "p-1"},
+          {"counts",
+           {{"new_users", new_users}, {"pending_invites", pending}, {"skipped_invalid_email", 4},
+            {"excluded_existing", 9}}},
+          {"digest", "xxh128:00112233445566778899aabbccddeeff"},
+          {"generated_at", "2026-11-26T12:30:00Z"},
+          {"snapshot_age_seconds", 90}};
+}
+
+struct Fixture {
+  FakeServer server;
+  State state;
+  Actions actions{state, server.fetcher()};
+
+  // Started, no session: the login screen.
+  void start_signed_out() {
+    actions.start();
+    server.respond("GET", "/healthz", 200, std::string("ok"));
+    server.respond("GET", "/api/me", 401, error_body("unauthenticated", "Not signed in."));
+  }
+
+  // Started and signed in with lookups loaded.
+  void start_signed_in(std::vector<int> permissions = {390, 120}, bool with_templates = false) {
+    actions.start();
+    server.respond("GET", "/healthz", 200, std::string("ok"));
+    server.respond("GET", "/api/me", 200, session_body(std::move(permissions)));
+    if (server.has_pending("GET", "/api/lookups")) server.respond("GET", "/api/lookups", 200, lookups_body(with_templates));
+  }
+
+  void load_ok(json body = preview_body()) {
+    actions.load_preview();
+    server.respond("POST", "/api/previews", 200, body);
+  }
+};
+
+}  // namespace
+
+TEST_CASE_METHOD(Fixture, "start: no session shows the login screen", "[frontend][session]") {
+  actions.start();
+  CHECK(state.screen == Screen::Starting);
+  CHECK(state.server.status == ServerStatus::Checking);
+  server.respond("GET", "/healthz", 200, std::string("ok"));
+  server.respond("GET", "/api/me", 401, error_body("unauthenticated", "Not signed in."));
+  CHECK(state.screen == Screen::Login);
+  CHECK(state.login.error.empty());
+  CHECK(state.login.notice.empty());
+  CHECK_FALSE(state.session);
+}
+
+TEST_CASE_METHOD(Fixture, "start: GET /api/me restores the session after a reload", "[frontend][session]") {
+  start_signed_in();
+  REQUIRE(state.session);
+  CHECK(state.screen == Screen::Main);
+  CHECK(state.session->user.username == "alice");
+  CHECK(state.session->user.id == 7);
+  CHECK(state.session->csrf_token == "tok-123");
+  CHECK(state.lookups.status == LoadStatus::Loaded);
+  CHECK(state.lookups.divisions.size() == 3);
+}
+
+TEST_CASE_METHOD(Fixture, "start: without an API the login screen says the server is unreachable",
+                 "[frontend][session]") {
+  actions.start();
+  server.respond("GET", "/healthz", 404, std::string("not found"));
+  server.respond("GET", "/api/me", 404, std::string("not found"));
+  CHECK(state.screen == Screen::Login);
+  CHECK(state.server.status == ServerStatus::Unreachable);
+  CHECK(state.login.error == "Server unreachable: HTTP 404");
+
+  SECTION("Retry checks the server and tries to restore the session again") {
+    actions.retry_server_check();
+    CHECK(server.has_pending("GET", "/healthz"));
+    CHECK(server.has_pending("GET", "/api/me"));
+    server.respond("GET", "/healthz", 200, std::string("ok"));
+    server.respond("GET", "/api/me", 200, session_body());
+    CHECK(state.screen == Screen::Main);
+  }
+}
+
+TEST_CASE_METHOD(Fixture, "login success", "[frontend][login]") {
+  start_signed_out();
+  actions.set_login_username("alice");
+  actions.set_login_password("s3cret pass");
+  actions.submit_login();
+  CHECK(state.login.busy);
+  actions.submit_login();  // the button is disabled: a second submit sends nothing
+  const FetchRequest sent = server.respond("POST", "/api/session", 200, session_body());
+  CHECK(json::parse(sent.body) == json{{"username", "alice"}, {"password", "s3cret pass"}});
+  CHECK(sent.content_type == "application/json");
+  CHECK_FALSE(state.login.busy);
+  CHECK(state.screen == Screen::Main);
+  CHECK(state.login.password.empty());
+  CHECK(can_use_invites(state));
+  CHECK(server.has_pending("GET", "/api/lookups"));
+  int logins = 0;
+  for (const FetchRequest& r : server.log) logins += r.url == "/api/session";
+  CHECK(logins == 1);
+}
+
+TEST_CASE_METHOD(Fixture, "login failure shows the server's message", "[frontend][login]") {
+  start_signed_out();
+  actions.set_login_username("alice");
+  actions.set_login_password("wrong");
+  actions.submit_login();
+  server.respond("POST", "/api/session", 401, error_body("invalid_credentials", "Invalid username or password."));
+  CHECK(state.screen == Screen::Login);
+  CHECK_FALSE(state.login.busy);
+  CHECK(state.login.error == "Invalid username or password.");
+  CHECK_FALSE(state.session);
+  CHECK(state.login.notice.empty());  // a failed login is not an expired session
+}
+
+TEST_CASE_METHOD(Fixture, "login throttled (429) shows the server's message", "[frontend][login]") {
+  start_signed_out();
+  actions.set_login_username("alice");
+  actions.set_login_password("wrong");
+  actions.submit_login();
+  server.respond("POST", "/api/session", 429,
+                 error_body("too_many_attempts", "Too many attempts. Try again in 5 minutes."));
+  CHECK(state.login.error == "Too many attempts. Try again in 5 minutes.");
+  CHECK_FALSE(state.login.busy);
+
+  SECTION("without a message a readable default is shown") {
+    actions.submit_login();
+    server.respond("POST", "/api/session", 429, json{{"error", {{"code", "too_many_attempts"}}}});
+    CHECK(state.login.error == "Too many sign-in attempts. Please wait a few minutes and try again.");
+  }
+}
+
+TEST_CASE_METHOD(Fixture, "login with the server unreachable", "[frontend][login]") {
+  start_signed_out();
+  actions.set_login_username("alice");
+  actions.set_login_password("pw");
+  actions.submit_login();
+  server.respond("POST", "/api/session", 0, std::string());
+  CHECK(state.login.error == "Server unreachable: network error (Failed to fetch)");
+  CHECK_FALSE(state.login.busy);
+}
+
+TEST_CASE_METHOD(Fixture, "login needs a username and a password", "[frontend][login]") {
+  start_signed_out();
+  actions.set_login_username("alice");
+  actions.submit_login();
+  CHECK_FALSE(server.has_pending("POST", "/api/session"));
+  CHECK(state.login.error == "Enter your username and password.");
+}
+
+TEST_CASE_METHOD(Fixture, "without permission 390 the form is not offered", "[frontend][session]") {
+  start_signed_in({120});
+  CHECK(state.screen == Screen::Main);
+  CHECK_FALSE(can_use_invites(state));
+  CHECK_FALSE(server.has_pending("GET", "/api/lookups"));
+  CHECK_FALSE(can_load(state));
+  actions.load_preview();
+  CHECK_FALSE(server.has_pending("POST", "/api/previews"));
+}
+
+TEST_CASE_METHOD(Fixture, "sign out sends DELETE /api/session with the CSRF token", "[frontend][session]") {
+  start_signed_in();
+  actions.sign_out();
+  REQUIRE(server.has_pending("DELETE", "/api/session"));
+  const FetchRequest sent = server.respond("DELETE", "/api/session", 204, std::string());
+  CHECK(sent.csrf_token == "tok-123");
+  CHECK(state.screen == Screen::Login);
+  CHECK_FALSE(state.session);
+  CHECK(state.login.username == "alice");
+  CHECK(state.form.filter == Filter{});
+  CHECK_FALSE(state.preview.has_result);
+}
+
+TEST_CASE_METHOD(Fixture, "every non-GET call carries X-CSRF-Token, GETs do not need it", "[frontend][session]") {
+  start_signed_in();
+  actions.load_preview();
+  const FetchRequest load = server.respond("POST", "/api/previews", 200, preview_body());
+  CHECK(load.csrf_token == "tok-123");
+  for (const FetchRequest& r : server.log)
+    if (r.method == "GET") CHECK(r.csrf_token.empty());
+}
+
+TEST_CASE_METHOD(Fixture, "401 during Load: back to login with the expiry message", "[frontend][session]") {
+  start_signed_in();
+  actions.set_selected(ListKind::Division, 1, true);
+  actions.load_preview();
+  server.respond("POST", "/api/previews", 401, error_body("unauthenticated", "Session expired."));
+  CHECK(state.screen == Screen::Login);
+  CHECK_FALSE(state.session);
+  CHECK(state.login.notice == "Your session has expired. Please sign in again.");
+  CHECK(state.login.error.empty());
+  CHECK(state.form.filter == Filter{});
+
+  SECTION("signing in again starts fresh") {
+    actions.set_login_password("pw");
+    actions.submit_login();
+    server.respond("POST", "/api/session", 200, session_body());
+    CHECK(state.screen == Screen::Main);
+    CHECK(state.login.notice.empty());
+  }
+}
+
+TEST_CASE_METHOD(Fixture, "401 while loading the lists also ends the session", "[frontend][session]") {
+  actions.start();
+  server.respond("GET", "/api/me", 200, session_body());
+  server.respond("GET", "/api/lookups", 401, error_body("unauthenticated", "Session expired."));
+  CHECK(state.screen == Screen::Login);
+  CHECK(state.login.notice == kSessionExpiredMessage);
+}
+
+TEST_CASE_METHOD(Fixture, "answers that arrive after sign-out are dropped", "[frontend][session]") {
+  start_signed_in();
+  actions.load_preview();
+  actions.sign_out();
+  server.respond("POST", "/api/previews", 200, preview_body());
+  CHECK(state.screen == Screen::Login);
+  CHECK_FALSE(state.preview.has_result);
+}
+
+TEST_CASE_METHOD(Fixture, "Load sends the filter on screen as the request body", "[frontend][load]") {
+  start_signed_in();
+  actions.set_selected(ListKind::Division, 3, true);
+  actions.set_selected(ListKind::Division, 1, true);
+  actions.set_selected(ListKind::AccountClass, 2, true);
+  actions.set_selected(ListKind::SiteSource, 9, true);
+  actions.set_selected(ListKind::SiteSource, 6, true);
+  actions.set_selected(ListKind::SiteSource, 9, false);
+  actions.set_flag(FlagKind::BalanceDue, true);
+  actions.set_flag(FlagKind::WithoutAutopay, true);
+  actions.load_preview();
+  CHECK(state.preview.status == LoadStatus::Loading);
+  CHECK_FALSE(can_load(state));
+  const FetchRequest sent = server.respond("POST", "/api/previews", 200, preview_body());
+
+  const json expected = json::parse(R"({"filter":{
+      "division_ids":[1,3], "account_class_ids":[2], "bill_group_ids":[], "account_source_ids":[],
+      "site_source_ids":[6], "active_service_only":false, "balance_due_only":true,
+      "billing_contacts_only":false, "without_autopay_only":true}})");
+  CHECK(json::parse(sent.body) == expected);
+  Filter filter;
+  filter.division_ids = {1, 3};
+  filter.account_class_ids = {2};
+  filter.site_source_ids = {6};
+  filter.balance_due_only = true;
+  filter.without_autopay_only = true;
+  CHECK(json::parse(sent.body) == json{{"filter", filter_to_json(filter)}});
+  CHECK(parse_filter(json::parse(sent.body)["filter"].dump()) == filter);
+}
+
+TEST_CASE_METHOD(Fixture, "Load applies the counts, digest and data age", "[frontend][load]") {
+  start_signed_in();
+  load_ok();
+  const Preview& p = state.preview;
+  CHECK(p.status == LoadStatus::Loaded);
+  CHECK(p.has_result);
+  CHECK(p.preview_id == "p-1");
+  CHECK(p.counts.new_users == 120);
+  CHECK(p.counts.pending_invites == 30);
+  CHECK(p.counts.skipped_invalid_email == 4);
+  CHECK(p.counts.excluded_existing == 9);
+  CHECK(p.digest == "xxh128:00112233445566778899aabbccddeeff");
+  CHECK(p.snapshot_age_seconds == 90);
+  CHECK(data_as_of(p) == "2026-11-26 12:28:30 UTC");
+  CHECK_FALSE(preview_stale(state));
+
+  SECTION("the count links select a group") {
+    actions.select_group(Group::pending_invites);
+    CHECK(state.selected_group == Group::pending_invites);
+    actions.select_group(Group::excluded_existing);  // not a link
+    CHECK(state.selected_group == Group::pending_invites);
+  }
+}
+
+TEST_CASE_METHOD(Fixture, "a filter change marks the result stale and disables Send until Load", "[frontend][load]") {
+  start_signed_in();
+  actions.set_email_from("ops@hauler.example");
+  CHECK_FALSE(can_send(state));  // nothing loaded yet
+  load_ok();
+  CHECK(can_send(state));
+
+  SECTION("a list change") { actions.set_selected(ListKind::BillGroup, 4, true); }
+  SECTION("a flag change") { actions.set_flag(FlagKind::ActiveService, true); }
+  SECTION("All after a selection") {
+    actions.set_selected(ListKind::Division, 2, true);
+    load_ok();
+    CHECK_FALSE(preview_stale(state));
+    actions.select_all(ListKind::Division);
+  }
+  CHECK(preview_stale(state));
+  CHECK_FALSE(can_send(state));
+  CHECK(can_load(state));
+  CHECK(state.preview.has_result);  // still shown, greyed
+
+  load_ok(preview_body(5, 6));
+  CHECK_FALSE(preview_stale(state));
+  CHECK(can_send(state));
+  CHECK(state.preview.counts.new_users == 5);
+}
+
+TEST_CASE_METHOD(Fixture, "a change while Load runs leaves the new result stale", "[frontend][load]") {
+  start_signed_in();
+  actions.load_preview();
+  actions.set_flag(FlagKind::BillingContacts, true);
+  server.respond("POST", "/api/previews", 200, preview_body());
+  CHECK(state.preview.has_result);
+  CHECK(preview_stale(state));
+}
+
+TEST_CASE_METHOD(Fixture, "Email From and template fields do not make the result stale", "[frontend][load]") {
+  start_signed_in({390}, true);
+  load_ok();
+  actions.set_email_from("someone@hauler.example");
+  actions.set_template(11);
+  CHECK_FALSE(preview_stale(state));
+}
+
+TEST_CASE_METHOD(Fixture, "Load errors are shown with their message and field", "[frontend][load]") {
+  start_signed_in();
+  actions.load_preview();
+  server.respond("POST", "/api/previews", 400,
+                 json{{"error", {{"code", "invalid_filter"}, {"message", "unknown id 99"}, {"field", "division_ids[0]"}}}});
+  CHECK(state.preview.status == LoadStatus::Failed);
+  CHECK(state.preview.error_message == "unknown id 99");
+  CHECK(state.preview.error_field == "division_ids[0]");
+  CHECK(state.screen == Screen::Main);
+
+  SECTION("503 while the server builds its index") {
+    actions.load_preview();
+    server.respond("POST", "/api/previews", 503, error_body("snapshot_loading", "The data index is loading."));
+    CHECK(state.preview.error_code == "snapshot_loading");
+    CHECK(state.preview.error_message == "The data index is loading.");
+    CHECK(state.preview.error_field.empty());
+  }
+  SECTION("403 without permission") {
+    actions.load_preview();
+    server.respond("POST", "/api/previews", 403, error_body("forbidden", "Permission 390 required."));
+    CHECK(state.preview.error_message == "Permission 390 required.");
+    CHECK(state.screen == Screen::Main);
+  }
+  SECTION("no answer") {
+    actions.load_preview();
+    server.respond("POST", "/api/previews", 0, std::string());
+    CHECK(state.preview.error_message == "Server unreachable: network error (Failed to fetch)");
+  }
+}
+
+TEST_CASE_METHOD(Fixture, "Email From follows the selected division until the user types", "[frontend][email]") {
+  start_signed_in();
+  CHECK(state.form.email_from.empty());  // All divisions: no single default
+
+  actions.set_selected(ListKind::Division, 1, true);
+  CHECK(state.form.email_from == "north@hauler.example");
+  CHECK(email_from_problem(state.form).empty());
+
+  actions.set_selected(ListKind::Division, 3, true);  // same address: kept
+  CHECK(state.form.email_from == "north@hauler.example");
+  actions.set_selected(ListKind::Division, 2, true);  // no default: cleared
+  CHECK(state.form.email_from.empty());
+  actions.select_all(ListKind::Division);
+  actions.set_selected(ListKind::Division, 2, true);
+  CHECK(state.form.email_from.empty());
+
+  SECTION("a typed address is kept when the division changes") {
+    actions.set_email_from("Billing@Hauler.example ");
+    actions.select_all(ListKind::Division);
+    actions.set_selected(ListKind::Division, 1, true);
+    CHECK(state.form.email_from == "Billing@Hauler.example ");
+    CHECK(email_from_problem(state.form).empty());  // valid after normalization
+
+    SECTION("clearing the field hands it back to the division default") {
+      actions.set_email_from("");
+      actions.select_all(ListKind::Division);
+      actions.set_selected(ListKind::Division, 1, true);
+      CHECK(state.form.email_from == "north@hauler.example");
+    }
+  }
+}
+
+TEST_CASE("Email From is validated with the common email rule", "[frontend][email]") {
+  InviteForm form;
+  CHECK(email_from_problem(form).empty());
+  for (const char* bad : {"billing", "billing@", "a@b", "a..b@hauler.example", "x@hauler.c0m", "\"q\"@hauler.example"}) {
+    form.email_from = bad;
+    CHECK(email_from_problem(form) == "Enter a valid email address");
+  }
+  form.email_from = "  Ops.Team+invites@Hauler.example\t";
+  CHECK(email_from_problem(form).empty());
+}
+
+TEST_CASE_METHOD(Fixture, "templates from lookups", "[frontend][lookups]") {
+  SECTION("present: the first one is preselected") {
+    start_signed_in({390}, true);
+    REQUIRE(state.lookups.templates.size() == 1);
+    CHECK(state.form.template_id == Id{11});
+  }
+  SECTION("absent: none") {
+    start_signed_in({390}, false);
+    CHECK(state.lookups.templates.empty());
+    CHECK_FALSE(state.form.template_id);
+  }
+}
+
+TEST_CASE_METHOD(Fixture, "a lookups failure is shown and can be retried", "[frontend][lookups]") {
+  actions.start();
+  server.respond("GET", "/api/me", 200, session_body());
+  server.respond("GET", "/api/lookups", 500, error_body("internal", "Database unavailable."));
+  CHECK(state.lookups.status == LoadStatus::Failed);
+  CHECK(state.lookups.error == "Database unavailable.");
+  CHECK_FALSE(can_load(state));
+  actions.load_lookups();
+  server.respond("GET", "/api/lookups", 200, lookups_body());
+  CHECK(state.lookups.status == LoadStatus::Loaded);
+  CHECK(can_load(state));
+}
+
+TEST_CASE("selection summary of a multi-select", "[frontend][form]") {
+  const std::vector<LookupItem> items{{1, "North", {}}, {2, "South", {}}, {3, "East", {}}};
+  CHECK(selection_summary(items, {}) == "All");
+  CHECK(selection_summary(items, {2}) == "South");
+  CHECK(selection_summary(items, {1, 3}) == "2 selected");
+}
+
+TEST_CASE("data as of: generated_at minus the snapshot age", "[frontend][load]") {
+  Preview p;
+  p.generated_at = "2026-01-01T00:00:30.123Z";
+  p.snapshot_age_seconds = 60;
+  CHECK(data_as_of(p) == "2025-12-31 23:59:30 UTC");
+  p.snapshot_age_seconds.reset();
+  CHECK(data_as_of(p) == "2026-01-01 00:00:30 UTC");
+  p.generated_at = "yesterday";
+  CHECK(data_as_of(p) == "yesterday");
+}
