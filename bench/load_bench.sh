@@ -5,7 +5,7 @@
 # serve on a free port, then RUNS Loads per fixed filter, the server's RSS,
 # and the plain SQL time of the same recipients query through `mariadb`.
 #
-#   bench/load_bench.sh            # ACCOUNTS=1000000 RUNS=9 SQL_RUNS=1
+#   bench/load_bench.sh            # ACCOUNTS=1000000 RUNS=9 SQL_RUNS=1 REBUILD=1
 # Needs the native build (cmake --build --preset native) and node.
 set -euo pipefail
 
@@ -14,6 +14,7 @@ BUILD=${BUILD:-$ROOT/build/native}
 DIR=${BENCH_DIR:-$ROOT/build/bench}
 ACCOUNTS=${ACCOUNTS:-1000000}
 RUNS=${RUNS:-9}
+REBUILD=${REBUILD:-1}  # 1: also a rebuild while the first snapshot is live, and a SIGTERM during a third build
 SQL_RUNS=${SQL_RUNS:-1}
 SERVER=$BUILD/backend/invites-server
 RECIPIENTS_SQL=$BUILD/bench/recipients_sql
@@ -74,10 +75,36 @@ FILTERS='[
     "billing_contacts_only": true, "without_autopay_only": true}}
 ]'
 start=$(date +%s.%N)
-node "$ROOT/bench/load_driver.mjs" "$BASE" "$USERNAME" "$PASSWORD" "$RUNS" "$FILTERS"
+REFRESH=$REBUILD node "$ROOT/bench/load_driver.mjs" "$BASE" "$USERNAME" "$PASSWORD" "$RUNS" "$FILTERS"
 printf 'first build + all Loads: %.1f s\n' "$(echo "$(date +%s.%N) - $start" | bc)"
+# The server logs its VmRSS/VmHWM (peak so far) when a build ends and after the first encode.
 grep -o 'snapshot built: .*' "$LOG" | head -n 1
-echo "server RSS: $(rss VmRSS) now, $(rss VmHWM) peak"
+grep -o 'snapshot encoded: .*' "$LOG" | head -n 1
+echo "server RSS after the Loads and downloads: $(rss VmRSS) now, $(rss VmHWM) peak (VmHWM)"
+if ((REBUILD)); then
+  # The rebuild requested by the driver runs while the first snapshot stays live.
+  for _ in $(seq 1 1200); do
+    (($(grep -c 'snapshot built: ' "$LOG") >= 2)) && break
+    sleep 0.1
+  done
+  echo "rebuild: $(grep -o 'snapshot built: .*' "$LOG" | sed -n 2p)"
+  sleep 1
+  echo "server RSS after the rebuild: $(rss VmRSS) now, $(rss VmHWM) peak (VmHWM)"
+  # SIGTERM in the middle of a third build: how long until the process is gone.
+  node --input-type=module -e '
+    const [base, username, password] = process.argv.slice(1);
+    const login = await fetch(base + "/api/session", {method: "POST", headers: {"Content-Type": "application/json"},
+                                                      body: JSON.stringify({username, password})});
+    const cookie = login.headers.get("set-cookie").split(";")[0];
+    const {csrf_token} = await login.json();
+    await fetch(base + "/api/snapshot/refresh", {method: "POST", headers: {Cookie: cookie, "X-CSRF-Token": csrf_token}});
+  ' "$BASE" "$USERNAME" "$PASSWORD"
+  sleep 8
+  t0=$(date +%s.%N)
+  kill -TERM "$SERVER_PID"
+  wait "$SERVER_PID" 2>/dev/null || true
+  printf 'SIGTERM 8 s into a build: exited after %.2f s\n' "$(echo "$(date +%s.%N) - $t0" | bc)"
+fi
 
 echo "plain SQL (mariadb client, recipients query wrapped in a count per group, best of $SQL_RUNS):"
 echo "$FILTERS" | node -e '

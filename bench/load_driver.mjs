@@ -69,3 +69,10 @@ for (const label of ['first download', 'second download']) {
     console.log(`GET /api/snapshot with If-None-Match: ${again.status} in ${(Number(process.hrtime.bigint() - t0) / 1e6).toFixed(1)} ms`);
   }
 }
+
+// REFRESH=1: ask for a rebuild at the end (load_bench.sh then watches the
+// server's log for it and reports the memory it took).
+if (process.env.REFRESH === '1') {
+  const response = await fetch(`${base}/api/snapshot/refresh`, { method: 'POST', headers });
+  console.log(`POST /api/snapshot/refresh: ${response.status}`);
+}

@@ -20,6 +20,7 @@
 
 #include <emscripten.h>
 #include <imgui.h>
+#include <imgui_internal.h>  // ImGuiContext::InputEventsQueue
 
 #include <string>
 
@@ -65,6 +66,13 @@ void publish_status(const Runtime& rt) {
   publish("preview", app::to_string(state.preview.status));
   publish("previewStale", app::preview_stale(state) ? 1.0 : 0.0);
   publish("previewError", state.preview.error_message.c_str());
+  // The counts on screen (-1 before the first Load), for browser tests to compare with the API.
+  const app::PreviewCounts& counts = state.preview.counts;
+  const auto shown = [&](std::uint64_t value) { return state.preview.has_result ? static_cast<double>(value) : -1.0; };
+  publish("countNewUsers", shown(counts.new_users));
+  publish("countPendingInvites", shown(counts.pending_invites));
+  publish("countSkippedInvalidEmail", shown(counts.skipped_invalid_email));
+  publish("countExcludedExisting", shown(counts.excluded_existing));
   publish("selectedGroup", state.selected_group ? std::string(group_name(*state.selected_group)).c_str() : "");
 }
 
@@ -86,6 +94,11 @@ void tick() {
   platform::ui_probe::frame_end();
   platform::apply_cursor(kCanvas, ImGui::GetMouseCursor());
   platform::idle::frame_drawn();
+  // ImGui trickles input over frames (a key's press and release, or a click
+  // and the text typed after it, never share one), so fast typing on a slow
+  // machine leaves events queued: draw until they are all processed, not
+  // only until the idle gate's settle time after the last event.
+  if (ImGui::GetCurrentContext()->InputEventsQueue.Size > 0) platform::idle::request_frames(1);
   ++rt.frames;
   publish_status(rt);
   if (rt.frames == 1) platform::page::publish_ready();

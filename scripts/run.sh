@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs the product on this machine: installs what is missing, builds the
 # server and the web app, starts a private MariaDB (data in .run/mariadb),
-# brings its schema up to date and serves the app on loopback.
-# Environment: INVITES_LISTEN (default 127.0.0.1:8080).
+# brings its schema up to date, writes demo data once, creates a demo staff
+# user and serves the app on loopback.
+# Environment: INVITES_LISTEN (default 127.0.0.1:8080), INVITES_DEMO_ACCOUNTS
+# (size of the demo data set, default 10000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,9 +21,19 @@ cmake --build --preset native -j "$jobs" --target invites-server
 
 db_url=$(bash scripts/mariadb-private.sh start .run/mariadb)
 trap 'bash scripts/mariadb-private.sh stop .run/mariadb >/dev/null' EXIT
-build/native/backend/invites-server migrate --db "$db_url"
+server=build/native/backend/invites-server
+"$server" migrate --db "$db_url"
+# Demo data once per database (the marker lives beside the data directory).
+if [[ ! -f .run/mariadb/demo-seeded ]]; then
+  "$server" seed --db "$db_url" --accounts "${INVITES_DEMO_ACCOUNTS:-10000}" --replace
+  touch .run/mariadb/demo-seeded
+fi
+demo_user=demo
+demo_password=portal-demo
+printf '%s\n' "$demo_password" | "$server" user add --db "$db_url" --username "$demo_user" --password-stdin --grant 390,120 >/dev/null
 
 export INVITES_LISTEN=${INVITES_LISTEN:-127.0.0.1:8080}
 echo
-echo "Bulk Portal Invites: open http://$INVITES_LISTEN/ (Ctrl+C stops the server and the database)"
-build/native/backend/invites-server serve --db "$db_url" --web-root build/web
+echo "Bulk Portal Invites: open http://$INVITES_LISTEN/ and sign in as $demo_user / $demo_password"
+echo "(Ctrl+C stops the server and the database)"
+"$server" serve --db "$db_url" --web-root build/web

@@ -1,8 +1,12 @@
 #pragma once
 // One structured log line per HTTP request (logfmt: key=value), e.g.
-//   http_request method=GET path=/app.wasm status=200 duration_ms=1.8 bytes=412733 remote=127.0.0.1
+//   http_request id=5f2c09a1-17 method=GET path=/app.wasm status=200 duration_ms=1.8 bytes=412733 remote=127.0.0.1
+// Each request gets an id, sent back as X-Request-Id and written on every log
+// line about it (current_request_id()), so an error report can be traced.
 // Only the path is logged, never the query string: it can carry secrets
 // such as invitation tokens (/portal/accept?token=...).
+#include <string>
+
 #include <httplib.h>
 
 namespace invites::http {
@@ -10,5 +14,8 @@ namespace invites::http {
 // Installs a pre-routing hook (start time) and the logger on `server`; a
 // pre-routing handler installed afterwards would replace the hook.
 void install_request_log(httplib::Server& server);
+
+// The id of the request the calling worker thread is handling ("-" outside one).
+const std::string& current_request_id();
 
 }  // namespace invites::http

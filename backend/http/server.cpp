@@ -42,22 +42,26 @@ void error_response(const httplib::Request& request, httplib::Response& response
   } catch (const invites::ValidationError& e) {
     send_error(response, 400, "invalid", e.what(), e.field().empty() ? std::nullopt : std::optional(e.field()));
   } catch (const db::DatabaseUnavailable& e) {
-    spdlog::warn("database unavailable in {} {}: {}", request.method, request.path, e.what());
+    spdlog::warn("request {}: database unavailable in {} {}: {}", current_request_id(), request.method, request.path,
+                 e.what());
     send_error(response, 503, "database_unavailable", "the database is not available; try again shortly");
   } catch (const sql::SQLException& e) {
     if (db::is_connection_error(e.getErrorCode())) {
-      spdlog::warn("database connection lost in {} {}: {}", request.method, request.path, e.what());
+      spdlog::warn("request {}: database connection lost in {} {}: {}", current_request_id(), request.method,
+                   request.path, e.what());
       send_error(response, 503, "database_unavailable", "the database is not available; try again shortly");
     } else {
-      spdlog::error("database error in {} {}: {} (error {})", request.method, request.path, e.what(),
-                    e.getErrorCode());
+      spdlog::error("request {}: database error in {} {}: {} (error {})", current_request_id(), request.method,
+                    request.path, e.what(), e.getErrorCode());
       send_error(response, 500, "internal", "internal server error");
     }
   } catch (const std::exception& e) {
-    spdlog::error("unhandled error in {} {}: {}", request.method, request.path, e.what());
+    spdlog::error("request {}: unhandled error in {} {}: {}", current_request_id(), request.method, request.path,
+                  e.what());
     send_error(response, 500, "internal", "internal server error");
   } catch (...) {
-    spdlog::error("unhandled error in {} {}: unknown exception", request.method, request.path);
+    spdlog::error("request {}: unhandled error in {} {}: unknown exception", current_request_id(), request.method,
+                  request.path);
     send_error(response, 500, "internal", "internal server error");
   }
 }

@@ -1,7 +1,10 @@
 #include "repository/snapshot_loader.hpp"
 
+#include <algorithm>
 #include <memory>
-#include <unordered_map>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include <cppconn/resultset.h>
 #include <cppconn/statement.h>
@@ -12,28 +15,66 @@
 namespace invites::repository {
 namespace {
 
+constexpr unsigned cancel_check_rows = 4096;
+
+void check(const std::atomic<bool>& cancel) {
+  if (cancel.load(std::memory_order_relaxed)) throw SnapshotLoadCancelled();
+}
+
 // Streams a result row by row instead of buffering it whole on the client.
 template <typename OnRow>
-void for_each_row(sql::Connection& connection, const char* query, OnRow on_row) {
+void for_each_row(sql::Connection& connection, const char* query, const std::atomic<bool>& cancel, OnRow on_row) {
+  check(cancel);
   std::unique_ptr<sql::Statement> statement(connection.createStatement());
   statement->setResultSetType(sql::ResultSet::TYPE_FORWARD_ONLY);
   std::unique_ptr<sql::ResultSet> rows(statement->executeQuery(query));
-  while (rows->next()) on_row(*rows);
+  unsigned until_check = cancel_check_rows;
+  while (rows->next()) {
+    on_row(*rows);
+    if (--until_check == 0) {
+      check(cancel);
+      until_check = cancel_check_rows;
+    }
+  }
 }
 
 Id id_at(sql::ResultSet& row, int column) { return static_cast<Id>(row.getUInt(column)); }
 
+template <typename T>
+void sort_unique(std::vector<T>& v) {
+  if (!std::is_sorted(v.begin(), v.end())) std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+  v.shrink_to_fit();
+}
+
 }  // namespace
 
 Snapshot load_snapshot(sql::Connection& connection) {
+  static const std::atomic<bool> never{false};
+  return load_snapshot(connection, never);
+}
+
+Snapshot load_snapshot(sql::Connection& connection, const std::atomic<bool>& cancel) {
   db::execute(connection, "COMMIT");
   db::execute(connection, snapshot_sql::begin_consistent_read);
   std::int64_t generated_at = 0;
-  for_each_row(connection, snapshot_sql::now, [&](sql::ResultSet& row) { generated_at = row.getInt64(1); });
+  for_each_row(connection, snapshot_sql::now, cancel, [&](sql::ResultSet& row) { generated_at = row.getInt64(1); });
 
-  std::unordered_map<Id, AccountRecord> accounts;
-  for_each_row(connection, snapshot_sql::accounts, [&](sql::ResultSet& row) {
-    AccountRecord account;
+  // The per-account sets first, as sorted compact vectors, so that each
+  // account row can be completed and appended as it arrives.
+  std::vector<Id> with_active_service;
+  for_each_row(connection, snapshot_sql::accounts_with_active_service, cancel,
+               [&](sql::ResultSet& row) { with_active_service.push_back(id_at(row, 1)); });
+  sort_unique(with_active_service);
+  std::vector<std::pair<Id, Id>> site_sources;  // (account id, site source id)
+  for_each_row(connection, snapshot_sql::account_site_sources, cancel,
+               [&](sql::ResultSet& row) { site_sources.emplace_back(id_at(row, 1), id_at(row, 2)); });
+  sort_unique(site_sources);
+
+  SnapshotBuilder builder;
+  std::vector<Id> sources;
+  for_each_row(connection, snapshot_sql::accounts, cancel, [&](sql::ResultSet& row) {
+    AccountRowRef account;
     account.id = id_at(row, 1);
     account.division_id = id_at(row, 2);
     account.account_class_id = id_at(row, 3);
@@ -41,38 +82,42 @@ Snapshot load_snapshot(sql::Connection& connection) {
     account.account_source_id = id_at(row, 5);
     account.balance_due = row.getBoolean(6);
     account.autopay = row.getBoolean(7);
-    account.account_number = row.getString(8).asStdString();
-    account.name = row.getString(9).asStdString();
-    accounts.emplace(account.id, std::move(account));
+    account.has_active_service = std::binary_search(with_active_service.begin(), with_active_service.end(), account.id);
+    const std::string number = row.getString(8).asStdString();
+    const std::string name = row.getString(9).asStdString();
+    account.account_number = number;
+    account.name = name;
+    sources.clear();
+    auto it = std::lower_bound(site_sources.begin(), site_sources.end(), std::pair<Id, Id>{account.id, 0});
+    for (; it != site_sources.end() && it->first == account.id; ++it) sources.push_back(it->second);
+    builder.append_account(account, sources);
   });
-  for_each_row(connection, snapshot_sql::accounts_with_active_service, [&](sql::ResultSet& row) {
-    if (auto it = accounts.find(id_at(row, 1)); it != accounts.end()) it->second.has_active_service = true;
-  });
-  for_each_row(connection, snapshot_sql::account_site_sources, [&](sql::ResultSet& row) {
-    if (auto it = accounts.find(id_at(row, 1)); it != accounts.end()) it->second.site_source_ids.push_back(id_at(row, 2));
-  });
+  std::vector<Id>().swap(with_active_service);
+  std::vector<std::pair<Id, Id>>().swap(site_sources);
 
-  SnapshotBuilder builder;
-  for (auto& [id, account] : accounts) builder.add_account(std::move(account));
-  accounts.clear();
-  for_each_row(connection, snapshot_sql::contacts, [&](sql::ResultSet& row) {
-    ContactRecord contact;
+  for_each_row(connection, snapshot_sql::contacts, cancel, [&](sql::ResultSet& row) {
+    ContactRowRef contact;
     contact.id = id_at(row, 1);
     contact.account_id = id_at(row, 2);
-    if (!row.isNull(3)) contact.email = row.getString(3).asStdString();
-    contact.first_name = row.getString(4).asStdString();
-    contact.last_name = row.getString(5).asStdString();
+    std::string email;
+    if (!row.isNull(3)) {
+      email = row.getString(3).asStdString();
+      contact.email = email;
+    }
+    const std::string first_name = row.getString(4).asStdString();
+    const std::string last_name = row.getString(5).asStdString();
+    contact.first_name = first_name;
+    contact.last_name = last_name;
     contact.is_billing = row.getBoolean(6);
-    builder.add_contact(std::move(contact));
+    builder.append_contact(contact);
   });
-  for_each_row(connection, snapshot_sql::portal_users, [&](sql::ResultSet& row) {
-    PortalUserRecord user;
-    user.email = row.getString(1).asStdString();
-    user.status = parse_portal_status(row.getString(2).asStdString()).value_or(PortalStatus::none);
-    user.last_invited_at = row.getInt64(3);
-    builder.add_portal_user(std::move(user));
+  for_each_row(connection, snapshot_sql::portal_users, cancel, [&](sql::ResultSet& row) {
+    const std::string email = row.getString(1).asStdString();
+    const auto status = parse_portal_status(row.getString(2).asStdString()).value_or(PortalStatus::none);
+    builder.append_portal_user(email, status, row.getInt64(3));
   });
   db::execute(connection, "COMMIT");
+  check(cancel);
   return std::move(builder).build(generated_at);
 }
 

@@ -4,6 +4,7 @@
 #include <zlib.h>
 
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <stdexcept>
 #include <vector>
@@ -30,18 +31,42 @@ std::string gzip_fast(std::string_view data) {
   z_stream stream{};
   if (deflateInit2(&stream, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
     throw std::runtime_error("deflateInit2 failed");
+  // Output in chunks: a buffer of deflateBound() would be as large as the
+  // input (~100 MB at 1M accounts) for a result a third of that.
   std::string out;
-  out.resize(deflateBound(&stream, static_cast<uLong>(data.size())) + 32);
+  constexpr std::size_t chunk = 1 << 20;
   stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
   stream.avail_in = static_cast<uInt>(data.size());
-  stream.next_out = reinterpret_cast<Bytef*>(out.data());
-  stream.avail_out = static_cast<uInt>(out.size());
-  const int result = deflate(&stream, Z_FINISH);
-  const auto written = stream.total_out;
+  int result = Z_OK;
+  while (result == Z_OK) {
+    const std::size_t used = out.size();
+    out.resize(used + chunk);
+    stream.next_out = reinterpret_cast<Bytef*>(out.data() + used);
+    stream.avail_out = static_cast<uInt>(chunk);
+    result = deflate(&stream, Z_FINISH);
+    out.resize(used + chunk - stream.avail_out);
+  }
   deflateEnd(&stream);
   if (result != Z_STREAM_END) throw std::runtime_error("gzip of the snapshot failed");
-  out.resize(written);
   return out;
+}
+
+// "VmRSS 123 MB, VmHWM 456 MB" of this process, for the build log (SPEC §8).
+std::string memory_usage() {
+  std::FILE* file = std::fopen("/proc/self/status", "r");
+  if (!file) return "memory unknown";
+  std::string result;
+  char line[256];
+  while (std::fgets(line, sizeof line, file)) {
+    unsigned long kb = 0;
+    char key[32];
+    if (std::sscanf(line, "%31[^:]: %lu kB", key, &kb) == 2 && (std::strcmp(key, "VmRSS") == 0 || std::strcmp(key, "VmHWM") == 0)) {
+      if (!result.empty()) result += ", ";
+      result += std::string(key) + " " + std::to_string(kb / 1024) + " MB";
+    }
+  }
+  std::fclose(file);
+  return result;
 }
 
 std::string gunzip(std::string_view data, std::size_t size) {
@@ -85,6 +110,7 @@ const EncodedSnapshot& SnapshotState::encoded() const {
     encoded->gzip.shrink_to_fit();
     encoded_ = std::move(encoded);
     malloc_trim(0);
+    spdlog::info("snapshot encoded: {} bytes, {} gzip; {}", encoded_->size, encoded_->gzip.size(), memory_usage());
   });
   return *encoded_;
 }
@@ -98,6 +124,7 @@ void SnapshotIndex::start() {
   std::lock_guard lock(mutex_);
   if (thread_.joinable()) return;
   stopping_ = false;
+  cancel_ = false;
   refresh_requested_ = true;
   thread_ = std::thread([this] { run(); });
 }
@@ -109,9 +136,11 @@ void SnapshotIndex::stop() {
     stopping_ = true;
     building = building_;
   }
+  cancel_ = true;  // the loader checks it every few thousand rows
   wake_.notify_all();
-  // A build takes half a minute at 1M accounts: end its query rather than
-  // hold up a shutdown (the build then fails, which is fine when stopping).
+  // A build takes half a minute at 1M accounts: besides the flag, end its
+  // query, which may be still running on the server before its first row
+  // (the build then fails, which is fine when stopping).
   if (const auto id = build_connection_id_.load(); building && id != 0 && thread_.joinable()) {
     try {
       auto killer = connect_();
@@ -178,9 +207,10 @@ void SnapshotIndex::run() {
         std::unique_ptr<sql::ResultSet> result(statement->executeQuery("SELECT CONNECTION_ID()"));
         build_connection_id_ = result->next() ? result->getUInt64(1) : 0;
       }
-      build(*connection);
+      build(*connection, cancel_);
       ok = true;
     } catch (const std::exception& e) {
+      // After a cancel the connection may hold an unread result: drop it.
       connection.reset();
       build_connection_id_ = 0;
       {
@@ -202,26 +232,31 @@ void SnapshotIndex::run() {
 }
 
 void SnapshotIndex::build_now() {
+  static const std::atomic<bool> never{false};
   auto connection = connect_();
-  build(*connection);
+  build(*connection, never);
 }
 
-void SnapshotIndex::build(sql::Connection& connection) {
+void SnapshotIndex::build(sql::Connection& connection, const std::atomic<bool>& cancel) {
   const auto started = std::chrono::steady_clock::now();
-  auto snapshot = std::make_shared<const Snapshot>(repository::load_snapshot(connection));
+  // Pages freed since the last build (Load results, portal_users overlays
+  // that replaced a state) go back first, so this build's peak starts low.
+  malloc_trim(0);
+  auto snapshot = std::make_shared<const Snapshot>(repository::load_snapshot(connection, cancel));
   auto lookups = std::make_shared<const repository::Lookups>(repository::load_lookups(connection));
   auto known = std::make_shared<const KnownIds>(lookups->known_ids());
   const auto generated_at = snapshot->generated_at;
-  spdlog::info("snapshot built: {} accounts, {} contacts, {} addresses in {:.2f} s", snapshot->account_count(),
+  spdlog::info("snapshot built: {} accounts, {} contacts, {} addresses in {:.2f} s; {}", snapshot->account_count(),
                snapshot->contact_count(), snapshot->email_count(),
-               std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), memory_usage());
   // Changes committed while the consistent read ran may carry a timestamp
   // just before generated_at: re-apply those seconds too (it is idempotent).
+  // The previous state is released here unless a reader still holds it.
   publish(std::make_shared<const SnapshotState>(next_generation_++, std::move(snapshot), std::move(lookups),
                                                 std::move(known)),
           generated_at - 2);
-  // The build's temporary maps and rows are gone: give their pages back to
-  // the system, or the process keeps its peak size until the next build.
+  // The build's temporary columns and the previous snapshot are gone: give
+  // their pages back to the system, or the process keeps its peak size.
   malloc_trim(0);
 }
 

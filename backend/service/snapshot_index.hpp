@@ -94,7 +94,8 @@ class SnapshotIndex {
 
  private:
   void run();
-  void build(sql::Connection& connection);
+  // Gives up with repository::SnapshotLoadCancelled once `cancel` is set.
+  void build(sql::Connection& connection, const std::atomic<bool>& cancel);
   void publish(std::shared_ptr<const SnapshotState> state, std::int64_t watermark);
 
   ConnectionFactory connect_;
@@ -106,6 +107,7 @@ class SnapshotIndex {
   std::uint64_t builds_ = 0;
   std::atomic<std::uint64_t> next_generation_{1};
   std::atomic<std::uint64_t> build_connection_id_{0};  // CONNECTION_ID() of the build's connection, for stop()
+  std::atomic<bool> cancel_{false};  // set by stop(): a running build gives up
   std::optional<std::string> last_error_;
   bool refresh_requested_ = false, stopping_ = false, building_ = false;
   std::mutex overlay_mutex_;  // one portal_users check at a time

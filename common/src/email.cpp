@@ -62,12 +62,16 @@ bool is_valid_domain(std::string_view domain) {
 
 }  // namespace
 
-std::string normalize_email(std::string_view raw) {
+void append_normalized_email(std::string_view raw, std::string& out) {
   while (!raw.empty() && is_ascii_space(raw.front())) raw.remove_prefix(1);
   while (!raw.empty() && is_ascii_space(raw.back())) raw.remove_suffix(1);
-  std::string normalized(raw);
-  for (char& c : normalized)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  for (char c : raw) out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+}
+
+std::string normalize_email(std::string_view raw) {
+  std::string normalized;
+  normalized.reserve(raw.size());
+  append_normalized_email(raw, normalized);
   return normalized;
 }
 

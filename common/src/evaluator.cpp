@@ -66,23 +66,25 @@ bool contains_ignoring_case(std::string_view text, std::string_view lowered_need
 Evaluation evaluate(const Snapshot& s, const Filter& f) {
   const std::vector<std::uint8_t> account_match = matching_accounts(s, f);
   constexpr std::uint32_t unset = 0xFFFFFFFFu;
-  // Pass 1, in contact order: which contacts are candidates with a valid
-  // address; the others with an invalid one are skipped. The loops write into
-  // presized arrays: no allocation (and so no possible throw) inside them.
-  std::vector<std::uint8_t> candidate(s.contact_count(), 0);
-  Evaluation result;
-  result.skipped_contacts.resize(s.contact_count());
+  // Pass 1, in contact order: which contacts are candidates, and which of
+  // those have no valid address (skipped). Branch-free over presized arrays:
+  // no allocation (and so no possible throw) inside the loop.
+  enum : std::uint8_t { not_candidate = 0, with_valid_email = 1, with_invalid_email = 2 };
+  std::vector<std::uint8_t> candidate(s.contact_count());
+  const bool billing_only = f.billing_contacts_only;
   std::size_t skipped = 0;
   for (std::size_t c = 0; c < s.contact_count(); ++c) {
-    if (!account_match[s.contact_account[c]]) continue;
-    if (f.billing_contacts_only && !s.contact_is_billing[c]) continue;
-    std::uint32_t e = s.contact_email[c];
-    if (e == no_email || !s.email_valid[e]) result.skipped_contacts[skipped++] = static_cast<std::uint32_t>(c);
-    else candidate[c] = 1;
+    const std::uint32_t e = s.contact_email[c];
+    const bool selected = account_match[s.contact_account[c]] && (!billing_only || s.contact_is_billing[c]);
+    const bool valid = e != no_email && s.email_valid[e];
+    candidate[c] = static_cast<std::uint8_t>(selected ? (valid ? with_valid_email : with_invalid_email) : not_candidate);
+    skipped += selected && !valid;
   }
-  result.skipped_contacts.resize(skipped);
-  result.skipped_contacts.shrink_to_fit();
+  Evaluation result;
   result.counts.skipped_invalid_email = skipped;
+  result.skipped_contacts.resize(skipped);
+  for (std::size_t c = 0, k = 0; k < skipped; ++c)
+    if (candidate[c] == with_invalid_email) result.skipped_contacts[k++] = static_cast<std::uint32_t>(c);
 
   // Pass 2, in address order: an address is a recipient when one of its
   // contacts is a candidate; its contacts are in ascending id order, so the
@@ -90,7 +92,7 @@ Evaluation evaluate(const Snapshot& s, const Filter& f) {
   std::vector<std::uint32_t> representative(s.email_count(), unset);
   for (std::uint32_t e = 0; e < s.email_count(); ++e) {
     for (std::uint32_t k = s.email_contacts_begin[e]; k < s.email_contacts_begin[e + 1]; ++k) {
-      if (candidate[s.email_contacts[k]]) {
+      if (candidate[s.email_contacts[k]] == with_valid_email) {
         representative[e] = s.email_contacts[k];
         break;
       }

@@ -45,27 +45,6 @@ std::optional<Group> parse_group(std::string_view name) {
   return std::nullopt;
 }
 
-Group group_for(PortalStatus status) noexcept {
-  switch (status) {
-    case PortalStatus::none: return Group::new_users;
-    case PortalStatus::invited: return Group::pending_invites;
-    case PortalStatus::active:
-    case PortalStatus::disabled: return Group::excluded_existing;
-  }
-  return Group::excluded_existing;
-}
-
-std::uint64_t& Counts::of(Group group) noexcept {
-  switch (group) {
-    case Group::new_users: return new_users;
-    case Group::pending_invites: return pending_invites;
-    case Group::excluded_existing: return excluded_existing;
-  }
-  return excluded_existing;
-}
-
-std::uint64_t Counts::of(Group group) const noexcept { return const_cast<Counts*>(this)->of(group); }
-
 nlohmann::json counts_to_json(const Counts& counts) {
   return {{"new_users", counts.new_users},
           {"pending_invites", counts.pending_invites},
@@ -102,10 +81,21 @@ void DigestBuilder::add(Group group, std::string_view email) noexcept {
   if (!is_mailed(group)) return;
   // One line per recipient, "<group>\t<email>\n": unambiguous because a valid
   // address holds neither tab nor newline.
-  state_->append(group_name(group));
-  state_->append("\t");
-  state_->append(email);
-  state_->append("\n");
+  const std::string_view name = group_name(group);
+  State& st = *state_;
+  if (name.size() + email.size() + 2 <= sizeof st.buffer - st.used) {  // the usual case: room for the whole line
+    std::memcpy(st.buffer + st.used, name.data(), name.size());
+    st.used += name.size();
+    st.buffer[st.used++] = '\t';
+    std::memcpy(st.buffer + st.used, email.data(), email.size());
+    st.used += email.size();
+    st.buffer[st.used++] = '\n';
+    return;
+  }
+  st.append(name);
+  st.append("\t");
+  st.append(email);
+  st.append("\n");
 }
 
 std::string DigestBuilder::finish() {

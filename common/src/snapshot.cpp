@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <numeric>
 #include <string>
-#include <unordered_map>
 
 #include "invites/email.hpp"
 #include "invites/error.hpp"
@@ -41,89 +40,232 @@ void Snapshot::derive_indexes() {
     if (contact_email[c] != no_email) email_contacts[next[contact_email[c]]++] = static_cast<std::uint32_t>(c);
 }
 
-void SnapshotBuilder::add_account(AccountRecord account) { accounts_.push_back(std::move(account)); }
-void SnapshotBuilder::add_contact(ContactRecord contact) { contacts_.push_back(std::move(contact)); }
-void SnapshotBuilder::add_portal_user(PortalUserRecord user) { portal_users_.push_back(std::move(user)); }
+namespace {
+
+template <typename T>
+void shrink(std::vector<T>& v) {
+  if (v.capacity() - v.size() > v.size() / 8) v.shrink_to_fit();
+}
+
+template <typename T>
+void release(std::vector<T>& v) {
+  std::vector<T>().swap(v);
+}
+
+// `v` reordered so that element i is the old element order[i].
+template <typename T>
+void permute(std::vector<T>& v, const std::vector<std::uint32_t>& order) {
+  std::vector<T> out;
+  out.reserve(v.size());
+  for (std::uint32_t i : order) out.push_back(v[i]);
+  v = std::move(out);
+}
+
+StringColumn permuted(const StringColumn& column, const std::vector<std::uint32_t>& order) {
+  StringColumn out;
+  out.reserve(column.size(), column.byte_size());
+  for (std::uint32_t i : order) out.push_back(column[i]);
+  return out;
+}
+
+// Positions 0..n-1 ordered by ascending id (stable, so equal ids stay adjacent
+// in arrival order).
+std::vector<std::uint32_t> order_by_id(const std::vector<Id>& ids) {
+  std::vector<std::uint32_t> order(ids.size());
+  std::iota(order.begin(), order.end(), std::uint32_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return ids[a] < ids[b]; });
+  return order;
+}
+
+}  // namespace
+
+SnapshotBuilder::SnapshotBuilder() = default;
+
+void SnapshotBuilder::add_account(const AccountRecord& account) {
+  append_account(AccountRowRef{account.id, account.division_id, account.account_class_id, account.bill_group_id,
+                         account.account_source_id, account.balance_due, account.autopay, account.has_active_service,
+                         account.account_number, account.name},
+              account.site_source_ids);
+}
+
+void SnapshotBuilder::append_account(const AccountRowRef& account, std::span<const Id> site_source_ids) {
+  Snapshot& s = snapshot_;
+  if (!s.account_id.empty() && account.id <= s.account_id.back()) accounts_sorted_ = false;
+  s.account_id.push_back(account.id);
+  s.account_division.push_back(account.division_id);
+  s.account_class.push_back(account.account_class_id);
+  s.account_bill_group.push_back(account.bill_group_id);
+  s.account_source.push_back(account.account_source_id);
+  s.account_flags.push_back(static_cast<std::uint8_t>((account.balance_due ? account_flag::balance_due : 0) |
+                                                      (account.autopay ? account_flag::autopay : 0) |
+                                                      (account.has_active_service ? account_flag::has_active_service : 0)));
+  // Distinct, ascending, without 0.
+  const std::size_t first = s.site_source_ids.size();
+  for (Id id : site_source_ids)
+    if (id != 0) s.site_source_ids.push_back(id);
+  const auto begin = s.site_source_ids.begin() + static_cast<std::ptrdiff_t>(first);
+  if (!std::is_sorted(begin, s.site_source_ids.end())) std::sort(begin, s.site_source_ids.end());
+  s.site_source_ids.erase(std::unique(begin, s.site_source_ids.end()), s.site_source_ids.end());
+  s.site_source_begin.push_back(static_cast<std::uint32_t>(s.site_source_ids.size()));
+  s.account_number.push_back(account.account_number);
+  s.account_name.push_back(account.name);
+}
+
+void SnapshotBuilder::add_contact(const ContactRecord& contact) {
+  std::optional<std::string_view> email;
+  if (contact.email) email = *contact.email;
+  append_contact(ContactRowRef{contact.id, contact.account_id, email, contact.first_name, contact.last_name, contact.is_billing});
+}
+
+void SnapshotBuilder::append_contact(const ContactRowRef& contact) {
+  Snapshot& s = snapshot_;
+  if (!s.contact_id.empty() && contact.id <= s.contact_id.back()) contacts_sorted_ = false;
+  s.contact_id.push_back(contact.id);
+  s.contact_account.push_back(contact.account_id);  // an account id until build()
+  s.contact_email.push_back(contact.email ? 0 : no_email);
+  s.contact_is_billing.push_back(contact.is_billing ? 1 : 0);
+  s.contact_first_name.push_back(contact.first_name);
+  s.contact_last_name.push_back(contact.last_name);
+  if (contact.email) normalized_.push_back_with([&](std::string& out) { append_normalized_email(*contact.email, out); });
+  else normalized_.push_back({});
+}
+
+void SnapshotBuilder::add_portal_user(const PortalUserRecord& user) {
+  append_portal_user(user.email, user.status, user.last_invited_at);
+}
+
+void SnapshotBuilder::append_portal_user(std::string_view email, PortalStatus status, std::int64_t last_invited_at) {
+  portal_email_.push_back(email);
+  portal_status_.push_back(status);
+  portal_last_invited_at_.push_back(last_invited_at);
+}
+
+void SnapshotBuilder::sort_accounts() {
+  Snapshot& s = snapshot_;
+  const auto order = order_by_id(s.account_id);
+  permute(s.account_id, order);
+  permute(s.account_division, order);
+  permute(s.account_class, order);
+  permute(s.account_bill_group, order);
+  permute(s.account_source, order);
+  permute(s.account_flags, order);
+  std::vector<std::uint32_t> begin{0};
+  std::vector<Id> ids;
+  begin.reserve(s.site_source_begin.size());
+  ids.reserve(s.site_source_ids.size());
+  for (std::uint32_t a : order) {
+    ids.insert(ids.end(), s.site_source_ids.begin() + s.site_source_begin[a], s.site_source_ids.begin() + s.site_source_begin[a + 1]);
+    begin.push_back(static_cast<std::uint32_t>(ids.size()));
+  }
+  s.site_source_begin = std::move(begin);
+  s.site_source_ids = std::move(ids);
+  s.account_number = permuted(s.account_number, order);
+  s.account_name = permuted(s.account_name, order);
+  accounts_sorted_ = true;
+}
+
+void SnapshotBuilder::sort_contacts() {
+  Snapshot& s = snapshot_;
+  const auto order = order_by_id(s.contact_id);
+  permute(s.contact_id, order);
+  permute(s.contact_account, order);
+  permute(s.contact_email, order);
+  permute(s.contact_is_billing, order);
+  s.contact_first_name = permuted(s.contact_first_name, order);
+  s.contact_last_name = permuted(s.contact_last_name, order);
+  normalized_ = permuted(normalized_, order);
+  contacts_sorted_ = true;
+}
 
 Snapshot SnapshotBuilder::build(std::int64_t generated_at) && {
-  Snapshot snapshot;
-  snapshot.generated_at = generated_at;
+  Snapshot& s = snapshot_;
+  s.generated_at = generated_at;
 
-  std::sort(accounts_.begin(), accounts_.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
-  std::unordered_map<Id, std::uint32_t> account_index;
-  account_index.reserve(accounts_.size());
-  std::size_t name_bytes = 0;
-  for (const auto& account : accounts_) name_bytes += account.account_number.size() + account.name.size();
-  snapshot.account_number.reserve(accounts_.size(), name_bytes);
-  snapshot.account_name.reserve(accounts_.size(), name_bytes);
-  for (auto& account : accounts_) {
-    if (account.id == 0) throw ValidationError("accounts.id", "an account id must be positive");
-    if (!account_index.emplace(account.id, static_cast<std::uint32_t>(snapshot.account_id.size())).second)
-      throw ValidationError("accounts.id", "duplicate account id " + std::to_string(account.id));
-    snapshot.account_id.push_back(account.id);
-    snapshot.account_division.push_back(account.division_id);
-    snapshot.account_class.push_back(account.account_class_id);
-    snapshot.account_bill_group.push_back(account.bill_group_id);
-    snapshot.account_source.push_back(account.account_source_id);
-    snapshot.account_flags.push_back(static_cast<std::uint8_t>((account.balance_due ? account_flag::balance_due : 0) |
-                                                               (account.autopay ? account_flag::autopay : 0) |
-                                                               (account.has_active_service ? account_flag::has_active_service : 0)));
-    auto& sources = account.site_source_ids;
-    std::sort(sources.begin(), sources.end());
-    sources.erase(std::unique(sources.begin(), sources.end()), sources.end());
-    sources.erase(std::remove(sources.begin(), sources.end(), Id{0}), sources.end());
-    snapshot.site_source_ids.insert(snapshot.site_source_ids.end(), sources.begin(), sources.end());
-    snapshot.site_source_begin.push_back(static_cast<std::uint32_t>(snapshot.site_source_ids.size()));
-    snapshot.account_number.push_back(account.account_number);
-    snapshot.account_name.push_back(account.name);
+  if (!accounts_sorted_) sort_accounts();
+  for (std::size_t a = 0; a < s.account_id.size(); ++a) {
+    if (s.account_id[a] == 0) throw ValidationError("accounts.id", "an account id must be positive");
+    if (a > 0 && s.account_id[a - 1] == s.account_id[a])
+      throw ValidationError("accounts.id", "duplicate account id " + std::to_string(s.account_id[a]));
   }
-  accounts_.clear();
+
+  if (!contacts_sorted_) sort_contacts();
+  // Contacts: check ids and turn account ids into account indexes.
+  std::uint32_t last_account = 0;
+  for (std::size_t c = 0; c < s.contact_id.size(); ++c) {
+    const Id id = s.contact_id[c];
+    if (id == 0) throw ValidationError("contacts.id", "a contact id must be positive");
+    if (c > 0 && s.contact_id[c - 1] == id)
+      throw ValidationError("contacts.id", "duplicate contact id " + std::to_string(id));
+    const Id account_id = s.contact_account[c];
+    if (last_account >= s.account_id.size() || s.account_id[last_account] != account_id) {
+      auto it = std::lower_bound(s.account_id.begin(), s.account_id.end(), account_id);
+      if (it == s.account_id.end() || *it != account_id)
+        throw ValidationError("contacts.account_id", "contact " + std::to_string(id) + " refers to unknown account " +
+                                                         std::to_string(account_id));
+      last_account = static_cast<std::uint32_t>(it - s.account_id.begin());
+    }
+    s.contact_account[c] = last_account;
+  }
 
   // Distinct normalized addresses, sorted, so results come out in digest order.
-  std::sort(contacts_.begin(), contacts_.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
-  std::vector<std::string> normalized(contacts_.size());
-  for (std::size_t i = 0; i < contacts_.size(); ++i)
-    if (contacts_[i].email) normalized[i] = normalize_email(*contacts_[i].email);
-  std::vector<std::uint32_t> order;
-  order.reserve(contacts_.size());
-  for (std::size_t i = 0; i < contacts_.size(); ++i)
-    if (contacts_[i].email) order.push_back(static_cast<std::uint32_t>(i));
-  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return normalized[a] < normalized[b]; });
-  std::vector<std::uint32_t> email_of_contact(contacts_.size(), no_email);
-  for (std::size_t k = 0; k < order.size(); ++k) {
-    const std::string& email = normalized[order[k]];
-    if (k == 0 || email != normalized[order[k - 1]]) snapshot.email.push_back(email);
-    email_of_contact[order[k]] = static_cast<std::uint32_t>(snapshot.email.size() - 1);
-  }
-  snapshot.email_status.assign(snapshot.email.size(), PortalStatus::none);
-  snapshot.email_last_invited_at.assign(snapshot.email.size(), 0);
-  for (const auto& user : portal_users_) {
-    if (auto index = snapshot.find_email(user.email)) {
-      snapshot.email_status[*index] = user.status;
-      snapshot.email_last_invited_at[*index] = user.last_invited_at;
+  {
+    std::vector<std::uint32_t> order;
+    std::size_t with_email = 0;
+    for (std::uint32_t e : s.contact_email) with_email += e != no_email;
+    order.reserve(with_email);
+    for (std::size_t c = 0; c < s.contact_email.size(); ++c)
+      if (s.contact_email[c] != no_email) order.push_back(static_cast<std::uint32_t>(c));
+    std::sort(order.begin(), order.end(),
+              [&](std::uint32_t a, std::uint32_t b) { return normalized_[a] < normalized_[b]; });
+    std::size_t distinct = 0, bytes = 0;
+    for (std::size_t k = 0; k < order.size(); ++k)
+      if (k == 0 || normalized_[order[k]] != normalized_[order[k - 1]]) {
+        ++distinct;
+        bytes += normalized_[order[k]].size();
+      }
+    s.email.reserve(distinct, bytes);
+    for (std::size_t k = 0; k < order.size(); ++k) {
+      const std::string_view email = normalized_[order[k]];
+      if (k == 0 || email != normalized_[order[k - 1]]) s.email.push_back(email);
+      s.contact_email[order[k]] = static_cast<std::uint32_t>(s.email.size() - 1);
     }
   }
-  portal_users_.clear();
+  normalized_.release();
 
-  for (std::size_t i = 0; i < contacts_.size(); ++i) {
-    auto& contact = contacts_[i];
-    if (contact.id == 0) throw ValidationError("contacts.id", "a contact id must be positive");
-    if (i > 0 && contacts_[i - 1].id == contact.id)
-      throw ValidationError("contacts.id", "duplicate contact id " + std::to_string(contact.id));
-    auto account = account_index.find(contact.account_id);
-    if (account == account_index.end())
-      throw ValidationError("contacts.account_id", "contact " + std::to_string(contact.id) + " refers to unknown account " +
-                                                       std::to_string(contact.account_id));
-    snapshot.contact_id.push_back(contact.id);
-    snapshot.contact_account.push_back(account->second);
-    snapshot.contact_email.push_back(email_of_contact[i]);
-    snapshot.contact_is_billing.push_back(contact.is_billing ? 1 : 0);
-    snapshot.contact_first_name.push_back(contact.first_name);
-    snapshot.contact_last_name.push_back(contact.last_name);
+  s.email_status.assign(s.email.size(), PortalStatus::none);
+  s.email_last_invited_at.assign(s.email.size(), 0);
+  for (std::size_t u = 0; u < portal_email_.size(); ++u) {
+    if (auto index = s.find_email(portal_email_[u])) {
+      s.email_status[*index] = portal_status_[u];
+      s.email_last_invited_at[*index] = portal_last_invited_at_[u];
+    }
   }
-  contacts_.clear();
-  snapshot.derive_indexes();
-  return snapshot;
+  portal_email_.release();
+  release(portal_status_);
+  release(portal_last_invited_at_);
+
+  // The columns grew by doubling: give back what is left over.
+  shrink(s.account_id);
+  shrink(s.account_division);
+  shrink(s.account_class);
+  shrink(s.account_bill_group);
+  shrink(s.account_source);
+  shrink(s.account_flags);
+  shrink(s.site_source_begin);
+  shrink(s.site_source_ids);
+  s.account_number.shrink_to_fit();
+  s.account_name.shrink_to_fit();
+  shrink(s.contact_id);
+  shrink(s.contact_account);
+  shrink(s.contact_email);
+  shrink(s.contact_is_billing);
+  s.contact_first_name.shrink_to_fit();
+  s.contact_last_name.shrink_to_fit();
+
+  s.derive_indexes();
+  Snapshot result = std::move(s);
+  s = Snapshot{};
+  return result;
 }
 
 }  // namespace invites

@@ -1,19 +1,20 @@
-// Browser tests of the app's screens (login, Send Bulk Portal Invites, Load,
-// stale results, session expiry, missing permission) against the mock API of
-// mock_api.mjs, which follows the API contract of SPEC §5. Screenshots go to
-// TEST_ARTIFACTS_DIR (screen-*.png).
+// Browser tests of the app's screens (login, throttling, Send Bulk Portal
+// Invites, Load, stale results, session expiry, missing permission, sign out)
+// against the real stack of real_stack.mjs: invites-server on a private
+// MariaDB with seeded data. What the app shows is compared with what the API
+// answers for the same request. Screenshots go to TEST_ARTIFACTS_DIR (screen-*.png).
 //
 //   WEB_ROOT=build/web node --test tests/browser/
+//
+// Env: WEB_ROOT, INVITES_SERVER (see real_stack.mjs), TEST_ARTIFACTS_DIR, CHROMIUM.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 
-import { createMockApi } from './mock_api.mjs';
-import { startStaticServer } from './static_server.mjs';
+import { WEB_ROOT, postLogin, startRealStack, waitForLoadReady } from './real_stack.mjs';
 
-const WEB_ROOT = path.resolve(process.env.WEB_ROOT ?? 'build/web');
 const ARTIFACTS = path.resolve(process.env.TEST_ARTIFACTS_DIR ?? 'test-artifacts');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -23,38 +24,64 @@ const CHROMIUM_ARGS = [
 ];
 const VIEWPORT = { width: 1200, height: 760 };
 
+// Staff users of the seeded database: alice may send invitations, bob only has
+// setup rights, carol is the throttling victim, tester is the test's own API client.
+const PASSWORD = 'correct horse 7';
+const USERS = [
+  { username: 'alice', password: PASSWORD, grant: [390, 120] },
+  { username: 'bob', password: PASSWORD, grant: [120] },
+  { username: 'carol', password: PASSWORD, grant: [390] },
+  { username: 'tester', password: PASSWORD, grant: [390] },
+];
+const EMPTY_FILTER = {
+  division_ids: [], account_class_ids: [], bill_group_ids: [], account_source_ids: [], site_source_ids: [],
+  active_service_only: false, balance_due_only: false, billing_contacts_only: false, without_autopay_only: false,
+};
+
 let browser;
+let stack;
+let api;  // tester's API session
 
 before(async () => {
   assert.ok(existsSync(path.join(WEB_ROOT, 'index.html')), `no web bundle in ${WEB_ROOT}: build it first`);
   mkdirSync(ARTIFACTS, { recursive: true });
+  stack = await startRealStack({ users: USERS, accounts: 2000, seed: 7 });
+  api = await stack.login('tester', PASSWORD);
+  await waitForLoadReady(api);
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
 });
 
 after(async () => {
   await browser?.close();
+  // The server's log (the last 64 KB), for when a test failed.
+  if (stack) writeFileSync(path.join(ARTIFACTS, 'screens-invites-server.log'), stack.serverOutput.text());
+  await stack?.close();
 });
 
-// A server with the bundle and the mock API, and the app open in a fresh context.
-async function openApp(options = {}) {
-  const api = createMockApi(options);
-  const server = await startStaticServer(WEB_ROOT, { api: api.handler });
+// The app, served by invites-server, open in a fresh context; `requests` logs the /api calls.
+async function openApp() {
   const context = await browser.newContext({ viewport: VIEWPORT, serviceWorkers: 'block' });
   const page = await context.newPage();
   const problems = [];
+  const requests = [];
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
   page.on('console', (msg) => {
-    // 401/403/404 answers of the API are logged by the browser as failed resources; nothing else may fail.
+    // 401/403/429 answers of the API are logged by the browser as failed resources; nothing else may fail.
     if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) problems.push(`console: ${msg.text()}`);
   });
-  await page.goto(server.url + '/');
+  page.on('request', (req) => {
+    const { pathname } = new URL(req.url());
+    if (pathname.startsWith('/api/')) {
+      requests.push({ method: req.method(), path: pathname, csrf: req.headers()['x-csrf-token'] ?? null,
+        body: req.postData() });
+    }
+  });
+  await page.goto(stack.url + '/');
   await page.waitForFunction(() => window.invitesApp?.ready === true, null, { timeout: 30_000 });
   return {
-    api, server, context, page, problems,
-    async close() {
-      await context.close();
-      await server.close();
-    },
+    context, page, problems, requests,
+    calls: (method, pathname) => requests.filter((r) => r.method === method && r.path === pathname),
+    close: () => context.close(),
   };
 }
 
@@ -72,6 +99,8 @@ async function item(page, label, timeout = 10_000) {
     (l) => window.invitesApp.items().find((it) => it.label === l) ?? null, label, { timeout });
   return handle.jsonValue();
 }
+
+const labels = async (page) => (await page.evaluate(() => window.invitesApp.items())).map((it) => it.label);
 
 async function click(page, label) {
   await item(page, label);
@@ -92,72 +121,131 @@ async function signIn(page, username, password) {
   await page.keyboard.press('Enter');
 }
 
+// The JSON answer of the app's next call to `pathname`, with its status.
+async function nextAnswer(page, method, pathname, action) {
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === method && new URL(r.url()).pathname === pathname),
+    action(),
+  ]);
+  return { status: response.status(), body: await response.json() };
+}
+
+// The four counts the results card shows (-1 before a Load).
+async function shownCounts(page) {
+  const s = await status(page);
+  return { new_users: s.countNewUsers, pending_invites: s.countPendingInvites,
+    skipped_invalid_email: s.countSkippedInvalidEmail, excluded_existing: s.countExcludedExisting };
+}
+
+// Load as the app did it, through the API: the counts must be what the app shows.
+async function assertShownCountsMatchApi(page, filter) {
+  const answer = await api.post('/api/previews', { filter });
+  assert.equal(answer.status, 200, answer.text);
+  const shown = await shownCounts(page);
+  assert.deepEqual(shown, answer.body.counts, 'the counts on screen are the API counts for the same filter');
+  return shown;
+}
+
 const shot = (page, name) => page.screenshot({ path: path.join(ARTIFACTS, name) });
 
-describe('screens against the mock API', () => {
+describe('screens against the real invites-server and MariaDB', () => {
   test('login: wrong password shows the server message, then sign in; reload restores the session', async () => {
     const app = await openApp();
+    const { page } = app;
     try {
-      await waitForStatus(app.page, 'screen', 'login');
-      assert.equal((await status(app.page)).loginError, '', 'no error before the first attempt');
-      await signIn(app.page, 'alice', 'wrong');
-      await waitForStatus(app.page, 'loginError', 'Invalid username or password.');
-      await shot(app.page, 'screen-login-error.png');
+      await waitForStatus(page, 'screen', 'login');
+      assert.equal((await status(page)).loginError, '', 'no error before the first attempt');
+      const refused = await nextAnswer(page, 'POST', '/api/session', () => signIn(page, 'alice', 'wrong password'));
+      assert.equal(refused.status, 401);
+      const message = refused.body.error.message;
+      assert.ok(message, 'the server explains the refusal');
+      await waitForStatus(page, 'loginError', message);
+      await shot(page, 'screen-login-error.png');
 
-      await typeInto(app.page, '##password', 'secret');  // the failed password was cleared
-      await click(app.page, 'Sign in');
-      await waitForStatus(app.page, 'screen', 'main');
-      assert.equal((await status(app.page)).user, 'alice');
-      await waitForStatus(app.page, 'lookups', 'loaded');
-      await item(app.page, 'Sign out');
-
-      await app.page.reload();
-      await app.page.waitForFunction(() => window.invitesApp?.ready === true, null, { timeout: 30_000 });
-      await waitForStatus(app.page, 'screen', 'main');
-      assert.equal((await status(app.page)).user, 'alice');
-      assert.ok(app.api.calls.some((c) => c.method === 'GET' && c.path === '/api/me'));
-      assert.deepEqual(app.problems, []);
-    } finally {
-      await app.close();
-    }
-  });
-
-  test('login throttled (429) shows the server message', async () => {
-    const app = await openApp();
-    try {
-      await signIn(app.page, 'throttled', 'x');
-      await waitForStatus(app.page, 'loginError', 'Too many sign-in attempts. Try again in 10 minutes.');
-    } finally {
-      await app.close();
-    }
-  });
-
-  test('Load, stale after a filter change, Enter loads again, count links, expiry, sign out', async () => {
-    const app = await openApp();
-    const { page, api } = app;
-    try {
-      await signIn(page, 'alice', 'secret');
+      await typeInto(page, '##password', PASSWORD);  // the failed password was cleared
+      await click(page, 'Sign in');
+      await waitForStatus(page, 'screen', 'main');
+      assert.equal((await status(page)).user, 'alice');
       await waitForStatus(page, 'lookups', 'loaded');
+      await item(page, 'Sign out');
+
+      await page.reload();
+      await page.waitForFunction(() => window.invitesApp?.ready === true, null, { timeout: 30_000 });
+      await waitForStatus(page, 'screen', 'main');
+      assert.equal((await status(page)).user, 'alice');
+      assert.ok(app.calls('GET', '/api/me').length > 0, 'the session came back through GET /api/me');
+      await waitForStatus(page, 'lookups', 'loaded');
+      assert.deepEqual(app.problems, []);
+    } catch (err) {
+      await shot(page, `screen-failed-${(err.name ?? 'error').toLowerCase()}-${Date.now()}.png`).catch(() => {});
+      throw err;
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('login throttled (429) after repeated failures shows the server message', async () => {
+    // Five failures through the API (the limit per username), then the app's
+    // attempt, even with the right password, is refused with 429.
+    for (let i = 0; i < 5; ++i) {
+      const res = await postLogin(stack.url, 'carol', `wrong ${i}`);
+      assert.equal(res.status, 401, `failure ${i + 1} is an ordinary 401`);
+    }
+    const app = await openApp();
+    const { page } = app;
+    try {
+      const throttled = await nextAnswer(page, 'POST', '/api/session', () => signIn(page, 'carol', PASSWORD));
+      assert.equal(throttled.status, 429);
+      assert.equal(throttled.body.error.code, 'too_many_attempts');
+      await waitForStatus(page, 'loginError', throttled.body.error.message);
+      assert.equal((await status(page)).screen, 'login');
+      await shot(page, 'screen-login-throttled.png');
+    } catch (err) {
+      await shot(page, `screen-failed-${(err.name ?? 'error').toLowerCase()}-${Date.now()}.png`).catch(() => {});
+      throw err;
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('Load shows the API counts; division fills Email From; stale, Enter, expiry, sign out', async () => {
+    const lookups = await api.get('/api/lookups');
+    assert.equal(lookups.status, 200);
+    const division = lookups.body.divisions.find((d) => d.default_from_email);
+    assert.ok(division, 'the seed has a division with a default sender');
+
+    const app = await openApp();
+    const { page } = app;
+    try {
+      await signIn(page, 'alice', PASSWORD);
+      await waitForStatus(page, 'lookups', 'loaded');
+      assert.equal((await status(page)).emailFrom, '', 'no sender before a division is picked');
+      assert.deepEqual(await shownCounts(page), { new_users: -1, pending_invites: -1,
+        skipped_invalid_email: -1, excluded_existing: -1 });
+      // Templates come from the lookups: the combo is there exactly when some exist.
+      assert.equal((await labels(page)).includes('##Notification Template'), (lookups.body.templates ?? []).length > 0);
       await shot(page, 'screen-invite-empty.png');
 
-      // Division: pick one; Email From follows its default address.
+      // Division: pick one; Email From follows its default address from /api/lookups.
       await click(page, '##Division');
-      await click(page, 'North Valley');
-      await waitForStatus(page, 'emailFrom', 'north@hauler.example');
+      await click(page, division.name);
+      await waitForStatus(page, 'emailFrom', division.default_from_email);
       await page.waitForTimeout(150);
       await shot(page, 'screen-invite-division-open.png');
       await page.keyboard.press('Escape');
-      await waitForStatus(page, 'emailFrom', 'north@hauler.example');
+      await waitForStatus(page, 'emailFrom', division.default_from_email);
 
       await click(page, 'Load');
       await waitForStatus(page, 'preview', 'loaded');
-      const load = api.calls.filter((c) => c.path === '/api/previews').at(-1);
-      assert.deepEqual(JSON.parse(load.body), { filter: {
-        division_ids: [1], account_class_ids: [], bill_group_ids: [], account_source_ids: [], site_source_ids: [],
-        active_service_only: false, balance_due_only: false, billing_contacts_only: false, without_autopay_only: false,
-      } });
+      const load = app.calls('POST', '/api/previews').at(-1);
+      const filter = JSON.parse(load.body).filter;
+      assert.deepEqual(filter, { ...EMPTY_FILTER, division_ids: [division.id] });
       assert.ok(load.csrf, 'POST /api/previews carries X-CSRF-Token');
       assert.equal((await status(page)).previewStale, 0);
+      const divisionCounts = await assertShownCountsMatchApi(page, filter);
+      assert.ok(divisionCounts.new_users > 0, 'the seeded division has new users');
+      const everyone = await api.post('/api/previews', { filter: EMPTY_FILTER });
+      assert.ok(divisionCounts.new_users < everyone.body.counts.new_users, 'the division narrows the recipients');
       await page.mouse.move(5, 5);
       await shot(page, 'screen-invite-loaded.png');
 
@@ -169,37 +257,63 @@ describe('screens against the mock API', () => {
       await page.mouse.move(5, 5);
       await shot(page, 'screen-invite-stale.png');
 
-      const loadsBefore = api.calls.filter((c) => c.path === '/api/previews').length;
+      const loadsBefore = app.calls('POST', '/api/previews').length;
       await page.keyboard.press('Enter');
       await waitForStatus(page, 'previewStale', 0);
-      const loads = api.calls.filter((c) => c.path === '/api/previews');
+      await waitForStatus(page, 'preview', 'loaded');
+      const loads = app.calls('POST', '/api/previews');
       assert.equal(loads.length, loadsBefore + 1, 'Enter pressed Load once');
-      assert.equal(JSON.parse(loads.at(-1).body).filter.balance_due_only, true);
+      const balanceFilter = JSON.parse(loads.at(-1).body).filter;
+      assert.deepEqual(balanceFilter, { ...EMPTY_FILTER, division_ids: [division.id], balance_due_only: true });
+      const balanceCounts = await assertShownCountsMatchApi(page, balanceFilter);
+      assert.ok(balanceCounts.new_users <= divisionCounts.new_users, 'balance due narrows the recipients');
+      assert.notDeepEqual(balanceCounts, divisionCounts, 'the counts follow the filter');
 
       // Invalid Email From is flagged as typed.
       await click(page, '##Email From');
       await page.keyboard.press('End');
       await page.keyboard.type(' oops', { delay: 15 });
-      await waitForStatus(page, 'emailFrom', 'north@hauler.example oops');
+      await waitForStatus(page, 'emailFrom', `${division.default_from_email} oops`);
       await page.keyboard.press('Tab');  // leave the field: Tab moves on
       await shot(page, 'screen-invite-bad-email.png');
 
-      // The session ends on the server: the next call gets 401 → login with the expiry message.
-      api.expireAll();
+      // The session ends on the server (its rows are gone): the next call gets
+      // 401 → login with the expiry message.
+      await stack.sql(`DELETE s FROM staff_sessions s JOIN staff_users u ON u.id = s.user_id
+                       WHERE u.username = 'alice'`);
       await click(page, 'Load');
       await waitForStatus(page, 'screen', 'login');
       assert.equal((await status(page)).loginNotice, 'Your session has expired. Please sign in again.');
       await shot(page, 'screen-login-expired.png');
 
-      await typeInto(page, '##password', 'secret');
-      await page.keyboard.press('Enter');
+      // The username is kept: the password alone signs in again.
+      const relogin = await nextAnswer(page, 'POST', '/api/session', async () => {
+        await typeInto(page, '##password', PASSWORD);
+        await page.keyboard.press('Enter');
+      });
+      assert.equal(relogin.status, 200);
       await waitForStatus(page, 'screen', 'main');
+      const cookies = await app.context.cookies();
+      assert.ok(cookies.length > 0, 'the server set a session cookie');
+      const cookieHeader = cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+      const meBefore = await fetch(stack.url + '/api/me', { headers: { Cookie: cookieHeader } });
+      assert.equal(meBefore.status, 200);
+
       await click(page, 'Sign out');
       await waitForStatus(page, 'screen', 'login');
-      const logout = api.calls.filter((c) => c.method === 'DELETE' && c.path === '/api/session');
+      assert.equal((await status(page)).loginNotice, 'You have signed out.');
+      const logout = app.calls('DELETE', '/api/session');
       assert.equal(logout.length, 1);
-      assert.ok(logout[0].csrf, 'DELETE /api/session carries X-CSRF-Token');
+      assert.equal(logout[0].csrf, relogin.body.csrf_token, 'DELETE /api/session carries the X-CSRF-Token');
+      // The server ended the session, not just the app.
+      await page.waitForTimeout(200);
+      const meAfter = await fetch(stack.url + '/api/me', { headers: { Cookie: cookieHeader } });
+      assert.equal(meAfter.status, 401);
+      await shot(page, 'screen-login-signed-out.png');
       assert.deepEqual(app.problems, []);
+    } catch (err) {
+      await shot(page, `screen-failed-${(err.name ?? 'error').toLowerCase()}-${Date.now()}.png`).catch(() => {});
+      throw err;
     } finally {
       await app.close();
     }
@@ -207,25 +321,25 @@ describe('screens against the mock API', () => {
 
   test('without permission 390 the form is replaced by an explanation', async () => {
     const app = await openApp();
+    const { page } = app;
     try {
-      await signIn(app.page, 'bob', 'secret');
-      await waitForStatus(app.page, 'screen', 'main');
-      const labels = (await app.page.evaluate(() => window.invitesApp.items())).map((it) => it.label);
-      assert.ok(!labels.includes('Load'), 'no Load button');
-      assert.ok(!labels.includes('##Division'), 'no filters');
-      assert.ok(!app.api.calls.some((c) => c.path === '/api/lookups'));
-      await shot(app.page, 'screen-no-permission.png');
-    } finally {
-      await app.close();
-    }
-  });
-
-  test('templates from lookups fill the Notification Template combo', async () => {
-    const app = await openApp({ templates: [{ id: 4, name: 'Standard invitation' }, { id: 5, name: 'Spanish' }] });
-    try {
-      await signIn(app.page, 'alice', 'secret');
-      await waitForStatus(app.page, 'lookups', 'loaded');
-      await item(app.page, '##Notification Template');
+      await signIn(page, 'bob', PASSWORD);
+      await waitForStatus(page, 'screen', 'main');
+      assert.equal((await status(page)).user, 'bob');
+      await page.waitForTimeout(200);
+      const drawn = await labels(page);
+      assert.ok(!drawn.includes('Load'), 'no Load button');
+      assert.ok(!drawn.includes('##Division'), 'no filters');
+      assert.ok(drawn.includes('Sign out'), 'bob can still sign out');
+      assert.equal(app.calls('GET', '/api/lookups').length, 0, 'the app does not ask for the lists');
+      // The server agrees: bob may not Load.
+      const bob = await stack.login('bob', PASSWORD);
+      assert.equal((await bob.post('/api/previews', { filter: EMPTY_FILTER })).status, 403);
+      await shot(page, 'screen-no-permission.png');
+      assert.deepEqual(app.problems, []);
+    } catch (err) {
+      await shot(page, `screen-failed-${(err.name ?? 'error').toLowerCase()}-${Date.now()}.png`).catch(() => {});
+      throw err;
     } finally {
       await app.close();
     }

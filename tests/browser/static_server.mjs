@@ -1,8 +1,7 @@
 // A tiny static file server for the browser tests: serves one folder on a
 // free loopback port, with the MIME types a browser needs (application/wasm
-// for streaming compilation). Anything else, /healthz and /api included, is 404
-// unless an `api` handler is given: `api(req, res, url, body)` answers the
-// requests it recognizes and returns true (tests/browser/mock_api.mjs).
+// for streaming compilation). Anything else, /healthz and /api included, is 404:
+// the browser smoke test uses it as "a server without the API".
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -19,17 +18,12 @@ const MIME = {
   '.svg': 'image/svg+xml',
 };
 
-export async function startStaticServer(root, { api } = {}) {
+export async function startStaticServer(root) {
   const base = path.resolve(root);
   const requests = [];
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, 'http://localhost');
     requests.push(`${req.method} ${url.pathname}`);
-    if (api) {
-      const chunks = [];
-      for await (const chunk of req) chunks.push(chunk);
-      if (await api(req, res, url, Buffer.concat(chunks).toString('utf8'))) return;
-    }
     let pathname;
     try {
       pathname = decodeURIComponent(url.pathname);

@@ -53,6 +53,7 @@ const std::set<std::string> all_tables{
     "schema_migrations", "divisions", "account_classes", "bill_groups",  "account_sources", "site_sources",
     "accounts",          "sites",     "services",        "contacts",     "portal_users",    "portal_invites",
     "staff_users",       "staff_permissions", "staff_sessions", "audit_log",
+    "notification_templates", "send_jobs", "send_outbox",
 };
 
 }  // namespace

@@ -155,6 +155,18 @@ TEST_CASE_METHOD(RunningServer, "serve: /healthz reports the database") {
   CHECK(nlohmann::json::parse(response->body) == nlohmann::json{{"status", "ok"}, {"database", "ok"}});
 }
 
+TEST_CASE_METHOD(RunningServer, "serve: every response carries its own request id") {
+  const auto first = get("/healthz");
+  const auto second = get("/missing.txt");
+  REQUIRE(first);
+  REQUIRE(second);
+  const std::string first_id = first->get_header_value("X-Request-Id");
+  const std::string second_id = second->get_header_value("X-Request-Id");
+  CHECK_FALSE(first_id.empty());
+  CHECK_FALSE(second_id.empty());
+  CHECK(first_id != second_id);
+}
+
 TEST_CASE_METHOD(RunningServer, "serve: SIGTERM shuts the server down cleanly") {
   REQUIRE(get("/")->status == 200);
   CHECK(server.stop() == 0);

@@ -9,6 +9,8 @@ namespace invites {
 // Leading/trailing ASCII whitespace (space, \t, \r, \n) removed, then ASCII
 // lower-cased. Non-ASCII bytes are kept as they are (they make it invalid).
 std::string normalize_email(std::string_view raw);
+// The same, appended to `out` (no allocation of its own).
+void append_normalized_email(std::string_view raw, std::string& out);
 
 // The exact validity rule of SPEC §2.3, applied to an already normalized address.
 bool is_valid_email(std::string_view normalized) noexcept;

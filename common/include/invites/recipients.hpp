@@ -21,17 +21,27 @@ enum class Group : std::uint8_t { new_users = 0, pending_invites = 1, excluded_e
 inline constexpr std::array<Group, 3> all_groups{Group::new_users, Group::pending_invites, Group::excluded_existing};
 std::string_view group_name(Group group) noexcept;
 std::optional<Group> parse_group(std::string_view name);
-Group group_for(PortalStatus status) noexcept;
+constexpr Group group_for(PortalStatus status) noexcept {
+  switch (status) {
+    case PortalStatus::none: return Group::new_users;
+    case PortalStatus::invited: return Group::pending_invites;
+    case PortalStatus::active:
+    case PortalStatus::disabled: return Group::excluded_existing;
+  }
+  return Group::excluded_existing;
+}
 // Groups that are mailed (and covered by the digest).
-inline bool is_mailed(Group group) { return group != Group::excluded_existing; }
+constexpr bool is_mailed(Group group) noexcept { return group != Group::excluded_existing; }
 
 struct Counts {
   std::uint64_t new_users = 0;
   std::uint64_t pending_invites = 0;
   std::uint64_t skipped_invalid_email = 0;  // candidate contacts, not addresses
   std::uint64_t excluded_existing = 0;      // distinct addresses with an active/disabled portal user
-  std::uint64_t& of(Group group) noexcept;
-  std::uint64_t of(Group group) const noexcept;
+  std::uint64_t& of(Group group) noexcept {
+    return group == Group::new_users ? new_users : group == Group::pending_invites ? pending_invites : excluded_existing;
+  }
+  std::uint64_t of(Group group) const noexcept { return const_cast<Counts*>(this)->of(group); }
   bool operator==(const Counts&) const = default;
 };
 nlohmann::json counts_to_json(const Counts& counts);

@@ -4,6 +4,7 @@
 // compact binary form of snapshot_codec.hpp, evaluated by evaluator.hpp.
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -94,18 +95,52 @@ struct PortalUserRecord {
   std::int64_t last_invited_at = 0;
 };
 
+// The same rows borrowed for one call: the loader's lean path, which appends
+// them straight into columns without building a record per row.
+struct AccountRowRef {
+  Id id = 0;
+  Id division_id = 0, account_class_id = 0, bill_group_id = 0, account_source_id = 0;  // 0 = NULL
+  bool balance_due = false, autopay = false, has_active_service = false;
+  std::string_view account_number, name;
+};
+struct ContactRowRef {
+  Id id = 0;
+  Id account_id = 0;
+  std::optional<std::string_view> email;  // raw as typed, nullopt = NULL
+  std::string_view first_name, last_name;
+  bool is_billing = false;
+};
+
+// Appends rows into columnar storage as they arrive (addresses normalized on
+// the fly into one buffer) and indexes them in build(). Rows may come in any
+// order; ascending ids (the loader reads `ORDER BY id`) take a path that
+// neither sorts nor copies the columns.
 class SnapshotBuilder {
  public:
-  void add_account(AccountRecord account);
-  void add_contact(ContactRecord contact);
-  void add_portal_user(PortalUserRecord user);
+  SnapshotBuilder();
+  void add_account(const AccountRecord& account);
+  // `site_source_ids`: any order, duplicates and 0 allowed.
+  void append_account(const AccountRowRef& account, std::span<const Id> site_source_ids);
+  void add_contact(const ContactRecord& contact);
+  void append_contact(const ContactRowRef& contact);
+  void add_portal_user(const PortalUserRecord& user);
+  void append_portal_user(std::string_view email, PortalStatus status, std::int64_t last_invited_at);
   // Throws ValidationError for a contact of an unknown account or duplicate ids.
   Snapshot build(std::int64_t generated_at) &&;
 
  private:
-  std::vector<AccountRecord> accounts_;
-  std::vector<ContactRecord> contacts_;
-  std::vector<PortalUserRecord> portal_users_;
+  void sort_accounts();
+  void sort_contacts();
+
+  // Account and contact columns in arrival order; contact_account holds
+  // account ids and contact_email 0 (an address) or no_email until build().
+  Snapshot snapshot_;
+  bool accounts_sorted_ = true, contacts_sorted_ = true;
+  // Normalized address of each contact in arrival order (empty for NULL).
+  StringColumn normalized_;
+  StringColumn portal_email_;
+  std::vector<PortalStatus> portal_status_;
+  std::vector<std::int64_t> portal_last_invited_at_;
 };
 
 }  // namespace invites

@@ -14,6 +14,12 @@ class StringColumn {
     bytes_.append(value);
     offsets_.push_back(static_cast<std::uint32_t>(bytes_.size()));
   }
+  // Appends the string that `write(std::string& bytes)` appends to the buffer.
+  template <typename Write>
+  void push_back_with(Write&& write) {
+    write(bytes_);
+    offsets_.push_back(static_cast<std::uint32_t>(bytes_.size()));
+  }
   std::string_view operator[](std::size_t i) const noexcept {
     return std::string_view(bytes_.data() + offsets_[i], offsets_[i + 1] - offsets_[i]);
   }
@@ -22,6 +28,16 @@ class StringColumn {
   void reserve(std::size_t count, std::size_t bytes) {
     offsets_.reserve(count + 1);
     bytes_.reserve(bytes);
+  }
+  // Gives back spare capacity when there is much of it (a copy of the column).
+  void shrink_to_fit() {
+    if (offsets_.capacity() - offsets_.size() > offsets_.size() / 8) offsets_.shrink_to_fit();
+    if (bytes_.capacity() - bytes_.size() > bytes_.size() / 8) bytes_.shrink_to_fit();
+  }
+  // Empties the column and frees its storage.
+  void release() {
+    std::vector<std::uint32_t>{0}.swap(offsets_);
+    std::string().swap(bytes_);
   }
   // Takes prepared storage: offsets start at 0, ascend, and end at bytes.size().
   void assign(std::vector<std::uint32_t> offsets, std::string bytes) {

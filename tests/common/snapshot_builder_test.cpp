@@ -1,0 +1,144 @@
+// SnapshotBuilder: rows in ascending id order (the loader's fast path, no
+// sorting) and the same rows shuffled (sorted by permutation) must give the
+// same snapshot, through both the record and the borrowed-row calls.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <map>
+#include <random>
+#include <vector>
+
+#include "invites/error.hpp"
+#include "invites/snapshot.hpp"
+#include "invites/snapshot_codec.hpp"
+#include "random_dataset.hpp"
+
+using namespace invites;
+
+namespace {
+
+struct Rows {
+  std::vector<AccountRecord> accounts;
+  std::vector<ContactRecord> contacts;
+  std::vector<PortalUserRecord> portal_users;
+};
+
+Rows rows_of(const testing::Dataset& data) {
+  std::map<Id, AccountRecord> accounts;
+  for (const auto& a : data.accounts) {
+    AccountRecord& record = accounts[a.id];
+    record.id = a.id;
+    record.division_id = a.division_id;
+    record.account_class_id = a.account_class_id;
+    record.bill_group_id = a.bill_group_id;
+    record.account_source_id = a.account_source_id;
+    record.balance_due = a.balance_cents > 0;
+    record.autopay = a.autopay;
+    record.account_number = a.number;
+    record.name = a.name;
+  }
+  std::map<Id, Id> account_of_site;
+  for (const auto& s : data.sites) {
+    account_of_site[s.id] = s.account_id;
+    if (s.site_source_id) accounts[s.account_id].site_source_ids.push_back(s.site_source_id);
+  }
+  for (const auto& v : data.services)
+    if (v.active) accounts[account_of_site[v.site_id]].has_active_service = true;
+  Rows rows;
+  for (auto& [id, record] : accounts) rows.accounts.push_back(record);  // ascending id
+  for (const auto& c : data.contacts) rows.contacts.push_back({c.id, c.account_id, c.email, c.first_name, c.last_name, c.is_billing});
+  std::sort(rows.contacts.begin(), rows.contacts.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+  for (const auto& p : data.portal_users) rows.portal_users.push_back({p.email, p.status, p.last_invited_at});
+  return rows;
+}
+
+// Through the borrowed-row calls, as the server's loader does.
+Snapshot build_by_rows(const Rows& rows) {
+  SnapshotBuilder builder;
+  for (const auto& a : rows.accounts)
+    builder.append_account({a.id, a.division_id, a.account_class_id, a.bill_group_id, a.account_source_id, a.balance_due,
+                            a.autopay, a.has_active_service, a.account_number, a.name},
+                           a.site_source_ids);
+  for (const auto& c : rows.contacts) {
+    ContactRowRef row{c.id, c.account_id, std::nullopt, c.first_name, c.last_name, c.is_billing};
+    if (c.email) row.email = *c.email;
+    builder.append_contact(row);
+  }
+  for (const auto& p : rows.portal_users) builder.append_portal_user(p.email, p.status, p.last_invited_at);
+  return std::move(builder).build(42);
+}
+
+Snapshot build_by_records(const Rows& rows) {
+  SnapshotBuilder builder;
+  for (const auto& a : rows.accounts) builder.add_account(a);
+  for (const auto& c : rows.contacts) builder.add_contact(c);
+  for (const auto& p : rows.portal_users) builder.add_portal_user(p);
+  return std::move(builder).build(42);
+}
+
+}  // namespace
+
+TEST_CASE("the builder gives the same snapshot for sorted and shuffled rows") {
+  const auto data = testing::generate_dataset({.accounts = 800, .seed = 21});
+  Rows sorted = rows_of(data);
+  REQUIRE(sorted.contacts.size() > 800);
+
+  const Snapshot fast = build_by_rows(sorted);
+  CHECK(std::is_sorted(fast.account_id.begin(), fast.account_id.end()));
+  CHECK(std::is_sorted(fast.contact_id.begin(), fast.contact_id.end()));
+  CHECK(fast.email_count() > 0);
+  CHECK(build_by_records(sorted) == fast);
+
+  Rows shuffled = sorted;
+  std::mt19937 rng(5);
+  std::shuffle(shuffled.accounts.begin(), shuffled.accounts.end(), rng);
+  std::shuffle(shuffled.contacts.begin(), shuffled.contacts.end(), rng);
+  for (auto& a : shuffled.accounts) std::shuffle(a.site_source_ids.begin(), a.site_source_ids.end(), rng);
+  const Snapshot slow = build_by_records(shuffled);
+  CHECK(slow == fast);
+  CHECK(build_by_rows(shuffled) == fast);
+  CHECK(SnapshotCodec::encode(slow) == SnapshotCodec::encode(fast));
+
+  // Only the contacts out of order, or only the accounts.
+  Rows contacts_shuffled = sorted;
+  contacts_shuffled.contacts = shuffled.contacts;
+  CHECK(build_by_records(contacts_shuffled) == fast);
+  Rows accounts_shuffled = sorted;
+  accounts_shuffled.accounts = shuffled.accounts;
+  CHECK(build_by_rows(accounts_shuffled) == fast);
+}
+
+TEST_CASE("the builder rejects duplicates and unknown accounts in either order") {
+  auto build_with = [](std::vector<Id> accounts, std::vector<std::pair<Id, Id>> contacts) {
+    SnapshotBuilder builder;
+    for (Id id : accounts) builder.add_account({.id = id});
+    for (auto [id, account] : contacts) builder.add_contact({.id = id, .account_id = account, .email = "a@b.co"});
+    return std::move(builder).build(0);
+  };
+  CHECK_NOTHROW(build_with({1, 2, 3}, {{1, 1}, {2, 3}, {3, 3}}));
+  CHECK_NOTHROW(build_with({3, 1, 2}, {{3, 3}, {1, 1}, {2, 3}}));
+  CHECK_THROWS_AS(build_with({1, 2, 2}, {}), ValidationError);           // sorted with a duplicate
+  CHECK_THROWS_AS(build_with({2, 1, 2}, {}), ValidationError);           // unsorted with a duplicate
+  CHECK_THROWS_AS(build_with({0, 1}, {}), ValidationError);              // id 0
+  CHECK_THROWS_AS(build_with({1, 2}, {{1, 1}, {1, 2}}), ValidationError);  // duplicate contact
+  CHECK_THROWS_AS(build_with({1, 2}, {{5, 1}, {4, 1}, {5, 2}}), ValidationError);
+  CHECK_THROWS_AS(build_with({1, 2}, {{1, 1}, {2, 7}}), ValidationError);  // unknown account, sorted
+  CHECK_THROWS_AS(build_with({2, 1}, {{2, 7}, {1, 1}}), ValidationError);  // unknown account, unsorted
+  CHECK_THROWS_AS(build_with({1}, {{0, 1}}), ValidationError);             // contact id 0
+}
+
+TEST_CASE("the builder keeps NULL and empty addresses apart") {
+  SnapshotBuilder builder;
+  builder.add_account({.id = 1});
+  builder.add_contact({.id = 3, .account_id = 1, .email = "  "});
+  builder.add_contact({.id = 1, .account_id = 1, .email = std::nullopt});
+  builder.add_contact({.id = 2, .account_id = 1, .email = "\tA@B.CO "});
+  builder.add_contact({.id = 4, .account_id = 1, .email = "a@b.co"});
+  Snapshot s = std::move(builder).build(0);
+  REQUIRE(s.email_count() == 2);
+  CHECK(s.email[0] == "");
+  CHECK(s.email[1] == "a@b.co");
+  CHECK(s.contact_email == std::vector<std::uint32_t>{no_email, 1, 0, 1});
+  CHECK(s.email_contacts == std::vector<std::uint32_t>{2, 1, 3});
+  CHECK(s.email_valid == std::vector<std::uint8_t>{0, 1});
+}
