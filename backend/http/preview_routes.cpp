@@ -1,4 +1,3 @@
-#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <ctime>
@@ -35,66 +34,6 @@ std::size_t parse_count(const httplib::Request& request, const char* name, std::
                    std::string(name));
   }
   return value;
-}
-
-bool contains_ignoring_case(std::string_view haystack, std::string_view lower_needle) {
-  if (lower_needle.size() > haystack.size()) return false;
-  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-  for (std::size_t i = 0; i + lower_needle.size() <= haystack.size(); ++i) {
-    std::size_t k = 0;
-    while (k < lower_needle.size() && lower(haystack[i + k]) == lower_needle[k]) ++k;
-    if (k == lower_needle.size()) return true;
-  }
-  return false;
-}
-
-// The contacts skipped for an invalid or missing address, as recipient rows:
-// the normalized stored address (empty for NULL), searched, sorted, paged like
-// page_recipients does for the other groups.
-RecipientPage page_skipped(const Snapshot& s, const Evaluation& evaluation, const PageRequest& request) {
-  std::string needle;
-  for (char c : request.query) needle += c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-  std::vector<RecipientView> rows;
-  for (const std::uint32_t contact : evaluation.skipped_contacts) {
-    const auto account = s.contact_account[contact];
-    const auto email = s.contact_email[contact];
-    RecipientView view{email == no_email ? std::string_view() : s.email[email],
-                       s.contact_first_name[contact],
-                       s.contact_last_name[contact],
-                       s.account_number[account],
-                       s.account_name[account],
-                       s.contact_id[contact],
-                       0};
-    if (!needle.empty() && !contains_ignoring_case(view.email, needle) &&
-        !contains_ignoring_case(view.first_name, needle) && !contains_ignoring_case(view.last_name, needle) &&
-        !contains_ignoring_case(view.account_number, needle) && !contains_ignoring_case(view.account_name, needle))
-      continue;
-    rows.push_back(view);
-  }
-  auto key_less = [&](const RecipientView& a, const RecipientView& b) -> bool {
-    switch (request.sort) {
-      case SortColumn::email: return a.email < b.email;
-      case SortColumn::first_name: return a.first_name < b.first_name;
-      case SortColumn::last_name: return a.last_name < b.last_name;
-      case SortColumn::account_number: return a.account_number < b.account_number;
-      case SortColumn::account_name: return a.account_name < b.account_name;
-      case SortColumn::contact_id: return false;
-      case SortColumn::last_invited_at: return false;
-    }
-    return false;
-  };
-  // Ties by contact id (unique), so paging is stable.
-  std::sort(rows.begin(), rows.end(), [&](const RecipientView& a, const RecipientView& b) {
-    if (key_less(a, b)) return !request.descending;
-    if (key_less(b, a)) return request.descending;
-    return request.descending ? b.contact_id < a.contact_id : a.contact_id < b.contact_id;
-  });
-  RecipientPage page;
-  page.total = rows.size();
-  const std::size_t begin = std::min(request.offset, rows.size());
-  const std::size_t end = begin + std::min(request.limit, rows.size() - begin);
-  page.rows.assign(rows.begin() + static_cast<std::ptrdiff_t>(begin), rows.begin() + static_cast<std::ptrdiff_t>(end));
-  return page;
 }
 
 bool wants_csv(const httplib::Request& request, bool csv_path) {
@@ -155,7 +94,7 @@ void handle_recipients(LoadRouteContext& context, const httplib::Request& reques
   }
 
   const Snapshot& snapshot = *preview->snapshot;
-  const auto page = skipped ? page_skipped(snapshot, *preview->evaluation, page_request)
+  const auto page = skipped ? page_skipped_contacts(snapshot, *preview->evaluation, page_request)
                             : page_recipients(snapshot, *preview->evaluation, page_request);
   if (csv) {
     std::string out;

@@ -155,25 +155,24 @@ RecipientView recipient_view(const Snapshot& s, const RecipientRef& ref) {
           s.email_last_invited_at[ref.email]};
 }
 
-RecipientPage page_recipients(const Snapshot& s, const Evaluation& evaluation, const PageRequest& request) {
-  const auto& members = evaluation.groups[static_cast<std::size_t>(request.group)];
-  std::string needle;
-  for (char c : request.query) needle.push_back(lower_ascii(c));
+namespace {
 
-  std::vector<RecipientView> rows;
-  rows.reserve(needle.empty() ? members.size() : 0);
-  for (const RecipientRef& ref : members) {
-    RecipientView view = recipient_view(s, ref);
-    if (!needle.empty() && !contains_ignoring_case(view.email, needle) && !contains_ignoring_case(view.first_name, needle) &&
-        !contains_ignoring_case(view.last_name, needle) && !contains_ignoring_case(view.account_number, needle) &&
-        !contains_ignoring_case(view.account_name, needle))
-      continue;
-    rows.push_back(view);
-  }
-  // Ties are broken by email (unique), so every order is total and paging is stable.
+bool matches_query(const RecipientView& view, std::string_view lowered_needle) {
+  return lowered_needle.empty() || contains_ignoring_case(view.email, lowered_needle) ||
+         contains_ignoring_case(view.first_name, lowered_needle) || contains_ignoring_case(view.last_name, lowered_needle) ||
+         contains_ignoring_case(view.account_number, lowered_needle) ||
+         contains_ignoring_case(view.account_name, lowered_needle);
+}
+
+// Sorts by the requested column, ties broken by `tie_less` (a unique key, so
+// every order is total and paging is stable), and cuts out the page. Rows
+// that arrive in the requested order already are not sorted again.
+template <typename TieLess>
+RecipientPage sort_and_page(std::vector<RecipientView> rows, const PageRequest& request, bool in_requested_order,
+                            TieLess tie_less) {
   auto key_less = [&](const RecipientView& a, const RecipientView& b) -> bool {
     switch (request.sort) {
-      case SortColumn::email: return false;
+      case SortColumn::email: return a.email < b.email;
       case SortColumn::first_name: return a.first_name < b.first_name;
       case SortColumn::last_name: return a.last_name < b.last_name;
       case SortColumn::account_number: return a.account_number < b.account_number;
@@ -186,16 +185,60 @@ RecipientPage page_recipients(const Snapshot& s, const Evaluation& evaluation, c
   auto less = [&](const RecipientView& a, const RecipientView& b) {
     if (key_less(a, b)) return !request.descending;
     if (key_less(b, a)) return request.descending;
-    return request.descending ? b.email < a.email : a.email < b.email;
+    return request.descending ? tie_less(b, a) : tie_less(a, b);
   };
   RecipientPage page;
   page.total = rows.size();
   std::size_t begin = std::min(request.offset, rows.size());
   std::size_t end = begin + std::min(request.limit, rows.size() - begin);
-  if (request.sort != SortColumn::email || request.descending)
+  if (!in_requested_order)
     std::partial_sort(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(end), rows.end(), less);
   page.rows.assign(rows.begin() + static_cast<std::ptrdiff_t>(begin), rows.begin() + static_cast<std::ptrdiff_t>(end));
   return page;
+}
+
+std::string lowered(std::string_view text) {
+  std::string out;
+  for (char c : text) out.push_back(lower_ascii(c));
+  return out;
+}
+
+}  // namespace
+
+RecipientPage page_recipients(const Snapshot& s, const Evaluation& evaluation, const PageRequest& request) {
+  const auto& members = evaluation.groups[static_cast<std::size_t>(request.group)];
+  const std::string needle = lowered(request.query);
+  std::vector<RecipientView> rows;
+  rows.reserve(needle.empty() ? members.size() : 0);
+  for (const RecipientRef& ref : members) {
+    RecipientView view = recipient_view(s, ref);
+    if (matches_query(view, needle)) rows.push_back(view);
+  }
+  // Members are sorted by address, which is unique among recipients.
+  const bool in_order = request.sort == SortColumn::email && !request.descending;
+  return sort_and_page(std::move(rows), request, in_order,
+                       [](const RecipientView& a, const RecipientView& b) { return a.email < b.email; });
+}
+
+RecipientPage page_skipped_contacts(const Snapshot& s, const Evaluation& evaluation, const PageRequest& request) {
+  const std::string needle = lowered(request.query);
+  std::vector<RecipientView> rows;
+  for (const std::uint32_t contact : evaluation.skipped_contacts) {
+    const std::uint32_t account = s.contact_account[contact];
+    const std::uint32_t email = s.contact_email[contact];
+    RecipientView view{email == no_email ? std::string_view() : s.email[email],
+                       s.contact_first_name[contact],
+                       s.contact_last_name[contact],
+                       s.account_number[account],
+                       s.account_name[account],
+                       s.contact_id[contact],
+                       0};
+    if (matches_query(view, needle)) rows.push_back(view);
+  }
+  // Skipped contacts are in contact id order; an invalid address may repeat.
+  const bool in_order = request.sort == SortColumn::contact_id && !request.descending;
+  return sort_and_page(std::move(rows), request, in_order,
+                       [](const RecipientView& a, const RecipientView& b) { return a.contact_id < b.contact_id; });
 }
 
 }  // namespace invites

@@ -92,3 +92,38 @@ TEST_CASE("recipient pages search, sort and page") {
   CHECK(parse_sort_column("last_invited_at") == SortColumn::last_invited_at);
   CHECK_FALSE(parse_sort_column("password").has_value());
 }
+
+TEST_CASE("skipped contacts page like recipients, in contact order by default") {
+  auto data = testing::generate_dataset({.accounts = 400, .seed = 8});
+  Snapshot s = testing::snapshot_of(data);
+  Evaluation e = evaluate(s, {});
+  const std::size_t n = e.counts.skipped_invalid_email;
+  REQUIRE(n > 20);
+
+  RecipientPage by_id = page_skipped_contacts(s, e, {.limit = n, .sort = SortColumn::contact_id});
+  CHECK(by_id.total == n);
+  REQUIRE(by_id.rows.size() == n);
+  for (std::size_t i = 1; i < n; ++i) CHECK(by_id.rows[i - 1].contact_id < by_id.rows[i].contact_id);
+  for (const auto& row : by_id.rows) {
+    auto contact = s.find_contact(row.contact_id);
+    REQUIRE(contact);
+    std::uint32_t email = s.contact_email[*contact];
+    CHECK((email == no_email || !s.email_valid[email]));
+    CHECK(row.email == (email == no_email ? std::string_view() : s.email[email]));
+  }
+
+  RecipientPage page = page_skipped_contacts(s, e, {.offset = 5, .limit = 5, .sort = SortColumn::contact_id});
+  REQUIRE(page.rows.size() == 5);
+  CHECK(page.rows[0].contact_id == by_id.rows[5].contact_id);
+
+  RecipientPage by_email = page_skipped_contacts(s, e, {.limit = n, .sort = SortColumn::email, .descending = true});
+  for (std::size_t i = 1; i < n; ++i) {
+    const auto& a = by_email.rows[i - 1];
+    const auto& b = by_email.rows[i];
+    CHECK((a.email > b.email || (a.email == b.email && a.contact_id > b.contact_id)));
+  }
+  RecipientPage found = page_skipped_contacts(s, e, {.limit = n, .query = "X.COM"});
+  CHECK(found.total > 0);
+  CHECK(found.total < n);
+  for (const auto& row : found.rows) CHECK(std::string(row.email).find("x.com") != std::string::npos);
+}

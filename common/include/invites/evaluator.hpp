@@ -56,5 +56,9 @@ struct RecipientPage {
 };
 RecipientView recipient_view(const Snapshot& snapshot, const RecipientRef& ref);
 RecipientPage page_recipients(const Snapshot& snapshot, const Evaluation& evaluation, const PageRequest& request);
+// The contacts skipped for an invalid or missing address (request.group is
+// ignored), as rows with the normalized stored address (empty for NULL) and
+// no invitation date; searched, sorted and paged like page_recipients.
+RecipientPage page_skipped_contacts(const Snapshot& snapshot, const Evaluation& evaluation, const PageRequest& request);
 
 }  // namespace invites
