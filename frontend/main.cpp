@@ -6,10 +6,12 @@
 // the idle gate is open build and draw an ImGui frame.
 
 #include "app/app.hpp"
+#include "panels/recipients_panel.hpp"
 #include "panels/shell_panel.hpp"
 #include "panels/style.hpp"
 #include "platform/canvas.hpp"
 #include "platform/cursor.hpp"
+#include "platform/download.hpp"
 #include "platform/fetch.hpp"
 #include "platform/gl_window.hpp"
 #include "platform/idle_gate.hpp"
@@ -35,7 +37,7 @@ struct Runtime {
   platform::Canvas canvas{kCanvas};
   platform::GlWindow window;
   platform::UiFont font;
-  app::App app{platform::fetch};
+  app::App app{platform::fetch, platform::open_download};
   panels::Fonts fonts;
   unsigned frames = 0;
 };
@@ -74,6 +76,17 @@ void publish_status(const Runtime& rt) {
   publish("countSkippedInvalidEmail", shown(counts.skipped_invalid_email));
   publish("countExcludedExisting", shown(counts.excluded_existing));
   publish("selectedGroup", state.selected_group ? std::string(group_name(*state.selected_group)).c_str() : "");
+  // The recipient list: total -1 until known, the rows that have arrived, the query in effect.
+  const app::RecipientTable& rec = state.recipients;
+  publish("recipientsOpen", rec.open ? 1.0 : 0.0);
+  publish("recipientsGroup", rec.open ? app::group_param(rec.group) : "");
+  publish("recipientsStatus", app::to_string(rec.status));
+  publish("recipientsTotal", rec.open && rec.has_total ? static_cast<double>(rec.total) : -1.0);
+  publish("recipientsLoadedRows", static_cast<double>(rec.loaded_rows()));
+  publish("recipientsQuery", rec.query.c_str());
+  publish("recipientsSort", app::column_param(rec.sort));
+  publish("recipientsOrder", rec.descending ? "desc" : "asc");
+  publish("recipientsError", rec.error.c_str());
 }
 
 void tick() {
@@ -99,6 +112,7 @@ void tick() {
   // machine leaves events queued: draw until they are all processed, not
   // only until the idle gate's settle time after the last event.
   if (ImGui::GetCurrentContext()->InputEventsQueue.Size > 0) platform::idle::request_frames(1);
+  if (panels::recipients_search_pending()) platform::idle::request_frames(1);  // the search debounce
   ++rt.frames;
   publish_status(rt);
   if (rt.frames == 1) platform::page::publish_ready();

@@ -16,6 +16,9 @@ using platform::FetchResult;
 constexpr int kHealthTimeoutMs = 5000;
 constexpr int kApiTimeoutMs = 15000;
 constexpr int kPreviewTimeoutMs = 60000;
+// Block requests in flight at once (fast scrolling asks for many) and blocks kept.
+constexpr std::size_t kMaxBlocksInFlight = 4;
+constexpr std::size_t kMaxBlocksKept = 64;
 
 // {"error":{"code","message","field"?}} of the API; empty parts when absent.
 struct ApiError {
@@ -121,8 +124,8 @@ const char* to_string(ServerStatus status) {
   return "unknown";
 }
 
-Actions::Actions(State& state, platform::Fetcher fetcher)
-    : state_(state), fetch_(std::move(fetcher)) {}
+Actions::Actions(State& state, platform::Fetcher fetcher, UrlOpener open_url)
+    : state_(state), fetch_(std::move(fetcher)), open_url_(std::move(open_url)) {}
 
 void Actions::start() {
   check_server();
@@ -292,6 +295,7 @@ void Actions::reset_workspace() {
   state_.form = InviteForm{};
   state_.preview = Preview{};
   state_.selected_group.reset();
+  state_.recipients = RecipientTable{};
 }
 
 // --- lookups ---------------------------------------------------------------------
@@ -425,6 +429,7 @@ void Actions::on_preview_result(FetchResult&& result, const Filter& sent) {
                                          ? std::optional<std::int64_t>(age->get<std::int64_t>())
                                          : std::nullopt;
       state_.selected_group.reset();
+      state_.recipients = RecipientTable{};  // the old list belongs to the old preview
       return;
     }
     preview.status = LoadStatus::Failed;
@@ -446,7 +451,174 @@ void Actions::on_preview_result(FetchResult&& result, const Filter& sent) {
 
 void Actions::select_group(Group group) {
   if (!state_.preview.has_result || !is_mailed(group)) return;
-  state_.selected_group = group;
+  open_recipients(group == Group::new_users ? RecipientGroup::NewUsers : RecipientGroup::PendingInvites);
+}
+
+// --- the recipient list ------------------------------------------------------------
+
+namespace {
+
+std::optional<RecipientEntry> parse_recipient(const json& row) {
+  if (!row.is_object()) return std::nullopt;
+  RecipientEntry entry;
+  entry.email = string_at(row, "email");
+  entry.first_name = string_at(row, "first_name");
+  entry.last_name = string_at(row, "last_name");
+  entry.account_number = string_at(row, "account_number");
+  entry.account_name = string_at(row, "account_name");
+  const auto id = row.find("contact_id");
+  if (id != row.end() && id->is_number_unsigned()) entry.contact_id = id->get<std::uint64_t>();
+  entry.last_invited_at = string_at(row, "last_invited_at");
+  return entry;
+}
+
+}  // namespace
+
+void Actions::open_recipients(RecipientGroup group) {
+  if (!state_.preview.has_result || state_.preview.preview_id.empty()) return;
+  switch (group) {
+    case RecipientGroup::NewUsers: state_.selected_group = Group::new_users; break;
+    case RecipientGroup::PendingInvites: state_.selected_group = Group::pending_invites; break;
+    case RecipientGroup::ExcludedExisting:
+    case RecipientGroup::SkippedInvalidEmail: state_.selected_group.reset(); break;
+  }
+  RecipientTable& table = state_.recipients;
+  if (table.open && table.group == group && table.preview_id == state_.preview.preview_id) return;
+  const bool keep_order = table.open;  // switching groups keeps the search and order
+  table.open = true;
+  table.group = group;
+  table.preview_id = state_.preview.preview_id;
+  if (!keep_order) {
+    table.query.clear();
+    table.sort = RecipientColumn::Email;
+    table.descending = false;
+  }
+  restart_recipients();
+}
+
+void Actions::close_recipients() {
+  state_.recipients = RecipientTable{};
+  state_.selected_group.reset();
+}
+
+void Actions::set_recipient_search(std::string text) {
+  RecipientTable& table = state_.recipients;
+  if (!table.open || table.query == text) return;
+  table.query = std::move(text);
+  restart_recipients();
+}
+
+void Actions::set_recipient_sort(RecipientColumn column, bool descending) {
+  RecipientTable& table = state_.recipients;
+  if (!table.open || (table.sort == column && table.descending == descending)) return;
+  table.sort = column;
+  table.descending = descending;
+  restart_recipients();
+}
+
+void Actions::reload_recipients() {
+  if (state_.recipients.open) restart_recipients();
+}
+
+void Actions::restart_recipients() {
+  RecipientTable& table = state_.recipients;
+  table.generation = ++recipient_generation_;
+  table.blocks.clear();
+  table.has_total = false;
+  table.total = 0;
+  table.error.clear();
+  table.status = LoadStatus::Loading;
+  fetch_recipient_block(0);
+}
+
+void Actions::need_recipient_rows(std::size_t first, std::size_t last) {
+  RecipientTable& table = state_.recipients;
+  if (!table.open || !table.has_total || table.status == LoadStatus::Failed || preview_stale(state_) ||
+      state_.preview.status == LoadStatus::Loading)
+    return;
+  if (table.total == 0 || first > last) return;
+  last = std::min<std::size_t>(last, static_cast<std::size_t>(table.total - 1));
+  if (first > last) return;
+  const std::size_t first_block = first / kRecipientBlockRows;
+  const std::size_t last_block = last / kRecipientBlockRows;
+
+  // Forget the blocks farthest from the rows on screen when too many are kept.
+  while (table.blocks.size() >= kMaxBlocksKept) {
+    auto farthest = table.blocks.end();
+    std::size_t distance = 0;
+    for (auto it = table.blocks.begin(); it != table.blocks.end(); ++it) {
+      if (it->second.status == LoadStatus::Loading) continue;
+      const std::size_t d = it->first < first_block ? first_block - it->first
+                            : it->first > last_block ? it->first - last_block
+                                                     : 0;
+      if (d > distance) {
+        distance = d;
+        farthest = it;
+      }
+    }
+    if (farthest == table.blocks.end()) break;
+    table.blocks.erase(farthest);
+  }
+
+  std::size_t in_flight = 0;
+  for (const auto& [index, block] : table.blocks)
+    if (block.status == LoadStatus::Loading) ++in_flight;
+  for (std::size_t b = first_block; b <= last_block && in_flight < kMaxBlocksInFlight; ++b) {
+    if (table.blocks.count(b)) continue;
+    fetch_recipient_block(b);
+    ++in_flight;
+  }
+}
+
+void Actions::fetch_recipient_block(std::size_t block) {
+  RecipientTable& table = state_.recipients;
+  table.blocks[block] = RecipientBlock{};
+  FetchRequest request;
+  request.url = recipients_url(table, block * kRecipientBlockRows, kRecipientBlockRows);
+  request.timeout_ms = kApiTimeoutMs;
+  const std::uint64_t generation = table.generation;
+  call_api(std::move(request), [this, generation, block](FetchResult&& result) {
+    on_recipient_block(std::move(result), generation, block);
+  });
+}
+
+void Actions::on_recipient_block(FetchResult&& result, std::uint64_t generation, std::size_t block) {
+  RecipientTable& table = state_.recipients;
+  if (!table.open || table.generation != generation) return;  // closed, or another query since
+  const auto it = table.blocks.find(block);
+  if (it == table.blocks.end()) return;  // forgotten meanwhile
+  if (result.ok()) {
+    const std::optional<json> doc = parse_json(result.body);
+    if (doc && doc->is_object()) {
+      const auto total = doc->find("total");
+      const auto rows = doc->find("rows");
+      if (total != doc->end() && total->is_number_unsigned() && rows != doc->end() && rows->is_array()) {
+        RecipientBlock loaded;
+        loaded.status = LoadStatus::Loaded;
+        for (const json& row : *rows)
+          if (std::optional<RecipientEntry> entry = parse_recipient(row)) loaded.rows.push_back(std::move(*entry));
+        it->second = std::move(loaded);
+        table.total = total->get<std::uint64_t>();
+        table.has_total = true;
+        table.status = LoadStatus::Loaded;
+        return;
+      }
+    }
+    table.blocks.erase(it);
+    table.status = LoadStatus::Failed;
+    table.error = "The server sent recipients the app does not understand.";
+    return;
+  }
+  table.blocks.erase(it);
+  table.status = LoadStatus::Failed;
+  table.error = message_for(result, api_error(result),
+                            "The recipients could not be loaded (HTTP " + std::to_string(result.status) + ").");
+}
+
+void Actions::download_recipients_csv() {
+  const RecipientTable& table = state_.recipients;
+  if (!table.open || !open_url_ || preview_stale(state_)) return;
+  open_url_(recipients_csv_url(table));
 }
 
 }  // namespace invites::app

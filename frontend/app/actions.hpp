@@ -10,15 +10,20 @@
 #include "app/state.hpp"
 #include "platform/fetch.hpp"
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
 namespace invites::app {
 
+// Opens a same-origin URL as a download (the platform's job; a fake in tests).
+using UrlOpener = std::function<void(const std::string& url)>;
+
 class Actions {
  public:
-  Actions(State& state, platform::Fetcher fetcher);
+  Actions(State& state, platform::Fetcher fetcher, UrlOpener open_url = {});
   Actions(const Actions&) = delete;
   Actions& operator=(const Actions&) = delete;
 
@@ -53,8 +58,21 @@ class Actions {
 
   // Load: POST /api/previews with the filter on screen.
   void load_preview();
-  // A count link was clicked (the recipient list comes in a later version).
+  // A mailed group's count link was clicked: selects it and opens its list.
   void select_group(Group group);
+
+  // The recipient list of the loaded preview (GET /api/previews/{id}/recipients),
+  // fetched in blocks of kRecipientBlockRows for the rows on screen.
+  void open_recipients(RecipientGroup group);     // any of the four count links
+  void close_recipients();
+  void set_recipient_search(std::string text);    // applied at once: the panel debounces
+  void set_recipient_sort(RecipientColumn column, bool descending);
+  // The table shows rows [first, last] (inclusive): fetches the missing blocks.
+  void need_recipient_rows(std::size_t first, std::size_t last);
+  // Drops the rows and fetches again (after a failure).
+  void reload_recipients();
+  // Opens the CSV of the whole list (same group, search and order).
+  void download_recipients_csv();
 
  private:
   void call_api(platform::FetchRequest request, platform::FetchCallback done);
@@ -67,9 +85,14 @@ class Actions {
   void leave_session(std::string notice);
   void reset_workspace();
   void prefill_email_from();
+  void restart_recipients();  // new query: empty cache, first block requested
+  void fetch_recipient_block(std::size_t block);
+  void on_recipient_block(platform::FetchResult&& result, std::uint64_t generation, std::size_t block);
 
   State& state_;
   platform::Fetcher fetch_;
+  UrlOpener open_url_;
+  std::uint64_t recipient_generation_ = 0;  // never reused, so old answers never match a new query
   std::uint64_t epoch_ = 0;             // bumps whenever a session starts or ends
   bool restore_unreachable_ = false;    // GET /api/me got no usable answer
   bool restoring_ = false;

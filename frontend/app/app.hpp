@@ -10,7 +10,8 @@
 namespace invites::app {
 
 struct App {
-  explicit App(platform::Fetcher fetcher) : actions(state, std::move(fetcher)) {
+  explicit App(platform::Fetcher fetcher, UrlOpener open_url = {})
+      : actions(state, std::move(fetcher), std::move(open_url)) {
     state.version = build_version();
   }
   App(const App&) = delete;

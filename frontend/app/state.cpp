@@ -197,4 +197,102 @@ std::string data_as_of(const Preview& preview) {
   return out;
 }
 
+const char* group_param(RecipientGroup group) {
+  switch (group) {
+    case RecipientGroup::NewUsers: return "new_users";
+    case RecipientGroup::PendingInvites: return "pending_invites";
+    case RecipientGroup::ExcludedExisting: return "excluded_existing";
+    case RecipientGroup::SkippedInvalidEmail: return "skipped_invalid_email";
+  }
+  return "new_users";
+}
+
+const char* group_caption(RecipientGroup group) {
+  switch (group) {
+    case RecipientGroup::NewUsers: return "New users";
+    case RecipientGroup::PendingInvites: return "Pending invites";
+    case RecipientGroup::ExcludedExisting: return "Excluded: existing account";
+    case RecipientGroup::SkippedInvalidEmail: return "Skipped: invalid email";
+  }
+  return "";
+}
+
+const char* column_param(RecipientColumn column) {
+  switch (column) {
+    case RecipientColumn::Email: return "email";
+    case RecipientColumn::FirstName: return "first_name";
+    case RecipientColumn::LastName: return "last_name";
+    case RecipientColumn::AccountNumber: return "account_number";
+    case RecipientColumn::AccountName: return "account_name";
+    case RecipientColumn::ContactId: return "contact_id";
+    case RecipientColumn::LastInvitedAt: return "last_invited_at";
+  }
+  return "email";
+}
+
+const char* column_label(RecipientColumn column) {
+  switch (column) {
+    case RecipientColumn::Email: return "Email";
+    case RecipientColumn::FirstName: return "First name";
+    case RecipientColumn::LastName: return "Last name";
+    case RecipientColumn::AccountNumber: return "Account #";
+    case RecipientColumn::AccountName: return "Account name";
+    case RecipientColumn::ContactId: return "Contact id";
+    case RecipientColumn::LastInvitedAt: return "Last invited";
+  }
+  return "";
+}
+
+const RecipientEntry* RecipientTable::row(std::size_t index) const {
+  const auto it = blocks.find(index / kRecipientBlockRows);
+  if (it == blocks.end() || it->second.status != LoadStatus::Loaded) return nullptr;
+  const std::size_t at = index % kRecipientBlockRows;
+  return at < it->second.rows.size() ? &it->second.rows[at] : nullptr;
+}
+
+std::size_t RecipientTable::loaded_rows() const {
+  std::size_t n = 0;
+  for (const auto& [index, block] : blocks)
+    if (block.status == LoadStatus::Loaded) n += block.rows.size();
+  return n;
+}
+
+std::string url_encode(const std::string& text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+        c == '.' || c == '~') {
+      out += ch;
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+namespace {
+
+// group, q (when set), sort and order: the query every recipient URL shares.
+std::string recipients_query(const RecipientTable& table) {
+  std::string q = std::string("group=") + group_param(table.group);
+  if (!table.query.empty()) q += "&q=" + url_encode(table.query);
+  q += std::string("&sort=") + column_param(table.sort) + "&order=" + (table.descending ? "desc" : "asc");
+  return q;
+}
+
+}  // namespace
+
+std::string recipients_url(const RecipientTable& table, std::size_t offset, std::size_t limit) {
+  return "/api/previews/" + url_encode(table.preview_id) + "/recipients?" + recipients_query(table) +
+         "&offset=" + std::to_string(offset) + "&limit=" + std::to_string(limit);
+}
+
+std::string recipients_csv_url(const RecipientTable& table) {
+  return "/api/previews/" + url_encode(table.preview_id) + "/recipients.csv?" + recipients_query(table);
+}
+
 }  // namespace invites::app

@@ -6,7 +6,9 @@
 #include <invites/recipients.hpp>
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -130,6 +132,58 @@ struct Preview {
   std::string error_field;
 };
 
+// --- the recipient review (SPEC §7): one group of the loaded preview ---------
+
+// The four lists behind the count links (the API's `group` parameter).
+enum class RecipientGroup { NewUsers, PendingInvites, ExcludedExisting, SkippedInvalidEmail };
+const char* group_param(RecipientGroup group);    // "new_users", …
+const char* group_caption(RecipientGroup group);  // "New users", …
+
+// The table's columns, in screen order (the API's `sort` values).
+enum class RecipientColumn { Email, FirstName, LastName, AccountNumber, AccountName, ContactId, LastInvitedAt };
+inline constexpr std::array<RecipientColumn, 7> kAllRecipientColumns{
+    RecipientColumn::Email,       RecipientColumn::FirstName, RecipientColumn::LastName,
+    RecipientColumn::AccountNumber, RecipientColumn::AccountName, RecipientColumn::ContactId,
+    RecipientColumn::LastInvitedAt};
+const char* column_param(RecipientColumn column);  // "email", "first_name", …
+const char* column_label(RecipientColumn column);  // "Email", "First name", …
+
+struct RecipientEntry {
+  std::string email, first_name, last_name, account_number, account_name;
+  std::uint64_t contact_id = 0;
+  std::string last_invited_at;  // ISO 8601 as sent; empty when never invited
+};
+
+// Rows are fetched in blocks of this many, on demand, for the rows on screen.
+inline constexpr std::size_t kRecipientBlockRows = 200;
+
+struct RecipientBlock {
+  LoadStatus status = LoadStatus::Loading;
+  std::vector<RecipientEntry> rows;
+};
+
+struct RecipientTable {
+  bool open = false;
+  RecipientGroup group = RecipientGroup::NewUsers;
+  std::string preview_id;          // the preview the rows belong to
+  std::string query;               // the search in effect (q)
+  RecipientColumn sort = RecipientColumn::Email;
+  bool descending = false;
+  // Status of the current query: Loading until its first answer, Loaded once
+  // the total is known, Failed when a request failed (error holds why).
+  LoadStatus status = LoadStatus::Idle;
+  std::uint64_t total = 0;         // valid when has_total
+  bool has_total = false;
+  std::string error;
+  std::map<std::size_t, RecipientBlock> blocks;  // block index → rows (or in flight)
+  std::uint64_t generation = 0;    // bumps whenever the query changes: older answers are dropped
+
+  // The row at `index` when its block has arrived, else nullptr.
+  const RecipientEntry* row(std::size_t index) const;
+  // Rows that have arrived (for the page status and tests).
+  std::size_t loaded_rows() const;
+};
+
 struct State {
   std::string version;  // build version shown in the shell
   ServerState server;
@@ -139,7 +193,8 @@ struct State {
   Lookups lookups;
   InviteForm form;
   Preview preview;
-  std::optional<Group> selected_group;  // the count link clicked last (recipient list comes later)
+  std::optional<Group> selected_group;  // the mailed count link clicked last
+  RecipientTable recipients;            // the recipient list opened from a count link
 };
 
 // --- derived values (pure functions of State) ---------------------------------
@@ -164,5 +219,10 @@ std::string selection_summary(const std::vector<LookupItem>& items, const std::v
 // "2026-11-26 12:30 UTC" from the preview's generated_at minus its snapshot age;
 // the raw text when it cannot be parsed.
 std::string data_as_of(const Preview& preview);
+// "%20"-style encoding of a query-string value (RFC 3986 unreserved kept).
+std::string url_encode(const std::string& text);
+// GET URLs of the recipient list: one block of rows, and the whole list as CSV.
+std::string recipients_url(const RecipientTable& table, std::size_t offset, std::size_t limit);
+std::string recipients_csv_url(const RecipientTable& table);
 
 }  // namespace invites::app

@@ -1,5 +1,6 @@
 #include "panels/invite_panel.hpp"
 
+#include "panels/recipients_panel.hpp"
 #include "panels/widgets.hpp"
 
 #include <imgui.h>
@@ -15,33 +16,12 @@ namespace {
 constexpr ImGuiChildFlags kCardFlags =
     ImGuiChildFlags_Border | ImGuiChildFlags_AutoResizeY | ImGuiChildFlags_AlwaysUseWindowPadding;
 
-// 1234567 → "1,234,567"
-std::string grouped(std::uint64_t value) {
-  std::string digits = std::to_string(value);
-  std::string out;
-  const std::size_t n = digits.size();
-  for (std::size_t i = 0; i < n; ++i) {
-    out += digits[i];
-    if ((n - i - 1) % 3 == 0 && i + 1 < n) out += ',';
-  }
-  return out;
-}
-
 void heading(const char* text) {
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
   ImGui::TextUnformatted(text);
   ImGui::PopStyleColor();
   ImGui::Separator();
   ImGui::Spacing();
-}
-
-const char* group_caption(Group group) {
-  switch (group) {
-    case Group::new_users: return "New users";
-    case Group::pending_invites: return "Pending invites";
-    case Group::excluded_existing: return "Excluded (existing account)";
-  }
-  return "";
 }
 
 void filters_card(const app::State& state, app::Actions& actions, float width) {
@@ -124,22 +104,16 @@ void filters_card(const app::State& state, app::Actions& actions, float width) {
   ImGui::EndChild();
 }
 
-// One count: caption, big number (a link for the mailed groups), note.
+// One count: caption, big number (a link that opens its recipient list), note.
 void count_tile(const app::State& state, app::Actions& actions, const Fonts& fonts, const char* caption,
-                std::uint64_t value, const char* note, const char* link_id, Group group) {
+                std::uint64_t value, const char* note, const char* link_id, app::RecipientGroup group) {
   ImGui::TextUnformatted(caption);
-  const std::string number = grouped(value);
-  if (link_id) {
-    if (link_button(link_id, number.c_str(), fonts.title)) actions.select_group(group);
-    if (state.selected_group == group) {
-      ImGui::SameLine();
-      ImGui::AlignTextToFramePadding();
-      ImGui::TextDisabled("(selected)");
-    }
-  } else {
-    if (fonts.title) ImGui::PushFont(fonts.title);
-    ImGui::TextUnformatted(number.c_str());
-    if (fonts.title) ImGui::PopFont();
+  const std::string number = grouped_number(value);
+  if (link_button(link_id, number.c_str(), fonts.title)) actions.open_recipients(group);
+  if (state.recipients.open && state.recipients.group == group) {
+    ImGui::SameLine();
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextDisabled("(shown below)");
   }
   ImGui::PushTextWrapPos(0.0f);
   ImGui::TextDisabled("%s", note);
@@ -175,29 +149,29 @@ void results_card(const app::State& state, app::Actions& actions, const Fonts& f
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
       count_tile(state, actions, fonts, "New users", preview.counts.new_users, "No portal account yet",
-                 "count:new_users", Group::new_users);
+                 "count:new_users", app::RecipientGroup::NewUsers);
       ImGui::TableNextColumn();
       count_tile(state, actions, fonts, "Pending invites", preview.counts.pending_invites,
-                 "Invited before, not accepted yet", "count:pending_invites", Group::pending_invites);
+                 "Invited before, not accepted yet", "count:pending_invites", app::RecipientGroup::PendingInvites);
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
       ImGui::Dummy(ImVec2(0, 6));
       count_tile(state, actions, fonts, "Skipped: invalid email", preview.counts.skipped_invalid_email,
-                 "Contacts without a usable address; never mailed", nullptr, Group::new_users);
+                 "Contacts without a usable address; never mailed", "count:skipped_invalid_email",
+                 app::RecipientGroup::SkippedInvalidEmail);
       ImGui::TableNextColumn();
       ImGui::Dummy(ImVec2(0, 6));
       count_tile(state, actions, fonts, "Excluded: existing account", preview.counts.excluded_existing,
-                 "Addresses whose portal account is active or disabled", nullptr, Group::excluded_existing);
+                 "Addresses whose portal account is active or disabled", "count:excluded_existing",
+                 app::RecipientGroup::ExcludedExisting);
       ImGui::EndTable();
     }
     ImGui::EndDisabled();
     ImGui::Spacing();
     ImGui::TextDisabled("Data as of %s", app::data_as_of(preview).c_str());
-    if (state.selected_group && !stale) {
+    if (!state.recipients.open && !stale) {
       ImGui::Spacing();
-      ImGui::PushTextWrapPos(0.0f);
-      ImGui::TextDisabled("%s: the recipient list comes in a later version.", group_caption(*state.selected_group));
-      ImGui::PopTextWrapPos();
+      ImGui::TextDisabled("Click a number to review its recipients.");
     }
   }
 
@@ -239,6 +213,11 @@ void draw_invite_panel(const app::State& state, app::Actions& actions, const Fon
   if (avail - form_w > 300) ImGui::SameLine();
   results_card(state, actions, fonts);
   ImGui::PopStyleVar();
+
+  if (state.recipients.open) {
+    ImGui::Spacing();
+    draw_recipients_panel(state, actions);
+  }
 
   if (enter_submits() && app::can_load(state)) actions.load_preview();
 }

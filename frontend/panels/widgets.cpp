@@ -108,4 +108,15 @@ void tone_text(Tone tone, const std::string& text) {
   ImGui::PopStyleColor();
 }
 
+std::string grouped_number(std::uint64_t value) {
+  const std::string digits = std::to_string(value);
+  std::string out;
+  const std::size_t n = digits.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    out += digits[i];
+    if ((n - i - 1) % 3 == 0 && i + 1 < n) out += ',';
+  }
+  return out;
+}
+
 }  // namespace invites::panels

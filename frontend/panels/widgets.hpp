@@ -5,6 +5,7 @@
 #include "app/state.hpp"
 #include "panels/style.hpp"
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -43,6 +44,9 @@ bool primary_button(const char* label, float width, bool enabled);
 
 // A small colored dot, vertically centered on the frame line.
 void status_dot(Tone tone);
+
+// 1234567 → "1,234,567"
+std::string grouped_number(std::uint64_t value);
 
 // Wrapped text in a tone's color.
 void tone_text(Tone tone, const std::string& text);

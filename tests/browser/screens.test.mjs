@@ -146,6 +146,15 @@ async function assertShownCountsMatchApi(page, filter) {
   return shown;
 }
 
+// The recipient list scrolls the screen down to itself when it opens: wheel back
+// up to the filters, with the mouse over the list's title line (not the table).
+async function scrollToFilters(page) {
+  const close = await item(page, 'Close');
+  await page.mouse.move(close.x - 300, close.y + close.h / 2);
+  await page.mouse.wheel(0, -3000);
+  await item(page, 'Load');
+}
+
 const shot = (page, name) => page.screenshot({ path: path.join(ARTIFACTS, name) });
 
 describe('screens against the real invites-server and MariaDB', () => {
@@ -251,6 +260,8 @@ describe('screens against the real invites-server and MariaDB', () => {
 
       await click(page, 'count:new_users');
       await waitForStatus(page, 'selectedGroup', 'new_users');
+      await waitForStatus(page, 'recipientsOpen', 1);
+      await scrollToFilters(page);
 
       await click(page, 'Accounts With Balance Due');
       await waitForStatus(page, 'previewStale', 1);
@@ -310,6 +321,120 @@ describe('screens against the real invites-server and MariaDB', () => {
       const meAfter = await fetch(stack.url + '/api/me', { headers: { Cookie: cookieHeader } });
       assert.equal(meAfter.status, 401);
       await shot(page, 'screen-login-signed-out.png');
+      assert.deepEqual(app.problems, []);
+    } catch (err) {
+      await shot(page, `screen-failed-${(err.name ?? 'error').toLowerCase()}-${Date.now()}.png`).catch(() => {});
+      throw err;
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('recipient review: a count link opens the list; total, search and CSV match the API', async () => {
+    const app = await openApp();
+    const { page } = app;
+    try {
+      await signIn(page, 'alice', PASSWORD);
+      await waitForStatus(page, 'lookups', 'loaded');
+      await click(page, 'Load');
+      await waitForStatus(page, 'preview', 'loaded');
+      assert.equal((await status(page)).recipientsOpen, 0, 'no list before a count is clicked');
+
+      const appPreview = app.calls('POST', '/api/previews').at(-1);
+      const filter = JSON.parse(appPreview.body).filter;
+      const preview = await api.post('/api/previews', { filter });
+      assert.equal(preview.status, 200, preview.text);
+      const base = `/api/previews/${preview.body.preview_id}/recipients`;
+      const all = await api.get(`${base}?group=new_users&offset=0&limit=5&sort=email&order=asc`);
+      assert.equal(all.status, 200, all.text);
+      assert.ok(all.body.total > 200, 'the seed has more new users than one block');
+
+      await click(page, 'count:new_users');
+      await waitForStatus(page, 'recipientsGroup', 'new_users');
+      await page.waitForFunction(() => window.invitesApp.recipientsTotal >= 0, null, { timeout: 10_000 });
+      let s = await status(page);
+      assert.equal(s.recipientsTotal, all.body.total, 'the total shown is the API total for the group');
+      assert.equal(s.recipientsTotal, s.countNewUsers, 'and the count that was clicked');
+      assert.ok(s.recipientsLoadedRows > 0 && s.recipientsLoadedRows <= 400, 'only the blocks on screen are fetched');
+      const fetched = app.requests.filter((r) => r.path.endsWith('/recipients'));
+      assert.ok(fetched.length >= 1 && fetched.length <= 2, `one or two blocks at first (${fetched.length})`);
+      await page.mouse.move(5, 5);
+      await page.waitForTimeout(150);
+      await shot(page, 'screen-recipients.png');
+
+      // Drag the table's scrollbar to the end: the last block is fetched, not all the ones between.
+      const search = await item(page, '##recipient-search');
+      const tableTop = search.y + search.h + 20;
+      const barX = VIEWPORT.width - 72;  // the table's vertical scrollbar (right edge of the list)
+      await page.mouse.move(barX, tableTop + 6);
+      await page.waitForTimeout(150);
+      await page.mouse.down();
+      for (let y = tableTop + 6; y <= VIEWPORT.height - 20; y += 100) {
+        await page.mouse.move(barX, y);
+        await page.waitForTimeout(30);
+      }
+      await page.mouse.move(barX, VIEWPORT.height - 20);
+      await page.mouse.up();
+      const lastOffset = Math.floor((all.body.total - 1) / 200) * 200;
+      await page.waitForFunction((n) => window.invitesApp.recipientsLoadedRows >= n,
+        Math.min(all.body.total, 200) + (all.body.total - lastOffset), { timeout: 10_000 });
+      const blocks = app.requests.filter((r) => r.path.endsWith('/recipients')).length;
+      assert.ok(blocks < Math.ceil(all.body.total / 200), `not every block was fetched (${blocks})`);
+      await page.mouse.move(5, 5);
+      await page.waitForTimeout(150);
+      await shot(page, 'screen-recipients-end.png');
+
+      // Search by a recipient's last name: fewer rows, the API's count for the same q.
+      const q = all.body.rows.map((r) => r.last_name).find((n) => n && n.length >= 3);
+      assert.ok(q, 'a row with a last name');
+      const searched = await api.get(`${base}?group=new_users&offset=0&limit=1&q=${encodeURIComponent(q)}`);
+      assert.equal(searched.status, 200, searched.text);
+      assert.ok(searched.body.total > 0 && searched.body.total < all.body.total, 'the search narrows the list');
+      await typeInto(page, '##recipient-search', q);
+      await waitForStatus(page, 'recipientsQuery', q);
+      await page.waitForFunction((t) => window.invitesApp.recipientsTotal === t, searched.body.total,
+        { timeout: 10_000 });
+      s = await status(page);
+      assert.ok(s.recipientsTotal < all.body.total, 'the total shrinks');
+      assert.equal(s.recipientsLoadedRows, Math.min(searched.body.total, 200));
+      await page.mouse.move(5, 5);
+      await page.waitForTimeout(150);
+      await shot(page, 'screen-recipients-search.png');
+
+      // Sorting by a header asks the server for that order.
+      // (A header reacts to a press only when it was hovered the frame before: move, then press.)
+      const header = await item(page, 'Last name');
+      await page.mouse.move(header.x + header.w / 2, header.y + header.h / 2);
+      await page.waitForTimeout(200);
+      await page.mouse.down();
+      await page.waitForTimeout(100);
+      await page.mouse.up();
+      await waitForStatus(page, 'recipientsSort', 'last_name');
+      await page.waitForFunction((t) => window.invitesApp.recipientsTotal === t, searched.body.total,
+        { timeout: 10_000 });
+
+      // Download CSV: the same group, search and order.
+      const [download] = await Promise.all([page.waitForEvent('download', { timeout: 10_000 }),
+        click(page, 'Download CSV')]);
+      const csvUrl = new URL(download.url());
+      assert.match(csvUrl.pathname, /^\/api\/previews\/[^/]+\/recipients\.csv$/);
+      assert.equal((await status(page)).lastDownload, download.url());
+      assert.equal(csvUrl.searchParams.get('group'), 'new_users');
+      assert.equal(csvUrl.searchParams.get('q'), q);
+      assert.equal(csvUrl.searchParams.get('sort'), 'last_name');
+      assert.equal(await download.failure(), null, 'the CSV downloaded');
+
+      // A filter change greys the list; the server is not asked for more rows.
+      await scrollToFilters(page);
+      await click(page, 'Accounts With Balance Due');
+      await waitForStatus(page, 'previewStale', 1);
+      const asked = app.requests.filter((r) => r.path.endsWith('/recipients')).length;
+      await page.waitForTimeout(300);
+      s = await status(page);
+      assert.equal(s.recipientsOpen, 1, 'the list stays, greyed');
+      assert.equal(app.requests.filter((r) => r.path.endsWith('/recipients')).length, asked);
+      await page.mouse.move(5, 5);
+      await shot(page, 'screen-recipients-stale.png');
       assert.deepEqual(app.problems, []);
     } catch (err) {
       await shot(page, `screen-failed-${(err.name ?? 'error').toLowerCase()}-${Date.now()}.png`).catch(() => {});

@@ -100,10 +100,32 @@ json preview_body(std::uint64_t new_users = 120, std::uint64_t pending = 30) {
           {"snapshot_age_seconds", 90}};
 }
 
+// A recipients answer: `count` rows starting at `first`, out of `total`.
+json recipients_body(std::uint64_t total, std::size_t first, std::size_t count) {
+  json rows = json::array();
+  for (std::size_t i = first; i < first + count; ++i)
+    rows.push_back({{"email", "r" + std::to_string(i) + "@example.com"},
+                    {"first_name", "First"},
+                    {"last_name", "Last" + std::to_string(i)},
+                    {"account_number", "A-" + std::to_string(i)},
+                    {"account_name", "Account " + std::to_string(i)},
+                    {"contact_id", 1000 + i},
+                    {"last_invited_at", i % 2 ? json("2026-10-01T08:00:00Z") : json(nullptr)}});
+  return {{"total", total}, {"rows", rows}};
+}
+
+// The GET URLs still waiting for an answer.
+std::vector<std::string> pending_urls(const FakeServer& server) {
+  std::vector<std::string> urls;
+  for (const FakeServer::Pending& p : server.pending) urls.push_back(p.request.url);
+  return urls;
+}
+
 struct Fixture {
   FakeServer server;
   State state;
-  Actions actions{state, server.fetcher()};
+  std::vector<std::string> opened;  // URLs handed to the platform's download
+  Actions actions{state, server.fetcher(), [this](const std::string& url) { opened.push_back(url); }};
 
   // Started, no session: the login screen.
   void start_signed_out() {
@@ -519,4 +541,176 @@ TEST_CASE("data as of: generated_at minus the snapshot age", "[frontend][load]")
   CHECK(data_as_of(p) == "2026-01-01 00:00:30 UTC");
   p.generated_at = "yesterday";
   CHECK(data_as_of(p) == "yesterday");
+}
+
+// --- the recipient review ---------------------------------------------------------
+
+namespace {
+const std::string kFirstNewUsers =
+    "/api/previews/p-1/recipients?group=new_users&sort=email&order=asc&offset=0&limit=200";
+}
+
+TEST_CASE_METHOD(Fixture, "opening a group requests its first block", "[frontend][recipients]") {
+  start_signed_in();
+  actions.open_recipients(RecipientGroup::NewUsers);  // nothing loaded yet: no list
+  CHECK_FALSE(state.recipients.open);
+  load_ok(preview_body(1000, 30));
+
+  actions.select_group(Group::new_users);  // the count link
+  const RecipientTable& t = state.recipients;
+  CHECK(t.open);
+  CHECK(t.group == RecipientGroup::NewUsers);
+  CHECK(state.selected_group == Group::new_users);
+  CHECK(t.status == LoadStatus::Loading);
+  CHECK_FALSE(t.has_total);
+  REQUIRE(pending_urls(server) == std::vector<std::string>{kFirstNewUsers});
+  server.respond("GET", kFirstNewUsers, 200, recipients_body(1000, 0, 200));
+  CHECK(t.status == LoadStatus::Loaded);
+  CHECK(t.has_total);
+  CHECK(t.total == 1000);
+  CHECK(t.loaded_rows() == 200);
+  REQUIRE(t.row(5) != nullptr);
+  CHECK(t.row(5)->email == "r5@example.com");
+  CHECK(t.row(5)->contact_id == 1005);
+  CHECK(t.row(5)->last_invited_at == "2026-10-01T08:00:00Z");
+  CHECK(t.row(4)->last_invited_at.empty());
+  CHECK(t.row(200) == nullptr);
+
+  SECTION("the other links open their groups") {
+    actions.open_recipients(RecipientGroup::SkippedInvalidEmail);
+    CHECK(t.group == RecipientGroup::SkippedInvalidEmail);
+    CHECK_FALSE(state.selected_group);
+    CHECK(server.has_pending(
+        "GET", "/api/previews/p-1/recipients?group=skipped_invalid_email&sort=email&order=asc&offset=0&limit=200"));
+    actions.open_recipients(RecipientGroup::ExcludedExisting);
+    CHECK(server.has_pending(
+        "GET", "/api/previews/p-1/recipients?group=excluded_existing&sort=email&order=asc&offset=0&limit=200"));
+  }
+  SECTION("close") {
+    actions.close_recipients();
+    CHECK_FALSE(t.open);
+    CHECK_FALSE(state.selected_group);
+  }
+}
+
+TEST_CASE_METHOD(Fixture, "need_recipient_rows requests only the missing blocks", "[frontend][recipients]") {
+  start_signed_in();
+  load_ok(preview_body(100000, 30));
+  actions.open_recipients(RecipientGroup::NewUsers);
+  server.respond("GET", kFirstNewUsers, 200, recipients_body(100000, 0, 200));
+
+  actions.need_recipient_rows(0, 40);  // block 0 is here
+  CHECK(server.pending.empty());
+  actions.need_recipient_rows(180, 230);  // blocks 0 and 1
+  REQUIRE(pending_urls(server) ==
+          std::vector<std::string>{"/api/previews/p-1/recipients?group=new_users&sort=email&order=asc&offset=200&limit=200"});
+  actions.need_recipient_rows(190, 240);  // block 1 already in flight
+  CHECK(server.pending.size() == 1);
+  server.respond("GET", "/api/previews/p-1/recipients?group=new_users&sort=email&order=asc&offset=200&limit=200", 200,
+                 recipients_body(100000, 200, 200));
+  CHECK(state.recipients.row(230)->email == "r230@example.com");
+
+  // A jump to the end: only the blocks on screen, clamped to the total.
+  actions.need_recipient_rows(99990, 100040);
+  CHECK(pending_urls(server) == std::vector<std::string>{
+                                    "/api/previews/p-1/recipients?group=new_users&sort=email&order=asc&offset=99800&limit=200"});
+  CHECK(state.recipients.loaded_rows() == 400);
+
+  SECTION("a failed block shows the error; Try again starts over") {
+    server.respond("GET", "/api/previews/p-1/recipients?group=new_users&sort=email&order=asc&offset=99800&limit=200", 500,
+                   error_body("internal", "Database unavailable"));
+    CHECK(state.recipients.status == LoadStatus::Failed);
+    CHECK(state.recipients.error == "Database unavailable");
+    actions.need_recipient_rows(99990, 100040);  // no retry loop
+    CHECK(server.pending.empty());
+    actions.reload_recipients();
+    CHECK(pending_urls(server) == std::vector<std::string>{kFirstNewUsers});
+  }
+}
+
+TEST_CASE_METHOD(Fixture, "sorting and searching restart the list with the new parameters", "[frontend][recipients]") {
+  start_signed_in();
+  load_ok();
+  actions.open_recipients(RecipientGroup::PendingInvites);
+  const std::string first = "/api/previews/p-1/recipients?group=pending_invites&sort=email&order=asc&offset=0&limit=200";
+  server.respond("GET", first, 200, recipients_body(30, 0, 30));
+  CHECK(state.recipients.loaded_rows() == 30);
+
+  actions.set_recipient_sort(RecipientColumn::LastInvitedAt, true);
+  CHECK(state.recipients.loaded_rows() == 0);
+  CHECK_FALSE(state.recipients.has_total);
+  const std::string sorted =
+      "/api/previews/p-1/recipients?group=pending_invites&sort=last_invited_at&order=desc&offset=0&limit=200";
+  CHECK(pending_urls(server) == std::vector<std::string>{sorted});
+  actions.set_recipient_sort(RecipientColumn::LastInvitedAt, true);  // unchanged: no request
+  CHECK(server.pending.size() == 1);
+
+  actions.set_recipient_search("O'Brien & Co");  // before the sorted answer arrives
+  const std::string searched =
+      "/api/previews/p-1/recipients?group=pending_invites&q=O%27Brien%20%26%20Co&sort=last_invited_at&order=desc"
+      "&offset=0&limit=200";
+  CHECK(server.has_pending("GET", searched));
+  server.respond("GET", sorted, 200, recipients_body(30, 0, 30));  // stale answer: dropped
+  CHECK_FALSE(state.recipients.has_total);
+  server.respond("GET", searched, 200, recipients_body(2, 0, 2));
+  CHECK(state.recipients.total == 2);
+  CHECK(state.recipients.loaded_rows() == 2);
+
+  SECTION("CSV: the same group, search and order") {
+    actions.download_recipients_csv();
+    CHECK(opened == std::vector<std::string>{"/api/previews/p-1/recipients.csv?group=pending_invites&q=O%27Brien%20%26%20Co"
+                                             "&sort=last_invited_at&order=desc"});
+  }
+  SECTION("switching groups keeps the search and order") {
+    actions.open_recipients(RecipientGroup::NewUsers);
+    CHECK(server.has_pending("GET",
+                             "/api/previews/p-1/recipients?group=new_users&q=O%27Brien%20%26%20Co&sort=last_invited_at"
+                             "&order=desc&offset=0&limit=200"));
+  }
+}
+
+TEST_CASE("recipient URLs encode the search", "[frontend][recipients]") {
+  RecipientTable table;
+  table.preview_id = "abc";
+  table.group = RecipientGroup::NewUsers;
+  CHECK(recipients_csv_url(table) == "/api/previews/abc/recipients.csv?group=new_users&sort=email&order=asc");
+  table.query = "jo+doe@x.com/ü?";
+  table.sort = RecipientColumn::AccountNumber;
+  CHECK(recipients_csv_url(table) ==
+        "/api/previews/abc/recipients.csv?group=new_users&q=jo%2Bdoe%40x.com%2F%C3%BC%3F&sort=account_number&order=asc");
+  CHECK(recipients_url(table, 400, 200) ==
+        "/api/previews/abc/recipients?group=new_users&q=jo%2Bdoe%40x.com%2F%C3%BC%3F&sort=account_number&order=asc"
+        "&offset=400&limit=200");
+  CHECK(url_encode("a-b_c.d~e f") == "a-b_c.d~e%20f");
+}
+
+TEST_CASE_METHOD(Fixture, "a new Load, a filter change and a 401 affect the open list", "[frontend][recipients]") {
+  start_signed_in();
+  load_ok(preview_body(1000, 30));
+  actions.open_recipients(RecipientGroup::NewUsers);
+  server.respond("GET", kFirstNewUsers, 200, recipients_body(1000, 0, 200));
+
+  SECTION("filter change: stale, no more fetching, no CSV") {
+    actions.set_flag(FlagKind::BalanceDue, true);
+    CHECK(preview_stale(state));
+    actions.need_recipient_rows(500, 600);
+    CHECK(server.pending.empty());
+    actions.download_recipients_csv();
+    CHECK(opened.empty());
+  }
+  SECTION("a new Load closes the old preview's list") {
+    json body = preview_body(500, 10);
+    body["preview_id"] = "p-2";
+    load_ok(body);
+    CHECK_FALSE(state.recipients.open);
+    CHECK(state.recipients.loaded_rows() == 0);
+  }
+  SECTION("401 while scrolling: back to login, list gone") {
+    actions.need_recipient_rows(200, 210);
+    server.respond("GET", "/api/previews/p-1/recipients?group=new_users&sort=email&order=asc&offset=200&limit=200", 401,
+                   error_body("unauthenticated", "Session expired."));
+    CHECK(state.screen == Screen::Login);
+    CHECK(state.login.notice == kSessionExpiredMessage);
+    CHECK_FALSE(state.recipients.open);
+  }
 }

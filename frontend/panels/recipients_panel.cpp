@@ -1,0 +1,216 @@
+#include "panels/recipients_panel.hpp"
+
+#include "panels/widgets.hpp"
+
+#include <imgui.h>
+#include <imgui_internal.h>  // TableSetColumnSortDirection: align ImGui's sort arrows with the app state
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+namespace invites::panels {
+namespace {
+
+constexpr double kSearchDebounceSeconds = 0.3;  // typing pauses this long → search
+constexpr float kMinPanelHeight = 380.0f;
+
+// The search box's text while the user types (applied after the debounce or on Enter).
+struct SearchBox {
+  char text[256] = {};
+  bool dirty = false;       // edited since the last applied search
+  double edited_at = 0.0;   // ImGui time of the last edit
+};
+SearchBox g_search;
+
+}  // namespace
+
+bool recipients_search_pending() { return g_search.dirty; }
+
+namespace {
+
+void search_box(const app::RecipientTable& table, app::Actions& actions, float width) {
+  if (!g_search.dirty) {
+    const std::size_t n = std::min(table.query.size(), sizeof g_search.text - 1);
+    std::memcpy(g_search.text, table.query.data(), n);
+    g_search.text[n] = '\0';
+  }
+  ImGui::SetNextItemWidth(width);
+  if (ImGui::InputTextWithHint("##recipient-search", "Search email, name, account\u2026", g_search.text,
+                               sizeof g_search.text)) {
+    g_search.dirty = true;
+    g_search.edited_at = ImGui::GetTime();
+  }
+  const bool enter = ImGui::IsItemFocused() &&
+                     (ImGui::IsKeyPressed(ImGuiKey_Enter, false) || ImGui::IsKeyPressed(ImGuiKey_KeypadEnter, false));
+  if (g_search.dirty && (enter || ImGui::GetTime() - g_search.edited_at >= kSearchDebounceSeconds)) {
+    g_search.dirty = false;
+    actions.set_recipient_search(g_search.text);
+  }
+}
+
+// "2026-11-01T09:30:00Z" → "2026-11-01 09:30"
+std::string short_time(const std::string& iso) {
+  std::string out = iso.substr(0, 16);
+  if (out.size() > 10 && out[10] == 'T') out[10] = ' ';
+  return out;
+}
+
+void cell(const std::string& text) { ImGui::TextUnformatted(text.c_str(), text.c_str() + text.size()); }
+
+// Keeps ImGui's sort specs and the app's sort in step: a header click sorts
+// through the action; a reset in the app (new list) moves ImGui's arrows.
+void sync_sort(const app::RecipientTable& table, app::Actions& actions) {
+  ImGuiTableSortSpecs* specs = ImGui::TableGetSortSpecs();
+  if (!specs) return;
+  if (specs->SpecsDirty) {
+    if (specs->SpecsCount > 0) {
+      const ImGuiTableColumnSortSpecs& spec = specs->Specs[0];
+      const auto index = static_cast<std::size_t>(spec.ColumnIndex);
+      if (index < app::kAllRecipientColumns.size())
+        actions.set_recipient_sort(app::kAllRecipientColumns[index],
+                                   spec.SortDirection == ImGuiSortDirection_Descending);
+    }
+    specs->SpecsDirty = false;
+    return;
+  }
+  const int want_column = static_cast<int>(table.sort);
+  const ImGuiSortDirection want_dir = table.descending ? ImGuiSortDirection_Descending : ImGuiSortDirection_Ascending;
+  if (specs->SpecsCount != 1 || specs->Specs[0].ColumnIndex != want_column || specs->Specs[0].SortDirection != want_dir)
+    ImGui::TableSetColumnSortDirection(want_column, want_dir, false);
+}
+
+void rows_table(const app::State& state, app::Actions& actions, float height) {
+  const app::RecipientTable& table = state.recipients;
+  constexpr ImGuiTableFlags kFlags = ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
+                                     ImGuiTableFlags_BordersV | ImGuiTableFlags_Resizable |
+                                     ImGuiTableFlags_Sortable | ImGuiTableFlags_SizingStretchProp;
+  if (!ImGui::BeginTable("##recipient-rows", static_cast<int>(app::kAllRecipientColumns.size()), kFlags,
+                         ImVec2(0, height)))
+    return;
+  ImGui::TableSetupScrollFreeze(0, 1);
+  for (const app::RecipientColumn column : app::kAllRecipientColumns) {
+    ImGuiTableColumnFlags flags = ImGuiTableColumnFlags_PreferSortAscending;
+    float weight = 1.0f;
+    switch (column) {
+      case app::RecipientColumn::Email: flags |= ImGuiTableColumnFlags_DefaultSort; weight = 2.2f; break;
+      case app::RecipientColumn::AccountName: weight = 1.6f; break;
+      case app::RecipientColumn::ContactId:
+      case app::RecipientColumn::AccountNumber: weight = 0.8f; break;
+      case app::RecipientColumn::LastInvitedAt: weight = 1.1f; break;
+      default: break;
+    }
+    ImGui::TableSetupColumn(app::column_label(column), flags, weight, static_cast<ImGuiID>(column));
+  }
+  // TableHeadersRow() by hand, so each header carries its label for the UI probe (browser tests).
+  ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
+  for (const app::RecipientColumn column : app::kAllRecipientColumns) {
+    if (!ImGui::TableSetColumnIndex(static_cast<int>(column))) continue;
+    ImGui::TableHeader(app::column_label(column));
+#ifdef IMGUI_ENABLE_TEST_ENGINE
+    ImGuiTestEngineHook_ItemInfo(ImGui::GetCurrentContext(), ImGui::GetItemID(), app::column_label(column), 0);
+#endif
+  }
+  sync_sort(table, actions);
+
+  // Read after sync_sort: a new sort empties the list until its first block arrives.
+  const std::size_t total = table.has_total ? static_cast<std::size_t>(table.total) : 0;
+  ImGuiListClipper clipper;
+  clipper.Begin(static_cast<int>(total));
+  while (clipper.Step()) {
+    if (clipper.DisplayEnd > clipper.DisplayStart)
+      actions.need_recipient_rows(static_cast<std::size_t>(clipper.DisplayStart),
+                                  static_cast<std::size_t>(clipper.DisplayEnd - 1));
+    for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
+      ImGui::TableNextRow();
+      const app::RecipientEntry* row = table.row(static_cast<std::size_t>(i));
+      ImGui::TableNextColumn();
+      if (!row) {
+        ImGui::TextDisabled("Loading\u2026");
+        continue;
+      }
+      cell(row->email);
+      ImGui::TableNextColumn();
+      cell(row->first_name);
+      ImGui::TableNextColumn();
+      cell(row->last_name);
+      ImGui::TableNextColumn();
+      cell(row->account_number);
+      ImGui::TableNextColumn();
+      cell(row->account_name);
+      ImGui::TableNextColumn();
+      ImGui::Text("%llu", static_cast<unsigned long long>(row->contact_id));
+      ImGui::TableNextColumn();
+      if (row->last_invited_at.empty())
+        ImGui::TextDisabled("never");
+      else
+        cell(short_time(row->last_invited_at));
+    }
+  }
+  ImGui::EndTable();
+}
+
+}  // namespace
+
+void draw_recipients_panel(const app::State& state, app::Actions& actions) {
+  const app::RecipientTable& table = state.recipients;
+  const bool stale = app::preview_stale(state) || state.preview.status == app::LoadStatus::Loading;
+
+  // The list fills the visible height of the screen below the cards; the
+  // frame it appears, the screen scrolls to it.
+  static int last_frame = -10;
+  if (ImGui::GetFrameCount() > last_frame + 1) ImGui::SetScrollHereY(0.0f);
+  last_frame = ImGui::GetFrameCount();
+  const float height = std::max(kMinPanelHeight, ImGui::GetWindowHeight() - ImGui::GetStyle().ItemSpacing.y * 2);
+  ImGui::BeginChild("##recipients", ImVec2(0, height), ImGuiChildFlags_Border | ImGuiChildFlags_AlwaysUseWindowPadding);
+
+  // Title line: the group, and Close at the right.
+  ImGui::AlignTextToFramePadding();
+  ImGui::Text("Recipients \u2014 %s", app::group_caption(table.group));
+  const float close_w = ImGui::CalcTextSize("Close").x + ImGui::GetStyle().FramePadding.x * 2;
+  ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - close_w));
+  if (ImGui::Button("Close")) {
+    actions.close_recipients();
+    ImGui::EndChild();
+    return;
+  }
+  ImGui::Separator();
+
+  if (stale) {
+    ImGui::AlignTextToFramePadding();
+    status_dot(Tone::Warning);
+    ImGui::TextDisabled("Filters changed \u2014 press Load to see the recipients for them.");
+  }
+  ImGui::BeginDisabled(stale);
+
+  // Tool line: search, the count shown, Download CSV.
+  search_box(table, actions, std::min(360.0f, ImGui::GetContentRegionAvail().x * 0.4f));
+  ImGui::SameLine();
+  ImGui::AlignTextToFramePadding();
+  if (table.has_total) {
+    const std::string shown = grouped_number(table.total);
+    ImGui::Text("Showing %s recipient%s", shown.c_str(), table.total == 1 ? "" : "s");
+  } else if (table.status == app::LoadStatus::Loading) {
+    ImGui::TextDisabled("Loading recipients\u2026");
+  } else {
+    ImGui::TextDisabled(" ");
+  }
+  const float csv_w = ImGui::CalcTextSize("Download CSV").x + ImGui::GetStyle().FramePadding.x * 2;
+  ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - csv_w));
+  ImGui::BeginDisabled(!table.has_total || table.total == 0);
+  if (ImGui::Button("Download CSV")) actions.download_recipients_csv();
+  ImGui::EndDisabled();
+
+  if (table.status == app::LoadStatus::Failed) {
+    tone_text(Tone::Bad, "The recipients could not be loaded: " + table.error);
+    if (ImGui::Button("Try again")) actions.reload_recipients();
+  } else if (table.has_total && table.total == 0) {
+    ImGui::TextDisabled(table.query.empty() ? "This group has no recipients." : "No recipients match the search.");
+  }
+
+  rows_table(state, actions, std::max(160.0f, ImGui::GetContentRegionAvail().y));
+  ImGui::EndDisabled();
+  ImGui::EndChild();
+}
+
+}  // namespace invites::panels
