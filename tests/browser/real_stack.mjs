@@ -15,12 +15,11 @@ import { execFile, spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+import { REPO, WEB_ROOT } from './browser_env.mjs';
+
 const MARIADB_SCRIPT = path.join(REPO, 'scripts/mariadb-private.sh');
 export const SERVER_BIN = path.resolve(process.env.INVITES_SERVER ?? path.join(REPO, 'build/native/backend/invites-server'));
-export const WEB_ROOT = path.resolve(process.env.WEB_ROOT ?? path.join(REPO, 'build/web'));
 
 const BINARY_WAIT_MS = 180_000;   // another build may be linking the server right now
 const LISTEN_TIMEOUT_MS = 30_000;

@@ -11,18 +11,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 
-import { WEB_ROOT, postLogin, startRealStack, waitForLoadReady } from './real_stack.mjs';
+import { ARTIFACTS, VIEWPORT, WEB_ROOT, launchChromium } from './browser_env.mjs';
+import { postLogin, startRealStack, waitForLoadReady } from './real_stack.mjs';
 
-const ARTIFACTS = path.resolve(process.env.TEST_ARTIFACTS_DIR ?? 'test-artifacts');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless=new', '--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--no-first-run', '--disable-quic',
-];
-const VIEWPORT = { width: 1200, height: 760 };
 
 // Staff users of the seeded database: alice may send invitations, bob only has
 // setup rights, carol is the throttling victim, tester is the test's own API client.
@@ -48,7 +40,7 @@ before(async () => {
   stack = await startRealStack({ users: USERS, accounts: 2000, seed: 7 });
   api = await stack.login('tester', PASSWORD);
   await waitForLoadReady(api);
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 });
 
 after(async () => {

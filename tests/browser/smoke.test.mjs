@@ -12,20 +12,11 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 
+import { ARTIFACTS, VIEWPORT, WEB_ROOT, launchChromium } from './browser_env.mjs';
 import { decodePng, pixelStats } from './png.mjs';
 import { startStaticServer } from './static_server.mjs';
 
-const WEB_ROOT = path.resolve(process.env.WEB_ROOT ?? 'build/web');
-const ARTIFACTS = path.resolve(process.env.TEST_ARTIFACTS_DIR ?? 'test-artifacts');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless=new', '--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--no-first-run', '--disable-quic',
-];
-const VIEWPORT = { width: 1200, height: 760 };
 
 let browser;
 let server;
@@ -35,7 +26,7 @@ before(async () => {
     `no web bundle in ${WEB_ROOT}: build it first (cmake --preset wasm && cmake --build build/wasm)`);
   mkdirSync(ARTIFACTS, { recursive: true });
   server = await startStaticServer(WEB_ROOT);
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 });
 
 after(async () => {
