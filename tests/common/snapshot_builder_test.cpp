@@ -4,7 +4,6 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
-#include <map>
 #include <random>
 #include <vector>
 
@@ -24,28 +23,8 @@ struct Rows {
 };
 
 Rows rows_of(const testing::Dataset& data) {
-  std::map<Id, AccountRecord> accounts;
-  for (const auto& a : data.accounts) {
-    AccountRecord& record = accounts[a.id];
-    record.id = a.id;
-    record.division_id = a.division_id;
-    record.account_class_id = a.account_class_id;
-    record.bill_group_id = a.bill_group_id;
-    record.account_source_id = a.account_source_id;
-    record.balance_due = a.balance_cents > 0;
-    record.autopay = a.autopay;
-    record.account_number = a.number;
-    record.name = a.name;
-  }
-  std::map<Id, Id> account_of_site;
-  for (const auto& s : data.sites) {
-    account_of_site[s.id] = s.account_id;
-    if (s.site_source_id) accounts[s.account_id].site_source_ids.push_back(s.site_source_id);
-  }
-  for (const auto& v : data.services)
-    if (v.active) accounts[account_of_site[v.site_id]].has_active_service = true;
   Rows rows;
-  for (auto& [id, record] : accounts) rows.accounts.push_back(record);  // ascending id
+  rows.accounts = testing::account_records_of(data);  // ascending id
   for (const auto& c : data.contacts) rows.contacts.push_back({c.id, c.account_id, c.email, c.first_name, c.last_name, c.is_billing});
   std::sort(rows.contacts.begin(), rows.contacts.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
   for (const auto& p : data.portal_users) rows.portal_users.push_back({p.email, p.status, p.last_invited_at});

@@ -152,7 +152,7 @@ Dataset generate_dataset(const DatasetOptions& options) {
   return d;
 }
 
-Snapshot snapshot_of(const Dataset& data, std::int64_t generated_at) {
+std::vector<AccountRecord> account_records_of(const Dataset& data) {
   std::map<Id, AccountRecord> accounts;
   for (const auto& a : data.accounts) {
     AccountRecord& record = accounts[a.id];
@@ -173,9 +173,15 @@ Snapshot snapshot_of(const Dataset& data, std::int64_t generated_at) {
   }
   for (const auto& v : data.services)
     if (v.active) accounts[account_of_site[v.site_id]].has_active_service = true;
+  std::vector<AccountRecord> records;
+  records.reserve(accounts.size());
+  for (auto& [id, record] : accounts) records.push_back(std::move(record));
+  return records;
+}
 
+Snapshot snapshot_of(const Dataset& data, std::int64_t generated_at) {
   SnapshotBuilder builder;
-  for (auto& [id, record] : accounts) builder.add_account(std::move(record));
+  for (auto& record : account_records_of(data)) builder.add_account(std::move(record));
   for (const auto& c : data.contacts) builder.add_contact({c.id, c.account_id, c.email, c.first_name, c.last_name, c.is_billing});
   for (const auto& p : data.portal_users) builder.add_portal_user({p.email, p.status, p.last_invited_at});
   return std::move(builder).build(generated_at);

@@ -80,6 +80,10 @@ struct DatasetOptions {
 };
 Dataset generate_dataset(const DatasetOptions& options);
 
+// The accounts as the snapshot sees them (flags and site sources derived
+// from the rows), ascending id.
+std::vector<AccountRecord> account_records_of(const Dataset& data);
+
 // The snapshot the server would build from these rows.
 Snapshot snapshot_of(const Dataset& data, std::int64_t generated_at = 1'700'000'000);
 
