@@ -1,0 +1,177 @@
+// SMTP delivery through one libcurl easy handle per transport, so the
+// connection (and its TLS session and AUTH) is reused from message to message.
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cctype>
+#include <mutex>
+#include <stdexcept>
+#include <string_view>
+
+#include "mail/transport.hpp"
+
+namespace invites::mail {
+namespace {
+
+void initialize_curl_once() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) throw std::runtime_error("curl_global_init failed");
+  });
+}
+
+bool starts_with_ci(std::string_view text, std::string_view prefix) {
+  if (text.size() < prefix.size()) return false;
+  for (std::size_t i = 0; i < prefix.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(text[i])) != prefix[i]) return false;
+  return true;
+}
+
+// The conversation as libcurl reports it through its debug callback: the
+// last command sent and the last reply line received in this transaction.
+struct Conversation {
+  std::string last_command;  // "MAIL", "RCPT", "DATA", "EHLO", "AUTH", "STARTTLS", ...
+  std::string last_reply;    // e.g. "550 5.1.1 <x@example.com>: Recipient address rejected"
+
+  void clear() {
+    last_command.clear();
+    last_reply.clear();
+  }
+};
+
+std::string_view without_line_end(std::string_view line) {
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
+  return line;
+}
+
+int on_debug(CURL*, curl_infotype type, char* data, size_t size, void* user) {
+  auto& conversation = *static_cast<Conversation*>(user);
+  std::string_view text(data, size);
+  if (type == CURLINFO_HEADER_OUT) {
+    // Never keep AUTH arguments: only the verb.
+    conversation.last_command = std::string(text.substr(0, text.find_first_of(" \r\n")));
+  } else if (type == CURLINFO_HEADER_IN) {
+    // One reply line per call; a multi-line reply ends with "NNN " (space).
+    std::string_view line = without_line_end(text);
+    if (line.size() >= 4 && line[3] == ' ') conversation.last_reply = std::string(line);
+    else if (line.size() == 3) conversation.last_reply = std::string(line);
+  }
+  return 0;
+}
+
+struct Upload {
+  std::string_view remaining;
+};
+
+size_t on_read(char* buffer, size_t size, size_t count, void* user) {
+  auto& upload = *static_cast<Upload*>(user);
+  size_t n = std::min(size * count, upload.remaining.size());
+  std::copy_n(upload.remaining.data(), n, buffer);
+  upload.remaining.remove_prefix(n);
+  return n;
+}
+
+// Replies that are about the session, not about this message.
+bool is_session_command(std::string_view command) {
+  return command.empty() || command == "EHLO" || command == "HELO" || command == "STARTTLS" || command == "AUTH";
+}
+
+class SmtpTransport final : public MailTransport {
+ public:
+  explicit SmtpTransport(const SmtpOptions& options) : options_(options) {
+    std::string_view url = options.url;
+    if (!starts_with_ci(url, "smtp://") && !starts_with_ci(url, "smtps://"))
+      throw std::invalid_argument("SMTP URL \"" + options.url + "\" must start with smtp:// or smtps://");
+    initialize_curl_once();
+    // libcurl takes the EHLO name from the URL path.
+    url_ = options.url;
+    if (!options.helo_name.empty()) {
+      std::size_t authority = url_.find("://") + 3;
+      if (url_.find('/', authority) == std::string::npos) url_ += "/" + options.helo_name;
+    }
+    curl_ = curl_easy_init();
+    if (curl_ == nullptr) throw std::runtime_error("curl_easy_init failed");
+    configure();
+  }
+
+  ~SmtpTransport() override {
+    curl_slist_free_all(recipients_);
+    curl_easy_cleanup(curl_);
+  }
+  SmtpTransport(const SmtpTransport&) = delete;
+  SmtpTransport& operator=(const SmtpTransport&) = delete;
+
+  DeliveryResult deliver(const std::string& envelope_from, const std::string& recipient,
+                         const std::string& message) override {
+    conversation_.clear();
+    error_[0] = '\0';
+    upload_.remaining = message;
+    curl_slist_free_all(recipients_);
+    recipients_ = curl_slist_append(nullptr, recipient.c_str());
+    curl_easy_setopt(curl_, CURLOPT_MAIL_FROM, envelope_from.c_str());
+    curl_easy_setopt(curl_, CURLOPT_MAIL_RCPT, recipients_);
+    curl_easy_setopt(curl_, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(message.size()));
+
+    CURLcode code = curl_easy_perform(curl_);
+    if (code == CURLE_OK) return {DeliveryOutcome::delivered, "", false};
+    return classify(code);
+  }
+
+ private:
+  void configure() {
+    curl_easy_setopt(curl_, CURLOPT_URL, url_.c_str());
+    curl_easy_setopt(curl_, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(curl_, CURLOPT_READFUNCTION, on_read);
+    curl_easy_setopt(curl_, CURLOPT_READDATA, &upload_);
+    curl_easy_setopt(curl_, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl_, CURLOPT_CONNECTTIMEOUT, static_cast<long>(options_.connect_timeout.count()));
+    curl_easy_setopt(curl_, CURLOPT_TIMEOUT, static_cast<long>(options_.timeout.count()));
+    curl_easy_setopt(curl_, CURLOPT_ERRORBUFFER, error_);
+    // TRY: STARTTLS when the server offers it, plain text when it does not.
+    curl_easy_setopt(curl_, CURLOPT_USE_SSL, options_.require_starttls ? CURLUSESSL_ALL : CURLUSESSL_TRY);
+    curl_easy_setopt(curl_, CURLOPT_SSL_VERIFYPEER, options_.verify_tls_peer ? 1L : 0L);
+    curl_easy_setopt(curl_, CURLOPT_SSL_VERIFYHOST, options_.verify_tls_peer ? 2L : 0L);
+    if (options_.username) curl_easy_setopt(curl_, CURLOPT_USERNAME, options_.username->c_str());
+    if (options_.password) curl_easy_setopt(curl_, CURLOPT_PASSWORD, options_.password->c_str());
+    // The debug callback is how we see the SMTP replies and which command they answer.
+    curl_easy_setopt(curl_, CURLOPT_DEBUGFUNCTION, on_debug);
+    curl_easy_setopt(curl_, CURLOPT_DEBUGDATA, &conversation_);
+    curl_easy_setopt(curl_, CURLOPT_VERBOSE, 1L);
+  }
+
+  DeliveryResult classify(CURLcode code) const {
+    long reply_code = 0;
+    curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &reply_code);
+    const std::string& reply = conversation_.last_reply;
+    bool replied_with_error = reply.size() >= 3 && (reply[0] == '4' || reply[0] == '5');
+    if (replied_with_error) {
+      // 421 (closing), or an error to EHLO/AUTH/STARTTLS or the greeting:
+      // the session failed, not this recipient.
+      bool session = reply.starts_with("421") || is_session_command(conversation_.last_command);
+      if (session) return {DeliveryOutcome::temporary_failure, reply, true};
+      return {reply[0] == '4' ? DeliveryOutcome::temporary_failure : DeliveryOutcome::permanent_failure, reply, false};
+    }
+    // Refused, lost, timed out, TLS: the connection, not this recipient.
+    // Unknown errors are treated the same way, so they are retried.
+    std::string detail = curl_easy_strerror(code);
+    if (error_[0] != '\0') detail += std::string(": ") + error_;
+    if (reply_code >= 400) detail += " (last SMTP reply code " + std::to_string(reply_code) + ")";
+    return {DeliveryOutcome::temporary_failure, detail, true};
+  }
+
+  SmtpOptions options_;
+  std::string url_;
+  CURL* curl_ = nullptr;
+  curl_slist* recipients_ = nullptr;
+  Upload upload_;
+  Conversation conversation_;
+  char error_[CURL_ERROR_SIZE] = {};
+};
+
+}  // namespace
+
+std::unique_ptr<MailTransport> make_smtp_transport(const SmtpOptions& options) {
+  return std::make_unique<SmtpTransport>(options);
+}
+
+}  // namespace invites::mail
