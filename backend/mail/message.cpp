@@ -96,7 +96,7 @@ std::string build_message(const OutgoingMessage& message, std::time_t date, cons
     out += quoted_printable(message.text_body);
   } else {
     std::string boundary = random_boundary();
-    out += "Content-Type: multipart/alternative; boundary=\"" + boundary + "\"\r\n";
+    out += "Content-Type: multipart/alternative;\r\n boundary=\"" + boundary + "\"\r\n";
     out += "\r\n";
     out += "This is a multi-part message in MIME format.\r\n";
     out += "--" + boundary + "\r\n" + text_part_headers("plain") + "\r\n" + quoted_printable(message.text_body) + "\r\n";

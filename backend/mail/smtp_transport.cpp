@@ -28,14 +28,18 @@ bool starts_with_ci(std::string_view text, std::string_view prefix) {
 }
 
 // The conversation as libcurl reports it through its debug callback: the
-// last command sent and the last reply line received in this transaction.
+// last error reply (4xx/5xx) of this transaction and the command it
+// answered. Success replies are not kept: after a failure libcurl sends
+// QUIT, and its "221 Bye" must not hide the reply that mattered.
 struct Conversation {
-  std::string last_command;  // "MAIL", "RCPT", "DATA", "EHLO", "AUTH", "STARTTLS", ...
-  std::string last_reply;    // e.g. "550 5.1.1 <x@example.com>: Recipient address rejected"
+  std::string last_command;   // "MAIL", "RCPT", "DATA", "EHLO", "AUTH", "STARTTLS", ...
+  std::string error_reply;    // e.g. "550 5.1.1 <x@example.com>: Recipient address rejected"
+  std::string error_command;  // the command error_reply answered ("" = the greeting)
 
   void clear() {
     last_command.clear();
-    last_reply.clear();
+    error_reply.clear();
+    error_command.clear();
   }
 };
 
@@ -48,13 +52,17 @@ int on_debug(CURL*, curl_infotype type, char* data, size_t size, void* user) {
   auto& conversation = *static_cast<Conversation*>(user);
   std::string_view text(data, size);
   if (type == CURLINFO_HEADER_OUT) {
-    // Never keep AUTH arguments: only the verb.
+    // Only the verb: AUTH arguments are never kept.
     conversation.last_command = std::string(text.substr(0, text.find_first_of(" \r\n")));
   } else if (type == CURLINFO_HEADER_IN) {
-    // One reply line per call; a multi-line reply ends with "NNN " (space).
+    // One reply line per call; the last line of a reply is "NNN text" (a
+    // space, not '-', after the code).
     std::string_view line = without_line_end(text);
-    if (line.size() >= 4 && line[3] == ' ') conversation.last_reply = std::string(line);
-    else if (line.size() == 3) conversation.last_reply = std::string(line);
+    bool final_line = line.size() == 3 || (line.size() > 3 && line[3] == ' ');
+    if (final_line && (line[0] == '4' || line[0] == '5')) {
+      conversation.error_reply = std::string(line);
+      conversation.error_command = conversation.last_command;
+    }
   }
   return 0;
 }
@@ -114,10 +122,23 @@ class SmtpTransport final : public MailTransport {
 
     CURLcode code = curl_easy_perform(curl_);
     if (code == CURLE_OK) return {DeliveryOutcome::delivered, "", false};
-    return classify(code);
+    DeliveryResult result = classify(code);
+    if (result.connection_problem) reset_handle();
+    return result;
   }
 
  private:
+  // A fresh handle, so no connection from a failed session is reused:
+  // libcurl keeps a connection "intact" after a reply timeout, and the
+  // late reply would then answer the next message's MAIL FROM.
+  void reset_handle() {
+    CURL* fresh = curl_easy_init();
+    if (fresh == nullptr) return;  // keep the old one; libcurl will find out about the connection
+    curl_easy_cleanup(curl_);
+    curl_ = fresh;
+    configure();
+  }
+
   void configure() {
     curl_easy_setopt(curl_, CURLOPT_URL, url_.c_str());
     curl_easy_setopt(curl_, CURLOPT_UPLOAD, 1L);
@@ -142,12 +163,11 @@ class SmtpTransport final : public MailTransport {
   DeliveryResult classify(CURLcode code) const {
     long reply_code = 0;
     curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &reply_code);
-    const std::string& reply = conversation_.last_reply;
-    bool replied_with_error = reply.size() >= 3 && (reply[0] == '4' || reply[0] == '5');
-    if (replied_with_error) {
+    const std::string& reply = conversation_.error_reply;
+    if (!reply.empty()) {
       // 421 (closing), or an error to EHLO/AUTH/STARTTLS or the greeting:
       // the session failed, not this recipient.
-      bool session = reply.starts_with("421") || is_session_command(conversation_.last_command);
+      bool session = reply.starts_with("421") || is_session_command(conversation_.error_command);
       if (session) return {DeliveryOutcome::temporary_failure, reply, true};
       return {reply[0] == '4' ? DeliveryOutcome::temporary_failure : DeliveryOutcome::permanent_failure, reply, false};
     }
