@@ -48,12 +48,26 @@ std::string_view without_line_end(std::string_view line) {
   return line;
 }
 
+bool is_session_reply(std::string_view reply) {
+  for (std::string_view code : {"421", "454", "530", "535"})
+    if (reply.starts_with(code)) return true;
+  return false;
+}
+
+bool is_smtp_verb(std::string_view word) {
+  for (std::string_view verb : {"EHLO", "HELO", "STARTTLS", "AUTH", "MAIL", "RCPT", "DATA", "RSET", "NOOP", "QUIT", "VRFY"})
+    if (word == verb) return true;
+  return false;
+}
+
 int on_debug(CURL*, curl_infotype type, char* data, size_t size, void* user) {
   auto& conversation = *static_cast<Conversation*>(user);
   std::string_view text(data, size);
   if (type == CURLINFO_HEADER_OUT) {
-    // Only the verb: AUTH arguments are never kept.
-    conversation.last_command = std::string(text.substr(0, text.find_first_of(" \r\n")));
+    // Only a command verb: AUTH arguments and the credential lines that
+    // answer 334 challenges are never kept (they stay part of "AUTH").
+    std::string_view verb = text.substr(0, text.find_first_of(" \r\n"));
+    if (is_smtp_verb(verb)) conversation.last_command = std::string(verb);
   } else if (type == CURLINFO_HEADER_IN) {
     // One reply line per call; the last line of a reply is "NNN text" (a
     // space, not '-', after the code).
@@ -165,9 +179,12 @@ class SmtpTransport final : public MailTransport {
     curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &reply_code);
     const std::string& reply = conversation_.error_reply;
     if (!reply.empty()) {
-      // 421 (closing), or an error to EHLO/AUTH/STARTTLS or the greeting:
-      // the session failed, not this recipient.
-      bool session = reply.starts_with("421") || is_session_command(conversation_.error_command);
+      // An error to the greeting, EHLO, AUTH or STARTTLS, or a reply that
+      // is about the session whatever it answers (421 closing, 454 TLS not
+      // available, 530 authentication required, 535 credentials invalid):
+      // the connection failed, not this recipient.
+      bool session = code == CURLE_LOGIN_DENIED || is_session_command(conversation_.error_command) ||
+                     is_session_reply(reply);
       if (session) return {DeliveryOutcome::temporary_failure, reply, true};
       return {reply[0] == '4' ? DeliveryOutcome::temporary_failure : DeliveryOutcome::permanent_failure, reply, false};
     }

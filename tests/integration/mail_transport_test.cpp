@@ -277,3 +277,30 @@ TEST_CASE("a Maildir that cannot be written is a temporary failure naming the er
   CHECK_THAT(result.detail, Catch::Contains("Not a directory"));
   std::filesystem::remove(blocker);
 }
+
+TEST_CASE("AUTH with the configured user works over the kept connection; a wrong password is a connection problem") {
+  SmtpSink sink({.username = "mailer", .password = "s3cret"});
+  invites::mail::SmtpOptions options{.url = sink.url(), .username = "mailer", .password = "s3cret"};
+  auto transport = invites::mail::make_smtp_transport(options);
+  CHECK(send(*transport, "a@example.com").outcome == DeliveryOutcome::delivered);
+  CHECK(send(*transport, "b@example.com").outcome == DeliveryOutcome::delivered);
+  auto messages = sink.messages();
+  REQUIRE(messages.size() == 2);
+  CHECK(messages[1].connection == 1);
+
+  options.password = "wrong";
+  auto denied = invites::mail::make_smtp_transport(options)->deliver("portal@example.com", "c@example.com",
+                                                                      message_to("c@example.com"));
+  CHECK(denied.outcome == DeliveryOutcome::temporary_failure);
+  CHECK(denied.connection_problem);
+  CHECK_THAT(denied.detail, Catch::StartsWith("535"));
+
+  // Without credentials the server refuses MAIL FROM (530): also not the recipient's fault.
+  auto anonymous = invites::mail::make_smtp_transport({.url = sink.url()})->deliver(
+      "portal@example.com", "d@example.com", message_to("d@example.com"));
+  CHECK(anonymous.outcome == DeliveryOutcome::temporary_failure);
+  CHECK(anonymous.connection_problem);
+  INFO(anonymous.detail);
+  CHECK_THAT(anonymous.detail, Catch::StartsWith("530"));
+  CHECK(sink.messages().size() == 2);
+}

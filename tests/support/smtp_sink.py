@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """A scriptable SMTP server for tests (Debian's python3-aiosmtpd).
 
-    /usr/bin/python3 tests/support/smtp_sink.py --port 0 --maildir DIR [--control DIR]
+    /usr/bin/python3 tests/support/smtp_sink.py --port 0 --maildir DIR [--control DIR] [--auth USER:PASSWORD]
 
 Prints "listening on PORT" on stdout once it accepts connections, and
 nothing else on stdout afterwards (so nobody has to keep reading it).
@@ -18,6 +18,8 @@ Behaviour by recipient local part:
     tempfail...        451 4.3.0 to RCPT, every time
     tempfailK-...      451 4.3.0 to the first K RCPTs of that address, then accepted
     permfail...        550 5.1.1 <address>: Recipient address rejected
+With --auth, AUTH (PLAIN/LOGIN, allowed without TLS) is required before
+MAIL: wrong credentials get 535 5.7.8, MAIL without AUTH 530 5.7.0.
 Behaviour by the control file CONTROL/control.json, re-read at every MAIL:
     {"reject_all": "451 4.3.2 try later" | null,  reply to every MAIL FROM
      "reject_data": "554 5.7.1 spam" | null,      reply after DATA instead of 250
@@ -27,11 +29,13 @@ import argparse
 import asyncio
 import itertools
 import json
+import logging
 import os
 import re
 import sys
+import warnings
 
-from aiosmtpd.smtp import SMTP
+from aiosmtpd.smtp import SMTP, AuthResult
 
 TEMPFAIL = re.compile(r"^tempfail(\d*)", re.IGNORECASE)
 
@@ -52,6 +56,11 @@ class Sink:
         if self.control_path and os.path.exists(self.control_path):
             with open(self.control_path, encoding="utf-8") as file:
                 self.control = json.load(file) or {}
+
+    def authenticate(self, server, session, envelope, mechanism, auth_data):
+        login, password = self.credentials
+        ok = auth_data.login == login.encode() and auth_data.password == password.encode()
+        return AuthResult(success=ok, handled=False)
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
         self.read_control()
@@ -106,9 +115,13 @@ class CountingSMTP(SMTP):
 async def serve(arguments):
     os.makedirs(arguments.maildir, exist_ok=True)
     sink = Sink(arguments.maildir, arguments.control)
+    options = {"hostname": "sink.test"}
+    if arguments.auth:
+        sink.credentials = arguments.auth.split(":", 1)
+        options.update(auth_required=True, auth_require_tls=False, authenticator=sink.authenticate)
     loop = asyncio.get_running_loop()
     server = await loop.create_server(
-        lambda: CountingSMTP(sink, hostname="sink.test", loop=loop), host=arguments.host, port=arguments.port)
+        lambda: CountingSMTP(sink, loop=loop, **options), host=arguments.host, port=arguments.port)
     port = server.sockets[0].getsockname()[1]
     print("listening on %d" % port, flush=True)
     async with server:
@@ -116,11 +129,15 @@ async def serve(arguments):
 
 
 def main():
+    # AUTH without TLS is deliberate here: keep aiosmtpd's warnings about it quiet.
+    logging.getLogger("mail.log").setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", message="Requiring AUTH while not requiring TLS")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 = any free port")
     parser.add_argument("--maildir", required=True, help="where accepted messages are stored")
     parser.add_argument("--control", help="directory of control.json")
+    parser.add_argument("--auth", help="USER:PASSWORD that AUTH must present")
     arguments = parser.parse_args()
     try:
         asyncio.run(serve(arguments))

@@ -27,7 +27,7 @@ std::string read_file(const std::filesystem::path& path) {
 
 }  // namespace
 
-SmtpSink::SmtpSink() : directory_(make_temporary_directory()) {
+SmtpSink::SmtpSink(SmtpSinkOptions options) : options_(std::move(options)), directory_(make_temporary_directory()) {
   std::filesystem::create_directories(directory_ / "maildir");
   std::filesystem::create_directories(directory_ / "control");
   start(0);
@@ -46,10 +46,14 @@ void SmtpSink::start(int port) {
   // A restart may find the old port still held for a moment: try a few times.
   for (int attempt = 1;; ++attempt) {
     try {
-      auto process = std::make_unique<ChildProcess>(std::vector<std::string>{
-          "/usr/bin/python3", std::string(INVITES_SOURCE_DIR) + "/tests/support/smtp_sink.py", "--port",
-          std::to_string(port), "--maildir", (directory_ / "maildir").string(), "--control",
-          (directory_ / "control").string()});
+      std::vector<std::string> argv{"/usr/bin/python3",
+                                    std::string(INVITES_SOURCE_DIR) + "/tests/support/smtp_sink.py",
+                                    "--port", std::to_string(port),
+                                    "--maildir", (directory_ / "maildir").string(),
+                                    "--control", (directory_ / "control").string()};
+      if (options_.username)
+        argv.insert(argv.end(), {"--auth", *options_.username + ":" + options_.password.value_or("")});
+      auto process = std::make_unique<ChildProcess>(argv);
       std::string line = process->read_line(std::chrono::seconds(15));
       if (!line.starts_with(prefix)) throw std::runtime_error("the SMTP sink said \"" + line + "\" instead of " + prefix);
       port_ = std::stoi(line.substr(prefix.size()));

@@ -11,6 +11,7 @@
 //   REQUIRE(sink.messages().size() == 1);
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,11 +29,19 @@ struct SinkMessage {
   std::string raw;        // the message bytes as received (dot-stuffing undone)
 };
 
+struct SmtpSinkOptions {
+  // When set, the sink requires AUTH (PLAIN/LOGIN, over plain text) with
+  // this user and password before MAIL FROM.
+  std::optional<std::string> username;
+  std::optional<std::string> password;
+};
+
 class SmtpSink {
  public:
   // Starts the sink on a free port and waits until it accepts connections.
   // Throws std::runtime_error when it does not start within 15 s.
-  SmtpSink();
+  SmtpSink() : SmtpSink(SmtpSinkOptions{}) {}
+  explicit SmtpSink(SmtpSinkOptions options);
   ~SmtpSink();  // stops the server and deletes its directory
   SmtpSink(const SmtpSink&) = delete;
   SmtpSink& operator=(const SmtpSink&) = delete;
@@ -60,6 +69,7 @@ class SmtpSink {
  private:
   void start(int port);
 
+  SmtpSinkOptions options_;
   std::filesystem::path directory_;  // holds maildir/ and control/
   std::unique_ptr<ChildProcess> process_;
   int port_ = 0;
