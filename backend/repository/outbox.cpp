@@ -14,6 +14,11 @@ namespace invites::repository {
 namespace {
 
 constexpr std::size_t max_error_bytes = 2000;
+// A row that goes back from 'sending' waits again, unless its job was
+// cancelled meanwhile: then it is cancelled too.
+constexpr const char* unsent_status =
+    "status = IF((SELECT j.status FROM send_jobs j WHERE j.id = send_outbox.job_id) = 'cancelled', 'cancelled', "
+    "'pending'), claimed_by = NULL";
 
 std::string placeholders(std::size_t count) {
   std::string out;
@@ -200,7 +205,7 @@ void release(sql::Connection& connection, const std::vector<std::uint64_t>& outb
              const std::string& instance_id) {
   if (outbox_ids.empty()) return;
   std::unique_ptr<sql::PreparedStatement> statement(connection.prepareStatement(
-      "UPDATE send_outbox SET status = 'pending', claimed_by = NULL WHERE claimed_by = ? AND status = 'sending' "
+      std::string("UPDATE send_outbox SET ") + unsent_status + " WHERE claimed_by = ? AND status = 'sending' " +
       "AND id IN (" + placeholders(outbox_ids.size()) + ")"));
   statement->setString(1, instance_id);
   for (std::size_t i = 0; i < outbox_ids.size(); ++i) statement->setUInt64(static_cast<int>(i + 2), outbox_ids[i]);
@@ -223,7 +228,7 @@ std::uint64_t recover_orphans(sql::Connection& connection, const std::string& ow
     std::unique_ptr<sql::ResultSet> row(free->executeQuery());
     if (!row->next() || row->isNull(1) || row->getInt(1) != 1) continue;  // alive (or unknown): leave it
     std::unique_ptr<sql::PreparedStatement> reset(connection.prepareStatement(
-        "UPDATE send_outbox SET status = 'pending', claimed_by = NULL WHERE status = 'sending' AND claimed_by = ?"));
+        std::string("UPDATE send_outbox SET ") + unsent_status + " WHERE status = 'sending' AND claimed_by = ?"));
     reset->setString(1, owner);
     recovered += static_cast<std::uint64_t>(reset->executeUpdate());
   }

@@ -64,7 +64,12 @@ class JobRunner::Worker {
         }
         put_back_unsent();
       }
-      if (!worked) runner_.wait_for_work(runner_.options_.poll_interval);
+      if (backing_off_) {
+        backing_off_ = false;
+        runner_.wait_for_work(connection_backoff_);
+      } else if (!worked) {
+        runner_.wait_for_work(runner_.options_.poll_interval);
+      }
     }
   }
 
@@ -110,16 +115,17 @@ class JobRunner::Worker {
         if (status != "running") return;  // paused or cancelled: the rest goes back
       }
       const auto recipient = in_hand_.front();
-      send_one(job, recipient);
       in_hand_.erase(in_hand_.begin());
+      if (!send_one(job, recipient)) return;  // the mail server is unreachable: back off
     }
   }
 
-  void send_one(const repository::JobSettings& job, const repository::ClaimedRecipient& recipient) {
+  // False when the mail server could not be reached (the batch stops and the worker backs off).
+  bool send_one(const repository::JobSettings& job, const repository::ClaimedRecipient& recipient) {
     if (recipient.portal_status && *recipient.portal_status != "invited") {
       repository::record_skipped(*connection_, recipient, runner_.instance_id_,
                                  "the address has an " + *recipient.portal_status + " portal account since Load");
-      return;
+      return true;
     }
     const auto token = security::random_token();
     const std::time_t now = std::time(nullptr);
@@ -135,7 +141,7 @@ class JobRunner::Worker {
       // A template or address that cannot make a message fails this recipient, not the job.
       repository::record_failed(*connection_, recipient, runner_.instance_id_, std::string("not sent: ") + e.what());
       count_failure(job.id, e.what());
-      return;
+      return true;
     }
     runner_.limiter_.acquire();
     if (!transport_) transport_ = runner_.transport_();
@@ -154,23 +160,26 @@ class JobRunner::Worker {
                                  retry_delay(runner_.options_.retry_base, recipient.attempts + 1),
                                  runner_.options_.max_attempts);
         count_failure(job.id, result.detail);
-        if (result.connection_problem) back_off(result.detail);
+        if (result.connection_problem) {
+          note_connection_problem(result.detail);
+          return false;
+        }
         break;
       case mail::DeliveryOutcome::permanent_failure:
         repository::record_failed(*connection_, recipient, runner_.instance_id_, result.detail);
         count_failure(job.id, result.detail);
         break;
     }
+    return true;
   }
 
-  // The mail server is unreachable: this worker waits (1 s, 2 s, ... 30 s)
-  // instead of failing the rest of its batch within milliseconds.
-  void back_off(const std::string& detail) {
+  // The mail server is unreachable: this worker waits (1 s, 2 s, ... 30 s,
+  // in run()) instead of failing the rest of its batch within milliseconds.
+  void note_connection_problem(const std::string& detail) {
     connection_backoff_ = std::min(longest_connection_backoff,
                                    connection_backoff_.count() == 0 ? std::chrono::seconds(1) : connection_backoff_ * 2);
+    backing_off_ = true;
     spdlog::warn("sender: mail server problem ({}); this worker waits {} s", detail, connection_backoff_.count());
-    put_back_unsent();
-    runner_.wait_for_work(connection_backoff_);
   }
 
   void count_failure(std::uint64_t job_id, const std::string& detail) {
@@ -210,6 +219,7 @@ class JobRunner::Worker {
   std::unique_ptr<mail::MailTransport> transport_;
   std::vector<repository::ClaimedRecipient> in_hand_;
   std::chrono::seconds connection_backoff_{0};
+  bool backing_off_ = false;
 };
 
 JobRunner::JobRunner(ConnectionFactory connect, TransportFactory transport, JobRunnerOptions options)
