@@ -304,3 +304,22 @@ TEST_CASE("AUTH with the configured user works over the kept connection; a wrong
   CHECK_THAT(anonymous.detail, Catch::StartsWith("530"));
   CHECK(sink.messages().size() == 2);
 }
+
+TEST_CASE("STARTTLS that is required but not offered is a connection problem; an envelope with a line break is refused") {
+  SmtpSink sink;  // offers no STARTTLS
+  auto strict = invites::mail::make_smtp_transport({.url = sink.url(), .require_starttls = true});
+  auto result = send(*strict, "a@example.com");
+  CHECK(result.outcome == DeliveryOutcome::temporary_failure);
+  CHECK(result.connection_problem);
+  INFO(result.detail);
+
+  auto transport = transport_for(sink);
+  auto injected = transport->deliver("portal@example.com", "a@example.com>\r\nRCPT TO:<b@example.com",
+                                     message_to("a@example.com"));
+  CHECK(injected.outcome == DeliveryOutcome::permanent_failure);
+  CHECK_FALSE(injected.connection_problem);
+  CHECK(send(*transport, "a@example.com").outcome == DeliveryOutcome::delivered);
+  auto messages = sink.messages();
+  REQUIRE(messages.size() == 1);
+  CHECK(messages[0].rcpt == "a@example.com");
+}
