@@ -177,7 +177,7 @@ TEST_CASE("replies to MAIL FROM and to the message itself are classified too") {
   CHECK(sink.messages().size() == 1);
 }
 
-TEST_CASE("a server that is down is a temporary connection problem; a restarted one works again") {
+TEST_CASE("a server that is down is a temporary connection problem and a restarted one works again") {
   SmtpSink sink;
   auto transport = transport_for(sink);
   REQUIRE(send(*transport, "first@example.com").outcome == DeliveryOutcome::delivered);
@@ -278,7 +278,7 @@ TEST_CASE("a Maildir that cannot be written is a temporary failure naming the er
   std::filesystem::remove(blocker);
 }
 
-TEST_CASE("AUTH with the configured user works over the kept connection; a wrong password is a connection problem") {
+TEST_CASE("AUTH with the configured user works over the kept connection and a wrong password is a connection problem") {
   SmtpSink sink({.username = "mailer", .password = "s3cret"});
   invites::mail::SmtpOptions options{.url = sink.url(), .username = "mailer", .password = "s3cret"};
   auto transport = invites::mail::make_smtp_transport(options);
@@ -305,7 +305,7 @@ TEST_CASE("AUTH with the configured user works over the kept connection; a wrong
   CHECK(sink.messages().size() == 2);
 }
 
-TEST_CASE("STARTTLS that is required but not offered is a connection problem; an envelope with a line break is refused") {
+TEST_CASE("required STARTTLS that is not offered is a connection problem and an envelope with a line break is refused") {
   SmtpSink sink;  // offers no STARTTLS
   auto strict = invites::mail::make_smtp_transport({.url = sink.url(), .require_starttls = true});
   auto result = send(*strict, "a@example.com");
