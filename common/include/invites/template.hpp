@@ -67,6 +67,14 @@ class TemplateError : public std::runtime_error {
 // Throws TemplateError for a parse error, an unknown merge field, a section
 // over a field that is not a section, an empty subject or body, or a
 // subject longer than 255 bytes.
+//
+// What is allowed: {{field}} for every merge field (and {{{field}}} /
+// {{&field}} outside HTML bodies: HTML values are always escaped), comments
+// {{! ... }}, and sections over fields: {{#field}}...{{/field}} shows its
+// content when the value is not empty, {{^field}}...{{/field}} when it is.
+// Names are checked inside every section whatever the values. Partials
+// {{>name}} and delimiter changes {{=<% %>=}} are refused, as are names
+// that are not merge fields ("contact", ".").
 void validate_template(const TemplateText& text);
 
 struct RenderedMessage {
