@@ -58,7 +58,7 @@ class JobRunner::Worker {
           worked = work_once();
         } catch (const sql::SQLException& e) {
           spdlog::warn("sender: database error: {} (error {}); reconnecting", e.what(), e.getErrorCode());
-          connection_.reset();
+          drop_connection();
         } catch (const std::exception& e) {
           spdlog::error("sender: {}", e.what());
         }
@@ -99,35 +99,70 @@ class JobRunner::Worker {
       }
       const auto settings = repository::job_settings(*connection_, job_id);
       if (!settings) continue;
+      prepare_batch(*settings);
       send_batch(*settings);
       return true;
     }
     return false;
   }
 
+  // Addresses that became active or disabled since Load are skipped; the
+  // others get their token and their invitation row, all in one transaction.
+  void prepare_batch(const repository::JobSettings& job) {
+    std::vector<repository::ClaimedRecipient> to_send;
+    for (auto& recipient : in_hand_) {
+      if (recipient.portal_status && *recipient.portal_status != "invited") {
+        repository::record_skipped(*connection_, recipient, runner_.instance_id_,
+                                   "the address has an " + *recipient.portal_status + " portal account since Load");
+      } else {
+        to_send.push_back(std::move(recipient));
+      }
+    }
+    in_hand_ = std::move(to_send);
+    tokens_.clear();
+    std::vector<security::TokenHash> hashes;
+    for (std::size_t i = 0; i < in_hand_.size(); ++i) {
+      tokens_.push_back(security::random_token());
+      hashes.push_back(security::hash_token(tokens_.back()));
+    }
+    repository::create_invites(*connection_, in_hand_, hashes, job.id, job.invite_ttl_days);
+  }
+
   void send_batch(const repository::JobSettings& job) {
     std::uint64_t epoch = runner_.control_epoch_;
-    while (!in_hand_.empty()) {
-      if (runner_.stopping_) return;
+    std::size_t next = 0;
+    // Whatever is left in hand when this returns goes back (put_back_unsent).
+    const auto keep_unsent = [&] {
+      in_hand_.erase(in_hand_.begin(), in_hand_.begin() + static_cast<std::ptrdiff_t>(next));
+      tokens_.erase(tokens_.begin(), tokens_.begin() + static_cast<std::ptrdiff_t>(next));
+    };
+    while (next < in_hand_.size()) {
+      if (runner_.stopping_) return keep_unsent();
       if (epoch != runner_.control_epoch_) {
         epoch = runner_.control_epoch_;
         const auto status = repository::job_status(*connection_, job.id);
-        if (status != "running") return;  // paused or cancelled: the rest goes back
+        if (status != "running") return keep_unsent();  // paused or cancelled
       }
-      const auto recipient = in_hand_.front();
-      in_hand_.erase(in_hand_.begin());
-      if (!send_one(job, recipient)) return;  // the mail server is unreachable: back off
+      const std::size_t current = next++;
+      if (!send_one(job, in_hand_[current], tokens_[current])) return keep_unsent();  // mail server unreachable
     }
+    in_hand_.clear();
+    tokens_.clear();
+  }
+
+  // The job's template, parsed once per worker and job.
+  CompiledTemplate& compiled_for(const repository::JobSettings& job) {
+    if (!compiled_ || compiled_job_ != job.id) {
+      compiled_.reset();
+      compiled_ = std::make_unique<CompiledTemplate>(job.message_template.text);
+      compiled_job_ = job.id;
+    }
+    return *compiled_;
   }
 
   // False when the mail server could not be reached (the batch stops and the worker backs off).
-  bool send_one(const repository::JobSettings& job, const repository::ClaimedRecipient& recipient) {
-    if (recipient.portal_status && *recipient.portal_status != "invited") {
-      repository::record_skipped(*connection_, recipient, runner_.instance_id_,
-                                 "the address has an " + *recipient.portal_status + " portal account since Load");
-      return true;
-    }
-    const auto token = security::random_token();
+  bool send_one(const repository::JobSettings& job, const repository::ClaimedRecipient& recipient,
+                const security::Token& token) {
     const std::time_t now = std::time(nullptr);
     const auto values = merge_values(
         {recipient.email, recipient.first_name, recipient.last_name, recipient.account_number,
@@ -136,7 +171,7 @@ class JobRunner::Worker {
         invite_expiry_date(now, job.invite_ttl_days));
     std::string message;
     try {
-      message = build_invitation(job.message_template.text, values, job.from_email, recipient.email, now);
+      message = build_invitation(compiled_for(job), values, job.from_email, recipient.email, now);
     } catch (const std::exception& e) {
       // A template or address that cannot make a message fails this recipient, not the job.
       repository::record_failed(*connection_, recipient, runner_.instance_id_, std::string("not sent: ") + e.what());
@@ -148,8 +183,8 @@ class JobRunner::Worker {
     const auto result = transport_->deliver(job.from_email, recipient.email, message);
     switch (result.outcome) {
       case mail::DeliveryOutcome::delivered:
-        if (!repository::record_sent(*connection_, recipient, runner_.instance_id_, security::hash_token(token),
-                                     job.invite_ttl_days)) {
+        if (!recorder_) recorder_ = std::make_unique<repository::SentRecorder>(*connection_);
+        if (!recorder_->record(recipient, runner_.instance_id_)) {
           spdlog::warn("sender: outbox row {} was taken over while it was sent", recipient.outbox_id);
         }
         connection_backoff_ = std::chrono::seconds(0);
@@ -205,19 +240,30 @@ class JobRunner::Worker {
 
   void put_back_unsent() {
     if (in_hand_.empty()) return;
-    std::vector<std::uint64_t> ids;
-    for (const auto& recipient : in_hand_) ids.push_back(recipient.outbox_id);
+    const auto unsent = std::move(in_hand_);
     in_hand_.clear();
-    if (!ensure_connected()) return;  // the rows stay 'sending' until the database is back; see below
-    if (!sql_ok([&] { repository::release(*connection_, ids, runner_.instance_id_); }, "putting rows back")) {
-      connection_.reset();
+    tokens_.clear();
+    // Without the database the rows stay 'sending' under this instance's id;
+    // if the process ends, any instance recovers them.
+    if (!ensure_connected()) return;
+    if (!sql_ok([&] { repository::release(*connection_, unsent, runner_.instance_id_); }, "putting rows back")) {
+      drop_connection();
     }
+  }
+
+  void drop_connection() {
+    recorder_.reset();
+    connection_.reset();
   }
 
   JobRunner& runner_;
   std::unique_ptr<sql::Connection> connection_;
   std::unique_ptr<mail::MailTransport> transport_;
+  std::unique_ptr<repository::SentRecorder> recorder_;  // on connection_
   std::vector<repository::ClaimedRecipient> in_hand_;
+  std::vector<security::Token> tokens_;  // of in_hand_, index by index
+  std::unique_ptr<CompiledTemplate> compiled_;
+  std::uint64_t compiled_job_ = 0;
   std::chrono::seconds connection_backoff_{0};
   bool backing_off_ = false;
 };

@@ -4,6 +4,7 @@
 // values; the subject and plain-text bodies do not (they are not HTML), and
 // the subject has every CR/LF/TAB run collapsed to one space so no input can
 // add a header line.
+#include <memory>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -84,5 +85,23 @@ struct RenderedMessage {
 };
 // Renders all parts. Throws TemplateError as validate_template does.
 RenderedMessage render_template(const TemplateText& text, const MergeValues& values);
+
+// A template validated and parsed once, for rendering many messages (a send
+// job): parsing costs more than rendering. Not for concurrent use: give each
+// thread its own.
+class CompiledTemplate {
+ public:
+  // Throws TemplateError as validate_template does.
+  explicit CompiledTemplate(const TemplateText& text);
+  ~CompiledTemplate();
+  CompiledTemplate(CompiledTemplate&&) noexcept;
+  CompiledTemplate& operator=(CompiledTemplate&&) noexcept;
+
+  RenderedMessage render(const MergeValues& values);
+
+ private:
+  struct Parts;
+  std::unique_ptr<Parts> parts_;
+};
 
 }  // namespace invites
