@@ -42,8 +42,8 @@ void draw_offline_bar(const app::State& state) {
       ImGui::SameLine();
       if (ImGui::SmallButton("Back online")) g_offline->preview_offline(false);
     }
-    tone_text(Tone::Warning, o.reason + (o.chosen ? "" : " The app checks every few seconds whether it is back."));
-    tone_text(Tone::Warning, app::kOfflineSendReason);
+    tone_text(Tone::Warning, std::string(app::kOfflineSendReason) + " " + o.reason +
+                                 (o.chosen ? "" : " The app checks every few seconds whether it is back."));
   } else {
     ImGui::AlignTextToFramePadding();
     status_dot(o.have_snapshot ? Tone::Good : Tone::Neutral);
