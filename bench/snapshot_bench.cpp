@@ -17,31 +17,13 @@
 
 #include "invites/evaluator.hpp"
 #include "invites/snapshot_codec.hpp"
+#include "bench_filters.hpp"
 #include "random_dataset.hpp"
 
 using namespace invites;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-struct NamedFilter {
-  const char* name;
-  Filter filter;
-};
-
-std::vector<NamedFilter> representative_filters() {
-  return {
-      {"none", {}},
-      {"one division", {.division_ids = {1}}},
-      {"division + class + balance due", {.division_ids = {2}, .account_class_ids = {1, 2}, .balance_due_only = true}},
-      {"site source + active service", {.site_source_ids = {3}, .active_service_only = true}},
-      {"billing only + without autopay", {.billing_contacts_only = true, .without_autopay_only = true}},
-      {"every filter at once",
-       {.division_ids = {1, 3}, .account_class_ids = {1, 2, 3}, .bill_group_ids = {1, 2, 4}, .account_source_ids = {1, 2},
-        .site_source_ids = {1, 2}, .active_service_only = true, .balance_due_only = true, .billing_contacts_only = true,
-        .without_autopay_only = true}},
-  };
-}
 
 double ms_since(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
