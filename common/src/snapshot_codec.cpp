@@ -146,6 +146,10 @@ class Reader {
   // The hot path: no throw, so WebAssembly calls it directly (a call that
   // may throw goes through a JavaScript trampoline there).
   bool try_varint(std::uint64_t& v) noexcept {
+    if (pos_ < bytes_.size() && bytes_[pos_] < 0x80) {  // most values fit one byte
+      v = bytes_[pos_++];
+      return true;
+    }
     v = 0;
     for (int shift = 0; shift < 64 && pos_ < bytes_.size(); shift += 7) {
       std::uint8_t byte = bytes_[pos_++];
