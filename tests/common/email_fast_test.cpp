@@ -111,4 +111,25 @@ TEST_CASE("the one-pass email check agrees with the rule-by-rule reference") {
     }
   }
   CHECK(valid > 1000);  // the generator reaches valid addresses too
+
+  // Around the lengths where the DFA hands over to the long check (63/64) and the limits (64, 63, 254).
+  int long_valid = 0;
+  for (int i = 0; i < 20000; ++i) {
+    auto part = [&](std::size_t max_len, const std::string& chars) {
+      std::string p;
+      const std::size_t n = 1 + rng.below(max_len);
+      for (std::size_t k = 0; k < n; ++k) p.push_back(chars[rng.below(chars.size())]);
+      return p;
+    };
+    std::string e = part(70, "abcxyz0129.-_") + "@" + part(70, "abc09-");
+    const std::size_t labels = rng.below(4);
+    for (std::size_t k = 0; k < labels; ++k) e += "." + part(rng.chance(0.5) ? 3 : 70, rng.chance(0.7) ? "abcz" : "ab9-");
+    const bool expected = reference_is_valid(e);
+    long_valid += expected;
+    if (is_valid_email(e) != expected) {
+      INFO("address: [" << e << "] length " << e.size());
+      CHECK(is_valid_email(e) == expected);
+    }
+  }
+  CHECK(long_valid > 500);
 }
