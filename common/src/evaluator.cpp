@@ -279,14 +279,23 @@ std::string lowered(std::string_view text) {
 RecipientPage page_recipients(const Snapshot& s, const Evaluation& evaluation, const PageRequest& request) {
   const auto& members = evaluation.groups[static_cast<std::size_t>(request.group)];
   const std::string needle = lowered(request.query);
+  // Members are sorted by address, which is unique among recipients.
+  const bool in_order = request.sort == SortColumn::email && !request.descending;
+  if (needle.empty() && in_order) {  // the default view: only the page's rows are built (no list of them all)
+    RecipientPage page;
+    page.total = members.size();
+    const std::size_t begin = std::min(request.offset, members.size());
+    const std::size_t end = begin + std::min(request.limit, members.size() - begin);
+    page.rows.reserve(end - begin);
+    for (std::size_t i = begin; i < end; ++i) page.rows.push_back(recipient_view(s, members[i]));
+    return page;
+  }
   std::vector<RecipientView> rows;
   rows.reserve(needle.empty() ? members.size() : 0);
   for (const RecipientRef& ref : members) {
     RecipientView view = recipient_view(s, ref);
     if (matches_query(view, needle)) rows.push_back(view);
   }
-  // Members are sorted by address, which is unique among recipients.
-  const bool in_order = request.sort == SortColumn::email && !request.descending;
   return sort_and_page(std::move(rows), request, in_order,
                        [](const RecipientView& a, const RecipientView& b) { return a.email < b.email; });
 }

@@ -21,7 +21,7 @@ using nlohmann::json;
 using platform::FetchRequest;
 using platform::FetchResult;
 
-constexpr std::size_t kEvaluationsKept = 3;  // offline previews whose recipient lists stay browsable
+constexpr std::size_t kEvaluationsKept = 1;  // the shown offline preview (a new Load closes the old list): heap
 constexpr std::int64_t kRetryMs = 30 * 1000;  // after a failed download
 constexpr const char* kOfflinePrefix = "offline-";
 
