@@ -2,6 +2,7 @@
 
 #include "app/actions.hpp"
 
+#include <invites/csv.hpp>
 #include <invites/error.hpp>
 
 #include <nlohmann/json.hpp>
@@ -126,6 +127,13 @@ std::string recipients_preview_id(const std::string& path) {
       path.compare(path.size() - tail.size(), tail.size(), tail) != 0)
     return "";
   return url_decode(path.substr(head.size(), path.size() - head.size() - tail.size()));
+}
+
+// "/api/previews/{id}/recipients.csv" → id ("" otherwise).
+std::string csv_preview_id(const std::string& path) {
+  static const std::string tail = ".csv";
+  if (path.size() <= tail.size() || path.compare(path.size() - tail.size(), tail.size(), tail) != 0) return "";
+  return recipients_preview_id(path.substr(0, path.size() - tail.size()));
 }
 
 std::string session_key(const Session* session) {
@@ -379,6 +387,42 @@ FetchResult Offline::local_recipients(const FetchRequest& request) {
                     {"last_invited_at", row.last_invited_at > 0 ? json(utc_text(row.last_invited_at, true)) : json(nullptr)}});
   }
   return json_result(200, json{{"total", result.total}, {"rows", std::move(rows)}});
+}
+
+std::function<void(const std::string&)> Offline::url_opener(std::function<void(const std::string&)> next) {
+  return [this, next = std::move(next)](const std::string& url) {
+    if (local_csv(url)) return;
+    if (next) next(url);
+  };
+}
+
+bool Offline::local_csv(const std::string& url) {
+  const std::string id = csv_preview_id(path_of(url));
+  if (id.rfind(kOfflinePrefix, 0) != 0 || !snapshots_) return false;
+  const auto found = evaluations_.find(id);
+  if (found == evaluations_.end() || !snapshot_) return true;  // gone with its snapshot: nothing to export
+  auto params = query_params(url);
+  PageRequest page;
+  page.offset = 0;
+  page.limit = static_cast<std::size_t>(-1);
+  const bool skipped = params["group"] == "skipped_invalid_email";
+  if (const auto group = parse_group(params["group"])) page.group = *group;
+  if (const auto column = parse_sort_column(params["sort"])) page.sort = *column;
+  page.descending = params["order"] == "desc";
+  page.query = params["q"];
+  const RecipientPage result = skipped ? page_skipped_contacts(*snapshot_, *found->second, page)
+                                       : page_recipients(*snapshot_, *found->second, page);
+  std::string out;
+  out.reserve(64 + result.rows.size() * 96);
+  append_csv_row(out, {"email", "first_name", "last_name", "account_number", "account_name", "contact_id", "last_invited_at"});
+  for (const RecipientView& row : result.rows) {
+    const std::string contact_id = std::to_string(row.contact_id);
+    const std::string invited = row.last_invited_at > 0 ? utc_text(row.last_invited_at, true) : std::string();
+    append_csv_row(out, {row.email, row.first_name, row.last_name, row.account_number, row.account_name, contact_id, invited});
+  }
+  snapshots_->save_file("recipients-" + (skipped ? std::string("skipped_invalid_email") : std::string(group_name(page.group))) + ".csv",
+                        out);
+  return true;
 }
 
 // --- mode ------------------------------------------------------------------------------

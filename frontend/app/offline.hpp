@@ -84,6 +84,8 @@ class SnapshotPlatform {
   virtual void save(const std::string& meta, BlobPtr bytes, std::function<void(std::string error)> done) = 0;
   virtual void clear() = 0;
   virtual std::int64_t now_ms() = 0;  // wall clock, unix ms
+  // Hands a file made in the app to the user (the offline CSV export).
+  virtual void save_file(const std::string& name, const std::string& text) = 0;
 };
 
 // "2026-11-26 12:30:00 UTC"
@@ -102,6 +104,9 @@ class Offline {
 
   // The Fetcher to give Actions: answers locally when offline.
   platform::Fetcher fetcher();
+  // The URL opener to give Actions: the CSV of an offline preview's list is
+  // made here (same columns as the server's); other URLs go to `next`.
+  std::function<void(const std::string&)> url_opener(std::function<void(const std::string&)> next);
   void attach(Actions& actions) { actions_ = &actions; }
   // Called when a locally answered request is ready (wakes the main loop).
   void set_wake(std::function<void()> wake) { wake_ = std::move(wake); }
@@ -137,6 +142,7 @@ class Offline {
   platform::FetchResult local_result(const platform::FetchRequest& request);
   platform::FetchResult local_preview(const platform::FetchRequest& request);
   platform::FetchResult local_recipients(const platform::FetchRequest& request);
+  bool local_csv(const std::string& url);
   void deliver(platform::FetchCallback done, platform::FetchResult result);
   void go_offline(std::string reason, bool chosen);
   void go_online(std::string notice);

@@ -201,6 +201,19 @@ EM_JS(void, js_blob_read, (int handle, double offset, void* out, double n), {
 });
 EM_JS(void, js_blob_release, (int handle), { Module.invitesOffline.release(handle); });
 EM_JS(double, js_date_now, (), { return Date.now(); });
+// A file made by the app, handed to the browser as a download (Blob URL).
+EM_JS(void, js_save_file, (const char* name, const char* data, double size), {
+  var blob = new Blob([HEAPU8.slice(data, data + size)], { type: 'text/csv;charset=utf-8' });
+  var a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = UTF8ToString(name);
+  a.style.display = 'none';
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(function() { URL.revokeObjectURL(a.href); }, 60000);
+  if (window['invitesApp']) window['invitesApp']['lastDownload'] = a.download;
+});
 
 namespace invites::platform {
 
@@ -277,6 +290,10 @@ void WebSnapshotPlatform::save(const std::string& meta, app::BlobPtr bytes, std:
 void WebSnapshotPlatform::clear() { js_offline_clear(); }
 
 std::int64_t WebSnapshotPlatform::now_ms() { return static_cast<std::int64_t>(js_date_now()); }
+
+void WebSnapshotPlatform::save_file(const std::string& name, const std::string& text) {
+  js_save_file(name.c_str(), text.data(), static_cast<double>(text.size()));
+}
 
 void WebSnapshotPlatform::dispatch() {
   if (g_finished.empty()) return;

@@ -18,6 +18,7 @@ class WebSnapshotPlatform final : public app::SnapshotPlatform {
   void save(const std::string& meta, app::BlobPtr bytes, std::function<void(std::string)> done) override;
   void clear() override;
   std::int64_t now_ms() override;
+  void save_file(const std::string& name, const std::string& text) override;
 
   // Runs the callbacks of finished operations.
   static void dispatch();

@@ -11,7 +11,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { ARTIFACTS, VIEWPORT, WEB_ROOT, launchChromium } from './browser_env.mjs';
@@ -212,6 +212,12 @@ describe('offline preview against the real invites-server', () => {
       s = await status(page);
       assert.equal(s.recipientsTotal, serverAll.body.counts.new_users);
       await shot(page, 'offline-preview.png');
+      // The CSV export is made in the app from the cached snapshot.
+      const [download] = await Promise.all([page.waitForEvent('download'), click(page, 'Download CSV')]);
+      assert.equal(download.suggestedFilename(), 'recipients-new_users.csv');
+      const csv = readFileSync(await download.path(), 'utf8');
+      assert.ok(csv.startsWith('email,first_name,last_name,account_number,account_name,contact_id,last_invited_at\r\n'));
+      assert.equal(csv.split('\r\n').filter((line) => line !== '').length, serverAll.body.counts.new_users + 1);
       await click(page, 'Close');
 
       await click(page, 'Restrict To Billing Contacts');

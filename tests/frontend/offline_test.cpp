@@ -12,6 +12,7 @@
 #include <invites/snapshot_codec.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstring>
 #include <deque>
 #include <string>
@@ -123,6 +124,8 @@ class FakeSnapshots final : public SnapshotPlatform {
     ++clears;
   }
   std::int64_t now_ms() override { return now; }
+  void save_file(const std::string& name, const std::string& text) override { files.emplace_back(name, text); }
+  std::vector<std::pair<std::string, std::string>> files;
 
   void run() {
     while (!queue.empty()) {
@@ -167,7 +170,8 @@ struct Client {
   FakeSnapshots& snapshots;
   State state;
   Offline offline{state, server.fetcher(), &snapshots};
-  Actions actions{state, offline.fetcher()};
+  std::vector<std::string> opened;  // URLs that reached the platform's opener
+  Actions actions{state, offline.fetcher(), offline.url_opener([this](const std::string& url) { opened.push_back(url); })};
 
   Client(FakeServer& s, FakeSnapshots& p) : server(s), snapshots(p) { offline.attach(actions); }
 
@@ -264,6 +268,16 @@ TEST_CASE("without the server, Load and the recipient pages come from the snapsh
       page_recipients(test_snapshot(), expected, {.group = Group::new_users, .limit = 200, .sort = SortColumn::last_name, .descending = true});
   REQUIRE(c.state.recipients.row(0));
   CHECK(c.state.recipients.row(0)->email == sorted.rows[0].email);
+
+  // CSV of the list as shown (sorted by last name, descending), made in the app.
+  c.actions.download_recipients_csv();
+  CHECK(c.opened.empty());
+  REQUIRE(f.snapshots.files.size() == 1);
+  CHECK(f.snapshots.files[0].first == "recipients-new_users.csv");
+  const std::string& csv = f.snapshots.files[0].second;
+  CHECK(csv.rfind("email,first_name,last_name,account_number,account_name,contact_id,last_invited_at\r\n", 0) == 0);
+  CHECK(csv.find(std::string(sorted.rows[0].email)) != std::string::npos);
+  CHECK(static_cast<std::uint64_t>(std::count(csv.begin(), csv.end(), '\n')) == expected.counts.new_users + 1);
 
   c.actions.open_recipients(RecipientGroup::SkippedInvalidEmail);
   c.settle();
