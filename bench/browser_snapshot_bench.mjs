@@ -75,20 +75,27 @@ const o3 = results.O3, os = results.Os;
 const f1 = (v) => v.toFixed(1).padStart(9);
 console.log(`\nheadless Chromium: ${o3.contacts} contacts, snapshot ${(o3.snapshot_bytes / 1e6).toFixed(1)} MB ` +
             '(decoded section by section from a JS ArrayBuffer, as the app does)');
-console.log('filter                              native ms  chrome -O3  chrome -Os   -O3/native  same digest');
+console.log('median of 7 (best) in ms; the load average of the machine is printed below: on a shared machine "best" is closer to the uncontended time');
+console.log('filter                              native            chrome -O3         chrome -Os         -O3/native  same digest');
+const cell = (m, b) => `${m.toFixed(1).padStart(7)} (${b.toFixed(1).padStart(6)})`;
 let sameDigests = true;
 native.filters.forEach((n, i) => {
   const a = o3.filters[i], b = os.filters[i];
   const same = n.digest === a.digest && n.digest === b.digest;
   sameDigests &&= same;
-  console.log(`${n.filter.padEnd(34)} ${f1(n.median_ms)}  ${f1(a.median_ms)}  ${f1(b.median_ms)}  ` +
-              `${(a.median_ms / n.median_ms).toFixed(2).padStart(10)}   ${same ? 'yes' : 'NO'}`);
+  console.log(`${n.filter.padEnd(34)} ${cell(n.median_ms, n.best_ms)}  ${cell(a.median_ms, a.best_ms)}  ${cell(b.median_ms, b.best_ms)}` +
+              `  ${(a.median_ms / n.median_ms).toFixed(2).padStart(9)}   ${same ? 'yes' : 'NO'}`);
 });
-console.log(`${'decode'.padEnd(34)} ${f1(native.decode_ms)}  ${f1(o3.decode_ms)}  ${f1(os.decode_ms)}  ` +
-            `${(o3.decode_ms / native.decode_ms).toFixed(2).padStart(10)}`);
+console.log(`${'decode (median of 3)'.padEnd(34)} ${cell(native.decode_ms, native.decode_best_ms)}  ` +
+            `${cell(o3.decode_ms, o3.decode_best_ms)}  ${cell(os.decode_ms, os.decode_best_ms)}  ` +
+            `${(o3.decode_ms / native.decode_ms).toFixed(2).padStart(9)}`);
 const worst = Math.max(...o3.filters.map((f) => f.median_ms));
-console.log(`targets: eval <= 50 ms per filter (worst -O3 ${worst.toFixed(1)} ms), <= 2x native; decode <= 300 ms`);
+const worstBest = Math.max(...o3.filters.map((f) => f.best_ms));
+console.log(`targets: eval <= 50 ms per filter (worst -O3: median ${worst.toFixed(1)}, best ${worstBest.toFixed(1)}), ` +
+            '<= 2x native; decode <= 300 ms');
 console.log(`memory: wasm heap ${(o3.memory_bytes / 1e6).toFixed(0)} MB (-O3), ${(os.memory_bytes / 1e6).toFixed(0)} MB (-Os), ` +
             `after decode ${(o3.heap_after_decode_bytes / 1e6).toFixed(0)} MB (target <= 300)`);
+console.log(`load average: ${(await import('node:os')).loadavg().map((v) => v.toFixed(2)).join(' ')} ` +
+            `on ${(await import('node:os')).cpus().length} CPUs`);
 if (outJson) writeFileSync(outJson, JSON.stringify(results, null, 2));
 if (!sameDigests) { console.error('native and browser digests differ'); process.exit(1); }
