@@ -146,9 +146,26 @@ class Reader {
   // The hot path: no throw, so WebAssembly calls it directly (a call that
   // may throw goes through a JavaScript trampoline there).
   bool try_varint(std::uint64_t& v) noexcept {
-    if (pos_ < bytes_.size() && bytes_[pos_] < 0x80) {  // most values fit one byte
-      v = bytes_[pos_++];
-      return true;
+    if (bytes_.size() - pos_ >= 10) {  // the usual case: no bounds check per byte
+      const std::uint8_t* p = bytes_.data() + pos_;
+      std::uint64_t b = p[0];
+      if (b < 0x80) {  // most values fit one byte
+        v = b;
+        pos_ += 1;
+        return true;
+      }
+      std::uint64_t value = b & 0x7F;
+      for (int i = 1; i < 10; ++i) {
+        b = p[i];
+        if (i == 9 && b > 1) return false;  // more than 64 bits
+        value |= (b & 0x7F) << (7 * i);
+        if (b < 0x80) {
+          v = value;
+          pos_ += static_cast<std::size_t>(i) + 1;
+          return true;
+        }
+      }
+      return false;
     }
     v = 0;
     for (int shift = 0; shift < 64 && pos_ < bytes_.size(); shift += 7) {
