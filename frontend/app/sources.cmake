@@ -2,6 +2,7 @@
 # frontend/CMakeLists.txt and natively into the unit tests by tests/frontend/.
 set(INVITES_APP_CORE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/actions.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/offline.cpp
   ${CMAKE_CURRENT_LIST_DIR}/state.cpp
 )
 set(INVITES_FRONTEND_DIR ${CMAKE_CURRENT_LIST_DIR}/..)

@@ -2,6 +2,8 @@
 // Everything the UI shows. Panels read it; only Actions change it.
 // Plain C++ (no Emscripten, no ImGui): natively testable with a fake Fetcher.
 
+#include "app/offline_state.hpp"
+
 #include <invites/filter.hpp>
 #include <invites/recipients.hpp>
 
@@ -195,6 +197,7 @@ struct State {
   Preview preview;
   std::optional<Group> selected_group;  // the mailed count link clicked last
   RecipientTable recipients;            // the recipient list opened from a count link
+  OfflineState offline;                 // the cached snapshot, offline Load, live estimate (app/offline.hpp)
 };
 
 // --- derived values (pure functions of State) ---------------------------------
