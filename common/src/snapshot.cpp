@@ -271,4 +271,8 @@ Snapshot SnapshotBuilder::build(std::int64_t generated_at) && {
   return result;
 }
 
+PortalColumns portal_columns(const Snapshot& snapshot) {
+  return {snapshot.email_status, snapshot.email_last_invited_at};
+}
+
 }  // namespace invites

@@ -315,7 +315,7 @@ bool decode_timestamps(Reader& r, std::int64_t* out, std::size_t n) noexcept {
 namespace {
 
 // The header's room (filled in by encode()) and the sections.
-void write_payload(Writer& payload, const Snapshot& s) {
+void write_payload(Writer& payload, const Snapshot& s, const PortalColumns& portal) {
   payload.bytes(std::string(header_size, '\0').data(), header_size);
   SectionWriter out(payload);
   out.section(tag_account_id, [&](Writer& w) { write_ascending_ids(w, s.account_id); });
@@ -354,25 +354,27 @@ void write_payload(Writer& payload, const Snapshot& s) {
   out.section(tag_email, [&](Writer& w) { write_strings(w, s.email); });
   out.section(tag_email_status, [&](Writer& w) {
     w.varint(s.email_count());
-    w.bytes(s.email_status.data(), s.email_status.size());
+    w.bytes(portal.status.data(), portal.status.size());
   });
   out.section(tag_email_last_invited_at, [&](Writer& w) {
     w.varint(s.email_count());
-    for (std::int64_t at : s.email_last_invited_at) w.varint(static_cast<std::uint64_t>(at < 0 ? 0 : at));
+    for (std::int64_t at : portal.last_invited_at) w.varint(static_cast<std::uint64_t>(at < 0 ? 0 : at));
   });
 
 }
 
 }  // namespace
 
-std::string SnapshotCodec::encode(const Snapshot& s) {
+std::string SnapshotCodec::encode(const Snapshot& s) { return encode(s, portal_columns(s)); }
+
+std::string SnapshotCodec::encode(const Snapshot& s, const PortalColumns& portal) {
   // Two passes, the first only counting: the buffer (~100 MB at 1M
   // accounts) is allocated once at its final size instead of doubling.
   Writer counter(true);
-  write_payload(counter, s);
+  write_payload(counter, s, portal);
   Writer payload;
   payload.str().reserve(counter.size());
-  write_payload(payload, s);
+  write_payload(payload, s, portal);
 
   // The header goes into the room left at the front of the payload: no
   // second copy of a buffer that is ~100 MB at 1M accounts.

@@ -32,6 +32,8 @@ class SnapshotCodec {
   // Same checks and result as decode(span); reads section by section.
   static Snapshot decode(ByteSource& source);
   static std::string encode(const Snapshot& snapshot);
+  // With the portal statuses of `portal` instead of the snapshot's own.
+  static std::string encode(const Snapshot& snapshot, const PortalColumns& portal);
   static Snapshot decode(std::span<const std::uint8_t> bytes);
   static Snapshot decode(std::string_view bytes) {
     return decode(std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()));
