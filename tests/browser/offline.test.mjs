@@ -139,8 +139,21 @@ describe('offline preview against the real invites-server', () => {
     try {
       await page.goto(stack.url + '/');
       await ready(page);
-      // The service worker controls the page (it claims it on activation).
+      // The service worker controls the page (it claims it on activation) and
+      // keeps this build's shell in one cache named after the build.
       await waitFor(page, () => !!navigator.serviceWorker?.controller, null, 30_000);
+      const shell = await page.evaluate(async () => {
+        const names = (await caches.keys()).filter((n) => n.startsWith('invites-shell-'));
+        const entries = names.length === 1
+          ? (await (await caches.open(names[0])).keys()).map((r) => new URL(r.url).pathname + new URL(r.url).search) : [];
+        return { names, entries, build: window.invitesApp.build };
+      });
+      assert.equal(shell.names.length, 1, `one shell cache: ${shell.names}`);
+      assert.ok(shell.names[0].endsWith(`-${shell.build}`), 'the cache name carries the build');
+      for (const file of ['/index.html', `/invites_app.js?v=${shell.build}`, `/invites_app.wasm?v=${shell.build}`,
+        '/ui-font.ttf']) {
+        assert.ok(shell.entries.includes(file), `${file} is cached (${shell.entries})`);
+      }
 
       await waitForStatus(page, 'screen', 'login');
       await typeInto(page, '##username', 'alice');
