@@ -165,7 +165,9 @@ describe('offline preview against the real invites-server', () => {
       assert.equal(s.offlineHave, 1);
       assert.ok(s.offlineContacts > 2000, `the copy holds the contacts (${s.offlineContacts})`);
       assert.ok(s.offlineDataAsOf.endsWith('UTC'));
-      const stored = await page.evaluate(() => new Promise((resolve, reject) => {
+      // The lists are stored with the copy (with the download, or just after it when they arrive later).
+      await waitForStatus(page, 'lookups', 'loaded');
+      const readStore = () => page.evaluate(() => new Promise((resolve, reject) => {
         const req = indexedDB.open('invites-offline');
         req.onsuccess = () => {
           const tx = req.result.transaction('snapshot', 'readonly');
@@ -175,6 +177,11 @@ describe('offline preview against the real invites-server', () => {
         };
         req.onerror = () => reject(req.error);
       }));
+      let stored = await readStore();
+      for (let i = 0; i < 50 && !stored.meta.lookups.includes('divisions'); ++i) {
+        await page.waitForTimeout(100);
+        stored = await readStore();
+      }
       assert.equal(stored.meta.username, 'alice');
       assert.ok(stored.meta.lookups.includes('divisions'), 'the lookups (and templates) are stored');
       assert.equal(stored.size, s.offlineBytes);
