@@ -353,8 +353,13 @@ void write_payload(Writer& payload, const Snapshot& s, const PortalColumns& port
   out.section(tag_contact_last_name, [&](Writer& w) { write_strings(w, s.contact_last_name); });
   out.section(tag_email, [&](Writer& w) { write_strings(w, s.email); });
   out.section(tag_email_status, [&](Writer& w) {
+    // Format 2: bit 7 carries the §2.3 validity of the address, so that a
+    // decoder need not check ~2M addresses again (the builder's verdict).
     w.varint(s.email_count());
-    w.bytes(portal.status.data(), portal.status.size());
+    std::string packed(s.email_count(), '\0');
+    for (std::size_t i = 0; i < s.email_count(); ++i)
+      packed[i] = static_cast<char>(static_cast<std::uint8_t>(portal.status[i]) | (s.email_valid[i] ? 0x80 : 0));
+    w.bytes(packed.data(), packed.size());
   });
   out.section(tag_email_last_invited_at, [&](Writer& w) {
     w.varint(s.email_count());
@@ -556,9 +561,12 @@ Snapshot decode_sections(SectionFeed& feed, std::int64_t generated_at) {
     expect_count(r, r.count(1), emails);
     auto raw = r.take(emails);
     s.email_status.resize(emails);
+    s.email_valid.resize(emails);
     for (std::size_t i = 0; i < emails; ++i) {
-      if (raw[i] > static_cast<std::uint8_t>(PortalStatus::disabled)) r.fail("unknown portal status " + std::to_string(raw[i]));
-      s.email_status[i] = static_cast<PortalStatus>(raw[i]);
+      const std::uint8_t status = raw[i] & 0x7F;
+      if (status > static_cast<std::uint8_t>(PortalStatus::disabled)) r.fail("unknown portal status " + std::to_string(status));
+      s.email_status[i] = static_cast<PortalStatus>(status);
+      s.email_valid[i] = raw[i] >> 7;
     }
     r.expect_end();
   }
@@ -570,7 +578,7 @@ Snapshot decode_sections(SectionFeed& feed, std::int64_t generated_at) {
     r.expect_end();
   }
   feed.finish();
-  s.derive_indexes();
+  s.derive_contact_indexes();  // email_valid came with the file
   return s;
 }
 

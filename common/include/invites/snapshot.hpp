@@ -71,6 +71,8 @@ struct Snapshot {
 
   // Recomputes the derived columns from the encoded ones.
   void derive_indexes();
+  // The same without email_valid (decode reads it from the file).
+  void derive_contact_indexes();
   bool operator==(const Snapshot&) const = default;
 };
 
