@@ -109,8 +109,11 @@ initialize_datadir() {
 # without the lock's descriptor, which it would otherwise hold forever.
 launch_server() {
   local port=$1
+  # Temporary tables in a folder of its own: a shared /tmp may be cleaned
+  # under a running server (seen: "Error on delete of '/tmp/#sql-temptable...").
+  mkdir -p "$DIR/tmp"
   setsid mariadbd --no-defaults \
-    --datadir="$DATA" --socket="$SOCKET" --port="$port" \
+    --datadir="$DATA" --socket="$SOCKET" --port="$port" --tmpdir="$DIR/tmp" \
     --bind-address=127.0.0.1 "${RUN_AS[@]}" \
     --pid-file="$PID_FILE" --log-error="$LOG" \
     --skip-name-resolve --max-connections=200 \
