@@ -9,6 +9,7 @@
 #include "panels/recipients_panel.hpp"
 #include "panels/shell_panel.hpp"
 #include "panels/style.hpp"
+#include "publish_send.hpp"
 #include "platform/canvas.hpp"
 #include "platform/cursor.hpp"
 #include "platform/download.hpp"
@@ -16,7 +17,9 @@
 #include "platform/gl_window.hpp"
 #include "platform/idle_gate.hpp"
 #include "platform/input.hpp"
+#include "platform/open_tab.hpp"
 #include "platform/page.hpp"
+#include "platform/random_key.hpp"
 #include "platform/ui_font.hpp"
 #include "platform/ui_probe.hpp"
 
@@ -87,11 +90,13 @@ void publish_status(const Runtime& rt) {
   publish("recipientsSort", app::column_param(rec.sort));
   publish("recipientsOrder", rec.descending ? "desc" : "asc");
   publish("recipientsError", rec.error.c_str());
+  invites::publish_send_status(state);
 }
 
 void tick() {
   Runtime& rt = *g_rt;
   platform::fetch_dispatch();  // results change app state and wake the gate
+  rt.app.actions.sending().tick(emscripten_get_now() / 1000.0);  // job polling (only while a job runs)
   if (rt.canvas.refresh()) platform::idle::wake();
   if (!rt.font.settled()) return;  // "Loading…" stays up until the font is here
   if (rt.font.build_for(rt.canvas.metrics().dpr)) {
@@ -133,6 +138,8 @@ int main() {
   platform::install_input(runtime.window.handle(), runtime.canvas);
   platform::ui_probe::install();
 
+  runtime.app.actions.sending().set_html_opener(platform::open_html_tab);
+  runtime.app.actions.sending().set_key_source(platform::random_key);
   runtime.font.load(kFontUrl);
   runtime.app.actions.start();  // /healthz and GET /api/me (restores a session)
 

@@ -1,6 +1,8 @@
 #include "panels/invite_panel.hpp"
 
+#include "panels/email_preview_panel.hpp"
 #include "panels/recipients_panel.hpp"
+#include "panels/send_dialog.hpp"
 #include "panels/widgets.hpp"
 
 #include <imgui.h>
@@ -140,7 +142,8 @@ void results_card(const app::State& state, app::Actions& actions, const Fonts& f
       ImGui::AlignTextToFramePadding();
       status_dot(Tone::Warning);
       ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(tone_color(Tone::Warning)));
-      ImGui::TextUnformatted("Filters changed \u2014 press Load to refresh");
+      ImGui::TextUnformatted(state.send.notice.empty() ? "Filters changed \u2014 press Load to refresh"
+                                                       : "Recipients changed \u2014 press Load again");
       ImGui::PopStyleColor();
       ImGui::Spacing();
     }
@@ -181,6 +184,7 @@ void results_card(const app::State& state, app::Actions& actions, const Fonts& f
     if (!preview.error_field.empty()) text += " (field: " + preview.error_field + ")";
     tone_text(Tone::Bad, text);
   }
+  draw_send_row(state, actions);  // Send Email…, Preview email
   ImGui::EndChild();
 }
 
@@ -214,10 +218,15 @@ void draw_invite_panel(const app::State& state, app::Actions& actions, const Fon
   results_card(state, actions, fonts);
   ImGui::PopStyleVar();
 
+  if (state.send.email.open) {
+    ImGui::Spacing();
+    draw_email_preview_panel(state, actions, fonts);
+  }
   if (state.recipients.open) {
     ImGui::Spacing();
     draw_recipients_panel(state, actions);
   }
+  draw_send_dialog(state, actions);
 
   if (enter_submits() && app::can_load(state)) actions.load_preview();
 }
