@@ -11,7 +11,7 @@
 namespace invites::panels {
 namespace {
 
-constexpr float kLabelWidth = 120.0f;
+constexpr float kLabelWidth = 135.0f;
 
 std::string recipient_line(const app::EmailPreview& email) {
   if (!email.recipient) return "Example values (no recipient chosen)";
@@ -48,6 +48,14 @@ void test_send_row(const app::State& state, app::Actions& actions) {
 
 void draw_email_preview_panel(const app::State& state, app::Actions& actions, const Fonts&) {
   const app::EmailPreview& email = state.send.email;
+  // When it appears, the screen scrolls to it (for two frames: the first
+  // frame's scroll is clamped to the height before the preview was there).
+  static int last_frame = -10;
+  static int appeared = -10;
+  const int frame = ImGui::GetFrameCount();
+  if (frame > last_frame + 1) appeared = frame;
+  if (frame - appeared < 2) ImGui::SetScrollHereY(0.0f);
+  last_frame = frame;
   ImGui::BeginChild("##email-preview", ImVec2(0, 0),
                     ImGuiChildFlags_Border | ImGuiChildFlags_AutoResizeY | ImGuiChildFlags_AlwaysUseWindowPadding);
 
@@ -86,7 +94,7 @@ void draw_email_preview_panel(const app::State& state, app::Actions& actions, co
       ImGui::PopTextWrapPos();
     }
     form_label("Text", kLabelWidth);
-    const float body_h = ImGui::GetTextLineHeight() * 12;
+    const float body_h = ImGui::GetTextLineHeight() * 9;
     text_view("##email-text", email.text_body, ImVec2(-1, body_h));
     ImGui::SetCursorPosX(ImGui::GetCursorPosX() + kLabelWidth - ImGui::GetStyle().WindowPadding.x);
     ImGui::BeginDisabled(loading || email.html_body.empty());

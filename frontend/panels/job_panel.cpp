@@ -167,10 +167,11 @@ void draw_job_panel(const app::State& state, app::Actions& actions, const Fonts&
   const float fraction = job.total ? static_cast<float>(static_cast<double>(done) / static_cast<double>(job.total)) : 1.0f;
   char overlay[96];
   const int percent = std::min(100, static_cast<int>(fraction * 100.0f));  // 100 % only when all are done
-  std::snprintf(overlay, sizeof overlay, "%s of %s  (%d%%)", grouped_number(done).c_str(),
+  std::snprintf(overlay, sizeof overlay, "%s of %s done  (%d%%)", grouped_number(done).c_str(),
                 grouped_number(job.total).c_str(), percent);
+  ImGui::TextUnformatted(overlay);
   ImGui::PushStyleColor(ImGuiCol_PlotHistogram, ImGui::ColorConvertU32ToFloat4(tone_color(job.failed > 0 && job.sent == 0 ? Tone::Bad : Tone::Link)));
-  ImGui::ProgressBar(fraction, ImVec2(-1, ImGui::GetFrameHeight() * 1.2f), overlay);
+  ImGui::ProgressBar(fraction, ImVec2(-1, ImGui::GetFontSize() * 0.9f), "");
   ImGui::PopStyleColor();
   ImGui::Spacing();
 

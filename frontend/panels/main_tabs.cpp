@@ -7,6 +7,7 @@
 #include "panels/setup_panel.hpp"
 
 #include <imgui.h>
+#include <imgui_internal.h>
 
 namespace invites::panels {
 namespace {
@@ -24,6 +25,15 @@ void jobs_tab(const app::State& state, app::Actions& actions, const Fonts& fonts
 
 }  // namespace
 
+bool begin_tab(const char* label, ImGuiTabItemFlags flags) {
+  const bool open = ImGui::BeginTabItem(label, nullptr, flags);
+#ifdef IMGUI_ENABLE_TEST_ENGINE
+  ImGuiContext* g = ImGui::GetCurrentContext();
+  if (g->TestEngineHookItems) ImGuiTestEngineHook_ItemInfo(g, g->LastItemData.ID, label, 0);
+#endif
+  return open;
+}
+
 void draw_main_tabs(const app::State& state, app::Actions& actions, const Fonts& fonts) {
   const bool invites = app::can_use_invites(state);
   const bool setup = app::can_use_setup(state);
@@ -40,7 +50,7 @@ void draw_main_tabs(const app::State& state, app::Actions& actions, const Fonts&
   app::MainTab visible = shown;
   const auto tab = [&](const char* label, app::MainTab which) {
     const ImGuiTabItemFlags flags = app_switch && state.send.tab == which ? ImGuiTabItemFlags_SetSelected : 0;
-    if (!ImGui::BeginTabItem(label, nullptr, flags)) return false;
+    if (!begin_tab(label, flags)) return false;
     visible = which;
     if (!app_switch && which != state.send.tab) {
       actions.sending().show_tab(which);

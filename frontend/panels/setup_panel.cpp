@@ -1,5 +1,6 @@
 #include "panels/setup_panel.hpp"
 
+#include "panels/main_tabs.hpp"
 #include "panels/text_field.hpp"
 #include "panels/widgets.hpp"
 
@@ -13,6 +14,7 @@ namespace {
 
 constexpr ImGuiChildFlags kCard = ImGuiChildFlags_Border | ImGuiChildFlags_AlwaysUseWindowPadding;
 constexpr float kLabelW = 120.0f;
+Id g_focused_division = 0;  // the division whose address field got the keyboard focus when it opened
 
 std::string problem_text(const app::TemplateProblem& problem) {
   std::string where = problem.part == "text_body" ? "text body" : problem.part;
@@ -94,13 +96,13 @@ void editor_form(const app::TemplateEditor& editor, app::Actions& actions, float
   const float line = ImGui::GetTextLineHeight();
   field_label(html ? "HTML body" : "Body", part_has_problem(editor, "body"));
   ImGui::BeginGroup();
-  if (text_area("##tpl-body", editor.body, edited, ImVec2(field_w, line * 13)))
+  if (text_area("##tpl-body", editor.body, edited, ImVec2(field_w, line * 10)))
     actions.setup().set_field(app::TemplateField::Body, edited);
   ImGui::EndGroup();
   if (html) {
     field_label("Text body", part_has_problem(editor, "text_body"));
     ImGui::BeginGroup();
-    if (text_area("##tpl-text-body", editor.text_body, edited, ImVec2(field_w, line * 7)))
+    if (text_area("##tpl-text-body", editor.text_body, edited, ImVec2(field_w, line * 5)))
       actions.setup().set_field(app::TemplateField::TextBody, edited);
     ImGui::TextDisabled("Plain-text part of the email; empty: derived from the HTML.");
     ImGui::EndGroup();
@@ -196,6 +198,7 @@ void senders_tab(const app::SetupState& setup, app::Actions& actions) {
     if (ImGui::Button("Try again##divisions")) actions.setup().load_divisions();
   }
   const app::DivisionEdit& edit = setup.division;
+  if (edit.id == 0) g_focused_division = 0;
   constexpr ImGuiTableFlags kFlags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter | ImGuiTableFlags_BordersV |
                                      ImGuiTableFlags_SizingStretchProp;
   if (!setup.divisions.empty() && ImGui::BeginTable("##divisions", 4, kFlags)) {
@@ -213,6 +216,8 @@ void senders_tab(const app::SetupState& setup, app::Actions& actions) {
       ImGui::TableNextColumn();
       const bool editing = edit.id == d.id;
       if (editing) {
+        if (g_focused_division != d.id) ImGui::SetKeyboardFocusHere();  // typing starts at once
+        g_focused_division = d.id;
         std::string edited;
         if (text_field("##division-email", edit.text, edited, -1, "empty: use the billing system's address"))
           actions.setup().set_division_email(edited);
@@ -266,11 +271,11 @@ void draw_setup_panel(const app::State& state, app::Actions& actions, const Font
   ImGui::Spacing();
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(16, 12));
   if (ImGui::BeginTabBar("##setup-tabs")) {
-    if (ImGui::BeginTabItem("Templates")) {
+    if (begin_tab("Templates")) {
       templates_tab(state.setup, actions);
       ImGui::EndTabItem();
     }
-    if (ImGui::BeginTabItem("Sender addresses")) {
+    if (begin_tab("Sender addresses")) {
       senders_tab(state.setup, actions);
       ImGui::EndTabItem();
     }
