@@ -9,6 +9,7 @@
 #include "cli/database_option.hpp"
 #include "db/connection.hpp"
 #include "db/migrations.hpp"
+#include "seed/default_template.hpp"
 #include "seed/seeder.hpp"
 
 namespace invites::cli {
@@ -39,6 +40,10 @@ int run_seed(const SeedCommandOptions& options) {
   try {
     const auto summary = seed::seed_database(*connection, seed_options);
     std::cout << "seeded " << url.redacted() << " with seed " << options.seed << ":\n" << summary.describe() << std::endl;
+    if (seed::install_default_template(*connection)) {
+      std::cout << "installed the invitation template \"" << seed::default_invitation_template().name << "\""
+                << std::endl;
+    }
     return 0;
   } catch (const seed::DatabaseNotEmpty& e) {
     spdlog::error("{}", e.what());

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <spdlog/spdlog.h>
 
@@ -30,6 +31,19 @@ struct ServeOptions {
   int session_idle_minutes = 30;
   int session_max_hours = 12;
   int snapshot_refresh_seconds = 300;
+  std::string base_url;
+  std::string smtp_url;
+  std::string smtp_user;
+  std::string smtp_password;
+  bool smtp_starttls = false;
+  std::string maildir;
+  std::size_t smtp_concurrency = 4;
+  double rate = 0;
+  std::vector<std::string> allowed_senders;
+  int invite_ttl_days = 14;
+  int retry_base_seconds = 30;
+  unsigned max_attempts = 8;
+  unsigned pause_after_failures = 25;
 };
 
 // The server starts without its database (GET /healthz reports it), but an
@@ -71,6 +85,29 @@ int run_serve(const ServeOptions& options) {
   };
   config.db_pool_size = options.db_pool_size;
   config.snapshot_refresh = std::chrono::seconds(options.snapshot_refresh_seconds);
+  if (!options.smtp_url.empty()) {
+    mail::SmtpOptions smtp{.url = options.smtp_url};
+    if (!options.smtp_user.empty()) {
+      smtp.username = options.smtp_user;
+      smtp.password = options.smtp_password;
+    }
+    smtp.require_starttls = options.smtp_starttls;
+    config.smtp = smtp;
+  } else {
+    config.maildir = options.maildir.empty() ? "maildir" : options.maildir;
+    if (options.maildir.empty()) {
+      spdlog::warn("neither --smtp nor --maildir given: invitations go to the Maildir {}",
+                   std::filesystem::absolute(config.maildir).string());
+    }
+  }
+  config.sender.concurrency = options.smtp_concurrency;
+  config.sender.rate_per_second = options.rate;
+  config.sender.base_url = options.base_url;
+  config.sender.retry_base = std::chrono::seconds(options.retry_base_seconds);
+  config.sender.max_attempts = options.max_attempts;
+  config.sender.pause_after_failures = options.pause_after_failures;
+  config.allowed_senders = options.allowed_senders;
+  config.invite_ttl_days = options.invite_ttl_days;
   if (!options.tls_cert.empty()) config.tls = http::ServerConfig::Tls{options.tls_cert, options.tls_key};
   config.sessions.idle_timeout = std::chrono::minutes(options.session_idle_minutes);
   config.sessions.absolute_timeout = std::chrono::hours(options.session_max_hours);
@@ -86,6 +123,76 @@ int run_serve(const ServeOptions& options) {
   server.run();
   spdlog::info("stopped");
   return 0;
+}
+
+void add_sending_options(CLI::App& command, ServeOptions& options) {
+  command.add_option("--base-url", options.base_url, "public URL of this server, for the links in invitations")
+      ->type_name("URL")
+      ->envname("INVITES_BASE_URL")
+      ->check([](const std::string& url) -> std::string {
+        return url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0 ? "" : "must start with http:// or https://";
+      });
+  auto* smtp = command.add_option("--smtp", options.smtp_url, "send through this SMTP server")
+                   ->type_name("smtp://HOST:PORT|smtps://HOST:PORT")
+                   ->envname("INVITES_SMTP")
+                   ->check([](const std::string& url) -> std::string {
+                     return url.rfind("smtp://", 0) == 0 || url.rfind("smtps://", 0) == 0
+                                ? ""
+                                : "must start with smtp:// or smtps://";
+                   });
+  auto* maildir = command.add_option("--maildir", options.maildir,
+                                     "deliver into this Maildir instead of SMTP (the default: ./maildir)")
+                      ->type_name("DIR")
+                      ->envname("INVITES_MAILDIR");
+  smtp->excludes(maildir);
+  maildir->excludes(smtp);
+  command.add_option("--smtp-user", options.smtp_user, "SMTP AUTH user name")
+      ->type_name("USER")
+      ->envname("INVITES_SMTP_USER")
+      ->needs(smtp);
+  command.add_option("--smtp-password", options.smtp_password,
+                     "SMTP AUTH password (prefer the environment variable)")
+      ->type_name("PASSWORD")
+      ->envname("INVITES_SMTP_PASSWORD");
+  command.add_flag("--smtp-starttls", options.smtp_starttls, "require STARTTLS on smtp:// connections")
+      ->envname("INVITES_SMTP_STARTTLS");
+  command.add_option("--smtp-concurrency", options.smtp_concurrency, "SMTP connections (sending workers)")
+      ->type_name("N")
+      ->envname("INVITES_SMTP_CONCURRENCY")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
+  command.add_option("--rate", options.rate, "at most this many messages per second (0: no limit)")
+      ->type_name("PER_SECOND")
+      ->envname("INVITES_RATE")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 100000.0));
+  command.add_option("--allowed-senders", options.allowed_senders,
+                     "From addresses allowed besides the divisions' ones: addresses or domains")
+      ->type_name("ADDRESS|DOMAIN,...")
+      ->envname("INVITES_ALLOWED_SENDERS")
+      ->delimiter(',');
+  command.add_option("--invite-ttl-days", options.invite_ttl_days, "invitation links expire after this many days")
+      ->type_name("DAYS")
+      ->envname("INVITES_INVITE_TTL_DAYS")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 365));
+  command.add_option("--retry-base-seconds", options.retry_base_seconds,
+                     "first retry delay after a temporary failure (doubles per attempt)")
+      ->type_name("SECONDS")
+      ->envname("INVITES_RETRY_BASE_SECONDS")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
+  command.add_option("--max-attempts", options.max_attempts, "attempts per recipient before it fails")
+      ->type_name("N")
+      ->envname("INVITES_MAX_ATTEMPTS")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100));
+  command.add_option("--pause-after-failures", options.pause_after_failures,
+                     "pause a job after this many failures in a row")
+      ->type_name("N")
+      ->envname("INVITES_PAUSE_AFTER_FAILURES")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
 }
 
 }  // namespace
@@ -146,6 +253,7 @@ Command add_serve_command(CLI::App& app) {
       ->envname("INVITES_SNAPSHOT_REFRESH_SECONDS")
       ->capture_default_str()
       ->check(CLI::Range(0, 7 * 24 * 3600));
+  add_sending_options(*command, *options);
   return {command, [options] { return run_serve(*options); }};
 }
 

@@ -1,4 +1,3 @@
-#include <charconv>
 #include <chrono>
 #include <ctime>
 #include <limits>
@@ -7,6 +6,7 @@
 
 #include "http/api_error.hpp"
 #include "http/load_routes.hpp"
+#include "http/request_fields.hpp"
 #include "invites/csv.hpp"
 #include "invites/evaluator.hpp"
 #include "repository/audit_log.hpp"
@@ -20,20 +20,6 @@ constexpr std::size_t max_limit = 1000;
 
 nlohmann::json iso_or_null(std::int64_t unix_seconds) {
   return unix_seconds > 0 ? nlohmann::json(iso8601_utc(unix_seconds)) : nlohmann::json(nullptr);
-}
-
-std::size_t parse_count(const httplib::Request& request, const char* name, std::size_t fallback, std::size_t min,
-                        std::size_t max) {
-  if (!request.has_param(name)) return fallback;
-  const std::string text = request.get_param_value(name);
-  std::size_t value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || error != std::errc() || end != text.data() + text.size() || value < min || value > max) {
-    throw ApiError(400, "invalid", std::string(name) + " must be an integer from " + std::to_string(min) + " to " +
-                                       std::to_string(max),
-                   std::string(name));
-  }
-  return value;
 }
 
 bool wants_csv(const httplib::Request& request, bool csv_path) {
@@ -86,8 +72,8 @@ void handle_recipients(LoadRouteContext& context, const httplib::Request& reques
   }
   page_request.query = request.get_param_value("q");
   const bool csv = wants_csv(request, csv_path);
-  page_request.offset = parse_count(request, "offset", 0, 0, std::numeric_limits<std::uint32_t>::max());
-  page_request.limit = parse_count(request, "limit", default_limit, 1, max_limit);
+  page_request.offset = query_count(request, "offset", 0, 0, std::numeric_limits<std::uint32_t>::max());
+  page_request.limit = query_count(request, "limit", default_limit, 1, max_limit);
   if (csv) {
     page_request.offset = 0;
     page_request.limit = std::numeric_limits<std::size_t>::max();

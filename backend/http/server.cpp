@@ -125,6 +125,7 @@ void Server::register_routes() {
   register_preview_routes(*http_, *load_context_);
   register_snapshot_routes(*http_, *load_context_);
   register_metrics_routes(*http_, *snapshot_index_);
+  register_sending(*previews_);
   // Add API routes above this line: every other /api path is a JSON 404
   // (the GET route here; other methods through library_error).
   http_->Get("/api/.*", [](const httplib::Request&, httplib::Response& response) {
@@ -138,6 +139,27 @@ void Server::register_routes() {
   }
 }
 
+std::function<std::unique_ptr<mail::MailTransport>()> Server::transport_factory() const {
+  if (config_.smtp) return [options = *config_.smtp] { return mail::make_smtp_transport(options); };
+  return [directory = config_.maildir] { return mail::make_maildir_transport(directory); };
+}
+
+void Server::register_sending(service::PreviewStore& previews) {
+  sender_policy_ = std::make_unique<service::SenderPolicy>(config_.allowed_senders);
+  runner_ = std::make_unique<service::JobRunner>([url = config_.database] { return db::connect(url); },
+                                                 transport_factory(), config_.sender);
+  send_context_ = std::make_unique<SendRouteContext>(SendRouteContext{*sessions_, *pool_, *snapshot_index_, previews,
+                                                                      *runner_, *sender_policy_, transport_factory(),
+                                                                      config_.sender.base_url, config_.invite_ttl_days});
+  register_send_routes(*http_, *send_context_);
+  register_job_routes(*http_, *send_context_);
+  register_template_routes(*http_, *send_context_);
+  register_division_routes(*http_, *send_context_);
+  register_render_routes(*http_, *send_context_);
+  register_audit_routes(*http_, *send_context_);
+  register_portal_accept_routes(*http_, *pool_);
+}
+
 std::uint16_t Server::bind() {
   const auto& [host, port] = config_.listen;
   const int bound = port == 0 ? http_->bind_to_any_port(host) : (http_->bind_to_port(host, port) ? port : -1);
@@ -145,6 +167,9 @@ std::uint16_t Server::bind() {
     throw std::runtime_error("cannot listen on " + http_url(host, port) + " (address in use or not local?)");
   }
   port_ = static_cast<std::uint16_t>(bound);
+  // Invite links point at this server unless --base-url says otherwise.
+  if (send_context_->base_url.empty()) send_context_->base_url = url();
+  runner_->set_base_url(send_context_->base_url);
   return port_;
 }
 
@@ -152,7 +177,9 @@ void Server::run() {
   // Phase first, flag second; stop() does the reverse, so one of them sees the other.
   phase_ = Phase::running;
   snapshot_index_->start();
+  runner_->start();
   if (!stop_requested_) http_->listen_after_bind();
+  runner_->stop();
   phase_ = Phase::finished;
 }
 

@@ -6,9 +6,11 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <httplib.h>
 
@@ -20,6 +22,9 @@
 #include "http/session_auth.hpp"
 #include "http/static_files.hpp"
 #include "http/load_routes.hpp"
+#include "http/send_routes.hpp"
+#include "mail/transport.hpp"
+#include "service/job_runner.hpp"
 
 namespace invites::http {
 
@@ -39,6 +44,13 @@ struct ServerConfig {
   std::size_t max_body_bytes = 64 * 1024;  // larger request bodies get 413
   // Rebuild of the in-memory Load index (0 = only on POST /api/snapshot/refresh).
   std::chrono::seconds snapshot_refresh{300};
+
+  // Sending (SPEC §6): SMTP when set, else the Maildir.
+  std::optional<mail::SmtpOptions> smtp;
+  std::filesystem::path maildir = "maildir";
+  service::JobRunnerOptions sender;  // base_url "" = this server's url()
+  std::vector<std::string> allowed_senders;  // addresses, "@domain" or "domain"
+  int invite_ttl_days = 14;
 };
 
 class Server {
@@ -69,6 +81,8 @@ class Server {
   enum class Phase { idle, running, finished };
 
   void register_routes();
+  void register_sending(service::PreviewStore& previews);
+  std::function<std::unique_ptr<mail::MailTransport>()> transport_factory() const;
 
   ServerConfig config_;
   std::unique_ptr<httplib::Server> http_;  // an httplib::SSLServer with TLS
@@ -84,6 +98,10 @@ class Server {
   std::unique_ptr<service::SnapshotIndex> snapshot_index_;
   std::unique_ptr<service::PreviewStore> previews_;
   std::unique_ptr<LoadRouteContext> load_context_;
+  // Sending (http/send_routes.hpp); the runner starts with run().
+  std::unique_ptr<service::SenderPolicy> sender_policy_;
+  std::unique_ptr<service::JobRunner> runner_;
+  std::unique_ptr<SendRouteContext> send_context_;
 };
 
 }  // namespace invites::http

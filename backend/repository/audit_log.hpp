@@ -3,7 +3,9 @@
 // inserted. `detail` must never hold passwords, tokens or cookies.
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include <cppconn/connection.h>
 #include <nlohmann/json.hpp>
@@ -16,5 +18,15 @@ namespace invites::repository {
 // (stored as JSON text). Throws sql::SQLException.
 void record(sql::Connection& connection, std::optional<std::uint64_t> staff_user_id, std::string_view action,
             const nlohmann::json& detail);
+
+struct AuditEntry {
+  std::uint64_t id = 0;
+  std::string at;                         // ISO 8601 UTC with milliseconds
+  std::optional<std::string> username;    // nullopt: command line or anonymous
+  std::string action;
+  nlohmann::json detail;
+};
+// Newest first; with before > 0 only entries with a smaller id (paging).
+std::vector<AuditEntry> recent_entries(sql::Connection& connection, std::size_t limit, std::uint64_t before);
 
 }  // namespace invites::repository

@@ -53,7 +53,10 @@ nlohmann::json Lookups::to_json() const {
 
 Lookups load_lookups(sql::Connection& connection) {
   Lookups lookups;
-  lookups.divisions = read(connection, "SELECT id, name, default_from_email FROM divisions ORDER BY name, id", true);
+  lookups.divisions = read(connection,
+                            "SELECT d.id, d.name, COALESCE(s.from_email, d.default_from_email) FROM divisions d "
+                            "LEFT JOIN division_senders s ON s.division_id = d.id ORDER BY d.name, d.id",
+                            true);
   lookups.account_classes = read(connection, "SELECT id, name FROM account_classes ORDER BY name, id", false);
   lookups.bill_groups = read(connection, "SELECT id, name FROM bill_groups ORDER BY name, id", false);
   lookups.account_sources = read(connection, "SELECT id, name FROM account_sources ORDER BY name, id", false);

@@ -105,7 +105,8 @@ std::string decimal_of_cents(std::int64_t cents) {
 constexpr std::string_view billing_tables[] = {"contacts",     "services",        "sites",       "accounts",
                                                "site_sources", "account_sources", "bill_groups", "account_classes",
                                                "divisions"};
-constexpr std::string_view portal_tables[] = {"portal_invites", "portal_users"};
+// --replace also empties the send jobs: their outbox names contacts of the old data.
+constexpr std::string_view portal_tables[] = {"portal_invites", "send_outbox", "send_jobs", "portal_users"};
 
 bool has_rows(sql::Connection& connection, std::string_view table) {
   std::unique_ptr<sql::Statement> statement(connection.createStatement());

@@ -1,0 +1,76 @@
+#pragma once
+// The sending side of the outbox (SPEC §6), used by service/job_runner.
+// Rows move pending → sending (claimed by one sender instance) → sent,
+// failed, skipped, or back to pending for a retry. Every outcome is its own
+// commit, so progress is durable per recipient.
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <cppconn/connection.h>
+
+#include "repository/templates.hpp"
+#include "security/tokens.hpp"
+
+namespace invites::repository {
+
+// The MySQL/MariaDB named lock a sender instance holds while it lives.
+std::string sender_lock_name(const std::string& instance_id);
+
+// Jobs whose rows may be claimed now (queued or running), oldest first.
+std::vector<std::uint64_t> active_job_ids(sql::Connection& connection);
+
+struct ClaimedRecipient {
+  std::uint64_t outbox_id = 0;
+  std::uint64_t job_id = 0;
+  std::string email;
+  std::uint32_t attempts = 0;  // before this one
+  std::string first_name, last_name, account_number, account_name, division_name;
+  std::optional<std::string> portal_status;  // now, if the address has a portal user
+};
+
+struct JobSettings {
+  std::uint64_t id = 0;
+  std::string status;
+  std::string from_email;
+  StoredTemplate message_template;
+  int invite_ttl_days = 14;
+};
+std::optional<JobSettings> job_settings(sql::Connection& connection, std::uint64_t job_id);
+// The job's status now ("running", "paused", ...).
+std::optional<std::string> job_status(sql::Connection& connection, std::uint64_t job_id);
+
+// Claims up to `limit` due pending rows of the job for `instance_id` with
+// SELECT ... FOR UPDATE SKIP LOCKED (safe with several server processes) and
+// marks the job running. Returns them with their merge data.
+std::vector<ClaimedRecipient> claim_batch(sql::Connection& connection, std::uint64_t job_id,
+                                          const std::string& instance_id, std::size_t limit);
+
+// The message was accepted: in one transaction, the portal user exists
+// (created 'invited' if new), its open invitations are revoked, the new
+// one (token hash, expiry, job) is stored, and the row is 'sent'. Returns
+// false if the row was no longer this instance's (taken over as orphaned).
+bool record_sent(sql::Connection& connection, const ClaimedRecipient& recipient, const std::string& instance_id,
+                 const security::TokenHash& token_hash, int invite_ttl_days);
+
+// Temporary failure: back to pending after `retry_after`, or failed once
+// `attempts` reaches max_attempts.
+void record_retry(sql::Connection& connection, const ClaimedRecipient& recipient, const std::string& instance_id,
+                  const std::string& detail, std::chrono::seconds retry_after, std::uint32_t max_attempts);
+void record_failed(sql::Connection& connection, const ClaimedRecipient& recipient, const std::string& instance_id,
+                   const std::string& detail);
+void record_skipped(sql::Connection& connection, const ClaimedRecipient& recipient, const std::string& instance_id,
+                    const std::string& reason);
+// Unsent rows of a batch go back to pending (pause, shutdown).
+void release(sql::Connection& connection, const std::vector<std::uint64_t>& outbox_ids, const std::string& instance_id);
+
+// Rows left 'sending' by instances whose lock is free (they died) become
+// pending again. Returns how many.
+std::uint64_t recover_orphans(sql::Connection& connection, const std::string& own_instance_id);
+
+// running → completed once no row is pending or being sent; freezes the counts.
+bool complete_job_if_done(sql::Connection& connection, std::uint64_t job_id);
+
+}  // namespace invites::repository

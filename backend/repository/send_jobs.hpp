@@ -1,0 +1,90 @@
+#pragma once
+// Send jobs and their outbox, as the API sees them (SPEC §5, §6): creating a
+// job with its recipients in one transaction, progress, state changes, and
+// the recipients of a job. The sending side is repository/outbox.hpp.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <cppconn/connection.h>
+#include <nlohmann/json_fwd.hpp>
+
+#include "invites/filter.hpp"
+#include "invites/recipients.hpp"
+#include "repository/templates.hpp"
+
+namespace invites::repository {
+
+enum class JobStatus { queued, running, paused, cancelled, completed };
+std::string_view job_status_name(JobStatus status);
+std::optional<JobStatus> parse_job_status(std::string_view name);
+
+struct NewJob {
+  std::uint64_t created_by = 0;
+  std::string from_email;
+  StoredTemplate message_template;  // copied into the job (template_json)
+  Filter filter;
+  std::vector<Group> groups;  // the mailed groups chosen
+  std::string digest;         // of the whole result, as Load showed it
+  std::optional<std::string> idempotency_key;
+  int invite_ttl_days = 14;
+  std::vector<RecipientRow> recipients;  // of `groups` only
+};
+
+struct CreatedJob {
+  std::uint64_t id = 0;
+  bool created = false;  // false: the idempotency key named an existing job
+};
+
+// The job a user created with this idempotency key, if any.
+std::optional<std::uint64_t> job_id_for_key(sql::Connection& connection, std::uint64_t user_id, const std::string& key);
+
+// Inserts the job and one outbox row per recipient in one transaction. With
+// an idempotency key already used by the same user, returns that job instead.
+CreatedJob create_job(sql::Connection& connection, const NewJob& job);
+
+struct JobProgress {
+  std::uint64_t id = 0;
+  JobStatus status = JobStatus::queued;
+  std::optional<std::string> pause_reason;
+  std::string created_at, created_by;  // ISO 8601 UTC, username
+  std::string from_email;
+  std::uint32_t template_id = 0;
+  std::string template_name;
+  std::vector<std::string> groups;
+  std::uint64_t total = 0, sent = 0, failed = 0, pending = 0, skipped = 0, cancelled = 0;
+  double rate_per_second = 0;  // sent in the last rate window
+  std::optional<double> eta_seconds;
+  std::optional<std::string> started_at, finished_at;
+};
+nlohmann::json job_to_json(const JobProgress& job);
+
+std::optional<JobProgress> find_job(sql::Connection& connection, std::uint64_t job_id);
+// Newest first.
+std::vector<JobProgress> list_jobs(sql::Connection& connection, std::size_t limit);
+
+// State changes; each returns false when the job is not in a state that
+// allows it (e.g. resume of a completed job).
+bool pause_job(sql::Connection& connection, std::uint64_t job_id, const std::string& reason);
+bool resume_job(sql::Connection& connection, std::uint64_t job_id);
+bool cancel_job(sql::Connection& connection, std::uint64_t job_id);
+// Writes the final counts into the job row (see migration 0006).
+void freeze_job_counts(sql::Connection& connection, std::uint64_t job_id);
+// Failed recipients become pending again; returns how many.
+std::uint64_t retry_failed(sql::Connection& connection, std::uint64_t job_id);
+
+struct OutboxRow {
+  std::string email, group, status;
+  std::uint32_t attempts = 0;
+  std::optional<std::string> last_error, sent_at;
+};
+struct OutboxPage {
+  std::uint64_t total = 0;
+  std::vector<OutboxRow> rows;
+};
+// By email; status filters when set ("pending" includes rows being sent).
+OutboxPage job_recipients(sql::Connection& connection, std::uint64_t job_id, const std::optional<std::string>& status,
+                          std::size_t offset, std::size_t limit);
+
+}  // namespace invites::repository

@@ -1,0 +1,30 @@
+#pragma once
+// One invitation message: the merge values of a recipient, the template
+// rendered by common/ (the same code the browser previews with), and the
+// RFC 5322 message built from it. Used by the job runner, the render
+// endpoint and test sends.
+#include <cstdint>
+#include <ctime>
+#include <string>
+
+#include "invites/template.hpp"
+#include "mail/message.hpp"
+
+namespace invites::service {
+
+// "https://portal.example.com/portal/accept?token=..." (base_url without a trailing slash).
+std::string invite_url(const std::string& base_url, const std::string& token_text);
+// The expiry date shown in the message ("2026-12-10"), `days` after `now`.
+std::string invite_expiry_date(std::time_t now, int days);
+
+struct RecipientDetails {
+  std::string email, first_name, last_name, account_number, account_name, division_name;
+};
+MergeValues merge_values(const RecipientDetails& recipient, const std::string& from_email, const std::string& url,
+                         const std::string& expires_on);
+
+// The rendered template as a message to `to`. Throws TemplateError or mail::MessageError.
+std::string build_invitation(const TemplateText& text, const MergeValues& values, const std::string& from_email,
+                             const std::string& to, std::time_t now);
+
+}  // namespace invites::service

@@ -1,0 +1,103 @@
+#include "support/smtp_sink.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+namespace invites::testing {
+namespace {
+
+std::filesystem::path make_temporary_directory() {
+  std::string pattern = (std::filesystem::temp_directory_path() / "smtp-sink-XXXXXX").string();
+  if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("cannot create a directory for the SMTP sink");
+  return pattern;
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream file(path, std::ios::binary);
+  std::ostringstream content;
+  content << file.rdbuf();
+  return content.str();
+}
+
+}  // namespace
+
+SmtpSink::SmtpSink(SmtpSinkOptions options) : options_(std::move(options)), directory_(make_temporary_directory()) {
+  std::filesystem::create_directories(directory_ / "maildir");
+  std::filesystem::create_directories(directory_ / "control");
+  start(0);
+}
+
+SmtpSink::~SmtpSink() {
+  stop();
+  std::error_code ignored;
+  std::filesystem::remove_all(directory_, ignored);
+}
+
+std::string SmtpSink::url() const { return "smtp://127.0.0.1:" + std::to_string(port_); }
+
+void SmtpSink::start(int port) {
+  const std::string prefix = "listening on ";
+  // A restart may find the old port still held for a moment: try a few times.
+  for (int attempt = 1;; ++attempt) {
+    try {
+      std::vector<std::string> argv{"/usr/bin/python3",
+                                    std::string(INVITES_SOURCE_DIR) + "/tests/support/smtp_sink.py",
+                                    "--port", std::to_string(port),
+                                    "--maildir", (directory_ / "maildir").string(),
+                                    "--control", (directory_ / "control").string()};
+      if (options_.username)
+        argv.insert(argv.end(), {"--auth", *options_.username + ":" + options_.password.value_or("")});
+      auto process = std::make_unique<ChildProcess>(argv);
+      std::string line = process->read_line(std::chrono::seconds(15));
+      if (!line.starts_with(prefix)) throw std::runtime_error("the SMTP sink said \"" + line + "\" instead of " + prefix);
+      port_ = std::stoi(line.substr(prefix.size()));
+      process_ = std::move(process);
+      return;
+    } catch (const std::runtime_error&) {
+      if (attempt == 5 || port == 0) throw;
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+  }
+}
+
+void SmtpSink::stop() {
+  if (process_) process_->terminate();
+  process_.reset();
+}
+
+void SmtpSink::restart() {
+  stop();
+  start(port_);
+}
+
+void SmtpSink::set_control(const nlohmann::json& control) {
+  // Written to a temporary name and renamed: the sink never reads half a file.
+  auto path = directory_ / "control" / "control.json";
+  auto temporary = directory_ / "control" / "control.json.tmp";
+  std::ofstream(temporary) << control.dump();
+  std::filesystem::rename(temporary, path);
+}
+
+std::vector<SinkMessage> SmtpSink::messages() const {
+  std::vector<std::filesystem::path> envelopes;
+  for (const auto& entry : std::filesystem::directory_iterator(directory_ / "maildir"))
+    if (entry.path().extension() == ".json") envelopes.push_back(entry.path());
+  std::sort(envelopes.begin(), envelopes.end());  // zero-padded numbers: arrival order
+  std::vector<SinkMessage> messages;
+  for (const auto& path : envelopes) {
+    auto envelope = nlohmann::json::parse(read_file(path));
+    auto raw_path = path;
+    raw_path.replace_extension(".eml");
+    messages.push_back({envelope.at("mail_from").get<std::string>(), envelope.at("rcpt").get<std::string>(),
+                        envelope.at("connection").get<int>(), read_file(raw_path)});
+  }
+  return messages;
+}
+
+}  // namespace invites::testing
