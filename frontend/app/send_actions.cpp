@@ -264,6 +264,9 @@ void SendActions::render_preview() {
   email.status = LoadStatus::Loading;
   email.error.clear();
   json body = {{"template_id", *email.template_id}};
+  // The typed sender fills the sender merge field (left out while it is not a valid address).
+  if (!state_.form.email_from.empty() && email_from_problem(state_.form).empty())
+    body["from_email"] = state_.form.email_from;
   if (!email.recipient_email.empty() && !email.preview_id.empty()) {
     body["preview_id"] = email.preview_id;
     body["email"] = email.recipient_email;

@@ -51,7 +51,10 @@ TEST_CASE_METHOD(SendFixture, "email preview: the first recipient of the group, 
   server.respond("GET", kFirstNewUser, 200,
                  json{{"total", 120}, {"rows", {{{"email", "maria@example.com"}, {"first_name", "Maria"}}}}});
   const auto request = server.respond("POST", "/api/render", 200, render_json("maria@example.com"));
-  CHECK(json::parse(request.body) == json{{"template_id", 11}, {"preview_id", "p-1"}, {"email", "maria@example.com"}});
+  CHECK(json::parse(request.body) == json{{"template_id", 11},
+                                          {"from_email", "north@hauler.example"},
+                                          {"preview_id", "p-1"},
+                                          {"email", "maria@example.com"}});
   CHECK(request.csrf_token == "tok-123");
   CHECK(email.status == LoadStatus::Loaded);
   CHECK(email.subject == "Your North customer portal");
