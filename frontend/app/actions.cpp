@@ -351,6 +351,7 @@ void Actions::on_lookups_result(FetchResult&& result) {
   lookups = std::move(parsed);
   if (!lookups.templates.empty() && !state_.form.template_id) state_.form.template_id = lookups.templates.front().id;
   prefill_email_from();
+  sending_.lookups_loaded();
 }
 
 // --- the form ---------------------------------------------------------------------

@@ -142,11 +142,14 @@ SendActions::SendActions(State& state, ApiCaller api)
 void SendActions::reset() {
   state_.send = SendState{};
   ++generation_;
+  ++templates_generation_;
+  templates_wanted_ = false;
   ++job_generation_;
 }
 
 void SendActions::tick(double now_seconds) {
   now_ = now_seconds;
+  if (templates_wanted_ && state_.lookups.status == LoadStatus::Loaded) fetch_active_templates();
   const JobView& view = state_.send.job;
   if (view.open && view.job && job_active(*view.job) && !view.poll_in_flight && view.command.empty() &&
       now_ >= view.next_poll_at)
@@ -167,6 +170,29 @@ void SendActions::tick(double now_seconds) {
 void SendActions::show_tab(MainTab tab) {
   if (tab == MainTab::Jobs && state_.send.tab != MainTab::Jobs) load_jobs();
   state_.send.tab = tab;
+}
+
+void SendActions::lookups_loaded() { templates_wanted_ = state_.lookups.templates.empty(); }
+
+void SendActions::fetch_active_templates() {
+  templates_wanted_ = false;
+  const std::uint64_t generation = ++templates_generation_;
+  api_(get("/api/templates"), [this, generation](FetchResult&& result) {
+    if (generation != templates_generation_ || state_.lookups.status != LoadStatus::Loaded ||
+        !state_.lookups.templates.empty())
+      return;
+    const std::optional<json> doc = result.ok() ? api::parse_object(result) : std::nullopt;
+    const auto list = doc ? doc->find("templates") : json::const_iterator();
+    if (!doc || list == doc->end() || !list->is_array()) return;  // the screen keeps "No templates yet"
+    for (const json& t : *list) {
+      if (!t.is_object() || !api::boolean(t, "active", true)) continue;
+      const std::uint64_t id = api::u64(t, "id");
+      if (id == 0 || id > 0xffffffffu) continue;
+      state_.lookups.templates.push_back(LookupItem{static_cast<Id>(id), api::str(t, "name"), std::nullopt});
+    }
+    if (!state_.lookups.templates.empty() && !state_.form.template_id)
+      state_.form.template_id = state_.lookups.templates.front().id;
+  });
 }
 
 // --- email preview --------------------------------------------------------------------

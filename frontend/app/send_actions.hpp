@@ -37,7 +37,11 @@ class SendActions {
   // Starts nothing while nothing runs (the page can idle).
   void tick(double now_seconds);
 
-  void show_tab(MainTab tab);  // the Jobs tab also refreshes the list of past jobs
+  void show_tab(MainTab tab);
+
+  // GET /api/lookups answered: when it lists no templates (a server that does
+  // not include them), the next tick fetches the active ones from GET /api/templates.
+  void lookups_loaded();  // the Jobs tab also refreshes the list of past jobs
 
   // --- email preview and test send ---
   // Opens the preview for the chosen recipient, else the first recipient of
@@ -72,6 +76,7 @@ class SendActions {
   void reset();
 
  private:
+  void fetch_active_templates();
   void render_preview();
   void find_first_recipient();
   void job_command(const char* command);
@@ -87,6 +92,8 @@ class SendActions {
   double now_ = 0.0;
   std::uint64_t generation_ = 0;     // email preview requests
   std::uint64_t job_generation_ = 0;  // bumps when another job is opened
+  std::uint64_t templates_generation_ = 0;  // the template list fetched for the lookups
+  bool templates_wanted_ = false;
 };
 
 // Parses a job object of the API; nullopt when it is not one.

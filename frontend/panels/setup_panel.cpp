@@ -17,6 +17,8 @@ constexpr float kLabelW = 120.0f;
 Id g_focused_division = 0;  // the division whose address field got the keyboard focus when it opened
 
 std::string problem_text(const app::TemplateProblem& problem) {
+  // The common/ and server messages usually name the place already ("body line 3: …").
+  if (!problem.part.empty() && problem.message.rfind(problem.part, 0) == 0) return problem.message;
   std::string where = problem.part == "text_body" ? "text body" : problem.part;
   if (problem.line > 0) where += ", line " + std::to_string(problem.line);
   return where.empty() ? problem.message : where + ": " + problem.message;
@@ -69,6 +71,24 @@ void editor_form(const app::TemplateEditor& editor, app::Actions& actions, float
   }
   ImGui::Separator();
   ImGui::Spacing();
+  // Save first: always in view, however long the bodies are.
+  if (primary_button(editor.saving ? "Saving\u2026###tpl-save" : "Save###tpl-save", 130, !editor.saving))
+    actions.setup().save_template();
+  ImGui::SameLine();
+  if (ImGui::Button("Close##tpl", ImVec2(0, ImGui::GetFrameHeight() + ImGui::GetStyle().FramePadding.y * 0.8f)))
+    actions.setup().close_editor();
+  if (!editor.saved_notice.empty()) {
+    ImGui::SameLine();
+    ImGui::AlignTextToFramePadding();
+    tone_text(Tone::Good, editor.saved_notice);
+  }
+  if (!editor.save_error.empty())
+    tone_text(Tone::Bad, "Not saved: " + (editor.save_problem ? problem_text(*editor.save_problem) : editor.save_error));
+  if (editor.problem) {
+    status_dot(Tone::Bad);
+    tone_text(Tone::Bad, "Template error: " + problem_text(*editor.problem));
+  }
+  ImGui::Spacing();
   const float field_w = ImGui::GetContentRegionAvail().x - kLabelW + ImGui::GetStyle().WindowPadding.x;
   std::string edited;
 
@@ -108,24 +128,6 @@ void editor_form(const app::TemplateEditor& editor, app::Actions& actions, float
     ImGui::EndGroup();
   }
 
-  ImGui::Spacing();
-  if (editor.problem) {
-    status_dot(Tone::Bad);
-    tone_text(Tone::Bad, "Template error in " + problem_text(*editor.problem));
-  }
-  ImGui::Spacing();
-  if (primary_button(editor.saving ? "Saving\u2026###tpl-save" : "Save###tpl-save", 130, !editor.saving))
-    actions.setup().save_template();
-  ImGui::SameLine();
-  if (ImGui::Button("Close##tpl", ImVec2(0, ImGui::GetFrameHeight() + ImGui::GetStyle().FramePadding.y * 0.8f)))
-    actions.setup().close_editor();
-  if (!editor.saved_notice.empty()) {
-    ImGui::SameLine();
-    ImGui::AlignTextToFramePadding();
-    tone_text(Tone::Good, editor.saved_notice);
-  }
-  if (!editor.save_error.empty())
-    tone_text(Tone::Bad, "Not saved: " + (editor.save_problem ? problem_text(*editor.save_problem) : editor.save_error));
   ImGui::EndChild();
 }
 

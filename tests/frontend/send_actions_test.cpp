@@ -405,3 +405,26 @@ TEST_CASE("job helpers", "[frontend][jobs]") {
   job.status = "queued";
   CHECK(job_active(job));
 }
+
+TEST_CASE_METHOD(SignedInFixture, "lookups without templates: the active ones come from GET /api/templates",
+                 "[frontend][send][lookups]") {
+  actions.start();
+  server.respond("GET", "/healthz", 200, std::string("ok"));
+  server.respond("GET", "/api/me", 200,
+                 json{{"user", {{"id", 7}, {"username", "alice"}}}, {"permissions", {390}}, {"csrf_token", "t"}});
+  server.respond("GET", "/api/lookups", 200,
+                 json{{"divisions", json::array()}, {"account_classes", json::array()}, {"bill_groups", json::array()},
+                      {"account_sources", json::array()}, {"site_sources", json::array()}});
+  CHECK(state.lookups.templates.empty());
+  CHECK_FALSE(server.has_pending("GET", "/api/templates"));  // asked for at the next tick
+  actions.sending().tick(1.0);
+  actions.sending().tick(1.1);
+  CHECK(server.count_pending("GET", "/api/templates") == 1);
+  server.respond("GET", "/api/templates", 200,
+                 json{{"templates",
+                       {{{"id", 3}, {"name", "Old"}, {"active", false}}, {{"id", 5}, {"name", "Invitation"}, {"active", true}}}},
+                      {"merge_fields", json::array()}});
+  REQUIRE(state.lookups.templates.size() == 1);
+  CHECK(state.lookups.templates[0].name == "Invitation");
+  CHECK(state.form.template_id == std::optional<Id>(5));
+}
