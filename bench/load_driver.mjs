@@ -2,39 +2,19 @@
 // invites-server; used by bench/load_bench.sh.
 //   node bench/load_driver.mjs BASE_URL USERNAME PASSWORD RUNS FILTERS_JSON
 // FILTERS_JSON: [{"name": "...", "filter": {...}}, ...]. Prints one line per filter.
+import { load as loadOnce, signIn } from './api_session.mjs';
+
 const [base, username, password, runsText, filtersText] = process.argv.slice(2);
 const runs = Number(runsText);
 const filters = JSON.parse(filtersText);
 
-const login = await fetch(`${base}/api/session`, {
-  method: 'POST',
-  headers: { 'Content-Type': 'application/json' },
-  body: JSON.stringify({ username, password }),
-});
-if (login.status !== 200) throw new Error(`login failed: ${login.status} ${await login.text()}`);
-const cookie = login.headers.get('set-cookie').split(';')[0];
-const { csrf_token: csrf } = await login.json();
-const headers = { 'Content-Type': 'application/json', Cookie: cookie, 'X-CSRF-Token': csrf };
-
-async function load(filter) {
-  for (;;) {
-    const started = process.hrtime.bigint();
-    const response = await fetch(`${base}/api/previews`, { method: 'POST', headers, body: JSON.stringify({ filter }) });
-    const body = await response.json();
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    if (response.status === 503 && body.error?.code === 'snapshot_loading') {
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      continue;
-    }
-    if (response.status !== 200) throw new Error(`Load failed: ${response.status} ${JSON.stringify(body)}`);
-    return { ms, body };
-  }
-}
+const { cookie, headers } = await signIn(base, username, password);
 
 function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
+const load = (filter) => loadOnce(base, headers, filter);
 const first = await load({});  // waits for the index
 console.log(`index ready; snapshot generated_at ${first.body.generated_at}`);
 const pad = (text, width) => String(text).padEnd(width);

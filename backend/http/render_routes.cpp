@@ -128,7 +128,8 @@ void register_render_routes(httplib::Server& server, SendRouteContext& context) 
     text.subject = "[Test] " + text.subject;
     std::string message;
     try {
-      message = service::build_invitation(text, values, from, to, now);
+      CompiledTemplate compiled(text);
+      message = service::build_invitation(compiled, values, from, to, now);
     } catch (const TemplateError& error) {
       throw_template_invalid(error);
     } catch (const mail::MessageError& error) {

@@ -5,8 +5,8 @@
 namespace invites::http {
 
 void throw_template_invalid(const TemplateError& error) {
-  throw ApiError(400, "template_invalid", error.part() + " line " + std::to_string(error.line()) + ": " + error.what(),
-                 error.part());
+  // what() reads "body line 3: unknown merge field ...".
+  throw ApiError(400, "template_invalid", error.what(), error.part());
 }
 
 repository::StoredTemplate usable_template(sql::Connection& connection, std::uint32_t template_id,

@@ -125,6 +125,10 @@ class SmtpTransport final : public MailTransport {
 
   DeliveryResult deliver(const std::string& envelope_from, const std::string& recipient,
                          const std::string& message) override {
+    // These go into SMTP command lines as they are: a line break would add a command.
+    for (const std::string* address : {&envelope_from, &recipient})
+      if (address->find_first_of(std::string_view("\r\n\0<>", 5)) != std::string::npos)
+        return {DeliveryOutcome::permanent_failure, "envelope address contains a line break, NUL or angle bracket", false};
     conversation_.clear();
     error_[0] = '\0';
     upload_.remaining = message;

@@ -1,5 +1,6 @@
 #include "repository/outbox.hpp"
 
+#include <map>
 #include <memory>
 
 #include <cppconn/prepared_statement.h>
@@ -14,11 +15,27 @@ namespace invites::repository {
 namespace {
 
 constexpr std::size_t max_error_bytes = 2000;
+// A row that goes back from 'sending' waits again, unless its job was
+// cancelled meanwhile: then it is cancelled too.
+constexpr const char* unsent_status =
+    "status = IF((SELECT j.status FROM send_jobs j WHERE j.id = send_outbox.job_id) = 'cancelled', 'cancelled', "
+    "'pending'), claimed_by = NULL";
 
-std::string placeholders(std::size_t count) {
+// "?, ?, ?" (or "UNHEX(?), UNHEX(?)" with that marker): placeholders only, never values.
+std::string placeholders(std::size_t count, const std::string& marker = "?") {
   std::string out;
-  for (std::size_t i = 0; i < count; ++i) out += i == 0 ? "?" : ", ?";
+  for (std::size_t i = 0; i < count; ++i) out += (i == 0 ? "" : ", ") + marker;
   return out;
+}
+
+// Invitations whose message did not go out open nothing: revoke them.
+void revoke_unmailed(sql::Connection& connection, const std::vector<std::uint64_t>& invite_ids) {
+  if (invite_ids.empty()) return;
+  std::unique_ptr<sql::PreparedStatement> statement(connection.prepareStatement(
+      "UPDATE portal_invites SET revoked_at = UTC_TIMESTAMP() WHERE revoked_at IS NULL AND accepted_at IS NULL "
+      "AND id IN (" + placeholders(invite_ids.size()) + ")"));
+  for (std::size_t i = 0; i < invite_ids.size(); ++i) statement->setUInt64(static_cast<int>(i + 1), invite_ids[i]);
+  statement->executeUpdate();
 }
 
 std::string clipped(const std::string& detail) {
@@ -37,9 +54,11 @@ StoredTemplate template_from_json(const nlohmann::json& json) {
   return stored;
 }
 
-// Runs an UPDATE of one outbox row that is still this instance's.
+// Runs an UPDATE of one outbox row that is still this instance's, and
+// revokes its unmailed invitation.
 int update_claimed(sql::Connection& connection, const std::string& set_clause, const ClaimedRecipient& recipient,
                    const std::string& instance_id, const std::optional<std::string>& text) {
+  if (recipient.invite_id) revoke_unmailed(connection, {recipient.invite_id});
   std::unique_ptr<sql::PreparedStatement> statement(connection.prepareStatement(
       "UPDATE send_outbox SET " + set_clause + ", claimed_by = NULL WHERE id = ? AND claimed_by = ? AND status = 'sending'"));
   int index = 1;
@@ -140,36 +159,69 @@ std::vector<ClaimedRecipient> claim_batch(sql::Connection& connection, std::uint
   return claimed;
 }
 
-bool record_sent(sql::Connection& connection, const ClaimedRecipient& recipient, const std::string& instance_id,
-                 const security::TokenHash& token_hash, int invite_ttl_days) {
+void create_invites(sql::Connection& connection, std::vector<ClaimedRecipient>& recipients,
+                    const std::vector<security::TokenHash>& token_hashes, std::uint64_t job_id, int invite_ttl_days) {
+  if (recipients.empty()) return;
+  const std::size_t n = recipients.size();
   db::Transaction transaction(connection);
-  // LAST_INSERT_ID(id) makes the existing user's id the one the next
-  // statements read, so the invitation is written without a round trip.
-  std::unique_ptr<sql::PreparedStatement> user(connection.prepareStatement(
-      "INSERT INTO portal_users (email, status, last_invited_at) VALUES (?, 'invited', UTC_TIMESTAMP()) "
-      "ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id), last_invited_at = VALUES(last_invited_at)"));
-  user->setString(1, recipient.email);
-  user->executeUpdate();
-  std::unique_ptr<sql::PreparedStatement> revoke(connection.prepareStatement(
-      "UPDATE portal_invites SET revoked_at = UTC_TIMESTAMP() "
-      "WHERE portal_user_id = LAST_INSERT_ID() AND accepted_at IS NULL AND revoked_at IS NULL"));
-  revoke->executeUpdate();
-  std::unique_ptr<sql::PreparedStatement> invite(connection.prepareStatement(
-      "INSERT INTO portal_invites (portal_user_id, token_hash, created_at, expires_at, job_id) "
-      "VALUES (LAST_INSERT_ID(), UNHEX(?), UTC_TIMESTAMP(), UTC_TIMESTAMP() + INTERVAL ? DAY, ?)"));
-  invite->setString(1, security::to_hex(token_hash));
-  invite->setInt(2, invite_ttl_days);
-  invite->setUInt64(3, recipient.job_id);
-  invite->executeUpdate();
-  std::unique_ptr<sql::PreparedStatement> sent(connection.prepareStatement(
-      "UPDATE send_outbox SET status = 'sent', sent_at = UTC_TIMESTAMP(3), attempts = attempts + 1, "
-      "invite_id = LAST_INSERT_ID(), last_error = NULL, claimed_by = NULL "
-      "WHERE id = ? AND claimed_by = ? AND status = 'sending'"));
-  sent->setUInt64(1, recipient.outbox_id);
-  sent->setString(2, instance_id);
-  if (sent->executeUpdate() != 1) return false;  // rolled back: another instance owns the row now
+  {
+    std::string query = "INSERT INTO portal_users (email, status, last_invited_at) VALUES ";
+    query += placeholders(n, "(?, 'invited', UTC_TIMESTAMP())");
+    query += " ON DUPLICATE KEY UPDATE last_invited_at = VALUES(last_invited_at)";
+    std::unique_ptr<sql::PreparedStatement> users(connection.prepareStatement(query));
+    for (std::size_t i = 0; i < n; ++i) users->setString(static_cast<int>(i + 1), recipients[i].email);
+    users->executeUpdate();
+  }
+  std::map<std::string, std::uint64_t> user_ids;
+  {
+    std::unique_ptr<sql::PreparedStatement> users(
+        connection.prepareStatement("SELECT id, email FROM portal_users WHERE email IN (" + placeholders(n) + ")"));
+    for (std::size_t i = 0; i < n; ++i) users->setString(static_cast<int>(i + 1), recipients[i].email);
+    std::unique_ptr<sql::ResultSet> rows(users->executeQuery());
+    while (rows->next()) user_ids[rows->getString(2).asStdString()] = rows->getUInt64(1);
+  }
+  {
+    std::unique_ptr<sql::PreparedStatement> revoke(connection.prepareStatement(
+        "UPDATE portal_invites SET revoked_at = UTC_TIMESTAMP() WHERE accepted_at IS NULL AND revoked_at IS NULL "
+        "AND portal_user_id IN (" + placeholders(n) + ")"));
+    for (std::size_t i = 0; i < n; ++i) revoke->setUInt64(static_cast<int>(i + 1), user_ids.at(recipients[i].email));
+    revoke->executeUpdate();
+  }
+  {
+    std::unique_ptr<sql::PreparedStatement> invites(connection.prepareStatement(
+        "INSERT INTO portal_invites (portal_user_id, token_hash, created_at, expires_at, job_id) VALUES " +
+        placeholders(n, "(?, UNHEX(?), UTC_TIMESTAMP(), UTC_TIMESTAMP() + INTERVAL ? DAY, ?)")));
+    for (std::size_t i = 0; i < n; ++i) {
+      const int base = static_cast<int>(4 * i);
+      invites->setUInt64(base + 1, user_ids.at(recipients[i].email));
+      invites->setString(base + 2, security::to_hex(token_hashes[i]));
+      invites->setInt(base + 3, invite_ttl_days);
+      invites->setUInt64(base + 4, job_id);
+    }
+    invites->executeUpdate();
+  }
+  std::unique_ptr<sql::PreparedStatement> ids(connection.prepareStatement(
+      "SELECT id, LOWER(HEX(token_hash)) FROM portal_invites WHERE token_hash IN (" + placeholders(n, "UNHEX(?)") + ")"));
+  for (std::size_t i = 0; i < n; ++i) ids->setString(static_cast<int>(i + 1), security::to_hex(token_hashes[i]));
+  std::unique_ptr<sql::ResultSet> rows(ids->executeQuery());
+  std::map<std::string, std::uint64_t> by_hash;
+  while (rows->next()) by_hash[rows->getString(2).asStdString()] = rows->getUInt64(1);
+  for (std::size_t i = 0; i < n; ++i) recipients[i].invite_id = by_hash.at(security::to_hex(token_hashes[i]));
   transaction.commit();
-  return true;
+}
+
+SentRecorder::SentRecorder(sql::Connection& connection)
+    : statement_(connection.prepareStatement(
+          "UPDATE send_outbox SET status = 'sent', sent_at = UTC_TIMESTAMP(3), attempts = attempts + 1, "
+          "invite_id = ?, last_error = NULL, claimed_by = NULL WHERE id = ? AND claimed_by = ? AND status = 'sending'")) {}
+
+SentRecorder::~SentRecorder() = default;
+
+bool SentRecorder::record(const ClaimedRecipient& recipient, const std::string& instance_id) {
+  statement_->setUInt64(1, recipient.invite_id);
+  statement_->setUInt64(2, recipient.outbox_id);
+  statement_->setString(3, instance_id);
+  return statement_->executeUpdate() == 1;
 }
 
 void record_retry(sql::Connection& connection, const ClaimedRecipient& recipient, const std::string& instance_id,
@@ -196,11 +248,17 @@ void record_skipped(sql::Connection& connection, const ClaimedRecipient& recipie
   update_claimed(connection, "status = 'skipped', last_error = ?", recipient, instance_id, clipped(reason));
 }
 
-void release(sql::Connection& connection, const std::vector<std::uint64_t>& outbox_ids,
+void release(sql::Connection& connection, const std::vector<ClaimedRecipient>& recipients,
              const std::string& instance_id) {
-  if (outbox_ids.empty()) return;
+  if (recipients.empty()) return;
+  std::vector<std::uint64_t> outbox_ids, invite_ids;
+  for (const auto& recipient : recipients) {
+    outbox_ids.push_back(recipient.outbox_id);
+    if (recipient.invite_id) invite_ids.push_back(recipient.invite_id);
+  }
+  revoke_unmailed(connection, invite_ids);
   std::unique_ptr<sql::PreparedStatement> statement(connection.prepareStatement(
-      "UPDATE send_outbox SET status = 'pending', claimed_by = NULL WHERE claimed_by = ? AND status = 'sending' "
+      std::string("UPDATE send_outbox SET ") + unsent_status + " WHERE claimed_by = ? AND status = 'sending' " +
       "AND id IN (" + placeholders(outbox_ids.size()) + ")"));
   statement->setString(1, instance_id);
   for (std::size_t i = 0; i < outbox_ids.size(); ++i) statement->setUInt64(static_cast<int>(i + 2), outbox_ids[i]);
@@ -223,7 +281,7 @@ std::uint64_t recover_orphans(sql::Connection& connection, const std::string& ow
     std::unique_ptr<sql::ResultSet> row(free->executeQuery());
     if (!row->next() || row->isNull(1) || row->getInt(1) != 1) continue;  // alive (or unknown): leave it
     std::unique_ptr<sql::PreparedStatement> reset(connection.prepareStatement(
-        "UPDATE send_outbox SET status = 'pending', claimed_by = NULL WHERE status = 'sending' AND claimed_by = ?"));
+        std::string("UPDATE send_outbox SET ") + unsent_status + " WHERE status = 'sending' AND claimed_by = ?"));
     reset->setString(1, owner);
     recovered += static_cast<std::uint64_t>(reset->executeUpdate());
   }

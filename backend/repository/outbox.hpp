@@ -5,11 +5,13 @@
 // commit, so progress is durable per recipient.
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include <cppconn/connection.h>
+#include <cppconn/prepared_statement.h>
 
 #include "repository/templates.hpp"
 #include "security/tokens.hpp"
@@ -29,6 +31,7 @@ struct ClaimedRecipient {
   std::uint32_t attempts = 0;  // before this one
   std::string first_name, last_name, account_number, account_name, division_name;
   std::optional<std::string> portal_status;  // now, if the address has a portal user
+  std::uint64_t invite_id = 0;               // set by create_invites
 };
 
 struct JobSettings {
@@ -48,13 +51,30 @@ std::optional<std::string> job_status(sql::Connection& connection, std::uint64_t
 std::vector<ClaimedRecipient> claim_batch(sql::Connection& connection, std::uint64_t job_id,
                                           const std::string& instance_id, std::size_t limit);
 
-// The message was accepted: in one transaction, the portal user exists
-// (created 'invited' if new), its open invitations are revoked, the new
-// one (token hash, expiry, job) is stored, and the row is 'sent'. Returns
-// false if the row was no longer this instance's (taken over as orphaned).
-bool record_sent(sql::Connection& connection, const ClaimedRecipient& recipient, const std::string& instance_id,
-                 const security::TokenHash& token_hash, int invite_ttl_days);
+// Before a batch is sent, in one transaction: each recipient's portal user
+// exists (created 'invited' if new, last_invited_at now), its open
+// invitations are revoked, and a new one (the token's hash, expiry, job) is
+// stored; sets recipient.invite_id. token_hashes[i] belongs to recipients[i].
+// The tokens themselves exist only in the sender's memory until mailed, so
+// an invitation whose message never goes out opens nothing.
+void create_invites(sql::Connection& connection, std::vector<ClaimedRecipient>& recipients,
+                    const std::vector<security::TokenHash>& token_hashes, std::uint64_t job_id, int invite_ttl_days);
 
+// Records accepted messages: one autocommitted UPDATE per recipient, so
+// progress is durable per recipient at the cost of one round trip. Keeps
+// its prepared statement for the connection's life.
+class SentRecorder {
+ public:
+  explicit SentRecorder(sql::Connection& connection);
+  ~SentRecorder();
+  // False if the row was no longer this instance's (taken over as orphaned).
+  bool record(const ClaimedRecipient& recipient, const std::string& instance_id);
+
+ private:
+  std::unique_ptr<sql::PreparedStatement> statement_;
+};
+
+// The outcomes below also revoke the recipient's unmailed invitation.
 // Temporary failure: back to pending after `retry_after`, or failed once
 // `attempts` reaches max_attempts.
 void record_retry(sql::Connection& connection, const ClaimedRecipient& recipient, const std::string& instance_id,
@@ -63,8 +83,10 @@ void record_failed(sql::Connection& connection, const ClaimedRecipient& recipien
                    const std::string& detail);
 void record_skipped(sql::Connection& connection, const ClaimedRecipient& recipient, const std::string& instance_id,
                     const std::string& reason);
-// Unsent rows of a batch go back to pending (pause, shutdown).
-void release(sql::Connection& connection, const std::vector<std::uint64_t>& outbox_ids, const std::string& instance_id);
+// Unsent rows of a batch go back to pending (pause, shutdown); their
+// unmailed invitations are revoked.
+void release(sql::Connection& connection, const std::vector<ClaimedRecipient>& recipients,
+             const std::string& instance_id);
 
 // Rows left 'sending' by instances whose lock is free (they died) become
 // pending again. Returns how many.

@@ -123,7 +123,8 @@ std::vector<JobProgress> read_jobs(sql::Connection& connection, sql::PreparedSta
     jobs.push_back(std::move(job));
   }
   for (auto& job : jobs) {
-    if (job.status != JobStatus::completed && job.status != JobStatus::cancelled) count_outbox(connection, job);
+    // A cancelled job's last messages may still be finishing: count it live.
+    if (job.status != JobStatus::completed) count_outbox(connection, job);
   }
   return jobs;
 }

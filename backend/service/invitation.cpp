@@ -45,9 +45,9 @@ MergeValues merge_values(const RecipientDetails& recipient, const std::string& f
   return values;
 }
 
-std::string build_invitation(const TemplateText& text, const MergeValues& values, const std::string& from_email,
+std::string build_invitation(CompiledTemplate& compiled, const MergeValues& values, const std::string& from_email,
                              const std::string& to, std::time_t now) {
-  const auto rendered = render_template(text, values);
+  const auto rendered = compiled.render(values);
   mail::OutgoingMessage message;
   message.from = from_email;
   message.to = to;

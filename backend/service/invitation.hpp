@@ -24,7 +24,7 @@ MergeValues merge_values(const RecipientDetails& recipient, const std::string& f
                          const std::string& expires_on);
 
 // The rendered template as a message to `to`. Throws TemplateError or mail::MessageError.
-std::string build_invitation(const TemplateText& text, const MergeValues& values, const std::string& from_email,
+std::string build_invitation(CompiledTemplate& compiled, const MergeValues& values, const std::string& from_email,
                              const std::string& to, std::time_t now);
 
 }  // namespace invites::service

@@ -58,13 +58,18 @@ class JobRunner::Worker {
           worked = work_once();
         } catch (const sql::SQLException& e) {
           spdlog::warn("sender: database error: {} (error {}); reconnecting", e.what(), e.getErrorCode());
-          connection_.reset();
+          drop_connection();
         } catch (const std::exception& e) {
           spdlog::error("sender: {}", e.what());
         }
         put_back_unsent();
       }
-      if (!worked) runner_.wait_for_work(runner_.options_.poll_interval);
+      if (backing_off_) {
+        backing_off_ = false;
+        runner_.wait_for_work(connection_backoff_);
+      } else if (!worked) {
+        runner_.wait_for_work(runner_.options_.poll_interval);
+      }
     }
   }
 
@@ -94,34 +99,70 @@ class JobRunner::Worker {
       }
       const auto settings = repository::job_settings(*connection_, job_id);
       if (!settings) continue;
+      prepare_batch(*settings);
       send_batch(*settings);
       return true;
     }
     return false;
   }
 
+  // Addresses that became active or disabled since Load are skipped; the
+  // others get their token and their invitation row, all in one transaction.
+  void prepare_batch(const repository::JobSettings& job) {
+    std::vector<repository::ClaimedRecipient> to_send;
+    for (auto& recipient : in_hand_) {
+      if (recipient.portal_status && *recipient.portal_status != "invited") {
+        repository::record_skipped(*connection_, recipient, runner_.instance_id_,
+                                   "the address has an " + *recipient.portal_status + " portal account since Load");
+      } else {
+        to_send.push_back(std::move(recipient));
+      }
+    }
+    in_hand_ = std::move(to_send);
+    tokens_.clear();
+    std::vector<security::TokenHash> hashes;
+    for (std::size_t i = 0; i < in_hand_.size(); ++i) {
+      tokens_.push_back(security::random_token());
+      hashes.push_back(security::hash_token(tokens_.back()));
+    }
+    repository::create_invites(*connection_, in_hand_, hashes, job.id, job.invite_ttl_days);
+  }
+
   void send_batch(const repository::JobSettings& job) {
     std::uint64_t epoch = runner_.control_epoch_;
-    while (!in_hand_.empty()) {
-      if (runner_.stopping_) return;
+    std::size_t next = 0;
+    // Whatever is left in hand when this returns goes back (put_back_unsent).
+    const auto keep_unsent = [&] {
+      in_hand_.erase(in_hand_.begin(), in_hand_.begin() + static_cast<std::ptrdiff_t>(next));
+      tokens_.erase(tokens_.begin(), tokens_.begin() + static_cast<std::ptrdiff_t>(next));
+    };
+    while (next < in_hand_.size()) {
+      if (runner_.stopping_) return keep_unsent();
       if (epoch != runner_.control_epoch_) {
         epoch = runner_.control_epoch_;
         const auto status = repository::job_status(*connection_, job.id);
-        if (status != "running") return;  // paused or cancelled: the rest goes back
+        if (status != "running") return keep_unsent();  // paused or cancelled
       }
-      const auto recipient = in_hand_.front();
-      send_one(job, recipient);
-      in_hand_.erase(in_hand_.begin());
+      const std::size_t current = next++;
+      if (!send_one(job, in_hand_[current], tokens_[current])) return keep_unsent();  // mail server unreachable
     }
+    in_hand_.clear();
+    tokens_.clear();
   }
 
-  void send_one(const repository::JobSettings& job, const repository::ClaimedRecipient& recipient) {
-    if (recipient.portal_status && *recipient.portal_status != "invited") {
-      repository::record_skipped(*connection_, recipient, runner_.instance_id_,
-                                 "the address has an " + *recipient.portal_status + " portal account since Load");
-      return;
+  // The job's template, parsed once per worker and job.
+  CompiledTemplate& compiled_for(const repository::JobSettings& job) {
+    if (!compiled_ || compiled_job_ != job.id) {
+      compiled_.reset();
+      compiled_ = std::make_unique<CompiledTemplate>(job.message_template.text);
+      compiled_job_ = job.id;
     }
-    const auto token = security::random_token();
+    return *compiled_;
+  }
+
+  // False when the mail server could not be reached (the batch stops and the worker backs off).
+  bool send_one(const repository::JobSettings& job, const repository::ClaimedRecipient& recipient,
+                const security::Token& token) {
     const std::time_t now = std::time(nullptr);
     const auto values = merge_values(
         {recipient.email, recipient.first_name, recipient.last_name, recipient.account_number,
@@ -130,20 +171,20 @@ class JobRunner::Worker {
         invite_expiry_date(now, job.invite_ttl_days));
     std::string message;
     try {
-      message = build_invitation(job.message_template.text, values, job.from_email, recipient.email, now);
+      message = build_invitation(compiled_for(job), values, job.from_email, recipient.email, now);
     } catch (const std::exception& e) {
       // A template or address that cannot make a message fails this recipient, not the job.
       repository::record_failed(*connection_, recipient, runner_.instance_id_, std::string("not sent: ") + e.what());
       count_failure(job.id, e.what());
-      return;
+      return true;
     }
     runner_.limiter_.acquire();
     if (!transport_) transport_ = runner_.transport_();
     const auto result = transport_->deliver(job.from_email, recipient.email, message);
     switch (result.outcome) {
       case mail::DeliveryOutcome::delivered:
-        if (!repository::record_sent(*connection_, recipient, runner_.instance_id_, security::hash_token(token),
-                                     job.invite_ttl_days)) {
+        if (!recorder_) recorder_ = std::make_unique<repository::SentRecorder>(*connection_);
+        if (!recorder_->record(recipient, runner_.instance_id_)) {
           spdlog::warn("sender: outbox row {} was taken over while it was sent", recipient.outbox_id);
         }
         connection_backoff_ = std::chrono::seconds(0);
@@ -154,23 +195,26 @@ class JobRunner::Worker {
                                  retry_delay(runner_.options_.retry_base, recipient.attempts + 1),
                                  runner_.options_.max_attempts);
         count_failure(job.id, result.detail);
-        if (result.connection_problem) back_off(result.detail);
+        if (result.connection_problem) {
+          note_connection_problem(result.detail);
+          return false;
+        }
         break;
       case mail::DeliveryOutcome::permanent_failure:
         repository::record_failed(*connection_, recipient, runner_.instance_id_, result.detail);
         count_failure(job.id, result.detail);
         break;
     }
+    return true;
   }
 
-  // The mail server is unreachable: this worker waits (1 s, 2 s, ... 30 s)
-  // instead of failing the rest of its batch within milliseconds.
-  void back_off(const std::string& detail) {
+  // The mail server is unreachable: this worker waits (1 s, 2 s, ... 30 s,
+  // in run()) instead of failing the rest of its batch within milliseconds.
+  void note_connection_problem(const std::string& detail) {
     connection_backoff_ = std::min(longest_connection_backoff,
                                    connection_backoff_.count() == 0 ? std::chrono::seconds(1) : connection_backoff_ * 2);
+    backing_off_ = true;
     spdlog::warn("sender: mail server problem ({}); this worker waits {} s", detail, connection_backoff_.count());
-    put_back_unsent();
-    runner_.wait_for_work(connection_backoff_);
   }
 
   void count_failure(std::uint64_t job_id, const std::string& detail) {
@@ -196,20 +240,32 @@ class JobRunner::Worker {
 
   void put_back_unsent() {
     if (in_hand_.empty()) return;
-    std::vector<std::uint64_t> ids;
-    for (const auto& recipient : in_hand_) ids.push_back(recipient.outbox_id);
+    const auto unsent = std::move(in_hand_);
     in_hand_.clear();
-    if (!ensure_connected()) return;  // the rows stay 'sending' until the database is back; see below
-    if (!sql_ok([&] { repository::release(*connection_, ids, runner_.instance_id_); }, "putting rows back")) {
-      connection_.reset();
+    tokens_.clear();
+    // Without the database the rows stay 'sending' under this instance's id;
+    // if the process ends, any instance recovers them.
+    if (!ensure_connected()) return;
+    if (!sql_ok([&] { repository::release(*connection_, unsent, runner_.instance_id_); }, "putting rows back")) {
+      drop_connection();
     }
+  }
+
+  void drop_connection() {
+    recorder_.reset();
+    connection_.reset();
   }
 
   JobRunner& runner_;
   std::unique_ptr<sql::Connection> connection_;
   std::unique_ptr<mail::MailTransport> transport_;
+  std::unique_ptr<repository::SentRecorder> recorder_;  // on connection_
   std::vector<repository::ClaimedRecipient> in_hand_;
+  std::vector<security::Token> tokens_;  // of in_hand_, index by index
+  std::unique_ptr<CompiledTemplate> compiled_;
+  std::uint64_t compiled_job_ = 0;
   std::chrono::seconds connection_backoff_{0};
+  bool backing_off_ = false;
 };
 
 JobRunner::JobRunner(ConnectionFactory connect, TransportFactory transport, JobRunnerOptions options)

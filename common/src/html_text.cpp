@@ -151,7 +151,7 @@ class TextWriter {
     pending_lines_ = std::max(pending_lines_, lines);
     pending_space_ = false;
   }
-  std::size_t position() {
+  std::size_t position() const {
     return out_.size();
   }
   const std::string& written() const { return out_; }
@@ -236,7 +236,6 @@ std::string html_to_text(std::string_view html) {
     }
     if (tag->name == "a") {
       if (!tag->closing && !tag->href.empty()) {
-        writer.text("");
         open_link = std::pair{tag->href, writer.position()};
       } else if (tag->closing && open_link) {
         std::string label = writer.written().substr(std::min(open_link->second, writer.written().size()));

@@ -152,9 +152,14 @@ mustache::data merge_data(const MergeValues& values) {
   return root;
 }
 
-std::string render_part(const std::string& part, const std::string& text, const mustache::data& data, bool html) {
+// A parsed part; plain-text parts do not escape.
+mustache::mustache parse_for_render(const std::string& part, const std::string& text, bool html) {
   mustache::mustache parsed = parse(part, text);
   if (!html) parsed.set_custom_escape([](const std::string& value) { return value; });
+  return parsed;
+}
+
+std::string render_part(const std::string& part, mustache::mustache& parsed, const mustache::data& data) {
   std::string rendered = parsed.render(data);
   if (!parsed.is_valid()) throw TemplateError(part, 1, parsed.error_message());
   return rendered;
@@ -213,16 +218,37 @@ void validate_template(const TemplateText& text) {
 }
 
 RenderedMessage render_template(const TemplateText& text, const MergeValues& values) {
+  return CompiledTemplate(text).render(values);
+}
+
+struct CompiledTemplate::Parts {
+  bool html;
+  mustache::mustache subject, body;
+  std::optional<mustache::mustache> text_body;  // an HTML template's own text alternative
+};
+
+CompiledTemplate::CompiledTemplate(const TemplateText& text) {
   validate_template(text);
-  mustache::data data = merge_data(values);
+  const bool html = text.content_type == ContentType::html;
+  parts_ = std::make_unique<Parts>(Parts{html, parse_for_render("subject", text.subject, false),
+                                         parse_for_render("body", text.body, html), std::nullopt});
+  if (html && !text.text_body.empty()) parts_->text_body = parse_for_render("text_body", text.text_body, false);
+}
+
+CompiledTemplate::~CompiledTemplate() = default;
+CompiledTemplate::CompiledTemplate(CompiledTemplate&&) noexcept = default;
+CompiledTemplate& CompiledTemplate::operator=(CompiledTemplate&&) noexcept = default;
+
+RenderedMessage CompiledTemplate::render(const MergeValues& values) {
+  const mustache::data data = merge_data(values);
   RenderedMessage message;
-  message.subject = single_line(render_part("subject", text.subject, data, false));
-  if (text.content_type == ContentType::html) {
-    message.html_body = render_part("body", text.body, data, true);
-    message.text_body = text.text_body.empty() ? html_to_text(message.html_body)
-                                               : render_part("text_body", text.text_body, data, false);
+  message.subject = single_line(render_part("subject", parts_->subject, data));
+  if (parts_->html) {
+    message.html_body = render_part("body", parts_->body, data);
+    message.text_body = parts_->text_body ? render_part("text_body", *parts_->text_body, data)
+                                          : html_to_text(message.html_body);
   } else {
-    message.text_body = render_part("body", text.body, data, false);
+    message.text_body = render_part("body", parts_->body, data);
   }
   return message;
 }

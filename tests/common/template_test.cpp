@@ -71,7 +71,7 @@ TEST_CASE("every merge field renders its value in every part") {
   CHECK(values.invite_expires_on == "2026-12-10");
 }
 
-TEST_CASE("HTML bodies escape values; subject and text bodies do not") {
+TEST_CASE("HTML bodies escape values, subject and text bodies do not") {
   MergeValues values = invites::example_merge_values();
   values.account_name = "Smith & Sons <b>\"Tools\"</b> 'n' more";
   auto rendered = invites::render_template(
@@ -179,7 +179,7 @@ TEST_CASE("empty parts and long subjects are refused") {
   CHECK_NOTHROW(invites::validate_template(html_template("S", "<p>x</p>", "")));
 }
 
-TEST_CASE("sections over fields show when the value is not empty; inverted ones when it is") {
+TEST_CASE("sections over fields show when the value is not empty, inverted ones when it is") {
   TemplateText text = plain_template(
       "S", "{{#contact.first_name}}Hi {{contact.first_name}},{{/contact.first_name}}{{^contact.first_name}}Hello,{{/contact.first_name}}");
   MergeValues values = invites::example_merge_values();

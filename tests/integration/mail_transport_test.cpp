@@ -177,7 +177,7 @@ TEST_CASE("replies to MAIL FROM and to the message itself are classified too") {
   CHECK(sink.messages().size() == 1);
 }
 
-TEST_CASE("a server that is down is a temporary connection problem; a restarted one works again") {
+TEST_CASE("a server that is down is a temporary connection problem and a restarted one works again") {
   SmtpSink sink;
   auto transport = transport_for(sink);
   REQUIRE(send(*transport, "first@example.com").outcome == DeliveryOutcome::delivered);
@@ -278,7 +278,7 @@ TEST_CASE("a Maildir that cannot be written is a temporary failure naming the er
   std::filesystem::remove(blocker);
 }
 
-TEST_CASE("AUTH with the configured user works over the kept connection; a wrong password is a connection problem") {
+TEST_CASE("AUTH with the configured user works over the kept connection and a wrong password is a connection problem") {
   SmtpSink sink({.username = "mailer", .password = "s3cret"});
   invites::mail::SmtpOptions options{.url = sink.url(), .username = "mailer", .password = "s3cret"};
   auto transport = invites::mail::make_smtp_transport(options);
@@ -303,4 +303,23 @@ TEST_CASE("AUTH with the configured user works over the kept connection; a wrong
   INFO(anonymous.detail);
   CHECK_THAT(anonymous.detail, Catch::StartsWith("530"));
   CHECK(sink.messages().size() == 2);
+}
+
+TEST_CASE("required STARTTLS that is not offered is a connection problem and an envelope with a line break is refused") {
+  SmtpSink sink;  // offers no STARTTLS
+  auto strict = invites::mail::make_smtp_transport({.url = sink.url(), .require_starttls = true});
+  auto result = send(*strict, "a@example.com");
+  CHECK(result.outcome == DeliveryOutcome::temporary_failure);
+  CHECK(result.connection_problem);
+  INFO(result.detail);
+
+  auto transport = transport_for(sink);
+  auto injected = transport->deliver("portal@example.com", "a@example.com>\r\nRCPT TO:<b@example.com",
+                                     message_to("a@example.com"));
+  CHECK(injected.outcome == DeliveryOutcome::permanent_failure);
+  CHECK_FALSE(injected.connection_problem);
+  CHECK(send(*transport, "a@example.com").outcome == DeliveryOutcome::delivered);
+  auto messages = sink.messages();
+  REQUIRE(messages.size() == 1);
+  CHECK(messages[0].rcpt == "a@example.com");
 }

@@ -4,6 +4,7 @@
 // values; the subject and plain-text bodies do not (they are not HTML), and
 // the subject has every CR/LF/TAB run collapsed to one space so no input can
 // add a header line.
+#include <memory>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -67,6 +68,14 @@ class TemplateError : public std::runtime_error {
 // Throws TemplateError for a parse error, an unknown merge field, a section
 // over a field that is not a section, an empty subject or body, or a
 // subject longer than 255 bytes.
+//
+// What is allowed: {{field}} for every merge field (and {{{field}}} /
+// {{&field}} outside HTML bodies: HTML values are always escaped), comments
+// {{! ... }}, and sections over fields: {{#field}}...{{/field}} shows its
+// content when the value is not empty, {{^field}}...{{/field}} when it is.
+// Names are checked inside every section whatever the values. Partials
+// {{>name}} and delimiter changes {{=<% %>=}} are refused, as are names
+// that are not merge fields ("contact", ".").
 void validate_template(const TemplateText& text);
 
 struct RenderedMessage {
@@ -76,5 +85,23 @@ struct RenderedMessage {
 };
 // Renders all parts. Throws TemplateError as validate_template does.
 RenderedMessage render_template(const TemplateText& text, const MergeValues& values);
+
+// A template validated and parsed once, for rendering many messages (a send
+// job): parsing costs more than rendering. Not for concurrent use: give each
+// thread its own.
+class CompiledTemplate {
+ public:
+  // Throws TemplateError as validate_template does.
+  explicit CompiledTemplate(const TemplateText& text);
+  ~CompiledTemplate();
+  CompiledTemplate(CompiledTemplate&&) noexcept;
+  CompiledTemplate& operator=(CompiledTemplate&&) noexcept;
+
+  RenderedMessage render(const MergeValues& values);
+
+ private:
+  struct Parts;
+  std::unique_ptr<Parts> parts_;
+};
 
 }  // namespace invites

@@ -96,9 +96,13 @@ std::string ChildProcess::read_line(std::chrono::milliseconds timeout) {
   }
 }
 
-int ChildProcess::terminate(std::chrono::milliseconds timeout) {
+int ChildProcess::terminate(std::chrono::milliseconds timeout) { return end_with(SIGTERM, timeout); }
+
+int ChildProcess::kill_now() { return end_with(SIGKILL, std::chrono::seconds(10)); }
+
+int ChildProcess::end_with(int signal, std::chrono::milliseconds timeout) {
   if (pid_ < 0) return exit_code_;
-  kill(pid_, SIGTERM);
+  kill(pid_, signal);
   const auto deadline = Clock::now() + timeout;
   int status = 0;
   for (;;) {

@@ -35,8 +35,12 @@ class ChildProcess {
   // SIGTERM, then wait up to `timeout` (SIGKILL after it). Returns the exit
   // code, or 128 + signal number. Further calls return the same value.
   int terminate(std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  // SIGKILL (as `kill -9`: no clean-up in the child) and wait.
+  int kill_now();
 
  private:
+  int end_with(int signal, std::chrono::milliseconds timeout);
+
   pid_t pid_ = -1;
   int stdout_fd_ = -1;
   std::string buffered_;

@@ -29,6 +29,8 @@ class ServerProcess {
   const std::string& scheme() const { return scheme_; }
   // SIGTERM and wait; the exit code (0 for a clean shutdown).
   int stop() { return process_.terminate(); }
+  // `kill -9`: the server gets no chance to clean up.
+  int kill() { return process_.kill_now(); }
 
  private:
   ChildProcess process_;

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Sending throughput (SPEC §8: durable per recipient, ≥ 50% of postfix
+# `smtp-source -d -s 4` on the same machine in the same run). A private
+# MariaDB in build/bench-send seeded with ACCOUNTS accounts (about 100,000
+# recipients), postfix smtp-sink on a free port, then:
+#   1. smtp-source -d -s CONNECTIONS -m N -l SIZE: N messages of the size of
+#      one real invitation (measured first through a Maildir);
+#   2. invites-server sending one job to every recipient (new users and
+#      pending invites) through CONNECTIONS SMTP connections, each outcome
+#      committed per recipient;
+# and prints messages/s of both and the ratio. Repeat runs reuse the data.
+#
+#   bench/send_bench.sh     # ACCOUNTS=68000 CONNECTIONS=4 FLUSH=1
+# FLUSH is MariaDB's innodb_flush_log_at_trx_commit for the send (1: every
+# commit reaches the disk; the private test server otherwise runs with 2).
+# Needs the native build (cmake --build --preset native), node and postfix.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${BUILD:-$ROOT/build/native}
+DIR=${BENCH_DIR:-$ROOT/build/bench-send}
+ACCOUNTS=${ACCOUNTS:-68000}
+CONNECTIONS=${CONNECTIONS:-4}
+FLUSH=${FLUSH:-1}
+SERVER=$BUILD/backend/invites-server
+USERNAME=bench
+PASSWORD=bench-password-not-secret
+FROM=bench-sender@haul.example.com
+
+[[ -x $SERVER ]] || { echo "build first: cmake --build --preset native" >&2; exit 1; }
+mkdir -p "$DIR"
+STARTED_MARIADB=0
+"$ROOT/scripts/mariadb-private.sh" url "$DIR" >/dev/null 2>&1 || STARTED_MARIADB=1
+URL=$("$ROOT/scripts/mariadb-private.sh" start "$DIR" | tail -n 1)
+PORT=$(cat "$DIR/port")
+sql() { mariadb --no-defaults -h 127.0.0.1 -P "$PORT" -u root -N -B invites "$@"; }
+
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  sql -e "SET GLOBAL innodb_flush_log_at_trx_commit = 2" 2>/dev/null || true
+  if ((STARTED_MARIADB)); then "$ROOT/scripts/mariadb-private.sh" stop "$DIR" >/dev/null 2>&1 || true; fi
+}
+trap cleanup EXIT
+
+"$SERVER" migrate --db "$URL" >/dev/null 2>&1
+have=$(sql -e "SELECT COUNT(*) FROM accounts")
+if [[ $have != "$ACCOUNTS" ]]; then
+  echo "seeding $ACCOUNTS accounts..."
+  "$SERVER" seed --db "$URL" --accounts "$ACCOUNTS" --seed 1 --replace >/dev/null 2>&1
+fi
+printf '%s\n' "$PASSWORD" | "$SERVER" user add --db "$URL" --username "$USERNAME" --password-stdin --grant 390 >/dev/null 2>&1
+
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# serve ARGS...: starts invites-server, sets BASE.
+serve() {
+  local out=$DIR/server.out
+  : >"$out"
+  "$SERVER" serve --db "$URL" --listen 127.0.0.1:0 --snapshot-refresh-seconds 0 --allowed-senders "$FROM" "$@" \
+    >"$out" 2>>"$DIR/server.log" &
+  SERVE_PID=$!
+  PIDS+=("$SERVE_PID")
+  for _ in $(seq 1 200); do
+    grep -q "listening on" "$out" 2>/dev/null && break
+    sleep 0.1
+  done
+  BASE=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$out" | head -n 1)
+  [[ -n $BASE ]] || { echo "server did not start; see $DIR/server.log" >&2; exit 1; }
+}
+stop_serve() { kill "$SERVE_PID"; wait "$SERVE_PID" 2>/dev/null || true; }
+
+# The size of one real invitation.
+rm -rf "$DIR/size-maildir"
+serve --maildir "$DIR/size-maildir"
+SIZE=$(MAILDIR="$DIR/size-maildir" node "$ROOT/bench/send_driver.mjs" "$BASE" "$USERNAME" "$PASSWORD" "$FROM" |
+       sed -n 's/^message_bytes //p')
+stop_serve
+
+SINK_PORT=$(free_port)
+/usr/sbin/smtp-sink -u nobody "127.0.0.1:$SINK_PORT" 1024 &
+PIDS+=($!)
+sleep 0.5
+
+RECIPIENTS=$(sql -e "SELECT COUNT(*) FROM contacts") # upper bound until the job says
+serve --smtp "smtp://127.0.0.1:$SINK_PORT" --smtp-concurrency "$CONNECTIONS"
+sql -e "SET GLOBAL innodb_flush_log_at_trx_commit = $FLUSH"
+result=$(node "$ROOT/bench/send_driver.mjs" "$BASE" "$USERNAME" "$PASSWORD" "$FROM")
+stop_serve
+RECIPIENTS=$(sed -n 's/^recipients //p' <<<"$result")
+SEND_SECONDS=$(sed -n 's/^seconds //p' <<<"$result")
+
+t0=$(date +%s.%N)
+/usr/sbin/smtp-source -d -s "$CONNECTIONS" -m "$RECIPIENTS" -l "$SIZE" -f "$FROM" -t bench@bench.example \
+  "127.0.0.1:$SINK_PORT"
+SOURCE_SECONDS=$(echo "$(date +%s.%N) - $t0" | bc)
+
+printf 'message size: %s bytes; connections: %s; innodb_flush_log_at_trx_commit=%s\n' "$SIZE" "$CONNECTIONS" "$FLUSH"
+printf 'smtp-source -d -s %s: %s messages in %.2f s = %.0f messages/s\n' "$CONNECTIONS" "$RECIPIENTS" \
+  "$SOURCE_SECONDS" "$(echo "$RECIPIENTS / $SOURCE_SECONDS" | bc -l)"
+printf 'invites-server job:   %s recipients in %.2f s = %.0f messages/s (durable per recipient)\n' "$RECIPIENTS" \
+  "$SEND_SECONDS" "$(echo "$RECIPIENTS / $SEND_SECONDS" | bc -l)"
+printf 'ratio: %.0f%% (target >= 50%%)\n' "$(echo "100 * $SOURCE_SECONDS / $SEND_SECONDS" | bc -l)"

@@ -1,0 +1,362 @@
+// Sending end to end over HTTP (SPEC §5, §6): Load → Send → every recipient
+// gets exactly one well-formed message at a real SMTP server → the link in it
+// accepts the invitation → the next Load has moved that address; re-invites
+// revoke the old link; and every kind of bad input is refused by name.
+#include <set>
+
+#include <catch2/catch.hpp>
+#include <cppconn/resultset.h>
+#include <cppconn/statement.h>
+#include <httplib.h>
+
+#include "db/connection.hpp"
+#include "invites/template.hpp"
+#include "support/send_stack.hpp"
+
+using namespace invites;
+using nlohmann::json;
+using testing::Person;
+
+namespace {
+
+std::uint64_t count_rows(sql::Connection& connection, const std::string& query) {
+  std::unique_ptr<sql::Statement> statement(connection.createStatement());
+  std::unique_ptr<sql::ResultSet> row(statement->executeQuery(query));
+  row->next();
+  return row->getUInt64(1);
+}
+
+// GET/POST on the server's acceptance page (no staff session).
+struct Invitee {
+  httplib::Client client;
+  explicit Invitee(const testing::ServerProcess& server) : client(server.host(), server.port()) {}
+
+  httplib::Result open(const std::string& link) {
+    auto result = client.Get(link.substr(link.find("/portal/accept")).c_str());
+    REQUIRE(result);
+    return result;
+  }
+  httplib::Result accept(const std::string& link, const std::string& password, const std::string& confirm) {
+    const std::string token = link.substr(link.find("token=") + 6);
+    auto result = client.Post("/portal/accept", httplib::Params{{"token", token}, {"password", password},
+                                                                 {"password_confirm", confirm}});
+    REQUIRE(result);
+    return result;
+  }
+};
+
+std::map<std::string, std::string> links_by_recipient(const testing::SmtpSink& sink) {
+  std::map<std::string, std::string> links;
+  for (const auto& message : sink.messages()) links[message.rcpt] = testing::invite_link_in(message.raw);
+  return links;
+}
+
+}  // namespace
+
+TEST_CASE("Load then send then accept: every message once and the next Load moves the address and a re-invite revokes",
+          "[mariadb][http][smtp]") {
+  testing::SendStack stack;
+  testing::write_people(stack.sql(), testing::numbered_people(30));
+  db::execute(stack.sql(),
+              "INSERT INTO portal_users (email, status) VALUES ('user000@example.com', 'invited'),"
+              " ('user001@example.com', 'active')");
+  stack.start_server({"--smtp-concurrency", "3"});
+
+  const auto preview = stack.load();
+  REQUIRE(preview["counts"]["new_users"] == 28);
+  REQUIRE(preview["counts"]["pending_invites"] == 1);
+  REQUIRE(preview["counts"]["excluded_existing"] == 1);
+
+  const auto job_id = stack.send(preview);
+  const auto job = stack.wait_completed(job_id);
+  CHECK(job["total"] == 29);
+  CHECK(job["sent"] == 29);
+  CHECK(job["failed"] == 0);
+  CHECK(job["pending"] == 0);
+
+  // Exactly one message per recipient, none to the active user.
+  const auto received = stack.received_per_recipient();
+  REQUIRE(received.size() == 29);
+  for (const auto& [rcpt, count] : received) CHECK(count == 1);
+  CHECK(received.count("user001@example.com") == 0);
+
+  std::set<int> connections;
+  for (const auto& message : stack.sink().messages()) {
+    connections.insert(message.connection);
+    const std::string headers = testing::headers_of(message.raw);
+    INFO(headers);
+    CHECK(message.mail_from == testing::division_sender);
+    CHECK(headers.find("From: north@haul.example.com") != std::string::npos);
+    CHECK(headers.find("To: ") != std::string::npos);
+    CHECK(headers.find(message.rcpt) != std::string::npos);
+    CHECK(headers.find("Subject: North: your customer portal invitation") != std::string::npos);
+    CHECK(headers.find("Date: ") != std::string::npos);
+    CHECK(headers.find("Message-ID: <") != std::string::npos);
+    CHECK(headers.find("MIME-Version: 1.0") != std::string::npos);
+    CHECK(headers.find("multipart/alternative") != std::string::npos);
+    CHECK_FALSE(testing::invite_link_in(message.raw).empty());
+  }
+  // Connections are reused: at most one per worker.
+  CHECK(connections.size() <= 3);
+
+  CHECK(count_rows(stack.sql(), "SELECT COUNT(*) FROM portal_users WHERE status = 'invited'") == 29);
+  CHECK(count_rows(stack.sql(), "SELECT COUNT(*) FROM portal_invites WHERE accepted_at IS NULL AND revoked_at IS NULL") ==
+        29);
+
+  // The invitee opens the link and sets a password.
+  auto links = links_by_recipient(stack.sink());
+  Invitee invitee(stack.server());
+  const std::string link = links.at("user005@example.com");
+  const auto page = invitee.open(link);
+  CHECK(page->status == 200);
+  CHECK(page->body.find("user005@example.com") != std::string::npos);
+  CHECK(page->get_header_value("Referrer-Policy") == "no-referrer");
+  CHECK(invitee.accept(link, "long enough password", "different password")->status == 400);
+  CHECK(invitee.accept(link, "short", "short")->status == 400);
+  const auto accepted = invitee.accept(link, "long enough password", "long enough password");
+  CHECK(accepted->status == 200);
+  CHECK(accepted->body.find("is active") != std::string::npos);
+  CHECK(invitee.accept(link, "long enough password", "long enough password")->status == 409);
+  CHECK(invitee.open(link)->status == 409);
+  CHECK(invitee.open("/portal/accept?token=not-a-token")->status == 404);
+  CHECK(count_rows(stack.sql(),
+                   "SELECT COUNT(*) FROM portal_users WHERE email = 'user005@example.com' AND status = 'active' "
+                   "AND password_hash LIKE '$argon2id$%'") == 1);
+
+  // The next Load: everyone invited is pending, the accepted one excluded.
+  const auto after = stack.load();
+  CHECK(after["counts"]["new_users"] == 0);
+  CHECK(after["counts"]["pending_invites"] == 28);
+  CHECK(after["counts"]["excluded_existing"] == 2);
+
+  // Re-invite the pending group: each old link is revoked, the new one works.
+  const auto again = stack.send(after, {"pending_invites"});
+  CHECK(stack.wait_completed(again)["sent"] == 28);
+  CHECK(stack.received_per_recipient().at("user006@example.com") == 2);
+  const auto replaced = invitee.open(links.at("user006@example.com"));
+  CHECK(replaced->status == 410);
+  CHECK(replaced->body.find("replaced") != std::string::npos);
+  const auto newer = links_by_recipient(stack.sink()).at("user006@example.com");
+  CHECK(newer != links.at("user006@example.com"));
+  CHECK(invitee.open(newer)->status == 200);
+  CHECK(count_rows(stack.sql(), "SELECT COUNT(*) FROM portal_invites WHERE accepted_at IS NULL AND revoked_at IS NULL") ==
+        28);
+
+  // Both jobs are listed newest first; the audit log has who did what.
+  const auto jobs = stack.get_json("/api/jobs")["jobs"];
+  REQUIRE(jobs.size() == 2);
+  CHECK(jobs[0]["id"] == again);
+  CHECK(jobs[0]["created_by"] == "alice");
+  CHECK(jobs[1]["sent"] == 29);
+  const auto audit = stack.get_json("/api/audit?limit=1000")["entries"];
+  std::map<std::string, int> actions;
+  for (const auto& entry : audit) ++actions[entry["action"].get<std::string>()];
+  INFO(audit.dump());
+  CHECK(actions["preview"] == 2);
+  CHECK(actions["send"] == 2);
+  CHECK(actions["job.completed"] == 2);
+  CHECK(actions["session.login"] == 1);
+}
+
+TEST_CASE("bad input to send, templates and senders is refused and names the problem", "[mariadb][http]") {
+  testing::SendStack stack;
+  auto people = testing::numbered_people(5);
+  people.push_back({"eve@example.com", "Eve\r\nBcc: evil@attacker.example", "Doe\nX-Injected: 1"});
+  testing::write_people(stack.sql(), people);
+  stack.start_server({"--allowed-senders", "@ok.example,billing@other.example"});
+  const auto preview = stack.load();
+  const std::string send_path = "/api/previews/" + preview["preview_id"].get<std::string>() + "/send";
+  const auto template_id = stack.template_id();
+  const auto send_with = [&](json body) {
+    if (!body.contains("template_id")) body["template_id"] = template_id;
+    if (!body.contains("groups")) body["groups"] = {"new_users"};
+    return stack.post(send_path, body);
+  };
+  const auto error_of = [](const httplib::Result& result) { return json::parse(result->body)["error"]; };
+
+  SECTION("from address: line breaks, syntax, not allowed") {
+    auto result = send_with({{"from_email", "north@haul.example.com\r\nBcc: evil@attacker.example"}});
+    CHECK(result->status == 400);
+    CHECK(error_of(result)["field"] == "from_email");
+    CHECK(error_of(result)["message"].get<std::string>().find("line break") != std::string::npos);
+    result = send_with({{"from_email", "not an address"}});
+    CHECK(result->status == 400);
+    CHECK(error_of(result)["field"] == "from_email");
+    result = send_with({{"from_email", "ceo@elsewhere.example"}});
+    CHECK(result->status == 400);
+    CHECK(error_of(result)["message"].get<std::string>().find("not an allowed sender") != std::string::npos);
+    CHECK(count_rows(stack.sql(), "SELECT COUNT(*) FROM send_jobs") == 0);
+    // Allowed by --allowed-senders (a domain and an address).
+    const auto allowed = send_with({{"from_email", "news@ok.example"}});
+    REQUIRE(allowed->status == 202);
+    // The job changes the recipients' portal status: Load again after it.
+    stack.wait_completed(json::parse(allowed->body)["job_id"].get<std::uint64_t>());
+    CHECK(stack.post_json("/api/previews/" + stack.load()["preview_id"].get<std::string>() + "/send",
+                          {{"from_email", "billing@other.example"}, {"template_id", template_id},
+                           {"groups", {"pending_invites"}}},
+                          202)["job_id"] > 0);
+  }
+  SECTION("templates: unknown, inactive, broken on save") {
+    auto result = send_with({{"from_email", testing::division_sender}, {"template_id", 999}});
+    CHECK(result->status == 400);
+    CHECK(error_of(result)["field"] == "template_id");
+    const auto created = stack.post_json("/api/templates",
+                                         {{"name", "Old"}, {"active", false}, {"subject", "Hi"},
+                                          {"content_type", "text/plain"}, {"body", "Hello {{contact.first_name}}"}},
+                                         201)["template"];
+    result = send_with({{"from_email", testing::division_sender}, {"template_id", created["id"]}});
+    CHECK(result->status == 400);
+    CHECK(error_of(result)["message"].get<std::string>().find("inactive") != std::string::npos);
+
+    result = stack.post("/api/templates", {{"name", "Typo"}, {"subject", "Hi"}, {"content_type", "text/plain"},
+                                           {"body", "Hello\n{{contact.frist_name}}"}});
+    CHECK(result->status == 400);
+    CHECK(error_of(result)["code"] == "template_invalid");
+    CHECK(error_of(result)["field"] == "body");
+    CHECK(error_of(result)["message"].get<std::string>().find("line 2") != std::string::npos);
+    CHECK(error_of(result)["message"].get<std::string>().find("contact.frist_name") != std::string::npos);
+    result = stack.post("/api/templates",
+                        {{"name", "Open"}, {"subject", "Hi"}, {"body", "{{#contact.first_name}}never closed"}});
+    CHECK(result->status == 400);
+    CHECK(error_of(result)["code"] == "template_invalid");
+    result = stack.put("/api/templates/" + std::to_string(template_id),
+                       {{"name", "Customer portal invitation"}, {"subject", "{{invite.url"}, {"body", "x"}});
+    CHECK(result->status == 400);
+    CHECK(error_of(result)["field"] == "subject");
+  }
+  SECTION("groups, unknown keys and a missing preview") {
+    auto result = send_with({{"from_email", testing::division_sender}, {"groups", {"excluded_existing"}}});
+    CHECK(result->status == 400);
+    CHECK(error_of(result)["field"] == "groups");
+    result = send_with({{"from_email", testing::division_sender}, {"bcc", "x@y.example"}});
+    CHECK(result->status == 400);
+    CHECK(error_of(result)["field"] == "bcc");
+    result = stack.post("/api/previews/0123456789abcdef0123456789abcdef/send",
+                        {{"from_email", testing::division_sender}, {"template_id", template_id}});
+    CHECK(result->status == 404);
+  }
+  SECTION("a double-submitted send makes one job") {
+    const json body{{"from_email", testing::division_sender},
+                    {"template_id", template_id},
+                    {"groups", {"new_users"}},
+                    {"idempotency_key", "double-click-1"}};
+    const auto first = stack.post_json(send_path, body, 202)["job_id"];
+    const auto second = stack.post_json(send_path, body, 202)["job_id"];
+    CHECK(first == second);
+    CHECK(count_rows(stack.sql(), "SELECT COUNT(*) FROM send_jobs") == 1);
+    stack.wait_completed(first.get<std::uint64_t>());
+    CHECK(stack.sink().messages().size() == 6);
+  }
+  SECTION("the recipients changed since Load: 409 with the fresh counts, nothing sent") {
+    testing::write_people(stack.sql(), {{"late@example.com"}});
+    const auto result = send_with({{"from_email", testing::division_sender}});
+    INFO(result->body);
+    CHECK(result->status == 409);
+    const auto body = json::parse(result->body);
+    CHECK(body["error"]["code"] == "digest_mismatch");
+    CHECK(body["counts"]["new_users"] == 7);
+    CHECK(body["digest"] != preview["digest"]);
+    CHECK(count_rows(stack.sql(), "SELECT COUNT(*) FROM send_jobs") == 0);
+  }
+  SECTION("line breaks in names never reach a header") {
+    stack.wait_completed(stack.send(preview, {"new_users"}));
+    bool found = false;
+    for (const auto& message : stack.sink().messages()) {
+      if (message.rcpt != "eve@example.com") continue;
+      found = true;
+      const std::string headers = testing::headers_of(message.raw);
+      INFO(headers);
+      CHECK(headers.find("\r\nBcc:") == std::string::npos);
+      CHECK(headers.find("\r\nX-Injected:") == std::string::npos);
+      for (std::size_t at = headers.find('\n'); at != std::string::npos; at = headers.find('\n', at + 1)) {
+        CHECK(at > 0);
+        CHECK(headers[at - 1] == '\r');  // no bare LF
+      }
+    }
+    CHECK(found);
+  }
+  SECTION("setup needs permission 120") {
+    testing::create_staff_user(stack.sql(), "bob", "another long password", {390});
+    httplib::Client client(stack.server().host(), stack.server().port());
+    const auto bob = testing::login_staff(client, "bob", "another long password");
+    const auto result = client.Post("/api/templates", bob.headers(), R"({"name":"x","subject":"x","body":"x"})",
+                                    "application/json");
+    REQUIRE(result);
+    CHECK(result->status == 403);
+    CHECK(client.Get("/api/divisions", bob.headers())->status == 403);
+    CHECK(client.Get("/api/templates", bob.headers())->status == 200);
+  }
+}
+
+TEST_CASE("division sender addresses are edited in setup and used as allowed senders", "[mariadb][http]") {
+  testing::SendStack stack;
+  testing::write_people(stack.sql(), testing::numbered_people(2));
+  stack.start_server();
+  auto divisions = stack.get_json("/api/divisions")["divisions"];
+  REQUIRE(divisions.size() == 1);
+  CHECK(divisions[0]["default_from_email"] == testing::division_sender);
+  auto result = stack.put("/api/divisions/1", {{"default_from_email", "bad\r\naddress@x.example"}});
+  CHECK(result->status == 400);
+  result = stack.put("/api/divisions/1", {{"default_from_email", "portal@haul.example.com"}});
+  INFO(result->body);
+  CHECK(result->status == 200);
+  CHECK(json::parse(result->body)["division"]["default_from_email"] == "portal@haul.example.com");
+  CHECK(json::parse(result->body)["division"]["billing_default_from_email"] == testing::division_sender);
+  CHECK(stack.get_json("/api/lookups")["divisions"][0]["default_from_email"] == "portal@haul.example.com");
+  // The old address is no longer a division sender; the new one is.
+  const auto preview = stack.load();
+  const std::string send_path = "/api/previews/" + preview["preview_id"].get<std::string>() + "/send";
+  CHECK(stack.post(send_path, {{"from_email", testing::division_sender}, {"template_id", stack.template_id()}})->status ==
+        400);
+  CHECK(stack.post(send_path, {{"from_email", "portal@haul.example.com"}, {"template_id", stack.template_id()}})
+            ->status == 202);
+  CHECK(stack.put("/api/divisions/99", {{"default_from_email", nullptr}})->status == 404);
+}
+
+TEST_CASE("render and test send use the common/ template code", "[mariadb][http][smtp]") {
+  testing::SendStack stack;
+  testing::write_people(stack.sql(), {{"maria@example.com", "María", "<Ruiz>"}});
+  stack.start_server();
+  const auto preview = stack.load();
+  const auto rendered = stack.post_json("/api/render",
+                                        {{"template_id", stack.template_id()},
+                                         {"preview_id", preview["preview_id"]},
+                                         {"email", "maria@example.com"},
+                                         {"from_email", testing::division_sender}},
+                                        200);
+  CHECK(rendered["recipient"]["first_name"] == "María");
+  CHECK(rendered["text_body"].get<std::string>().find("Hello María") != std::string::npos);
+  CHECK(rendered["html_body"].get<std::string>().find("Hello María") != std::string::npos);
+  const auto example = stack.post_json("/api/render",
+                                       {{"template", {{"subject", "Hi {{contact.last_name}}"},
+                                                      {"content_type", "text/html"},
+                                                      {"body", "<p>{{contact.last_name}}</p>"}}}},
+                                       200);
+  CHECK(example["recipient"].is_null());
+  CHECK(example["html_body"] == "<p>" + std::string(invites::example_merge_values().contact_last_name) + "</p>");
+  auto result = stack.post("/api/render", {{"template", {{"subject", "x"}, {"body", "{{nope}}"}}}});
+  CHECK(result->status == 400);
+
+  const auto sent = stack.post_json("/api/test-send",
+                                    {{"template_id", stack.template_id()},
+                                     {"from_email", testing::division_sender},
+                                     {"to", "me@staff.example"},
+                                     {"preview_id", preview["preview_id"]},
+                                     {"email", "maria@example.com"}},
+                                    200);
+  CHECK(sent["delivered"] == true);
+  const auto messages = stack.sink().messages();
+  REQUIRE(messages.size() == 1);
+  CHECK(messages[0].rcpt == "me@staff.example");
+  CHECK(testing::headers_of(messages[0].raw).find("Subject: [Test] North: your customer portal invitation") !=
+        std::string::npos);
+  // A test message's link opens no account.
+  Invitee invitee(stack.server());
+  CHECK(invitee.open("/portal/accept?token=example-link-for-preview-only")->status == 404);
+
+  result = stack.post("/api/test-send", {{"template_id", stack.template_id()},
+                                         {"from_email", testing::division_sender},
+                                         {"to", "permfail-me@staff.example"}});
+  CHECK(result->status == 502);
+  CHECK(json::parse(result->body)["error"]["message"].get<std::string>().find("550") != std::string::npos);
+}

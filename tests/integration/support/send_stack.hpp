@@ -1,0 +1,91 @@
+#pragma once
+// The whole sending stack for black-box tests (SPEC §5, §6): a fresh
+// database with a small hand-written data set, a staff user with 390 and
+// 120, a real SMTP sink, and invites-server processes talking to both.
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <cppconn/connection.h>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include "support/server_process.hpp"
+#include "support/smtp_sink.hpp"
+#include "support/staff_users.hpp"
+#include "support/test_database.hpp"
+
+namespace invites::testing {
+
+inline constexpr const char* division_sender = "north@haul.example.com";
+
+struct Person {
+  std::string email;
+  std::string first_name = "Pat";
+  std::string last_name = "Doe";
+};
+
+// One division (North, sender division_sender), one account per person
+// ("A<n>") with the person as its billing contact.
+void write_people(sql::Connection& connection, const std::vector<Person>& people);
+// n people user<k>@example.com, k = 0..n-1 (zero-padded to 3 digits).
+std::vector<Person> numbered_people(int n, const std::string& prefix = "user");
+
+class SendStack {
+ public:
+  SendStack();  // migrated database, default template, staff user "alice" (390, 120)
+
+  sql::Connection& sql() { return *sql_; }
+  const TestDatabase& database() const { return database_; }
+  SmtpSink& sink() { return sink_; }
+
+  // Starts a server (through the sink unless extra args say --maildir) and
+  // makes it the one the API calls below use. Several may run at once.
+  ServerProcess& start_server(const std::vector<std::string>& extra_args = {});
+  ServerProcess& server() { return *servers_.back(); }
+  void kill_servers();  // kill -9 of every server started
+
+  // Logged-in API calls as alice on the current server; they REQUIRE an answer.
+  httplib::Result get(const std::string& path);
+  httplib::Result post(const std::string& path, const nlohmann::json& body);
+  httplib::Result put(const std::string& path, const nlohmann::json& body);
+  nlohmann::json get_json(const std::string& path, int expected_status = 200);
+  nlohmann::json post_json(const std::string& path, const nlohmann::json& body, int expected_status);
+
+  // Load (retried while the first index build runs); returns the preview.
+  nlohmann::json load(const nlohmann::json& filter = nlohmann::json::object());
+  std::uint32_t template_id();  // the default template's
+  // POST /api/previews/{id}/send from division_sender with a fresh idempotency key; the job id.
+  std::uint64_t send(const nlohmann::json& preview, const std::vector<std::string>& groups = {"new_users",
+                                                                                             "pending_invites"});
+  // Polls GET /api/jobs/{id} until `done` holds for the job (REQUIREs within timeout).
+  nlohmann::json wait_job(std::uint64_t job_id, const std::function<bool(const nlohmann::json&)>& done,
+                          std::chrono::seconds timeout = std::chrono::seconds(60));
+  nlohmann::json wait_completed(std::uint64_t job_id, std::chrono::seconds timeout = std::chrono::seconds(60));
+
+  // Messages the sink received, counted per envelope recipient.
+  std::map<std::string, int> received_per_recipient() const;
+
+ private:
+  void connect_client();
+
+  TestDatabase database_;
+  std::unique_ptr<sql::Connection> sql_;
+  SmtpSink sink_;
+  std::vector<std::unique_ptr<ServerProcess>> servers_;
+  std::unique_ptr<httplib::Client> client_;
+  StaffLogin login_;
+};
+
+// The message's body with quoted-printable soft breaks and escapes undone
+// (good enough to find links and text in test messages).
+std::string decode_quoted_printable(const std::string& text);
+// The first invitation link (http://.../portal/accept?token=...) in a raw message.
+std::string invite_link_in(const std::string& raw_message);
+// The header block of a raw message (up to the first empty line).
+std::string headers_of(const std::string& raw_message);
+
+}  // namespace invites::testing
