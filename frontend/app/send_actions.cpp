@@ -155,6 +155,14 @@ void SendActions::tick(double now_seconds) {
       now_ >= view.next_poll_at)
     poll_job();
 
+  // The past-jobs list on screen follows running jobs (the open job's row follows its own polls).
+  const JobList& list = state_.send.jobs;
+  if (state_.send.tab == MainTab::Jobs && list.status == LoadStatus::Loaded && now_ >= list.next_poll_at &&
+      std::any_of(list.jobs.begin(), list.jobs.end(), [&](const Job& job) {
+        return job_active(job) && !(view.open && view.job_id == job.id);
+      }))
+    load_jobs();
+
   const EmailPreview& email = state_.send.email;
   if (email.open && email.status != LoadStatus::Loading && state_.form.template_id) {
     if (state_.preview.has_result && email.preview_id != state_.preview.preview_id) {
@@ -323,6 +331,10 @@ void SendActions::render_preview() {
       e.recipient = std::move(who);
     }
   });
+}
+
+void SendActions::open_html_document(const std::string& html) {
+  if (open_html_ && !html.empty()) open_html_(html);
 }
 
 void SendActions::open_html_preview() {
@@ -506,6 +518,7 @@ void SendActions::load_jobs() {
       return;
     }
     l.jobs.clear();
+    l.next_poll_at = now_ + kJobListPollSeconds;
     for (const json& j : *jobs)
       if (std::optional<Job> job = parse_job(j)) l.jobs.push_back(std::move(*job));
     l.status = LoadStatus::Loaded;

@@ -52,6 +52,7 @@ class SendActions {
   void preview_for_recipient(const std::string& email);
   void refresh_email_preview();
   void open_html_preview();            // the rendered HTML body in a new tab
+  void open_html_document(const std::string& html);  // any HTML (the Setup preview) in a new tab
   void set_test_address(std::string to);
   void send_test();                    // POST /api/test-send
 

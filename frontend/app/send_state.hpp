@@ -97,10 +97,14 @@ struct JobView {
   std::optional<std::uint64_t> failed_rows_for;  // the job's failed count they were fetched at
 };
 
+// The list refreshes this often while the Jobs tab shows a job that runs.
+inline constexpr double kJobListPollSeconds = 3.0;
+
 struct JobList {
   LoadStatus status = LoadStatus::Idle;
   std::vector<Job> jobs;                  // newest first
   std::string error;
+  double next_poll_at = 0.0;              // in the clock of Actions::tick
 };
 
 struct SendState {

@@ -131,7 +131,7 @@ void editor_form(const app::TemplateEditor& editor, app::Actions& actions, float
   ImGui::EndChild();
 }
 
-void side_column(const app::SetupState& setup, float height) {
+void side_column(const app::SetupState& setup, app::Actions& actions, float height) {
   const app::TemplateEditor& editor = setup.editor;
   ImGui::BeginChild("##template-side", ImVec2(0, height), kCard);
 
@@ -163,6 +163,10 @@ void side_column(const app::SetupState& setup, float height) {
     ImGui::PushTextWrapPos(0.0f);
     ImGui::TextUnformatted(editor.preview_subject.c_str());
     ImGui::PopTextWrapPos();
+    if (!editor.preview_html.empty()) {
+      ImGui::Spacing();
+      if (ImGui::SmallButton("Open HTML preview in a new tab")) actions.sending().open_html_document(editor.preview_html);
+    }
     ImGui::Spacing();
     ImGui::TextDisabled("Text");
     text_view("##tpl-preview-text", editor.preview_text, ImVec2(-1, std::max(80.0f, ImGui::GetContentRegionAvail().y)));
@@ -184,7 +188,7 @@ void templates_tab(const app::SetupState& setup, app::Actions& actions) {
   const float side_w = std::clamp(avail * 0.36f, 300.0f, 460.0f);
   editor_form(setup.editor, actions, avail - side_w - ImGui::GetStyle().ItemSpacing.x, height);
   ImGui::SameLine();
-  side_column(setup, height);
+  side_column(setup, actions, height);
 }
 
 void senders_tab(const app::SetupState& setup, app::Actions& actions) {

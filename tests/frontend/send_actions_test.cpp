@@ -428,3 +428,30 @@ TEST_CASE_METHOD(SignedInFixture, "lookups without templates: the active ones co
   CHECK(state.lookups.templates[0].name == "Invitation");
   CHECK(state.form.template_id == std::optional<Id>(5));
 }
+
+TEST_CASE_METHOD(SendFixture, "the past-jobs list refreshes while a listed job runs, and only then",
+                 "[frontend][jobs]") {
+  actions.sending().tick(10.0);
+  actions.sending().show_tab(MainTab::Jobs);
+  server.respond("GET", "/api/jobs", 200, json{{"jobs", {job_json(7, "running", 5, 0, 145)}}});
+  actions.sending().tick(11.0);
+  CHECK_FALSE(server.has_pending("GET", "/api/jobs"));
+  actions.sending().tick(13.1);
+  REQUIRE(server.has_pending("GET", "/api/jobs"));
+  server.respond("GET", "/api/jobs", 200, json{{"jobs", {job_json(7, "completed", 150, 0, 0)}}});
+  for (double t = 14; t < 30; t += 1) actions.sending().tick(t);
+  CHECK(server.pending.empty());
+
+  SECTION("another tab: no refresh") {
+    actions.sending().show_tab(MainTab::Invites);
+    state.send.jobs.jobs.at(0).status = "running";
+    for (double t = 30; t < 40; t += 1) actions.sending().tick(t);
+    CHECK(server.pending.empty());
+  }
+}
+
+TEST_CASE_METHOD(SignedInFixture, "open_html_document hands any HTML to the platform", "[frontend][send]") {
+  actions.sending().open_html_document("<p>x</p>");
+  actions.sending().open_html_document("");
+  CHECK(opened_html == std::vector<std::string>{"<p>x</p>"});
+}
