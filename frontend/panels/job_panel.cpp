@@ -170,7 +170,13 @@ void draw_job_panel(const app::State& state, app::Actions& actions, const Fonts&
   std::snprintf(overlay, sizeof overlay, "%s of %s done  (%d%%)", grouped_number(done).c_str(),
                 grouped_number(job.total).c_str(), percent);
   ImGui::TextUnformatted(overlay);
-  ImGui::PushStyleColor(ImGuiCol_PlotHistogram, ImGui::ColorConvertU32ToFloat4(tone_color(job.failed > 0 && job.sent == 0 ? Tone::Bad : Tone::Link)));
+  const Tone bar = job.status == "completed"             ? Tone::Good
+                   : job.status == "paused"              ? Tone::Warning
+                   : job.failed > 0 && job.sent == 0     ? Tone::Bad
+                   : job.status == "cancelled"           ? Tone::Neutral
+                                                         : Tone::Link;
+  ImGui::PushStyleColor(ImGuiCol_PlotHistogram, bar == Tone::Neutral ? ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled)
+                                                                     : ImGui::ColorConvertU32ToFloat4(tone_color(bar)));
   ImGui::ProgressBar(fraction, ImVec2(-1, ImGui::GetFontSize() * 0.9f), "");
   ImGui::PopStyleColor();
   ImGui::Spacing();

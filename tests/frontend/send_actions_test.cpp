@@ -455,3 +455,28 @@ TEST_CASE_METHOD(SignedInFixture, "open_html_document hands any HTML to the plat
   actions.sending().open_html_document("");
   CHECK(opened_html == std::vector<std::string>{"<p>x</p>"});
 }
+
+TEST_CASE_METHOD(SendFixture, "a job that is gone (404) stops the polling with a message", "[frontend][jobs]") {
+  actions.sending().tick(0.0);
+  actions.sending().open_job(77);
+  server.respond("GET", "/api/jobs/77", 404, error_json("not_found", "No job 77."));
+  CHECK(state.send.job.status == LoadStatus::Failed);
+  CHECK(state.send.job.error == "No job 77.");
+  for (double t = 1; t < 10; t += 0.5) actions.sending().tick(t);
+  CHECK(server.pending.empty());
+}
+
+TEST_CASE_METHOD(SendFixture, "a failed poll is retried after a pause", "[frontend][jobs]") {
+  actions.sending().tick(0.0);
+  start_job();
+  server.respond("GET", "/api/jobs", 200, json{{"jobs", json::array()}});
+  server.respond("GET", "/api/jobs/42", 0, std::string());
+  CHECK(state.send.job.error == "Server unreachable: network error (Failed to fetch)");
+  actions.sending().tick(2.0);
+  CHECK_FALSE(server.has_pending("GET", "/api/jobs/42"));
+  actions.sending().tick(3.1);
+  REQUIRE(server.has_pending("GET", "/api/jobs/42"));
+  server.respond("GET", "/api/jobs/42", 200, json{{"job", job_json(42, "running", 50, 0, 100)}});
+  CHECK(state.send.job.error.empty());
+  CHECK(state.send.job.job->sent == 50);
+}
