@@ -6,6 +6,7 @@
 // the idle gate is open build and draw an ImGui frame.
 
 #include "app/app.hpp"
+#include "panels/offline_panel.hpp"
 #include "panels/recipients_panel.hpp"
 #include "panels/shell_panel.hpp"
 #include "panels/style.hpp"
@@ -17,9 +18,11 @@
 #include "platform/gl_window.hpp"
 #include "platform/idle_gate.hpp"
 #include "platform/input.hpp"
+#include "platform/offline_status.hpp"
 #include "platform/open_tab.hpp"
 #include "platform/page.hpp"
 #include "platform/random_key.hpp"
+#include "platform/snapshot_store.hpp"
 #include "platform/ui_font.hpp"
 #include "platform/ui_probe.hpp"
 
@@ -40,7 +43,8 @@ struct Runtime {
   platform::Canvas canvas{kCanvas};
   platform::GlWindow window;
   platform::UiFont font;
-  app::App app{platform::fetch, platform::open_download};
+  platform::WebSnapshotPlatform snapshots;  // offline copy: download + IndexedDB
+  app::App app{platform::fetch, platform::open_download, &snapshots};
   panels::Fonts fonts;
   unsigned frames = 0;
 };
@@ -91,11 +95,14 @@ void publish_status(const Runtime& rt) {
   publish("recipientsOrder", rec.descending ? "desc" : "asc");
   publish("recipientsError", rec.error.c_str());
   invites::publish_send_status(state);
+  platform::publish_offline_status(state);
 }
 
 void tick() {
   Runtime& rt = *g_rt;
   platform::fetch_dispatch();  // results change app state and wake the gate
+  platform::WebSnapshotPlatform::dispatch();
+  if (rt.app.offline.tick()) platform::idle::wake();  // local answers, sync, estimate
   rt.app.actions.sending().tick(emscripten_get_now() / 1000.0);  // job polling (only while a job runs)
   if (rt.canvas.refresh()) platform::idle::wake();
   if (!rt.font.settled()) return;  // "Loading…" stays up until the font is here
@@ -141,6 +148,8 @@ int main() {
   runtime.app.actions.sending().set_html_opener(platform::open_html_tab);
   runtime.app.actions.sending().set_key_source(platform::random_key);
   runtime.font.load(kFontUrl);
+  panels::set_offline_controller(&runtime.app.offline);
+  runtime.app.offline.set_wake([] { platform::idle::wake(); });
   runtime.app.actions.start();  // /healthz and GET /api/me (restores a session)
 
   emscripten_set_main_loop(tick, 0, false);

@@ -24,6 +24,7 @@ void register_snapshot_routes(httplib::Server& server, LoadRouteContext& context
     response.set_header("Vary", "Accept-Encoding");
     response.set_header("X-Snapshot-Generated-At", iso8601_utc(state->generated_at()));
     response.set_header("X-Snapshot-Age-Seconds", std::to_string(static_cast<long long>(state->age_seconds())));
+    response.set_header("X-Snapshot-Bytes", std::to_string(encoded.size));  // decoded size: the app's progress bar
     const auto match = request.get_header_value("If-None-Match");
     if (!match.empty() && (match == encoded.etag || match == "*" || match.find(encoded.etag) != std::string::npos)) {
       response.status = 304;

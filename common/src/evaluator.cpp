@@ -1,10 +1,29 @@
 #include "invites/evaluator.hpp"
 
 #include <algorithm>
+#include <cstring>
+#include <memory>
 
 
 namespace invites {
 namespace {
+
+// A scratch array that is written in full before it is read: no zero fill
+// (a memset of megabytes is a loop in WebAssembly).
+template <typename T>
+class Scratch {
+ public:
+  explicit Scratch(std::size_t n) : data_(new T[n]), size_(n) {}
+  T& operator[](std::size_t i) noexcept { return data_[i]; }
+  const T& operator[](std::size_t i) const noexcept { return data_[i]; }
+  T* data() noexcept { return data_.get(); }
+  const T* data() const noexcept { return data_.get(); }
+  std::size_t size() const noexcept { return size_; }
+
+ private:
+  std::unique_ptr<T[]> data_;
+  std::size_t size_;
+};
 
 // A membership table for one id list of the filter: ids are small dense
 // lookup keys, so a byte vector beats hashing in the per-account loop.
@@ -25,7 +44,7 @@ class IdSet {
   std::vector<std::uint8_t> member_;
 };
 
-std::vector<std::uint8_t> matching_accounts(const Snapshot& s, const Filter& f) {
+Scratch<std::uint8_t> matching_accounts(const Snapshot& s, const Filter& f) {
   IdSet divisions(f.division_ids), classes(f.account_class_ids), bill_groups(f.bill_group_ids),
       sources(f.account_source_ids), site_sources(f.site_source_ids);
   std::uint8_t required_flags = 0, forbidden_flags = 0;
@@ -33,7 +52,7 @@ std::vector<std::uint8_t> matching_accounts(const Snapshot& s, const Filter& f) 
   if (f.balance_due_only) required_flags |= account_flag::balance_due;
   if (f.without_autopay_only) forbidden_flags |= account_flag::autopay;
 
-  std::vector<std::uint8_t> match(s.account_count());
+  Scratch<std::uint8_t> match(s.account_count());
   for (std::size_t a = 0; a < match.size(); ++a) {
     std::uint8_t flags = s.account_flags[a];
     bool ok = (flags & required_flags) == required_flags && (flags & forbidden_flags) == 0 &&
@@ -64,19 +83,19 @@ bool contains_ignoring_case(std::string_view text, std::string_view lowered_need
 }  // namespace
 
 Evaluation evaluate(const Snapshot& s, const Filter& f) {
-  const std::vector<std::uint8_t> account_match = matching_accounts(s, f);
+  const Scratch<std::uint8_t> account_match = matching_accounts(s, f);
   constexpr std::uint32_t unset = 0xFFFFFFFFu;
   // Pass 1, in contact order: which contacts are candidates, and which of
   // those have no valid address (skipped). Branch-free over presized arrays:
   // no allocation (and so no possible throw) inside the loop.
   enum : std::uint8_t { not_candidate = 0, with_valid_email = 1, with_invalid_email = 2 };
-  std::vector<std::uint8_t> candidate(s.contact_count());
+  Scratch<std::uint8_t> candidate(s.contact_count());
   const bool billing_only = f.billing_contacts_only;
   std::size_t skipped = 0;
+  const std::uint8_t* valid_of = s.contact_email_valid.data();
   for (std::size_t c = 0; c < s.contact_count(); ++c) {
-    const std::uint32_t e = s.contact_email[c];
     const bool selected = account_match[s.contact_account[c]] && (!billing_only || s.contact_is_billing[c]);
-    const bool valid = e != no_email && s.email_valid[e];
+    const bool valid = valid_of[c] != 0;  // per contact: a sequential read, not a lookup by address
     candidate[c] = static_cast<std::uint8_t>(selected ? (valid ? with_valid_email : with_invalid_email) : not_candidate);
     skipped += selected && !valid;
   }
@@ -88,32 +107,84 @@ Evaluation evaluate(const Snapshot& s, const Filter& f) {
 
   // Pass 2, in address order: an address is a recipient when one of its
   // contacts is a candidate; its contacts are in ascending id order, so the
-  // first candidate is the lowest-id representative.
-  std::vector<std::uint32_t> representative(s.email_count(), unset);
-  for (std::uint32_t e = 0; e < s.email_count(); ++e) {
-    for (std::uint32_t k = s.email_contacts_begin[e]; k < s.email_contacts_begin[e + 1]; ++k) {
-      if (candidate[s.email_contacts[k]] == with_valid_email) {
-        representative[e] = s.email_contacts[k];
-        break;
+  // first candidate is the lowest-id representative. Branch-free (selects,
+  // walking each address's contacts backwards so the lowest candidate wins):
+  // most addresses have one contact, and independent loads overlap.
+  static constexpr std::uint8_t group_of_status[4] = {0, 1, 2, 2};  // group_for(PortalStatus)
+  static_assert(group_of_status[static_cast<int>(PortalStatus::none)] == static_cast<int>(group_for(PortalStatus::none)) &&
+                group_of_status[static_cast<int>(PortalStatus::invited)] == static_cast<int>(group_for(PortalStatus::invited)) &&
+                group_of_status[static_cast<int>(PortalStatus::active)] == static_cast<int>(group_for(PortalStatus::active)) &&
+                group_of_status[static_cast<int>(PortalStatus::disabled)] == static_cast<int>(group_for(PortalStatus::disabled)));
+  const std::size_t emails = s.email_count();
+  Scratch<std::uint32_t> representative(emails);
+  std::array<std::uint64_t, 3> group_counts{};
+  {
+    const std::uint32_t* begin = s.email_contacts_begin.data();
+    const std::uint32_t* contacts = s.email_contacts.data();
+    const std::uint8_t* cand = candidate.data();
+    const PortalStatus* status = s.email_status.data();
+    for (std::size_t e = 0; e < emails; ++e) {
+      std::uint32_t rep = unset;
+      for (std::uint32_t k = begin[e + 1]; k > begin[e]; --k) {
+        const std::uint32_t c = contacts[k - 1];
+        rep = cand[c] == with_valid_email ? c : rep;
       }
+      representative[e] = rep;
+      group_counts[group_of_status[static_cast<std::uint8_t>(status[e]) & 3]] += rep != unset;
     }
   }
-  for (std::uint32_t e = 0; e < representative.size(); ++e)
-    if (representative[e] != unset) ++result.counts.of(group_for(s.email_status[e]));
   std::array<RecipientRef*, 3> next{};
   for (Group group : all_groups) {
-    auto& members = result.groups[static_cast<std::size_t>(group)];
-    members.resize(result.counts.of(group));
-    next[static_cast<std::size_t>(group)] = members.data();
+    const auto g = static_cast<std::size_t>(group);
+    result.counts.of(group) = group_counts[g];
+    auto& members = result.groups[g];
+    members.resize(group_counts[g]);
+    next[g] = members.data();
   }
-  // Addresses are sorted, so each group comes out in digest order.
-  for (std::uint32_t e = 0; e < representative.size(); ++e)
-    if (representative[e] != unset) *next[static_cast<std::size_t>(group_for(s.email_status[e]))]++ = {e, representative[e]};
+  // Addresses are sorted, so each group comes out in digest order. Branch-free:
+  // a non-recipient is written to a scratch slot.
+  {
+    RecipientRef scratch{};
+    const PortalStatus* status = s.email_status.data();
+    for (std::size_t e = 0; e < emails; ++e) {
+      const std::uint32_t rep = representative[e];
+      const std::size_t g = group_of_status[static_cast<std::uint8_t>(status[e]) & 3];
+      const bool member = rep != unset;
+      RecipientRef* out = member ? next[g] : &scratch;
+      *out = {static_cast<std::uint32_t>(e), rep};
+      next[g] += member;
+    }
+  }
 
+  // The digest's lines are formed here in a buffer and handed over in large
+  // blocks (one call per recipient costs more than the hashing in WebAssembly).
   DigestBuilder digest;
-  for (Group group : all_groups)
-    if (is_mailed(group))
-      for (const RecipientRef& ref : result.groups[static_cast<std::size_t>(group)]) digest.add(group, s.email[ref.email]);
+  constexpr std::size_t block = 1 << 16;
+  Scratch<char> lines(block);
+  std::size_t used = 0;
+  for (Group group : all_groups) {
+    if (!is_mailed(group)) continue;
+    const std::string_view name = group_name(group);
+    for (const RecipientRef& ref : result.groups[static_cast<std::size_t>(group)]) {
+      const std::string_view email = s.email[ref.email];
+      const std::size_t line = name.size() + email.size() + 2;
+      if (used + line > block) {
+        digest.add_lines(std::string_view(lines.data(), used));
+        used = 0;
+      }
+      if (line > block) {  // cannot happen for a valid address; kept exact anyway
+        digest.add(group, email);
+        continue;
+      }
+      char* out = lines.data() + used;
+      std::memcpy(out, name.data(), name.size());
+      out[name.size()] = '\t';
+      std::memcpy(out + name.size() + 1, email.data(), email.size());
+      out[line - 1] = '\n';
+      used += line;
+    }
+  }
+  digest.add_lines(std::string_view(lines.data(), used));
   result.digest = digest.finish();
   return result;
 }
@@ -208,14 +279,23 @@ std::string lowered(std::string_view text) {
 RecipientPage page_recipients(const Snapshot& s, const Evaluation& evaluation, const PageRequest& request) {
   const auto& members = evaluation.groups[static_cast<std::size_t>(request.group)];
   const std::string needle = lowered(request.query);
+  // Members are sorted by address, which is unique among recipients.
+  const bool in_order = request.sort == SortColumn::email && !request.descending;
+  if (needle.empty() && in_order) {  // the default view: only the page's rows are built (no list of them all)
+    RecipientPage page;
+    page.total = members.size();
+    const std::size_t begin = std::min(request.offset, members.size());
+    const std::size_t end = begin + std::min(request.limit, members.size() - begin);
+    page.rows.reserve(end - begin);
+    for (std::size_t i = begin; i < end; ++i) page.rows.push_back(recipient_view(s, members[i]));
+    return page;
+  }
   std::vector<RecipientView> rows;
   rows.reserve(needle.empty() ? members.size() : 0);
   for (const RecipientRef& ref : members) {
     RecipientView view = recipient_view(s, ref);
     if (matches_query(view, needle)) rows.push_back(view);
   }
-  // Members are sorted by address, which is unique among recipients.
-  const bool in_order = request.sort == SortColumn::email && !request.descending;
   return sort_and_page(std::move(rows), request, in_order,
                        [](const RecipientView& a, const RecipientView& b) { return a.email < b.email; });
 }

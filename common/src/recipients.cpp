@@ -98,6 +98,8 @@ void DigestBuilder::add(Group group, std::string_view email) noexcept {
   st.append("\n");
 }
 
+void DigestBuilder::add_lines(std::string_view lines) noexcept { state_->append(lines); }
+
 std::string DigestBuilder::finish() {
   state_->flush();
   XXH128_canonical_t canonical;

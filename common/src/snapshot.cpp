@@ -29,6 +29,9 @@ std::optional<std::uint32_t> Snapshot::find_contact(Id id) const {
 void Snapshot::derive_indexes() {
   email_valid.resize(email.size());
   for (std::size_t i = 0; i < email.size(); ++i) email_valid[i] = is_valid_email(email[i]) ? 1 : 0;
+  contact_email_valid.resize(contact_email.size());
+  for (std::size_t c = 0; c < contact_email.size(); ++c)
+    contact_email_valid[c] = contact_email[c] != no_email && email_valid[contact_email[c]];
 
   email_contacts_begin.assign(email.size() + 1, 0);
   for (std::uint32_t e : contact_email)

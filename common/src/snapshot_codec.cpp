@@ -146,6 +146,27 @@ class Reader {
   // The hot path: no throw, so WebAssembly calls it directly (a call that
   // may throw goes through a JavaScript trampoline there).
   bool try_varint(std::uint64_t& v) noexcept {
+    if (bytes_.size() - pos_ >= 10) {  // the usual case: no bounds check per byte
+      const std::uint8_t* p = bytes_.data() + pos_;
+      std::uint64_t b = p[0];
+      if (b < 0x80) {  // most values fit one byte
+        v = b;
+        pos_ += 1;
+        return true;
+      }
+      std::uint64_t value = b & 0x7F;
+      for (int i = 1; i < 10; ++i) {
+        b = p[i];
+        if (i == 9 && b > 1) return false;  // more than 64 bits
+        value |= (b & 0x7F) << (7 * i);
+        if (b < 0x80) {
+          v = value;
+          pos_ += static_cast<std::size_t>(i) + 1;
+          return true;
+        }
+      }
+      return false;
+    }
     v = 0;
     for (int shift = 0; shift < 64 && pos_ < bytes_.size(); shift += 7) {
       std::uint8_t byte = bytes_[pos_++];
@@ -369,34 +390,90 @@ std::string SnapshotCodec::encode(const Snapshot& s) {
   return std::move(bytes);
 }
 
-Snapshot SnapshotCodec::decode(std::span<const std::uint8_t> bytes) {
-  Reader file(bytes, "header");
-  if (bytes.size() < header_size) file.fail("too short to be a snapshot");
-  auto magic_bytes = file.take(sizeof magic);
-  if (std::memcmp(magic_bytes.data(), magic, sizeof magic) != 0) file.fail("not a snapshot (bad magic)");
-  auto version = static_cast<std::uint32_t>(file.fixed(4));
-  if (version != snapshot_format_version)
-    file.fail("format version " + std::to_string(version) + " is not supported (expected " + std::to_string(snapshot_format_version) + ")");
-  auto sections = static_cast<std::uint32_t>(file.fixed(4));
-  if (sections != section_count) file.fail("has " + std::to_string(sections) + " sections, expected " + std::to_string(section_count));
-  Snapshot s;
-  s.generated_at = static_cast<std::int64_t>(file.fixed(8));
-  std::uint64_t payload_length = file.fixed(8);
-  std::uint64_t checksum = file.fixed(8);
-  if (payload_length != file.remaining())
-    file.fail("payload length " + std::to_string(payload_length) + " does not match the " + std::to_string(file.remaining()) + " bytes present");
-  auto payload_bytes = file.take(static_cast<std::size_t>(payload_length));
-  if (XXH3_64bits(payload_bytes.data(), payload_bytes.size()) != checksum) file.fail("checksum mismatch (corrupt data)");
-  Reader payload(payload_bytes, "payload");
+namespace {
 
+// Where decode_sections() gets its sections from: a span in memory, or a
+// ByteSource read one section at a time.
+class SectionFeed {
+ public:
+  virtual ~SectionFeed() = default;
+  // The next section, which must be `tag`; valid until the next open().
+  virtual Reader open(Tag tag, const char* name) = 0;
+  [[noreturn]] virtual void fail(const std::string& problem) = 0;
+  // After the last section: no bytes may be left (and the checksum must match).
+  virtual void finish() = 0;
+};
+
+class SpanFeed final : public SectionFeed {
+ public:
+  explicit SpanFeed(std::span<const std::uint8_t> payload) : payload_(payload, "payload") {}
+  Reader open(Tag tag, const char* name) override { return open_section(payload_, tag, name); }
+  [[noreturn]] void fail(const std::string& problem) override { payload_.fail(problem); }
+  void finish() override { payload_.expect_end(); }
+
+ private:
+  Reader payload_;
+};
+
+// Copies one section at a time out of the source into a buffer, hashing as it
+// goes; the checksum is compared in finish().
+class StreamFeed final : public SectionFeed {
+ public:
+  StreamFeed(ByteSource& source, std::size_t offset, std::size_t length, std::uint64_t checksum)
+      : source_(source), pos_(offset), end_(offset + length), checksum_(checksum), state_(XXH3_createState()) {
+    if (!state_ || XXH3_64bits_reset(state_) != XXH_OK) throw SnapshotFormatError("snapshot: cannot start the checksum");
+  }
+  ~StreamFeed() override { XXH3_freeState(state_); }
+  StreamFeed(const StreamFeed&) = delete;
+  StreamFeed& operator=(const StreamFeed&) = delete;
+
+  Reader open(Tag tag, const char* name) override {
+    std::uint8_t head[12];
+    if (end_ - pos_ < sizeof head) fail(std::string("section ") + name + " is truncated");
+    take(head, sizeof head);
+    Reader h(std::span<const std::uint8_t>(head, sizeof head), "payload");
+    auto found = static_cast<std::uint32_t>(h.fixed(4));
+    if (found != tag) fail(std::string("expected section ") + name + " (tag " + std::to_string(tag) + "), found tag " + std::to_string(found));
+    std::uint64_t length = h.fixed(8);
+    if (length > end_ - pos_) fail(std::string("section ") + name + " is truncated");
+    buffer_.resize(static_cast<std::size_t>(length));
+    take(buffer_.data(), buffer_.size());
+    return Reader(std::span<const std::uint8_t>(buffer_.data(), buffer_.size()), std::string("section ") + name);
+  }
+  [[noreturn]] void fail(const std::string& problem) override {
+    throw SnapshotFormatError("snapshot payload: " + problem + " (at byte " + std::to_string(pos_) + ")");
+  }
+  void finish() override {
+    if (pos_ != end_) fail(std::to_string(end_ - pos_) + " unexpected trailing bytes");
+    std::vector<std::uint8_t>().swap(buffer_);
+    if (XXH3_64bits_digest(state_) != checksum_) throw SnapshotFormatError("snapshot header: checksum mismatch (corrupt data)");
+  }
+
+ private:
+  void take(std::uint8_t* out, std::size_t n) {
+    if (n == 0) return;
+    source_.read(pos_, out, n);
+    XXH3_64bits_update(state_, out, n);
+    pos_ += n;
+  }
+  ByteSource& source_;
+  std::size_t pos_, end_;
+  std::uint64_t checksum_;
+  XXH3_state_t* state_;
+  std::vector<std::uint8_t> buffer_;
+};
+
+Snapshot decode_sections(SectionFeed& feed, std::int64_t generated_at) {
+  Snapshot s;
+  s.generated_at = generated_at;
   {
-    Reader r = open_section(payload, tag_account_id, "account_id");
+    Reader r = feed.open(tag_account_id, "account_id");
     s.account_id = read_ascending_ids(r);
     r.expect_end();
   }
   const std::size_t accounts = s.account_count();
   auto read_lookup = [&](Tag tag, const char* name, std::vector<Id>& column) {
-    Reader r = open_section(payload, tag, name);
+    Reader r = feed.open(tag, name);
     column = read_varints32(r);
     expect_count(r, column.size(), accounts);
     r.expect_end();
@@ -406,13 +483,13 @@ Snapshot SnapshotCodec::decode(std::span<const std::uint8_t> bytes) {
   read_lookup(tag_account_bill_group, "account_bill_group", s.account_bill_group);
   read_lookup(tag_account_source, "account_source", s.account_source);
   {
-    Reader r = open_section(payload, tag_account_flags, "account_flags");
+    Reader r = feed.open(tag_account_flags, "account_flags");
     s.account_flags = read_bytes(r, account_flag::balance_due | account_flag::autopay | account_flag::has_active_service);
     expect_count(r, s.account_flags.size(), accounts);
     r.expect_end();
   }
   {
-    Reader r = open_section(payload, tag_account_site_sources, "account_site_sources");
+    Reader r = feed.open(tag_account_site_sources, "account_site_sources");
     expect_count(r, r.count(1), accounts);
     s.site_source_begin.resize(accounts + 1);
     if (!decode_prefix_sums(r, s.site_source_begin.data(), accounts)) r.fail("malformed site source counts");
@@ -422,7 +499,7 @@ Snapshot SnapshotCodec::decode(std::span<const std::uint8_t> bytes) {
     r.expect_end();
   }
   auto read_string_column = [&](Tag tag, const char* name, StringColumn& column, std::size_t expected) {
-    Reader r = open_section(payload, tag, name);
+    Reader r = feed.open(tag, name);
     column = read_strings(r);
     expect_count(r, column.size(), expected);
     r.expect_end();
@@ -431,13 +508,13 @@ Snapshot SnapshotCodec::decode(std::span<const std::uint8_t> bytes) {
   read_string_column(tag_account_name, "account_name", s.account_name, accounts);
 
   {
-    Reader r = open_section(payload, tag_contact_id, "contact_id");
+    Reader r = feed.open(tag_contact_id, "contact_id");
     s.contact_id = read_ascending_ids(r);
     r.expect_end();
   }
   const std::size_t contacts = s.contact_count();
   {
-    Reader r = open_section(payload, tag_contact_account, "contact_account");
+    Reader r = feed.open(tag_contact_account, "contact_account");
     expect_count(r, r.count(1), contacts);
     s.contact_account.resize(contacts);
     if (!decode_account_deltas(r, s.contact_account.data(), contacts, accounts)) r.fail("malformed or out-of-range account index");
@@ -445,13 +522,13 @@ Snapshot SnapshotCodec::decode(std::span<const std::uint8_t> bytes) {
   }
   std::vector<std::uint32_t> contact_email_codes;
   {
-    Reader r = open_section(payload, tag_contact_email, "contact_email");
+    Reader r = feed.open(tag_contact_email, "contact_email");
     contact_email_codes = read_varints32(r);
     expect_count(r, contact_email_codes.size(), contacts);
     r.expect_end();
   }
   {
-    Reader r = open_section(payload, tag_contact_is_billing, "contact_is_billing");
+    Reader r = feed.open(tag_contact_is_billing, "contact_is_billing");
     s.contact_is_billing = read_bytes(r, 1);
     expect_count(r, s.contact_is_billing.size(), contacts);
     r.expect_end();
@@ -459,7 +536,7 @@ Snapshot SnapshotCodec::decode(std::span<const std::uint8_t> bytes) {
   read_string_column(tag_contact_first_name, "contact_first_name", s.contact_first_name, contacts);
   read_string_column(tag_contact_last_name, "contact_last_name", s.contact_last_name, contacts);
   {
-    Reader r = open_section(payload, tag_email, "email");
+    Reader r = feed.open(tag_email, "email");
     s.email = read_strings(r);
     for (std::size_t i = 1; i < s.email.size(); ++i)
       if (!(s.email[i - 1] < s.email[i])) r.fail("addresses are not sorted and distinct");
@@ -469,11 +546,11 @@ Snapshot SnapshotCodec::decode(std::span<const std::uint8_t> bytes) {
   s.contact_email.resize(contacts);
   for (std::size_t c = 0; c < contacts; ++c) {
     std::uint32_t code = contact_email_codes[c];
-    if (code > emails) payload.fail("contact refers to address index " + std::to_string(code - 1) + " out of range");
+    if (code > emails) feed.fail("contact refers to address index " + std::to_string(code - 1) + " out of range");
     s.contact_email[c] = code == 0 ? no_email : code - 1;
   }
   {
-    Reader r = open_section(payload, tag_email_status, "email_status");
+    Reader r = feed.open(tag_email_status, "email_status");
     expect_count(r, r.count(1), emails);
     auto raw = r.take(emails);
     s.email_status.resize(emails);
@@ -484,15 +561,62 @@ Snapshot SnapshotCodec::decode(std::span<const std::uint8_t> bytes) {
     r.expect_end();
   }
   {
-    Reader r = open_section(payload, tag_email_last_invited_at, "email_last_invited_at");
+    Reader r = feed.open(tag_email_last_invited_at, "email_last_invited_at");
     expect_count(r, r.count(1), emails);
     s.email_last_invited_at.resize(emails);
     if (!decode_timestamps(r, s.email_last_invited_at.data(), emails)) r.fail("malformed timestamp");
     r.expect_end();
   }
-  payload.expect_end();
+  feed.finish();
   s.derive_indexes();
   return s;
+}
+
+struct Header {
+  std::int64_t generated_at;
+  std::uint64_t payload_length;
+  std::uint64_t checksum;
+};
+
+// The fixed header; `total` is the size of the whole buffer it starts.
+Header read_header(Reader& file, std::size_t total) {
+  if (total < header_size) file.fail("too short to be a snapshot");
+  auto magic_bytes = file.take(sizeof magic);
+  if (std::memcmp(magic_bytes.data(), magic, sizeof magic) != 0) file.fail("not a snapshot (bad magic)");
+  auto version = static_cast<std::uint32_t>(file.fixed(4));
+  if (version != snapshot_format_version)
+    file.fail("format version " + std::to_string(version) + " is not supported (expected " + std::to_string(snapshot_format_version) + ")");
+  auto sections = static_cast<std::uint32_t>(file.fixed(4));
+  if (sections != section_count) file.fail("has " + std::to_string(sections) + " sections, expected " + std::to_string(section_count));
+  Header h;
+  h.generated_at = static_cast<std::int64_t>(file.fixed(8));
+  h.payload_length = file.fixed(8);
+  h.checksum = file.fixed(8);
+  if (h.payload_length != total - header_size)
+    file.fail("payload length " + std::to_string(h.payload_length) + " does not match the " + std::to_string(total - header_size) + " bytes present");
+  return h;
+}
+
+}  // namespace
+
+Snapshot SnapshotCodec::decode(std::span<const std::uint8_t> bytes) {
+  Reader file(bytes, "header");
+  const Header h = read_header(file, bytes.size());
+  auto payload_bytes = file.take(static_cast<std::size_t>(h.payload_length));
+  if (XXH3_64bits(payload_bytes.data(), payload_bytes.size()) != h.checksum) file.fail("checksum mismatch (corrupt data)");
+  SpanFeed feed(payload_bytes);
+  return decode_sections(feed, h.generated_at);
+}
+
+Snapshot SnapshotCodec::decode(ByteSource& source) {
+  const std::size_t total = source.size();
+  const std::size_t head_size = std::min(total, header_size);
+  std::uint8_t head[header_size] = {};
+  if (head_size > 0) source.read(0, head, head_size);
+  Reader file(std::span<const std::uint8_t>(head, head_size), "header");
+  const Header h = read_header(file, total);
+  StreamFeed feed(source, header_size, static_cast<std::size_t>(h.payload_length), h.checksum);
+  return decode_sections(feed, h.generated_at);
 }
 
 }  // namespace invites

@@ -46,6 +46,9 @@ class Actions {
   void set_login_password(std::string password);
   void submit_login();  // POST /api/session; no-op while one runs or without a username
   void sign_out();      // DELETE /api/session (with X-CSRF-Token); back to login at once
+  // Back to the login screen with `notice`, no request (e.g. a session that the
+  // server no longer knows when it comes back after an offline preview).
+  void end_session(std::string notice) { leave_session(std::move(notice)); }
 
   // GET /api/lookups (started after sign-in when permission 390 is there).
   void load_lookups();

@@ -3,6 +3,7 @@
 
 #include "app/actions.hpp"
 #include "app/build_info.hpp"
+#include "app/offline.hpp"
 #include "app/state.hpp"
 
 #include <utility>
@@ -10,14 +11,18 @@
 namespace invites::app {
 
 struct App {
-  explicit App(platform::Fetcher fetcher, UrlOpener open_url = {})
-      : actions(state, std::move(fetcher), std::move(open_url)) {
+  // `snapshots` (may be null): the offline copy's download and store; the
+  // actions' requests go through `offline`, which answers them when offline.
+  explicit App(platform::Fetcher fetcher, UrlOpener open_url = {}, SnapshotPlatform* snapshots = nullptr)
+      : offline(state, std::move(fetcher), snapshots), actions(state, offline.fetcher(), offline.url_opener(std::move(open_url))) {
+    offline.attach(actions);
     state.version = build_version();
   }
   App(const App&) = delete;
   App& operator=(const App&) = delete;
 
   State state;
+  Offline offline;
   Actions actions;
 };
 

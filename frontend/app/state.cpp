@@ -118,7 +118,8 @@ bool can_load(const State& state) {
 
 bool can_send(const State& state) {
   return can_use_invites(state) && state.preview.has_result && state.preview.status != LoadStatus::Loading &&
-         !preview_stale(state) && !state.form.email_from.empty() && email_from_problem(state.form).empty();
+         !preview_stale(state) && !state.form.email_from.empty() && email_from_problem(state.form).empty() &&
+         !state.offline.offline && state.preview.preview_id.rfind("offline-", 0) != 0;  // only a server Load
 }
 
 std::string email_from_problem(const InviteForm& form) {

@@ -2,6 +2,8 @@
 // Everything the UI shows. Panels read it; only Actions change it.
 // Plain C++ (no Emscripten, no ImGui): natively testable with a fake Fetcher.
 
+#include "app/offline_state.hpp"
+
 #include <invites/filter.hpp>
 #include <invites/recipients.hpp>
 
@@ -205,6 +207,7 @@ struct State {
   RecipientTable recipients;            // the recipient list opened from a count link
   SendState send;                       // email preview, test send, send, jobs
   SetupState setup;                     // templates and sender addresses (permission 120)
+  OfflineState offline;                 // the cached snapshot, offline Load, live estimate (app/offline.hpp)
 };
 
 // --- derived values (pure functions of State) ---------------------------------

@@ -1,5 +1,6 @@
 #include "panels/email_preview_panel.hpp"
 
+#include "app/offline.hpp"
 #include "panels/text_field.hpp"
 #include "panels/widgets.hpp"
 
@@ -32,9 +33,15 @@ void test_send_row(const app::State& state, app::Actions& actions) {
   const bool typed_enter = ImGui::IsItemFocused() && enter_pressed();
   ImGui::SameLine();
   const bool busy = email.test_status == app::LoadStatus::Loading;
-  ImGui::BeginDisabled(busy || email.test_to.empty());
-  if (ImGui::Button("Send test") || (typed_enter && !busy)) actions.sending().send_test();
+  const std::string offline_reason = app::offline_block_reason(state);
+  ImGui::BeginDisabled(busy || email.test_to.empty() || state.offline.offline);
+  if (ImGui::Button("Send test") || (typed_enter && !busy && !state.offline.offline)) actions.sending().send_test();
   ImGui::EndDisabled();
+  if (state.offline.offline && !offline_reason.empty()) {
+    ImGui::SameLine();
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextDisabled("%s", offline_reason.c_str());
+  }
   if (!email.test_message.empty()) {
     ImGui::SetCursorPosX(ImGui::GetCursorPosX() + kLabelWidth - ImGui::GetStyle().WindowPadding.x);
     const Tone tone = email.test_status == app::LoadStatus::Loaded   ? Tone::Good

@@ -1,6 +1,7 @@
 #include "panels/invite_panel.hpp"
 
 #include "panels/email_preview_panel.hpp"
+#include "panels/offline_panel.hpp"
 #include "panels/recipients_panel.hpp"
 #include "panels/send_dialog.hpp"
 #include "panels/widgets.hpp"
@@ -146,6 +147,7 @@ void results_card(const app::State& state, app::Actions& actions, const Fonts& f
                                                        : "Recipients changed \u2014 press Load again");
       ImGui::PopStyleColor();
       ImGui::Spacing();
+      draw_offline_estimate(state);
     }
     ImGui::BeginDisabled(stale || loading);
     if (ImGui::BeginTable("##counts", 2, ImGuiTableFlags_SizingStretchSame | ImGuiTableFlags_PadOuterX)) {
@@ -171,7 +173,7 @@ void results_card(const app::State& state, app::Actions& actions, const Fonts& f
     }
     ImGui::EndDisabled();
     ImGui::Spacing();
-    ImGui::TextDisabled("Data as of %s", app::data_as_of(preview).c_str());
+    ImGui::TextDisabled("%s", result_as_of_label(state).c_str());
     if (!state.recipients.open && !stale) {
       ImGui::Spacing();
       ImGui::TextDisabled("Click a number to review its recipients.");
@@ -210,6 +212,7 @@ void draw_invite_panel(const app::State& state, app::Actions& actions, const Fon
       break;
   }
 
+  draw_offline_bar(state);
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(20, 16));
   const float avail = ImGui::GetContentRegionAvail().x;
   const float form_w = std::min(std::max(avail * 0.5f, 540.0f), avail);

@@ -1,5 +1,6 @@
 #include "panels/send_dialog.hpp"
 
+#include "app/offline.hpp"
 #include "panels/widgets.hpp"
 
 #include <imgui.h>
@@ -42,7 +43,8 @@ void draw_send_row(const app::State& state, app::Actions& actions) {
   if (primary_button("Send Email\u2026", 150, can)) actions.sending().open_send_dialog();
   ImGui::SameLine();
   const bool preview_open = state.send.email.open;
-  ImGui::BeginDisabled(preview_open || !state.form.template_id);
+  const std::string offline_reason = app::offline_block_reason(state);  // Send and the preview need the server
+  ImGui::BeginDisabled(preview_open || !state.form.template_id || state.offline.offline);
   if (ImGui::Button("Preview email", ImVec2(0, ImGui::GetFrameHeight() + ImGui::GetStyle().FramePadding.y * 0.8f)))
     actions.sending().open_email_preview();
   ImGui::EndDisabled();
@@ -53,7 +55,9 @@ void draw_send_row(const app::State& state, app::Actions& actions) {
   } else if (!can) {
     ImGui::SameLine();
     ImGui::AlignTextToFramePadding();
-    if (!state.preview.has_result)
+    if (!offline_reason.empty())
+      ImGui::TextDisabled("%s", offline_reason.c_str());
+    else if (!state.preview.has_result)
       ImGui::TextDisabled("Load first.");
     else if (app::preview_stale(state))
       ImGui::TextDisabled("Load again to send.");

@@ -1,5 +1,6 @@
 #include "panels/setup_panel.hpp"
 
+#include "app/offline.hpp"
 #include "panels/main_tabs.hpp"
 #include "panels/text_field.hpp"
 #include "panels/widgets.hpp"
@@ -275,6 +276,10 @@ void draw_setup_panel(const app::State& state, app::Actions& actions, const Font
   ImGui::TextUnformatted("Invitation setup");
   if (fonts.title) ImGui::PopFont();
   ImGui::Spacing();
+  if (state.offline.offline) {
+    status_dot(Tone::Warning);
+    tone_text(Tone::Warning, "The server cannot be reached: templates and sender addresses cannot be loaded or saved now.");
+  }
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(16, 12));
   if (ImGui::BeginTabBar("##setup-tabs")) {
     if (begin_tab("Templates")) {

@@ -57,6 +57,10 @@ class DigestBuilder {
   // noexcept keeps the per-recipient call cheap in WebAssembly, where a call
   // that may throw goes through a JavaScript trampoline.
   void add(Group group, std::string_view email) noexcept;
+  // Lines exactly as add() forms them ("<group name>\t<email>\n", mailed
+  // groups only, in order), pre-formatted by a bulk caller: one call per
+  // buffer instead of one per recipient.
+  void add_lines(std::string_view lines) noexcept;
   std::string finish();
 
  private:

@@ -55,6 +55,7 @@ struct Snapshot {
   std::vector<std::int64_t> email_last_invited_at;  // unix seconds, 0 = never
   // Derived on build and decode, not encoded:
   std::vector<std::uint8_t> email_valid;  // the §2.3 rule per address
+  std::vector<std::uint8_t> contact_email_valid;  // per contact: has an address and it is valid
   // The contacts of each address, ascending id (CSR): contacts of address e
   // are email_contacts[email_contacts_begin[e] .. email_contacts_begin[e+1]).
   // The evaluator walks addresses in order through it, which keeps its memory

@@ -16,8 +16,21 @@ namespace invites {
 
 inline constexpr std::uint32_t snapshot_format_version = 1;
 
+// Bytes held outside the decoder's memory (a JavaScript ArrayBuffer in the
+// browser): decode(ByteSource&) copies in one section at a time, so the whole
+// file never has to sit in the WebAssembly heap beside the decoded columns.
+class ByteSource {
+ public:
+  virtual ~ByteSource() = default;
+  virtual std::size_t size() const = 0;
+  // Copies bytes [offset, offset + n) to out; offset + n <= size().
+  virtual void read(std::size_t offset, std::uint8_t* out, std::size_t n) = 0;
+};
+
 class SnapshotCodec {
  public:
+  // Same checks and result as decode(span); reads section by section.
+  static Snapshot decode(ByteSource& source);
   static std::string encode(const Snapshot& snapshot);
   static Snapshot decode(std::span<const std::uint8_t> bytes);
   static Snapshot decode(std::string_view bytes) {

@@ -1,0 +1,754 @@
+#include "app/offline.hpp"
+
+#include "app/actions.hpp"
+
+#include <invites/csv.hpp>
+#include <invites/error.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <new>
+#include <tuple>
+#include <utility>
+
+namespace invites::app {
+
+namespace {
+
+using nlohmann::json;
+using platform::FetchRequest;
+using platform::FetchResult;
+
+constexpr std::size_t kEvaluationsKept = 1;  // the shown offline preview (a new Load closes the old list): heap
+constexpr std::int64_t kRetryMs = 30 * 1000;  // after a failed download
+constexpr const char* kOfflinePrefix = "offline-";
+
+double ms_between(std::chrono::steady_clock::time_point a, std::chrono::steady_clock::time_point b) {
+  return std::chrono::duration<double, std::milli>(b - a).count();
+}
+
+// days since 1970-01-01 → civil date (proleptic Gregorian).
+void civil(std::int64_t days, std::int64_t& y, unsigned& m, unsigned& d) {
+  days += 719468;
+  const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(days - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  d = doy - (153 * mp + 2) / 5 + 1;
+  m = mp < 10 ? mp + 3 : mp - 9;
+  y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2 ? 1 : 0);
+}
+
+// "2026-11-26T12:30:00Z" (iso = true) or "2026-11-26 12:30:00 UTC".
+std::string utc_text(std::int64_t seconds, bool iso) {
+  std::int64_t days = seconds / 86400, in_day = seconds % 86400;
+  if (in_day < 0) {
+    in_day += 86400;
+    --days;
+  }
+  std::int64_t y = 0;
+  unsigned m = 0, d = 0;
+  civil(days, y, m, d);
+  char out[48];
+  std::snprintf(out, sizeof out, iso ? "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ" : "%04lld-%02u-%02u %02lld:%02lld:%02lld UTC",
+                static_cast<long long>(y), m, d, static_cast<long long>(in_day / 3600),
+                static_cast<long long>((in_day % 3600) / 60), static_cast<long long>(in_day % 60));
+  return out;
+}
+
+FetchResult json_result(int status, const json& body) {
+  FetchResult result;
+  result.status = status;
+  result.body = body.dump();
+  return result;
+}
+
+FetchResult error_result(int status, const std::string& code, const std::string& message, const std::string& field = "") {
+  json error{{"code", code}, {"message", message}};
+  if (!field.empty()) error["field"] = field;
+  FetchResult result = json_result(status, json{{"error", error}});
+  result.error = "HTTP " + std::to_string(status) + ": " + message;
+  return result;
+}
+
+// No answer from the server itself: no response, or a proxy's gateway error.
+bool unreachable(const FetchResult& result) {
+  if (result.status == 0 || result.status == 502 || result.status == 504) return true;
+  return result.status == 503 && result.body.find("\"error\"") == std::string::npos;
+}
+
+std::string path_of(const std::string& url) { return url.substr(0, url.find('?')); }
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string url_decode(const std::string& text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 &&
+        hex_value(text[i + 2]) >= 0) {
+      out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
+      i += 2;
+    } else {
+      out += text[i] == '+' ? ' ' : text[i];
+    }
+  }
+  return out;
+}
+
+std::map<std::string, std::string> query_params(const std::string& url) {
+  std::map<std::string, std::string> params;
+  const auto q = url.find('?');
+  if (q == std::string::npos) return params;
+  std::size_t at = q + 1;
+  while (at <= url.size()) {
+    std::size_t end = url.find('&', at);
+    if (end == std::string::npos) end = url.size();
+    const std::string pair = url.substr(at, end - at);
+    const auto eq = pair.find('=');
+    if (!pair.empty()) params[url_decode(pair.substr(0, eq))] = eq == std::string::npos ? "" : url_decode(pair.substr(eq + 1));
+    at = end + 1;
+  }
+  return params;
+}
+
+// "/api/previews/{id}/recipients" → id ("" when the path is something else).
+std::string recipients_preview_id(const std::string& path) {
+  static const std::string head = "/api/previews/", tail = "/recipients";
+  if (path.size() <= head.size() + tail.size() || path.compare(0, head.size(), head) != 0 ||
+      path.compare(path.size() - tail.size(), tail.size(), tail) != 0)
+    return "";
+  return url_decode(path.substr(head.size(), path.size() - head.size() - tail.size()));
+}
+
+// "/api/previews/{id}/recipients.csv" → id ("" otherwise).
+std::string csv_preview_id(const std::string& path) {
+  static const std::string tail = ".csv";
+  if (path.size() <= tail.size() || path.compare(path.size() - tail.size(), tail.size(), tail) != 0) return "";
+  return recipients_preview_id(path.substr(0, path.size() - tail.size()));
+}
+
+std::string session_key(const Session* session) {
+  return session ? std::to_string(session->user.id) + ":" + session->user.username : std::string();
+}
+
+bool parse_size(const std::string& text, std::size_t& out) {
+  if (text.empty() || text.size() > 12) return false;
+  std::size_t value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return false;
+    value = value * 10 + static_cast<std::size_t>(c - '0');
+  }
+  out = value;
+  return true;
+}
+
+}  // namespace
+
+const char* to_string(SyncStatus status) {
+  switch (status) {
+    case SyncStatus::None: return "none";
+    case SyncStatus::Opening: return "opening";
+    case SyncStatus::Downloading: return "downloading";
+    case SyncStatus::Decoding: return "decoding";
+    case SyncStatus::Ready: return "ready";
+    case SyncStatus::Failed: return "failed";
+  }
+  return "none";
+}
+
+std::string format_utc(std::int64_t unix_seconds) { return utc_text(unix_seconds, false); }
+
+bool preview_is_offline(const State& state) {
+  return state.preview.has_result && state.preview.preview_id.rfind(kOfflinePrefix, 0) == 0;
+}
+
+std::string offline_block_reason(const State& state) {
+  if (state.offline.offline || preview_is_offline(state)) return kOfflineSendReason;
+  return "";
+}
+
+// --- construction and the stored meta ---------------------------------------------
+
+Offline::Offline(State& state, platform::Fetcher network, SnapshotPlatform* snapshots)
+    : state_(state), network_(std::move(network)), snapshots_(snapshots) {
+  if (!snapshots_) {
+    meta_read_ = true;
+    return;
+  }
+  // The stored session and lookups are needed at once if the server is gone at start.
+  snapshots_->load(false, [this](std::optional<StoredCopy> copy, std::string error) {
+    meta_read_ = true;
+    if (copy && error.empty()) meta_ = parse_meta(copy->meta);
+    if (copy && !meta_) discard("its description could not be read.");
+    auto waiting = std::move(after_meta_);
+    after_meta_.clear();
+    for (auto& run : waiting) run();
+  });
+}
+
+std::optional<Offline::Meta> Offline::parse_meta(const std::string& text) {
+  const json doc = json::parse(text, nullptr, false);
+  if (!doc.is_object() || doc.value("format", 0) != 1) return std::nullopt;
+  try {
+    Meta meta;
+    meta.user_id = doc.at("user_id").get<std::int64_t>();
+    meta.username = doc.at("username").get<std::string>();
+    meta.permissions = doc.at("permissions").get<std::vector<int>>();
+    meta.etag = doc.at("etag").get<std::string>();
+    meta.generated_at = doc.at("generated_at").get<std::int64_t>();
+    meta.synced_at_ms = doc.at("synced_at_ms").get<std::int64_t>();
+    meta.lookups = doc.at("lookups").get<std::string>();
+    if (meta.username.empty()) return std::nullopt;
+    return meta;
+  } catch (const json::exception&) {
+    return std::nullopt;
+  }
+}
+
+std::string Offline::meta_text(const Meta& meta) {
+  return json{{"format", 1},
+              {"user_id", meta.user_id},
+              {"username", meta.username},
+              {"permissions", meta.permissions},
+              {"etag", meta.etag},
+              {"generated_at", meta.generated_at},
+              {"synced_at_ms", meta.synced_at_ms},
+              {"lookups", meta.lookups}}
+      .dump();
+}
+
+// --- the Fetcher wrapper -------------------------------------------------------------
+
+platform::Fetcher Offline::fetcher() {
+  return [this](FetchRequest request, platform::FetchCallback done) { route(std::move(request), std::move(done)); };
+}
+
+bool Offline::answerable_locally(const FetchRequest& request) const {
+  const std::string path = path_of(request.url);
+  if (request.method == "POST" && path == "/api/previews") return state_.offline.have_snapshot || pending_decode_;
+  if (request.method != "GET") return false;
+  if (path == "/api/me") return !state_.session && (!meta_read_ || meta_);
+  if (path == "/api/lookups") return meta_ && !meta_->lookups.empty();
+  return recipients_preview_id(path).rfind(kOfflinePrefix, 0) == 0;
+}
+
+void Offline::route(FetchRequest request, platform::FetchCallback done) {
+  if (!snapshots_) {
+    network_(std::move(request), std::move(done));
+    return;
+  }
+  const std::string path = path_of(request.url);
+  if (recipients_preview_id(path).rfind(kOfflinePrefix, 0) == 0 ||
+      (state_.offline.offline && path != "/api/me" && answerable_locally(request))) {
+    answer_locally(request, std::move(done));
+    return;
+  }
+  FetchRequest sent = request;
+  network_(std::move(sent), [this, request = std::move(request), done = std::move(done)](FetchResult&& result) mutable {
+    const std::string p = path_of(request.url);
+    if (result.ok() && p == "/api/lookups") {
+      lookups_body_ = result.body;
+      if (meta_ && snapshot_ && meta_->lookups != result.body) {  // keep the stored lists current
+        meta_->lookups = result.body;
+        snapshots_->save(meta_text(*meta_), nullptr, [](std::string) {});
+      }
+    }
+    if (!unreachable(result) || !answerable_locally(request)) {
+      done(std::move(result));
+      return;
+    }
+    if (p == "/api/me") {
+      // Signed in before, server gone now: the stored session (if any) opens the screen offline.
+      auto fallback = [this, request, done, result]() mutable {
+        if (!meta_ || state_.session ||
+            std::find(meta_->permissions.begin(), meta_->permissions.end(), kPermissionSendInvites) ==
+                meta_->permissions.end()) {
+          done(std::move(result));
+          return;
+        }
+        state_.offline.session_from_cache = true;
+        go_offline("The server cannot be reached (" + (result.error.empty() ? "no response" : result.error) + ").", false);
+        done(json_result(200, json{{"user", {{"id", meta_->user_id}, {"username", meta_->username}}},
+                                   {"permissions", meta_->permissions},
+                                   {"csrf_token", ""}}));
+      };
+      if (meta_read_) fallback();
+      else after_meta_.push_back(std::move(fallback));
+      return;
+    }
+    go_offline("The server cannot be reached (" + (result.error.empty() ? "no response" : result.error) + ").", false);
+    answer_locally(request, std::move(done));
+  });
+}
+
+void Offline::answer_locally(const FetchRequest& request, platform::FetchCallback done) {
+  deliver(std::move(done), local_result(request));
+}
+
+void Offline::deliver(platform::FetchCallback done, FetchResult result) {
+  ready_.emplace_back(std::move(done), std::move(result));
+  if (wake_) wake_();
+}
+
+FetchResult Offline::local_result(const FetchRequest& request) {
+  const std::string path = path_of(request.url);
+  try {
+    if (request.method == "POST" && path == "/api/previews") return local_preview(request);
+    if (path == "/api/lookups" && meta_) {
+      FetchResult result;
+      result.status = 200;
+      result.body = meta_->lookups;
+      return result;
+    }
+    if (!recipients_preview_id(path).empty()) return local_recipients(request);
+  } catch (const std::bad_alloc&) {
+    return error_result(507, "out_of_memory", "Not enough memory in this browser tab for the offline preview.");
+  }
+  return error_result(503, "offline", "This needs the server, which cannot be reached.");
+}
+
+FetchResult Offline::local_preview(const FetchRequest& request) {
+  if (!snapshot_) {
+    return error_result(503, "snapshot_loading", "The offline copy is still being opened. Press Load again in a moment.");
+  }
+  Filter filter;
+  try {
+    const json body = json::parse(request.body);
+    if (!body.is_object() || !body.contains("filter")) return error_result(400, "invalid", "filter: missing", "filter");
+    filter = filter_from_json(body.at("filter"), "filter");
+  } catch (const ValidationError& e) {
+    return error_result(400, "invalid", e.what(), e.field());
+  } catch (const json::exception& e) {
+    return error_result(400, "invalid", e.what());
+  }
+  auto evaluation = std::make_shared<const Evaluation>(evaluate(*snapshot_, filter));
+  const std::string id = kOfflinePrefix + std::to_string(++next_preview_);
+  evaluations_[id] = evaluation;
+  while (evaluations_.size() > kEvaluationsKept) {  // ids ascend with their number; drop the oldest
+    auto oldest = std::min_element(evaluations_.begin(), evaluations_.end(), [](const auto& a, const auto& b) {
+      return std::stoull(a.first.substr(8)) < std::stoull(b.first.substr(8));
+    });
+    evaluations_.erase(oldest);
+  }
+  return json_result(200, json{{"preview_id", id},
+                               {"counts", counts_to_json(evaluation->counts)},
+                               {"digest", evaluation->digest},
+                               {"generated_at", utc_text(snapshot_->generated_at, true)},
+                               {"snapshot_age_seconds", 0},
+                               {"offline", true}});
+}
+
+FetchResult Offline::local_recipients(const FetchRequest& request) {
+  const std::string id = recipients_preview_id(path_of(request.url));
+  const auto found = evaluations_.find(id);
+  if (found == evaluations_.end() || !snapshot_)
+    return error_result(404, "not_found", "no such preview (it may have expired: press Load again)");
+  auto params = query_params(request.url);
+  PageRequest page;
+  bool skipped = false;
+  if (params.count("group")) {
+    if (params["group"] == "skipped_invalid_email") skipped = true;
+    else if (const auto group = parse_group(params["group"])) page.group = *group;
+    else return error_result(400, "invalid", "unknown group", "group");
+  }
+  if (params.count("sort")) {
+    const auto column = parse_sort_column(params["sort"]);
+    if (!column) return error_result(400, "invalid", "unknown sort column", "sort");
+    page.sort = *column;
+  }
+  page.descending = params["order"] == "desc";
+  page.query = params["q"];
+  if (params.count("offset") && !parse_size(params["offset"], page.offset))
+    return error_result(400, "invalid", "offset must be an integer", "offset");
+  page.limit = 100;
+  if (params.count("limit") && (!parse_size(params["limit"], page.limit) || page.limit < 1 || page.limit > 1000))
+    return error_result(400, "invalid", "limit must be an integer from 1 to 1000", "limit");
+
+  const Evaluation& evaluation = *found->second;
+  const RecipientPage result = skipped ? page_skipped_contacts(*snapshot_, evaluation, page)
+                                       : page_recipients(*snapshot_, evaluation, page);
+  json rows = json::array();
+  for (const RecipientView& row : result.rows) {
+    rows.push_back({{"email", row.email},
+                    {"first_name", row.first_name},
+                    {"last_name", row.last_name},
+                    {"account_number", row.account_number},
+                    {"account_name", row.account_name},
+                    {"contact_id", row.contact_id},
+                    {"last_invited_at", row.last_invited_at > 0 ? json(utc_text(row.last_invited_at, true)) : json(nullptr)}});
+  }
+  return json_result(200, json{{"total", result.total}, {"rows", std::move(rows)}});
+}
+
+std::function<void(const std::string&)> Offline::url_opener(std::function<void(const std::string&)> next) {
+  return [this, next = std::move(next)](const std::string& url) {
+    if (local_csv(url)) return;
+    if (next) next(url);
+  };
+}
+
+bool Offline::local_csv(const std::string& url) {
+  const std::string id = csv_preview_id(path_of(url));
+  if (id.rfind(kOfflinePrefix, 0) != 0 || !snapshots_) return false;
+  const auto found = evaluations_.find(id);
+  if (found == evaluations_.end() || !snapshot_) return true;  // gone with its snapshot: nothing to export
+  auto params = query_params(url);
+  PageRequest page;
+  page.offset = 0;
+  page.limit = static_cast<std::size_t>(-1);
+  const bool skipped = params["group"] == "skipped_invalid_email";
+  if (const auto group = parse_group(params["group"])) page.group = *group;
+  if (const auto column = parse_sort_column(params["sort"])) page.sort = *column;
+  page.descending = params["order"] == "desc";
+  page.query = params["q"];
+  const RecipientPage result = skipped ? page_skipped_contacts(*snapshot_, *found->second, page)
+                                       : page_recipients(*snapshot_, *found->second, page);
+  std::string out;
+  out.reserve(64 + result.rows.size() * 96);
+  append_csv_row(out, {"email", "first_name", "last_name", "account_number", "account_name", "contact_id", "last_invited_at"});
+  for (const RecipientView& row : result.rows) {
+    const std::string contact_id = std::to_string(row.contact_id);
+    const std::string invited = row.last_invited_at > 0 ? utc_text(row.last_invited_at, true) : std::string();
+    append_csv_row(out, {row.email, row.first_name, row.last_name, row.account_number, row.account_name, contact_id, invited});
+  }
+  snapshots_->save_file("recipients-" + (skipped ? std::string("skipped_invalid_email") : std::string(group_name(page.group))) + ".csv",
+                        out);
+  return true;
+}
+
+// --- mode ------------------------------------------------------------------------------
+
+void Offline::go_offline(std::string reason, bool chosen) {
+  OfflineState& o = state_.offline;
+  if (o.offline && o.chosen && !chosen) return;  // already offline by choice
+  o.offline = true;
+  o.chosen = chosen;
+  o.reason = std::move(reason);
+  if (o.notice == kServerBackNotice) o.notice.clear();
+  last_probe_started_ = false;
+  last_probe_ms_ = snapshots_ ? snapshots_->now_ms() : 0;
+}
+
+void Offline::go_online(std::string notice) {
+  OfflineState& o = state_.offline;
+  o.offline = false;
+  o.chosen = false;
+  o.reason.clear();
+  o.notice = std::move(notice);
+}
+
+void Offline::preview_offline(bool on) {
+  if (on) {
+    if (!state_.offline.have_snapshot) return;
+    go_offline("You chose to preview offline: Load uses the copy in this browser.", true);
+    return;
+  }
+  go_online("");
+  if (actions_) actions_->check_server();
+  if (state_.offline.session_from_cache) recheck_session();
+}
+
+// --- session ---------------------------------------------------------------------------
+
+void Offline::on_session(const Session* session) {
+  ++epoch_;
+  session_key_ = session_key(session);
+  evaluations_.clear();
+  downloading_ = false;
+  if (!session) {
+    const bool expired = state_.login.notice == kSessionExpiredMessage;
+    drop_memory();
+    // Signing out deletes the copy; an expired session keeps it for the same user.
+    if (!expired && snapshots_) {
+      snapshots_->clear();
+      meta_.reset();
+    }
+    state_.offline = OfflineState{};
+    return;
+  }
+  const bool from_cache = state_.offline.session_from_cache;
+  const bool offline = state_.offline.offline;
+  const std::string reason = state_.offline.reason;
+  const std::string notice = state_.offline.notice;
+  state_.offline = OfflineState{};
+  state_.offline.session_from_cache = from_cache;
+  state_.offline.offline = offline;
+  state_.offline.reason = reason;
+  state_.offline.notice = notice;
+  if (!snapshots_) return;
+  if (!session->has(kPermissionSendInvites)) {  // no copy for users without permission 390
+    snapshots_->clear();
+    meta_.reset();
+    return;
+  }
+  open_cache();
+}
+
+void Offline::open_cache() {
+  state_.offline.sync = SyncStatus::Opening;
+  const std::uint64_t epoch = epoch_;
+  snapshots_->load(true, [this, epoch](std::optional<StoredCopy> copy, std::string error) {
+    on_cache_loaded(std::move(copy), std::move(error), epoch);
+  });
+}
+
+void Offline::on_cache_loaded(std::optional<StoredCopy> copy, std::string error, std::uint64_t epoch) {
+  if (epoch != epoch_ || !state_.session) return;
+  OfflineState& o = state_.offline;
+  if (!error.empty()) {
+    discard("it could not be read (" + error + ").");
+  } else if (!copy || !copy->bytes) {
+    o.sync = SyncStatus::None;
+  } else if (std::optional<Meta> meta = parse_meta(copy->meta); !meta) {
+    discard("its description could not be read.");
+  } else if (meta->username != state_.session->user.username || meta->user_id != state_.session->user.id) {
+    snapshots_->clear();  // another user's copy: never shown, deleted
+    meta_.reset();
+    o.sync = SyncStatus::None;
+  } else if (snapshots_->now_ms() - meta->synced_at_ms > kSnapshotMaxAgeMs) {
+    snapshots_->clear();
+    meta_.reset();
+    o.sync = SyncStatus::None;
+    o.notice = "The offline copy in this browser was older than 7 days and has been deleted.";
+  } else {
+    pending_decode_ = true;
+    decode_bytes_ = std::move(copy->bytes);
+    decode_meta_ = std::move(*meta);
+    decode_save_ = false;
+    o.sync = SyncStatus::Decoding;
+    if (wake_) wake_();
+    return;
+  }
+  if (!o.offline) refresh();
+}
+
+void Offline::discard(const std::string& why) {
+  if (snapshots_) snapshots_->clear();
+  meta_.reset();
+  drop_memory();
+  state_.offline.sync = SyncStatus::None;
+  state_.offline.notice = kDiscardedPrefix + why + " A fresh copy is downloaded when the server is reachable.";
+}
+
+void Offline::drop_memory() {
+  snapshot_.reset();
+  evaluations_.clear();
+  pending_decode_ = false;
+  decode_bytes_.reset();
+  OfflineState& o = state_.offline;
+  o.have_snapshot = false;
+  o.has_estimate = false;
+  o.contacts = 0;
+  o.data_as_of = 0;
+}
+
+void Offline::decode(BlobPtr bytes, Meta meta, bool save_after) {
+  OfflineState& o = state_.offline;
+  // The old copy goes first: two decoded snapshots of 2M contacts would not fit the heap target.
+  snapshot_.reset();
+  evaluations_.clear();
+  o.have_snapshot = false;
+  o.has_estimate = false;
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    auto snapshot = std::make_shared<Snapshot>(SnapshotCodec::decode(*bytes));
+    o.decode_ms = ms_between(start, std::chrono::steady_clock::now());
+    meta.generated_at = snapshot->generated_at;
+    o.data_as_of = snapshot->generated_at;
+    o.contacts = snapshot->contact_count();
+    o.snapshot_bytes = bytes->size();
+    o.synced_at_ms = meta.synced_at_ms;
+    o.have_snapshot = true;
+    o.sync = SyncStatus::Ready;
+    snapshot_ = std::move(snapshot);
+    meta_ = std::move(meta);
+    if (save_after) {
+      const std::uint64_t epoch = epoch_;
+      snapshots_->save(meta_text(*meta_), bytes, [this, epoch](std::string error) {
+        if (epoch == epoch_ && !error.empty()) state_.offline.sync_error = "The copy could not be stored in this browser: " + error;
+      });
+    }
+  } catch (const SnapshotFormatError& e) {
+    if (save_after) {
+      o.sync = SyncStatus::Failed;
+      o.sync_error = std::string("The server's snapshot could not be read: ") + e.what();
+      next_refresh_ms_ = snapshots_->now_ms() + kRetryMs;
+    } else {
+      discard(std::string(e.what()) + ".");
+      if (!o.offline) refresh();
+    }
+  } catch (const std::bad_alloc&) {
+    drop_memory();
+    o.sync = SyncStatus::Failed;
+    o.sync_error = "Not enough memory in this browser tab to open the offline copy.";
+  }
+}
+
+// --- download ----------------------------------------------------------------------------
+
+void Offline::refresh() {
+  if (!snapshots_ || !state_.session || !state_.session->has(kPermissionSendInvites) || downloading_) return;
+  downloading_ = true;
+  OfflineState& o = state_.offline;
+  o.sync = SyncStatus::Downloading;
+  o.received = o.total = 0;
+  o.sync_error.clear();
+  const std::string etag = snapshot_ && meta_ ? meta_->etag : std::string();
+  const std::uint64_t epoch = epoch_;
+  snapshots_->download(
+      etag,
+      [this, epoch](std::uint64_t received, std::uint64_t total) {
+        if (epoch != epoch_) return;
+        state_.offline.received = received;
+        state_.offline.total = total;
+      },
+      [this, epoch](SnapshotDownload download) { on_download(std::move(download), epoch); });
+}
+
+void Offline::on_download(SnapshotDownload d, std::uint64_t epoch) {
+  if (epoch != epoch_) return;
+  downloading_ = false;
+  OfflineState& o = state_.offline;
+  const std::int64_t now = snapshots_->now_ms();
+  if (d.status == 304 && snapshot_ && meta_) {
+    meta_->synced_at_ms = now;
+    o.synced_at_ms = now;
+    o.sync = SyncStatus::Ready;
+    next_refresh_ms_ = now + kSnapshotRefreshMs;
+    snapshots_->save(meta_text(*meta_), nullptr, [](std::string) {});
+    return;
+  }
+  if (d.status == 200 && d.bytes && state_.session) {
+    Meta meta;
+    meta.user_id = state_.session->user.id;
+    meta.username = state_.session->user.username;
+    meta.permissions = state_.session->permissions;
+    meta.etag = d.etag;
+    meta.synced_at_ms = now;
+    meta.lookups = lookups_body_.empty() && meta_ ? meta_->lookups : lookups_body_;
+    pending_decode_ = true;
+    decode_bytes_ = std::move(d.bytes);
+    decode_meta_ = std::move(meta);
+    decode_save_ = true;
+    o.sync = SyncStatus::Decoding;
+    next_refresh_ms_ = now + kSnapshotRefreshMs;
+    if (wake_) wake_();
+    return;
+  }
+  o.sync = snapshot_ ? SyncStatus::Ready : SyncStatus::Failed;
+  if (d.status == 503) {
+    o.sync_error = "The server is still preparing its data; the offline copy is downloaded in a moment.";
+    next_refresh_ms_ = now + 3000;
+    return;
+  }
+  o.sync_error = "The offline copy could not be downloaded: " + (d.error.empty() ? "HTTP " + std::to_string(d.status) : d.error);
+  next_refresh_ms_ = now + kRetryMs;
+}
+
+// --- the main loop --------------------------------------------------------------------------
+
+bool Offline::tick() {
+  const auto signature = [this] {
+    const OfflineState& o = state_.offline;
+    return std::make_tuple(o.sync, o.offline, o.have_snapshot, o.has_estimate, o.estimate_filter, o.notice,
+                           o.sync_error, o.reason, o.data_as_of, !ready_.empty());
+  };
+  const auto before = signature();
+  tick_once();
+  return signature() != before;
+}
+
+void Offline::tick_once() {
+  if (!ready_.empty()) {
+    auto ready = std::move(ready_);
+    ready_.clear();
+    for (auto& [done, result] : ready) done(std::move(result));
+  }
+  if (!snapshots_) return;
+  const Session* session = state_.session ? &*state_.session : nullptr;
+  if (session_key(session) != session_key_) on_session(session);
+
+  if (pending_decode_) {
+    if (!decode_frame_shown_) {  // one frame with "Opening the offline copy…" first
+      decode_frame_shown_ = true;
+      if (wake_) wake_();
+      return;
+    }
+    decode_frame_shown_ = false;
+    pending_decode_ = false;
+    BlobPtr bytes = std::move(decode_bytes_);
+    decode(std::move(bytes), std::move(decode_meta_), decode_save_);
+  }
+  if (!session || !session->has(kPermissionSendInvites)) return;
+
+  const std::int64_t now = snapshots_->now_ms();
+  OfflineState& o = state_.offline;
+  if (!o.offline && o.have_snapshot && state_.server.status == ServerStatus::Unreachable)
+    go_offline("The server cannot be reached (" + state_.server.problem + ").", false);
+  if (o.offline && !o.chosen) {
+    if (state_.server.status == ServerStatus::Connected && last_probe_started_) {
+      last_probe_started_ = false;
+      go_online(kServerBackNotice);
+      if (o.session_from_cache) recheck_session();
+    } else if (now - last_probe_ms_ >= kServerProbeMs && state_.server.status != ServerStatus::Checking && actions_) {
+      last_probe_ms_ = now;
+      last_probe_started_ = true;
+      actions_->check_server();
+    }
+  }
+  if (!o.offline && !downloading_ && !pending_decode_ && o.sync != SyncStatus::Opening && now >= next_refresh_ms_ &&
+      state_.server.status != ServerStatus::Unreachable)
+    refresh();
+  update_estimate();
+}
+
+void Offline::recheck_session() {
+  if (rechecking_) return;
+  rechecking_ = true;
+  FetchRequest request;
+  request.url = "/api/me";
+  const std::uint64_t epoch = epoch_;
+  network_(std::move(request), [this, epoch](FetchResult&& result) {
+    rechecking_ = false;
+    if (epoch != epoch_ || !state_.session) return;
+    if (result.ok()) {
+      const json doc = json::parse(result.body, nullptr, false);
+      if (doc.is_object() && doc.contains("csrf_token") && doc["csrf_token"].is_string()) {
+        state_.session->csrf_token = doc["csrf_token"].get<std::string>();
+        state_.offline.session_from_cache = false;
+        return;
+      }
+    }
+    if (result.status == 401 && actions_) actions_->end_session(kSessionExpiredMessage);
+  });
+}
+
+void Offline::update_estimate() {
+  OfflineState& o = state_.offline;
+  if (!snapshot_ || !state_.preview.has_result || !preview_stale(state_)) {
+    o.has_estimate = false;
+    return;
+  }
+  if (o.has_estimate && o.estimate_filter == state_.form.filter) return;
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    o.estimate = evaluate(*snapshot_, state_.form.filter).counts;
+  } catch (const std::bad_alloc&) {
+    o.has_estimate = false;
+    return;
+  }
+  o.estimate_ms = ms_between(start, std::chrono::steady_clock::now());
+  o.estimate_filter = state_.form.filter;
+  o.has_estimate = true;
+}
+
+}  // namespace invites::app

@@ -1,0 +1,435 @@
+// The offline preview (frontend/app/offline.hpp) against a fake Fetcher and a
+// fake SnapshotPlatform (an in-memory "IndexedDB" and a programmable
+// download): sync, offline Load and recipient pages equal to evaluate() and
+// page_recipients() over the same snapshot, the stored session at a reload
+// without the server, corrupt copies, sign-out, the way back online, the estimate.
+#include "app/actions.hpp"
+#include "app/offline.hpp"
+#include "app/state.hpp"
+
+#include <catch2/catch.hpp>
+#include <invites/evaluator.hpp>
+#include <invites/snapshot_codec.hpp>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstring>
+#include <deque>
+#include <string>
+#include <utility>
+
+#include "random_dataset.hpp"
+
+using namespace invites;
+using namespace invites::app;
+using nlohmann::json;
+using platform::FetchCallback;
+using platform::FetchRequest;
+using platform::FetchResult;
+
+namespace {
+
+class FakeServer {
+ public:
+  platform::Fetcher fetcher() {
+    return [this](FetchRequest request, FetchCallback done) { pending.push_back({std::move(request), std::move(done)}); };
+  }
+  bool has(const std::string& method, const std::string& url) const {
+    for (const auto& p : pending)
+      if (p.request.method == method && p.request.url == url) return true;
+    return false;
+  }
+  void respond(const std::string& method, const std::string& url, int status, const std::string& body) {
+    for (auto it = pending.begin(); it != pending.end(); ++it) {
+      if (it->request.method != method || it->request.url != url) continue;
+      auto p = std::move(*it);
+      pending.erase(it);
+      FetchResult result;
+      result.status = status;
+      result.body = body;
+      if (status == 0) result.error = "network error (Failed to fetch)";
+      p.done(std::move(result));
+      return;
+    }
+    FAIL("no pending request " << method << " " << url);
+  }
+  // Every pending request fails as if the server were gone.
+  void vanish() {
+    while (!pending.empty()) {
+      auto p = std::move(pending.front());
+      pending.pop_front();
+      FetchResult result;
+      result.error = "network error (Failed to fetch)";
+      p.done(std::move(result));
+    }
+  }
+  struct Pending {
+    FetchRequest request;
+    FetchCallback done;
+  };
+  std::deque<Pending> pending;
+};
+
+class StringBlob final : public ByteSource {
+ public:
+  explicit StringBlob(std::string bytes) : bytes_(std::move(bytes)) {}
+  std::size_t size() const override { return bytes_.size(); }
+  void read(std::size_t offset, std::uint8_t* out, std::size_t n) override { std::memcpy(out, bytes_.data() + offset, n); }
+  const std::string& bytes() const { return bytes_; }
+
+ private:
+  std::string bytes_;
+};
+
+// The browser's store and the snapshot download, in memory. Callbacks are
+// queued and run by run(), like the main loop's dispatch.
+class FakeSnapshots final : public SnapshotPlatform {
+ public:
+  void download(const std::string& etag, std::function<void(std::uint64_t, std::uint64_t)> progress,
+                std::function<void(SnapshotDownload)> done) override {
+    ++downloads;
+    last_etag = etag;
+    queue.push_back([this, etag, progress, done] {
+      SnapshotDownload d;
+      if (!server_up) {
+        d.error = "network error";
+      } else if (!etag.empty() && etag == served_etag) {
+        d.status = 304;
+      } else {
+        d.status = 200;
+        d.etag = served_etag;
+        d.bytes = std::make_shared<StringBlob>(served);
+        progress(served.size(), served.size());
+      }
+      done(std::move(d));
+    });
+  }
+  void load(bool with_bytes, std::function<void(std::optional<StoredCopy>, std::string)> done) override {
+    queue.push_back([this, with_bytes, done] {
+      if (!stored_meta) return done(std::nullopt, "");
+      StoredCopy copy;
+      copy.meta = *stored_meta;
+      if (with_bytes) copy.bytes = std::make_shared<StringBlob>(stored_bytes);
+      done(std::move(copy), "");
+    });
+  }
+  void save(const std::string& meta, BlobPtr bytes, std::function<void(std::string)> done) override {
+    stored_meta = meta;
+    if (bytes) stored_bytes = static_cast<StringBlob&>(*bytes).bytes();
+    queue.push_back([done] { done(""); });
+  }
+  void clear() override {
+    stored_meta.reset();
+    stored_bytes.clear();
+    ++clears;
+  }
+  std::int64_t now_ms() override { return now; }
+  void save_file(const std::string& name, const std::string& text) override { files.emplace_back(name, text); }
+  std::vector<std::pair<std::string, std::string>> files;
+
+  void run() {
+    while (!queue.empty()) {
+      auto next = std::move(queue.front());
+      queue.pop_front();
+      next();
+    }
+  }
+
+  std::deque<std::function<void()>> queue;
+  std::optional<std::string> stored_meta;
+  std::string stored_bytes;
+  std::string served, served_etag = "\"e1\"";
+  bool server_up = true;
+  int downloads = 0, clears = 0;
+  std::string last_etag;
+  std::int64_t now = 1'800'000'000'000;
+};
+
+json session_body(const std::string& user = "alice", std::int64_t id = 7) {
+  return {{"user", {{"id", id}, {"username", user}}}, {"permissions", {390, 120}}, {"csrf_token", "tok-" + user}};
+}
+
+std::string lookups_text() {
+  return json{{"divisions", {{{"id", 1}, {"name", "North"}}, {{"id", 2}, {"name", "South"}}}},
+              {"account_classes", json::array()},
+              {"bill_groups", json::array()},
+              {"account_sources", json::array()},
+              {"site_sources", json::array()},
+              {"templates", {{{"id", 11}, {"name", "Standard invitation"}}}}}
+      .dump();
+}
+
+const Snapshot& test_snapshot() {
+  static const Snapshot snapshot = testing::snapshot_of(testing::generate_dataset({.accounts = 300, .seed = 17}), 1'790'000'000);
+  return snapshot;
+}
+
+// One app: state, Offline around the fake server, Actions on top.
+struct Client {
+  FakeServer& server;
+  FakeSnapshots& snapshots;
+  State state;
+  Offline offline{state, server.fetcher(), &snapshots};
+  std::vector<std::string> opened;  // URLs that reached the platform's opener
+  Actions actions{state, offline.fetcher(), offline.url_opener([this](const std::string& url) { opened.push_back(url); })};
+
+  Client(FakeServer& s, FakeSnapshots& p) : server(s), snapshots(p) { offline.attach(actions); }
+
+  // Main-loop ticks with the platform's callbacks in between.
+  void settle(int ticks = 6) {
+    for (int i = 0; i < ticks; ++i) {
+      snapshots.run();
+      offline.tick();
+    }
+  }
+  void sign_in_online(const std::string& user = "alice", std::int64_t id = 7) {
+    actions.start();
+    server.respond("GET", "/healthz", 200, "ok");
+    server.respond("GET", "/api/me", 200, session_body(user, id).dump());
+    server.respond("GET", "/api/lookups", 200, lookups_text());
+    settle();
+  }
+};
+
+struct Fixture {
+  FakeServer server;
+  FakeSnapshots snapshots;
+  Fixture() {
+    snapshots.served = SnapshotCodec::encode(test_snapshot());
+  }
+};
+
+}  // namespace
+
+TEST_CASE("after sign-in the snapshot is downloaded, checked and stored with the session and the lookups") {
+  Fixture f;
+  Client c(f.server, f.snapshots);
+  c.sign_in_online();
+  CHECK(c.state.offline.sync == SyncStatus::Ready);
+  CHECK(c.state.offline.have_snapshot);
+  CHECK(c.state.offline.contacts == test_snapshot().contact_count());
+  CHECK(c.state.offline.data_as_of == 1'790'000'000);
+  REQUIRE(f.snapshots.stored_meta);
+  const json meta = json::parse(*f.snapshots.stored_meta);
+  CHECK(meta["username"] == "alice");
+  CHECK(meta["etag"] == "\"e1\"");
+  CHECK(meta["lookups"].get<std::string>().find("Standard invitation") != std::string::npos);
+  CHECK(f.snapshots.stored_bytes == f.snapshots.served);
+  CHECK_FALSE(c.state.offline.offline);
+
+  SECTION("a refresh sends the ETag and a 304 keeps the copy") {
+    c.offline.refresh();
+    c.settle();
+    CHECK(f.snapshots.last_etag == "\"e1\"");
+    CHECK(c.state.offline.sync == SyncStatus::Ready);
+    CHECK(c.state.offline.have_snapshot);
+  }
+  SECTION("a stale copy is refreshed by itself") {
+    const int before = f.snapshots.downloads;
+    f.snapshots.now += kSnapshotRefreshMs + 1;
+    c.settle();
+    CHECK(f.snapshots.downloads == before + 1);
+  }
+}
+
+TEST_CASE("without the server, Load and the recipient pages come from the snapshot, equal to the common/ evaluator") {
+  Fixture f;
+  Client c(f.server, f.snapshots);
+  c.sign_in_online();
+  c.actions.set_flag(FlagKind::BillingContacts, true);
+  c.actions.load_preview();
+  f.server.vanish();  // POST /api/previews: no answer
+  c.settle();
+  REQUIRE(c.state.preview.status == LoadStatus::Loaded);
+  const Filter filter{.billing_contacts_only = true};
+  const Evaluation expected = evaluate(test_snapshot(), filter);
+  CHECK(preview_is_offline(c.state));
+  CHECK(c.state.offline.offline);
+  CHECK(c.state.preview.counts.new_users == expected.counts.new_users);
+  CHECK(c.state.preview.counts.pending_invites == expected.counts.pending_invites);
+  CHECK(c.state.preview.counts.skipped_invalid_email == expected.counts.skipped_invalid_email);
+  CHECK(c.state.preview.counts.excluded_existing == expected.counts.excluded_existing);
+  CHECK(c.state.preview.digest == expected.digest);
+  CHECK_FALSE(can_send(c.state));
+  CHECK(offline_block_reason(c.state) == kOfflineSendReason);
+
+  c.actions.open_recipients(RecipientGroup::NewUsers);
+  c.settle();
+  REQUIRE(c.state.recipients.has_total);
+  CHECK(c.state.recipients.total == expected.counts.new_users);
+  const RecipientPage page = page_recipients(test_snapshot(), expected, {.group = Group::new_users, .limit = 200});
+  REQUIRE(c.state.recipients.row(0));
+  CHECK(c.state.recipients.row(0)->email == page.rows[0].email);
+  CHECK(c.state.recipients.row(0)->contact_id == page.rows[0].contact_id);
+
+  c.actions.set_recipient_sort(RecipientColumn::LastName, true);
+  c.settle();
+  const RecipientPage sorted =
+      page_recipients(test_snapshot(), expected, {.group = Group::new_users, .limit = 200, .sort = SortColumn::last_name, .descending = true});
+  REQUIRE(c.state.recipients.row(0));
+  CHECK(c.state.recipients.row(0)->email == sorted.rows[0].email);
+
+  // CSV of the list as shown (sorted by last name, descending), made in the app.
+  c.actions.download_recipients_csv();
+  CHECK(c.opened.empty());
+  REQUIRE(f.snapshots.files.size() == 1);
+  CHECK(f.snapshots.files[0].first == "recipients-new_users.csv");
+  const std::string& csv = f.snapshots.files[0].second;
+  CHECK(csv.rfind("email,first_name,last_name,account_number,account_name,contact_id,last_invited_at\r\n", 0) == 0);
+  CHECK(csv.find(std::string(sorted.rows[0].email)) != std::string::npos);
+  CHECK(static_cast<std::uint64_t>(std::count(csv.begin(), csv.end(), '\n')) == expected.counts.new_users + 1);
+
+  c.actions.open_recipients(RecipientGroup::SkippedInvalidEmail);
+  c.settle();
+  CHECK(c.state.recipients.total == expected.counts.skipped_invalid_email);
+
+  SECTION("the server comes back: the app says so and the next Load is online") {
+    f.snapshots.now += kServerProbeMs;
+    c.settle(1);
+    REQUIRE(f.server.has("GET", "/healthz"));
+    f.server.respond("GET", "/healthz", 200, "ok");
+    c.settle(1);
+    CHECK_FALSE(c.state.offline.offline);
+    CHECK(c.state.offline.notice == kServerBackNotice);
+    c.actions.load_preview();
+    REQUIRE(f.server.has("POST", "/api/previews"));
+  }
+}
+
+TEST_CASE("a reload without the server opens the screen from the stored session and lookups") {
+  Fixture f;
+  {
+    Client first(f.server, f.snapshots);
+    first.sign_in_online();
+  }
+  f.server.pending.clear();
+  f.snapshots.server_up = false;
+  Client c(f.server, f.snapshots);
+  c.settle(1);  // the stored meta is read at start
+  c.actions.start();
+  f.server.vanish();  // /healthz and /api/me
+  c.settle();
+  f.server.vanish();  // /api/lookups
+  c.settle();
+  REQUIRE(c.state.session);
+  CHECK(c.state.session->user.username == "alice");
+  CHECK(c.state.offline.session_from_cache);
+  CHECK(c.state.offline.offline);
+  CHECK(c.state.lookups.status == LoadStatus::Loaded);
+  CHECK(c.state.lookups.templates.size() == 1);
+  REQUIRE(c.state.offline.have_snapshot);
+  c.actions.load_preview();
+  c.settle();
+  CHECK(c.state.preview.status == LoadStatus::Loaded);
+  CHECK(c.state.preview.digest == evaluate(test_snapshot(), {}).digest);
+  CHECK(c.state.preview.counts.new_users == evaluate(test_snapshot(), {}).counts.new_users);
+
+  SECTION("back online, the real session replaces the stored one") {
+    f.snapshots.now += kServerProbeMs;
+    c.settle(1);
+    f.server.respond("GET", "/healthz", 200, "ok");
+    c.settle(1);
+    f.server.respond("GET", "/api/me", 200, session_body().dump());
+    CHECK_FALSE(c.state.offline.session_from_cache);
+    CHECK(c.state.session->csrf_token == "tok-alice");
+  }
+  SECTION("back online, an unknown session returns to the login screen") {
+    f.snapshots.now += kServerProbeMs;
+    c.settle(1);
+    f.server.respond("GET", "/healthz", 200, "ok");
+    c.settle(1);
+    f.server.respond("GET", "/api/me", 401, R"({"error":{"code":"unauthenticated","message":"no"}})");
+    CHECK_FALSE(c.state.session);
+    CHECK(c.state.login.notice == kSessionExpiredMessage);
+  }
+}
+
+TEST_CASE("a corrupt or foreign-version stored copy is discarded with a message, never used") {
+  Fixture f;
+  {
+    Client first(f.server, f.snapshots);
+    first.sign_in_online();
+  }
+  f.server.pending.clear();
+  SECTION("flipped bytes") { f.snapshots.stored_bytes[f.snapshots.stored_bytes.size() / 2] ^= 0x40; }
+  SECTION("another format version") { f.snapshots.stored_bytes[8] = 9; }
+  SECTION("truncated") { f.snapshots.stored_bytes.resize(100); }
+  f.snapshots.server_up = false;
+  Client c(f.server, f.snapshots);
+  c.sign_in_online();
+  CHECK(c.state.offline.notice.rfind(kDiscardedPrefix, 0) == 0);
+  CHECK_FALSE(c.state.offline.have_snapshot);
+  CHECK_FALSE(f.snapshots.stored_meta);
+}
+
+TEST_CASE("sign-out deletes the copy; another user's copy is never opened") {
+  Fixture f;
+  Client c(f.server, f.snapshots);
+  c.sign_in_online();
+  REQUIRE(f.snapshots.stored_meta);
+
+  SECTION("sign-out") {
+    c.actions.sign_out();
+    c.settle();
+    CHECK_FALSE(f.snapshots.stored_meta);
+    CHECK_FALSE(c.state.offline.have_snapshot);
+    CHECK(c.offline.snapshot() == nullptr);
+  }
+  SECTION("an expired session keeps the copy for the same user") {
+    c.actions.end_session(kSessionExpiredMessage);
+    c.settle();
+    CHECK(f.snapshots.stored_meta);
+    CHECK(c.offline.snapshot() == nullptr);
+  }
+  SECTION("another user signs in (on a fresh page)") {
+    f.server.pending.clear();
+    f.snapshots.server_up = false;
+    Client other(f.server, f.snapshots);
+    other.sign_in_online("bob", 8);
+    CHECK_FALSE(other.state.offline.have_snapshot);
+    CHECK_FALSE(f.snapshots.stored_meta);
+  }
+}
+
+TEST_CASE("while the filters differ from the loaded ones, the estimate follows them") {
+  Fixture f;
+  Client c(f.server, f.snapshots);
+  c.sign_in_online();
+  c.actions.load_preview();
+  f.server.respond("POST", "/api/previews", 200,
+                   json{{"preview_id", "p-1"},
+                        {"counts", counts_to_json(evaluate(test_snapshot(), {}).counts)},
+                        {"digest", "x"},
+                        {"generated_at", "2026-11-26T12:00:00Z"}}
+                       .dump());
+  c.settle();
+  CHECK_FALSE(c.state.offline.has_estimate);
+  CHECK_FALSE(preview_is_offline(c.state));
+  c.actions.set_selected(ListKind::Division, 1, true);
+  c.settle(1);
+  REQUIRE(c.state.offline.has_estimate);
+  CHECK(c.state.offline.estimate == evaluate(test_snapshot(), {.division_ids = {1}}).counts);
+  c.actions.set_flag(FlagKind::BalanceDue, true);
+  c.settle(1);
+  CHECK(c.state.offline.estimate == evaluate(test_snapshot(), {.division_ids = {1}, .balance_due_only = true}).counts);
+  c.actions.set_flag(FlagKind::BalanceDue, false);
+  c.actions.select_all(ListKind::Division);
+  c.settle(1);
+  CHECK_FALSE(c.state.offline.has_estimate);  // the result on screen fits the filters again
+}
+
+TEST_CASE("Preview offline by choice answers Load locally while the server is up") {
+  Fixture f;
+  Client c(f.server, f.snapshots);
+  c.sign_in_online();
+  c.offline.preview_offline(true);
+  CHECK(c.state.offline.chosen);
+  c.actions.load_preview();
+  CHECK_FALSE(f.server.has("POST", "/api/previews"));
+  c.settle();
+  CHECK(preview_is_offline(c.state));
+  c.offline.preview_offline(false);
+  CHECK_FALSE(c.state.offline.offline);
+  c.actions.load_preview();
+  CHECK(f.server.has("POST", "/api/previews"));
+}
