@@ -193,10 +193,8 @@ void results_card(const app::State& state, app::Actions& actions, const Fonts& f
 }  // namespace
 
 void draw_invite_panel(const app::State& state, app::Actions& actions, const Fonts& fonts) {
+  // The screen's name is its tab (panels/main_tabs.cpp); the menu path stays.
   ImGui::TextDisabled("Database > Send Bulk Portal Invites");
-  if (fonts.title) ImGui::PushFont(fonts.title);
-  ImGui::TextUnformatted("Send Bulk Portal Invites");
-  if (fonts.title) ImGui::PopFont();
   ImGui::Spacing();
 
   switch (state.lookups.status) {
