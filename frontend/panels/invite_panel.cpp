@@ -193,9 +193,7 @@ void results_card(const app::State& state, app::Actions& actions, const Fonts& f
 }  // namespace
 
 void draw_invite_panel(const app::State& state, app::Actions& actions, const Fonts& fonts) {
-  // The screen's name is its tab (panels/main_tabs.cpp); the menu path stays.
-  ImGui::TextDisabled("Database > Send Bulk Portal Invites");
-  ImGui::Spacing();
+  // The screen's name is its tab; its menu path is on the tab line (panels/main_tabs.cpp).
 
   switch (state.lookups.status) {
     case app::LoadStatus::Idle:

@@ -9,6 +9,8 @@
 #include <imgui.h>
 #include <imgui_internal.h>
 
+#include <algorithm>
+
 namespace invites::panels {
 namespace {
 
@@ -58,6 +60,17 @@ void draw_main_tabs(const app::State& state, app::Actions& actions, const Fonts&
     }
     return true;
   };
+
+  // The shown screen's menu path, right-aligned on the tab line (no extra row).
+  const char* path = shown == app::MainTab::Invites ? "Database > Send Bulk Portal Invites"
+                     : shown == app::MainTab::Setup ? "Setup > System and Security"
+                                                    : "Database > Send Bulk Portal Invites > Jobs";
+  const ImVec2 start = ImGui::GetCursorPos();
+  const float path_w = ImGui::CalcTextSize(path).x;
+  ImGui::SetCursorPos(ImVec2(std::max(start.x, ImGui::GetWindowContentRegionMax().x - path_w),
+                             start.y + ImGui::GetStyle().FramePadding.y));
+  ImGui::TextDisabled("%s", path);
+  ImGui::SetCursorPos(start);
 
   if (ImGui::BeginTabBar("##main-tabs")) {
     if (tab("Send Bulk Portal Invites", app::MainTab::Invites)) {

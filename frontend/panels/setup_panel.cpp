@@ -271,7 +271,6 @@ void senders_tab(const app::SetupState& setup, app::Actions& actions) {
 }  // namespace
 
 void draw_setup_panel(const app::State& state, app::Actions& actions, const Fonts& fonts) {
-  ImGui::TextDisabled("Setup > System and Security");
   if (fonts.title) ImGui::PushFont(fonts.title);
   ImGui::TextUnformatted("Invitation setup");
   if (fonts.title) ImGui::PopFont();
