@@ -15,7 +15,7 @@ export NODE_PATH=/usr/share/nodejs
 cmake --build build/native --target snapshot_bench >/dev/null
 cmake --build build/wasm --target browser_snapshot_bench_O3 browser_snapshot_bench_Os >/dev/null
 
-snapshot=$work/snapshot-$accounts.bin
+snapshot=$work/snapshot-v2-$accounts.bin  # the format version: older files are not decodable
 [[ -f $snapshot ]] || build/native/bench/snapshot_bench generate --accounts "$accounts" --out "$snapshot"
 
 build/native/bench/snapshot_bench run "$snapshot" --json "$work/native.json" >/dev/null

@@ -41,7 +41,7 @@ let job;
 for (;;) {
   ({ job } = await get(`/api/jobs/${job_id}`));
   if (job.status === 'completed' || job.status === 'paused' || job.status === 'cancelled') break;
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  await new Promise((resolve) => setTimeout(resolve, 1000));  // as the app polls
 }
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 if (job.status !== 'completed' || job.failed !== 0) throw new Error(`job ended ${JSON.stringify(job)}`);

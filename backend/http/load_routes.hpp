@@ -17,7 +17,7 @@ struct LoadRouteContext {
   service::PreviewStore& previews;
 };
 
-// GET /api/lookups (390)
+// GET /api/lookups (390): the filter lists, division senders, active templates
 void register_lookup_routes(httplib::Server& server, LoadRouteContext& context);
 // POST /api/previews, GET /api/previews/{id}/recipients[.csv] (390)
 void register_preview_routes(httplib::Server& server, LoadRouteContext& context);

@@ -3,6 +3,7 @@
 #include "http/api_error.hpp"
 #include "http/load_routes.hpp"
 #include "repository/lookups.hpp"
+#include "repository/templates.hpp"
 
 namespace invites::http {
 
@@ -11,8 +12,15 @@ void register_lookup_routes(httplib::Server& server, LoadRouteContext& context) 
     context.auth.require(request, Permission::send_invites);
     // Read per request: the tables are small and sender addresses may change at any time.
     auto lease = context.pool.acquire();
-    const auto lookups = repository::load_lookups(*lease);
-    send_json(response, lookups.to_json());
+    auto body = repository::load_lookups(*lease).to_json();
+    // The Notification Template choice: active invitation templates (their
+    // text comes with GET /api/templates).
+    auto templates = nlohmann::json::array();
+    for (const auto& stored : repository::list_templates(*lease, true)) {
+      templates.push_back({{"id", stored.id}, {"name", stored.name}});
+    }
+    body["templates"] = std::move(templates);
+    send_json(response, body);
   });
 }
 

@@ -81,7 +81,8 @@ void handle_recipients(LoadRouteContext& context, const httplib::Request& reques
 
   const Snapshot& snapshot = *preview->snapshot;
   const auto page = skipped ? page_skipped_contacts(snapshot, *preview->evaluation, page_request)
-                            : page_recipients(snapshot, *preview->evaluation, page_request);
+                            : page_recipients(snapshot, *preview->evaluation, page_request,
+                                              service::portal_columns_of(snapshot, preview->portal.get()));
   if (csv) {
     std::string out;
     out.reserve(64 + page.rows.size() * 96);
@@ -141,13 +142,13 @@ void register_preview_routes(httplib::Server& server, LoadRouteContext& context)
       throw ApiError(503, "snapshot_loading", e.what());
     }
     check_known_ids(filter, *state->known_ids, "filter");
-    Evaluation evaluation = evaluate(*state->snapshot, filter);
+    Evaluation evaluation = evaluate(*state->snapshot, filter, state->portal_columns());
     const auto counts = evaluation.counts;
     // Earlier previews of this build now read the newest statuses' copy, so
     // superseded copies of the data are freed.
-    context.previews.rebase(state->generation, state->snapshot);
-    const auto preview =
-        context.previews.add(session.user_id, filter, std::move(evaluation), state->snapshot, state->generation);
+    context.previews.rebase(state->generation, state->portal);
+    const auto preview = context.previews.add(session.user_id, filter, std::move(evaluation), state->snapshot,
+                                              state->generation, state->portal);
 
     repository::record(*lease, session.user_id, "preview",
                        {{"preview_id", preview->id},

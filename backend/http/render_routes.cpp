@@ -49,7 +49,8 @@ Recipient chosen_recipient(SendRouteContext& context, sql::Connection& connectio
     request.group = group;
     request.query = wanted;
     request.limit = 50;
-    for (const auto& row : page_recipients(*preview->snapshot, *preview->evaluation, request).rows) {
+    const auto portal = service::portal_columns_of(*preview->snapshot, preview->portal.get());
+    for (const auto& row : page_recipients(*preview->snapshot, *preview->evaluation, request, portal).rows) {
       if (row.email != wanted) continue;
       auto details = repository::recipient_details(connection, row.contact_id, wanted);
       if (!details) throw ApiError(404, "not_found", "email: the contact of " + wanted + " no longer exists");

@@ -33,8 +33,7 @@ ALTER TABLE send_jobs
 -- after Load. 'cancelled': the job was cancelled before the row was sent.
 ALTER TABLE send_outbox
   MODIFY COLUMN status ENUM('pending','sending','sent','failed','skipped','cancelled') NOT NULL DEFAULT 'pending',
-  ADD COLUMN claimed_by CHAR(32) CHARACTER SET ascii NULL AFTER status,
-  ADD KEY ix_send_outbox_claimed_by (status, claimed_by);
+  ADD COLUMN claimed_by CHAR(32) CHARACTER SET ascii NULL AFTER status;
 
 -- Accepting an invitation sets the portal password (argon2id, as staff
 -- passwords) and activates the user.

@@ -32,7 +32,7 @@ namespace invites::service {
 struct JobRunnerOptions {
   std::size_t concurrency = 4;       // workers = SMTP connections
   double rate_per_second = 0;        // 0 = no limit
-  std::size_t batch_size = 20;       // rows claimed at once per worker
+  std::size_t batch_size = 50;       // rows claimed at once per worker
   std::uint32_t max_attempts = 8;    // temporary failures before a recipient fails
   std::chrono::seconds retry_base{30};  // backoff: retry_base * 2^(attempt-1), at most 1 hour
   std::uint32_t pause_after_failures = 25;  // consecutive failures of a job before it pauses

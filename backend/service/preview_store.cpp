@@ -35,13 +35,15 @@ std::size_t evaluation_bytes(const Evaluation& evaluation) {
 PreviewStore::PreviewStore(PreviewStoreLimits limits) : limits_(limits) {}
 
 std::shared_ptr<const Preview> PreviewStore::add(std::uint64_t owner_user_id, Filter filter, Evaluation evaluation,
-                                                 std::shared_ptr<const Snapshot> snapshot, std::uint64_t generation) {
+                                                 std::shared_ptr<const Snapshot> snapshot, std::uint64_t generation,
+                                                 std::shared_ptr<const PortalState> portal) {
   auto preview = std::make_shared<Preview>();
   preview->id = random_hex_id();
   preview->owner_user_id = owner_user_id;
   preview->filter = std::move(filter);
   preview->evaluation = std::make_shared<const Evaluation>(std::move(evaluation));
   preview->snapshot = std::move(snapshot);
+  preview->portal = std::move(portal);
   preview->generation = generation;
   preview->created_at = std::chrono::system_clock::now();
 
@@ -80,13 +82,17 @@ std::shared_ptr<const Preview> PreviewStore::find(const std::string& id, std::ui
   return it->second;
 }
 
-void PreviewStore::rebase(std::uint64_t generation, const std::shared_ptr<const Snapshot>& snapshot) {
+PortalColumns portal_columns_of(const Snapshot& snapshot, const PortalState* portal) {
+  return portal ? PortalColumns{portal->status, portal->last_invited_at} : portal_columns(snapshot);
+}
+
+void PreviewStore::rebase(std::uint64_t generation, const std::shared_ptr<const PortalState>& portal) {
   std::lock_guard lock(mutex_);
   for (auto& [id, stored] : by_id_) {
-    if (stored->generation != generation || stored->snapshot == snapshot) continue;
+    if (stored->generation != generation || stored->portal == portal) continue;
     // A new object: requests holding the old one keep reading it unchanged.
     auto moved = std::make_shared<Preview>(*stored);
-    moved->snapshot = snapshot;
+    moved->portal = portal;
     stored = std::move(moved);
   }
 }

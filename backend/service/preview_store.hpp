@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 #include <unordered_map>
 
 #include "invites/evaluator.hpp"
@@ -17,14 +18,25 @@
 
 namespace invites::service {
 
+// Portal statuses newer than a snapshot's own columns (see
+// SnapshotIndex::current_for_load): ~9 bytes per address, so applying the
+// tool's own portal_users writes never copies the snapshot.
+struct PortalState {
+  std::vector<PortalStatus> status;
+  std::vector<std::int64_t> last_invited_at;
+};
+// The columns to read: `portal`'s, or the snapshot's own when it is null.
+PortalColumns portal_columns_of(const Snapshot& snapshot, const PortalState* portal);
+
 struct Preview {
   std::string id;  // 128 random bits, hex
   std::uint64_t owner_user_id = 0;
   Filter filter;
   std::shared_ptr<const Evaluation> evaluation;
-  // The snapshot it was computed on, or a later one of the same generation
-  // (same rows, newer portal statuses: see rebase()).
+  // The snapshot it was computed on, and its portal statuses then or later
+  // (see rebase()); null portal: the snapshot's own.
   std::shared_ptr<const Snapshot> snapshot;
+  std::shared_ptr<const PortalState> portal;
   std::uint64_t generation = 0;  // SnapshotState::generation
   std::chrono::system_clock::time_point created_at;
 };
@@ -36,7 +48,7 @@ struct PreviewStoreLimits {
   // Memory of all evaluations together (a Load of every contact at 1M
   // accounts holds ~11 MB); the oldest previews go first, never the newest.
   std::size_t max_bytes = 96u << 20;
-  // Snapshot generations previews may keep alive (each is a full copy of
+  // Snapshot generations previews may keep alive (each is a full build of
   // the data): previews of older generations are evicted.
   std::size_t max_generations = 2;
 };
@@ -47,11 +59,12 @@ class PreviewStore {
 
   // Stores a new preview (its id is set here) and returns it.
   std::shared_ptr<const Preview> add(std::uint64_t owner_user_id, Filter filter, Evaluation evaluation,
-                                     std::shared_ptr<const Snapshot> snapshot, std::uint64_t generation = 0);
-  // Points the previews of `generation` at `snapshot` (a newer state of the
-  // same build), so superseded copies of the data are freed. Their
-  // evaluations stay as computed.
-  void rebase(std::uint64_t generation, const std::shared_ptr<const Snapshot>& snapshot);
+                                     std::shared_ptr<const Snapshot> snapshot, std::uint64_t generation = 0,
+                                     std::shared_ptr<const PortalState> portal = nullptr);
+  // Points the previews of `generation` at `portal` (newer statuses of the
+  // same build), so superseded status copies are freed. Their evaluations
+  // stay as computed.
+  void rebase(std::uint64_t generation, const std::shared_ptr<const PortalState>& portal);
   // The preview if it exists, has not expired and belongs to `owner_user_id`.
   std::shared_ptr<const Preview> find(const std::string& id, std::uint64_t owner_user_id);
   std::size_t size() const;

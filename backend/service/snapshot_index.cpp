@@ -99,7 +99,7 @@ const EncodedSnapshot& SnapshotState::encoded() const {
   std::call_once(encode_once_, [this] {
     auto encoded = std::make_unique<EncodedSnapshot>();
     {
-      const std::string bytes = SnapshotCodec::encode(*snapshot);
+      const std::string bytes = SnapshotCodec::encode(*snapshot, portal_columns());
       encoded->gzip = gzip_fast(bytes);
       encoded->size = bytes.size();
       char etag[40];
@@ -299,12 +299,13 @@ std::shared_ptr<const SnapshotState> SnapshotIndex::current_for_load(sql::Connec
       statement->setInt64(1, since);
       std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
       const Snapshot& snapshot = *base->snapshot;
+      const PortalColumns current = base->portal_columns();
       while (rows->next()) {
         const auto index = snapshot.find_email(rows->getString(1).asStdString());
         if (!index) continue;  // an address no contact has
         const auto status = parse_portal_status(rows->getString(2).asStdString()).value_or(PortalStatus::none);
         const auto invited = rows->getInt64(3);
-        if (snapshot.email_status[*index] != status || snapshot.email_last_invited_at[*index] != invited)
+        if (current.status[*index] != status || current.last_invited_at[*index] != invited)
           changes.push_back({*index, status, invited});
       }
     }
@@ -317,13 +318,18 @@ std::shared_ptr<const SnapshotState> SnapshotIndex::current_for_load(sql::Connec
       watermark_ = std::max(watermark_, next_watermark);
       return base;
     }
-    auto updated = std::make_shared<Snapshot>(*base->snapshot);
+    // A new copy of the statuses only (~9 bytes per address); the snapshot is shared.
+    const PortalColumns current = base->portal_columns();
+    auto updated = std::make_shared<PortalState>();
+    updated->status.assign(current.status.begin(), current.status.end());
+    updated->last_invited_at.assign(current.last_invited_at.begin(), current.last_invited_at.end());
     for (const auto& change : changes) {
-      updated->email_status[change.email] = change.status;
-      updated->email_last_invited_at[change.email] = change.last_invited_at;
+      updated->status[change.email] = change.status;
+      updated->last_invited_at[change.email] = change.last_invited_at;
     }
-    auto state = std::make_shared<const SnapshotState>(
-        base->generation, std::shared_ptr<const Snapshot>(std::move(updated)), base->lookups, base->known_ids);
+    auto state = std::make_shared<const SnapshotState>(base->generation, base->snapshot, base->lookups,
+                                                       base->known_ids,
+                                                       std::shared_ptr<const PortalState>(std::move(updated)));
     std::lock_guard lock(mutex_);
     if (state_ != base) continue;
     state_ = state;

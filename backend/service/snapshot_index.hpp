@@ -19,6 +19,7 @@
 
 #include "invites/snapshot.hpp"
 #include "repository/lookups.hpp"
+#include "service/preview_store.hpp"
 
 namespace invites::service {
 
@@ -35,15 +36,23 @@ struct EncodedSnapshot {
 class SnapshotState {
  public:
   SnapshotState(std::uint64_t generation, std::shared_ptr<const Snapshot> snapshot,
-                std::shared_ptr<const repository::Lookups> lookups, std::shared_ptr<const KnownIds> known)
-      : generation(generation), snapshot(std::move(snapshot)), lookups(std::move(lookups)), known_ids(std::move(known)) {}
+                std::shared_ptr<const repository::Lookups> lookups, std::shared_ptr<const KnownIds> known,
+                std::shared_ptr<const PortalState> portal = nullptr)
+      : generation(generation),
+        snapshot(std::move(snapshot)),
+        portal(std::move(portal)),
+        lookups(std::move(lookups)),
+        known_ids(std::move(known)) {}
 
   // Which build the data comes from. States derived from a build by applying
-  // portal_users changes keep its generation: their snapshots differ only in
-  // the email status columns, so indexes into one are valid in the other.
+  // portal_users changes keep its generation and its snapshot; only their
+  // portal statuses differ.
   const std::uint64_t generation;
 
   const std::shared_ptr<const Snapshot> snapshot;
+  // Newer portal statuses than the snapshot's own columns (null: none yet).
+  const std::shared_ptr<const PortalState> portal;
+  PortalColumns portal_columns() const { return portal_columns_of(*snapshot, portal.get()); }
   const std::shared_ptr<const repository::Lookups> lookups;  // read with the snapshot
   const std::shared_ptr<const KnownIds> known_ids;
   std::int64_t generated_at() const { return snapshot->generated_at; }

@@ -82,7 +82,9 @@ bool contains_ignoring_case(std::string_view text, std::string_view lowered_need
 
 }  // namespace
 
-Evaluation evaluate(const Snapshot& s, const Filter& f) {
+Evaluation evaluate(const Snapshot& s, const Filter& f) { return evaluate(s, f, portal_columns(s)); }
+
+Evaluation evaluate(const Snapshot& s, const Filter& f, const PortalColumns& portal) {
   const Scratch<std::uint8_t> account_match = matching_accounts(s, f);
   constexpr std::uint32_t unset = 0xFFFFFFFFu;
   // Pass 1, in contact order: which contacts are candidates, and which of
@@ -122,7 +124,7 @@ Evaluation evaluate(const Snapshot& s, const Filter& f) {
     const std::uint32_t* begin = s.email_contacts_begin.data();
     const std::uint32_t* contacts = s.email_contacts.data();
     const std::uint8_t* cand = candidate.data();
-    const PortalStatus* status = s.email_status.data();
+    const PortalStatus* status = portal.status.data();
     for (std::size_t e = 0; e < emails; ++e) {
       std::uint32_t rep = unset;
       for (std::uint32_t k = begin[e + 1]; k > begin[e]; --k) {
@@ -145,7 +147,7 @@ Evaluation evaluate(const Snapshot& s, const Filter& f) {
   // a non-recipient is written to a scratch slot.
   {
     RecipientRef scratch{};
-    const PortalStatus* status = s.email_status.data();
+    const PortalStatus* status = portal.status.data();
     for (std::size_t e = 0; e < emails; ++e) {
       const std::uint32_t rep = representative[e];
       const std::size_t g = group_of_status[static_cast<std::uint8_t>(status[e]) & 3];
@@ -220,10 +222,14 @@ std::optional<SortColumn> parse_sort_column(std::string_view name) {
 }
 
 RecipientView recipient_view(const Snapshot& s, const RecipientRef& ref) {
+  return recipient_view(s, ref, portal_columns(s));
+}
+
+RecipientView recipient_view(const Snapshot& s, const RecipientRef& ref, const PortalColumns& portal) {
   std::uint32_t account = s.contact_account[ref.contact];
   return {s.email[ref.email],          s.contact_first_name[ref.contact], s.contact_last_name[ref.contact],
           s.account_number[account],   s.account_name[account],           s.contact_id[ref.contact],
-          s.email_last_invited_at[ref.email]};
+          portal.last_invited_at[ref.email]};
 }
 
 namespace {
@@ -277,6 +283,11 @@ std::string lowered(std::string_view text) {
 }  // namespace
 
 RecipientPage page_recipients(const Snapshot& s, const Evaluation& evaluation, const PageRequest& request) {
+  return page_recipients(s, evaluation, request, portal_columns(s));
+}
+
+RecipientPage page_recipients(const Snapshot& s, const Evaluation& evaluation, const PageRequest& request,
+                              const PortalColumns& portal) {
   const auto& members = evaluation.groups[static_cast<std::size_t>(request.group)];
   const std::string needle = lowered(request.query);
   // Members are sorted by address, which is unique among recipients.
@@ -287,13 +298,13 @@ RecipientPage page_recipients(const Snapshot& s, const Evaluation& evaluation, c
     const std::size_t begin = std::min(request.offset, members.size());
     const std::size_t end = begin + std::min(request.limit, members.size() - begin);
     page.rows.reserve(end - begin);
-    for (std::size_t i = begin; i < end; ++i) page.rows.push_back(recipient_view(s, members[i]));
+    for (std::size_t i = begin; i < end; ++i) page.rows.push_back(recipient_view(s, members[i], portal));
     return page;
   }
   std::vector<RecipientView> rows;
   rows.reserve(needle.empty() ? members.size() : 0);
   for (const RecipientRef& ref : members) {
-    RecipientView view = recipient_view(s, ref);
+    RecipientView view = recipient_view(s, ref, portal);
     if (matches_query(view, needle)) rows.push_back(view);
   }
   return sort_and_page(std::move(rows), request, in_order,

@@ -29,6 +29,11 @@ std::optional<std::uint32_t> Snapshot::find_contact(Id id) const {
 void Snapshot::derive_indexes() {
   email_valid.resize(email.size());
   for (std::size_t i = 0; i < email.size(); ++i) email_valid[i] = is_valid_email(email[i]) ? 1 : 0;
+  derive_contact_indexes();
+}
+
+
+void Snapshot::derive_contact_indexes() {
   contact_email_valid.resize(contact_email.size());
   for (std::size_t c = 0; c < contact_email.size(); ++c)
     contact_email_valid[c] = contact_email[c] != no_email && email_valid[contact_email[c]];
@@ -269,6 +274,10 @@ Snapshot SnapshotBuilder::build(std::int64_t generated_at) && {
   Snapshot result = std::move(s);
   s = Snapshot{};
   return result;
+}
+
+PortalColumns portal_columns(const Snapshot& snapshot) {
+  return {snapshot.email_status, snapshot.email_last_invited_at};
 }
 
 }  // namespace invites

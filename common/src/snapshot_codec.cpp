@@ -315,7 +315,7 @@ bool decode_timestamps(Reader& r, std::int64_t* out, std::size_t n) noexcept {
 namespace {
 
 // The header's room (filled in by encode()) and the sections.
-void write_payload(Writer& payload, const Snapshot& s) {
+void write_payload(Writer& payload, const Snapshot& s, const PortalColumns& portal) {
   payload.bytes(std::string(header_size, '\0').data(), header_size);
   SectionWriter out(payload);
   out.section(tag_account_id, [&](Writer& w) { write_ascending_ids(w, s.account_id); });
@@ -353,26 +353,33 @@ void write_payload(Writer& payload, const Snapshot& s) {
   out.section(tag_contact_last_name, [&](Writer& w) { write_strings(w, s.contact_last_name); });
   out.section(tag_email, [&](Writer& w) { write_strings(w, s.email); });
   out.section(tag_email_status, [&](Writer& w) {
+    // Format 2: bit 7 carries the §2.3 validity of the address, so that a
+    // decoder need not check ~2M addresses again (the builder's verdict).
     w.varint(s.email_count());
-    w.bytes(s.email_status.data(), s.email_status.size());
+    std::string packed(s.email_count(), '\0');
+    for (std::size_t i = 0; i < s.email_count(); ++i)
+      packed[i] = static_cast<char>(static_cast<std::uint8_t>(portal.status[i]) | (s.email_valid[i] ? 0x80 : 0));
+    w.bytes(packed.data(), packed.size());
   });
   out.section(tag_email_last_invited_at, [&](Writer& w) {
     w.varint(s.email_count());
-    for (std::int64_t at : s.email_last_invited_at) w.varint(static_cast<std::uint64_t>(at < 0 ? 0 : at));
+    for (std::int64_t at : portal.last_invited_at) w.varint(static_cast<std::uint64_t>(at < 0 ? 0 : at));
   });
 
 }
 
 }  // namespace
 
-std::string SnapshotCodec::encode(const Snapshot& s) {
+std::string SnapshotCodec::encode(const Snapshot& s) { return encode(s, portal_columns(s)); }
+
+std::string SnapshotCodec::encode(const Snapshot& s, const PortalColumns& portal) {
   // Two passes, the first only counting: the buffer (~100 MB at 1M
   // accounts) is allocated once at its final size instead of doubling.
   Writer counter(true);
-  write_payload(counter, s);
+  write_payload(counter, s, portal);
   Writer payload;
   payload.str().reserve(counter.size());
-  write_payload(payload, s);
+  write_payload(payload, s, portal);
 
   // The header goes into the room left at the front of the payload: no
   // second copy of a buffer that is ~100 MB at 1M accounts.
@@ -554,9 +561,12 @@ Snapshot decode_sections(SectionFeed& feed, std::int64_t generated_at) {
     expect_count(r, r.count(1), emails);
     auto raw = r.take(emails);
     s.email_status.resize(emails);
+    s.email_valid.resize(emails);
     for (std::size_t i = 0; i < emails; ++i) {
-      if (raw[i] > static_cast<std::uint8_t>(PortalStatus::disabled)) r.fail("unknown portal status " + std::to_string(raw[i]));
-      s.email_status[i] = static_cast<PortalStatus>(raw[i]);
+      const std::uint8_t status = raw[i] & 0x7F;
+      if (status > static_cast<std::uint8_t>(PortalStatus::disabled)) r.fail("unknown portal status " + std::to_string(status));
+      s.email_status[i] = static_cast<PortalStatus>(status);
+      s.email_valid[i] = raw[i] >> 7;
     }
     r.expect_end();
   }
@@ -568,7 +578,7 @@ Snapshot decode_sections(SectionFeed& feed, std::int64_t generated_at) {
     r.expect_end();
   }
   feed.finish();
-  s.derive_indexes();
+  s.derive_contact_indexes();  // email_valid came with the file
   return s;
 }
 

@@ -139,8 +139,21 @@ describe('offline preview against the real invites-server', () => {
     try {
       await page.goto(stack.url + '/');
       await ready(page);
-      // The service worker controls the page (it claims it on activation).
+      // The service worker controls the page (it claims it on activation) and
+      // keeps this build's shell in one cache named after the build.
       await waitFor(page, () => !!navigator.serviceWorker?.controller, null, 30_000);
+      const shell = await page.evaluate(async () => {
+        const names = (await caches.keys()).filter((n) => n.startsWith('invites-shell-'));
+        const entries = names.length === 1
+          ? (await (await caches.open(names[0])).keys()).map((r) => new URL(r.url).pathname + new URL(r.url).search) : [];
+        return { names, entries, build: window.invitesApp.build };
+      });
+      assert.equal(shell.names.length, 1, `one shell cache: ${shell.names}`);
+      assert.ok(shell.names[0].endsWith(`-${shell.build}`), 'the cache name carries the build');
+      for (const file of ['/index.html', `/invites_app.js?v=${shell.build}`, `/invites_app.wasm?v=${shell.build}`,
+        '/ui-font.ttf']) {
+        assert.ok(shell.entries.includes(file), `${file} is cached (${shell.entries})`);
+      }
 
       await waitForStatus(page, 'screen', 'login');
       await typeInto(page, '##username', 'alice');
@@ -152,7 +165,9 @@ describe('offline preview against the real invites-server', () => {
       assert.equal(s.offlineHave, 1);
       assert.ok(s.offlineContacts > 2000, `the copy holds the contacts (${s.offlineContacts})`);
       assert.ok(s.offlineDataAsOf.endsWith('UTC'));
-      const stored = await page.evaluate(() => new Promise((resolve, reject) => {
+      // The lists are stored with the copy (with the download, or just after it when they arrive later).
+      await waitForStatus(page, 'lookups', 'loaded');
+      const readStore = () => page.evaluate(() => new Promise((resolve, reject) => {
         const req = indexedDB.open('invites-offline');
         req.onsuccess = () => {
           const tx = req.result.transaction('snapshot', 'readonly');
@@ -162,6 +177,11 @@ describe('offline preview against the real invites-server', () => {
         };
         req.onerror = () => reject(req.error);
       }));
+      let stored = await readStore();
+      for (let i = 0; i < 50 && !stored.meta.lookups.includes('divisions'); ++i) {
+        await page.waitForTimeout(100);
+        stored = await readStore();
+      }
       assert.equal(stored.meta.username, 'alice');
       assert.ok(stored.meta.lookups.includes('divisions'), 'the lookups (and templates) are stored');
       assert.equal(stored.size, s.offlineBytes);

@@ -52,7 +52,7 @@ TEST_CASE("random bytes never crash the snapshot decoder") {
     for (char& c : buffer) c = static_cast<char>(rng.below(256));
     if (i % 2 == 0 && buffer.size() >= 8) std::memcpy(buffer.data(), "BPISNAP1", 8);
     if (i % 4 == 0 && buffer.size() >= 16) {
-      buffer[8] = 1, buffer[9] = buffer[10] = buffer[11] = 0;
+      buffer[8] = static_cast<char>(snapshot_format_version), buffer[9] = buffer[10] = buffer[11] = 0;
       reseal(buffer);
     }
     decode_and_use(buffer);

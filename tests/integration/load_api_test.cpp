@@ -607,17 +607,18 @@ TEST_CASE("preview store: owner only, bounded per user and in total", "[previews
   CHECK(tiny.find(kept, 1) != nullptr);
 
   // At most two snapshot generations stay referenced; rebase moves previews
-  // of a generation to its newest copy and keeps their evaluation.
+  // of a generation to its newest portal statuses and keeps their evaluation.
   service::PreviewStore generations({.per_user = 10, .total = 10, .lifetime = std::chrono::seconds(3600)});
   auto first = std::make_shared<const Snapshot>();
-  auto first_updated = std::make_shared<const Snapshot>();
+  auto statuses = std::make_shared<const service::PortalState>();
   const auto g1 = generations.add(1, Filter{}, big, first, 1);
-  generations.rebase(1, first_updated);
+  generations.rebase(1, statuses);
   const auto rebased = generations.find(g1->id, 1);
   REQUIRE(rebased);
-  CHECK(rebased->snapshot == first_updated);
+  CHECK(rebased->snapshot == first);
+  CHECK(rebased->portal == statuses);
   CHECK(rebased->evaluation == g1->evaluation);
-  CHECK(g1->snapshot == first);  // the object a reader holds is unchanged
+  CHECK(g1->portal == nullptr);  // the object a reader holds is unchanged
   const auto g2 = generations.add(1, Filter{}, big, nullptr, 2);
   CHECK(generations.find(g1->id, 1) != nullptr);
   const auto g3 = generations.add(1, Filter{}, big, nullptr, 3);

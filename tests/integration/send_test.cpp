@@ -119,6 +119,15 @@ TEST_CASE("Load then send then accept: every message once and the next Load move
   CHECK(invitee.accept(link, "long enough password", "long enough password")->status == 409);
   CHECK(invitee.open(link)->status == 409);
   CHECK(invitee.open("/portal/accept?token=not-a-token")->status == 404);
+  // An invitation past its expiry date cannot be used.
+  const std::string expiring = links.at("user007@example.com");
+  db::execute(stack.sql(),
+              "UPDATE portal_invites i JOIN portal_users u ON u.id = i.portal_user_id "
+              "SET i.expires_at = UTC_TIMESTAMP() - INTERVAL 1 MINUTE WHERE u.email = 'user007@example.com'");
+  const auto expired = invitee.open(expiring);
+  CHECK(expired->status == 410);
+  CHECK(expired->body.find("expired") != std::string::npos);
+  CHECK(invitee.accept(expiring, "long enough password", "long enough password")->status == 410);
   CHECK(count_rows(stack.sql(),
                    "SELECT COUNT(*) FROM portal_users WHERE email = 'user005@example.com' AND status = 'active' "
                    "AND password_hash LIKE '$argon2id$%'") == 1);

@@ -28,6 +28,8 @@ struct Evaluation {
 };
 
 Evaluation evaluate(const Snapshot& snapshot, const Filter& filter);
+// The same with the portal statuses of `portal` instead of the snapshot's own.
+Evaluation evaluate(const Snapshot& snapshot, const Filter& filter, const PortalColumns& portal);
 
 // The portable form, for comparing with the SQL path.
 RecipientList to_recipient_list(const Snapshot& snapshot, const Evaluation& evaluation);
@@ -55,7 +57,11 @@ struct RecipientPage {
   std::vector<RecipientView> rows;
 };
 RecipientView recipient_view(const Snapshot& snapshot, const RecipientRef& ref);
+RecipientView recipient_view(const Snapshot& snapshot, const RecipientRef& ref, const PortalColumns& portal);
 RecipientPage page_recipients(const Snapshot& snapshot, const Evaluation& evaluation, const PageRequest& request);
+// Invitation dates from `portal` (the columns the evaluation was made with).
+RecipientPage page_recipients(const Snapshot& snapshot, const Evaluation& evaluation, const PageRequest& request,
+                              const PortalColumns& portal);
 // The contacts skipped for an invalid or missing address (request.group is
 // ignored), as rows with the normalized stored address (empty for NULL) and
 // no invitation date; searched, sorted and paged like page_recipients.

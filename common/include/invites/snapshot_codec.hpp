@@ -14,7 +14,8 @@
 
 namespace invites {
 
-inline constexpr std::uint32_t snapshot_format_version = 1;
+// 2: the email_status bytes carry the address's validity in bit 7.
+inline constexpr std::uint32_t snapshot_format_version = 2;
 
 // Bytes held outside the decoder's memory (a JavaScript ArrayBuffer in the
 // browser): decode(ByteSource&) copies in one section at a time, so the whole
@@ -32,6 +33,8 @@ class SnapshotCodec {
   // Same checks and result as decode(span); reads section by section.
   static Snapshot decode(ByteSource& source);
   static std::string encode(const Snapshot& snapshot);
+  // With the portal statuses of `portal` instead of the snapshot's own.
+  static std::string encode(const Snapshot& snapshot, const PortalColumns& portal);
   static Snapshot decode(std::span<const std::uint8_t> bytes);
   static Snapshot decode(std::string_view bytes) {
     return decode(std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()));
