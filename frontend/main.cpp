@@ -10,6 +10,7 @@
 #include "panels/recipients_panel.hpp"
 #include "panels/shell_panel.hpp"
 #include "panels/style.hpp"
+#include "publish_send.hpp"
 #include "platform/canvas.hpp"
 #include "platform/cursor.hpp"
 #include "platform/download.hpp"
@@ -18,7 +19,9 @@
 #include "platform/idle_gate.hpp"
 #include "platform/input.hpp"
 #include "platform/offline_status.hpp"
+#include "platform/open_tab.hpp"
 #include "platform/page.hpp"
+#include "platform/random_key.hpp"
 #include "platform/snapshot_store.hpp"
 #include "platform/ui_font.hpp"
 #include "platform/ui_probe.hpp"
@@ -91,6 +94,7 @@ void publish_status(const Runtime& rt) {
   publish("recipientsSort", app::column_param(rec.sort));
   publish("recipientsOrder", rec.descending ? "desc" : "asc");
   publish("recipientsError", rec.error.c_str());
+  invites::publish_send_status(state);
   platform::publish_offline_status(state);
 }
 
@@ -99,6 +103,7 @@ void tick() {
   platform::fetch_dispatch();  // results change app state and wake the gate
   platform::WebSnapshotPlatform::dispatch();
   if (rt.app.offline.tick()) platform::idle::wake();  // local answers, sync, estimate
+  rt.app.actions.sending().tick(emscripten_get_now() / 1000.0);  // job polling (only while a job runs)
   if (rt.canvas.refresh()) platform::idle::wake();
   if (!rt.font.settled()) return;  // "Loading…" stays up until the font is here
   if (rt.font.build_for(rt.canvas.metrics().dpr)) {
@@ -140,6 +145,8 @@ int main() {
   platform::install_input(runtime.window.handle(), runtime.canvas);
   platform::ui_probe::install();
 
+  runtime.app.actions.sending().set_html_opener(platform::open_html_tab);
+  runtime.app.actions.sending().set_key_source(platform::random_key);
   runtime.font.load(kFontUrl);
   panels::set_offline_controller(&runtime.app.offline);
   runtime.app.offline.set_wake([] { platform::idle::wake(); });

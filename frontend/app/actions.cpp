@@ -125,7 +125,22 @@ const char* to_string(ServerStatus status) {
 }
 
 Actions::Actions(State& state, platform::Fetcher fetcher, UrlOpener open_url)
-    : state_(state), fetch_(std::move(fetcher)), open_url_(std::move(open_url)) {}
+    : state_(state),
+      fetch_(std::move(fetcher)),
+      open_url_(std::move(open_url)),
+      sending_(state, [this](FetchRequest request, platform::FetchCallback done) {
+        call_api(std::move(request), std::move(done));
+      }),
+      setup_(
+          state,
+          [this](FetchRequest request, platform::FetchCallback done) {
+            call_api(std::move(request), std::move(done));
+          },
+          [this] {
+            if (!can_use_invites(state_)) return;
+            state_.lookups.status = LoadStatus::Idle;  // a reload even when one runs
+            load_lookups();
+          }) {}
 
 void Actions::start() {
   check_server();
@@ -296,6 +311,8 @@ void Actions::reset_workspace() {
   state_.preview = Preview{};
   state_.selected_group.reset();
   state_.recipients = RecipientTable{};
+  sending_.reset();
+  setup_.reset();
 }
 
 // --- lookups ---------------------------------------------------------------------
@@ -334,6 +351,7 @@ void Actions::on_lookups_result(FetchResult&& result) {
   lookups = std::move(parsed);
   if (!lookups.templates.empty() && !state_.form.template_id) state_.form.template_id = lookups.templates.front().id;
   prefill_email_from();
+  sending_.lookups_loaded();
 }
 
 // --- the form ---------------------------------------------------------------------

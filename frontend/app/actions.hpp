@@ -7,6 +7,8 @@
 // call made inside a session ends it (login screen, "session expired"); answers
 // that arrive after the session ended (sign-out, expiry) are dropped.
 
+#include "app/send_actions.hpp"
+#include "app/setup_actions.hpp"
 #include "app/state.hpp"
 #include "platform/fetch.hpp"
 
@@ -77,6 +79,11 @@ class Actions {
   // Opens the CSV of the whole list (same group, search and order).
   void download_recipients_csv();
 
+  // Email preview, test send, Send and the job views (app/send_actions.hpp);
+  // the Setup screen (app/setup_actions.hpp).
+  SendActions& sending() { return sending_; }
+  SetupActions& setup() { return setup_; }
+
  private:
   void call_api(platform::FetchRequest request, platform::FetchCallback done);
   void on_health_result(platform::FetchResult&& result);
@@ -99,6 +106,8 @@ class Actions {
   std::uint64_t epoch_ = 0;             // bumps whenever a session starts or ends
   bool restore_unreachable_ = false;    // GET /api/me got no usable answer
   bool restoring_ = false;
+  SendActions sending_;
+  SetupActions setup_;
 };
 
 }  // namespace invites::app

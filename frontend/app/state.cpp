@@ -106,7 +106,9 @@ bool can_use_invites(const State& state) {
 }
 
 bool preview_stale(const State& state) {
-  return state.preview.has_result && state.preview.loaded_filter != state.form.filter;
+  return state.preview.has_result && (state.preview.loaded_filter != state.form.filter ||
+                                      (!state.send.outdated_preview_id.empty() &&
+                                       state.preview.preview_id == state.send.outdated_preview_id));
 }
 
 bool can_load(const State& state) {

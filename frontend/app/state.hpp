@@ -186,6 +186,14 @@ struct RecipientTable {
   std::size_t loaded_rows() const;
 };
 
+}  // namespace invites::app
+
+// Email preview, send, jobs (send_state.hpp) and Setup (setup_state.hpp) use the types above.
+#include "app/send_state.hpp"
+#include "app/setup_state.hpp"
+
+namespace invites::app {
+
 struct State {
   std::string version;  // build version shown in the shell
   ServerState server;
@@ -197,6 +205,8 @@ struct State {
   Preview preview;
   std::optional<Group> selected_group;  // the mailed count link clicked last
   RecipientTable recipients;            // the recipient list opened from a count link
+  SendState send;                       // email preview, test send, send, jobs
+  SetupState setup;                     // templates and sender addresses (permission 120)
   OfflineState offline;                 // the cached snapshot, offline Load, live estimate (app/offline.hpp)
 };
 

@@ -1,7 +1,9 @@
 #include "panels/invite_panel.hpp"
 
+#include "panels/email_preview_panel.hpp"
 #include "panels/offline_panel.hpp"
 #include "panels/recipients_panel.hpp"
+#include "panels/send_dialog.hpp"
 #include "panels/widgets.hpp"
 
 #include <imgui.h>
@@ -141,7 +143,8 @@ void results_card(const app::State& state, app::Actions& actions, const Fonts& f
       ImGui::AlignTextToFramePadding();
       status_dot(Tone::Warning);
       ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(tone_color(Tone::Warning)));
-      ImGui::TextUnformatted("Filters changed \u2014 press Load to refresh");
+      ImGui::TextUnformatted(state.send.notice.empty() ? "Filters changed \u2014 press Load to refresh"
+                                                       : "Recipients changed \u2014 press Load again");
       ImGui::PopStyleColor();
       ImGui::Spacing();
       draw_offline_estimate(state);
@@ -183,17 +186,14 @@ void results_card(const app::State& state, app::Actions& actions, const Fonts& f
     if (!preview.error_field.empty()) text += " (field: " + preview.error_field + ")";
     tone_text(Tone::Bad, text);
   }
+  draw_send_row(state, actions);  // Send Email…, Preview email
   ImGui::EndChild();
 }
 
 }  // namespace
 
 void draw_invite_panel(const app::State& state, app::Actions& actions, const Fonts& fonts) {
-  ImGui::TextDisabled("Database > Send Bulk Portal Invites");
-  if (fonts.title) ImGui::PushFont(fonts.title);
-  ImGui::TextUnformatted("Send Bulk Portal Invites");
-  if (fonts.title) ImGui::PopFont();
-  ImGui::Spacing();
+  // The screen's name is its tab; its menu path is on the tab line (panels/main_tabs.cpp).
 
   switch (state.lookups.status) {
     case app::LoadStatus::Idle:
@@ -217,10 +217,15 @@ void draw_invite_panel(const app::State& state, app::Actions& actions, const Fon
   results_card(state, actions, fonts);
   ImGui::PopStyleVar();
 
+  if (state.send.email.open) {
+    ImGui::Spacing();
+    draw_email_preview_panel(state, actions, fonts);
+  }
   if (state.recipients.open) {
     ImGui::Spacing();
     draw_recipients_panel(state, actions);
   }
+  draw_send_dialog(state, actions);
 
   if (enter_submits() && app::can_load(state)) actions.load_preview();
 }

@@ -129,7 +129,16 @@ void rows_table(const app::State& state, app::Actions& actions, float height) {
         ImGui::TextDisabled("Loading\u2026");
         continue;
       }
-      cell(row->email);
+      if (table.group == app::RecipientGroup::NewUsers || table.group == app::RecipientGroup::PendingInvites) {
+        // A mailed recipient's email picks the recipient of the email preview.
+        const bool previewed = state.send.email.open && state.send.email.recipient_email == row->email;
+        ImGui::PushID(i);
+        if (ImGui::Selectable(row->email.c_str(), previewed)) actions.sending().preview_for_recipient(row->email);
+        ImGui::PopID();
+        if (ImGui::IsItemHovered(ImGuiHoveredFlags_DelayNormal)) ImGui::SetTooltip("Preview the email for this recipient");
+      } else {
+        cell(row->email);
+      }
       ImGui::TableNextColumn();
       cell(row->first_name);
       ImGui::TableNextColumn();

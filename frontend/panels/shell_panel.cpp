@@ -1,8 +1,7 @@
 #include "panels/shell_panel.hpp"
 
-#include "panels/invite_panel.hpp"
 #include "panels/login_panel.hpp"
-#include "panels/no_permission_panel.hpp"
+#include "panels/main_tabs.hpp"
 #include "panels/widgets.hpp"
 
 #include <imgui.h>
@@ -81,10 +80,7 @@ void draw_shell_panel(const app::State& state, app::Actions& actions, const Font
       draw_login_panel(state, actions, fonts);
       break;
     case app::Screen::Main:
-      if (app::can_use_invites(state))
-        draw_invite_panel(state, actions, fonts);
-      else
-        draw_no_permission_panel(state, fonts);
+      draw_main_tabs(state, actions, fonts);  // the invite form, Jobs, Setup
       break;
   }
   ImGui::EndChild();

@@ -130,13 +130,17 @@ function outputTail(limit = 64_000) {
 }
 
 /**
- * Starts the stack. `users`: [{ username, password, grant: [390, 120] }].
+ * Starts the stack. `users`: [{ username, password, grant: [390, 120] }];
+ * `serveArgs`: more `serve` options (e.g. ['--rate', '20']). Mail goes to the
+ * Maildir `stack.maildir`.
  * Rejects (after cleaning up) when any step fails.
  */
-export async function startRealStack({ users = [], accounts = 2000, seed = 7, snapshotRefreshSeconds = 300 } = {}) {
+export async function startRealStack({ users = [], accounts = 2000, seed = 7, snapshotRefreshSeconds = 300,
+  serveArgs = [] } = {}) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'invites-browser-'));
   const stack = {
     dir, url: null, dbUrl: null, server: null, serverOutput: outputTail(), closed: false,
+    maildir: path.join(dir, 'maildir'),  // where invitations are delivered (no SMTP server)
   };
 
   // Last resort if the test process ends without running its after() hooks
@@ -191,7 +195,8 @@ export async function startRealStack({ users = [], accounts = 2000, seed = 7, sn
       '--skip-column-names', 'invites', '-e', query]);
 
     const server = spawn(SERVER_BIN, ['serve', '--db', stack.dbUrl, '--listen', '127.0.0.1:0', '--web-root', WEB_ROOT,
-      '--snapshot-refresh-seconds', String(snapshotRefreshSeconds)], { stdio: ['ignore', 'pipe', 'pipe'] });
+      '--snapshot-refresh-seconds', String(snapshotRefreshSeconds), '--maildir', stack.maildir, ...serveArgs],
+    { stdio: ['ignore', 'pipe', 'pipe'] });
     stack.server = server;
     server.stdout.setEncoding('utf8');
     server.stderr.setEncoding('utf8');

@@ -1,0 +1,40 @@
+#pragma once
+// Reading API answers (nlohmann::json) for the send, jobs and setup actions:
+// tolerant field access and the API's error object.
+
+#include "platform/fetch.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace invites::app::api {
+
+using nlohmann::json;
+
+// {"error":{"code","message","field"?,"line"?}}; empty parts when absent.
+struct Error {
+  std::string code;
+  std::string message;
+  std::string field;
+  int line = 0;
+};
+
+std::optional<json> parse(const std::string& text);     // nullopt when not JSON
+std::optional<json> parse_object(const platform::FetchResult& result);  // the body when it is a JSON object
+Error error_of(const platform::FetchResult& result);
+
+std::string str(const json& object, const char* key);   // "" when missing or not a string
+std::uint64_t u64(const json& object, const char* key);  // 0 when missing or not an unsigned number
+std::int64_t i64(const json& object, const char* key);   // 0 when missing or not an integer
+bool boolean(const json& object, const char* key, bool fallback);
+std::optional<std::string> nullable_str(const json& object, const char* key);  // nullopt for null / missing / ""
+
+// The message to show for a failed call: the server's message when it sent
+// one, else `fallback` (HTTP status appended); without an API answer (no
+// response, proxy page) "Server unreachable: …".
+std::string failure_message(const platform::FetchResult& result, const std::string& fallback);
+
+}  // namespace invites::app::api

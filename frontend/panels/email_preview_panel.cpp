@@ -1,0 +1,128 @@
+#include "panels/email_preview_panel.hpp"
+
+#include "app/offline.hpp"
+#include "panels/text_field.hpp"
+#include "panels/widgets.hpp"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <string>
+
+namespace invites::panels {
+namespace {
+
+constexpr float kLabelWidth = 135.0f;
+
+std::string recipient_line(const app::EmailPreview& email) {
+  if (!email.recipient) return "Example values (no recipient chosen)";
+  const app::PreviewRecipient& r = *email.recipient;
+  std::string name = r.first_name;
+  if (!r.last_name.empty()) name += (name.empty() ? "" : " ") + r.last_name;
+  std::string line = name.empty() ? r.email : name + " <" + r.email + ">";
+  if (!r.account_number.empty() || !r.account_name.empty())
+    line += "  \u00b7  account " + r.account_number + (r.account_name.empty() ? "" : " " + r.account_name);
+  return line;
+}
+
+void test_send_row(const app::State& state, app::Actions& actions) {
+  const app::EmailPreview& email = state.send.email;
+  form_label("Send a test to", kLabelWidth);
+  std::string edited;
+  if (text_field("##test-to", email.test_to, edited, 300.0f, "you@company.com")) actions.sending().set_test_address(edited);
+  const bool typed_enter = ImGui::IsItemFocused() && enter_pressed();
+  ImGui::SameLine();
+  const bool busy = email.test_status == app::LoadStatus::Loading;
+  const std::string offline_reason = app::offline_block_reason(state);
+  ImGui::BeginDisabled(busy || email.test_to.empty() || state.offline.offline);
+  if (ImGui::Button("Send test") || (typed_enter && !busy && !state.offline.offline)) actions.sending().send_test();
+  ImGui::EndDisabled();
+  if (state.offline.offline && !offline_reason.empty()) {
+    ImGui::SameLine();
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextDisabled("%s", offline_reason.c_str());
+  }
+  if (!email.test_message.empty()) {
+    ImGui::SetCursorPosX(ImGui::GetCursorPosX() + kLabelWidth - ImGui::GetStyle().WindowPadding.x);
+    const Tone tone = email.test_status == app::LoadStatus::Loaded   ? Tone::Good
+                      : email.test_status == app::LoadStatus::Failed ? Tone::Bad
+                                                                     : Tone::Neutral;
+    tone_text(tone, email.test_message);
+  }
+}
+
+}  // namespace
+
+void draw_email_preview_panel(const app::State& state, app::Actions& actions, const Fonts&) {
+  const app::EmailPreview& email = state.send.email;
+  // When it appears, the screen scrolls to it (for two frames: the first
+  // frame's scroll is clamped to the height before the preview was there).
+  static int last_frame = -10;
+  static int appeared = -10;
+  const int frame = ImGui::GetFrameCount();
+  if (frame > last_frame + 1) appeared = frame;
+  if (frame - appeared < 2) ImGui::SetScrollHereY(0.0f);
+  last_frame = frame;
+  ImGui::BeginChild("##email-preview", ImVec2(0, 0),
+                    ImGuiChildFlags_Border | ImGuiChildFlags_AutoResizeY | ImGuiChildFlags_AlwaysUseWindowPadding);
+
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted("Email preview");
+  const float close_w = ImGui::CalcTextSize("Close preview").x + ImGui::GetStyle().FramePadding.x * 2;
+  ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - close_w));
+  if (ImGui::Button("Close preview")) {
+    actions.sending().close_email_preview();
+    ImGui::EndChild();
+    return;
+  }
+  ImGui::Separator();
+  ImGui::Spacing();
+
+  form_label("To", kLabelWidth);
+  if (email.status == app::LoadStatus::Loading && !email.recipient)
+    ImGui::TextDisabled("Finding a recipient\u2026");
+  else
+    ImGui::TextUnformatted(recipient_line(email).c_str());
+  ImGui::SetCursorPosX(ImGui::GetCursorPosX() + kLabelWidth - ImGui::GetStyle().WindowPadding.x);
+  ImGui::TextDisabled(state.recipients.open ? "Click an email in the recipient list to preview it for that person."
+                                            : "Open a count's list and click an email to preview another recipient.");
+
+  if (email.status == app::LoadStatus::Failed) {
+    tone_text(Tone::Bad, "The preview could not be shown: " + email.error);
+    if (ImGui::Button("Try again")) actions.sending().refresh_email_preview();
+  } else {
+    const bool loading = email.status == app::LoadStatus::Loading;
+    form_label("Subject", kLabelWidth);
+    if (loading && email.subject.empty()) {
+      ImGui::TextDisabled("Rendering\u2026");
+    } else {
+      ImGui::PushTextWrapPos(0.0f);
+      ImGui::TextUnformatted(email.subject.c_str());
+      ImGui::PopTextWrapPos();
+    }
+    form_label("Text", kLabelWidth);
+    const float body_h = ImGui::GetTextLineHeight() * 9;
+    text_view("##email-text", email.text_body, ImVec2(-1, body_h));
+    ImGui::SetCursorPosX(ImGui::GetCursorPosX() + kLabelWidth - ImGui::GetStyle().WindowPadding.x);
+    ImGui::BeginDisabled(loading || email.html_body.empty());
+    if (ImGui::Button("Open HTML in a new tab")) actions.sending().open_html_preview();
+    ImGui::EndDisabled();
+    ImGui::SameLine();
+    ImGui::BeginDisabled(loading);
+    if (ImGui::Button("Refresh")) actions.sending().refresh_email_preview();
+    ImGui::EndDisabled();
+    if (email.status == app::LoadStatus::Loaded && email.html_body.empty()) {
+      ImGui::SameLine();
+      ImGui::AlignTextToFramePadding();
+      ImGui::TextDisabled("Plain-text template: no HTML part.");
+    }
+  }
+
+  ImGui::Spacing();
+  ImGui::Separator();
+  ImGui::Spacing();
+  test_send_row(state, actions);
+  ImGui::EndChild();
+}
+
+}  // namespace invites::panels

@@ -1,0 +1,231 @@
+#include "panels/job_panel.hpp"
+
+#include "panels/widgets.hpp"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <string>
+
+namespace invites::panels {
+namespace {
+
+constexpr const char* kCancelPopup = "Cancel this job?";
+
+std::string short_time(const std::string& iso) {
+  std::string out = iso.substr(0, 16);
+  if (out.size() > 10 && out[10] == 'T') out[10] = ' ';
+  return out;
+}
+
+std::string groups_text(const std::vector<std::string>& groups) {
+  std::string out;
+  for (const std::string& g : groups) {
+    if (!out.empty()) out += ", ";
+    out += g == "new_users" ? "new users" : g == "pending_invites" ? "pending invites" : g;
+  }
+  return out.empty() ? "\u2014" : out;
+}
+
+// One figure: caption above, value below.
+void stat(const char* caption, const std::string& value, Tone tone = Tone::Neutral) {
+  ImGui::TableNextColumn();
+  ImGui::TextDisabled("%s", caption);
+  if (tone == Tone::Neutral)
+    ImGui::TextUnformatted(value.c_str());
+  else
+    tone_text(tone, value);
+}
+
+void cancel_popup(app::Actions& actions) {
+  if (!ImGui::BeginPopupModal(kCancelPopup, nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
+  ImGui::TextUnformatted("Recipients not mailed yet will not get the invitation.");
+  ImGui::TextUnformatted("Messages already sent stay sent.");
+  ImGui::Spacing();
+  if (ImGui::Button("Cancel the job", ImVec2(160, 0))) {
+    actions.sending().cancel_job();
+    ImGui::CloseCurrentPopup();
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("Keep sending", ImVec2(140, 0)) || ImGui::IsKeyPressed(ImGuiKey_Escape, false))
+    ImGui::CloseCurrentPopup();
+  ImGui::EndPopup();
+}
+
+void failed_table(const app::JobView& view, app::Actions& actions) {
+  const app::Job& job = *view.job;
+  ImGui::Spacing();
+  ImGui::AlignTextToFramePadding();
+  ImGui::Text("Failed recipients (%s)", grouped_number(job.failed).c_str());
+  if (view.failed_status == app::LoadStatus::Loading) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("loading\u2026");
+  }
+  if (view.failed_status == app::LoadStatus::Failed) {
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Reload list")) actions.sending().reload_failed_rows();
+  }
+  if (view.failed_rows.empty()) return;
+  constexpr ImGuiTableFlags kFlags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter | ImGuiTableFlags_BordersV |
+                                     ImGuiTableFlags_Resizable | ImGuiTableFlags_ScrollY |
+                                     ImGuiTableFlags_SizingStretchProp;
+  const float row_h = ImGui::GetTextLineHeightWithSpacing();
+  const float height = std::min(row_h * (static_cast<float>(view.failed_rows.size()) + 1.5f), row_h * 12);
+  if (!ImGui::BeginTable("##failed-rows", 4, kFlags, ImVec2(0, height))) return;
+  ImGui::TableSetupScrollFreeze(0, 1);
+  ImGui::TableSetupColumn("Email", 0, 1.6f);
+  ImGui::TableSetupColumn("Group", 0, 0.8f);
+  ImGui::TableSetupColumn("Attempts", 0, 0.5f);
+  ImGui::TableSetupColumn("Server reply", 0, 3.0f);
+  ImGui::TableHeadersRow();
+  ImGuiListClipper clipper;
+  clipper.Begin(static_cast<int>(view.failed_rows.size()));
+  while (clipper.Step()) {
+    for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
+      const app::JobRecipient& row = view.failed_rows[static_cast<std::size_t>(i)];
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(row.email.c_str());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(row.group == "new_users" ? "new user" : row.group == "pending_invites" ? "pending" : row.group.c_str());
+      ImGui::TableNextColumn();
+      ImGui::Text("%d", row.attempts);
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(row.last_error.c_str());
+      if (ImGui::IsItemHovered() && !row.last_error.empty()) ImGui::SetTooltip("%s", row.last_error.c_str());
+    }
+  }
+  ImGui::EndTable();
+  if (view.failed_total > view.failed_rows.size())
+    ImGui::TextDisabled("Showing the first %zu of %s.", view.failed_rows.size(), grouped_number(view.failed_total).c_str());
+}
+
+}  // namespace
+
+const char* job_status_caption(const std::string& status) {
+  if (status == "queued") return "Queued";
+  if (status == "running") return "Sending";
+  if (status == "paused") return "Paused";
+  if (status == "cancelled") return "Cancelled";
+  if (status == "completed") return "Completed";
+  return "Unknown";
+}
+
+Tone job_status_tone(const std::string& status) {
+  if (status == "running" || status == "queued") return Tone::Info;
+  if (status == "paused") return Tone::Warning;
+  if (status == "completed") return Tone::Good;
+  if (status == "cancelled") return Tone::Bad;
+  return Tone::Neutral;
+}
+
+void draw_job_panel(const app::State& state, app::Actions& actions, const Fonts& fonts) {
+  const app::JobView& view = state.send.job;
+  ImGui::BeginChild("##job", ImVec2(0, 0),
+                    ImGuiChildFlags_Border | ImGuiChildFlags_AutoResizeY | ImGuiChildFlags_AlwaysUseWindowPadding);
+
+  // Title: job number and template, status badge, Close.
+  ImGui::AlignTextToFramePadding();
+  if (fonts.title) ImGui::PushFont(fonts.title);
+  if (view.job && !view.job->template_name.empty())
+    ImGui::Text("Job #%lld \u2014 %s", static_cast<long long>(view.job_id), view.job->template_name.c_str());
+  else
+    ImGui::Text("Job #%lld", static_cast<long long>(view.job_id));
+  if (fonts.title) ImGui::PopFont();
+  if (view.job) {
+    ImGui::SameLine(0, 16);
+    ImGui::AlignTextToFramePadding();
+    status_dot(job_status_tone(view.job->status));
+    ImGui::TextUnformatted(job_status_caption(view.job->status));
+  }
+  const float close_w = ImGui::CalcTextSize("Close").x + ImGui::GetStyle().FramePadding.x * 2;
+  ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - close_w));
+  if (ImGui::Button("Close##job")) {
+    actions.sending().close_job();
+    ImGui::EndChild();
+    return;
+  }
+  ImGui::Separator();
+
+  if (!view.job) {
+    if (view.status == app::LoadStatus::Failed)
+      tone_text(Tone::Bad, "The job could not be read: " + view.error);
+    else
+      ImGui::TextDisabled("Reading the job\u2026");
+    ImGui::EndChild();
+    return;
+  }
+  const app::Job& job = *view.job;
+  ImGui::TextDisabled("From %s  \u00b7  to %s  \u00b7  started by %s, %s", job.from_email.c_str(),
+                      groups_text(job.groups).c_str(), job.created_by.c_str(), short_time(job.created_at).c_str());
+  if (job.status == "paused" && !job.pause_reason.empty()) tone_text(Tone::Warning, "Paused: " + job.pause_reason);
+  ImGui::Spacing();
+
+  // Progress: done = sent + failed, of the total.
+  const std::uint64_t done = job.sent + job.failed;
+  const float fraction = job.total ? static_cast<float>(static_cast<double>(done) / static_cast<double>(job.total)) : 1.0f;
+  char overlay[96];
+  const int percent = std::min(100, static_cast<int>(fraction * 100.0f));  // 100 % only when all are done
+  std::snprintf(overlay, sizeof overlay, "%s of %s done  (%d%%)", grouped_number(done).c_str(),
+                grouped_number(job.total).c_str(), percent);
+  ImGui::TextUnformatted(overlay);
+  const Tone bar = job.status == "completed"             ? Tone::Good
+                   : job.status == "paused"              ? Tone::Warning
+                   : job.failed > 0 && job.sent == 0     ? Tone::Bad
+                   : job.status == "cancelled"           ? Tone::Neutral
+                                                         : Tone::Link;
+  ImGui::PushStyleColor(ImGuiCol_PlotHistogram, bar == Tone::Neutral ? ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled)
+                                                                     : ImGui::ColorConvertU32ToFloat4(tone_color(bar)));
+  ImGui::ProgressBar(fraction, ImVec2(-1, ImGui::GetFontSize() * 0.9f), "");
+  ImGui::PopStyleColor();
+  ImGui::Spacing();
+
+  if (ImGui::BeginTable("##job-stats", 5, ImGuiTableFlags_SizingStretchSame)) {
+    stat("Sent", grouped_number(job.sent), job.sent ? Tone::Good : Tone::Neutral);
+    stat("Failed", grouped_number(job.failed), job.failed ? Tone::Bad : Tone::Neutral);
+    stat("Remaining", grouped_number(job.pending));
+    char rate[32];
+    std::snprintf(rate, sizeof rate, "%.1f / s", job.rate_per_second);
+    stat("Rate", app::job_active(job) || job.status == "paused" ? rate : "\u2014");
+    stat("Time left", app::job_active(job) && job.eta_seconds ? app::format_duration(*job.eta_seconds)
+                      : app::job_active(job)                   ? "estimating\u2026"
+                                                               : "\u2014");
+    ImGui::EndTable();
+  }
+  if (!job.finished_at.empty()) ImGui::TextDisabled("Finished %s", short_time(job.finished_at).c_str());
+  ImGui::Spacing();
+
+  // Commands.
+  const bool busy = !view.command.empty();
+  const bool finished = job.status == "completed" || job.status == "cancelled";
+  ImGui::BeginDisabled(busy);
+  if (job.status == "paused") {
+    if (ImGui::Button("Resume", ImVec2(110, 0))) actions.sending().resume_job();
+  } else {
+    ImGui::BeginDisabled(finished);
+    if (ImGui::Button("Pause", ImVec2(110, 0))) actions.sending().pause_job();
+    ImGui::EndDisabled();
+  }
+  ImGui::SameLine();
+  ImGui::BeginDisabled(finished);
+  if (ImGui::Button("Cancel job", ImVec2(110, 0))) ImGui::OpenPopup(kCancelPopup);
+  ImGui::EndDisabled();
+  ImGui::SameLine();
+  ImGui::BeginDisabled(job.failed == 0 || job.status == "cancelled");
+  if (ImGui::Button("Retry failed", ImVec2(130, 0))) actions.sending().retry_failed();
+  ImGui::EndDisabled();
+  ImGui::EndDisabled();
+  if (busy) {
+    ImGui::SameLine();
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextDisabled("Asking the server (%s)\u2026", view.command.c_str());
+  }
+  cancel_popup(actions);
+  if (!view.error.empty()) tone_text(Tone::Bad, view.error);
+
+  if (job.failed > 0) failed_table(view, actions);
+  ImGui::EndChild();
+}
+
+}  // namespace invites::panels

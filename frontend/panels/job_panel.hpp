@@ -1,0 +1,18 @@
+#pragma once
+// The live job view (SPEC §7): progress bar, sent / failed / remaining, rate,
+// ETA, Pause / Resume / Cancel / Retry failed, and the failed recipients with
+// the mail server's replies. Polled by SendActions::tick while the job runs.
+
+#include "app/actions.hpp"
+#include "app/state.hpp"
+#include "panels/style.hpp"
+
+namespace invites::panels {
+
+void draw_job_panel(const app::State& state, app::Actions& actions, const Fonts& fonts);
+
+// "running" → "Running", with the tone of its badge.
+const char* job_status_caption(const std::string& status);
+Tone job_status_tone(const std::string& status);
+
+}  // namespace invites::panels

@@ -1,0 +1,98 @@
+#include "panels/main_tabs.hpp"
+
+#include "panels/invite_panel.hpp"
+#include "panels/job_panel.hpp"
+#include "panels/jobs_list_panel.hpp"
+#include "panels/no_permission_panel.hpp"
+#include "panels/setup_panel.hpp"
+
+#include <imgui.h>
+#include <imgui_internal.h>
+
+#include <algorithm>
+
+namespace invites::panels {
+namespace {
+
+void jobs_tab(const app::State& state, app::Actions& actions, const Fonts& fonts) {
+  ImGui::Spacing();
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(20, 16));
+  if (state.send.job.open) {
+    draw_job_panel(state, actions, fonts);
+    ImGui::Spacing();
+  }
+  draw_jobs_list_panel(state, actions);
+  ImGui::PopStyleVar();
+}
+
+}  // namespace
+
+bool begin_tab(const char* label, ImGuiTabItemFlags flags) {
+  const bool open = ImGui::BeginTabItem(label, nullptr, flags);
+#ifdef IMGUI_ENABLE_TEST_ENGINE
+  ImGuiContext* g = ImGui::GetCurrentContext();
+  if (g->TestEngineHookItems) ImGuiTestEngineHook_ItemInfo(g, g->LastItemData.ID, label, 0);
+#endif
+  return open;
+}
+
+void draw_main_tabs(const app::State& state, app::Actions& actions, const Fonts& fonts) {
+  const bool invites = app::can_use_invites(state);
+  const bool setup = app::can_use_setup(state);
+  if (!invites && !setup) {
+    draw_no_permission_panel(state, fonts);
+    return;
+  }
+
+  // ImGui owns the selected tab; the app may ask for another one (state.send.tab).
+  // A click selects through show_tab(); a request from the app is applied with
+  // SetSelected and wins for the frame ImGui still shows the old tab.
+  static app::MainTab shown = app::MainTab::Invites;
+  const bool app_switch = state.send.tab != shown;
+  app::MainTab visible = shown;
+  const auto tab = [&](const char* label, app::MainTab which) {
+    const ImGuiTabItemFlags flags = app_switch && state.send.tab == which ? ImGuiTabItemFlags_SetSelected : 0;
+    if (!begin_tab(label, flags)) return false;
+    visible = which;
+    if (!app_switch && which != state.send.tab) {
+      actions.sending().show_tab(which);
+      if (which == app::MainTab::Setup) actions.setup().open();
+    }
+    return true;
+  };
+
+  // The shown screen's menu path, right-aligned on the tab line (no extra row).
+  const char* path = shown == app::MainTab::Invites ? "Database > Send Bulk Portal Invites"
+                     : shown == app::MainTab::Setup ? "Setup > System and Security"
+                                                    : "Database > Send Bulk Portal Invites > Jobs";
+  const ImVec2 start = ImGui::GetCursorPos();
+  const float path_w = ImGui::CalcTextSize(path).x;
+  ImGui::SetCursorPos(ImVec2(std::max(start.x, ImGui::GetWindowContentRegionMax().x - path_w),
+                             start.y + ImGui::GetStyle().FramePadding.y));
+  ImGui::TextDisabled("%s", path);
+  ImGui::SetCursorPos(start);
+
+  if (ImGui::BeginTabBar("##main-tabs")) {
+    if (tab("Send Bulk Portal Invites", app::MainTab::Invites)) {
+      ImGui::Spacing();
+      if (invites)
+        draw_invite_panel(state, actions, fonts);
+      else
+        draw_no_permission_panel(state, fonts);
+      ImGui::EndTabItem();
+    }
+    if (invites && tab("Jobs", app::MainTab::Jobs)) {
+      jobs_tab(state, actions, fonts);
+      ImGui::EndTabItem();
+    }
+    if (setup && tab("Setup", app::MainTab::Setup)) {
+      ImGui::Spacing();
+      draw_setup_panel(state, actions, fonts);
+      ImGui::EndTabItem();
+    }
+    ImGui::EndTabBar();
+  }
+  shown = visible;
+}
+
+}  // namespace invites::panels

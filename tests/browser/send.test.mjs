@@ -1,0 +1,315 @@
+// Browser tests of sending (SPEC §7): Load → email preview (HTML in a new
+// tab) → test send → Send Email with its confirmation → the live job view
+// until done (pause/resume on the way) → the Maildir holds exactly the mailed
+// messages → the past-jobs list; a send after the recipients changed gets the
+// 409 message; Setup shows a template error as you type and the server's on
+// save. Against the real stack of real_stack.mjs (invites-server + private
+// MariaDB, mail into a Maildir, --rate so a job lasts long enough to pause).
+// Screenshots go to TEST_ARTIFACTS_DIR (send-*.png).
+//
+//   WEB_ROOT=build/web node --test tests/browser/send.test.mjs
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { ARTIFACTS, VIEWPORT, WEB_ROOT, launchChromium } from './browser_env.mjs';
+import { startRealStack, waitForLoadReady } from './real_stack.mjs';
+
+const PASSWORD = 'correct horse 7';
+const USERS = [
+  { username: 'alice', password: PASSWORD, grant: [390, 120] },
+  { username: 'tester', password: PASSWORD, grant: [390] },
+];
+const EMPTY_FILTER = {
+  division_ids: [], account_class_ids: [], bill_group_ids: [], account_source_ids: [], site_source_ids: [],
+  active_service_only: false, balance_due_only: false, billing_contacts_only: false, without_autopay_only: false,
+};
+const FLAGS = [
+  ['balance_due_only', 'Accounts With Balance Due'],
+  ['billing_contacts_only', 'Restrict To Billing Contacts'],
+  ['active_service_only', 'Accounts With Active Service'],
+  ['without_autopay_only', 'Accounts Without Automatic Payment'],
+];
+const RATE = 25;  // messages per second: a job of ~100 lasts a few seconds
+
+let browser;
+let stack;
+let api;  // tester's API session
+
+before(async () => {
+  assert.ok(existsSync(path.join(WEB_ROOT, 'index.html')), `no web bundle in ${WEB_ROOT}: build it first`);
+  mkdirSync(ARTIFACTS, { recursive: true });
+  stack = await startRealStack({ users: USERS, accounts: 2000, seed: 11, serveArgs: ['--rate', String(RATE)] });
+  api = await stack.login('tester', PASSWORD);
+  await waitForLoadReady(api);
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  if (stack) writeFileSync(path.join(ARTIFACTS, 'send-invites-server.log'), stack.serverOutput.text());
+  await stack?.close();
+});
+
+async function openApp() {
+  const context = await browser.newContext({ viewport: VIEWPORT, serviceWorkers: 'block' });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) problems.push(`console: ${msg.text()}`);
+  });
+  await page.goto(stack.url + '/');
+  await page.waitForFunction(() => window.invitesApp?.ready === true, null, { timeout: 30_000 });
+  return { context, page, problems, close: () => context.close() };
+}
+
+const status = (page) => page.evaluate(() => {
+  const { items, ...fields } = window.invitesApp;
+  return fields;
+});
+
+const waitForStatus = (page, key, value, timeout = 15_000) =>
+  page.waitForFunction(([k, v]) => window.invitesApp[k] === v, [key, value], { timeout });
+
+const waitUntil = (page, predicate, arg, timeout = 15_000) => page.waitForFunction(predicate, arg, { timeout });
+
+// The labelled item of the last frame (exact label, or one ending in `###label` / `##label`).
+async function item(page, label, timeout = 10_000) {
+  const handle = await page.waitForFunction((l) => window.invitesApp.items().find((it) =>
+    it.label === l || it.label.endsWith('###' + l)) ?? null, label, { timeout });
+  return handle.jsonValue();
+}
+
+// Hover first, then press: tabs and selectable rows (ImGui "allow overlap"
+// items) only take a click that follows a frame of hovering, as with a real mouse.
+async function click(page, label) {
+  await item(page, label);
+  await page.waitForTimeout(150);  // a new popup's first frame is laid out off-screen: use a settled frame
+  const it = await item(page, label);
+  await page.mouse.move(it.x + it.w / 2, it.y + it.h / 2);
+  await page.waitForTimeout(80);
+  await page.mouse.down();
+  await page.waitForTimeout(50);
+  await page.mouse.up();
+}
+
+async function typeInto(page, label, text) {
+  await click(page, label);
+  await page.keyboard.type(text, { delay: 10 });
+}
+
+const shot = (page, name) => page.screenshot({ path: path.join(ARTIFACTS, name) });
+
+// Messages delivered into the Maildir so far (new/ and cur/).
+function maildirMessages() {
+  const files = [];
+  for (const sub of ['new', 'cur']) {
+    const dir = path.join(stack.maildir, sub);
+    if (existsSync(dir)) for (const f of readdirSync(dir)) files.push(path.join(dir, f));
+  }
+  return files;
+}
+
+// A division and flags whose Load mails between 40 and 250 recipients.
+async function pickFilter() {
+  const lookups = await api.get('/api/lookups');
+  assert.equal(lookups.status, 200);
+  for (const division of lookups.body.divisions.filter((d) => d.default_from_email)) {
+    for (let mask = 0; mask < 1 << FLAGS.length; ++mask) {
+      const filter = { ...EMPTY_FILTER, division_ids: [division.id] };
+      FLAGS.forEach(([key], i) => { if (mask & (1 << i)) filter[key] = true; });
+      const res = await api.post('/api/previews', { filter });
+      assert.equal(res.status, 200, res.text);
+      const mailed = res.body.counts.new_users + res.body.counts.pending_invites;
+      if (mailed >= 40 && mailed <= 250 && res.body.counts.new_users > 0) {
+        return { division, filter, flags: FLAGS.filter((_, i) => mask & (1 << i)).map(([, label]) => label) };
+      }
+    }
+  }
+  throw new Error('no seeded division gives a small enough Load');
+}
+
+describe('sending against the real invites-server, MariaDB and a Maildir', () => {
+  test('Load → preview → test send → send → progress to done with pause/resume → Maildir; 409 after', async () => {
+    const { division, filter, flags } = await pickFilter();
+    const app = await openApp();
+    const { page } = app;
+    try {
+      await waitForStatus(page, 'screen', 'login');
+      await typeInto(page, '##username', 'alice');
+      await typeInto(page, '##password', PASSWORD);
+      await page.keyboard.press('Enter');
+      await waitForStatus(page, 'lookups', 'loaded');
+      assert.equal((await status(page)).sendEnabled, 0, 'no Send before Load');
+
+      await click(page, '##Division');
+      await click(page, division.name);
+      await waitForStatus(page, 'emailFrom', division.default_from_email);
+      await page.keyboard.press('Escape');
+      for (const label of flags) await click(page, label);
+      await page.waitForTimeout(200);
+      await click(page, 'Load');
+      await waitForStatus(page, 'preview', 'loaded');
+      const counts = (await api.post('/api/previews', { filter })).body.counts;
+      const s0 = await status(page);
+      assert.equal(s0.countNewUsers, counts.new_users);
+      assert.equal(s0.countPendingInvites, counts.pending_invites);
+      assert.equal(s0.sendEnabled, 1, 'a fresh Load enables Send');
+      const total = counts.new_users + counts.pending_invites;
+
+      // Email preview: the first new user, rendered by the server's common/ code.
+      const firstRow = await api.get(`/api/previews/${(await api.post('/api/previews', { filter })).body.preview_id}` +
+        '/recipients?group=new_users&offset=0&limit=1');
+      await click(page, 'Preview email');
+      await waitForStatus(page, 'emailPreview', 'loaded');
+      const preview = await status(page);
+      assert.equal(preview.emailRecipient, firstRow.body.rows[0].email, 'the first recipient of the group');
+      assert.ok(preview.emailSubject.length > 0 && !preview.emailSubject.includes('{{'), preview.emailSubject);
+      assert.ok(preview.emailText.length > 0 && !preview.emailText.includes('{{'), 'the text body is rendered');
+
+      // The HTML part in a new tab (a blob: document without scripts).
+      const [tab] = await Promise.all([app.context.waitForEvent('page'), click(page, 'Open HTML in a new tab')]);
+      await tab.waitForLoadState();
+      assert.match(tab.url(), /^blob:/);
+      const html = await tab.content();
+      assert.ok(html.includes('Content-Security-Policy'), 'the tab forbids scripts');
+      assert.ok(html.toLowerCase().includes('<a'), 'the invitation HTML (with its link) is shown');
+      await tab.close();
+
+      // Test send to a typed address: one message in the Maildir.
+      assert.equal(maildirMessages().length, 0);
+      await typeInto(page, '##test-to', 'qa-inbox@example.com');
+      await click(page, 'Send test');
+      await waitForStatus(page, 'testSend', 'loaded', 30_000);
+      assert.equal((await status(page)).testSendMessage, 'Test delivered to qa-inbox@example.com.');
+      const testMessages = maildirMessages();
+      assert.equal(testMessages.length, 1, 'the test message was delivered');
+      assert.match(readFileSync(testMessages[0], 'utf8'), /^To: .*qa-inbox@example\.com/m);
+      await page.mouse.move(5, 5);
+      await shot(page, 'send-preview.png');
+
+      // Send Email → the confirmation shows the counts, from and template.
+      await click(page, 'Send Email\u2026');
+      await waitForStatus(page, 'sendDialog', 1);
+      await item(page, 'send-confirm');
+      await page.waitForTimeout(200);
+      await shot(page, 'send-confirm.png');
+      await click(page, 'send-confirm');
+      await waitForStatus(page, 'tab', 'jobs');
+      await waitUntil(page, () => window.invitesApp.jobId > 0 && window.invitesApp.jobTotal >= 0);
+      const jobId = (await status(page)).jobId;
+      assert.equal((await status(page)).jobTotal, total, 'the job mails both groups of the Load');
+
+      // Live progress; pause stops it, resume continues.
+      await waitUntil(page, () => window.invitesApp.jobSent > 0, null, 30_000);
+      await page.mouse.move(5, 5);
+      await shot(page, 'send-job-running.png');
+      await click(page, 'Pause');
+      await waitForStatus(page, 'jobStatus', 'paused');
+      await page.waitForTimeout(1500);  // messages in flight when pause came are done by now
+      const pausedAt = (await api.get(`/api/jobs/${jobId}`)).body.job.sent;
+      await page.waitForTimeout(1500);
+      assert.equal((await api.get(`/api/jobs/${jobId}`)).body.job.sent, pausedAt, 'nothing is sent while paused');
+      assert.ok(pausedAt < total, 'paused before the end');
+      await shot(page, 'send-job-paused.png');
+      await click(page, 'Resume');
+      await waitUntil(page, () => window.invitesApp.jobStatus === 'running' || window.invitesApp.jobStatus === 'completed');
+      await waitForStatus(page, 'jobStatus', 'completed', 120_000);
+      const done = await status(page);
+      assert.equal(done.jobSent, total);
+      assert.equal(done.jobFailed, 0);
+      assert.equal(done.jobPending, 0);
+      assert.equal(maildirMessages().length, total + 1, 'the Maildir holds every invitation plus the test');
+      await page.mouse.move(5, 5);
+      await shot(page, 'send-job-done.png');
+
+      // The past jobs list has it; the page idles once nothing runs.
+      const jobs = await api.get('/api/jobs');
+      assert.equal(jobs.body.jobs[0].id, jobId);
+      await waitUntil(page, (n) => window.invitesApp.jobsListed >= n, jobs.body.jobs.length);
+      const framesBefore = (await status(page)).frames;
+      await page.waitForTimeout(2500);
+      assert.equal((await status(page)).frames, framesBefore, 'no frames drawn while nothing runs');
+
+      // The send changed the recipients (new users are invited now): sending
+      // the same Load again is refused with the fresh counts.
+      await click(page, 'Send Bulk Portal Invites');
+      await waitForStatus(page, 'tab', 'invites');
+      await click(page, 'Send Email\u2026');
+      await waitForStatus(page, 'sendDialog', 1);
+      await click(page, 'send-confirm');
+      await waitUntil(page, () => window.invitesApp.sendNotice !== '');
+      const fresh = (await api.post('/api/previews', { filter })).body.counts;
+      const after409 = await status(page);
+      assert.equal(after409.sendNotice, `The recipients changed since Load: ${fresh.new_users} new users, ` +
+        `${fresh.pending_invites} pending invites now. Press Load again.`);
+      assert.equal(after409.previewStale, 1);
+      assert.equal(after409.sendEnabled, 0);
+      await page.mouse.move(5, 5);
+      await shot(page, 'send-409.png');
+      assert.deepEqual(app.problems, []);
+    } catch (err) {
+      await shot(page, `send-failed-${Date.now()}.png`).catch(() => {});
+      throw err;
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('Setup: a bad merge field is shown as you type and refused on save', async () => {
+    const app = await openApp();
+    const { page } = app;
+    try {
+      await waitForStatus(page, 'screen', 'login');
+      await typeInto(page, '##username', 'alice');
+      await typeInto(page, '##password', PASSWORD);
+      await page.keyboard.press('Enter');
+      await waitForStatus(page, 'lookups', 'loaded');
+      await click(page, 'Setup');
+      await waitForStatus(page, 'setupTemplates', 'loaded');
+      const templates = (await api.get('/api/templates')).body.templates;
+      assert.ok(templates.length > 0, 'the seed has a template');
+      await click(page, templates[0].name);
+      await waitForStatus(page, 'templateEditor', 1);
+      assert.equal((await status(page)).templateProblem, '');
+
+      await click(page, '##tpl-body');
+      await page.keyboard.press('Control+End');
+      await page.keyboard.type('\n{{contact.frist_name}}', { delay: 10 });
+      await waitUntil(page, () => window.invitesApp.templateProblem.includes('contact.frist_name'));
+      const s = await status(page);
+      assert.equal(s.templateProblemPart, 'body');
+      assert.equal(s.templateProblemLine, templates[0].body.split('\n').length + 1, 'the line of the bad field');
+      await page.mouse.move(5, 5);
+      await shot(page, 'send-setup-template-error.png');
+
+      await click(page, 'tpl-save');
+      await waitUntil(page, () => window.invitesApp.templateSaveError !== '');
+      assert.match((await status(page)).templateSaveError, /frist_name/);
+      assert.equal((await api.get('/api/templates')).body.templates[0].body, templates[0].body, 'nothing saved');
+
+      // Sender addresses: a bad one cannot be saved, a good one is.
+      await click(page, 'Sender addresses');
+      await click(page, 'Edit');
+      await page.keyboard.press('Control+a');
+      await page.keyboard.type('sales@@bad', { delay: 10 });
+      await item(page, '##division-email');
+      await page.waitForTimeout(200);
+      await shot(page, 'send-setup-senders.png');
+      await page.keyboard.press('Control+a');
+      await page.keyboard.type('sales@example.com', { delay: 10 });
+      await page.keyboard.press('Enter');
+      await waitUntil(page, () => window.invitesApp.divisionSaved.startsWith('Saved the sender address'));
+      const divisions = (await api.get('/api/lookups')).body.divisions;
+      assert.ok(divisions.some((d) => d.default_from_email === 'sales@example.com'), 'the address was saved');
+      assert.deepEqual(app.problems, []);
+    } catch (err) {
+      await shot(page, `send-failed-setup-${Date.now()}.png`).catch(() => {});
+      throw err;
+    } finally {
+      await app.close();
+    }
+  });
+});
