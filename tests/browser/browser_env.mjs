@@ -20,3 +20,23 @@ const CHROMIUM_ARGS = [
 export function launchChromium() {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
 }
+
+// Waits until the app has drawn no frame for `quietMs` (the idle gate lets
+// a few frames follow any input or answer) and returns the frame count then.
+export async function waitForIdle(page, { quietMs = 1000, timeoutMs = 8000 } = {}) {
+  const frames = () => page.evaluate(() => window.invitesApp.frames);
+  const start = Date.now();
+  let last = await frames();
+  let since = Date.now();
+  while (Date.now() - start < timeoutMs) {
+    await page.waitForTimeout(100);
+    const now = await frames();
+    if (now !== last) {
+      last = now;
+      since = Date.now();
+    } else if (Date.now() - since >= quietMs) {
+      return now;
+    }
+  }
+  throw new Error(`the app kept drawing for ${timeoutMs} ms without input (frames: ${last})`);
+}

@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { ARTIFACTS, VIEWPORT, WEB_ROOT, launchChromium } from './browser_env.mjs';
+import { ARTIFACTS, VIEWPORT, WEB_ROOT, launchChromium, waitForIdle } from './browser_env.mjs';
 import { startRealStack, waitForLoadReady } from './real_stack.mjs';
 
 const PASSWORD = 'correct horse 7';
@@ -229,7 +229,7 @@ describe('sending against the real invites-server, MariaDB and a Maildir', () =>
       const jobs = await api.get('/api/jobs');
       assert.equal(jobs.body.jobs[0].id, jobId);
       await waitUntil(page, (n) => window.invitesApp.jobsListed >= n, jobs.body.jobs.length);
-      const framesBefore = (await status(page)).frames;
+      const framesBefore = await waitForIdle(page);
       await page.waitForTimeout(2500);
       assert.equal((await status(page)).frames, framesBefore, 'no frames drawn while nothing runs');
 

@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { ARTIFACTS, VIEWPORT, WEB_ROOT, launchChromium } from './browser_env.mjs';
+import { ARTIFACTS, VIEWPORT, WEB_ROOT, launchChromium, waitForIdle } from './browser_env.mjs';
 import { decodePng, pixelStats } from './png.mjs';
 import { startStaticServer } from './static_server.mjs';
 
@@ -58,23 +58,6 @@ const app = (page) => page.evaluate(() => {
 });
 
 // Waits until no frame has been drawn for `quietMs`; returns the frame count.
-async function waitForIdle(page, { quietMs = 1000, timeoutMs = 8000 } = {}) {
-  const start = Date.now();
-  let last = (await app(page)).frames;
-  let since = Date.now();
-  while (Date.now() - start < timeoutMs) {
-    await page.waitForTimeout(100);
-    const frames = (await app(page)).frames;
-    if (frames !== last) {
-      last = frames;
-      since = Date.now();
-    } else if (Date.now() - since >= quietMs) {
-      return frames;
-    }
-  }
-  assert.fail(`the app kept drawing for ${timeoutMs} ms without input (frames: ${last})`);
-}
-
 async function waitForServerState(page, state) {
   await page.waitForFunction((s) => window.invitesApp.server === s, state, { timeout: 15_000 });
   return app(page);
