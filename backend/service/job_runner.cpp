@@ -113,7 +113,7 @@ class JobRunner::Worker {
     for (auto& recipient : in_hand_) {
       if (recipient.portal_status && *recipient.portal_status != "invited") {
         repository::record_skipped(*connection_, recipient, runner_.instance_id_,
-                                   "the address has an " + *recipient.portal_status + " portal account since Load");
+                                   "the address's portal account is " + *recipient.portal_status + " (it changed after Load)");
       } else {
         to_send.push_back(std::move(recipient));
       }
