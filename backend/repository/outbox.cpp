@@ -1,5 +1,6 @@
 #include "repository/outbox.hpp"
 
+#include <algorithm>
 #include <map>
 #include <memory>
 
@@ -266,15 +267,27 @@ void release(sql::Connection& connection, const std::vector<ClaimedRecipient>& r
 }
 
 std::uint64_t recover_orphans(sql::Connection& connection, const std::string& own_instance_id) {
-  std::vector<std::string> owners;
+  // Per job through ix_send_outbox_claim (job_id, status): a join let the
+  // optimizer read every row of a running job instead (measured: ~100k rows
+  // per check). Completed jobs have no row being sent.
+  std::vector<std::uint64_t> jobs;
   {
-    // Through ix_send_outbox_claim (job_id, status): completed jobs have no
-    // row being sent, and no index on claimed_by costs every status change.
-    std::unique_ptr<sql::PreparedStatement> statement(connection.prepareStatement(
-        "SELECT DISTINCT o.claimed_by FROM send_jobs j JOIN send_outbox o ON o.job_id = j.id AND o.status = 'sending' "
-        "WHERE j.status <> 'completed' AND o.claimed_by IS NOT NULL"));
+    std::unique_ptr<sql::PreparedStatement> statement(
+        connection.prepareStatement("SELECT id FROM send_jobs WHERE status <> 'completed'"));
     std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
-    while (rows->next()) owners.push_back(rows->getString(1).asStdString());
+    while (rows->next()) jobs.push_back(rows->getUInt64(1));
+  }
+  std::vector<std::string> owners;
+  for (const auto job_id : jobs) {
+    std::unique_ptr<sql::PreparedStatement> statement(connection.prepareStatement(
+        "SELECT DISTINCT claimed_by FROM send_outbox FORCE INDEX (ix_send_outbox_claim) "
+        "WHERE job_id = ? AND status = 'sending' AND claimed_by IS NOT NULL"));
+    statement->setUInt64(1, job_id);
+    std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
+    while (rows->next()) {
+      auto owner = rows->getString(1).asStdString();
+      if (std::find(owners.begin(), owners.end(), owner) == owners.end()) owners.push_back(std::move(owner));
+    }
   }
   std::uint64_t recovered = 0;
   for (const auto& owner : owners) {
