@@ -11,11 +11,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 
-import { ARTIFACTS, VIEWPORT, WEB_ROOT, launchChromium } from './browser_env.mjs';
-import { SERVER_BIN, startRealStack, waitForLoadReady } from './real_stack.mjs';
+import { click as clickItem, closeSuite, openSuite, shot, shownCounts, status, typeInto as typeIntoItem,
+  waitFor as waitWithin, waitForStatus as waitForStatusWithin } from './app_page.mjs';
+import { VIEWPORT, WEB_ROOT } from './browser_env.mjs';
+import { SERVER_BIN, waitForLoadReady } from './real_stack.mjs';
 
 const PASSWORD = 'correct horse 7';
 const USERS = [
@@ -34,20 +35,9 @@ let browser;
 let stack;
 let api;
 
-before(async () => {
-  assert.ok(existsSync(path.join(WEB_ROOT, 'index.html')), `no web bundle in ${WEB_ROOT}: build it first`);
-  mkdirSync(ARTIFACTS, { recursive: true });
-  stack = await startRealStack({ users: USERS, accounts: 2000, seed: 7 });
-  api = await stack.login('tester', PASSWORD);
-  await waitForLoadReady(api);
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  if (stack) writeFileSync(path.join(ARTIFACTS, 'offline-invites-server.log'), stack.serverOutput.text());
-  await stack?.close();
-});
+before(async () => ({ stack, api, browser } = await openSuite({ users: USERS, accounts: 2000, seed: 7,
+  apiUser: 'tester', password: PASSWORD })));
+after(() => closeSuite({ stack, browser }, 'offline-invites-server.log'));
 
 // Stops the server process (the database stays up).
 async function stopServer() {
@@ -80,19 +70,9 @@ async function startServer() {
   await waitForLoadReady(api);
 }
 
-const status = (page) => page.evaluate(() => {
-  const { items, ...fields } = window.invitesApp;
-  return fields;
-});
-const waitFor = (page, predicate, arg, timeout = 20_000) => page.waitForFunction(predicate, arg, { timeout });
-const waitForStatus = (page, key, value, timeout = 20_000) =>
-  waitFor(page, ([k, v]) => window.invitesApp?.[k] === v, [key, value], timeout);
+const waitFor = (page, predicate, arg, timeout = 20_000) => waitWithin(page, predicate, arg, timeout);
+const waitForStatus = (page, key, value, timeout = 20_000) => waitForStatusWithin(page, key, value, timeout);
 
-async function item(page, label, timeout = 10_000) {
-  const handle = await page.waitForFunction(
-    (l) => window.invitesApp.items?.().find((it) => it.label === l) ?? null, label, { timeout });
-  return handle.jsonValue();
-}
 // Wheels the screen until the item is fully visible (above the footer, below the top bar).
 async function reveal(page, label) {
   for (let i = 0; i < 12; ++i) {
@@ -104,21 +84,14 @@ async function reveal(page, label) {
     await page.waitForTimeout(120);
   }
 }
+// The item scrolled into view first: the offline bar makes the screen taller.
 async function click(page, label) {
   await reveal(page, label);
-  await item(page, label);
-  await page.waitForTimeout(150);
-  const it = await item(page, label);
-  await page.mouse.click(it.x + it.w / 2, it.y + it.h / 2);
+  await clickItem(page, label);
 }
 async function typeInto(page, label, text) {
-  await click(page, label);
-  await page.keyboard.type(text, { delay: 15 });
-}
-async function shownCounts(page) {
-  const s = await status(page);
-  return { new_users: s.countNewUsers, pending_invites: s.countPendingInvites,
-    skipped_invalid_email: s.countSkippedInvalidEmail, excluded_existing: s.countExcludedExisting };
+  await reveal(page, label);
+  await typeIntoItem(page, label, text);
 }
 // Presses Load and waits until a result other than `previousId` is on screen.
 async function load(page) {
@@ -127,7 +100,6 @@ async function load(page) {
   await waitFor(page, (id) => window.invitesApp.preview === 'loaded' && window.invitesApp.previewId !== id, before);
   return status(page);
 }
-const shot = (page, name) => page.screenshot({ path: path.join(ARTIFACTS, name) });
 const ready = (page) => page.waitForFunction(() => window.invitesApp?.ready === true, null, { timeout: 30_000 });
 
 describe('offline preview against the real invites-server', () => {

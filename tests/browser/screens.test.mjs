@@ -9,11 +9,10 @@
 // Env: WEB_ROOT, INVITES_SERVER (see real_stack.mjs), TEST_ARTIFACTS_DIR, CHROMIUM.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-
-import { ARTIFACTS, VIEWPORT, WEB_ROOT, launchChromium } from './browser_env.mjs';
-import { postLogin, startRealStack, waitForLoadReady } from './real_stack.mjs';
+import { VIEWPORT } from './browser_env.mjs';
+import { click, closeSuite, item, openApp as openAppIn, openSuite, shot, shownCounts, status, typeInto,
+  waitForStatus as waitForStatusWithin } from './app_page.mjs';
+import { postLogin } from './real_stack.mjs';
 
 
 // Staff users of the seeded database: alice may send invitations, bob only has
@@ -34,77 +33,14 @@ let browser;
 let stack;
 let api;  // tester's API session
 
-before(async () => {
-  assert.ok(existsSync(path.join(WEB_ROOT, 'index.html')), `no web bundle in ${WEB_ROOT}: build it first`);
-  mkdirSync(ARTIFACTS, { recursive: true });
-  stack = await startRealStack({ users: USERS, accounts: 2000, seed: 7 });
-  api = await stack.login('tester', PASSWORD);
-  await waitForLoadReady(api);
-  browser = await launchChromium();
-});
+before(async () => ({ stack, api, browser } = await openSuite({ users: USERS, accounts: 2000, seed: 7,
+  apiUser: 'tester', password: PASSWORD })));
+after(() => closeSuite({ stack, browser }, 'screens-invites-server.log'));
 
-after(async () => {
-  await browser?.close();
-  // The server's log (the last 64 KB), for when a test failed.
-  if (stack) writeFileSync(path.join(ARTIFACTS, 'screens-invites-server.log'), stack.serverOutput.text());
-  await stack?.close();
-});
-
-// The app, served by invites-server, open in a fresh context; `requests` logs the /api calls.
-async function openApp() {
-  const context = await browser.newContext({ viewport: VIEWPORT, serviceWorkers: 'block' });
-  const page = await context.newPage();
-  const problems = [];
-  const requests = [];
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('console', (msg) => {
-    // 401/403/429 answers of the API are logged by the browser as failed resources; nothing else may fail.
-    if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) problems.push(`console: ${msg.text()}`);
-  });
-  page.on('request', (req) => {
-    const { pathname } = new URL(req.url());
-    if (pathname.startsWith('/api/')) {
-      requests.push({ method: req.method(), path: pathname, csrf: req.headers()['x-csrf-token'] ?? null,
-        body: req.postData() });
-    }
-  });
-  await page.goto(stack.url + '/');
-  await page.waitForFunction(() => window.invitesApp?.ready === true, null, { timeout: 30_000 });
-  return {
-    context, page, problems, requests,
-    calls: (method, pathname) => requests.filter((r) => r.method === method && r.path === pathname),
-    close: () => context.close(),
-  };
-}
-
-const status = (page) => page.evaluate(() => {
-  const { items, ...fields } = window.invitesApp;
-  return fields;
-});
-
-const waitForStatus = (page, key, value, timeout = 10_000) =>
-  page.waitForFunction(([k, v]) => window.invitesApp[k] === v, [key, value], { timeout });
-
-// The labelled item of the last frame, waiting until it is drawn.
-async function item(page, label, timeout = 10_000) {
-  const handle = await page.waitForFunction(
-    (l) => window.invitesApp.items().find((it) => it.label === l) ?? null, label, { timeout });
-  return handle.jsonValue();
-}
+const openApp = () => openAppIn(browser, stack.url);
+const waitForStatus = (page, key, value, timeout = 10_000) => waitForStatusWithin(page, key, value, timeout);
 
 const labels = async (page) => (await page.evaluate(() => window.invitesApp.items())).map((it) => it.label);
-
-async function click(page, label) {
-  await item(page, label);
-  await page.waitForTimeout(150);  // a new popup's first frame is laid out off-screen: use a settled frame
-  const it = await item(page, label);
-  await page.mouse.click(it.x + it.w / 2, it.y + it.h / 2);
-}
-
-async function typeInto(page, label, text) {
-  await click(page, label);
-  await page.keyboard.type(text, { delay: 15 });
-}
 
 async function signIn(page, username, password) {
   await waitForStatus(page, 'screen', 'login');
@@ -120,13 +56,6 @@ async function nextAnswer(page, method, pathname, action) {
     action(),
   ]);
   return { status: response.status(), body: await response.json() };
-}
-
-// The four counts the results card shows (-1 before a Load).
-async function shownCounts(page) {
-  const s = await status(page);
-  return { new_users: s.countNewUsers, pending_invites: s.countPendingInvites,
-    skipped_invalid_email: s.countSkippedInvalidEmail, excluded_existing: s.countExcludedExisting };
 }
 
 // Load as the app did it, through the API: the counts must be what the app shows.
@@ -147,7 +76,6 @@ async function scrollToFilters(page) {
   await item(page, 'Load');
 }
 
-const shot = (page, name) => page.screenshot({ path: path.join(ARTIFACTS, name) });
 
 describe('screens against the real invites-server and MariaDB', () => {
   test('login: wrong password shows the server message, then sign in; reload restores the session', async () => {

@@ -10,11 +10,12 @@
 //   WEB_ROOT=build/web node --test tests/browser/send.test.mjs
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { ARTIFACTS, VIEWPORT, WEB_ROOT, launchChromium, waitForIdle } from './browser_env.mjs';
-import { startRealStack, waitForLoadReady } from './real_stack.mjs';
+import { waitForIdle } from './browser_env.mjs';
+import { click, closeSuite, item, openApp as openAppIn, openSuite, shot, status, typeInto, waitFor, waitForStatus }
+  from './app_page.mjs';
 
 const PASSWORD = 'correct horse 7';
 const USERS = [
@@ -37,70 +38,11 @@ let browser;
 let stack;
 let api;  // tester's API session
 
-before(async () => {
-  assert.ok(existsSync(path.join(WEB_ROOT, 'index.html')), `no web bundle in ${WEB_ROOT}: build it first`);
-  mkdirSync(ARTIFACTS, { recursive: true });
-  stack = await startRealStack({ users: USERS, accounts: 2000, seed: 11, serveArgs: ['--rate', String(RATE)] });
-  api = await stack.login('tester', PASSWORD);
-  await waitForLoadReady(api);
-  browser = await launchChromium();
-});
+before(async () => ({ stack, api, browser } = await openSuite({ users: USERS, accounts: 2000, seed: 11,
+  serveArgs: ['--rate', String(RATE)], apiUser: 'tester', password: PASSWORD })));
+after(() => closeSuite({ stack, browser }, 'send-invites-server.log'));
 
-after(async () => {
-  await browser?.close();
-  if (stack) writeFileSync(path.join(ARTIFACTS, 'send-invites-server.log'), stack.serverOutput.text());
-  await stack?.close();
-});
-
-async function openApp() {
-  const context = await browser.newContext({ viewport: VIEWPORT, serviceWorkers: 'block' });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) problems.push(`console: ${msg.text()}`);
-  });
-  await page.goto(stack.url + '/');
-  await page.waitForFunction(() => window.invitesApp?.ready === true, null, { timeout: 30_000 });
-  return { context, page, problems, close: () => context.close() };
-}
-
-const status = (page) => page.evaluate(() => {
-  const { items, ...fields } = window.invitesApp;
-  return fields;
-});
-
-const waitForStatus = (page, key, value, timeout = 15_000) =>
-  page.waitForFunction(([k, v]) => window.invitesApp[k] === v, [key, value], { timeout });
-
-const waitUntil = (page, predicate, arg, timeout = 15_000) => page.waitForFunction(predicate, arg, { timeout });
-
-// The labelled item of the last frame (exact label, or one ending in `###label` / `##label`).
-async function item(page, label, timeout = 10_000) {
-  const handle = await page.waitForFunction((l) => window.invitesApp.items().find((it) =>
-    it.label === l || it.label.endsWith('###' + l)) ?? null, label, { timeout });
-  return handle.jsonValue();
-}
-
-// Hover first, then press: tabs and selectable rows (ImGui "allow overlap"
-// items) only take a click that follows a frame of hovering, as with a real mouse.
-async function click(page, label) {
-  await item(page, label);
-  await page.waitForTimeout(150);  // a new popup's first frame is laid out off-screen: use a settled frame
-  const it = await item(page, label);
-  await page.mouse.move(it.x + it.w / 2, it.y + it.h / 2);
-  await page.waitForTimeout(80);
-  await page.mouse.down();
-  await page.waitForTimeout(50);
-  await page.mouse.up();
-}
-
-async function typeInto(page, label, text) {
-  await click(page, label);
-  await page.keyboard.type(text, { delay: 10 });
-}
-
-const shot = (page, name) => page.screenshot({ path: path.join(ARTIFACTS, name) });
+const openApp = () => openAppIn(browser, stack.url);
 
 // Messages delivered into the Maildir so far (new/ and cur/).
 function maildirMessages() {
@@ -198,12 +140,12 @@ describe('sending against the real invites-server, MariaDB and a Maildir', () =>
       await shot(page, 'send-confirm.png');
       await click(page, 'send-confirm');
       await waitForStatus(page, 'tab', 'jobs');
-      await waitUntil(page, () => window.invitesApp.jobId > 0 && window.invitesApp.jobTotal >= 0);
+      await waitFor(page, () => window.invitesApp.jobId > 0 && window.invitesApp.jobTotal >= 0);
       const jobId = (await status(page)).jobId;
       assert.equal((await status(page)).jobTotal, total, 'the job mails both groups of the Load');
 
       // Live progress; pause stops it, resume continues.
-      await waitUntil(page, () => window.invitesApp.jobSent > 0, null, 30_000);
+      await waitFor(page, () => window.invitesApp.jobSent > 0, null, 30_000);
       await page.mouse.move(5, 5);
       await shot(page, 'send-job-running.png');
       await click(page, 'Pause');
@@ -215,7 +157,7 @@ describe('sending against the real invites-server, MariaDB and a Maildir', () =>
       assert.ok(pausedAt < total, 'paused before the end');
       await shot(page, 'send-job-paused.png');
       await click(page, 'Resume');
-      await waitUntil(page, () => window.invitesApp.jobStatus === 'running' || window.invitesApp.jobStatus === 'completed');
+      await waitFor(page, () => window.invitesApp.jobStatus === 'running' || window.invitesApp.jobStatus === 'completed');
       await waitForStatus(page, 'jobStatus', 'completed', 120_000);
       const done = await status(page);
       assert.equal(done.jobSent, total);
@@ -228,7 +170,7 @@ describe('sending against the real invites-server, MariaDB and a Maildir', () =>
       // The past jobs list has it; the page idles once nothing runs.
       const jobs = await api.get('/api/jobs');
       assert.equal(jobs.body.jobs[0].id, jobId);
-      await waitUntil(page, (n) => window.invitesApp.jobsListed >= n, jobs.body.jobs.length);
+      await waitFor(page, (n) => window.invitesApp.jobsListed >= n, jobs.body.jobs.length);
       const framesBefore = await waitForIdle(page);
       await page.waitForTimeout(2500);
       assert.equal((await status(page)).frames, framesBefore, 'no frames drawn while nothing runs');
@@ -240,7 +182,7 @@ describe('sending against the real invites-server, MariaDB and a Maildir', () =>
       await click(page, 'Send Email\u2026');
       await waitForStatus(page, 'sendDialog', 1);
       await click(page, 'send-confirm');
-      await waitUntil(page, () => window.invitesApp.sendNotice !== '');
+      await waitFor(page, () => window.invitesApp.sendNotice !== '');
       const fresh = (await api.post('/api/previews', { filter })).body.counts;
       const after409 = await status(page);
       assert.equal(after409.sendNotice, `The recipients changed since Load: ${fresh.new_users} new users, ` +
@@ -278,7 +220,7 @@ describe('sending against the real invites-server, MariaDB and a Maildir', () =>
       await click(page, '##tpl-body');
       await page.keyboard.press('Control+End');
       await page.keyboard.type('\n{{contact.frist_name}}', { delay: 10 });
-      await waitUntil(page, () => window.invitesApp.templateProblem.includes('contact.frist_name'));
+      await waitFor(page, () => window.invitesApp.templateProblem.includes('contact.frist_name'));
       const s = await status(page);
       assert.equal(s.templateProblemPart, 'body');
       assert.equal(s.templateProblemLine, templates[0].body.split('\n').length + 1, 'the line of the bad field');
@@ -286,7 +228,7 @@ describe('sending against the real invites-server, MariaDB and a Maildir', () =>
       await shot(page, 'send-setup-template-error.png');
 
       await click(page, 'tpl-save');
-      await waitUntil(page, () => window.invitesApp.templateSaveError !== '');
+      await waitFor(page, () => window.invitesApp.templateSaveError !== '');
       assert.match((await status(page)).templateSaveError, /frist_name/);
       assert.equal((await api.get('/api/templates')).body.templates[0].body, templates[0].body, 'nothing saved');
 
@@ -301,7 +243,7 @@ describe('sending against the real invites-server, MariaDB and a Maildir', () =>
       await page.keyboard.press('Control+a');
       await page.keyboard.type('sales@example.com', { delay: 10 });
       await page.keyboard.press('Enter');
-      await waitUntil(page, () => window.invitesApp.divisionSaved.startsWith('Saved the sender address'));
+      await waitFor(page, () => window.invitesApp.divisionSaved.startsWith('Saved the sender address'));
       const divisions = (await api.get('/api/lookups')).body.divisions;
       assert.ok(divisions.some((d) => d.default_from_email === 'sales@example.com'), 'the address was saved');
       assert.deepEqual(app.problems, []);

@@ -1,0 +1,105 @@
+// What the browser tests against the real stack share: the suite's stack,
+// tester session and browser; opening the app; and driving it by the labels
+// of the items it drew (window.invitesApp.items(), see frontend/README.md).
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { ARTIFACTS, VIEWPORT, WEB_ROOT, launchChromium } from './browser_env.mjs';
+import { startRealStack, waitForLoadReady } from './real_stack.mjs';
+
+// For before(): the real stack (startRealStack options), the API session of
+// `apiUser` once the Load index is ready, and Chromium.
+export async function openSuite({ apiUser, password, ...stackOptions }) {
+  assert.ok(existsSync(path.join(WEB_ROOT, 'index.html')), `no web bundle in ${WEB_ROOT}: build it first`);
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const stack = await startRealStack(stackOptions);
+  const api = await stack.login(apiUser, password);
+  await waitForLoadReady(api);
+  const browser = await launchChromium();
+  return { stack, api, browser };
+}
+
+// For after(): closes what openSuite opened and keeps the server's log (the
+// last 64 KB) as ARTIFACTS/logName, for when a test failed.
+export async function closeSuite({ stack, browser }, logName) {
+  await browser?.close();
+  if (stack) writeFileSync(path.join(ARTIFACTS, logName), stack.serverOutput.text());
+  await stack?.close();
+}
+
+// The app at `url` in a fresh context (no service worker), ready; `problems`
+// collects page errors and console errors, `requests` the /api calls.
+export async function openApp(browser, url) {
+  const context = await browser.newContext({ viewport: VIEWPORT, serviceWorkers: 'block' });
+  const page = await context.newPage();
+  const problems = [];
+  const requests = [];
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('console', (msg) => {
+    // 401/403/429 answers of the API are logged by the browser as failed resources; nothing else may fail.
+    if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) problems.push(`console: ${msg.text()}`);
+  });
+  page.on('request', (req) => {
+    const { pathname } = new URL(req.url());
+    if (pathname.startsWith('/api/')) {
+      requests.push({ method: req.method(), path: pathname, csrf: req.headers()['x-csrf-token'] ?? null,
+        body: req.postData() });
+    }
+  });
+  await page.goto(url + '/');
+  await page.waitForFunction(() => window.invitesApp?.ready === true, null, { timeout: 30_000 });
+  return {
+    context, page, problems, requests,
+    calls: (method, pathname) => requests.filter((r) => r.method === method && r.path === pathname),
+    close: () => context.close(),
+  };
+}
+
+// window.invitesApp without items().
+export const status = (page) => page.evaluate(() => {
+  const { items, ...fields } = window.invitesApp;
+  return fields;
+});
+
+export const waitFor = (page, predicate, arg, timeout = 15_000) => page.waitForFunction(predicate, arg, { timeout });
+
+export const waitForStatus = (page, key, value, timeout = 15_000) =>
+  waitFor(page, ([k, v]) => window.invitesApp?.[k] === v, [key, value], timeout);
+
+// The labelled item of the last frame (exact label, or one ending in
+// `###label`), waiting until it is drawn.
+export async function item(page, label, timeout = 10_000) {
+  const handle = await page.waitForFunction((l) => {
+    const items = window.invitesApp.items?.() ?? [];
+    return items.find((it) => it.label === l) ?? items.find((it) => it.label.endsWith('###' + l)) ?? null;
+  }, label, { timeout });
+  return handle.jsonValue();
+}
+
+// Hover first, then press: tabs and selectable rows (ImGui "allow overlap"
+// items) only take a click that follows a frame of hovering, as with a real mouse.
+export async function click(page, label) {
+  await item(page, label);
+  await page.waitForTimeout(150);  // a new popup's first frame is laid out off-screen: use a settled frame
+  const it = await item(page, label);
+  await page.mouse.move(it.x + it.w / 2, it.y + it.h / 2);
+  await page.waitForTimeout(80);
+  await page.mouse.down();
+  await page.waitForTimeout(50);
+  await page.mouse.up();
+}
+
+export async function typeInto(page, label, text) {
+  await click(page, label);
+  await page.keyboard.type(text, { delay: 15 });
+}
+
+// The four counts the results card shows (-1 before a Load).
+export async function shownCounts(page) {
+  const s = await status(page);
+  return { new_users: s.countNewUsers, pending_invites: s.countPendingInvites,
+    skipped_invalid_email: s.countSkippedInvalidEmail, excluded_existing: s.countExcludedExisting };
+}
+
+export const shot = (page, name) => page.screenshot({ path: path.join(ARTIFACTS, name) });
