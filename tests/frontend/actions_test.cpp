@@ -3,6 +3,7 @@
 // change State.
 #include "app/actions.hpp"
 #include "app/state.hpp"
+#include "fake_server.hpp"
 
 #include <catch2/catch.hpp>
 #include <invites/filter.hpp>
@@ -21,51 +22,7 @@ using platform::FetchResult;
 
 namespace {
 
-// Keeps every request; the test answers them one by one, like the main loop would.
-class FakeServer {
- public:
-  platform::Fetcher fetcher() {
-    return [this](FetchRequest request, FetchCallback done) {
-      log.push_back(request);
-      pending.push_back({std::move(request), std::move(done)});
-    };
-  }
-
-  bool has_pending(const std::string& method, const std::string& url) const {
-    for (const Pending& p : pending)
-      if (p.request.method == method && p.request.url == url) return true;
-    return false;
-  }
-
-  // Answers the oldest pending request for method + url; returns that request.
-  FetchRequest respond(const std::string& method, const std::string& url, int status, const std::string& body) {
-    for (auto it = pending.begin(); it != pending.end(); ++it) {
-      if (it->request.method != method || it->request.url != url) continue;
-      Pending p = std::move(*it);
-      pending.erase(it);
-      FetchResult result;
-      result.status = status;
-      result.body = body;
-      if (status == 0) result.error = "network error (Failed to fetch)";
-      else if (status < 200 || status > 299) result.error = "HTTP " + std::to_string(status);
-      p.done(std::move(result));
-      return p.request;
-    }
-    FAIL("no pending request " << method << " " << url);
-    return {};
-  }
-
-  FetchRequest respond(const std::string& method, const std::string& url, int status, const json& body) {
-    return respond(method, url, status, body.dump());
-  }
-
-  struct Pending {
-    FetchRequest request;
-    FetchCallback done;
-  };
-  std::deque<Pending> pending;
-  std::vector<FetchRequest> log;
-};
+using app::testing::FakeServer;
 
 json session_body(std::vector<int> permissions = {390, 120}) {
   return {{"user", {{"id", 7}, {"username", "alice"}}}, {"permissions", permissions}, {"csrf_token", "tok-123"}};

@@ -1,7 +1,6 @@
 #pragma once
 // A fake Fetcher for the app's actions: keeps every request; the test answers
-// them one by one, like the main loop would. Used by the send/jobs and setup
-// action tests (actions_test.cpp has its own copy of the same idea).
+// them one by one, like the main loop would. Used by every action test.
 #include "app/actions.hpp"
 #include "app/state.hpp"
 
@@ -64,6 +63,21 @@ class FakeServer {
 
   platform::FetchRequest respond(const std::string& method, const std::string& url, int status, const json& body) {
     return respond(method, url, status, body.dump());
+  }
+  // A literal body is text, not JSON.
+  platform::FetchRequest respond(const std::string& method, const std::string& url, int status, const char* body) {
+    return respond(method, url, status, std::string(body));
+  }
+
+  // Every pending request fails as if the server were gone.
+  void vanish() {
+    while (!pending.empty()) {
+      Pending p = std::move(pending.front());
+      pending.pop_front();
+      platform::FetchResult result;
+      result.error = "network error (Failed to fetch)";
+      p.done(std::move(result));
+    }
   }
 
   std::deque<Pending> pending;

@@ -6,6 +6,7 @@
 #include "app/actions.hpp"
 #include "app/offline.hpp"
 #include "app/state.hpp"
+#include "fake_server.hpp"
 
 #include <catch2/catch.hpp>
 #include <invites/evaluator.hpp>
@@ -29,46 +30,7 @@ using platform::FetchResult;
 
 namespace {
 
-class FakeServer {
- public:
-  platform::Fetcher fetcher() {
-    return [this](FetchRequest request, FetchCallback done) { pending.push_back({std::move(request), std::move(done)}); };
-  }
-  bool has(const std::string& method, const std::string& url) const {
-    for (const auto& p : pending)
-      if (p.request.method == method && p.request.url == url) return true;
-    return false;
-  }
-  void respond(const std::string& method, const std::string& url, int status, const std::string& body) {
-    for (auto it = pending.begin(); it != pending.end(); ++it) {
-      if (it->request.method != method || it->request.url != url) continue;
-      auto p = std::move(*it);
-      pending.erase(it);
-      FetchResult result;
-      result.status = status;
-      result.body = body;
-      if (status == 0) result.error = "network error (Failed to fetch)";
-      p.done(std::move(result));
-      return;
-    }
-    FAIL("no pending request " << method << " " << url);
-  }
-  // Every pending request fails as if the server were gone.
-  void vanish() {
-    while (!pending.empty()) {
-      auto p = std::move(pending.front());
-      pending.pop_front();
-      FetchResult result;
-      result.error = "network error (Failed to fetch)";
-      p.done(std::move(result));
-    }
-  }
-  struct Pending {
-    FetchRequest request;
-    FetchCallback done;
-  };
-  std::deque<Pending> pending;
-};
+using app::testing::FakeServer;
 
 class StringBlob final : public ByteSource {
  public:
@@ -160,7 +122,8 @@ std::string lookups_text() {
 }
 
 const Snapshot& test_snapshot() {
-  static const Snapshot snapshot = testing::snapshot_of(testing::generate_dataset({.accounts = 300, .seed = 17}), 1'790'000'000);
+  static const Snapshot snapshot = invites::testing::snapshot_of(
+      invites::testing::generate_dataset({.accounts = 300, .seed = 17}), 1'790'000'000);
   return snapshot;
 }
 
@@ -286,13 +249,13 @@ TEST_CASE("without the server, Load and the recipient pages come from the snapsh
   SECTION("the server comes back: the app says so and the next Load is online") {
     f.snapshots.now += kServerProbeMs;
     c.settle(1);
-    REQUIRE(f.server.has("GET", "/healthz"));
+    REQUIRE(f.server.has_pending("GET", "/healthz"));
     f.server.respond("GET", "/healthz", 200, "ok");
     c.settle(1);
     CHECK_FALSE(c.state.offline.offline);
     CHECK(c.state.offline.notice == kServerBackNotice);
     c.actions.load_preview();
-    REQUIRE(f.server.has("POST", "/api/previews"));
+    REQUIRE(f.server.has_pending("POST", "/api/previews"));
   }
 }
 
@@ -425,11 +388,11 @@ TEST_CASE("Preview offline by choice answers Load locally while the server is up
   c.offline.preview_offline(true);
   CHECK(c.state.offline.chosen);
   c.actions.load_preview();
-  CHECK_FALSE(f.server.has("POST", "/api/previews"));
+  CHECK_FALSE(f.server.has_pending("POST", "/api/previews"));
   c.settle();
   CHECK(preview_is_offline(c.state));
   c.offline.preview_offline(false);
   CHECK_FALSE(c.state.offline.offline);
   c.actions.load_preview();
-  CHECK(f.server.has("POST", "/api/previews"));
+  CHECK(f.server.has_pending("POST", "/api/previews"));
 }
