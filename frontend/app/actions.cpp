@@ -1,5 +1,7 @@
 #include "app/actions.hpp"
 
+#include "app/api_json.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -20,53 +22,16 @@ constexpr int kPreviewTimeoutMs = 60000;
 constexpr std::size_t kMaxBlocksInFlight = 4;
 constexpr std::size_t kMaxBlocksKept = 64;
 
-// {"error":{"code","message","field"?}} of the API; empty parts when absent.
-struct ApiError {
-  std::string code;
-  std::string message;
-  std::string field;
-};
-
-std::optional<json> parse_json(const std::string& text) {
-  json value = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (value.is_discarded()) return std::nullopt;
-  return value;
-}
-
-std::string string_at(const json& object, const char* key) {
-  const auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-ApiError api_error(const FetchResult& result) {
-  ApiError error;
-  const std::optional<json> body = parse_json(result.body);
-  if (!body || !body->is_object()) return error;
-  const auto it = body->find("error");
-  if (it == body->end() || !it->is_object()) return error;
-  error.code = string_at(*it, "code");
-  error.message = string_at(*it, "message");
-  error.field = string_at(*it, "field");
-  return error;
-}
-
-// The server gave no answer the app understands (no response, or not the API).
-std::string unreachable_message(const FetchResult& result) {
-  std::string reason = result.error;
-  if (reason.empty()) reason = result.status == 0 ? "no response" : "HTTP " + std::to_string(result.status);
-  return "Server unreachable: " + reason;
-}
-
 // The server's own message when it sent one, else `fallback`; a non-API
 // answer (static server, proxy error page) reads as "server unreachable".
-std::string message_for(const FetchResult& result, const ApiError& error, const std::string& fallback) {
+std::string message_for(const FetchResult& result, const api::Error& error, const std::string& fallback) {
   if (!error.message.empty()) return error.message;
   if (!error.code.empty()) return fallback;
-  return unreachable_message(result);
+  return api::unreachable_message(result);
 }
 
 std::optional<Session> parse_session(const std::string& body) {
-  const std::optional<json> doc = parse_json(body);
+  const std::optional<json> doc = api::parse(body);
   if (!doc || !doc->is_object()) return std::nullopt;
   const auto user = doc->find("user");
   const auto permissions = doc->find("permissions");
@@ -75,10 +40,10 @@ std::optional<Session> parse_session(const std::string& body) {
   Session session;
   const auto id = user->find("id");
   if (id != user->end() && id->is_number_integer()) session.user.id = id->get<std::int64_t>();
-  session.user.username = string_at(*user, "username");
+  session.user.username = api::str(*user, "username");
   for (const json& p : *permissions)
     if (p.is_number_integer()) session.permissions.push_back(p.get<int>());
-  session.csrf_token = string_at(*doc, "csrf_token");
+  session.csrf_token = api::str(*doc, "csrf_token");
   if (session.user.username.empty()) return std::nullopt;
   return session;
 }
@@ -96,7 +61,7 @@ bool parse_items(const json& doc, const char* key, bool required, std::vector<Lo
       return false;
     LookupItem item;
     item.id = id->get<Id>();
-    item.name = string_at(entry, "name");
+    item.name = api::str(entry, "name");
     const auto from = entry.find("default_from_email");
     if (from != entry.end() && from->is_string() && !from->get<std::string>().empty())
       item.default_from_email = from->get<std::string>();
@@ -215,7 +180,7 @@ void Actions::on_me_result(FetchResult&& result) {
   state_.screen = Screen::Login;
   if (result.status == 401) return;  // not signed in: the plain login screen
   restore_unreachable_ = true;
-  state_.login.error = unreachable_message(result);
+  state_.login.error = api::unreachable_message(result);
 }
 
 void Actions::set_login_username(std::string username) { state_.login.username = std::move(username); }
@@ -251,7 +216,7 @@ void Actions::on_login_result(FetchResult&& result) {
     login.error = "The server sent an answer the app does not understand. Please try again.";
     return;
   }
-  const ApiError error = api_error(result);
+  const api::Error error = api::error_of(result);
   switch (result.status) {
     case 401:
       login.error = message_for(result, error, "Wrong username or password.");
@@ -331,10 +296,10 @@ void Actions::on_lookups_result(FetchResult&& result) {
   Lookups& lookups = state_.lookups;
   if (!result.ok()) {
     lookups.status = LoadStatus::Failed;
-    lookups.error = message_for(result, api_error(result), "The lists could not be loaded.");
+    lookups.error = message_for(result, api::error_of(result), "The lists could not be loaded.");
     return;
   }
-  const std::optional<json> doc = parse_json(result.body);
+  const std::optional<json> doc = api::parse(result.body);
   Lookups parsed;
   const bool good = doc && doc->is_object() && parse_items(*doc, "divisions", true, parsed.divisions) &&
                     parse_items(*doc, "account_classes", true, parsed.account_classes) &&
@@ -424,7 +389,7 @@ void Actions::load_preview() {
 void Actions::on_preview_result(FetchResult&& result, const Filter& sent) {
   Preview& preview = state_.preview;
   if (result.ok()) {
-    const std::optional<json> doc = parse_json(result.body);
+    const std::optional<json> doc = api::parse(result.body);
     PreviewCounts counts;
     const json* c = nullptr;
     if (doc && doc->is_object()) {
@@ -439,9 +404,9 @@ void Actions::on_preview_result(FetchResult&& result, const Filter& sent) {
       preview.has_result = true;
       preview.loaded_filter = sent;
       preview.counts = counts;
-      preview.preview_id = string_at(*doc, "preview_id");
-      preview.digest = string_at(*doc, "digest");
-      preview.generated_at = string_at(*doc, "generated_at");
+      preview.preview_id = api::str(*doc, "preview_id");
+      preview.digest = api::str(*doc, "digest");
+      preview.generated_at = api::str(*doc, "generated_at");
       const auto age = doc->find("snapshot_age_seconds");
       preview.snapshot_age_seconds = age != doc->end() && age->is_number_integer()
                                          ? std::optional<std::int64_t>(age->get<std::int64_t>())
@@ -454,7 +419,7 @@ void Actions::on_preview_result(FetchResult&& result, const Filter& sent) {
     preview.error_message = "The server sent counts the app does not understand.";
     return;
   }
-  const ApiError error = api_error(result);
+  const api::Error error = api::error_of(result);
   preview.status = LoadStatus::Failed;
   preview.error_code = error.code;
   preview.error_field = error.field;
@@ -479,14 +444,14 @@ namespace {
 std::optional<RecipientEntry> parse_recipient(const json& row) {
   if (!row.is_object()) return std::nullopt;
   RecipientEntry entry;
-  entry.email = string_at(row, "email");
-  entry.first_name = string_at(row, "first_name");
-  entry.last_name = string_at(row, "last_name");
-  entry.account_number = string_at(row, "account_number");
-  entry.account_name = string_at(row, "account_name");
+  entry.email = api::str(row, "email");
+  entry.first_name = api::str(row, "first_name");
+  entry.last_name = api::str(row, "last_name");
+  entry.account_number = api::str(row, "account_number");
+  entry.account_name = api::str(row, "account_name");
   const auto id = row.find("contact_id");
   if (id != row.end() && id->is_number_unsigned()) entry.contact_id = id->get<std::uint64_t>();
-  entry.last_invited_at = string_at(row, "last_invited_at");
+  entry.last_invited_at = api::str(row, "last_invited_at");
   return entry;
 }
 
@@ -606,7 +571,7 @@ void Actions::on_recipient_block(FetchResult&& result, std::uint64_t generation,
   const auto it = table.blocks.find(block);
   if (it == table.blocks.end()) return;  // forgotten meanwhile
   if (result.ok()) {
-    const std::optional<json> doc = parse_json(result.body);
+    const std::optional<json> doc = api::parse(result.body);
     if (doc && doc->is_object()) {
       const auto total = doc->find("total");
       const auto rows = doc->find("rows");
@@ -629,7 +594,7 @@ void Actions::on_recipient_block(FetchResult&& result, std::uint64_t generation,
   }
   table.blocks.erase(it);
   table.status = LoadStatus::Failed;
-  table.error = message_for(result, api_error(result),
+  table.error = message_for(result, api::error_of(result),
                             "The recipients could not be loaded (HTTP " + std::to_string(result.status) + ").");
 }
 

@@ -57,6 +57,10 @@ std::string failure_message(const platform::FetchResult& result, const std::stri
   const Error error = error_of(result);
   if (!error.message.empty()) return error.message;
   if (!error.code.empty()) return fallback + " (HTTP " + std::to_string(result.status) + ")";
+  return unreachable_message(result);
+}
+
+std::string unreachable_message(const platform::FetchResult& result) {
   std::string reason = result.error;
   if (reason.empty()) reason = result.status == 0 ? "no response" : "HTTP " + std::to_string(result.status);
   return "Server unreachable: " + reason;

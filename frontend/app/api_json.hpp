@@ -32,6 +32,8 @@ std::int64_t i64(const json& object, const char* key);   // 0 when missing or no
 bool boolean(const json& object, const char* key, bool fallback);
 std::optional<std::string> nullable_str(const json& object, const char* key);  // nullopt for null / missing / ""
 
+// "Server unreachable: <reason>" for a call without an API answer.
+std::string unreachable_message(const platform::FetchResult& result);
 // The message to show for a failed call: the server's message when it sent
 // one, else `fallback` (HTTP status appended); without an API answer (no
 // response, proxy page) "Server unreachable: …".
