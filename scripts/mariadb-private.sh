@@ -92,13 +92,20 @@ pick_free_port() {
   die "found no free loopback port after $attempt attempts"
 }
 
+# Temporary tables go to a folder of each server's own, also while the system
+# tables are created: in a shared /tmp, servers bootstrapping at the same
+# time delete each other's '#sql-temptable-*' files and the install fails.
+TMP_DIR=$DIR/tmp
+
 initialize_datadir() {
   [[ -d $DATA/mysql ]] && return 0
   rm -rf "$DATA"
-  if ! mariadb-install-db --no-defaults --datadir="$DATA" \
+  mkdir -p "$TMP_DIR"
+  if ! mariadb-install-db --no-defaults --datadir="$DATA" --tmpdir="$TMP_DIR" \
       --auth-root-authentication-method=normal --skip-test-db \
       "${RUN_AS[@]}" >"$DIR/install.log" 2>&1; then
-    tail -n 25 "$DIR/install.log" >&2
+    # The cause is near the top; the rest is generic advice.
+    head -n 12 "$DIR/install.log" >&2
     rm -rf "$DATA"
     die "mariadb-install-db failed (full output in $DIR/install.log)"
   fi
@@ -109,11 +116,9 @@ initialize_datadir() {
 # without the lock's descriptor, which it would otherwise hold forever.
 launch_server() {
   local port=$1
-  # Temporary tables in a folder of its own: a shared /tmp may be cleaned
-  # under a running server (seen: "Error on delete of '/tmp/#sql-temptable...").
-  mkdir -p "$DIR/tmp"
+  mkdir -p "$TMP_DIR"
   setsid mariadbd --no-defaults \
-    --datadir="$DATA" --socket="$SOCKET" --port="$port" --tmpdir="$DIR/tmp" \
+    --datadir="$DATA" --socket="$SOCKET" --port="$port" --tmpdir="$TMP_DIR" \
     --bind-address=127.0.0.1 "${RUN_AS[@]}" \
     --pid-file="$PID_FILE" --log-error="$LOG" \
     --skip-name-resolve --max-connections=200 \
