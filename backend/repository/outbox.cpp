@@ -211,18 +211,34 @@ void create_invites(sql::Connection& connection, std::vector<ClaimedRecipient>& 
   transaction.commit();
 }
 
-SentRecorder::SentRecorder(sql::Connection& connection)
-    : statement_(connection.prepareStatement(
-          "UPDATE send_outbox SET status = 'sent', sent_at = UTC_TIMESTAMP(3), attempts = attempts + 1, "
-          "invite_id = ?, last_error = NULL, claimed_by = NULL WHERE id = ? AND claimed_by = ? AND status = 'sending'")) {}
+SentRecorder::SentRecorder(sql::Connection& connection) : connection_(connection) {}
 
 SentRecorder::~SentRecorder() = default;
 
-bool SentRecorder::record(const ClaimedRecipient& recipient, const std::string& instance_id) {
-  statement_->setUInt64(1, recipient.invite_id);
-  statement_->setUInt64(2, recipient.outbox_id);
-  statement_->setString(3, instance_id);
-  return statement_->executeUpdate() == 1;
+sql::PreparedStatement& SentRecorder::statement_for(std::size_t count) {
+  auto& statement = by_count_[count];
+  if (!statement) {
+    std::string invite_ids = "CASE id";
+    for (std::size_t i = 0; i < count; ++i) invite_ids += " WHEN ? THEN ?";
+    statement.reset(connection_.prepareStatement(
+        "UPDATE send_outbox SET status = 'sent', sent_at = UTC_TIMESTAMP(3), attempts = attempts + 1, invite_id = " +
+        invite_ids + " END, last_error = NULL, claimed_by = NULL "
+        "WHERE claimed_by = ? AND status = 'sending' AND id IN (" + placeholders(count) + ")"));
+  }
+  return *statement;
+}
+
+std::size_t SentRecorder::record(const std::vector<SentMessage>& messages, const std::string& instance_id) {
+  if (messages.empty()) return 0;
+  auto& statement = statement_for(messages.size());
+  int index = 1;
+  for (const auto& message : messages) {
+    statement.setUInt64(index++, message.outbox_id);
+    statement.setUInt64(index++, message.invite_id);
+  }
+  statement.setString(index++, instance_id);
+  for (const auto& message : messages) statement.setUInt64(index++, message.outbox_id);
+  return static_cast<std::size_t>(statement.executeUpdate());
 }
 
 void record_retry(sql::Connection& connection, const ClaimedRecipient& recipient, const std::string& instance_id,

@@ -1,10 +1,12 @@
 #pragma once
 // The sending side of the outbox (SPEC §6), used by service/job_runner.
 // Rows move pending → sending (claimed by one sender instance) → sent,
-// failed, skipped, or back to pending for a retry. Every outcome is its own
-// commit, so progress is durable per recipient.
+// failed, skipped, or back to pending for a retry. Every outcome is
+// committed before the worker's next message, so progress is durable per
+// recipient.
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -60,18 +62,29 @@ std::vector<ClaimedRecipient> claim_batch(sql::Connection& connection, std::uint
 void create_invites(sql::Connection& connection, std::vector<ClaimedRecipient>& recipients,
                     const std::vector<security::TokenHash>& token_hashes, std::uint64_t job_id, int invite_ttl_days);
 
-// Records accepted messages: one autocommitted UPDATE per recipient, so
-// progress is durable per recipient at the cost of one round trip. Keeps
-// its prepared statement for the connection's life.
+// A message the SMTP server accepted, to be recorded as sent.
+struct SentMessage {
+  std::uint64_t outbox_id = 0;
+  std::uint64_t invite_id = 0;  // the invitation it carried
+};
+
+// Records accepted messages, any number in one autocommitted UPDATE: one
+// commit makes all of them durable (see service/sent_group_commit.hpp).
+// Keeps its prepared statements, one per message count, for the
+// connection's life.
 class SentRecorder {
  public:
   explicit SentRecorder(sql::Connection& connection);
   ~SentRecorder();
-  // False if the row was no longer this instance's (taken over as orphaned).
-  bool record(const ClaimedRecipient& recipient, const std::string& instance_id);
+  // The number of rows recorded: fewer than messages.size() when a row was
+  // no longer this instance's (taken over as orphaned).
+  std::size_t record(const std::vector<SentMessage>& messages, const std::string& instance_id);
 
  private:
-  std::unique_ptr<sql::PreparedStatement> statement_;
+  sql::PreparedStatement& statement_for(std::size_t count);
+
+  sql::Connection& connection_;
+  std::map<std::size_t, std::unique_ptr<sql::PreparedStatement>> by_count_;
 };
 
 // The outcomes below also revoke the recipient's unmailed invitation.

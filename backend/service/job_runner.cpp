@@ -89,7 +89,9 @@ class JobRunner::Worker {
   bool work_once() {
     for (const auto job_id : repository::active_job_ids(*connection_)) {
       if (runner_.stopping_) return false;
-      in_hand_ = repository::claim_batch(*connection_, job_id, runner_.instance_id_, runner_.options_.batch_size);
+      in_hand_ = repository::claim_batch(*connection_, job_id, runner_.instance_id_, batch_size_);
+      batch_size_ = in_hand_.size() == batch_size_ ? std::min(2 * batch_size_, runner_.options_.largest_batch)
+                                                    : runner_.options_.smallest_batch;
       if (in_hand_.empty()) {
         if (repository::complete_job_if_done(*connection_, job_id)) {
           spdlog::info("sender: job {} completed", job_id);
@@ -183,10 +185,7 @@ class JobRunner::Worker {
     const auto result = transport_->deliver(job.from_email, recipient.email, message);
     switch (result.outcome) {
       case mail::DeliveryOutcome::delivered:
-        if (!recorder_) recorder_ = std::make_unique<repository::SentRecorder>(*connection_);
-        if (!recorder_->record(recipient, runner_.instance_id_)) {
-          spdlog::warn("sender: outbox row {} was taken over while it was sent", recipient.outbox_id);
-        }
+        runner_.sent_commit_->record({recipient.outbox_id, recipient.invite_id});
         connection_backoff_ = std::chrono::seconds(0);
         reset_failures(job.id);
         break;
@@ -251,21 +250,18 @@ class JobRunner::Worker {
     }
   }
 
-  void drop_connection() {
-    recorder_.reset();
-    connection_.reset();
-  }
+  void drop_connection() { connection_.reset(); }
 
   JobRunner& runner_;
   std::unique_ptr<sql::Connection> connection_;
   std::unique_ptr<mail::MailTransport> transport_;
-  std::unique_ptr<repository::SentRecorder> recorder_;  // on connection_
   std::vector<repository::ClaimedRecipient> in_hand_;
   std::vector<security::Token> tokens_;  // of in_hand_, index by index
   std::unique_ptr<CompiledTemplate> compiled_;
   std::uint64_t compiled_job_ = 0;
   std::chrono::seconds connection_backoff_{0};
   bool backing_off_ = false;
+  std::size_t batch_size_ = runner_.options_.smallest_batch;  // of the next claim
 };
 
 JobRunner::JobRunner(ConnectionFactory connect, TransportFactory transport, JobRunnerOptions options)
@@ -278,6 +274,7 @@ JobRunner::JobRunner(ConnectionFactory connect, TransportFactory transport, JobR
 JobRunner::~JobRunner() { stop(); }
 
 void JobRunner::start() {
+  sent_commit_ = std::make_unique<SentGroupCommit>(connect_, instance_id_);
   threads_.emplace_back([this] { housekeeping(); });
   for (std::size_t i = 0; i < std::max<std::size_t>(1, options_.concurrency); ++i) {
     threads_.emplace_back([this] { Worker(*this).run(); });
@@ -295,6 +292,7 @@ void JobRunner::stop() {
     if (thread.joinable()) thread.join();
   }
   threads_.clear();
+  sent_commit_.reset();  // after the workers: they may wait for it
 }
 
 void JobRunner::wake() {

@@ -1,0 +1,62 @@
+#pragma once
+// Group commit of sent messages (SPEC §6, §8). A worker must have its
+// message's 'sent' committed before it sends the next one, so a commit per
+// message bounds each SMTP connection by the disk's flush time (a few ms).
+// Here the workers of one process hand their accepted messages to one thread
+// that records everything handed in meanwhile with one UPDATE and one
+// commit, while each worker still waits for its own message: the window for
+// a duplicate stays one message per connection, and the flushes are shared.
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <cppconn/connection.h>
+
+#include "repository/outbox.hpp"
+
+namespace invites::service {
+
+class SentGroupCommit {
+ public:
+  using ConnectionFactory = std::function<std::unique_ptr<sql::Connection>()>;
+
+  SentGroupCommit(ConnectionFactory connect, std::string instance_id);
+  ~SentGroupCommit();  // records what was handed in, then stops
+  SentGroupCommit(const SentGroupCommit&) = delete;
+  SentGroupCommit& operator=(const SentGroupCommit&) = delete;
+
+  // Returns once the message is committed as sent. Throws std::runtime_error
+  // when it could not be: the row stays 'sending', to be put back.
+  void record(const repository::SentMessage& message);
+
+  // Statements run so far (each with its one commit), for logs and tests.
+  std::uint64_t rounds() const { return rounds_; }
+
+ private:
+  struct Waiter {
+    repository::SentMessage message;
+    bool done = false;
+    std::string error;  // empty = recorded
+  };
+  void run();
+  std::string record_round(const std::vector<Waiter*>& round);
+
+  ConnectionFactory connect_;
+  std::string instance_id_;
+  std::unique_ptr<sql::Connection> connection_;          // of the recording thread
+  std::unique_ptr<repository::SentRecorder> recorder_;  // on connection_
+  std::mutex mutex_;
+  std::condition_variable handed_in_, recorded_;
+  std::vector<Waiter*> queue_;
+  bool stopping_ = false;
+  std::atomic<std::uint64_t> rounds_{0};
+  std::thread thread_;
+};
+
+}  // namespace invites::service
