@@ -69,9 +69,13 @@ if [[ ! -f $IMGUI_DIR/imgui.cpp ]]; then
 fi
 
 # npm test tooling (Playwright driving Debian's Chromium; no browser download).
-if [[ -f package-lock.json ]] && [[ ! -d node_modules || package-lock.json -nt node_modules ]]; then
+# npm writes node_modules/.package-lock.json at the end of a complete install:
+# without it (an interrupted or emptied install) or when older than the lock
+# file, install again.
+installed_lock=node_modules/.package-lock.json
+if [[ -f package-lock.json ]] && [[ ! -f $installed_lock || package-lock.json -nt $installed_lock ]]; then
   log "installing npm test tooling"
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
-  touch node_modules
+  touch "$installed_lock"
 fi
 log "ready"
