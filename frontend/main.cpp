@@ -89,7 +89,7 @@ void publish_status(const Runtime& rt) {
   publish("recipientsGroup", rec.open ? app::group_param(rec.group) : "");
   publish("recipientsStatus", app::to_string(rec.status));
   publish("recipientsTotal", rec.open && rec.has_total ? static_cast<double>(rec.total) : -1.0);
-  publish("recipientsLoadedRows", static_cast<double>(rec.loaded_rows()));
+  publish("recipientsLoadedRows", static_cast<double>(rec.blocks.loaded_rows()));
   publish("recipientsQuery", rec.query.c_str());
   publish("recipientsSort", app::column_param(rec.sort));
   publish("recipientsOrder", rec.descending ? "desc" : "asc");

@@ -36,6 +36,7 @@ struct ServeOptions {
   std::string smtp_user;
   std::string smtp_password;
   bool smtp_starttls = false;
+  std::string smtp_ca_file;
   std::string maildir;
   std::size_t smtp_concurrency = 4;
   double rate = 0;
@@ -92,6 +93,7 @@ int run_serve(const ServeOptions& options) {
       smtp.password = options.smtp_password;
     }
     smtp.require_starttls = options.smtp_starttls;
+    if (!options.smtp_ca_file.empty()) smtp.ca_file = options.smtp_ca_file;
     config.smtp = smtp;
   } else {
     config.maildir = options.maildir.empty() ? "maildir" : options.maildir;
@@ -156,6 +158,13 @@ void add_sending_options(CLI::App& command, ServeOptions& options) {
       ->envname("INVITES_SMTP_PASSWORD");
   command.add_flag("--smtp-starttls", options.smtp_starttls, "require STARTTLS on smtp:// connections")
       ->envname("INVITES_SMTP_STARTTLS");
+  command.add_option("--smtp-ca-file", options.smtp_ca_file,
+                     "verify the SMTP server's TLS certificate against these PEM CA certificates "
+                     "instead of the system's")
+      ->type_name("FILE")
+      ->envname("INVITES_SMTP_CA_FILE")
+      ->check(CLI::ExistingFile.description(""))
+      ->needs(smtp);
   command.add_option("--smtp-concurrency", options.smtp_concurrency, "SMTP connections (sending workers)")
       ->type_name("N")
       ->envname("INVITES_SMTP_CONCURRENCY")

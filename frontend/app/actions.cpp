@@ -18,9 +18,6 @@ using platform::FetchResult;
 constexpr int kHealthTimeoutMs = 5000;
 constexpr int kApiTimeoutMs = 15000;
 constexpr int kPreviewTimeoutMs = 60000;
-// Block requests in flight at once (fast scrolling asks for many) and blocks kept.
-constexpr std::size_t kMaxBlocksInFlight = 4;
-constexpr std::size_t kMaxBlocksKept = 64;
 
 // The server's own message when it sent one, else `fallback`; a non-API
 // answer (static server, proxy error page) reads as "server unreachable".
@@ -511,7 +508,7 @@ void Actions::restart_recipients() {
   table.total = 0;
   table.error.clear();
   table.status = LoadStatus::Loading;
-  fetch_recipient_block(0);
+  for (const std::size_t block : table.blocks.blocks_to_fetch(0, 0)) fetch_recipient_block(block);
 }
 
 void Actions::need_recipient_rows(std::size_t first, std::size_t last) {
@@ -522,40 +519,11 @@ void Actions::need_recipient_rows(std::size_t first, std::size_t last) {
   if (table.total == 0 || first > last) return;
   last = std::min<std::size_t>(last, static_cast<std::size_t>(table.total - 1));
   if (first > last) return;
-  const std::size_t first_block = first / kRecipientBlockRows;
-  const std::size_t last_block = last / kRecipientBlockRows;
-
-  // Forget the blocks farthest from the rows on screen when too many are kept.
-  while (table.blocks.size() >= kMaxBlocksKept) {
-    auto farthest = table.blocks.end();
-    std::size_t distance = 0;
-    for (auto it = table.blocks.begin(); it != table.blocks.end(); ++it) {
-      if (it->second.status == LoadStatus::Loading) continue;
-      const std::size_t d = it->first < first_block ? first_block - it->first
-                            : it->first > last_block ? it->first - last_block
-                                                     : 0;
-      if (d > distance) {
-        distance = d;
-        farthest = it;
-      }
-    }
-    if (farthest == table.blocks.end()) break;
-    table.blocks.erase(farthest);
-  }
-
-  std::size_t in_flight = 0;
-  for (const auto& [index, block] : table.blocks)
-    if (block.status == LoadStatus::Loading) ++in_flight;
-  for (std::size_t b = first_block; b <= last_block && in_flight < kMaxBlocksInFlight; ++b) {
-    if (table.blocks.count(b)) continue;
-    fetch_recipient_block(b);
-    ++in_flight;
-  }
+  for (const std::size_t block : table.blocks.blocks_to_fetch(first, last)) fetch_recipient_block(block);
 }
 
 void Actions::fetch_recipient_block(std::size_t block) {
   RecipientTable& table = state_.recipients;
-  table.blocks[block] = RecipientBlock{};
   FetchRequest request;
   request.url = recipients_url(table, block * kRecipientBlockRows, kRecipientBlockRows);
   request.timeout_ms = kApiTimeoutMs;
@@ -568,31 +536,28 @@ void Actions::fetch_recipient_block(std::size_t block) {
 void Actions::on_recipient_block(FetchResult&& result, std::uint64_t generation, std::size_t block) {
   RecipientTable& table = state_.recipients;
   if (!table.open || table.generation != generation) return;  // closed, or another query since
-  const auto it = table.blocks.find(block);
-  if (it == table.blocks.end()) return;  // forgotten meanwhile
   if (result.ok()) {
     const std::optional<json> doc = api::parse(result.body);
     if (doc && doc->is_object()) {
       const auto total = doc->find("total");
       const auto rows = doc->find("rows");
       if (total != doc->end() && total->is_number_unsigned() && rows != doc->end() && rows->is_array()) {
-        RecipientBlock loaded;
-        loaded.status = LoadStatus::Loaded;
+        std::vector<RecipientEntry> loaded;
         for (const json& row : *rows)
-          if (std::optional<RecipientEntry> entry = parse_recipient(row)) loaded.rows.push_back(std::move(*entry));
-        it->second = std::move(loaded);
+          if (std::optional<RecipientEntry> entry = parse_recipient(row)) loaded.push_back(std::move(*entry));
+        table.blocks.arrived(block, table.blocks.version(), std::move(loaded));
         table.total = total->get<std::uint64_t>();
         table.has_total = true;
         table.status = LoadStatus::Loaded;
         return;
       }
     }
-    table.blocks.erase(it);
+    table.blocks.failed(block);
     table.status = LoadStatus::Failed;
     table.error = "The server sent recipients the app does not understand.";
     return;
   }
-  table.blocks.erase(it);
+  table.blocks.failed(block);
   table.status = LoadStatus::Failed;
   table.error = message_for(result, api::error_of(result),
                             "The recipients could not be loaded (HTTP " + std::to_string(result.status) + ").");

@@ -248,7 +248,7 @@ void SendActions::find_first_recipient() {
   const RecipientTable& table = state_.recipients;
   if (table.open && table.preview_id == preview.preview_id &&
       (table.group == RecipientGroup::NewUsers || table.group == RecipientGroup::PendingInvites)) {
-    if (const RecipientEntry* first = table.row(0)) {
+    if (const RecipientEntry* first = table.blocks.row(0)) {
       email.recipient_email = first->email;
       render_preview();
       return;
@@ -587,48 +587,69 @@ void SendActions::apply_job(Job job) {
     if (listed.id == job.id) listed = job;
   const std::uint64_t failed = job.failed;
   view.job = std::move(job);
+  if (view.failed_rows_for == failed) return;
+  view.failed_rows_for = failed;
   if (failed == 0) {
     view.failed_rows.clear();
     view.failed_total = 0;
-    view.failed_rows_for = 0;
     view.failed_status = LoadStatus::Loaded;
-  } else if (view.failed_rows_for != failed && view.failed_status != LoadStatus::Loading) {
-    fetch_failed_rows();
+    return;
   }
+  // The rows shown stay until their blocks are read again for the new count.
+  view.failed_rows.outdate();
+  if (view.failed_status == LoadStatus::Failed) return;  // waits for Reload
+  if (view.failed_status == LoadStatus::Idle) view.failed_status = LoadStatus::Loading;
+  // With no rows known the table asks for none: read the first block (it brings the total).
+  if (view.failed_total == 0)
+    for (const std::size_t block : view.failed_rows.blocks_to_fetch(0, 0)) fetch_failed_block(block);
+}
+
+void SendActions::need_failed_rows(std::size_t first, std::size_t last) {
+  JobView& view = state_.send.job;
+  if (!view.open || view.failed_status == LoadStatus::Failed || view.failed_total == 0 || first > last) return;
+  last = std::min<std::size_t>(last, static_cast<std::size_t>(view.failed_total - 1));
+  if (first > last) return;
+  for (const std::size_t block : view.failed_rows.blocks_to_fetch(first, last)) fetch_failed_block(block);
 }
 
 void SendActions::reload_failed_rows() {
-  if (state_.send.job.open) fetch_failed_rows();
+  JobView& view = state_.send.job;
+  if (!view.open || !view.job) return;
+  ++failed_generation_;
+  view.failed_rows.clear();
+  view.failed_total = 0;
+  view.failed_status = LoadStatus::Loading;
+  for (const std::size_t block : view.failed_rows.blocks_to_fetch(0, 0)) fetch_failed_block(block);
 }
 
-void SendActions::fetch_failed_rows() {
-  JobView& view = state_.send.job;
-  if (!view.job) return;
-  view.failed_status = LoadStatus::Loading;
-  const std::uint64_t for_failed = view.job->failed;
-  const std::uint64_t generation = job_generation_;
-  api_(get("/api/jobs/" + std::to_string(view.job_id) + "/recipients?status=failed&offset=0&limit=" +
-           std::to_string(kFailedRowsShown)),
-       [this, generation, for_failed](FetchResult&& result) {
+void SendActions::fetch_failed_block(std::size_t block) {
+  const JobView& view = state_.send.job;
+  const std::uint64_t job_generation = job_generation_, failed_generation = failed_generation_;
+  const std::uint64_t version = view.failed_rows.version();
+  api_(get("/api/jobs/" + std::to_string(view.job_id) + "/recipients?status=failed&offset=" +
+           std::to_string(block * kFailedBlockRows) + "&limit=" + std::to_string(kFailedBlockRows)),
+       [this, job_generation, failed_generation, version, block](FetchResult&& result) {
          JobView& v = state_.send.job;
-         if (!v.open || generation != job_generation_) return;
+         if (!v.open || job_generation != job_generation_ || failed_generation != failed_generation_) return;
          const std::optional<json> doc = result.ok() ? api::parse_object(result) : std::nullopt;
          const auto rows = doc ? doc->find("rows") : json::const_iterator();
-         if (!doc || rows == doc->end() || !rows->is_array()) {
+         const auto total = doc ? doc->find("total") : json::const_iterator();
+         if (!doc || rows == doc->end() || !rows->is_array() || total == doc->end() || !total->is_number_unsigned()) {
+           v.failed_rows.failed(block);
            v.failed_status = LoadStatus::Failed;
-           v.failed_rows_for = for_failed;  // no retry loop: the user retries by hand
            v.error = result.ok() ? "The server sent failed recipients the app does not understand."
                                  : api::failure_message(result, "The failed recipients could not be listed.");
            return;
          }
-         v.failed_rows.clear();
+         std::vector<JobRecipient> loaded;
          for (const json& row : *rows)
-           if (std::optional<JobRecipient> r = parse_job_recipient(row)) v.failed_rows.push_back(std::move(*r));
-         v.failed_total = api::u64(*doc, "total");
-         v.failed_rows_for = for_failed;
+           if (std::optional<JobRecipient> r = parse_job_recipient(row)) loaded.push_back(std::move(*r));
+         v.failed_rows.arrived(block, version, std::move(loaded));
+         v.failed_total = total->get<std::uint64_t>();
          v.failed_status = LoadStatus::Loaded;
-         // More failures arrived meanwhile: fetch again.
-         if (v.job && v.job->failed != for_failed) fetch_failed_rows();
+         // An empty answer from before the count changed: the table would ask for nothing.
+         if (v.failed_total == 0 && version != v.failed_rows.version())
+           for (const std::size_t b : v.failed_rows.blocks_to_fetch(0, 0)) fetch_failed_block(b);
        });
 }
 

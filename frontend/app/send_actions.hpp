@@ -71,7 +71,9 @@ class SendActions {
   void resume_job();
   void cancel_job();
   void retry_failed();
-  void reload_failed_rows();
+  // The failed table shows rows [first, last] (inclusive): fetches their missing or outdated blocks.
+  void need_failed_rows(std::size_t first, std::size_t last);
+  void reload_failed_rows();  // drops the list and reads it again (after a failure)
 
   // Sign-in, sign-out: everything back to the start.
   void reset();
@@ -82,7 +84,7 @@ class SendActions {
   void find_first_recipient();
   void job_command(const char* command);
   void poll_job();
-  void fetch_failed_rows();
+  void fetch_failed_block(std::size_t block);
   void apply_job(Job job);
   void on_send_result(platform::FetchResult&& result, std::string preview_id);
 
@@ -93,6 +95,7 @@ class SendActions {
   double now_ = 0.0;
   std::uint64_t generation_ = 0;     // email preview requests
   std::uint64_t job_generation_ = 0;  // bumps when another job is opened
+  std::uint64_t failed_generation_ = 0;  // bumps when the failed list is read anew
   std::uint64_t templates_generation_ = 0;  // the template list fetched for the lookups
   bool templates_wanted_ = false;
 };

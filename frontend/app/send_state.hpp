@@ -76,8 +76,8 @@ struct JobRecipient {
   std::string sent_at;
 };
 
-// Rows of the failed list fetched for the job view (the first ones).
-inline constexpr std::size_t kFailedRowsShown = 200;
+// The failed list is read in blocks of this many rows, for the rows on screen.
+inline constexpr std::size_t kFailedBlockRows = 200;
 // The job view asks for progress this often while the job is queued or running.
 inline constexpr double kJobPollSeconds = 1.0;
 
@@ -90,11 +90,13 @@ struct JobView {
   std::string command;                    // "pause", "resume", "cancel", "retry-failed" in flight; "" none
   bool poll_in_flight = false;
   double next_poll_at = 0.0;              // in the clock of Actions::tick
-  // The failed recipients with their server replies.
+  // All failed recipients with their server replies (GET .../recipients?status=failed, paged):
+  // Loading until the list's first answer, Loaded once failed_total is known, Failed when a
+  // request failed (no retry loop: the user reloads by hand).
   LoadStatus failed_status = LoadStatus::Idle;
-  std::vector<JobRecipient> failed_rows;
-  std::uint64_t failed_total = 0;
-  std::optional<std::uint64_t> failed_rows_for;  // the job's failed count they were fetched at
+  RowBlocks<JobRecipient, kFailedBlockRows> failed_rows;
+  std::uint64_t failed_total = 0;                // rows of the list, as its last answer said
+  std::optional<std::uint64_t> failed_rows_for;  // the job's failed count the list is current for
 };
 
 // The list refreshes this often while the Jobs tab shows a job that runs.

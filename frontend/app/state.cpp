@@ -246,20 +246,6 @@ const char* column_label(RecipientColumn column) {
   return "";
 }
 
-const RecipientEntry* RecipientTable::row(std::size_t index) const {
-  const auto it = blocks.find(index / kRecipientBlockRows);
-  if (it == blocks.end() || it->second.status != LoadStatus::Loaded) return nullptr;
-  const std::size_t at = index % kRecipientBlockRows;
-  return at < it->second.rows.size() ? &it->second.rows[at] : nullptr;
-}
-
-std::size_t RecipientTable::loaded_rows() const {
-  std::size_t n = 0;
-  for (const auto& [index, block] : blocks)
-    if (block.status == LoadStatus::Loaded) n += block.rows.size();
-  return n;
-}
-
 std::string url_encode(const std::string& text) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;

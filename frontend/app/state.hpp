@@ -3,6 +3,7 @@
 // Plain C++ (no Emscripten, no ImGui): natively testable with a fake Fetcher.
 
 #include "app/offline_state.hpp"
+#include "app/row_blocks.hpp"
 
 #include <invites/filter.hpp>
 #include <invites/recipients.hpp>
@@ -10,7 +11,6 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -159,11 +159,6 @@ struct RecipientEntry {
 // Rows are fetched in blocks of this many, on demand, for the rows on screen.
 inline constexpr std::size_t kRecipientBlockRows = 200;
 
-struct RecipientBlock {
-  LoadStatus status = LoadStatus::Loading;
-  std::vector<RecipientEntry> rows;
-};
-
 struct RecipientTable {
   bool open = false;
   RecipientGroup group = RecipientGroup::NewUsers;
@@ -177,13 +172,8 @@ struct RecipientTable {
   std::uint64_t total = 0;         // valid when has_total
   bool has_total = false;
   std::string error;
-  std::map<std::size_t, RecipientBlock> blocks;  // block index → rows (or in flight)
+  RowBlocks<RecipientEntry, kRecipientBlockRows> blocks;
   std::uint64_t generation = 0;    // bumps whenever the query changes: older answers are dropped
-
-  // The row at `index` when its block has arrived, else nullptr.
-  const RecipientEntry* row(std::size_t index) const;
-  // Rows that have arrived (for the page status and tests).
-  std::size_t loaded_rows() const;
 };
 
 }  // namespace invites::app

@@ -53,11 +53,15 @@ void cancel_popup(app::Actions& actions) {
   ImGui::EndPopup();
 }
 
+// Every failed recipient: a virtualized table over the whole list, its rows
+// read in blocks as they scroll into view.
 void failed_table(const app::JobView& view, app::Actions& actions) {
   const app::Job& job = *view.job;
   ImGui::Spacing();
   ImGui::AlignTextToFramePadding();
-  ImGui::Text("Failed recipients (%s)", grouped_number(job.failed).c_str());
+  // The list's own total once it answered (it is what the table scrolls through).
+  const std::uint64_t total = view.failed_status == app::LoadStatus::Loaded ? view.failed_total : job.failed;
+  ImGui::Text("Failed recipients (%s)", grouped_number(total).c_str());
   if (view.failed_status == app::LoadStatus::Loading) {
     ImGui::SameLine();
     ImGui::TextDisabled("loading\u2026");
@@ -66,12 +70,12 @@ void failed_table(const app::JobView& view, app::Actions& actions) {
     ImGui::SameLine();
     if (ImGui::SmallButton("Reload list")) actions.sending().reload_failed_rows();
   }
-  if (view.failed_rows.empty()) return;
+  if (view.failed_total == 0) return;
   constexpr ImGuiTableFlags kFlags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter | ImGuiTableFlags_BordersV |
                                      ImGuiTableFlags_Resizable | ImGuiTableFlags_ScrollY |
                                      ImGuiTableFlags_SizingStretchProp;
   const float row_h = ImGui::GetTextLineHeightWithSpacing();
-  const float height = std::min(row_h * (static_cast<float>(view.failed_rows.size()) + 1.5f), row_h * 12);
+  const float height = std::min(row_h * (static_cast<float>(view.failed_total) + 1.5f), row_h * 12);
   if (!ImGui::BeginTable("##failed-rows", 4, kFlags, ImVec2(0, height))) return;
   ImGui::TableSetupScrollFreeze(0, 1);
   ImGui::TableSetupColumn("Email", 0, 1.6f);
@@ -80,25 +84,32 @@ void failed_table(const app::JobView& view, app::Actions& actions) {
   ImGui::TableSetupColumn("Server reply", 0, 3.0f);
   ImGui::TableHeadersRow();
   ImGuiListClipper clipper;
-  clipper.Begin(static_cast<int>(view.failed_rows.size()));
+  clipper.Begin(static_cast<int>(view.failed_total));
   while (clipper.Step()) {
+    if (clipper.DisplayEnd > clipper.DisplayStart)
+      actions.sending().need_failed_rows(static_cast<std::size_t>(clipper.DisplayStart),
+                                         static_cast<std::size_t>(clipper.DisplayEnd - 1));
     for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
-      const app::JobRecipient& row = view.failed_rows[static_cast<std::size_t>(i)];
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(row.email.c_str());
+      const app::JobRecipient* row = view.failed_rows.row(static_cast<std::size_t>(i));
+      if (!row) {
+        ImGui::TextDisabled("Loading\u2026");
+        continue;
+      }
+      ImGui::TextUnformatted(row->email.c_str());
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(row.group == "new_users" ? "new user" : row.group == "pending_invites" ? "pending" : row.group.c_str());
+      ImGui::TextUnformatted(row->group == "new_users"         ? "new user"
+                             : row->group == "pending_invites" ? "pending"
+                                                               : row->group.c_str());
       ImGui::TableNextColumn();
-      ImGui::Text("%d", row.attempts);
+      ImGui::Text("%d", row->attempts);
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(row.last_error.c_str());
-      if (ImGui::IsItemHovered() && !row.last_error.empty()) ImGui::SetTooltip("%s", row.last_error.c_str());
+      ImGui::TextUnformatted(row->last_error.c_str());
+      if (ImGui::IsItemHovered() && !row->last_error.empty()) ImGui::SetTooltip("%s", row->last_error.c_str());
     }
   }
   ImGui::EndTable();
-  if (view.failed_total > view.failed_rows.size())
-    ImGui::TextDisabled("Showing the first %zu of %s.", view.failed_rows.size(), grouped_number(view.failed_total).c_str());
 }
 
 }  // namespace

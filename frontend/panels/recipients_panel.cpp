@@ -123,7 +123,7 @@ void rows_table(const app::State& state, app::Actions& actions, float height) {
                                   static_cast<std::size_t>(clipper.DisplayEnd - 1));
     for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
       ImGui::TableNextRow();
-      const app::RecipientEntry* row = table.row(static_cast<std::size_t>(i));
+      const app::RecipientEntry* row = table.blocks.row(static_cast<std::size_t>(i));
       ImGui::TableNextColumn();
       if (!row) {
         ImGui::TextDisabled("Loading\u2026");

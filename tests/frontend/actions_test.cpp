@@ -525,13 +525,13 @@ TEST_CASE_METHOD(Fixture, "opening a group requests its first block", "[frontend
   CHECK(t.status == LoadStatus::Loaded);
   CHECK(t.has_total);
   CHECK(t.total == 1000);
-  CHECK(t.loaded_rows() == 200);
-  REQUIRE(t.row(5) != nullptr);
-  CHECK(t.row(5)->email == "r5@example.com");
-  CHECK(t.row(5)->contact_id == 1005);
-  CHECK(t.row(5)->last_invited_at == "2026-10-01T08:00:00Z");
-  CHECK(t.row(4)->last_invited_at.empty());
-  CHECK(t.row(200) == nullptr);
+  CHECK(t.blocks.loaded_rows() == 200);
+  REQUIRE(t.blocks.row(5) != nullptr);
+  CHECK(t.blocks.row(5)->email == "r5@example.com");
+  CHECK(t.blocks.row(5)->contact_id == 1005);
+  CHECK(t.blocks.row(5)->last_invited_at == "2026-10-01T08:00:00Z");
+  CHECK(t.blocks.row(4)->last_invited_at.empty());
+  CHECK(t.blocks.row(200) == nullptr);
 
   SECTION("the other links open their groups") {
     actions.open_recipients(RecipientGroup::SkippedInvalidEmail);
@@ -565,13 +565,13 @@ TEST_CASE_METHOD(Fixture, "need_recipient_rows requests only the missing blocks"
   CHECK(server.pending.size() == 1);
   server.respond("GET", "/api/previews/p-1/recipients?group=new_users&sort=email&order=asc&offset=200&limit=200", 200,
                  recipients_body(100000, 200, 200));
-  CHECK(state.recipients.row(230)->email == "r230@example.com");
+  CHECK(state.recipients.blocks.row(230)->email == "r230@example.com");
 
   // A jump to the end: only the blocks on screen, clamped to the total.
   actions.need_recipient_rows(99990, 100040);
   CHECK(pending_urls(server) == std::vector<std::string>{
                                     "/api/previews/p-1/recipients?group=new_users&sort=email&order=asc&offset=99800&limit=200"});
-  CHECK(state.recipients.loaded_rows() == 400);
+  CHECK(state.recipients.blocks.loaded_rows() == 400);
 
   SECTION("a failed block shows the error; Try again starts over") {
     server.respond("GET", "/api/previews/p-1/recipients?group=new_users&sort=email&order=asc&offset=99800&limit=200", 500,
@@ -591,10 +591,10 @@ TEST_CASE_METHOD(Fixture, "sorting and searching restart the list with the new p
   actions.open_recipients(RecipientGroup::PendingInvites);
   const std::string first = "/api/previews/p-1/recipients?group=pending_invites&sort=email&order=asc&offset=0&limit=200";
   server.respond("GET", first, 200, recipients_body(30, 0, 30));
-  CHECK(state.recipients.loaded_rows() == 30);
+  CHECK(state.recipients.blocks.loaded_rows() == 30);
 
   actions.set_recipient_sort(RecipientColumn::LastInvitedAt, true);
-  CHECK(state.recipients.loaded_rows() == 0);
+  CHECK(state.recipients.blocks.loaded_rows() == 0);
   CHECK_FALSE(state.recipients.has_total);
   const std::string sorted =
       "/api/previews/p-1/recipients?group=pending_invites&sort=last_invited_at&order=desc&offset=0&limit=200";
@@ -611,7 +611,7 @@ TEST_CASE_METHOD(Fixture, "sorting and searching restart the list with the new p
   CHECK_FALSE(state.recipients.has_total);
   server.respond("GET", searched, 200, recipients_body(2, 0, 2));
   CHECK(state.recipients.total == 2);
-  CHECK(state.recipients.loaded_rows() == 2);
+  CHECK(state.recipients.blocks.loaded_rows() == 2);
 
   SECTION("CSV: the same group, search and order") {
     actions.download_recipients_csv();
@@ -660,7 +660,7 @@ TEST_CASE_METHOD(Fixture, "a new Load, a filter change and a 401 affect the open
     body["preview_id"] = "p-2";
     load_ok(body);
     CHECK_FALSE(state.recipients.open);
-    CHECK(state.recipients.loaded_rows() == 0);
+    CHECK(state.recipients.blocks.loaded_rows() == 0);
   }
   SECTION("401 while scrolling: back to login, list gone") {
     actions.need_recipient_rows(200, 210);

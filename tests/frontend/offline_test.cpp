@@ -221,16 +221,16 @@ TEST_CASE("without the server, Load and the recipient pages come from the snapsh
   REQUIRE(c.state.recipients.has_total);
   CHECK(c.state.recipients.total == expected.counts.new_users);
   const RecipientPage page = page_recipients(test_snapshot(), expected, {.group = Group::new_users, .limit = 200});
-  REQUIRE(c.state.recipients.row(0));
-  CHECK(c.state.recipients.row(0)->email == page.rows[0].email);
-  CHECK(c.state.recipients.row(0)->contact_id == page.rows[0].contact_id);
+  REQUIRE(c.state.recipients.blocks.row(0));
+  CHECK(c.state.recipients.blocks.row(0)->email == page.rows[0].email);
+  CHECK(c.state.recipients.blocks.row(0)->contact_id == page.rows[0].contact_id);
 
   c.actions.set_recipient_sort(RecipientColumn::LastName, true);
   c.settle();
   const RecipientPage sorted =
       page_recipients(test_snapshot(), expected, {.group = Group::new_users, .limit = 200, .sort = SortColumn::last_name, .descending = true});
-  REQUIRE(c.state.recipients.row(0));
-  CHECK(c.state.recipients.row(0)->email == sorted.rows[0].email);
+  REQUIRE(c.state.recipients.blocks.row(0));
+  CHECK(c.state.recipients.blocks.row(0)->email == sorted.rows[0].email);
 
   // CSV of the list as shown (sorted by last name, descending), made in the app.
   c.actions.download_recipients_csv();

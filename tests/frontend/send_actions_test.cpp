@@ -25,18 +25,46 @@ json render_json(const std::string& email) {
             {"account_name", "Lopez Farm"}}}};
 }
 
+std::string failed_url(std::size_t offset) {
+  return "/api/jobs/42/recipients?status=failed&offset=" + std::to_string(offset) + "&limit=200";
+}
+
+// Rows [offset, offset + count) of a failed list of `total`: f<i>@x.example, groups alternating.
+json failed_body(std::size_t total, std::size_t offset, std::size_t count) {
+  json rows = json::array();
+  for (std::size_t i = offset; i < offset + count; ++i) {
+    const std::string email = "f" + std::to_string(i) + "@x.example";
+    rows.push_back({{"email", email},
+                    {"group", i % 2 ? "pending_invites" : "new_users"},
+                    {"status", "failed"},
+                    {"attempts", i % 3 + 1},
+                    {"last_error", "550 5.1.1 <" + email + ">: User unknown"},
+                    {"sent_at", nullptr}});
+  }
+  return {{"total", total}, {"rows", rows}};
+}
+
+// The failed-list reads waiting for an answer (the job view also polls and lists jobs).
+std::vector<std::string> failed_reads(const FakeServer& server) {
+  std::vector<std::string> urls;
+  for (const auto& p : server.pending)
+    if (p.request.url.find("/recipients?status=failed") != std::string::npos) urls.push_back(p.request.url);
+  return urls;
+}
+
 struct SendFixture : SignedInFixture {
   SendFixture() {
     sign_in();
     load();
   }
 
-  // Send Email → confirm → 202 with job 42 (running).
+  // Send Email → confirm → 202 with job 42 (running) of 150 recipients, or of sent + failed when more.
   void start_job(std::uint64_t sent = 0, std::uint64_t failed = 0) {
+    const std::uint64_t total = std::max<std::uint64_t>(150, sent + failed);
     actions.sending().open_send_dialog();
     actions.sending().confirm_send();
     server.respond("POST", "/api/previews/p-1/send", 202,
-                   json{{"job_id", 42}, {"job", job_json(42, "running", sent, failed, 150 - sent - failed)}});
+                   json{{"job_id", 42}, {"job", job_json(42, "running", sent, failed, total - sent - failed, total)}});
   }
 };
 
@@ -282,40 +310,91 @@ TEST_CASE_METHOD(SendFixture, "the job view polls about once a second while the 
   CHECK(server.pending.empty());  // nothing runs: no requests, the page can idle
 }
 
-TEST_CASE_METHOD(SendFixture, "failed recipients are listed with the server's replies", "[frontend][jobs]") {
+TEST_CASE_METHOD(SendFixture, "failed recipients: all of them, read in blocks as the table scrolls",
+                 "[frontend][jobs]") {
   actions.sending().tick(0.0);
-  start_job(5, 2);
-  const std::string failed_url = "/api/jobs/42/recipients?status=failed&offset=0&limit=200";
-  REQUIRE(server.has_pending("GET", failed_url));
-  server.respond("GET", failed_url, 200,
-                 json{{"total", 2},
-                      {"rows",
-                       {{{"email", "a@x.example"}, {"group", "new_users"}, {"status", "failed"}, {"attempts", 1},
-                         {"last_error", "550 5.1.1 User unknown"}, {"sent_at", nullptr}},
-                        {{"email", "b@x.example"}, {"group", "pending_invites"}, {"status", "failed"},
-                         {"attempts", 3}, {"last_error", "421 try again later"}, {"sent_at", nullptr}}}}});
+  start_job(0, 450);
   const JobView& view = state.send.job;
-  REQUIRE(view.failed_rows.size() == 2);
-  CHECK(view.failed_rows[0].last_error == "550 5.1.1 User unknown");
-  CHECK(view.failed_rows[1].attempts == 3);
-  CHECK(view.failed_total == 2);
+  CHECK(view.failed_status == LoadStatus::Loading);
+  REQUIRE(server.has_pending("GET", failed_url(0)));
+  server.respond("GET", failed_url(0), 200, failed_body(450, 0, 200));
+  CHECK(view.failed_status == LoadStatus::Loaded);
+  CHECK(view.failed_total == 450);
+  CHECK(view.failed_rows.loaded_rows() == 200);
+  REQUIRE(view.failed_rows.row(1) != nullptr);
+  CHECK(view.failed_rows.row(1)->email == "f1@x.example");
+  CHECK(view.failed_rows.row(1)->group == "pending_invites");
+  CHECK(view.failed_rows.row(1)->attempts == 2);
+  CHECK(view.failed_rows.row(1)->last_error == "550 5.1.1 <f1@x.example>: User unknown");
+  CHECK(view.failed_rows.row(200) == nullptr);
 
-  // The same failed count again: no new fetch; a higher one: fetched again.
-  server.respond("GET", "/api/jobs/42", 200, json{{"job", job_json(42, "running", 20, 2, 128)}});
-  CHECK_FALSE(server.has_pending("GET", failed_url));
-  actions.sending().tick(1.5);
-  server.respond("GET", "/api/jobs/42", 200, json{{"job", job_json(42, "running", 30, 3, 117)}});
-  CHECK(server.has_pending("GET", failed_url));
+  // Scrolling: the table asks for the rows on screen; only their missing blocks are read.
+  actions.sending().need_failed_rows(180, 215);
+  CHECK_FALSE(server.has_pending("GET", failed_url(0)));
+  server.respond("GET", failed_url(200), 200, failed_body(450, 200, 200));
+  actions.sending().need_failed_rows(430, 460);  // past the end: clamped to the list
+  server.respond("GET", failed_url(400), 200, failed_body(450, 400, 50));
+  REQUIRE(view.failed_rows.row(449) != nullptr);
+  CHECK(view.failed_rows.row(449)->email == "f449@x.example");
+  CHECK(view.failed_rows.loaded_rows() == 450);
+  actions.sending().need_failed_rows(0, 449);
+  CHECK(failed_reads(server).empty());  // everything is current: nothing asked again
 
-  SECTION("retry failed: POST, then the list is fetched again for the new count") {
-    server.respond("GET", failed_url, 200, json{{"total", 3}, {"rows", json::array()}});
+  SECTION("more failures: the rows stay shown and the blocks on screen are read again") {
+    actions.sending().tick(1.5);
+    server.respond("GET", "/api/jobs/42", 200, json{{"job", job_json(42, "running", 0, 451, 0, 451)}});
+    CHECK(failed_reads(server).empty());  // nothing until the table asks
+    REQUIRE(view.failed_rows.row(5) != nullptr);
+    actions.sending().need_failed_rows(0, 20);
+    server.respond("GET", failed_url(0), 200, failed_body(451, 0, 200));
+    CHECK(view.failed_total == 451);
+    actions.sending().need_failed_rows(0, 20);
+    CHECK(failed_reads(server).empty());
+
+    // A failed read stops asking until Reload; the rows read before stay.
+    actions.sending().need_failed_rows(400, 450);
+    server.respond("GET", failed_url(400), 500, json{{"error", {{"code", "internal"}, {"message", "database down"}}}});
+    CHECK(view.failed_status == LoadStatus::Failed);
+    CHECK(view.error.find("database down") != std::string::npos);
+    CHECK(view.failed_rows.row(449) != nullptr);
+    actions.sending().need_failed_rows(400, 450);
+    CHECK(failed_reads(server).empty());
+    actions.sending().reload_failed_rows();
+    CHECK(view.failed_rows.loaded_rows() == 0);
+    server.respond("GET", failed_url(0), 200, failed_body(451, 0, 200));
+    CHECK(view.failed_status == LoadStatus::Loaded);
+  }
+
+  SECTION("retry failed: POST, then the list is empty for the new count") {
     actions.sending().retry_failed();
     const auto request = server.respond("POST", "/api/jobs/42/retry-failed", 200,
-                                        json{{"job", job_json(42, "running", 30, 0, 120)}});
+                                        json{{"job", job_json(42, "running", 0, 0, 450, 450)}});
     CHECK(request.csrf_token == "tok-123");
-    CHECK(view.failed_rows.empty());
+    CHECK(view.failed_rows.loaded_rows() == 0);
+    CHECK(view.failed_total == 0);
     CHECK(view.job->failed == 0);
   }
+}
+
+TEST_CASE_METHOD(SendFixture, "failed recipients: 100,000 of them scroll through with bounded memory",
+                 "[frontend][jobs]") {
+  actions.sending().tick(0.0);
+  start_job(0, 100000);
+  server.respond("GET", failed_url(0), 200, failed_body(100000, 0, 200));
+  const JobView& view = state.send.job;
+  CHECK(view.failed_total == 100000);
+  // Scroll from top to bottom a screen (30 rows) at a time, answering as the server would.
+  for (std::size_t first = 0; first < 100000; first += 30) {
+    actions.sending().need_failed_rows(first, first + 29);
+    for (const std::string& url : failed_reads(server)) {
+      const std::size_t offset = std::stoul(url.substr(url.find("offset=") + 7));
+      server.respond("GET", url, 200, failed_body(100000, offset, std::min<std::size_t>(200, 100000 - offset)));
+    }
+    REQUIRE(view.failed_rows.row(first) != nullptr);
+  }
+  CHECK(view.failed_rows.row(99999)->email == "f99999@x.example");
+  CHECK(view.failed_rows.loaded_rows() <= 64 * kFailedBlockRows);  // far blocks were forgotten
+  CHECK(view.failed_rows.row(0) == nullptr);
 }
 
 TEST_CASE_METHOD(SendFixture, "pause, resume and cancel", "[frontend][jobs]") {

@@ -1,5 +1,6 @@
 // The SMTP and Maildir transports against real servers: the Python SMTP
-// sink (tests/support/smtp_sink.py) and the local file system. No database.
+// sink (tests/support/smtp_sink.py, also with STARTTLS from a throwaway CA)
+// and the local file system. No database.
 #include <catch2/catch.hpp>
 
 #include <unistd.h>
@@ -12,12 +13,15 @@
 #include "mail/transport.hpp"
 #include "support/child_process.hpp"
 #include "support/smtp_sink.hpp"
+#include "support/test_certificates.hpp"
 
 using invites::mail::DeliveryOutcome;
 using invites::mail::DeliveryResult;
 using invites::mail::MessageError;
 using invites::mail::OutgoingMessage;
 using invites::testing::SmtpSink;
+using invites::testing::SmtpSinkOptions;
+using invites::testing::TestCertificates;
 
 namespace {
 
@@ -58,6 +62,27 @@ nlohmann::json parsed_by_python(const std::string& raw) {
   INFO(result.output);
   REQUIRE(result.exit_code == 0);
   return nlohmann::json::parse(result.output);
+}
+
+// A sink that offers STARTTLS with the server certificate of `certificates`
+// and requires it, and requires AUTH as mailer / s3cret after it.
+SmtpSinkOptions tls_sink_options(const TestCertificates& certificates) {
+  return {.username = "mailer",
+          .password = "s3cret",
+          .tls_certificate = certificates.server_certificate(),
+          .tls_key = certificates.server_key(),
+          .require_starttls = true};
+}
+
+// STARTTLS required, the CA of `certificates` trusted, AUTH as mailer with `password`.
+invites::mail::SmtpOptions tls_transport_options(const SmtpSink& sink, const TestCertificates& certificates,
+                                                 std::optional<std::string> password = "s3cret") {
+  invites::mail::SmtpOptions options{.url = sink.url(), .require_starttls = true, .ca_file = certificates.ca_certificate()};
+  if (password) {
+    options.username = "mailer";
+    options.password = std::move(password);
+  }
+  return options;
 }
 
 std::vector<std::filesystem::path> files_in(const std::filesystem::path& directory) {
@@ -322,4 +347,96 @@ TEST_CASE("required STARTTLS that is not offered is a connection problem and an 
   auto messages = sink.messages();
   REQUIRE(messages.size() == 1);
   CHECK(messages[0].rcpt == "a@example.com");
+}
+
+TEST_CASE("STARTTLS with AUTH: messages arrive intact over TLS from the configured user on one kept connection") {
+  const TestCertificates certificates;
+  SmtpSink sink(tls_sink_options(certificates));
+  auto transport = invites::mail::make_smtp_transport(tls_transport_options(sink, certificates));
+  std::vector<std::string> sent;
+  for (const std::string to : {"a@example.com", "b@example.com"}) {
+    sent.push_back(message_to(to));
+    const auto result = transport->deliver("portal@example.com", to, sent.back());
+    INFO(result.detail);
+    REQUIRE(result.outcome == DeliveryOutcome::delivered);
+  }
+  const auto messages = sink.messages();
+  REQUIRE(messages.size() == 2);
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    CHECK(messages[i].raw == sent[i]);
+    REQUIRE(messages[i].tls);
+    CHECK_THAT(*messages[i].tls, Catch::StartsWith("TLSv1."));
+    CHECK(messages[i].auth_login == "mailer");
+    CHECK(messages[i].connection == 1);  // TLS and AUTH once, then reused
+  }
+
+  // The credentials are required: the same TLS session without them is refused before MAIL.
+  const auto anonymous = invites::mail::make_smtp_transport(tls_transport_options(sink, certificates, std::nullopt))
+                             ->deliver("portal@example.com", "c@example.com", message_to("c@example.com"));
+  CHECK(anonymous.outcome == DeliveryOutcome::temporary_failure);
+  CHECK(anonymous.connection_problem);
+  CHECK_THAT(anonymous.detail, Catch::StartsWith("530"));
+  CHECK(sink.messages().size() == 2);
+}
+
+TEST_CASE("a wrong password over STARTTLS is a temporary connection problem with the server's 535") {
+  const TestCertificates certificates;
+  SmtpSink sink(tls_sink_options(certificates));
+  const auto denied = invites::mail::make_smtp_transport(tls_transport_options(sink, certificates, "wrong"))
+                          ->deliver("portal@example.com", "a@example.com", message_to("a@example.com"));
+  INFO(denied.detail);
+  // Bad credentials are the server's configuration, not the recipient's fault:
+  // the runner backs off and keeps the recipient pending.
+  CHECK(denied.outcome == DeliveryOutcome::temporary_failure);
+  CHECK(denied.connection_problem);
+  CHECK_THAT(denied.detail, Catch::StartsWith("535"));
+  CHECK(sink.messages().empty());
+}
+
+TEST_CASE("a server certificate from a CA not trusted fails TLS verification by name, and nothing goes in plain text") {
+  const TestCertificates certificates, other_ca;
+  SmtpSink sink(tls_sink_options(certificates));
+  auto options = tls_transport_options(sink, certificates);
+  SECTION("another CA's file") { options.ca_file = other_ca.ca_certificate(); }
+  SECTION("the system's CA bundle") { options.ca_file.reset(); }
+  SECTION("STARTTLS only offered, not required by the transport: it is used, and verified alike") {
+    options.ca_file = other_ca.ca_certificate();
+    options.require_starttls = false;
+  }
+  const auto result = invites::mail::make_smtp_transport(options)->deliver("portal@example.com", "a@example.com",
+                                                                          message_to("a@example.com"));
+  INFO(result.detail);
+  CHECK(result.outcome == DeliveryOutcome::temporary_failure);
+  CHECK(result.connection_problem);
+  CHECK_THAT(result.detail, Catch::StartsWith("TLS certificate verification of the SMTP server failed"));
+  CHECK_THAT(result.detail, Catch::Contains("unable to get local issuer certificate"));
+  CHECK(sink.messages().empty());
+}
+
+TEST_CASE("a transport that does not require STARTTLS still upgrades when the server offers it") {
+  const TestCertificates certificates;
+  SmtpSink sink(tls_sink_options(certificates));  // refuses everything before STARTTLS
+  auto options = tls_transport_options(sink, certificates);
+  options.require_starttls = false;
+  const auto result = invites::mail::make_smtp_transport(options)->deliver("portal@example.com", "a@example.com",
+                                                                          message_to("a@example.com"));
+  INFO(result.detail);
+  REQUIRE(result.outcome == DeliveryOutcome::delivered);
+  const auto messages = sink.messages();
+  REQUIRE(messages.size() == 1);
+  CHECK(messages[0].tls);
+  CHECK(messages[0].auth_login == "mailer");
+}
+
+TEST_CASE("a CA file that cannot be read is a connection problem naming the file") {
+  const TestCertificates certificates;
+  SmtpSink sink(tls_sink_options(certificates));
+  auto options = tls_transport_options(sink, certificates);
+  options.ca_file = certificates.server_key().parent_path() / "missing-ca.pem";
+  const auto result = invites::mail::make_smtp_transport(options)->deliver("portal@example.com", "a@example.com",
+                                                                          message_to("a@example.com"));
+  INFO(result.detail);
+  CHECK(result.outcome == DeliveryOutcome::temporary_failure);
+  CHECK(result.connection_problem);
+  CHECK_THAT(result.detail, Catch::Contains("missing-ca.pem"));
 }

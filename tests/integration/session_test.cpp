@@ -1,10 +1,7 @@
 // Staff sessions over real HTTP (SPEC §5): login, logout, /api/me, CSRF,
 // throttling, expiry, cookie flags, TLS, JSON errors of the API; Auth::require
 // in-process; and `invites-server user add`.
-#include <unistd.h>
-
 #include <chrono>
-#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -24,9 +21,9 @@
 #include "support/child_process.hpp"
 #include "support/server_process.hpp"
 #include "support/staff_users.hpp"
+#include "support/test_certificates.hpp"
 #include "support/test_database.hpp"
 
-namespace fs = std::filesystem;
 using Catch::Matchers::Contains;
 using nlohmann::json;
 
@@ -76,18 +73,6 @@ void check_error(const httplib::Result& response, int status, const std::string&
   CHECK(body.at("error").at("code") == code);
   CHECK(body.at("error").at("message").is_string());
 }
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "invites-session-XXXXXX").string();
-    path = mkdtemp(pattern.data());
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-};
 
 }  // namespace
 
@@ -255,20 +240,15 @@ TEST_CASE_METHOD(SessionServer, "session: a disabled user's sessions stop workin
 TEST_CASE("session: over TLS the cookie is Secure") {
   MigratedDatabase db;
   invites::testing::create_staff_user(*db.connection, "alice", password, {390});
-  TempDir dir;
-  const auto cert = dir.path / "cert.pem";
-  const auto key = dir.path / "key.pem";
-  const auto openssl = invites::testing::run_process({"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048",
-                                                      "-nodes", "-subj", "/CN=127.0.0.1", "-days", "1", "-keyout",
-                                                      key.string(), "-out", cert.string()});
-  INFO(openssl.output);
-  REQUIRE(openssl.exit_code == 0);
-
+  const invites::testing::TestCertificates certificates;
   invites::testing::ServerProcess server(
-      db.database.url(), {.web_root = std::nullopt, .extra_args = {"--tls-cert", cert.string(), "--tls-key", key.string()}});
+      db.database.url(), {.web_root = std::nullopt,
+                          .extra_args = {"--tls-cert", certificates.server_certificate().string(), "--tls-key",
+                                         certificates.server_key().string()}});
   CHECK(server.scheme() == "https");
   httplib::SSLClient client(server.host(), server.port());
-  client.enable_server_certificate_verification(false);
+  client.set_ca_cert_path(certificates.ca_certificate().c_str());
+  client.enable_server_certificate_verification(true);
   const auto login = client.Post("/api/session", json{{"username", "alice"}, {"password", password}}.dump(),
                                  "application/json");
   REQUIRE(login);

@@ -2,6 +2,7 @@
 """A scriptable SMTP server for tests (Debian's python3-aiosmtpd).
 
     /usr/bin/python3 tests/support/smtp_sink.py --port 0 --maildir DIR [--control DIR] [--auth USER:PASSWORD]
+        [--tls-cert PEM --tls-key PEM [--require-starttls]]
 
 Prints "listening on PORT" on stdout once it accepts connections, and
 nothing else on stdout afterwards (so nobody has to keep reading it).
@@ -9,17 +10,22 @@ nothing else on stdout afterwards (so nobody has to keep reading it).
 Every accepted message is stored once per recipient, as two files in the
 --maildir directory, written before the 250 reply to DATA:
     NNNNNN.eml   the message exactly as received (dot-stuffing undone)
-    NNNNNN.json  {"mail_from", "rcpt", "connection", "size"}; "connection" is
-                 the 1-based number of the SMTP connection that carried it,
-                 so tests can count connections.
+    NNNNNN.json  {"mail_from", "rcpt", "connection", "size", "tls", "auth_login"};
+                 "connection" is the 1-based number of the SMTP connection
+                 that carried it, so tests can count connections; "tls" is
+                 the TLS version after STARTTLS ("TLSv1.3") or null;
+                 "auth_login" the user that AUTH accepted, or null.
 Write order is .eml then .json: a .json means its .eml is complete.
 
 Behaviour by recipient local part:
     tempfail...        451 4.3.0 to RCPT, every time
     tempfailK-...      451 4.3.0 to the first K RCPTs of that address, then accepted
     permfail...        550 5.1.1 <address>: Recipient address rejected
-With --auth, AUTH (PLAIN/LOGIN, allowed without TLS) is required before
-MAIL: wrong credentials get 535 5.7.8, MAIL without AUTH 530 5.7.0.
+With --auth, AUTH (PLAIN/LOGIN) is required before MAIL: wrong credentials
+get 535 5.7.8, MAIL without AUTH 530 5.7.0. Without TLS, AUTH is allowed in
+plain text; with --tls-cert/--tls-key the sink offers STARTTLS and AUTH only
+after it (538 5.7.11 before). --require-starttls refuses every command but
+EHLO/HELO/NOOP/QUIT/STARTTLS before STARTTLS (530).
 Behaviour by the control file CONTROL/control.json, re-read at every MAIL:
     {"reject_all": "451 4.3.2 try later" | null,  reply to every MAIL FROM
      "reject_data": "554 5.7.1 spam" | null,      reply after DATA instead of 250
@@ -32,6 +38,7 @@ import json
 import logging
 import os
 import re
+import ssl
 import sys
 import warnings
 
@@ -60,7 +67,7 @@ class Sink:
     def authenticate(self, server, session, envelope, mechanism, auth_data):
         login, password = self.credentials
         ok = auth_data.login == login.encode() and auth_data.password == password.encode()
-        return AuthResult(success=ok, handled=False)
+        return AuthResult(success=ok, handled=False, auth_data=auth_data)
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
         self.read_control()
@@ -93,32 +100,46 @@ class Sink:
             with open(base + ".eml", "wb") as file:
                 file.write(content)
             envelope_data = {"mail_from": envelope.mail_from, "rcpt": rcpt,
-                             "connection": session.connection_number, "size": len(content)}
+                             "connection": server.connection_number, "size": len(content),
+                             "tls": tls_version(session), "auth_login": auth_login(session)}
             with open(base + ".json.tmp", "w", encoding="utf-8") as file:
                 json.dump(envelope_data, file)
             os.rename(base + ".json.tmp", base + ".json")
         return "250 2.0.0 Ok: queued"
 
 
+def tls_version(session):
+    # aiosmtpd sets session.ssl (the TLS transport's extra info) after STARTTLS.
+    return session.ssl["ssl_object"].version() if session.ssl else None
+
+
+def auth_login(session):
+    return session.login_data.decode() if session.authenticated and session.login_data else None
+
+
 class CountingSMTP(SMTP):
-    """Numbers each connection, so stored messages say which one carried them."""
+    """Numbers each connection, so stored messages say which one carried them.
+
+    One protocol object per connection; the number lives on it rather than on
+    the session, which aiosmtpd replaces after STARTTLS."""
 
     def __init__(self, sink, **kwargs):
         super().__init__(sink, **kwargs)
-        self.sink = sink
-
-    def connection_made(self, transport):
-        super().connection_made(transport)
-        self.session.connection_number = next(self.sink.connection_numbers)
+        self.connection_number = next(sink.connection_numbers)
 
 
 async def serve(arguments):
     os.makedirs(arguments.maildir, exist_ok=True)
     sink = Sink(arguments.maildir, arguments.control)
     options = {"hostname": "sink.test"}
+    if arguments.tls_cert:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(arguments.tls_cert, arguments.tls_key)
+        options.update(tls_context=context, require_starttls=arguments.require_starttls)
     if arguments.auth:
         sink.credentials = arguments.auth.split(":", 1)
-        options.update(auth_required=True, auth_require_tls=False, authenticator=sink.authenticate)
+        options.update(auth_required=True, auth_require_tls=bool(arguments.tls_cert),
+                       authenticator=sink.authenticate)
     loop = asyncio.get_running_loop()
     server = await loop.create_server(
         lambda: CountingSMTP(sink, loop=loop, **options), host=arguments.host, port=arguments.port)
@@ -129,7 +150,7 @@ async def serve(arguments):
 
 
 def main():
-    # AUTH without TLS is deliberate here: keep aiosmtpd's warnings about it quiet.
+    # AUTH without TLS is deliberate when no certificate is given: keep aiosmtpd's warnings about it quiet.
     logging.getLogger("mail.log").setLevel(logging.ERROR)
     warnings.filterwarnings("ignore", message="Requiring AUTH while not requiring TLS")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -138,7 +159,15 @@ def main():
     parser.add_argument("--maildir", required=True, help="where accepted messages are stored")
     parser.add_argument("--control", help="directory of control.json")
     parser.add_argument("--auth", help="USER:PASSWORD that AUTH must present")
+    parser.add_argument("--tls-cert", help="PEM certificate (chain): offer STARTTLS")
+    parser.add_argument("--tls-key", help="PEM private key of --tls-cert")
+    parser.add_argument("--require-starttls", action="store_true",
+                        help="refuse mail commands before STARTTLS")
     arguments = parser.parse_args()
+    if bool(arguments.tls_cert) != bool(arguments.tls_key):
+        parser.error("--tls-cert and --tls-key go together")
+    if arguments.require_starttls and not arguments.tls_cert:
+        parser.error("--require-starttls needs --tls-cert and --tls-key")
     try:
         asyncio.run(serve(arguments))
     except KeyboardInterrupt:

@@ -54,7 +54,7 @@ std::vector<Person> numbered_people(int n, const std::string& prefix) {
   return people;
 }
 
-SendStack::SendStack() : sql_(database_.connect()) {
+SendStack::SendStack(SmtpSinkOptions sink_options) : sql_(database_.connect()), sink_(std::move(sink_options)) {
   db::migrate(*sql_);
   seed::install_default_template(*sql_);
   create_staff_user(*sql_, "alice", staff_password, {390, 120});

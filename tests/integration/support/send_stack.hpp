@@ -36,7 +36,9 @@ std::vector<Person> numbered_people(int n, const std::string& prefix = "user");
 
 class SendStack {
  public:
-  SendStack();  // migrated database, default template, staff user "alice" (390, 120)
+  // Migrated database, default template, staff user "alice" (390, 120), and
+  // a sink started with these options (e.g. STARTTLS and AUTH).
+  explicit SendStack(SmtpSinkOptions sink_options = {});
 
   sql::Connection& sql() { return *sql_; }
   const TestDatabase& database() const { return database_; }

@@ -1,7 +1,5 @@
 #include "support/smtp_sink.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <fstream>
@@ -12,12 +10,6 @@
 namespace invites::testing {
 namespace {
 
-std::filesystem::path make_temporary_directory() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "smtp-sink-XXXXXX").string();
-  if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("cannot create a directory for the SMTP sink");
-  return pattern;
-}
-
 std::string read_file(const std::filesystem::path& path) {
   std::ifstream file(path, std::ios::binary);
   std::ostringstream content;
@@ -27,17 +19,13 @@ std::string read_file(const std::filesystem::path& path) {
 
 }  // namespace
 
-SmtpSink::SmtpSink(SmtpSinkOptions options) : options_(std::move(options)), directory_(make_temporary_directory()) {
-  std::filesystem::create_directories(directory_ / "maildir");
-  std::filesystem::create_directories(directory_ / "control");
+SmtpSink::SmtpSink(SmtpSinkOptions options) : options_(std::move(options)) {
+  std::filesystem::create_directories(directory() / "maildir");
+  std::filesystem::create_directories(directory() / "control");
   start(0);
 }
 
-SmtpSink::~SmtpSink() {
-  stop();
-  std::error_code ignored;
-  std::filesystem::remove_all(directory_, ignored);
-}
+SmtpSink::~SmtpSink() { stop(); }
 
 std::string SmtpSink::url() const { return "smtp://127.0.0.1:" + std::to_string(port_); }
 
@@ -49,10 +37,14 @@ void SmtpSink::start(int port) {
       std::vector<std::string> argv{"/usr/bin/python3",
                                     std::string(INVITES_SOURCE_DIR) + "/tests/support/smtp_sink.py",
                                     "--port", std::to_string(port),
-                                    "--maildir", (directory_ / "maildir").string(),
-                                    "--control", (directory_ / "control").string()};
+                                    "--maildir", (directory() / "maildir").string(),
+                                    "--control", (directory() / "control").string()};
       if (options_.username)
         argv.insert(argv.end(), {"--auth", *options_.username + ":" + options_.password.value_or("")});
+      if (options_.tls_certificate)
+        argv.insert(argv.end(), {"--tls-cert", options_.tls_certificate->string(), "--tls-key",
+                                 options_.tls_key.value_or("").string()});
+      if (options_.require_starttls) argv.push_back("--require-starttls");
       auto process = std::make_unique<ChildProcess>(argv);
       std::string line = process->read_line(std::chrono::seconds(15));
       if (!line.starts_with(prefix)) throw std::runtime_error("the SMTP sink said \"" + line + "\" instead of " + prefix);
@@ -78,15 +70,15 @@ void SmtpSink::restart() {
 
 void SmtpSink::set_control(const nlohmann::json& control) {
   // Written to a temporary name and renamed: the sink never reads half a file.
-  auto path = directory_ / "control" / "control.json";
-  auto temporary = directory_ / "control" / "control.json.tmp";
+  auto path = directory() / "control" / "control.json";
+  auto temporary = directory() / "control" / "control.json.tmp";
   std::ofstream(temporary) << control.dump();
   std::filesystem::rename(temporary, path);
 }
 
 std::vector<SinkMessage> SmtpSink::messages() const {
   std::vector<std::filesystem::path> envelopes;
-  for (const auto& entry : std::filesystem::directory_iterator(directory_ / "maildir"))
+  for (const auto& entry : std::filesystem::directory_iterator(directory() / "maildir"))
     if (entry.path().extension() == ".json") envelopes.push_back(entry.path());
   std::sort(envelopes.begin(), envelopes.end());  // zero-padded numbers: arrival order
   std::vector<SinkMessage> messages;
@@ -94,8 +86,13 @@ std::vector<SinkMessage> SmtpSink::messages() const {
     auto envelope = nlohmann::json::parse(read_file(path));
     auto raw_path = path;
     raw_path.replace_extension(".eml");
+    const auto optional_text = [&envelope](const char* key) -> std::optional<std::string> {
+      const auto& value = envelope.at(key);
+      return value.is_null() ? std::nullopt : std::optional<std::string>(value.get<std::string>());
+    };
     messages.push_back({envelope.at("mail_from").get<std::string>(), envelope.at("rcpt").get<std::string>(),
-                        envelope.at("connection").get<int>(), read_file(raw_path)});
+                        envelope.at("connection").get<int>(), read_file(raw_path), optional_text("tls"),
+                        optional_text("auth_login")});
   }
   return messages;
 }

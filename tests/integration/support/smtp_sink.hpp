@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support/child_process.hpp"
+#include "support/temporary_directory.hpp"
 
 namespace invites::testing {
 
@@ -27,13 +28,21 @@ struct SinkMessage {
   std::string rcpt;       // the envelope recipient (RCPT TO)
   int connection = 0;     // 1-based number of the SMTP connection that carried it
   std::string raw;        // the message bytes as received (dot-stuffing undone)
+  std::optional<std::string> tls;         // the TLS version after STARTTLS ("TLSv1.3"); nullopt: plain text
+  std::optional<std::string> auth_login;  // the user AUTH accepted; nullopt: no AUTH
 };
 
 struct SmtpSinkOptions {
-  // When set, the sink requires AUTH (PLAIN/LOGIN, over plain text) with
-  // this user and password before MAIL FROM.
+  // When set, the sink requires AUTH (PLAIN/LOGIN) with this user and
+  // password before MAIL FROM: over plain text without tls_certificate, only
+  // after STARTTLS with it.
   std::optional<std::string> username;
   std::optional<std::string> password;
+  // When set (with tls_key), the sink offers STARTTLS with this PEM certificate.
+  std::optional<std::filesystem::path> tls_certificate;
+  std::optional<std::filesystem::path> tls_key;
+  // Refuse MAIL, AUTH and the rest (530) until STARTTLS; needs tls_certificate.
+  bool require_starttls = false;
 };
 
 class SmtpSink {
@@ -64,13 +73,13 @@ class SmtpSink {
   void restart();
   bool running() const { return process_ != nullptr; }
 
-  const std::filesystem::path& directory() const { return directory_; }
+  const std::filesystem::path& directory() const { return directory_.path(); }
 
  private:
   void start(int port);
 
   SmtpSinkOptions options_;
-  std::filesystem::path directory_;  // holds maildir/ and control/
+  TemporaryDirectory directory_{"smtp-sink"};  // holds maildir/ and control/
   std::unique_ptr<ChildProcess> process_;
   int port_ = 0;
 };
