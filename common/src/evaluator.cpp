@@ -26,46 +26,215 @@ class Scratch {
 };
 
 // A membership table for one id list of the filter: ids are small dense
-// lookup keys, so a byte vector beats hashing in the per-account loop.
-class IdSet {
+// lookup keys, so a byte table beats hashing in the per-account loop. Ids
+// beyond the listed ones share the table's last entry (0), so a lookup is one
+// load without a branch; an empty list ("any") is a table of one 1.
+class IdTable {
  public:
-  explicit IdSet(const std::vector<Id>& ids) : any_(ids.empty()) {
-    for (Id id : ids) {
-      if (id >= member_.size()) member_.resize(std::size_t{id} + 1, 0);
-      member_[id] = 1;
+  explicit IdTable(const std::vector<Id>& ids) : any_(ids.empty()) {
+    if (any_) {
+      member_.assign(1, 1);
+      return;
     }
+    member_.assign(std::size_t{*std::max_element(ids.begin(), ids.end())} + 2, 0);
+    for (Id id : ids) member_[id] = 1;
   }
   bool any() const { return any_; }
-  bool contains(Id id) const { return id < member_.size() && member_[id]; }
-  bool admits(Id id) const { return any_ || contains(id); }
+  std::uint8_t admits(Id id) const { return member_[std::min<std::size_t>(id, member_.size() - 1)]; }
 
  private:
   bool any_;
   std::vector<std::uint8_t> member_;
 };
 
-Scratch<std::uint8_t> matching_accounts(const Snapshot& s, const Filter& f) {
-  IdSet divisions(f.division_ids), classes(f.account_class_ids), bill_groups(f.bill_group_ids),
+// Clears the accounts without a site source of `site_sources`. Counting the
+// admitted entries of the site source CSR as a prefix sum first makes both
+// passes flat: no inner loop of 0..n entries per account to mispredict.
+void keep_accounts_with_site_source(const Snapshot& s, const IdTable& site_sources, Scratch<std::uint8_t>& bits) {
+  const std::size_t entries = s.site_source_ids.size();
+  Scratch<std::uint32_t> admitted_before(entries + 1);  // admitted entries in [0, k)
+  admitted_before[0] = 0;
+  for (std::size_t k = 0; k < entries; ++k)
+    admitted_before[k + 1] = admitted_before[k] + site_sources.admits(s.site_source_ids[k]);
+  const std::uint32_t* begin = s.site_source_begin.data();
+  for (std::size_t a = 0; a < bits.size(); ++a)
+    bits[a] = admitted_before[begin[a + 1]] != admitted_before[begin[a]] ? bits[a] : 0;
+}
+
+// Per account, which of its contacts the filter makes candidates: bit 0 for
+// contacts that are not billing contacts, bit 1 for billing contacts (see
+// is_candidate). The account columns are combined with & rather than &&:
+// no data-dependent branch per account.
+Scratch<std::uint8_t> candidate_bits_per_account(const Snapshot& s, const Filter& f) {
+  const IdTable divisions(f.division_ids), classes(f.account_class_ids), bill_groups(f.bill_group_ids),
       sources(f.account_source_ids), site_sources(f.site_source_ids);
   std::uint8_t required_flags = 0, forbidden_flags = 0;
   if (f.active_service_only) required_flags |= account_flag::has_active_service;
   if (f.balance_due_only) required_flags |= account_flag::balance_due;
   if (f.without_autopay_only) forbidden_flags |= account_flag::autopay;
+  const std::uint8_t bits_of_match = f.billing_contacts_only ? 0b10 : 0b11;
 
-  Scratch<std::uint8_t> match(s.account_count());
-  for (std::size_t a = 0; a < match.size(); ++a) {
-    std::uint8_t flags = s.account_flags[a];
-    bool ok = (flags & required_flags) == required_flags && (flags & forbidden_flags) == 0 &&
-              divisions.admits(s.account_division[a]) && classes.admits(s.account_class[a]) &&
-              bill_groups.admits(s.account_bill_group[a]) && sources.admits(s.account_source[a]);
-    if (ok && !site_sources.any()) {
-      ok = false;
-      for (std::uint32_t k = s.site_source_begin[a]; k < s.site_source_begin[a + 1] && !ok; ++k)
-        ok = site_sources.contains(s.site_source_ids[k]);
-    }
-    match[a] = ok;
+  Scratch<std::uint8_t> bits(s.account_count());
+  for (std::size_t a = 0; a < bits.size(); ++a) {
+    const std::uint8_t flags = s.account_flags[a];
+    const std::uint8_t match = ((flags & required_flags) == required_flags) & ((flags & forbidden_flags) == 0) &
+                               divisions.admits(s.account_division[a]) & classes.admits(s.account_class[a]) &
+                               bill_groups.admits(s.account_bill_group[a]) & sources.admits(s.account_source[a]);
+    bits[a] = match ? bits_of_match : 0;
   }
-  return match;
+  if (!site_sources.any()) keep_accounts_with_site_source(s, site_sources, bits);
+  return bits;
+}
+
+// `account_billing` as in Snapshot::email_contact_account_billing.
+bool is_candidate(const std::uint8_t* bits_per_account, std::uint32_t account_billing) {
+  return (bits_per_account[account_billing >> 1] >> (account_billing & 1)) & 1;
+}
+
+// Candidate contacts without a valid address, ascending: §2.3's skipped ones.
+std::vector<std::uint32_t> skipped_contacts(const Snapshot& s, const std::uint8_t* bits_per_account) {
+  auto skipped = [&](std::uint32_t c) { return is_candidate(bits_per_account, s.contact_account[c] << 1 | s.contact_is_billing[c]); };
+  std::size_t count = 0;
+  for (std::uint32_t c : s.contacts_without_valid_email) count += skipped(c);
+  std::vector<std::uint32_t> out(count);
+  for (std::size_t i = 0, k = 0; k < count; ++i) {
+    const std::uint32_t c = s.contacts_without_valid_email[i];
+    out[k] = c;
+    k += skipped(c);
+  }
+  return out;
+}
+
+constexpr std::uint32_t no_representative = 0xFFFFFFFFu;
+constexpr std::uint8_t group_of_status[4] = {0, 1, 2, 2};  // group_for(PortalStatus) as a table
+static_assert(group_of_status[static_cast<int>(PortalStatus::none)] == static_cast<int>(group_for(PortalStatus::none)) &&
+              group_of_status[static_cast<int>(PortalStatus::invited)] == static_cast<int>(group_for(PortalStatus::invited)) &&
+              group_of_status[static_cast<int>(PortalStatus::active)] == static_cast<int>(group_for(PortalStatus::active)) &&
+              group_of_status[static_cast<int>(PortalStatus::disabled)] == static_cast<int>(group_for(PortalStatus::disabled)));
+std::size_t group_index(PortalStatus status) { return group_of_status[static_cast<std::uint8_t>(status) & 3]; }
+
+// In address order: an address with a valid form is a recipient when one of
+// its contacts is a candidate; its contacts are in ascending id order, so the
+// first candidate is the lowest-id representative. Branch-free (selects,
+// walking each address's contacts backwards so the lowest candidate wins):
+// most addresses have one contact, and independent loads overlap.
+Scratch<std::uint32_t> representatives(const Snapshot& s, const std::uint8_t* bits_per_account, const PortalColumns& portal,
+                                       std::array<std::uint64_t, 3>& group_counts) {
+  const std::size_t emails = s.email_count();
+  Scratch<std::uint32_t> representative(emails);
+  const std::uint32_t* begin = s.email_contacts_begin.data();
+  const std::uint32_t* contacts = s.email_contacts.data();
+  const std::uint32_t* account_billing = s.email_contact_account_billing.data();
+  const std::uint8_t* valid = s.email_valid.data();
+  const PortalStatus* status = portal.status.data();
+  for (std::size_t e = 0; e < emails; ++e) {
+    std::uint32_t rep = no_representative;
+    for (std::uint32_t k = begin[e + 1]; k > begin[e]; --k) {
+      const std::uint32_t contact = contacts[k - 1];  // loaded either way, so the select needs no branch
+      rep = is_candidate(bits_per_account, account_billing[k - 1]) ? contact : rep;
+    }
+    rep = valid[e] ? rep : no_representative;
+    representative[e] = rep;
+    group_counts[group_index(status[e])] += rep != no_representative;
+  }
+  return representative;
+}
+
+// Addresses are sorted, so each group comes out in digest order. Branch-free:
+// a non-recipient is written to a scratch slot.
+void fill_groups(const Scratch<std::uint32_t>& representative, const PortalColumns& portal,
+                 const std::array<std::uint64_t, 3>& group_counts, Evaluation& result) {
+  std::array<RecipientRef*, 3> next{};
+  for (Group group : all_groups) {
+    const auto g = static_cast<std::size_t>(group);
+    result.counts.of(group) = group_counts[g];
+    result.groups[g].resize(group_counts[g]);
+    next[g] = result.groups[g].data();
+  }
+  RecipientRef scratch{};
+  const PortalStatus* status = portal.status.data();
+  for (std::size_t e = 0; e < representative.size(); ++e) {
+    const std::uint32_t rep = representative[e];
+    const std::size_t g = group_index(status[e]);
+    const bool member = rep != no_representative;
+    RecipientRef* out = member ? next[g] : &scratch;
+    *out = {static_cast<std::uint32_t>(e), rep};
+    next[g] += member;
+  }
+}
+
+// Forms the digest's lines ("<group>\t<email>\n", as DigestBuilder::add
+// forms them) in a buffer and hands them over in large blocks: one call per
+// recipient costs more than the hashing in WebAssembly. Both pieces of a line
+// are copied as one fixed-size block (plain loads and stores, where a memcpy
+// of unknown length is a call; in WebAssembly a memory.copy that costs more
+// than the few bytes it moves). Such a copy runs past the piece: the buffer
+// keeps room for that, and longer addresses, or one too close to the end of
+// the address column to be read past, are copied exactly.
+class DigestLines {
+ public:
+  explicit DigestLines(const Snapshot& s) : addresses_end_(s.email.bytes().data() + s.email.bytes().size()), lines_(block) {}
+
+  // The lines of one group's recipients, in order.
+  void add_group(const Snapshot& s, Group group, const std::vector<RecipientRef>& members) {
+    const Prefix prefix(group);
+    for (const RecipientRef& ref : members) add(prefix, s.email[ref.email]);
+  }
+
+  std::string finish() {
+    flush();
+    return digest_.finish();
+  }
+
+ private:
+  static constexpr std::size_t block = 1 << 16;
+  static constexpr std::size_t word = 32;  // the fixed copy size; most addresses are shorter
+
+  struct Prefix {
+    explicit Prefix(Group g) : group(g) {
+      const std::string_view name = group_name(group);
+      std::memcpy(bytes, name.data(), name.size());
+      bytes[name.size()] = '\t';
+      size = name.size() + 1;
+    }
+    static_assert(sizeof "pending_invites\t" <= word);  // the longest group name, with its tab
+    Group group;
+    char bytes[word] = {};  // "<group name>\t", zero-padded
+    std::size_t size;
+  };
+
+  void add(const Prefix& prefix, std::string_view email) {
+    const std::size_t line = prefix.size + email.size() + 1;
+    if (used_ + line + word > block) flush();
+    if (line + word > block) {  // cannot happen for a valid address; kept exact anyway
+      digest_.add(prefix.group, email);
+      return;
+    }
+    char* out = lines_.data() + used_;
+    std::memcpy(out, prefix.bytes, word);
+    out += prefix.size;
+    if (email.size() <= word && email.data() + word <= addresses_end_) std::memcpy(out, email.data(), word);
+    else std::memcpy(out, email.data(), email.size());
+    out[email.size()] = '\n';
+    used_ += line;
+  }
+
+  void flush() {
+    digest_.add_lines(std::string_view(lines_.data(), used_));
+    used_ = 0;
+  }
+
+  const char* addresses_end_;
+  DigestBuilder digest_;
+  Scratch<char> lines_;
+  std::size_t used_ = 0;
+};
+
+std::string digest_of(const Snapshot& s, const Evaluation& result) {
+  DigestLines lines(s);
+  for (Group group : all_groups)
+    if (is_mailed(group)) lines.add_group(s, group, result.groups[static_cast<std::size_t>(group)]);
+  return lines.finish();
 }
 
 char lower_ascii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
@@ -85,109 +254,14 @@ bool contains_ignoring_case(std::string_view text, std::string_view lowered_need
 Evaluation evaluate(const Snapshot& s, const Filter& f) { return evaluate(s, f, portal_columns(s)); }
 
 Evaluation evaluate(const Snapshot& s, const Filter& f, const PortalColumns& portal) {
-  const Scratch<std::uint8_t> account_match = matching_accounts(s, f);
-  constexpr std::uint32_t unset = 0xFFFFFFFFu;
-  // Pass 1, in contact order: which contacts are candidates, and which of
-  // those have no valid address (skipped). Branch-free over presized arrays:
-  // no allocation (and so no possible throw) inside the loop.
-  enum : std::uint8_t { not_candidate = 0, with_valid_email = 1, with_invalid_email = 2 };
-  Scratch<std::uint8_t> candidate(s.contact_count());
-  const bool billing_only = f.billing_contacts_only;
-  std::size_t skipped = 0;
-  const std::uint8_t* valid_of = s.contact_email_valid.data();
-  for (std::size_t c = 0; c < s.contact_count(); ++c) {
-    const bool selected = account_match[s.contact_account[c]] && (!billing_only || s.contact_is_billing[c]);
-    const bool valid = valid_of[c] != 0;  // per contact: a sequential read, not a lookup by address
-    candidate[c] = static_cast<std::uint8_t>(selected ? (valid ? with_valid_email : with_invalid_email) : not_candidate);
-    skipped += selected && !valid;
-  }
+  const Scratch<std::uint8_t> bits_per_account = candidate_bits_per_account(s, f);
   Evaluation result;
-  result.counts.skipped_invalid_email = skipped;
-  result.skipped_contacts.resize(skipped);
-  for (std::size_t c = 0, k = 0; k < skipped; ++c)
-    if (candidate[c] == with_invalid_email) result.skipped_contacts[k++] = static_cast<std::uint32_t>(c);
-
-  // Pass 2, in address order: an address is a recipient when one of its
-  // contacts is a candidate; its contacts are in ascending id order, so the
-  // first candidate is the lowest-id representative. Branch-free (selects,
-  // walking each address's contacts backwards so the lowest candidate wins):
-  // most addresses have one contact, and independent loads overlap.
-  static constexpr std::uint8_t group_of_status[4] = {0, 1, 2, 2};  // group_for(PortalStatus)
-  static_assert(group_of_status[static_cast<int>(PortalStatus::none)] == static_cast<int>(group_for(PortalStatus::none)) &&
-                group_of_status[static_cast<int>(PortalStatus::invited)] == static_cast<int>(group_for(PortalStatus::invited)) &&
-                group_of_status[static_cast<int>(PortalStatus::active)] == static_cast<int>(group_for(PortalStatus::active)) &&
-                group_of_status[static_cast<int>(PortalStatus::disabled)] == static_cast<int>(group_for(PortalStatus::disabled)));
-  const std::size_t emails = s.email_count();
-  Scratch<std::uint32_t> representative(emails);
+  result.skipped_contacts = skipped_contacts(s, bits_per_account.data());
+  result.counts.skipped_invalid_email = result.skipped_contacts.size();
   std::array<std::uint64_t, 3> group_counts{};
-  {
-    const std::uint32_t* begin = s.email_contacts_begin.data();
-    const std::uint32_t* contacts = s.email_contacts.data();
-    const std::uint8_t* cand = candidate.data();
-    const PortalStatus* status = portal.status.data();
-    for (std::size_t e = 0; e < emails; ++e) {
-      std::uint32_t rep = unset;
-      for (std::uint32_t k = begin[e + 1]; k > begin[e]; --k) {
-        const std::uint32_t c = contacts[k - 1];
-        rep = cand[c] == with_valid_email ? c : rep;
-      }
-      representative[e] = rep;
-      group_counts[group_of_status[static_cast<std::uint8_t>(status[e]) & 3]] += rep != unset;
-    }
-  }
-  std::array<RecipientRef*, 3> next{};
-  for (Group group : all_groups) {
-    const auto g = static_cast<std::size_t>(group);
-    result.counts.of(group) = group_counts[g];
-    auto& members = result.groups[g];
-    members.resize(group_counts[g]);
-    next[g] = members.data();
-  }
-  // Addresses are sorted, so each group comes out in digest order. Branch-free:
-  // a non-recipient is written to a scratch slot.
-  {
-    RecipientRef scratch{};
-    const PortalStatus* status = portal.status.data();
-    for (std::size_t e = 0; e < emails; ++e) {
-      const std::uint32_t rep = representative[e];
-      const std::size_t g = group_of_status[static_cast<std::uint8_t>(status[e]) & 3];
-      const bool member = rep != unset;
-      RecipientRef* out = member ? next[g] : &scratch;
-      *out = {static_cast<std::uint32_t>(e), rep};
-      next[g] += member;
-    }
-  }
-
-  // The digest's lines are formed here in a buffer and handed over in large
-  // blocks (one call per recipient costs more than the hashing in WebAssembly).
-  DigestBuilder digest;
-  constexpr std::size_t block = 1 << 16;
-  Scratch<char> lines(block);
-  std::size_t used = 0;
-  for (Group group : all_groups) {
-    if (!is_mailed(group)) continue;
-    const std::string_view name = group_name(group);
-    for (const RecipientRef& ref : result.groups[static_cast<std::size_t>(group)]) {
-      const std::string_view email = s.email[ref.email];
-      const std::size_t line = name.size() + email.size() + 2;
-      if (used + line > block) {
-        digest.add_lines(std::string_view(lines.data(), used));
-        used = 0;
-      }
-      if (line > block) {  // cannot happen for a valid address; kept exact anyway
-        digest.add(group, email);
-        continue;
-      }
-      char* out = lines.data() + used;
-      std::memcpy(out, name.data(), name.size());
-      out[name.size()] = '\t';
-      std::memcpy(out + name.size() + 1, email.data(), email.size());
-      out[line - 1] = '\n';
-      used += line;
-    }
-  }
-  digest.add_lines(std::string_view(lines.data(), used));
-  result.digest = digest.finish();
+  const Scratch<std::uint32_t> representative = representatives(s, bits_per_account.data(), portal, group_counts);
+  fill_groups(representative, portal, group_counts, result);
+  result.digest = digest_of(s, result);
   return result;
 }
 

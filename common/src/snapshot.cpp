@@ -34,9 +34,12 @@ void Snapshot::derive_indexes() {
 
 
 void Snapshot::derive_contact_indexes() {
-  contact_email_valid.resize(contact_email.size());
-  for (std::size_t c = 0; c < contact_email.size(); ++c)
-    contact_email_valid[c] = contact_email[c] != no_email && email_valid[contact_email[c]];
+  auto has_valid_email = [&](std::size_t c) { return contact_email[c] != no_email && email_valid[contact_email[c]]; };
+  std::size_t without_valid_email = 0;
+  for (std::size_t c = 0; c < contact_email.size(); ++c) without_valid_email += !has_valid_email(c);
+  contacts_without_valid_email.resize(without_valid_email);
+  for (std::size_t c = 0, k = 0; k < without_valid_email; ++c)
+    if (!has_valid_email(c)) contacts_without_valid_email[k++] = static_cast<std::uint32_t>(c);
 
   email_contacts_begin.assign(email.size() + 1, 0);
   for (std::uint32_t e : contact_email)
@@ -46,6 +49,13 @@ void Snapshot::derive_contact_indexes() {
   std::vector<std::uint32_t> next(email_contacts_begin.begin(), email_contacts_begin.end() - 1);
   for (std::size_t c = 0; c < contact_email.size(); ++c)  // ascending contact order
     if (contact_email[c] != no_email) email_contacts[next[contact_email[c]]++] = static_cast<std::uint32_t>(c);
+
+  // Account indexes fit in 31 bits: 2^31 accounts would not fit in memory.
+  email_contact_account_billing.resize(email_contacts.size());
+  for (std::size_t k = 0; k < email_contacts.size(); ++k) {
+    const std::uint32_t c = email_contacts[k];
+    email_contact_account_billing[k] = contact_account[c] << 1 | contact_is_billing[c];
+  }
 }
 
 namespace {
