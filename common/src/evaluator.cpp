@@ -25,75 +25,92 @@ class Scratch {
   std::size_t size_;
 };
 
-// A membership table for one id list of the filter: ids are small dense
-// lookup keys, so a byte table beats hashing in the per-account loop. Ids
-// beyond the listed ones share the table's last entry (0), so a lookup is one
-// load without a branch; an empty list ("any") is a table of one 1.
+// A membership table for a non-empty id list of the filter: ids are small
+// dense lookup keys, so a byte table beats hashing in the per-account loops.
+// Ids beyond the listed ones share the table's last entry, so a lookup is one
+// load without a branch. Entries are masks (0xFF for a member, else 0).
 class IdTable {
  public:
-  explicit IdTable(const std::vector<Id>& ids) : any_(ids.empty()) {
-    if (any_) {
-      member_.assign(1, 1);
-      return;
-    }
-    member_.assign(std::size_t{*std::max_element(ids.begin(), ids.end())} + 2, 0);
-    for (Id id : ids) member_[id] = 1;
+  explicit IdTable(const std::vector<Id>& ids)
+      : mask_(std::size_t{*std::max_element(ids.begin(), ids.end())} + 2, 0) {
+    for (Id id : ids) mask_[id] = 0xFF;
   }
-  bool any() const { return any_; }
-  std::uint8_t admits(Id id) const { return member_[std::min<std::size_t>(id, member_.size() - 1)]; }
+  std::uint8_t mask(Id id) const { return mask_[std::min<std::size_t>(id, mask_.size() - 1)]; }
 
  private:
-  bool any_;
-  std::vector<std::uint8_t> member_;
+  std::vector<std::uint8_t> mask_;
 };
 
-// Clears the accounts without a site source of `site_sources`. Counting the
-// admitted entries of the site source CSR as a prefix sum first makes both
-// passes flat: no inner loop of 0..n entries per account to mispredict.
-void keep_accounts_with_site_source(const Snapshot& s, const IdTable& site_sources, Scratch<std::uint8_t>& bits) {
-  const std::size_t entries = s.site_source_ids.size();
-  Scratch<std::uint32_t> admitted_before(entries + 1);  // admitted entries in [0, k)
-  admitted_before[0] = 0;
-  for (std::size_t k = 0; k < entries; ++k)
-    admitted_before[k + 1] = admitted_before[k] + site_sources.admits(s.site_source_ids[k]);
-  const std::uint32_t* begin = s.site_source_begin.data();
-  for (std::size_t a = 0; a < bits.size(); ++a)
-    bits[a] = admitted_before[begin[a + 1]] != admitted_before[begin[a]] ? bits[a] : 0;
+// Clears the accounts whose `column` value is not in `ids` ("any" when empty).
+void keep_listed(Scratch<std::uint8_t>& match, const std::vector<Id>& ids, const std::vector<Id>& column) {
+  if (ids.empty()) return;
+  const IdTable table(ids);
+  for (std::size_t a = 0; a < match.size(); ++a) match[a] &= table.mask(column[a]);
 }
 
-// Per account, which of its contacts the filter makes candidates: bit 0 for
-// contacts that are not billing contacts, bit 1 for billing contacts (see
-// is_candidate). The account columns are combined with & rather than &&:
-// no data-dependent branch per account.
-Scratch<std::uint8_t> candidate_bits_per_account(const Snapshot& s, const Filter& f) {
-  const IdTable divisions(f.division_ids), classes(f.account_class_ids), bill_groups(f.bill_group_ids),
-      sources(f.account_source_ids), site_sources(f.site_source_ids);
+// Clears the accounts without a site source in `ids` ("any" when empty).
+// Counting the listed entries of the site source CSR as a prefix sum first
+// makes both passes flat: no inner loop of 0..n entries per account to mispredict.
+void keep_with_site_source(Scratch<std::uint8_t>& match, const std::vector<Id>& ids, const Snapshot& s) {
+  if (ids.empty()) return;
+  const IdTable table(ids);
+  const std::size_t entries = s.site_source_ids.size();
+  Scratch<std::uint32_t> listed_before(entries + 1);  // listed entries in [0, k)
+  listed_before[0] = 0;
+  for (std::size_t k = 0; k < entries; ++k) listed_before[k + 1] = listed_before[k] + (table.mask(s.site_source_ids[k]) & 1);
+  const std::uint32_t* begin = s.site_source_begin.data();
+  for (std::size_t a = 0; a < match.size(); ++a)
+    match[a] = listed_before[begin[a + 1]] != listed_before[begin[a]] ? match[a] : 0;
+}
+
+// Per account 0xFF when it meets the filter's account conditions, else 0: a
+// flat pass per condition the filter sets, none for the ones left at "any".
+Scratch<std::uint8_t> matching_accounts(const Snapshot& s, const Filter& f) {
   std::uint8_t required_flags = 0, forbidden_flags = 0;
   if (f.active_service_only) required_flags |= account_flag::has_active_service;
   if (f.balance_due_only) required_flags |= account_flag::balance_due;
   if (f.without_autopay_only) forbidden_flags |= account_flag::autopay;
-  const std::uint8_t bits_of_match = f.billing_contacts_only ? 0b10 : 0b11;
-
-  Scratch<std::uint8_t> bits(s.account_count());
-  for (std::size_t a = 0; a < bits.size(); ++a) {
+  Scratch<std::uint8_t> match(s.account_count());
+  for (std::size_t a = 0; a < match.size(); ++a) {
     const std::uint8_t flags = s.account_flags[a];
-    const std::uint8_t match = ((flags & required_flags) == required_flags) & ((flags & forbidden_flags) == 0) &
-                               divisions.admits(s.account_division[a]) & classes.admits(s.account_class[a]) &
-                               bill_groups.admits(s.account_bill_group[a]) & sources.admits(s.account_source[a]);
-    bits[a] = match ? bits_of_match : 0;
+    match[a] = (flags & (required_flags | forbidden_flags)) == required_flags ? 0xFF : 0;
   }
-  if (!site_sources.any()) keep_accounts_with_site_source(s, site_sources, bits);
-  return bits;
+  keep_listed(match, f.division_ids, s.account_division);
+  keep_listed(match, f.account_class_ids, s.account_class);
+  keep_listed(match, f.bill_group_ids, s.account_bill_group);
+  keep_listed(match, f.account_source_ids, s.account_source);
+  keep_with_site_source(match, f.site_source_ids, s);
+  return match;
 }
 
-// `account_billing` as in Snapshot::email_contact_account_billing.
-bool is_candidate(const std::uint8_t* bits_per_account, std::uint32_t account_billing) {
-  return (bits_per_account[account_billing >> 1] >> (account_billing & 1)) & 1;
-}
+// The contacts a filter makes candidates, as a set of contact keys (account
+// index << 1 | is_billing, as Snapshot::email_contact_account_billing): two
+// bits per account, so the set of 1M accounts (250 KB) stays in cache for the
+// lookups in address order, which come in no account order.
+class CandidateKeys {
+ public:
+  CandidateKeys(const Snapshot& s, const Filter& f) : bits_((2 * s.account_count() + 7) / 8) {
+    const Scratch<std::uint8_t> match = matching_accounts(s, f);
+    const std::uint8_t keys_of_match = f.billing_contacts_only ? 0b10 : 0b11;  // billing contacts only, or any
+    for (std::size_t byte = 0; byte < bits_.size(); ++byte) {  // four accounts per byte
+      std::uint8_t packed = 0;
+      for (std::size_t i = 0; i < 4; ++i) {
+        const std::size_t a = 4 * byte + i;
+        const std::uint8_t account_keys = a < match.size() ? match[a] & keys_of_match : 0;
+        packed = static_cast<std::uint8_t>(packed | account_keys << (2 * i));
+      }
+      bits_[byte] = packed;
+    }
+  }
+  bool contains(std::uint32_t key) const { return (bits_[key >> 3] >> (key & 7)) & 1; }
+
+ private:
+  Scratch<std::uint8_t> bits_;
+};
 
 // Candidate contacts without a valid address, ascending: §2.3's skipped ones.
-std::vector<std::uint32_t> skipped_contacts(const Snapshot& s, const std::uint8_t* bits_per_account) {
-  auto skipped = [&](std::uint32_t c) { return is_candidate(bits_per_account, s.contact_account[c] << 1 | s.contact_is_billing[c]); };
+std::vector<std::uint32_t> skipped_contacts(const Snapshot& s, const CandidateKeys& candidates) {
+  auto skipped = [&](std::uint32_t c) { return candidates.contains(s.contact_account[c] << 1 | s.contact_is_billing[c]); };
   std::size_t count = 0;
   for (std::uint32_t c : s.contacts_without_valid_email) count += skipped(c);
   std::vector<std::uint32_t> out(count);
@@ -105,7 +122,6 @@ std::vector<std::uint32_t> skipped_contacts(const Snapshot& s, const std::uint8_
   return out;
 }
 
-constexpr std::uint32_t no_representative = 0xFFFFFFFFu;
 constexpr std::uint8_t group_of_status[4] = {0, 1, 2, 2};  // group_for(PortalStatus) as a table
 static_assert(group_of_status[static_cast<int>(PortalStatus::none)] == static_cast<int>(group_for(PortalStatus::none)) &&
               group_of_status[static_cast<int>(PortalStatus::invited)] == static_cast<int>(group_for(PortalStatus::invited)) &&
@@ -113,53 +129,57 @@ static_assert(group_of_status[static_cast<int>(PortalStatus::none)] == static_ca
               group_of_status[static_cast<int>(PortalStatus::disabled)] == static_cast<int>(group_for(PortalStatus::disabled)));
 std::size_t group_index(PortalStatus status) { return group_of_status[static_cast<std::uint8_t>(status) & 3]; }
 
+// All recipients in address order, and how many fall in each group.
+struct Recipients {
+  explicit Recipients(std::size_t capacity) : refs(capacity) {}
+  Scratch<RecipientRef> refs;  // the first `count` are set
+  std::size_t count = 0;
+  std::array<std::uint64_t, 3> per_group{};
+};
+
 // In address order: an address with a valid form is a recipient when one of
 // its contacts is a candidate; its contacts are in ascending id order, so the
 // first candidate is the lowest-id representative. Branch-free (selects,
-// walking each address's contacts backwards so the lowest candidate wins):
-// most addresses have one contact, and independent loads overlap.
-Scratch<std::uint32_t> representatives(const Snapshot& s, const std::uint8_t* bits_per_account, const PortalColumns& portal,
-                                       std::array<std::uint64_t, 3>& group_counts) {
+// walking each address's contacts backwards so the lowest candidate wins; a
+// non-recipient is written past the last recipient and overwritten): most
+// addresses have one contact, and independent loads overlap.
+Recipients find_recipients(const Snapshot& s, const CandidateKeys& candidates, const PortalColumns& portal) {
+  constexpr std::uint32_t none = 0xFFFFFFFFu;
   const std::size_t emails = s.email_count();
-  Scratch<std::uint32_t> representative(emails);
+  Recipients found(emails);
   const std::uint32_t* begin = s.email_contacts_begin.data();
   const std::uint32_t* contacts = s.email_contacts.data();
   const std::uint32_t* account_billing = s.email_contact_account_billing.data();
   const std::uint8_t* valid = s.email_valid.data();
   const PortalStatus* status = portal.status.data();
+  RecipientRef* out = found.refs.data();
+  std::size_t count = 0;
   for (std::size_t e = 0; e < emails; ++e) {
-    std::uint32_t rep = no_representative;
+    std::uint32_t rep = none;
     for (std::uint32_t k = begin[e + 1]; k > begin[e]; --k) {
       const std::uint32_t contact = contacts[k - 1];  // loaded either way, so the select needs no branch
-      rep = is_candidate(bits_per_account, account_billing[k - 1]) ? contact : rep;
+      rep = candidates.contains(account_billing[k - 1]) ? contact : rep;
     }
-    rep = valid[e] ? rep : no_representative;
-    representative[e] = rep;
-    group_counts[group_index(status[e])] += rep != no_representative;
+    const bool recipient = valid[e] && rep != none;
+    out[count] = {static_cast<std::uint32_t>(e), rep};  // in bounds: count <= e
+    count += recipient;
+    found.per_group[group_index(status[e])] += recipient;
   }
-  return representative;
+  found.count = count;
+  return found;
 }
 
-// Addresses are sorted, so each group comes out in digest order. Branch-free:
-// a non-recipient is written to a scratch slot.
-void fill_groups(const Scratch<std::uint32_t>& representative, const PortalColumns& portal,
-                 const std::array<std::uint64_t, 3>& group_counts, Evaluation& result) {
+void fill_groups(const Recipients& recipients, const PortalColumns& portal, Evaluation& result) {
   std::array<RecipientRef*, 3> next{};
   for (Group group : all_groups) {
     const auto g = static_cast<std::size_t>(group);
-    result.counts.of(group) = group_counts[g];
-    result.groups[g].resize(group_counts[g]);
+    result.counts.of(group) = recipients.per_group[g];
+    result.groups[g].resize(recipients.per_group[g]);
     next[g] = result.groups[g].data();
   }
-  RecipientRef scratch{};
-  const PortalStatus* status = portal.status.data();
-  for (std::size_t e = 0; e < representative.size(); ++e) {
-    const std::uint32_t rep = representative[e];
-    const std::size_t g = group_index(status[e]);
-    const bool member = rep != no_representative;
-    RecipientRef* out = member ? next[g] : &scratch;
-    *out = {static_cast<std::uint32_t>(e), rep};
-    next[g] += member;
+  for (std::size_t i = 0; i < recipients.count; ++i) {
+    const RecipientRef ref = recipients.refs[i];
+    *next[group_index(portal.status[ref.email])]++ = ref;
   }
 }
 
@@ -254,13 +274,11 @@ bool contains_ignoring_case(std::string_view text, std::string_view lowered_need
 Evaluation evaluate(const Snapshot& s, const Filter& f) { return evaluate(s, f, portal_columns(s)); }
 
 Evaluation evaluate(const Snapshot& s, const Filter& f, const PortalColumns& portal) {
-  const Scratch<std::uint8_t> bits_per_account = candidate_bits_per_account(s, f);
+  const CandidateKeys candidates(s, f);
   Evaluation result;
-  result.skipped_contacts = skipped_contacts(s, bits_per_account.data());
+  result.skipped_contacts = skipped_contacts(s, candidates);
   result.counts.skipped_invalid_email = result.skipped_contacts.size();
-  std::array<std::uint64_t, 3> group_counts{};
-  const Scratch<std::uint32_t> representative = representatives(s, bits_per_account.data(), portal, group_counts);
-  fill_groups(representative, portal, group_counts, result);
+  fill_groups(find_recipients(s, candidates, portal), portal, result);
   result.digest = digest_of(s, result);
   return result;
 }
