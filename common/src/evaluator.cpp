@@ -35,7 +35,15 @@ class IdTable {
       : mask_(std::size_t{*std::max_element(ids.begin(), ids.end())} + 2, 0) {
     for (Id id : ids) mask_[id] = 0xFF;
   }
-  std::uint8_t mask(Id id) const { return mask_[std::min<std::size_t>(id, mask_.size() - 1)]; }
+  // The table as plain values for a hot loop: the loops store bytes, which
+  // may alias anything, so members read through `this` would be reloaded
+  // after every store.
+  struct Lookup {
+    const std::uint8_t* mask;
+    std::size_t last;
+    std::uint8_t operator()(Id id) const { return mask[std::min<std::size_t>(id, last)]; }
+  };
+  Lookup lookup() const { return {mask_.data(), mask_.size() - 1}; }
 
  private:
   std::vector<std::uint8_t> mask_;
@@ -45,7 +53,10 @@ class IdTable {
 void keep_listed(Scratch<std::uint8_t>& match, const std::vector<Id>& ids, const std::vector<Id>& column) {
   if (ids.empty()) return;
   const IdTable table(ids);
-  for (std::size_t a = 0; a < match.size(); ++a) match[a] &= table.mask(column[a]);
+  const IdTable::Lookup mask = table.lookup();
+  std::uint8_t* out = match.data();
+  const Id* value = column.data();
+  for (std::size_t a = 0, n = match.size(); a < n; ++a) out[a] &= mask(value[a]);
 }
 
 // Clears the accounts without a site source in `ids` ("any" when empty).
@@ -54,13 +65,20 @@ void keep_listed(Scratch<std::uint8_t>& match, const std::vector<Id>& ids, const
 void keep_with_site_source(Scratch<std::uint8_t>& match, const std::vector<Id>& ids, const Snapshot& s) {
   if (ids.empty()) return;
   const IdTable table(ids);
+  const IdTable::Lookup mask = table.lookup();
   const std::size_t entries = s.site_source_ids.size();
   Scratch<std::uint32_t> listed_before(entries + 1);  // listed entries in [0, k)
-  listed_before[0] = 0;
-  for (std::size_t k = 0; k < entries; ++k) listed_before[k + 1] = listed_before[k] + (table.mask(s.site_source_ids[k]) & 1);
+  const Id* id = s.site_source_ids.data();
+  std::uint32_t listed = 0;
+  for (std::size_t k = 0; k < entries; ++k) {
+    listed_before[k] = listed;
+    listed += mask(id[k]) & 1;
+  }
+  listed_before[entries] = listed;
   const std::uint32_t* begin = s.site_source_begin.data();
-  for (std::size_t a = 0; a < match.size(); ++a)
-    match[a] = listed_before[begin[a + 1]] != listed_before[begin[a]] ? match[a] : 0;
+  std::uint8_t* out = match.data();
+  for (std::size_t a = 0, n = match.size(); a < n; ++a)
+    out[a] = listed_before[begin[a + 1]] != listed_before[begin[a]] ? out[a] : 0;
 }
 
 // Per account 0xFF when it meets the filter's account conditions, else 0: a
@@ -70,11 +88,11 @@ Scratch<std::uint8_t> matching_accounts(const Snapshot& s, const Filter& f) {
   if (f.active_service_only) required_flags |= account_flag::has_active_service;
   if (f.balance_due_only) required_flags |= account_flag::balance_due;
   if (f.without_autopay_only) forbidden_flags |= account_flag::autopay;
+  const std::uint8_t tested_flags = required_flags | forbidden_flags;
   Scratch<std::uint8_t> match(s.account_count());
-  for (std::size_t a = 0; a < match.size(); ++a) {
-    const std::uint8_t flags = s.account_flags[a];
-    match[a] = (flags & (required_flags | forbidden_flags)) == required_flags ? 0xFF : 0;
-  }
+  std::uint8_t* out = match.data();
+  const std::uint8_t* flags = s.account_flags.data();
+  for (std::size_t a = 0, n = match.size(); a < n; ++a) out[a] = (flags[a] & tested_flags) == required_flags ? 0xFF : 0;
   keep_listed(match, f.division_ids, s.account_division);
   keep_listed(match, f.account_class_ids, s.account_class);
   keep_listed(match, f.bill_group_ids, s.account_bill_group);
@@ -92,14 +110,17 @@ class CandidateKeys {
   CandidateKeys(const Snapshot& s, const Filter& f) : bits_((2 * s.account_count() + 7) / 8) {
     const Scratch<std::uint8_t> match = matching_accounts(s, f);
     const std::uint8_t keys_of_match = f.billing_contacts_only ? 0b10 : 0b11;  // billing contacts only, or any
-    for (std::size_t byte = 0; byte < bits_.size(); ++byte) {  // four accounts per byte
+    const std::uint8_t* matched = match.data();
+    const std::size_t accounts = match.size();
+    std::uint8_t* out = bits_.data();
+    for (std::size_t byte = 0, n = bits_.size(); byte < n; ++byte) {  // four accounts per byte
       std::uint8_t packed = 0;
       for (std::size_t i = 0; i < 4; ++i) {
         const std::size_t a = 4 * byte + i;
-        const std::uint8_t account_keys = a < match.size() ? match[a] & keys_of_match : 0;
+        const std::uint8_t account_keys = a < accounts ? matched[a] & keys_of_match : 0;
         packed = static_cast<std::uint8_t>(packed | account_keys << (2 * i));
       }
-      bits_[byte] = packed;
+      out[byte] = packed;
     }
   }
   bool contains(std::uint32_t key) const { return (bits_[key >> 3] >> (key & 7)) & 1; }
@@ -109,17 +130,16 @@ class CandidateKeys {
 };
 
 // Candidate contacts without a valid address, ascending: §2.3's skipped ones.
+// Branch-free: every contact is written, and only a candidate advances.
 std::vector<std::uint32_t> skipped_contacts(const Snapshot& s, const CandidateKeys& candidates) {
-  auto skipped = [&](std::uint32_t c) { return candidates.contains(s.contact_account[c] << 1 | s.contact_is_billing[c]); };
+  const std::vector<std::uint32_t>& without_valid_email = s.contacts_without_valid_email;
+  Scratch<std::uint32_t> skipped(without_valid_email.size());
   std::size_t count = 0;
-  for (std::uint32_t c : s.contacts_without_valid_email) count += skipped(c);
-  std::vector<std::uint32_t> out(count);
-  for (std::size_t i = 0, k = 0; k < count; ++i) {
-    const std::uint32_t c = s.contacts_without_valid_email[i];
-    out[k] = c;
-    k += skipped(c);
+  for (const std::uint32_t c : without_valid_email) {
+    skipped[count] = c;
+    count += candidates.contains(s.contact_account[c] << 1 | s.contact_is_billing[c]);
   }
-  return out;
+  return std::vector<std::uint32_t>(skipped.data(), skipped.data() + count);
 }
 
 constexpr std::uint8_t group_of_status[4] = {0, 1, 2, 2};  // group_for(PortalStatus) as a table
@@ -183,78 +203,65 @@ void fill_groups(const Recipients& recipients, const PortalColumns& portal, Eval
   }
 }
 
-// Forms the digest's lines ("<group>\t<email>\n", as DigestBuilder::add
-// forms them) in a buffer and hands them over in large blocks: one call per
-// recipient costs more than the hashing in WebAssembly. Both pieces of a line
-// are copied as one fixed-size block (plain loads and stores, where a memcpy
-// of unknown length is a call; in WebAssembly a memory.copy that costs more
-// than the few bytes it moves). Such a copy runs past the piece: the buffer
-// keeps room for that, and longer addresses, or one too close to the end of
-// the address column to be read past, are copied exactly.
-class DigestLines {
- public:
-  explicit DigestLines(const Snapshot& s) : addresses_end_(s.email.bytes().data() + s.email.bytes().size()), lines_(block) {}
-
-  // The lines of one group's recipients, in order.
-  void add_group(const Snapshot& s, Group group, const std::vector<RecipientRef>& members) {
-    const Prefix prefix(group);
-    for (const RecipientRef& ref : members) add(prefix, s.email[ref.email]);
+// "<group name>\t", zero-padded to a fixed size for digest_of's copies.
+struct LinePrefix {
+  static constexpr std::size_t size_limit = 32;
+  explicit LinePrefix(Group group) {
+    const std::string_view name = group_name(group);
+    std::memcpy(bytes, name.data(), name.size());
+    bytes[name.size()] = '\t';
+    size = name.size() + 1;
   }
-
-  std::string finish() {
-    flush();
-    return digest_.finish();
-  }
-
- private:
-  static constexpr std::size_t block = 1 << 16;
-  static constexpr std::size_t word = 32;  // the fixed copy size; most addresses are shorter
-
-  struct Prefix {
-    explicit Prefix(Group g) : group(g) {
-      const std::string_view name = group_name(group);
-      std::memcpy(bytes, name.data(), name.size());
-      bytes[name.size()] = '\t';
-      size = name.size() + 1;
-    }
-    static_assert(sizeof "pending_invites\t" <= word);  // the longest group name, with its tab
-    Group group;
-    char bytes[word] = {};  // "<group name>\t", zero-padded
-    std::size_t size;
-  };
-
-  void add(const Prefix& prefix, std::string_view email) {
-    const std::size_t line = prefix.size + email.size() + 1;
-    if (used_ + line + word > block) flush();
-    if (line + word > block) {  // cannot happen for a valid address; kept exact anyway
-      digest_.add(prefix.group, email);
-      return;
-    }
-    char* out = lines_.data() + used_;
-    std::memcpy(out, prefix.bytes, word);
-    out += prefix.size;
-    if (email.size() <= word && email.data() + word <= addresses_end_) std::memcpy(out, email.data(), word);
-    else std::memcpy(out, email.data(), email.size());
-    out[email.size()] = '\n';
-    used_ += line;
-  }
-
-  void flush() {
-    digest_.add_lines(std::string_view(lines_.data(), used_));
-    used_ = 0;
-  }
-
-  const char* addresses_end_;
-  DigestBuilder digest_;
-  Scratch<char> lines_;
-  std::size_t used_ = 0;
+  static_assert(sizeof "pending_invites\t" <= size_limit);  // the longest group name, with its tab
+  char bytes[size_limit] = {};
+  std::size_t size;
 };
 
+// The digest's lines ("<group>\t<email>\n", as DigestBuilder::add forms
+// them) are formed here in a buffer and handed over in large blocks: one call
+// per recipient costs more than the hashing in WebAssembly. Both pieces of a
+// line are copied as one fixed-size block (plain loads and stores, where a
+// memcpy of unknown length is a call; in WebAssembly a memory.copy that costs
+// more than the few bytes it moves). Such a copy runs past the piece: the
+// buffer keeps room for that, and longer addresses, or one too close to the
+// end of the address column to be read past, are copied exactly. The loop
+// state is in locals: byte stores may alias any member, which would be
+// reloaded after each one.
 std::string digest_of(const Snapshot& s, const Evaluation& result) {
-  DigestLines lines(s);
-  for (Group group : all_groups)
-    if (is_mailed(group)) lines.add_group(s, group, result.groups[static_cast<std::size_t>(group)]);
-  return lines.finish();
+  constexpr std::size_t block = 1 << 16, word = LinePrefix::size_limit;
+  DigestBuilder digest;
+  Scratch<char> buffer(block);
+  char* const lines = buffer.data();
+  const char* const addresses = s.email.bytes().data();
+  const char* const addresses_end = addresses + s.email.bytes().size();
+  const std::uint32_t* const offsets = s.email.offsets().data();
+  std::size_t used = 0;
+  for (Group group : all_groups) {
+    if (!is_mailed(group)) continue;
+    const LinePrefix prefix(group);
+    for (const RecipientRef& ref : result.groups[static_cast<std::size_t>(group)]) {
+      const char* const email = addresses + offsets[ref.email];
+      const std::size_t length = offsets[ref.email + 1] - offsets[ref.email];
+      const std::size_t line = prefix.size + length + 1;
+      if (used + line + word > block) {
+        digest.add_lines(std::string_view(lines, used));
+        used = 0;
+      }
+      if (line + word > block) {  // cannot happen for a valid address; kept exact anyway
+        digest.add(group, std::string_view(email, length));
+        continue;
+      }
+      char* out = lines + used;
+      std::memcpy(out, prefix.bytes, word);
+      out += prefix.size;
+      if (length <= word && email + word <= addresses_end) std::memcpy(out, email, word);
+      else std::memcpy(out, email, length);
+      out[length] = '\n';
+      used += line;
+    }
+  }
+  digest.add_lines(std::string_view(lines, used));
+  return digest.finish();
 }
 
 char lower_ascii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
