@@ -4,7 +4,6 @@
 #include <cstring>
 #include <memory>
 
-
 namespace invites {
 namespace {
 
@@ -189,6 +188,7 @@ Recipients find_recipients(const Snapshot& s, const CandidateKeys& candidates, c
   return found;
 }
 
+// Splits the recipients by group, each keeping address order (digest order).
 void fill_groups(const Recipients& recipients, const PortalColumns& portal, Evaluation& result) {
   std::array<RecipientRef*, 3> next{};
   for (Group group : all_groups) {
