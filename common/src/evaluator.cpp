@@ -4,7 +4,6 @@
 #include <cstring>
 #include <memory>
 
-
 namespace invites {
 namespace {
 
@@ -25,47 +24,244 @@ class Scratch {
   std::size_t size_;
 };
 
-// A membership table for one id list of the filter: ids are small dense
-// lookup keys, so a byte vector beats hashing in the per-account loop.
-class IdSet {
+// A membership table for a non-empty id list of the filter: ids are small
+// dense lookup keys, so a byte table beats hashing in the per-account loops.
+// Ids beyond the listed ones share the table's last entry, so a lookup is one
+// load without a branch. Entries are masks (0xFF for a member, else 0).
+class IdTable {
  public:
-  explicit IdSet(const std::vector<Id>& ids) : any_(ids.empty()) {
-    for (Id id : ids) {
-      if (id >= member_.size()) member_.resize(std::size_t{id} + 1, 0);
-      member_[id] = 1;
-    }
+  explicit IdTable(const std::vector<Id>& ids)
+      : mask_(std::size_t{*std::max_element(ids.begin(), ids.end())} + 2, 0) {
+    for (Id id : ids) mask_[id] = 0xFF;
   }
-  bool any() const { return any_; }
-  bool contains(Id id) const { return id < member_.size() && member_[id]; }
-  bool admits(Id id) const { return any_ || contains(id); }
+  // The table as plain values for a hot loop: the loops store bytes, which
+  // may alias anything, so members read through `this` would be reloaded
+  // after every store.
+  struct Lookup {
+    const std::uint8_t* mask;
+    std::size_t last;
+    std::uint8_t operator()(Id id) const { return mask[std::min<std::size_t>(id, last)]; }
+  };
+  Lookup lookup() const { return {mask_.data(), mask_.size() - 1}; }
 
  private:
-  bool any_;
-  std::vector<std::uint8_t> member_;
+  std::vector<std::uint8_t> mask_;
 };
 
+// Clears the accounts whose `column` value is not in `ids` ("any" when empty).
+void keep_listed(Scratch<std::uint8_t>& match, const std::vector<Id>& ids, const std::vector<Id>& column) {
+  if (ids.empty()) return;
+  const IdTable table(ids);
+  const IdTable::Lookup mask = table.lookup();
+  std::uint8_t* out = match.data();
+  const Id* value = column.data();
+  for (std::size_t a = 0, n = match.size(); a < n; ++a) out[a] &= mask(value[a]);
+}
+
+// Clears the accounts without a site source in `ids` ("any" when empty).
+// Counting the listed entries of the site source CSR as a prefix sum first
+// makes both passes flat: no inner loop of 0..n entries per account to mispredict.
+void keep_with_site_source(Scratch<std::uint8_t>& match, const std::vector<Id>& ids, const Snapshot& s) {
+  if (ids.empty()) return;
+  const IdTable table(ids);
+  const IdTable::Lookup mask = table.lookup();
+  const std::size_t entries = s.site_source_ids.size();
+  Scratch<std::uint32_t> listed_before(entries + 1);  // listed entries in [0, k)
+  const Id* id = s.site_source_ids.data();
+  std::uint32_t listed = 0;
+  for (std::size_t k = 0; k < entries; ++k) {
+    listed_before[k] = listed;
+    listed += mask(id[k]) & 1;
+  }
+  listed_before[entries] = listed;
+  const std::uint32_t* begin = s.site_source_begin.data();
+  std::uint8_t* out = match.data();
+  for (std::size_t a = 0, n = match.size(); a < n; ++a)
+    out[a] = listed_before[begin[a + 1]] != listed_before[begin[a]] ? out[a] : 0;
+}
+
+// Per account 0xFF when it meets the filter's account conditions, else 0: a
+// flat pass per condition the filter sets, none for the ones left at "any".
 Scratch<std::uint8_t> matching_accounts(const Snapshot& s, const Filter& f) {
-  IdSet divisions(f.division_ids), classes(f.account_class_ids), bill_groups(f.bill_group_ids),
-      sources(f.account_source_ids), site_sources(f.site_source_ids);
   std::uint8_t required_flags = 0, forbidden_flags = 0;
   if (f.active_service_only) required_flags |= account_flag::has_active_service;
   if (f.balance_due_only) required_flags |= account_flag::balance_due;
   if (f.without_autopay_only) forbidden_flags |= account_flag::autopay;
-
+  const std::uint8_t tested_flags = required_flags | forbidden_flags;
   Scratch<std::uint8_t> match(s.account_count());
-  for (std::size_t a = 0; a < match.size(); ++a) {
-    std::uint8_t flags = s.account_flags[a];
-    bool ok = (flags & required_flags) == required_flags && (flags & forbidden_flags) == 0 &&
-              divisions.admits(s.account_division[a]) && classes.admits(s.account_class[a]) &&
-              bill_groups.admits(s.account_bill_group[a]) && sources.admits(s.account_source[a]);
-    if (ok && !site_sources.any()) {
-      ok = false;
-      for (std::uint32_t k = s.site_source_begin[a]; k < s.site_source_begin[a + 1] && !ok; ++k)
-        ok = site_sources.contains(s.site_source_ids[k]);
-    }
-    match[a] = ok;
-  }
+  std::uint8_t* out = match.data();
+  const std::uint8_t* flags = s.account_flags.data();
+  for (std::size_t a = 0, n = match.size(); a < n; ++a) out[a] = (flags[a] & tested_flags) == required_flags ? 0xFF : 0;
+  keep_listed(match, f.division_ids, s.account_division);
+  keep_listed(match, f.account_class_ids, s.account_class);
+  keep_listed(match, f.bill_group_ids, s.account_bill_group);
+  keep_listed(match, f.account_source_ids, s.account_source);
+  keep_with_site_source(match, f.site_source_ids, s);
   return match;
+}
+
+// The contacts a filter makes candidates, as a set of contact keys (account
+// index << 1 | is_billing, as Snapshot::email_contact_account_billing): two
+// bits per account, so the set of 1M accounts (250 KB) stays in cache for the
+// lookups in address order, which come in no account order.
+class CandidateKeys {
+ public:
+  CandidateKeys(const Snapshot& s, const Filter& f) : bits_((2 * s.account_count() + 7) / 8) {
+    const Scratch<std::uint8_t> match = matching_accounts(s, f);
+    const std::uint8_t keys_of_match = f.billing_contacts_only ? 0b10 : 0b11;  // billing contacts only, or any
+    const std::uint8_t* matched = match.data();
+    const std::size_t accounts = match.size();
+    std::uint8_t* out = bits_.data();
+    for (std::size_t byte = 0, n = bits_.size(); byte < n; ++byte) {  // four accounts per byte
+      std::uint8_t packed = 0;
+      for (std::size_t i = 0; i < 4; ++i) {
+        const std::size_t a = 4 * byte + i;
+        const std::uint8_t account_keys = a < accounts ? matched[a] & keys_of_match : 0;
+        packed = static_cast<std::uint8_t>(packed | account_keys << (2 * i));
+      }
+      out[byte] = packed;
+    }
+  }
+  bool contains(std::uint32_t key) const { return (bits_[key >> 3] >> (key & 7)) & 1; }
+
+ private:
+  Scratch<std::uint8_t> bits_;
+};
+
+// Candidate contacts without a valid address, ascending: §2.3's skipped ones.
+// Branch-free: every contact is written, and only a candidate advances.
+std::vector<std::uint32_t> skipped_contacts(const Snapshot& s, const CandidateKeys& candidates) {
+  const std::vector<std::uint32_t>& without_valid_email = s.contacts_without_valid_email;
+  Scratch<std::uint32_t> skipped(without_valid_email.size());
+  std::size_t count = 0;
+  for (const std::uint32_t c : without_valid_email) {
+    skipped[count] = c;
+    count += candidates.contains(s.contact_account[c] << 1 | s.contact_is_billing[c]);
+  }
+  return std::vector<std::uint32_t>(skipped.data(), skipped.data() + count);
+}
+
+constexpr std::uint8_t group_of_status[4] = {0, 1, 2, 2};  // group_for(PortalStatus) as a table
+static_assert(group_of_status[static_cast<int>(PortalStatus::none)] == static_cast<int>(group_for(PortalStatus::none)) &&
+              group_of_status[static_cast<int>(PortalStatus::invited)] == static_cast<int>(group_for(PortalStatus::invited)) &&
+              group_of_status[static_cast<int>(PortalStatus::active)] == static_cast<int>(group_for(PortalStatus::active)) &&
+              group_of_status[static_cast<int>(PortalStatus::disabled)] == static_cast<int>(group_for(PortalStatus::disabled)));
+std::size_t group_index(PortalStatus status) { return group_of_status[static_cast<std::uint8_t>(status) & 3]; }
+
+// All recipients in address order, and how many fall in each group.
+struct Recipients {
+  explicit Recipients(std::size_t capacity) : refs(capacity) {}
+  Scratch<RecipientRef> refs;  // the first `count` are set
+  std::size_t count = 0;
+  std::array<std::uint64_t, 3> per_group{};
+};
+
+// In address order: an address with a valid form is a recipient when one of
+// its contacts is a candidate; its contacts are in ascending id order, so the
+// first candidate is the lowest-id representative. Branch-free (selects,
+// walking each address's contacts backwards so the lowest candidate wins; a
+// non-recipient is written past the last recipient and overwritten): most
+// addresses have one contact, and independent loads overlap.
+Recipients find_recipients(const Snapshot& s, const CandidateKeys& candidates, const PortalColumns& portal) {
+  constexpr std::uint32_t none = 0xFFFFFFFFu;
+  const std::size_t emails = s.email_count();
+  Recipients found(emails);
+  const std::uint32_t* begin = s.email_contacts_begin.data();
+  const std::uint32_t* contacts = s.email_contacts.data();
+  const std::uint32_t* account_billing = s.email_contact_account_billing.data();
+  const std::uint8_t* valid = s.email_valid.data();
+  const PortalStatus* status = portal.status.data();
+  RecipientRef* out = found.refs.data();
+  std::size_t count = 0;
+  for (std::size_t e = 0; e < emails; ++e) {
+    std::uint32_t rep = none;
+    for (std::uint32_t k = begin[e + 1]; k > begin[e]; --k) {
+      const std::uint32_t contact = contacts[k - 1];  // loaded either way, so the select needs no branch
+      rep = candidates.contains(account_billing[k - 1]) ? contact : rep;
+    }
+    const bool recipient = valid[e] && rep != none;
+    out[count] = {static_cast<std::uint32_t>(e), rep};  // in bounds: count <= e
+    count += recipient;
+    found.per_group[group_index(status[e])] += recipient;
+  }
+  found.count = count;
+  return found;
+}
+
+// Splits the recipients by group, each keeping address order (digest order).
+void fill_groups(const Recipients& recipients, const PortalColumns& portal, Evaluation& result) {
+  std::array<RecipientRef*, 3> next{};
+  for (Group group : all_groups) {
+    const auto g = static_cast<std::size_t>(group);
+    result.counts.of(group) = recipients.per_group[g];
+    result.groups[g].resize(recipients.per_group[g]);
+    next[g] = result.groups[g].data();
+  }
+  for (std::size_t i = 0; i < recipients.count; ++i) {
+    const RecipientRef ref = recipients.refs[i];
+    *next[group_index(portal.status[ref.email])]++ = ref;
+  }
+}
+
+// "<group name>\t", zero-padded to a fixed size for digest_of's copies.
+struct LinePrefix {
+  static constexpr std::size_t size_limit = 32;
+  explicit LinePrefix(Group group) {
+    const std::string_view name = group_name(group);
+    std::memcpy(bytes, name.data(), name.size());
+    bytes[name.size()] = '\t';
+    size = name.size() + 1;
+  }
+  static_assert(sizeof "pending_invites\t" <= size_limit);  // the longest group name, with its tab
+  char bytes[size_limit] = {};
+  std::size_t size;
+};
+
+// The digest's lines ("<group>\t<email>\n", as DigestBuilder::add forms
+// them) are formed here in a buffer and handed over in large blocks: one call
+// per recipient costs more than the hashing in WebAssembly. Both pieces of a
+// line are copied as one fixed-size block (plain loads and stores, where a
+// memcpy of unknown length is a call; in WebAssembly a memory.copy that costs
+// more than the few bytes it moves). Such a copy runs past the piece: the
+// buffer keeps room for that, and longer addresses, or one too close to the
+// end of the address column to be read past, are copied exactly. The loop
+// state is in locals: byte stores may alias any member, which would be
+// reloaded after each one.
+std::string digest_of(const Snapshot& s, const Evaluation& result) {
+  constexpr std::size_t block = 1 << 16, word = LinePrefix::size_limit;
+  DigestBuilder digest;
+  Scratch<char> buffer(block);
+  char* const lines = buffer.data();
+  const char* const addresses = s.email.bytes().data();
+  const char* const addresses_end = addresses + s.email.bytes().size();
+  const std::uint32_t* const offsets = s.email.offsets().data();
+  std::size_t used = 0;
+  for (Group group : all_groups) {
+    if (!is_mailed(group)) continue;
+    const LinePrefix prefix(group);
+    for (const RecipientRef& ref : result.groups[static_cast<std::size_t>(group)]) {
+      const char* const email = addresses + offsets[ref.email];
+      const std::size_t length = offsets[ref.email + 1] - offsets[ref.email];
+      const std::size_t line = prefix.size + length + 1;
+      if (used + line + word > block) {
+        digest.add_lines(std::string_view(lines, used));
+        used = 0;
+      }
+      if (line + word > block) {  // cannot happen for a valid address; kept exact anyway
+        digest.add(group, std::string_view(email, length));
+        continue;
+      }
+      char* out = lines + used;
+      std::memcpy(out, prefix.bytes, word);
+      out += prefix.size;
+      if (length <= word && email + word <= addresses_end) std::memcpy(out, email, word);
+      else std::memcpy(out, email, length);
+      out[length] = '\n';
+      used += line;
+    }
+  }
+  digest.add_lines(std::string_view(lines, used));
+  return digest.finish();
 }
 
 char lower_ascii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
@@ -85,109 +281,12 @@ bool contains_ignoring_case(std::string_view text, std::string_view lowered_need
 Evaluation evaluate(const Snapshot& s, const Filter& f) { return evaluate(s, f, portal_columns(s)); }
 
 Evaluation evaluate(const Snapshot& s, const Filter& f, const PortalColumns& portal) {
-  const Scratch<std::uint8_t> account_match = matching_accounts(s, f);
-  constexpr std::uint32_t unset = 0xFFFFFFFFu;
-  // Pass 1, in contact order: which contacts are candidates, and which of
-  // those have no valid address (skipped). Branch-free over presized arrays:
-  // no allocation (and so no possible throw) inside the loop.
-  enum : std::uint8_t { not_candidate = 0, with_valid_email = 1, with_invalid_email = 2 };
-  Scratch<std::uint8_t> candidate(s.contact_count());
-  const bool billing_only = f.billing_contacts_only;
-  std::size_t skipped = 0;
-  const std::uint8_t* valid_of = s.contact_email_valid.data();
-  for (std::size_t c = 0; c < s.contact_count(); ++c) {
-    const bool selected = account_match[s.contact_account[c]] && (!billing_only || s.contact_is_billing[c]);
-    const bool valid = valid_of[c] != 0;  // per contact: a sequential read, not a lookup by address
-    candidate[c] = static_cast<std::uint8_t>(selected ? (valid ? with_valid_email : with_invalid_email) : not_candidate);
-    skipped += selected && !valid;
-  }
+  const CandidateKeys candidates(s, f);
   Evaluation result;
-  result.counts.skipped_invalid_email = skipped;
-  result.skipped_contacts.resize(skipped);
-  for (std::size_t c = 0, k = 0; k < skipped; ++c)
-    if (candidate[c] == with_invalid_email) result.skipped_contacts[k++] = static_cast<std::uint32_t>(c);
-
-  // Pass 2, in address order: an address is a recipient when one of its
-  // contacts is a candidate; its contacts are in ascending id order, so the
-  // first candidate is the lowest-id representative. Branch-free (selects,
-  // walking each address's contacts backwards so the lowest candidate wins):
-  // most addresses have one contact, and independent loads overlap.
-  static constexpr std::uint8_t group_of_status[4] = {0, 1, 2, 2};  // group_for(PortalStatus)
-  static_assert(group_of_status[static_cast<int>(PortalStatus::none)] == static_cast<int>(group_for(PortalStatus::none)) &&
-                group_of_status[static_cast<int>(PortalStatus::invited)] == static_cast<int>(group_for(PortalStatus::invited)) &&
-                group_of_status[static_cast<int>(PortalStatus::active)] == static_cast<int>(group_for(PortalStatus::active)) &&
-                group_of_status[static_cast<int>(PortalStatus::disabled)] == static_cast<int>(group_for(PortalStatus::disabled)));
-  const std::size_t emails = s.email_count();
-  Scratch<std::uint32_t> representative(emails);
-  std::array<std::uint64_t, 3> group_counts{};
-  {
-    const std::uint32_t* begin = s.email_contacts_begin.data();
-    const std::uint32_t* contacts = s.email_contacts.data();
-    const std::uint8_t* cand = candidate.data();
-    const PortalStatus* status = portal.status.data();
-    for (std::size_t e = 0; e < emails; ++e) {
-      std::uint32_t rep = unset;
-      for (std::uint32_t k = begin[e + 1]; k > begin[e]; --k) {
-        const std::uint32_t c = contacts[k - 1];
-        rep = cand[c] == with_valid_email ? c : rep;
-      }
-      representative[e] = rep;
-      group_counts[group_of_status[static_cast<std::uint8_t>(status[e]) & 3]] += rep != unset;
-    }
-  }
-  std::array<RecipientRef*, 3> next{};
-  for (Group group : all_groups) {
-    const auto g = static_cast<std::size_t>(group);
-    result.counts.of(group) = group_counts[g];
-    auto& members = result.groups[g];
-    members.resize(group_counts[g]);
-    next[g] = members.data();
-  }
-  // Addresses are sorted, so each group comes out in digest order. Branch-free:
-  // a non-recipient is written to a scratch slot.
-  {
-    RecipientRef scratch{};
-    const PortalStatus* status = portal.status.data();
-    for (std::size_t e = 0; e < emails; ++e) {
-      const std::uint32_t rep = representative[e];
-      const std::size_t g = group_of_status[static_cast<std::uint8_t>(status[e]) & 3];
-      const bool member = rep != unset;
-      RecipientRef* out = member ? next[g] : &scratch;
-      *out = {static_cast<std::uint32_t>(e), rep};
-      next[g] += member;
-    }
-  }
-
-  // The digest's lines are formed here in a buffer and handed over in large
-  // blocks (one call per recipient costs more than the hashing in WebAssembly).
-  DigestBuilder digest;
-  constexpr std::size_t block = 1 << 16;
-  Scratch<char> lines(block);
-  std::size_t used = 0;
-  for (Group group : all_groups) {
-    if (!is_mailed(group)) continue;
-    const std::string_view name = group_name(group);
-    for (const RecipientRef& ref : result.groups[static_cast<std::size_t>(group)]) {
-      const std::string_view email = s.email[ref.email];
-      const std::size_t line = name.size() + email.size() + 2;
-      if (used + line > block) {
-        digest.add_lines(std::string_view(lines.data(), used));
-        used = 0;
-      }
-      if (line > block) {  // cannot happen for a valid address; kept exact anyway
-        digest.add(group, email);
-        continue;
-      }
-      char* out = lines.data() + used;
-      std::memcpy(out, name.data(), name.size());
-      out[name.size()] = '\t';
-      std::memcpy(out + name.size() + 1, email.data(), email.size());
-      out[line - 1] = '\n';
-      used += line;
-    }
-  }
-  digest.add_lines(std::string_view(lines.data(), used));
-  result.digest = digest.finish();
+  result.skipped_contacts = skipped_contacts(s, candidates);
+  result.counts.skipped_invalid_email = result.skipped_contacts.size();
+  fill_groups(find_recipients(s, candidates, portal), portal, result);
+  result.digest = digest_of(s, result);
   return result;
 }
 

@@ -98,7 +98,18 @@ void DigestBuilder::add(Group group, std::string_view email) noexcept {
   st.append("\n");
 }
 
-void DigestBuilder::add_lines(std::string_view lines) noexcept { state_->append(lines); }
+// Large blocks go straight to the hash (the result does not depend on how
+// the input is split): copying them into the buffer first would cost as
+// much as hashing them.
+void DigestBuilder::add_lines(std::string_view lines) noexcept {
+  State& st = *state_;
+  if (lines.size() < sizeof st.buffer / 2) {
+    st.append(lines);
+    return;
+  }
+  st.flush();
+  XXH3_128bits_update(&st.hash, lines.data(), lines.size());
+}
 
 std::string DigestBuilder::finish() {
   state_->flush();

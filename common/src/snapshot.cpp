@@ -34,18 +34,28 @@ void Snapshot::derive_indexes() {
 
 
 void Snapshot::derive_contact_indexes() {
-  contact_email_valid.resize(contact_email.size());
-  for (std::size_t c = 0; c < contact_email.size(); ++c)
-    contact_email_valid[c] = contact_email[c] != no_email && email_valid[contact_email[c]];
-
   email_contacts_begin.assign(email.size() + 1, 0);
   for (std::uint32_t e : contact_email)
     if (e != no_email) ++email_contacts_begin[e + 1];
   for (std::size_t e = 0; e < email.size(); ++e) email_contacts_begin[e + 1] += email_contacts_begin[e];
+
+  // One pass in ascending contact order: each contact with an address goes
+  // to its address's next slot (so each address lists its contacts by id),
+  // with what a filter asks of it; the others are listed as without one.
   email_contacts.resize(email_contacts_begin.back());
+  email_contact_account_billing.resize(email_contacts.size());
+  contacts_without_valid_email.clear();
   std::vector<std::uint32_t> next(email_contacts_begin.begin(), email_contacts_begin.end() - 1);
-  for (std::size_t c = 0; c < contact_email.size(); ++c)  // ascending contact order
-    if (contact_email[c] != no_email) email_contacts[next[contact_email[c]]++] = static_cast<std::uint32_t>(c);
+  for (std::uint32_t c = 0; c < contact_email.size(); ++c) {
+    const std::uint32_t e = contact_email[c];
+    if (e == no_email || !email_valid[e]) contacts_without_valid_email.push_back(c);
+    if (e == no_email) continue;
+    const std::uint32_t slot = next[e]++;
+    email_contacts[slot] = c;
+    // Account indexes fit in 31 bits: 2^31 accounts would not fit in memory.
+    email_contact_account_billing[slot] = contact_account[c] << 1 | contact_is_billing[c];
+  }
+  contacts_without_valid_email.shrink_to_fit();
 }
 
 namespace {
@@ -60,20 +70,20 @@ void release(std::vector<T>& v) {
   std::vector<T>().swap(v);
 }
 
-// `v` reordered so that element i is the old element order[i].
 template <typename T>
-void permute(std::vector<T>& v, const std::vector<std::uint32_t>& order) {
-  std::vector<T> out;
-  out.reserve(v.size());
-  for (std::uint32_t i : order) out.push_back(v[i]);
-  v = std::move(out);
+void reserve_like(std::vector<T>& out, const std::vector<T>& like) {
+  out.reserve(like.size());
 }
 
-StringColumn permuted(const StringColumn& column, const std::vector<std::uint32_t>& order) {
-  StringColumn out;
-  out.reserve(column.size(), column.byte_size());
+void reserve_like(StringColumn& out, const StringColumn& like) { out.reserve(like.size(), like.byte_size()); }
+
+// `column` reordered so that element i is the old element order[i].
+template <typename Column>
+void permute(Column& column, const std::vector<std::uint32_t>& order) {
+  Column out;
+  reserve_like(out, column);
   for (std::uint32_t i : order) out.push_back(column[i]);
-  return out;
+  column = std::move(out);
 }
 
 // Positions 0..n-1 ordered by ascending id (stable, so equal ids stay adjacent
@@ -167,8 +177,8 @@ void SnapshotBuilder::sort_accounts() {
   }
   s.site_source_begin = std::move(begin);
   s.site_source_ids = std::move(ids);
-  s.account_number = permuted(s.account_number, order);
-  s.account_name = permuted(s.account_name, order);
+  permute(s.account_number, order);
+  permute(s.account_name, order);
   accounts_sorted_ = true;
 }
 
@@ -179,9 +189,9 @@ void SnapshotBuilder::sort_contacts() {
   permute(s.contact_account, order);
   permute(s.contact_email, order);
   permute(s.contact_is_billing, order);
-  s.contact_first_name = permuted(s.contact_first_name, order);
-  s.contact_last_name = permuted(s.contact_last_name, order);
-  normalized_ = permuted(normalized_, order);
+  permute(s.contact_first_name, order);
+  permute(s.contact_last_name, order);
+  permute(normalized_, order);
   contacts_sorted_ = true;
 }
 

@@ -164,3 +164,39 @@ TEST_CASE("portal columns beside a snapshot give what a snapshot with those stat
   }
   CHECK(SnapshotCodec::encode(snapshot, beside) == SnapshotCodec::encode(changed));
 }
+
+TEST_CASE("the digest and rows hold addresses of every length, the column's last address included") {
+  const std::string local64(64, 'x'), label63(63, 'd');
+  const std::vector<std::string> addresses = {
+      "a@b.co",                                  // shorter than a word
+      "abcdefghijklmnopqrst@example.com",        // 32 bytes: exactly the fixed copy
+      "abcdefghijklmnopqrstu@example.com",       // 33 bytes: one past it
+      local64 + "@" + label63 + "." + label63 + ".com",  // long
+  };
+  // Each address in turn sorts last, where the copy may not read past it.
+  for (const std::string& last_local : {std::string("zz"), std::string(40, 'z')}) {
+    INFO("last address local part " << last_local);
+    SnapshotBuilder b;
+    b.add_account({.id = 1});
+    std::vector<CandidateContact> candidates;
+    Id id = 0;
+    for (const std::string& address : addresses) {
+      b.add_contact({.id = ++id, .account_id = 1, .email = address});
+      candidates.push_back({id, address});
+    }
+    const std::string last = last_local + "@x.io";
+    b.add_contact({.id = ++id, .account_id = 1, .email = last});
+    candidates.push_back({id, last});
+    b.add_portal_user({.email = "a@b.co", .status = PortalStatus::invited});
+    b.add_portal_user({.email = last, .status = PortalStatus::invited});
+    const Snapshot s = std::move(b).build(0);
+
+    const RecipientList expected = group_candidates(candidates, [](std::string_view email) {
+      return email == "a@b.co" || email.starts_with("zz") ? PortalStatus::invited : PortalStatus::none;
+    });
+    const RecipientList actual = to_recipient_list(s, evaluate(s, {}));
+    CHECK(actual.counts == expected.counts);
+    CHECK(actual.rows == expected.rows);
+    CHECK(actual.digest == expected.digest);
+  }
+}

@@ -121,3 +121,38 @@ TEST_CASE("the builder keeps NULL and empty addresses apart") {
   CHECK(s.email_contacts == std::vector<std::uint32_t>{2, 1, 3});
   CHECK(s.email_valid == std::vector<std::uint8_t>{0, 1});
 }
+
+namespace {
+
+// The derived per-snapshot indexes the evaluator reads, recomputed the
+// straightforward way from the encoded columns.
+void check_derived_indexes(const Snapshot& s) {
+  std::vector<std::uint32_t> without_valid_email;
+  for (std::uint32_t c = 0; c < s.contact_count(); ++c)
+    if (s.contact_email[c] == no_email || !s.email_valid[s.contact_email[c]]) without_valid_email.push_back(c);
+  CHECK(s.contacts_without_valid_email == without_valid_email);
+
+  std::vector<std::uint32_t> begin{0}, contacts, account_billing;
+  for (std::uint32_t e = 0; e < s.email_count(); ++e) {
+    for (std::uint32_t c = 0; c < s.contact_count(); ++c)
+      if (s.contact_email[c] == e) {
+        contacts.push_back(c);
+        account_billing.push_back(s.contact_account[c] * 2 + s.contact_is_billing[c]);
+      }
+    begin.push_back(static_cast<std::uint32_t>(contacts.size()));
+  }
+  CHECK(s.email_contacts_begin == begin);
+  CHECK(s.email_contacts == contacts);
+  CHECK(s.email_contact_account_billing == account_billing);
+}
+
+}  // namespace
+
+TEST_CASE("the derived indexes agree with a direct computation, after build and after decode") {
+  for (std::uint64_t seed : {3, 4, 5}) {
+    INFO("seed " << seed);
+    Snapshot built = testing::snapshot_of(testing::generate_dataset({.accounts = 150, .seed = seed}));
+    check_derived_indexes(built);
+    check_derived_indexes(SnapshotCodec::decode(SnapshotCodec::encode(built)));
+  }
+}

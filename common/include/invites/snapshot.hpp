@@ -55,13 +55,19 @@ struct Snapshot {
   std::vector<std::int64_t> email_last_invited_at;  // unix seconds, 0 = never
   // Derived on build and decode, not encoded:
   std::vector<std::uint8_t> email_valid;  // the §2.3 rule per address
-  std::vector<std::uint8_t> contact_email_valid;  // per contact: has an address and it is valid
+  // Contacts with a NULL or invalid address, ascending: the only ones a filter
+  // can skip, so the evaluator counts skipped contacts without a contact pass.
+  std::vector<std::uint32_t> contacts_without_valid_email;
   // The contacts of each address, ascending id (CSR): contacts of address e
   // are email_contacts[email_contacts_begin[e] .. email_contacts_begin[e+1]).
   // The evaluator walks addresses in order through it, which keeps its memory
   // access sequential.
   std::vector<std::uint32_t> email_contacts_begin{0};
   std::vector<std::uint32_t> email_contacts;
+  // Per entry of email_contacts: (account index << 1) | is_billing of that
+  // contact, all that a filter asks of a contact, laid out in address order
+  // so the evaluator reads it sequentially instead of looking up contacts.
+  std::vector<std::uint32_t> email_contact_account_billing;
 
   std::size_t account_count() const { return account_id.size(); }
   std::size_t contact_count() const { return contact_id.size(); }

@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,9 @@ class StringColumn {
     return std::string_view(bytes_.data() + offsets_[i], offsets_[i + 1] - offsets_[i]);
   }
   std::size_t size() const { return offsets_.size() - 1; }
+  // All strings back to back: string i is bytes()[offsets()[i] .. offsets()[i+1]).
+  std::string_view bytes() const noexcept { return bytes_; }
+  std::span<const std::uint32_t> offsets() const noexcept { return offsets_; }
   std::size_t byte_size() const { return bytes_.size(); }
   void reserve(std::size_t count, std::size_t bytes) {
     offsets_.reserve(count + 1);
