@@ -92,7 +92,10 @@ int run_serve(const ServeOptions& options) {
       smtp.username = options.smtp_user;
       smtp.password = options.smtp_password;
     }
-    smtp.require_starttls = options.smtp_starttls;
+    // A password must never cross the network in clear: with credentials,
+    // STARTTLS is required (libcurl would otherwise send AUTH in plain text
+    // to a server that does not offer it, or whose offer was stripped).
+    smtp.require_starttls = options.smtp_starttls || !options.smtp_user.empty();
     if (!options.smtp_ca_file.empty()) smtp.ca_file = options.smtp_ca_file;
     config.smtp = smtp;
   } else {
@@ -148,7 +151,7 @@ void add_sending_options(CLI::App& command, ServeOptions& options) {
                       ->envname("INVITES_MAILDIR");
   smtp->excludes(maildir);
   maildir->excludes(smtp);
-  command.add_option("--smtp-user", options.smtp_user, "SMTP AUTH user name")
+  command.add_option("--smtp-user", options.smtp_user, "SMTP AUTH user name (implies --smtp-starttls on smtp://)")
       ->type_name("USER")
       ->envname("INVITES_SMTP_USER")
       ->needs(smtp);

@@ -201,7 +201,10 @@ class SmtpTransport final : public MailTransport {
     // libcurl's text for a failed verification ("SSL peer certificate or SSH
     // remote key was not OK") does not say TLS or certificate plainly.
     std::string detail = code == CURLE_PEER_FAILED_VERIFICATION ? "TLS certificate verification of the SMTP server failed"
-                                                                : curl_easy_strerror(code);
+                         : code == CURLE_USE_SSL_FAILED
+                             ? "the SMTP server does not offer STARTTLS, which is required here (--smtp-starttls, "
+                               "or AUTH credentials, which never go over an unencrypted connection)"
+                             : curl_easy_strerror(code);
     if (error_[0] != '\0') detail += std::string(": ") + error_;
     if (reply_code >= 400) detail += " (last SMTP reply code " + std::to_string(reply_code) + ")";
     return {DeliveryOutcome::temporary_failure, detail, true};

@@ -68,6 +68,22 @@ TEST_CASE("a server that does not trust the SMTP server's CA: the test send fail
   CHECK(stack.sink().messages().empty());
 }
 
+TEST_CASE("with AUTH credentials a server that offers no STARTTLS is refused: the password never goes out in clear",
+          "[mariadb][http][smtp]") {
+  // AUTH over plain text would be accepted by this sink.
+  testing::SendStack stack(testing::SmtpSinkOptions{.username = "mailer", .password = "s3cret"});
+  testing::write_people(stack.sql(), {{"maria@example.com"}});
+  stack.start_server({"--smtp-user", "mailer", "--smtp-password", "s3cret"});
+  const auto result = stack.post("/api/test-send", {{"template_id", stack.template_id()},
+                                                    {"from_email", testing::division_sender},
+                                                    {"to", "me@staff.example"}});
+  INFO(result->body);
+  CHECK(result->status == 502);
+  const auto message = json::parse(result->body)["error"]["message"].get<std::string>();
+  CHECK_THAT(message, Catch::Contains("does not offer STARTTLS"));
+  CHECK(stack.sink().messages().empty());
+}
+
 TEST_CASE("serve refuses a --smtp-ca-file that does not exist, naming the option", "[cli]") {
   const auto result = testing::run_process({testing::invites_server_path(), "serve", "--db", "mysql://u@127.0.0.1/x",
                                             "--smtp", "smtp://127.0.0.1:25", "--smtp-ca-file", "/nonexistent/ca.pem"});
