@@ -4,18 +4,8 @@
 # Usage: bench/run-snapshot-bench.sh [ACCOUNTS]   (default 1,000,000 accounts)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-accounts=${1:-1000000}
-work=build/bench
-mkdir -p "$work"
-export NODE_PATH=/usr/share/nodejs
-
-[[ -d build/native ]] || cmake --preset native >/dev/null
-[[ -d build/wasm ]] || cmake --preset wasm >/dev/null
-cmake --build build/native --target snapshot_bench >/dev/null
+source bench/snapshot_data.sh
 cmake --build build/wasm --target snapshot_bench >/dev/null
-
-snapshot=$work/snapshot-v2-$accounts.bin  # the format version: older files are not decodable
-[[ -f $snapshot ]] || build/native/bench/snapshot_bench generate --accounts "$accounts" --out "$snapshot"
 
 build/native/bench/snapshot_bench run "$snapshot" --json "$work/native.json"
 node build/wasm/bench/snapshot_bench.js run "$snapshot" --json "$work/wasm.json"

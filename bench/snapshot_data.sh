@@ -1,0 +1,15 @@
+# Sourced by run-snapshot-bench.sh and run-browser-snapshot-bench.sh, from the
+# repository's root with the script's arguments: builds the native
+# snapshot_bench and generates, once, the snapshot both benchmarks read.
+# Sets accounts (default 1,000,000), work (build/bench) and snapshot.
+accounts=${1:-1000000}
+work=build/bench
+mkdir -p "$work"
+export NODE_PATH=/usr/share/nodejs
+
+[[ -d build/native ]] || cmake --preset native >/dev/null
+[[ -d build/wasm ]] || cmake --preset wasm >/dev/null
+cmake --build build/native --target snapshot_bench >/dev/null
+
+snapshot=$work/snapshot-v2-$accounts.bin  # the format version: older files are not decodable
+[[ -f $snapshot ]] || build/native/bench/snapshot_bench generate --accounts "$accounts" --out "$snapshot"
