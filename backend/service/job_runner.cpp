@@ -54,6 +54,7 @@ class JobRunner::Worker {
     while (!runner_.stopping_) {
       bool worked = false;
       if (runner_.lock_held_ && ensure_connected()) {
+        put_back_unsent();  // what an earlier database failure left, before claiming more
         try {
           worked = work_once();
         } catch (const sql::SQLException& e) {
@@ -132,21 +133,29 @@ class JobRunner::Worker {
 
   void send_batch(const repository::JobSettings& job) {
     std::uint64_t epoch = runner_.control_epoch_;
-    std::size_t next = 0;
-    // Whatever is left in hand when this returns goes back (put_back_unsent).
-    const auto keep_unsent = [&] {
-      in_hand_.erase(in_hand_.begin(), in_hand_.begin() + static_cast<std::ptrdiff_t>(next));
-      tokens_.erase(tokens_.begin(), tokens_.begin() + static_cast<std::ptrdiff_t>(next));
+    std::size_t handled = 0;  // recipients whose outcome is recorded
+    // Whatever is left in hand when this returns or throws goes back
+    // (put_back_unsent), and only that: putting back a recipient already
+    // mailed would revoke the invitation in its message.
+    const auto keep_unhandled = [&] {
+      in_hand_.erase(in_hand_.begin(), in_hand_.begin() + static_cast<std::ptrdiff_t>(handled));
+      tokens_.erase(tokens_.begin(), tokens_.begin() + static_cast<std::ptrdiff_t>(handled));
     };
-    while (next < in_hand_.size()) {
-      if (runner_.stopping_) return keep_unsent();
-      if (epoch != runner_.control_epoch_) {
-        epoch = runner_.control_epoch_;
-        const auto status = repository::job_status(*connection_, job.id);
-        if (status != "running") return keep_unsent();  // paused or cancelled
+    try {
+      while (handled < in_hand_.size()) {
+        if (runner_.stopping_) return keep_unhandled();
+        if (epoch != runner_.control_epoch_) {
+          epoch = runner_.control_epoch_;
+          const auto status = repository::job_status(*connection_, job.id);
+          if (status != "running") return keep_unhandled();  // paused or cancelled
+        }
+        const bool reachable = send_one(job, in_hand_[handled], tokens_[handled]);
+        ++handled;
+        if (!reachable) return keep_unhandled();  // mail server unreachable
       }
-      const std::size_t current = next++;
-      if (!send_one(job, in_hand_[current], tokens_[current])) return keep_unsent();  // mail server unreachable
+    } catch (...) {
+      keep_unhandled();
+      throw;
     }
     in_hand_.clear();
     tokens_.clear();
@@ -237,15 +246,18 @@ class JobRunner::Worker {
     runner_.consecutive_failures_[job_id] = 0;
   }
 
+  // Rows in hand that were not handled go back to pending. Without the
+  // database they are kept and put back at the next chance: this instance
+  // lives on, so no other instance recovers them, and its own recovery
+  // leaves them alone (they could be in a worker's hand).
   void put_back_unsent() {
-    if (in_hand_.empty()) return;
-    const auto unsent = std::move(in_hand_);
+    for (auto& recipient : in_hand_) unreleased_.push_back(std::move(recipient));
     in_hand_.clear();
     tokens_.clear();
-    // Without the database the rows stay 'sending' under this instance's id;
-    // if the process ends, any instance recovers them.
-    if (!ensure_connected()) return;
-    if (!sql_ok([&] { repository::release(*connection_, unsent, runner_.instance_id_); }, "putting rows back")) {
+    if (unreleased_.empty() || !ensure_connected()) return;
+    if (sql_ok([&] { repository::release(*connection_, unreleased_, runner_.instance_id_); }, "putting rows back")) {
+      unreleased_.clear();
+    } else {
       drop_connection();
     }
   }
@@ -257,6 +269,7 @@ class JobRunner::Worker {
   std::unique_ptr<mail::MailTransport> transport_;
   std::vector<repository::ClaimedRecipient> in_hand_;
   std::vector<security::Token> tokens_;  // of in_hand_, index by index
+  std::vector<repository::ClaimedRecipient> unreleased_;  // to put back once the database answers
   std::unique_ptr<CompiledTemplate> compiled_;
   std::uint64_t compiled_job_ = 0;
   std::chrono::seconds connection_backoff_{0};

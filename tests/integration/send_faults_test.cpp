@@ -1,14 +1,18 @@
 // Sending under faults (SPEC §6), counted at a real SMTP server: temporary
 // and permanent replies, the server down at the start and in the middle,
-// failures in a row pausing the job, `kill -9` of invites-server mid-job and
-// two servers draining one job. Nobody is mailed twice, nobody is skipped.
+// failures in a row pausing the job, `kill -9` of invites-server mid-job,
+// its database connections killed mid-job, and two servers draining one
+// job. Nobody is mailed twice, nobody is skipped.
 #include <set>
 #include <thread>
 
 #include <catch2/catch.hpp>
+#include <cppconn/exception.h>
+#include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 #include <cppconn/statement.h>
 
+#include "security/tokens.hpp"
 #include "support/send_stack.hpp"
 
 using namespace invites;
@@ -176,4 +180,55 @@ TEST_CASE("two server processes drain one job together: nobody mailed twice or s
   std::set<int> connections;
   for (const auto& message : stack.sink().messages()) connections.insert(message.connection);
   CHECK(connections.size() >= 2);
+}
+
+TEST_CASE("the server's database connections are killed mid-job: it carries on, and every last message's link works",
+          "[mariadb][http][smtp]") {
+  testing::SendStack stack;
+  const auto people = testing::numbered_people(60);
+  testing::write_people(stack.sql(), people);
+  stack.start_server({"--smtp-concurrency", "2", "--rate", "30"});
+  const auto job_id = stack.send(stack.load());
+  stack.wait_job(job_id, [](const json& j) { return sent_at_least(j, 10); });
+  {
+    // Workers and the recorder of sent messages lose their connections in
+    // the middle of their batches (some of each batch already mailed).
+    std::unique_ptr<sql::Statement> statement(stack.sql().createStatement());
+    std::unique_ptr<sql::ResultSet> ids(statement->executeQuery(
+        "SELECT ID FROM information_schema.PROCESSLIST WHERE DB = DATABASE() AND ID <> CONNECTION_ID()"));
+    std::vector<std::uint64_t> connections;
+    while (ids->next()) connections.push_back(ids->getUInt64(1));
+    REQUIRE(connections.size() >= 3);
+    for (const auto id : connections) {
+      try {
+        statement->execute("KILL CONNECTION " + std::to_string(id));
+      } catch (const sql::SQLException&) {
+        // already gone
+      }
+    }
+  }
+  // The API's pooled connections were killed too: a request may get 503
+  // ("try again shortly") until the pool has replaced them.
+  for (int attempt = 0; attempt < 50 && stack.get("/api/jobs/" + std::to_string(job_id))->status != 200; ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  const auto job = stack.wait_completed(job_id, std::chrono::seconds(120));
+  CHECK(job["sent"] == 60);
+  // A message accepted just before its commit was killed may go out again (SPEC §6).
+  check_exactly_once(stack, people, 2);
+  // The invitation in each recipient's last message is open: putting back
+  // a batch after the failure revoked only what had not been mailed.
+  std::map<std::string, std::string> last_link;
+  for (const auto& message : stack.sink().messages()) last_link[message.rcpt] = testing::invite_link_in(message.raw);
+  std::unique_ptr<sql::PreparedStatement> open_invite(stack.sql().prepareStatement(
+      "SELECT COUNT(*) FROM portal_invites WHERE token_hash = UNHEX(?) AND revoked_at IS NULL"));
+  for (const auto& [email, link] : last_link) {
+    INFO(email << ": " << link);
+    const auto token = security::token_from_base64url(link.substr(link.find("token=") + 6));
+    REQUIRE(token);
+    open_invite->setString(1, security::to_hex(security::hash_token(*token)));
+    std::unique_ptr<sql::ResultSet> row(open_invite->executeQuery());
+    REQUIRE(row->next());
+    CHECK(row->getInt(1) == 1);
+  }
 }
