@@ -120,6 +120,11 @@ void Server::register_routes() {
   snapshot_index_ = std::make_unique<service::SnapshotIndex>(
       [url = config_.database] { return db::connect(url); }, config_.snapshot_refresh);
   previews_ = std::make_unique<service::PreviewStore>();
+  // Previews may keep the previous generation alive, but not during the
+  // next build: at most two full snapshots in memory (SPEC §8).
+  snapshot_index_->on_build_start([&previews = *previews_](std::uint64_t current_generation) {
+    previews.drop_generations_before(current_generation);
+  });
   load_context_ = std::make_unique<LoadRouteContext>(LoadRouteContext{*sessions_, *pool_, *snapshot_index_, *previews_});
   register_lookup_routes(*http_, *load_context_);
   register_preview_routes(*http_, *load_context_);

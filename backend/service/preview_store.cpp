@@ -97,6 +97,14 @@ void PreviewStore::rebase(std::uint64_t generation, const std::shared_ptr<const 
   }
 }
 
+void PreviewStore::drop_generations_before(std::uint64_t generation) {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> older;
+  for (const auto& [id, stored] : by_id_)
+    if (stored->generation < generation) older.push_back(id);
+  for (const auto& id : older) erase(id);
+}
+
 std::size_t PreviewStore::size() const {
   std::lock_guard lock(mutex_);
   return by_id_.size();

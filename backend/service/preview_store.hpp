@@ -65,6 +65,9 @@ class PreviewStore {
   // same build), so superseded status copies are freed. Their evaluations
   // stay as computed.
   void rebase(std::uint64_t generation, const std::shared_ptr<const PortalState>& portal);
+  // Drops the previews of generations before `generation` (their snapshots
+  // are freed once no request reads them): called when a new build starts.
+  void drop_generations_before(std::uint64_t generation);
   // The preview if it exists, has not expired and belongs to `owner_user_id`.
   std::shared_ptr<const Preview> find(const std::string& id, std::uint64_t owner_user_id);
   std::size_t size() const;

@@ -239,6 +239,9 @@ void SnapshotIndex::build_now() {
 
 void SnapshotIndex::build(sql::Connection& connection, const std::atomic<bool>& cancel) {
   const auto started = std::chrono::steady_clock::now();
+  if (build_started_) {
+    if (const auto now_current = current()) build_started_(now_current->generation);
+  }
   // Pages freed since the last build (Load results, portal_users overlays
   // that replaced a state) go back first, so this build's peak starts low.
   malloc_trim(0);

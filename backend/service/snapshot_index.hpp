@@ -89,6 +89,13 @@ class SnapshotIndex {
   void build_now();
   // Asks the background thread for a rebuild and returns at once.
   void request_refresh();
+  // Before start(): called when a build begins, with the generation that is
+  // current then (not for the first build), so that whoever keeps older
+  // generations alive lets them go: one snapshot is built next to the
+  // current one, never next to two.
+  void on_build_start(std::function<void(std::uint64_t current_generation)> callback) {
+    build_started_ = std::move(callback);
+  }
 
   // The current state, or nullptr while the first build runs.
   std::shared_ptr<const SnapshotState> current() const;
@@ -109,6 +116,7 @@ class SnapshotIndex {
 
   ConnectionFactory connect_;
   std::chrono::seconds interval_;
+  std::function<void(std::uint64_t)> build_started_;
   mutable std::mutex mutex_;  // guards everything below; never held during a build or a query
   std::condition_variable wake_;
   std::shared_ptr<const SnapshotState> state_;

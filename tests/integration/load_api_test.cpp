@@ -625,4 +625,24 @@ TEST_CASE("preview store: owner only, bounded per user and in total", "[previews
   CHECK(generations.find(g1->id, 1) == nullptr);
   CHECK(generations.find(g2->id, 1) != nullptr);
   CHECK(generations.find(g3->id, 1) != nullptr);
+  // A build starting while generation 3 is current drops generation 2's.
+  generations.drop_generations_before(3);
+  CHECK(generations.find(g2->id, 1) == nullptr);
+  CHECK(generations.find(g3->id, 1) != nullptr);
+  CHECK(generations.size() == 1);
+}
+
+TEST_CASE("a build that starts tells the current generation; the first build does not", "[mariadb]") {
+  testing::TestDatabase database;
+  auto connection = database.connect();
+  db::migrate(*connection);
+  write_hand_data(*connection);
+  service::SnapshotIndex index([&database] { return database.connect(); }, std::chrono::seconds(0));
+  std::vector<std::uint64_t> told;
+  index.on_build_start([&told](std::uint64_t current_generation) { told.push_back(current_generation); });
+  index.build_now();
+  CHECK(told.empty());
+  const auto first = index.current()->generation;
+  index.build_now();
+  CHECK(told == std::vector<std::uint64_t>{first});
 }
