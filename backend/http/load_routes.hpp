@@ -26,7 +26,4 @@ void register_snapshot_routes(httplib::Server& server, LoadRouteContext& context
 // GET /metrics (no authentication: bind the server to loopback)
 void register_metrics_routes(httplib::Server& server, service::SnapshotIndex& index);
 
-// ISO 8601 UTC ("2025-01-01T00:00:00Z") of unix seconds.
-std::string iso8601_utc(std::int64_t unix_seconds);
-
 }  // namespace invites::http

@@ -1,5 +1,4 @@
 #include <chrono>
-#include <ctime>
 #include <limits>
 
 #include <nlohmann/json.hpp>
@@ -7,8 +6,8 @@
 #include "http/api_error.hpp"
 #include "http/load_routes.hpp"
 #include "http/request_fields.hpp"
-#include "invites/csv.hpp"
 #include "invites/evaluator.hpp"
+#include "invites/recipient_export.hpp"
 #include "repository/audit_log.hpp"
 #include "service/metrics.hpp"
 
@@ -17,10 +16,6 @@ namespace {
 
 constexpr std::size_t default_limit = 100;
 constexpr std::size_t max_limit = 1000;
-
-nlohmann::json iso_or_null(std::int64_t unix_seconds) {
-  return unix_seconds > 0 ? nlohmann::json(iso8601_utc(unix_seconds)) : nlohmann::json(nullptr);
-}
 
 bool wants_csv(const httplib::Request& request, bool csv_path) {
   if (csv_path) return true;
@@ -84,44 +79,15 @@ void handle_recipients(LoadRouteContext& context, const httplib::Request& reques
                             : page_recipients(snapshot, *preview->evaluation, page_request,
                                               service::portal_columns_of(snapshot, preview->portal.get()));
   if (csv) {
-    std::string out;
-    out.reserve(64 + page.rows.size() * 96);
-    append_csv_row(out, {"email", "first_name", "last_name", "account_number", "account_name", "contact_id",
-                         "last_invited_at"});
-    for (const auto& row : page.rows) {
-      const std::string contact_id = std::to_string(row.contact_id);
-      const std::string invited = row.last_invited_at > 0 ? iso8601_utc(row.last_invited_at) : std::string();
-      append_csv_row(out, {row.email, row.first_name, row.last_name, row.account_number, row.account_name, contact_id,
-                           invited});
-    }
     const std::string group = skipped ? "skipped_invalid_email" : std::string(group_name(page_request.group));
     response.set_header("Content-Disposition", "attachment; filename=\"recipients-" + group + ".csv\"");
-    response.set_content(std::move(out), "text/csv; charset=utf-8");
+    response.set_content(recipient_page_csv(page), "text/csv; charset=utf-8");
     return;
   }
-  auto rows = nlohmann::json::array();
-  for (const auto& row : page.rows) {
-    rows.push_back({{"email", row.email},
-                    {"first_name", row.first_name},
-                    {"last_name", row.last_name},
-                    {"account_number", row.account_number},
-                    {"account_name", row.account_name},
-                    {"contact_id", row.contact_id},
-                    {"last_invited_at", iso_or_null(row.last_invited_at)}});
-  }
-  send_json(response, {{"total", page.total}, {"rows", std::move(rows)}});
+  send_json(response, recipient_page_json(page));
 }
 
 }  // namespace
-
-std::string iso8601_utc(std::int64_t unix_seconds) {
-  const std::time_t t = static_cast<std::time_t>(unix_seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
-}
 
 void register_preview_routes(httplib::Server& server, LoadRouteContext& context) {
   server.Post("/api/previews", [&context](const httplib::Request& request, httplib::Response& response) {

@@ -3,6 +3,7 @@
 #include "http/api_error.hpp"
 #include "http/gzip.hpp"
 #include "http/load_routes.hpp"
+#include "invites/recipient_export.hpp"
 
 namespace invites::http {
 

@@ -2,14 +2,13 @@
 
 #include "app/actions.hpp"
 
-#include <invites/csv.hpp>
+#include <invites/recipient_export.hpp>
 #include <invites/error.hpp>
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <new>
 #include <tuple>
 #include <utility>
@@ -30,35 +29,6 @@ double ms_between(std::chrono::steady_clock::time_point a, std::chrono::steady_c
   return std::chrono::duration<double, std::milli>(b - a).count();
 }
 
-// days since 1970-01-01 → civil date (proleptic Gregorian).
-void civil(std::int64_t days, std::int64_t& y, unsigned& m, unsigned& d) {
-  days += 719468;
-  const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(days - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  d = doy - (153 * mp + 2) / 5 + 1;
-  m = mp < 10 ? mp + 3 : mp - 9;
-  y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2 ? 1 : 0);
-}
-
-// "2026-11-26T12:30:00Z" (iso = true) or "2026-11-26 12:30:00 UTC".
-std::string utc_text(std::int64_t seconds, bool iso) {
-  std::int64_t days = seconds / 86400, in_day = seconds % 86400;
-  if (in_day < 0) {
-    in_day += 86400;
-    --days;
-  }
-  std::int64_t y = 0;
-  unsigned m = 0, d = 0;
-  civil(days, y, m, d);
-  char out[48];
-  std::snprintf(out, sizeof out, iso ? "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ" : "%04lld-%02u-%02u %02lld:%02lld:%02lld UTC",
-                static_cast<long long>(y), m, d, static_cast<long long>(in_day / 3600),
-                static_cast<long long>((in_day % 3600) / 60), static_cast<long long>(in_day % 60));
-  return out;
-}
 
 FetchResult json_result(int status, const json& body) {
   FetchResult result;
@@ -165,7 +135,6 @@ const char* to_string(SyncStatus status) {
   return "none";
 }
 
-std::string format_utc(std::int64_t unix_seconds) { return utc_text(unix_seconds, false); }
 
 bool preview_is_offline(const State& state) {
   return state.preview.has_result && state.preview.preview_id.rfind(kOfflinePrefix, 0) == 0;
@@ -342,7 +311,7 @@ FetchResult Offline::local_preview(const FetchRequest& request) {
   return json_result(200, json{{"preview_id", id},
                                {"counts", counts_to_json(evaluation->counts)},
                                {"digest", evaluation->digest},
-                               {"generated_at", utc_text(snapshot_->generated_at, true)},
+                               {"generated_at", iso8601_utc(snapshot_->generated_at)},
                                {"snapshot_age_seconds", 0},
                                {"offline", true}});
 }
@@ -376,17 +345,7 @@ FetchResult Offline::local_recipients(const FetchRequest& request) {
   const Evaluation& evaluation = *found->second;
   const RecipientPage result = skipped ? page_skipped_contacts(*snapshot_, evaluation, page)
                                        : page_recipients(*snapshot_, evaluation, page);
-  json rows = json::array();
-  for (const RecipientView& row : result.rows) {
-    rows.push_back({{"email", row.email},
-                    {"first_name", row.first_name},
-                    {"last_name", row.last_name},
-                    {"account_number", row.account_number},
-                    {"account_name", row.account_name},
-                    {"contact_id", row.contact_id},
-                    {"last_invited_at", row.last_invited_at > 0 ? json(utc_text(row.last_invited_at, true)) : json(nullptr)}});
-  }
-  return json_result(200, json{{"total", result.total}, {"rows", std::move(rows)}});
+  return json_result(200, recipient_page_json(result));
 }
 
 std::function<void(const std::string&)> Offline::url_opener(std::function<void(const std::string&)> next) {
@@ -412,16 +371,8 @@ bool Offline::local_csv(const std::string& url) {
   page.query = params["q"];
   const RecipientPage result = skipped ? page_skipped_contacts(*snapshot_, *found->second, page)
                                        : page_recipients(*snapshot_, *found->second, page);
-  std::string out;
-  out.reserve(64 + result.rows.size() * 96);
-  append_csv_row(out, {"email", "first_name", "last_name", "account_number", "account_name", "contact_id", "last_invited_at"});
-  for (const RecipientView& row : result.rows) {
-    const std::string contact_id = std::to_string(row.contact_id);
-    const std::string invited = row.last_invited_at > 0 ? utc_text(row.last_invited_at, true) : std::string();
-    append_csv_row(out, {row.email, row.first_name, row.last_name, row.account_number, row.account_name, contact_id, invited});
-  }
   snapshots_->save_file("recipients-" + (skipped ? std::string("skipped_invalid_email") : std::string(group_name(page.group))) + ".csv",
-                        out);
+                        recipient_page_csv(result));
   return true;
 }
 

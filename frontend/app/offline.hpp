@@ -88,8 +88,6 @@ class SnapshotPlatform {
   virtual void save_file(const std::string& name, const std::string& text) = 0;
 };
 
-// "2026-11-26 12:30:00 UTC"
-std::string format_utc(std::int64_t unix_seconds);
 // The loaded preview was computed from the cached snapshot.
 bool preview_is_offline(const State& state);
 // Why Send / test send / setup cannot be used now ("" when they may).

@@ -3,6 +3,7 @@
 #include "panels/widgets.hpp"
 
 #include <imgui.h>
+#include <invites/recipient_export.hpp>
 
 #include <cstdio>
 #include <string>
@@ -36,7 +37,7 @@ void draw_offline_bar(const app::State& state) {
     status_dot(Tone::Warning);
     ImGui::SameLine();
     std::string text = "Offline preview \u2014 data as of " +
-                       (o.have_snapshot ? app::format_utc(o.data_as_of) : std::string("(no copy in this browser)"));
+                       (o.have_snapshot ? invites::readable_utc(o.data_as_of) : std::string("(no copy in this browser)"));
     ImGui::TextUnformatted(text.c_str());
     if (g_offline && o.chosen) {
       ImGui::SameLine();
@@ -54,7 +55,7 @@ void draw_offline_bar(const app::State& state) {
       case app::SyncStatus::Decoding: text = "Reading the offline copy\u2026"; break;
       case app::SyncStatus::Downloading: text = "Downloading the offline copy\u2026"; break;
       default:
-        text = o.have_snapshot ? "Offline copy: data as of " + app::format_utc(o.data_as_of) + " (" +
+        text = o.have_snapshot ? "Offline copy: data as of " + invites::readable_utc(o.data_as_of) + " (" +
                                      grouped_number(o.contacts) + " contacts)"
                                : "No offline copy in this browser yet.";
     }
@@ -89,7 +90,7 @@ void draw_offline_estimate(const app::State& state) {
   ImGui::PushTextWrapPos(0.0f);
   ImGui::TextDisabled("Estimate for the filters on screen, from the offline copy (data as of %s): new users %s, "
                       "pending invites %s, skipped %s, excluded %s. Only Load gives the counts Send uses.",
-                      app::format_utc(o.data_as_of).c_str(), grouped_number(o.estimate.new_users).c_str(),
+                      invites::readable_utc(o.data_as_of).c_str(), grouped_number(o.estimate.new_users).c_str(),
                       grouped_number(o.estimate.pending_invites).c_str(),
                       grouped_number(o.estimate.skipped_invalid_email).c_str(),
                       grouped_number(o.estimate.excluded_existing).c_str());

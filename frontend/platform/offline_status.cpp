@@ -2,6 +2,7 @@
 
 #include "app/offline.hpp"
 #include "platform/page.hpp"
+#include <invites/recipient_export.hpp>
 
 namespace invites::platform {
 
@@ -12,7 +13,7 @@ void publish_offline_status(const app::State& state) {
   publish("offlineHave", o.have_snapshot ? 1.0 : 0.0);
   publish("offlineReceived", static_cast<double>(o.received));
   publish("offlineTotal", static_cast<double>(o.total));
-  publish("offlineDataAsOf", o.have_snapshot ? app::format_utc(o.data_as_of).c_str() : "");
+  publish("offlineDataAsOf", o.have_snapshot ? invites::readable_utc(o.data_as_of).c_str() : "");
   publish("offlineContacts", static_cast<double>(o.contacts));
   publish("offlineBytes", static_cast<double>(o.snapshot_bytes));
   publish("offlineDecodeMs", o.decode_ms);
