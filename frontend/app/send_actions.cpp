@@ -134,6 +134,13 @@ std::optional<Job> parse_job(const json& o) {
   return job;
 }
 
+// The job of an answer {"job": {...}} (send, progress, pause/resume/...).
+std::optional<Job> job_of(const std::optional<json>& doc) {
+  if (!doc) return std::nullopt;
+  const json* job = member_object(*doc, "job");
+  return job ? parse_job(*job) : std::nullopt;
+}
+
 // --- SendActions ----------------------------------------------------------------------
 
 SendActions::SendActions(State& state, ApiCaller api)
@@ -465,9 +472,7 @@ void SendActions::on_send_result(FetchResult&& result, std::string preview_id) {
   confirm.busy = false;
   const std::optional<json> doc = api::parse_object(result);
   if (result.ok()) {
-    std::optional<Job> job;
-    if (doc)
-      if (const json* j = member_object(*doc, "job")) job = parse_job(*j);
+    const std::optional<Job> job = job_of(doc);
     const std::int64_t job_id = doc ? api::i64(*doc, "job_id") : 0;
     if (!job && job_id <= 0) {
       confirm.error = "The server accepted the send but sent an answer the app does not understand.";
@@ -560,10 +565,7 @@ void SendActions::poll_job() {
     if (!v.open || generation != job_generation_) return;
     v.poll_in_flight = false;
     v.next_poll_at = now_ + kJobPollSeconds;
-    const std::optional<json> doc = result.ok() ? api::parse_object(result) : std::nullopt;
-    std::optional<Job> job;
-    if (doc)
-      if (const json* j = member_object(*doc, "job")) job = parse_job(*j);
+    const std::optional<Job> job = result.ok() ? job_of(api::parse_object(result)) : std::nullopt;
     if (!job) {
       v.error = result.ok() ? "The server sent a job the app does not understand."
                             : api::failure_message(result, "The job's progress could not be read.");
@@ -666,10 +668,7 @@ void SendActions::job_command(const char* command) {
          if (!v.open || generation != job_generation_) return;
          v.command.clear();
          v.next_poll_at = now_ + kJobPollSeconds;
-         const std::optional<json> doc = result.ok() ? api::parse_object(result) : std::nullopt;
-         std::optional<Job> job;
-         if (doc)
-           if (const json* j = member_object(*doc, "job")) job = parse_job(*j);
+         const std::optional<Job> job = result.ok() ? job_of(api::parse_object(result)) : std::nullopt;
          if (!job) {
            v.error = result.ok() ? "The server sent an answer the app does not understand."
                                  : api::failure_message(result, "The job could not be changed (" + name + ").");
