@@ -28,6 +28,18 @@ std::vector<std::string> tls_serve_options(const std::filesystem::path& ca_file)
   return {"--smtp-starttls", "--smtp-user", "mailer", "--smtp-password", "s3cret", "--smtp-ca-file", ca_file.string()};
 }
 
+// A test send fails with 502 and a message containing `expected`, and nothing reaches the sink.
+void check_test_send_refused(testing::SendStack& stack, const std::string& expected) {
+  const auto result = stack.post("/api/test-send", {{"template_id", stack.template_id()},
+                                                    {"from_email", testing::division_sender},
+                                                    {"to", "me@staff.example"}});
+  INFO(result->body);
+  CHECK(result->status == 502);
+  const auto message = json::parse(result->body)["error"]["message"].get<std::string>();
+  CHECK_THAT(message, Catch::Contains(expected));
+  CHECK(stack.sink().messages().empty());
+}
+
 }  // namespace
 
 TEST_CASE("a job over STARTTLS with AUTH: every message arrives once, over TLS, from the configured user",
@@ -58,14 +70,7 @@ TEST_CASE("a server that does not trust the SMTP server's CA: the test send fail
   testing::SendStack stack(tls_sink(certificates));
   testing::write_people(stack.sql(), {{"maria@example.com"}});  // and the division whose sender is used
   stack.start_server(tls_serve_options(other_ca.ca_certificate()));
-  const auto result = stack.post("/api/test-send", {{"template_id", stack.template_id()},
-                                                    {"from_email", testing::division_sender},
-                                                    {"to", "me@staff.example"}});
-  INFO(result->body);
-  CHECK(result->status == 502);
-  const auto message = json::parse(result->body)["error"]["message"].get<std::string>();
-  CHECK_THAT(message, Catch::Contains("TLS certificate verification of the SMTP server failed"));
-  CHECK(stack.sink().messages().empty());
+  check_test_send_refused(stack, "TLS certificate verification of the SMTP server failed");
 }
 
 TEST_CASE("with AUTH credentials a server that offers no STARTTLS is refused: the password never goes out in clear",
@@ -74,14 +79,7 @@ TEST_CASE("with AUTH credentials a server that offers no STARTTLS is refused: th
   testing::SendStack stack(testing::SmtpSinkOptions{.username = "mailer", .password = "s3cret"});
   testing::write_people(stack.sql(), {{"maria@example.com"}});
   stack.start_server({"--smtp-user", "mailer", "--smtp-password", "s3cret"});
-  const auto result = stack.post("/api/test-send", {{"template_id", stack.template_id()},
-                                                    {"from_email", testing::division_sender},
-                                                    {"to", "me@staff.example"}});
-  INFO(result->body);
-  CHECK(result->status == 502);
-  const auto message = json::parse(result->body)["error"]["message"].get<std::string>();
-  CHECK_THAT(message, Catch::Contains("does not offer STARTTLS"));
-  CHECK(stack.sink().messages().empty());
+  check_test_send_refused(stack, "does not offer STARTTLS");
 }
 
 TEST_CASE("serve refuses a --smtp-ca-file that does not exist, naming the option", "[cli]") {
