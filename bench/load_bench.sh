@@ -26,12 +26,7 @@ USERNAME=bench
 PASSWORD=bench-password-not-secret
 
 [[ -x $SERVER && -x $RECIPIENTS_SQL ]] || { echo "build first: cmake --build --preset native" >&2; exit 1; }
-mkdir -p "$DIR"
-STARTED_MARIADB=0
-"$ROOT/scripts/mariadb-private.sh" url "$DIR" >/dev/null 2>&1 || STARTED_MARIADB=1
-URL=$("$ROOT/scripts/mariadb-private.sh" start "$DIR" | tail -n 1)
-PORT=$(cat "$DIR/port")
-sql() { mariadb --no-defaults -h 127.0.0.1 -P "$PORT" -u root -N -B invites "$@"; }
+source "$ROOT/bench/private_mariadb.sh"
 
 "$SERVER" migrate --db "$URL" >/dev/null 2>&1
 have=$(sql -e "SELECT COUNT(*) FROM accounts")

@@ -32,12 +32,7 @@ PASSWORD=bench-password-not-secret
 FROM=bench-sender@haul.example.com
 
 [[ -x $SERVER ]] || { echo "build first: cmake --build --preset native" >&2; exit 1; }
-mkdir -p "$DIR"
-STARTED_MARIADB=0
-"$ROOT/scripts/mariadb-private.sh" url "$DIR" >/dev/null 2>&1 || STARTED_MARIADB=1
-URL=$("$ROOT/scripts/mariadb-private.sh" start "$DIR" | tail -n 1)
-PORT=$(cat "$DIR/port")
-sql() { mariadb --no-defaults -h 127.0.0.1 -P "$PORT" -u root -N -B invites "$@"; }
+source "$ROOT/bench/private_mariadb.sh"
 
 PIDS=()
 cleanup() {
