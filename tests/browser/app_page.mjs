@@ -95,6 +95,14 @@ export async function typeInto(page, label, text) {
   await page.keyboard.type(text, { delay: 15 });
 }
 
+// Signs in on the login screen (Enter submits, as a user would).
+export async function signIn(page, username, password, timeout = 15_000) {
+  await waitForStatus(page, 'screen', 'login', timeout);
+  await typeInto(page, '##username', username);
+  await typeInto(page, '##password', password);
+  await page.keyboard.press('Enter');
+}
+
 // The four counts the results card shows (-1 before a Load).
 export async function shownCounts(page) {
   const s = await status(page);

@@ -9,8 +9,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 
-import { click, closeSuite, item, openApp as openAppIn, openSuite, shot, status, typeInto, waitFor, waitForStatus }
-  from './app_page.mjs';
+import { click, closeSuite, item, openApp as openAppIn, openSuite, shot, signIn, status, waitFor,
+  waitForStatus } from './app_page.mjs';
 
 const PASSWORD = 'correct horse 7';
 const BLOCK_ROWS = 200;  // kFailedBlockRows
@@ -33,10 +33,7 @@ describe('the failed recipients of a job', () => {
     const app = await openAppIn(browser, stack.url);
     const { page } = app;
     try {
-      await waitForStatus(page, 'screen', 'login');
-      await typeInto(page, '##username', 'alice');
-      await typeInto(page, '##password', PASSWORD);
-      await page.keyboard.press('Enter');
+      await signIn(page, 'alice', PASSWORD);
       await waitForStatus(page, 'lookups', 'loaded');
       await click(page, '##Division');
       await click(page, division.name);

@@ -10,8 +10,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { VIEWPORT } from './browser_env.mjs';
-import { click, closeSuite, item, openApp as openAppIn, openSuite, shot, shownCounts, status, typeInto,
-  waitForStatus as waitForStatusWithin } from './app_page.mjs';
+import { click, closeSuite, item, openApp as openAppIn, openSuite, shot, shownCounts, signIn as signInWithin, status,
+  typeInto, waitForStatus as waitForStatusWithin } from './app_page.mjs';
 import { postLogin } from './real_stack.mjs';
 
 
@@ -42,12 +42,7 @@ const waitForStatus = (page, key, value, timeout = 10_000) => waitForStatusWithi
 
 const labels = async (page) => (await page.evaluate(() => window.invitesApp.items())).map((it) => it.label);
 
-async function signIn(page, username, password) {
-  await waitForStatus(page, 'screen', 'login');
-  await typeInto(page, '##username', username);
-  await typeInto(page, '##password', password);
-  await page.keyboard.press('Enter');
-}
+const signIn = (page, username, password) => signInWithin(page, username, password, 10_000);
 
 // The JSON answer of the app's next call to `pathname`, with its status.
 async function nextAnswer(page, method, pathname, action) {

@@ -14,8 +14,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { waitForIdle } from './browser_env.mjs';
-import { click, closeSuite, item, openApp as openAppIn, openSuite, shot, status, typeInto, waitFor, waitForStatus }
-  from './app_page.mjs';
+import { click, closeSuite, item, openApp as openAppIn, openSuite, shot, signIn, status, typeInto, waitFor,
+  waitForStatus } from './app_page.mjs';
 
 const PASSWORD = 'correct horse 7';
 const USERS = [
@@ -79,10 +79,7 @@ describe('sending against the real invites-server, MariaDB and a Maildir', () =>
     const app = await openApp();
     const { page } = app;
     try {
-      await waitForStatus(page, 'screen', 'login');
-      await typeInto(page, '##username', 'alice');
-      await typeInto(page, '##password', PASSWORD);
-      await page.keyboard.press('Enter');
+      await signIn(page, 'alice', PASSWORD);
       await waitForStatus(page, 'lookups', 'loaded');
       assert.equal((await status(page)).sendEnabled, 0, 'no Send before Load');
 
@@ -204,10 +201,7 @@ describe('sending against the real invites-server, MariaDB and a Maildir', () =>
     const app = await openApp();
     const { page } = app;
     try {
-      await waitForStatus(page, 'screen', 'login');
-      await typeInto(page, '##username', 'alice');
-      await typeInto(page, '##password', PASSWORD);
-      await page.keyboard.press('Enter');
+      await signIn(page, 'alice', PASSWORD);
       await waitForStatus(page, 'lookups', 'loaded');
       await click(page, 'Setup');
       await waitForStatus(page, 'setupTemplates', 'loaded');
