@@ -16,7 +16,6 @@ using platform::FetchRequest;
 using platform::FetchResult;
 
 constexpr int kHealthTimeoutMs = 5000;
-constexpr int kApiTimeoutMs = 15000;
 constexpr int kPreviewTimeoutMs = 60000;
 
 // The server's own message when it sent one, else `fallback`; a non-API
@@ -161,7 +160,7 @@ void Actions::restore_session() {
   if (state_.screen != Screen::Login) state_.screen = Screen::Starting;
   FetchRequest request;
   request.url = "/api/me";
-  request.timeout_ms = kApiTimeoutMs;
+  request.timeout_ms = api::kApiTimeoutMs;
   call_api(std::move(request), [this](FetchResult&& result) { on_me_result(std::move(result)); });
 }
 
@@ -198,7 +197,7 @@ void Actions::submit_login() {
   request.method = "POST";
   request.url = "/api/session";
   request.body = json{{"username", login.username}, {"password", login.password}}.dump();
-  request.timeout_ms = kApiTimeoutMs;
+  request.timeout_ms = api::kApiTimeoutMs;
   call_api(std::move(request), [this](FetchResult&& result) { on_login_result(std::move(result)); });
 }
 
@@ -233,7 +232,7 @@ void Actions::sign_out() {
   FetchRequest request;
   request.method = "DELETE";
   request.url = "/api/session";
-  request.timeout_ms = kApiTimeoutMs;
+  request.timeout_ms = api::kApiTimeoutMs;
   request.csrf_token = state_.session->csrf_token;
   // The answer does not matter: locally the session is over at once.
   fetch_(std::move(request), [](FetchResult&&) {});
@@ -285,7 +284,7 @@ void Actions::load_lookups() {
   state_.lookups.error.clear();
   FetchRequest request;
   request.url = "/api/lookups";
-  request.timeout_ms = kApiTimeoutMs;
+  request.timeout_ms = api::kApiTimeoutMs;
   call_api(std::move(request), [this](FetchResult&& result) { on_lookups_result(std::move(result)); });
 }
 
@@ -526,7 +525,7 @@ void Actions::fetch_recipient_block(std::size_t block) {
   RecipientTable& table = state_.recipients;
   FetchRequest request;
   request.url = recipients_url(table, block * kRecipientBlockRows, kRecipientBlockRows);
-  request.timeout_ms = kApiTimeoutMs;
+  request.timeout_ms = api::kApiTimeoutMs;
   const std::uint64_t generation = table.generation;
   call_api(std::move(request), [this, generation, block](FetchResult&& result) {
     on_recipient_block(std::move(result), generation, block);

@@ -1,6 +1,27 @@
 #include "app/api_json.hpp"
 
+#include <utility>
+
 namespace invites::app::api {
+
+platform::FetchRequest request(std::string method, std::string url, std::string body, int timeout_ms) {
+  platform::FetchRequest r;
+  r.method = std::move(method);
+  r.url = std::move(url);
+  r.body = std::move(body);
+  r.timeout_ms = timeout_ms;
+  return r;
+}
+
+const json* member_object(const json& object, const char* key) {
+  const auto it = object.find(key);
+  return it != object.end() && it->is_object() ? &*it : nullptr;
+}
+
+const json* member_array(const json& object, const char* key) {
+  const auto it = object.find(key);
+  return it != object.end() && it->is_array() ? &*it : nullptr;
+}
 
 std::optional<json> parse(const std::string& text) {
   json value = json::parse(text, nullptr, /*allow_exceptions=*/false);

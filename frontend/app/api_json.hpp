@@ -1,6 +1,7 @@
 #pragma once
-// Reading API answers (nlohmann::json) for the send, jobs and setup actions:
-// tolerant field access and the API's error object.
+// API calls for the session, send, jobs and setup actions: building a
+// request, reading answers (nlohmann::json) with tolerant field access, and
+// the API's error object.
 
 #include "platform/fetch.hpp"
 
@@ -13,6 +14,12 @@
 namespace invites::app::api {
 
 using nlohmann::json;
+
+// How long an API call waits for its answer unless it says otherwise.
+constexpr int kApiTimeoutMs = 15000;
+// A call to the API; `body` is JSON text (empty: none).
+platform::FetchRequest request(std::string method, std::string url, std::string body = {},
+                               int timeout_ms = kApiTimeoutMs);
 
 // {"error":{"code","message","field"?,"line"?}}; empty parts when absent.
 struct Error {
@@ -30,6 +37,8 @@ std::string str(const json& object, const char* key);   // "" when missing or no
 std::uint64_t u64(const json& object, const char* key);  // 0 when missing or not an unsigned number
 std::int64_t i64(const json& object, const char* key);   // 0 when missing or not an integer
 bool boolean(const json& object, const char* key, bool fallback);
+const json* member_object(const json& object, const char* key);  // nullptr when missing or not an object
+const json* member_array(const json& object, const char* key);   // nullptr when missing or not an array
 std::optional<std::string> nullable_str(const json& object, const char* key);  // nullopt for null / missing / ""
 
 // "Server unreachable: <reason>" for a call without an API answer.

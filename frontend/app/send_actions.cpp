@@ -16,8 +16,8 @@ namespace {
 using api::json;
 using platform::FetchRequest;
 using platform::FetchResult;
+using api::member_object;
 
-constexpr int kApiTimeoutMs = 15000;
 constexpr int kSendTimeoutMs = 60000;    // the server re-evaluates the filter and writes the outbox
 constexpr int kRenderTimeoutMs = 20000;
 constexpr int kTestSendTimeoutMs = 60000;  // a real SMTP conversation
@@ -34,26 +34,12 @@ std::string default_key() {
   return out;
 }
 
-FetchRequest post(std::string url, const json& body, int timeout_ms = kApiTimeoutMs) {
-  FetchRequest request;
-  request.method = "POST";
-  request.url = std::move(url);
-  request.body = body.dump();
-  request.timeout_ms = timeout_ms;
-  return request;
+FetchRequest post(std::string url, const json& body, int timeout_ms = api::kApiTimeoutMs) {
+  return api::request("POST", std::move(url), body.dump(), timeout_ms);
 }
 
-FetchRequest get(std::string url) {
-  FetchRequest request;
-  request.url = std::move(url);
-  request.timeout_ms = kApiTimeoutMs;
-  return request;
-}
+FetchRequest get(std::string url) { return api::request("GET", std::move(url)); }
 
-const json* member_object(const json& doc, const char* key) {
-  const auto it = doc.find(key);
-  return it != doc.end() && it->is_object() ? &*it : nullptr;
-}
 
 std::optional<JobRecipient> parse_job_recipient(const json& row) {
   if (!row.is_object()) return std::nullopt;

@@ -12,10 +12,10 @@ namespace invites::app {
 namespace {
 
 using api::json;
-using platform::FetchRequest;
 using platform::FetchResult;
-
-constexpr int kApiTimeoutMs = 15000;
+using api::member_array;
+using api::member_object;
+using api::request;
 
 std::optional<TemplateRecord> parse_template(const json& o) {
   if (!o.is_object()) return std::nullopt;
@@ -47,24 +47,7 @@ std::optional<DivisionRecord> parse_division(const json& o) {
   return d;
 }
 
-const json* member_object(const json& doc, const char* key) {
-  const auto it = doc.find(key);
-  return it != doc.end() && it->is_object() ? &*it : nullptr;
-}
 
-const json* member_array(const json& doc, const char* key) {
-  const auto it = doc.find(key);
-  return it != doc.end() && it->is_array() ? &*it : nullptr;
-}
-
-FetchRequest request(std::string method, std::string url, std::string body = {}) {
-  FetchRequest r;
-  r.method = std::move(method);
-  r.url = std::move(url);
-  r.body = std::move(body);
-  r.timeout_ms = kApiTimeoutMs;
-  return r;
-}
 
 }  // namespace
 
