@@ -21,9 +21,8 @@ using namespace invites;
 using Clock = std::chrono::steady_clock;
 
 EM_JS(double, js_bytes_size, (), { return Module.benchBytes.length; });
-EM_JS(void, js_bytes_read, (double offset, void* out, double n), {
-  HEAPU8.set(Module.benchBytes.subarray(offset, offset + n), out);
-});
+EM_JS(void, js_bytes_read, (double offset, void* out, double n),
+      { HEAPU8.set(Module.benchBytes.subarray(offset, offset + n), out); });
 
 namespace {
 
@@ -35,7 +34,9 @@ class PageBytes final : public ByteSource {
   }
 };
 
-double ms_since(Clock::time_point start) { return std::chrono::duration<double, std::milli>(Clock::now() - start).count(); }
+double ms_since(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
 
 double median(std::vector<double> values) {
   std::sort(values.begin(), values.end());
@@ -75,8 +76,10 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* bench_run(int decode_runs, int eval_
         evaluation = evaluate(snapshot, filter);
         times.push_back(ms_since(start));
       }
-      filters.push_back({{"filter", name}, {"median_ms", median(times)},
-                         {"best_ms", *std::min_element(times.begin(), times.end())}, {"digest", evaluation.digest},
+      filters.push_back({{"filter", name},
+                         {"median_ms", median(times)},
+                         {"best_ms", *std::min_element(times.begin(), times.end())},
+                         {"digest", evaluation.digest},
                          {"new_users", evaluation.counts.new_users}});
     }
     report["filters"] = filters;

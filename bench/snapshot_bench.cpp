@@ -105,11 +105,14 @@ int run(const std::string& file, const std::string& json_out) {
       times.push_back(ms_since(start));
     }
     const auto& c = evaluation.counts;
-    std::printf("[%s] %-32s %8.1f ms   new %8llu  pending %7llu  skipped %7llu  excluded %7llu\n", TARGET_NAME, name,
-                median(times), static_cast<unsigned long long>(c.new_users), static_cast<unsigned long long>(c.pending_invites),
-                static_cast<unsigned long long>(c.skipped_invalid_email), static_cast<unsigned long long>(c.excluded_existing));
-    per_filter.push_back({{"filter", name}, {"median_ms", median(times)},
-                          {"best_ms", *std::min_element(times.begin(), times.end())}, {"digest", evaluation.digest}});
+    std::printf(
+        "[%s] %-32s %8.1f ms   new %8llu  pending %7llu  skipped %7llu  excluded %7llu\n", TARGET_NAME, name,
+        median(times), static_cast<unsigned long long>(c.new_users), static_cast<unsigned long long>(c.pending_invites),
+        static_cast<unsigned long long>(c.skipped_invalid_email), static_cast<unsigned long long>(c.excluded_existing));
+    per_filter.push_back({{"filter", name},
+                          {"median_ms", median(times)},
+                          {"best_ms", *std::min_element(times.begin(), times.end())},
+                          {"digest", evaluation.digest}});
   }
   report["filters"] = per_filter;
   report["memory_bytes"] = memory_in_use_bytes();
@@ -125,7 +128,8 @@ int run(const std::string& file, const std::string& json_out) {
 }
 
 int usage() {
-  std::fprintf(stderr, "usage: snapshot_bench generate --accounts N --out FILE\n       snapshot_bench run FILE [--json OUT]\n");
+  std::fprintf(stderr,
+               "usage: snapshot_bench generate --accounts N --out FILE\n       snapshot_bench run FILE [--json OUT]\n");
   return 2;
 }
 

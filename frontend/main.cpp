@@ -102,7 +102,7 @@ void tick() {
   Runtime& rt = *g_rt;
   platform::fetch_dispatch();  // results change app state and wake the gate
   platform::WebSnapshotPlatform::dispatch();
-  if (rt.app.offline.tick()) platform::idle::wake();  // local answers, sync, estimate
+  if (rt.app.offline.tick()) platform::idle::wake();             // local answers, sync, estimate
   rt.app.actions.sending().tick(emscripten_get_now() / 1000.0);  // job polling (only while a job runs)
   if (rt.canvas.refresh()) platform::idle::wake();
   if (!rt.font.settled()) return;  // "Loading…" stays up until the font is here

@@ -20,7 +20,7 @@ PACKAGES=(
   mariadb-server mariadb-client
   postfix python3-aiosmtpd
   chromium fonts-dejavu-core
-  hyperfine wrk
+  hyperfine wrk clang-format
 )
 
 log() { printf '[setup] %s\n' "$*"; }

@@ -39,7 +39,8 @@ int run_seed(const SeedCommandOptions& options) {
   }
   try {
     const auto summary = seed::seed_database(*connection, seed_options);
-    std::cout << "seeded " << url.redacted() << " with seed " << options.seed << ":\n" << summary.describe() << std::endl;
+    std::cout << "seeded " << url.redacted() << " with seed " << options.seed << ":\n"
+              << summary.describe() << std::endl;
     if (seed::install_default_template(*connection)) {
       std::cout << "installed the invitation template \"" << seed::default_invitation_template().name << "\""
                 << std::endl;
@@ -64,8 +65,9 @@ Command add_seed_command(CLI::App& app) {
   command->add_option("--seed", options->seed, "random seed: the same seed writes the same rows")
       ->envname("INVITES_SEED")
       ->capture_default_str();
-  command->add_flag("--replace", options->replace,
-                    "empty the billing tables and portal users first (otherwise a database with rows is refused)")
+  command
+      ->add_flag("--replace", options->replace,
+                 "empty the billing tables and portal users first (otherwise a database with rows is refused)")
       ->envname("INVITES_SEED_REPLACE");
   return {command, [options] { return run_seed(*options); }};
 }

@@ -135,7 +135,8 @@ void add_sending_options(CLI::App& command, ServeOptions& options) {
       ->type_name("URL")
       ->envname("INVITES_BASE_URL")
       ->check([](const std::string& url) -> std::string {
-        return url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0 ? "" : "must start with http:// or https://";
+        return url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0 ? ""
+                                                                             : "must start with http:// or https://";
       });
   auto* smtp = command.add_option("--smtp", options.smtp_url, "send through this SMTP server")
                    ->type_name("smtp://HOST:PORT|smtps://HOST:PORT")
@@ -145,8 +146,9 @@ void add_sending_options(CLI::App& command, ServeOptions& options) {
                                 ? ""
                                 : "must start with smtp:// or smtps://";
                    });
-  auto* maildir = command.add_option("--maildir", options.maildir,
-                                     "deliver into this Maildir instead of SMTP (the default: ./maildir)")
+  auto* maildir = command
+                      .add_option("--maildir", options.maildir,
+                                  "deliver into this Maildir instead of SMTP (the default: ./maildir)")
                       ->type_name("DIR")
                       ->envname("INVITES_MAILDIR");
   smtp->excludes(maildir);
@@ -155,15 +157,15 @@ void add_sending_options(CLI::App& command, ServeOptions& options) {
       ->type_name("USER")
       ->envname("INVITES_SMTP_USER")
       ->needs(smtp);
-  command.add_option("--smtp-password", options.smtp_password,
-                     "SMTP AUTH password (prefer the environment variable)")
+  command.add_option("--smtp-password", options.smtp_password, "SMTP AUTH password (prefer the environment variable)")
       ->type_name("PASSWORD")
       ->envname("INVITES_SMTP_PASSWORD");
   command.add_flag("--smtp-starttls", options.smtp_starttls, "require STARTTLS on smtp:// connections")
       ->envname("INVITES_SMTP_STARTTLS");
-  command.add_option("--smtp-ca-file", options.smtp_ca_file,
-                     "verify the SMTP server's TLS certificate against these PEM CA certificates "
-                     "instead of the system's")
+  command
+      .add_option("--smtp-ca-file", options.smtp_ca_file,
+                  "verify the SMTP server's TLS certificate against these PEM CA certificates "
+                  "instead of the system's")
       ->type_name("FILE")
       ->envname("INVITES_SMTP_CA_FILE")
       ->check(CLI::ExistingFile.description(""))
@@ -178,8 +180,9 @@ void add_sending_options(CLI::App& command, ServeOptions& options) {
       ->envname("INVITES_RATE")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 100000.0));
-  command.add_option("--allowed-senders", options.allowed_senders,
-                     "From addresses allowed besides the divisions' ones: addresses or domains")
+  command
+      .add_option("--allowed-senders", options.allowed_senders,
+                  "From addresses allowed besides the divisions' ones: addresses or domains")
       ->type_name("ADDRESS|DOMAIN,...")
       ->envname("INVITES_ALLOWED_SENDERS")
       ->delimiter(',');
@@ -188,8 +191,9 @@ void add_sending_options(CLI::App& command, ServeOptions& options) {
       ->envname("INVITES_INVITE_TTL_DAYS")
       ->capture_default_str()
       ->check(CLI::Range(1, 365));
-  command.add_option("--retry-base-seconds", options.retry_base_seconds,
-                     "first retry delay after a temporary failure (doubles per attempt)")
+  command
+      .add_option("--retry-base-seconds", options.retry_base_seconds,
+                  "first retry delay after a temporary failure (doubles per attempt)")
       ->type_name("SECONDS")
       ->envname("INVITES_RETRY_BASE_SECONDS")
       ->capture_default_str()
@@ -199,8 +203,9 @@ void add_sending_options(CLI::App& command, ServeOptions& options) {
       ->envname("INVITES_MAX_ATTEMPTS")
       ->capture_default_str()
       ->check(CLI::Range(1, 100));
-  command.add_option("--pause-after-failures", options.pause_after_failures,
-                     "pause a job after this many failures in a row")
+  command
+      .add_option("--pause-after-failures", options.pause_after_failures,
+                  "pause a job after this many failures in a row")
       ->type_name("N")
       ->envname("INVITES_PAUSE_AFTER_FAILURES")
       ->capture_default_str()
@@ -247,20 +252,23 @@ Command add_serve_command(CLI::App& app) {
                       ->check(CLI::ExistingFile.description(""));
   tls_cert->needs(tls_key);
   tls_key->needs(tls_cert);
-  command->add_option("--session-idle-minutes", options->session_idle_minutes,
-                      "staff sessions end after this long without a request")
+  command
+      ->add_option("--session-idle-minutes", options->session_idle_minutes,
+                   "staff sessions end after this long without a request")
       ->type_name("MINUTES")
       ->envname("INVITES_SESSION_IDLE_MINUTES")
       ->capture_default_str()
       ->check(CLI::Range(1, 24 * 60));
-  command->add_option("--session-max-hours", options->session_max_hours,
-                      "staff sessions end this long after login, however active")
+  command
+      ->add_option("--session-max-hours", options->session_max_hours,
+                   "staff sessions end this long after login, however active")
       ->type_name("HOURS")
       ->envname("INVITES_SESSION_MAX_HOURS")
       ->capture_default_str()
       ->check(CLI::Range(1, 24 * 30));
-  command->add_option("--snapshot-refresh-seconds", options->snapshot_refresh_seconds,
-                      "rebuild the in-memory Load index this often (0: only on POST /api/snapshot/refresh)")
+  command
+      ->add_option("--snapshot-refresh-seconds", options->snapshot_refresh_seconds,
+                   "rebuild the in-memory Load index this often (0: only on POST /api/snapshot/refresh)")
       ->type_name("SECONDS")
       ->envname("INVITES_SNAPSHOT_REFRESH_SECONDS")
       ->capture_default_str()

@@ -122,7 +122,8 @@ Command add_user_command(CLI::App& app) {
   auto options = std::make_shared<UserAddOptions>();
   auto* user = app.add_subcommand("user", "Manage staff users");
   user->require_subcommand(1);
-  auto* add = user->add_subcommand("add", "Create a staff user, or replace an existing user's password and permissions");
+  auto* add =
+      user->add_subcommand("add", "Create a staff user, or replace an existing user's password and permissions");
   add_database_option(*add, options->database_url);
   add->add_option("--username", options->username, "login name (case-insensitive, at most 64 characters)")
       ->envname("INVITES_USERNAME")

@@ -28,7 +28,8 @@ sql::Driver& driver() {
 sql::ConnectOptionsMap connect_options(const DatabaseUrl& url, const ConnectOptions& options) {
   sql::ConnectOptionsMap map;
   // The tcp:// form keeps "localhost" on TCP instead of a default socket path.
-  map["hostName"] = sql::SQLString("tcp://" + (url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host));
+  map["hostName"] =
+      sql::SQLString("tcp://" + (url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host));
   map["port"] = static_cast<int>(url.port);
   map["userName"] = sql::SQLString(url.user);
   map["password"] = sql::SQLString(url.password);

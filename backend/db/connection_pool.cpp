@@ -54,7 +54,8 @@ ConnectionPool::Lease ConnectionPool::acquire() {
     Idle idle;
     {
       std::unique_lock lock(mutex_);
-      const bool ready = available_.wait_until(lock, deadline, [this] { return !idle_.empty() || open_ < options_.size; });
+      const bool ready =
+          available_.wait_until(lock, deadline, [this] { return !idle_.empty() || open_ < options_.size; });
       if (!ready) {
         throw DatabaseUnavailable("all " + std::to_string(options_.size) +
                                   " database connections stayed busy; try again later");
@@ -67,7 +68,8 @@ ConnectionPool::Lease ConnectionPool::acquire() {
       }
     }
     if (idle.connection) {
-      if (std::chrono::steady_clock::now() - idle.since < options_.validate_after_idle || still_works(*idle.connection)) {
+      if (std::chrono::steady_clock::now() - idle.since < options_.validate_after_idle ||
+          still_works(*idle.connection)) {
         return Lease(*this, std::move(idle.connection));
       }
       release(std::move(idle.connection), false);  // broken: drop it and try again

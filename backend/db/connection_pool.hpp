@@ -28,8 +28,8 @@ class DatabaseUnavailable : public std::runtime_error {
 };
 
 struct PoolOptions {
-  std::size_t size = 8;                                // most connections open at once (at least 1)
-  std::chrono::milliseconds acquire_timeout{5000};     // longest wait for a free connection
+  std::size_t size = 8;                                 // most connections open at once (at least 1)
+  std::chrono::milliseconds acquire_timeout{5000};      // longest wait for a free connection
   std::chrono::milliseconds validate_after_idle{1000};  // ping a connection idle longer than this before lending it
   ConnectOptions connect{.connect_timeout = std::chrono::seconds(3), .read_timeout = std::chrono::seconds(0)};
 };

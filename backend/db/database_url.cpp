@@ -9,14 +9,10 @@ namespace {
 constexpr std::string_view scheme = "mysql://";
 constexpr std::string_view expected_form = " (expected mysql://USER[:PASS]@HOST[:PORT]/DB)";
 
-[[noreturn]] void fail(const std::string& problem) {
-  throw DatabaseUrlError("database URL: " + problem);
-}
+[[noreturn]] void fail(const std::string& problem) { throw DatabaseUrlError("database URL: " + problem); }
 
 // For structural problems, where showing the expected shape helps most.
-[[noreturn]] void fail_with_form(std::string_view problem) {
-  fail(std::string(problem) + std::string(expected_form));
-}
+[[noreturn]] void fail_with_form(std::string_view problem) { fail(std::string(problem) + std::string(expected_form)); }
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -38,7 +34,8 @@ std::string percent_decode(std::string_view text, std::string_view what) {
     const bool complete = i + 2 < text.size();
     const int high = complete ? hex_value(text[i + 1]) : -1;
     const int low = complete ? hex_value(text[i + 2]) : -1;
-    if (high < 0 || low < 0) fail("bad percent-escape in the " + std::string(what) + " ('%' must be followed by two hex digits)");
+    if (high < 0 || low < 0)
+      fail("bad percent-escape in the " + std::string(what) + " ('%' must be followed by two hex digits)");
     out += static_cast<char>(high * 16 + low);
     i += 2;
   }
@@ -113,8 +110,8 @@ std::string format(const DatabaseUrl& url, std::string_view password_text) {
 bool is_plain_database_name(std::string_view name) {
   if (name.empty() || name.size() > 64) return false;
   for (const char c : name) {
-    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
-                    c == '-';
+    const bool ok =
+        (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '$' || c == '-';
     if (!ok) return false;
   }
   return true;

@@ -59,8 +59,8 @@ void check_order(std::span<const Migration> migrations) {
 class MigrationLock {
  public:
   explicit MigrationLock(sql::Connection& connection) : connection_(connection) {
-    const auto got = query_int(connection_, "SELECT GET_LOCK(" + lock_name() + ", " +
-                                                std::to_string(lock_timeout_seconds) + ")");
+    const auto got =
+        query_int(connection_, "SELECT GET_LOCK(" + lock_name() + ", " + std::to_string(lock_timeout_seconds) + ")");
     if (got != 1) {
       throw MigrationError("another migration of this database has been running for over " +
                            std::to_string(lock_timeout_seconds) + "s; try again later");

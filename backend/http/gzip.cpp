@@ -44,7 +44,8 @@ bool q_is_zero(std::string_view parameters) {
 
 std::string gzip_compress(std::string_view data) {
   z_stream stream{};
-  if (deflateInit2(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, gzip_window_bits, memory_level, Z_DEFAULT_STRATEGY) != Z_OK) {
+  if (deflateInit2(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, gzip_window_bits, memory_level, Z_DEFAULT_STRATEGY) !=
+      Z_OK) {
     throw std::runtime_error("gzip: deflateInit2 failed");
   }
   std::string out(deflateBound(&stream, static_cast<uLong>(data.size())), '\0');

@@ -47,12 +47,12 @@ void handle_action(SendRouteContext& context, const httplib::Request& request, h
   }
   if (!changed) {
     throw ApiError(409, "invalid_state",
-                   action == "retry-failed" ? "the job has no failed recipients to retry"
-                                            : "cannot " + action + " a job that is " +
-                                                  std::string(repository::job_status_name(job.status)));
+                   action == "retry-failed"
+                       ? "the job has no failed recipients to retry"
+                       : "cannot " + action + " a job that is " + std::string(repository::job_status_name(job.status)));
   }
-  repository::record(*lease, session.user_id, "job." + (action == "retry-failed" ? std::string("retry_failed") : action),
-                     detail);
+  repository::record(*lease, session.user_id,
+                     "job." + (action == "retry-failed" ? std::string("retry_failed") : action), detail);
   send_json(response, {{"job", repository::job_to_json(*repository::find_job(*lease, job.id))}});
 }
 
@@ -75,34 +75,34 @@ void register_job_routes(httplib::Server& server, SendRouteContext& context) {
               [&context](const httplib::Request& request, httplib::Response& response) {
                 handle_action(context, request, response);
               });
-  server.Get(R"(/api/jobs/([^/]+)/recipients)", [&context](const httplib::Request& request,
-                                                           httplib::Response& response) {
-    context.auth.require(request, Permission::send_invites);
-    std::optional<std::string> status;
-    if (request.has_param("status")) {
-      status = request.get_param_value("status");
-      if (*status != "pending" && *status != "sent" && *status != "failed" && *status != "skipped" &&
-          *status != "cancelled") {
-        throw ApiError(400, "invalid", "status must be pending, sent, failed, skipped or cancelled",
-                       std::string("status"));
-      }
-    }
-    const auto offset = query_count(request, "offset", 0, 0, std::numeric_limits<std::uint32_t>::max());
-    const auto limit = query_count(request, "limit", default_page, 1, max_page);
-    auto lease = context.pool.acquire();
-    const auto job = existing_job(*lease, request.matches[1]);
-    const auto page = repository::job_recipients(*lease, job.id, status, offset, limit);
-    auto rows = nlohmann::json::array();
-    for (const auto& row : page.rows) {
-      rows.push_back({{"email", row.email},
-                      {"group", row.group},
-                      {"status", row.status},
-                      {"attempts", row.attempts},
-                      {"last_error", json_or_null(row.last_error)},
-                      {"sent_at", json_or_null(row.sent_at)}});
-    }
-    send_json(response, {{"total", page.total}, {"rows", std::move(rows)}});
-  });
+  server.Get(R"(/api/jobs/([^/]+)/recipients)",
+             [&context](const httplib::Request& request, httplib::Response& response) {
+               context.auth.require(request, Permission::send_invites);
+               std::optional<std::string> status;
+               if (request.has_param("status")) {
+                 status = request.get_param_value("status");
+                 if (*status != "pending" && *status != "sent" && *status != "failed" && *status != "skipped" &&
+                     *status != "cancelled") {
+                   throw ApiError(400, "invalid", "status must be pending, sent, failed, skipped or cancelled",
+                                  std::string("status"));
+                 }
+               }
+               const auto offset = query_count(request, "offset", 0, 0, std::numeric_limits<std::uint32_t>::max());
+               const auto limit = query_count(request, "limit", default_page, 1, max_page);
+               auto lease = context.pool.acquire();
+               const auto job = existing_job(*lease, request.matches[1]);
+               const auto page = repository::job_recipients(*lease, job.id, status, offset, limit);
+               auto rows = nlohmann::json::array();
+               for (const auto& row : page.rows) {
+                 rows.push_back({{"email", row.email},
+                                 {"group", row.group},
+                                 {"status", row.status},
+                                 {"attempts", row.attempts},
+                                 {"last_error", json_or_null(row.last_error)},
+                                 {"sent_at", json_or_null(row.sent_at)}});
+               }
+               send_json(response, {{"total", page.total}, {"rows", std::move(rows)}});
+             });
 }
 
 }  // namespace invites::http

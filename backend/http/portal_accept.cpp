@@ -128,8 +128,8 @@ void register_portal_accept_routes(httplib::Server& server, db::ConnectionPool& 
       problem = "The two passwords differ. Please type the same password twice.";
     }
     if (!problem.empty()) {
-      return send_page(response, Page{400, "Welcome to the customer portal", problem, "", false, true, invite.email,
-                                      token_text});
+      return send_page(response,
+                       Page{400, "Welcome to the customer portal", problem, "", false, true, invite.email, token_text});
     }
     const auto accepted = repository::accept_invite(*lease, hash, security::hash_password(password));
     if (const auto page = unusable(accepted.state)) return send_page(response, *page);

@@ -62,7 +62,8 @@ void handle_recipients(LoadRouteContext& context, const httplib::Request& reques
   }
   if (request.has_param("order")) {
     const auto order = request.get_param_value("order");
-    if (order != "asc" && order != "desc") throw ApiError(400, "invalid", "order must be asc or desc", std::string("order"));
+    if (order != "asc" && order != "desc")
+      throw ApiError(400, "invalid", "order must be asc or desc", std::string("order"));
     page_request.descending = order == "desc";
   }
   page_request.query = request.get_param_value("q");
@@ -97,7 +98,8 @@ void register_preview_routes(httplib::Server& server, LoadRouteContext& context)
     for (const auto& [key, value] : body.items()) {
       if (key != "filter") throw ApiError(400, "invalid", key + ": unknown key (the body holds only \"filter\")", key);
     }
-    if (!body.contains("filter")) throw ApiError(400, "invalid", "filter: missing (the filter to evaluate)", std::string("filter"));
+    if (!body.contains("filter"))
+      throw ApiError(400, "invalid", "filter: missing (the filter to evaluate)", std::string("filter"));
     Filter filter = filter_from_json(body["filter"], "filter");
 
     auto lease = context.pool.acquire();

@@ -38,7 +38,8 @@ Recipient chosen_recipient(SendRouteContext& context, sql::Connection& connectio
             false};
   }
   if (!preview_id || !email) {
-    throw ApiError(400, "invalid", "preview_id and email: give both (a recipient of a Load) or neither (example values)",
+    throw ApiError(400, "invalid",
+                   "preview_id and email: give both (a recipient of a Load) or neither (example values)",
                    std::string(preview_id ? "email" : "preview_id"));
   }
   const auto preview = context.previews.find(*preview_id, session.user_id);
@@ -64,7 +65,8 @@ TemplateText template_of(sql::Connection& connection, const nlohmann::json& body
   if (body.contains("template") && body.contains("template_id")) {
     throw ApiError(400, "invalid", "template: give template_id or template, not both", std::string("template"));
   }
-  if (!body.contains("template")) return usable_template(connection, required_id(body, "template_id"), "template_id").text;
+  if (!body.contains("template"))
+    return usable_template(connection, required_id(body, "template_id"), "template_id").text;
   const auto& object = body["template"];
   if (!object.is_object()) throw ApiError(400, "invalid", "template: must be an object", std::string("template"));
   reject_unknown_keys(object, {"subject", "content_type", "body", "text_body"});

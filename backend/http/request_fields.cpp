@@ -59,8 +59,8 @@ std::size_t query_count(const httplib::Request& request, const char* name, std::
   std::size_t value = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || error != std::errc() || end != text.data() + text.size() || value < min || value > max) {
-    throw ApiError(400, "invalid", std::string(name) + " must be an integer from " + std::to_string(min) + " to " +
-                                       std::to_string(max),
+    throw ApiError(400, "invalid",
+                   std::string(name) + " must be an integer from " + std::to_string(min) + " to " + std::to_string(max),
                    std::string(name));
   }
   return value;

@@ -20,7 +20,8 @@ std::vector<Group> parse_groups(const nlohmann::json& body) {
   if (!body.contains("groups")) return {Group::new_users, Group::pending_invites};
   const auto& groups = body["groups"];
   if (!groups.is_array() || groups.empty()) {
-    throw ApiError(400, "invalid", "groups: a non-empty list of new_users and/or pending_invites", std::string("groups"));
+    throw ApiError(400, "invalid", "groups: a non-empty list of new_users and/or pending_invites",
+                   std::string("groups"));
   }
   std::vector<Group> out;
   for (const auto& item : groups) {
@@ -61,7 +62,8 @@ void handle_send(SendRouteContext& context, const httplib::Request& request, htt
   if (key) {
     // A repeated click (or a retry after a lost answer): the job it made.
     if (const auto existing = repository::job_id_for_key(*lease, session.user_id, *key)) {
-      send_json(response, {{"job_id", *existing}, {"job", repository::job_to_json(*repository::find_job(*lease, *existing))}},
+      send_json(response,
+                {{"job_id", *existing}, {"job", repository::job_to_json(*repository::find_job(*lease, *existing))}},
                 202);
       return;
     }
@@ -78,15 +80,15 @@ void handle_send(SendRouteContext& context, const httplib::Request& request, htt
                         {"reason", "digest_mismatch"},
                         {"previewed_counts", counts_to_json(preview->evaluation->counts)},
                         {"current_counts", counts_to_json(fresh.counts)}});
-    send_json(response,
-              {{"error",
-                {{"code", "digest_mismatch"},
-                 {"message", "the recipients changed since Load (" + std::to_string(fresh.counts.new_users) +
-                                 " new users, " + std::to_string(fresh.counts.pending_invites) +
-                                 " pending invites now): press Load again"}}},
-               {"counts", counts_to_json(fresh.counts)},
-               {"digest", fresh.digest}},
-              409);
+    send_json(
+        response,
+        {{"error",
+          {{"code", "digest_mismatch"},
+           {"message", "the recipients changed since Load (" + std::to_string(fresh.counts.new_users) + " new users, " +
+                           std::to_string(fresh.counts.pending_invites) + " pending invites now): press Load again"}}},
+         {"counts", counts_to_json(fresh.counts)},
+         {"digest", fresh.digest}},
+        409);
     return;
   }
 
@@ -121,16 +123,17 @@ void handle_send(SendRouteContext& context, const httplib::Request& request, htt
     spdlog::info("send: job {} with {} recipients by {}", created.id, job.recipients.size(), session.username);
     context.runner.wake();
   }
-  send_json(response, {{"job_id", created.id}, {"job", repository::job_to_json(*repository::find_job(*lease, created.id))}},
-            202);
+  send_json(response,
+            {{"job_id", created.id}, {"job", repository::job_to_json(*repository::find_job(*lease, created.id))}}, 202);
 }
 
 }  // namespace
 
 void register_send_routes(httplib::Server& server, SendRouteContext& context) {
-  server.Post(R"(/api/previews/([^/]+)/send)", [&context](const httplib::Request& request, httplib::Response& response) {
-    handle_send(context, request, response);
-  });
+  server.Post(R"(/api/previews/([^/]+)/send)",
+              [&context](const httplib::Request& request, httplib::Response& response) {
+                handle_send(context, request, response);
+              });
 }
 
 }  // namespace invites::http

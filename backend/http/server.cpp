@@ -117,15 +117,16 @@ Server::~Server() { stop(); }
 void Server::register_routes() {
   http_->Get("/healthz", health_handler([url = config_.database] { return db::ping(url, health_ping_timeout); }));
   register_session_routes(*http_, *pool_, *sessions_, login_throttle_);
-  snapshot_index_ = std::make_unique<service::SnapshotIndex>(
-      [url = config_.database] { return db::connect(url); }, config_.snapshot_refresh);
+  snapshot_index_ = std::make_unique<service::SnapshotIndex>([url = config_.database] { return db::connect(url); },
+                                                             config_.snapshot_refresh);
   previews_ = std::make_unique<service::PreviewStore>();
   // Previews may keep the previous generation alive, but not during the
   // next build: at most two full snapshots in memory (SPEC §8).
   snapshot_index_->on_build_start([&previews = *previews_](std::uint64_t current_generation) {
     previews.drop_generations_before(current_generation);
   });
-  load_context_ = std::make_unique<LoadRouteContext>(LoadRouteContext{*sessions_, *pool_, *snapshot_index_, *previews_});
+  load_context_ =
+      std::make_unique<LoadRouteContext>(LoadRouteContext{*sessions_, *pool_, *snapshot_index_, *previews_});
   register_lookup_routes(*http_, *load_context_);
   register_preview_routes(*http_, *load_context_);
   register_snapshot_routes(*http_, *load_context_);
@@ -153,9 +154,9 @@ void Server::register_sending(service::PreviewStore& previews) {
   sender_policy_ = std::make_unique<service::SenderPolicy>(config_.allowed_senders);
   runner_ = std::make_unique<service::JobRunner>([url = config_.database] { return db::connect(url); },
                                                  transport_factory(), config_.sender);
-  send_context_ = std::make_unique<SendRouteContext>(SendRouteContext{*sessions_, *pool_, *snapshot_index_, previews,
-                                                                      *runner_, *sender_policy_, transport_factory(),
-                                                                      config_.sender.base_url, config_.invite_ttl_days});
+  send_context_ = std::make_unique<SendRouteContext>(
+      SendRouteContext{*sessions_, *pool_, *snapshot_index_, previews, *runner_, *sender_policy_, transport_factory(),
+                       config_.sender.base_url, config_.invite_ttl_days});
   register_send_routes(*http_, *send_context_);
   register_job_routes(*http_, *send_context_);
   register_template_routes(*http_, *send_context_);

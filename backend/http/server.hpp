@@ -48,7 +48,7 @@ struct ServerConfig {
   // Sending (SPEC §6): SMTP when set, else the Maildir.
   std::optional<mail::SmtpOptions> smtp;
   std::filesystem::path maildir = "maildir";
-  service::JobRunnerOptions sender;  // base_url "" = this server's url()
+  service::JobRunnerOptions sender;          // base_url "" = this server's url()
   std::vector<std::string> allowed_senders;  // addresses, "@domain" or "domain"
   int invite_ttl_days = 14;
 };

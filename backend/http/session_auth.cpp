@@ -109,9 +109,9 @@ StaffSession SessionAuth::require_session(const httplib::Request& request) {
 SessionAuth::NewSession SessionAuth::create_session(sql::Connection& connection, std::uint64_t user_id,
                                                     const std::string& username) {
   {
-    const std::unique_ptr<sql::PreparedStatement> cleanup(connection.prepareStatement(
-        "DELETE FROM staff_sessions WHERE expires_at <= UTC_TIMESTAMP()"
-        " OR last_seen_at <= UTC_TIMESTAMP() - INTERVAL ? SECOND"));
+    const std::unique_ptr<sql::PreparedStatement> cleanup(
+        connection.prepareStatement("DELETE FROM staff_sessions WHERE expires_at <= UTC_TIMESTAMP()"
+                                    " OR last_seen_at <= UTC_TIMESTAMP() - INTERVAL ? SECOND"));
     cleanup->setInt64(1, options_.idle_timeout.count());
     cleanup->executeUpdate();
   }

@@ -40,8 +40,8 @@ struct StaffUserRow {
 };
 
 std::optional<StaffUserRow> find_staff_user(sql::Connection& connection, const std::string& username) {
-  const std::unique_ptr<sql::PreparedStatement> statement(connection.prepareStatement(
-      "SELECT id, username, password_hash, disabled FROM staff_users WHERE username = ?"));
+  const std::unique_ptr<sql::PreparedStatement> statement(
+      connection.prepareStatement("SELECT id, username, password_hash, disabled FROM staff_users WHERE username = ?"));
   statement->setString(1, username);
   const std::unique_ptr<sql::ResultSet> row(statement->executeQuery());
   if (!row->next()) return std::nullopt;

@@ -14,14 +14,16 @@ namespace {
 
 // Any of these would end a header line early (or truncate it in C code).
 void reject_line_breaks(std::string_view field, std::string_view value) {
-  if (value.find_first_of("\r\n") != std::string_view::npos) throw MessageError(std::string(field) + " contains a line break");
+  if (value.find_first_of("\r\n") != std::string_view::npos)
+    throw MessageError(std::string(field) + " contains a line break");
   if (value.find('\0') != std::string_view::npos) throw MessageError(std::string(field) + " contains a NUL byte");
 }
 
 std::string checked_address(std::string_view field, const std::string& address) {
   reject_line_breaks(field, address);
   std::string normalized = normalize_email(address);
-  if (!is_valid_email(normalized)) throw MessageError(std::string(field) + " \"" + address + "\" is not a valid address");
+  if (!is_valid_email(normalized))
+    throw MessageError(std::string(field) + " \"" + address + "\" is not a valid address");
   return normalized;
 }
 
@@ -99,7 +101,8 @@ std::string build_message(const OutgoingMessage& message, std::time_t date, cons
     out += "Content-Type: multipart/alternative;\r\n boundary=\"" + boundary + "\"\r\n";
     out += "\r\n";
     out += "This is a multi-part message in MIME format.\r\n";
-    out += "--" + boundary + "\r\n" + text_part_headers("plain") + "\r\n" + quoted_printable(message.text_body) + "\r\n";
+    out +=
+        "--" + boundary + "\r\n" + text_part_headers("plain") + "\r\n" + quoted_printable(message.text_body) + "\r\n";
     out += "--" + boundary + "\r\n" + text_part_headers("html") + "\r\n" + quoted_printable(message.html_body) + "\r\n";
     out += "--" + boundary + "--";
   }

@@ -10,13 +10,13 @@
 namespace invites::mail {
 
 struct OutgoingMessage {
-  std::string from;         // a valid address (SPEC §2.3 rules)
-  std::string from_name;    // optional display name ("" = none)
-  std::string to;           // a valid address
-  std::string to_name;      // optional display name
-  std::string subject;      // UTF-8
-  std::string text_body;    // UTF-8, any line ends
-  std::string html_body;    // "" = text/plain only
+  std::string from;       // a valid address (SPEC §2.3 rules)
+  std::string from_name;  // optional display name ("" = none)
+  std::string to;         // a valid address
+  std::string to_name;    // optional display name
+  std::string subject;    // UTF-8
+  std::string text_body;  // UTF-8, any line ends
+  std::string html_body;  // "" = text/plain only
 };
 
 // A field that would corrupt the message: an address that is not valid, or

@@ -55,7 +55,8 @@ bool is_session_reply(std::string_view reply) {
 }
 
 bool is_smtp_verb(std::string_view word) {
-  for (std::string_view verb : {"EHLO", "HELO", "STARTTLS", "AUTH", "MAIL", "RCPT", "DATA", "RSET", "NOOP", "QUIT", "VRFY"})
+  for (std::string_view verb :
+       {"EHLO", "HELO", "STARTTLS", "AUTH", "MAIL", "RCPT", "DATA", "RSET", "NOOP", "QUIT", "VRFY"})
     if (word == verb) return true;
   return false;
 }
@@ -128,7 +129,8 @@ class SmtpTransport final : public MailTransport {
     // These go into SMTP command lines as they are: a line break would add a command.
     for (const std::string* address : {&envelope_from, &recipient})
       if (address->find_first_of(std::string_view("\r\n\0<>", 5)) != std::string::npos)
-        return {DeliveryOutcome::permanent_failure, "envelope address contains a line break, NUL or angle bracket", false};
+        return {DeliveryOutcome::permanent_failure, "envelope address contains a line break, NUL or angle bracket",
+                false};
     conversation_.clear();
     error_[0] = '\0';
     upload_.remaining = message;
@@ -191,8 +193,8 @@ class SmtpTransport final : public MailTransport {
       // is about the session whatever it answers (421 closing, 454 TLS not
       // available, 530 authentication required, 535 credentials invalid):
       // the connection failed, not this recipient.
-      bool session = code == CURLE_LOGIN_DENIED || is_session_command(conversation_.error_command) ||
-                     is_session_reply(reply);
+      bool session =
+          code == CURLE_LOGIN_DENIED || is_session_command(conversation_.error_command) || is_session_reply(reply);
       if (session) return {DeliveryOutcome::temporary_failure, reply, true};
       return {reply[0] == '4' ? DeliveryOutcome::temporary_failure : DeliveryOutcome::permanent_failure, reply, false};
     }
@@ -200,7 +202,8 @@ class SmtpTransport final : public MailTransport {
     // Unknown errors are treated the same way, so they are retried.
     // libcurl's text for a failed verification ("SSL peer certificate or SSH
     // remote key was not OK") does not say TLS or certificate plainly.
-    std::string detail = code == CURLE_PEER_FAILED_VERIFICATION ? "TLS certificate verification of the SMTP server failed"
+    std::string detail = code == CURLE_PEER_FAILED_VERIFICATION
+                             ? "TLS certificate verification of the SMTP server failed"
                          : code == CURLE_USE_SSL_FAILED
                              ? "the SMTP server does not offer STARTTLS, which is required here (--smtp-starttls, "
                                "or AUTH credentials, which never go over an unencrypted connection)"

@@ -38,17 +38,17 @@ class MailTransport {
 };
 
 struct SmtpOptions {
-  std::string url;                       // smtp://host:port or smtps://host:port
-  std::optional<std::string> username;   // AUTH when set
+  std::string url;                      // smtp://host:port or smtps://host:port
+  std::optional<std::string> username;  // AUTH when set
   std::optional<std::string> password;
-  bool require_starttls = false;         // STARTTLS must succeed on smtp:// (else: used when offered)
+  bool require_starttls = false;  // STARTTLS must succeed on smtp:// (else: used when offered)
   // The server's TLS certificate is always verified (peer and host name);
   // this PEM file of CA certificates replaces the system's CA bundle for it
   // (a mail relay with a private CA). Unset: the system's bundle.
   std::optional<std::filesystem::path> ca_file;
   std::chrono::seconds connect_timeout{10};
-  std::chrono::seconds timeout{60};      // whole transaction of one message
-  std::string helo_name;                 // "" = libcurl's default
+  std::chrono::seconds timeout{60};  // whole transaction of one message
+  std::string helo_name;             // "" = libcurl's default
 };
 
 // Throws std::invalid_argument for a URL that is not smtp:// or smtps://.

@@ -21,8 +21,8 @@ void record(sql::Connection& connection, std::optional<std::uint64_t> staff_user
 
 struct AuditEntry {
   std::uint64_t id = 0;
-  std::string at;                         // ISO 8601 UTC with milliseconds
-  std::optional<std::string> username;    // nullopt: command line or anonymous
+  std::string at;                       // ISO 8601 UTC with milliseconds
+  std::optional<std::string> username;  // nullopt: command line or anonymous
   std::string action;
   nlohmann::json detail;
 };

@@ -61,9 +61,9 @@ void set_division_sender(sql::Connection& connection, Id division_id, const std:
 
 bool is_division_sender(sql::Connection& connection, const std::string& address) {
   // Compared case-insensitively (the column collation), as mail systems compare domains.
-  std::unique_ptr<sql::PreparedStatement> statement(connection.prepareStatement(
-      "SELECT 1 FROM divisions d LEFT JOIN division_senders s ON s.division_id = d.id "
-      "WHERE COALESCE(s.from_email, d.default_from_email) = ? LIMIT 1"));
+  std::unique_ptr<sql::PreparedStatement> statement(
+      connection.prepareStatement("SELECT 1 FROM divisions d LEFT JOIN division_senders s ON s.division_id = d.id "
+                                  "WHERE COALESCE(s.from_email, d.default_from_email) = ? LIMIT 1"));
   statement->setString(1, address);
   std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
   return rows->next();

@@ -25,7 +25,8 @@ nlohmann::json items_json(const std::vector<LookupItem>& items, bool with_from) 
   auto out = nlohmann::json::array();
   for (const auto& item : items) {
     nlohmann::json row{{"id", item.id}, {"name", item.name}};
-    if (with_from) row["default_from_email"] = item.default_from_email ? nlohmann::json(*item.default_from_email) : nullptr;
+    if (with_from)
+      row["default_from_email"] = item.default_from_email ? nlohmann::json(*item.default_from_email) : nullptr;
     out.push_back(std::move(row));
   }
   return out;
@@ -54,9 +55,9 @@ nlohmann::json Lookups::to_json() const {
 Lookups load_lookups(sql::Connection& connection) {
   Lookups lookups;
   lookups.divisions = read(connection,
-                            "SELECT d.id, d.name, COALESCE(s.from_email, d.default_from_email) FROM divisions d "
-                            "LEFT JOIN division_senders s ON s.division_id = d.id ORDER BY d.name, d.id",
-                            true);
+                           "SELECT d.id, d.name, COALESCE(s.from_email, d.default_from_email) FROM divisions d "
+                           "LEFT JOIN division_senders s ON s.division_id = d.id ORDER BY d.name, d.id",
+                           true);
   lookups.account_classes = read(connection, "SELECT id, name FROM account_classes ORDER BY name, id", false);
   lookups.bill_groups = read(connection, "SELECT id, name FROM bill_groups ORDER BY name, id", false);
   lookups.account_sources = read(connection, "SELECT id, name FROM account_sources ORDER BY name, id", false);

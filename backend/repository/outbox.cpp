@@ -34,7 +34,8 @@ void revoke_unmailed(sql::Connection& connection, const std::vector<std::uint64_
   if (invite_ids.empty()) return;
   std::unique_ptr<sql::PreparedStatement> statement(connection.prepareStatement(
       "UPDATE portal_invites SET revoked_at = UTC_TIMESTAMP() WHERE revoked_at IS NULL AND accepted_at IS NULL "
-      "AND id IN (" + placeholders(invite_ids.size()) + ")"));
+      "AND id IN (" +
+      placeholders(invite_ids.size()) + ")"));
   for (std::size_t i = 0; i < invite_ids.size(); ++i) statement->setUInt64(static_cast<int>(i + 1), invite_ids[i]);
   statement->executeUpdate();
 }
@@ -48,8 +49,7 @@ StoredTemplate template_from_json(const nlohmann::json& json) {
   stored.id = json.at("id").get<std::uint32_t>();
   stored.name = json.at("name").get<std::string>();
   stored.text.subject = json.at("subject").get<std::string>();
-  stored.text.content_type =
-      parse_content_type(json.at("content_type").get<std::string>()).value_or(ContentType::html);
+  stored.text.content_type = parse_content_type(json.at("content_type").get<std::string>()).value_or(ContentType::html);
   stored.text.body = json.at("body").get<std::string>();
   stored.text.text_body = json.value("text_body", std::string());
   return stored;
@@ -60,8 +60,9 @@ StoredTemplate template_from_json(const nlohmann::json& json) {
 int update_claimed(sql::Connection& connection, const std::string& set_clause, const ClaimedRecipient& recipient,
                    const std::string& instance_id, const std::optional<std::string>& text) {
   if (recipient.invite_id) revoke_unmailed(connection, {recipient.invite_id});
-  std::unique_ptr<sql::PreparedStatement> statement(connection.prepareStatement(
-      "UPDATE send_outbox SET " + set_clause + ", claimed_by = NULL WHERE id = ? AND claimed_by = ? AND status = 'sending'"));
+  std::unique_ptr<sql::PreparedStatement> statement(
+      connection.prepareStatement("UPDATE send_outbox SET " + set_clause +
+                                  ", claimed_by = NULL WHERE id = ? AND claimed_by = ? AND status = 'sending'"));
   int index = 1;
   if (text) statement->setString(index++, *text);
   statement->setUInt64(index++, recipient.outbox_id);
@@ -138,7 +139,8 @@ std::vector<ClaimedRecipient> claim_batch(sql::Connection& connection, std::uint
       "a.name, d.name, p.status FROM send_outbox o "
       "JOIN contacts c ON c.id = o.contact_id JOIN accounts a ON a.id = c.account_id "
       "JOIN divisions d ON d.id = a.division_id LEFT JOIN portal_users p ON p.email = o.email "
-      "WHERE o.id IN (" + placeholders(ids.size()) + ") ORDER BY o.id"));
+      "WHERE o.id IN (" +
+      placeholders(ids.size()) + ") ORDER BY o.id"));
   for (std::size_t i = 0; i < ids.size(); ++i) details->setUInt64(static_cast<int>(i + 1), ids[i]);
   std::unique_ptr<sql::ResultSet> rows(details->executeQuery());
   std::vector<ClaimedRecipient> claimed;
@@ -184,7 +186,8 @@ void create_invites(sql::Connection& connection, std::vector<ClaimedRecipient>& 
   {
     std::unique_ptr<sql::PreparedStatement> revoke(connection.prepareStatement(
         "UPDATE portal_invites SET revoked_at = UTC_TIMESTAMP() WHERE accepted_at IS NULL AND revoked_at IS NULL "
-        "AND portal_user_id IN (" + placeholders(n) + ")"));
+        "AND portal_user_id IN (" +
+        placeholders(n) + ")"));
     for (std::size_t i = 0; i < n; ++i) revoke->setUInt64(static_cast<int>(i + 1), user_ids.at(recipients[i].email));
     revoke->executeUpdate();
   }
@@ -201,8 +204,9 @@ void create_invites(sql::Connection& connection, std::vector<ClaimedRecipient>& 
     }
     invites->executeUpdate();
   }
-  std::unique_ptr<sql::PreparedStatement> ids(connection.prepareStatement(
-      "SELECT id, LOWER(HEX(token_hash)) FROM portal_invites WHERE token_hash IN (" + placeholders(n, "UNHEX(?)") + ")"));
+  std::unique_ptr<sql::PreparedStatement> ids(
+      connection.prepareStatement("SELECT id, LOWER(HEX(token_hash)) FROM portal_invites WHERE token_hash IN (" +
+                                  placeholders(n, "UNHEX(?)") + ")"));
   for (std::size_t i = 0; i < n; ++i) ids->setString(static_cast<int>(i + 1), security::to_hex(token_hashes[i]));
   std::unique_ptr<sql::ResultSet> rows(ids->executeQuery());
   std::map<std::string, std::uint64_t> by_hash;
@@ -222,8 +226,10 @@ sql::PreparedStatement& SentRecorder::statement_for(std::size_t count) {
     for (std::size_t i = 0; i < count; ++i) invite_ids += " WHEN ? THEN ?";
     statement.reset(connection_.prepareStatement(
         "UPDATE send_outbox SET status = 'sent', sent_at = UTC_TIMESTAMP(3), attempts = attempts + 1, invite_id = " +
-        invite_ids + " END, last_error = NULL, claimed_by = NULL "
-        "WHERE claimed_by = ? AND status = 'sending' AND id IN (" + placeholders(count) + ")"));
+        invite_ids +
+        " END, last_error = NULL, claimed_by = NULL "
+        "WHERE claimed_by = ? AND status = 'sending' AND id IN (" +
+        placeholders(count) + ")"));
   }
   return *statement;
 }
@@ -250,7 +256,8 @@ void record_retry(sql::Connection& connection, const ClaimedRecipient& recipient
   }
   update_claimed(connection,
                  "status = 'pending', attempts = attempts + 1, last_error = ?, next_attempt_at = UTC_TIMESTAMP(3) + "
-                 "INTERVAL " + std::to_string(retry_after.count()) + " SECOND",
+                 "INTERVAL " +
+                     std::to_string(retry_after.count()) + " SECOND",
                  recipient, instance_id, clipped(detail));
 }
 
@@ -295,9 +302,9 @@ std::uint64_t recover_orphans(sql::Connection& connection, const std::string& ow
   }
   std::vector<std::string> owners;
   for (const auto job_id : jobs) {
-    std::unique_ptr<sql::PreparedStatement> statement(connection.prepareStatement(
-        "SELECT DISTINCT claimed_by FROM send_outbox FORCE INDEX (ix_send_outbox_claim) "
-        "WHERE job_id = ? AND status = 'sending' AND claimed_by IS NOT NULL"));
+    std::unique_ptr<sql::PreparedStatement> statement(
+        connection.prepareStatement("SELECT DISTINCT claimed_by FROM send_outbox FORCE INDEX (ix_send_outbox_claim) "
+                                    "WHERE job_id = ? AND status = 'sending' AND claimed_by IS NOT NULL"));
     statement->setUInt64(1, job_id);
     std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
     while (rows->next()) {

@@ -73,10 +73,14 @@ void count_outbox(sql::Connection& connection, JobProgress& job) {
   while (rows->next()) {
     const std::string status = rows->getString(1).asStdString();
     const std::uint64_t count = rows->getUInt64(2);
-    if (status == "failed") job.failed = count;
-    else if (status == "skipped") job.skipped = count;
-    else if (status == "cancelled") job.cancelled = count;
-    else job.pending += count;  // pending and sending
+    if (status == "failed")
+      job.failed = count;
+    else if (status == "skipped")
+      job.skipped = count;
+    else if (status == "cancelled")
+      job.cancelled = count;
+    else
+      job.pending += count;  // pending and sending
   }
   const std::uint64_t not_sent = job.pending + job.failed + job.skipped + job.cancelled;
   job.sent = job.total > not_sent ? job.total - not_sent : 0;
@@ -166,7 +170,8 @@ std::optional<JobStatus> parse_job_status(std::string_view name) {
   return std::nullopt;
 }
 
-std::optional<std::uint64_t> job_id_for_key(sql::Connection& connection, std::uint64_t user_id, const std::string& key) {
+std::optional<std::uint64_t> job_id_for_key(sql::Connection& connection, std::uint64_t user_id,
+                                            const std::string& key) {
   return job_with_key(connection, scoped_key(user_id, key));
 }
 
@@ -295,8 +300,8 @@ std::uint64_t retry_failed(sql::Connection& connection, std::uint64_t job_id) {
 
 OutboxPage job_recipients(sql::Connection& connection, std::uint64_t job_id, const std::optional<std::string>& status,
                           std::size_t offset, std::size_t limit) {
-  const std::string where = status ? (*status == "pending" ? " AND status IN ('pending', 'sending')" : " AND status = ?")
-                                   : std::string();
+  const std::string where =
+      status ? (*status == "pending" ? " AND status IN ('pending', 'sending')" : " AND status = ?") : std::string();
   const auto bind_status = [&](sql::PreparedStatement& statement) {
     if (status && *status != "pending") statement.setString(2, *status);
   };
@@ -315,13 +320,13 @@ OutboxPage job_recipients(sql::Connection& connection, std::uint64_t job_id, con
   // only those rows are read: OFFSET then skips index entries, not rows. A
   // page at the end of 100,000 failed recipients of a 1,000,000-row job takes
   // ~70 ms this way, 2.5 s as a plain ORDER BY email LIMIT/OFFSET.
-  std::unique_ptr<sql::PreparedStatement> statement(connection.prepareStatement(
-      "SELECT o.email, o.recipient_group, o.status, o.attempts, o.last_error,"
-      " DATE_FORMAT(o.sent_at, '%Y-%m-%dT%H:%i:%sZ')"
-      " FROM (SELECT id FROM send_outbox WHERE job_id = ?" +
-      where +
-      " ORDER BY id LIMIT ? OFFSET ?) page"
-      " JOIN send_outbox o ON o.id = page.id ORDER BY o.id"));
+  std::unique_ptr<sql::PreparedStatement> statement(
+      connection.prepareStatement("SELECT o.email, o.recipient_group, o.status, o.attempts, o.last_error,"
+                                  " DATE_FORMAT(o.sent_at, '%Y-%m-%dT%H:%i:%sZ')"
+                                  " FROM (SELECT id FROM send_outbox WHERE job_id = ?" +
+                                  where +
+                                  " ORDER BY id LIMIT ? OFFSET ?) page"
+                                  " JOIN send_outbox o ON o.id = page.id ORDER BY o.id"));
   statement->setUInt64(1, job_id);
   bind_status(*statement);
   const int next = status && *status != "pending" ? 3 : 2;

@@ -9,8 +9,8 @@ inline constexpr const char* begin_consistent_read = "START TRANSACTION READ ONL
 inline constexpr const char* now = "SELECT UNIX_TIMESTAMP()";
 
 // Accounts and contacts come in primary key order (free for InnoDB), which
-// lets the builder append them without sorting. NULL lookups become 0 (the snapshot's NULL); the balance and flag tests are
-// the same expressions as in common/src/sql_filter.cpp.
+// lets the builder append them without sorting. NULL lookups become 0 (the snapshot's NULL); the balance and flag tests
+// are the same expressions as in common/src/sql_filter.cpp.
 inline constexpr const char* accounts =
     "SELECT id, division_id, COALESCE(account_class_id, 0), COALESCE(bill_group_id, 0),"
     " COALESCE(account_source_id, 0), balance > 0, autopay <> 0, account_number, name"

@@ -12,54 +12,86 @@ constexpr std::int64_t day = 86'400;
 constexpr std::size_t recent_capacity = 20'000;
 
 const char* const first_names[] = {
-    "James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda", "David", "Elizabeth", "William",
-    "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Thomas", "Sarah", "Charles", "Karen", "Christopher", "Lisa",
-    "Daniel", "Nancy", "Matthew", "Betty", "Anthony", "Margaret", "Mark", "Sandra", "Donald", "Ashley", "Steven",
-    "Kimberly", "Paul", "Emily", "Andrew", "Donna", "Joshua", "Michelle", "Kenneth", "Carol", "Kevin", "Amanda",
-    "Brian", "Dorothy", "George", "Melissa", "Timothy", "Deborah", "Ronald", "Stephanie", "Jason", "Rebecca",
-    "Edward", "Sharon", "Jeffrey", "Laura", "Ryan", "Cynthia", "Jacob", "Kathleen", "Gary", "Amy", "Nicholas",
-    "Angela", "Eric", "Shirley", "Jonathan", "Anna", "Luis", "Maria", "Jose", "Rosa", "Wei", "Mei", "Raj", "Priya",
-    "Ahmed", "Fatima", "Olga", "Ivan", "Chloe", "Liam", "Noah", "Emma", "Olivia", "Ava", "Zoe", "Mateo", "Aaliyah",
-    "Renée", "José", "Zoë", "François", "Siobhán"};
+    "James",     "Mary",     "Robert",      "Patricia", "John",     "Jennifer", "Michael",   "Linda",    "David",
+    "Elizabeth", "William",  "Barbara",     "Richard",  "Susan",    "Joseph",   "Jessica",   "Thomas",   "Sarah",
+    "Charles",   "Karen",    "Christopher", "Lisa",     "Daniel",   "Nancy",    "Matthew",   "Betty",    "Anthony",
+    "Margaret",  "Mark",     "Sandra",      "Donald",   "Ashley",   "Steven",   "Kimberly",  "Paul",     "Emily",
+    "Andrew",    "Donna",    "Joshua",      "Michelle", "Kenneth",  "Carol",    "Kevin",     "Amanda",   "Brian",
+    "Dorothy",   "George",   "Melissa",     "Timothy",  "Deborah",  "Ronald",   "Stephanie", "Jason",    "Rebecca",
+    "Edward",    "Sharon",   "Jeffrey",     "Laura",    "Ryan",     "Cynthia",  "Jacob",     "Kathleen", "Gary",
+    "Amy",       "Nicholas", "Angela",      "Eric",     "Shirley",  "Jonathan", "Anna",      "Luis",     "Maria",
+    "Jose",      "Rosa",     "Wei",         "Mei",      "Raj",      "Priya",    "Ahmed",     "Fatima",   "Olga",
+    "Ivan",      "Chloe",    "Liam",        "Noah",     "Emma",     "Olivia",   "Ava",       "Zoe",      "Mateo",
+    "Aaliyah",   "Renée",    "José",        "Zoë",      "François", "Siobhán"};
 const char* const last_names[] = {
-    "Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodriguez", "Martinez",
-    "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson", "Thomas", "Taylor", "Moore", "Jackson", "Martin", "Lee",
-    "Perez", "Thompson", "White", "Harris", "Sanchez", "Clark", "Ramirez", "Lewis", "Robinson", "Walker", "Young",
-    "Allen", "King", "Wright", "Scott", "Torres", "Nguyen", "Hill", "Flores", "Green", "Adams", "Nelson", "Baker",
-    "Hall", "Rivera", "Campbell", "Mitchell", "Carter", "Roberts", "Chen", "Patel", "Kim", "O'Brien", "O'Neil",
-    "McDonald", "Van der Berg", "Schmidt", "Müller", "Novak", "Kowalski", "Murphy", "Cook", "Rogers", "Morgan",
-    "Peterson", "Cooper", "Reed", "Bailey", "Bell", "Gomez", "Kelly", "Howard", "Ward", "Cox", "Diaz", "Richardson",
-    "Wood", "Watson", "Brooks", "Bennett", "Gray", "James", "Reyes", "Cruz", "Hughes", "Price", "Myers", "Long"};
-const char* const streets[] = {"Main St", "Oak Ave", "Maple Dr", "Cedar Ln", "Pine St", "Elm St", "Washington Blvd",
-                               "Lakeview Rd", "Hillcrest Dr", "Park Ave", "River Rd", "Sunset Blvd", "Industrial Pkwy",
-                               "Commerce Way", "Mill Rd", "Church St", "Highland Ave", "Route 9", "County Rd 12",
-                               "Airport Rd", "Harbor Dr", "Quarry Ln", "Depot St", "Meadow Ct"};
-const char* const cities[] = {"Springfield", "Riverton", "Fairview", "Georgetown", "Salem", "Franklin", "Clinton",
-                              "Madison", "Ashland", "Oxford", "Milton", "Burlington", "Dover", "Hudson", "Kingston"};
-const char* const company_words[] = {"Acme", "Summit", "Pioneer", "Evergreen", "Lakeside", "Blue Ridge", "Metro",
-                                     "Valley", "Golden", "Northstar", "Heritage", "Riverbend", "Capital", "Prairie"};
-const char* const company_kinds[] = {"Plumbing", "Dental", "Auto Repair", "Bakery", "Diner", "Hardware", "Builders",
-                                     "Logistics", "Farms", "Medical Group", "Properties", "Printing", "Steel",
-                                     "Landscaping", "Brewing Co.", "Market"};
+    "Smith",    "Johnson",   "Williams",     "Brown",    "Jones",      "Garcia",   "Miller",   "Davis",   "Rodriguez",
+    "Martinez", "Hernandez", "Lopez",        "Gonzalez", "Wilson",     "Anderson", "Thomas",   "Taylor",  "Moore",
+    "Jackson",  "Martin",    "Lee",          "Perez",    "Thompson",   "White",    "Harris",   "Sanchez", "Clark",
+    "Ramirez",  "Lewis",     "Robinson",     "Walker",   "Young",      "Allen",    "King",     "Wright",  "Scott",
+    "Torres",   "Nguyen",    "Hill",         "Flores",   "Green",      "Adams",    "Nelson",   "Baker",   "Hall",
+    "Rivera",   "Campbell",  "Mitchell",     "Carter",   "Roberts",    "Chen",     "Patel",    "Kim",     "O'Brien",
+    "O'Neil",   "McDonald",  "Van der Berg", "Schmidt",  "Müller",     "Novak",    "Kowalski", "Murphy",  "Cook",
+    "Rogers",   "Morgan",    "Peterson",     "Cooper",   "Reed",       "Bailey",   "Bell",     "Gomez",   "Kelly",
+    "Howard",   "Ward",      "Cox",          "Diaz",     "Richardson", "Wood",     "Watson",   "Brooks",  "Bennett",
+    "Gray",     "James",     "Reyes",        "Cruz",     "Hughes",     "Price",    "Myers",    "Long"};
+const char* const streets[] = {"Main St",   "Oak Ave",         "Maple Dr",        "Cedar Ln",     "Pine St",
+                               "Elm St",    "Washington Blvd", "Lakeview Rd",     "Hillcrest Dr", "Park Ave",
+                               "River Rd",  "Sunset Blvd",     "Industrial Pkwy", "Commerce Way", "Mill Rd",
+                               "Church St", "Highland Ave",    "Route 9",         "County Rd 12", "Airport Rd",
+                               "Harbor Dr", "Quarry Ln",       "Depot St",        "Meadow Ct"};
+const char* const cities[] = {"Springfield", "Riverton",   "Fairview", "Georgetown", "Salem",
+                              "Franklin",    "Clinton",    "Madison",  "Ashland",    "Oxford",
+                              "Milton",      "Burlington", "Dover",    "Hudson",     "Kingston"};
+const char* const company_words[] = {"Acme",       "Summit",    "Pioneer", "Evergreen", "Lakeside",
+                                     "Blue Ridge", "Metro",     "Valley",  "Golden",    "Northstar",
+                                     "Heritage",   "Riverbend", "Capital", "Prairie"};
+const char* const company_kinds[] = {
+    "Plumbing", "Dental",        "Auto Repair", "Bakery",   "Diner", "Hardware",    "Builders",    "Logistics",
+    "Farms",    "Medical Group", "Properties",  "Printing", "Steel", "Landscaping", "Brewing Co.", "Market"};
 const char* const company_suffixes[] = {"LLC", "Inc.", "Co.", "Ltd.", "& Sons", "Group", "Partners", ""};
-const char* const municipal_names[] = {"City of", "Town of", "Village of", "County of", "School District of",
-                                       "Water Authority of", "Parks Department,"};
-const char* const personal_domains[] = {"gmail.com", "yahoo.com", "outlook.com", "hotmail.com", "aol.com",
-                                        "icloud.com", "comcast.net", "verizon.net", "att.net", "protonmail.com"};
-const char* const malformed[] = {
-    "",  "   ", "none", "n/a", "no email", "plainaddress", "john..doe@gmail.com", ".lead@yahoo.com",
-    "trail.@yahoo.com", "someone@localhost", "a@-bad.com", "a@bad-.com", "\"quoted\"@example.com", "two@@gmail.com",
-    "a@b@gmail.com", "j\xC3\xB6rg@gmail.com", "info@m\xC3\xBC" "nchen.de", "name at gmail.com", "first last@gmail.com",
-    "under@x_y.com", "short@x.c", "digits@x.c0m", "@gmail.com", "nobody@", "tab\tinside@gmail.com",
-    "\xC2\xA0nbsp@gmail.com", "comma,name@gmail.com", "semi@gmail.com;other@gmail.com"};
+const char* const municipal_names[] = {
+    "City of", "Town of", "Village of", "County of", "School District of", "Water Authority of", "Parks Department,"};
+const char* const personal_domains[] = {"gmail.com",  "yahoo.com",   "outlook.com", "hotmail.com", "aol.com",
+                                        "icloud.com", "comcast.net", "verizon.net", "att.net",     "protonmail.com"};
+const char* const malformed[] = {"",
+                                 "   ",
+                                 "none",
+                                 "n/a",
+                                 "no email",
+                                 "plainaddress",
+                                 "john..doe@gmail.com",
+                                 ".lead@yahoo.com",
+                                 "trail.@yahoo.com",
+                                 "someone@localhost",
+                                 "a@-bad.com",
+                                 "a@bad-.com",
+                                 "\"quoted\"@example.com",
+                                 "two@@gmail.com",
+                                 "a@b@gmail.com",
+                                 "j\xC3\xB6rg@gmail.com",
+                                 "info@m\xC3\xBC"
+                                 "nchen.de",
+                                 "name at gmail.com",
+                                 "first last@gmail.com",
+                                 "under@x_y.com",
+                                 "short@x.c",
+                                 "digits@x.c0m",
+                                 "@gmail.com",
+                                 "nobody@",
+                                 "tab\tinside@gmail.com",
+                                 "\xC2\xA0nbsp@gmail.com",
+                                 "comma,name@gmail.com",
+                                 "semi@gmail.com;other@gmail.com"};
 const char* const pads[] = {" ", "  ", "\t", " \t", "\r\n", "\n"};
 
 // Letters and digits only, for the local part of a made-up address.
 std::string slug(const std::string& text) {
   std::string out;
   for (char c : text) {
-    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) out += c;
-    else if (c >= 'A' && c <= 'Z') out += static_cast<char>(c - 'A' + 'a');
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+      out += c;
+    else if (c >= 'A' && c <= 'Z')
+      out += static_cast<char>(c - 'A' + 'a');
   }
   return out.empty() ? "x" : out;
 }
@@ -92,13 +124,18 @@ DemoDataGenerator::DemoDataGenerator(std::uint64_t seed) : rng_(seed ^ 0x5EEDDA7
   };
   lookups_.account_classes = {{1, "Residential", {}}, {2, "Commercial", {}},   {3, "Industrial", {}},
                               {4, "Municipal", {}},   {5, "Multi-Family", {}}, {6, "Construction", {}}};
-  lookups_.bill_groups = {{1, "Cycle 1 - Monthly", {}},   {2, "Cycle 2 - Monthly", {}}, {3, "Cycle 3 - Monthly", {}},
-                          {4, "Quarterly - Jan/Apr", {}}, {5, "Quarterly - Feb/May", {}}, {6, "Annual", {}},
+  lookups_.bill_groups = {{1, "Cycle 1 - Monthly", {}},   {2, "Cycle 2 - Monthly", {}},
+                          {3, "Cycle 3 - Monthly", {}},   {4, "Quarterly - Jan/Apr", {}},
+                          {5, "Quarterly - Feb/May", {}}, {6, "Annual", {}},
                           {7, "Commercial Weekly", {}},   {8, "Paperless", {}}};
-  lookups_.account_sources = {{1, "Web Signup", {}}, {2, "Phone", {}},          {3, "Walk-in", {}},
-                              {4, "Sales Rep", {}},  {5, "Acquisition - Metro", {}}, {6, "Municipal Contract", {}},
+  lookups_.account_sources = {{1, "Web Signup", {}},
+                              {2, "Phone", {}},
+                              {3, "Walk-in", {}},
+                              {4, "Sales Rep", {}},
+                              {5, "Acquisition - Metro", {}},
+                              {6, "Municipal Contract", {}},
                               {7, "Realtor Referral", {}}};
-  lookups_.site_sources = {{1, "Original Route", {}}, {2, "Route Audit", {}},         {3, "Acquisition", {}},
+  lookups_.site_sources = {{1, "Original Route", {}},   {2, "Route Audit", {}},        {3, "Acquisition", {}},
                            {4, "Customer Request", {}}, {5, "Municipal Contract", {}}, {6, "New Construction", {}}};
   recent_.reserve(recent_capacity);
 }
@@ -108,11 +145,21 @@ std::string DemoDataGenerator::make_email(const std::string& first, const std::s
   const unsigned n = static_cast<unsigned>(rng_.below(10'000));
   std::string local;
   switch (rng_.below(5)) {
-    case 0: local = f + "." + l; break;
-    case 1: local = f.substr(0, 1) + l + std::to_string(n); break;
-    case 2: local = f + "_" + l + std::to_string(n % 100); break;
-    case 3: local = l + "." + f + std::to_string(n); break;
-    default: local = f + std::to_string(n); break;
+    case 0:
+      local = f + "." + l;
+      break;
+    case 1:
+      local = f.substr(0, 1) + l + std::to_string(n);
+      break;
+    case 2:
+      local = f + "_" + l + std::to_string(n % 100);
+      break;
+    case 3:
+      local = l + "." + f + std::to_string(n);
+      break;
+    default:
+      local = f + std::to_string(n);
+      break;
   }
   if (rng_.chance(0.15)) return local + "@" + slug(last) + std::string(rng_.pick(company_kinds)).substr(0, 4) + ".com";
   return local + "@" + rng_.pick(personal_domains);
@@ -166,16 +213,26 @@ void DemoDataGenerator::next_chunk(std::size_t count, Chunk& out) {
     account.number = std::to_string(100'000'000u + account.id);
     // Divisions of different sizes; the one without a sender is small.
     const auto division_roll = rng_.below(100);
-    account.division_id = division_roll < 30 ? 1 : division_roll < 55 ? 2 : division_roll < 72 ? 3
-                          : division_roll < 87 ? 4 : division_roll < 92 ? 5 : 6;
+    account.division_id = division_roll < 30   ? 1
+                          : division_roll < 55 ? 2
+                          : division_roll < 72 ? 3
+                          : division_roll < 87 ? 4
+                          : division_roll < 92 ? 5
+                                               : 6;
     const auto class_roll = rng_.below(100);
-    account.account_class_id = class_roll < 68 ? 1 : class_roll < 86 ? 2 : class_roll < 91 ? 3 : class_roll < 94 ? 4
-                               : class_roll < 97 ? 5 : class_roll < 99 ? 6 : 0;
+    account.account_class_id = class_roll < 68   ? 1
+                               : class_roll < 86 ? 2
+                               : class_roll < 91 ? 3
+                               : class_roll < 94 ? 4
+                               : class_roll < 97 ? 5
+                               : class_roll < 99 ? 6
+                                                 : 0;
     account.bill_group_id = rng_.chance(0.04) ? 0 : static_cast<std::uint32_t>(1 + rng_.below(8));
     account.account_source_id = rng_.chance(0.15) ? 0 : static_cast<std::uint32_t>(1 + rng_.below(7));
     const auto balance_roll = rng_.below(100);
-    account.balance_cents = balance_roll < 35 ? static_cast<std::int64_t>(500 + rng_.below(60'000))
-                            : balance_roll < 45 ? -static_cast<std::int64_t>(100 + rng_.below(20'000)) : 0;
+    account.balance_cents = balance_roll < 35   ? static_cast<std::int64_t>(500 + rng_.below(60'000))
+                            : balance_roll < 45 ? -static_cast<std::int64_t>(100 + rng_.below(20'000))
+                                                : 0;
     account.autopay = rng_.chance(0.3);
 
     const std::string owner_first = rng_.pick(first_names);

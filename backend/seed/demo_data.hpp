@@ -20,7 +20,9 @@ class Random {  // SplitMix64: the same numbers on every platform
   std::uint64_t below(std::uint64_t n) { return n ? next() % n : 0; }
   bool chance(double p) { return static_cast<double>(next() >> 11) * 0x1.0p-53 < p; }
   template <typename T, std::size_t N>
-  const T& pick(const T (&items)[N]) { return items[below(N)]; }
+  const T& pick(const T (&items)[N]) {
+    return items[below(N)];
+  }
 
  private:
   std::uint64_t state_;
@@ -57,10 +59,10 @@ struct ContactRow {
   bool is_billing;
 };
 struct PortalUserRow {
-  std::string email;       // normalized
-  std::string status;      // invited | active | disabled
-  std::int64_t created_at;        // unix seconds
-  std::int64_t last_invited_at;   // unix seconds, 0 = NULL
+  std::string email;             // normalized
+  std::string status;            // invited | active | disabled
+  std::int64_t created_at;       // unix seconds
+  std::int64_t last_invited_at;  // unix seconds, 0 = NULL
 };
 
 struct Chunk {

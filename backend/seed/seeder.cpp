@@ -63,9 +63,12 @@ class BatchInserter {
     }
     unsigned index = 1;
     for (const auto& v : values_) {
-      if (std::holds_alternative<std::monostate>(v)) statement->setNull(index, 0);
-      else if (const auto* number = std::get_if<std::int64_t>(&v)) statement->setInt64(index, *number);
-      else statement->setString(index, std::get<std::string>(v));
+      if (std::holds_alternative<std::monostate>(v))
+        statement->setNull(index, 0);
+      else if (const auto* number = std::get_if<std::int64_t>(&v))
+        statement->setInt64(index, *number);
+      else
+        statement->setString(index, std::get<std::string>(v));
       ++index;
     }
     statement->executeUpdate();
@@ -102,9 +105,9 @@ std::string decimal_of_cents(std::int64_t cents) {
 }
 
 // The billing tables and the portal tables, children first.
-constexpr std::string_view billing_tables[] = {"contacts",     "services",        "sites",       "accounts",
-                                               "site_sources", "account_sources", "bill_groups", "account_classes",
-                                               "divisions"};
+constexpr std::string_view billing_tables[] = {"contacts",    "services",        "sites",
+                                               "accounts",    "site_sources",    "account_sources",
+                                               "bill_groups", "account_classes", "divisions"};
 // --replace also empties the send jobs: their outbox names contacts of the old data.
 constexpr std::string_view portal_tables[] = {"portal_invites", "send_outbox", "send_jobs", "portal_users"};
 
@@ -175,8 +178,10 @@ SeedSummary seed_database(sql::Connection& connection, const SeedOptions& option
     BatchInserter divisions(connection, "divisions", "id, name, default_from_email", "?, ?, ?", 3);
     for (const auto& d : lookups.divisions) {
       divisions.value(std::int64_t{d.id}).value(d.name);
-      if (d.default_from_email) divisions.value(*d.default_from_email);
-      else divisions.null();
+      if (d.default_from_email)
+        divisions.value(*d.default_from_email);
+      else
+        divisions.null();
       divisions.end_row();
     }
     divisions.flush();
@@ -234,21 +239,28 @@ SeedSummary seed_database(sql::Connection& connection, const SeedOptions& option
     for (auto& c : chunk.contacts) {
       contacts.value(std::int64_t{c.id}).value(std::int64_t{c.account_id});
       contacts.value(std::move(c.first_name)).value(std::move(c.last_name));
-      if (c.email) contacts.value(std::move(*c.email));
-      else contacts.null();
+      if (c.email)
+        contacts.value(std::move(*c.email));
+      else
+        contacts.null();
       contacts.value(std::int64_t{c.is_billing}).end_row();
       summary.billing_contacts += c.is_billing;
       summary.contacts_without_email += !c.email;
     }
     contacts.flush();
     for (auto& p : chunk.portal_users) {
-      if (p.status == "invited") ++summary.portal_users_invited;
-      else if (p.status == "active") ++summary.portal_users_active;
-      else ++summary.portal_users_disabled;
+      if (p.status == "invited")
+        ++summary.portal_users_invited;
+      else if (p.status == "active")
+        ++summary.portal_users_active;
+      else
+        ++summary.portal_users_disabled;
       const std::int64_t updated = p.last_invited_at ? p.last_invited_at : p.created_at;
       portal_users.value(std::move(p.email)).value(std::move(p.status)).value(p.created_at).value(updated);
-      if (p.last_invited_at) portal_users.value(p.last_invited_at);
-      else portal_users.null();
+      if (p.last_invited_at)
+        portal_users.value(p.last_invited_at);
+      else
+        portal_users.null();
       portal_users.end_row();
     }
     portal_users.flush();

@@ -18,8 +18,8 @@ class DatabaseNotEmpty : public std::runtime_error {
 struct SeedOptions {
   std::size_t accounts = 10'000;
   std::uint64_t seed = 1;
-  bool replace = false;  // empty the billing tables and the portal tables first
-  std::size_t chunk_accounts = 5'000;  // accounts per transaction
+  bool replace = false;                                        // empty the billing tables and the portal tables first
+  std::size_t chunk_accounts = 5'000;                          // accounts per transaction
   std::function<void(std::size_t accounts_written)> progress;  // after each chunk
 };
 

@@ -92,7 +92,7 @@ class JobRunner::Worker {
       if (runner_.stopping_) return false;
       in_hand_ = repository::claim_batch(*connection_, job_id, runner_.instance_id_, batch_size_);
       batch_size_ = in_hand_.size() == batch_size_ ? std::min(2 * batch_size_, runner_.options_.largest_batch)
-                                                    : runner_.options_.smallest_batch;
+                                                   : runner_.options_.smallest_batch;
       if (in_hand_.empty()) {
         if (repository::complete_job_if_done(*connection_, job_id)) {
           spdlog::info("sender: job {} completed", job_id);
@@ -115,8 +115,9 @@ class JobRunner::Worker {
     std::vector<repository::ClaimedRecipient> to_send;
     for (auto& recipient : in_hand_) {
       if (recipient.portal_status && *recipient.portal_status != "invited") {
-        repository::record_skipped(*connection_, recipient, runner_.instance_id_,
-                                   "the address's portal account is " + *recipient.portal_status + " (it changed after Load)");
+        repository::record_skipped(
+            *connection_, recipient, runner_.instance_id_,
+            "the address's portal account is " + *recipient.portal_status + " (it changed after Load)");
       } else {
         to_send.push_back(std::move(recipient));
       }
@@ -175,11 +176,11 @@ class JobRunner::Worker {
   bool send_one(const repository::JobSettings& job, const repository::ClaimedRecipient& recipient,
                 const security::Token& token) {
     const std::time_t now = std::time(nullptr);
-    const auto values = merge_values(
-        {recipient.email, recipient.first_name, recipient.last_name, recipient.account_number,
-         recipient.account_name, recipient.division_name},
-        job.from_email, invite_url(runner_.options_.base_url, security::to_base64url(token)),
-        invite_expiry_date(now, job.invite_ttl_days));
+    const auto values =
+        merge_values({recipient.email, recipient.first_name, recipient.last_name, recipient.account_number,
+                      recipient.account_name, recipient.division_name},
+                     job.from_email, invite_url(runner_.options_.base_url, security::to_base64url(token)),
+                     invite_expiry_date(now, job.invite_ttl_days));
     std::string message;
     try {
       message = build_invitation(compiled_for(job), values, job.from_email, recipient.email, now);
@@ -219,8 +220,9 @@ class JobRunner::Worker {
   // The mail server is unreachable: this worker waits (1 s, 2 s, ... 30 s,
   // in run()) instead of failing the rest of its batch within milliseconds.
   void note_connection_problem(const std::string& detail) {
-    connection_backoff_ = std::min(longest_connection_backoff,
-                                   connection_backoff_.count() == 0 ? std::chrono::seconds(1) : connection_backoff_ * 2);
+    connection_backoff_ =
+        std::min(longest_connection_backoff,
+                 connection_backoff_.count() == 0 ? std::chrono::seconds(1) : connection_backoff_ * 2);
     backing_off_ = true;
     spdlog::warn("sender: mail server problem ({}); this worker waits {} s", detail, connection_backoff_.count());
   }
@@ -268,7 +270,7 @@ class JobRunner::Worker {
   std::unique_ptr<sql::Connection> connection_;
   std::unique_ptr<mail::MailTransport> transport_;
   std::vector<repository::ClaimedRecipient> in_hand_;
-  std::vector<security::Token> tokens_;  // of in_hand_, index by index
+  std::vector<security::Token> tokens_;                   // of in_hand_, index by index
   std::vector<repository::ClaimedRecipient> unreleased_;  // to put back once the database answers
   std::unique_ptr<CompiledTemplate> compiled_;
   std::uint64_t compiled_job_ = 0;

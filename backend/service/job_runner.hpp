@@ -5,11 +5,10 @@
 // Exactly-once as far as SMTP allows: a worker claims a small batch of rows
 // (SELECT ... FOR UPDATE SKIP LOCKED, then status 'sending' with this
 // instance's id), and after each message has its outcome committed before
-// the next one (sent messages of all workers share commits: SentGroupCommit). Each instance (process) holds the named lock sender_lock_name(id) on
-// a connection of its own while it lives; when a process dies the lock is
-// released with its connection, and any instance turns that process's
-// 'sending' rows back to pending. The only window for a duplicate is a crash
-// between the SMTP server's acceptance and the commit of that one row.
+// the next one (sent messages of all workers share commits: SentGroupCommit). Each instance (process) holds the named
+// lock sender_lock_name(id) on a connection of its own while it lives; when a process dies the lock is released with
+// its connection, and any instance turns that process's 'sending' rows back to pending. The only window for a duplicate
+// is a crash between the SMTP server's acceptance and the commit of that one row.
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -31,19 +30,19 @@
 namespace invites::service {
 
 struct JobRunnerOptions {
-  std::size_t concurrency = 4;       // workers = SMTP connections
-  double rate_per_second = 0;        // 0 = no limit
+  std::size_t concurrency = 4;  // workers = SMTP connections
+  double rate_per_second = 0;   // 0 = no limit
   // Rows a worker claims at once: a first claim takes the smallest, each
   // full claim after it twice as many, up to the largest. Large claims cost
   // the database less per message; small first ones let every worker (and
   // every server) take part in a small job.
   std::size_t smallest_batch = 10;
   std::size_t largest_batch = 200;
-  std::uint32_t max_attempts = 8;    // temporary failures before a recipient fails
-  std::chrono::seconds retry_base{30};  // backoff: retry_base * 2^(attempt-1), at most 1 hour
-  std::uint32_t pause_after_failures = 25;  // consecutive failures of a job before it pauses
+  std::uint32_t max_attempts = 8;                 // temporary failures before a recipient fails
+  std::chrono::seconds retry_base{30};            // backoff: retry_base * 2^(attempt-1), at most 1 hour
+  std::uint32_t pause_after_failures = 25;        // consecutive failures of a job before it pauses
   std::chrono::milliseconds poll_interval{1000};  // looking for work when idle
-  std::string base_url;              // for invite links
+  std::string base_url;                           // for invite links
 };
 
 class JobRunner {
@@ -88,7 +87,7 @@ class JobRunner {
   std::uint64_t wake_count_ = 0;
   std::mutex failures_mutex_;
   std::map<std::uint64_t, std::uint32_t> consecutive_failures_;  // by job, this process
-  std::unique_ptr<SentGroupCommit> sent_commit_;  // while started
+  std::unique_ptr<SentGroupCommit> sent_commit_;                 // while started
   std::vector<std::thread> threads_;
 };
 

@@ -39,18 +39,22 @@ std::string Metrics::render(const SnapshotGauges& snapshot) const {
         static_cast<unsigned long long>(requests_by_class_[i].load()));
   out += "# HELP invites_load_total Loads (POST /api/previews) answered.\n# TYPE invites_load_total counter\n";
   add("invites_load_total %llu\n", static_cast<unsigned long long>(loads_.load()));
-  out += "# HELP invites_load_duration_seconds_sum Time spent answering Loads.\n"
-         "# TYPE invites_load_duration_seconds_sum counter\n";
+  out +=
+      "# HELP invites_load_duration_seconds_sum Time spent answering Loads.\n"
+      "# TYPE invites_load_duration_seconds_sum counter\n";
   add("invites_load_duration_seconds_sum %.6f\n", static_cast<double>(load_micros_.load()) / 1e6);
-  out += "# HELP invites_snapshot_refresh_total Snapshot builds, by result.\n"
-         "# TYPE invites_snapshot_refresh_total counter\n";
+  out +=
+      "# HELP invites_snapshot_refresh_total Snapshot builds, by result.\n"
+      "# TYPE invites_snapshot_refresh_total counter\n";
   add("invites_snapshot_refresh_total{result=\"ok\"} %llu\n", static_cast<unsigned long long>(refreshes_.load()));
   add("invites_snapshot_refresh_total{result=\"error\"} %llu\n",
       static_cast<unsigned long long>(refresh_failures_.load()));
-  out += "# HELP invites_snapshot_refresh_seconds_sum Time spent building snapshots.\n"
-         "# TYPE invites_snapshot_refresh_seconds_sum counter\n";
+  out +=
+      "# HELP invites_snapshot_refresh_seconds_sum Time spent building snapshots.\n"
+      "# TYPE invites_snapshot_refresh_seconds_sum counter\n";
   add("invites_snapshot_refresh_seconds_sum %.6f\n", static_cast<double>(refresh_micros_.load()) / 1e6);
-  out += "# HELP invites_snapshot_loaded Whether the in-memory snapshot is ready.\n# TYPE invites_snapshot_loaded gauge\n";
+  out +=
+      "# HELP invites_snapshot_loaded Whether the in-memory snapshot is ready.\n# TYPE invites_snapshot_loaded gauge\n";
   add("invites_snapshot_loaded %d\n", snapshot.loaded ? 1 : 0);
   out += "# HELP invites_snapshot_age_seconds Age of the snapshot's data.\n# TYPE invites_snapshot_age_seconds gauge\n";
   add("invites_snapshot_age_seconds %.0f\n", snapshot.age_seconds);

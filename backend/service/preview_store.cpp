@@ -114,8 +114,10 @@ void PreviewStore::evict_expired(std::chrono::system_clock::time_point now) {
   while (!order_.empty()) {
     const auto it = by_id_.find(order_.front());
     if (it != by_id_.end() && now - it->second->created_at < limits_.lifetime) break;
-    if (it != by_id_.end()) erase(std::string(order_.front()));
-    else order_.pop_front();
+    if (it != by_id_.end())
+      erase(std::string(order_.front()));
+    else
+      order_.pop_front();
   }
 }
 

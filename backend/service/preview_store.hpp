@@ -80,7 +80,7 @@ class PreviewStore {
   mutable std::mutex mutex_;
   std::unordered_map<std::string, std::shared_ptr<const Preview>> by_id_;
   std::deque<std::string> order_;  // ids, oldest first (may hold ids already erased)
-  std::size_t bytes_ = 0;  // evaluation_bytes() of the stored previews
+  std::size_t bytes_ = 0;          // evaluation_bytes() of the stored previews
   std::unordered_map<std::uint64_t, std::deque<std::string>> by_user_;
 };
 

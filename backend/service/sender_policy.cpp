@@ -18,11 +18,13 @@ SenderPolicy::SenderPolicy(const std::vector<std::string>& allowed_senders) {
   for (const auto& entry : allowed_senders) {
     const std::string normalized = normalize_email(entry);
     if (normalized.find('@') != std::string::npos && normalized.front() != '@') {
-      if (!is_valid_email(normalized)) throw std::invalid_argument("allowed sender \"" + entry + "\" is not a valid address");
+      if (!is_valid_email(normalized))
+        throw std::invalid_argument("allowed sender \"" + entry + "\" is not a valid address");
       addresses_.push_back(normalized);
     } else {
       const std::string domain = normalized.front() == '@' ? normalized.substr(1) : normalized;
-      if (!is_valid_domain(domain)) throw std::invalid_argument("allowed sender \"" + entry + "\" is not a valid domain");
+      if (!is_valid_domain(domain))
+        throw std::invalid_argument("allowed sender \"" + entry + "\" is not a valid domain");
       domains_.push_back(domain);
     }
   }

@@ -49,7 +49,7 @@ class SentGroupCommit {
 
   ConnectionFactory connect_;
   std::string instance_id_;
-  std::unique_ptr<sql::Connection> connection_;          // of the recording thread
+  std::unique_ptr<sql::Connection> connection_;         // of the recording thread
   std::unique_ptr<repository::SentRecorder> recorder_;  // on connection_
   std::mutex mutex_;
   std::condition_variable handed_in_, recorded_;

@@ -60,7 +60,8 @@ std::string memory_usage() {
   while (std::fgets(line, sizeof line, file)) {
     unsigned long kb = 0;
     char key[32];
-    if (std::sscanf(line, "%31[^:]: %lu kB", key, &kb) == 2 && (std::strcmp(key, "VmRSS") == 0 || std::strcmp(key, "VmHWM") == 0)) {
+    if (std::sscanf(line, "%31[^:]: %lu kB", key, &kb) == 2 &&
+        (std::strcmp(key, "VmRSS") == 0 || std::strcmp(key, "VmHWM") == 0)) {
       if (!result.empty()) result += ", ";
       result += std::string(key) + " " + std::to_string(kb / 1024) + " MB";
     }
@@ -330,8 +331,7 @@ std::shared_ptr<const SnapshotState> SnapshotIndex::current_for_load(sql::Connec
       updated->status[change.email] = change.status;
       updated->last_invited_at[change.email] = change.last_invited_at;
     }
-    auto state = std::make_shared<const SnapshotState>(base->generation, base->snapshot, base->lookups,
-                                                       base->known_ids,
+    auto state = std::make_shared<const SnapshotState>(base->generation, base->snapshot, base->lookups, base->known_ids,
                                                        std::shared_ptr<const PortalState>(std::move(updated)));
     std::lock_guard lock(mutex_);
     if (state_ != base) continue;

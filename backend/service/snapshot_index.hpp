@@ -27,9 +27,9 @@ namespace invites::service {
 // gzip form is kept (a third of the size; browsers always accept it): the
 // plain bytes are inflated again for the rare client that does not.
 struct EncodedSnapshot {
-  std::string gzip;      // SnapshotCodec::encode, gzip-compressed
-  std::string etag;      // "\"<xxh3-64 hex of the plain bytes>\""
-  std::size_t size = 0;  // of the plain bytes
+  std::string gzip;           // SnapshotCodec::encode, gzip-compressed
+  std::string etag;           // "\"<xxh3-64 hex of the plain bytes>\""
+  std::size_t size = 0;       // of the plain bytes
   std::string plain() const;  // SnapshotCodec::encode again, from `gzip`
 };
 
@@ -124,7 +124,7 @@ class SnapshotIndex {
   std::uint64_t builds_ = 0;
   std::atomic<std::uint64_t> next_generation_{1};
   std::atomic<std::uint64_t> build_connection_id_{0};  // CONNECTION_ID() of the build's connection, for stop()
-  std::atomic<bool> cancel_{false};  // set by stop(): a running build gives up
+  std::atomic<bool> cancel_{false};                    // set by stop(): a running build gives up
   std::optional<std::string> last_error_;
   bool refresh_requested_ = false, stopping_ = false, building_ = false;
   std::mutex overlay_mutex_;  // one portal_users check at a time

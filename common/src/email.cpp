@@ -48,9 +48,20 @@ enum : std::uint8_t { k_other, k_lower, k_digit, k_hyphen, k_dot, k_at, k_symbol
 // States: in the local part; then per domain label (before / after the
 // domain's first dot): at its start, all letters (1 / 2+), other, ending in '-'.
 enum : std::uint8_t {
-  s_reject, s_start, s_local, s_local_dot,
-  s_label0, s_alpha1_0, s_alpha2_0, s_mixed0, s_hyphen0,
-  s_label1, s_alpha1_1, s_alpha2_1, s_mixed1, s_hyphen1,
+  s_reject,
+  s_start,
+  s_local,
+  s_local_dot,
+  s_label0,
+  s_alpha1_0,
+  s_alpha2_0,
+  s_mixed0,
+  s_hyphen0,
+  s_label1,
+  s_alpha1_1,
+  s_alpha2_1,
+  s_mixed1,
+  s_hyphen1,
   s_states
 };
 constexpr std::size_t dfa_max_length = 63;  // below 64 (local part) and 63 (label): limits cannot bite
@@ -60,8 +71,13 @@ constexpr std::array<std::uint8_t, 256> make_dfa_classes() {
   std::array<std::uint8_t, 256> t{};
   for (std::size_t c = 0; c < 256; ++c) {
     const std::uint8_t k = char_class[c];
-    t[c] = k & cls_lower ? k_lower : k & cls_digit ? k_digit : k & cls_hyphen ? k_hyphen : k & cls_dot ? k_dot
-         : k & cls_at ? k_at : k & cls_symbol ? k_symbol : k_other;
+    t[c] = k & cls_lower    ? k_lower
+           : k & cls_digit  ? k_digit
+           : k & cls_hyphen ? k_hyphen
+           : k & cls_dot    ? k_dot
+           : k & cls_at     ? k_at
+           : k & cls_symbol ? k_symbol
+                            : k_other;
   }
   return t;
 }
@@ -108,7 +124,7 @@ bool is_valid_email(std::string_view s) noexcept {
   for (; i < n; ++i) {
     const std::uint8_t c = cls(i);
     if (c & cls_at) break;
-    if (c == 0) return false;                                              // not an allowed character
+    if (c == 0) return false;                                             // not an allowed character
     if ((c & cls_dot) && (i == 0 || (previous & cls_dot))) return false;  // leading '.' or ".."
     previous = c;
   }

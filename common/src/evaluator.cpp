@@ -30,8 +30,7 @@ class Scratch {
 // load without a branch. Entries are masks (0xFF for a member, else 0).
 class IdTable {
  public:
-  explicit IdTable(const std::vector<Id>& ids)
-      : mask_(std::size_t{*std::max_element(ids.begin(), ids.end())} + 2, 0) {
+  explicit IdTable(const std::vector<Id>& ids) : mask_(std::size_t{*std::max_element(ids.begin(), ids.end())} + 2, 0) {
     for (Id id : ids) mask_[id] = 0xFF;
   }
   // The table as plain values for a hot loop: the loops store bytes, which
@@ -142,10 +141,11 @@ std::vector<std::uint32_t> skipped_contacts(const Snapshot& s, const CandidateKe
 }
 
 constexpr std::uint8_t group_of_status[4] = {0, 1, 2, 2};  // group_for(PortalStatus) as a table
-static_assert(group_of_status[static_cast<int>(PortalStatus::none)] == static_cast<int>(group_for(PortalStatus::none)) &&
-              group_of_status[static_cast<int>(PortalStatus::invited)] == static_cast<int>(group_for(PortalStatus::invited)) &&
-              group_of_status[static_cast<int>(PortalStatus::active)] == static_cast<int>(group_for(PortalStatus::active)) &&
-              group_of_status[static_cast<int>(PortalStatus::disabled)] == static_cast<int>(group_for(PortalStatus::disabled)));
+static_assert(
+    group_of_status[static_cast<int>(PortalStatus::none)] == static_cast<int>(group_for(PortalStatus::none)) &&
+    group_of_status[static_cast<int>(PortalStatus::invited)] == static_cast<int>(group_for(PortalStatus::invited)) &&
+    group_of_status[static_cast<int>(PortalStatus::active)] == static_cast<int>(group_for(PortalStatus::active)) &&
+    group_of_status[static_cast<int>(PortalStatus::disabled)] == static_cast<int>(group_for(PortalStatus::disabled)));
 std::size_t group_index(PortalStatus status) { return group_of_status[static_cast<std::uint8_t>(status) & 3]; }
 
 // All recipients in address order, and how many fall in each group.
@@ -254,8 +254,10 @@ std::string digest_of(const Snapshot& s, const Evaluation& result) {
       char* out = lines + used;
       std::memcpy(out, prefix.bytes, word);
       out += prefix.size;
-      if (length <= word && email + word <= addresses_end) std::memcpy(out, email, word);
-      else std::memcpy(out, email, length);
+      if (length <= word && email + word <= addresses_end)
+        std::memcpy(out, email, word);
+      else
+        std::memcpy(out, email, length);
       out[length] = '\n';
       used += line;
     }
@@ -302,13 +304,20 @@ RecipientList to_recipient_list(const Snapshot& s, const Evaluation& evaluation)
 
 std::string_view sort_column_name(SortColumn column) {
   switch (column) {
-    case SortColumn::email: return "email";
-    case SortColumn::first_name: return "first_name";
-    case SortColumn::last_name: return "last_name";
-    case SortColumn::account_number: return "account_number";
-    case SortColumn::account_name: return "account_name";
-    case SortColumn::contact_id: return "contact_id";
-    case SortColumn::last_invited_at: return "last_invited_at";
+    case SortColumn::email:
+      return "email";
+    case SortColumn::first_name:
+      return "first_name";
+    case SortColumn::last_name:
+      return "last_name";
+    case SortColumn::account_number:
+      return "account_number";
+    case SortColumn::account_name:
+      return "account_name";
+    case SortColumn::contact_id:
+      return "contact_id";
+    case SortColumn::last_invited_at:
+      return "last_invited_at";
   }
   return "email";
 }
@@ -326,8 +335,12 @@ RecipientView recipient_view(const Snapshot& s, const RecipientRef& ref) {
 
 RecipientView recipient_view(const Snapshot& s, const RecipientRef& ref, const PortalColumns& portal) {
   std::uint32_t account = s.contact_account[ref.contact];
-  return {s.email[ref.email],          s.contact_first_name[ref.contact], s.contact_last_name[ref.contact],
-          s.account_number[account],   s.account_name[account],           s.contact_id[ref.contact],
+  return {s.email[ref.email],
+          s.contact_first_name[ref.contact],
+          s.contact_last_name[ref.contact],
+          s.account_number[account],
+          s.account_name[account],
+          s.contact_id[ref.contact],
           portal.last_invited_at[ref.email]};
 }
 
@@ -335,7 +348,8 @@ namespace {
 
 bool matches_query(const RecipientView& view, std::string_view lowered_needle) {
   return lowered_needle.empty() || contains_ignoring_case(view.email, lowered_needle) ||
-         contains_ignoring_case(view.first_name, lowered_needle) || contains_ignoring_case(view.last_name, lowered_needle) ||
+         contains_ignoring_case(view.first_name, lowered_needle) ||
+         contains_ignoring_case(view.last_name, lowered_needle) ||
          contains_ignoring_case(view.account_number, lowered_needle) ||
          contains_ignoring_case(view.account_name, lowered_needle);
 }
@@ -348,13 +362,20 @@ RecipientPage sort_and_page(std::vector<RecipientView> rows, const PageRequest& 
                             TieLess tie_less) {
   auto key_less = [&](const RecipientView& a, const RecipientView& b) -> bool {
     switch (request.sort) {
-      case SortColumn::email: return a.email < b.email;
-      case SortColumn::first_name: return a.first_name < b.first_name;
-      case SortColumn::last_name: return a.last_name < b.last_name;
-      case SortColumn::account_number: return a.account_number < b.account_number;
-      case SortColumn::account_name: return a.account_name < b.account_name;
-      case SortColumn::contact_id: return a.contact_id < b.contact_id;
-      case SortColumn::last_invited_at: return a.last_invited_at < b.last_invited_at;
+      case SortColumn::email:
+        return a.email < b.email;
+      case SortColumn::first_name:
+        return a.first_name < b.first_name;
+      case SortColumn::last_name:
+        return a.last_name < b.last_name;
+      case SortColumn::account_number:
+        return a.account_number < b.account_number;
+      case SortColumn::account_name:
+        return a.account_name < b.account_name;
+      case SortColumn::contact_id:
+        return a.contact_id < b.contact_id;
+      case SortColumn::last_invited_at:
+        return a.last_invited_at < b.last_invited_at;
     }
     return false;
   };

@@ -52,7 +52,8 @@ std::vector<Id> parse_id_list(const json& value, const std::string& field) {
 }
 
 bool parse_flag(const json& value, const std::string& field) {
-  if (!value.is_boolean()) throw ValidationError(field, std::string("must be true or false, not ") + json_type_name(value));
+  if (!value.is_boolean())
+    throw ValidationError(field, std::string("must be true or false, not ") + json_type_name(value));
   return value.get<bool>();
 }
 
@@ -66,20 +67,31 @@ void check_ids(const std::vector<Id>& ids, const std::unordered_set<Id>& known, 
 
 Filter filter_from_json(const json& object, std::string_view path) {
   if (!object.is_object())
-    throw ValidationError(std::string(path), std::string("the filter must be a JSON object, not ") + json_type_name(object));
+    throw ValidationError(std::string(path),
+                          std::string("the filter must be a JSON object, not ") + json_type_name(object));
   Filter filter;
   for (const auto& [key, value] : object.items()) {
     std::string field = join_path(path, key);
-    if (key == "division_ids") filter.division_ids = parse_id_list(value, field);
-    else if (key == "account_class_ids") filter.account_class_ids = parse_id_list(value, field);
-    else if (key == "bill_group_ids") filter.bill_group_ids = parse_id_list(value, field);
-    else if (key == "account_source_ids") filter.account_source_ids = parse_id_list(value, field);
-    else if (key == "site_source_ids") filter.site_source_ids = parse_id_list(value, field);
-    else if (key == "active_service_only") filter.active_service_only = parse_flag(value, field);
-    else if (key == "balance_due_only") filter.balance_due_only = parse_flag(value, field);
-    else if (key == "billing_contacts_only") filter.billing_contacts_only = parse_flag(value, field);
-    else if (key == "without_autopay_only") filter.without_autopay_only = parse_flag(value, field);
-    else throw ValidationError(field, "unknown filter field");
+    if (key == "division_ids")
+      filter.division_ids = parse_id_list(value, field);
+    else if (key == "account_class_ids")
+      filter.account_class_ids = parse_id_list(value, field);
+    else if (key == "bill_group_ids")
+      filter.bill_group_ids = parse_id_list(value, field);
+    else if (key == "account_source_ids")
+      filter.account_source_ids = parse_id_list(value, field);
+    else if (key == "site_source_ids")
+      filter.site_source_ids = parse_id_list(value, field);
+    else if (key == "active_service_only")
+      filter.active_service_only = parse_flag(value, field);
+    else if (key == "balance_due_only")
+      filter.balance_due_only = parse_flag(value, field);
+    else if (key == "billing_contacts_only")
+      filter.billing_contacts_only = parse_flag(value, field);
+    else if (key == "without_autopay_only")
+      filter.without_autopay_only = parse_flag(value, field);
+    else
+      throw ValidationError(field, "unknown filter field");
   }
   return filter;
 }

@@ -56,9 +56,12 @@ std::optional<std::pair<std::string, std::size_t>> decode_entity(std::string_vie
   std::uint32_t code = 0;
   for (char c : digits) {
     int digit;
-    if (c >= '0' && c <= '9') digit = c - '0';
-    else if (hex && ascii_lower(c) >= 'a' && ascii_lower(c) <= 'f') digit = ascii_lower(c) - 'a' + 10;
-    else return std::nullopt;
+    if (c >= '0' && c <= '9')
+      digit = c - '0';
+    else if (hex && ascii_lower(c) >= 'a' && ascii_lower(c) <= 'f')
+      digit = ascii_lower(c) - 'a' + 10;
+    else
+      return std::nullopt;
     code = code * (hex ? 16 : 10) + static_cast<std::uint32_t>(digit);
   }
   std::string decoded;
@@ -84,7 +87,7 @@ std::string decode_entities(std::string_view text) {
 struct Tag {
   std::string name;  // lower case, without '/'
   bool closing = false;
-  std::string href;  // decoded, for <a>
+  std::string href;     // decoded, for <a>
   std::size_t end = 0;  // index just after '>'
 };
 
@@ -96,7 +99,8 @@ std::optional<Tag> parse_tag(std::string_view html, std::size_t at) {
     tag.closing = true;
     ++i;
   }
-  while (i < html.size() && (std::isalnum(static_cast<unsigned char>(html[i])) != 0)) tag.name.push_back(ascii_lower(html[i++]));
+  while (i < html.size() && (std::isalnum(static_cast<unsigned char>(html[i])) != 0))
+    tag.name.push_back(ascii_lower(html[i++]));
   if (tag.name.empty() && !(i < html.size() && (html[i] == '!' || html[i] == '?'))) return std::nullopt;
   // Attributes: name[=value], values quoted or not; a '>' inside quotes does not end the tag.
   while (i < html.size() && html[i] != '>') {
@@ -105,7 +109,8 @@ std::optional<Tag> parse_tag(std::string_view html, std::size_t at) {
       continue;
     }
     std::string attribute;
-    while (i < html.size() && !is_html_space(html[i]) && html[i] != '=' && html[i] != '>') attribute.push_back(ascii_lower(html[i++]));
+    while (i < html.size() && !is_html_space(html[i]) && html[i] != '=' && html[i] != '>')
+      attribute.push_back(ascii_lower(html[i++]));
     if (attribute.empty()) {  // stray character (e.g. '!' of a doctype)
       ++i;
       continue;
@@ -151,9 +156,7 @@ class TextWriter {
     pending_lines_ = std::max(pending_lines_, lines);
     pending_space_ = false;
   }
-  std::size_t position() const {
-    return out_.size();
-  }
+  std::size_t position() const { return out_.size(); }
   const std::string& written() const { return out_; }
   std::string finish() {
     while (!out_.empty() && (out_.back() == ' ' || out_.back() == '\n')) out_.pop_back();
@@ -182,8 +185,9 @@ class TextWriter {
 };
 
 int line_break_for(std::string_view tag) {
-  static constexpr std::string_view paragraph_like[] = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol",
-                                                        "table", "blockquote", "pre", "hr", "section", "article", "header", "footer"};
+  static constexpr std::string_view paragraph_like[] = {"p",  "h1",      "h2",      "h3",     "h4",         "h5",
+                                                        "h6", "ul",      "ol",      "table",  "blockquote", "pre",
+                                                        "hr", "section", "article", "header", "footer"};
   static constexpr std::string_view line_like[] = {"br", "div", "li", "tr", "dt", "dd", "address"};
   for (auto name : paragraph_like)
     if (tag == name) return 2;
@@ -226,7 +230,8 @@ std::string html_to_text(std::string_view html) {
       continue;
     }
     i = tag->end;
-    if (!tag->closing && (tag->name == "script" || tag->name == "style" || tag->name == "head" || tag->name == "title")) {
+    if (!tag->closing &&
+        (tag->name == "script" || tag->name == "style" || tag->name == "head" || tag->name == "title")) {
       // Their content is not text for the reader: skip to the closing tag.
       std::size_t close = i;
       while (close < html.size() && !starts_with_ci(html, close, "</" + tag->name)) ++close;
@@ -242,8 +247,10 @@ std::string html_to_text(std::string_view html) {
         std::string_view href = open_link->first;
         std::string_view plain_href = href.starts_with("mailto:") ? href.substr(7) : href;
         while (!label.empty() && (label.front() == ' ' || label.front() == '\n')) label.erase(0, 1);
-        if (label.empty()) writer.literal(plain_href);
-        else if (label != plain_href && !href.starts_with("#")) writer.literal(" (" + std::string(href) + ")");
+        if (label.empty())
+          writer.literal(plain_href);
+        else if (label != plain_href && !href.starts_with("#"))
+          writer.literal(" (" + std::string(href) + ")");
         open_link.reset();
       }
       continue;

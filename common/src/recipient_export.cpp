@@ -66,13 +66,13 @@ nlohmann::json recipient_page_json(const RecipientPage& page) {
 std::string recipient_page_csv(const RecipientPage& page) {
   std::string out;
   out.reserve(64 + page.rows.size() * 96);
-  append_csv_row(out, {"email", "first_name", "last_name", "account_number", "account_name", "contact_id",
-                       "last_invited_at"});
+  append_csv_row(
+      out, {"email", "first_name", "last_name", "account_number", "account_name", "contact_id", "last_invited_at"});
   for (const RecipientView& row : page.rows) {
     const std::string contact_id = std::to_string(row.contact_id);
     const std::string invited = row.last_invited_at > 0 ? iso8601_utc(row.last_invited_at) : std::string();
-    append_csv_row(out, {row.email, row.first_name, row.last_name, row.account_number, row.account_name, contact_id,
-                         invited});
+    append_csv_row(
+        out, {row.email, row.first_name, row.last_name, row.account_number, row.account_name, contact_id, invited});
   }
   return out;
 }

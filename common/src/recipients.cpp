@@ -15,10 +15,14 @@ namespace invites {
 
 std::string_view portal_status_name(PortalStatus status) {
   switch (status) {
-    case PortalStatus::none: return "none";
-    case PortalStatus::invited: return "invited";
-    case PortalStatus::active: return "active";
-    case PortalStatus::disabled: return "disabled";
+    case PortalStatus::none:
+      return "none";
+    case PortalStatus::invited:
+      return "invited";
+    case PortalStatus::active:
+      return "active";
+    case PortalStatus::disabled:
+      return "disabled";
   }
   return "none";
 }
@@ -32,9 +36,12 @@ std::optional<PortalStatus> parse_portal_status(std::string_view name) {
 
 std::string_view group_name(Group group) noexcept {
   switch (group) {
-    case Group::new_users: return "new_users";
-    case Group::pending_invites: return "pending_invites";
-    case Group::excluded_existing: return "excluded_existing";
+    case Group::new_users:
+      return "new_users";
+    case Group::pending_invites:
+      return "pending_invites";
+    case Group::excluded_existing:
+      return "excluded_existing";
   }
   return "new_users";
 }

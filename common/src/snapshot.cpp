@@ -13,8 +13,10 @@ std::optional<std::uint32_t> Snapshot::find_email(std::string_view normalized) c
   std::size_t low = 0, high = email.size();
   while (low < high) {
     std::size_t mid = low + (high - low) / 2;
-    if (email[mid] < normalized) low = mid + 1;
-    else high = mid;
+    if (email[mid] < normalized)
+      low = mid + 1;
+    else
+      high = mid;
   }
   if (low < email.size() && email[low] == normalized) return static_cast<std::uint32_t>(low);
   return std::nullopt;
@@ -31,7 +33,6 @@ void Snapshot::derive_indexes() {
   for (std::size_t i = 0; i < email.size(); ++i) email_valid[i] = is_valid_email(email[i]) ? 1 : 0;
   derive_contact_indexes();
 }
-
 
 void Snapshot::derive_contact_indexes() {
   email_contacts_begin.assign(email.size() + 1, 0);
@@ -101,9 +102,9 @@ SnapshotBuilder::SnapshotBuilder() = default;
 
 void SnapshotBuilder::add_account(const AccountRecord& account) {
   append_account(AccountRowRef{account.id, account.division_id, account.account_class_id, account.bill_group_id,
-                         account.account_source_id, account.balance_due, account.autopay, account.has_active_service,
-                         account.account_number, account.name},
-              account.site_source_ids);
+                               account.account_source_id, account.balance_due, account.autopay,
+                               account.has_active_service, account.account_number, account.name},
+                 account.site_source_ids);
 }
 
 void SnapshotBuilder::append_account(const AccountRowRef& account, std::span<const Id> site_source_ids) {
@@ -114,9 +115,9 @@ void SnapshotBuilder::append_account(const AccountRowRef& account, std::span<con
   s.account_class.push_back(account.account_class_id);
   s.account_bill_group.push_back(account.bill_group_id);
   s.account_source.push_back(account.account_source_id);
-  s.account_flags.push_back(static_cast<std::uint8_t>((account.balance_due ? account_flag::balance_due : 0) |
-                                                      (account.autopay ? account_flag::autopay : 0) |
-                                                      (account.has_active_service ? account_flag::has_active_service : 0)));
+  s.account_flags.push_back(static_cast<std::uint8_t>(
+      (account.balance_due ? account_flag::balance_due : 0) | (account.autopay ? account_flag::autopay : 0) |
+      (account.has_active_service ? account_flag::has_active_service : 0)));
   // Distinct, ascending, without 0.
   const std::size_t first = s.site_source_ids.size();
   for (Id id : site_source_ids)
@@ -132,7 +133,8 @@ void SnapshotBuilder::append_account(const AccountRowRef& account, std::span<con
 void SnapshotBuilder::add_contact(const ContactRecord& contact) {
   std::optional<std::string_view> email;
   if (contact.email) email = *contact.email;
-  append_contact(ContactRowRef{contact.id, contact.account_id, email, contact.first_name, contact.last_name, contact.is_billing});
+  append_contact(
+      ContactRowRef{contact.id, contact.account_id, email, contact.first_name, contact.last_name, contact.is_billing});
 }
 
 void SnapshotBuilder::append_contact(const ContactRowRef& contact) {
@@ -144,8 +146,10 @@ void SnapshotBuilder::append_contact(const ContactRowRef& contact) {
   s.contact_is_billing.push_back(contact.is_billing ? 1 : 0);
   s.contact_first_name.push_back(contact.first_name);
   s.contact_last_name.push_back(contact.last_name);
-  if (contact.email) normalized_.push_back_with([&](std::string& out) { append_normalized_email(*contact.email, out); });
-  else normalized_.push_back({});
+  if (contact.email)
+    normalized_.push_back_with([&](std::string& out) { append_normalized_email(*contact.email, out); });
+  else
+    normalized_.push_back({});
 }
 
 void SnapshotBuilder::add_portal_user(const PortalUserRecord& user) {
@@ -172,7 +176,8 @@ void SnapshotBuilder::sort_accounts() {
   begin.reserve(s.site_source_begin.size());
   ids.reserve(s.site_source_ids.size());
   for (std::uint32_t a : order) {
-    ids.insert(ids.end(), s.site_source_ids.begin() + s.site_source_begin[a], s.site_source_ids.begin() + s.site_source_begin[a + 1]);
+    ids.insert(ids.end(), s.site_source_ids.begin() + s.site_source_begin[a],
+               s.site_source_ids.begin() + s.site_source_begin[a + 1]);
     begin.push_back(static_cast<std::uint32_t>(ids.size()));
   }
   s.site_source_begin = std::move(begin);

@@ -17,10 +17,24 @@ constexpr std::size_t header_size = 8 + 4 + 4 + 8 + 8 + 8;
 
 // Section tags, in the order they are written and expected.
 enum Tag : std::uint32_t {
-  tag_account_id = 1, tag_account_division, tag_account_class, tag_account_bill_group, tag_account_source,
-  tag_account_flags, tag_account_site_sources, tag_account_number, tag_account_name,
-  tag_contact_id, tag_contact_account, tag_contact_email, tag_contact_is_billing, tag_contact_first_name,
-  tag_contact_last_name, tag_email, tag_email_status, tag_email_last_invited_at,
+  tag_account_id = 1,
+  tag_account_division,
+  tag_account_class,
+  tag_account_bill_group,
+  tag_account_source,
+  tag_account_flags,
+  tag_account_site_sources,
+  tag_account_number,
+  tag_account_name,
+  tag_contact_id,
+  tag_contact_account,
+  tag_contact_email,
+  tag_contact_is_billing,
+  tag_contact_first_name,
+  tag_contact_last_name,
+  tag_email,
+  tag_email_status,
+  tag_email_last_invited_at,
   tag_end_of_sections
 };
 constexpr std::uint32_t section_count = tag_end_of_sections - 1;
@@ -49,8 +63,10 @@ class Writer {
     out_.push_back(static_cast<char>(v));
   }
   void bytes(const void* data, std::size_t size) {
-    if (counting_) count_ += size;
-    else out_.append(static_cast<const char*>(data), size);
+    if (counting_)
+      count_ += size;
+    else
+      out_.append(static_cast<const char*>(data), size);
   }
   std::size_t size() const { return counting_ ? count_ : out_.size(); }
   // Overwrites 8 bytes written before at `at` (little endian, as u64()).
@@ -134,7 +150,8 @@ class Reader {
   }
   std::size_t remaining() const { return bytes_.size() - pos_; }
   void need(std::size_t n) const {
-    if (n > remaining()) fail("truncated: needs " + std::to_string(n) + " more bytes, " + std::to_string(remaining()) + " left");
+    if (n > remaining())
+      fail("truncated: needs " + std::to_string(n) + " more bytes, " + std::to_string(remaining()) + " left");
   }
   std::uint64_t fixed(int width) {
     need(static_cast<std::size_t>(width));
@@ -185,7 +202,8 @@ class Reader {
   // bytes left, so a corrupt count cannot make us allocate gigabytes.
   std::size_t count(std::size_t min_item_bytes) {
     std::uint64_t n = varint();
-    if (min_item_bytes > 0 && n > remaining() / min_item_bytes) fail("count " + std::to_string(n) + " exceeds the data left");
+    if (min_item_bytes > 0 && n > remaining() / min_item_bytes)
+      fail("count " + std::to_string(n) + " exceeds the data left");
     return static_cast<std::size_t>(n);
   }
   std::span<const std::uint8_t> take(std::size_t n) {
@@ -206,7 +224,9 @@ class Reader {
 
 Reader open_section(Reader& payload, Tag tag, const char* name) {
   auto found = static_cast<std::uint32_t>(payload.fixed(4));
-  if (found != tag) payload.fail(std::string("expected section ") + name + " (tag " + std::to_string(tag) + "), found tag " + std::to_string(found));
+  if (found != tag)
+    payload.fail(std::string("expected section ") + name + " (tag " + std::to_string(tag) + "), found tag " +
+                 std::to_string(found));
   std::uint64_t length = payload.fixed(8);
   if (length > payload.remaining()) payload.fail(std::string("section ") + name + " is truncated");
   return Reader(payload.take(static_cast<std::size_t>(length)), std::string("section ") + name);
@@ -281,7 +301,8 @@ StringColumn read_strings(Reader& r) {
   std::vector<std::uint32_t> offsets(n + 1);
   if (!decode_prefix_sums(r, offsets.data(), n)) r.fail("malformed string lengths");
   std::uint64_t total = r.varint();
-  if (total != offsets[n]) r.fail("string lengths add up to " + std::to_string(offsets[n]) + ", not " + std::to_string(total));
+  if (total != offsets[n])
+    r.fail("string lengths add up to " + std::to_string(offsets[n]) + ", not " + std::to_string(total));
   auto data = r.take(static_cast<std::size_t>(total));
   StringColumn column;
   column.assign(std::move(offsets), std::string(reinterpret_cast<const char*>(data.data()), data.size()));
@@ -365,7 +386,6 @@ void write_payload(Writer& payload, const Snapshot& s, const PortalColumns& port
     w.varint(s.email_count());
     for (std::int64_t at : portal.last_invited_at) w.varint(static_cast<std::uint64_t>(at < 0 ? 0 : at));
   });
-
 }
 
 }  // namespace
@@ -428,7 +448,8 @@ class StreamFeed final : public SectionFeed {
  public:
   StreamFeed(ByteSource& source, std::size_t offset, std::size_t length, std::uint64_t checksum)
       : source_(source), pos_(offset), end_(offset + length), checksum_(checksum), state_(XXH3_createState()) {
-    if (!state_ || XXH3_64bits_reset(state_) != XXH_OK) throw SnapshotFormatError("snapshot: cannot start the checksum");
+    if (!state_ || XXH3_64bits_reset(state_) != XXH_OK)
+      throw SnapshotFormatError("snapshot: cannot start the checksum");
   }
   ~StreamFeed() override { XXH3_freeState(state_); }
   StreamFeed(const StreamFeed&) = delete;
@@ -440,7 +461,9 @@ class StreamFeed final : public SectionFeed {
     take(head, sizeof head);
     Reader h(std::span<const std::uint8_t>(head, sizeof head), "payload");
     auto found = static_cast<std::uint32_t>(h.fixed(4));
-    if (found != tag) fail(std::string("expected section ") + name + " (tag " + std::to_string(tag) + "), found tag " + std::to_string(found));
+    if (found != tag)
+      fail(std::string("expected section ") + name + " (tag " + std::to_string(tag) + "), found tag " +
+           std::to_string(found));
     std::uint64_t length = h.fixed(8);
     if (length > end_ - pos_) fail(std::string("section ") + name + " is truncated");
     buffer_.resize(static_cast<std::size_t>(length));
@@ -453,7 +476,8 @@ class StreamFeed final : public SectionFeed {
   void finish() override {
     if (pos_ != end_) fail(std::to_string(end_ - pos_) + " unexpected trailing bytes");
     std::vector<std::uint8_t>().swap(buffer_);
-    if (XXH3_64bits_digest(state_) != checksum_) throw SnapshotFormatError("snapshot header: checksum mismatch (corrupt data)");
+    if (XXH3_64bits_digest(state_) != checksum_)
+      throw SnapshotFormatError("snapshot header: checksum mismatch (corrupt data)");
   }
 
  private:
@@ -491,7 +515,8 @@ Snapshot decode_sections(SectionFeed& feed, std::int64_t generated_at) {
   read_lookup(tag_account_source, "account_source", s.account_source);
   {
     Reader r = feed.open(tag_account_flags, "account_flags");
-    s.account_flags = read_bytes(r, account_flag::balance_due | account_flag::autopay | account_flag::has_active_service);
+    s.account_flags =
+        read_bytes(r, account_flag::balance_due | account_flag::autopay | account_flag::has_active_service);
     expect_count(r, s.account_flags.size(), accounts);
     r.expect_end();
   }
@@ -524,7 +549,8 @@ Snapshot decode_sections(SectionFeed& feed, std::int64_t generated_at) {
     Reader r = feed.open(tag_contact_account, "contact_account");
     expect_count(r, r.count(1), contacts);
     s.contact_account.resize(contacts);
-    if (!decode_account_deltas(r, s.contact_account.data(), contacts, accounts)) r.fail("malformed or out-of-range account index");
+    if (!decode_account_deltas(r, s.contact_account.data(), contacts, accounts))
+      r.fail("malformed or out-of-range account index");
     r.expect_end();
   }
   std::vector<std::uint32_t> contact_email_codes;
@@ -564,7 +590,8 @@ Snapshot decode_sections(SectionFeed& feed, std::int64_t generated_at) {
     s.email_valid.resize(emails);
     for (std::size_t i = 0; i < emails; ++i) {
       const std::uint8_t status = raw[i] & 0x7F;
-      if (status > static_cast<std::uint8_t>(PortalStatus::disabled)) r.fail("unknown portal status " + std::to_string(status));
+      if (status > static_cast<std::uint8_t>(PortalStatus::disabled))
+        r.fail("unknown portal status " + std::to_string(status));
       s.email_status[i] = static_cast<PortalStatus>(status);
       s.email_valid[i] = raw[i] >> 7;
     }
@@ -595,15 +622,18 @@ Header read_header(Reader& file, std::size_t total) {
   if (std::memcmp(magic_bytes.data(), magic, sizeof magic) != 0) file.fail("not a snapshot (bad magic)");
   auto version = static_cast<std::uint32_t>(file.fixed(4));
   if (version != snapshot_format_version)
-    file.fail("format version " + std::to_string(version) + " is not supported (expected " + std::to_string(snapshot_format_version) + ")");
+    file.fail("format version " + std::to_string(version) + " is not supported (expected " +
+              std::to_string(snapshot_format_version) + ")");
   auto sections = static_cast<std::uint32_t>(file.fixed(4));
-  if (sections != section_count) file.fail("has " + std::to_string(sections) + " sections, expected " + std::to_string(section_count));
+  if (sections != section_count)
+    file.fail("has " + std::to_string(sections) + " sections, expected " + std::to_string(section_count));
   Header h;
   h.generated_at = static_cast<std::int64_t>(file.fixed(8));
   h.payload_length = file.fixed(8);
   h.checksum = file.fixed(8);
   if (h.payload_length != total - header_size)
-    file.fail("payload length " + std::to_string(h.payload_length) + " does not match the " + std::to_string(total - header_size) + " bytes present");
+    file.fail("payload length " + std::to_string(h.payload_length) + " does not match the " +
+              std::to_string(total - header_size) + " bytes present");
   return h;
 }
 
@@ -613,7 +643,8 @@ Snapshot SnapshotCodec::decode(std::span<const std::uint8_t> bytes) {
   Reader file(bytes, "header");
   const Header h = read_header(file, bytes.size());
   auto payload_bytes = file.take(static_cast<std::size_t>(h.payload_length));
-  if (XXH3_64bits(payload_bytes.data(), payload_bytes.size()) != h.checksum) file.fail("checksum mismatch (corrupt data)");
+  if (XXH3_64bits(payload_bytes.data(), payload_bytes.size()) != h.checksum)
+    file.fail("checksum mismatch (corrupt data)");
   SpanFeed feed(payload_bytes);
   return decode_sections(feed, h.generated_at);
 }

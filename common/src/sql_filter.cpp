@@ -49,8 +49,9 @@ void add_candidate_filters(SqlBuilder& sql, const Filter& f) {
         .id_list(f.site_source_ids)
         .text(")");
   if (f.active_service_only)
-    sql.text("\n      AND EXISTS (SELECT 1 FROM sites s JOIN services v ON v.site_id = s.id"
-             " WHERE s.account_id = a.id AND v.active <> 0)");
+    sql.text(
+        "\n      AND EXISTS (SELECT 1 FROM sites s JOIN services v ON v.site_id = s.id"
+        " WHERE s.account_id = a.id AND v.active <> 0)");
   if (f.balance_due_only) sql.text("\n      AND a.balance > 0");
   if (f.without_autopay_only) sql.text("\n      AND a.autopay = 0");
   if (f.billing_contacts_only) sql.text("\n      AND c.is_billing <> 0");
@@ -63,28 +64,32 @@ void add_candidate_filters(SqlBuilder& sql, const Filter& f) {
 // non-ASCII addresses (which are invalid anyway) are rejected by comparing
 // character and byte lengths before LOWER() could map them into ASCII.
 void add_normalized_candidates(SqlBuilder& sql, const Filter& f) {
-  sql.text("WITH candidates AS (\n"
-           "    SELECT c.id AS contact_id, REGEXP_REPLACE(c.email, ")
+  sql.text(
+         "WITH candidates AS (\n"
+         "    SELECT c.id AS contact_id, REGEXP_REPLACE(c.email, ")
       .value(trim_regex)
-      .text(", '') AS trimmed\n"
-            "    FROM contacts c JOIN accounts a ON a.id = c.account_id\n"
-            "    WHERE 1 = 1");
+      .text(
+          ", '') AS trimmed\n"
+          "    FROM contacts c JOIN accounts a ON a.id = c.account_id\n"
+          "    WHERE 1 = 1");
   add_candidate_filters(sql, f);
-  sql.text("\n),\n"
-           "normalized AS (\n"
-           "    SELECT contact_id,\n"
-           "           LOWER(trimmed) COLLATE utf8mb4_bin AS email,\n"
-           "           COALESCE(trimmed IS NOT NULL\n"
-           "                    AND CHAR_LENGTH(trimmed) = LENGTH(trimmed)\n"
-           "                    AND LENGTH(trimmed) BETWEEN 1 AND ")
+  sql.text(
+         "\n),\n"
+         "normalized AS (\n"
+         "    SELECT contact_id,\n"
+         "           LOWER(trimmed) COLLATE utf8mb4_bin AS email,\n"
+         "           COALESCE(trimmed IS NOT NULL\n"
+         "                    AND CHAR_LENGTH(trimmed) = LENGTH(trimmed)\n"
+         "                    AND LENGTH(trimmed) BETWEEN 1 AND ")
       .value(std::int64_t{max_email_length})
       .text("\n                    AND LENGTH(SUBSTRING_INDEX(trimmed, '@', 1)) <= ")
       .value(std::int64_t{max_local_part_length})
       .text("\n                    AND LOWER(trimmed) REGEXP ")
       .value(email_shape_regex())
-      .text(", FALSE) AS valid\n"
-            "    FROM candidates\n"
-            ")\n");
+      .text(
+          ", FALSE) AS valid\n"
+          "    FROM candidates\n"
+          ")\n");
 }
 
 }  // namespace
@@ -94,20 +99,20 @@ const std::string& email_shape_regex() {
   // non-alphanumeric x as the literal character.
   static const std::string local_char = R"([a-z0-9\!\#\$\%\&\'\*\+\/\=\?\^\_\`\{\|\}\~\-])";
   static const std::string label = R"([a-z0-9]([a-z0-9\-]{0,61}[a-z0-9])?)";
-  static const std::string regex =
-      "^" + local_char + "+(\\." + local_char + "+)*@(" + label + "\\.)+[a-z]{2,63}$";
+  static const std::string regex = "^" + local_char + "+(\\." + local_char + "+)*@(" + label + "\\.)+[a-z]{2,63}$";
   return regex;
 }
 
 SqlQuery recipients_query(const Filter& filter) {
   SqlBuilder sql;
   add_normalized_candidates(sql, filter);
-  sql.text("SELECT CASE WHEN pu.status IS NULL THEN 'new_users'\n"
-           "            WHEN pu.status = 'invited' THEN 'pending_invites'\n"
-           "            ELSE 'excluded_existing' END AS group_name,\n"
-           "       r.email, r.contact_id\n"
-           "FROM (SELECT email, MIN(contact_id) AS contact_id FROM normalized WHERE valid GROUP BY email) r\n"
-           "LEFT JOIN portal_users pu ON pu.email = r.email");
+  sql.text(
+      "SELECT CASE WHEN pu.status IS NULL THEN 'new_users'\n"
+      "            WHEN pu.status = 'invited' THEN 'pending_invites'\n"
+      "            ELSE 'excluded_existing' END AS group_name,\n"
+      "       r.email, r.contact_id\n"
+      "FROM (SELECT email, MIN(contact_id) AS contact_id FROM normalized WHERE valid GROUP BY email) r\n"
+      "LEFT JOIN portal_users pu ON pu.email = r.email");
   return sql.take();
 }
 

@@ -28,7 +28,8 @@ constexpr std::array<FieldDefinition, 9> field_definitions{{
     {{"account.number", "The billing account number", "100234"}, &MergeValues::account_number},
     {{"account.name", "The billing account name", "Lopez Hardware Ltd"}, &MergeValues::account_name},
     {{"division.name", "The account's division", "North"}, &MergeValues::division_name},
-    {{"invite.url", "The personal link that accepts the invitation", "https://portal.example.com/invite/accept?token=q3Jx0bUo0bW2Z0kq"},
+    {{"invite.url", "The personal link that accepts the invitation",
+      "https://portal.example.com/invite/accept?token=q3Jx0bUo0bW2Z0kq"},
      &MergeValues::invite_url},
     {{"invite.expires_on", "The last day the link works (YYYY-MM-DD)", "2026-12-10"}, &MergeValues::invite_expires_on},
     {{"sender.email", "The address the invitation comes from", "portal@example.com"}, &MergeValues::sender_email},
@@ -72,7 +73,8 @@ void check_tags(const std::string& part, std::string_view text, bool html) {
   auto fail = [&](std::size_t position, const std::string& message) {
     throw TemplateError(part, line_at(text, position), message);
   };
-  for (std::size_t position = text.find("{{"); position != std::string_view::npos; position = text.find("{{", position)) {
+  for (std::size_t position = text.find("{{"); position != std::string_view::npos;
+       position = text.find("{{", position)) {
     bool triple = text.compare(position, 3, "{{{") == 0;
     std::size_t content_start = position + (triple ? 3 : 2);
     std::size_t close = text.find(triple ? "}}}" : "}}", content_start);
@@ -185,9 +187,7 @@ std::string single_line(std::string_view text) {
 
 }  // namespace
 
-std::string_view content_type_name(ContentType type) {
-  return type == ContentType::html ? "text/html" : "text/plain";
-}
+std::string_view content_type_name(ContentType type) { return type == ContentType::html ? "text/html" : "text/plain"; }
 
 std::optional<ContentType> parse_content_type(std::string_view name) {
   if (name == "text/html") return ContentType::html;
@@ -204,7 +204,9 @@ MergeValues example_merge_values() {
 }
 
 TemplateError::TemplateError(std::string part, int line, const std::string& message)
-    : std::runtime_error(part + " line " + std::to_string(line) + ": " + message), part_(std::move(part)), line_(line) {}
+    : std::runtime_error(part + " line " + std::to_string(line) + ": " + message),
+      part_(std::move(part)),
+      line_(line) {}
 
 void validate_template(const TemplateText& text) {
   check_part("subject", text.subject, false);
@@ -245,8 +247,8 @@ RenderedMessage CompiledTemplate::render(const MergeValues& values) {
   message.subject = single_line(render_part("subject", parts_->subject, data));
   if (parts_->html) {
     message.html_body = render_part("body", parts_->body, data);
-    message.text_body = parts_->text_body ? render_part("text_body", *parts_->text_body, data)
-                                          : html_to_text(message.html_body);
+    message.text_body =
+        parts_->text_body ? render_part("text_body", *parts_->text_body, data) : html_to_text(message.html_body);
   } else {
     message.text_body = render_part("body", parts_->body, data);
   }

@@ -77,10 +77,14 @@ bool parse_count(const json& counts, const char* key, std::uint64_t& out) {
 
 const char* to_string(ServerStatus status) {
   switch (status) {
-    case ServerStatus::Unknown: return "unknown";
-    case ServerStatus::Checking: return "checking";
-    case ServerStatus::Connected: return "connected";
-    case ServerStatus::Unreachable: return "unreachable";
+    case ServerStatus::Unknown:
+      return "unknown";
+    case ServerStatus::Checking:
+      return "checking";
+    case ServerStatus::Connected:
+      return "connected";
+    case ServerStatus::Unreachable:
+      return "unreachable";
   }
   return "unknown";
 }
@@ -89,14 +93,11 @@ Actions::Actions(State& state, platform::Fetcher fetcher, UrlOpener open_url)
     : state_(state),
       fetch_(std::move(fetcher)),
       open_url_(std::move(open_url)),
-      sending_(state, [this](FetchRequest request, platform::FetchCallback done) {
-        call_api(std::move(request), std::move(done));
-      }),
+      sending_(state, [this](FetchRequest request,
+                             platform::FetchCallback done) { call_api(std::move(request), std::move(done)); }),
       setup_(
           state,
-          [this](FetchRequest request, platform::FetchCallback done) {
-            call_api(std::move(request), std::move(done));
-          },
+          [this](FetchRequest request, platform::FetchCallback done) { call_api(std::move(request), std::move(done)); },
           [this] {
             if (!can_use_invites(state_)) return;
             state_.lookups.status = LoadStatus::Idle;  // a reload even when one runs
@@ -377,9 +378,8 @@ void Actions::load_preview() {
   request.url = "/api/previews";
   request.body = json{{"filter", filter_to_json(sent)}}.dump();
   request.timeout_ms = kPreviewTimeoutMs;
-  call_api(std::move(request), [this, sent = std::move(sent)](FetchResult&& result) {
-    on_preview_result(std::move(result), sent);
-  });
+  call_api(std::move(request),
+           [this, sent = std::move(sent)](FetchResult&& result) { on_preview_result(std::move(result), sent); });
 }
 
 void Actions::on_preview_result(FetchResult&& result, const Filter& sent) {
@@ -456,10 +456,16 @@ std::optional<RecipientEntry> parse_recipient(const json& row) {
 void Actions::open_recipients(RecipientGroup group) {
   if (!state_.preview.has_result || state_.preview.preview_id.empty()) return;
   switch (group) {
-    case RecipientGroup::NewUsers: state_.selected_group = Group::new_users; break;
-    case RecipientGroup::PendingInvites: state_.selected_group = Group::pending_invites; break;
+    case RecipientGroup::NewUsers:
+      state_.selected_group = Group::new_users;
+      break;
+    case RecipientGroup::PendingInvites:
+      state_.selected_group = Group::pending_invites;
+      break;
     case RecipientGroup::ExcludedExisting:
-    case RecipientGroup::SkippedInvalidEmail: state_.selected_group.reset(); break;
+    case RecipientGroup::SkippedInvalidEmail:
+      state_.selected_group.reset();
+      break;
   }
   RecipientTable& table = state_.recipients;
   if (table.open && table.group == group && table.preview_id == state_.preview.preview_id) return;

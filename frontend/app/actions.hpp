@@ -55,10 +55,10 @@ class Actions {
 
   // The Send Bulk Portal Invites form. Changing a filter makes a loaded
   // result stale until the next Load.
-  void select_all(ListKind list);                         // "All": the empty list
+  void select_all(ListKind list);  // "All": the empty list
   void set_selected(ListKind list, Id id, bool selected);
   void set_flag(FlagKind flag, bool on);
-  void set_email_from(std::string text);                  // typed by the user
+  void set_email_from(std::string text);  // typed by the user
   void set_template(std::optional<Id> template_id);
 
   // Load: POST /api/previews with the filter on screen.
@@ -68,9 +68,9 @@ class Actions {
 
   // The recipient list of the loaded preview (GET /api/previews/{id}/recipients),
   // fetched in blocks of kRecipientBlockRows for the rows on screen.
-  void open_recipients(RecipientGroup group);     // any of the four count links
+  void open_recipients(RecipientGroup group);  // any of the four count links
   void close_recipients();
-  void set_recipient_search(std::string text);    // applied at once: the panel debounces
+  void set_recipient_search(std::string text);  // applied at once: the panel debounces
   void set_recipient_sort(RecipientColumn column, bool descending);
   // The table shows rows [first, last] (inclusive): fetches the missing blocks.
   void need_recipient_rows(std::size_t first, std::size_t last);
@@ -103,8 +103,8 @@ class Actions {
   platform::Fetcher fetch_;
   UrlOpener open_url_;
   std::uint64_t recipient_generation_ = 0;  // never reused, so old answers never match a new query
-  std::uint64_t epoch_ = 0;             // bumps whenever a session starts or ends
-  bool restore_unreachable_ = false;    // GET /api/me got no usable answer
+  std::uint64_t epoch_ = 0;                 // bumps whenever a session starts or ends
+  bool restore_unreachable_ = false;        // GET /api/me got no usable answer
   bool restoring_ = false;
   SendActions sending_;
   SetupActions setup_;

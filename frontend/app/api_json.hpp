@@ -29,16 +29,16 @@ struct Error {
   int line = 0;
 };
 
-std::optional<json> parse(const std::string& text);     // nullopt when not JSON
+std::optional<json> parse(const std::string& text);                     // nullopt when not JSON
 std::optional<json> parse_object(const platform::FetchResult& result);  // the body when it is a JSON object
 Error error_of(const platform::FetchResult& result);
 
-std::string str(const json& object, const char* key);   // "" when missing or not a string
+std::string str(const json& object, const char* key);    // "" when missing or not a string
 std::uint64_t u64(const json& object, const char* key);  // 0 when missing or not an unsigned number
 std::int64_t i64(const json& object, const char* key);   // 0 when missing or not an integer
 bool boolean(const json& object, const char* key, bool fallback);
-const json* member_object(const json& object, const char* key);  // nullptr when missing or not an object
-const json* member_array(const json& object, const char* key);   // nullptr when missing or not an array
+const json* member_object(const json& object, const char* key);                // nullptr when missing or not an object
+const json* member_array(const json& object, const char* key);                 // nullptr when missing or not an array
 std::optional<std::string> nullable_str(const json& object, const char* key);  // nullopt for null / missing / ""
 
 // "Server unreachable: <reason>" for a call without an API answer.

@@ -14,7 +14,8 @@ struct App {
   // `snapshots` (may be null): the offline copy's download and store; the
   // actions' requests go through `offline`, which answers them when offline.
   explicit App(platform::Fetcher fetcher, UrlOpener open_url = {}, SnapshotPlatform* snapshots = nullptr)
-      : offline(state, std::move(fetcher), snapshots), actions(state, offline.fetcher(), offline.url_opener(std::move(open_url))) {
+      : offline(state, std::move(fetcher), snapshots),
+        actions(state, offline.fetcher(), offline.url_opener(std::move(open_url))) {
     offline.attach(actions);
     state.version = build_version();
   }

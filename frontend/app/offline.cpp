@@ -21,14 +21,13 @@ using nlohmann::json;
 using platform::FetchRequest;
 using platform::FetchResult;
 
-constexpr std::size_t kEvaluationsKept = 1;  // the shown offline preview (a new Load closes the old list): heap
+constexpr std::size_t kEvaluationsKept = 1;   // the shown offline preview (a new Load closes the old list): heap
 constexpr std::int64_t kRetryMs = 30 * 1000;  // after a failed download
 constexpr const char* kOfflinePrefix = "offline-";
 
 double ms_between(std::chrono::steady_clock::time_point a, std::chrono::steady_clock::time_point b) {
   return std::chrono::duration<double, std::milli>(b - a).count();
 }
-
 
 FetchResult json_result(int status, const json& body) {
   FetchResult result;
@@ -37,7 +36,8 @@ FetchResult json_result(int status, const json& body) {
   return result;
 }
 
-FetchResult error_result(int status, const std::string& code, const std::string& message, const std::string& field = "") {
+FetchResult error_result(int status, const std::string& code, const std::string& message,
+                         const std::string& field = "") {
   json error{{"code", code}, {"message", message}};
   if (!field.empty()) error["field"] = field;
   FetchResult result = json_result(status, json{{"error", error}});
@@ -63,8 +63,7 @@ int hex_value(char c) {
 std::string url_decode(const std::string& text) {
   std::string out;
   for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 &&
-        hex_value(text[i + 2]) >= 0) {
+    if (text[i] == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
       out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
       i += 2;
     } else {
@@ -84,7 +83,8 @@ std::map<std::string, std::string> query_params(const std::string& url) {
     if (end == std::string::npos) end = url.size();
     const std::string pair = url.substr(at, end - at);
     const auto eq = pair.find('=');
-    if (!pair.empty()) params[url_decode(pair.substr(0, eq))] = eq == std::string::npos ? "" : url_decode(pair.substr(eq + 1));
+    if (!pair.empty())
+      params[url_decode(pair.substr(0, eq))] = eq == std::string::npos ? "" : url_decode(pair.substr(eq + 1));
     at = end + 1;
   }
   return params;
@@ -125,16 +125,21 @@ bool parse_size(const std::string& text, std::size_t& out) {
 
 const char* to_string(SyncStatus status) {
   switch (status) {
-    case SyncStatus::None: return "none";
-    case SyncStatus::Opening: return "opening";
-    case SyncStatus::Downloading: return "downloading";
-    case SyncStatus::Decoding: return "decoding";
-    case SyncStatus::Ready: return "ready";
-    case SyncStatus::Failed: return "failed";
+    case SyncStatus::None:
+      return "none";
+    case SyncStatus::Opening:
+      return "opening";
+    case SyncStatus::Downloading:
+      return "downloading";
+    case SyncStatus::Decoding:
+      return "decoding";
+    case SyncStatus::Ready:
+      return "ready";
+    case SyncStatus::Failed:
+      return "failed";
   }
   return "none";
 }
-
 
 bool preview_is_offline(const State& state) {
   return state.preview.has_result && state.preview.preview_id.rfind(kOfflinePrefix, 0) == 0;
@@ -245,13 +250,16 @@ void Offline::route(FetchRequest request, platform::FetchCallback done) {
           return;
         }
         state_.offline.session_from_cache = true;
-        go_offline("The server cannot be reached (" + (result.error.empty() ? "no response" : result.error) + ").", false);
+        go_offline("The server cannot be reached (" + (result.error.empty() ? "no response" : result.error) + ").",
+                   false);
         done(json_result(200, json{{"user", {{"id", meta_->user_id}, {"username", meta_->username}}},
                                    {"permissions", meta_->permissions},
                                    {"csrf_token", ""}}));
       };
-      if (meta_read_) fallback();
-      else after_meta_.push_back(std::move(fallback));
+      if (meta_read_)
+        fallback();
+      else
+        after_meta_.push_back(std::move(fallback));
       return;
     }
     go_offline("The server cannot be reached (" + (result.error.empty() ? "no response" : result.error) + ").", false);
@@ -287,7 +295,8 @@ FetchResult Offline::local_result(const FetchRequest& request) {
 
 FetchResult Offline::local_preview(const FetchRequest& request) {
   if (!snapshot_) {
-    return error_result(503, "snapshot_loading", "The offline copy is still being opened. Press Load again in a moment.");
+    return error_result(503, "snapshot_loading",
+                        "The offline copy is still being opened. Press Load again in a moment.");
   }
   Filter filter;
   try {
@@ -325,9 +334,12 @@ FetchResult Offline::local_recipients(const FetchRequest& request) {
   PageRequest page;
   bool skipped = false;
   if (params.count("group")) {
-    if (params["group"] == "skipped_invalid_email") skipped = true;
-    else if (const auto group = parse_group(params["group"])) page.group = *group;
-    else return error_result(400, "invalid", "unknown group", "group");
+    if (params["group"] == "skipped_invalid_email")
+      skipped = true;
+    else if (const auto group = parse_group(params["group"]))
+      page.group = *group;
+    else
+      return error_result(400, "invalid", "unknown group", "group");
   }
   if (params.count("sort")) {
     const auto column = parse_sort_column(params["sort"]);
@@ -343,8 +355,8 @@ FetchResult Offline::local_recipients(const FetchRequest& request) {
     return error_result(400, "invalid", "limit must be an integer from 1 to 1000", "limit");
 
   const Evaluation& evaluation = *found->second;
-  const RecipientPage result = skipped ? page_skipped_contacts(*snapshot_, evaluation, page)
-                                       : page_recipients(*snapshot_, evaluation, page);
+  const RecipientPage result =
+      skipped ? page_skipped_contacts(*snapshot_, evaluation, page) : page_recipients(*snapshot_, evaluation, page);
   return json_result(200, recipient_page_json(result));
 }
 
@@ -371,8 +383,9 @@ bool Offline::local_csv(const std::string& url) {
   page.query = params["q"];
   const RecipientPage result = skipped ? page_skipped_contacts(*snapshot_, *found->second, page)
                                        : page_recipients(*snapshot_, *found->second, page);
-  snapshots_->save_file("recipients-" + (skipped ? std::string("skipped_invalid_email") : std::string(group_name(page.group))) + ".csv",
-                        recipient_page_csv(result));
+  snapshots_->save_file(
+      "recipients-" + (skipped ? std::string("skipped_invalid_email") : std::string(group_name(page.group))) + ".csv",
+      recipient_page_csv(result));
   return true;
 }
 
@@ -525,7 +538,8 @@ void Offline::decode(BlobPtr bytes, Meta meta, bool save_after) {
     if (save_after) {
       const std::uint64_t epoch = epoch_;
       snapshots_->save(meta_text(*meta_), bytes, [this, epoch](std::string error) {
-        if (epoch == epoch_ && !error.empty()) state_.offline.sync_error = "The copy could not be stored in this browser: " + error;
+        if (epoch == epoch_ && !error.empty())
+          state_.offline.sync_error = "The copy could not be stored in this browser: " + error;
       });
     }
   } catch (const SnapshotFormatError& e) {
@@ -601,7 +615,8 @@ void Offline::on_download(SnapshotDownload d, std::uint64_t epoch) {
     next_refresh_ms_ = now + 3000;
     return;
   }
-  o.sync_error = "The offline copy could not be downloaded: " + (d.error.empty() ? "HTTP " + std::to_string(d.status) : d.error);
+  o.sync_error =
+      "The offline copy could not be downloaded: " + (d.error.empty() ? "HTTP " + std::to_string(d.status) : d.error);
   next_refresh_ms_ = now + kRetryMs;
 }
 

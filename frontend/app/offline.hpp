@@ -42,8 +42,7 @@ namespace invites::app {
 class Actions;
 
 // Messages the UI shows (tests compare them).
-inline constexpr const char* kOfflineSendReason =
-    "Offline preview: Send, test send and setup need the server.";
+inline constexpr const char* kOfflineSendReason = "Offline preview: Send, test send and setup need the server.";
 inline constexpr const char* kServerBackNotice = "The server is reachable again: the next Load is online.";
 inline constexpr const char* kDiscardedPrefix = "The offline copy stored in this browser was discarded: ";
 
@@ -59,10 +58,10 @@ using BlobPtr = std::shared_ptr<ByteSource>;
 
 // The outcome of GET /api/snapshot.
 struct SnapshotDownload {
-  int status = 0;           // 200, 304, 401, …; 0 without an answer
-  std::string error;        // readable reason when not 200/304
+  int status = 0;     // 200, 304, 401, …; 0 without an answer
+  std::string error;  // readable reason when not 200/304
   std::string etag;
-  BlobPtr bytes;            // 200 only
+  BlobPtr bytes;  // 200 only
 };
 
 // What the browser's store holds besides the bytes (JSON text, see offline.cpp).
@@ -76,7 +75,8 @@ struct StoredCopy {
 class SnapshotPlatform {
  public:
   virtual ~SnapshotPlatform() = default;
-  virtual void download(const std::string& etag, std::function<void(std::uint64_t received, std::uint64_t total)> progress,
+  virtual void download(const std::string& etag,
+                        std::function<void(std::uint64_t received, std::uint64_t total)> progress,
                         std::function<void(SnapshotDownload)> done) = 0;
   // The stored meta (and the bytes when `with_bytes`); nullopt when nothing is stored.
   virtual void load(bool with_bytes, std::function<void(std::optional<StoredCopy>, std::string error)> done) = 0;
@@ -115,8 +115,8 @@ class Offline {
   bool tick();
 
   // User actions.
-  void refresh();                   // download now (If-None-Match)
-  void preview_offline(bool on);    // "Preview offline" / "Back online"
+  void refresh();                 // download now (If-None-Match)
+  void preview_offline(bool on);  // "Preview offline" / "Back online"
 
   const Snapshot* snapshot() const { return snapshot_.get(); }
 
@@ -178,7 +178,7 @@ class Offline {
   bool last_probe_started_ = false;  // a health check of ours is running or has answered
   std::int64_t next_refresh_ms_ = 0;
   bool decode_frame_shown_ = false;
-  std::string lookups_body_;          // the last /api/lookups answer of the server
+  std::string lookups_body_;  // the last /api/lookups answer of the server
   bool rechecking_ = false;
 
   std::uint64_t next_preview_ = 0;

@@ -20,12 +20,12 @@ struct OfflineState {
   std::uint64_t contacts = 0;
   std::uint64_t snapshot_bytes = 0;
   double decode_ms = 0;
-  std::string sync_error;                 // the last sync's problem
-  std::string notice;                     // discarded copy, server back, …
+  std::string sync_error;  // the last sync's problem
+  std::string notice;      // discarded copy, server back, …
 
-  bool offline = false;       // Load is answered from the cached snapshot
-  bool chosen = false;        // … because the user chose "Preview offline"
-  std::string reason;         // why offline (shown)
+  bool offline = false;             // Load is answered from the cached snapshot
+  bool chosen = false;              // … because the user chose "Preview offline"
+  std::string reason;               // why offline (shown)
   bool session_from_cache = false;  // signed in from the stored session (server unreachable at start)
 
   // Live estimate for the filters on screen (valid while has_estimate).

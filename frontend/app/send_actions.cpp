@@ -14,11 +14,11 @@ namespace invites::app {
 namespace {
 
 using api::json;
+using api::member_object;
 using platform::FetchRequest;
 using platform::FetchResult;
-using api::member_object;
 
-constexpr int kSendTimeoutMs = 60000;    // the server re-evaluates the filter and writes the outbox
+constexpr int kSendTimeoutMs = 60000;  // the server re-evaluates the filter and writes the outbox
 constexpr int kRenderTimeoutMs = 20000;
 constexpr int kTestSendTimeoutMs = 60000;  // a real SMTP conversation
 constexpr double kPollRetrySeconds = 3.0;  // after a failed poll
@@ -39,7 +39,6 @@ FetchRequest post(std::string url, const json& body, int timeout_ms = api::kApiT
 }
 
 FetchRequest get(std::string url) { return api::request("GET", std::move(url)); }
-
 
 std::optional<JobRecipient> parse_job_recipient(const json& row) {
   if (!row.is_object()) return std::nullopt;
@@ -65,9 +64,12 @@ std::string template_name_of(const State& state, Id id) {
 
 const char* to_string(MainTab tab) {
   switch (tab) {
-    case MainTab::Invites: return "invites";
-    case MainTab::Jobs: return "jobs";
-    case MainTab::Setup: return "setup";
+    case MainTab::Invites:
+      return "invites";
+    case MainTab::Jobs:
+      return "jobs";
+    case MainTab::Setup:
+      return "setup";
   }
   return "invites";
 }
@@ -129,8 +131,7 @@ std::optional<Job> job_of(const std::optional<json>& doc) {
 
 // --- SendActions ----------------------------------------------------------------------
 
-SendActions::SendActions(State& state, ApiCaller api)
-    : state_(state), api_(std::move(api)), make_key_(default_key) {}
+SendActions::SendActions(State& state, ApiCaller api) : state_(state), api_(std::move(api)), make_key_(default_key) {}
 
 void SendActions::reset() {
   state_.send = SendState{};
@@ -151,9 +152,8 @@ void SendActions::tick(double now_seconds) {
   // The past-jobs list on screen follows running jobs (the open job's row follows its own polls).
   const JobList& list = state_.send.jobs;
   if (state_.send.tab == MainTab::Jobs && list.status == LoadStatus::Loaded && now_ >= list.next_poll_at &&
-      std::any_of(list.jobs.begin(), list.jobs.end(), [&](const Job& job) {
-        return job_active(job) && !(view.open && view.job_id == job.id);
-      }))
+      std::any_of(list.jobs.begin(), list.jobs.end(),
+                  [&](const Job& job) { return job_active(job) && !(view.open && view.job_id == job.id); }))
     load_jobs();
 
   const EmailPreview& email = state_.send.email;
@@ -249,8 +249,10 @@ void SendActions::find_first_recipient() {
   }
   std::optional<Group> group = state_.selected_group;
   if (!group) {
-    if (preview.counts.new_users > 0) group = Group::new_users;
-    else if (preview.counts.pending_invites > 0) group = Group::pending_invites;
+    if (preview.counts.new_users > 0)
+      group = Group::new_users;
+    else if (preview.counts.pending_invites > 0)
+      group = Group::pending_invites;
   }
   if (!group) {
     render_preview();  // nobody to mail: example values
@@ -385,8 +387,7 @@ void SendActions::send_test() {
     if (result.ok()) {
       e.test_message = "The test was not delivered. " + (doc ? api::str(*doc, "detail") : std::string());
     } else if (result.status == 502) {
-      e.test_message = "The mail server refused the test: " +
-                       api::failure_message(result, "delivery failed");
+      e.test_message = "The mail server refused the test: " + api::failure_message(result, "delivery failed");
     } else {
       e.test_message = api::failure_message(result, "The test could not be sent.");
     }

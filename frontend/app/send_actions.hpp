@@ -51,16 +51,16 @@ class SendActions {
   // A row of the recipient table was picked: render for that recipient.
   void preview_for_recipient(const std::string& email);
   void refresh_email_preview();
-  void open_html_preview();            // the rendered HTML body in a new tab
+  void open_html_preview();                          // the rendered HTML body in a new tab
   void open_html_document(const std::string& html);  // any HTML (the Setup preview) in a new tab
   void set_test_address(std::string to);
-  void send_test();                    // POST /api/test-send
+  void send_test();  // POST /api/test-send
 
   // --- Send ---
-  void open_send_dialog();             // only when can_send(); a new idempotency key
+  void open_send_dialog();  // only when can_send(); a new idempotency key
   void set_send_group(Group group, bool on);
   void cancel_send_dialog();
-  void confirm_send();                 // POST /api/previews/{id}/send (same key on a retry)
+  void confirm_send();  // POST /api/previews/{id}/send (same key on a retry)
   void dismiss_notice();
 
   // --- jobs ---
@@ -93,9 +93,9 @@ class SendActions {
   HtmlOpener open_html_;
   KeySource make_key_;
   double now_ = 0.0;
-  std::uint64_t generation_ = 0;     // email preview requests
-  std::uint64_t job_generation_ = 0;  // bumps when another job is opened
-  std::uint64_t failed_generation_ = 0;  // bumps when the failed list is read anew
+  std::uint64_t generation_ = 0;            // email preview requests
+  std::uint64_t job_generation_ = 0;        // bumps when another job is opened
+  std::uint64_t failed_generation_ = 0;     // bumps when the failed list is read anew
   std::uint64_t templates_generation_ = 0;  // the template list fetched for the lookups
   bool templates_wanted_ = false;
 };

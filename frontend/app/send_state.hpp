@@ -25,17 +25,17 @@ struct EmailPreview {
   bool open = false;
   LoadStatus status = LoadStatus::Idle;  // the render request (Loading also while finding the first recipient)
   std::string error;
-  std::string recipient_email;           // the chosen recipient; "" until one is known
+  std::string recipient_email;                // the chosen recipient; "" until one is known
   std::optional<PreviewRecipient> recipient;  // as rendered; nullopt: the documented example values
-  std::optional<Id> template_id;         // the template rendered
-  std::string preview_id;                // the Load it was rendered for
+  std::optional<Id> template_id;              // the template rendered
+  std::string preview_id;                     // the Load it was rendered for
   std::string subject, text_body, html_body;
-  std::uint64_t generation = 0;          // bumps per request: older answers are dropped
+  std::uint64_t generation = 0;  // bumps per request: older answers are dropped
 
   // Test send (POST /api/test-send) to a typed address.
   std::string test_to;
   LoadStatus test_status = LoadStatus::Idle;
-  std::string test_message;              // "Delivered to …" or the problem (the SMTP server's reply)
+  std::string test_message;  // "Delivered to …" or the problem (the SMTP server's reply)
 };
 
 // The confirmation dialog of Send Email: what will be sent, frozen when it opens.
@@ -43,21 +43,21 @@ struct SendConfirm {
   bool open = false;
   std::string preview_id;
   PreviewCounts counts;
-  bool new_users = true;          // send to this group
+  bool new_users = true;  // send to this group
   bool pending_invites = true;
   std::string from_email;
   Id template_id = 0;
   std::string template_name;
-  std::string idempotency_key;    // one per dialog: a retry of the same click reuses it
-  bool busy = false;              // POST send in flight
-  std::string error;              // why the last attempt failed (the dialog stays open)
+  std::string idempotency_key;  // one per dialog: a retry of the same click reuses it
+  bool busy = false;            // POST send in flight
+  std::string error;            // why the last attempt failed (the dialog stays open)
 };
 
 // One send job as the API reports it.
 struct Job {
   std::int64_t id = 0;
-  std::string status;             // queued | running | paused | cancelled | completed
-  std::string pause_reason;       // "" when none
+  std::string status;        // queued | running | paused | cancelled | completed
+  std::string pause_reason;  // "" when none
   std::string created_at, created_by, from_email;
   Id template_id = 0;
   std::string template_name;
@@ -72,7 +72,7 @@ struct Job {
 struct JobRecipient {
   std::string email, group, status;
   int attempts = 0;
-  std::string last_error;         // the server's reply for a failure
+  std::string last_error;  // the server's reply for a failure
   std::string sent_at;
 };
 
@@ -86,10 +86,10 @@ struct JobView {
   std::int64_t job_id = 0;
   LoadStatus status = LoadStatus::Idle;  // the first GET (Loaded once a job arrived)
   std::optional<Job> job;
-  std::string error;                      // last poll or command problem ("" when fine)
-  std::string command;                    // "pause", "resume", "cancel", "retry-failed" in flight; "" none
+  std::string error;    // last poll or command problem ("" when fine)
+  std::string command;  // "pause", "resume", "cancel", "retry-failed" in flight; "" none
   bool poll_in_flight = false;
-  double next_poll_at = 0.0;              // in the clock of Actions::tick
+  double next_poll_at = 0.0;  // in the clock of Actions::tick
   // All failed recipients with their server replies (GET .../recipients?status=failed, paged):
   // Loading until the list's first answer, Loaded once failed_total is known, Failed when a
   // request failed (no retry loop: the user reloads by hand).
@@ -104,9 +104,9 @@ inline constexpr double kJobListPollSeconds = 3.0;
 
 struct JobList {
   LoadStatus status = LoadStatus::Idle;
-  std::vector<Job> jobs;                  // newest first
+  std::vector<Job> jobs;  // newest first
   std::string error;
-  double next_poll_at = 0.0;              // in the clock of Actions::tick
+  double next_poll_at = 0.0;  // in the clock of Actions::tick
 };
 
 struct SendState {
@@ -115,7 +115,7 @@ struct SendState {
   SendConfirm confirm;
   // A send answered 409 digest_mismatch: the preview it was for is out of date.
   std::string outdated_preview_id;
-  std::string notice;                     // "The recipients changed since Load: …"
+  std::string notice;  // "The recipients changed since Load: …"
   JobView job;
   JobList jobs;
 };

@@ -12,10 +12,10 @@ namespace invites::app {
 namespace {
 
 using api::json;
-using platform::FetchResult;
 using api::member_array;
 using api::member_object;
 using api::request;
+using platform::FetchResult;
 
 std::optional<TemplateRecord> parse_template(const json& o) {
   if (!o.is_object()) return std::nullopt;
@@ -46,8 +46,6 @@ std::optional<DivisionRecord> parse_division(const json& o) {
   d.billing_default_from_email = api::nullable_str(o, "billing_default_from_email");
   return d;
 }
-
-
 
 }  // namespace
 
@@ -97,7 +95,8 @@ void SetupActions::load_templates() {
     s.merge_fields.clear();
     if (const json* fields = member_array(*doc, "merge_fields"))
       for (const json& f : *fields)
-        if (f.is_object()) s.merge_fields.push_back({api::str(f, "name"), api::str(f, "description"), api::str(f, "example")});
+        if (f.is_object())
+          s.merge_fields.push_back({api::str(f, "name"), api::str(f, "description"), api::str(f, "example")});
     s.templates_status = LoadStatus::Loaded;
   });
 }
@@ -107,8 +106,9 @@ void SetupActions::new_template() {
   editor.open = true;
   editor.name = "New invitation";
   editor.subject = "Your {{division.name}} customer portal";
-  editor.body = "<p>Hello {{contact.first_name}},</p>\n<p><a href=\"{{invite.url}}\">Set up your account</a> "
-                "before {{invite.expires_on}}.</p>\n";
+  editor.body =
+      "<p>Hello {{contact.first_name}},</p>\n<p><a href=\"{{invite.url}}\">Set up your account</a> "
+      "before {{invite.expires_on}}.</p>\n";
   editor.text_body = "Hello {{contact.first_name}},\n\nSet up your account: {{invite.url}}\n";
   render_editor_preview(editor);
   state_.setup.editor = std::move(editor);
@@ -117,7 +117,8 @@ void SetupActions::new_template() {
 
 void SetupActions::edit_template(Id id) {
   const auto& templates = state_.setup.templates;
-  const auto it = std::find_if(templates.begin(), templates.end(), [id](const TemplateRecord& t) { return t.id == id; });
+  const auto it =
+      std::find_if(templates.begin(), templates.end(), [id](const TemplateRecord& t) { return t.id == id; });
   if (it == templates.end()) return;
   TemplateEditor editor;
   editor.open = true;
@@ -143,11 +144,21 @@ void SetupActions::set_field(TemplateField field, std::string value) {
   if (!editor.open) return;
   std::string* target = nullptr;
   switch (field) {
-    case TemplateField::Name: target = &editor.name; break;
-    case TemplateField::Subject: target = &editor.subject; break;
-    case TemplateField::ContentType: target = &editor.content_type; break;
-    case TemplateField::Body: target = &editor.body; break;
-    case TemplateField::TextBody: target = &editor.text_body; break;
+    case TemplateField::Name:
+      target = &editor.name;
+      break;
+    case TemplateField::Subject:
+      target = &editor.subject;
+      break;
+    case TemplateField::ContentType:
+      target = &editor.content_type;
+      break;
+    case TemplateField::Body:
+      target = &editor.body;
+      break;
+    case TemplateField::TextBody:
+      target = &editor.text_body;
+      break;
   }
   if (*target == value) return;
   *target = std::move(value);
@@ -175,9 +186,9 @@ void SetupActions::save_template() {
     return;
   }
   editor.saving = true;
-  const json body = {{"name", editor.name},           {"active", editor.active},
-                     {"subject", editor.subject},     {"content_type", editor.content_type},
-                     {"body", editor.body},           {"text_body", editor.text_body}};
+  const json body = {{"name", editor.name},       {"active", editor.active},
+                     {"subject", editor.subject}, {"content_type", editor.content_type},
+                     {"body", editor.body},       {"text_body", editor.text_body}};
   const bool create = !editor.id;
   const std::string url = create ? "/api/templates" : "/api/templates/" + std::to_string(*editor.id);
   const std::uint64_t generation = editor_generation_;
@@ -244,7 +255,8 @@ void SetupActions::load_divisions() {
 
 void SetupActions::edit_division(Id id) {
   const auto& divisions = state_.setup.divisions;
-  const auto it = std::find_if(divisions.begin(), divisions.end(), [id](const DivisionRecord& d) { return d.id == id; });
+  const auto it =
+      std::find_if(divisions.begin(), divisions.end(), [id](const DivisionRecord& d) { return d.id == id; });
   if (it == divisions.end()) return;
   DivisionEdit edit;
   edit.id = id;

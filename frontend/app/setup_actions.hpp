@@ -24,19 +24,19 @@ class SetupActions {
   void open();  // the Setup tab was opened: loads templates and divisions
 
   // --- templates ---
-  void load_templates();                 // GET /api/templates
-  void new_template();                   // an empty editor (saved with POST)
-  void edit_template(Id id);             // a copy of the listed template (saved with PUT)
+  void load_templates();      // GET /api/templates
+  void new_template();        // an empty editor (saved with POST)
+  void edit_template(Id id);  // a copy of the listed template (saved with PUT)
   void close_editor();
   void set_field(TemplateField field, std::string value);  // re-renders the live preview
   void set_active(bool active);
-  void save_template();                  // POST /api/templates or PUT /api/templates/{id}
+  void save_template();  // POST /api/templates or PUT /api/templates/{id}
 
   // --- division sender addresses ---
-  void load_divisions();                 // GET /api/divisions
+  void load_divisions();  // GET /api/divisions
   void edit_division(Id id);
   void set_division_email(std::string text);
-  void save_division();                  // PUT /api/divisions/{id} ("" → null: no own address)
+  void save_division();  // PUT /api/divisions/{id} ("" → null: no own address)
   void cancel_division_edit();
 
   void reset();

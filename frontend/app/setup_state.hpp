@@ -13,7 +13,7 @@ namespace invites::app {
 // A template as GET /api/templates lists it.
 struct TemplateRecord {
   Id id = 0;
-  std::string type;           // e.g. "portal_invitation"
+  std::string type;  // e.g. "portal_invitation"
   std::string name;
   bool active = true;
   std::string subject;
@@ -37,22 +37,22 @@ struct TemplateProblem {
 // The template being edited (a copy of a record, or a new one).
 struct TemplateEditor {
   bool open = false;
-  std::optional<Id> id;       // nullopt: a new template (POST)
+  std::optional<Id> id;  // nullopt: a new template (POST)
   std::string name;
   bool active = true;
   std::string subject;
   std::string content_type = "text/html";
   std::string body;
   std::string text_body;
-  bool dirty = false;         // changed since opened or saved
+  bool dirty = false;  // changed since opened or saved
   // The live preview, rendered locally (common/ render_template + example_merge_values).
   std::optional<TemplateProblem> problem;
   std::string preview_subject, preview_text, preview_html;
   // Save.
   bool saving = false;
-  std::string save_error;     // the server's message
+  std::string save_error;                       // the server's message
   std::optional<TemplateProblem> save_problem;  // a 400 template_invalid with part and line
-  std::string saved_notice;   // "Saved." after a successful save
+  std::string saved_notice;                     // "Saved." after a successful save
 };
 
 struct DivisionRecord {
@@ -64,8 +64,8 @@ struct DivisionRecord {
 
 // One division's sender address being edited.
 struct DivisionEdit {
-  Id id = 0;                  // 0: none open
-  std::string text;           // "" = no own address (PUT null)
+  Id id = 0;         // 0: none open
+  std::string text;  // "" = no own address (PUT null)
   bool saving = false;
   std::string error;
   std::string saved_notice;

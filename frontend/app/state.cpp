@@ -9,19 +9,26 @@ namespace invites::app {
 
 const char* to_string(Screen screen) {
   switch (screen) {
-    case Screen::Starting: return "starting";
-    case Screen::Login: return "login";
-    case Screen::Main: return "main";
+    case Screen::Starting:
+      return "starting";
+    case Screen::Login:
+      return "login";
+    case Screen::Main:
+      return "main";
   }
   return "starting";
 }
 
 const char* to_string(LoadStatus status) {
   switch (status) {
-    case LoadStatus::Idle: return "idle";
-    case LoadStatus::Loading: return "loading";
-    case LoadStatus::Loaded: return "loaded";
-    case LoadStatus::Failed: return "failed";
+    case LoadStatus::Idle:
+      return "idle";
+    case LoadStatus::Loading:
+      return "loading";
+    case LoadStatus::Loaded:
+      return "loaded";
+    case LoadStatus::Failed:
+      return "failed";
   }
   return "idle";
 }
@@ -32,32 +39,46 @@ bool Session::has(int permission) const {
 
 const char* list_label(ListKind kind) {
   switch (kind) {
-    case ListKind::Division: return "Division";
-    case ListKind::AccountClass: return "Account Class";
-    case ListKind::BillGroup: return "Bill Group";
-    case ListKind::AccountSource: return "Account Source";
-    case ListKind::SiteSource: return "Site Source";
+    case ListKind::Division:
+      return "Division";
+    case ListKind::AccountClass:
+      return "Account Class";
+    case ListKind::BillGroup:
+      return "Bill Group";
+    case ListKind::AccountSource:
+      return "Account Source";
+    case ListKind::SiteSource:
+      return "Site Source";
   }
   return "";
 }
 
 const char* flag_label(FlagKind kind) {
   switch (kind) {
-    case FlagKind::ActiveService: return "Accounts With Active Service";
-    case FlagKind::BalanceDue: return "Accounts With Balance Due";
-    case FlagKind::BillingContacts: return "Restrict To Billing Contacts";
-    case FlagKind::WithoutAutopay: return "Accounts Without Automatic Payment";
+    case FlagKind::ActiveService:
+      return "Accounts With Active Service";
+    case FlagKind::BalanceDue:
+      return "Accounts With Balance Due";
+    case FlagKind::BillingContacts:
+      return "Restrict To Billing Contacts";
+    case FlagKind::WithoutAutopay:
+      return "Accounts Without Automatic Payment";
   }
   return "";
 }
 
 const std::vector<LookupItem>& Lookups::list(ListKind kind) const {
   switch (kind) {
-    case ListKind::Division: return divisions;
-    case ListKind::AccountClass: return account_classes;
-    case ListKind::BillGroup: return bill_groups;
-    case ListKind::AccountSource: return account_sources;
-    case ListKind::SiteSource: return site_sources;
+    case ListKind::Division:
+      return divisions;
+    case ListKind::AccountClass:
+      return account_classes;
+    case ListKind::BillGroup:
+      return bill_groups;
+    case ListKind::AccountSource:
+      return account_sources;
+    case ListKind::SiteSource:
+      return site_sources;
   }
   return divisions;
 }
@@ -68,11 +89,16 @@ std::vector<LookupItem>& Lookups::list(ListKind kind) {
 
 const std::vector<Id>& ids_of(const Filter& filter, ListKind kind) {
   switch (kind) {
-    case ListKind::Division: return filter.division_ids;
-    case ListKind::AccountClass: return filter.account_class_ids;
-    case ListKind::BillGroup: return filter.bill_group_ids;
-    case ListKind::AccountSource: return filter.account_source_ids;
-    case ListKind::SiteSource: return filter.site_source_ids;
+    case ListKind::Division:
+      return filter.division_ids;
+    case ListKind::AccountClass:
+      return filter.account_class_ids;
+    case ListKind::BillGroup:
+      return filter.bill_group_ids;
+    case ListKind::AccountSource:
+      return filter.account_source_ids;
+    case ListKind::SiteSource:
+      return filter.site_source_ids;
   }
   return filter.division_ids;
 }
@@ -83,32 +109,38 @@ std::vector<Id>& ids_of(Filter& filter, ListKind kind) {
 
 bool flag_of(const Filter& filter, FlagKind kind) {
   switch (kind) {
-    case FlagKind::ActiveService: return filter.active_service_only;
-    case FlagKind::BalanceDue: return filter.balance_due_only;
-    case FlagKind::BillingContacts: return filter.billing_contacts_only;
-    case FlagKind::WithoutAutopay: return filter.without_autopay_only;
+    case FlagKind::ActiveService:
+      return filter.active_service_only;
+    case FlagKind::BalanceDue:
+      return filter.balance_due_only;
+    case FlagKind::BillingContacts:
+      return filter.billing_contacts_only;
+    case FlagKind::WithoutAutopay:
+      return filter.without_autopay_only;
   }
   return false;
 }
 
 bool& flag_of(Filter& filter, FlagKind kind) {
   switch (kind) {
-    case FlagKind::ActiveService: return filter.active_service_only;
-    case FlagKind::BalanceDue: return filter.balance_due_only;
-    case FlagKind::BillingContacts: return filter.billing_contacts_only;
-    case FlagKind::WithoutAutopay: break;
+    case FlagKind::ActiveService:
+      return filter.active_service_only;
+    case FlagKind::BalanceDue:
+      return filter.balance_due_only;
+    case FlagKind::BillingContacts:
+      return filter.billing_contacts_only;
+    case FlagKind::WithoutAutopay:
+      break;
   }
   return filter.without_autopay_only;
 }
 
-bool can_use_invites(const State& state) {
-  return state.session && state.session->has(kPermissionSendInvites);
-}
+bool can_use_invites(const State& state) { return state.session && state.session->has(kPermissionSendInvites); }
 
 bool preview_stale(const State& state) {
-  return state.preview.has_result && (state.preview.loaded_filter != state.form.filter ||
-                                      (!state.send.outdated_preview_id.empty() &&
-                                       state.preview.preview_id == state.send.outdated_preview_id));
+  return state.preview.has_result &&
+         (state.preview.loaded_filter != state.form.filter ||
+          (!state.send.outdated_preview_id.empty() && state.preview.preview_id == state.send.outdated_preview_id));
 }
 
 bool can_load(const State& state) {
@@ -174,8 +206,8 @@ bool parse_utc(const std::string& text, long long& seconds) {
   const std::string zone = text.substr(rest);
   if (!(zone == "Z" || zone == "z" || zone.empty() || zone == "+00:00" || zone == "+0000")) return false;
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return false;
-  seconds = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400LL + h * 3600LL +
-            mi * 60LL + s;
+  seconds =
+      days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400LL + h * 3600LL + mi * 60LL + s;
   return true;
 }
 
@@ -202,46 +234,68 @@ std::string data_as_of(const Preview& preview) {
 
 const char* group_param(RecipientGroup group) {
   switch (group) {
-    case RecipientGroup::NewUsers: return "new_users";
-    case RecipientGroup::PendingInvites: return "pending_invites";
-    case RecipientGroup::ExcludedExisting: return "excluded_existing";
-    case RecipientGroup::SkippedInvalidEmail: return "skipped_invalid_email";
+    case RecipientGroup::NewUsers:
+      return "new_users";
+    case RecipientGroup::PendingInvites:
+      return "pending_invites";
+    case RecipientGroup::ExcludedExisting:
+      return "excluded_existing";
+    case RecipientGroup::SkippedInvalidEmail:
+      return "skipped_invalid_email";
   }
   return "new_users";
 }
 
 const char* group_caption(RecipientGroup group) {
   switch (group) {
-    case RecipientGroup::NewUsers: return "New users";
-    case RecipientGroup::PendingInvites: return "Pending invites";
-    case RecipientGroup::ExcludedExisting: return "Excluded: existing account";
-    case RecipientGroup::SkippedInvalidEmail: return "Skipped: invalid email";
+    case RecipientGroup::NewUsers:
+      return "New users";
+    case RecipientGroup::PendingInvites:
+      return "Pending invites";
+    case RecipientGroup::ExcludedExisting:
+      return "Excluded: existing account";
+    case RecipientGroup::SkippedInvalidEmail:
+      return "Skipped: invalid email";
   }
   return "";
 }
 
 const char* column_param(RecipientColumn column) {
   switch (column) {
-    case RecipientColumn::Email: return "email";
-    case RecipientColumn::FirstName: return "first_name";
-    case RecipientColumn::LastName: return "last_name";
-    case RecipientColumn::AccountNumber: return "account_number";
-    case RecipientColumn::AccountName: return "account_name";
-    case RecipientColumn::ContactId: return "contact_id";
-    case RecipientColumn::LastInvitedAt: return "last_invited_at";
+    case RecipientColumn::Email:
+      return "email";
+    case RecipientColumn::FirstName:
+      return "first_name";
+    case RecipientColumn::LastName:
+      return "last_name";
+    case RecipientColumn::AccountNumber:
+      return "account_number";
+    case RecipientColumn::AccountName:
+      return "account_name";
+    case RecipientColumn::ContactId:
+      return "contact_id";
+    case RecipientColumn::LastInvitedAt:
+      return "last_invited_at";
   }
   return "email";
 }
 
 const char* column_label(RecipientColumn column) {
   switch (column) {
-    case RecipientColumn::Email: return "Email";
-    case RecipientColumn::FirstName: return "First name";
-    case RecipientColumn::LastName: return "Last name";
-    case RecipientColumn::AccountNumber: return "Account #";
-    case RecipientColumn::AccountName: return "Account name";
-    case RecipientColumn::ContactId: return "Contact id";
-    case RecipientColumn::LastInvitedAt: return "Last invited";
+    case RecipientColumn::Email:
+      return "Email";
+    case RecipientColumn::FirstName:
+      return "First name";
+    case RecipientColumn::LastName:
+      return "Last name";
+    case RecipientColumn::AccountNumber:
+      return "Account #";
+    case RecipientColumn::AccountName:
+      return "Account name";
+    case RecipientColumn::ContactId:
+      return "Contact id";
+    case RecipientColumn::LastInvitedAt:
+      return "Last invited";
   }
   return "";
 }

@@ -44,7 +44,7 @@ struct ServerState {
 enum class Screen {
   Starting,  // GET /api/me in flight (restoring a session after reload)
   Login,
-  Main,      // the Send Bulk Portal Invites screen (or the missing-permission message)
+  Main,  // the Send Bulk Portal Invites screen (or the missing-permission message)
 };
 
 const char* to_string(Screen screen);
@@ -65,9 +65,9 @@ struct Session {
 struct LoginForm {
   std::string username;
   std::string password;
-  bool busy = false;     // POST /api/session in flight: Sign in is disabled
-  std::string error;     // the last attempt's problem (server message, throttling, unreachable)
-  std::string notice;    // why the user is here, e.g. the session-expired message
+  bool busy = false;   // POST /api/session in flight: Sign in is disabled
+  std::string error;   // the last attempt's problem (server message, throttling, unreachable)
+  std::string notice;  // why the user is here, e.g. the session-expired message
 };
 
 // One entry of a lookup list.
@@ -82,9 +82,8 @@ const char* to_string(LoadStatus status);  // "idle", "loading", "loaded", "fail
 
 // The five filter lists of the screen, in screen order.
 enum class ListKind { Division, AccountClass, BillGroup, AccountSource, SiteSource };
-inline constexpr std::array<ListKind, 5> kAllLists{ListKind::Division, ListKind::AccountClass,
-                                                   ListKind::BillGroup, ListKind::AccountSource,
-                                                   ListKind::SiteSource};
+inline constexpr std::array<ListKind, 5> kAllLists{ListKind::Division, ListKind::AccountClass, ListKind::BillGroup,
+                                                   ListKind::AccountSource, ListKind::SiteSource};
 const char* list_label(ListKind kind);  // "Division", "Account Class", …
 
 // The four flags, in screen order.
@@ -105,9 +104,9 @@ struct Lookups {
 
 // What the user has entered on the screen.
 struct InviteForm {
-  Filter filter;                   // ids kept sorted ascending
+  Filter filter;  // ids kept sorted ascending
   std::string email_from;
-  bool email_from_typed = false;   // the user typed their own: no more prefill
+  bool email_from_typed = false;  // the user typed their own: no more prefill
   std::optional<Id> template_id;
 };
 
@@ -121,12 +120,12 @@ struct PreviewCounts {
 // The result of Load (POST /api/previews).
 struct Preview {
   LoadStatus status = LoadStatus::Idle;
-  bool has_result = false;        // a successful Load happened (kept while reloading)
-  Filter loaded_filter;           // the filter the shown result was computed for
+  bool has_result = false;  // a successful Load happened (kept while reloading)
+  Filter loaded_filter;     // the filter the shown result was computed for
   std::string preview_id;
   PreviewCounts counts;
   std::string digest;
-  std::string generated_at;       // as sent by the server (ISO 8601)
+  std::string generated_at;  // as sent by the server (ISO 8601)
   std::optional<std::int64_t> snapshot_age_seconds;
   // Problem of the last Load (status Failed).
   std::string error_code;
@@ -144,7 +143,7 @@ const char* group_caption(RecipientGroup group);  // "New users", …
 // The table's columns, in screen order (the API's `sort` values).
 enum class RecipientColumn { Email, FirstName, LastName, AccountNumber, AccountName, ContactId, LastInvitedAt };
 inline constexpr std::array<RecipientColumn, 7> kAllRecipientColumns{
-    RecipientColumn::Email,       RecipientColumn::FirstName, RecipientColumn::LastName,
+    RecipientColumn::Email,         RecipientColumn::FirstName,   RecipientColumn::LastName,
     RecipientColumn::AccountNumber, RecipientColumn::AccountName, RecipientColumn::ContactId,
     RecipientColumn::LastInvitedAt};
 const char* column_param(RecipientColumn column);  // "email", "first_name", …
@@ -162,18 +161,18 @@ inline constexpr std::size_t kRecipientBlockRows = 200;
 struct RecipientTable {
   bool open = false;
   RecipientGroup group = RecipientGroup::NewUsers;
-  std::string preview_id;          // the preview the rows belong to
-  std::string query;               // the search in effect (q)
+  std::string preview_id;  // the preview the rows belong to
+  std::string query;       // the search in effect (q)
   RecipientColumn sort = RecipientColumn::Email;
   bool descending = false;
   // Status of the current query: Loading until its first answer, Loaded once
   // the total is known, Failed when a request failed (error holds why).
   LoadStatus status = LoadStatus::Idle;
-  std::uint64_t total = 0;         // valid when has_total
+  std::uint64_t total = 0;  // valid when has_total
   bool has_total = false;
   std::string error;
   RowBlocks<RecipientEntry, kRecipientBlockRows> blocks;
-  std::uint64_t generation = 0;    // bumps whenever the query changes: older answers are dropped
+  std::uint64_t generation = 0;  // bumps whenever the query changes: older answers are dropped
 };
 
 }  // namespace invites::app

@@ -29,7 +29,8 @@ void test_send_row(const app::State& state, app::Actions& actions) {
   const app::EmailPreview& email = state.send.email;
   form_label("Send a test to", kLabelWidth);
   std::string edited;
-  if (text_field("##test-to", email.test_to, edited, 300.0f, "you@company.com")) actions.sending().set_test_address(edited);
+  if (text_field("##test-to", email.test_to, edited, 300.0f, "you@company.com"))
+    actions.sending().set_test_address(edited);
   const bool typed_enter = ImGui::IsItemFocused() && enter_pressed();
   ImGui::SameLine();
   const bool busy = email.test_status == app::LoadStatus::Loading;

@@ -79,8 +79,9 @@ void filters_card(const app::State& state, app::Actions& actions, float width) {
   if (templates.empty()) {
     ImGui::TextDisabled("No templates yet");
   } else {
-    const auto current = std::find_if(templates.begin(), templates.end(),
-                                      [&](const app::LookupItem& t) { return form.template_id && t.id == *form.template_id; });
+    const auto current = std::find_if(templates.begin(), templates.end(), [&](const app::LookupItem& t) {
+      return form.template_id && t.id == *form.template_id;
+    });
     ImGui::SetNextItemWidth(field_w);
     if (begin_combo("##Notification Template", current == templates.end() ? "Choose\u2026" : current->name.c_str())) {
       for (const app::LookupItem& t : templates) {

@@ -175,17 +175,18 @@ void draw_job_panel(const app::State& state, app::Actions& actions, const Fonts&
 
   // Progress: done = sent + failed, of the total.
   const std::uint64_t done = job.sent + job.failed;
-  const float fraction = job.total ? static_cast<float>(static_cast<double>(done) / static_cast<double>(job.total)) : 1.0f;
+  const float fraction =
+      job.total ? static_cast<float>(static_cast<double>(done) / static_cast<double>(job.total)) : 1.0f;
   char overlay[96];
   const int percent = std::min(100, static_cast<int>(fraction * 100.0f));  // 100 % only when all are done
   std::snprintf(overlay, sizeof overlay, "%s of %s done  (%d%%)", grouped_number(done).c_str(),
                 grouped_number(job.total).c_str(), percent);
   ImGui::TextUnformatted(overlay);
-  const Tone bar = job.status == "completed"             ? Tone::Good
-                   : job.status == "paused"              ? Tone::Warning
-                   : job.failed > 0 && job.sent == 0     ? Tone::Bad
-                   : job.status == "cancelled"           ? Tone::Neutral
-                                                         : Tone::Link;
+  const Tone bar = job.status == "completed"         ? Tone::Good
+                   : job.status == "paused"          ? Tone::Warning
+                   : job.failed > 0 && job.sent == 0 ? Tone::Bad
+                   : job.status == "cancelled"       ? Tone::Neutral
+                                                     : Tone::Link;
   ImGui::PushStyleColor(ImGuiCol_PlotHistogram, bar == Tone::Neutral ? ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled)
                                                                      : ImGui::ColorConvertU32ToFloat4(tone_color(bar)));
   ImGui::ProgressBar(fraction, ImVec2(-1, ImGui::GetFontSize() * 0.9f), "");
@@ -200,8 +201,8 @@ void draw_job_panel(const app::State& state, app::Actions& actions, const Fonts&
     std::snprintf(rate, sizeof rate, "%.1f / s", job.rate_per_second);
     stat("Rate", app::job_active(job) || job.status == "paused" ? rate : "\u2014");
     stat("Time left", app::job_active(job) && job.eta_seconds ? app::format_duration(*job.eta_seconds)
-                      : app::job_active(job)                   ? "estimating\u2026"
-                                                               : "\u2014");
+                      : app::job_active(job)                  ? "estimating\u2026"
+                                                              : "\u2014");
     ImGui::EndTable();
   }
   if (!job.finished_at.empty()) ImGui::TextDisabled("Finished %s", short_time(job.finished_at).c_str());

@@ -63,7 +63,8 @@ void draw_jobs_list_panel(const app::State& state, app::Actions& actions) {
                             ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowOverlap))
         actions.sending().open_job(job.id);
 #ifdef IMGUI_ENABLE_TEST_ENGINE
-      ImGuiTestEngineHook_ItemInfo(ImGui::GetCurrentContext(), ImGui::GetItemID(), ("job:" + std::to_string(job.id)).c_str(), 0);
+      ImGuiTestEngineHook_ItemInfo(ImGui::GetCurrentContext(), ImGui::GetItemID(),
+                                   ("job:" + std::to_string(job.id)).c_str(), 0);
 #endif
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(short_time(job.created_at).c_str());

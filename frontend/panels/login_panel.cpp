@@ -36,8 +36,8 @@ void draw_login_panel(const app::State& state, app::Actions& actions, const Font
   ImGui::SetCursorPos(ImVec2(ImGui::GetCursorPosX() + (avail.x - width) * 0.5f,
                              ImGui::GetCursorPosY() + std::max(0.0f, avail.y * 0.12f)));
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(28, 24));
-  ImGui::BeginChild("##login_card", ImVec2(width, 0), ImGuiChildFlags_Border | ImGuiChildFlags_AutoResizeY |
-                                                          ImGuiChildFlags_AlwaysUseWindowPadding);
+  ImGui::BeginChild("##login_card", ImVec2(width, 0),
+                    ImGuiChildFlags_Border | ImGuiChildFlags_AutoResizeY | ImGuiChildFlags_AlwaysUseWindowPadding);
   ImGui::PopStyleVar();
 
   if (fonts.title) ImGui::PushFont(fonts.title);
@@ -67,8 +67,7 @@ void draw_login_panel(const app::State& state, app::Actions& actions, const Font
     ImGui::SetKeyboardFocusHere();
     focus_username = false;
   }
-  if (text_field("##username", login.username, edited, ImGuiInputTextFlags_None))
-    actions.set_login_username(edited);
+  if (text_field("##username", login.username, edited, ImGuiInputTextFlags_None)) actions.set_login_username(edited);
   const bool enter_in_username = ImGui::IsItemDeactivated() && enter_pressed();
   ImGui::Spacing();
 

@@ -26,8 +26,7 @@ void draw_no_permission_panel(const app::State& state, const Fonts& fonts) {
   ImGui::PushTextWrapPos(0.0f);
   ImGui::TextUnformatted(
       "Your account lacks permission 390 'Send Account Portal Invitations'. Ask an administrator to grant it.");
-  if (state.session)
-    ImGui::TextDisabled("Signed in as %s.", state.session->user.username.c_str());
+  if (state.session) ImGui::TextDisabled("Signed in as %s.", state.session->user.username.c_str());
   ImGui::PopTextWrapPos();
   ImGui::EndChild();
 }

@@ -36,8 +36,9 @@ void draw_offline_bar(const app::State& state) {
     ImGui::AlignTextToFramePadding();
     status_dot(Tone::Warning);
     ImGui::SameLine();
-    std::string text = "Offline preview \u2014 data as of " +
-                       (o.have_snapshot ? invites::readable_utc(o.data_as_of) : std::string("(no copy in this browser)"));
+    std::string text =
+        "Offline preview \u2014 data as of " +
+        (o.have_snapshot ? invites::readable_utc(o.data_as_of) : std::string("(no copy in this browser)"));
     ImGui::TextUnformatted(text.c_str());
     if (g_offline && o.chosen) {
       ImGui::SameLine();
@@ -51,9 +52,15 @@ void draw_offline_bar(const app::State& state) {
     ImGui::SameLine();
     std::string text;
     switch (o.sync) {
-      case app::SyncStatus::Opening: text = "Opening the offline copy\u2026"; break;
-      case app::SyncStatus::Decoding: text = "Reading the offline copy\u2026"; break;
-      case app::SyncStatus::Downloading: text = "Downloading the offline copy\u2026"; break;
+      case app::SyncStatus::Opening:
+        text = "Opening the offline copy\u2026";
+        break;
+      case app::SyncStatus::Decoding:
+        text = "Reading the offline copy\u2026";
+        break;
+      case app::SyncStatus::Downloading:
+        text = "Downloading the offline copy\u2026";
+        break;
       default:
         text = o.have_snapshot ? "Offline copy: data as of " + invites::readable_utc(o.data_as_of) + " (" +
                                      grouped_number(o.contacts) + " contacts)"
@@ -62,7 +69,8 @@ void draw_offline_bar(const app::State& state) {
     ImGui::TextDisabled("%s", text.c_str());
     if (o.sync == app::SyncStatus::Downloading) {
       ImGui::SameLine();
-      const float fraction = o.total > 0 ? static_cast<float>(static_cast<double>(o.received) / static_cast<double>(o.total)) : -1.0f;
+      const float fraction =
+          o.total > 0 ? static_cast<float>(static_cast<double>(o.received) / static_cast<double>(o.total)) : -1.0f;
       const std::string overlay = megabytes(o.received) + (o.total > 0 ? " of " + megabytes(o.total) : std::string());
       ImGui::ProgressBar(fraction < 0 ? 0.0f : fraction, ImVec2(220, 0), overlay.c_str());
     }
@@ -88,12 +96,12 @@ void draw_offline_estimate(const app::State& state) {
   const app::OfflineState& o = state.offline;
   if (!o.has_estimate) return;
   ImGui::PushTextWrapPos(0.0f);
-  ImGui::TextDisabled("Estimate for the filters on screen, from the offline copy (data as of %s): new users %s, "
-                      "pending invites %s, skipped %s, excluded %s. Only Load gives the counts Send uses.",
-                      invites::readable_utc(o.data_as_of).c_str(), grouped_number(o.estimate.new_users).c_str(),
-                      grouped_number(o.estimate.pending_invites).c_str(),
-                      grouped_number(o.estimate.skipped_invalid_email).c_str(),
-                      grouped_number(o.estimate.excluded_existing).c_str());
+  ImGui::TextDisabled(
+      "Estimate for the filters on screen, from the offline copy (data as of %s): new users %s, "
+      "pending invites %s, skipped %s, excluded %s. Only Load gives the counts Send uses.",
+      invites::readable_utc(o.data_as_of).c_str(), grouped_number(o.estimate.new_users).c_str(),
+      grouped_number(o.estimate.pending_invites).c_str(), grouped_number(o.estimate.skipped_invalid_email).c_str(),
+      grouped_number(o.estimate.excluded_existing).c_str());
   ImGui::PopTextWrapPos();
   ImGui::Spacing();
 }

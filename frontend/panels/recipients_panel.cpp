@@ -18,8 +18,8 @@ constexpr float kMinPanelHeight = 380.0f;
 // The search box's text while the user types (applied after the debounce or on Enter).
 struct SearchBox {
   char text[256] = {};
-  bool dirty = false;       // edited since the last applied search
-  double edited_at = 0.0;   // ImGui time of the last edit
+  bool dirty = false;      // edited since the last applied search
+  double edited_at = 0.0;  // ImGui time of the last edit
 };
 SearchBox g_search;
 
@@ -83,8 +83,8 @@ void sync_sort(const app::RecipientTable& table, app::Actions& actions) {
 void rows_table(const app::State& state, app::Actions& actions, float height) {
   const app::RecipientTable& table = state.recipients;
   constexpr ImGuiTableFlags kFlags = ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
-                                     ImGuiTableFlags_BordersV | ImGuiTableFlags_Resizable |
-                                     ImGuiTableFlags_Sortable | ImGuiTableFlags_SizingStretchProp;
+                                     ImGuiTableFlags_BordersV | ImGuiTableFlags_Resizable | ImGuiTableFlags_Sortable |
+                                     ImGuiTableFlags_SizingStretchProp;
   if (!ImGui::BeginTable("##recipient-rows", static_cast<int>(app::kAllRecipientColumns.size()), kFlags,
                          ImVec2(0, height)))
     return;
@@ -93,12 +93,22 @@ void rows_table(const app::State& state, app::Actions& actions, float height) {
     ImGuiTableColumnFlags flags = ImGuiTableColumnFlags_PreferSortAscending;
     float weight = 1.0f;
     switch (column) {
-      case app::RecipientColumn::Email: flags |= ImGuiTableColumnFlags_DefaultSort; weight = 2.2f; break;
-      case app::RecipientColumn::AccountName: weight = 1.6f; break;
+      case app::RecipientColumn::Email:
+        flags |= ImGuiTableColumnFlags_DefaultSort;
+        weight = 2.2f;
+        break;
+      case app::RecipientColumn::AccountName:
+        weight = 1.6f;
+        break;
       case app::RecipientColumn::ContactId:
-      case app::RecipientColumn::AccountNumber: weight = 0.8f; break;
-      case app::RecipientColumn::LastInvitedAt: weight = 1.1f; break;
-      default: break;
+      case app::RecipientColumn::AccountNumber:
+        weight = 0.8f;
+        break;
+      case app::RecipientColumn::LastInvitedAt:
+        weight = 1.1f;
+        break;
+      default:
+        break;
     }
     ImGui::TableSetupColumn(app::column_label(column), flags, weight, static_cast<ImGuiID>(column));
   }
@@ -135,7 +145,8 @@ void rows_table(const app::State& state, app::Actions& actions, float height) {
         ImGui::PushID(i);
         if (ImGui::Selectable(row->email.c_str(), previewed)) actions.sending().preview_for_recipient(row->email);
         ImGui::PopID();
-        if (ImGui::IsItemHovered(ImGuiHoveredFlags_DelayNormal)) ImGui::SetTooltip("Preview the email for this recipient");
+        if (ImGui::IsItemHovered(ImGuiHoveredFlags_DelayNormal))
+          ImGui::SetTooltip("Preview the email for this recipient");
       } else {
         cell(row->email);
       }

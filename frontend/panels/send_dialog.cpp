@@ -17,8 +17,8 @@ std::uint64_t chosen_total(const app::SendConfirm& confirm) {
          (confirm.pending_invites ? confirm.counts.pending_invites : 0);
 }
 
-void group_row(const char* label, const char* id, bool on, std::uint64_t count, app::Actions& actions,
-               Group group, bool busy) {
+void group_row(const char* label, const char* id, bool on, std::uint64_t count, app::Actions& actions, Group group,
+               bool busy) {
   ImGui::TableNextRow();
   ImGui::TableNextColumn();
   bool value = on && count > 0;
@@ -106,8 +106,9 @@ void draw_send_dialog(const app::State& state, app::Actions& actions) {
   ImGui::TextUnformatted(confirm.template_name.empty() ? "(none chosen)" : confirm.template_name.c_str());
   ImGui::Spacing();
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 480);
-  ImGui::TextDisabled("The server checks that the recipients still match this Load, then mails them in the "
-                      "background. You can pause or cancel the job while it runs.");
+  ImGui::TextDisabled(
+      "The server checks that the recipients still match this Load, then mails them in the "
+      "background. You can pause or cancel the job while it runs.");
   ImGui::PopTextWrapPos();
   if (!confirm.error.empty()) {
     ImGui::Spacing();
@@ -120,8 +121,9 @@ void draw_send_dialog(const app::State& state, app::Actions& actions) {
   ImGui::Spacing();
 
   const std::uint64_t total = chosen_total(confirm);
-  const std::string label = confirm.busy ? std::string("Starting\u2026")
-                                         : "Send " + grouped_number(total) + (total == 1 ? " invitation" : " invitations");
+  const std::string label = confirm.busy
+                                ? std::string("Starting\u2026")
+                                : "Send " + grouped_number(total) + (total == 1 ? " invitation" : " invitations");
   if (primary_button((label + "###send-confirm").c_str(), 220, !confirm.busy && total > 0))
     actions.sending().confirm_send();
   ImGui::SameLine();

@@ -84,7 +84,8 @@ void editor_form(const app::TemplateEditor& editor, app::Actions& actions, float
     tone_text(Tone::Good, editor.saved_notice);
   }
   if (!editor.save_error.empty())
-    tone_text(Tone::Bad, "Not saved: " + (editor.save_problem ? problem_text(*editor.save_problem) : editor.save_error));
+    tone_text(Tone::Bad,
+              "Not saved: " + (editor.save_problem ? problem_text(*editor.save_problem) : editor.save_error));
   if (editor.problem) {
     status_dot(Tone::Bad);
     tone_text(Tone::Bad, "Template error: " + problem_text(*editor.problem));
@@ -94,7 +95,8 @@ void editor_form(const app::TemplateEditor& editor, app::Actions& actions, float
   std::string edited;
 
   field_label("Name", false);
-  if (text_field("##tpl-name", editor.name, edited, field_w)) actions.setup().set_field(app::TemplateField::Name, edited);
+  if (text_field("##tpl-name", editor.name, edited, field_w))
+    actions.setup().set_field(app::TemplateField::Name, edited);
 
   field_label("Active", false);
   bool active = editor.active;
@@ -140,7 +142,8 @@ void side_column(const app::SetupState& setup, app::Actions& actions, float heig
   ImGui::SameLine();
   ImGui::TextDisabled("(click to copy)");
   ImGui::Separator();
-  const float fields_h = std::min(ImGui::GetTextLineHeightWithSpacing() * 2.2f * static_cast<float>(std::max<std::size_t>(setup.merge_fields.size(), 1)),
+  const float fields_h = std::min(ImGui::GetTextLineHeightWithSpacing() * 2.2f *
+                                      static_cast<float>(std::max<std::size_t>(setup.merge_fields.size(), 1)),
                                   height * 0.42f);
   ImGui::BeginChild("##merge-fields", ImVec2(0, fields_h));
   for (const app::MergeFieldInfo& field : setup.merge_fields) {
@@ -166,7 +169,8 @@ void side_column(const app::SetupState& setup, app::Actions& actions, float heig
     ImGui::PopTextWrapPos();
     if (!editor.preview_html.empty()) {
       ImGui::Spacing();
-      if (ImGui::SmallButton("Open HTML preview in a new tab")) actions.sending().open_html_document(editor.preview_html);
+      if (ImGui::SmallButton("Open HTML preview in a new tab"))
+        actions.sending().open_html_document(editor.preview_html);
     }
     ImGui::Spacing();
     ImGui::TextDisabled("Text");
@@ -195,11 +199,13 @@ void templates_tab(const app::SetupState& setup, app::Actions& actions) {
 void senders_tab(const app::SetupState& setup, app::Actions& actions) {
   ImGui::BeginChild("##senders", ImVec2(0, 0), kCard | ImGuiChildFlags_AutoResizeY);
   ImGui::PushTextWrapPos(0.0f);
-  ImGui::TextDisabled("The sender address each division's invitations use by default (Email From on the invite "
-                      "screen). Empty: the division's address from the billing system.");
+  ImGui::TextDisabled(
+      "The sender address each division's invitations use by default (Email From on the invite "
+      "screen). Empty: the division's address from the billing system.");
   ImGui::PopTextWrapPos();
   ImGui::Spacing();
-  if (setup.divisions_status == app::LoadStatus::Loading && setup.divisions.empty()) ImGui::TextDisabled("Loading\u2026");
+  if (setup.divisions_status == app::LoadStatus::Loading && setup.divisions.empty())
+    ImGui::TextDisabled("Loading\u2026");
   if (setup.divisions_status == app::LoadStatus::Failed) {
     tone_text(Tone::Bad, setup.divisions_error);
     if (ImGui::Button("Try again##divisions")) actions.setup().load_divisions();
@@ -277,7 +283,8 @@ void draw_setup_panel(const app::State& state, app::Actions& actions, const Font
   ImGui::Spacing();
   if (state.offline.offline) {
     status_dot(Tone::Warning);
-    tone_text(Tone::Warning, "The server cannot be reached: templates and sender addresses cannot be loaded or saved now.");
+    tone_text(Tone::Warning,
+              "The server cannot be reached: templates and sender addresses cannot be loaded or saved now.");
   }
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(16, 12));
   if (ImGui::BeginTabBar("##setup-tabs")) {

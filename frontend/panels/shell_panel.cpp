@@ -40,8 +40,7 @@ void draw_shell_panel(const app::State& state, app::Actions& actions, const Font
   ImGui::SetNextWindowPos(viewport->WorkPos);
   ImGui::SetNextWindowSize(viewport->WorkSize);
   constexpr ImGuiWindowFlags kFlags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
-                                      ImGuiWindowFlags_NoSavedSettings |
-                                      ImGuiWindowFlags_NoBringToFrontOnFocus;
+                                      ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
   if (!ImGui::Begin("Bulk Portal Invites##shell", nullptr, kFlags)) {
     ImGui::End();
     return;
@@ -56,8 +55,8 @@ void draw_shell_panel(const app::State& state, app::Actions& actions, const Font
     const ImGuiStyle& style = ImGui::GetStyle();
     const std::string who = state.session->user.username;
     const float button_w = ImGui::CalcTextSize("Sign out").x + style.FramePadding.x * 2;
-    const float right_w = ImGui::CalcTextSize("Signed in as").x + ImGui::CalcTextSize(who.c_str()).x +
-                          style.ItemSpacing.x * 2 + button_w;
+    const float right_w =
+        ImGui::CalcTextSize("Signed in as").x + ImGui::CalcTextSize(who.c_str()).x + style.ItemSpacing.x * 2 + button_w;
     ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - right_w));
     ImGui::AlignTextToFramePadding();
     ImGui::TextDisabled("Signed in as");

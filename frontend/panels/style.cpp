@@ -46,12 +46,18 @@ void apply_style() {
 
 unsigned tone_color(Tone tone) {
   switch (tone) {
-    case Tone::Good: return IM_COL32(34, 139, 74, 255);
-    case Tone::Bad: return IM_COL32(190, 38, 38, 255);
-    case Tone::Warning: return IM_COL32(168, 98, 0, 255);
-    case Tone::Info: return IM_COL32(30, 90, 170, 255);
-    case Tone::Link: return IM_COL32(22, 94, 204, 255);
-    case Tone::Neutral: break;
+    case Tone::Good:
+      return IM_COL32(34, 139, 74, 255);
+    case Tone::Bad:
+      return IM_COL32(190, 38, 38, 255);
+    case Tone::Warning:
+      return IM_COL32(168, 98, 0, 255);
+    case Tone::Info:
+      return IM_COL32(30, 90, 170, 255);
+    case Tone::Link:
+      return IM_COL32(22, 94, 204, 255);
+    case Tone::Neutral:
+      break;
   }
   return IM_COL32(150, 156, 166, 255);
 }

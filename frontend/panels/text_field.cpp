@@ -34,8 +34,7 @@ bool text_area(const char* id, const std::string& value, std::string& edited, co
 
 void text_view(const char* id, const std::string& text, const ImVec2& size) {
   // ReadOnly: ImGui never writes into the buffer.
-  ImGui::InputTextMultiline(id, const_cast<char*>(text.c_str()), text.size() + 1, size,
-                            ImGuiInputTextFlags_ReadOnly);
+  ImGui::InputTextMultiline(id, const_cast<char*>(text.c_str()), text.size() + 1, size, ImGuiInputTextFlags_ReadOnly);
 }
 
 }  // namespace invites::panels

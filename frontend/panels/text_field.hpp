@@ -10,8 +10,8 @@ struct ImVec2;
 namespace invites::panels {
 
 // One line. Returns true and sets `edited` when the user changed the text.
-bool text_field(const char* id, const std::string& value, std::string& edited, float width,
-                const char* hint = nullptr, int flags = 0);
+bool text_field(const char* id, const std::string& value, std::string& edited, float width, const char* hint = nullptr,
+                int flags = 0);
 
 // Several lines (`size` in px; width <= 0 fills the row).
 bool text_area(const char* id, const std::string& value, std::string& edited, const ImVec2& size, int flags = 0);

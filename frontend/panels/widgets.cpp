@@ -18,8 +18,7 @@ bool enter_pressed() {
 bool enter_submits() {
   const ImGuiContext& g = *ImGui::GetCurrentContext();
   return enter_pressed() && ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows) &&
-         !ImGui::IsAnyItemActive() && g.NavActivateId == 0 &&
-         !ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId);
+         !ImGui::IsAnyItemActive() && g.NavActivateId == 0 && !ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId);
 }
 
 bool begin_combo(const char* id, const char* preview, ImGuiComboFlags flags) {
@@ -83,8 +82,7 @@ bool primary_button(const char* label, float width, bool enabled) {
   ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
   ImGui::PushStyleColor(ImGuiCol_Border, ImVec4(0.06f, 0.30f, 0.68f, 1.0f));
   const ImGuiStyle& style = ImGui::GetStyle();
-  const bool clicked =
-      ImGui::Button(label, ImVec2(width, ImGui::GetFrameHeight() + style.FramePadding.y * 0.8f));
+  const bool clicked = ImGui::Button(label, ImVec2(width, ImGui::GetFrameHeight() + style.FramePadding.y * 0.8f));
   ImGui::PopStyleColor(5);
   ImGui::EndDisabled();
   return clicked && enabled;
@@ -94,8 +92,7 @@ void status_dot(Tone tone) {
   const float radius = ImGui::GetFontSize() * 0.28f;
   const float frame_h = ImGui::GetFrameHeight();
   const ImVec2 pos = ImGui::GetCursorScreenPos();
-  ImGui::GetWindowDrawList()->AddCircleFilled(ImVec2(pos.x + radius, pos.y + frame_h * 0.5f), radius,
-                                              tone_color(tone));
+  ImGui::GetWindowDrawList()->AddCircleFilled(ImVec2(pos.x + radius, pos.y + frame_h * 0.5f), radius, tone_color(tone));
   ImGui::Dummy(ImVec2(radius * 2, frame_h));
   ImGui::SameLine();
 }

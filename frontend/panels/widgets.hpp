@@ -32,8 +32,8 @@ struct MultiSelectEvents {
   std::function<void()> select_all;
   std::function<void(Id, bool)> set;
 };
-void multi_select_combo(const char* id, const std::vector<app::LookupItem>& items,
-                        const std::vector<Id>& selected, float width, const MultiSelectEvents& events);
+void multi_select_combo(const char* id, const std::vector<app::LookupItem>& items, const std::vector<Id>& selected,
+                        float width, const MultiSelectEvents& events);
 
 // Text drawn like a hyperlink (accent color, underline and hand cursor on
 // hover); returns true when clicked. `id` names the item for the UI probe.

@@ -48,7 +48,7 @@ EM_JS(void, js_watch_device_pixel_ratio, (), {
 
 EM_JS(void, js_canvas_offset, (const char* selector, double* left, double* top), {
   var canvas = document.querySelector(UTF8ToString(selector));
-  var rect = canvas ? canvas.getBoundingClientRect() : { left: 0, top: 0 };
+  var rect = canvas ? canvas.getBoundingClientRect() : {left : 0, top : 0};
   HEAPF64[left >> 3] = rect.left;
   HEAPF64[top >> 3] = rect.top;
 });
@@ -81,8 +81,8 @@ Canvas::Change Canvas::refresh() {
   if (current_w != m.fb_width || current_h != m.fb_height)
     emscripten_set_canvas_element_size(selector_, m.fb_width, m.fb_height);
 
-  change.size = m.css_width != metrics_.css_width || m.css_height != metrics_.css_height ||
-                m.fb_width != current_w || m.fb_height != current_h;
+  change.size = m.css_width != metrics_.css_width || m.css_height != metrics_.css_height || m.fb_width != current_w ||
+                m.fb_height != current_h;
   change.dpr = m.dpr != metrics_.dpr;
   metrics_ = m;
   return change;

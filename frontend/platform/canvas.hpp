@@ -6,10 +6,10 @@
 namespace invites::platform {
 
 struct CanvasMetrics {
-  double css_left = 0, css_top = 0;     // canvas position in the page (CSS px)
-  double css_width = 0, css_height = 0; // canvas size (CSS px) = ImGui display size
-  double dpr = 1;                       // device pixels per CSS pixel
-  int fb_width = 0, fb_height = 0;      // backing store (device px)
+  double css_left = 0, css_top = 0;      // canvas position in the page (CSS px)
+  double css_width = 0, css_height = 0;  // canvas size (CSS px) = ImGui display size
+  double dpr = 1;                        // device pixels per CSS pixel
+  int fb_width = 0, fb_height = 0;       // backing store (device px)
 };
 
 class Canvas {

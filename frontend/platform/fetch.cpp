@@ -16,8 +16,8 @@ struct Pending {
   invites::platform::FetchResult result;
 };
 
-std::unordered_map<unsigned, Pending> g_pending;   // started, waiting for the browser
-std::vector<unsigned> g_finished;                  // ids whose result arrived
+std::unordered_map<unsigned, Pending> g_pending;  // started, waiting for the browser
+std::vector<unsigned> g_finished;                 // ids whose result arrived
 unsigned g_next_id = 1;
 
 }  // namespace
@@ -42,69 +42,84 @@ extern "C" EMSCRIPTEN_KEEPALIVE void invites_fetch_finished(unsigned id, int sta
 
 // The request runs in the browser; the outcome is copied into wasm memory
 // through invites_fetch_buffer and signalled with invites_fetch_finished.
-EM_JS(void, js_fetch, (unsigned id, const char* method_c, const char* url_c, const char* body_c,
-                       int body_len, const char* content_type_c, const char* csrf_c,
-                       int timeout_ms, int no_store), {
-  var put = function(kind, bytes) {
-    var ptr = _invites_fetch_buffer(id, kind, bytes.length);
-    if (ptr && bytes.length) HEAPU8.set(bytes, ptr);  /* after the call: memory may have grown */
-  };
-  var putText = function(kind, text) { put(kind, new TextEncoder().encode(text)); };
-  var statusReason = function(response, bodyBytes) {
-    var reason = 'HTTP ' + response.status + (response.statusText ? ' ' + response.statusText : "");
-    try { /* the API's errors are {"error":{"code","message"}} */
-      var parsed = JSON.parse(new TextDecoder().decode(bodyBytes));
-      if (parsed && parsed.error && parsed.error.message) reason += ': ' + parsed.error.message;
-    } catch (ignored) {}
-    return reason;
-  };
+EM_JS(void, js_fetch,
+      (unsigned id, const char* method_c, const char* url_c, const char* body_c, int body_len,
+       const char* content_type_c, const char* csrf_c, int timeout_ms, int no_store),
+      {
+        var put = function(kind, bytes) {
+          var ptr = _invites_fetch_buffer(id, kind, bytes.length);
+          if (ptr && bytes.length) HEAPU8.set(bytes, ptr); /* after the call: memory may have grown */
+        };
+        var putText = function(kind, text) { put(kind, new TextEncoder().encode(text)); };
+        var statusReason = function(response, bodyBytes) {
+          var reason = 'HTTP ' + response.status + (response.statusText ? ' ' + response.statusText : "");
+          try { /* the API's errors are {"error":{"code","message"}} */
+            var parsed = JSON.parse(new TextDecoder().decode(bodyBytes));
+            if (parsed && parsed.error && parsed.error.message) reason += ': ' + parsed.error.message;
+          } catch (ignored) {
+          }
+          return reason;
+        };
 
-  var method = UTF8ToString(method_c);
-  var headers = {};
-  var init = { method: method, credentials: 'same-origin', headers: headers, cache: no_store ? 'no-store' : 'default' };
-  if (body_len > 0) {
-    init.body = HEAPU8.slice(body_c, body_c + body_len);
-    headers['Content-Type'] = UTF8ToString(content_type_c);
-  }
-  var csrf = UTF8ToString(csrf_c);
-  if (csrf) headers['X-CSRF-Token'] = csrf;
+        var method = UTF8ToString(method_c);
+        var headers = {};
+        var init = {
+          method : method,
+          credentials : 'same-origin',
+          headers : headers,
+          cache : no_store ? 'no-store' : 'default'
+        };
+        if (body_len > 0) {
+          init.body = HEAPU8.slice(body_c, body_c + body_len);
+          headers['Content-Type'] = UTF8ToString(content_type_c);
+        }
+        var csrf = UTF8ToString(csrf_c);
+        if (csrf) headers['X-CSRF-Token'] = csrf;
 
-  var controller = new AbortController();
-  var timedOut = false;
-  var timer = setTimeout(function() { timedOut = true; controller.abort(); }, timeout_ms);
-  init.signal = controller.signal;
+        var controller = new AbortController();
+        var timedOut = false;
+        var timer = setTimeout(
+            function() {
+              timedOut = true;
+              controller.abort();
+            },
+            timeout_ms);
+        init.signal = controller.signal;
 
-  fetch(UTF8ToString(url_c), init)
-    .then(function(response) {
-      return response.arrayBuffer().then(function(buffer) {
-        var bytes = new Uint8Array(buffer);
-        put(0, bytes);
-        if (response.status < 200 || response.status > 299) putText(1, statusReason(response, bytes));
-        return response.status;
+        fetch(UTF8ToString(url_c), init)
+            .then(function(response) {
+              return response.arrayBuffer().then(function(buffer) {
+                var bytes = new Uint8Array(buffer);
+                put(0, bytes);
+                if (response.status < 200 || response.status > 299) putText(1, statusReason(response, bytes));
+                return response.status;
+              });
+            })
+            .catch(function(err) {
+              var reason;
+              if (timedOut)
+                reason = 'timed out after ' + (timeout_ms / 1000) + ' s';
+              else if (navigator.onLine == = false)
+                reason = 'offline';
+              else
+                reason = 'network error (' + ((err && err.message) || String(err)) + ')';
+              putText(1, reason);
+              return 0;
+            })
+            .then(function(status) {
+              clearTimeout(timer);
+              _invites_fetch_finished(id, status);
+            });
       });
-    })
-    .catch(function(err) {
-      var reason;
-      if (timedOut) reason = 'timed out after ' + (timeout_ms / 1000) + ' s';
-      else if (navigator.onLine === false) reason = 'offline';
-      else reason = 'network error (' + ((err && err.message) || String(err)) + ')';
-      putText(1, reason);
-      return 0;
-    })
-    .then(function(status) {
-      clearTimeout(timer);
-      _invites_fetch_finished(id, status);
-    });
-});
 
 namespace invites::platform {
 
 void fetch(FetchRequest request, FetchCallback done) {
   const unsigned id = g_next_id++;
   g_pending.emplace(id, Pending{std::move(done), {}});
-  js_fetch(id, request.method.c_str(), request.url.c_str(), request.body.data(),
-           static_cast<int>(request.body.size()), request.content_type.c_str(),
-           request.csrf_token.c_str(), request.timeout_ms, request.bypass_http_cache ? 1 : 0);
+  js_fetch(id, request.method.c_str(), request.url.c_str(), request.body.data(), static_cast<int>(request.body.size()),
+           request.content_type.c_str(), request.csrf_token.c_str(), request.timeout_ms,
+           request.bypass_http_cache ? 1 : 0);
 }
 
 void fetch_dispatch() {

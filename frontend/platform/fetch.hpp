@@ -13,19 +13,19 @@ namespace invites::platform {
 
 struct FetchRequest {
   std::string method = "GET";
-  std::string url;                  // same-origin path, e.g. "/api/me"
-  std::string body;                 // sent when non-empty
+  std::string url;   // same-origin path, e.g. "/api/me"
+  std::string body;  // sent when non-empty
   std::string content_type = "application/json";
-  std::string csrf_token;           // sent as X-CSRF-Token when non-empty
+  std::string csrf_token;  // sent as X-CSRF-Token when non-empty
   int timeout_ms = 15000;
-  bool bypass_http_cache = true;    // API calls: always fresh; static files may use the cache
+  bool bypass_http_cache = true;  // API calls: always fresh; static files may use the cache
 };
 
 struct FetchResult {
-  int status = 0;        // HTTP status; 0 when no response arrived
-  std::string body;      // response body (also for error statuses)
-  std::string error;     // readable reason when !ok(): "HTTP 404 Not Found",
-                         // "timed out after 5 s", "network error (Failed to fetch)"
+  int status = 0;     // HTTP status; 0 when no response arrived
+  std::string body;   // response body (also for error statuses)
+  std::string error;  // readable reason when !ok(): "HTTP 404 Not Found",
+                      // "timed out after 5 s", "network error (Failed to fetch)"
   bool ok() const { return status >= 200 && status < 300; }
 };
 

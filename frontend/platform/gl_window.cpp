@@ -8,7 +8,6 @@
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_opengl3.h>
 
-
 namespace invites::platform {
 
 bool GlWindow::create() {
@@ -16,10 +15,10 @@ bool GlWindow::create() {
   glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
-  glfwWindowHint(GLFW_ALPHA_BITS, 0);   // opaque canvas: cheaper compositing
+  glfwWindowHint(GLFW_ALPHA_BITS, 0);  // opaque canvas: cheaper compositing
   glfwWindowHint(GLFW_DEPTH_BITS, 0);
   glfwWindowHint(GLFW_STENCIL_BITS, 0);
-  glfwWindowHint(GLFW_SAMPLES, 0);      // ImGui anti-aliases its own shapes
+  glfwWindowHint(GLFW_SAMPLES, 0);  // ImGui anti-aliases its own shapes
   // The size is replaced by the DPR-aware canvas sizing before the first frame.
   window_ = glfwCreateWindow(640, 480, "Bulk Portal Invites", nullptr, nullptr);
   if (window_ == nullptr) return false;

@@ -14,7 +14,7 @@ constexpr int kSettleFrames = 3;
 // (HoverDelayNormal = 0.40 s) so delayed tooltips still appear.
 constexpr double kInputSettleMs = 500.0;
 
-int frames_left = kSettleFrames;   // draw the first frames unconditionally
+int frames_left = kSettleFrames;  // draw the first frames unconditionally
 double awake_until_ms = 0.0;
 
 }  // namespace

@@ -20,10 +20,14 @@ int g_buttons_down = 0;  // bit per DOM button
 // DOM buttons: 0 left, 1 middle, 2 right. ImGui: 0 left, 1 right, 2 middle.
 int imgui_button(unsigned short dom_button) {
   switch (dom_button) {
-    case 0: return ImGuiMouseButton_Left;
-    case 1: return ImGuiMouseButton_Middle;
-    case 2: return ImGuiMouseButton_Right;
-    default: return dom_button < ImGuiMouseButton_COUNT ? dom_button : -1;
+    case 0:
+      return ImGuiMouseButton_Left;
+    case 1:
+      return ImGuiMouseButton_Middle;
+    case 2:
+      return ImGuiMouseButton_Right;
+    default:
+      return dom_button < ImGuiMouseButton_COUNT ? dom_button : -1;
   }
 }
 

@@ -18,8 +18,7 @@ constexpr float kTitleSize = 24.0f;  // CSS px
 // Latin-1, Latin Extended-A (names), general punctuation (dashes, quotes, …),
 // euro sign, arrows (sort indicators).
 constexpr ImWchar kGlyphRanges[] = {
-    0x0020, 0x00FF, 0x0100, 0x017F, 0x2010, 0x2027, 0x2030, 0x203A,
-    0x20AC, 0x20AC, 0x2190, 0x2193, 0,
+    0x0020, 0x00FF, 0x0100, 0x017F, 0x2010, 0x2027, 0x2030, 0x203A, 0x20AC, 0x20AC, 0x2190, 0x2193, 0,
 };
 
 // TrueType / OpenType signatures: a wrong file (an HTML error page) must not

@@ -72,8 +72,8 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* invites_probe_items_json() {
     if (item.label.empty()) continue;  // only labelled items are addressable
     if (g_json.size() > 1) g_json += ',';
     char numbers[160];
-    std::snprintf(numbers, sizeof numbers, "{\"id\":%u,\"x\":%.1f,\"y\":%.1f,\"w\":%.1f,\"h\":%.1f,\"label\":",
-                  item.id, static_cast<double>(item.rect.Min.x), static_cast<double>(item.rect.Min.y),
+    std::snprintf(numbers, sizeof numbers, "{\"id\":%u,\"x\":%.1f,\"y\":%.1f,\"w\":%.1f,\"h\":%.1f,\"label\":", item.id,
+                  static_cast<double>(item.rect.Min.x), static_cast<double>(item.rect.Min.y),
                   static_cast<double>(item.rect.GetWidth()), static_cast<double>(item.rect.GetHeight()));
     g_json += numbers;
     append_json_string(g_json, item.label);

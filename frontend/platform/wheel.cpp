@@ -15,7 +15,7 @@ double clamp_lines(double lines) { return std::clamp(lines, -kMaxLinesPerEvent, 
 }  // namespace
 
 WheelLines wheel_lines(unsigned long delta_mode, double dx, double dy, double lines_per_page) {
-  double lines_per_unit = kLinesPerNotch / kPixelsPerNotch;                 // DOM_DELTA_PIXEL
+  double lines_per_unit = kLinesPerNotch / kPixelsPerNotch;                  // DOM_DELTA_PIXEL
   if (delta_mode == 1) lines_per_unit = kLinesPerNotch / kDomLinesPerNotch;  // DOM_DELTA_LINE
   if (delta_mode == 2) lines_per_unit = std::max(lines_per_page, 1.0);       // DOM_DELTA_PAGE
   return WheelLines{clamp_lines(dx * lines_per_unit), clamp_lines(dy * lines_per_unit)};

@@ -69,8 +69,10 @@ std::string decode_header_value(std::string value) {
 // The value of header `name` (with its folds) in a built message.
 std::string header_of(const std::string& message, const std::string& name) {
   std::size_t start = message.find("\r\n" + name + ": ");
-  if (message.starts_with(name + ": ")) start = 0;
-  else if (start != std::string::npos) start += 2;
+  if (message.starts_with(name + ": "))
+    start = 0;
+  else if (start != std::string::npos)
+    start += 2;
   REQUIRE(start != std::string::npos);
   start += name.size() + 2;
   std::size_t end = start;
@@ -102,7 +104,8 @@ TEST_CASE("quoted-printable round trips and keeps its line limits") {
     for (char c : line) CHECK(((c >= 0x20 && c <= 0x7E) || c == '\t'));
   }
   CHECK(encoded.find("=_") == std::string::npos);
-  std::string expected = std::regex_replace(std::regex_replace(text, std::regex("\r\n|\r"), "\n"), std::regex("\n"), "\r\n");
+  std::string expected =
+      std::regex_replace(std::regex_replace(text, std::regex("\r\n|\r"), "\n"), std::regex("\n"), "\r\n");
   CHECK(decode_quoted_printable(encoded) == expected);
   CHECK(invites::mail::quoted_printable("a=b") == "a=3Db");
   CHECK(invites::mail::quoted_printable("end \nx") == "end=20\r\nx");
@@ -128,7 +131,8 @@ TEST_CASE("long subjects are folded within 78 characters and unfold to the text"
   ascii += "end";
   std::string non_ascii;
   for (int i = 0; i < 20; ++i) non_ascii += "Grüße—Ümläute ";
-  for (const std::string& text : {ascii, non_ascii, std::string("  two  spaces  kept  ") + std::string(90, 'a') + " =?x?= z"}) {
+  for (const std::string& text :
+       {ascii, non_ascii, std::string("  two  spaces  kept  ") + std::string(90, 'a') + " =?x?= z"}) {
     auto message = simple_message();
     message.subject = text;
     std::string built = invites::mail::build_message(message, 0, "<1@example.com>");
@@ -138,7 +142,8 @@ TEST_CASE("long subjects are folded within 78 characters and unfold to the text"
   }
   auto plain = simple_message();
   plain.subject = ascii;
-  CHECK(header_of(invites::mail::build_message(plain, 0, "<1@example.com>"), "Subject").find("=?") == std::string::npos);
+  CHECK(header_of(invites::mail::build_message(plain, 0, "<1@example.com>"), "Subject").find("=?") ==
+        std::string::npos);
 }
 
 TEST_CASE("display names are atoms, quoted strings or encoded-words") {
@@ -177,7 +182,8 @@ TEST_CASE("an HTML message is multipart/alternative with a fresh boundary, text 
   message.html_body = "<p>HTML</p>\n";
   std::string built = invites::mail::build_message(message, 0, "<1@example.com>");
   std::smatch match;
-  REQUIRE(std::regex_search(built, match, std::regex("multipart/alternative;\r\n boundary=\"(=_invites_[0-9a-f]{32})\"")));
+  REQUIRE(
+      std::regex_search(built, match, std::regex("multipart/alternative;\r\n boundary=\"(=_invites_[0-9a-f]{32})\"")));
   std::string boundary = match[1];
   std::size_t text = built.find("\r\n--" + boundary + "\r\nContent-Type: text/plain; charset=UTF-8\r\n");
   std::size_t html = built.find("\r\n--" + boundary + "\r\nContent-Type: text/html; charset=UTF-8\r\n");

@@ -45,7 +45,8 @@ TEST_CASE("the rate limiter spaces message starts evenly") {
 }
 
 TEST_CASE("invitation links and expiry dates") {
-  CHECK(service::invite_url("https://portal.example.com/", "abc") == "https://portal.example.com/portal/accept?token=abc");
+  CHECK(service::invite_url("https://portal.example.com/", "abc") ==
+        "https://portal.example.com/portal/accept?token=abc");
   CHECK(service::invite_url("http://127.0.0.1:8080", "abc") == "http://127.0.0.1:8080/portal/accept?token=abc");
   CHECK(service::invite_expiry_date(0, 14) == "1970-01-15");
   const auto values = service::merge_values({"a@b.example", "Ann", "Lee", "A1", "Acme", "North"}, "from@x.example",

@@ -19,9 +19,25 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 // Local-part characters of SPEC §2.3 other than letters, digits and '.'.
 bool is_local_symbol(char c) {
   switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
-    case '/': case '=': case '?': case '^': case '_': case '`': case '{': case '|':
-    case '}': case '~': case '-':
+    case '!':
+    case '#':
+    case '$':
+    case '%':
+    case '&':
+    case '\'':
+    case '*':
+    case '+':
+    case '/':
+    case '=':
+    case '?':
+    case '^':
+    case '_':
+    case '`':
+    case '{':
+    case '|':
+    case '}':
+    case '~':
+    case '-':
       return true;
     default:
       return false;
@@ -79,10 +95,20 @@ bool reference_is_valid(std::string_view normalized) {
 }  // namespace
 
 TEST_CASE("the one-pass email check agrees with the rule-by-rule reference") {
-  const char* edge[] = {"a@b.co", "a@b.c", "a@b", "@b.co", "a@.co", "a@b..co", "a.@b.co", ".a@b.co", "a..b@b.co",
-                        "a@-b.co", "a@b-.co", "a@b.c0", "a@b.co.", "a@@b.co", "a@b@c.co", "a b@c.co", "Ab@c.co",
-                        "a@b.-co", "a@1.23", "a@b.co-", "x@y.zz", "!#$%&'*+/=?^_`{|}~-@a.bc", "a\"b@c.co", "é@c.co",
-                        "a@b_c.co", "a@b.co\n", ""};
+  const char* edge[] = {"a@b.co",    "a@b.c",
+                        "a@b",       "@b.co",
+                        "a@.co",     "a@b..co",
+                        "a.@b.co",   ".a@b.co",
+                        "a..b@b.co", "a@-b.co",
+                        "a@b-.co",   "a@b.c0",
+                        "a@b.co.",   "a@@b.co",
+                        "a@b@c.co",  "a b@c.co",
+                        "Ab@c.co",   "a@b.-co",
+                        "a@1.23",    "a@b.co-",
+                        "x@y.zz",    "!#$%&'*+/=?^_`{|}~-@a.bc",
+                        "a\"b@c.co", "é@c.co",
+                        "a@b_c.co",  "a@b.co\n",
+                        ""};
   for (const char* e : edge) {
     INFO(e);
     CHECK(is_valid_email(e) == reference_is_valid(e));
@@ -123,7 +149,8 @@ TEST_CASE("the one-pass email check agrees with the rule-by-rule reference") {
     };
     std::string e = part(70, "abcxyz0129.-_") + "@" + part(70, "abc09-");
     const std::size_t labels = rng.below(4);
-    for (std::size_t k = 0; k < labels; ++k) e += "." + part(rng.chance(0.5) ? 3 : 70, rng.chance(0.7) ? "abcz" : "ab9-");
+    for (std::size_t k = 0; k < labels; ++k)
+      e += "." + part(rng.chance(0.5) ? 3 : 70, rng.chance(0.7) ? "abcz" : "ab9-");
     const bool expected = reference_is_valid(e);
     long_valid += expected;
     if (is_valid_email(e) != expected) {

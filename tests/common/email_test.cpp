@@ -62,7 +62,9 @@ TEST_CASE("invalid addresses") {
   CHECK_FALSE(valid_after_normalizing("a@" + std::string(64, 'b') + ".com"));
   CHECK_FALSE(valid_after_normalizing("j\xC3\xB6rg@x.com"));    // non-ASCII local part
   CHECK_FALSE(valid_after_normalizing("a@m\xC3\xBCnchen.de"));  // non-ASCII domain
-  CHECK_FALSE(valid_after_normalizing("\xE2\x80\x8B" "a@x.com"));  // zero-width space
+  CHECK_FALSE(
+      valid_after_normalizing("\xE2\x80\x8B"
+                              "a@x.com"));  // zero-width space
   CHECK_FALSE(valid_after_normalizing("a@[127.0.0.1]"));
   CHECK_FALSE(valid_after_normalizing(std::string("a\0b@x.com", 9)));
 }

@@ -28,12 +28,21 @@ TEST_CASE("the snapshot evaluator agrees with the reference grouping on random f
 TEST_CASE("each filter narrows the candidates as documented") {
   SnapshotBuilder b;
   // account 1: division 1, class 1, owes, autopay, active service, site source 1
-  b.add_account({.id = 1, .division_id = 1, .account_class_id = 1, .bill_group_id = 1, .account_source_id = 1,
-                 .balance_due = true, .autopay = true, .has_active_service = true, .site_source_ids = {1},
-                 .account_number = "A1", .name = "One"});
+  b.add_account({.id = 1,
+                 .division_id = 1,
+                 .account_class_id = 1,
+                 .bill_group_id = 1,
+                 .account_source_id = 1,
+                 .balance_due = true,
+                 .autopay = true,
+                 .has_active_service = true,
+                 .site_source_ids = {1},
+                 .account_number = "A1",
+                 .name = "One"});
   // account 2: division 2, NULL class/bill group/source, no balance, no autopay, no service, no site
   b.add_account({.id = 2, .division_id = 2, .account_number = "A2", .name = "Two"});
-  b.add_contact({.id = 1, .account_id = 1, .email = "one@x.com", .first_name = "Ann", .last_name = "Lee", .is_billing = true});
+  b.add_contact(
+      {.id = 1, .account_id = 1, .email = "one@x.com", .first_name = "Ann", .last_name = "Lee", .is_billing = true});
   b.add_contact({.id = 2, .account_id = 1, .email = "one-b@x.com", .first_name = "Bo"});
   b.add_contact({.id = 3, .account_id = 2, .email = "two@x.com", .first_name = "Cy", .is_billing = true});
   Snapshot s = std::move(b).build(0);
@@ -75,7 +84,8 @@ TEST_CASE("recipient pages search, sort and page") {
   CHECK(middle.rows[0].email == all.rows[20].email);
   CHECK(page_recipients(s, e, {.group = Group::new_users, .offset = n + 5, .limit = 10}).rows.empty());
 
-  RecipientPage by_id = page_recipients(s, e, {.group = Group::new_users, .limit = n, .sort = SortColumn::contact_id, .descending = true});
+  RecipientPage by_id = page_recipients(
+      s, e, {.group = Group::new_users, .limit = n, .sort = SortColumn::contact_id, .descending = true});
   for (std::size_t i = 1; i < n; ++i) CHECK(by_id.rows[i - 1].contact_id > by_id.rows[i].contact_id);
 
   RecipientPage by_last = page_recipients(s, e, {.group = Group::new_users, .limit = n, .sort = SortColumn::last_name});
@@ -86,8 +96,9 @@ TEST_CASE("recipient pages search, sort and page") {
   CHECK(found.total > 0);
   CHECK(found.total < n);
   for (const auto& row : found.rows) {
-    std::string haystack = std::string(row.email) + "|" + std::string(row.account_name) + "|" + std::string(row.first_name) +
-                           "|" + std::string(row.last_name) + "|" + std::string(row.account_number);
+    std::string haystack = std::string(row.email) + "|" + std::string(row.account_name) + "|" +
+                           std::string(row.first_name) + "|" + std::string(row.last_name) + "|" +
+                           std::string(row.account_number);
     CHECK(haystack.find("haul.co") != std::string::npos);
   }
   CHECK(parse_sort_column("last_invited_at") == SortColumn::last_invited_at);
@@ -168,9 +179,9 @@ TEST_CASE("portal columns beside a snapshot give what a snapshot with those stat
 TEST_CASE("the digest and rows hold addresses of every length, the column's last address included") {
   const std::string local64(64, 'x'), label63(63, 'd');
   const std::vector<std::string> addresses = {
-      "a@b.co",                                  // shorter than a word
-      "abcdefghijklmnopqrst@example.com",        // 32 bytes: exactly the fixed copy
-      "abcdefghijklmnopqrstu@example.com",       // 33 bytes: one past it
+      "a@b.co",                                          // shorter than a word
+      "abcdefghijklmnopqrst@example.com",                // 32 bytes: exactly the fixed copy
+      "abcdefghijklmnopqrstu@example.com",               // 33 bytes: one past it
       local64 + "@" + label63 + "." + label63 + ".com",  // long
   };
   // Each address in turn sorts last, where the copy may not read past it.

@@ -20,9 +20,7 @@ std::string field_of_error(const std::string& json_text) {
 }
 }  // namespace
 
-TEST_CASE("an empty object is the filter that matches everything") {
-  CHECK(parse_filter("{}") == Filter{});
-}
+TEST_CASE("an empty object is the filter that matches everything") { CHECK(parse_filter("{}") == Filter{}); }
 
 TEST_CASE("every field parses and round-trips through JSON") {
   Filter filter = parse_filter(R"({"division_ids":[1,2],"account_class_ids":[3],"bill_group_ids":[4,5,6],

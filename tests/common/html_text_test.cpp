@@ -14,13 +14,15 @@ TEST_CASE("html_to_text collapses whitespace and breaks lines at blocks") {
 }
 
 TEST_CASE("html_to_text decodes entities") {
-  CHECK(html_to_text("a &amp; b &lt;c&gt; &quot;d&quot; &apos;e&#39; &#x2F; &#228;&nbsp;x") == "a & b <c> \"d\" 'e' / \xC3\xA4 x");
+  CHECK(html_to_text("a &amp; b &lt;c&gt; &quot;d&quot; &apos;e&#39; &#x2F; &#228;&nbsp;x") ==
+        "a & b <c> \"d\" 'e' / \xC3\xA4 x");
   CHECK(html_to_text("AT&T &unknown; & more") == "AT&T &unknown; & more");
   CHECK(html_to_text("1 < 2") == "1 < 2");
 }
 
 TEST_CASE("html_to_text keeps link targets") {
-  CHECK(html_to_text("<a href=\"https://x.example/a?b=1&amp;c=2\">Accept</a>") == "Accept (https://x.example/a?b=1&c=2)");
+  CHECK(html_to_text("<a href=\"https://x.example/a?b=1&amp;c=2\">Accept</a>") ==
+        "Accept (https://x.example/a?b=1&c=2)");
   CHECK(html_to_text("<a href='https://x.example'>https://x.example</a>") == "https://x.example");
   CHECK(html_to_text("<a href=\"https://x.example\"></a>") == "https://x.example");
   CHECK(html_to_text("<a href=\"mailto:help@x.example\">help@x.example</a>") == "help@x.example");

@@ -25,8 +25,12 @@ TEST_CASE("a recipient page as JSON and as CSV", "[export]") {
   const auto json = recipient_page_json(page);
   CHECK(json["total"] == 7);
   REQUIRE(json["rows"].size() == 2);
-  CHECK(json["rows"][0] == nlohmann::json{{"email", "ana@example.com"}, {"first_name", "Ana"}, {"last_name", "Lima"},
-                                          {"account_number", "A-1"}, {"account_name", "Lima, Ana"}, {"contact_id", 12},
+  CHECK(json["rows"][0] == nlohmann::json{{"email", "ana@example.com"},
+                                          {"first_name", "Ana"},
+                                          {"last_name", "Lima"},
+                                          {"account_number", "A-1"},
+                                          {"account_name", "Lima, Ana"},
+                                          {"contact_id", 12},
                                           {"last_invited_at", "2026-11-26T13:04:05Z"}});
   CHECK(json["rows"][1]["last_invited_at"].is_null());
 

@@ -28,9 +28,9 @@ TEST_CASE("groups follow the portal user's status") {
 
 TEST_CASE("grouping dedupes by normalized address with the lowest contact id") {
   std::vector<CandidateContact> candidates = {
-      {30, " Pat@X.com"},   {10, "pat@x.com\t"}, {20, "PAT@X.COM"},  // one recipient, contact 10
-      {5, "new@x.com"},     {6, std::nullopt},  {7, ""},  {8, "bad@@x.com"},  // three skipped
-      {9, "pend@x.com"},    {11, "act@x.com"},  {12, "dis@x.com"}, {13, "Act@x.com"},
+      {30, " Pat@X.com"}, {10, "pat@x.com\t"}, {20, "PAT@X.COM"},                     // one recipient, contact 10
+      {5, "new@x.com"},   {6, std::nullopt},   {7, ""},           {8, "bad@@x.com"},  // three skipped
+      {9, "pend@x.com"},  {11, "act@x.com"},   {12, "dis@x.com"}, {13, "Act@x.com"},
   };
   auto list = group_candidates(candidates, lookup({{"pend@x.com", PortalStatus::invited},
                                                    {"act@x.com", PortalStatus::active},
@@ -62,7 +62,8 @@ TEST_CASE("the digest is stable, order-independent and covers only mailed groups
   CHECK(first.digest.rfind("xxh128:", 0) == 0);
   CHECK(first.digest.size() == 7 + 32);
   // Representative contact ids do not enter the digest.
-  CHECK(first.digest == finish_recipient_list({{Group::new_users, "a@x.com", 99}, {Group::pending_invites, "b@x.com", 98}}, 0).digest);
+  CHECK(first.digest ==
+        finish_recipient_list({{Group::new_users, "a@x.com", 99}, {Group::pending_invites, "b@x.com", 98}}, 0).digest);
 
   rows.push_back({Group::excluded_existing, "z@x.com", 3});
   CHECK(finish_recipient_list(rows, 0).digest == first.digest);  // excluded addresses are not mailed

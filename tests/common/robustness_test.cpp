@@ -69,10 +69,18 @@ TEST_CASE("mutated snapshots are rejected or decode to a consistent snapshot") {
     for (std::size_t k = 0; k < edits; ++k) {
       std::size_t at = payload_offset + rng.below(buffer.size() - payload_offset);
       switch (rng.below(4)) {
-        case 0: buffer[at] = static_cast<char>(buffer[at] ^ (1 << rng.below(8))); break;
-        case 1: buffer[at] = static_cast<char>(rng.below(256)); break;
-        case 2: buffer.erase(at, 1 + rng.below(8)); break;
-        default: buffer.insert(at, 1 + rng.below(4), static_cast<char>(0x80 | rng.below(128))); break;
+        case 0:
+          buffer[at] = static_cast<char>(buffer[at] ^ (1 << rng.below(8)));
+          break;
+        case 1:
+          buffer[at] = static_cast<char>(rng.below(256));
+          break;
+        case 2:
+          buffer.erase(at, 1 + rng.below(8));
+          break;
+        default:
+          buffer.insert(at, 1 + rng.below(4), static_cast<char>(0x80 | rng.below(128)));
+          break;
       }
       if (buffer.size() <= payload_offset) break;
     }
@@ -88,16 +96,31 @@ TEST_CASE("mutated snapshots are rejected or decode to a consistent snapshot") {
 
 TEST_CASE("random JSON never crashes the filter parser") {
   testing::Rng rng(3);
-  const char* keys[] = {"division_ids", "account_class_ids", "bill_group_ids", "account_source_ids", "site_source_ids",
-                        "active_service_only", "balance_due_only", "billing_contacts_only", "without_autopay_only", "x", ""};
+  const char* keys[] = {"division_ids",
+                        "account_class_ids",
+                        "bill_group_ids",
+                        "account_source_ids",
+                        "site_source_ids",
+                        "active_service_only",
+                        "balance_due_only",
+                        "billing_contacts_only",
+                        "without_autopay_only",
+                        "x",
+                        ""};
   std::function<nlohmann::json(int)> value = [&](int depth) -> nlohmann::json {
     switch (rng.below(depth > 2 ? 6 : 8)) {
-      case 0: return nullptr;
-      case 1: return rng.chance(0.5);
-      case 2: return static_cast<std::int64_t>(rng.next());
-      case 3: return static_cast<double>(rng.below(1000)) / 7.0;
-      case 4: return std::string(rng.below(5), static_cast<char>('a' + rng.below(26)));
-      case 5: return static_cast<std::uint64_t>(rng.below(10));
+      case 0:
+        return nullptr;
+      case 1:
+        return rng.chance(0.5);
+      case 2:
+        return static_cast<std::int64_t>(rng.next());
+      case 3:
+        return static_cast<double>(rng.below(1000)) / 7.0;
+      case 4:
+        return std::string(rng.below(5), static_cast<char>('a' + rng.below(26)));
+      case 5:
+        return static_cast<std::uint64_t>(rng.below(10));
       case 6: {
         auto array = nlohmann::json::array();
         for (std::size_t i = rng.below(5); i > 0; --i) array.push_back(value(depth + 1));
@@ -124,14 +147,17 @@ TEST_CASE("random JSON never crashes the filter parser") {
 }
 
 TEST_CASE("mutated filter text gives a filter or a validation error") {
-  const std::string original = R"({"division_ids":[1,2],"site_source_ids":[3],"balance_due_only":true,"billing_contacts_only":false})";
+  const std::string original =
+      R"({"division_ids":[1,2],"site_source_ids":[3],"balance_due_only":true,"billing_contacts_only":false})";
   testing::Rng rng(5);
   for (int i = 0; i < 5000; ++i) {
     std::string text = original;
     for (std::size_t k = 1 + rng.below(3); k > 0 && !text.empty(); --k) {
       std::size_t at = rng.below(text.size());
-      if (rng.chance(0.5)) text[at] = static_cast<char>(rng.below(256));
-      else text.erase(at, 1);
+      if (rng.chance(0.5))
+        text[at] = static_cast<char>(rng.below(256));
+      else
+        text.erase(at, 1);
     }
     try {
       parse_filter(text);

@@ -25,7 +25,8 @@ struct Rows {
 Rows rows_of(const testing::Dataset& data) {
   Rows rows;
   rows.accounts = testing::account_records_of(data);  // ascending id
-  for (const auto& c : data.contacts) rows.contacts.push_back({c.id, c.account_id, c.email, c.first_name, c.last_name, c.is_billing});
+  for (const auto& c : data.contacts)
+    rows.contacts.push_back({c.id, c.account_id, c.email, c.first_name, c.last_name, c.is_billing});
   std::sort(rows.contacts.begin(), rows.contacts.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
   for (const auto& p : data.portal_users) rows.portal_users.push_back({p.email, p.status, p.last_invited_at});
   return rows;
@@ -35,8 +36,8 @@ Rows rows_of(const testing::Dataset& data) {
 Snapshot build_by_rows(const Rows& rows) {
   SnapshotBuilder builder;
   for (const auto& a : rows.accounts)
-    builder.append_account({a.id, a.division_id, a.account_class_id, a.bill_group_id, a.account_source_id, a.balance_due,
-                            a.autopay, a.has_active_service, a.account_number, a.name},
+    builder.append_account({a.id, a.division_id, a.account_class_id, a.bill_group_id, a.account_source_id,
+                            a.balance_due, a.autopay, a.has_active_service, a.account_number, a.name},
                            a.site_source_ids);
   for (const auto& c : rows.contacts) {
     ContactRowRef row{c.id, c.account_id, std::nullopt, c.first_name, c.last_name, c.is_billing};
@@ -96,9 +97,9 @@ TEST_CASE("the builder rejects duplicates and unknown accounts in either order")
   };
   CHECK_NOTHROW(build_with({1, 2, 3}, {{1, 1}, {2, 3}, {3, 3}}));
   CHECK_NOTHROW(build_with({3, 1, 2}, {{3, 3}, {1, 1}, {2, 3}}));
-  CHECK_THROWS_AS(build_with({1, 2, 2}, {}), ValidationError);           // sorted with a duplicate
-  CHECK_THROWS_AS(build_with({2, 1, 2}, {}), ValidationError);           // unsorted with a duplicate
-  CHECK_THROWS_AS(build_with({0, 1}, {}), ValidationError);              // id 0
+  CHECK_THROWS_AS(build_with({1, 2, 2}, {}), ValidationError);             // sorted with a duplicate
+  CHECK_THROWS_AS(build_with({2, 1, 2}, {}), ValidationError);             // unsorted with a duplicate
+  CHECK_THROWS_AS(build_with({0, 1}, {}), ValidationError);                // id 0
   CHECK_THROWS_AS(build_with({1, 2}, {{1, 1}, {1, 2}}), ValidationError);  // duplicate contact
   CHECK_THROWS_AS(build_with({1, 2}, {{5, 1}, {4, 1}, {5, 2}}), ValidationError);
   CHECK_THROWS_AS(build_with({1, 2}, {{1, 1}, {2, 7}}), ValidationError);  // unknown account, sorted

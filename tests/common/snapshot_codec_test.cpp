@@ -24,7 +24,8 @@ TEST_CASE("an empty snapshot round-trips") {
 
 TEST_CASE("the builder normalizes, dedupes addresses and resolves portal users") {
   SnapshotBuilder builder;
-  builder.add_account({.id = 9, .division_id = 1, .site_source_ids = {3, 0, 3, 1}, .account_number = "N9", .name = "Nine"});
+  builder.add_account(
+      {.id = 9, .division_id = 1, .site_source_ids = {3, 0, 3, 1}, .account_number = "N9", .name = "Nine"});
   builder.add_contact({.id = 5, .account_id = 9, .email = " B@X.com", .first_name = "B"});
   builder.add_contact({.id = 2, .account_id = 9, .email = "b@x.COM", .first_name = "b"});
   builder.add_contact({.id = 3, .account_id = 9, .email = std::nullopt});

@@ -91,9 +91,15 @@ TEST_CASE("streamed decode rejects what the span decode rejects") {
     std::string buffer = original;
     const std::size_t at = 40 + rng.below(buffer.size() - 40);
     switch (rng.below(3)) {
-      case 0: buffer[at] = static_cast<char>(buffer[at] ^ (1 << rng.below(8))); break;
-      case 1: buffer.erase(at, 1 + rng.below(8)); break;
-      default: buffer.insert(at, 1 + rng.below(4), static_cast<char>(0x80 | rng.below(128))); break;
+      case 0:
+        buffer[at] = static_cast<char>(buffer[at] ^ (1 << rng.below(8)));
+        break;
+      case 1:
+        buffer.erase(at, 1 + rng.below(8));
+        break;
+      default:
+        buffer.insert(at, 1 + rng.below(4), static_cast<char>(0x80 | rng.below(128)));
+        break;
     }
     if (rng.chance(0.9)) reseal(buffer);
     const std::string span_error = decode_span(buffer, a);

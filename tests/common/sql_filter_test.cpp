@@ -7,13 +7,21 @@
 using namespace invites;
 
 namespace {
-std::size_t placeholders(const std::string& text) { return static_cast<std::size_t>(std::count(text.begin(), text.end(), '?')); }
+std::size_t placeholders(const std::string& text) {
+  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '?'));
+}
 }  // namespace
 
 TEST_CASE("filter values are bound, never spliced into the SQL text") {
-  Filter f{.division_ids = {11, 12}, .account_class_ids = {13}, .bill_group_ids = {14}, .account_source_ids = {15},
-           .site_source_ids = {16, 17}, .active_service_only = true, .balance_due_only = true,
-           .billing_contacts_only = true, .without_autopay_only = true};
+  Filter f{.division_ids = {11, 12},
+           .account_class_ids = {13},
+           .bill_group_ids = {14},
+           .account_source_ids = {15},
+           .site_source_ids = {16, 17},
+           .active_service_only = true,
+           .balance_due_only = true,
+           .billing_contacts_only = true,
+           .without_autopay_only = true};
   for (const SqlQuery& q : {recipients_query(f), skipped_invalid_count_query(f)}) {
     CHECK(placeholders(q.text) == q.params.size());
     for (const char* id : {"11", "12", "13", "14", "15", "16", "17"}) CHECK(q.text.find(id) == std::string::npos);

@@ -127,7 +127,8 @@ TEST_CASE("an unknown merge field is named with its part and line") {
              Catch::Contains("\"nope\""));
   CHECK_THAT(error_of(plain_template("S", "{{.}}")).what(), Catch::Contains("\".\""));
   CHECK_THAT(error_of(plain_template("S", "{{contact}}")).what(), Catch::Contains("\"contact\""));
-  CHECK_THAT(error_of(plain_template("S", "{{#contact}}{{first_name}}{{/contact}}")).what(), Catch::Contains("\"contact\""));
+  CHECK_THAT(error_of(plain_template("S", "{{#contact}}{{first_name}}{{/contact}}")).what(),
+             Catch::Contains("\"contact\""));
 }
 
 TEST_CASE("partials, delimiter changes and empty tags are refused") {
@@ -156,7 +157,8 @@ TEST_CASE("parse errors name the part and the line") {
   CHECK(stray_close.line() == 2);
   CHECK_THAT(stray_close.what(), Catch::Contains("closes no section"));
 
-  auto crossed = error_of(plain_template("S", "{{#contact.first_name}}{{#account.name}}\n{{/contact.first_name}}{{/account.name}}"));
+  auto crossed = error_of(
+      plain_template("S", "{{#contact.first_name}}{{#account.name}}\n{{/contact.first_name}}{{/account.name}}"));
   CHECK(crossed.line() == 2);
   CHECK_THAT(crossed.what(), Catch::Contains("closes section \"account.name\""));
 
@@ -181,14 +183,17 @@ TEST_CASE("empty parts and long subjects are refused") {
 
 TEST_CASE("sections over fields show when the value is not empty, inverted ones when it is") {
   TemplateText text = plain_template(
-      "S", "{{#contact.first_name}}Hi {{contact.first_name}},{{/contact.first_name}}{{^contact.first_name}}Hello,{{/contact.first_name}}");
+      "S",
+      "{{#contact.first_name}}Hi "
+      "{{contact.first_name}},{{/contact.first_name}}{{^contact.first_name}}Hello,{{/contact.first_name}}");
   MergeValues values = invites::example_merge_values();
   CHECK(invites::render_template(text, values).text_body == "Hi Maria,");
   values.contact_first_name.clear();
   CHECK(invites::render_template(text, values).text_body == "Hello,");
 
   // Standalone section lines leave no blank lines behind (Mustache spec).
-  TemplateText lines = plain_template("S", "Dear customer\n{{#division.name}}\nDivision {{division.name}}\n{{/division.name}}\nBye\n");
+  TemplateText lines =
+      plain_template("S", "Dear customer\n{{#division.name}}\nDivision {{division.name}}\n{{/division.name}}\nBye\n");
   values.division_name = "North";
   CHECK(invites::render_template(lines, values).text_body == "Dear customer\nDivision North\nBye\n");
   // A hidden section leaves its empty line behind (kainjow only drops the
@@ -203,12 +208,13 @@ TEST_CASE("an HTML template without a text body gets one derived from the render
   MergeValues values = invites::example_merge_values();
   values.account_name = "Smith & Sons";
   auto rendered = invites::render_template(
-      html_template("S",
-                    "<html><head><title>x</title><style>p{color:red}</style></head><body>\n"
-                    "<h1>Welcome, {{contact.first_name}}</h1>\n"
-                    "<p>Your account <b>{{account.name}}</b> ({{account.number}}) can now use the portal.</p>\n"
-                    "<p><a href=\"{{invite.url}}\">Accept the invitation</a><br>It expires on {{invite.expires_on}}.</p>\n"
-                    "</body></html>"),
+      html_template(
+          "S",
+          "<html><head><title>x</title><style>p{color:red}</style></head><body>\n"
+          "<h1>Welcome, {{contact.first_name}}</h1>\n"
+          "<p>Your account <b>{{account.name}}</b> ({{account.number}}) can now use the portal.</p>\n"
+          "<p><a href=\"{{invite.url}}\">Accept the invitation</a><br>It expires on {{invite.expires_on}}.</p>\n"
+          "</body></html>"),
       values);
   CHECK(rendered.text_body ==
         "Welcome, Maria\n\n"

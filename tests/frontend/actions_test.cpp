@@ -50,7 +50,9 @@ json lookups_body(bool with_templates = false) {
 json preview_body(std::uint64_t new_users = 120, std::uint64_t pending = 30) {
   return {{"preview_id", "p-1"},
           {"counts",
-           {{"new_users", new_users}, {"pending_invites", pending}, {"skipped_invalid_email", 4},
+           {{"new_users", new_users},
+            {"pending_invites", pending},
+            {"skipped_invalid_email", 4},
             {"excluded_existing", 9}}},
           {"digest", "xxh128:00112233445566778899aabbccddeeff"},
           {"generated_at", "2026-11-26T12:30:00Z"},
@@ -96,7 +98,8 @@ struct Fixture {
     actions.start();
     server.respond("GET", "/healthz", 200, std::string("ok"));
     server.respond("GET", "/api/me", 200, session_body(std::move(permissions)));
-    if (server.has_pending("GET", "/api/lookups")) server.respond("GET", "/api/lookups", 200, lookups_body(with_templates));
+    if (server.has_pending("GET", "/api/lookups"))
+      server.respond("GET", "/api/lookups", 200, lookups_body(with_templates));
   }
 
   void load_ok(json body = preview_body()) {
@@ -386,8 +389,9 @@ TEST_CASE_METHOD(Fixture, "Email From and template fields do not make the result
 TEST_CASE_METHOD(Fixture, "Load errors are shown with their message and field", "[frontend][load]") {
   start_signed_in();
   actions.load_preview();
-  server.respond("POST", "/api/previews", 400,
-                 json{{"error", {{"code", "invalid_filter"}, {"message", "unknown id 99"}, {"field", "division_ids[0]"}}}});
+  server.respond(
+      "POST", "/api/previews", 400,
+      json{{"error", {{"code", "invalid_filter"}, {"message", "unknown id 99"}, {"field", "division_ids[0]"}}}});
   CHECK(state.preview.status == LoadStatus::Failed);
   CHECK(state.preview.error_message == "unknown id 99");
   CHECK(state.preview.error_field == "division_ids[0]");
@@ -448,7 +452,8 @@ TEST_CASE_METHOD(Fixture, "Email From follows the selected division until the us
 TEST_CASE("Email From is validated with the common email rule", "[frontend][email]") {
   InviteForm form;
   CHECK(email_from_problem(form).empty());
-  for (const char* bad : {"billing", "billing@", "a@b", "a..b@hauler.example", "x@hauler.c0m", "\"q\"@hauler.example"}) {
+  for (const char* bad :
+       {"billing", "billing@", "a@b", "a..b@hauler.example", "x@hauler.c0m", "\"q\"@hauler.example"}) {
     form.email_from = bad;
     CHECK(email_from_problem(form) == "Enter a valid email address");
   }
@@ -560,7 +565,8 @@ TEST_CASE_METHOD(Fixture, "need_recipient_rows requests only the missing blocks"
   CHECK(server.pending.empty());
   actions.need_recipient_rows(180, 230);  // blocks 0 and 1
   REQUIRE(pending_urls(server) ==
-          std::vector<std::string>{"/api/previews/p-1/recipients?group=new_users&sort=email&order=asc&offset=200&limit=200"});
+          std::vector<std::string>{
+              "/api/previews/p-1/recipients?group=new_users&sort=email&order=asc&offset=200&limit=200"});
   actions.need_recipient_rows(190, 240);  // block 1 already in flight
   CHECK(server.pending.size() == 1);
   server.respond("GET", "/api/previews/p-1/recipients?group=new_users&sort=email&order=asc&offset=200&limit=200", 200,
@@ -569,13 +575,14 @@ TEST_CASE_METHOD(Fixture, "need_recipient_rows requests only the missing blocks"
 
   // A jump to the end: only the blocks on screen, clamped to the total.
   actions.need_recipient_rows(99990, 100040);
-  CHECK(pending_urls(server) == std::vector<std::string>{
-                                    "/api/previews/p-1/recipients?group=new_users&sort=email&order=asc&offset=99800&limit=200"});
+  CHECK(pending_urls(server) ==
+        std::vector<std::string>{
+            "/api/previews/p-1/recipients?group=new_users&sort=email&order=asc&offset=99800&limit=200"});
   CHECK(state.recipients.blocks.loaded_rows() == 400);
 
   SECTION("a failed block shows the error; Try again starts over") {
-    server.respond("GET", "/api/previews/p-1/recipients?group=new_users&sort=email&order=asc&offset=99800&limit=200", 500,
-                   error_body("internal", "Database unavailable"));
+    server.respond("GET", "/api/previews/p-1/recipients?group=new_users&sort=email&order=asc&offset=99800&limit=200",
+                   500, error_body("internal", "Database unavailable"));
     CHECK(state.recipients.status == LoadStatus::Failed);
     CHECK(state.recipients.error == "Database unavailable");
     actions.need_recipient_rows(99990, 100040);  // no retry loop
@@ -589,7 +596,8 @@ TEST_CASE_METHOD(Fixture, "sorting and searching restart the list with the new p
   start_signed_in();
   load_ok();
   actions.open_recipients(RecipientGroup::PendingInvites);
-  const std::string first = "/api/previews/p-1/recipients?group=pending_invites&sort=email&order=asc&offset=0&limit=200";
+  const std::string first =
+      "/api/previews/p-1/recipients?group=pending_invites&sort=email&order=asc&offset=0&limit=200";
   server.respond("GET", first, 200, recipients_body(30, 0, 30));
   CHECK(state.recipients.blocks.loaded_rows() == 30);
 
@@ -615,8 +623,9 @@ TEST_CASE_METHOD(Fixture, "sorting and searching restart the list with the new p
 
   SECTION("CSV: the same group, search and order") {
     actions.download_recipients_csv();
-    CHECK(opened == std::vector<std::string>{"/api/previews/p-1/recipients.csv?group=pending_invites&q=O%27Brien%20%26%20Co"
-                                             "&sort=last_invited_at&order=desc"});
+    CHECK(opened ==
+          std::vector<std::string>{"/api/previews/p-1/recipients.csv?group=pending_invites&q=O%27Brien%20%26%20Co"
+                                   "&sort=last_invited_at&order=desc"});
   }
   SECTION("switching groups keeps the search and order") {
     actions.open_recipients(RecipientGroup::NewUsers);
@@ -633,8 +642,9 @@ TEST_CASE("recipient URLs encode the search", "[frontend][recipients]") {
   CHECK(recipients_csv_url(table) == "/api/previews/abc/recipients.csv?group=new_users&sort=email&order=asc");
   table.query = "jo+doe@x.com/ü?";
   table.sort = RecipientColumn::AccountNumber;
-  CHECK(recipients_csv_url(table) ==
-        "/api/previews/abc/recipients.csv?group=new_users&q=jo%2Bdoe%40x.com%2F%C3%BC%3F&sort=account_number&order=asc");
+  CHECK(
+      recipients_csv_url(table) ==
+      "/api/previews/abc/recipients.csv?group=new_users&q=jo%2Bdoe%40x.com%2F%C3%BC%3F&sort=account_number&order=asc");
   CHECK(recipients_url(table, 400, 200) ==
         "/api/previews/abc/recipients?group=new_users&q=jo%2Bdoe%40x.com%2F%C3%BC%3F&sort=account_number&order=asc"
         "&offset=400&limit=200");

@@ -52,8 +52,10 @@ class FakeServer {
       platform::FetchResult result;
       result.status = status;
       result.body = body;
-      if (status == 0) result.error = "network error (Failed to fetch)";
-      else if (status < 200 || status > 299) result.error = "HTTP " + std::to_string(status);
+      if (status == 0)
+        result.error = "network error (Failed to fetch)";
+      else if (status < 200 || status > 299)
+        result.error = "HTTP " + std::to_string(status);
       p.done(std::move(result));
       return p.request;
     }
@@ -103,18 +105,18 @@ struct SignedInFixture {
   void sign_in(std::vector<int> permissions = {390, 120}) {
     actions.start();
     server.respond("GET", "/healthz", 200, std::string("ok"));
-    server.respond("GET", "/api/me", 200,
-                   json{{"user", {{"id", 7}, {"username", "alice"}}},
-                        {"permissions", permissions},
-                        {"csrf_token", "tok-123"}});
+    server.respond(
+        "GET", "/api/me", 200,
+        json{{"user", {{"id", 7}, {"username", "alice"}}}, {"permissions", permissions}, {"csrf_token", "tok-123"}});
     if (server.has_pending("GET", "/api/lookups"))
-      server.respond("GET", "/api/lookups", 200,
-                     json{{"divisions", {{{"id", 1}, {"name", "North"}, {"default_from_email", "north@hauler.example"}}}},
-                          {"account_classes", json::array()},
-                          {"bill_groups", json::array()},
-                          {"account_sources", json::array()},
-                          {"site_sources", json::array()},
-                          {"templates", {{{"id", 11}, {"name", "Standard invitation"}}}}});
+      server.respond(
+          "GET", "/api/lookups", 200,
+          json{{"divisions", {{{"id", 1}, {"name", "North"}, {"default_from_email", "north@hauler.example"}}}},
+               {"account_classes", json::array()},
+               {"bill_groups", json::array()},
+               {"account_sources", json::array()},
+               {"site_sources", json::array()},
+               {"templates", {{{"id", 11}, {"name", "Standard invitation"}}}}});
   }
 
   void load(std::uint64_t new_users = 120, std::uint64_t pending_invites = 30) {

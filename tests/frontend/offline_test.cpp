@@ -36,7 +36,9 @@ class StringBlob final : public ByteSource {
  public:
   explicit StringBlob(std::string bytes) : bytes_(std::move(bytes)) {}
   std::size_t size() const override { return bytes_.size(); }
-  void read(std::size_t offset, std::uint8_t* out, std::size_t n) override { std::memcpy(out, bytes_.data() + offset, n); }
+  void read(std::size_t offset, std::uint8_t* out, std::size_t n) override {
+    std::memcpy(out, bytes_.data() + offset, n);
+  }
   const std::string& bytes() const { return bytes_; }
 
  private:
@@ -122,8 +124,8 @@ std::string lookups_text() {
 }
 
 const Snapshot& test_snapshot() {
-  static const Snapshot snapshot = invites::testing::snapshot_of(
-      invites::testing::generate_dataset({.accounts = 300, .seed = 17}), 1'790'000'000);
+  static const Snapshot snapshot =
+      invites::testing::snapshot_of(invites::testing::generate_dataset({.accounts = 300, .seed = 17}), 1'790'000'000);
   return snapshot;
 }
 
@@ -134,7 +136,8 @@ struct Client {
   State state;
   Offline offline{state, server.fetcher(), &snapshots};
   std::vector<std::string> opened;  // URLs that reached the platform's opener
-  Actions actions{state, offline.fetcher(), offline.url_opener([this](const std::string& url) { opened.push_back(url); })};
+  Actions actions{state, offline.fetcher(),
+                  offline.url_opener([this](const std::string& url) { opened.push_back(url); })};
 
   Client(FakeServer& s, FakeSnapshots& p) : server(s), snapshots(p) { offline.attach(actions); }
 
@@ -157,9 +160,7 @@ struct Client {
 struct Fixture {
   FakeServer server;
   FakeSnapshots snapshots;
-  Fixture() {
-    snapshots.served = SnapshotCodec::encode(test_snapshot());
-  }
+  Fixture() { snapshots.served = SnapshotCodec::encode(test_snapshot()); }
 };
 
 }  // namespace
@@ -228,7 +229,8 @@ TEST_CASE("without the server, Load and the recipient pages come from the snapsh
   c.actions.set_recipient_sort(RecipientColumn::LastName, true);
   c.settle();
   const RecipientPage sorted =
-      page_recipients(test_snapshot(), expected, {.group = Group::new_users, .limit = 200, .sort = SortColumn::last_name, .descending = true});
+      page_recipients(test_snapshot(), expected,
+                      {.group = Group::new_users, .limit = 200, .sort = SortColumn::last_name, .descending = true});
   REQUIRE(c.state.recipients.blocks.row(0));
   CHECK(c.state.recipients.blocks.row(0)->email == sorted.rows[0].email);
 

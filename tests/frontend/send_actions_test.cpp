@@ -130,8 +130,9 @@ TEST_CASE_METHOD(SignedInFixture, "email preview before any Load renders the exa
                  "[frontend][send][preview]") {
   sign_in();
   actions.sending().open_email_preview();
-  const auto request = server.respond("POST", "/api/render", 200, json{{"subject", "S"}, {"text_body", "T"},
-                                                                       {"html_body", ""}, {"recipient", nullptr}});
+  const auto request =
+      server.respond("POST", "/api/render", 200,
+                     json{{"subject", "S"}, {"text_body", "T"}, {"html_body", ""}, {"recipient", nullptr}});
   CHECK(json::parse(request.body) == json{{"template_id", 11}});
   CHECK(state.send.email.status == LoadStatus::Loaded);
   CHECK_FALSE(state.send.email.recipient);
@@ -209,8 +210,8 @@ TEST_CASE_METHOD(SendFixture, "the confirmation dialog: counts, groups, from, te
     CHECK(confirm.busy);
     actions.sending().confirm_send();  // a double click sends once
     CHECK(server.count_pending("POST", "/api/previews/p-1/send") == 1);
-    const auto request =
-        server.respond("POST", "/api/previews/p-1/send", 202, json{{"job_id", 42}, {"job", job_json(42, "queued", 0, 0, 120, 120)}});
+    const auto request = server.respond("POST", "/api/previews/p-1/send", 202,
+                                        json{{"job_id", 42}, {"job", job_json(42, "queued", 0, 0, 120, 120)}});
     CHECK(json::parse(request.body) == json{{"from_email", "north@hauler.example"},
                                             {"template_id", 11},
                                             {"groups", {"new_users"}},
@@ -254,12 +255,12 @@ TEST_CASE_METHOD(SendFixture, "409 digest mismatch: message, stale preview, Send
                  "[frontend][send]") {
   actions.sending().open_send_dialog();
   actions.sending().confirm_send();
-  server.respond("POST", "/api/previews/p-1/send", 409,
-                 json{{"error", {{"code", "digest_mismatch"}, {"message", "The recipients changed."}}},
-                      {"counts",
-                       {{"new_users", 118}, {"pending_invites", 33}, {"skipped_invalid_email", 4},
-                        {"excluded_existing", 9}}},
-                      {"digest", "xxh128:11"}});
+  server.respond(
+      "POST", "/api/previews/p-1/send", 409,
+      json{{"error", {{"code", "digest_mismatch"}, {"message", "The recipients changed."}}},
+           {"counts",
+            {{"new_users", 118}, {"pending_invites", 33}, {"skipped_invalid_email", 4}, {"excluded_existing", 9}}},
+           {"digest", "xxh128:11"}});
   CHECK_FALSE(state.send.confirm.open);
   CHECK(state.send.notice ==
         "The recipients changed since Load: 118 new users, 33 pending invites now. Press Load again.");
@@ -269,12 +270,13 @@ TEST_CASE_METHOD(SendFixture, "409 digest mismatch: message, stale preview, Send
   CHECK_FALSE(state.send.confirm.open);
 
   actions.load_preview();
-  server.respond("POST", "/api/previews", 200,
-                 json{{"preview_id", "p-2"},
-                      {"counts", {{"new_users", 118}, {"pending_invites", 33}, {"skipped_invalid_email", 4},
-                                  {"excluded_existing", 9}}},
-                      {"digest", "xxh128:11"},
-                      {"generated_at", "2026-11-26T12:40:00Z"}});
+  server.respond(
+      "POST", "/api/previews", 200,
+      json{{"preview_id", "p-2"},
+           {"counts",
+            {{"new_users", 118}, {"pending_invites", 33}, {"skipped_invalid_email", 4}, {"excluded_existing", 9}}},
+           {"digest", "xxh128:11"},
+           {"generated_at", "2026-11-26T12:40:00Z"}});
   CHECK_FALSE(preview_stale(state));
   CHECK(can_send(state));
 }
@@ -408,7 +410,8 @@ TEST_CASE_METHOD(SendFixture, "pause, resume and cancel", "[frontend][jobs]") {
   CHECK_FALSE(server.has_pending("POST", "/api/jobs/42/resume"));
   actions.sending().tick(5.0);  // no poll while a command runs
   CHECK_FALSE(server.has_pending("GET", "/api/jobs/42"));
-  const auto pause = server.respond("POST", "/api/jobs/42/pause", 200, json{{"job", job_json(42, "paused", 12, 0, 138)}});
+  const auto pause =
+      server.respond("POST", "/api/jobs/42/pause", 200, json{{"job", job_json(42, "paused", 12, 0, 138)}});
   CHECK(pause.csrf_token == "tok-123");
   CHECK(state.send.job.command.empty());
   CHECK(state.send.job.job->status == "paused");
@@ -492,17 +495,21 @@ TEST_CASE_METHOD(SignedInFixture, "lookups without templates: the active ones co
   server.respond("GET", "/api/me", 200,
                  json{{"user", {{"id", 7}, {"username", "alice"}}}, {"permissions", {390}}, {"csrf_token", "t"}});
   server.respond("GET", "/api/lookups", 200,
-                 json{{"divisions", json::array()}, {"account_classes", json::array()}, {"bill_groups", json::array()},
-                      {"account_sources", json::array()}, {"site_sources", json::array()}});
+                 json{{"divisions", json::array()},
+                      {"account_classes", json::array()},
+                      {"bill_groups", json::array()},
+                      {"account_sources", json::array()},
+                      {"site_sources", json::array()}});
   CHECK(state.lookups.templates.empty());
   CHECK_FALSE(server.has_pending("GET", "/api/templates"));  // asked for at the next tick
   actions.sending().tick(1.0);
   actions.sending().tick(1.1);
   CHECK(server.count_pending("GET", "/api/templates") == 1);
-  server.respond("GET", "/api/templates", 200,
-                 json{{"templates",
-                       {{{"id", 3}, {"name", "Old"}, {"active", false}}, {{"id", 5}, {"name", "Invitation"}, {"active", true}}}},
-                      {"merge_fields", json::array()}});
+  server.respond(
+      "GET", "/api/templates", 200,
+      json{{"templates",
+            {{{"id", 3}, {"name", "Old"}, {"active", false}}, {{"id", 5}, {"name", "Invitation"}, {"active", true}}}},
+           {"merge_fields", json::array()}});
   REQUIRE(state.lookups.templates.size() == 1);
   CHECK(state.lookups.templates[0].name == "Invitation");
   CHECK(state.form.template_id == std::optional<Id>(5));

@@ -31,7 +31,9 @@ json templates_json() {
 
 json divisions_json() {
   return {{"divisions",
-           {{{"id", 1}, {"name", "North"}, {"default_from_email", "north@hauler.example"},
+           {{{"id", 1},
+             {"name", "North"},
+             {"default_from_email", "north@hauler.example"},
              {"billing_default_from_email", "billing@hauler.example"}},
             {{"id", 2}, {"name", "South"}, {"default_from_email", nullptr}, {"billing_default_from_email", nullptr}}}}};
 }
@@ -100,8 +102,7 @@ TEST_CASE_METHOD(SetupFixture, "editing a template: live preview and save with P
   CHECK(server.has_pending("GET", "/api/lookups"));
 }
 
-TEST_CASE_METHOD(SetupFixture, "a template error is shown with part and line as you type",
-                 "[frontend][setup]") {
+TEST_CASE_METHOD(SetupFixture, "a template error is shown with part and line as you type", "[frontend][setup]") {
   actions.setup().edit_template(11);
   actions.setup().set_field(TemplateField::Body, "<p>Hello</p>\n<p>Dear\n{{contact.frist_name}}</p>");
   const TemplateEditor& editor = state.setup.editor;
@@ -113,8 +114,7 @@ TEST_CASE_METHOD(SetupFixture, "a template error is shown with part and line as 
   CHECK_FALSE(editor.problem);
 }
 
-TEST_CASE_METHOD(SetupFixture, "save errors: template_invalid with field and line, other errors",
-                 "[frontend][setup]") {
+TEST_CASE_METHOD(SetupFixture, "save errors: template_invalid with field and line, other errors", "[frontend][setup]") {
   actions.setup().new_template();
   const TemplateEditor& editor = state.setup.editor;
   REQUIRE(editor.open);
@@ -175,10 +175,12 @@ TEST_CASE_METHOD(SetupFixture, "division sender addresses: validation and save",
   actions.setup().set_division_email("Sales@Hauler.example");
   CHECK(division_email_problem(edit).empty());
   actions.setup().save_division();
-  const auto request = server.respond(
-      "PUT", "/api/divisions/1", 200,
-      json{{"division", {{"id", 1}, {"name", "North"}, {"default_from_email", "sales@hauler.example"},
-                         {"billing_default_from_email", "billing@hauler.example"}}}});
+  const auto request = server.respond("PUT", "/api/divisions/1", 200,
+                                      json{{"division",
+                                            {{"id", 1},
+                                             {"name", "North"},
+                                             {"default_from_email", "sales@hauler.example"},
+                                             {"billing_default_from_email", "billing@hauler.example"}}}});
   CHECK(json::parse(request.body) == json{{"default_from_email", "sales@hauler.example"}});
   CHECK(request.csrf_token == "tok-123");
   CHECK(state.setup.divisions[0].default_from_email == std::optional<std::string>("sales@hauler.example"));
@@ -189,8 +191,9 @@ TEST_CASE_METHOD(SetupFixture, "division sender addresses: validation and save",
   SECTION("an empty field clears the division's own address (null)") {
     actions.setup().edit_division(2);
     actions.setup().save_division();
-    const auto clear = server.respond("PUT", "/api/divisions/2", 400,
-                                      json{{"error", {{"code", "invalid"}, {"message", "bad"}, {"field", "default_from_email"}}}});
+    const auto clear =
+        server.respond("PUT", "/api/divisions/2", 400,
+                       json{{"error", {{"code", "invalid"}, {"message", "bad"}, {"field", "default_from_email"}}}});
     CHECK(json::parse(clear.body) == json{{"default_from_email", nullptr}});
     CHECK(edit.error == "bad");
     CHECK(edit.id == 2);

@@ -149,9 +149,9 @@ TEST_CASE("pool: the server answers 503 while MariaDB is down and recovers after
   REQUIRE(client.Get("/api/me", login.headers(false))->status == 200);
 
   mariadb.run("stop");
-  for (const auto& response : {client.Get("/api/me", login.headers(false)),
-                               client.Post("/api/session", R"({"username":"alice","password":"secret"})",
-                                           "application/json")}) {
+  for (const auto& response :
+       {client.Get("/api/me", login.headers(false)),
+        client.Post("/api/session", R"({"username":"alice","password":"secret"})", "application/json")}) {
     REQUIRE(response);
     INFO(response->body);
     CHECK(response->status == 503);

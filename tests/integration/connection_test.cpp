@@ -66,9 +66,9 @@ TEST_CASE("connect failures name the redacted URL") {
   url.password = "not-the-password";
   url.port = 1;  // nothing listens on port 1
   CHECK_THROWS_AS(invites::db::connect(url), invites::db::ConnectionError);
-  CHECK_THROWS_WITH(invites::db::connect(url),
-                    Contains("cannot connect to mysql://" + url.user + ":***@127.0.0.1:1/") &&
-                        !Contains("not-the-password"));
+  CHECK_THROWS_WITH(
+      invites::db::connect(url),
+      Contains("cannot connect to mysql://" + url.user + ":***@127.0.0.1:1/") && !Contains("not-the-password"));
 }
 
 TEST_CASE("ping tells a reachable database from an unreachable one") {

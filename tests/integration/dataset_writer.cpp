@@ -38,9 +38,12 @@ void insert_rows(sql::Connection& connection, const std::string& table, const st
     unsigned index = 1;
     for (std::size_t r = start; r < end; ++r) {
       for (const Value& value : rows[r]) {
-        if (std::holds_alternative<std::monostate>(value)) statement->setNull(index, 0);
-        else if (auto* number = std::get_if<std::int64_t>(&value)) statement->setInt64(index, *number);
-        else statement->setString(index, std::get<std::string>(value));
+        if (std::holds_alternative<std::monostate>(value))
+          statement->setNull(index, 0);
+        else if (auto* number = std::get_if<std::int64_t>(&value))
+          statement->setInt64(index, *number);
+        else
+          statement->setString(index, std::get<std::string>(value));
         ++index;
       }
     }
@@ -71,25 +74,28 @@ void write_dataset(sql::Connection& connection, const Dataset& data) {
     rows.push_back({std::int64_t{a.id}, a.number, a.name, std::int64_t{a.division_id}, id_or_null(a.account_class_id),
                     id_or_null(a.bill_group_id), id_or_null(a.account_source_id), decimal_of_cents(a.balance_cents),
                     std::int64_t{a.autopay}});
-  insert_rows(connection, "accounts",
-              "id, account_number, name, division_id, account_class_id, bill_group_id, account_source_id, balance, autopay",
-              "?, ?, ?, ?, ?, ?, ?, ?, ?", rows);
+  insert_rows(
+      connection, "accounts",
+      "id, account_number, name, division_id, account_class_id, bill_group_id, account_source_id, balance, autopay",
+      "?, ?, ?, ?, ?, ?, ?, ?, ?", rows);
   rows.clear();
   for (const auto& s : data.sites)
     rows.push_back({std::int64_t{s.id}, std::int64_t{s.account_id}, id_or_null(s.site_source_id), s.address});
   insert_rows(connection, "sites", "id, account_id, site_source_id, address", "?, ?, ?, ?", rows);
   rows.clear();
-  for (const auto& v : data.services) rows.push_back({std::int64_t{v.id}, std::int64_t{v.site_id}, std::int64_t{v.active}});
+  for (const auto& v : data.services)
+    rows.push_back({std::int64_t{v.id}, std::int64_t{v.site_id}, std::int64_t{v.active}});
   insert_rows(connection, "services", "id, site_id, active", "?, ?, ?", rows);
   rows.clear();
   for (const auto& c : data.contacts)
     rows.push_back({std::int64_t{c.id}, std::int64_t{c.account_id}, c.first_name, c.last_name,
                     c.email ? Value{*c.email} : Value{}, std::int64_t{c.is_billing}});
-  insert_rows(connection, "contacts", "id, account_id, first_name, last_name, email, is_billing", "?, ?, ?, ?, ?, ?", rows);
+  insert_rows(connection, "contacts", "id, account_id, first_name, last_name, email, is_billing", "?, ?, ?, ?, ?, ?",
+              rows);
   rows.clear();
   for (const auto& p : data.portal_users)
-    rows.push_back({p.email, std::string(portal_status_name(p.status)),
-                    p.last_invited_at ? Value{p.last_invited_at} : Value{}});
+    rows.push_back(
+        {p.email, std::string(portal_status_name(p.status)), p.last_invited_at ? Value{p.last_invited_at} : Value{}});
   insert_rows(connection, "portal_users", "email, status, last_invited_at", "?, ?, FROM_UNIXTIME(?)", rows);
 }
 

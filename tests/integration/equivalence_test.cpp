@@ -89,25 +89,53 @@ TEST_CASE("the tricky addresses are judged alike by MariaDB and common/", "[mari
   db::execute(*connection, "INSERT INTO accounts (id, account_number, name, division_id) VALUES (1, 'A1', 'One', 1)");
 
   const std::vector<std::optional<std::string>> emails = {
-      std::nullopt, "", " ", "\t", "ok@x.com", " Ok@X.Com\t", "\r\nok@x.com\n", "a..b@x.com", "a@b", "a@-b.com",
-      "\"q\"@x.com", std::string(64, 'l') + "@x.com", std::string(65, 'l') + "@x.com", "j\xC3\xB6rg@x.com",
-      "\xE2\x84\xAA" "elvin@x.com", "\xC4\xB0nci@x.com", "x@y.c", "x@y.co", "x@y.c0", "A@B.CO.UK", "x@" + std::string(63, 'd') + ".io",
-      "x@" + std::string(64, 'd') + ".io", "!#$%&'*+/=?^_`{|}~-@x.com", "a@b_c.com", "a@@b.com", "tab\t@x.com", "a.@x.com",
+      std::nullopt,
+      "",
+      " ",
+      "\t",
+      "ok@x.com",
+      " Ok@X.Com\t",
+      "\r\nok@x.com\n",
+      "a..b@x.com",
+      "a@b",
+      "a@-b.com",
+      "\"q\"@x.com",
+      std::string(64, 'l') + "@x.com",
+      std::string(65, 'l') + "@x.com",
+      "j\xC3\xB6rg@x.com",
+      "\xE2\x84\xAA"
+      "elvin@x.com",
+      "\xC4\xB0nci@x.com",
+      "x@y.c",
+      "x@y.co",
+      "x@y.c0",
+      "A@B.CO.UK",
+      "x@" + std::string(63, 'd') + ".io",
+      "x@" + std::string(64, 'd') + ".io",
+      "!#$%&'*+/=?^_`{|}~-@x.com",
+      "a@b_c.com",
+      "a@@b.com",
+      "tab\t@x.com",
+      "a.@x.com",
   };
   Id id = 0;
   testing::Dataset data;
   data.accounts.push_back({1, "A1", "One", 1, 0, 0, 0, 0, false});
   for (const auto& email : emails) {
     ++id;
-    std::unique_ptr<sql::PreparedStatement> statement(connection->prepareStatement("INSERT INTO contacts (id, account_id, email) VALUES (?, 1, ?)"));
+    std::unique_ptr<sql::PreparedStatement> statement(
+        connection->prepareStatement("INSERT INTO contacts (id, account_id, email) VALUES (?, 1, ?)"));
     statement->setInt(1, static_cast<std::int32_t>(id));
-    if (email) statement->setString(2, *email);
-    else statement->setNull(2, 0);
+    if (email)
+      statement->setString(2, *email);
+    else
+      statement->setNull(2, 0);
     statement->executeUpdate();
     data.contacts.push_back({id, 1, "", "", email, false});
   }
   RecipientList from_sql = repository::query_recipients(*connection, {});
-  RecipientList reference = group_candidates(testing::candidates_of(data, {}), [](std::string_view) { return PortalStatus::none; });
+  RecipientList reference =
+      group_candidates(testing::candidates_of(data, {}), [](std::string_view) { return PortalStatus::none; });
   require_same(from_sql, reference);
   CHECK(reference.counts.new_users == 6);
 }

@@ -42,9 +42,9 @@ std::string shell_quote(const std::string& text) {
 }
 
 void add_user(const db::DatabaseUrl& url, const std::string& username, const std::string& grants) {
-  std::string command = "printf '%s\\n' " + shell_quote(password) + " | " + shell_quote(testing::invites_server_path()) +
-                        " user add --db " + shell_quote(url.to_string()) + " --username " + username +
-                        " --password-stdin";
+  std::string command = "printf '%s\\n' " + shell_quote(password) + " | " +
+                        shell_quote(testing::invites_server_path()) + " user add --db " + shell_quote(url.to_string()) +
+                        " --username " + username + " --password-stdin";
   if (!grants.empty()) command += " --grant " + grants;
   const auto result = testing::run_process({"/bin/sh", "-c", command});
   INFO(result.output);
@@ -100,9 +100,9 @@ struct LoadServer {
 
   void start() {
     add_user(database.url(), "alice", "390");
-    process = std::make_unique<testing::ChildProcess>(std::vector<std::string>{
-        testing::invites_server_path(), "serve", "--db", database.url().to_string(), "--listen", "127.0.0.1:0",
-        "--snapshot-refresh-seconds", "0"});
+    process = std::make_unique<testing::ChildProcess>(
+        std::vector<std::string>{testing::invites_server_path(), "serve", "--db", database.url().to_string(),
+                                 "--listen", "127.0.0.1:0", "--snapshot-refresh-seconds", "0"});
     const std::string line = process->read_line(std::chrono::seconds(20));
     const std::string marker = "listening on http://127.0.0.1:";
     const auto at = line.find(marker);
@@ -113,8 +113,8 @@ struct LoadServer {
   }
 
   void login(const std::string& username) {
-    const auto result = client->Post("/api/session", json{{"username", username}, {"password", password}}.dump(),
-                                     "application/json");
+    const auto result =
+        client->Post("/api/session", json{{"username", username}, {"password", password}}.dump(), "application/json");
     REQUIRE(result);
     REQUIRE(result->status == 200);
     const auto set_cookie = result->get_header_value("Set-Cookie");
@@ -214,8 +214,12 @@ TEST_CASE("hand-written data set: Load gives the hand-computed counts", "[mariad
   const json all = server.load(json::object());
   auto page = recipients(server, all["preview_id"], "group=new_users");
   CHECK(page["total"] == 2);
-  CHECK(page["rows"][0] == json{{"email", "ivy@example.com"}, {"first_name", "Ivy"}, {"last_name", "Smith"},
-                                {"account_number", "1001"}, {"account_name", "Smith, John"}, {"contact_id", 11},
+  CHECK(page["rows"][0] == json{{"email", "ivy@example.com"},
+                                {"first_name", "Ivy"},
+                                {"last_name", "Smith"},
+                                {"account_number", "1001"},
+                                {"account_name", "Smith, John"},
+                                {"contact_id", 11},
                                 {"last_invited_at", nullptr}});
   CHECK(page["rows"][1]["email"] == "john.smith@example.com");
   CHECK(page["rows"][1]["contact_id"] == 1);
@@ -373,15 +377,14 @@ TEST_CASE("recipient pages: paging, sorting, search and parameter errors", "[mar
     CHECK(all_text.find("smith") != std::string::npos);
   }
 
-  for (const auto& [query, field] : std::vector<std::pair<std::string, std::string>>{
-           {"group=everyone", "group"},
-           {"sort=colour", "sort"},
-           {"order=up", "order"},
-           {"offset=-1", "offset"},
-           {"offset=abc", "offset"},
-           {"limit=0", "limit"},
-           {"limit=1001", "limit"},
-           {"format=xml", "format"}}) {
+  for (const auto& [query, field] : std::vector<std::pair<std::string, std::string>>{{"group=everyone", "group"},
+                                                                                     {"sort=colour", "sort"},
+                                                                                     {"order=up", "order"},
+                                                                                     {"offset=-1", "offset"},
+                                                                                     {"offset=abc", "offset"},
+                                                                                     {"limit=0", "limit"},
+                                                                                     {"limit=1001", "limit"},
+                                                                                     {"format=xml", "format"}}) {
     INFO(query);
     const auto bad = server.get("/api/previews/" + id + "/recipients?" + query);
     CHECK(bad->status == 400);
@@ -471,8 +474,9 @@ TEST_CASE("lookups, refresh, metrics and permissions", "[mariadb][http]") {
   CHECK(lookups["account_sources"].size() == 1);
 
   // A rebuild on request picks up new billing rows.
-  db::execute(*server.sql, "INSERT INTO contacts (id, account_id, first_name, last_name, email, is_billing)"
-                           " VALUES (12, 4, 'Kim', 'Poe', 'kim@example.com', 1)");
+  db::execute(*server.sql,
+              "INSERT INTO contacts (id, account_id, first_name, last_name, email, is_billing)"
+              " VALUES (12, 4, 'Kim', 'Poe', 'kim@example.com', 1)");
   auto refresh = server.client->Post("/api/snapshot/refresh", server.headers(), "", "application/json");
   REQUIRE(refresh);
   CHECK(refresh->status == 202);
@@ -508,8 +512,8 @@ TEST_CASE("seed is deterministic and refuses a database with rows unless --repla
   db::migrate(*first_sql);
   db::migrate(*second_sql);
   auto seed = [](const testing::TestDatabase& database, std::vector<std::string> extra) {
-    std::vector<std::string> argv{testing::invites_server_path(), "seed", "--db", database.url().to_string(),
-                                  "--accounts", "1500"};
+    std::vector<std::string> argv{testing::invites_server_path(), "seed",       "--db",
+                                  database.url().to_string(),     "--accounts", "1500"};
     argv.insert(argv.end(), extra.begin(), extra.end());
     return testing::run_process(argv);
   };
@@ -595,7 +599,8 @@ TEST_CASE("preview store: owner only, bounded per user and in total", "[previews
   Evaluation big;
   big.groups[0].resize(1000);
   const std::size_t one = service::evaluation_bytes(big);
-  service::PreviewStore budget({.per_user = 10, .total = 10, .lifetime = std::chrono::seconds(3600), .max_bytes = 2 * one + one / 2});
+  service::PreviewStore budget(
+      {.per_user = 10, .total = 10, .lifetime = std::chrono::seconds(3600), .max_bytes = 2 * one + one / 2});
   const auto a = budget.add(1, Filter{}, big, nullptr)->id;
   const auto b = budget.add(1, Filter{}, big, nullptr)->id;
   const auto c = budget.add(2, Filter{}, big, nullptr)->id;

@@ -38,11 +38,14 @@ OutgoingMessage invitation_to(const std::string& to) {
 }
 
 std::string message_to(const std::string& to) {
-  return invites::mail::build_message(invitation_to(to), some_date, invites::mail::new_message_id("portal@example.com"));
+  return invites::mail::build_message(invitation_to(to), some_date,
+                                      invites::mail::new_message_id("portal@example.com"));
 }
 
-std::unique_ptr<invites::mail::MailTransport> transport_for(const SmtpSink& sink, std::chrono::seconds timeout = std::chrono::seconds(20)) {
-  return invites::mail::make_smtp_transport({.url = sink.url(), .connect_timeout = std::chrono::seconds(5), .timeout = timeout});
+std::unique_ptr<invites::mail::MailTransport> transport_for(const SmtpSink& sink,
+                                                            std::chrono::seconds timeout = std::chrono::seconds(20)) {
+  return invites::mail::make_smtp_transport(
+      {.url = sink.url(), .connect_timeout = std::chrono::seconds(5), .timeout = timeout});
 }
 
 DeliveryResult send(invites::mail::MailTransport& transport, const std::string& to) {
@@ -77,7 +80,8 @@ SmtpSinkOptions tls_sink_options(const TestCertificates& certificates) {
 // STARTTLS required, the CA of `certificates` trusted, AUTH as mailer with `password`.
 invites::mail::SmtpOptions tls_transport_options(const SmtpSink& sink, const TestCertificates& certificates,
                                                  std::optional<std::string> password = "s3cret") {
-  invites::mail::SmtpOptions options{.url = sink.url(), .require_starttls = true, .ca_file = certificates.ca_certificate()};
+  invites::mail::SmtpOptions options{
+      .url = sink.url(), .require_starttls = true, .ca_file = certificates.ca_certificate()};
   if (password) {
     options.username = "mailer";
     options.password = std::move(password);
@@ -124,13 +128,14 @@ TEST_CASE("several messages go over one SMTP connection, byte for byte") {
 TEST_CASE("a delivered message is well-formed for an independent parser") {
   SmtpSink sink;
   auto transport = transport_for(sink);
-  OutgoingMessage message{.from = "portal@example.com",
-                          .from_name = "Kundenportal Müller & Söhne",
-                          .to = "maria@example.com",
-                          .to_name = "Lopez, Maria",
-                          .subject = "Grüße — Einladung zum Kundenportal für Ihr Konto 100234 (gültig bis 2026-12-10)",
-                          .text_body = "Hallo Maria,\n\nbitte klicken Sie: https://portal.example.com/a?t=x=y\n",
-                          .html_body = "<p>Hallo Maria,</p>\n<p><a href=\"https://portal.example.com/a?t=x=y\">Annehmen</a></p>\n"};
+  OutgoingMessage message{
+      .from = "portal@example.com",
+      .from_name = "Kundenportal Müller & Söhne",
+      .to = "maria@example.com",
+      .to_name = "Lopez, Maria",
+      .subject = "Grüße — Einladung zum Kundenportal für Ihr Konto 100234 (gültig bis 2026-12-10)",
+      .text_body = "Hallo Maria,\n\nbitte klicken Sie: https://portal.example.com/a?t=x=y\n",
+      .html_body = "<p>Hallo Maria,</p>\n<p><a href=\"https://portal.example.com/a?t=x=y\">Annehmen</a></p>\n"};
   std::string raw = invites::mail::build_message(message, some_date, "<abc123@example.com>");
   REQUIRE(transport->deliver("portal@example.com", "maria@example.com", raw).outcome == DeliveryOutcome::delivered);
   auto stored = sink.messages();
@@ -263,12 +268,48 @@ TEST_CASE("header injection through the subject, a name or an address is refused
     CHECK_THROWS_WITH(invites::mail::build_message(message, some_date, "<a@example.com>"), Catch::Contains(expected));
   };
   auto message = invitation_to("maria@example.com");
-  rejects([&] { auto m = message; m.subject = "Hi\r\nBcc: victim@example.com"; return m; }(), "subject contains a line break");
-  rejects([&] { auto m = message; m.subject = "Hi\nthere"; return m; }(), "subject contains a line break");
-  rejects([&] { auto m = message; m.to_name = "Maria\rBcc: x@y.com"; return m; }(), "to_name contains a line break");
-  rejects([&] { auto m = message; m.from_name = std::string("A\0B", 3); return m; }(), "from_name contains a NUL byte");
-  rejects([&] { auto m = message; m.to = "maria@example.com\r\nBcc: x@y.com"; return m; }(), "to contains a line break");
-  rejects([&] { auto m = message; m.from = "not an address"; return m; }(), "from \"not an address\" is not a valid address");
+  rejects(
+      [&] {
+        auto m = message;
+        m.subject = "Hi\r\nBcc: victim@example.com";
+        return m;
+      }(),
+      "subject contains a line break");
+  rejects(
+      [&] {
+        auto m = message;
+        m.subject = "Hi\nthere";
+        return m;
+      }(),
+      "subject contains a line break");
+  rejects(
+      [&] {
+        auto m = message;
+        m.to_name = "Maria\rBcc: x@y.com";
+        return m;
+      }(),
+      "to_name contains a line break");
+  rejects(
+      [&] {
+        auto m = message;
+        m.from_name = std::string("A\0B", 3);
+        return m;
+      }(),
+      "from_name contains a NUL byte");
+  rejects(
+      [&] {
+        auto m = message;
+        m.to = "maria@example.com\r\nBcc: x@y.com";
+        return m;
+      }(),
+      "to contains a line break");
+  rejects(
+      [&] {
+        auto m = message;
+        m.from = "not an address";
+        return m;
+      }(),
+      "from \"not an address\" is not a valid address");
   CHECK_THROWS_AS(invites::mail::build_message(message, some_date, "<a@b.com>\r\nBcc: x@y.com"), MessageError);
 }
 
@@ -315,14 +356,14 @@ TEST_CASE("AUTH with the configured user works over the kept connection and a wr
 
   options.password = "wrong";
   auto denied = invites::mail::make_smtp_transport(options)->deliver("portal@example.com", "c@example.com",
-                                                                      message_to("c@example.com"));
+                                                                     message_to("c@example.com"));
   CHECK(denied.outcome == DeliveryOutcome::temporary_failure);
   CHECK(denied.connection_problem);
   CHECK_THAT(denied.detail, Catch::StartsWith("535"));
 
   // Without credentials the server refuses MAIL FROM (530): also not the recipient's fault.
-  auto anonymous = invites::mail::make_smtp_transport({.url = sink.url()})->deliver(
-      "portal@example.com", "d@example.com", message_to("d@example.com"));
+  auto anonymous = invites::mail::make_smtp_transport({.url = sink.url()})
+                       ->deliver("portal@example.com", "d@example.com", message_to("d@example.com"));
   CHECK(anonymous.outcome == DeliveryOutcome::temporary_failure);
   CHECK(anonymous.connection_problem);
   INFO(anonymous.detail);
@@ -330,7 +371,8 @@ TEST_CASE("AUTH with the configured user works over the kept connection and a wr
   CHECK(sink.messages().size() == 2);
 }
 
-TEST_CASE("required STARTTLS that is not offered is a connection problem and an envelope with a line break is refused") {
+TEST_CASE(
+    "required STARTTLS that is not offered is a connection problem and an envelope with a line break is refused") {
   SmtpSink sink;  // offers no STARTTLS
   auto strict = invites::mail::make_smtp_transport({.url = sink.url(), .require_starttls = true});
   auto result = send(*strict, "a@example.com");
@@ -339,8 +381,8 @@ TEST_CASE("required STARTTLS that is not offered is a connection problem and an 
   INFO(result.detail);
 
   auto transport = transport_for(sink);
-  auto injected = transport->deliver("portal@example.com", "a@example.com>\r\nRCPT TO:<b@example.com",
-                                     message_to("a@example.com"));
+  auto injected =
+      transport->deliver("portal@example.com", "a@example.com>\r\nRCPT TO:<b@example.com", message_to("a@example.com"));
   CHECK(injected.outcome == DeliveryOutcome::permanent_failure);
   CHECK_FALSE(injected.connection_problem);
   CHECK(send(*transport, "a@example.com").outcome == DeliveryOutcome::delivered);
@@ -404,7 +446,7 @@ TEST_CASE("a server certificate from a CA not trusted fails TLS verification by 
     options.require_starttls = false;
   }
   const auto result = invites::mail::make_smtp_transport(options)->deliver("portal@example.com", "a@example.com",
-                                                                          message_to("a@example.com"));
+                                                                           message_to("a@example.com"));
   INFO(result.detail);
   CHECK(result.outcome == DeliveryOutcome::temporary_failure);
   CHECK(result.connection_problem);
@@ -419,7 +461,7 @@ TEST_CASE("a transport that does not require STARTTLS still upgrades when the se
   auto options = tls_transport_options(sink, certificates);
   options.require_starttls = false;
   const auto result = invites::mail::make_smtp_transport(options)->deliver("portal@example.com", "a@example.com",
-                                                                          message_to("a@example.com"));
+                                                                           message_to("a@example.com"));
   INFO(result.detail);
   REQUIRE(result.outcome == DeliveryOutcome::delivered);
   const auto messages = sink.messages();
@@ -434,7 +476,7 @@ TEST_CASE("a CA file that cannot be read is a connection problem naming the file
   auto options = tls_transport_options(sink, certificates);
   options.ca_file = certificates.server_key().parent_path() / "missing-ca.pem";
   const auto result = invites::mail::make_smtp_transport(options)->deliver("portal@example.com", "a@example.com",
-                                                                          message_to("a@example.com"));
+                                                                           message_to("a@example.com"));
   INFO(result.detail);
   CHECK(result.outcome == DeliveryOutcome::temporary_failure);
   CHECK(result.connection_problem);

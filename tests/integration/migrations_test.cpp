@@ -38,22 +38,39 @@ std::string single(sql::Connection& connection, const std::string& query) {
 }
 
 std::set<std::string> table_names(sql::Connection& connection) {
-  const auto names = strings(connection,
-                             "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE()");
+  const auto names =
+      strings(connection, "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE()");
   return {names.begin(), names.end()};
 }
 
 std::string column_type(sql::Connection& connection, const std::string& table, const std::string& column) {
-  return single(connection, "SELECT CONCAT(column_type, ' ', is_nullable, ' ', COALESCE(collation_name, '-'))"
-                            " FROM information_schema.columns WHERE table_schema = DATABASE()"
-                            " AND table_name = '" + table + "' AND column_name = '" + column + "'");
+  return single(connection,
+                "SELECT CONCAT(column_type, ' ', is_nullable, ' ', COALESCE(collation_name, '-'))"
+                " FROM information_schema.columns WHERE table_schema = DATABASE()"
+                " AND table_name = '" +
+                    table + "' AND column_name = '" + column + "'");
 }
 
 const std::set<std::string> all_tables{
-    "schema_migrations", "divisions", "account_classes", "bill_groups",  "account_sources", "site_sources",
-    "accounts",          "sites",     "services",        "contacts",     "portal_users",    "portal_invites",
-    "staff_users",       "staff_permissions", "staff_sessions", "audit_log",
-    "notification_templates", "send_jobs", "send_outbox",
+    "schema_migrations",
+    "divisions",
+    "account_classes",
+    "bill_groups",
+    "account_sources",
+    "site_sources",
+    "accounts",
+    "sites",
+    "services",
+    "contacts",
+    "portal_users",
+    "portal_invites",
+    "staff_users",
+    "staff_permissions",
+    "staff_sessions",
+    "audit_log",
+    "notification_templates",
+    "send_jobs",
+    "send_outbox",
 };
 
 }  // namespace

@@ -38,8 +38,8 @@ struct Invitee {
   }
   httplib::Result accept(const std::string& link, const std::string& password, const std::string& confirm) {
     const std::string token = link.substr(link.find("token=") + 6);
-    auto result = client.Post("/portal/accept", httplib::Params{{"token", token}, {"password", password},
-                                                                 {"password_confirm", confirm}});
+    auto result = client.Post("/portal/accept",
+                              httplib::Params{{"token", token}, {"password", password}, {"password_confirm", confirm}});
     REQUIRE(result);
     return result;
   }
@@ -100,8 +100,8 @@ TEST_CASE("Load then send then accept: every message once and the next Load move
   CHECK(connections.size() <= 3);
 
   CHECK(count_rows(stack.sql(), "SELECT COUNT(*) FROM portal_users WHERE status = 'invited'") == 29);
-  CHECK(count_rows(stack.sql(), "SELECT COUNT(*) FROM portal_invites WHERE accepted_at IS NULL AND revoked_at IS NULL") ==
-        29);
+  CHECK(count_rows(stack.sql(),
+                   "SELECT COUNT(*) FROM portal_invites WHERE accepted_at IS NULL AND revoked_at IS NULL") == 29);
 
   // The invitee opens the link and sets a password.
   auto links = links_by_recipient(stack.sink());
@@ -148,8 +148,8 @@ TEST_CASE("Load then send then accept: every message once and the next Load move
   const auto newer = links_by_recipient(stack.sink()).at("user006@example.com");
   CHECK(newer != links.at("user006@example.com"));
   CHECK(invitee.open(newer)->status == 200);
-  CHECK(count_rows(stack.sql(), "SELECT COUNT(*) FROM portal_invites WHERE accepted_at IS NULL AND revoked_at IS NULL") ==
-        28);
+  CHECK(count_rows(stack.sql(),
+                   "SELECT COUNT(*) FROM portal_invites WHERE accepted_at IS NULL AND revoked_at IS NULL") == 28);
 
   // Both jobs are listed newest first; the audit log has who did what.
   const auto jobs = stack.get_json("/api/jobs")["jobs"];
@@ -200,24 +200,29 @@ TEST_CASE("bad input to send, templates and senders is refused and names the pro
     REQUIRE(allowed->status == 202);
     // The job changes the recipients' portal status: Load again after it.
     stack.wait_completed(json::parse(allowed->body)["job_id"].get<std::uint64_t>());
-    CHECK(stack.post_json("/api/previews/" + stack.load()["preview_id"].get<std::string>() + "/send",
-                          {{"from_email", "billing@other.example"}, {"template_id", template_id},
-                           {"groups", {"pending_invites"}}},
-                          202)["job_id"] > 0);
+    CHECK(stack.post_json(
+              "/api/previews/" + stack.load()["preview_id"].get<std::string>() + "/send",
+              {{"from_email", "billing@other.example"}, {"template_id", template_id}, {"groups", {"pending_invites"}}},
+              202)["job_id"] > 0);
   }
   SECTION("templates: unknown, inactive, broken on save") {
     auto result = send_with({{"from_email", testing::division_sender}, {"template_id", 999}});
     CHECK(result->status == 400);
     CHECK(error_of(result)["field"] == "template_id");
     const auto created = stack.post_json("/api/templates",
-                                         {{"name", "Old"}, {"active", false}, {"subject", "Hi"},
-                                          {"content_type", "text/plain"}, {"body", "Hello {{contact.first_name}}"}},
+                                         {{"name", "Old"},
+                                          {"active", false},
+                                          {"subject", "Hi"},
+                                          {"content_type", "text/plain"},
+                                          {"body", "Hello {{contact.first_name}}"}},
                                          201)["template"];
     result = send_with({{"from_email", testing::division_sender}, {"template_id", created["id"]}});
     CHECK(result->status == 400);
     CHECK(error_of(result)["message"].get<std::string>().find("inactive") != std::string::npos);
 
-    result = stack.post("/api/templates", {{"name", "Typo"}, {"subject", "Hi"}, {"content_type", "text/plain"},
+    result = stack.post("/api/templates", {{"name", "Typo"},
+                                           {"subject", "Hi"},
+                                           {"content_type", "text/plain"},
                                            {"body", "Hello\n{{contact.frist_name}}"}});
     CHECK(result->status == 400);
     CHECK(error_of(result)["code"] == "template_invalid");
@@ -288,8 +293,8 @@ TEST_CASE("bad input to send, templates and senders is refused and names the pro
     testing::create_staff_user(stack.sql(), "bob", "another long password", {390});
     httplib::Client client(stack.server().host(), stack.server().port());
     const auto bob = testing::login_staff(client, "bob", "another long password");
-    const auto result = client.Post("/api/templates", bob.headers(), R"({"name":"x","subject":"x","body":"x"})",
-                                    "application/json");
+    const auto result =
+        client.Post("/api/templates", bob.headers(), R"({"name":"x","subject":"x","body":"x"})", "application/json");
     REQUIRE(result);
     CHECK(result->status == 403);
     CHECK(client.Get("/api/divisions", bob.headers())->status == 403);
@@ -315,8 +320,9 @@ TEST_CASE("division sender addresses are edited in setup and used as allowed sen
   // The old address is no longer a division sender; the new one is.
   const auto preview = stack.load();
   const std::string send_path = "/api/previews/" + preview["preview_id"].get<std::string>() + "/send";
-  CHECK(stack.post(send_path, {{"from_email", testing::division_sender}, {"template_id", stack.template_id()}})->status ==
-        400);
+  CHECK(
+      stack.post(send_path, {{"from_email", testing::division_sender}, {"template_id", stack.template_id()}})->status ==
+      400);
   CHECK(stack.post(send_path, {{"from_email", "portal@haul.example.com"}, {"template_id", stack.template_id()}})
             ->status == 202);
   CHECK(stack.put("/api/divisions/99", {{"default_from_email", nullptr}})->status == 404);
@@ -337,9 +343,10 @@ TEST_CASE("render and test send use the common/ template code", "[mariadb][http]
   CHECK(rendered["text_body"].get<std::string>().find("Hello María") != std::string::npos);
   CHECK(rendered["html_body"].get<std::string>().find("Hello María") != std::string::npos);
   const auto example = stack.post_json("/api/render",
-                                       {{"template", {{"subject", "Hi {{contact.last_name}}"},
-                                                      {"content_type", "text/html"},
-                                                      {"body", "<p>{{contact.last_name}}</p>"}}}},
+                                       {{"template",
+                                         {{"subject", "Hi {{contact.last_name}}"},
+                                          {"content_type", "text/html"},
+                                          {"body", "<p>{{contact.last_name}}</p>"}}}},
                                        200);
   CHECK(example["recipient"].is_null());
   CHECK(example["html_body"] == "<p>" + std::string(invites::example_merge_values().contact_last_name) + "</p>");

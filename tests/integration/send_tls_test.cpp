@@ -30,9 +30,9 @@ std::vector<std::string> tls_serve_options(const std::filesystem::path& ca_file)
 
 // A test send fails with 502 and a message containing `expected`, and nothing reaches the sink.
 void check_test_send_refused(testing::SendStack& stack, const std::string& expected) {
-  const auto result = stack.post("/api/test-send", {{"template_id", stack.template_id()},
-                                                    {"from_email", testing::division_sender},
-                                                    {"to", "me@staff.example"}});
+  const auto result = stack.post(
+      "/api/test-send",
+      {{"template_id", stack.template_id()}, {"from_email", testing::division_sender}, {"to", "me@staff.example"}});
   INFO(result->body);
   CHECK(result->status == 502);
   const auto message = json::parse(result->body)["error"]["message"].get<std::string>();

@@ -44,9 +44,11 @@ struct ClaimedOutbox {
             "INSERT INTO send_jobs (id, created_by, status, from_email, template_id, filter_json, send_groups, digest) "
             "VALUES (1, 1, 'running', 'billing@example.com', 1, '{}', 'new_users', 'x')");
     for (int id = 1; id <= count; ++id) {
-      execute(*sql, "INSERT INTO send_outbox (id, job_id, email, contact_id, recipient_group, status, claimed_by) "
-                    "VALUES (" + std::to_string(id) + ", 1, 'person" + std::to_string(id) +
-                    "@example.com', 1, 'new_users', 'sending', '" + instance + "')");
+      execute(*sql,
+              "INSERT INTO send_outbox (id, job_id, email, contact_id, recipient_group, status, claimed_by) "
+              "VALUES (" +
+                  std::to_string(id) + ", 1, 'person" + std::to_string(id) +
+                  "@example.com', 1, 'new_users', 'sending', '" + instance + "')");
     }
     execute(*sql, "SET FOREIGN_KEY_CHECKS = 1");
   }
@@ -55,7 +57,8 @@ struct ClaimedOutbox {
     std::unique_ptr<sql::Statement> statement(sql->createStatement());
     std::unique_ptr<sql::ResultSet> rows(statement->executeQuery(
         "SELECT CONCAT_WS(' ', status, COALESCE(invite_id, '-'), attempts, COALESCE(claimed_by, '-'), "
-        "sent_at IS NOT NULL) FROM send_outbox WHERE id = " + std::to_string(id)));
+        "sent_at IS NOT NULL) FROM send_outbox WHERE id = " +
+        std::to_string(id)));
     REQUIRE(rows->next());
     return rows->getString(1).asStdString();
   }
@@ -117,7 +120,7 @@ TEST_CASE("without the database record() throws and the row stays 'sending'", "[
   ClaimedOutbox outbox(1);
   SentGroupCommit commit([]() -> std::unique_ptr<sql::Connection> { throw std::runtime_error("database is down"); },
                          instance);
-  CHECK_THROWS_WITH(commit.record(SentMessage{1, 101}), Contains("recording a sent message failed") &&
-                                                            Contains("database is down"));
+  CHECK_THROWS_WITH(commit.record(SentMessage{1, 101}),
+                    Contains("recording a sent message failed") && Contains("database is down"));
   CHECK(outbox.row(1) == "sending - 0 " + std::string(instance) + " 0");
 }

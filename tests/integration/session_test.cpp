@@ -121,15 +121,15 @@ TEST_CASE_METHOD(SessionServer, "session: login, /api/me, logout") {
 
   CHECK(single(*connection, "SELECT COUNT(*) FROM audit_log WHERE action = 'session.login'") == "2");
   CHECK(single(*connection, "SELECT COUNT(*) FROM audit_log WHERE action = 'session.logout'") == "1");
-  CHECK(single(*connection, "SELECT COUNT(*) FROM audit_log WHERE detail LIKE '%horse%' OR detail LIKE '%" + token +
-                                "%'") == "0");
+  CHECK(single(*connection,
+               "SELECT COUNT(*) FROM audit_log WHERE detail LIKE '%horse%' OR detail LIKE '%" + token + "%'") == "0");
 }
 
 TEST_CASE_METHOD(SessionServer, "session: wrong password, unknown and disabled users get the same 401") {
   invites::testing::create_staff_user(*connection, "carol", password, {390}, /*disabled=*/true);
   std::string message;
-  for (const auto& [username, secret] : {std::pair{"alice", "wrong"}, std::pair{"nobody", password},
-                                         std::pair{"carol", password}}) {
+  for (const auto& [username, secret] :
+       {std::pair{"alice", "wrong"}, std::pair{"nobody", password}, std::pair{"carol", password}}) {
     INFO(username);
     const auto response = post_login(username, secret);
     check_error(response, 401, "invalid_credentials");
@@ -249,8 +249,8 @@ TEST_CASE("session: over TLS the cookie is Secure") {
   httplib::SSLClient client(server.host(), server.port());
   client.set_ca_cert_path(certificates.ca_certificate().c_str());
   client.enable_server_certificate_verification(true);
-  const auto login = client.Post("/api/session", json{{"username", "alice"}, {"password", password}}.dump(),
-                                 "application/json");
+  const auto login =
+      client.Post("/api/session", json{{"username", "alice"}, {"password", password}}.dump(), "application/json");
   REQUIRE(login);
   CHECK(login->status == 200);
   const std::string set_cookie = login->get_header_value("Set-Cookie");
@@ -327,8 +327,8 @@ TEST_CASE("user add: creates a user from the password on stdin, re-adding update
   MigratedDatabase db;
   const auto user_add = [&](const std::string& stdin_text, const std::string& extra) {
     const std::string command = "printf '" + stdin_text + "' | '" + invites::testing::invites_server_path() +
-                                "' user add --db '" + db.database.url().to_string() + "' --username dora --password-stdin" +
-                                extra;
+                                "' user add --db '" + db.database.url().to_string() +
+                                "' --username dora --password-stdin" + extra;
     return invites::testing::run_process({"/bin/sh", "-c", command});
   };
 
@@ -352,11 +352,11 @@ TEST_CASE("user add: creates a user from the password on stdin, re-adding update
 
   invites::testing::ServerProcess server(db.database.url(), invites::testing::ServerProcess::Options{});
   httplib::Client client(server.host(), server.port());
-  const auto old_password = client.Post("/api/session", R"({"username":"dora","password":"first secret"})",
-                                        "application/json");
+  const auto old_password =
+      client.Post("/api/session", R"({"username":"dora","password":"first secret"})", "application/json");
   CHECK(old_password->status == 401);
-  const auto login = client.Post("/api/session", R"({"username":"dora","password":"second secret"})",
-                                 "application/json");
+  const auto login =
+      client.Post("/api/session", R"({"username":"dora","password":"second secret"})", "application/json");
   REQUIRE(login);
   CHECK(login->status == 200);
   CHECK(json::parse(login->body).at("permissions") == json::array({120}));

@@ -18,20 +18,40 @@ std::uint64_t Rng::next() {
 
 namespace {
 
-const char* const first_names[] = {"Ana", "Ben", "Chloé", "Dmitri", "Eve", "Farah", "Gus", "Hana", "Ivan", "Jo",
-                                   "Kai", "Lena", "Marco", "Nia", "Omar", "Pia", "Quinn", "Rosa", "Sam", "Tariq"};
-const char* const last_names[] = {"Smith", "O'Brien", "García", "Nguyen", "Müller", "Okafor", "Rossi", "Kim",
-                                  "Jones, Jr.", "Dubois", "\"Ace\" Lee", "=Formula", "Novak", "Silva", "Tanaka"};
+const char* const first_names[] = {"Ana", "Ben",  "Chloé", "Dmitri", "Eve",  "Farah", "Gus",   "Hana", "Ivan", "Jo",
+                                   "Kai", "Lena", "Marco", "Nia",    "Omar", "Pia",   "Quinn", "Rosa", "Sam",  "Tariq"};
+const char* const last_names[] = {"Smith",       "O'Brien",  "García", "Nguyen",     "Müller",
+                                  "Okafor",      "Rossi",    "Kim",    "Jones, Jr.", "Dubois",
+                                  "\"Ace\" Lee", "=Formula", "Novak",  "Silva",      "Tanaka"};
 const char* const domains[] = {"example.com", "mail.example.org", "haul.co", "bins.net", "city-utility.gov", "x.io"};
 
 // Addresses the rule must reject, and ones that only normalization makes valid.
 const char* const invalid_emails[] = {
-    "", "   ", "plainaddress", "a..b@x.com", ".lead@x.com", "trail.@x.com", "a@b", "a@-b.com", "a@b-.com",
-    "\"quoted\"@x.com", "two@@x.com", "a@b@x.com", "j\xC3\xB6rg@x.com", "a@m\xC3\xBCnchen.de", "name at x.com",
-    "a b@x.com", "a@x_y.com", "a@b.c", "a@b.c0m", "@x.com", "nobody@",
-    ("\xE2\x84\xAA" "elvin@x.com"),  // KELVIN SIGN: LOWER() in SQL maps it to 'k'
-    "\xC4\xB0nci@x.com",           // LATIN CAPITAL I WITH DOT ABOVE
-    "\xC2\xA0nbsp@x.com",          // no-break space is not trimmed
+    "",
+    "   ",
+    "plainaddress",
+    "a..b@x.com",
+    ".lead@x.com",
+    "trail.@x.com",
+    "a@b",
+    "a@-b.com",
+    "a@b-.com",
+    "\"quoted\"@x.com",
+    "two@@x.com",
+    "a@b@x.com",
+    "j\xC3\xB6rg@x.com",
+    "a@m\xC3\xBCnchen.de",
+    "name at x.com",
+    "a b@x.com",
+    "a@x_y.com",
+    "a@b.c",
+    "a@b.c0m",
+    "@x.com",
+    "nobody@",
+    ("\xE2\x84\xAA"
+     "elvin@x.com"),       // KELVIN SIGN: LOWER() in SQL maps it to 'k'
+    "\xC4\xB0nci@x.com",   // LATIN CAPITAL I WITH DOT ABOVE
+    "\xC2\xA0nbsp@x.com",  // no-break space is not trimmed
     "tab\tinside@x.com",
 };
 
@@ -68,8 +88,9 @@ Dataset generate_dataset(const DatasetOptions& options) {
   Dataset d;
   const Id division_count = 4;
   for (Id i = 1; i <= division_count; ++i)
-    d.divisions.push_back({i, "Division " + std::to_string(i),
-                           i == division_count ? std::nullopt : std::optional<std::string>("billing" + std::to_string(i) + "@haul.co")});
+    d.divisions.push_back(
+        {i, "Division " + std::to_string(i),
+         i == division_count ? std::nullopt : std::optional<std::string>("billing" + std::to_string(i) + "@haul.co")});
   d.account_classes = named_rows("Class", 5);
   d.bill_groups = named_rows("Bill group", 6);
   d.account_sources = named_rows("Account source", 4);
@@ -92,10 +113,18 @@ Dataset generate_dataset(const DatasetOptions& options) {
                        0,
                        rng.chance(0.3)};
     switch (rng.below(5)) {  // positive, zero, negative, and the one-cent edges
-      case 0: account.balance_cents = 0; break;
-      case 1: account.balance_cents = -static_cast<std::int64_t>(rng.below(50000)); break;
-      case 2: account.balance_cents = rng.chance(0.5) ? 1 : -1; break;
-      default: account.balance_cents = static_cast<std::int64_t>(rng.below(100000)); break;
+      case 0:
+        account.balance_cents = 0;
+        break;
+      case 1:
+        account.balance_cents = -static_cast<std::int64_t>(rng.below(50000));
+        break;
+      case 2:
+        account.balance_cents = rng.chance(0.5) ? 1 : -1;
+        break;
+      default:
+        account.balance_cents = static_cast<std::int64_t>(rng.below(100000));
+        break;
     }
     d.accounts.push_back(account);
 
@@ -110,7 +139,8 @@ Dataset generate_dataset(const DatasetOptions& options) {
     std::size_t contacts = 1 + rng.below(3);  // 1..3 (SPEC §4)
     for (std::size_t c = 0; c < contacts; ++c) {
       contact_id += static_cast<Id>(1 + rng.below(3));
-      ContactRow contact{contact_id, account_id, pick(rng, first_names), pick(rng, last_names), std::nullopt, rng.chance(0.5)};
+      ContactRow contact{contact_id,   account_id,     pick(rng, first_names), pick(rng, last_names),
+                         std::nullopt, rng.chance(0.5)};
       double roll = static_cast<double>(rng.below(1'000'000)) / 1e6;
       if (roll < options.invalid_email_share * 0.3) {
         contact.email = std::nullopt;
@@ -119,7 +149,8 @@ Dataset generate_dataset(const DatasetOptions& options) {
       } else if (roll < options.invalid_email_share + options.shared_email_share && !issued.empty()) {
         contact.email = mangle_case_and_space(rng, issued[rng.below(issued.size())]);
       } else {
-        std::string email = contact.first_name.substr(0, 2) + "." + std::to_string(contact_id) + "@" + pick(rng, domains);
+        std::string email =
+            contact.first_name.substr(0, 2) + "." + std::to_string(contact_id) + "@" + pick(rng, domains);
         for (char& ch : email)
           if (static_cast<unsigned char>(ch) >= 0x80 || ch == '\'') ch = 'x';
         email = normalize_email(email);
@@ -146,9 +177,12 @@ Dataset generate_dataset(const DatasetOptions& options) {
     static const PortalStatus statuses[] = {PortalStatus::invited, PortalStatus::invited, PortalStatus::active,
                                             PortalStatus::disabled};
     PortalStatus status = statuses[rng.below(4)];
-    d.portal_users.push_back({email, status, status == PortalStatus::invited ? 1'690'000'000 + static_cast<std::int64_t>(rng.below(9'000'000)) : 0});
+    d.portal_users.push_back(
+        {email, status,
+         status == PortalStatus::invited ? 1'690'000'000 + static_cast<std::int64_t>(rng.below(9'000'000)) : 0});
   }
-  for (int k = 0; k < 5; ++k) d.portal_users.push_back({"orphan" + std::to_string(k) + "@nowhere.net", PortalStatus::active, 0});
+  for (int k = 0; k < 5; ++k)
+    d.portal_users.push_back({"orphan" + std::to_string(k) + "@nowhere.net", PortalStatus::active, 0});
   return d;
 }
 
@@ -182,7 +216,8 @@ std::vector<AccountRecord> account_records_of(const Dataset& data) {
 Snapshot snapshot_of(const Dataset& data, std::int64_t generated_at) {
   SnapshotBuilder builder;
   for (auto& record : account_records_of(data)) builder.add_account(std::move(record));
-  for (const auto& c : data.contacts) builder.add_contact({c.id, c.account_id, c.email, c.first_name, c.last_name, c.is_billing});
+  for (const auto& c : data.contacts)
+    builder.add_contact({c.id, c.account_id, c.email, c.first_name, c.last_name, c.is_billing});
   for (const auto& p : data.portal_users) builder.add_portal_user({p.email, p.status, p.last_invited_at});
   return std::move(builder).build(generated_at);
 }

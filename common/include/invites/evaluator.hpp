@@ -23,7 +23,7 @@ struct RecipientRef {
 struct Evaluation {
   Counts counts;
   std::array<std::vector<RecipientRef>, 3> groups;  // by Group, each sorted by email
-  std::vector<std::uint32_t> skipped_contacts;       // contact indexes with an invalid address
+  std::vector<std::uint32_t> skipped_contacts;      // contact indexes with an invalid address
   std::string digest;
 };
 
@@ -35,7 +35,15 @@ Evaluation evaluate(const Snapshot& snapshot, const Filter& filter, const Portal
 RecipientList to_recipient_list(const Snapshot& snapshot, const Evaluation& evaluation);
 
 // Recipient review: one page of a group, searched and sorted (SPEC §5).
-enum class SortColumn : std::uint8_t { email, first_name, last_name, account_number, account_name, contact_id, last_invited_at };
+enum class SortColumn : std::uint8_t {
+  email,
+  first_name,
+  last_name,
+  account_number,
+  account_name,
+  contact_id,
+  last_invited_at
+};
 std::string_view sort_column_name(SortColumn column);
 std::optional<SortColumn> parse_sort_column(std::string_view name);
 

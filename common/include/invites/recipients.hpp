@@ -23,10 +23,13 @@ std::string_view group_name(Group group) noexcept;
 std::optional<Group> parse_group(std::string_view name);
 constexpr Group group_for(PortalStatus status) noexcept {
   switch (status) {
-    case PortalStatus::none: return Group::new_users;
-    case PortalStatus::invited: return Group::pending_invites;
+    case PortalStatus::none:
+      return Group::new_users;
+    case PortalStatus::invited:
+      return Group::pending_invites;
     case PortalStatus::active:
-    case PortalStatus::disabled: return Group::excluded_existing;
+    case PortalStatus::disabled:
+      return Group::excluded_existing;
   }
   return Group::excluded_existing;
 }
@@ -39,7 +42,9 @@ struct Counts {
   std::uint64_t skipped_invalid_email = 0;  // candidate contacts, not addresses
   std::uint64_t excluded_existing = 0;      // distinct addresses with an active/disabled portal user
   std::uint64_t& of(Group group) noexcept {
-    return group == Group::new_users ? new_users : group == Group::pending_invites ? pending_invites : excluded_existing;
+    return group == Group::new_users         ? new_users
+           : group == Group::pending_invites ? pending_invites
+                                             : excluded_existing;
   }
   std::uint64_t of(Group group) const noexcept { return const_cast<Counts*>(this)->of(group); }
   bool operator==(const Counts&) const = default;

@@ -18,7 +18,7 @@ namespace invites {
 inline constexpr std::uint32_t no_email = 0xFFFFFFFFu;  // contact_email value for a NULL address
 
 namespace account_flag {
-inline constexpr std::uint8_t balance_due = 1;         // balance > 0
+inline constexpr std::uint8_t balance_due = 1;  // balance > 0
 inline constexpr std::uint8_t autopay = 2;
 inline constexpr std::uint8_t has_active_service = 4;  // at least one active service on any site
 }  // namespace account_flag

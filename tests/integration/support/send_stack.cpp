@@ -25,8 +25,9 @@ std::string sql_text(const std::string& text) {
 }  // namespace
 
 void write_people(sql::Connection& connection, const std::vector<Person>& people) {
-  db::execute(connection,
-              "INSERT IGNORE INTO divisions (id, name, default_from_email) VALUES (1, 'North', 'north@haul.example.com')");
+  db::execute(
+      connection,
+      "INSERT IGNORE INTO divisions (id, name, default_from_email) VALUES (1, 'North', 'north@haul.example.com')");
   std::string accounts = "INSERT INTO accounts (account_number, name, division_id, balance, autopay) VALUES ";
   std::string contacts = "INSERT INTO contacts (account_id, first_name, last_name, email, is_billing) VALUES ";
   // Account ids continue after existing ones, so several calls add people.
@@ -37,8 +38,8 @@ void write_people(sql::Connection& connection, const std::vector<Person>& people
   for (std::size_t i = 0; i < people.size(); ++i) {
     const auto id = std::to_string(first_id + i);
     accounts += (i ? ", (" : "(") + sql_text("A" + id) + ", " + sql_text("Account " + id) + ", 1, 10.00, 0)";
-    contacts += (i ? ", (" : "(") + id + ", " + sql_text(people[i].first_name) + ", " +
-                sql_text(people[i].last_name) + ", " + sql_text(people[i].email) + ", 1)";
+    contacts += (i ? ", (" : "(") + id + ", " + sql_text(people[i].first_name) + ", " + sql_text(people[i].last_name) +
+                ", " + sql_text(people[i].email) + ", 1)";
   }
   db::execute(connection, accounts);
   db::execute(connection, contacts);
@@ -140,15 +141,14 @@ std::uint32_t SendStack::template_id() {
 
 std::uint64_t SendStack::send(const nlohmann::json& preview, const std::vector<std::string>& groups) {
   static int keys = 0;
-  const auto answer = post_json("/api/previews/" + preview["preview_id"].get<std::string>() + "/send",
-                                {{"from_email", division_sender},
-                                 {"template_id", template_id()},
-                                 {"groups", groups},
-                                 {"idempotency_key", "test-key-" + std::to_string(++keys) + "-" +
-                                                         std::to_string(std::chrono::steady_clock::now()
-                                                                            .time_since_epoch()
-                                                                            .count())}},
-                                202);
+  const auto answer =
+      post_json("/api/previews/" + preview["preview_id"].get<std::string>() + "/send",
+                {{"from_email", division_sender},
+                 {"template_id", template_id()},
+                 {"groups", groups},
+                 {"idempotency_key", "test-key-" + std::to_string(++keys) + "-" +
+                                         std::to_string(std::chrono::steady_clock::now().time_since_epoch().count())}},
+                202);
   return answer["job_id"].get<std::uint64_t>();
 }
 
@@ -167,7 +167,8 @@ nlohmann::json SendStack::wait_job(std::uint64_t job_id, const std::function<boo
 }
 
 nlohmann::json SendStack::wait_completed(std::uint64_t job_id, std::chrono::seconds timeout) {
-  return wait_job(job_id, [](const nlohmann::json& job) { return job["status"] == "completed"; }, timeout);
+  return wait_job(
+      job_id, [](const nlohmann::json& job) { return job["status"] == "completed"; }, timeout);
 }
 
 std::map<std::string, int> SendStack::received_per_recipient() const {

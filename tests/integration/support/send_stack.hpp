@@ -61,8 +61,8 @@ class SendStack {
   nlohmann::json load(const nlohmann::json& filter = nlohmann::json::object());
   std::uint32_t template_id();  // the default template's
   // POST /api/previews/{id}/send from division_sender with a fresh idempotency key; the job id.
-  std::uint64_t send(const nlohmann::json& preview, const std::vector<std::string>& groups = {"new_users",
-                                                                                             "pending_invites"});
+  std::uint64_t send(const nlohmann::json& preview,
+                     const std::vector<std::string>& groups = {"new_users", "pending_invites"});
   // Polls GET /api/jobs/{id} until `done` holds for the job (REQUIREs within timeout).
   nlohmann::json wait_job(std::uint64_t job_id, const std::function<bool(const nlohmann::json&)>& done,
                           std::chrono::seconds timeout = std::chrono::seconds(60));

@@ -34,11 +34,10 @@ void SmtpSink::start(int port) {
   // A restart may find the old port still held for a moment: try a few times.
   for (int attempt = 1;; ++attempt) {
     try {
-      std::vector<std::string> argv{"/usr/bin/python3",
-                                    std::string(INVITES_SOURCE_DIR) + "/tests/support/smtp_sink.py",
-                                    "--port", std::to_string(port),
-                                    "--maildir", (directory() / "maildir").string(),
-                                    "--control", (directory() / "control").string()};
+      std::vector<std::string> argv{"/usr/bin/python3", std::string(INVITES_SOURCE_DIR) + "/tests/support/smtp_sink.py",
+                                    "--port",           std::to_string(port),
+                                    "--maildir",        (directory() / "maildir").string(),
+                                    "--control",        (directory() / "control").string()};
       if (options_.username)
         argv.insert(argv.end(), {"--auth", *options_.username + ":" + options_.password.value_or("")});
       if (options_.tls_certificate)
@@ -47,7 +46,8 @@ void SmtpSink::start(int port) {
       if (options_.require_starttls) argv.push_back("--require-starttls");
       auto process = std::make_unique<ChildProcess>(argv);
       std::string line = process->read_line(std::chrono::seconds(15));
-      if (!line.starts_with(prefix)) throw std::runtime_error("the SMTP sink said \"" + line + "\" instead of " + prefix);
+      if (!line.starts_with(prefix))
+        throw std::runtime_error("the SMTP sink said \"" + line + "\" instead of " + prefix);
       port_ = std::stoi(line.substr(prefix.size()));
       process_ = std::move(process);
       return;

@@ -24,10 +24,10 @@ namespace invites::testing {
 
 // One accepted message for one recipient.
 struct SinkMessage {
-  std::string mail_from;  // the envelope sender (MAIL FROM)
-  std::string rcpt;       // the envelope recipient (RCPT TO)
-  int connection = 0;     // 1-based number of the SMTP connection that carried it
-  std::string raw;        // the message bytes as received (dot-stuffing undone)
+  std::string mail_from;                  // the envelope sender (MAIL FROM)
+  std::string rcpt;                       // the envelope recipient (RCPT TO)
+  int connection = 0;                     // 1-based number of the SMTP connection that carried it
+  std::string raw;                        // the message bytes as received (dot-stuffing undone)
   std::optional<std::string> tls;         // the TLS version after STARTTLS ("TLSv1.3"); nullopt: plain text
   std::optional<std::string> auth_login;  // the user AUTH accepted; nullopt: no AUTH
 };

@@ -14,8 +14,8 @@ namespace invites::testing {
 std::uint64_t create_staff_user(sql::Connection& connection, const std::string& username, const std::string& password,
                                 const std::vector<int>& permissions, bool disabled) {
   {
-    const std::unique_ptr<sql::PreparedStatement> insert(connection.prepareStatement(
-        "INSERT INTO staff_users (username, password_hash, disabled) VALUES (?, ?, ?)"));
+    const std::unique_ptr<sql::PreparedStatement> insert(
+        connection.prepareStatement("INSERT INTO staff_users (username, password_hash, disabled) VALUES (?, ?, ?)"));
     insert->setString(1, username);
     insert->setString(2, security::hash_password(password));
     insert->setInt(3, disabled ? 1 : 0);

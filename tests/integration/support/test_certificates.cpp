@@ -25,13 +25,16 @@ TestCertificates::TestCertificates() {
   const auto& dir = directory_.path();
   // P-256 keys: made in milliseconds, unlike RSA.
   const std::vector<std::string> new_key{"-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"};
-  auto ca = std::vector<std::string>{"req", "-x509", "-days", "1", "-subj", "/CN=Invites test CA", "-keyout",
-                                     (dir / "ca.key").string(), "-out", ca_certificate().string()};
+  auto ca = std::vector<std::string>{"req",     "-x509",
+                                     "-days",   "1",
+                                     "-subj",   "/CN=Invites test CA",
+                                     "-keyout", (dir / "ca.key").string(),
+                                     "-out",    ca_certificate().string()};
   ca.insert(ca.begin() + 2, new_key.begin(), new_key.end());
   openssl(ca);
 
-  auto request = std::vector<std::string>{"req", "-subj", "/CN=localhost", "-keyout", server_key().string(),
-                                          "-out", (dir / "server.csr").string()};
+  auto request = std::vector<std::string>{
+      "req", "-subj", "/CN=localhost", "-keyout", server_key().string(), "-out", (dir / "server.csr").string()};
   request.insert(request.begin() + 1, new_key.begin(), new_key.end());
   openssl(request);
 
