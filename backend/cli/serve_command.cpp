@@ -31,6 +31,11 @@ struct ServeOptions {
   int session_idle_minutes = 30;
   int session_max_hours = 12;
   int snapshot_refresh_seconds = 300;
+  std::size_t http_threads = http::ConnectionLimits{}.workers;
+  std::size_t http_queue = http::ConnectionLimits{}.max_waiting;
+  int request_timeout_seconds = 10;
+  std::string metrics_listen;
+  std::string metrics_token;
   std::string base_url;
   std::string smtp_url;
   std::string smtp_user;
@@ -113,7 +118,15 @@ int run_serve(const ServeOptions& options) {
   config.sender.pause_after_failures = options.pause_after_failures;
   config.allowed_senders = options.allowed_senders;
   config.invite_ttl_days = options.invite_ttl_days;
-  if (!options.tls_cert.empty()) config.tls = http::ServerConfig::Tls{options.tls_cert, options.tls_key};
+  if (!options.metrics_listen.empty()) config.metrics_listen = http::parse_listen_address(options.metrics_listen);
+  config.metrics_token = options.metrics_token;
+  if (!config.metrics_listen && config.metrics_token.empty()) {
+    spdlog::info("GET /metrics is off: give --metrics-listen or --metrics-token to serve it");
+  }
+  config.connections.workers = options.http_threads;
+  config.connections.max_waiting = options.http_queue;
+  config.connections.receive_timeout = std::chrono::seconds(options.request_timeout_seconds);
+  if (!options.tls_cert.empty()) config.tls = http::TlsFiles{options.tls_cert, options.tls_key};
   config.sessions.idle_timeout = std::chrono::minutes(options.session_idle_minutes);
   config.sessions.absolute_timeout = std::chrono::hours(options.session_max_hours);
   if (!config.web_root) spdlog::warn("no --web-root given: only the API is served");
@@ -125,9 +138,37 @@ int run_serve(const ServeOptions& options) {
   spdlog::info("listening on {}", server.url());
   // On stdout as well, for scripts and tests that wait for the server.
   std::cout << "invites-server listening on " << server.url() << std::endl;
+  if (!server.metrics_url().empty()) {
+    spdlog::info("metrics on {}", server.metrics_url());
+    std::cout << "invites-server metrics on " << server.metrics_url() << std::endl;
+  }
   server.run();
   spdlog::info("stopped");
   return 0;
+}
+
+// What one client can hold (SECURITY.md): workers, the wait for one, and the
+// time a request's head and body may take to arrive.
+void add_connection_options(CLI::App& command, ServeOptions& options) {
+  command.add_option("--http-threads", options.http_threads, "connections served at once")
+      ->type_name("N")
+      ->envname("INVITES_HTTP_THREADS")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 4096));
+  command
+      .add_option("--http-queue", options.http_queue,
+                  "accepted connections that may wait for a free worker; more are answered 503")
+      ->type_name("N")
+      ->envname("INVITES_HTTP_QUEUE")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 100000));
+  command
+      .add_option("--request-timeout-seconds", options.request_timeout_seconds,
+                  "a request's head and body must arrive within this time from its first byte (else 408)")
+      ->type_name("SECONDS")
+      ->envname("INVITES_REQUEST_TIMEOUT_SECONDS")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
 }
 
 void add_sending_options(CLI::App& command, ServeOptions& options) {
@@ -273,6 +314,18 @@ Command add_serve_command(CLI::App& app) {
       ->envname("INVITES_SNAPSHOT_REFRESH_SECONDS")
       ->capture_default_str()
       ->check(CLI::Range(0, 7 * 24 * 3600));
+  add_connection_options(*command, *options);
+  command
+      ->add_option("--metrics-listen", options->metrics_listen,
+                   "serve GET /metrics (Prometheus) on this address of its own, e.g. a private interface")
+      ->type_name("HOST:PORT")
+      ->envname("INVITES_METRICS_LISTEN")
+      ->check(listen_address);
+  command
+      ->add_option("--metrics-token", options->metrics_token,
+                   "GET /metrics requires \"Authorization: Bearer TOKEN\" (and is then also on --listen)")
+      ->type_name("TOKEN")
+      ->envname("INVITES_METRICS_TOKEN");
   add_sending_options(*command, *options);
   return {command, [options] { return run_serve(*options); }};
 }

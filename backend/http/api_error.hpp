@@ -31,7 +31,7 @@ void send_error(httplib::Response& response, int status, std::string_view code, 
                 const std::optional<std::string>& field = std::nullopt);
 
 // The request body as a JSON object; malformed JSON or another type is a 400
-// ApiError ("invalid_json").
+// ApiError ("invalid_json"), another Content-Type than application/json 415.
 nlohmann::json parse_json_object(const httplib::Request& request);
 
 // Writes `body` as application/json with the given status.

@@ -1,6 +1,8 @@
 #pragma once
 // The Load side of the JSON API (SPEC §5): lookups, previews and their
 // recipients, the offline snapshot, and /metrics. One .cpp per resource.
+#include <string>
+
 #include <httplib.h>
 
 #include "db/connection_pool.hpp"
@@ -23,7 +25,8 @@ void register_lookup_routes(httplib::Server& server, LoadRouteContext& context);
 void register_preview_routes(httplib::Server& server, LoadRouteContext& context);
 // GET /api/snapshot (390), POST /api/snapshot/refresh (390)
 void register_snapshot_routes(httplib::Server& server, LoadRouteContext& context);
-// GET /metrics (no authentication: bind the server to loopback)
-void register_metrics_routes(httplib::Server& server, service::SnapshotIndex& index);
+// GET /metrics (Prometheus text); with a `token`, only for requests that
+// carry it as "Authorization: Bearer TOKEN" (else 401).
+void register_metrics_routes(httplib::Server& server, service::SnapshotIndex& index, std::string token);
 
 }  // namespace invites::http

@@ -15,6 +15,8 @@
 #include "http/api_error.hpp"
 #include "http/health.hpp"
 #include "http/request_log.hpp"
+#include "http/request_origin.hpp"
+#include "http/security_headers.hpp"
 #include "http/session_routes.hpp"
 #include "invites/error.hpp"
 
@@ -22,6 +24,8 @@ namespace invites::http {
 namespace {
 
 constexpr std::chrono::seconds health_ping_timeout{2};
+// A scraper or two, not the public.
+constexpr ConnectionLimits metrics_connections{.workers = 2, .max_waiting = 16};
 
 // cpp-httplib's default sets SO_REUSEPORT, which lets a second server bind
 // the same port silently; SO_REUSEADDR alone still allows quick restarts.
@@ -67,10 +71,12 @@ void error_response(const httplib::Request& request, httplib::Response& response
 }
 
 // Errors that cpp-httplib produces itself come with an empty body: no route
-// (404), a body over the limit (413), a malformed request (400). Give /api
-// clients (and every 413) the JSON error format.
+// (404), a body over the limit (413), a malformed or unreadable request
+// (400, explained as 408 or 431 when it was). Give /api clients (and every
+// 413) the JSON error format.
 httplib::Server::HandlerResponse library_error(const httplib::Request& request, httplib::Response& response) {
   if (!response.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+  if (explain_unread_request(request, response)) return httplib::Server::HandlerResponse::Handled;
   const bool api = request.path == "/api" || request.path.rfind("/api/", 0) == 0;
   if (!api && response.status != 413) return httplib::Server::HandlerResponse::Unhandled;
   switch (response.status) {
@@ -86,21 +92,11 @@ httplib::Server::HandlerResponse library_error(const httplib::Request& request, 
   return httplib::Server::HandlerResponse::Handled;
 }
 
-std::unique_ptr<httplib::Server> make_http_server(const ServerConfig& config) {
-  if (!config.tls) return std::make_unique<httplib::Server>();
-  auto server = std::make_unique<httplib::SSLServer>(config.tls->certificate.c_str(), config.tls->private_key.c_str());
-  if (!server->is_valid()) {
-    throw std::invalid_argument("cannot use TLS certificate " + config.tls->certificate.string() + " with key " +
-                                config.tls->private_key.string() + " (unreadable, not PEM, or not a pair)");
-  }
-  return server;
-}
-
 }  // namespace
 
 Server::Server(ServerConfig config) : config_(std::move(config)), login_throttle_(config_.login_throttle) {
   if (config_.web_root) static_files_ = std::make_unique<StaticFiles>(*config_.web_root);
-  http_ = make_http_server(config_);
+  http_ = make_bounded_server(config_.connections, config_.tls);
   pool_ = std::make_unique<db::ConnectionPool>(config_.database, db::PoolOptions{.size = config_.db_pool_size});
   config_.sessions.secure_cookie = config_.tls.has_value();
   sessions_ = std::make_unique<SessionAuth>(*pool_, config_.sessions);
@@ -108,6 +104,15 @@ Server::Server(ServerConfig config) : config_(std::move(config)), login_throttle
   http_->set_error_handler(httplib::Server::HandlerWithResponse(library_error));
   http_->set_socket_options(reuse_address_only);
   http_->set_exception_handler(error_response);
+  http_->set_pre_routing_handler([this](const httplib::Request& request, httplib::Response& response) {
+    start_request_log(response);
+    if (admit_request(request, response, config_.max_body_bytes) == httplib::Server::HandlerResponse::Handled) {
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    return check_request_origin(request, response, public_origin_);
+  });
+  http_->set_post_routing_handler(
+      [tls = config_.tls.has_value()](const auto&, auto& response) { add_security_headers(response, tls); });
   install_request_log(*http_);
   register_routes();
 }
@@ -130,7 +135,12 @@ void Server::register_routes() {
   register_lookup_routes(*http_, *load_context_);
   register_preview_routes(*http_, *load_context_);
   register_snapshot_routes(*http_, *load_context_);
-  register_metrics_routes(*http_, *snapshot_index_);
+  if (!config_.metrics_token.empty()) register_metrics_routes(*http_, *snapshot_index_, config_.metrics_token);
+  if (config_.metrics_listen) {
+    metrics_http_ = make_bounded_server(metrics_connections, std::nullopt);
+    metrics_http_->set_socket_options(reuse_address_only);
+    register_metrics_routes(*metrics_http_, *snapshot_index_, config_.metrics_token);
+  }
   register_sending(*previews_);
   // Add API routes above this line: every other /api path is a JSON 404
   // (the GET route here; other methods through library_error).
@@ -173,7 +183,20 @@ std::uint16_t Server::bind() {
     throw std::runtime_error("cannot listen on " + http_url(host, port) + " (address in use or not local?)");
   }
   port_ = static_cast<std::uint16_t>(bound);
-  // Invite links point at this server unless --base-url says otherwise.
+  if (metrics_http_) {
+    const auto& [metrics_host, metrics_port] = *config_.metrics_listen;
+    const int metrics_bound = metrics_port == 0
+                                  ? metrics_http_->bind_to_any_port(metrics_host)
+                                  : (metrics_http_->bind_to_port(metrics_host, metrics_port) ? metrics_port : -1);
+    if (metrics_bound <= 0) {
+      throw std::runtime_error("cannot listen for metrics on " + http_url(metrics_host, metrics_port) +
+                               " (address in use or not local?)");
+    }
+    metrics_port_ = static_cast<std::uint16_t>(metrics_bound);
+  }
+  // Invite links point at this server unless --base-url says otherwise;
+  // a --base-url also names the origin browsers send from behind a proxy.
+  public_origin_ = origin_of(send_context_->base_url);
   if (send_context_->base_url.empty()) send_context_->base_url = url();
   runner_->set_base_url(send_context_->base_url);
   return port_;
@@ -184,7 +207,14 @@ void Server::run() {
   phase_ = Phase::running;
   snapshot_index_->start();
   runner_->start();
+  std::thread metrics;
+  if (metrics_http_ && !stop_requested_) metrics = std::thread([this] { metrics_http_->listen_after_bind(); });
   if (!stop_requested_) http_->listen_after_bind();
+  if (metrics.joinable()) {
+    metrics_http_->wait_until_ready();  // stop() is ignored before the listen starts
+    metrics_http_->stop();
+    metrics.join();
+  }
   runner_->stop();
   phase_ = Phase::finished;
 }
@@ -194,6 +224,10 @@ void Server::stop() {
   // httplib ignores stop() until listen_after_bind() has started: wait for that.
   while (phase_ == Phase::running && !http_->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   http_->stop();
+}
+
+std::string Server::metrics_url() const {
+  return metrics_http_ ? http_url(config_.metrics_listen->host, metrics_port_) + "/metrics" : "";
 }
 
 std::string Server::url() const {

@@ -17,6 +17,7 @@
 #include "db/connection_pool.hpp"
 #include "db/database_url.hpp"
 #include "http/auth.hpp"
+#include "http/bounded_server.hpp"
 #include "http/listen_address.hpp"
 #include "http/login_throttle.hpp"
 #include "http/session_auth.hpp"
@@ -34,12 +35,14 @@ struct ServerConfig {
   db::DatabaseUrl database;
   std::size_t db_pool_size = 8;  // connections of pool()
   // With both files, HTTPS only (and session cookies get `Secure`).
-  struct Tls {
-    std::filesystem::path certificate;  // PEM, may include the chain
-    std::filesystem::path private_key;  // PEM
-  };
-  std::optional<Tls> tls;
+  std::optional<TlsFiles> tls;
+  ConnectionLimits connections;
   SessionOptions sessions;  // secure_cookie is set from `tls`
+  // GET /metrics is on a listener of its own (plain HTTP, for a private
+  // network) with `metrics_listen`, on the main one only with a
+  // `metrics_token` (Bearer; required on both when set); nowhere without either.
+  std::optional<ListenAddress> metrics_listen;
+  std::string metrics_token;
   LoginThrottleLimits login_throttle;
   std::size_t max_body_bytes = 64 * 1024;  // larger request bodies get 413
   // Rebuild of the in-memory Load index (0 = only on POST /api/snapshot/refresh).
@@ -71,6 +74,8 @@ class Server {
 
   // http://HOST:PORT (https:// with TLS) of the bound socket.
   std::string url() const;
+  // http://HOST:PORT/metrics of the metrics listener; "" without one.
+  std::string metrics_url() const;
 
   // For route registration (see register_routes): the database connections
   // and the staff authentication every /api handler uses.
@@ -85,12 +90,15 @@ class Server {
   std::function<std::unique_ptr<mail::MailTransport>()> transport_factory() const;
 
   ServerConfig config_;
-  std::unique_ptr<httplib::Server> http_;  // an httplib::SSLServer with TLS
+  std::unique_ptr<httplib::Server> http_;          // an httplib::SSLServer with TLS
+  std::unique_ptr<httplib::Server> metrics_http_;  // with config_.metrics_listen
+  std::uint16_t metrics_port_ = 0;
   std::unique_ptr<db::ConnectionPool> pool_;
   std::unique_ptr<SessionAuth> sessions_;
   LoginThrottle login_throttle_;
   std::unique_ptr<StaticFiles> static_files_;
   std::uint16_t port_ = 0;
+  std::string public_origin_;  // of --base-url, for check_request_origin (set by bind())
   std::atomic<Phase> phase_{Phase::idle};
   std::atomic<bool> stop_requested_{false};
   // Load (service/snapshot_index.hpp, http/load_routes.hpp); built in the

@@ -206,6 +206,55 @@ TEST_CASE_METHOD(SessionServer, "api: malformed bodies are 400, unknown routes 4
   CHECK(client.Get("/api/me")->status == 401);
 }
 
+TEST_CASE_METHOD(SessionServer, "csrf: login needs a JSON body, and every state change a same-origin request") {
+  const std::string body = json{{"username", "alice"}, {"password", password}}.dump();
+  // A text/plain or form body can be posted from any site without a CORS preflight.
+  check_error(client.Post("/api/session", body, "text/plain"), 415, "unsupported_media_type");
+  check_error(client.Post("/api/session", "username=alice", "application/x-www-form-urlencoded"), 415,
+              "unsupported_media_type");
+  for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
+           {"Origin", "http://evil.example"},
+           {"Origin", "null"},
+           {"Origin", "http://" + server.host() + ":" + std::to_string(server.port() + 1)},
+           {"Sec-Fetch-Site", "cross-site"},
+           {"Sec-Fetch-Site", "same-site"}}) {
+    INFO(name << ": " << value);
+    check_error(client.Post("/api/session", {{name, value}}, body, "application/json"), 403, "cross_origin");
+  }
+  const std::string own_origin = "http://" + server.host() + ":" + std::to_string(server.port());
+  const auto from_app = client.Post("/api/session", {{"Origin", own_origin}, {"Sec-Fetch-Site", "same-origin"}}, body,
+                                    "application/json");
+  REQUIRE(from_app);
+  CHECK(from_app->status == 200);
+  CHECK(client.Post("/api/session", body, "application/json; charset=utf-8")->status == 200);
+
+  // A valid session and CSRF token do not make a cross-site request acceptable.
+  const auto login = invites::testing::login_staff(client, "alice", password);
+  auto cross_site = login.headers();
+  cross_site.emplace("Origin", "https://evil.example");
+  check_error(client.Delete("/api/session", cross_site), 403, "cross_origin");
+  CHECK(client.Get("/api/me", login.headers(false))->status == 200);
+  // Nor on the invitee's page, which has no session at all.
+  check_error(client.Post("/portal/accept", {{"Sec-Fetch-Site", "cross-site"}}, "token=x&password=y",
+                          "application/x-www-form-urlencoded"),
+              403, "cross_origin");
+}
+
+struct ProxiedServer : SessionServer {
+  ProxiedServer() : SessionServer({"--base-url", "https://invites.example.com/"}) {}
+};
+
+TEST_CASE_METHOD(ProxiedServer, "csrf: behind a proxy that rewrites Host, the --base-url origin is this server") {
+  const std::string body = json{{"username", "alice"}, {"password", password}}.dump();
+  const auto proxied =
+      client.Post("/api/session", {{"Origin", "https://invites.example.com"}}, body, "application/json");
+  REQUIRE(proxied);
+  CHECK(proxied->status == 200);
+  check_error(
+      client.Post("/api/session", {{"Origin", "https://invites.example.com.evil.example"}}, body, "application/json"),
+      403, "cross_origin");
+}
+
 struct ShortIdleServer : SessionServer {
   ShortIdleServer() : SessionServer({"--session-idle-minutes", "1"}) {}
 };
@@ -256,6 +305,8 @@ TEST_CASE("session: over TLS the cookie is Secure") {
   const std::string set_cookie = login->get_header_value("Set-Cookie");
   CHECK_THAT(set_cookie, Contains("; Secure"));
   CHECK_THAT(set_cookie, Contains("; HttpOnly"));
+  CHECK(login->get_header_value("Strict-Transport-Security") == "max-age=31536000");
+  CHECK_THAT(login->get_header_value("Content-Security-Policy"), Contains("frame-ancestors 'none'"));
   const auto me = client.Get("/api/me", {{"Cookie", set_cookie.substr(0, set_cookie.find(';'))}});
   REQUIRE(me);
   CHECK(me->status == 200);
