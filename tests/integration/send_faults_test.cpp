@@ -62,6 +62,21 @@ void check_exactly_once(testing::SendStack& stack, const std::vector<testing::Pe
 
 bool sent_at_least(const json& job, int n) { return job["sent"].get<int>() >= n; }
 
+struct JobUnderWay {
+  std::uint64_t id;
+  std::string path;  // "/api/jobs/<id>"
+};
+
+// A job to `people` through one server with one SMTP connection at 20
+// messages a second, once `sent` of them have been mailed.
+JobUnderWay slow_job_under_way(testing::SendStack& stack, const std::vector<testing::Person>& people, int sent) {
+  testing::write_people(stack.sql(), people);
+  stack.start_server({"--smtp-concurrency", "1", "--rate", "20"});
+  const auto id = stack.send(stack.load());
+  stack.wait_job(id, [sent](const json& job) { return sent_at_least(job, sent); });
+  return {id, "/api/jobs/" + std::to_string(id)};
+}
+
 }  // namespace
 
 TEST_CASE("4xx replies are retried with backoff and 5xx replies fail the recipient with the reply kept",
@@ -147,12 +162,7 @@ TEST_CASE("failures in a row pause the job and resume finishes it", "[mariadb][h
 
 TEST_CASE("pause and resume and cancel from the API", "[mariadb][http][smtp]") {
   testing::SendStack stack;
-  const auto people = testing::numbered_people(60);
-  testing::write_people(stack.sql(), people);
-  stack.start_server({"--smtp-concurrency", "1", "--rate", "20"});
-  const auto job_id = stack.send(stack.load());
-  const std::string path = "/api/jobs/" + std::to_string(job_id);
-  stack.wait_job(job_id, [](const json& j) { return sent_at_least(j, 3); });
+  const auto [job_id, path] = slow_job_under_way(stack, testing::numbered_people(60), 3);
 
   CHECK(stack.post_json(path + "/pause", json::object(), 200)["job"]["status"] == "paused");
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
@@ -298,11 +308,7 @@ TEST_CASE("a sender that loses its 'sent' records mails people twice, and the ex
           "[mariadb][http][smtp]") {
   testing::SendStack stack;
   const auto people = testing::numbered_people(30);
-  testing::write_people(stack.sql(), people);
-  stack.start_server({"--smtp-concurrency", "1", "--rate", "20"});
-  const auto job_id = stack.send(stack.load());
-  const std::string path = "/api/jobs/" + std::to_string(job_id);
-  stack.wait_job(job_id, [](const json& j) { return sent_at_least(j, 5); });
+  const auto [job_id, path] = slow_job_under_way(stack, people, 5);
   // Paused, the job cannot finish before the records are lost.
   CHECK(stack.post_json(path + "/pause", json::object(), 200)["job"]["status"] == "paused");
 
