@@ -47,6 +47,7 @@ struct ServeOptions {
   double rate = 0;
   std::vector<std::string> allowed_senders;
   int invite_ttl_days = 14;
+  int reinvite_after_minutes = 60;
   int retry_base_seconds = 30;
   unsigned max_attempts = 8;
   unsigned pause_after_failures = 25;
@@ -116,6 +117,7 @@ int run_serve(const ServeOptions& options) {
   config.sender.retry_base = std::chrono::seconds(options.retry_base_seconds);
   config.sender.max_attempts = options.max_attempts;
   config.sender.pause_after_failures = options.pause_after_failures;
+  config.sender.reinvite_after = std::chrono::minutes(options.reinvite_after_minutes);
   config.allowed_senders = options.allowed_senders;
   config.invite_ttl_days = options.invite_ttl_days;
   if (!options.metrics_listen.empty()) config.metrics_listen = http::parse_listen_address(options.metrics_listen);
@@ -232,6 +234,13 @@ void add_sending_options(CLI::App& command, ServeOptions& options) {
       ->envname("INVITES_INVITE_TTL_DAYS")
       ->capture_default_str()
       ->check(CLI::Range(1, 365));
+  command
+      .add_option("--reinvite-after-minutes", options.reinvite_after_minutes,
+                  "an address another job invited within this time is skipped, not mailed twice")
+      ->type_name("MINUTES")
+      ->envname("INVITES_REINVITE_AFTER_MINUTES")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 7 * 24 * 60));
   command
       .add_option("--retry-base-seconds", options.retry_base_seconds,
                   "first retry delay after a temporary failure (doubles per attempt)")

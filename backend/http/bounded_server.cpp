@@ -43,8 +43,8 @@ class BoundedServer final : public Base {
     const std::chrono::milliseconds write_timeout = std::chrono::seconds(this->write_timeout_sec_);
     std::unique_ptr<BoundedStream> stream;
     if constexpr (std::is_same_v<Base, httplib::SSLServer>) {
-      stream = make_tls_stream(socket, this->ssl_context(), this->svr_sock_, write_timeout,
-                               Clock::now() + receive_timeout);
+      stream =
+          make_tls_stream(socket, this->ssl_context(), this->svr_sock_, write_timeout, Clock::now() + receive_timeout);
       if (!stream) return false;
     } else {
       stream = make_plain_stream(socket, this->svr_sock_, write_timeout);
@@ -76,8 +76,8 @@ class BoundedServer final : public Base {
 std::unique_ptr<httplib::Server> make_bounded_server(const ConnectionLimits& limits,
                                                      const std::optional<TlsFiles>& tls) {
   if (!tls) return std::make_unique<BoundedServer<httplib::Server>>(limits);
-  auto server = std::make_unique<BoundedServer<httplib::SSLServer>>(limits, tls->certificate.c_str(),
-                                                                    tls->private_key.c_str());
+  auto server =
+      std::make_unique<BoundedServer<httplib::SSLServer>>(limits, tls->certificate.c_str(), tls->private_key.c_str());
   if (!server->is_valid()) {
     throw std::invalid_argument("cannot use TLS certificate " + tls->certificate.string() + " with key " +
                                 tls->private_key.string() + " (unreadable, not PEM, or not a pair)");

@@ -18,7 +18,7 @@
 namespace invites::http {
 
 struct ConnectionLimits {
-  std::size_t workers = 64;      // connections served at once
+  std::size_t workers = 64;       // connections served at once
   std::size_t max_waiting = 512;  // accepted connections waiting for a worker; more are answered 503
   // From the first byte of a request to the last byte of its body.
   std::chrono::milliseconds receive_timeout{10'000};

@@ -129,7 +129,8 @@ bool BoundedStream::wait(Io io, Clock::time_point until) const {
   for (;;) {
     const auto left = until - Clock::now();
     if (left <= Clock::duration::zero() || listening_ == INVALID_SOCKET) return false;
-    const auto slice = std::chrono::ceil<std::chrono::milliseconds>(std::min<Clock::duration>(left, stop_check_interval));
+    const auto slice =
+        std::chrono::ceil<std::chrono::milliseconds>(std::min<Clock::duration>(left, stop_check_interval));
     const int result = poll(&ready, 1, static_cast<int>(slice.count()));
     if (result > 0) return true;
     if (result < 0 && errno != EINTR) return false;

@@ -163,55 +163,92 @@ std::vector<ClaimedRecipient> claim_batch(sql::Connection& connection, std::uint
 }
 
 void create_invites(sql::Connection& connection, std::vector<ClaimedRecipient>& recipients,
-                    const std::vector<security::TokenHash>& token_hashes, std::uint64_t job_id, int invite_ttl_days) {
+                    const std::vector<security::TokenHash>& token_hashes, const InviteSettings& settings) {
   if (recipients.empty()) return;
-  const std::size_t n = recipients.size();
   db::Transaction transaction(connection);
+  // The upsert locks each address's portal user row until commit, in address
+  // order (no deadlock between two batches): a concurrent batch of another
+  // job with the same address waits here and then sees this one's invitation.
+  std::vector<std::string> emails;
+  for (const auto& recipient : recipients) emails.push_back(recipient.email);
+  std::sort(emails.begin(), emails.end());
   {
     std::string query = "INSERT INTO portal_users (email, status, last_invited_at) VALUES ";
-    query += placeholders(n, "(?, 'invited', UTC_TIMESTAMP())");
+    query += placeholders(emails.size(), "(?, 'invited', UTC_TIMESTAMP())");
     query += " ON DUPLICATE KEY UPDATE last_invited_at = VALUES(last_invited_at)";
     std::unique_ptr<sql::PreparedStatement> users(connection.prepareStatement(query));
-    for (std::size_t i = 0; i < n; ++i) users->setString(static_cast<int>(i + 1), recipients[i].email);
+    for (std::size_t i = 0; i < emails.size(); ++i) users->setString(static_cast<int>(i + 1), emails[i]);
     users->executeUpdate();
   }
   std::map<std::string, std::uint64_t> user_ids;
   {
-    std::unique_ptr<sql::PreparedStatement> users(
-        connection.prepareStatement("SELECT id, email FROM portal_users WHERE email IN (" + placeholders(n) + ")"));
-    for (std::size_t i = 0; i < n; ++i) users->setString(static_cast<int>(i + 1), recipients[i].email);
+    std::unique_ptr<sql::PreparedStatement> users(connection.prepareStatement(
+        "SELECT id, email FROM portal_users WHERE email IN (" + placeholders(emails.size()) + ")"));
+    for (std::size_t i = 0; i < emails.size(); ++i) users->setString(static_cast<int>(i + 1), emails[i]);
     std::unique_ptr<sql::ResultSet> rows(users->executeQuery());
     while (rows->next()) user_ids[rows->getString(2).asStdString()] = rows->getUInt64(1);
   }
+  // Invitations of another job, in flight or sent within the window (not
+  // revoked: a message that did not go out revokes its invitation).
+  std::map<std::string, std::uint64_t> invited_by;
+  {
+    std::unique_ptr<sql::PreparedStatement> recent(connection.prepareStatement(
+        "SELECT u.email, MAX(i.job_id) FROM portal_invites i JOIN portal_users u ON u.id = i.portal_user_id "
+        "WHERE u.email IN (" +
+        placeholders(emails.size()) +
+        ") AND i.job_id <> ? AND i.revoked_at IS NULL AND i.created_at > UTC_TIMESTAMP() - INTERVAL ? MINUTE "
+        "GROUP BY u.email"));
+    int index = 1;
+    for (const auto& email : emails) recent->setString(index++, email);
+    recent->setUInt64(index++, settings.job_id);
+    recent->setInt64(index, settings.reinvite_after.count());
+    std::unique_ptr<sql::ResultSet> rows(recent->executeQuery());
+    while (rows->next()) invited_by[rows->getString(1).asStdString()] = rows->getUInt64(2);
+  }
+  std::vector<std::size_t> mailed;  // indexes into recipients and token_hashes
+  for (std::size_t i = 0; i < recipients.size(); ++i) {
+    const auto other = invited_by.find(recipients[i].email);
+    if (other != invited_by.end()) {
+      recipients[i].invited_by_job = other->second;
+    } else {
+      mailed.push_back(i);
+    }
+  }
+  if (mailed.empty()) return transaction.commit();
+  const std::size_t n = mailed.size();
   {
     std::unique_ptr<sql::PreparedStatement> revoke(connection.prepareStatement(
         "UPDATE portal_invites SET revoked_at = UTC_TIMESTAMP() WHERE accepted_at IS NULL AND revoked_at IS NULL "
         "AND portal_user_id IN (" +
         placeholders(n) + ")"));
-    for (std::size_t i = 0; i < n; ++i) revoke->setUInt64(static_cast<int>(i + 1), user_ids.at(recipients[i].email));
+    for (std::size_t k = 0; k < n; ++k) {
+      revoke->setUInt64(static_cast<int>(k + 1), user_ids.at(recipients[mailed[k]].email));
+    }
     revoke->executeUpdate();
   }
   {
     std::unique_ptr<sql::PreparedStatement> invites(connection.prepareStatement(
         "INSERT INTO portal_invites (portal_user_id, token_hash, created_at, expires_at, job_id) VALUES " +
         placeholders(n, "(?, UNHEX(?), UTC_TIMESTAMP(), UTC_TIMESTAMP() + INTERVAL ? DAY, ?)")));
-    for (std::size_t i = 0; i < n; ++i) {
-      const int base = static_cast<int>(4 * i);
-      invites->setUInt64(base + 1, user_ids.at(recipients[i].email));
-      invites->setString(base + 2, security::to_hex(token_hashes[i]));
-      invites->setInt(base + 3, invite_ttl_days);
-      invites->setUInt64(base + 4, job_id);
+    for (std::size_t k = 0; k < n; ++k) {
+      const int base = static_cast<int>(4 * k);
+      invites->setUInt64(base + 1, user_ids.at(recipients[mailed[k]].email));
+      invites->setString(base + 2, security::to_hex(token_hashes[mailed[k]]));
+      invites->setInt(base + 3, settings.ttl_days);
+      invites->setUInt64(base + 4, settings.job_id);
     }
     invites->executeUpdate();
   }
   std::unique_ptr<sql::PreparedStatement> ids(
       connection.prepareStatement("SELECT id, LOWER(HEX(token_hash)) FROM portal_invites WHERE token_hash IN (" +
                                   placeholders(n, "UNHEX(?)") + ")"));
-  for (std::size_t i = 0; i < n; ++i) ids->setString(static_cast<int>(i + 1), security::to_hex(token_hashes[i]));
+  for (std::size_t k = 0; k < n; ++k) {
+    ids->setString(static_cast<int>(k + 1), security::to_hex(token_hashes[mailed[k]]));
+  }
   std::unique_ptr<sql::ResultSet> rows(ids->executeQuery());
   std::map<std::string, std::uint64_t> by_hash;
   while (rows->next()) by_hash[rows->getString(2).asStdString()] = rows->getUInt64(1);
-  for (std::size_t i = 0; i < n; ++i) recipients[i].invite_id = by_hash.at(security::to_hex(token_hashes[i]));
+  for (const auto i : mailed) recipients[i].invite_id = by_hash.at(security::to_hex(token_hashes[i]));
   transaction.commit();
 }
 

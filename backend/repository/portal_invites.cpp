@@ -18,7 +18,7 @@ struct Row {
 Row read_invite(sql::Connection& connection, const security::TokenHash& token_hash, bool for_update) {
   std::unique_ptr<sql::PreparedStatement> statement(connection.prepareStatement(
       std::string("SELECT i.id, u.id, u.email, i.accepted_at IS NOT NULL, i.revoked_at IS NOT NULL, "
-                  "i.expires_at <= UTC_TIMESTAMP() FROM portal_invites i "
+                  "i.expires_at <= UTC_TIMESTAMP(), u.status FROM portal_invites i "
                   "JOIN portal_users u ON u.id = i.portal_user_id WHERE i.token_hash = UNHEX(?)") +
       (for_update ? " FOR UPDATE" : "")));
   statement->setString(1, security::to_hex(token_hash));
@@ -28,10 +28,13 @@ Row read_invite(sql::Connection& connection, const security::TokenHash& token_ha
   out.invite_id = row->getUInt64(1);
   out.user_id = row->getUInt64(2);
   out.lookup.email = row->getString(3).asStdString();
-  out.lookup.state = row->getBoolean(4)   ? InviteState::accepted
-                     : row->getBoolean(5) ? InviteState::revoked
-                     : row->getBoolean(6) ? InviteState::expired
-                                          : InviteState::open;
+  const std::string account = row->getString(7).asStdString();
+  out.lookup.state = row->getBoolean(4)      ? InviteState::accepted
+                     : account == "disabled" ? InviteState::account_disabled
+                     : account == "active"   ? InviteState::account_active
+                     : row->getBoolean(5)    ? InviteState::revoked
+                     : row->getBoolean(6)    ? InviteState::expired
+                                             : InviteState::open;
   return out;
 }
 
@@ -47,7 +50,8 @@ InviteLookup accept_invite(sql::Connection& connection, const security::TokenHas
   const auto row = read_invite(connection, token_hash, true);
   if (row.lookup.state != InviteState::open) return row.lookup;
   std::unique_ptr<sql::PreparedStatement> user(connection.prepareStatement(
-      "UPDATE portal_users SET status = 'active', password_hash = ?, activated_at = UTC_TIMESTAMP() WHERE id = ?"));
+      "UPDATE portal_users SET status = 'active', password_hash = ?, activated_at = UTC_TIMESTAMP() "
+      "WHERE id = ? AND status = 'invited'"));
   user->setString(1, password_hash);
   user->setUInt64(2, row.user_id);
   user->executeUpdate();

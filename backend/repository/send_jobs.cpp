@@ -24,10 +24,12 @@ constexpr int duplicate_key_error = 1062;
 
 std::string scoped_key(std::uint64_t user_id, const std::string& key) { return std::to_string(user_id) + ":" + key; }
 
-std::optional<std::uint64_t> job_with_key(sql::Connection& connection, const std::string& key) {
-  std::unique_ptr<sql::PreparedStatement> statement(
-      connection.prepareStatement("SELECT id FROM send_jobs WHERE idempotency_key = ?"));
-  statement->setString(1, key);
+std::optional<std::uint64_t> job_with_preview_or_key(sql::Connection& connection, const std::string& preview_id,
+                                                     const std::optional<std::string>& scoped) {
+  std::unique_ptr<sql::PreparedStatement> statement(connection.prepareStatement(
+      "SELECT id FROM send_jobs WHERE preview_id = ? OR idempotency_key = ? ORDER BY id LIMIT 1"));
+  statement->setString(1, preview_id);
+  set_nullable(*statement, 2, scoped);
   std::unique_ptr<sql::ResultSet> row(statement->executeQuery());
   if (!row->next()) return std::nullopt;
   return row->getUInt64(1);
@@ -170,22 +172,20 @@ std::optional<JobStatus> parse_job_status(std::string_view name) {
   return std::nullopt;
 }
 
-std::optional<std::uint64_t> job_id_for_key(sql::Connection& connection, std::uint64_t user_id,
-                                            const std::string& key) {
-  return job_with_key(connection, scoped_key(user_id, key));
+std::optional<std::uint64_t> existing_job_id(sql::Connection& connection, const std::string& preview_id,
+                                             std::uint64_t user_id, const std::optional<std::string>& key) {
+  return job_with_preview_or_key(connection, preview_id, key ? std::optional(scoped_key(user_id, *key)) : std::nullopt);
 }
 
 CreatedJob create_job(sql::Connection& connection, const NewJob& job) {
   const std::optional<std::string> key =
       job.idempotency_key ? std::optional(scoped_key(job.created_by, *job.idempotency_key)) : std::nullopt;
-  if (key) {
-    if (const auto existing = job_with_key(connection, *key)) return {*existing, false};
-  }
+  if (const auto existing = job_with_preview_or_key(connection, job.preview_id, key)) return {*existing, false};
   try {
     db::Transaction transaction(connection);
     std::unique_ptr<sql::PreparedStatement> insert(connection.prepareStatement(
         "INSERT INTO send_jobs (created_by, from_email, template_id, template_json, filter_json, send_groups, digest, "
-        "invite_ttl_days, idempotency_key, total) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        "invite_ttl_days, idempotency_key, preview_id, total) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     insert->setUInt64(1, job.created_by);
     insert->setString(2, job.from_email);
     insert->setUInt(3, job.message_template.id);
@@ -195,7 +195,8 @@ CreatedJob create_job(sql::Connection& connection, const NewJob& job) {
     insert->setString(7, job.digest);
     insert->setUInt(8, static_cast<unsigned>(job.invite_ttl_days));
     set_nullable(*insert, 9, key);
-    insert->setUInt64(10, job.recipients.size());
+    insert->setString(10, job.preview_id);
+    insert->setUInt64(11, job.recipients.size());
     insert->executeUpdate();
     const std::uint64_t id = last_insert_id(connection);
     insert_outbox(connection, id, job.recipients);
@@ -206,9 +207,9 @@ CreatedJob create_job(sql::Connection& connection, const NewJob& job) {
     transaction.commit();
     return {id, true};
   } catch (const sql::SQLException& e) {
-    // The same key committed by a concurrent double-submit: that job wins.
-    if (key && e.getErrorCode() == duplicate_key_error) {
-      if (const auto existing = job_with_key(connection, *key)) return {*existing, false};
+    // The same preview or key committed by a concurrent double-submit: that job wins.
+    if (e.getErrorCode() == duplicate_key_error) {
+      if (const auto existing = job_with_preview_or_key(connection, job.preview_id, key)) return {*existing, false};
     }
     throw;
   }

@@ -18,8 +18,8 @@
 #include "support/server_process.hpp"
 #include "support/test_database.hpp"
 
-using invites::testing::RawConnection;
 using invites::testing::raw_request;
+using invites::testing::RawConnection;
 using namespace std::chrono_literals;
 
 namespace {
@@ -100,7 +100,8 @@ TEST_CASE_METHOD(LimitedServer, "limits: a chunked body over 64 KiB is refused w
   RawConnection connection(server.port());
   std::atomic<std::size_t> accepted{0};
   std::thread sender([&] {
-    connection.send(raw_request("POST", "/api/session", "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n"));
+    connection.send(
+        raw_request("POST", "/api/session", "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n"));
     for (std::size_t at = 0; at < body.size(); at += 65536) {
       if (!connection.send(std::string_view(body).substr(at, 65536))) return;
       accepted += 65536;
@@ -123,8 +124,8 @@ TEST_CASE_METHOD(LimitedServer, "limits: one chunk declared larger than the limi
 }
 
 TEST_CASE_METHOD(LimitedServer, "limits: a Content-Length over 64 KiB is refused with 413") {
-  const auto response = exchange(
-      raw_request("POST", "/api/session", "Content-Type: application/json\r\nContent-Length: 200000000\r\n"));
+  const auto response =
+      exchange(raw_request("POST", "/api/session", "Content-Type: application/json\r\nContent-Length: 200000000\r\n"));
   REQUIRE(response);
   CHECK(response->status == 413);
 }
@@ -239,7 +240,8 @@ TEST_CASE_METHOD(LimitedServer, "limits: every connection of a burst of 300 gets
       try {
         RawConnection connection(server.port());
         connection.send(raw_request("GET", "/api/me"));
-        if (const auto response = connection.read_response(60s)) statuses[static_cast<std::size_t>(i)] = response->status;
+        if (const auto response = connection.read_response(60s))
+          statuses[static_cast<std::size_t>(i)] = response->status;
       } catch (const std::exception&) {
         // connect refused: stays 0
       }
