@@ -48,6 +48,7 @@ struct ServeOptions {
   std::vector<std::string> allowed_senders;
   int invite_ttl_days = 14;
   int reinvite_after_minutes = 60;
+  std::vector<std::string> trusted_proxies;
   int retry_base_seconds = 30;
   unsigned max_attempts = 8;
   unsigned pause_after_failures = 25;
@@ -120,6 +121,7 @@ int run_serve(const ServeOptions& options) {
   config.sender.reinvite_after = std::chrono::minutes(options.reinvite_after_minutes);
   config.allowed_senders = options.allowed_senders;
   config.invite_ttl_days = options.invite_ttl_days;
+  config.login_throttle.trusted_proxies = options.trusted_proxies;
   if (!options.metrics_listen.empty()) config.metrics_listen = http::parse_listen_address(options.metrics_listen);
   config.metrics_token = options.metrics_token;
   if (!config.metrics_listen && config.metrics_token.empty()) {
@@ -234,6 +236,13 @@ void add_sending_options(CLI::App& command, ServeOptions& options) {
       ->envname("INVITES_INVITE_TTL_DAYS")
       ->capture_default_str()
       ->check(CLI::Range(1, 365));
+  command
+      .add_option("--trusted-proxy", options.trusted_proxies,
+                  "reverse proxies (addresses as this server sees them) whose X-Forwarded-For names the client "
+                  "for login throttling; nobody else's header is believed")
+      ->type_name("ADDRESS,...")
+      ->envname("INVITES_TRUSTED_PROXY")
+      ->delimiter(',');
   command
       .add_option("--reinvite-after-minutes", options.reinvite_after_minutes,
                   "an address another job invited within this time is skipped, not mailed twice")

@@ -19,13 +19,13 @@
 #include "http/auth.hpp"
 #include "repository/audit_log.hpp"
 #include "security/passwords.hpp"
+#include "security/usernames.hpp"
 
 namespace invites::cli {
 namespace {
 
 // The staff tables come with this schema version.
 constexpr int staff_schema_version = 3;
-constexpr std::size_t max_username_length = 64;
 constexpr std::size_t max_password_length = 1024;
 
 const std::set<int> known_permissions{static_cast<int>(http::Permission::send_invites),
@@ -70,10 +70,16 @@ int run_user_add(const UserAddOptions& options) {
   bool existed = false;
   {
     const std::unique_ptr<sql::PreparedStatement> find(
-        connection->prepareStatement("SELECT id FROM staff_users WHERE username = ? FOR UPDATE"));
+        connection->prepareStatement("SELECT id, username FROM staff_users WHERE username = ? FOR UPDATE"));
     find->setString(1, options.username);
     const std::unique_ptr<sql::ResultSet> row(find->executeQuery());
     if (row->next()) {
+      // The collation folds more than ASCII case: "dora " must not replace dora's password.
+      const std::string stored = row->getString(2).asStdString();
+      if (security::username_key(stored) != security::username_key(options.username)) {
+        throw std::runtime_error("--username: the database already has the user \"" + stored +
+                                 "\", which it cannot tell apart from this name: choose another");
+      }
       existed = true;
       id = row->getUInt64(1);
     }
@@ -129,8 +135,8 @@ Command add_user_command(CLI::App& app) {
       ->envname("INVITES_USERNAME")
       ->required()
       ->check([](const std::string& name) -> std::string {
-        if (name.empty() || name.size() > max_username_length) return "must be 1-64 characters";
-        return {};
+        const auto problem = security::username_problem(name);
+        return problem.value_or("");
       });
   add->add_flag("--password-stdin", options->password_stdin, "read the password from the first line of stdin")
       ->required();

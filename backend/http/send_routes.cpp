@@ -59,12 +59,14 @@ void handle_send(SendRouteContext& context, const httplib::Request& request, htt
   const std::uint32_t template_id = required_id(body, "template_id");
 
   auto lease = context.pool.acquire();
-  // A preview is sent at most once: a repeated click, a retry after a lost
-  // answer or a reopened dialog gets the job the first Send made.
-  if (const auto existing = repository::existing_job_id(*lease, preview_id, session.user_id, key)) {
-    send_json(response,
-              {{"job_id", *existing}, {"job", repository::job_to_json(*repository::find_job(*lease, *existing))}}, 202);
-    return;
+  if (key) {
+    // A repeated click (or a retry after a lost answer): the job it made.
+    if (const auto existing = repository::job_id_for_key(*lease, session.user_id, *key)) {
+      send_json(response,
+                {{"job_id", *existing}, {"job", repository::job_to_json(*repository::find_job(*lease, *existing))}},
+                202);
+      return;
+    }
   }
   const auto message_template = sendable_template(*lease, template_id, "template_id");
   const std::string from_email = context.senders.check(*lease, required_string(body, "from_email"), "from_email");
@@ -98,7 +100,7 @@ void handle_send(SendRouteContext& context, const httplib::Request& request, htt
   job.groups = groups;
   job.digest = fresh.digest;
   job.idempotency_key = key;
-  job.preview_id = preview_id;
+  job.preview_id = preview_id;  // a preview already sent (another key, a reopened dialog) gets that job
   job.invite_ttl_days = context.invite_ttl_days;
   for (const auto& row : fresh.rows) {
     if (std::find(groups.begin(), groups.end(), row.group) != groups.end()) job.recipients.push_back(row);

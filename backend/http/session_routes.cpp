@@ -16,6 +16,7 @@
 #include "invites/error.hpp"
 #include "repository/audit_log.hpp"
 #include "security/passwords.hpp"
+#include "security/usernames.hpp"
 
 namespace invites::http {
 namespace {
@@ -83,7 +84,7 @@ void login(const httplib::Request& request, httplib::Response& response, db::Con
   const auto body = parse_json_object(request);
   const std::string username = string_field(body, "username", max_username_length);
   const std::string password = string_field(body, "password", max_password_length);
-  const std::string& address = request.remote_addr;
+  const std::string address = throttle.client_address(request.remote_addr, request.get_header_value("X-Forwarded-For"));
 
   if (const auto wait = throttle.retry_after(username, address)) {
     spdlog::warn("login throttled for remote={}", address);
@@ -98,6 +99,8 @@ void login(const httplib::Request& request, httplib::Response& response, db::Con
     auto connection = pool.acquire();
     user = find_staff_user(*connection, username);
   }
+  // The collation found it; only the same name (but for ASCII case) is this user.
+  if (user && security::username_key(user->username) != security::username_key(username)) user.reset();
   const bool matches = password_matches(user, password);
   const bool ok = matches && !user->disabled;
   const char* reason = !user ? "unknown_user" : !matches ? "wrong_password" : "disabled";
@@ -109,7 +112,7 @@ void login(const httplib::Request& request, httplib::Response& response, db::Con
                        "session.login_failed", {{"username", username}, {"reason", reason}, {"remote", address}});
     throw ApiError(401, "invalid_credentials", "wrong username or password");
   }
-  throttle.reset_username(username);
+  throttle.record_success(username, address);
   const auto created = sessions.create_session(*connection, user->id, user->username);
   repository::record(*connection, user->id, "session.login", {{"username", user->username}, {"remote", address}});
   response.set_header("Set-Cookie", sessions.session_cookie(created.token));

@@ -172,9 +172,9 @@ std::optional<JobStatus> parse_job_status(std::string_view name) {
   return std::nullopt;
 }
 
-std::optional<std::uint64_t> existing_job_id(sql::Connection& connection, const std::string& preview_id,
-                                             std::uint64_t user_id, const std::optional<std::string>& key) {
-  return job_with_preview_or_key(connection, preview_id, key ? std::optional(scoped_key(user_id, *key)) : std::nullopt);
+std::optional<std::uint64_t> job_id_for_key(sql::Connection& connection, std::uint64_t user_id,
+                                            const std::string& key) {
+  return job_with_preview_or_key(connection, {}, scoped_key(user_id, key));
 }
 
 CreatedJob create_job(sql::Connection& connection, const NewJob& job) {

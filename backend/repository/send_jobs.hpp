@@ -38,9 +38,8 @@ struct CreatedJob {
   bool created = false;  // false: the idempotency key or the preview named an existing job
 };
 
-// The job made from this preview, or by this user with this idempotency key, if any.
-std::optional<std::uint64_t> existing_job_id(sql::Connection& connection, const std::string& preview_id,
-                                             std::uint64_t user_id, const std::optional<std::string>& key);
+// The job a user created with this idempotency key, if any.
+std::optional<std::uint64_t> job_id_for_key(sql::Connection& connection, std::uint64_t user_id, const std::string& key);
 
 // Inserts the job and one outbox row per recipient in one transaction. For a
 // preview already sent, or an idempotency key already used by the same user,

@@ -78,12 +78,10 @@ std::optional<std::string> portal_password_problem(std::string_view password, st
   const auto length = utf8_length(password);
   if (!length) return "The password contains characters that are not valid text. Please type it again.";
   if (*length < min_portal_password_characters) {
-    return "The password is too short: use at least " + std::to_string(min_portal_password_characters) +
-           " characters.";
+    return "The password is too short: use at least " + std::to_string(min_portal_password_characters) + " characters.";
   }
   if (*length > max_portal_password_characters) {
-    return "The password is too long: use at most " + std::to_string(max_portal_password_characters) +
-           " characters.";
+    return "The password is too long: use at most " + std::to_string(max_portal_password_characters) + " characters.";
   }
   if (single_repeated_character(password)) {
     return "The password is one character repeated. Please choose one that is harder to guess.";

@@ -22,7 +22,7 @@ TEST_CASE("portal password: counts characters, not bytes") {
   // Five 'ä' are ten bytes but five characters.
   CHECK_THAT(problem_of("\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4"), Contains("too short"));
   CHECK_THAT(problem_of("\xc3\xa4x\xc3\xa4y\xc3\xa4z\xc3\xa4w\xc3\xa4"), Contains("too short"));  // 9 characters
-  CHECK_FALSE(portal_password_problem("\xc3\xa4x\xc3\xa4y\xc3\xa4z\xc3\xa4w\xc3\xa4v", email));  // 10
+  CHECK_FALSE(portal_password_problem("\xc3\xa4x\xc3\xa4y\xc3\xa4z\xc3\xa4w\xc3\xa4v", email));   // 10
   CHECK_THAT(problem_of(std::string(128, 'x') + "y"), Contains("too long"));
   // 128 three-byte characters (384 bytes) are within the limit.
   std::string euros;
@@ -49,8 +49,8 @@ TEST_CASE("portal password: the common ones are refused, whatever their ASCII ca
 TEST_CASE("portal password: not the invitee's own address, and valid text only") {
   CHECK_THAT(problem_of("Pat.Doe@example.com"), Contains("email address"));
   CHECK_THAT(problem_of("abcdefghijk\xff"), Contains("not valid text"));
-  CHECK_THAT(problem_of("abcdefghijk\xc3"), Contains("not valid text"));     // cut in the middle
-  CHECK_THAT(problem_of("abcdefghijk\xc0\xaf"), Contains("not valid text"));  // overlong '/'
+  CHECK_THAT(problem_of("abcdefghijk\xc3"), Contains("not valid text"));          // cut in the middle
+  CHECK_THAT(problem_of("abcdefghijk\xc0\xaf"), Contains("not valid text"));      // overlong '/'
   CHECK_THAT(problem_of("abcdefghijk\xed\xa0\x80"), Contains("not valid text"));  // a UTF-16 surrogate
 }
 

@@ -143,31 +143,72 @@ TEST_CASE_METHOD(SessionServer, "session: wrong password, unknown and disabled u
   CHECK(single(*connection, "SELECT COUNT(*) FROM staff_sessions") == "0");
 }
 
-TEST_CASE_METHOD(SessionServer, "session: 5 failures lock the username out with 429, others still log in") {
-  for (int i = 0; i < 5; ++i) check_error(post_login("alice", "wrong"), 401, "invalid_credentials");
-  const auto locked = post_login("alice", password);  // even the right password
+// Behind a trusted reverse proxy (this test's loopback address), which names each client in X-Forwarded-For.
+struct ProxiedLoginServer : SessionServer {
+  ProxiedLoginServer() : SessionServer({"--trusted-proxy", "127.0.0.1"}) {}
+  httplib::Result login_from(const std::string& address, const std::string& username, const std::string& secret) {
+    return client.Post("/api/session", {{"X-Forwarded-For", "203.0.113.9, " + address}},
+                       json{{"username", username}, {"password", secret}}.dump(), "application/json");
+  }
+};
+
+TEST_CASE_METHOD(ProxiedLoginServer,
+                 "session: 5 failures stop that address guessing the username; the user still signs in elsewhere") {
+  for (int i = 0; i < 5; ++i) check_error(login_from("10.0.0.1", "alice", "wrong"), 401, "invalid_credentials");
+  const auto locked = login_from("10.0.0.1", "alice", password);  // even the right password, from there
   check_error(locked, 429, "too_many_attempts");
   const int retry_after = std::stoi(locked->get_header_value("Retry-After"));
   CHECK(retry_after > 800);
   CHECK(retry_after <= 900);
-  CHECK(post_login("Alice", password)->status == 429);
-  CHECK(post_login("bob", password)->status == 200);
+  CHECK(login_from("10.0.0.1", "Alice", password)->status == 429);
+  CHECK(login_from("10.0.0.1", "bob", password)->status == 200);
+  // The real user at another address is not locked out by the guesser.
+  CHECK(login_from("10.0.0.2", "alice", password)->status == 200);
+  CHECK(single(*connection,
+               "SELECT JSON_VALUE(detail, '$.remote') FROM audit_log WHERE action = 'session.login' "
+               "ORDER BY id DESC LIMIT 1") == "10.0.0.2");
 }
 
-TEST_CASE_METHOD(SessionServer, "session: a success resets the username's failure count") {
-  for (int i = 0; i < 4; ++i) check_error(post_login("alice", "wrong"), 401, "invalid_credentials");
-  CHECK(post_login("alice", password)->status == 200);
-  for (int i = 0; i < 4; ++i) check_error(post_login("alice", "wrong"), 401, "invalid_credentials");
-  CHECK(post_login("alice", password)->status == 200);
-}
-
-TEST_CASE_METHOD(SessionServer, "session: 20 failures from one address block it for every username") {
-  for (int i = 0; i < 20; ++i) {
-    check_error(post_login("guess" + std::to_string(i), "wrong"), 401, "invalid_credentials");
+TEST_CASE_METHOD(ProxiedLoginServer, "session: failures from one address do not lock out the others behind it") {
+  // An office behind one NAT: 25 failures under many names from its address.
+  for (int i = 0; i < 25; ++i) {
+    check_error(login_from("10.0.0.1", "guess" + std::to_string(i), "wrong"), 401, "invalid_credentials");
   }
-  const auto blocked = post_login("alice", password);
-  check_error(blocked, 429, "too_many_attempts");
-  CHECK(blocked->has_header("Retry-After"));
+  CHECK(login_from("10.0.0.1", "alice", password)->status == 200);
+}
+
+TEST_CASE_METHOD(SessionServer, "session: X-Forwarded-For from a client that is not a trusted proxy is ignored") {
+  for (int i = 0; i < 5; ++i) {
+    const auto forged = client.Post("/api/session", {{"X-Forwarded-For", "10.9.9." + std::to_string(i)}},
+                                    json{{"username", "alice"}, {"password", "wrong"}}.dump(), "application/json");
+    check_error(forged, 401, "invalid_credentials");
+  }
+  check_error(post_login("alice", password), 429, "too_many_attempts");
+}
+
+TEST_CASE_METHOD(SessionServer, "session: a success resets the failure count of its username and address") {
+  for (int i = 0; i < 4; ++i) check_error(post_login("alice", "wrong"), 401, "invalid_credentials");
+  CHECK(post_login("alice", password)->status == 200);
+  for (int i = 0; i < 4; ++i) check_error(post_login("alice", "wrong"), 401, "invalid_credentials");
+  CHECK(post_login("alice", password)->status == 200);
+}
+
+TEST_CASE_METHOD(SessionServer, "session: only the exact username signs in (ASCII case aside), not look-alikes") {
+  CHECK(post_login("ALICE", password)->status == 200);
+  // The collation folds these into "alice"; each is an unknown user, with no throttling budget of its own.
+  for (const std::string look_alike : {"alice ", "alice  ",
+                                       "al\xc3\xad"
+                                       "ce",
+                                       "\xef\xbd\x81"
+                                       "lice",
+                                       "AL\xc3\x8d"
+                                       "CE"}) {
+    INFO(look_alike);
+    check_error(post_login(look_alike, password), 401, "invalid_credentials");
+  }
+  CHECK(single(*connection,
+               "SELECT COUNT(*) FROM audit_log WHERE action = 'session.login_failed' "
+               "AND JSON_VALUE(detail, '$.reason') = 'unknown_user'") == "5");
 }
 
 TEST_CASE_METHOD(SessionServer, "session: requests without a valid session are 401 JSON") {
@@ -421,27 +462,80 @@ TEST_CASE("user add: creates a user from the password on stdin, re-adding update
   CHECK(single(*db.connection, "SELECT COUNT(*) FROM staff_users") == "1");
 }
 
-TEST_CASE("login throttle: limits per username and per address, and the window slides") {
+TEST_CASE("user add: refuses control characters and look-alikes of an existing username") {
+  MigratedDatabase db;
+  invites::testing::create_staff_user(*db.connection, "dora", password, {});
+  const auto user_add = [&](const std::string& username) {
+    return invites::testing::run_process({invites::testing::invites_server_path(), "user", "add", "--db",
+                                          db.database.url().to_string(), "--username", username, "--password-stdin"});
+  };
+  // A newline would forge a line in the server log.
+  const auto forged = user_add("eve\n2026-12-06 info session.login username=dora");
+  CHECK(forged.exit_code != 0);
+  CHECK_THAT(forged.output, Contains("control characters"));
+  CHECK(user_add(" dora").exit_code != 0);
+  // "dor\xc3\xa1" is "dora" to the collation: it must not replace dora's password.
+  const auto look_alike = invites::testing::run_process(
+      {"/bin/sh", "-c",
+       "printf 'new secret\\n' | '" + invites::testing::invites_server_path() + "' user add --db '" +
+           db.database.url().to_string() + "' --username 'dor\xc3\xa1' --password-stdin"});
+  CHECK(look_alike.exit_code != 0);
+  CHECK_THAT(look_alike.output, Contains("cannot tell apart"));
+  CHECK(single(*db.connection, "SELECT COUNT(*) FROM staff_users") == "1");
+}
+
+TEST_CASE("login throttle: per username and address, with ceilings per username and per address; the window slides") {
   using invites::http::LoginThrottle;
-  LoginThrottle throttle({.failures_per_username = 3, .failures_per_address = 5, .window = std::chrono::seconds(60)});
+  LoginThrottle throttle({.failures_per_username_and_address = 3,
+                          .failures_per_username = 5,
+                          .failures_per_address = 7,
+                          .window = std::chrono::seconds(60)});
   const auto t0 = LoginThrottle::Clock::now();
+  const auto at = [&](int seconds) { return t0 + std::chrono::seconds(seconds); };
   for (int i = 0; i < 3; ++i) {
-    CHECK_FALSE(throttle.retry_after("Alice", "10.0.0.1", t0));
-    throttle.record_failure("Alice", "10.0.0.1", t0 + std::chrono::seconds(i));
+    CHECK_FALSE(throttle.retry_after("Alice", "10.0.0.1", at(0)));
+    throttle.record_failure("Alice", "10.0.0.1", at(i));
   }
-  // The username (any case, any address) is locked until its oldest failure is 60 s old.
-  const auto wait = throttle.retry_after("alice", "10.0.0.2", t0 + std::chrono::seconds(10));
+  // (alice, 10.0.0.1), in any ASCII case, waits until its oldest failure is 60 s old...
+  const auto wait = throttle.retry_after("alice", "10.0.0.1", at(10));
   REQUIRE(wait);
   CHECK(wait->count() == 50);
-  CHECK_FALSE(throttle.retry_after("alice", "10.0.0.2", t0 + std::chrono::seconds(60)));
-  CHECK_FALSE(throttle.retry_after("bob", "10.0.0.2", t0 + std::chrono::seconds(10)));
+  CHECK_FALSE(throttle.retry_after("alice", "10.0.0.1", at(60)));
+  // ...while alice elsewhere, and others from there, go on.
+  CHECK_FALSE(throttle.retry_after("alice", "10.0.0.2", at(10)));
+  CHECK_FALSE(throttle.retry_after("bob", "10.0.0.1", at(10)));
+  // Other spellings are other (unknown) users: they do not share alice's count.
+  CHECK_FALSE(throttle.retry_after("alice ", "10.0.0.1", at(10)));
 
-  // Two more failures from 10.0.0.1 under other names lock that address for everyone.
-  throttle.record_failure("x", "10.0.0.1", t0 + std::chrono::seconds(20));
-  throttle.record_failure("y", "10.0.0.1", t0 + std::chrono::seconds(20));
-  CHECK(throttle.retry_after("bob", "10.0.0.1", t0 + std::chrono::seconds(21)));
-  CHECK_FALSE(throttle.retry_after("bob", "10.0.0.3", t0 + std::chrono::seconds(21)));
+  // The per-username ceiling, over all addresses.
+  throttle.record_failure("alice", "10.0.0.2", at(20));
+  throttle.record_failure("alice", "10.0.0.3", at(20));
+  CHECK(throttle.retry_after("alice", "10.0.0.4", at(21)));
+  CHECK_FALSE(throttle.retry_after("bob", "10.0.0.4", at(21)));
 
-  throttle.reset_username("ALICE");
-  CHECK_FALSE(throttle.retry_after("alice", "10.0.0.2", t0 + std::chrono::seconds(11)));
+  // The per-address ceiling, over all usernames: 10.0.0.1 has alice's 3 failures, and 4 more make 7.
+  for (const char* name : {"x", "y", "z", "w"}) throttle.record_failure(name, "10.0.0.1", at(30));
+  CHECK(throttle.retry_after("carol", "10.0.0.1", at(31)));
+  CHECK_FALSE(throttle.retry_after("carol", "10.0.0.9", at(31)));
+
+  // A success clears its own (username, address) only.
+  throttle.record_failure("dave", "10.0.0.6", at(40));
+  throttle.record_failure("dave", "10.0.0.6", at(40));
+  throttle.record_failure("dave", "10.0.0.6", at(40));
+  CHECK(throttle.retry_after("dave", "10.0.0.6", at(41)));
+  throttle.record_success("DAVE", "10.0.0.6");
+  CHECK_FALSE(throttle.retry_after("dave", "10.0.0.6", at(41)));
+}
+
+TEST_CASE("login throttle: the client address is X-Forwarded-For's only behind a trusted proxy") {
+  using invites::http::LoginThrottle;
+  const LoginThrottle none;
+  CHECK(none.client_address("10.0.0.1", "192.0.2.7") == "10.0.0.1");
+  const LoginThrottle proxied({.trusted_proxies = {"10.0.0.1", "10.0.0.2"}});
+  CHECK(proxied.client_address("10.0.0.9", "192.0.2.7") == "10.0.0.9");  // not a proxy of ours
+  CHECK(proxied.client_address("10.0.0.1", "192.0.2.7") == "192.0.2.7");
+  // The client may send its own header: only the entries our proxies appended count, from the right.
+  CHECK(proxied.client_address("10.0.0.1", "1.1.1.1, 192.0.2.7,10.0.0.2") == "192.0.2.7");
+  CHECK(proxied.client_address("10.0.0.1", "") == "10.0.0.1");
+  CHECK(proxied.client_address("10.0.0.1", " , 10.0.0.2") == "10.0.0.1");
 }
