@@ -76,7 +76,7 @@ void publish_status(const Runtime& rt) {
   publish("previewStale", app::preview_stale(state) ? 1.0 : 0.0);
   publish("previewError", state.preview.error_message.c_str());
   // The counts on screen (-1 before the first Load), for browser tests to compare with the API.
-  const app::PreviewCounts& counts = state.preview.counts;
+  const Counts& counts = state.preview.counts;
   const auto shown = [&](std::uint64_t value) { return state.preview.has_result ? static_cast<double>(value) : -1.0; };
   publish("countNewUsers", shown(counts.new_users));
   publish("countPendingInvites", shown(counts.pending_invites));
@@ -86,12 +86,12 @@ void publish_status(const Runtime& rt) {
   // The recipient list: total -1 until known, the rows that have arrived, the query in effect.
   const app::RecipientTable& rec = state.recipients;
   publish("recipientsOpen", rec.open ? 1.0 : 0.0);
-  publish("recipientsGroup", rec.open ? app::group_param(rec.group) : "");
+  publish("recipientsGroup", rec.open ? std::string(count_group_name(rec.group)).c_str() : "");
   publish("recipientsStatus", app::to_string(rec.status));
   publish("recipientsTotal", rec.open && rec.has_total ? static_cast<double>(rec.total) : -1.0);
   publish("recipientsLoadedRows", static_cast<double>(rec.blocks.loaded_rows()));
   publish("recipientsQuery", rec.query.c_str());
-  publish("recipientsSort", app::column_param(rec.sort));
+  publish("recipientsSort", std::string(sort_column_name(rec.sort)).c_str());
   publish("recipientsOrder", rec.descending ? "desc" : "asc");
   publish("recipientsError", rec.error.c_str());
   invites::publish_send_status(state);

@@ -24,7 +24,7 @@ void publish_send_status(const app::State& state) {
   // The job view (-1 while no job is shown) and the list.
   const app::Job* job = send.job.open && send.job.job ? &*send.job.job : nullptr;
   publish("jobId", send.job.open ? static_cast<double>(send.job.job_id) : -1.0);
-  publish("jobStatus", job ? job->status.c_str() : "");
+  publish("jobStatus", !job ? "" : job->status ? std::string(job_status_name(*job->status)).c_str() : "unknown");
   publish("jobTotal", job ? static_cast<double>(job->total) : -1.0);
   publish("jobSent", job ? static_cast<double>(job->sent) : -1.0);
   publish("jobFailed", job ? static_cast<double>(job->failed) : -1.0);

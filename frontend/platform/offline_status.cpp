@@ -2,7 +2,7 @@
 
 #include "app/offline.hpp"
 #include "platform/page.hpp"
-#include <invites/recipient_export.hpp>
+#include <invites/utc_time.hpp>
 
 namespace invites::platform {
 
