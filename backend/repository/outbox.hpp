@@ -43,7 +43,7 @@ struct JobSettings {
   JobStatus status = JobStatus::queued;
   std::string from_email;
   StoredTemplate message_template;
-  int invite_ttl_days = 14;
+  int invite_ttl_days = 0;  // as stored with the job
 };
 std::optional<JobSettings> job_settings(sql::Connection& connection, std::uint64_t job_id);
 // The job's status now.

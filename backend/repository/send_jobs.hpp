@@ -25,7 +25,7 @@ struct NewJob {
   std::vector<Group> groups;  // the mailed groups chosen
   std::string digest;         // of the whole result, as Load showed it
   std::optional<std::string> idempotency_key;
-  int invite_ttl_days = 14;
+  int invite_ttl_days = 0;               // the server's setting (http::ServerConfig)
   std::vector<RecipientRow> recipients;  // of `groups` only
 };
 

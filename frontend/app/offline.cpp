@@ -26,6 +26,7 @@ using platform::FetchResult;
 constexpr std::size_t kEvaluationsKept = 1;   // the shown offline preview (a new Load closes the old list): heap
 constexpr std::int64_t kRetryMs = 30 * 1000;  // after a failed download
 constexpr const char* kOfflinePrefix = "offline-";
+constexpr std::int64_t kDayMs = 24 * 3600 * 1000;
 
 double ms_between(std::chrono::steady_clock::time_point a, std::chrono::steady_clock::time_point b) {
   return std::chrono::duration<double, std::milli>(b - a).count();
@@ -460,7 +461,8 @@ void Offline::on_cache_loaded(std::optional<StoredCopy> copy, std::string error,
     snapshots_->clear();
     meta_.reset();
     o.sync = SyncStatus::None;
-    o.notice = "The offline copy in this browser was older than 7 days and has been deleted.";
+    o.notice = "The offline copy in this browser was older than " + std::to_string(kSnapshotMaxAgeMs / kDayMs) +
+               " days and has been deleted.";
   } else {
     pending_decode_ = true;
     decode_bytes_ = std::move(copy->bytes);
