@@ -1,6 +1,7 @@
 #include "app/actions.hpp"
 
 #include "app/api_json.hpp"
+#include "app/offline.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -12,8 +13,6 @@ namespace invites::app {
 namespace {
 
 using nlohmann::json;
-using platform::FetchRequest;
-using platform::FetchResult;
 
 constexpr int health_timeout_ms = 5000;
 constexpr int preview_timeout_ms = 60000;
@@ -89,15 +88,14 @@ const char* to_string(ServerStatus status) {
   return "unknown";
 }
 
-Actions::Actions(State& state, platform::Fetcher fetcher, UrlOpener open_url)
+Actions::Actions(State& state, Fetcher fetcher, UrlOpener open_url)
     : state_(state),
       fetch_(std::move(fetcher)),
       open_url_(std::move(open_url)),
-      sending_(state, [this](FetchRequest request,
-                             platform::FetchCallback done) { call_api(std::move(request), std::move(done)); }),
+      sending_(state,
+               [this](FetchRequest request, FetchCallback done) { call_api(std::move(request), std::move(done)); }),
       setup_(
-          state,
-          [this](FetchRequest request, platform::FetchCallback done) { call_api(std::move(request), std::move(done)); },
+          state, [this](FetchRequest request, FetchCallback done) { call_api(std::move(request), std::move(done)); },
           [this] {
             if (!can_use_invites(state_)) return;
             state_.lookups.status = LoadStatus::idle;  // a reload even when one runs
@@ -139,7 +137,7 @@ void Actions::on_health_result(FetchResult&& result) {
 
 // --- API calls -------------------------------------------------------------------
 
-void Actions::call_api(FetchRequest request, platform::FetchCallback done) {
+void Actions::call_api(FetchRequest request, FetchCallback done) {
   if (request.method != "GET" && state_.session) request.csrf_token = state_.session->csrf_token;
   const std::uint64_t epoch = epoch_;
   fetch_(std::move(request), [this, epoch, done = std::move(done)](FetchResult&& result) {
@@ -275,6 +273,16 @@ void Actions::reset_workspace() {
   state_.recipients = RecipientTable{};
   sending_.reset();
   setup_.reset();
+}
+
+// --- the offline copy ----------------------------------------------------------
+
+void Actions::refresh_offline_copy() {
+  if (offline_) offline_->refresh();
+}
+
+void Actions::preview_offline(bool on) {
+  if (offline_) offline_->preview_offline(on);
 }
 
 // --- lookups ---------------------------------------------------------------------

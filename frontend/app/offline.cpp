@@ -18,8 +18,6 @@ namespace invites::app {
 namespace {
 
 using nlohmann::json;
-using platform::FetchRequest;
-using platform::FetchResult;
 
 constexpr std::size_t evaluations_kept = 1;   // the shown offline preview (a new Load closes the old list): heap
 constexpr std::int64_t retry_ms = 30 * 1000;  // after a failed download
@@ -152,7 +150,7 @@ std::string offline_block_reason(const State& state) {
 
 // --- construction and the stored meta ---------------------------------------------
 
-Offline::Offline(State& state, platform::Fetcher network, SnapshotPlatform* snapshots)
+Offline::Offline(State& state, Fetcher network, SnapshotPlatform* snapshots)
     : state_(state), network_(std::move(network)), snapshots_(snapshots) {
   if (!snapshots_) {
     meta_read_ = true;
@@ -202,8 +200,8 @@ std::string Offline::meta_text(const Meta& meta) {
 
 // --- the Fetcher wrapper -------------------------------------------------------------
 
-platform::Fetcher Offline::fetcher() {
-  return [this](FetchRequest request, platform::FetchCallback done) { route(std::move(request), std::move(done)); };
+Fetcher Offline::fetcher() {
+  return [this](FetchRequest request, FetchCallback done) { route(std::move(request), std::move(done)); };
 }
 
 bool Offline::answerable_locally(const FetchRequest& request) const {
@@ -215,7 +213,7 @@ bool Offline::answerable_locally(const FetchRequest& request) const {
   return recipients_preview_id(path).rfind(offline_prefix, 0) == 0;
 }
 
-void Offline::route(FetchRequest request, platform::FetchCallback done) {
+void Offline::route(FetchRequest request, FetchCallback done) {
   if (!snapshots_) {
     network_(std::move(request), std::move(done));
     return;
@@ -267,11 +265,11 @@ void Offline::route(FetchRequest request, platform::FetchCallback done) {
   });
 }
 
-void Offline::answer_locally(const FetchRequest& request, platform::FetchCallback done) {
+void Offline::answer_locally(const FetchRequest& request, FetchCallback done) {
   deliver(std::move(done), local_result(request));
 }
 
-void Offline::deliver(platform::FetchCallback done, FetchResult result) {
+void Offline::deliver(FetchCallback done, FetchResult result) {
   ready_.emplace_back(std::move(done), std::move(result));
   if (wake_) wake_();
 }

@@ -209,7 +209,7 @@ void draw_invite_panel(const app::State& state, app::Actions& actions, const Fon
       break;
   }
 
-  draw_offline_bar(state);
+  draw_offline_bar(state, actions);
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(20, 16));
   const float avail = ImGui::GetContentRegionAvail().x;
   const float form_w = std::min(std::max(avail * 0.5f, 540.0f), avail);
