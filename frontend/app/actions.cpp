@@ -17,14 +17,6 @@ using nlohmann::json;
 constexpr int health_timeout_ms = 5000;
 constexpr int preview_timeout_ms = 60000;
 
-// The server's own message when it sent one, else `fallback`; a non-API
-// answer (static server, proxy error page) reads as "server unreachable".
-std::string message_for(const FetchResult& result, const api::Error& error, const std::string& fallback) {
-  if (!error.message.empty()) return error.message;
-  if (!error.code.empty()) return fallback;
-  return api::unreachable_message(result);
-}
-
 std::optional<Session> parse_session(const std::string& body) {
   const std::optional<json> doc = api::parse(body);
   if (!doc || !doc->is_object()) return std::nullopt;
@@ -114,10 +106,8 @@ void Actions::check_server() {
   state_.server.status = ServerStatus::checking;
   ++state_.server.checks;
 
-  FetchRequest request;
-  request.url = "/healthz";
-  request.timeout_ms = health_timeout_ms;
-  fetch_(std::move(request), [this](FetchResult&& result) { on_health_result(std::move(result)); });
+  fetch_(api::request("GET", "/healthz", {}, health_timeout_ms),
+         [this](FetchResult&& result) { on_health_result(std::move(result)); });
 }
 
 void Actions::retry_server_check() {
@@ -157,10 +147,7 @@ void Actions::restore_session() {
   restoring_ = true;
   restore_unreachable_ = false;
   if (state_.screen != Screen::login) state_.screen = Screen::starting;
-  FetchRequest request;
-  request.url = "/api/me";
-  request.timeout_ms = api::api_timeout_ms;
-  call_api(std::move(request), [this](FetchResult&& result) { on_me_result(std::move(result)); });
+  call_api(api::request("GET", "/api/me"), [this](FetchResult&& result) { on_me_result(std::move(result)); });
 }
 
 void Actions::on_me_result(FetchResult&& result) {
@@ -192,12 +179,9 @@ void Actions::submit_login() {
   login.error.clear();
   login.notice.clear();
 
-  FetchRequest request;
-  request.method = "POST";
-  request.url = "/api/session";
-  request.body = json{{"username", login.username}, {"password", login.password}}.dump();
-  request.timeout_ms = api::api_timeout_ms;
-  call_api(std::move(request), [this](FetchResult&& result) { on_login_result(std::move(result)); });
+  call_api(
+      api::request("POST", "/api/session", json{{"username", login.username}, {"password", login.password}}.dump()),
+      [this](FetchResult&& result) { on_login_result(std::move(result)); });
 }
 
 void Actions::on_login_result(FetchResult&& result) {
@@ -211,27 +195,24 @@ void Actions::on_login_result(FetchResult&& result) {
     login.error = "The server sent an answer the app does not understand. Please try again.";
     return;
   }
-  const api::Error error = api::error_of(result);
   switch (result.status) {
     case 401:
-      login.error = message_for(result, error, "Wrong username or password.");
+      login.error = api::failure_message(result, "Wrong username or password.", api::Fallback::as_is);
       login.password.clear();
       break;
     case 429:
-      login.error = message_for(result, error, "Too many sign-in attempts. Please wait a few minutes and try again.");
+      login.error = api::failure_message(result, "Too many sign-in attempts. Please wait a few minutes and try again.",
+                                         api::Fallback::as_is);
       break;
     default:
-      login.error = message_for(result, error, "Signing in failed.");
+      login.error = api::failure_message(result, "Signing in failed.");
       break;
   }
 }
 
 void Actions::sign_out() {
   if (!state_.session) return;
-  FetchRequest request;
-  request.method = "DELETE";
-  request.url = "/api/session";
-  request.timeout_ms = api::api_timeout_ms;
+  FetchRequest request = api::request("DELETE", "/api/session");
   request.csrf_token = state_.session->csrf_token;
   // The answer does not matter: locally the session is over at once.
   fetch_(std::move(request), [](FetchResult&&) {});
@@ -291,17 +272,14 @@ void Actions::load_lookups() {
   if (!state_.session || state_.lookups.status == LoadStatus::loading) return;
   state_.lookups.status = LoadStatus::loading;
   state_.lookups.error.clear();
-  FetchRequest request;
-  request.url = "/api/lookups";
-  request.timeout_ms = api::api_timeout_ms;
-  call_api(std::move(request), [this](FetchResult&& result) { on_lookups_result(std::move(result)); });
+  call_api(api::request("GET", "/api/lookups"), [this](FetchResult&& result) { on_lookups_result(std::move(result)); });
 }
 
 void Actions::on_lookups_result(FetchResult&& result) {
   Lookups& lookups = state_.lookups;
   if (!result.ok()) {
     lookups.status = LoadStatus::failed;
-    lookups.error = message_for(result, api::error_of(result), "The lists could not be loaded.");
+    lookups.error = api::failure_message(result, "The lists could not be loaded.");
     return;
   }
   const std::optional<json> doc = api::parse(result.body);
@@ -381,11 +359,8 @@ void Actions::load_preview() {
   preview.error_field.clear();
 
   Filter sent = state_.form.filter;
-  FetchRequest request;
-  request.method = "POST";
-  request.url = "/api/previews";
-  request.body = json{{"filter", filter_to_json(sent)}}.dump();
-  request.timeout_ms = preview_timeout_ms;
+  FetchRequest request =
+      api::request("POST", "/api/previews", json{{"filter", filter_to_json(sent)}}.dump(), preview_timeout_ms);
   call_api(std::move(request),
            [this, sent = std::move(sent)](FetchResult&& result) { on_preview_result(std::move(result), sent); });
 }
@@ -432,7 +407,7 @@ void Actions::on_preview_result(FetchResult&& result, const Filter& sent) {
   } else if (result.status == 503 && error.code == "snapshot_loading" && error.message.empty()) {
     preview.error_message = "The server is still preparing its data. Press Load again in a moment.";
   } else {
-    preview.error_message = message_for(result, error, "Load failed (HTTP " + std::to_string(result.status) + ").");
+    preview.error_message = api::failure_message(result, "Load failed.");
   }
 }
 
@@ -536,14 +511,11 @@ void Actions::need_recipient_rows(std::size_t first, std::size_t last) {
 }
 
 void Actions::fetch_recipient_block(std::size_t block) {
-  RecipientTable& table = state_.recipients;
-  FetchRequest request;
-  request.url = recipients_url(table, block * recipient_block_rows, recipient_block_rows);
-  request.timeout_ms = api::api_timeout_ms;
+  const RecipientTable& table = state_.recipients;
   const std::uint64_t generation = table.generation;
-  call_api(std::move(request), [this, generation, block](FetchResult&& result) {
-    on_recipient_block(std::move(result), generation, block);
-  });
+  call_api(
+      api::request("GET", recipients_url(table, block * recipient_block_rows, recipient_block_rows)),
+      [this, generation, block](FetchResult&& result) { on_recipient_block(std::move(result), generation, block); });
 }
 
 void Actions::on_recipient_block(FetchResult&& result, std::uint64_t generation, std::size_t block) {
@@ -572,8 +544,7 @@ void Actions::on_recipient_block(FetchResult&& result, std::uint64_t generation,
   }
   table.blocks.failed(block);
   table.status = LoadStatus::failed;
-  table.error = message_for(result, api::error_of(result),
-                            "The recipients could not be loaded (HTTP " + std::to_string(result.status) + ").");
+  table.error = api::failure_message(result, "The recipients could not be loaded.");
 }
 
 void Actions::download_recipients_csv() {

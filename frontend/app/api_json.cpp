@@ -74,11 +74,12 @@ Error error_of(const FetchResult& result) {
   return error;
 }
 
-std::string failure_message(const FetchResult& result, const std::string& fallback) {
+std::string failure_message(const FetchResult& result, const std::string& fallback, Fallback shown) {
   const Error error = error_of(result);
   if (!error.message.empty()) return error.message;
-  if (!error.code.empty()) return fallback + " (HTTP " + std::to_string(result.status) + ")";
-  return unreachable_message(result);
+  if (error.code.empty()) return unreachable_message(result);
+  if (shown == Fallback::as_is) return fallback;
+  return fallback + " (HTTP " + std::to_string(result.status) + ")";
 }
 
 std::string unreachable_message(const FetchResult& result) {

@@ -42,9 +42,15 @@ std::optional<std::string> nullable_str(const json& object, const char* key);  /
 
 // "Server unreachable: <reason>" for a call without an API answer.
 std::string unreachable_message(const FetchResult& result);
+// What failure_message shows when the server sent an error without a message.
+enum class Fallback {
+  with_status,  // "<fallback> (HTTP 500)"
+  as_is,        // the fallback alone: it already says what the status means
+};
 // The message to show for a failed call: the server's message when it sent
-// one, else `fallback` (HTTP status appended); without an API answer (no
-// response, proxy page) "Server unreachable: …".
-std::string failure_message(const FetchResult& result, const std::string& fallback);
+// one, else `fallback`; without an API answer (no response, proxy page)
+// "Server unreachable: …".
+std::string failure_message(const FetchResult& result, const std::string& fallback,
+                            Fallback shown = Fallback::with_status);
 
 }  // namespace invites::app::api

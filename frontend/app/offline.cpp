@@ -1,6 +1,7 @@
 #include "app/offline.hpp"
 
 #include "app/actions.hpp"
+#include "app/api_json.hpp"
 
 #include <invites/recipient_export.hpp>
 #include <invites/error.hpp>
@@ -678,10 +679,8 @@ void Offline::tick_once() {
 void Offline::recheck_session() {
   if (rechecking_) return;
   rechecking_ = true;
-  FetchRequest request;
-  request.url = "/api/me";
   const std::uint64_t epoch = epoch_;
-  network_(std::move(request), [this, epoch](FetchResult&& result) {
+  network_(api::request("GET", "/api/me"), [this, epoch](FetchResult&& result) {
     rechecking_ = false;
     if (epoch != epoch_ || !state_.session) return;
     if (result.ok()) {

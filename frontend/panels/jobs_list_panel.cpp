@@ -22,7 +22,7 @@ std::string short_time(const std::string& iso) {
 
 void draw_jobs_list_panel(const app::State& state, app::Actions& actions) {
   const app::JobList& list = state.send.jobs;
-  ImGui::BeginChild("##jobs", ImVec2(0, 0), ImGuiChildFlags_Border | ImGuiChildFlags_AlwaysUseWindowPadding);
+  begin_card("##jobs", ImVec2(0, 0));
   ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted("Past jobs");
   const float refresh_w = ImGui::CalcTextSize("Refresh").x + ImGui::GetStyle().FramePadding.x * 2;
@@ -37,7 +37,7 @@ void draw_jobs_list_panel(const app::State& state, app::Actions& actions) {
   if (list.status == app::LoadStatus::loaded && list.jobs.empty())
     ImGui::TextDisabled("No invitations have been sent yet.");
   if (list.jobs.empty()) {
-    ImGui::EndChild();
+    end_card();
     return;
   }
 
@@ -87,7 +87,7 @@ void draw_jobs_list_panel(const app::State& state, app::Actions& actions) {
     }
     ImGui::EndTable();
   }
-  ImGui::EndChild();
+  end_card();
 }
 
 }  // namespace invites::panels

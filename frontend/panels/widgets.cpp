@@ -5,6 +5,27 @@
 
 namespace invites::panels {
 
+void begin_card(const char* id, const ImVec2& size, CardHeight height) {
+  ImGuiChildFlags flags = ImGuiChildFlags_Border | ImGuiChildFlags_AlwaysUseWindowPadding;
+  if (height == CardHeight::fit_content) flags |= ImGuiChildFlags_AutoResizeY;
+  ImGui::BeginChild(id, size, flags);
+}
+
+void end_card() { ImGui::EndChild(); }
+
+int frames_since_shown(const char* id) {
+  // Kept in the current window's state storage, which outlives frames it is not drawn in.
+  ImGuiStorage* storage = ImGui::GetStateStorage();
+  ImGui::PushID(id);
+  const ImGuiID last_drawn_key = ImGui::GetID("last drawn");
+  const ImGuiID shown_since_key = ImGui::GetID("shown since");
+  ImGui::PopID();
+  const int frame = ImGui::GetFrameCount();
+  if (storage->GetInt(last_drawn_key, -10) < frame - 1) storage->SetInt(shown_since_key, frame);
+  storage->SetInt(last_drawn_key, frame);
+  return frame - storage->GetInt(shown_since_key, frame);
+}
+
 void form_label(const char* label, float label_width) {
   ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted(label);
