@@ -63,9 +63,7 @@ void draw_email_preview_panel(const app::State& state, app::Actions& actions, co
 
   ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted("Email preview");
-  const float close_w = ImGui::CalcTextSize("Close preview").x + ImGui::GetStyle().FramePadding.x * 2;
-  ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - close_w));
-  if (ImGui::Button("Close preview")) {
+  if (right_aligned_button("Close preview")) {
     actions.sending().close_email_preview();
     end_card();
     return;

@@ -149,9 +149,7 @@ void draw_job_panel(const app::State& state, app::Actions& actions, const Fonts&
     status_dot(job_status_tone(view.job->status));
     ImGui::TextUnformatted(job_status_caption(view.job->status));
   }
-  const float close_w = ImGui::CalcTextSize("Close").x + ImGui::GetStyle().FramePadding.x * 2;
-  ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - close_w));
-  if (ImGui::Button("Close##job")) {
+  if (right_aligned_button("Close##job")) {
     actions.sending().close_job();
     end_card();
     return;

@@ -25,10 +25,8 @@ void draw_jobs_list_panel(const app::State& state, app::Actions& actions) {
   begin_card("##jobs", ImVec2(0, 0));
   ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted("Past jobs");
-  const float refresh_w = ImGui::CalcTextSize("Refresh").x + ImGui::GetStyle().FramePadding.x * 2;
-  ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - refresh_w));
   ImGui::BeginDisabled(list.status == app::LoadStatus::loading);
-  if (ImGui::Button("Refresh##jobs")) actions.sending().load_jobs();
+  if (right_aligned_button("Refresh##jobs")) actions.sending().load_jobs();
   ImGui::EndDisabled();
   ImGui::Separator();
 

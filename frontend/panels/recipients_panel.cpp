@@ -180,9 +180,7 @@ void draw_recipients_panel(const app::State& state, app::Actions& actions) {
   // Title line: the group, and Close at the right.
   ImGui::AlignTextToFramePadding();
   ImGui::Text("Recipients \u2014 %s", app::group_caption(table.group));
-  const float close_w = ImGui::CalcTextSize("Close").x + ImGui::GetStyle().FramePadding.x * 2;
-  ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - close_w));
-  if (ImGui::Button("Close")) {
+  if (right_aligned_button("Close")) {
     actions.close_recipients();
     end_card();
     return;
@@ -208,10 +206,8 @@ void draw_recipients_panel(const app::State& state, app::Actions& actions) {
   } else {
     ImGui::TextDisabled(" ");
   }
-  const float csv_w = ImGui::CalcTextSize("Download CSV").x + ImGui::GetStyle().FramePadding.x * 2;
-  ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - csv_w));
   ImGui::BeginDisabled(!table.has_total || table.total == 0);
-  if (ImGui::Button("Download CSV")) actions.download_recipients_csv();
+  if (right_aligned_button("Download CSV")) actions.download_recipients_csv();
   ImGui::EndDisabled();
 
   if (table.status == app::LoadStatus::failed) {

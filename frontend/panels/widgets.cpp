@@ -3,6 +3,8 @@
 #include <imgui.h>
 #include <imgui_internal.h>
 
+#include <algorithm>
+
 namespace invites::panels {
 
 void begin_card(const char* id, const ImVec2& size, CardHeight height) {
@@ -93,6 +95,13 @@ bool link_button(const char* id, const char* text, ImFont* font) {
   }
   if (font) ImGui::PopFont();
   return clicked;
+}
+
+bool right_aligned_button(const char* label) {
+  const float width = ImGui::CalcTextSize(label, nullptr, /*hide_text_after_double_hash=*/true).x +
+                      ImGui::GetStyle().FramePadding.x * 2;
+  ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - width));
+  return ImGui::Button(label);
 }
 
 bool primary_button(const char* label, float width, bool enabled) {

@@ -52,6 +52,10 @@ void multi_select_combo(const char* id, const std::vector<app::LookupItem>& item
 // hover); returns true when clicked. `id` names the item for the UI probe.
 bool link_button(const char* id, const char* text, ImFont* font);
 
+// A button at the right end of the current line (after what is already on
+// it when the line is full); true when clicked.
+bool right_aligned_button(const char* label);
+
 // A filled accent button; disabled (greyed, not clickable) when !enabled.
 bool primary_button(const char* label, float width, bool enabled);
 
