@@ -45,10 +45,8 @@ struct Runtime {
   unsigned frames = 0;
 };
 
-Runtime* active_runtime = nullptr;
-
-void tick() {
-  Runtime& rt = *active_runtime;
+void tick(void* runtime) {
+  Runtime& rt = *static_cast<Runtime*>(runtime);
   platform::fetch_dispatch();  // results change app state and wake the gate
   platform::WebSnapshotPlatform::dispatch();
   if (rt.app.offline.tick()) platform::idle::wake();             // local answers, sync, estimate
@@ -83,7 +81,6 @@ void tick() {
 
 int main() {
   static Runtime runtime;
-  active_runtime = &runtime;
 
   if (!runtime.window.create()) {
     platform::page::show_fatal("This browser cannot run the app: WebGL 2 is not available.");
@@ -100,6 +97,6 @@ int main() {
   runtime.app.offline.set_wake([] { platform::idle::wake(); });
   runtime.app.actions.start();  // /healthz and GET /api/me (restores a session)
 
-  emscripten_set_main_loop(tick, 0, false);
+  emscripten_set_main_loop_arg(tick, &runtime, 0, false);
   return 0;
 }
