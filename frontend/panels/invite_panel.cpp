@@ -4,20 +4,17 @@
 #include "panels/offline_panel.hpp"
 #include "panels/recipients_panel.hpp"
 #include "panels/send_dialog.hpp"
+#include "panels/text_field.hpp"
 #include "panels/widgets.hpp"
 
 #include <imgui.h>
 
 #include <algorithm>
 #include <cstdint>
-#include <cstring>
 #include <string>
 
 namespace invites::panels {
 namespace {
-
-constexpr ImGuiChildFlags card_flags =
-    ImGuiChildFlags_Border | ImGuiChildFlags_AutoResizeY | ImGuiChildFlags_AlwaysUseWindowPadding;
 
 void heading(const char* text) {
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
@@ -29,7 +26,7 @@ void heading(const char* text) {
 
 void filters_card(const app::State& state, app::Actions& actions, float width) {
   const app::InviteForm& form = state.form;
-  ImGui::BeginChild("##filters", ImVec2(width, 0), card_flags);
+  begin_card("##filters", ImVec2(width, 0), CardHeight::fit_content);
   heading("Filters");
 
   const float field_w = std::min(field_width, ImGui::GetContentRegionAvail().x - form_label_width);
@@ -56,13 +53,9 @@ void filters_card(const app::State& state, app::Actions& actions, float width) {
 
   // Email From: prefilled from the division, validated as the user types.
   form_label("Email From", form_label_width);
-  char buffer[256];
-  const std::size_t n = std::min(form.email_from.size(), sizeof buffer - 1);
-  std::memcpy(buffer, form.email_from.data(), n);
-  buffer[n] = '\0';
-  ImGui::SetNextItemWidth(field_w);
-  if (ImGui::InputTextWithHint("##Email From", "sender@company.com", buffer, sizeof buffer))
-    actions.set_email_from(buffer);
+  std::string edited;
+  if (text_field("##Email From", form.email_from, edited, field_w, "sender@company.com"))
+    actions.set_email_from(std::move(edited));
   const std::string problem = app::email_from_problem(form);
   const float label_x = ImGui::GetCursorPosX() + form_label_width - ImGui::GetStyle().WindowPadding.x;
   if (!problem.empty()) {
@@ -105,7 +98,7 @@ void filters_card(const app::State& state, app::Actions& actions, float width) {
     ImGui::TextDisabled("Counting recipients\u2026");
   else
     ImGui::TextDisabled("Counts the recipients for these filters (Enter).");
-  ImGui::EndChild();
+  end_card();
 }
 
 const char* count_note(CountGroup group) {
@@ -140,7 +133,7 @@ void count_tile(const app::State& state, app::Actions& actions, const Fonts& fon
 
 void results_card(const app::State& state, app::Actions& actions, const Fonts& fonts) {
   const app::Preview& preview = state.preview;
-  ImGui::BeginChild("##results", ImVec2(0, 0), card_flags);
+  begin_card("##results", ImVec2(0, 0), CardHeight::fit_content);
   heading("Recipients");
 
   const bool stale = app::preview_stale(state);
@@ -191,7 +184,7 @@ void results_card(const app::State& state, app::Actions& actions, const Fonts& f
     tone_text(Tone::bad, text);
   }
   draw_send_row(state, actions);  // Send Email…, Preview email
-  ImGui::EndChild();
+  end_card();
 }
 
 }  // namespace
@@ -212,7 +205,7 @@ void draw_invite_panel(const app::State& state, app::Actions& actions, const Fon
       break;
   }
 
-  draw_offline_bar(state);
+  draw_offline_bar(state, actions);
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(20, 16));
   const float avail = ImGui::GetContentRegionAvail().x;
   const float form_w = std::min(std::max(avail * 0.5f, 540.0f), avail);

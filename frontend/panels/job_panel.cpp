@@ -144,8 +144,7 @@ Tone job_status_tone(std::optional<JobStatus> status) {
 
 void draw_job_panel(const app::State& state, app::Actions& actions, const Fonts& fonts) {
   const app::JobView& view = state.send.job;
-  ImGui::BeginChild("##job", ImVec2(0, 0),
-                    ImGuiChildFlags_Border | ImGuiChildFlags_AutoResizeY | ImGuiChildFlags_AlwaysUseWindowPadding);
+  begin_card("##job", ImVec2(0, 0), CardHeight::fit_content);
 
   // Title: job number and template, status badge, Close.
   ImGui::AlignTextToFramePadding();
@@ -161,11 +160,9 @@ void draw_job_panel(const app::State& state, app::Actions& actions, const Fonts&
     status_dot(job_status_tone(view.job->status));
     ImGui::TextUnformatted(job_status_caption(view.job->status));
   }
-  const float close_w = ImGui::CalcTextSize("Close").x + ImGui::GetStyle().FramePadding.x * 2;
-  ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - close_w));
-  if (ImGui::Button("Close##job")) {
+  if (right_aligned_button("Close##job")) {
     actions.sending().close_job();
-    ImGui::EndChild();
+    end_card();
     return;
   }
   ImGui::Separator();
@@ -175,7 +172,7 @@ void draw_job_panel(const app::State& state, app::Actions& actions, const Fonts&
       tone_text(Tone::bad, "The job could not be read: " + view.error);
     else
       ImGui::TextDisabled("Reading the job\u2026");
-    ImGui::EndChild();
+    end_card();
     return;
   }
   const app::Job& job = *view.job;
@@ -249,7 +246,7 @@ void draw_job_panel(const app::State& state, app::Actions& actions, const Fonts&
   if (!view.error.empty()) tone_text(Tone::bad, view.error);
 
   if (job.failed > 0) failed_table(view, actions);
-  ImGui::EndChild();
+  end_card();
 }
 
 }  // namespace invites::panels

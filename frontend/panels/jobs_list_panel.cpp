@@ -14,13 +14,11 @@ namespace invites::panels {
 
 void draw_jobs_list_panel(const app::State& state, app::Actions& actions) {
   const app::JobList& list = state.send.jobs;
-  ImGui::BeginChild("##jobs", ImVec2(0, 0), ImGuiChildFlags_Border | ImGuiChildFlags_AlwaysUseWindowPadding);
+  begin_card("##jobs", ImVec2(0, 0));
   ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted("Past jobs");
-  const float refresh_w = ImGui::CalcTextSize("Refresh").x + ImGui::GetStyle().FramePadding.x * 2;
-  ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - refresh_w));
   ImGui::BeginDisabled(list.status == app::LoadStatus::loading);
-  if (ImGui::Button("Refresh##jobs")) actions.sending().load_jobs();
+  if (right_aligned_button("Refresh##jobs")) actions.sending().load_jobs();
   ImGui::EndDisabled();
   ImGui::Separator();
 
@@ -29,7 +27,7 @@ void draw_jobs_list_panel(const app::State& state, app::Actions& actions) {
   if (list.status == app::LoadStatus::loaded && list.jobs.empty())
     ImGui::TextDisabled("No invitations have been sent yet.");
   if (list.jobs.empty()) {
-    ImGui::EndChild();
+    end_card();
     return;
   }
 
@@ -79,7 +77,7 @@ void draw_jobs_list_panel(const app::State& state, app::Actions& actions) {
     }
     ImGui::EndTable();
   }
-  ImGui::EndChild();
+  end_card();
 }
 
 }  // namespace invites::panels
