@@ -2,6 +2,7 @@
 
 #include <malloc.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
@@ -21,30 +22,39 @@
 namespace invites::cli {
 namespace {
 
+// Each option's default is its setting's own (ServerConfig and what it
+// holds), so every default is written once, beside the setting.
+const http::ServerConfig defaults{};
+
+template <typename Unit, typename Duration>
+int whole(Duration duration) {
+  return static_cast<int>(std::chrono::duration_cast<Unit>(duration).count());
+}
+
 struct ServeOptions {
   std::string database_url;
   std::string listen = "127.0.0.1:8080";
   std::string web_root;
-  std::size_t db_pool_size = 8;
+  std::size_t db_pool_size = defaults.db_pool_size;
   std::string tls_cert;
   std::string tls_key;
-  int session_idle_minutes = 30;
-  int session_max_hours = 12;
-  int snapshot_refresh_seconds = 300;
+  int session_idle_minutes = whole<std::chrono::minutes>(defaults.sessions.idle_timeout);
+  int session_max_hours = whole<std::chrono::hours>(defaults.sessions.absolute_timeout);
+  int snapshot_refresh_seconds = whole<std::chrono::seconds>(defaults.snapshot_refresh);
   std::string base_url;
   std::string smtp_url;
   std::string smtp_user;
   std::string smtp_password;
   bool smtp_starttls = false;
   std::string smtp_ca_file;
-  std::string maildir;
-  std::size_t smtp_concurrency = 4;
-  double rate = 0;
+  std::string maildir;  // empty: defaults.maildir
+  std::size_t smtp_concurrency = defaults.sender.concurrency;
+  double rate = defaults.sender.rate_per_second;
   std::vector<std::string> allowed_senders;
-  int invite_ttl_days = 14;
-  int retry_base_seconds = 30;
-  unsigned max_attempts = 8;
-  unsigned pause_after_failures = 25;
+  int invite_ttl_days = defaults.invite_ttl_days;
+  int retry_base_seconds = whole<std::chrono::seconds>(defaults.sender.retry_base);
+  unsigned max_attempts = defaults.sender.max_attempts;
+  unsigned pause_after_failures = defaults.sender.pause_after_failures;
 };
 
 // The server starts without its database (GET /healthz reports it), but an
@@ -98,12 +108,11 @@ int run_serve(const ServeOptions& options) {
     smtp.require_starttls = options.smtp_starttls || !options.smtp_user.empty();
     if (!options.smtp_ca_file.empty()) smtp.ca_file = options.smtp_ca_file;
     config.smtp = smtp;
+  } else if (!options.maildir.empty()) {
+    config.maildir = options.maildir;
   } else {
-    config.maildir = options.maildir.empty() ? "maildir" : options.maildir;
-    if (options.maildir.empty()) {
-      spdlog::warn("neither --smtp nor --maildir given: invitations go to the Maildir {}",
-                   std::filesystem::absolute(config.maildir).string());
-    }
+    spdlog::warn("neither --smtp nor --maildir given: invitations go to the Maildir {}",
+                 std::filesystem::absolute(config.maildir).string());
   }
   config.sender.concurrency = options.smtp_concurrency;
   config.sender.rate_per_second = options.rate;

@@ -5,20 +5,12 @@
 
 #include <imgui.h>
 #include <imgui_internal.h>
+#include <invites/utc_time.hpp>
 
 #include <algorithm>
 #include <string>
 
 namespace invites::panels {
-namespace {
-
-std::string short_time(const std::string& iso) {
-  std::string out = iso.substr(0, 16);
-  if (out.size() > 10 && out[10] == 'T') out[10] = ' ';
-  return out;
-}
-
-}  // namespace
 
 void draw_jobs_list_panel(const app::State& state, app::Actions& actions) {
   const app::JobList& list = state.send.jobs;
@@ -66,7 +58,7 @@ void draw_jobs_list_panel(const app::State& state, app::Actions& actions) {
                                    ("job:" + std::to_string(job.id)).c_str(), 0);
 #endif
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(short_time(job.created_at).c_str());
+      ImGui::TextUnformatted(short_utc(job.created_at).c_str());
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(job.created_by.c_str());
       ImGui::TableNextColumn();

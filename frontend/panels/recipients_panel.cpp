@@ -4,6 +4,7 @@
 #include "panels/widgets.hpp"
 
 #include <imgui.h>
+#include <invites/utc_time.hpp>
 #include <imgui_internal.h>  // TableSetColumnSortDirection: align ImGui's sort arrows with the app state
 
 #include <algorithm>
@@ -44,13 +45,6 @@ void search_box(const app::RecipientTable& table, app::Actions& actions, float w
   }
 }
 
-// "2026-11-01T09:30:00Z" → "2026-11-01 09:30"
-std::string short_time(const std::string& iso) {
-  std::string out = iso.substr(0, 16);
-  if (out.size() > 10 && out[10] == 'T') out[10] = ' ';
-  return out;
-}
-
 void cell(const std::string& text) { ImGui::TextUnformatted(text.c_str(), text.c_str() + text.size()); }
 
 // Keeps ImGui's sort specs and the app's sort in step: a header click sorts
@@ -62,9 +56,8 @@ void sync_sort(const app::RecipientTable& table, app::Actions& actions) {
     if (specs->SpecsCount > 0) {
       const ImGuiTableColumnSortSpecs& spec = specs->Specs[0];
       const auto index = static_cast<std::size_t>(spec.ColumnIndex);
-      if (index < app::all_recipient_columns.size())
-        actions.set_recipient_sort(app::all_recipient_columns[index],
-                                   spec.SortDirection == ImGuiSortDirection_Descending);
+      if (index < all_sort_columns.size())
+        actions.set_recipient_sort(all_sort_columns[index], spec.SortDirection == ImGuiSortDirection_Descending);
     }
     specs->SpecsDirty = false;
     return;
@@ -80,26 +73,25 @@ void rows_table(const app::State& state, app::Actions& actions, float height) {
   constexpr ImGuiTableFlags table_flags =
       ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter | ImGuiTableFlags_BordersV |
       ImGuiTableFlags_Resizable | ImGuiTableFlags_Sortable | ImGuiTableFlags_SizingStretchProp;
-  if (!ImGui::BeginTable("##recipient-rows", static_cast<int>(app::all_recipient_columns.size()), table_flags,
-                         ImVec2(0, height)))
+  if (!ImGui::BeginTable("##recipient-rows", static_cast<int>(all_sort_columns.size()), table_flags, ImVec2(0, height)))
     return;
   ImGui::TableSetupScrollFreeze(0, 1);
-  for (const app::RecipientColumn column : app::all_recipient_columns) {
+  for (const SortColumn column : all_sort_columns) {
     ImGuiTableColumnFlags flags = ImGuiTableColumnFlags_PreferSortAscending;
     float weight = 1.0f;
     switch (column) {
-      case app::RecipientColumn::email:
+      case SortColumn::email:
         flags |= ImGuiTableColumnFlags_DefaultSort;
         weight = 2.2f;
         break;
-      case app::RecipientColumn::account_name:
+      case SortColumn::account_name:
         weight = 1.6f;
         break;
-      case app::RecipientColumn::contact_id:
-      case app::RecipientColumn::account_number:
+      case SortColumn::contact_id:
+      case SortColumn::account_number:
         weight = 0.8f;
         break;
-      case app::RecipientColumn::last_invited_at:
+      case SortColumn::last_invited_at:
         weight = 1.1f;
         break;
       default:
@@ -109,7 +101,7 @@ void rows_table(const app::State& state, app::Actions& actions, float height) {
   }
   // TableHeadersRow() by hand, so each header carries its label for the UI probe (browser tests).
   ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
-  for (const app::RecipientColumn column : app::all_recipient_columns) {
+  for (const SortColumn column : all_sort_columns) {
     if (!ImGui::TableSetColumnIndex(static_cast<int>(column))) continue;
     ImGui::TableHeader(app::column_label(column));
 #ifdef IMGUI_ENABLE_TEST_ENGINE
@@ -134,7 +126,7 @@ void rows_table(const app::State& state, app::Actions& actions, float height) {
         ImGui::TextDisabled("Loading\u2026");
         continue;
       }
-      if (table.group == app::RecipientGroup::new_users || table.group == app::RecipientGroup::pending_invites) {
+      if (is_mailed(table.group)) {
         // A mailed recipient's email picks the recipient of the email preview.
         const bool previewed = state.send.email.open && state.send.email.recipient_email == row->email;
         ImGui::PushID(i);
@@ -159,7 +151,7 @@ void rows_table(const app::State& state, app::Actions& actions, float height) {
       if (row->last_invited_at.empty())
         ImGui::TextDisabled("never");
       else
-        cell(short_time(row->last_invited_at));
+        cell(short_utc(row->last_invited_at));
     }
   }
   ImGui::EndTable();
