@@ -1,8 +1,5 @@
 #include <limits>
-#include <memory>
 
-#include <cppconn/prepared_statement.h>
-#include <cppconn/resultset.h>
 #include <nlohmann/json.hpp>
 
 #include "invites/json_optional.hpp"

@@ -21,7 +21,7 @@ namespace {
 constexpr const char* example_token = "example-link-for-preview-only";
 
 struct Recipient {
-  service::RecipientDetails details;
+  repository::RecipientDetails details;
   bool from_preview = false;
 };
 

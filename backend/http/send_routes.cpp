@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "http/api_error.hpp"
+#include "http/job_json.hpp"
 #include "http/request_fields.hpp"
 #include "http/send_routes.hpp"
 #include "http/template_access.hpp"
@@ -62,9 +63,7 @@ void handle_send(SendRouteContext& context, const httplib::Request& request, htt
   if (key) {
     // A repeated click (or a retry after a lost answer): the job it made.
     if (const auto existing = repository::job_id_for_key(*lease, session.user_id, *key)) {
-      send_json(response,
-                {{"job_id", *existing}, {"job", repository::job_to_json(*repository::find_job(*lease, *existing))}},
-                202);
+      send_json(response, {{"job_id", *existing}, {"job", job_to_json(*repository::find_job(*lease, *existing))}}, 202);
       return;
     }
   }
@@ -123,8 +122,7 @@ void handle_send(SendRouteContext& context, const httplib::Request& request, htt
     spdlog::info("send: job {} with {} recipients by {}", created.id, job.recipients.size(), session.username);
     context.runner.wake();
   }
-  send_json(response,
-            {{"job_id", created.id}, {"job", repository::job_to_json(*repository::find_job(*lease, created.id))}}, 202);
+  send_json(response, {{"job_id", created.id}, {"job", job_to_json(*repository::find_job(*lease, created.id))}}, 202);
 }
 
 }  // namespace

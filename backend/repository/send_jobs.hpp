@@ -8,7 +8,6 @@
 #include <vector>
 
 #include <cppconn/connection.h>
-#include <nlohmann/json_fwd.hpp>
 
 #include "invites/filter.hpp"
 #include "invites/recipients.hpp"
@@ -58,7 +57,6 @@ struct JobProgress {
   std::optional<double> eta_seconds;
   std::optional<std::string> started_at, finished_at;
 };
-nlohmann::json job_to_json(const JobProgress& job);
 
 std::optional<JobProgress> find_job(sql::Connection& connection, std::uint64_t job_id);
 // Newest first.

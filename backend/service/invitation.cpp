@@ -30,8 +30,8 @@ std::string invite_expiry_date(std::time_t now, int days) {
   return text;
 }
 
-MergeValues merge_values(const RecipientDetails& recipient, const std::string& from_email, const std::string& url,
-                         const std::string& expires_on) {
+MergeValues merge_values(const repository::RecipientDetails& recipient, const std::string& from_email,
+                         const std::string& url, const std::string& expires_on) {
   MergeValues values;
   values.contact_first_name = recipient.first_name;
   values.contact_last_name = recipient.last_name;
