@@ -23,7 +23,7 @@ ServeServices::ServeServices(ServiceConfig config)
 
 http::ServerServices ServeServices::for_http() {
   return {.pool = pool_,
-          .snapshot_index = snapshot_index_,
+          .index = snapshot_index_,
           .previews = previews_,
           .runner = runner_,
           .senders = sender_policy_,

@@ -11,7 +11,7 @@
 
 namespace invites::http {
 
-void register_audit_routes(httplib::Server& server, SendRouteContext& context) {
+void register_audit_routes(httplib::Server& server, RouteContext& context) {
   server.Get("/api/audit", [&context](const httplib::Request& request, httplib::Response& response) {
     context.auth.require(request, Permission::setup);
     const auto limit = query_count(request, "limit", 100, 1, 1000);

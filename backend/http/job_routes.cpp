@@ -24,7 +24,7 @@ repository::JobProgress existing_job(sql::Connection& connection, const std::str
 }
 
 // pause, resume, cancel, retry-failed: the change, its audit entry, the job after it.
-void handle_action(SendRouteContext& context, const httplib::Request& request, httplib::Response& response) {
+void handle_action(RouteContext& context, const httplib::Request& request, httplib::Response& response) {
   const auto session = context.auth.require(request, Permission::send_invites);
   const std::string action = request.matches[2];
   auto lease = context.pool.acquire();
@@ -59,7 +59,7 @@ void handle_action(SendRouteContext& context, const httplib::Request& request, h
 
 }  // namespace
 
-void register_job_routes(httplib::Server& server, SendRouteContext& context) {
+void register_job_routes(httplib::Server& server, RouteContext& context) {
   server.Get("/api/jobs", [&context](const httplib::Request& request, httplib::Response& response) {
     context.auth.require(request, Permission::send_invites);
     auto lease = context.pool.acquire();

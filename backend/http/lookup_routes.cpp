@@ -30,7 +30,7 @@ nlohmann::json lookups_json(const repository::Lookups& lookups) {
 
 }  // namespace
 
-void register_lookup_routes(httplib::Server& server, LoadRouteContext& context) {
+void register_lookup_routes(httplib::Server& server, RouteContext& context) {
   server.Get("/api/lookups", [&context](const httplib::Request& request, httplib::Response& response) {
     context.auth.require(request, Permission::send_invites);
     // Read per request: the tables are small and sender addresses may change at any time.

@@ -48,7 +48,7 @@ std::optional<std::string> parse_idempotency_key(const nlohmann::json& body) {
   return key.get<std::string>();
 }
 
-void handle_send(SendRouteContext& context, const httplib::Request& request, httplib::Response& response) {
+void handle_send(RouteContext& context, const httplib::Request& request, httplib::Response& response) {
   const auto session = context.auth.require(request, Permission::send_invites);
   const std::string preview_id = request.matches[1];
   const auto body = parse_json_object(request);
@@ -127,7 +127,7 @@ void handle_send(SendRouteContext& context, const httplib::Request& request, htt
 
 }  // namespace
 
-void register_send_routes(httplib::Server& server, SendRouteContext& context) {
+void register_send_routes(httplib::Server& server, RouteContext& context) {
   server.Post(R"(/api/previews/([^/]+)/send)",
               [&context](const httplib::Request& request, httplib::Response& response) {
                 handle_send(context, request, response);

@@ -13,7 +13,9 @@
 #include "db/connection_pool.hpp"
 #include "http/api_error.hpp"
 #include "http/health.hpp"
+#include "http/load_routes.hpp"
 #include "http/request_log.hpp"
+#include "http/send_routes.hpp"
 #include "http/session_routes.hpp"
 #include "invites/error.hpp"
 
@@ -106,20 +108,9 @@ Server::Server(ServerConfig config, ServerServices services)
     : config_(std::move(config)),
       static_files_(config_.web_root ? std::make_unique<StaticFiles>(*config_.web_root) : nullptr),
       http_(make_http_server(config_)),
-      pool_(services.pool),
-      database_reachable_(std::move(services.database_reachable)),
-      sessions_(pool_, cookie_options(config_)),
+      sessions_(services.pool, cookie_options(config_)),
       login_throttle_(config_.login_throttle),
-      load_context_{sessions_, pool_, services.snapshot_index, services.previews},
-      send_context_{sessions_,
-                    pool_,
-                    services.snapshot_index,
-                    services.previews,
-                    services.runner,
-                    services.senders,
-                    std::move(services.transport),
-                    std::move(services.base_url),
-                    services.invite_ttl_days} {
+      routes_{std::move(services), sessions_} {
   http_->set_payload_max_length(config_.max_body_bytes);
   http_->set_error_handler(httplib::Server::HandlerWithResponse(library_error));
   http_->set_socket_options(reuse_address_only);
@@ -131,19 +122,19 @@ Server::Server(ServerConfig config, ServerServices services)
 Server::~Server() { stop(); }
 
 void Server::register_routes() {
-  http_->Get("/healthz", health_handler(database_reachable_));
-  register_session_routes(*http_, pool_, sessions_, login_throttle_);
-  register_lookup_routes(*http_, load_context_);
-  register_preview_routes(*http_, load_context_);
-  register_snapshot_routes(*http_, load_context_);
-  register_metrics_routes(*http_, load_context_.index);
-  register_send_routes(*http_, send_context_);
-  register_job_routes(*http_, send_context_);
-  register_template_routes(*http_, send_context_);
-  register_division_routes(*http_, send_context_);
-  register_render_routes(*http_, send_context_);
-  register_audit_routes(*http_, send_context_);
-  register_portal_accept_routes(*http_, pool_);
+  http_->Get("/healthz", health_handler(routes_.database_reachable));
+  register_session_routes(*http_, routes_.pool, sessions_, login_throttle_);
+  register_lookup_routes(*http_, routes_);
+  register_preview_routes(*http_, routes_);
+  register_snapshot_routes(*http_, routes_);
+  register_metrics_routes(*http_, routes_.index);
+  register_send_routes(*http_, routes_);
+  register_job_routes(*http_, routes_);
+  register_template_routes(*http_, routes_);
+  register_division_routes(*http_, routes_);
+  register_render_routes(*http_, routes_);
+  register_audit_routes(*http_, routes_);
+  register_portal_accept_routes(*http_, routes_.pool);
   // Add API routes above this line: every other /api path is a JSON 404
   // (the GET route here; other methods through library_error).
   http_->Get("/api/.*", [](const httplib::Request&, httplib::Response& response) {
@@ -165,7 +156,7 @@ std::uint16_t Server::bind() {
   }
   port_ = static_cast<std::uint16_t>(bound);
   // Invite links point at this server unless --base-url says otherwise.
-  if (send_context_.base_url.empty()) send_context_.base_url = url();
+  if (routes_.base_url.empty()) routes_.base_url = url();
   return port_;
 }
 

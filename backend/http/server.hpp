@@ -1,8 +1,7 @@
 #pragma once
 // The HTTP server of `invites-server serve`: routes, request logging, error
-// responses over services it is given ready (cli/serve_services.hpp builds
-// them). It grows with the API of SPEC §5; each area registers its routes
-// from its own file, like health.cpp and static_files.cpp.
+// responses, over services it is given ready (http/route_context.hpp). It grows with the API of SPEC §5; each area
+// registers its routes from its own file, like health.cpp and static_files.cpp.
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -15,20 +14,11 @@
 
 #include <httplib.h>
 
-#include "db/connection_pool.hpp"
-#include "http/auth.hpp"
-#include "http/health.hpp"
 #include "http/listen_address.hpp"
 #include "http/login_throttle.hpp"
+#include "http/route_context.hpp"
 #include "http/session_auth.hpp"
 #include "http/static_files.hpp"
-#include "http/load_routes.hpp"
-#include "http/send_routes.hpp"
-#include "mail/transport.hpp"
-#include "service/job_runner.hpp"
-#include "service/preview_store.hpp"
-#include "service/sender_policy.hpp"
-#include "service/snapshot_index.hpp"
 
 namespace invites::http {
 
@@ -44,21 +34,6 @@ struct ServerConfig {
   SessionOptions sessions;  // secure_cookie is set from `tls`
   LoginThrottleLimits login_throttle;
   std::size_t max_body_bytes = 64 * 1024;  // larger request bodies get 413
-};
-
-// What the routes work with, built, started and stopped by the composition
-// root (cli/serve_services.hpp); the server only holds references.
-struct ServerServices {
-  db::ConnectionPool& pool;
-  service::SnapshotIndex& snapshot_index;
-  service::PreviewStore& previews;
-  service::JobRunner& runner;
-  const service::SenderPolicy& senders;
-  // A fresh mail transport for a test send (the runner's workers have their own).
-  std::function<std::unique_ptr<mail::MailTransport>()> transport;
-  DatabasePing database_reachable;  // for GET /healthz
-  std::string base_url;             // of invite links; "" = this server's url()
-  int invite_ttl_days = 14;
 };
 
 class Server {
@@ -81,7 +56,7 @@ class Server {
   // http://HOST:PORT (https:// with TLS) of the bound socket.
   std::string url() const;
   // Where invite links point: the configured base URL, else url() once bound.
-  const std::string& invite_base_url() const { return send_context_.base_url; }
+  const std::string& invite_base_url() const { return routes_.base_url; }
 
  private:
   enum class Phase { idle, running, finished };
@@ -91,15 +66,12 @@ class Server {
   ServerConfig config_;
   std::unique_ptr<StaticFiles> static_files_;  // null without a web root
   std::unique_ptr<httplib::Server> http_;      // an httplib::SSLServer with TLS
-  db::ConnectionPool& pool_;
-  DatabasePing database_reachable_;
   SessionAuth sessions_;
   LoginThrottle login_throttle_;
   std::uint16_t port_ = 0;
   std::atomic<Phase> phase_{Phase::idle};
   std::atomic<bool> stop_requested_{false};
-  LoadRouteContext load_context_;  // http/load_routes.hpp
-  SendRouteContext send_context_;  // http/send_routes.hpp
+  RouteContext routes_;
 };
 
 }  // namespace invites::http

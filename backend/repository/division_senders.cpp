@@ -7,12 +7,13 @@
 namespace invites::repository {
 namespace {
 
+// Every division with its effective and its billing sender address; followed
+// by a WHERE or ORDER BY clause.
 constexpr const char* select_senders =
     "SELECT d.id, d.name, COALESCE(s.from_email, d.default_from_email), d.default_from_email "
     "FROM divisions d LEFT JOIN division_senders s ON s.division_id = d.id ";
 
-constexpr const char* delete_sender = "DELETE FROM division_senders WHERE division_id = ?";
-
+// The tool's own address for a division, replacing an earlier one.
 constexpr const char* upsert_sender =
     "INSERT INTO division_senders (division_id, from_email, updated_by) VALUES (?, ?, ?) "
     "ON DUPLICATE KEY UPDATE from_email = VALUES(from_email), updated_by = VALUES(updated_by)";
@@ -47,7 +48,7 @@ std::optional<DivisionSender> find_division_sender(sql::Connection& connection, 
 void set_division_sender(sql::Connection& connection, Id division_id, const std::optional<std::string>& from_email,
                          std::optional<std::uint64_t> staff_user_id) {
   if (!from_email) {
-    db::update(connection, delete_sender, division_id);
+    db::update(connection, "DELETE FROM division_senders WHERE division_id = ?", division_id);
   } else {
     db::update(connection, upsert_sender, division_id, *from_email, staff_user_id);
   }

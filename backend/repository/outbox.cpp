@@ -20,54 +20,19 @@ constexpr const char* unsent_status =
     "status = IF((SELECT j.status FROM send_jobs j WHERE j.id = send_outbox.job_id) = 'cancelled', 'cancelled', "
     "'pending'), claimed_by = NULL";
 
-constexpr const char* select_active_jobs = "SELECT id FROM send_jobs WHERE status IN ('queued', 'running') ORDER BY id";
-
-constexpr const char* select_job_settings =
-    "SELECT status, from_email, template_json, invite_ttl_days FROM send_jobs WHERE id = ?";
-
-constexpr const char* select_job_status = "SELECT status FROM send_jobs WHERE id = ?";
-
+// Due rows in retry order. SKIP LOCKED: several workers and servers claim
+// side by side, each taking rows the others have not locked.
 constexpr const char* select_due_rows =
     "SELECT id FROM send_outbox WHERE job_id = ? AND status = 'pending' AND next_attempt_at <= UTC_TIMESTAMP(3) "
     "ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED";
 
-constexpr const char* start_job =
-    "UPDATE send_jobs SET status = 'running', started_at = COALESCE(started_at, UTC_TIMESTAMP(3)) "
-    "WHERE id = ? AND status = 'queued'";
-
-// Followed by the claimed ids: "(?, ?, ...) ORDER BY o.id".
+// The merge data of claimed rows; followed by their ids: "?, ?, ...)".
 constexpr const char* select_claimed_details =
     "SELECT o.id, o.email, o.attempts, COALESCE(c.first_name, ''), COALESCE(c.last_name, ''), a.account_number, "
     "a.name, d.name, p.status FROM send_outbox o "
     "JOIN contacts c ON c.id = o.contact_id JOIN accounts a ON a.id = c.account_id "
     "JOIN divisions d ON d.id = a.division_id LEFT JOIN portal_users p ON p.email = o.email "
     "WHERE o.id IN (";
-
-constexpr const char* insert_portal_users_start = "INSERT INTO portal_users (email, status, last_invited_at) VALUES ";
-constexpr const char* insert_portal_users_row = "(?, 'invited', UTC_TIMESTAMP())";
-constexpr const char* insert_portal_users_end = " ON DUPLICATE KEY UPDATE last_invited_at = VALUES(last_invited_at)";
-
-constexpr const char* revoke_open_invites_of_users =
-    "UPDATE portal_invites SET revoked_at = UTC_TIMESTAMP() WHERE accepted_at IS NULL AND revoked_at IS NULL "
-    "AND portal_user_id IN (";
-
-constexpr const char* insert_invites =
-    "INSERT INTO portal_invites (portal_user_id, token_hash, created_at, expires_at, job_id) VALUES ";
-constexpr const char* insert_invites_row = "(?, UNHEX(?), UTC_TIMESTAMP(), UTC_TIMESTAMP() + INTERVAL ? DAY, ?)";
-
-constexpr const char* revoke_unmailed_invites =
-    "UPDATE portal_invites SET revoked_at = UTC_TIMESTAMP() WHERE revoked_at IS NULL AND accepted_at IS NULL "
-    "AND id IN (";
-
-constexpr const char* select_jobs_not_completed = "SELECT id FROM send_jobs WHERE status <> 'completed'";
-
-constexpr const char* select_sending_owners =
-    "SELECT DISTINCT claimed_by FROM send_outbox FORCE INDEX (ix_send_outbox_claim) "
-    "WHERE job_id = ? AND status = 'sending' AND claimed_by IS NOT NULL";
-
-constexpr const char* complete_if_done =
-    "UPDATE send_jobs SET status = 'completed', finished_at = UTC_TIMESTAMP(3) WHERE id = ? AND status = 'running' "
-    "AND NOT EXISTS (SELECT 1 FROM send_outbox WHERE job_id = ? AND status IN ('pending', 'sending'))";
 
 // "prefix ?, ?, ?)" with one placeholder per value: IN lists.
 std::string in_list(const char* prefix, std::size_t count, std::string_view marker = "?") {
@@ -77,7 +42,11 @@ std::string in_list(const char* prefix, std::size_t count, std::string_view mark
 // Invitations whose message did not go out open nothing: revoke them.
 void revoke_unmailed(sql::Connection& connection, const std::vector<std::uint64_t>& invite_ids) {
   if (invite_ids.empty()) return;
-  db::Statement(connection, in_list(revoke_unmailed_invites, invite_ids.size())).bind_each(invite_ids).update();
+  db::Statement(connection, in_list("UPDATE portal_invites SET revoked_at = UTC_TIMESTAMP() WHERE revoked_at IS NULL "
+                                    "AND accepted_at IS NULL AND id IN (",
+                                    invite_ids.size()))
+      .bind_each(invite_ids)
+      .update();
 }
 
 std::string clipped(const std::string& detail) {
@@ -109,11 +78,13 @@ void update_claimed(sql::Connection& connection, const std::string& set_clause, 
 }  // namespace
 
 std::vector<std::uint64_t> active_job_ids(sql::Connection& connection) {
-  return db::query_column<std::uint64_t>(connection, select_active_jobs);
+  return db::query_column<std::uint64_t>(connection,
+                                         "SELECT id FROM send_jobs WHERE status IN ('queued', 'running') ORDER BY id");
 }
 
 std::optional<JobSettings> job_settings(sql::Connection& connection, std::uint64_t job_id) {
-  auto rows = db::query(connection, select_job_settings, job_id);
+  auto rows = db::query(
+      connection, "SELECT status, from_email, template_json, invite_ttl_days FROM send_jobs WHERE id = ?", job_id);
   if (!rows.next()) return std::nullopt;
   JobSettings settings;
   settings.id = job_id;
@@ -124,7 +95,7 @@ std::optional<JobSettings> job_settings(sql::Connection& connection, std::uint64
 }
 
 std::optional<std::string> job_status(sql::Connection& connection, std::uint64_t job_id) {
-  return db::query_row<std::string>(connection, select_job_status, job_id);
+  return db::query_row<std::string>(connection, "SELECT status FROM send_jobs WHERE id = ?", job_id);
 }
 
 std::vector<ClaimedRecipient> claim_batch(sql::Connection& connection, std::uint64_t job_id,
@@ -139,7 +110,10 @@ std::vector<ClaimedRecipient> claim_batch(sql::Connection& connection, std::uint
     claim.bind(instance_id).bind_each(ids).update();
     transaction.commit();
   }
-  db::update(connection, start_job, job_id);
+  db::update(connection,
+             "UPDATE send_jobs SET status = 'running', started_at = COALESCE(started_at, UTC_TIMESTAMP(3)) "
+             "WHERE id = ? AND status = 'queued'",
+             job_id);
   auto rows =
       db::Statement(connection, in_list(select_claimed_details, ids.size()) + " ORDER BY o.id").bind_each(ids).query();
   std::vector<ClaimedRecipient> claimed;
@@ -164,8 +138,9 @@ void create_invites(sql::Connection& connection, std::vector<ClaimedRecipient>& 
   };
   db::Transaction transaction(connection);
   {
-    db::Statement users(
-        connection, insert_portal_users_start + db::placeholders(n, insert_portal_users_row) + insert_portal_users_end);
+    db::Statement users(connection, "INSERT INTO portal_users (email, status, last_invited_at) VALUES " +
+                                        db::placeholders(n, "(?, 'invited', UTC_TIMESTAMP())") +
+                                        " ON DUPLICATE KEY UPDATE last_invited_at = VALUES(last_invited_at)");
     emails(users).update();
   }
   std::map<std::string, std::uint64_t> user_ids;
@@ -178,14 +153,18 @@ void create_invites(sql::Connection& connection, std::vector<ClaimedRecipient>& 
     }
   }
   {
-    db::Statement revoke(connection, in_list(revoke_open_invites_of_users, n));
+    db::Statement revoke(connection, in_list("UPDATE portal_invites SET revoked_at = UTC_TIMESTAMP() WHERE accepted_at "
+                                             "IS NULL AND revoked_at IS NULL AND portal_user_id IN (",
+                                             n));
     for (const auto& recipient : recipients) revoke.bind(user_ids.at(recipient.email));
     revoke.update();
   }
   std::vector<std::string> hashes;
   for (const auto& hash : token_hashes) hashes.push_back(security::to_hex(hash));
   {
-    db::Statement invites(connection, insert_invites + db::placeholders(n, insert_invites_row));
+    db::Statement invites(
+        connection, "INSERT INTO portal_invites (portal_user_id, token_hash, created_at, expires_at, job_id) VALUES " +
+                        db::placeholders(n, "(?, UNHEX(?), UTC_TIMESTAMP(), UTC_TIMESTAMP() + INTERVAL ? DAY, ?)"));
     for (std::size_t i = 0; i < n; ++i) {
       invites.bind(user_ids.at(recipients[i].email), hashes[i], invite_ttl_days, job_id);
     }
@@ -281,8 +260,13 @@ std::uint64_t recover_orphans(sql::Connection& connection, const std::string& ow
   // optimizer read every row of a running job instead (measured: ~100k rows
   // per check). Completed jobs have no row being sent.
   std::vector<std::string> owners;
-  for (const auto job_id : db::query_column<std::uint64_t>(connection, select_jobs_not_completed)) {
-    for (auto& owner : db::query_column<std::string>(connection, select_sending_owners, job_id)) {
+  for (const auto job_id :
+       db::query_column<std::uint64_t>(connection, "SELECT id FROM send_jobs WHERE status <> 'completed'")) {
+    for (auto& owner :
+         db::query_column<std::string>(connection,
+                                       "SELECT DISTINCT claimed_by FROM send_outbox FORCE INDEX (ix_send_outbox_claim) "
+                                       "WHERE job_id = ? AND status = 'sending' AND claimed_by IS NOT NULL",
+                                       job_id)) {
       if (std::find(owners.begin(), owners.end(), owner) == owners.end()) owners.push_back(std::move(owner));
     }
   }
@@ -299,7 +283,13 @@ std::uint64_t recover_orphans(sql::Connection& connection, const std::string& ow
 
 bool complete_job_if_done(sql::Connection& connection, std::uint64_t job_id) {
   db::Transaction transaction(connection);
-  if (db::update(connection, complete_if_done, job_id, job_id) != 1) return false;
+  if (db::update(connection,
+                 "UPDATE send_jobs SET status = 'completed', finished_at = UTC_TIMESTAMP(3) WHERE id = ? AND status = "
+                 "'running' AND NOT EXISTS (SELECT 1 FROM send_outbox WHERE job_id = ? AND status IN ('pending', "
+                 "'sending'))",
+                 job_id, job_id) != 1) {
+    return false;
+  }
   freeze_job_counts(connection, job_id);
   transaction.commit();
   return true;

@@ -6,19 +6,11 @@
 namespace invites::repository {
 namespace {
 
+// An invitation by its token's hash, with the state its dates give it.
 constexpr const char* select_invite =
     "SELECT i.id, u.id, u.email, i.accepted_at IS NOT NULL, i.revoked_at IS NOT NULL, "
     "i.expires_at <= UTC_TIMESTAMP() FROM portal_invites i "
     "JOIN portal_users u ON u.id = i.portal_user_id WHERE i.token_hash = UNHEX(?)";
-
-constexpr const char* activate_user =
-    "UPDATE portal_users SET status = 'active', password_hash = ?, activated_at = UTC_TIMESTAMP() WHERE id = ?";
-
-constexpr const char* mark_accepted = "UPDATE portal_invites SET accepted_at = UTC_TIMESTAMP() WHERE id = ?";
-
-constexpr const char* revoke_other_open =
-    "UPDATE portal_invites SET revoked_at = UTC_TIMESTAMP() "
-    "WHERE portal_user_id = ? AND id <> ? AND accepted_at IS NULL AND revoked_at IS NULL";
 
 struct Row {
   InviteLookup lookup;
@@ -53,9 +45,15 @@ InviteLookup accept_invite(sql::Connection& connection, const security::TokenHas
   db::Transaction transaction(connection);
   const auto row = read_invite(connection, token_hash, true);
   if (row.lookup.state != InviteState::open) return row.lookup;
-  db::update(connection, activate_user, password_hash, row.user_id);
-  db::update(connection, mark_accepted, row.invite_id);
-  db::update(connection, revoke_other_open, row.user_id, row.invite_id);
+  db::update(
+      connection,
+      "UPDATE portal_users SET status = 'active', password_hash = ?, activated_at = UTC_TIMESTAMP() WHERE id = ?",
+      password_hash, row.user_id);
+  db::update(connection, "UPDATE portal_invites SET accepted_at = UTC_TIMESTAMP() WHERE id = ?", row.invite_id);
+  db::update(connection,
+             "UPDATE portal_invites SET revoked_at = UTC_TIMESTAMP() "
+             "WHERE portal_user_id = ? AND id <> ? AND accepted_at IS NULL AND revoked_at IS NULL",
+             row.user_id, row.invite_id);
   transaction.commit();
   return row.lookup;
 }

@@ -53,8 +53,11 @@ class SeedTables::Inserter {
 
   void add(std::initializer_list<Value> row) {
     values_.insert(values_.end(), row.begin(), row.end());
+    ++written_;
     if (values_.size() >= rows_per_insert * per_row_) flush();
   }
+  // Rows added so far (the last ones are written by flush()).
+  std::uint64_t written() const { return written_; }
 
   void flush() {
     const std::size_t rows = values_.size() / per_row_;
@@ -74,6 +77,7 @@ class SeedTables::Inserter {
   std::size_t per_row_;
   std::vector<Value> values_;
   std::optional<db::Statement> full_;
+  std::uint64_t written_ = 0;
 };
 
 SeedTables::SeedTables(sql::Connection& connection) : connection_(connection) {
@@ -130,25 +134,15 @@ void SeedTables::start(bool empty_first) {
 void SeedTables::add(LookupTable table, const LookupRow& row) {
   switch (table) {
     case LookupTable::divisions:
-      divisions_->add({number(row.id), text(row.name), text_or_null(row.default_from_email)});
-      ++counts_.divisions;
-      return;
+      return divisions_->add({number(row.id), text(row.name), text_or_null(row.default_from_email)});
     case LookupTable::account_classes:
-      account_classes_->add({number(row.id), text(row.name)});
-      ++counts_.account_classes;
-      return;
+      return account_classes_->add({number(row.id), text(row.name)});
     case LookupTable::bill_groups:
-      bill_groups_->add({number(row.id), text(row.name)});
-      ++counts_.bill_groups;
-      return;
+      return bill_groups_->add({number(row.id), text(row.name)});
     case LookupTable::account_sources:
-      account_sources_->add({number(row.id), text(row.name)});
-      ++counts_.account_sources;
-      return;
+      return account_sources_->add({number(row.id), text(row.name)});
     case LookupTable::site_sources:
-      site_sources_->add({number(row.id), text(row.name)});
-      ++counts_.site_sources;
-      return;
+      return site_sources_->add({number(row.id), text(row.name)});
   }
 }
 
@@ -156,30 +150,31 @@ void SeedTables::add(const AccountRow& row) {
   accounts_->add({number(row.id), text(row.number), text(row.name), number(row.division_id),
                   id_or_null(row.account_class_id), id_or_null(row.bill_group_id), id_or_null(row.account_source_id),
                   text(decimal_of_cents(row.balance_cents)), number(row.autopay)});
-  ++counts_.accounts;
 }
 
 void SeedTables::add(const SiteRow& row) {
   sites_->add({number(row.id), number(row.account_id), id_or_null(row.site_source_id), text(row.address)});
-  ++counts_.sites;
 }
 
 void SeedTables::add(const ServiceRow& row) {
   services_->add({number(row.id), number(row.site_id), number(row.active)});
-  ++counts_.services;
 }
 
 void SeedTables::add(const ContactRow& row) {
   contacts_->add({number(row.id), number(row.account_id), text(row.first_name), text(row.last_name),
                   text_or_null(row.email), number(row.is_billing)});
-  ++counts_.contacts;
 }
 
 void SeedTables::add(const PortalUserRow& row) {
   const std::int64_t updated = row.last_invited_at ? row.last_invited_at : row.created_at;
   portal_users_->add({text(row.email), text(row.status), number(row.created_at), number(updated),
                       row.last_invited_at ? number(row.last_invited_at) : std::nullopt});
-  ++counts_.portal_users;
+}
+
+SeedCounts SeedTables::counts() const {
+  return {divisions_->written(),    account_classes_->written(), bill_groups_->written(), account_sources_->written(),
+          site_sources_->written(), accounts_->written(),        sites_->written(),       services_->written(),
+          contacts_->written(),     portal_users_->written()};
 }
 
 void SeedTables::flush() {

@@ -47,7 +47,7 @@ struct PortalUserRow {
 
 enum class LookupTable { divisions, account_classes, bill_groups, account_sources, site_sources };
 
-// Rows written so far, per table.
+// Rows per table.
 struct SeedCounts {
   std::uint64_t divisions = 0, account_classes = 0, bill_groups = 0, account_sources = 0, site_sources = 0;
   std::uint64_t accounts = 0, sites = 0, services = 0, contacts = 0, portal_users = 0;
@@ -76,14 +76,14 @@ class SeedTables {
   void add(const PortalUserRow& row);
   // Writes the rows collected so far (a caller's transaction ends after it).
   void flush();
-  const SeedCounts& counts() const { return counts_; }
+  // Rows added per table.
+  SeedCounts counts() const;
 
  private:
   class Inserter;
 
   sql::Connection& connection_;
   bool checks_off_ = false;
-  SeedCounts counts_;
   std::unique_ptr<Inserter> divisions_, account_classes_, bill_groups_, account_sources_, site_sources_;
   std::unique_ptr<Inserter> accounts_, sites_, services_, contacts_, portal_users_;
 };

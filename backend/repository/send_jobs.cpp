@@ -17,28 +17,24 @@ constexpr std::size_t insert_batch_rows = 500;
 constexpr int rate_window_seconds = 10;
 constexpr int duplicate_key_error = 1062;
 
-constexpr const char* select_job_with_key = "SELECT id FROM send_jobs WHERE idempotency_key = ?";
-
+// The job with its settings and a copy of its template, before its outbox rows.
 constexpr const char* insert_job =
     "INSERT INTO send_jobs (created_by, from_email, template_id, template_json, filter_json, send_groups, digest, "
     "invite_ttl_days, idempotency_key, total) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
-constexpr const char* insert_outbox_rows =
-    "INSERT INTO send_outbox (job_id, email, contact_id, recipient_group) VALUES ";
-
-constexpr const char* complete_empty_job =
-    "UPDATE send_jobs SET status = 'completed', finished_at = UTC_TIMESTAMP(3) WHERE id = ?";
-
+// The outbox rows of a job not yet sent, by status (see count_outbox).
 constexpr const char* count_unsent_by_status =
     "SELECT status, COUNT(*) FROM send_outbox "
     "WHERE job_id = ? AND status IN ('pending', 'sending', 'failed', 'skipped', 'cancelled') GROUP BY status";
 
+// Jobs as the API shows them; followed by a WHERE or ORDER BY clause.
 constexpr const char* select_jobs =
     "SELECT j.id, j.status, j.pause_reason, DATE_FORMAT(j.created_at, '%Y-%m-%dT%H:%i:%sZ'), u.username, "
     "j.from_email, j.template_id, t.name, j.send_groups, j.total, j.sent, j.failed, j.skipped, j.cancelled, "
     "DATE_FORMAT(j.started_at, '%Y-%m-%dT%H:%i:%sZ'), DATE_FORMAT(j.finished_at, '%Y-%m-%dT%H:%i:%sZ') "
     "FROM send_jobs j JOIN staff_users u ON u.id = j.created_by JOIN notification_templates t ON t.id = j.template_id ";
 
+// The final counts, written once a job ends (see migration 0006).
 constexpr const char* freeze_counts =
     "UPDATE send_jobs j SET "
     "sent = (SELECT COUNT(*) FROM send_outbox WHERE job_id = j.id AND status = 'sent'), "
@@ -47,32 +43,10 @@ constexpr const char* freeze_counts =
     "cancelled = (SELECT COUNT(*) FROM send_outbox WHERE job_id = j.id AND status = 'cancelled') "
     "WHERE j.id = ?";
 
-constexpr const char* pause =
-    "UPDATE send_jobs SET status = 'paused', pause_reason = ? WHERE id = ? AND status IN ('queued', 'running')";
-
-constexpr const char* resume =
-    "UPDATE send_jobs SET status = 'running', pause_reason = NULL, consecutive_failures = 0 "
-    "WHERE id = ? AND status = 'paused'";
-
-constexpr const char* cancel =
-    "UPDATE send_jobs SET status = 'cancelled', finished_at = UTC_TIMESTAMP(3) "
-    "WHERE id = ? AND status IN ('queued', 'running', 'paused')";
-
-constexpr const char* cancel_pending_rows =
-    "UPDATE send_outbox SET status = 'cancelled' WHERE job_id = ? AND status = 'pending'";
-
-constexpr const char* retry_failed_rows =
-    "UPDATE send_outbox SET status = 'pending', attempts = 0, next_attempt_at = UTC_TIMESTAMP(3) "
-    "WHERE job_id = ? AND status = 'failed'";
-
-constexpr const char* restart_after_retry =
-    "UPDATE send_jobs SET status = IF(status = 'paused', 'paused', 'running'), finished_at = NULL, "
-    "consecutive_failures = 0 WHERE id = ? AND status IN ('running', 'paused', 'completed')";
-
 std::string scoped_key(std::uint64_t user_id, const std::string& key) { return std::to_string(user_id) + ":" + key; }
 
 std::optional<std::uint64_t> job_with_key(sql::Connection& connection, const std::string& key) {
-  return db::query_row<std::uint64_t>(connection, select_job_with_key, key);
+  return db::query_row<std::uint64_t>(connection, "SELECT id FROM send_jobs WHERE idempotency_key = ?", key);
 }
 
 std::string joined_groups(const std::vector<Group>& groups) {
@@ -87,7 +61,8 @@ std::string joined_groups(const std::vector<Group>& groups) {
 void insert_outbox(sql::Connection& connection, std::uint64_t job_id, const std::vector<RecipientRow>& recipients) {
   for (std::size_t start = 0; start < recipients.size(); start += insert_batch_rows) {
     const std::size_t count = std::min(insert_batch_rows, recipients.size() - start);
-    db::Statement statement(connection, insert_outbox_rows + db::placeholders(count, "(?, ?, ?, ?)"));
+    db::Statement statement(connection, "INSERT INTO send_outbox (job_id, email, contact_id, recipient_group) VALUES " +
+                                            db::placeholders(count, "(?, ?, ?, ?)"));
     for (std::size_t i = start; i < start + count; ++i) {
       const auto& row = recipients[i];
       statement.bind(job_id, row.email, row.contact_id, group_name(row.group));
@@ -183,7 +158,9 @@ CreatedJob create_job(sql::Connection& connection, const NewJob& job) {
                job.recipients.size());
     const std::uint64_t id = db::last_insert_id(connection);
     insert_outbox(connection, id, job.recipients);
-    if (job.recipients.empty()) db::update(connection, complete_empty_job, id);
+    if (job.recipients.empty())
+      db::update(connection, "UPDATE send_jobs SET status = 'completed', finished_at = UTC_TIMESTAMP(3) WHERE id = ?",
+                 id);
     transaction.commit();
     return {id, true};
   } catch (const sql::SQLException& e) {
@@ -206,18 +183,28 @@ std::vector<JobProgress> list_jobs(sql::Connection& connection, std::size_t limi
 }
 
 bool pause_job(sql::Connection& connection, std::uint64_t job_id, const std::string& reason) {
-  return db::update(connection, pause, reason, job_id) == 1;
+  return db::update(connection,
+                    "UPDATE send_jobs SET status = 'paused', pause_reason = ? WHERE id = ? AND status IN ('queued', "
+                    "'running')",
+                    reason, job_id) == 1;
 }
 
 bool resume_job(sql::Connection& connection, std::uint64_t job_id) {
-  return db::update(connection, resume, job_id) == 1;
+  return db::update(connection,
+                    "UPDATE send_jobs SET status = 'running', pause_reason = NULL, consecutive_failures = 0 "
+                    "WHERE id = ? AND status = 'paused'",
+                    job_id) == 1;
 }
 
 bool cancel_job(sql::Connection& connection, std::uint64_t job_id) {
   db::Transaction transaction(connection);
-  if (db::update(connection, cancel, job_id) != 1) return false;
+  if (db::update(connection,
+                 "UPDATE send_jobs SET status = 'cancelled', finished_at = UTC_TIMESTAMP(3) "
+                 "WHERE id = ? AND status IN ('queued', 'running', 'paused')",
+                 job_id) != 1)
+    return false;
   // Rows being sent right now finish as sent or failed (the runner records them).
-  db::update(connection, cancel_pending_rows, job_id);
+  db::update(connection, "UPDATE send_outbox SET status = 'cancelled' WHERE job_id = ? AND status = 'pending'", job_id);
   freeze_job_counts(connection, job_id);
   transaction.commit();
   return true;
@@ -225,8 +212,16 @@ bool cancel_job(sql::Connection& connection, std::uint64_t job_id) {
 
 std::uint64_t retry_failed(sql::Connection& connection, std::uint64_t job_id) {
   db::Transaction transaction(connection);
-  const std::uint64_t rows = db::update(connection, retry_failed_rows, job_id);
-  if (rows > 0) db::update(connection, restart_after_retry, job_id);
+  const std::uint64_t rows =
+      db::update(connection,
+                 "UPDATE send_outbox SET status = 'pending', attempts = 0, next_attempt_at = UTC_TIMESTAMP(3) "
+                 "WHERE job_id = ? AND status = 'failed'",
+                 job_id);
+  if (rows > 0)
+    db::update(connection,
+               "UPDATE send_jobs SET status = IF(status = 'paused', 'paused', 'running'), finished_at = NULL, "
+               "consecutive_failures = 0 WHERE id = ? AND status IN ('running', 'paused', 'completed')",
+               job_id);
   transaction.commit();
   return rows;
 }

@@ -11,14 +11,6 @@ constexpr const char* select_live =
     " WHERE s.token_hash = UNHEX(?) AND u.disabled = 0"
     " AND s.expires_at > UTC_TIMESTAMP() AND s.last_seen_at > UTC_TIMESTAMP() - INTERVAL ? SECOND";
 
-constexpr const char* touch =
-    "UPDATE staff_sessions SET last_seen_at = UTC_TIMESTAMP()"
-    " WHERE token_hash = UNHEX(?) AND last_seen_at < UTC_TIMESTAMP() - INTERVAL ? SECOND";
-
-constexpr const char* delete_dead =
-    "DELETE FROM staff_sessions WHERE expires_at <= UTC_TIMESTAMP()"
-    " OR last_seen_at <= UTC_TIMESTAMP() - INTERVAL ? SECOND";
-
 constexpr const char* insert =
     "INSERT INTO staff_sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at)"
     " VALUES (UNHEX(?), ?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP(), UTC_TIMESTAMP() + INTERVAL ? SECOND)";
@@ -35,11 +27,17 @@ std::optional<StaffSessionRow> find_live_session(sql::Connection& connection, co
 }
 
 void touch_session(sql::Connection& connection, const std::string& token_hash_hex, std::chrono::seconds interval) {
-  db::update(connection, touch, token_hash_hex, std::int64_t{interval.count()});
+  db::update(connection,
+             "UPDATE staff_sessions SET last_seen_at = UTC_TIMESTAMP()"
+             " WHERE token_hash = UNHEX(?) AND last_seen_at < UTC_TIMESTAMP() - INTERVAL ? SECOND",
+             token_hash_hex, std::int64_t{interval.count()});
 }
 
 void delete_dead_sessions(sql::Connection& connection, std::chrono::seconds idle_timeout) {
-  db::update(connection, delete_dead, std::int64_t{idle_timeout.count()});
+  db::update(connection,
+             "DELETE FROM staff_sessions WHERE expires_at <= UTC_TIMESTAMP()"
+             " OR last_seen_at <= UTC_TIMESTAMP() - INTERVAL ? SECOND",
+             std::int64_t{idle_timeout.count()});
 }
 
 void insert_session(sql::Connection& connection, const std::string& token_hash_hex, std::uint64_t user_id,

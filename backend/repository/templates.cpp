@@ -7,19 +7,10 @@
 namespace invites::repository {
 namespace {
 
+// Followed by a WHERE or ORDER BY clause.
 constexpr const char* select_columns =
     "SELECT id, type, name, active, subject, content_type, body, COALESCE(text_body, ''), "
     "DATE_FORMAT(updated_at, '%Y-%m-%dT%H:%i:%sZ') FROM notification_templates ";
-
-constexpr const char* insert_template =
-    "INSERT INTO notification_templates (type, name, active, subject, content_type, body, text_body, updated_by) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
-
-constexpr const char* update_template =
-    "UPDATE notification_templates SET type = ?, name = ?, active = ?, subject = ?, content_type = ?, body = ?, "
-    "text_body = ?, updated_by = ? WHERE id = ?";
-
-constexpr const char* select_named = "SELECT 1 FROM notification_templates WHERE type = ? AND name = ?";
 
 std::vector<StoredTemplate> read_all(db::Rows rows) {
   std::vector<StoredTemplate> out;
@@ -63,12 +54,19 @@ std::optional<StoredTemplate> find_template(sql::Connection& connection, std::ui
 }
 
 bool template_named(sql::Connection& connection, const std::string& type, const std::string& name) {
-  return db::query_row<int>(connection, select_named, type, name).has_value();
+  return db::query_row<int>(connection, "SELECT 1 FROM notification_templates WHERE type = ? AND name = ?", type, name)
+      .has_value();
 }
 
 std::uint32_t save_template(sql::Connection& connection, const StoredTemplate& stored,
                             std::optional<std::uint64_t> staff_user_id) {
-  db::Statement statement(connection, stored.id == 0 ? insert_template : update_template);
+  // Both statements bind the same columns in the same order; the update adds the id.
+  db::Statement statement(connection, stored.id == 0
+                                          ? "INSERT INTO notification_templates (type, name, active, subject, "
+                                            "content_type, body, text_body, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                                          : "UPDATE notification_templates SET type = ?, name = ?, active = ?, "
+                                            "subject = ?, content_type = ?, body = ?, text_body = ?, updated_by = ? "
+                                            "WHERE id = ?");
   statement.bind(stored.type, stored.name, stored.active, stored.text.subject,
                  content_type_name(stored.text.content_type), stored.text.body,
                  stored.text.text_body.empty() ? std::nullopt : std::optional<std::string>(stored.text.text_body),

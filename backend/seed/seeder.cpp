@@ -13,11 +13,12 @@ namespace invites::seed {
 
 std::string SeedSummary::describe() const {
   std::ostringstream out;
-  out << "divisions " << divisions << ", account classes " << account_classes << ", bill groups " << bill_groups
-      << ", account sources " << account_sources << ", site sources " << site_sources << "\n"
-      << "accounts " << accounts << ", sites " << sites << ", services " << services << " (" << active_services
+  const auto& w = written;
+  out << "divisions " << w.divisions << ", account classes " << w.account_classes << ", bill groups " << w.bill_groups
+      << ", account sources " << w.account_sources << ", site sources " << w.site_sources << "\n"
+      << "accounts " << w.accounts << ", sites " << w.sites << ", services " << w.services << " (" << active_services
       << " active)\n"
-      << "contacts " << contacts << " (" << billing_contacts << " billing, " << contacts_without_email
+      << "contacts " << w.contacts << " (" << billing_contacts << " billing, " << contacts_without_email
       << " without an email address)\n"
       << "portal users " << (portal_users_invited + portal_users_active + portal_users_disabled) << " ("
       << portal_users_invited << " invited, " << portal_users_active << " active, " << portal_users_disabled
@@ -85,16 +86,7 @@ SeedSummary seed_database(sql::Connection& connection, const SeedOptions& option
     done += count;
     if (options.progress) options.progress(done);
   }
-  const auto& counts = tables.counts();
-  summary.divisions = counts.divisions;
-  summary.account_classes = counts.account_classes;
-  summary.bill_groups = counts.bill_groups;
-  summary.account_sources = counts.account_sources;
-  summary.site_sources = counts.site_sources;
-  summary.accounts = counts.accounts;
-  summary.sites = counts.sites;
-  summary.services = counts.services;
-  summary.contacts = counts.contacts;
+  summary.written = tables.counts();
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return summary;
 }
