@@ -153,7 +153,7 @@ struct ProxiedLoginServer : SessionServer {
 };
 
 TEST_CASE_METHOD(ProxiedLoginServer,
-                 "session: 5 failures stop that address guessing the username; the user still signs in elsewhere") {
+                 "session: 5 failures stop that address guessing the username, the user still signs in elsewhere") {
   for (int i = 0; i < 5; ++i) check_error(login_from("10.0.0.1", "alice", "wrong"), 401, "invalid_credentials");
   const auto locked = login_from("10.0.0.1", "alice", password);  // even the right password, from there
   check_error(locked, 429, "too_many_attempts");
@@ -484,7 +484,7 @@ TEST_CASE("user add: refuses control characters and look-alikes of an existing u
   CHECK(single(*db.connection, "SELECT COUNT(*) FROM staff_users") == "1");
 }
 
-TEST_CASE("login throttle: per username and address, with ceilings per username and per address; the window slides") {
+TEST_CASE("login throttle: per username and address, with ceilings per username and per address, the window slides") {
   using invites::http::LoginThrottle;
   LoginThrottle throttle({.failures_per_username_and_address = 3,
                           .failures_per_username = 5,
