@@ -6,12 +6,15 @@
 // the idle gate is open build and draw an ImGui frame.
 
 #include "app/app.hpp"
+#include "panels/a11y.hpp"
 #include "panels/offline_panel.hpp"
 #include "panels/recipients_panel.hpp"
 #include "panels/shell_panel.hpp"
 #include "panels/style.hpp"
 #include "publish_send.hpp"
+#include "platform/a11y_bridge.hpp"
 #include "platform/canvas.hpp"
+#include "platform/clipboard.hpp"
 #include "platform/cursor.hpp"
 #include "platform/download.hpp"
 #include "platform/fetch.hpp"
@@ -46,6 +49,10 @@ struct Runtime {
   platform::WebSnapshotPlatform snapshots;  // offline copy: download + IndexedDB
   app::App app{platform::fetch, platform::open_download, &snapshots};
   panels::Fonts fonts;
+  semantics::Tree a11y_tree;  // what the frame shows, for the page's DOM layer
+  semantics::PageRequests page_requests;
+  platform::A11yBridge a11y;
+  bool a11y_on = false;
   unsigned frames = 0;
 };
 
@@ -113,8 +120,11 @@ void tick() {
   if (!platform::idle::should_draw()) return;
 
   rt.window.begin_frame(rt.canvas.metrics());
+  if (rt.a11y_on) rt.a11y_tree.begin_frame();
   panels::draw_shell_panel(rt.app.state, rt.app.actions, rt.fonts);
+  panels::a11y::finish_frame();
   rt.window.end_frame(rt.canvas.metrics());
+  if (rt.a11y_on) rt.a11y.publish(rt.a11y_tree, rt.a11y_tree.end_frame());
 
   platform::ui_probe::frame_end();
   platform::apply_cursor(canvas_selector, ImGui::GetMouseCursor());
@@ -125,6 +135,7 @@ void tick() {
   // only until the idle gate's settle time after the last event.
   if (ImGui::GetCurrentContext()->InputEventsQueue.Size > 0) platform::idle::request_frames(1);
   if (panels::recipients_search_pending()) platform::idle::request_frames(1);  // the search debounce
+  if (panels::a11y::needs_frames()) platform::idle::request_frames(1);         // a focus or press on its way
   ++rt.frames;
   publish_status(rt);
   if (rt.frames == 1) platform::page::publish_ready();
@@ -144,6 +155,9 @@ int main() {
   runtime.canvas.install_listeners();
   platform::install_input(runtime.window.handle(), runtime.canvas);
   platform::ui_probe::install();
+  platform::install_clipboard();
+  runtime.a11y_on = runtime.a11y.install(runtime.page_requests);
+  if (runtime.a11y_on) panels::a11y::set_context(&runtime.a11y_tree, &runtime.page_requests);
 
   runtime.app.actions.sending().set_html_opener(platform::open_html_tab);
   runtime.app.actions.sending().set_key_source(platform::random_key);

@@ -1,5 +1,7 @@
 #include "panels/login_panel.hpp"
 
+#include "panels/a11y.hpp"
+#include "panels/text_field.hpp"
 #include "panels/widgets.hpp"
 
 #include <imgui.h>
@@ -12,18 +14,6 @@ namespace invites::panels {
 namespace {
 
 constexpr float card_width = 400.0f;
-
-// Edits `value` in a fixed buffer; returns the new text when it changed.
-bool text_field(const char* id, const std::string& value, std::string& edited, ImGuiInputTextFlags flags) {
-  char buffer[256];
-  const std::size_t n = std::min(value.size(), sizeof buffer - 1);
-  std::memcpy(buffer, value.data(), n);
-  buffer[n] = '\0';
-  ImGui::SetNextItemWidth(-1);
-  if (!ImGui::InputText(id, buffer, sizeof buffer, flags)) return false;
-  edited = buffer;
-  return true;
-}
 
 }  // namespace
 
@@ -39,11 +29,14 @@ void draw_login_panel(const app::State& state, app::Actions& actions, const Font
   ImGui::BeginChild("##login_card", ImVec2(width, 0),
                     ImGuiChildFlags_Border | ImGuiChildFlags_AutoResizeY | ImGuiChildFlags_AlwaysUseWindowPadding);
   ImGui::PopStyleVar();
+  a11y::Scope form(semantics::Role::form, "Sign in");
 
   if (fonts.title) ImGui::PushFont(fonts.title);
   ImGui::TextUnformatted("Sign in");
+  a11y::text("Sign in", semantics::Role::heading, 1);
   if (fonts.title) ImGui::PopFont();
   ImGui::TextDisabled("Use your staff account.");
+  a11y::text("Use your staff account.");
   ImGui::Spacing();
 
   if (!login.notice.empty()) {
@@ -63,21 +56,26 @@ void draw_login_panel(const app::State& state, app::Actions& actions, const Font
   std::string edited;
 
   ImGui::TextUnformatted("Username");
+  a11y::label("Username");
   if (focus_username) {
-    ImGui::SetKeyboardFocusHere();
+    a11y::focus_next_item();
     focus_username = false;
   }
-  if (text_field("##username", login.username, edited, ImGuiInputTextFlags_None)) actions.set_login_username(edited);
-  const bool enter_in_username = ImGui::IsItemDeactivated() && enter_pressed();
+  if (text_field("##username", login.username, edited, -1, nullptr, 0, semantics::InputKind::username))
+    actions.set_login_username(edited);
+  const bool enter_in_username = field_submitted();
   ImGui::Spacing();
 
   ImGui::TextUnformatted("Password");
+  a11y::label("Password");
   if (focus_password) {
-    ImGui::SetKeyboardFocusHere();
+    a11y::focus_next_item();
     focus_password = false;
   }
-  if (text_field("##password", login.password, edited, ImGuiInputTextFlags_Password))
+  if (text_field("##password", login.password, edited, -1, nullptr, ImGuiInputTextFlags_Password,
+                 semantics::InputKind::current_password))
     actions.set_login_password(edited);
+  const bool enter_in_password = field_submitted();
   ImGui::Spacing();
 
   if (!login.error.empty()) {
@@ -88,10 +86,11 @@ void draw_login_panel(const app::State& state, app::Actions& actions, const Font
   ImGui::Spacing();
   const bool can_submit = !login.busy;
   bool submit = primary_button("Sign in", -1, can_submit);
+  a11y::item(semantics::Role::button, "Sign in");
   if (login.busy) ImGui::TextDisabled("Signing in\u2026");
   if (enter_in_username && login.password.empty()) {
     focus_password = true;  // Enter in the username goes on to the password
-  } else if (enter_submits() || enter_in_username) {
+  } else if (enter_in_username || enter_in_password) {
     submit = submit || can_submit;
   }
   if (submit) actions.submit_login();
