@@ -11,6 +11,7 @@
 #include "panels/recipients_panel.hpp"
 #include "panels/shell_panel.hpp"
 #include "panels/style.hpp"
+#include "panels/widgets.hpp"
 #include "publish_send.hpp"
 #include "platform/a11y_bridge.hpp"
 #include "platform/canvas.hpp"
@@ -21,6 +22,7 @@
 #include "platform/gl_window.hpp"
 #include "platform/idle_gate.hpp"
 #include "platform/input.hpp"
+#include "platform/local_time.hpp"
 #include "platform/offline_status.hpp"
 #include "platform/open_tab.hpp"
 #include "platform/page.hpp"
@@ -156,6 +158,7 @@ int main() {
   platform::install_input(runtime.window.handle(), runtime.canvas);
   platform::ui_probe::install();
   platform::install_clipboard();
+  panels::set_time_formatter(platform::local_time);
   runtime.a11y_on = runtime.a11y.install(runtime.page_requests);
   if (runtime.a11y_on) panels::a11y::set_context(&runtime.a11y_tree, &runtime.page_requests);
 

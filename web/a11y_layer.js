@@ -152,7 +152,6 @@
     if (role === 'checkbox' || role === 'combobox') el.tabIndex = 0;
     if (role === 'option' || role === 'tab') el.tabIndex = -1;
     if (role === 'combobox') el.setAttribute('aria-haspopup', 'listbox');
-    if (role === 'dialog') el.setAttribute('aria-modal', 'true');
     if (role === 'progressbar') el.setAttribute('aria-valuemin', '0');
     return el;
   }
@@ -200,11 +199,12 @@
       if (!NAMED_BY_TEXT[role]) this.setName(node, node.name);
     }
     if (u.fig !== undefined) this.setFigures(node, u.fig);
-    if (role === 'dialog' && !this.dialogs.has(u.k)) {
-      this.dialogs.add(u.k);
-      return true;
-    }
-    return false;
+    // Modal dialogs make the rest of the page inert.
+    var modal = role === 'dialog' && node.modal;
+    if (modal === this.dialogs.has(u.k)) return false;
+    if (modal) this.dialogs.add(u.k);
+    else this.dialogs.delete(u.k);
+    return true;
   };
 
   function isContainer(role) {
@@ -216,7 +216,7 @@
     el.id = 'a' + key;
     if (!isContainer(role)) el.className = 'n';
     var node = { el: el, key: key, role: role, input: input, name: '', text: null, sent: null, opener: 0,
-      labelled: false };
+      labelled: false, modal: false };
     if (NAMED_BY_TEXT[role] || role === 'combobox') {
       node.text = document.createTextNode('');
       el.appendChild(node.text);
@@ -225,6 +225,8 @@
       while (old.el.firstElementChild) el.appendChild(old.el.firstElementChild);
       old.el.replaceWith(el);
       node.opener = old.opener;
+      node.labelled = old.labelled;
+      node.name = old.name;
     }
     this.nodes.set(key, node);
     return node;
@@ -270,7 +272,10 @@
     setOrRemove(el, 'aria-busy', s & BUSY ? 'true' : null);
     setOrRemove(el, 'aria-current', s & CURRENT ? 'true' : null);
     if (role === 'textbox') el.readOnly = !!(s & (READ_ONLY | DISABLED));
-    if (role === 'dialog') setOrRemove(el, 'aria-modal', s & MODAL ? 'true' : null);
+    if (role === 'dialog') {
+      node.modal = !!(s & MODAL);
+      setOrRemove(el, 'aria-modal', node.modal ? 'true' : null);
+    }
   };
 
   Layer.prototype.setFigures = function (node, f) {

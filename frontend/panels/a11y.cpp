@@ -5,6 +5,7 @@
 #include <imgui.h>
 #include <imgui_internal.h>
 
+#include <unordered_map>
 #include <utility>
 
 namespace invites::panels::a11y {
@@ -16,14 +17,19 @@ using semantics::Role;
 
 semantics::Tree* layer_tree = nullptr;
 semantics::PageRequests* layer_requests = nullptr;
-Key pending_label = 0;    // labels the next field
+Key waiting_label = 0;    // labels the next field
 bool focus_next = false;  // focus_next_item() was called
+Key last_field_key = 0;
+Key last_text_key = 0;
 // A text field ImGui should start editing: asked again each frame until it is
 // active (a field in a window that is still sizing itself is clipped, and
 // ImGui drops an activation it could not deliver).
 Key activating = 0;
 int activating_frames = 0;
 constexpr int activation_attempts = 6;
+Key last_pressed = 0;
+// Dialogs on screen and what opened each (kept while the dialog is shown).
+std::unordered_map<Key, Key> openers;
 
 // The part of an ImGui label that is shown ("Close##job" -> "Close").
 std::string_view shown_part(std::string_view label) {
@@ -65,8 +71,8 @@ Node last_item_node(Role role, std::string_view name, semantics::States states) 
 Key add_item(Node node) {
   if (!on()) return 0;
   if (node.key == 0) node.key = layer_tree->next_child_key(semantics::role_name(node.role));
-  if (takes_label(node.role) && node.labelled_by == 0) node.labelled_by = pending_label;
-  if (takes_label(node.role)) pending_label = 0;
+  if (takes_label(node.role) && node.labelled_by == 0) node.labelled_by = waiting_label;
+  if (takes_label(node.role)) waiting_label = 0;
   const Role role = node.role;
   const Key key = layer_tree->add(std::move(node));
   ImGuiContext& g = *ImGui::GetCurrentContext();
@@ -90,13 +96,26 @@ Key text(std::string_view shown, Role role, int level) {
   node.name = shown;
   node.level = static_cast<std::uint8_t>(level);
   node.bounds = last_item_bounds();
-  return layer_tree->add(std::move(node));
+  last_text_key = layer_tree->add(std::move(node));
+  return last_text_key;
 }
 
 Key label(std::string_view shown) {
   const Key key = text(shown_part(shown));
-  pending_label = key;
+  waiting_label = key;
   return key;
+}
+
+Key pending_label() { return waiting_label; }
+Key last_field() { return last_field_key; }
+Key last_text() { return last_text_key; }
+
+void mark_invalid(Key field, Key message) {
+  if (!on()) return;
+  Node* node = layer_tree->find(field);
+  if (node == nullptr) return;
+  node->states |= semantics::invalid;
+  node->described_by = message;
 }
 
 Scope::Scope(Role role, std::string_view name, Key key, semantics::States states) {
@@ -117,6 +136,35 @@ Scope::Scope(Node node) {
   open_ = true;
 }
 
+Key open(Node node) {
+  if (!on()) return 0;
+  if (node.key == 0) node.key = layer_tree->next_child_key(semantics::role_name(node.role));
+  return layer_tree->open(std::move(node));
+}
+
+Key open_under(Key parent, Node node) {
+  if (!on()) return 0;
+  if (node.key == 0) node.key = layer_tree->next_child_key(semantics::role_name(node.role));
+  return layer_tree->open_under(parent, std::move(node));
+}
+
+void close() {
+  if (on()) layer_tree->close();
+}
+
+Key current_parent() { return on() ? layer_tree->current_parent() : 0; }
+
+void pressed(Key key) { last_pressed = key; }
+
+Key opener_of(Key dialog) {
+  if (!on()) return 0;
+  const auto it = openers.find(dialog);
+  if (it != openers.end()) return it->second;
+  const Key opener = last_pressed != 0 ? last_pressed : layer_requests->dom_focus();
+  openers.emplace(dialog, opener);
+  return opener;
+}
+
 Scope::~Scope() {
   if (open_) layer_tree->close();
 }
@@ -127,16 +175,29 @@ void announce(std::string_view source, semantics::Politeness politeness, std::st
 
 std::optional<Key> submitted() { return on() ? layer_requests->submitted() : std::nullopt; }
 
-bool copy_requested_in(Key container) {
-  if (!on()) return false;
-  const std::optional<Key> from = layer_requests->copy_requested();
-  if (!from) return false;
-  for (Key key = *from;;) {
+namespace {
+
+// `key` is `container` or one of its descendants in the frame being built.
+bool inside(Key key, Key container) {
+  for (;;) {
     if (key == container) return true;
     const Node* node = layer_tree->find(key);
     if (node == nullptr || key == semantics::root_key) return false;
     key = node->parent;
   }
+}
+
+}  // namespace
+
+bool submitted_in(Key container) {
+  const std::optional<Key> from = submitted();
+  return from && (*from == semantics::root_key || inside(*from, container));
+}
+
+bool copy_requested_in(Key container) {
+  if (!on()) return false;
+  const std::optional<Key> from = layer_requests->copy_requested();
+  return from && inside(*from, container);
 }
 
 TextSync begin_text_field(unsigned id) {
@@ -166,7 +227,8 @@ Key end_text_field(semantics::InputKind input, std::string_view name, const std:
   Node node = last_item_node(Role::textbox, name, states);
   node.input = input;
   node.value = value;
-  return add_item(std::move(node));
+  last_field_key = add_item(std::move(node));
+  return last_field_key;
 }
 
 void focus_next_item() { focus_next = true; }
@@ -188,7 +250,9 @@ void finish_frame() {
     focus = g.NavId;
   layer_tree->set_focus(focus);
   layer_requests->end_frame();
-  pending_label = 0;
+  std::erase_if(openers, [](const auto& entry) { return layer_tree->find(entry.first) == nullptr; });
+  last_pressed = 0;
+  waiting_label = 0;
   focus_next = false;
   if (activating != 0 && --activating_frames <= 0) activating = 0;
 }

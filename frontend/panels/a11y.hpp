@@ -41,6 +41,13 @@ semantics::Key text(std::string_view text, semantics::Role role = semantics::Rol
 
 // Text that labels the next field (a form row's label): the field gets it as labelled_by.
 semantics::Key label(std::string_view text);
+// The label waiting for its field (0: none).
+semantics::Key pending_label();
+// The last text field described, and the last text.
+semantics::Key last_field();
+semantics::Key last_text();
+// Marks `field` invalid, described by the text `message` (its problem).
+void mark_invalid(semantics::Key field, semantics::Key message);
 
 // A container from here until the Scope ends: its children are the nodes
 // added meanwhile. `key` 0: an auto key under the current container.
@@ -59,12 +66,28 @@ class Scope {
   bool open_ = false;
 };
 
+// The same for containers whose Begin/End are not in one C++ scope (tab bars,
+// popups): open() returns the key, close() ends the innermost one.
+semantics::Key open(semantics::Node node);
+// Opens `node` as a child of the open container `parent` (a tab's panel beside the tab list).
+semantics::Key open_under(semantics::Key parent, semantics::Node node);
+void close();
+semantics::Key current_parent();
+
+// The control the user pressed last (a dialog that appears next records it as its opener).
+void pressed(semantics::Key key);
+// The opener of the dialog `dialog`: what was pressed (or had the page's
+// focus) the frame the dialog first appeared.
+semantics::Key opener_of(semantics::Key dialog);
+
 // A live message while it is on screen (announced once per appearance or change).
 void announce(std::string_view source, semantics::Politeness politeness, std::string text);
 
 // Enter was pressed in a form field or a checkbox of the page (not in a
 // multi-line field) this frame: `from` the node (root_key: nothing focused).
 std::optional<semantics::Key> submitted();
+// Enter submitted from a node inside `container` (a form), or with nothing focused.
+bool submitted_in(semantics::Key container);
 // Ctrl+C was pressed this frame with `key`'s node focused (or with the focus
 // inside a container with that key).
 bool copy_requested_in(semantics::Key container);

@@ -26,21 +26,17 @@ void draw_login_panel(const app::State& state, app::Actions& actions, const Font
   ImGui::SetCursorPos(ImVec2(ImGui::GetCursorPosX() + (avail.x - width) * 0.5f,
                              ImGui::GetCursorPosY() + std::max(0.0f, avail.y * 0.12f)));
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(28, 24));
-  ImGui::BeginChild("##login_card", ImVec2(width, 0),
-                    ImGuiChildFlags_Border | ImGuiChildFlags_AutoResizeY | ImGuiChildFlags_AlwaysUseWindowPadding);
+  const Card card("##login_card", ImVec2(width, 0),
+                  ImGuiChildFlags_Border | ImGuiChildFlags_AutoResizeY | ImGuiChildFlags_AlwaysUseWindowPadding,
+                  "Sign in", semantics::Role::form);
   ImGui::PopStyleVar();
-  a11y::Scope form(semantics::Role::form, "Sign in");
 
-  if (fonts.title) ImGui::PushFont(fonts.title);
-  ImGui::TextUnformatted("Sign in");
-  a11y::text("Sign in", semantics::Role::heading, 1);
-  if (fonts.title) ImGui::PopFont();
-  ImGui::TextDisabled("Use your staff account.");
-  a11y::text("Use your staff account.");
+  heading("Sign in", fonts.title);
+  muted_text("Use your staff account.");
   ImGui::Spacing();
 
   if (!login.notice.empty()) {
-    tone_text(Tone::info, login.notice);
+    announced_text(Tone::info, login.notice, "login-notice");
     ImGui::Spacing();
   }
 
@@ -55,8 +51,7 @@ void draw_login_panel(const app::State& state, app::Actions& actions, const Font
   last_frame = ImGui::GetFrameCount();
   std::string edited;
 
-  ImGui::TextUnformatted("Username");
-  a11y::label("Username");
+  field_label("Username");
   if (focus_username) {
     a11y::focus_next_item();
     focus_username = false;
@@ -66,8 +61,7 @@ void draw_login_panel(const app::State& state, app::Actions& actions, const Font
   const bool enter_in_username = field_submitted();
   ImGui::Spacing();
 
-  ImGui::TextUnformatted("Password");
-  a11y::label("Password");
+  field_label("Password");
   if (focus_password) {
     a11y::focus_next_item();
     focus_password = false;
@@ -79,23 +73,20 @@ void draw_login_panel(const app::State& state, app::Actions& actions, const Font
   ImGui::Spacing();
 
   if (!login.error.empty()) {
-    tone_text(Tone::bad, login.error);
+    announced_text(Tone::bad, login.error, "login-error");
     ImGui::Spacing();
   }
 
   ImGui::Spacing();
   const bool can_submit = !login.busy;
   bool submit = primary_button("Sign in", -1, can_submit);
-  a11y::item(semantics::Role::button, "Sign in");
-  if (login.busy) ImGui::TextDisabled("Signing in\u2026");
+  if (login.busy) muted_text("Signing in\u2026");
   if (enter_in_username && login.password.empty()) {
     focus_password = true;  // Enter in the username goes on to the password
   } else if (enter_in_username || enter_in_password) {
     submit = submit || can_submit;
   }
   if (submit) actions.submit_login();
-
-  ImGui::EndChild();
 }
 
 }  // namespace invites::panels

@@ -30,13 +30,16 @@ void Tree::begin_frame() {
   live_.clear();
 }
 
-Key Tree::add(Node node) {
-  node.parent = current_parent();
+Key Tree::add(Node node) { return add_under(stack_.size(), std::move(node)); }
+
+// Adds `node` as a child of the container at `stack_depth` (0: the root).
+Key Tree::add_under(std::size_t stack_depth, Node node) {
+  node.parent = stack_depth == 0 ? root_key : stack_[stack_depth - 1].key;
   Key key = node.key;
   for (std::uint32_t salt = 1; key == root_key || index_.count(key) != 0; ++salt)
     key = hash_key(std::string_view(reinterpret_cast<const char*>(&salt), sizeof salt), node.key);
   node.key = key;
-  std::uint32_t& siblings = stack_.empty() ? root_children_ : stack_.back().children;
+  std::uint32_t& siblings = stack_depth == 0 ? root_children_ : stack_[stack_depth - 1].children;
   index_.emplace(key, static_cast<std::uint32_t>(nodes_.size()));
   placement_.push_back(Placement{node.parent, siblings++});
   nodes_.push_back(std::move(node));
@@ -45,6 +48,14 @@ Key Tree::add(Node node) {
 
 Key Tree::open(Node container) {
   const Key key = add(std::move(container));
+  stack_.push_back(Open{key, 0, 0});
+  return key;
+}
+
+Key Tree::open_under(Key parent, Node container) {
+  std::size_t depth = stack_.size();
+  while (depth > 0 && stack_[depth - 1].key != parent) --depth;
+  const Key key = add_under(depth, std::move(container));
   stack_.push_back(Open{key, 0, 0});
   return key;
 }
@@ -65,6 +76,11 @@ void Tree::announce(Key source, Politeness politeness, std::string text) {
 }
 
 const Node* Tree::find(Key key) const {
+  const auto it = index_.find(key);
+  return it == index_.end() ? nullptr : &nodes_[it->second];
+}
+
+Node* Tree::find(Key key) {
   const auto it = index_.find(key);
   return it == index_.end() ? nullptr : &nodes_[it->second];
 }

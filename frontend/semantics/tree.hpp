@@ -53,6 +53,10 @@ class Tree {
   Key add(Node node);
   // Adds a container node and makes it the parent of what follows until close().
   Key open(Node container);
+  // The same, but as a child of the open container `parent` rather than the
+  // innermost one: a tab's panel is drawn while the tab list is open, yet it
+  // belongs beside the list, not in it.
+  Key open_under(Key parent, Node container);
   void close();
   // The innermost open container (root_key when none).
   Key current_parent() const { return stack_.empty() ? root_key : stack_.back().key; }
@@ -73,6 +77,8 @@ class Tree {
   const std::vector<Node>& nodes() const { return nodes_; }
   // The node with `key` in the frame being built or the last one ended; nullptr if none.
   const Node* find(Key key) const;
+  // The same, to amend a node of the frame being built (a field found invalid after it was added).
+  Node* find(Key key);
 
   // Forget everything (the next frame is all new): after the page's layer was rebuilt.
   void reset();
@@ -92,6 +98,7 @@ class Tree {
     Announcement announcement;
   };
 
+  Key add_under(std::size_t stack_depth, Node node);
   void diff();
   void collect_reordered(const std::vector<Key>& parents);
 

@@ -150,6 +150,28 @@ TEST_CASE("semantics: a node that moves to another container reports its new par
   CHECK(changes.reordered[0].parent == 200);
 }
 
+TEST_CASE("semantics: a container opened under an outer one is placed there (a tab's panel beside the tab list)") {
+  Tree tree;
+  tree.begin_frame();
+  tree.open(group(100, "main"));
+  const Key list = tree.open(group(200, "tabs"));
+  tree.add(button(1, "Send"));
+  tree.open_under(100, group(300, "panel"));
+  tree.add(button(2, "Load"));
+  tree.close();
+  tree.add(button(3, "Jobs"));
+  tree.close();
+  tree.close();
+  const Changes& changes = tree.end_frame();
+  CHECK(tree.find(300)->parent == 100);
+  CHECK(tree.find(2)->parent == 300);
+  CHECK(tree.find(3)->parent == list);
+  for (const Reorder& r : changes.reordered) {
+    if (r.parent == 100) CHECK(r.children == std::vector<Key>{200, 300});
+    if (r.parent == 200) CHECK(r.children == std::vector<Key>{1, 3});
+  }
+}
+
 TEST_CASE("semantics: a key used twice in a frame is made unique, the same way every frame") {
   Tree tree;
   auto frame = [&]() -> const Changes& {
