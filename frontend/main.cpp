@@ -122,7 +122,7 @@ void tick() {
   if (!platform::idle::should_draw()) return;
 
   rt.window.begin_frame(rt.canvas.metrics());
-  if (rt.a11y_on) rt.a11y_tree.begin_frame();
+  panels::a11y::begin_frame();
   panels::draw_shell_panel(rt.app.state, rt.app.actions, rt.fonts);
   panels::a11y::finish_frame();
   rt.window.end_frame(rt.canvas.metrics());

@@ -355,6 +355,27 @@
     });
   };
 
+  // Tab and Shift+Tab wrap around inside the open modal dialog (the rest is
+  // inert, but past its last control the browser would leave the page).
+  Layer.prototype.keepTabInDialog = function (e) {
+    if (!this.dialogs.size) return;
+    var dialog = this.element(Array.from(this.dialogs).pop());
+    if (!dialog) return;
+    var stops = Array.prototype.filter.call(
+      dialog.querySelectorAll('button, a[href], input, textarea, [tabindex]'), function (el) { return el.tabIndex >= 0; });
+    if (!stops.length) return;
+    var first = stops[0];
+    var last = stops[stops.length - 1];
+    var active = document.activeElement;
+    var target = null;
+    if (!dialog.contains(active)) target = e.shiftKey ? last : first;
+    else if (!e.shiftKey && active === last) target = first;
+    else if (e.shiftKey && active === first) target = last;
+    if (!target) return;
+    e.preventDefault();
+    target.focus({ preventScroll: true });
+  };
+
   // --- live regions --------------------------------------------------------
 
   Layer.prototype.announce = function (messages) {
@@ -413,6 +434,13 @@
       if (INTERACTIVE[node.role]) self.callbacks.activate(key);
     });
     tree.addEventListener('input', function (e) { self.sendEdit(e.target); });
+    // The wheel over a text field scrolls what the canvas shows under it.
+    tree.addEventListener('wheel', function (e) {
+      var canvas = document.getElementById('canvas');
+      if (!canvas) return;
+      e.preventDefault();
+      canvas.dispatchEvent(new WheelEvent('wheel', e));
+    }, { passive: false });
     tree.addEventListener('submit', function (e) {
       e.preventDefault();
       var form = e.target;
@@ -457,7 +485,10 @@
     var typing = role === 'textbox';
     var multiline = typing && node.input === 'multiline';
 
-    if (e.key === 'Tab') return;  // the browser moves the focus in document (= visual) order
+    if (e.key === 'Tab') {
+      this.keepTabInDialog(e);
+      return;  // otherwise the browser moves the focus in document (= visual) order
+    }
     if (e.key === 'Enter') {
       if (multiline) return;
       e.preventDefault();

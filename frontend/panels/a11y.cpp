@@ -53,6 +53,7 @@ void set_context(semantics::Tree* tree, semantics::PageRequests* requests) {
 }
 
 bool on() { return layer_tree != nullptr; }
+bool describing() { return on() && !ImGui::GetCurrentWindow()->SkipItems; }
 semantics::Tree& tree() { return *layer_tree; }
 semantics::PageRequests& requests() { return *layer_requests; }
 
@@ -69,7 +70,7 @@ Node last_item_node(Role role, std::string_view name, semantics::States states) 
 }
 
 Key add_item(Node node) {
-  if (!on()) return 0;
+  if (!describing()) return 0;
   if (node.key == 0) node.key = layer_tree->next_child_key(semantics::role_name(node.role));
   if (takes_label(node.role) && node.labelled_by == 0) node.labelled_by = waiting_label;
   if (takes_label(node.role)) waiting_label = 0;
@@ -79,17 +80,24 @@ Key add_item(Node node) {
   const bool is_last_item = g.LastItemData.ID == key;
   if (is_last_item && role != Role::textbox && (layer_requests->take_focus(key) || std::exchange(focus_next, false)))
     ImGui::FocusItem();
-  if (is_last_item && layer_requests->take_activation(key)) ImGui::ActivateItemByID(key);
+  if (is_last_item && layer_requests->wants_activation(key)) {
+    if (g.LastItemData.StatusFlags & ImGuiItemStatusFlags_Visible) {
+      layer_requests->take_activation(key);
+      ImGui::ActivateItemByID(key);
+    } else {
+      ImGui::FocusItem();  // out of view: scroll to it and focus it; pressed a frame later
+    }
+  }
   return key;
 }
 
 Key item(Role role, std::string_view name, semantics::States states) {
-  if (!on()) return 0;
+  if (!describing()) return 0;
   return add_item(last_item_node(role, name, states));
 }
 
 Key text(std::string_view shown, Role role, int level) {
-  if (!on() || shown.empty()) return 0;
+  if (!describing() || shown.empty()) return 0;
   Node node;
   node.key = layer_tree->next_child_key("text");
   node.role = role;
@@ -119,7 +127,7 @@ void mark_invalid(Key field, Key message) {
 }
 
 Scope::Scope(Role role, std::string_view name, Key key, semantics::States states) {
-  if (!on()) return;
+  if (!describing()) return;
   Node node;
   node.key = key != 0 ? key : layer_tree->next_child_key(semantics::role_name(role));
   node.role = role;
@@ -130,26 +138,55 @@ Scope::Scope(Role role, std::string_view name, Key key, semantics::States states
 }
 
 Scope::Scope(Node node) {
-  if (!on()) return;
+  if (!describing()) return;
   if (node.key == 0) node.key = layer_tree->next_child_key(semantics::role_name(node.role));
   key_ = layer_tree->open(std::move(node));
   open_ = true;
 }
 
 Key open(Node node) {
-  if (!on()) return 0;
+  if (!describing()) return 0;
+  if (node.key == 0) node.key = layer_tree->next_child_key(semantics::role_name(node.role));
+  return layer_tree->open(std::move(node));
+}
+
+Key open_table_part(Node node, bool table_drawn) {
+  if (!on() || !table_drawn) return 0;
   if (node.key == 0) node.key = layer_tree->next_child_key(semantics::role_name(node.role));
   return layer_tree->open(std::move(node));
 }
 
 Key open_under(Key parent, Node node) {
-  if (!on()) return 0;
+  if (!describing()) return 0;
   if (node.key == 0) node.key = layer_tree->next_child_key(semantics::role_name(node.role));
   return layer_tree->open_under(parent, std::move(node));
 }
 
 void close() {
   if (on()) layer_tree->close();
+}
+
+Key open_child_window(Node node) {
+  ImGuiWindow* window = ImGui::GetCurrentWindow();
+  if (!on() || (window->ParentWindow && window->ParentWindow->SkipItems)) return 0;
+  node.bounds = semantics::Bounds::from_px(window->Pos.x, window->Pos.y, window->Size.x, window->Size.y);
+  const Key key = layer_tree->open(std::move(node));
+  if (!window->SkipItems) return key;
+  const Node* before = layer_tree->find_previous(key);
+  if (before == nullptr) return key;
+  const Node& now = *layer_tree->find(key);
+  const std::int32_t dx = now.bounds.x - before->bounds.x, dy = now.bounds.y - before->bounds.y;
+  layer_tree->keep_previous_children(key, dx, dy);
+  for (const Key waiting : layer_requests->waiting()) {
+    const Node* target = layer_tree->find(waiting);
+    if (target == nullptr || !layer_tree->was_inside(waiting, key) || window->ParentWindow == nullptr) continue;
+    const semantics::Bounds& b = target->bounds;
+    const ImVec2 min(static_cast<float>(b.x) / 4, static_cast<float>(b.y) / 4);
+    const ImVec2 max(min.x + static_cast<float>(b.w) / 4, min.y + static_cast<float>(b.h) / 4);
+    ImGui::ScrollToRect(window->ParentWindow, ImRect(min, max), ImGuiScrollFlags_KeepVisibleEdgeY);
+    break;
+  }
+  return key;
 }
 
 Key current_parent() { return on() ? layer_tree->current_parent() : 0; }
@@ -223,7 +260,7 @@ TextSync begin_text_field(unsigned id) {
 
 Key end_text_field(semantics::InputKind input, std::string_view name, const std::string& value,
                    semantics::States states) {
-  if (!on()) return 0;
+  if (!describing()) return 0;
   Node node = last_item_node(Role::textbox, name, states);
   node.input = input;
   node.value = value;
@@ -237,6 +274,12 @@ bool needs_frames() {
   if (!on()) return false;
   const ImGuiContext& g = *ImGui::GetCurrentContext();
   return activating != 0 || g.NavNextActivateId != 0 || layer_requests->pending();
+}
+
+void begin_frame() {
+  if (!on()) return;
+  layer_tree->begin_frame();
+  layer_requests->set_input_queued(ImGui::GetCurrentContext()->InputEventsQueue.Size > 0);
 }
 
 void finish_frame() {

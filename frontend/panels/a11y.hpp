@@ -20,6 +20,9 @@ namespace invites::panels::a11y {
 
 void set_context(semantics::Tree* tree, semantics::PageRequests* requests);
 bool on();
+// On, and the current window draws its items (a child window scrolled out of
+// view skips them: ImGui's last item is then not theirs).
+bool describing();
 semantics::Tree& tree();
 semantics::PageRequests& requests();
 
@@ -66,9 +69,18 @@ class Scope {
   bool open_ = false;
 };
 
+// The child window just begun (BeginChild) as a container. When it is out of
+// view ImGui skips its items: it then keeps what it held last frame (moved
+// with it), and a focus or activation waiting for one of those scrolls its
+// parent to it. Returns the key (0: not described).
+semantics::Key open_child_window(semantics::Node node);
+
 // The same for containers whose Begin/End are not in one C++ scope (tab bars,
-// popups): open() returns the key, close() ends the innermost one.
+// popups): open() returns the key (0: not described), close() ends the innermost one.
 semantics::Key open(semantics::Node node);
+// The same for a table's grid and rows: ImGui skips a row's items until its
+// first cell, so whether the table draws decides (`table_drawn`).
+semantics::Key open_table_part(semantics::Node node, bool table_drawn);
 // Opens `node` as a child of the open container `parent` (a tab's panel beside the tab list).
 semantics::Key open_under(semantics::Key parent, semantics::Node node);
 void close();
@@ -111,6 +123,8 @@ TextSync begin_text_field(unsigned id);
 semantics::Key end_text_field(semantics::InputKind input, std::string_view name, const std::string& value,
                               semantics::States states = 0);
 
+// After ImGui::NewFrame(), before the panels: a new frame of the tree.
+void begin_frame();
 // After the frame's panels: ImGui's focus for the tree, and requests that
 // found no item are dropped.
 void finish_frame();

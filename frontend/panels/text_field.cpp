@@ -12,6 +12,12 @@ namespace invites::panels {
 namespace {
 
 semantics::Key last_field = 0;
+// The field ImGui is editing and its text at the end of the last frame: when
+// the app's value differs from it, the app changed the text (a cleared
+// password after a refused sign-in) and that change must reach ImGui, which
+// otherwise keeps its own copy while it edits.
+ImGuiID edited_field = 0;
+std::string edited_field_text;
 
 // What the ImGui callback works on: the app's text, and the page's edit to
 // put into ImGui's editing state while the field is active.
@@ -46,13 +52,21 @@ template <typename Draw>
 bool synced_field(const char* id, const std::string& value, std::string& edited, semantics::InputKind kind,
                   const char* name, int flags, Draw draw) {
   const ImGuiID imgui_id = ImGui::GetID(id);
-  const a11y::TextSync sync = a11y::begin_text_field(imgui_id);
+  a11y::TextSync sync = a11y::begin_text_field(imgui_id);
+  if (sync.editing && !sync.edit && edited_field == imgui_id && value != edited_field_text)
+    sync.edit = semantics::TextEdit{value, value.size(), value.size()};
   edited = value;
   if (sync.edit && !sync.editing && !(flags & ImGuiInputTextFlags_ReadOnly)) edited = sync.edit->text;
   Field field{&edited, sync.editing && sync.edit ? &*sync.edit : nullptr};
   int all_flags = flags | ImGuiInputTextFlags_CallbackResize;
   if (field.edit) all_flags |= ImGuiInputTextFlags_CallbackAlways;
   draw(all_flags, &field);
+  if (sync.editing) {
+    edited_field = imgui_id;
+    edited_field_text = edited;
+  } else if (edited_field == imgui_id) {
+    edited_field = 0;
+  }
   semantics::States states = 0;
   if (flags & ImGuiInputTextFlags_ReadOnly) states |= semantics::read_only;
   last_field = a11y::end_text_field(kind, name ? name : "", edited, states);

@@ -38,13 +38,28 @@ void wrapped(std::string_view shown, bool muted) {
 // The combo being drawn (begin_combo .. end_combo).
 Key open_combo = 0;
 
-// The grid being drawn: its key, and whether a row or a control cell is open.
+// The grid being drawn: its node (opened with its first row: ImGui skips a
+// table's items until its layout is done), and whether a row or a control cell is open.
 struct GridState {
+  Node node;
   Key key = 0;
   bool row_open = false;
   bool cell_open = false;
 };
 GridState grid;
+
+// The current table draws its items (between TableNextRow() and the first
+// cell ImGui hides them, so the current window's state does not tell).
+bool table_drawn() {
+  const ImGuiTable* table = ImGui::GetCurrentTable();
+  return table != nullptr && !table->HostSkipItems;
+}
+
+// After the table's first TableNextRow(): the grid's node, once.
+void open_grid() {
+  if (grid.key == 0 && grid.node.key != 0) grid.key = a11y::open_table_part(grid.node, table_drawn());
+  grid.node.key = 0;
+}
 
 void close_cell() {
   if (grid.cell_open) a11y::close();
@@ -64,8 +79,7 @@ void open_row(Key key, std::int64_t row_index, bool selected) {
   row.role = Role::row;
   row.row_index = row_index;
   if (selected) row.states |= semantics::selected;
-  a11y::open(std::move(row));
-  grid.row_open = true;
+  grid.row_open = a11y::open_table_part(std::move(row), table_drawn()) != 0;
 }
 
 void cell_node(std::string_view shown) {
@@ -215,7 +229,7 @@ bool begin_combo(const char* id, const char* preview, ImGuiComboFlags flags, boo
   // BeginCombo adds its item without a label: name it for the UI probe.
   if (g.TestEngineHookItems) ImGuiTestEngineHook_ItemInfo(&g, item_id, id, 0);
 #endif
-  if (!a11y::on()) return open;
+  if (!a11y::describing()) return open;
   Node combo;
   combo.key = item_id;
   combo.role = Role::combobox;
@@ -232,8 +246,9 @@ bool begin_combo(const char* id, const char* preview, ImGuiComboFlags flags, boo
   list.labelled_by = labelled_by;
   list.opener = key;
   if (multiselect) list.states |= semantics::multiselectable;
-  a11y::open(std::move(list));
-  open_combo = key;
+  open_combo = a11y::open(std::move(list));
+  // Escape closes the list whichever item of it ImGui's navigation is on.
+  if (ImGui::IsKeyPressed(ImGuiKey_Escape, false)) ImGui::CloseCurrentPopup();
   // Opened from the keyboard or a screen reader: the focus goes into the list.
   if (ImGui::IsWindowAppearing() && a11y::requests().dom_focus() == key) a11y::focus_next_item();
   return true;
@@ -310,7 +325,7 @@ bool primary_button(const char* label, float width, bool enabled) {
 void progress_bar(float fraction, const ImVec2& size, const char* overlay, std::string_view name, std::int64_t done,
                   std::int64_t total) {
   ImGui::ProgressBar(fraction, size, overlay);
-  if (!a11y::on()) return;
+  if (!a11y::describing()) return;
   Node bar = a11y::last_item_node(Role::progressbar, name);
   bar.key = 0;  // a progress bar has no ImGui ID
   bar.value_now = done;
@@ -330,7 +345,7 @@ Card::Card(const char* id, const ImVec2& size, int child_flags, std::string_view
   node.name = name;
   const bool dialog = role == Role::dialog;
   if (dialog) node.opener = a11y::opener_of(node.key);
-  key_ = a11y::open(std::move(node));
+  key_ = a11y::open_child_window(std::move(node));
   if (dialog && ImGui::IsWindowAppearing()) a11y::focus_next_item();  // its first control takes the focus
 }
 
@@ -379,7 +394,7 @@ bool begin_tab(const char* label, ImGuiTabItemFlags flags) {
 #ifdef IMGUI_ENABLE_TEST_ENGINE
   if (g->TestEngineHookItems) ImGuiTestEngineHook_ItemInfo(g, g->LastItemData.ID, label, 0);
 #endif
-  if (!a11y::on() || tab_bars.empty()) return open;
+  if (!a11y::describing() || tab_bars.empty()) return open;
   Node tab = a11y::last_item_node(Role::tab, label, open ? semantics::selected : 0);
   tab.controls = semantics::hash_key("tabpanel", tab.key);
   const Key tab_key = a11y::add_item(std::move(tab));
@@ -429,15 +444,14 @@ void end_dialog() {
 
 bool begin_grid(const char* id, int columns, ImGuiTableFlags table_flags, const ImVec2& size, std::string_view name,
                 std::int64_t rows) {
+  const ImGuiID key = ImGui::GetID(id);
   if (!ImGui::BeginTable(id, columns, table_flags, size)) return false;
-  Node node;
-  node.key = ImGui::GetID(id);
-  node.role = Role::grid;
-  node.name = name;
-  node.row_count = rows + 1;  // the header row counts
-  node.col_count = columns;
   grid = GridState{};
-  grid.key = a11y::open(std::move(node));
+  grid.node.key = key;
+  grid.node.role = Role::grid;
+  grid.node.name = name;
+  grid.node.row_count = rows + 1;  // the header row counts
+  grid.node.col_count = columns;
   return true;
 }
 
@@ -450,6 +464,7 @@ void end_grid() {
 
 void grid_headers(const std::vector<const char*>& labels) {
   ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
+  open_grid();
   open_row(semantics::hash_key("header", grid.key), 1, false);
   ImGuiTable* table = ImGui::GetCurrentTable();
   for (int column = 0; column < static_cast<int>(labels.size()); ++column) {
@@ -460,7 +475,7 @@ void grid_headers(const std::vector<const char*>& labels) {
     // Each header carries its label for the UI probe (browser tests).
     ImGuiTestEngineHook_ItemInfo(ImGui::GetCurrentContext(), ImGui::GetItemID(), label, 0);
 #endif
-    if (!a11y::on()) continue;
+    if (!a11y::describing()) continue;
     Node header = a11y::last_item_node(Role::columnheader, label);
     if (table && (ImGui::TableGetColumnFlags(column) & ImGuiTableColumnFlags_IsSorted))
       header.sort = table->Columns[column].SortDirection == ImGuiSortDirection_Descending ? semantics::Sort::descending
@@ -471,7 +486,7 @@ void grid_headers(const std::vector<const char*>& labels) {
 
 void grid_row(std::int64_t index, bool selected) {
   ImGui::TableNextRow();
-  if (!a11y::on()) return;
+  open_grid();
   const std::int64_t row_index = index + 2;  // 1-based, after the header row
   open_row(semantics::hash_key(std::string_view(reinterpret_cast<const char*>(&row_index), sizeof row_index), grid.key),
            row_index, selected);
@@ -502,11 +517,9 @@ void grid_tone_cell(Tone tone, const std::string& shown) {
 void grid_control_cell() {
   ImGui::TableNextColumn();
   close_cell();
-  if (!a11y::on()) return;
   Node cell;
   cell.role = Role::gridcell;
-  a11y::open(std::move(cell));
-  grid.cell_open = true;
+  grid.cell_open = a11y::open(std::move(cell)) != 0;
 }
 
 Key current_grid() { return grid.key; }

@@ -140,9 +140,11 @@ void install_input(GLFWwindow* window, const Canvas& canvas) {
   const char* target = canvas.selector();
 
   // The GLFW backend registers its own document-wide wheel handler on
-  // Emscripten; ours replaces it (normalized steps, Ctrl+wheel left to zoom),
-  // also document-wide: the page's text fields lie over the canvas.
-  emscripten_set_wheel_callback(EMSCRIPTEN_EVENT_TARGET_DOCUMENT, nullptr, EM_FALSE, on_wheel);
+  // Emscripten; ours replaces it (normalized steps, Ctrl+wheel left to zoom).
+  // The page's text fields over the canvas pass their wheel events on to it
+  // (web/a11y_layer.js).
+  emscripten_set_wheel_callback(EMSCRIPTEN_EVENT_TARGET_DOCUMENT, nullptr, EM_FALSE, nullptr);
+  emscripten_set_wheel_callback(target, nullptr, EM_FALSE, on_wheel);
 
   // Moves and releases are followed on the whole document so a drag that
   // leaves the canvas still ends properly.

@@ -42,11 +42,21 @@ class PageRequests {
   Key dom_focus() const { return dom_focus_; }
   // The focus move the UI has not followed yet (taken once).
   bool take_focus(Key key);
+  // Whether `key` waits to be activated, and taking that request (an item
+  // scrolled out of view is first scrolled to, then activated a frame later).
+  bool wants_activation(Key key) const;
   bool take_activation(Key key);
+  // The nodes focus or activation requests wait for (to bring them into view).
+  std::vector<Key> waiting() const;
   std::optional<TextEdit> take_edit(Key key);
   // This frame's Enter: from which node (root_key: nothing focused); nullopt: none.
-  std::optional<Key> submitted() const { return submitted_; }
-  std::optional<Key> copy_requested() const { return copy_; }
+  // Enter and Ctrl+C wait while something pressed before them is still on
+  // its way (an activation takes effect a frame later, keys queued for the
+  // UI are handled over frames), so they act on what the user saw.
+  std::optional<Key> submitted() const { return settled() ? submitted_ : std::nullopt; }
+  std::optional<Key> copy_requested() const { return settled() ? copy_ : std::nullopt; }
+  // The UI still holds input it has not handled (set each frame before the requests are read).
+  void set_input_queued(bool queued) { input_queued_ = queued; }
 
   // Whether anything is waiting (the idle gate draws a frame for it).
   bool pending() const;
@@ -54,12 +64,20 @@ class PageRequests {
 
  private:
   Key dom_focus_ = root_key;
-  std::optional<Key> focus_request_;
-  int focus_request_frames_ = 0;  // a focus request waits a frame or two for its item (a popup opening)
-  std::vector<Key> activations_;
+  struct Waiting {
+    Key key;
+    int frames;  // frames it has waited
+  };
+  std::optional<Waiting> focus_request_;  // waits a few frames for its item (a popup opening, a scroll)
+  std::vector<Waiting> activations_;
   std::unordered_map<Key, TextEdit> edits_;
+  bool settled() const { return activations_.empty() && !activation_taken_ && !input_queued_; }
+
   std::optional<Key> submitted_;
   std::optional<Key> copy_;
+  int submit_frames_ = 0, copy_frames_ = 0;  // frames they waited
+  bool activation_taken_ = false;            // this frame: pressed on the next one
+  bool input_queued_ = false;
 };
 
 }  // namespace invites::semantics

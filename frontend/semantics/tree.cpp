@@ -80,6 +80,32 @@ const Node* Tree::find(Key key) const {
   return it == index_.end() ? nullptr : &nodes_[it->second];
 }
 
+const Node* Tree::find_previous(Key key) const {
+  const auto it = previous_index_.find(key);
+  return it == previous_index_.end() ? nullptr : &previous_[it->second];
+}
+
+bool Tree::was_inside(Key key, Key container) const {
+  for (const Node* node = find_previous(key); node != nullptr; node = find_previous(node->parent)) {
+    if (node->parent == container) return true;
+    if (node->parent == root_key) return false;
+  }
+  return false;
+}
+
+void Tree::keep_previous_children(Key container, std::int32_t dx, std::int32_t dy) {
+  for (std::uint32_t i = 0; i < previous_.size(); ++i) {
+    const Node& old = previous_[i];
+    if (index_.count(old.key) != 0 || !was_inside(old.key, container)) continue;
+    Node node = old;
+    node.bounds.x += dx;
+    node.bounds.y += dy;
+    index_.emplace(node.key, static_cast<std::uint32_t>(nodes_.size()));
+    placement_.push_back(previous_placement_[i]);
+    nodes_.push_back(std::move(node));
+  }
+}
+
 Node* Tree::find(Key key) {
   const auto it = index_.find(key);
   return it == index_.end() ? nullptr : &nodes_[it->second];

@@ -80,6 +80,15 @@ class Tree {
   // The same, to amend a node of the frame being built (a field found invalid after it was added).
   Node* find(Key key);
 
+  // The node with `key` in the frame before (nullptr if none).
+  const Node* find_previous(Key key) const;
+  // `key` lay inside `container` in the frame before.
+  bool was_inside(Key key, Key container) const;
+  // Adds again, under `container` (just opened), everything it held in the
+  // frame before, moved by (dx, dy) quarter pixels: a card scrolled out of
+  // view draws nothing, but the page should still read it.
+  void keep_previous_children(Key container, std::int32_t dx, std::int32_t dy);
+
   // Forget everything (the next frame is all new): after the page's layer was rebuilt.
   void reset();
 

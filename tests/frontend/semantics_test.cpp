@@ -172,6 +172,34 @@ TEST_CASE("semantics: a container opened under an outer one is placed there (a t
   }
 }
 
+TEST_CASE("semantics: a container that draws nothing keeps last frame's children, moved with it") {
+  Tree tree;
+  auto frame = [&](bool skipped, float y) -> const Changes& {
+    tree.begin_frame();
+    Node card = group(100, "card");
+    card.bounds = Bounds::from_px(0, y, 100, 100);
+    const Key key = tree.open(card);
+    if (skipped) {
+      const Node* before = tree.find_previous(key);
+      tree.keep_previous_children(key, card.bounds.x - before->bounds.x, card.bounds.y - before->bounds.y);
+    } else {
+      tree.open(group(110, "inner"));
+      tree.add(button(1, "Load", 10));
+      tree.close();
+    }
+    tree.close();
+    return tree.end_frame();
+  };
+  frame(false, 50);
+  const Changes& kept = frame(true, 30);  // scrolled up by 20 px
+  CHECK(kept.removed.empty());
+  CHECK(kept.reordered.empty());
+  REQUIRE(tree.find(1) != nullptr);
+  CHECK(tree.find(1)->parent == 110);
+  CHECK(tree.find(1)->bounds.y == 0);  // was 20 px down, moved up 20 px
+  CHECK(frame(true, 30).upserts.size() == 0);
+}
+
 TEST_CASE("semantics: a key used twice in a frame is made unique, the same way every frame") {
   Tree tree;
   auto frame = [&]() -> const Changes& {
@@ -325,32 +353,60 @@ TEST_CASE("semantics: page requests are taken once, and dropped after the frame"
   CHECK_FALSE(requests.take_focus(4));
   CHECK(requests.take_focus(5));
   CHECK_FALSE(requests.take_focus(5));
+  CHECK(requests.wants_activation(6));
+  CHECK(requests.waiting() == std::vector<Key>{6});  // the focus request was taken
   CHECK(requests.take_activation(6));
   CHECK_FALSE(requests.take_activation(6));
   const auto edit = requests.take_edit(7);
   REQUIRE(edit);
   CHECK(edit->selection_start == 2);  // the selection is ordered and in bytes
   CHECK(edit->selection_end == 4);
+  CHECK_FALSE(requests.submitted());  // Enter waits for the activation taken before it
+  requests.end_frame();
   CHECK(requests.submitted() == Key{7});
-  requests.activate(8);
   requests.end_frame();
   CHECK_FALSE(requests.pending());
-  CHECK_FALSE(requests.take_activation(8));
   CHECK_FALSE(requests.submitted());
   CHECK(requests.dom_focus() == 5);  // where the page's focus is stays known
 }
 
-TEST_CASE("semantics: a focus request waits a few frames for its item (a popup opening), then lapses") {
+TEST_CASE("semantics: focus and activation requests wait a few frames for their item (a popup, a scroll), then lapse") {
   PageRequests requests;
   requests.focus(5);
+  requests.activate(8);
   requests.end_frame();
   requests.end_frame();
   CHECK(requests.take_focus(5));
+  CHECK(requests.wants_activation(8));
   requests.focus(6);
-  for (int i = 0; i < 3; ++i) requests.end_frame();
+  for (int i = 0; i < 4; ++i) requests.end_frame();
   CHECK_FALSE(requests.take_focus(6));
+  CHECK_FALSE(requests.take_activation(8));
+  CHECK_FALSE(requests.pending());
   requests.focus(root_key);
   CHECK(requests.dom_focus() == root_key);
+}
+
+TEST_CASE("semantics: Enter and Ctrl+C wait until what was pressed before them took effect") {
+  PageRequests requests;
+  requests.activate(6);  // Space on a check box, then Enter in the form
+  requests.submit(6);
+  requests.copy(6);
+  CHECK_FALSE(requests.submitted());  // the check box is not pressed yet
+  CHECK(requests.take_activation(6));
+  CHECK_FALSE(requests.submitted());  // pressed on the next frame
+  requests.end_frame();
+  CHECK(requests.submitted() == Key{6});
+  CHECK(requests.copy_requested() == Key{6});
+  requests.end_frame();
+  CHECK_FALSE(requests.submitted());
+
+  requests.copy(7);
+  requests.set_input_queued(true);  // Shift+Down still queued for the UI
+  CHECK_FALSE(requests.copy_requested());
+  requests.end_frame();
+  requests.set_input_queued(false);
+  CHECK(requests.copy_requested() == Key{7});
 }
 
 TEST_CASE("semantics: a focus the page moved for the app is known but not requested back") {
