@@ -1,6 +1,7 @@
 #include "app/offline.hpp"
 
 #include "app/actions.hpp"
+#include "app/api_json.hpp"
 
 #include <invites/recipient_export.hpp>
 #include <invites/error.hpp>
@@ -18,8 +19,6 @@ namespace invites::app {
 namespace {
 
 using nlohmann::json;
-using platform::FetchRequest;
-using platform::FetchResult;
 
 constexpr std::size_t evaluations_kept = 1;   // the shown offline preview (a new Load closes the old list): heap
 constexpr std::int64_t retry_ms = 30 * 1000;  // after a failed download
@@ -152,7 +151,7 @@ std::string offline_block_reason(const State& state) {
 
 // --- construction and the stored meta ---------------------------------------------
 
-Offline::Offline(State& state, platform::Fetcher network, SnapshotPlatform* snapshots)
+Offline::Offline(State& state, Fetcher network, SnapshotPlatform* snapshots)
     : state_(state), network_(std::move(network)), snapshots_(snapshots) {
   if (!snapshots_) {
     meta_read_ = true;
@@ -202,8 +201,8 @@ std::string Offline::meta_text(const Meta& meta) {
 
 // --- the Fetcher wrapper -------------------------------------------------------------
 
-platform::Fetcher Offline::fetcher() {
-  return [this](FetchRequest request, platform::FetchCallback done) { route(std::move(request), std::move(done)); };
+Fetcher Offline::fetcher() {
+  return [this](FetchRequest request, FetchCallback done) { route(std::move(request), std::move(done)); };
 }
 
 bool Offline::answerable_locally(const FetchRequest& request) const {
@@ -215,7 +214,7 @@ bool Offline::answerable_locally(const FetchRequest& request) const {
   return recipients_preview_id(path).rfind(offline_prefix, 0) == 0;
 }
 
-void Offline::route(FetchRequest request, platform::FetchCallback done) {
+void Offline::route(FetchRequest request, FetchCallback done) {
   if (!snapshots_) {
     network_(std::move(request), std::move(done));
     return;
@@ -267,11 +266,11 @@ void Offline::route(FetchRequest request, platform::FetchCallback done) {
   });
 }
 
-void Offline::answer_locally(const FetchRequest& request, platform::FetchCallback done) {
+void Offline::answer_locally(const FetchRequest& request, FetchCallback done) {
   deliver(std::move(done), local_result(request));
 }
 
-void Offline::deliver(platform::FetchCallback done, FetchResult result) {
+void Offline::deliver(FetchCallback done, FetchResult result) {
   ready_.emplace_back(std::move(done), std::move(result));
   if (wake_) wake_();
 }
@@ -680,10 +679,8 @@ void Offline::tick_once() {
 void Offline::recheck_session() {
   if (rechecking_) return;
   rechecking_ = true;
-  FetchRequest request;
-  request.url = "/api/me";
   const std::uint64_t epoch = epoch_;
-  network_(std::move(request), [this, epoch](FetchResult&& result) {
+  network_(api::request("GET", "/api/me"), [this, epoch](FetchResult&& result) {
     rechecking_ = false;
     if (epoch != epoch_ || !state_.session) return;
     if (result.ok()) {

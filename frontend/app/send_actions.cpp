@@ -15,8 +15,6 @@ namespace {
 
 using api::json;
 using api::member_object;
-using platform::FetchRequest;
-using platform::FetchResult;
 
 constexpr int send_timeout_ms = 60000;  // the server re-evaluates the filter and writes the outbox
 constexpr int render_timeout_ms = 20000;

@@ -60,24 +60,16 @@ void draw_email_preview_panel(const app::State& state, app::Actions& actions, co
   const app::EmailPreview& email = state.send.email;
   // When it appears, the screen scrolls to it (for two frames: the first
   // frame's scroll is clamped to the height before the preview was there).
-  static int last_frame = -10;
-  static int appeared = -10;
-  const int frame = ImGui::GetFrameCount();
-  if (frame > last_frame + 1) appeared = frame;
-  if (frame - appeared < 2) ImGui::SetScrollHereY(0.0f);
-  last_frame = frame;
+  if (frames_since_shown("email preview") < 2) ImGui::SetScrollHereY(0.0f);
   // A dialog that does not block the page: the focus goes into it when it
   // opens and back to "Preview email" when it closes.
-  const Card card("##email-preview", ImVec2(0, 0),
-                  ImGuiChildFlags_Border | ImGuiChildFlags_AutoResizeY | ImGuiChildFlags_AlwaysUseWindowPadding,
-                  "Email preview", semantics::Role::dialog);
+  begin_card("##email-preview", ImVec2(0, 0), CardHeight::fit_content, "Email preview", semantics::Role::dialog);
 
   ImGui::AlignTextToFramePadding();
   heading("Email preview");
-  const float close_w = ImGui::CalcTextSize("Close preview").x + ImGui::GetStyle().FramePadding.x * 2;
-  ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - close_w));
-  if (button("Close preview")) {
+  if (right_aligned_button("Close preview")) {
     actions.sending().close_email_preview();
+    end_card();
     return;
   }
   ImGui::Separator();
@@ -125,6 +117,7 @@ void draw_email_preview_panel(const app::State& state, app::Actions& actions, co
   ImGui::Separator();
   ImGui::Spacing();
   test_send_row(state, actions);
+  end_card();
 }
 
 }  // namespace invites::panels

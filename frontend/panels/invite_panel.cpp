@@ -17,13 +17,10 @@
 namespace invites::panels {
 namespace {
 
-constexpr ImGuiChildFlags card_flags =
-    ImGuiChildFlags_Border | ImGuiChildFlags_AutoResizeY | ImGuiChildFlags_AlwaysUseWindowPadding;
-
 // The filters card, a form: Enter in it runs Load (its key, for enter_submits()).
 semantics::Key filters_card(const app::State& state, app::Actions& actions, float width) {
   const app::InviteForm& form = state.form;
-  const Card card("##filters", ImVec2(width, 0), card_flags, "Filters", semantics::Role::form);
+  begin_card("##filters", ImVec2(width, 0), CardHeight::fit_content, "Filters", semantics::Role::form);
   card_heading("Filters");
 
   const FormRows rows = form_rows(field_width);
@@ -95,7 +92,9 @@ semantics::Key filters_card(const app::State& state, app::Actions& actions, floa
     wrapped_muted_text("Counting recipients\u2026");
   else
     wrapped_muted_text("Counts the recipients for these filters (Enter).");
-  return card.key();
+  const semantics::Key filters = current_card();
+  end_card();
+  return filters;
 }
 
 // One count: caption, big number (a link that opens its recipient list), note.
@@ -123,7 +122,7 @@ std::string counts_announcement(const app::Preview& preview) {
 
 void results_card(const app::State& state, app::Actions& actions, const Fonts& fonts) {
   const app::Preview& preview = state.preview;
-  const Card card("##results", ImVec2(0, 0), card_flags, "Recipients");
+  begin_card("##results", ImVec2(0, 0), CardHeight::fit_content, "Recipients");
   card_heading("Recipients");
 
   const bool stale = app::preview_stale(state);
@@ -185,6 +184,7 @@ void results_card(const app::State& state, app::Actions& actions, const Fonts& f
     announced_text(Tone::bad, text, "load-failed");
   }
   draw_send_row(state, actions);  // Send Email…, Preview email
+  end_card();
 }
 
 }  // namespace
@@ -205,7 +205,7 @@ void draw_invite_panel(const app::State& state, app::Actions& actions, const Fon
       break;
   }
 
-  draw_offline_bar(state);
+  draw_offline_bar(state, actions);
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(20, 16));
   const float avail = ImGui::GetContentRegionAvail().x;
   const float form_w = std::min(std::max(avail * 0.5f, 540.0f), avail);

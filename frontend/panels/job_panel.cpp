@@ -152,8 +152,7 @@ void draw_job_panel(const app::State& state, app::Actions& actions, const Fonts&
   const app::JobView& view = state.send.job;
   std::string title = "Job #" + std::to_string(view.job_id);
   if (view.job && !view.job->template_name.empty()) title += " \u2014 " + view.job->template_name;
-  const Card card("##job", ImVec2(0, 0),
-                  ImGuiChildFlags_Border | ImGuiChildFlags_AutoResizeY | ImGuiChildFlags_AlwaysUseWindowPadding, title);
+  begin_card("##job", ImVec2(0, 0), CardHeight::fit_content, title);
 
   // Title: job number and template, status badge, Close.
   ImGui::AlignTextToFramePadding();
@@ -164,10 +163,9 @@ void draw_job_panel(const app::State& state, app::Actions& actions, const Fonts&
     status_dot(job_status_tone(view.job->status));
     text(job_status_caption(view.job->status));
   }
-  const float close_w = ImGui::CalcTextSize("Close").x + ImGui::GetStyle().FramePadding.x * 2;
-  ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - close_w));
-  if (button("Close##job")) {
+  if (right_aligned_button("Close##job")) {
     actions.sending().close_job();
+    end_card();
     return;
   }
   ImGui::Separator();
@@ -177,6 +175,7 @@ void draw_job_panel(const app::State& state, app::Actions& actions, const Fonts&
       announced_text(Tone::bad, "The job could not be read: " + view.error, "job-read");
     else
       muted_text("Reading the job\u2026");
+    end_card();
     return;
   }
   const app::Job& job = *view.job;
@@ -257,6 +256,7 @@ void draw_job_panel(const app::State& state, app::Actions& actions, const Fonts&
   if (!view.error.empty()) announced_text(Tone::bad, view.error, "job-error");
 
   if (job.failed > 0) failed_table(view, actions);
+  end_card();
 }
 
 }  // namespace invites::panels

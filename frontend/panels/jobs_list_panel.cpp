@@ -14,13 +14,11 @@ namespace {}  // namespace
 
 void draw_jobs_list_panel(const app::State& state, app::Actions& actions) {
   const app::JobList& list = state.send.jobs;
-  const Card card("##jobs", ImVec2(0, 0), ImGuiChildFlags_Border | ImGuiChildFlags_AlwaysUseWindowPadding, "Past jobs");
+  begin_card("##jobs", ImVec2(0, 0), CardHeight::given, "Past jobs");
   ImGui::AlignTextToFramePadding();
   heading("Past jobs");
-  const float refresh_w = ImGui::CalcTextSize("Refresh").x + ImGui::GetStyle().FramePadding.x * 2;
-  ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - refresh_w));
   ImGui::BeginDisabled(list.status == app::LoadStatus::loading);
-  if (button("Refresh##jobs")) actions.sending().load_jobs();
+  if (right_aligned_button("Refresh##jobs")) actions.sending().load_jobs();
   ImGui::EndDisabled();
   ImGui::Separator();
 
@@ -28,14 +26,19 @@ void draw_jobs_list_panel(const app::State& state, app::Actions& actions) {
     announced_text(Tone::bad, "The jobs could not be listed: " + list.error, "jobs-failed");
   if (list.status == app::LoadStatus::loading && list.jobs.empty()) muted_text("Loading the jobs\u2026");
   if (list.status == app::LoadStatus::loaded && list.jobs.empty()) muted_text("No invitations have been sent yet.");
-  if (list.jobs.empty()) return;
+  if (list.jobs.empty()) {
+    end_card();
+    return;
+  }
 
   constexpr ImGuiTableFlags table_flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
                                           ImGuiTableFlags_BordersV | ImGuiTableFlags_ScrollY |
                                           ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_Resizable;
   if (!begin_grid("##jobs-table", 7, table_flags, ImVec2(0, std::max(160.0f, ImGui::GetContentRegionAvail().y)),
-                  "Past jobs", static_cast<std::int64_t>(list.jobs.size())))
+                  "Past jobs", static_cast<std::int64_t>(list.jobs.size()))) {
+    end_card();
     return;
+  }
   ImGui::TableSetupScrollFreeze(0, 1);
   ImGui::TableSetupColumn("Job", 0, 0.5f);
   ImGui::TableSetupColumn("Created", 0, 1.1f);
@@ -69,6 +72,7 @@ void draw_jobs_list_panel(const app::State& state, app::Actions& actions) {
       grid_muted_cell("0");
   }
   end_grid();
+  end_card();
 }
 
 }  // namespace invites::panels

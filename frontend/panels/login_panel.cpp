@@ -26,9 +26,7 @@ void draw_login_panel(const app::State& state, app::Actions& actions, const Font
   ImGui::SetCursorPos(ImVec2(ImGui::GetCursorPosX() + (avail.x - width) * 0.5f,
                              ImGui::GetCursorPosY() + std::max(0.0f, avail.y * 0.12f)));
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(28, 24));
-  const Card card("##login_card", ImVec2(width, 0),
-                  ImGuiChildFlags_Border | ImGuiChildFlags_AutoResizeY | ImGuiChildFlags_AlwaysUseWindowPadding,
-                  "Sign in", semantics::Role::form);
+  begin_card("##login_card", ImVec2(width, 0), CardHeight::fit_content, "Sign in", semantics::Role::form);
   ImGui::PopStyleVar();
 
   heading("Sign in", fonts.title);
@@ -43,12 +41,10 @@ void draw_login_panel(const app::State& state, app::Actions& actions, const Font
   // Each visit of the screen focuses the first empty field.
   static bool focus_username = false;
   static bool focus_password = false;
-  static int last_frame = -10;
-  if (ImGui::GetFrameCount() != last_frame + 1) {
+  if (frames_since_shown("login") == 0) {
     focus_username = login.username.empty();
     focus_password = !focus_username;
   }
-  last_frame = ImGui::GetFrameCount();
   std::string edited;
 
   field_label("Username");
@@ -87,6 +83,7 @@ void draw_login_panel(const app::State& state, app::Actions& actions, const Font
     submit = submit || can_submit;
   }
   if (submit) actions.submit_login();
+  end_card();
 }
 
 }  // namespace invites::panels

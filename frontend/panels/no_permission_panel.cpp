@@ -14,9 +14,8 @@ void draw_no_permission_panel(const app::State& state, const Fonts& fonts) {
   ImGui::Spacing();
 
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(24, 20));
-  const Card card("##no_permission", ImVec2(std::min(ImGui::GetContentRegionAvail().x, 720.0f), 0),
-                  ImGuiChildFlags_Border | ImGuiChildFlags_AutoResizeY | ImGuiChildFlags_AlwaysUseWindowPadding,
-                  "No permission");
+  begin_card("##no_permission", ImVec2(std::min(ImGui::GetContentRegionAvail().x, 720.0f), 0), CardHeight::fit_content,
+             "No permission");
   ImGui::PopStyleVar();
   ImGui::AlignTextToFramePadding();
   status_dot(Tone::warning);
@@ -25,6 +24,7 @@ void draw_no_permission_panel(const app::State& state, const Fonts& fonts) {
   wrapped_text(
       "Your account lacks permission 390 'Send Account Portal Invitations'. Ask an administrator to grant it.");
   if (state.session) wrapped_muted_text("Signed in as " + state.session->user.username + ".");
+  end_card();
 }
 
 }  // namespace invites::panels

@@ -1,5 +1,6 @@
 #include "panels/offline_panel.hpp"
 
+#include "app/offline.hpp"
 #include "panels/widgets.hpp"
 
 #include <imgui.h>
@@ -11,8 +12,6 @@
 namespace invites::panels {
 namespace {
 
-app::Offline* offline_controller = nullptr;
-
 std::string megabytes(std::uint64_t bytes) {
   char text[32];
   std::snprintf(text, sizeof text, "%.1f MB", static_cast<double>(bytes) / 1e6);
@@ -20,8 +19,6 @@ std::string megabytes(std::uint64_t bytes) {
 }
 
 }  // namespace
-
-void set_offline_controller(app::Offline* offline) { offline_controller = offline; }
 
 void draw_result_as_of(const app::State& state) {
   // data_as_of() reads "2026-11-26 12:30:00 UTC": the same instant in ISO 8601 for the local time.
@@ -33,7 +30,7 @@ void draw_result_as_of(const app::State& state) {
   time_text(app::preview_is_offline(state) ? "Offline preview \u2014 data as of " : "Data as of ", iso);
 }
 
-void draw_offline_bar(const app::State& state) {
+void draw_offline_bar(const app::State& state, app::Actions& actions) {
   const app::OfflineState& o = state.offline;
   if (!state.session || !state.session->has(app::permission_send_invites)) return;
   ImGui::PushID("offline");
@@ -45,9 +42,9 @@ void draw_offline_bar(const app::State& state) {
       time_text("Offline preview \u2014 data as of ", invites::iso8601_utc(o.data_as_of));
     else
       text("Offline preview \u2014 data as of (no copy in this browser)");
-    if (offline_controller && o.chosen) {
+    if (o.chosen) {
       ImGui::SameLine();
-      if (small_button("Back online")) offline_controller->preview_offline(false);
+      if (small_button("Back online")) actions.preview_offline(false);
     }
     announced_text(Tone::warning,
                    std::string(app::offline_send_reason) + " " + o.reason +
@@ -84,17 +81,15 @@ void draw_offline_bar(const app::State& state) {
       progress_bar(fraction < 0 ? 0.0f : fraction, ImVec2(220, 0), overlay.c_str(), "Offline copy download",
                    static_cast<std::int64_t>(o.received), static_cast<std::int64_t>(o.total));
     }
-    if (offline_controller) {
-      ImGui::SameLine();
-      ImGui::BeginDisabled(o.sync == app::SyncStatus::downloading || o.sync == app::SyncStatus::decoding ||
-                           o.sync == app::SyncStatus::opening);
-      if (small_button("Refresh offline copy")) offline_controller->refresh();
-      ImGui::EndDisabled();
-      ImGui::SameLine();
-      ImGui::BeginDisabled(!o.have_snapshot);
-      if (small_button("Preview offline")) offline_controller->preview_offline(true);
-      ImGui::EndDisabled();
-    }
+    ImGui::SameLine();
+    ImGui::BeginDisabled(o.sync == app::SyncStatus::downloading || o.sync == app::SyncStatus::decoding ||
+                         o.sync == app::SyncStatus::opening);
+    if (small_button("Refresh offline copy")) actions.refresh_offline_copy();
+    ImGui::EndDisabled();
+    ImGui::SameLine();
+    ImGui::BeginDisabled(!o.have_snapshot);
+    if (small_button("Preview offline")) actions.preview_offline(true);
+    ImGui::EndDisabled();
   }
   if (!o.notice.empty())
     announced_text(o.notice == app::server_back_notice ? Tone::good : Tone::warning, o.notice, "offline-notice");

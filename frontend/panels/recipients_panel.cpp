@@ -180,23 +180,19 @@ void draw_recipients_panel(const app::State& state, app::Actions& actions) {
 
   // The list fills the visible height of the screen below the cards; the
   // frame it appears, the screen scrolls to it.
-  static int last_frame = -10;
-  const bool appeared = ImGui::GetFrameCount() > last_frame + 1;
+  const bool appeared = frames_since_shown("recipients") == 0;
   if (appeared) ImGui::SetScrollHereY(0.0f);
-  last_frame = ImGui::GetFrameCount();
   const float height = std::max(min_panel_height, ImGui::GetWindowHeight() - ImGui::GetStyle().ItemSpacing.y * 2);
   const std::string title = std::string("Recipients \u2014 ") + app::group_caption(table.group);
-  const Card card("##recipients", ImVec2(0, height), ImGuiChildFlags_Border | ImGuiChildFlags_AlwaysUseWindowPadding,
-                  title);
+  begin_card("##recipients", ImVec2(0, height), CardHeight::given, title);
   if (appeared) selection.clear();
 
   // Title line: the group, and Close at the right.
   ImGui::AlignTextToFramePadding();
   heading(title);
-  const float close_w = ImGui::CalcTextSize("Close").x + ImGui::GetStyle().FramePadding.x * 2;
-  ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - close_w));
-  if (button("Close")) {
+  if (right_aligned_button("Close")) {
     actions.close_recipients();
+    end_card();
     return;
   }
   ImGui::Separator();
@@ -224,10 +220,8 @@ void draw_recipients_panel(const app::State& state, app::Actions& actions) {
   } else {
     ImGui::TextDisabled(" ");
   }
-  const float csv_w = ImGui::CalcTextSize("Download CSV").x + ImGui::GetStyle().FramePadding.x * 2;
-  ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - csv_w));
   ImGui::BeginDisabled(!table.has_total || table.total == 0);
-  if (button("Download CSV")) actions.download_recipients_csv();
+  if (right_aligned_button("Download CSV")) actions.download_recipients_csv();
   ImGui::EndDisabled();
 
   if (table.status == app::LoadStatus::failed) {
@@ -239,6 +233,7 @@ void draw_recipients_panel(const app::State& state, app::Actions& actions) {
 
   rows_table(state, actions, std::max(160.0f, ImGui::GetContentRegionAvail().y));
   ImGui::EndDisabled();
+  end_card();
 }
 
 }  // namespace invites::panels

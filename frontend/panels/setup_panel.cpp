@@ -13,7 +13,6 @@
 namespace invites::panels {
 namespace {
 
-constexpr ImGuiChildFlags card_flags = ImGuiChildFlags_Border | ImGuiChildFlags_AlwaysUseWindowPadding;
 constexpr float setup_label_width = 120.0f;
 Id focused_division = 0;  // the division whose address field got the keyboard focus when it opened
 
@@ -45,7 +44,7 @@ void row_label(const char* label, bool bad, float label_width) {
 }
 
 void templates_list(const app::SetupState& setup, app::Actions& actions, const ImVec2& size) {
-  const Card card("##template-list", size, card_flags, "Templates");
+  begin_card("##template-list", size, CardHeight::given, "Templates");
   card_heading("Templates");
   if (setup.templates_status == app::LoadStatus::loading && setup.templates.empty()) muted_text("Loading\u2026");
   if (setup.templates_status == app::LoadStatus::failed) {
@@ -62,11 +61,12 @@ void templates_list(const app::SetupState& setup, app::Actions& actions, const I
   }
   ImGui::Spacing();
   if (button("New template", ImVec2(-1, 0))) actions.setup().new_template();
+  end_card();
 }
 
 void editor_form(const app::TemplateEditor& editor, app::Actions& actions, const ImVec2& size) {
   const char* title = editor.id ? "Edit template" : "New template";
-  const Card card("##template-editor", size, card_flags, title, semantics::Role::form);
+  begin_card("##template-editor", size, CardHeight::given, title, semantics::Role::form);
   ImGui::AlignTextToFramePadding();
   heading(title);
   if (editor.dirty) {
@@ -146,11 +146,12 @@ void editor_form(const app::TemplateEditor& editor, app::Actions& actions, const
     wrapped_muted_text("Plain-text part of the email; empty: derived from the HTML.");
     ImGui::EndGroup();
   }
+  end_card();
 }
 
 void side_column(const app::SetupState& setup, app::Actions& actions, const ImVec2& size) {
   const app::TemplateEditor& editor = setup.editor;
-  const Card card("##template-side", size, card_flags, "Merge fields and live preview");
+  begin_card("##template-side", size, CardHeight::given, "Merge fields and live preview");
   const float height = ImGui::GetContentRegionAvail().y;
 
   heading("Merge fields", nullptr, 3);
@@ -186,6 +187,7 @@ void side_column(const app::SetupState& setup, app::Actions& actions, const ImVe
     field_label("Text");
     text_view("##tpl-preview-text", editor.preview_text, ImVec2(-1, std::max(80.0f, ImGui::GetContentRegionAvail().y)));
   }
+  end_card();
 }
 
 void templates_tab(const app::SetupState& setup, app::Actions& actions) {
@@ -196,9 +198,10 @@ void templates_tab(const app::SetupState& setup, app::Actions& actions) {
   templates_list(setup, actions, narrow ? ImVec2(0, 200) : ImVec2(240, height));
   if (!narrow) ImGui::SameLine();
   if (!setup.editor.open) {
-    const Card empty("##template-empty", ImVec2(0, narrow ? 0 : height),
-                     card_flags | (narrow ? ImGuiChildFlags_AutoResizeY : 0), "Template");
+    begin_card("##template-empty", ImVec2(0, narrow ? 0 : height), narrow ? CardHeight::fit_content : CardHeight::given,
+               "Template");
     wrapped_muted_text("Pick a template to edit it, or press New template.");
+    end_card();
     return;
   }
   if (narrow) {
@@ -214,7 +217,7 @@ void templates_tab(const app::SetupState& setup, app::Actions& actions) {
 }
 
 void senders_tab(const app::SetupState& setup, app::Actions& actions) {
-  const Card card("##senders", ImVec2(0, 0), card_flags | ImGuiChildFlags_AutoResizeY, "Sender addresses");
+  begin_card("##senders", ImVec2(0, 0), CardHeight::fit_content, "Sender addresses");
   wrapped_muted_text(
       "The sender address each division's invitations use by default (Email From on the invite "
       "screen). Empty: the division's address from the billing system.");
@@ -282,6 +285,7 @@ void senders_tab(const app::SetupState& setup, app::Actions& actions) {
     end_grid();
   }
   if (!edit.saved_notice.empty()) announced_text(Tone::good, edit.saved_notice, "division-saved");
+  end_card();
 }
 
 }  // namespace

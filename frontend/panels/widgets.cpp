@@ -308,6 +308,13 @@ bool link_button(const char* id, const char* text, ImFont* font, std::string_vie
   return clicked;
 }
 
+bool right_aligned_button(const char* label) {
+  const float width = ImGui::CalcTextSize(label, nullptr, /*hide_text_after_double_hash=*/true).x +
+                      ImGui::GetStyle().FramePadding.x * 2;
+  ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - width));
+  return button(label);
+}
+
 bool primary_button(const char* label, float width, bool enabled) {
   ImGui::BeginDisabled(!enabled);
   ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.09f, 0.37f, 0.80f, 1.0f));
@@ -337,21 +344,47 @@ void progress_bar(float fraction, const ImVec2& size, const char* overlay, std::
 
 // --- containers --------------------------------------------------------------
 
-Card::Card(const char* id, const ImVec2& size, int child_flags, std::string_view name, Role role) {
-  ImGui::BeginChild(id, size, child_flags);
+namespace {
+
+std::vector<Key> open_cards;  // the keys of the cards being drawn (0: not described)
+
+}  // namespace
+
+void begin_card(const char* id, const ImVec2& size, CardHeight height, std::string_view name, Role role) {
+  ImGuiChildFlags flags = ImGuiChildFlags_Border | ImGuiChildFlags_AlwaysUseWindowPadding;
+  if (height == CardHeight::fit_content) flags |= ImGuiChildFlags_AutoResizeY;
+  ImGui::BeginChild(id, size, flags);
   Node node;
   node.key = ImGui::GetCurrentWindow()->ID;
   node.role = role;
   node.name = name;
   const bool dialog = role == Role::dialog;
   if (dialog) node.opener = a11y::opener_of(node.key);
-  key_ = a11y::open_child_window(std::move(node));
+  open_cards.push_back(a11y::open_child_window(std::move(node)));
   if (dialog && ImGui::IsWindowAppearing()) a11y::focus_next_item();  // its first control takes the focus
 }
 
-Card::~Card() {
-  if (key_ != 0) a11y::close();
+void end_card() {
+  if (!open_cards.empty()) {
+    if (open_cards.back() != 0) a11y::close();
+    open_cards.pop_back();
+  }
   ImGui::EndChild();
+}
+
+Key current_card() { return open_cards.empty() ? 0 : open_cards.back(); }
+
+int frames_since_shown(const char* id) {
+  // Kept in the current window's state storage, which outlives frames it is not drawn in.
+  ImGuiStorage* storage = ImGui::GetStateStorage();
+  ImGui::PushID(id);
+  const ImGuiID last_drawn_key = ImGui::GetID("last drawn");
+  const ImGuiID shown_since_key = ImGui::GetID("shown since");
+  ImGui::PopID();
+  const int frame = ImGui::GetFrameCount();
+  if (storage->GetInt(last_drawn_key, -10) < frame - 1) storage->SetInt(shown_since_key, frame);
+  storage->SetInt(last_drawn_key, frame);
+  return frame - storage->GetInt(shown_since_key, frame);
 }
 
 namespace {

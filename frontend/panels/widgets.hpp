@@ -24,6 +24,23 @@ struct ImVec2;
 
 namespace invites::panels {
 
+// A card: a bordered child window with padding. `size` as ImGui::BeginChild
+// (0 = fill the space); CardHeight::fit_content grows it to its content
+// instead. Every begin_card needs its end_card. For screen readers it is one
+// group named `name` (or a form, or a dialog: `role`); a dialog takes the
+// focus when it appears and gives it back to what opened it when it goes.
+enum class CardHeight { given, fit_content };
+void begin_card(const char* id, const ImVec2& size, CardHeight height = CardHeight::given, std::string_view name = {},
+                semantics::Role role = semantics::Role::group);
+void end_card();
+// The key of the card being drawn (for enter_submits(), copy_requested_in()).
+semantics::Key current_card();
+
+// Frames since the caller, named by `id` in the current window, was last drawn
+// again after an absence: 0 the frame it appears. For effects when something
+// appears: focus its first field, scroll it into view.
+int frames_since_shown(const char* id);
+
 // --- text --------------------------------------------------------------------
 void text(std::string_view shown);
 // In the muted (secondary) text color.
@@ -101,6 +118,10 @@ void multi_select_combo(const char* id, const std::vector<app::LookupItem>& item
 // `name` is its accessible name (default: the text).
 bool link_button(const char* id, const char* text, ImFont* font, std::string_view name = {});
 
+// A button at the right end of the current line (after what is already on
+// it when the line is full); true when clicked.
+bool right_aligned_button(const char* label);
+
 // A filled accent button; disabled (greyed, not clickable) when !enabled.
 bool primary_button(const char* label, float width, bool enabled);
 
@@ -109,20 +130,6 @@ void progress_bar(float fraction, const ImVec2& size, const char* overlay, std::
                   std::int64_t total);
 
 // --- containers --------------------------------------------------------------
-// A bordered child window that is one group (or form) for screen readers.
-class Card {
- public:
-  Card(const char* id, const ImVec2& size, int child_flags, std::string_view name,
-       semantics::Role role = semantics::Role::group);
-  ~Card();
-  Card(const Card&) = delete;
-  Card& operator=(const Card&) = delete;
-  semantics::Key key() const { return key_; }
-
- private:
-  semantics::Key key_ = 0;
-};
-
 // Tabs: a tab list; each selected tab's content is its tab panel.
 bool begin_tab_bar(const char* id, std::string_view name);
 void end_tab_bar();

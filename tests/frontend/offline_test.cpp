@@ -23,10 +23,10 @@
 
 using namespace invites;
 using namespace invites::app;
+using app::FetchCallback;
+using app::FetchRequest;
+using app::FetchResult;
 using nlohmann::json;
-using platform::FetchCallback;
-using platform::FetchRequest;
-using platform::FetchResult;
 
 namespace {
 
