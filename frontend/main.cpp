@@ -15,6 +15,7 @@
 #include "platform/a11y_bridge.hpp"
 #include "platform/canvas.hpp"
 #include "platform/clipboard.hpp"
+#include "platform/contrast_preference.hpp"
 #include "platform/cursor.hpp"
 #include "platform/download.hpp"
 #include "platform/fetch.hpp"
@@ -99,7 +100,7 @@ int main() {
     platform::page::show_fatal("This browser cannot run the app: WebGL 2 is not available.");
     return 1;
   }
-  panels::apply_style();
+  panels::apply_style(platform::prefers_high_contrast());  // read once, at start
   runtime.canvas.install_listeners();
   platform::install_input(runtime.window.handle(), runtime.canvas);
   platform::ui_probe::install();

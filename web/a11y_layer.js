@@ -181,7 +181,7 @@
     if (u.n !== undefined) this.setName(node, u.n);
     if (u.v !== undefined) this.setValue(node, u.v);
     if (u.s !== undefined) this.setStates(node, u.s);
-    if (u.l !== undefined) el.setAttribute('aria-level', String(u.l));
+    if (u.l !== undefined && role === 'heading') el.setAttribute('aria-level', String(u.l));
     if (u.o !== undefined) setOrRemove(el, 'aria-sort', u.o === 'none' ? null : u.o);
     if (u.b !== undefined && !isContainer(role)) {
       var s = el.style;
@@ -471,8 +471,15 @@
     this.forwarded.clear();
   };
 
+  var MODIFIERS = { Shift: 1, Control: 1, Alt: 1, Meta: 1 };
+
   Layer.prototype.onKey = function (e, down) {
     if (e.isComposing || e.keyCode === 229) return;  // the IME has the keys
+    if (MODIFIERS[e.key]) {
+      // The app's navigation reads Shift (extend a selection): keep it current.
+      this.callbacks.key(0, down, e.shiftKey, e.ctrlKey, e.altKey, e.metaKey);
+      return;
+    }
     if (!down) {
       if (this.forward(e, false)) e.preventDefault();
       return;

@@ -236,7 +236,7 @@ bool begin_combo(const char* id, const char* preview, ImGuiComboFlags flags, boo
   combo.value = preview;
   combo.bounds = semantics::Bounds::from_px(pos.x, pos.y, frame_size.x, frame_size.y);
   combo.states = semantics::expandable | (open ? semantics::expanded : 0) | (disabled ? semantics::disabled : 0);
-  combo.controls = semantics::hash_key("listbox", item_id);
+  if (open) combo.controls = semantics::hash_key("listbox", item_id);  // only while the list is there
   const Key labelled_by = a11y::pending_label();
   const Key key = a11y::add_item(std::move(combo));
   if (!open) return false;
@@ -317,11 +317,11 @@ bool right_aligned_button(const char* label) {
 
 bool primary_button(const char* label, float width, bool enabled) {
   ImGui::BeginDisabled(!enabled);
-  ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.09f, 0.37f, 0.80f, 1.0f));
-  ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(0.13f, 0.44f, 0.88f, 1.0f));
-  ImGui::PushStyleColor(ImGuiCol_ButtonActive, ImVec4(0.06f, 0.30f, 0.68f, 1.0f));
-  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
-  ImGui::PushStyleColor(ImGuiCol_Border, ImVec4(0.06f, 0.30f, 0.68f, 1.0f));
+  ImGui::PushStyleColor(ImGuiCol_Button, accent_color(AccentPart::normal));
+  ImGui::PushStyleColor(ImGuiCol_ButtonHovered, accent_color(AccentPart::hovered));
+  ImGui::PushStyleColor(ImGuiCol_ButtonActive, accent_color(AccentPart::active));
+  ImGui::PushStyleColor(ImGuiCol_Text, accent_color(AccentPart::text));
+  ImGui::PushStyleColor(ImGuiCol_Border, accent_color(AccentPart::active));
   const ImGuiStyle& style = ImGui::GetStyle();
   const bool clicked = button(label, ImVec2(width, ImGui::GetFrameHeight() + style.FramePadding.y * 0.8f));
   ImGui::PopStyleColor(5);
@@ -429,11 +429,12 @@ bool begin_tab(const char* label, ImGuiTabItemFlags flags) {
 #endif
   if (!a11y::describing() || tab_bars.empty()) return open;
   Node tab = a11y::last_item_node(Role::tab, label, open ? semantics::selected : 0);
-  tab.controls = semantics::hash_key("tabpanel", tab.key);
+  const Key panel_key = semantics::hash_key("tabpanel", tab.key);
+  if (open) tab.controls = panel_key;  // only the shown tab has a panel
   const Key tab_key = a11y::add_item(std::move(tab));
   if (!open) return false;
   Node panel;
-  panel.key = semantics::hash_key("tabpanel", tab_key);
+  panel.key = panel_key;
   panel.role = Role::tabpanel;
   panel.labelled_by = tab_key;
   tab_bars.back().open_panel = a11y::open_under(tab_bars.back().panels_parent, std::move(panel));

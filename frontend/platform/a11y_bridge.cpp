@@ -75,14 +75,13 @@ EMSCRIPTEN_KEEPALIVE void invites_a11y_copy(unsigned key) {
 }
 
 EMSCRIPTEN_KEEPALIVE void invites_a11y_key(int code, int down, int shift, int ctrl, int alt, int meta) {
-  const ImGuiKey key = imgui_key(code);
-  if (key == ImGuiKey_None) return;
   ImGuiIO& io = ImGui::GetIO();
   io.AddKeyEvent(ImGuiMod_Shift, shift != 0);
   io.AddKeyEvent(ImGuiMod_Ctrl, ctrl != 0);
   io.AddKeyEvent(ImGuiMod_Alt, alt != 0);
   io.AddKeyEvent(ImGuiMod_Super, meta != 0);
-  io.AddKeyEvent(key, down != 0);
+  const ImGuiKey key = imgui_key(code);  // None: only a modifier changed
+  if (key != ImGuiKey_None) io.AddKeyEvent(key, down != 0);
   invites::platform::idle::wake_for_input();
 }
 
