@@ -57,12 +57,17 @@ void draw_main_tabs(const app::State& state, app::Actions& actions, const Fonts&
   const char* path = shown == app::MainTab::invites ? "Database > Send Bulk Portal Invites"
                      : shown == app::MainTab::setup ? "Setup > System and Security"
                                                     : "Database > Send Bulk Portal Invites > Jobs";
+  // Left out where it would run into the tabs (a phone).
   const ImVec2 start = ImGui::GetCursorPos();
   const float path_w = ImGui::CalcTextSize(path).x;
-  ImGui::SetCursorPos(ImVec2(std::max(start.x, ImGui::GetWindowContentRegionMax().x - path_w),
-                             start.y + ImGui::GetStyle().FramePadding.y));
-  muted_text(path);
-  ImGui::SetCursorPos(start);
+  const float tabs_w = button_width("Send Bulk Portal Invites") + button_width("Jobs") + button_width("Setup") +
+                       ImGui::GetStyle().ItemInnerSpacing.x * 3;
+  if (start.x + tabs_w + path_w <= ImGui::GetWindowContentRegionMax().x) {
+    ImGui::SetCursorPos(
+        ImVec2(ImGui::GetWindowContentRegionMax().x - path_w, start.y + ImGui::GetStyle().FramePadding.y));
+    muted_text(path);
+    ImGui::SetCursorPos(start);
+  }
 
   if (begin_tab_bar("##main-tabs", "Screens")) {
     if (tab("Send Bulk Portal Invites", app::MainTab::invites)) {

@@ -67,8 +67,9 @@ void draw_offline_bar(const app::State& state, app::Actions& actions) {
       default:
         if (o.have_snapshot) {
           time_text("Offline copy: data as of ", invites::iso8601_utc(o.data_as_of));
-          ImGui::SameLine();
-          muted_text("(" + grouped_number(o.contacts) + " contacts)");
+          const std::string contacts = "(" + grouped_number(o.contacts) + " contacts)";
+          same_line_if_fits(ImGui::CalcTextSize(contacts.c_str()).x);
+          muted_text(contacts);
         } else {
           muted_text("No offline copy in this browser yet.");
         }
@@ -81,12 +82,12 @@ void draw_offline_bar(const app::State& state, app::Actions& actions) {
       progress_bar(fraction < 0 ? 0.0f : fraction, ImVec2(220, 0), overlay.c_str(), "Offline copy download",
                    static_cast<std::int64_t>(o.received), static_cast<std::int64_t>(o.total));
     }
-    ImGui::SameLine();
+    same_line_if_fits(button_width("Refresh offline copy"));
     ImGui::BeginDisabled(o.sync == app::SyncStatus::downloading || o.sync == app::SyncStatus::decoding ||
                          o.sync == app::SyncStatus::opening);
     if (small_button("Refresh offline copy")) actions.refresh_offline_copy();
     ImGui::EndDisabled();
-    ImGui::SameLine();
+    same_line_if_fits(button_width("Preview offline"));
     ImGui::BeginDisabled(!o.have_snapshot);
     if (small_button("Preview offline")) actions.preview_offline(true);
     ImGui::EndDisabled();

@@ -53,16 +53,21 @@ void draw_send_row(const app::State& state, app::Actions& actions) {
     status_dot(Tone::warning);
     announced_text(Tone::warning, state.send.notice, "send-notice");
   } else if (!can) {
-    ImGui::SameLine();
-    ImGui::AlignTextToFramePadding();
-    if (!offline_reason.empty())
+    if (!offline_reason.empty()) {
+      ImGui::SameLine();
+      ImGui::AlignTextToFramePadding();
       wrapped_muted_text(offline_reason);
-    else if (!state.preview.has_result)
-      muted_text("Load first.");
-    else if (app::preview_stale(state))
-      muted_text("Load again to send.");
-    else if (state.form.email_from.empty() || !app::email_from_problem(state.form).empty())
-      muted_text("Enter a valid Email From.");
+      return;
+    }
+    const char* why = !state.preview.has_result   ? "Load first."
+                      : app::preview_stale(state) ? "Load again to send."
+                      : state.form.email_from.empty() || !app::email_from_problem(state.form).empty()
+                          ? "Enter a valid Email From."
+                          : nullptr;
+    if (!why) return;
+    same_line_if_fits(ImGui::CalcTextSize(why).x);
+    ImGui::AlignTextToFramePadding();
+    muted_text(why);
   }
 }
 

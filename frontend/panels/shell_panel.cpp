@@ -59,7 +59,8 @@ void draw_shell_panel(const app::State& state, app::Actions& actions, const Font
     const float button_w = ImGui::CalcTextSize("Sign out").x + style.FramePadding.x * 2;
     const float right_w =
         ImGui::CalcTextSize("Signed in as").x + ImGui::CalcTextSize(who.c_str()).x + style.ItemSpacing.x * 2 + button_w;
-    ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - right_w));
+    same_line_if_fits(right_w);  // a phone: the user on a line of its own
+    ImGui::SetCursorPosX(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - right_w));
     ImGui::AlignTextToFramePadding();
     muted_text("Signed in as");
     ImGui::SameLine();

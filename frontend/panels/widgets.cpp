@@ -190,6 +190,15 @@ bool button(const char* label, const ImVec2& size) {
 
 bool button(const char* label) { return button(label, ImVec2(0, 0)); }
 
+void same_line_if_fits(float next_width) {
+  const float right = ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + next_width;
+  if (right <= ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x) ImGui::SameLine();
+}
+
+float button_width(const char* label) {
+  return ImGui::CalcTextSize(label, nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2;
+}
+
 bool small_button(const char* label, std::string_view name) {
   const bool pressed = ImGui::SmallButton(label);
   const Key key = a11y::item(Role::button, name.empty() ? std::string_view(label) : name);

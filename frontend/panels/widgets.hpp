@@ -61,6 +61,13 @@ void announced_text(Tone tone, const std::string& shown, std::string_view source
 // Only says `message` (nothing drawn): e.g. the counts after Load.
 void announce(std::string_view source, const std::string& message, bool urgent = false);
 
+// --- line layout -------------------------------------------------------------
+// Keeps the next item on the current line when `next_width` fits beside the
+// last one, else lets it start the next line (a phone: nothing sideways).
+void same_line_if_fits(float next_width);
+// The width of a button (small: ImGui::SmallButton) with this label.
+float button_width(const char* label);
+
 // --- form rows ---------------------------------------------------------------
 // A form row: the label at the left, the widget after it at `label_width`;
 // the label names the next field for screen readers.

@@ -18,13 +18,14 @@ namespace {
 
 void check_texts(const Palette& p, const char* which) {
   const std::vector<std::pair<const char*, Rgb>> backgrounds = {
-      {"window", p.window},         {"card", p.card},     {"field", p.field},
-      {"field hovered", p.field_hovered}, {"button", p.button}, {"button hovered", p.button_hovered},
+      {"window", p.window},         {"card", p.card},
+      {"field", p.field},           {"field hovered", p.field_hovered},
+      {"button", p.button},         {"button hovered", p.button_hovered},
       {"selected row", p.selected}, {"selected row hovered", p.selected_hovered},
   };
   const std::vector<std::pair<const char*, Rgb>> texts = {
-      {"text", p.text}, {"muted", p.muted}, {"good", p.good}, {"bad", p.bad},
-      {"warning", p.warning}, {"info", p.info}, {"link", p.link},
+      {"text", p.text},       {"muted", p.muted}, {"good", p.good}, {"bad", p.bad},
+      {"warning", p.warning}, {"info", p.info},   {"link", p.link},
   };
   for (const auto& [text_name, text] : texts) {
     for (const auto& [background_name, background] : backgrounds) {
