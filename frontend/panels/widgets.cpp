@@ -571,7 +571,12 @@ bool copy_requested_in(Key container) { return container != 0 && a11y::copy_requ
 
 void RowSelection::row_drawn(std::int64_t index, bool focused) {
   if (!focused || index == focus_) return;
-  if (!ImGui::GetIO().KeyShift || anchor_ < 0) anchor_ = index;
+  // A move by the arrow keys lands a frame or two after the key: Shift as it
+  // was when the move was asked for (it may be up by now).
+  const ImGuiContext& g = *ImGui::GetCurrentContext();
+  const bool moved_by_key = g.NavJustMovedToId != 0 && g.NavJustMovedToId == g.NavId;
+  const bool shift = moved_by_key ? (g.NavJustMovedToKeyMods & ImGuiMod_Shift) != 0 : ImGui::GetIO().KeyShift;
+  if (!shift || anchor_ < 0) anchor_ = index;
   focus_ = index;
 }
 

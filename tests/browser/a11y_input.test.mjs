@@ -4,7 +4,8 @@
 // that ends as the composed text, and a phone (390×844, touch): a tap on a
 // field leaves a real input focused (on-screen keyboard), inputs use 16 px
 // text, the screen fits the width with the filters above the results, and a
-// drag scrolls. Against the real stack.
+// drag scrolls; a password manager finds a real login form, fills it and sees
+// it go on sign-in. Against the real stack.
 //
 //   WEB_ROOT=build/web node --test tests/browser/a11y_input.test.mjs
 import { after, before, describe, test } from 'node:test';
@@ -111,6 +112,38 @@ describe('clipboard, IME and touch through real input elements', () => {
       await cdp.send('Input.insertText', { text: 'Müller' });  // commits the composition
       await waitUntil(async () => (await search.inputValue()) === 'Müller', 'the composed text in the input');
       await waitUntil(async () => (await appState(page, 'recipientsQuery')) === 'Müller', 'the composed text searched');
+      assert.deepEqual(app.problems, []);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('a password manager sees a real login form, can fill it, and sees it go on sign-in', async () => {
+    const { stack, browser } = suite;
+    const app = await openApp(browser, stack.url);
+    const { page } = app;
+    try {
+      const form = await waitForRole(page, 'form', { name: 'Sign in' });
+      const fields = await form.evaluate((el) => ({
+        tag: el.tagName,
+        inputs: Array.from(el.querySelectorAll('input')).map((i) => `${i.type} ${i.name} ${i.autocomplete}`),
+      }));
+      assert.deepEqual(fields, { tag: 'FORM',
+        inputs: ['text username username', 'password password current-password'] });
+
+      // Filled as a password manager fills: values set on the inputs, input events, no keys.
+      await form.evaluate((el, credentials) => {
+        for (const [name, value] of Object.entries(credentials)) {
+          const input = el.querySelector(`input[name=${name}]`);
+          input.value = value;
+          input.dispatchEvent(new Event('input', { bubbles: true }));
+        }
+      }, { username: 'alice', password: PASSWORD });
+      await form.getByRole('button', { name: 'Sign in' }).press('Enter');
+      await waitForRole(page, 'button', { name: 'Sign out' });
+      // The form leaves the page after a successful sign-in: the browser's cue to offer saving the password.
+      await waitUntil(async () => (await page.locator('form input[type=password]').count()) === 0,
+        'the login form gone');
       assert.deepEqual(app.problems, []);
     } finally {
       await app.close();
