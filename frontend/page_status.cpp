@@ -3,7 +3,7 @@
 #include "app/offline.hpp"
 #include "platform/page.hpp"
 
-#include <invites/recipient_export.hpp>
+#include <invites/utc_time.hpp>
 
 #include <cstdint>
 #include <string>
@@ -49,7 +49,7 @@ void publish_load(const app::State& state) {
   publish("previewStale", flag(app::preview_stale(state)));
   publish("previewError", state.preview.error_message.c_str());
   // The counts on screen, for browser tests to compare with the API.
-  const app::PreviewCounts& counts = state.preview.counts;
+  const Counts& counts = state.preview.counts;
   const bool shown = state.preview.has_result;
   publish("countNewUsers", count_or_none(shown, counts.new_users));
   publish("countPendingInvites", count_or_none(shown, counts.pending_invites));
@@ -61,12 +61,12 @@ void publish_load(const app::State& state) {
 // The recipient list: the total once known, the rows that have arrived, the query in effect.
 void publish_recipients(const app::RecipientTable& rec) {
   publish("recipientsOpen", flag(rec.open));
-  publish("recipientsGroup", rec.open ? app::group_param(rec.group) : "");
+  publish("recipientsGroup", rec.open ? std::string(count_group_name(rec.group)).c_str() : "");
   publish("recipientsStatus", app::to_string(rec.status));
   publish("recipientsTotal", count_or_none(rec.open && rec.has_total, rec.total));
   publish("recipientsLoadedRows", static_cast<double>(rec.blocks.loaded_rows()));
   publish("recipientsQuery", rec.query.c_str());
-  publish("recipientsSort", app::column_param(rec.sort));
+  publish("recipientsSort", std::string(sort_column_name(rec.sort)).c_str());
   publish("recipientsOrder", rec.descending ? "desc" : "asc");
   publish("recipientsError", rec.error.c_str());
 }
@@ -90,7 +90,7 @@ void publish_sending(const app::State& state) {
   // The job view (-1 while no job is shown) and the list.
   const app::Job* job = send.job.open && send.job.job ? &*send.job.job : nullptr;
   publish("jobId", send.job.open ? static_cast<double>(send.job.job_id) : -1.0);
-  publish("jobStatus", job ? job->status.c_str() : "");
+  publish("jobStatus", !job ? "" : job->status ? std::string(job_status_name(*job->status)).c_str() : "unknown");
   publish("jobTotal", job_count(job, &app::Job::total));
   publish("jobSent", job_count(job, &app::Job::sent));
   publish("jobFailed", job_count(job, &app::Job::failed));

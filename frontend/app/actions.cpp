@@ -3,6 +3,8 @@
 #include "app/api_json.hpp"
 #include "app/offline.hpp"
 
+#include <invites/error.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -54,13 +56,6 @@ bool parse_items(const json& doc, const char* key, bool required, std::vector<Lo
       item.default_from_email = from->get<std::string>();
     out.push_back(std::move(item));
   }
-  return true;
-}
-
-bool parse_count(const json& counts, const char* key, std::uint64_t& out) {
-  const auto it = counts.find(key);
-  if (it == counts.end() || !it->is_number_unsigned()) return false;
-  out = it->get<std::uint64_t>();
   return true;
 }
 
@@ -369,20 +364,19 @@ void Actions::on_preview_result(FetchResult&& result, const Filter& sent) {
   Preview& preview = state_.preview;
   if (result.ok()) {
     const std::optional<json> doc = api::parse(result.body);
-    PreviewCounts counts;
-    const json* c = nullptr;
-    if (doc && doc->is_object()) {
-      const auto it = doc->find("counts");
-      if (it != doc->end() && it->is_object()) c = &*it;
+    std::optional<Counts> counts;
+    if (doc && doc->is_object() && doc->contains("counts")) {
+      try {
+        counts = counts_from_json((*doc)["counts"], "counts");
+      } catch (const ValidationError&) {
+        // not understood: below
+      }
     }
-    if (c && parse_count(*c, "new_users", counts.new_users) &&
-        parse_count(*c, "pending_invites", counts.pending_invites) &&
-        parse_count(*c, "skipped_invalid_email", counts.skipped_invalid_email) &&
-        parse_count(*c, "excluded_existing", counts.excluded_existing)) {
+    if (counts) {
       preview.status = LoadStatus::loaded;
       preview.has_result = true;
       preview.loaded_filter = sent;
-      preview.counts = counts;
+      preview.counts = *counts;
       preview.preview_id = api::str(*doc, "preview_id");
       preview.digest = api::str(*doc, "digest");
       preview.generated_at = api::str(*doc, "generated_at");
@@ -413,7 +407,7 @@ void Actions::on_preview_result(FetchResult&& result, const Filter& sent) {
 
 void Actions::select_group(Group group) {
   if (!state_.preview.has_result || !is_mailed(group)) return;
-  open_recipients(group == Group::new_users ? RecipientGroup::new_users : RecipientGroup::pending_invites);
+  open_recipients(count_group_of(group));
 }
 
 // --- the recipient list ------------------------------------------------------------
@@ -436,20 +430,9 @@ std::optional<RecipientEntry> parse_recipient(const json& row) {
 
 }  // namespace
 
-void Actions::open_recipients(RecipientGroup group) {
+void Actions::open_recipients(CountGroup group) {
   if (!state_.preview.has_result || state_.preview.preview_id.empty()) return;
-  switch (group) {
-    case RecipientGroup::new_users:
-      state_.selected_group = Group::new_users;
-      break;
-    case RecipientGroup::pending_invites:
-      state_.selected_group = Group::pending_invites;
-      break;
-    case RecipientGroup::excluded_existing:
-    case RecipientGroup::skipped_invalid_email:
-      state_.selected_group.reset();
-      break;
-  }
+  state_.selected_group = is_mailed(group) ? recipient_group_of(group) : std::nullopt;
   RecipientTable& table = state_.recipients;
   if (table.open && table.group == group && table.preview_id == state_.preview.preview_id) return;
   const bool keep_order = table.open;  // switching groups keeps the search and order
@@ -458,7 +441,7 @@ void Actions::open_recipients(RecipientGroup group) {
   table.preview_id = state_.preview.preview_id;
   if (!keep_order) {
     table.query.clear();
-    table.sort = RecipientColumn::email;
+    table.sort = SortColumn::email;
     table.descending = false;
   }
   restart_recipients();
@@ -476,7 +459,7 @@ void Actions::set_recipient_search(std::string text) {
   restart_recipients();
 }
 
-void Actions::set_recipient_sort(RecipientColumn column, bool descending) {
+void Actions::set_recipient_sort(SortColumn column, bool descending) {
   RecipientTable& table = state_.recipients;
   if (!table.open || (table.sort == column && table.descending == descending)) return;
   table.sort = column;

@@ -70,10 +70,10 @@ class Actions {
 
   // The recipient list of the loaded preview (GET /api/previews/{id}/recipients),
   // fetched in blocks of recipient_block_rows for the rows on screen.
-  void open_recipients(RecipientGroup group);  // any of the four count links
+  void open_recipients(CountGroup group);  // any of the count links
   void close_recipients();
   void set_recipient_search(std::string text);  // applied at once: the panel debounces
-  void set_recipient_sort(RecipientColumn column, bool descending);
+  void set_recipient_sort(SortColumn column, bool descending);
   // The table shows rows [first, last] (inclusive): fetches the missing blocks.
   void need_recipient_rows(std::size_t first, std::size_t last);
   // Drops the rows and fetches again (after a failure).

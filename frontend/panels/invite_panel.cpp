@@ -97,24 +97,39 @@ semantics::Key filters_card(const app::State& state, app::Actions& actions, floa
   return filters;
 }
 
-// One count: caption, big number (a link that opens its recipient list), note.
-void count_tile(const app::State& state, app::Actions& actions, const Fonts& fonts, const char* caption,
-                std::uint64_t value, const char* note, const char* link_id, app::RecipientGroup group) {
+const char* count_note(CountGroup group) {
+  switch (group) {
+    case CountGroup::new_users:
+      return "No portal account yet";
+    case CountGroup::pending_invites:
+      return "Invited before, not accepted yet";
+    case CountGroup::skipped_invalid_email:
+      return "Contacts without a usable address; never mailed";
+    case CountGroup::excluded_existing:
+      return "Addresses whose portal account is active or disabled";
+  }
+  return "";
+}
+
+// One count: caption, big number (a link "count:<group>" that opens its recipient list), note.
+void count_tile(const app::State& state, app::Actions& actions, const Fonts& fonts, CountGroup group) {
+  const char* caption = app::group_caption(group);
   text(caption);
-  const std::string number = grouped_number(value);
-  if (link_button(link_id, number.c_str(), fonts.title, std::string(caption) + ": " + number))
+  const std::string number = grouped_number(state.preview.counts.of(group));
+  const std::string link_id = "count:" + std::string(count_group_name(group));
+  if (link_button(link_id.c_str(), number.c_str(), fonts.title, std::string(caption) + ": " + number))
     actions.open_recipients(group);
   if (state.recipients.open && state.recipients.group == group) {
     ImGui::SameLine();
     ImGui::AlignTextToFramePadding();
     muted_text("(shown below)");
   }
-  wrapped_muted_text(note);
+  wrapped_muted_text(count_note(group));
 }
 
 // What screen readers say once a Load's counts are on screen.
 std::string counts_announcement(const app::Preview& preview) {
-  const app::PreviewCounts& c = preview.counts;
+  const Counts& c = preview.counts;
   return "Loaded: " + grouped_number(c.new_users) + " new users, " + grouped_number(c.pending_invites) +
          " pending invites, " + grouped_number(c.skipped_invalid_email) + " skipped: invalid email, " +
          grouped_number(c.excluded_existing) + " excluded: existing account.";
@@ -148,24 +163,13 @@ void results_card(const app::State& state, app::Actions& actions, const Fonts& f
     }
     ImGui::BeginDisabled(stale || loading);
     if (ImGui::BeginTable("##counts", 2, ImGuiTableFlags_SizingStretchSame | ImGuiTableFlags_PadOuterX)) {
-      ImGui::TableNextRow();
-      ImGui::TableNextColumn();
-      count_tile(state, actions, fonts, "New users", preview.counts.new_users, "No portal account yet",
-                 "count:new_users", app::RecipientGroup::new_users);
-      ImGui::TableNextColumn();
-      count_tile(state, actions, fonts, "Pending invites", preview.counts.pending_invites,
-                 "Invited before, not accepted yet", "count:pending_invites", app::RecipientGroup::pending_invites);
-      ImGui::TableNextRow();
-      ImGui::TableNextColumn();
-      ImGui::Dummy(ImVec2(0, 6));
-      count_tile(state, actions, fonts, "Skipped: invalid email", preview.counts.skipped_invalid_email,
-                 "Contacts without a usable address; never mailed", "count:skipped_invalid_email",
-                 app::RecipientGroup::skipped_invalid_email);
-      ImGui::TableNextColumn();
-      ImGui::Dummy(ImVec2(0, 6));
-      count_tile(state, actions, fonts, "Excluded: existing account", preview.counts.excluded_existing,
-                 "Addresses whose portal account is active or disabled", "count:excluded_existing",
-                 app::RecipientGroup::excluded_existing);
+      // Two per row, in the API's order: the mailed groups first.
+      for (std::size_t i = 0; i < all_count_groups.size(); ++i) {
+        if (i % 2 == 0) ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        if (i >= 2) ImGui::Dummy(ImVec2(0, 6));
+        count_tile(state, actions, fonts, all_count_groups[i]);
+      }
       ImGui::EndTable();
     }
     ImGui::EndDisabled();

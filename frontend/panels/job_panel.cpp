@@ -4,6 +4,7 @@
 
 #include <imgui.h>
 #include <invites/csv.hpp>
+#include <invites/recipients.hpp>
 
 #include <algorithm>
 #include <cstdio>
@@ -16,17 +17,17 @@ constexpr const char* cancel_popup_id = "Cancel this job?";
 
 RowSelection selection;  // failed rows Ctrl+C copies
 
-std::string groups_text(const std::vector<std::string>& groups) {
+std::string groups_text(const std::vector<Group>& groups) {
   std::string out;
-  for (const std::string& g : groups) {
+  for (const Group g : groups) {
     if (!out.empty()) out += ", ";
-    out += g == "new_users" ? "new users" : g == "pending_invites" ? "pending invites" : g;
+    out += g == Group::new_users ? "new users" : g == Group::pending_invites ? "pending invites" : "excluded";
   }
   return out.empty() ? "\u2014" : out;
 }
 
-const char* group_short(const std::string& group) {
-  return group == "new_users" ? "new user" : group == "pending_invites" ? "pending" : group.c_str();
+const char* group_short(std::optional<Group> group) {
+  return group == Group::new_users ? "new user" : group == Group::pending_invites ? "pending" : "\u2014";
 }
 
 // One figure: caption above, value below.
@@ -58,7 +59,9 @@ std::string selected_rows_text(const app::JobView& view) {
   std::string out;
   for (std::int64_t i = selection.first(); i >= 0 && i <= selection.last(); ++i) {
     const app::JobRecipient* row = view.failed_rows.row(static_cast<std::size_t>(i));
-    if (row) append_tsv_row(out, {row->email, row->group, std::to_string(row->attempts), row->last_error});
+    if (row)
+      append_tsv_row(out, {row->email, row->group ? std::string(group_name(*row->group)) : std::string(),
+                           std::to_string(row->attempts), row->last_error});
   }
   return out;
 }
@@ -131,20 +134,36 @@ void failed_table(const app::JobView& view, app::Actions& actions) {
 
 }  // namespace
 
-const char* job_status_caption(const std::string& status) {
-  if (status == "queued") return "Queued";
-  if (status == "running") return "Sending";
-  if (status == "paused") return "Paused";
-  if (status == "cancelled") return "Cancelled";
-  if (status == "completed") return "Completed";
+const char* job_status_caption(std::optional<JobStatus> status) {
+  if (!status) return "Unknown";
+  switch (*status) {
+    case JobStatus::queued:
+      return "Queued";
+    case JobStatus::running:
+      return "Sending";
+    case JobStatus::paused:
+      return "Paused";
+    case JobStatus::cancelled:
+      return "Cancelled";
+    case JobStatus::completed:
+      return "Completed";
+  }
   return "Unknown";
 }
 
-Tone job_status_tone(const std::string& status) {
-  if (status == "running" || status == "queued") return Tone::info;
-  if (status == "paused") return Tone::warning;
-  if (status == "completed") return Tone::good;
-  if (status == "cancelled") return Tone::bad;
+Tone job_status_tone(std::optional<JobStatus> status) {
+  if (!status) return Tone::neutral;
+  switch (*status) {
+    case JobStatus::queued:
+    case JobStatus::running:
+      return Tone::info;
+    case JobStatus::paused:
+      return Tone::warning;
+    case JobStatus::completed:
+      return Tone::good;
+    case JobStatus::cancelled:
+      return Tone::bad;
+  }
   return Tone::neutral;
 }
 
@@ -182,7 +201,7 @@ void draw_job_panel(const app::State& state, app::Actions& actions, const Fonts&
   wrapped_muted_text("From " + job.from_email + "  \u00b7  to " + groups_text(job.groups) + "  \u00b7  started by " +
                      job.created_by);
   time_text("Started ", job.created_at);
-  if (job.status == "paused" && !job.pause_reason.empty())
+  if (job.status == JobStatus::paused && !job.pause_reason.empty())
     announced_text(Tone::warning, "Paused: " + job.pause_reason, "job-paused");
   ImGui::Spacing();
 
@@ -195,11 +214,11 @@ void draw_job_panel(const app::State& state, app::Actions& actions, const Fonts&
   std::snprintf(overlay, sizeof overlay, "%s of %s done  (%d%%)", grouped_number(done).c_str(),
                 grouped_number(job.total).c_str(), percent);
   text(overlay);
-  const Tone bar = job.status == "completed"         ? Tone::good
-                   : job.status == "paused"          ? Tone::warning
-                   : job.failed > 0 && job.sent == 0 ? Tone::bad
-                   : job.status == "cancelled"       ? Tone::neutral
-                                                     : Tone::link;
+  const Tone bar = job.status == JobStatus::completed   ? Tone::good
+                   : job.status == JobStatus::paused    ? Tone::warning
+                   : job.failed > 0 && job.sent == 0    ? Tone::bad
+                   : job.status == JobStatus::cancelled ? Tone::neutral
+                                                        : Tone::link;
   ImGui::PushStyleColor(ImGuiCol_PlotHistogram, bar == Tone::neutral ? ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled)
                                                                      : ImGui::ColorConvertU32ToFloat4(tone_color(bar)));
   progress_bar(fraction, ImVec2(-1, ImGui::GetFontSize() * 0.9f), "", "Job progress", static_cast<std::int64_t>(done),
@@ -218,7 +237,7 @@ void draw_job_panel(const app::State& state, app::Actions& actions, const Fonts&
     stat("Remaining", grouped_number(job.pending));
     char rate[32];
     std::snprintf(rate, sizeof rate, "%.1f / s", job.rate_per_second);
-    stat("Rate", app::job_active(job) || job.status == "paused" ? rate : "\u2014");
+    stat("Rate", app::job_active(job) || job.status == JobStatus::paused ? rate : "\u2014");
     stat("Time left", app::job_active(job) && job.eta_seconds ? app::format_duration(*job.eta_seconds)
                       : app::job_active(job)                  ? "estimating\u2026"
                                                               : "\u2014");
@@ -229,9 +248,9 @@ void draw_job_panel(const app::State& state, app::Actions& actions, const Fonts&
 
   // Commands.
   const bool busy = !view.command.empty();
-  const bool finished = job.status == "completed" || job.status == "cancelled";
+  const bool finished = job.status && is_finished(*job.status);
   ImGui::BeginDisabled(busy);
-  if (job.status == "paused") {
+  if (job.status == JobStatus::paused) {
     if (button("Resume", ImVec2(110, 0))) actions.sending().resume_job();
   } else {
     ImGui::BeginDisabled(finished);
@@ -243,7 +262,7 @@ void draw_job_panel(const app::State& state, app::Actions& actions, const Fonts&
   if (button("Cancel job", ImVec2(110, 0))) ImGui::OpenPopup(cancel_popup_id);
   ImGui::EndDisabled();
   ImGui::SameLine();
-  ImGui::BeginDisabled(job.failed == 0 || job.status == "cancelled");
+  ImGui::BeginDisabled(job.failed == 0 || job.status == JobStatus::cancelled);
   if (button("Retry failed", ImVec2(130, 0))) actions.sending().retry_failed();
   ImGui::EndDisabled();
   ImGui::EndDisabled();

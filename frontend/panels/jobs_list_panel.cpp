@@ -10,7 +10,6 @@
 #include <string>
 
 namespace invites::panels {
-namespace {}  // namespace
 
 void draw_jobs_list_panel(const app::State& state, app::Actions& actions) {
   const app::JobList& list = state.send.jobs;

@@ -4,7 +4,7 @@
 #include "panels/widgets.hpp"
 
 #include <imgui.h>
-#include <invites/recipient_export.hpp>
+#include <invites/utc_time.hpp>
 
 #include <cstdio>
 #include <string>

@@ -68,9 +68,8 @@ void sync_sort(const app::RecipientTable& table, app::Actions& actions) {
     if (specs->SpecsCount > 0) {
       const ImGuiTableColumnSortSpecs& spec = specs->Specs[0];
       const auto index = static_cast<std::size_t>(spec.ColumnIndex);
-      if (index < app::all_recipient_columns.size())
-        actions.set_recipient_sort(app::all_recipient_columns[index],
-                                   spec.SortDirection == ImGuiSortDirection_Descending);
+      if (index < all_sort_columns.size())
+        actions.set_recipient_sort(all_sort_columns[index], spec.SortDirection == ImGuiSortDirection_Descending);
     }
     specs->SpecsDirty = false;
     return;
@@ -86,27 +85,27 @@ void rows_table(const app::State& state, app::Actions& actions, float height) {
   constexpr ImGuiTableFlags table_flags =
       ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter | ImGuiTableFlags_BordersV |
       ImGuiTableFlags_Resizable | ImGuiTableFlags_Sortable | ImGuiTableFlags_SizingStretchProp;
-  const int columns = static_cast<int>(app::all_recipient_columns.size()) + 1;  // + the Copy column
+  const int columns = static_cast<int>(all_sort_columns.size()) + 1;  // + the Copy column
   const std::string name = std::string("Recipients: ") + app::group_caption(table.group);
   const std::int64_t total_rows = table.has_total ? static_cast<std::int64_t>(table.total) : 0;
   if (!begin_grid("##recipient-rows", columns, table_flags, ImVec2(0, height), name, total_rows)) return;
   ImGui::TableSetupScrollFreeze(0, 1);
-  for (const app::RecipientColumn column : app::all_recipient_columns) {
+  for (const SortColumn column : all_sort_columns) {
     ImGuiTableColumnFlags flags = ImGuiTableColumnFlags_PreferSortAscending;
     float weight = 1.0f;
     switch (column) {
-      case app::RecipientColumn::email:
+      case SortColumn::email:
         flags |= ImGuiTableColumnFlags_DefaultSort;
         weight = 2.2f;
         break;
-      case app::RecipientColumn::account_name:
+      case SortColumn::account_name:
         weight = 1.6f;
         break;
-      case app::RecipientColumn::contact_id:
-      case app::RecipientColumn::account_number:
+      case SortColumn::contact_id:
+      case SortColumn::account_number:
         weight = 0.8f;
         break;
-      case app::RecipientColumn::last_invited_at:
+      case SortColumn::last_invited_at:
         weight = 1.1f;
         break;
       default:
@@ -117,7 +116,7 @@ void rows_table(const app::State& state, app::Actions& actions, float height) {
   ImGui::TableSetupColumn("Copy", ImGuiTableColumnFlags_NoSort | ImGuiTableColumnFlags_WidthFixed,
                           ImGui::CalcTextSize("Copy").x + ImGui::GetStyle().FramePadding.x * 2);
   std::vector<const char*> labels;
-  for (const app::RecipientColumn column : app::all_recipient_columns) labels.push_back(app::column_label(column));
+  for (const SortColumn column : all_sort_columns) labels.push_back(app::column_label(column));
   labels.push_back("Copy");
   grid_headers(labels);
   sync_sort(table, actions);
@@ -140,7 +139,7 @@ void rows_table(const app::State& state, app::Actions& actions, float height) {
       selection.highlight(i);
       ImGui::PushID(i);
       bool focused = false;
-      if (table.group == app::RecipientGroup::new_users || table.group == app::RecipientGroup::pending_invites) {
+      if (is_mailed(table.group)) {
         // A mailed recipient's email picks the recipient of the email preview.
         const bool previewed = state.send.email.open && state.send.email.recipient_email == row->email;
         grid_control_cell();
