@@ -12,14 +12,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { closeSuite, openApp, openSuite, shot } from './app_page.mjs';
-import { countsFromLinks, focused, pickOptions, signInByKeyboard, waitForFocus, waitForRole,
+import { PASSWORD, USERS, countsFromLinks, focused, pickOptions, signInByKeyboard, waitForFocus, waitForRole,
   waitUntil } from './a11y_page.mjs';
 
-const PASSWORD = 'correct horse 7';
-const USERS = [
-  { username: 'alice', password: PASSWORD, grant: [390, 120] },
-  { username: 'tester', password: PASSWORD, grant: [390] },
-];
 const EMPTY_FILTER = {
   division_ids: [], account_class_ids: [], bill_group_ids: [], account_source_ids: [], site_source_ids: [],
   active_service_only: false, balance_due_only: false, billing_contacts_only: false, without_autopay_only: false,

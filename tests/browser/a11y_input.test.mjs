@@ -12,13 +12,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { closeSuite, openApp, openSuite, shot } from './app_page.mjs';
-import { countsFromLinks, signInByKeyboard, waitForFocus, waitForRole, waitUntil } from './a11y_page.mjs';
+import { PASSWORD, USERS, countsFromLinks, signInByKeyboard, waitForFocus, waitForRole, waitUntil } from './a11y_page.mjs';
 
-const PASSWORD = 'correct horse 7';
-const USERS = [
-  { username: 'alice', password: PASSWORD, grant: [390, 120] },
-  { username: 'tester', password: PASSWORD, grant: [390] },
-];
 
 let suite;
 before(async () => {

@@ -5,6 +5,13 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
+// The staff accounts the accessibility suites sign in with: alice uses the app, tester the API.
+export const PASSWORD = 'correct horse 7';
+export const USERS = [
+  { username: 'alice', password: PASSWORD, grant: [390, 120] },
+  { username: 'tester', password: PASSWORD, grant: [390] },
+];
+
 export const AXE_SOURCE = require.resolve('axe-core/axe.min.js');
 export const SCREEN_READER_SOURCE = require.resolve('@guidepup/virtual-screen-reader/browser.js');
 

@@ -10,13 +10,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 
 import { closeSuite, openApp, openSuite } from './app_page.mjs';
-import { SCREEN_READER_SOURCE, countsFromLinks, signInByKeyboard, waitForFocus, waitUntil } from './a11y_page.mjs';
+import { PASSWORD, SCREEN_READER_SOURCE, USERS, countsFromLinks, signInByKeyboard, waitForFocus, waitUntil } from './a11y_page.mjs';
 
-const PASSWORD = 'correct horse 7';
-const USERS = [
-  { username: 'alice', password: PASSWORD, grant: [390, 120] },
-  { username: 'tester', password: PASSWORD, grant: [390] },
-];
 
 let suite;
 before(async () => {
