@@ -20,20 +20,6 @@ using nlohmann::json;
 
 namespace {
 
-// Every one of `people` received exactly one message (duplicates allowed up to `window`, see SPEC §6).
-void check_exactly_once(const testing::SendStack& stack, const std::vector<testing::Person>& people, int window = 0) {
-  const auto received = stack.received_per_recipient();
-  int duplicates = 0;
-  for (const auto& person : people) {
-    INFO(person.email);
-    const auto found = received.find(person.email);
-    REQUIRE(found != received.end());
-    duplicates += found->second - 1;
-  }
-  CHECK(received.size() == people.size());
-  CHECK(duplicates <= window);
-}
-
 bool sent_at_least(const json& job, int n) { return job["sent"].get<int>() >= n; }
 
 }  // namespace
@@ -94,7 +80,7 @@ TEST_CASE("the SMTP server down at the start and in the middle of a job: retries
   job = stack.wait_completed(job_id, std::chrono::seconds(120));
   CHECK(job["sent"] == 40);
   CHECK(job["failed"] == 0);
-  check_exactly_once(stack, people);
+  testing::check_exactly_once(stack, people);
 }
 
 TEST_CASE("failures in a row pause the job and resume finishes it", "[mariadb][http][smtp]") {
@@ -115,7 +101,7 @@ TEST_CASE("failures in a row pause the job and resume finishes it", "[mariadb][h
   CHECK(resumed["job"]["status"] == "running");
   const auto job = stack.wait_completed(job_id, std::chrono::seconds(90));
   CHECK(job["sent"] == 12);
-  check_exactly_once(stack, people);
+  testing::check_exactly_once(stack, people);
 }
 
 TEST_CASE("pause and resume and cancel from the API", "[mariadb][http][smtp]") {
@@ -162,7 +148,7 @@ TEST_CASE("kill -9 of the server mid-job: a restarted server finishes it with no
   CHECK(job["sent"] == 80);
   // SPEC §6: the only duplicate possible is a message the SMTP server took
   // just before the kill, one per connection at most.
-  check_exactly_once(stack, people, 2);
+  testing::check_exactly_once(stack, people, 2);
 }
 
 TEST_CASE("two server processes drain one job together: nobody mailed twice or skipped", "[mariadb][http][smtp]") {
@@ -175,7 +161,7 @@ TEST_CASE("two server processes drain one job together: nobody mailed twice or s
   const auto job_id = stack.send(stack.load());
   const auto job = stack.wait_completed(job_id, std::chrono::seconds(120));
   CHECK(job["sent"] == 80);
-  check_exactly_once(stack, people);
+  testing::check_exactly_once(stack, people);
   // Both took part: each server's single worker has its own SMTP connection.
   std::set<int> connections;
   for (const auto& message : stack.sink().messages()) connections.insert(message.connection);
@@ -215,7 +201,7 @@ TEST_CASE("the server's database connections are killed mid-job: it carries on, 
   const auto job = stack.wait_completed(job_id, std::chrono::seconds(120));
   CHECK(job["sent"] == 60);
   // A message accepted just before its commit was killed may go out again (SPEC §6).
-  check_exactly_once(stack, people, 2);
+  testing::check_exactly_once(stack, people, 2);
   // The invitation in each recipient's last message is open: putting back
   // a batch after the failure revoked only what had not been mailed.
   std::map<std::string, std::string> last_link;

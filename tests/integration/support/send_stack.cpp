@@ -28,16 +28,18 @@ void write_people(sql::Connection& connection, const std::vector<Person>& people
   db::execute(
       connection,
       "INSERT IGNORE INTO divisions (id, name, default_from_email) VALUES (1, 'North', 'north@haul.example.com')");
-  std::string accounts = "INSERT INTO accounts (account_number, name, division_id, balance, autopay) VALUES ";
+  std::string accounts = "INSERT INTO accounts (id, account_number, name, division_id, balance, autopay) VALUES ";
   std::string contacts = "INSERT INTO contacts (account_id, first_name, last_name, email, is_billing) VALUES ";
-  // Account ids continue after existing ones, so several calls add people.
+  // Account ids continue after existing ones, so several calls add people;
+  // they are written, not generated (Galera's auto-increment steps by the node count).
   std::unique_ptr<sql::Statement> statement(connection.createStatement());
   std::unique_ptr<sql::ResultSet> max(statement->executeQuery("SELECT COALESCE(MAX(id), 0) FROM accounts"));
   max->next();
   const auto first_id = max->getUInt64(1) + 1;
   for (std::size_t i = 0; i < people.size(); ++i) {
     const auto id = std::to_string(first_id + i);
-    accounts += (i ? ", (" : "(") + sql_text("A" + id) + ", " + sql_text("Account " + id) + ", 1, 10.00, 0)";
+    accounts +=
+        (i ? ", (" : "(") + id + ", " + sql_text("A" + id) + ", " + sql_text("Account " + id) + ", 1, 10.00, 0)";
     contacts += (i ? ", (" : "(") + id + ", " + sql_text(people[i].first_name) + ", " + sql_text(people[i].last_name) +
                 ", " + sql_text(people[i].email) + ", 1)";
   }
@@ -55,13 +57,17 @@ std::vector<Person> numbered_people(int n, const std::string& prefix) {
   return people;
 }
 
-SendStack::SendStack(SmtpSinkOptions sink_options) : sql_(database_.connect()), sink_(std::move(sink_options)) {
+SendStack::SendStack(SmtpSinkOptions sink_options) : SendStack(fixture_database_url(), std::move(sink_options)) {}
+
+SendStack::SendStack(const db::DatabaseUrl& database_server, SmtpSinkOptions sink_options)
+    : database_(database_server), sql_(database_.connect()), sink_(std::move(sink_options)) {
   db::migrate(*sql_);
   seed::install_default_template(*sql_);
   create_staff_user(*sql_, "alice", staff_password, {390, 120});
 }
 
-ServerProcess& SendStack::start_server(const std::vector<std::string>& extra_args) {
+ServerProcess& SendStack::start_server(const std::vector<std::string>& extra_args,
+                                       const std::optional<db::DatabaseUrl>& database, int port) {
   std::vector<std::string> args{"--snapshot-refresh-seconds", "0", "--retry-base-seconds", "1"};
   bool has_mail = false;
   for (const auto& arg : extra_args) has_mail = has_mail || arg == "--maildir" || arg == "--smtp";
@@ -70,13 +76,16 @@ ServerProcess& SendStack::start_server(const std::vector<std::string>& extra_arg
     args.push_back(sink_.url());
   }
   args.insert(args.end(), extra_args.begin(), extra_args.end());
-  servers_.push_back(std::make_unique<ServerProcess>(database_.url(), ServerProcess::Options{.extra_args = args}));
-  connect_client();
+  servers_.push_back(std::make_unique<ServerProcess>(database.value_or(database_.url()),
+                                                     ServerProcess::Options{.extra_args = args, .port = port}));
+  connect_client(server().host(), server().port());
   return *servers_.back();
 }
 
-void SendStack::connect_client() {
-  client_ = std::make_unique<httplib::Client>(server().host(), server().port());
+void SendStack::use_endpoint(const std::string& host, int port) { connect_client(host, port); }
+
+void SendStack::connect_client(const std::string& host, int port) {
+  client_ = std::make_unique<httplib::Client>(host, port);
   client_->set_read_timeout(60, 0);
   login_ = login_staff(*client_, "alice", staff_password);
 }
@@ -175,6 +184,19 @@ std::map<std::string, int> SendStack::received_per_recipient() const {
   std::map<std::string, int> counts;
   for (const auto& message : sink_.messages()) ++counts[message.rcpt];
   return counts;
+}
+
+void check_exactly_once(const SendStack& stack, const std::vector<Person>& people, int window) {
+  const auto received = stack.received_per_recipient();
+  int duplicates = 0;
+  for (const auto& person : people) {
+    INFO(person.email);
+    const auto found = received.find(person.email);
+    REQUIRE(found != received.end());
+    duplicates += found->second - 1;
+  }
+  CHECK(received.size() == people.size());
+  CHECK(duplicates <= window);
 }
 
 std::string decode_quoted_printable(const std::string& text) {

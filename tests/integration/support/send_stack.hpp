@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,16 +40,24 @@ class SendStack {
   // Migrated database, default template, staff user "alice" (390, 120), and
   // a sink started with these options (e.g. STARTTLS and AUTH).
   explicit SendStack(SmtpSinkOptions sink_options = {});
+  // The same with the database on `database_server` instead of the mariadb fixture.
+  explicit SendStack(const db::DatabaseUrl& database_server, SmtpSinkOptions sink_options = {});
 
   sql::Connection& sql() { return *sql_; }
   const TestDatabase& database() const { return database_; }
   SmtpSink& sink() { return sink_; }
 
   // Starts a server (through the sink unless extra args say --maildir) and
-  // makes it the one the API calls below use. Several may run at once.
-  ServerProcess& start_server(const std::vector<std::string>& extra_args = {});
+  // makes it the one the API calls below use. Several may run at once. Its
+  // --db is database().url() unless `database` names another way to the
+  // same database (another node, a proxy); its port is any free one unless `port`.
+  ServerProcess& start_server(const std::vector<std::string>& extra_args = {},
+                              const std::optional<db::DatabaseUrl>& database = std::nullopt, int port = 0);
   ServerProcess& server() { return *servers_.back(); }
+  std::vector<std::unique_ptr<ServerProcess>>& servers() { return servers_; }
   void kill_servers();  // kill -9 of every server started
+  // The API calls below go to HOST:PORT from now on (a load balancer), signed in again.
+  void use_endpoint(const std::string& host, int port);
 
   // Logged-in API calls as alice on the current server; they REQUIRE an answer.
   httplib::Result get(const std::string& path);
@@ -72,7 +81,7 @@ class SendStack {
   std::map<std::string, int> received_per_recipient() const;
 
  private:
-  void connect_client();
+  void connect_client(const std::string& host, int port);
 
   TestDatabase database_;
   std::unique_ptr<sql::Connection> sql_;
@@ -81,6 +90,10 @@ class SendStack {
   std::unique_ptr<httplib::Client> client_;
   StaffLogin login_;
 };
+
+// Every one of `people` received exactly one message at the sink, except at
+// most `window` repeated ones in all (a crash's window, SPEC §6); nobody else got one.
+void check_exactly_once(const SendStack& stack, const std::vector<Person>& people, int window = 0);
 
 // The message's body with quoted-printable soft breaks and escapes undone
 // (good enough to find links and text in test messages).
