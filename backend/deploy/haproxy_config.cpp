@@ -15,11 +15,11 @@ namespace mustache = kainjow::mustache;
 // another keyword: whatever else a caller passes is refused, never escaped.
 void check_address(const std::string& address, const std::string& what) {
   const auto colon = address.rfind(':');
-  const bool host_ok = colon != std::string::npos && colon > 0 &&
-                       std::all_of(address.begin(), address.begin() + static_cast<std::ptrdiff_t>(colon), [](char c) {
-                         return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' ||
-                                c == '[' || c == ']';
-                       });
+  const bool host_ok =
+      colon != std::string::npos && colon > 0 &&
+      std::all_of(address.begin(), address.begin() + static_cast<std::ptrdiff_t>(colon), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' || c == '[' || c == ']';
+      });
   unsigned port = 0;
   const char* port_begin = address.data() + (colon == std::string::npos ? 0 : colon + 1);
   const char* end = address.data() + address.size();

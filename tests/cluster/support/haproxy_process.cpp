@@ -82,8 +82,9 @@ int free_loopback_port() {
 
 HaproxyProcess::HaproxyProcess(const HaproxyLayout& layout) {
   http_port_ = free_loopback_port();
-  std::vector<std::string> render{invites_server_path(), "haproxy-config", "--listen", address_of(http_port_),
-                                  "--stats-socket", admin_socket_in(directory_.path()).string()};
+  std::vector<std::string> render{
+      invites_server_path(),  "haproxy-config", "--listen",
+      address_of(http_port_), "--stats-socket", admin_socket_in(directory_.path()).string()};
   for (const auto& server : layout.servers) render.insert(render.end(), {"--server", server});
   for (const auto& nodes : layout.db_frontends) {
     db_ports_.push_back(free_loopback_port());
@@ -96,7 +97,8 @@ HaproxyProcess::HaproxyProcess(const HaproxyLayout& layout) {
   const auto config = directory_.path() / "haproxy.cfg";
   std::ofstream(config) << rendered.output;
 
-  process_ = std::make_unique<ChildProcess>(std::vector<std::string>{"/usr/sbin/haproxy", "-db", "-f", config.string()});
+  process_ =
+      std::make_unique<ChildProcess>(std::vector<std::string>{"/usr/sbin/haproxy", "-db", "-f", config.string()});
   std::vector<int> ports{http_port_};
   ports.insert(ports.end(), db_ports_.begin(), db_ports_.end());
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
@@ -120,9 +122,7 @@ db::DatabaseUrl HaproxyProcess::database_url(std::size_t frontend, const db::Dat
   return url;
 }
 
-std::string HaproxyProcess::status() const {
-  return admin_command(admin_socket_in(directory_.path()), "show stat");
-}
+std::string HaproxyProcess::status() const { return admin_command(admin_socket_in(directory_.path()), "show stat"); }
 
 void HaproxyProcess::wait_for_servers_up(std::size_t count, std::chrono::seconds timeout) const {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
