@@ -12,22 +12,23 @@ import path from 'node:path';
 
 import { ARTIFACTS, WEB_ROOT, launchChromium } from '../browser/browser_env.mjs';
 import { click, openApp, shot, signIn, status, waitFor, waitForStatus } from '../browser/app_page.mjs';
-import { galeraNodes, startClusterStack } from './cluster_stack.mjs';
+import { createClusterDatabase, galeraNodes, startClusterStack } from './cluster_stack.mjs';
 
 const PASSWORD = 'correct horse 7';
 const SERVERS = 3;
 
+let database;
 let stack;
 let browser;
 
 before(async () => {
   assert.ok(existsSync(path.join(WEB_ROOT, 'index.html')), `no web bundle in ${WEB_ROOT}: build it first`);
   mkdirSync(ARTIFACTS, { recursive: true });
-  stack = await startClusterStack({
-    nodes: galeraNodes(), servers: SERVERS, accounts: 600, seed: 5, webRoot: WEB_ROOT,
-    users: [{ username: 'alice', password: PASSWORD, grant: [390, 120] }],
-    serveArgs: ['--rate', '100'],
-  });
+  const nodes = galeraNodes();
+  database = await createClusterDatabase({ nodes, accounts: 600, seed: 5,
+    users: [{ username: 'alice', password: PASSWORD, grant: [390, 120] }] });
+  stack = await startClusterStack({ nodes, database: database.name, servers: SERVERS, webRoot: WEB_ROOT,
+    serveArgs: ['--rate', '100'] });
   await stack.waitForServersUp(SERVERS);  // ready: each has built its Load index
   browser = await launchChromium();
 });
@@ -39,6 +40,7 @@ after(async () => {
       server.output.text()));
   }
   await stack?.close();
+  await database?.drop();
 });
 
 // Recipient addresses of the invitations in the Maildir (new/ and cur/).

@@ -5,14 +5,17 @@
 // (round-robin over the servers; server i reaches the database through its
 // own TCP listener whose active node is node i), and the servers.
 //
-//   const stack = await startClusterStack({ nodes, servers: 3, users: [...] });
+//   const database = await createClusterDatabase({ nodes, users: [...], accounts: 600 });
+//   const stack = await startClusterStack({ nodes, database: database.name, servers: 3 });
 //   stack.url                          // http://127.0.0.1:PORT: HAProxy's HTTP frontend
 //   stack.servers[i].url               // one server directly
 //   const api = await stack.login('alice', 'pw');
 //   stack.requestsPerServer()          // /api requests each server logged so far
 //   await stack.close();
+//   await database.drop();
 //
-// nodes: the node URLs (mysql://root@127.0.0.1:PORT/DB), e.g. galeraNodes().
+// nodes: the node URLs (mysql://root@127.0.0.1:PORT/DB), e.g. galeraNodes();
+// a single MariaDB (one URL) works the same.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -63,16 +66,43 @@ function sqlOn(nodeUrl, query) {
 }
 
 /**
- * Starts the stack. `mail`: serve options for the mail (default: a Maildir
+ * A fresh database on the cluster: schema, the seed (`accounts`, `seed`)
+ * and the staff `users` ([{ username, password, grant: [390, 120] }]).
+ * Returns { name, url, sql(query), drop() }.
+ */
+export async function createClusterDatabase({ nodes, users = [], accounts = 2000, seed = 7 }) {
+  await waitForBinary();
+  const name = `c_${process.pid}_${Date.now() % 100000}`;
+  await sqlOn(nodes[0], `CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  const url = withDatabase(nodes[0], name);
+  const database = { name, url, sql: (query) => sqlOn(url, `USE \`${name}\`; ${query}`),
+    drop: () => sqlOn(nodes[0], `DROP DATABASE IF EXISTS \`${name}\``) };
+  try {
+    await run(SERVER_BIN, ['migrate', '--db', url]);
+    await run(SERVER_BIN, ['seed', '--db', url, '--accounts', String(accounts), '--seed', String(seed)],
+      { timeout: 900_000 });
+    for (const user of users) {
+      await run(SERVER_BIN, ['user', 'add', '--db', url, '--username', user.username, '--password-stdin',
+        '--grant', user.grant.join(',')], { input: `${user.password}\n` });
+    }
+    return database;
+  } catch (err) {
+    await database.drop().catch(() => {});
+    throw err;
+  }
+}
+
+/**
+ * Starts the servers and HAProxy on `database` (a name on the cluster of
+ * `nodes`). `mail`: serve options for the mail (default: a Maildir
  * `stack.maildir` all servers deliver into); `serveArgs`: more serve options.
  * Rejects (after cleaning up) when any step fails.
  */
-export async function startClusterStack({ nodes, servers = 3, users = [], accounts = 2000, seed = 7,
-  mail = null, serveArgs = [], webRoot = null } = {}) {
+export async function startClusterStack({ nodes, database, servers = 3, mail = null, serveArgs = [],
+  webRoot = null } = {}) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'invites-cluster-'));
-  const database = `c_${process.pid}_${Date.now() % 100000}`;
   const stack = {
-    dir, database, url: null, servers: [], haproxy: null, closed: false,
+    dir, url: null, servers: [], haproxy: null, closed: false,
     maildir: path.join(dir, 'maildir'), adminSocket: path.join(dir, 'admin.sock'),
     haproxyOutput: outputTail(),
   };
@@ -89,27 +119,12 @@ export async function startClusterStack({ nodes, servers = 3, users = [], accoun
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
       return exited.then(() => clearTimeout(timer));
     }));
-    try {
-      await sqlOn(nodes[0], `DROP DATABASE IF EXISTS \`${database}\``);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-      process.off('exit', onExit);
-    }
+    rmSync(dir, { recursive: true, force: true });
+    process.off('exit', onExit);
   };
 
   try {
     await waitForBinary();
-    await sqlOn(nodes[0], `CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-    const dbUrl = withDatabase(nodes[0], database);
-    await run(SERVER_BIN, ['migrate', '--db', dbUrl]);
-    await run(SERVER_BIN, ['seed', '--db', dbUrl, '--accounts', String(accounts), '--seed', String(seed)],
-      { timeout: 600_000 });
-    for (const user of users) {
-      await run(SERVER_BIN, ['user', 'add', '--db', dbUrl, '--username', user.username, '--password-stdin',
-        '--grant', user.grant.join(',')], { input: `${user.password}\n` });
-    }
-    stack.sql = (query) => sqlOn(dbUrl, `USE \`${database}\`; ${query}`);
-
     const httpPort = await freePort();
     const serverPorts = [];
     const dbPorts = [];
