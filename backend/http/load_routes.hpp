@@ -5,7 +5,7 @@
 
 #include "db/connection_pool.hpp"
 #include "http/auth.hpp"
-#include "service/preview_store.hpp"
+#include "service/shared_previews.hpp"
 #include "service/snapshot_index.hpp"
 
 namespace invites::http {
@@ -14,7 +14,7 @@ struct LoadRouteContext {
   Auth& auth;
   db::ConnectionPool& pool;
   service::SnapshotIndex& index;
-  service::PreviewStore& previews;
+  service::SharedPreviews& previews;
 };
 
 // GET /api/lookups (390): the filter lists, division senders, active templates

@@ -33,7 +33,8 @@ void handle_recipients(LoadRouteContext& context, const httplib::Request& reques
   const auto session = context.auth.require(request, Permission::send_invites);
   const std::string id = request.matches[1];
   const bool csv_path = request.matches[2].length() > 0;
-  const auto preview = context.previews.find(id, session.user_id);
+  auto lease = context.pool.acquire();
+  const auto preview = context.previews.find_for_review(*lease, id, session.user_id);
   if (!preview) throw ApiError(404, "not_found", "no such preview (it may have expired: press Load again)");
 
   PageRequest page_request;
@@ -103,20 +104,11 @@ void register_preview_routes(httplib::Server& server, LoadRouteContext& context)
     Filter filter = filter_from_json(body["filter"], "filter");
 
     auto lease = context.pool.acquire();
-    std::shared_ptr<const service::SnapshotState> state;
-    try {
-      state = context.index.current_for_load(*lease);
-    } catch (const service::SnapshotLoading& e) {
-      throw ApiError(503, "snapshot_loading", e.what());
-    }
+    const auto state = context.index.current_for_load(*lease);  // SnapshotLoading: 503
     check_known_ids(filter, *state->known_ids, "filter");
     Evaluation evaluation = evaluate(*state->snapshot, filter, state->portal_columns());
     const auto counts = evaluation.counts;
-    // Earlier previews of this build now read the newest statuses' copy, so
-    // superseded copies of the data are freed.
-    context.previews.rebase(state->generation, state->portal);
-    const auto preview = context.previews.add(session.user_id, filter, std::move(evaluation), state->snapshot,
-                                              state->generation, state->portal);
+    const auto preview = context.previews.add(*lease, session.user_id, filter, std::move(evaluation), *state);
 
     repository::record(*lease, session.user_id, "preview",
                        {{"preview_id", preview->id},

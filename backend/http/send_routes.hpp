@@ -12,7 +12,7 @@
 #include "http/auth.hpp"
 #include "mail/transport.hpp"
 #include "service/job_runner.hpp"
-#include "service/preview_store.hpp"
+#include "service/shared_previews.hpp"
 #include "service/sender_policy.hpp"
 #include "service/snapshot_index.hpp"
 
@@ -22,7 +22,7 @@ struct SendRouteContext {
   Auth& auth;
   db::ConnectionPool& pool;
   service::SnapshotIndex& index;
-  service::PreviewStore& previews;
+  service::SharedPreviews& previews;
   service::JobRunner& runner;
   const service::SenderPolicy& senders;
   // A fresh transport for a test send (the runner's workers have their own).

@@ -31,14 +31,19 @@ void reuse_address_only(socket_t socket) {
 }
 
 // Errors are JSON {"error":{"code","message"[,"field"]}} (SPEC §5): ApiError
-// as thrown, ValidationError 400, an unreachable database 503; anything else
-// is 500 with its details in the log only.
+// as thrown, ValidationError 400, a Load whose recipients changed 409, the
+// first index not built yet or an unreachable database 503; anything else is
+// 500 with its details in the log only.
 void error_response(const httplib::Request& request, httplib::Response& response, std::exception_ptr error) {
   try {
     if (error) std::rethrow_exception(error);
     throw std::runtime_error("unknown exception");
   } catch (const ApiError& e) {
     send_error(response, e.status(), e.code(), e.what(), e.field());
+  } catch (const service::RecipientsChanged& e) {
+    send_recipients_changed(response, e.counts, e.digest);
+  } catch (const service::SnapshotLoading& e) {
+    send_error(response, 503, "snapshot_loading", e.what());
   } catch (const invites::ValidationError& e) {
     send_error(response, 400, "invalid", e.what(), e.field().empty() ? std::nullopt : std::optional(e.field()));
   } catch (const db::DatabaseUnavailable& e) {
@@ -119,12 +124,13 @@ void Server::register_routes() {
   register_session_routes(*http_, *pool_, *sessions_, login_throttle_);
   snapshot_index_ = std::make_unique<service::SnapshotIndex>([url = config_.database] { return db::connect(url); },
                                                              config_.snapshot_refresh);
-  previews_ = std::make_unique<service::PreviewStore>();
+  preview_store_ = std::make_unique<service::PreviewStore>();
   // Previews may keep the previous generation alive, but not during the
   // next build: at most two full snapshots in memory (SPEC §8).
-  snapshot_index_->on_build_start([&previews = *previews_](std::uint64_t current_generation) {
+  snapshot_index_->on_build_start([&previews = *preview_store_](std::uint64_t current_generation) {
     previews.drop_generations_before(current_generation);
   });
+  previews_ = std::make_unique<service::SharedPreviews>(*preview_store_, *snapshot_index_);
   load_context_ =
       std::make_unique<LoadRouteContext>(LoadRouteContext{*sessions_, *pool_, *snapshot_index_, *previews_});
   register_lookup_routes(*http_, *load_context_);
@@ -150,7 +156,7 @@ std::function<std::unique_ptr<mail::MailTransport>()> Server::transport_factory(
   return [directory = config_.maildir] { return mail::make_maildir_transport(directory); };
 }
 
-void Server::register_sending(service::PreviewStore& previews) {
+void Server::register_sending(service::SharedPreviews& previews) {
   sender_policy_ = std::make_unique<service::SenderPolicy>(config_.allowed_senders);
   runner_ = std::make_unique<service::JobRunner>([url = config_.database] { return db::connect(url); },
                                                  transport_factory(), config_.sender);

@@ -81,7 +81,7 @@ class Server {
   enum class Phase { idle, running, finished };
 
   void register_routes();
-  void register_sending(service::PreviewStore& previews);
+  void register_sending(service::SharedPreviews& previews);
   std::function<std::unique_ptr<mail::MailTransport>()> transport_factory() const;
 
   ServerConfig config_;
@@ -96,7 +96,8 @@ class Server {
   // Load (service/snapshot_index.hpp, http/load_routes.hpp); built in the
   // constructor, the index starts building when run() starts.
   std::unique_ptr<service::SnapshotIndex> snapshot_index_;
-  std::unique_ptr<service::PreviewStore> previews_;
+  std::unique_ptr<service::PreviewStore> preview_store_;
+  std::unique_ptr<service::SharedPreviews> previews_;  // over preview_store_
   std::unique_ptr<LoadRouteContext> load_context_;
   // Sending (http/send_routes.hpp); the runner starts with run().
   std::unique_ptr<service::SenderPolicy> sender_policy_;

@@ -15,7 +15,7 @@ void register_snapshot_routes(httplib::Server& server, LoadRouteContext& context
     try {
       auto lease = context.pool.acquire();
       state = context.index.current_for_load(*lease);
-      context.previews.rebase(state->generation, state->portal);
+      context.previews.store().rebase(state->generation, state->portal);
     } catch (const service::SnapshotLoading& e) {
       throw ApiError(503, "snapshot_loading", e.what());
     }

@@ -27,8 +27,7 @@ std::int64_t count(sql::Connection& connection, const std::string& query) {
 
 }  // namespace
 
-TEST_CASE("two migrate runs at once on two Galera nodes: one applies, the other waits, both succeed",
-          "[galera][cli]") {
+TEST_CASE("two migrate runs at once on two Galera nodes: one applies, the other waits, both succeed", "[galera][cli]") {
   const auto cluster = testing::GaleraCluster::fixture();
   const int newest = db::embedded_migrations().back().version;
   // A few fresh databases: the two runs meet at a different point each time.
@@ -52,7 +51,8 @@ TEST_CASE("two migrate runs at once on two Galera nodes: one applies, the other 
     CHECK(db::schema_version(*connection) == newest);
     CHECK(count(*connection, "SELECT COUNT(*) FROM schema_migrations") ==
           static_cast<std::int64_t>(db::embedded_migrations().size()));
-    CHECK(count(*connection, "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() "
-                             "AND table_name = 'send_outbox'") == 1);
+    CHECK(count(*connection,
+                "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() "
+                "AND table_name = 'send_outbox'") == 1);
   }
 }
