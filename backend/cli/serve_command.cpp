@@ -23,6 +23,7 @@ namespace {
 
 struct ServeOptions {
   std::string database_url;
+  std::string database_read_url;
   std::string listen = "127.0.0.1:8080";
   std::string web_root;
   std::size_t db_pool_size = 8;
@@ -84,6 +85,7 @@ int run_serve(const ServeOptions& options) {
       .web_root = options.web_root.empty() ? std::nullopt : std::optional<std::filesystem::path>(options.web_root),
       .database = db::parse_database_url(options.database_url),
   };
+  if (!options.database_read_url.empty()) config.database_read = db::parse_database_url(options.database_read_url);
   config.db_pool_size = options.db_pool_size;
   config.snapshot_refresh = std::chrono::seconds(options.snapshot_refresh_seconds);
   if (!options.smtp_url.empty()) {
@@ -218,6 +220,9 @@ Command add_serve_command(CLI::App& app) {
   auto options = std::make_shared<ServeOptions>();
   auto* command = app.add_subcommand("serve", "Run the HTTP server (API and web app)");
   add_database_option(*command, options->database_url);
+  add_database_option(*command, options->database_read_url, "--db-read",
+                      "build the Load index from this database instead of --db (a replica; see deploy/README.md)")
+      ->envname("INVITES_DB_READ_URL");
   const CLI::Validator listen_address(
       [](std::string& text) -> std::string {
         try {

@@ -122,8 +122,8 @@ Server::~Server() { stop(); }
 void Server::register_routes() {
   http_->Get("/healthz", health_handler([url = config_.database] { return db::ping(url, health_ping_timeout); }));
   register_session_routes(*http_, *pool_, *sessions_, login_throttle_);
-  snapshot_index_ = std::make_unique<service::SnapshotIndex>([url = config_.database] { return db::connect(url); },
-                                                             config_.snapshot_refresh);
+  snapshot_index_ = std::make_unique<service::SnapshotIndex>(
+      [url = config_.database_read.value_or(config_.database)] { return db::connect(url); }, config_.snapshot_refresh);
   preview_store_ = std::make_unique<service::PreviewStore>();
   // Previews may keep the previous generation alive, but not during the
   // next build: at most two full snapshots in memory (SPEC §8).

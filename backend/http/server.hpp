@@ -32,6 +32,8 @@ struct ServerConfig {
   ListenAddress listen;
   std::optional<std::filesystem::path> web_root;  // nullopt: no static files
   db::DatabaseUrl database;
+  // Where the Load index is built from (--db-read): a replica, or nullopt for `database`.
+  std::optional<db::DatabaseUrl> database_read;
   std::size_t db_pool_size = 8;  // connections of pool()
   // With both files, HTTPS only (and session cookies get `Secure`).
   struct Tls {

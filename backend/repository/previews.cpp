@@ -34,9 +34,9 @@ void store_preview(sql::Connection& connection, const StoredPreview& preview, st
 
 std::optional<StoredPreview> find_preview(sql::Connection& connection, const std::string& id,
                                           std::uint64_t owner_user_id) {
-  std::unique_ptr<sql::PreparedStatement> select(connection.prepareStatement(
-      "SELECT filter_json, counts_json, digest, UNIX_TIMESTAMP(generated_at) FROM previews "
-      "WHERE id = ? AND owner_user_id = ? AND expires_at > UTC_TIMESTAMP(3)"));
+  std::unique_ptr<sql::PreparedStatement> select(
+      connection.prepareStatement("SELECT filter_json, counts_json, digest, UNIX_TIMESTAMP(generated_at) FROM previews "
+                                  "WHERE id = ? AND owner_user_id = ? AND expires_at > UTC_TIMESTAMP(3)"));
   select->setString(1, id);
   select->setUInt64(2, owner_user_id);
   std::unique_ptr<sql::ResultSet> row(select->executeQuery());

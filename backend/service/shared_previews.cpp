@@ -9,8 +9,8 @@ std::shared_ptr<const Preview> SharedPreviews::add(sql::Connection& connection, 
   // Earlier previews of this build now read the newest statuses' copy, so
   // superseded copies of the data are freed.
   store_.rebase(state.generation, state.portal);
-  auto preview = store_.add(owner_user_id, std::move(filter), std::move(evaluation), state.snapshot,
-                            state.generation, state.portal);
+  auto preview = store_.add(owner_user_id, std::move(filter), std::move(evaluation), state.snapshot, state.generation,
+                            state.portal);
   repository::store_preview(connection,
                             {.id = preview->id,
                              .owner_user_id = owner_user_id,
