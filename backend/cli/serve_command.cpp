@@ -46,6 +46,7 @@ struct ServeOptions {
   int retry_base_seconds = 30;
   unsigned max_attempts = 8;
   unsigned pause_after_failures = 25;
+  int sender_lease_seconds = 15;
 };
 
 // The server starts without its database (GET /healthz reports it), but an
@@ -113,6 +114,7 @@ int run_serve(const ServeOptions& options) {
   config.sender.retry_base = std::chrono::seconds(options.retry_base_seconds);
   config.sender.max_attempts = options.max_attempts;
   config.sender.pause_after_failures = options.pause_after_failures;
+  config.sender.lease_ttl = std::chrono::seconds(options.sender_lease_seconds);
   config.allowed_senders = options.allowed_senders;
   config.invite_ttl_days = options.invite_ttl_days;
   if (!options.tls_cert.empty()) config.tls = http::ServerConfig::Tls{options.tls_cert, options.tls_key};
@@ -212,6 +214,14 @@ void add_sending_options(CLI::App& command, ServeOptions& options) {
       ->envname("INVITES_PAUSE_AFTER_FAILURES")
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
+  command
+      .add_option("--sender-lease-seconds", options.sender_lease_seconds,
+                  "a server that stops renewing its sending lease for this long (dead, hung, cut off) has its "
+                  "recipients taken over by the other servers")
+      ->type_name("SECONDS")
+      ->envname("INVITES_SENDER_LEASE_SECONDS")
+      ->capture_default_str()
+      ->check(CLI::Range(6, 3600));
 }
 
 }  // namespace

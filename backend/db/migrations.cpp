@@ -1,7 +1,5 @@
 #include "db/migrations.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <memory>
@@ -16,6 +14,7 @@
 #include <spdlog/spdlog.h>
 
 #include "db/connection.hpp"
+#include "db/process_label.hpp"
 #include "db/retry.hpp"
 #include "db/sql_script.hpp"
 
@@ -71,7 +70,7 @@ void check_order(std::span<const Migration> migrations) {
 // run that crashed) is taken over.
 class MigrationLock {
  public:
-  explicit MigrationLock(sql::Connection& connection) : connection_(connection), holder_(holder_name()) {
+  explicit MigrationLock(sql::Connection& connection) : connection_(connection), holder_(process_label()) {
     execute(connection_,
             "CREATE TABLE IF NOT EXISTS schema_migrations_lock ("
             " id TINYINT UNSIGNED NOT NULL PRIMARY KEY,"
@@ -103,13 +102,6 @@ class MigrationLock {
   MigrationLock& operator=(const MigrationLock&) = delete;
 
  private:
-  // "host:pid", for the message another run shows while it waits.
-  static std::string holder_name() {
-    char host[64] = {};
-    gethostname(host, sizeof host - 1);
-    return std::string(host) + ":" + std::to_string(getpid());
-  }
-
   bool try_take() {
     try {
       const std::unique_ptr<sql::PreparedStatement> take(

@@ -20,7 +20,7 @@
 namespace invites::db {
 
 struct RetryPolicy {
-  int attempts = 8;                                // in all, the first one included
+  int attempts = 12;                               // in all, the first one included
   std::chrono::milliseconds first_backoff{2};      // doubled after each conflict, with jitter
   std::chrono::milliseconds longest_backoff{250};  // ...up to this
 };

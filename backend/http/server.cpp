@@ -121,6 +121,12 @@ Server::~Server() { stop(); }
 
 void Server::register_routes() {
   http_->Get("/healthz", health_handler([url = config_.database] { return db::ping(url, health_ping_timeout); }));
+  http_->Get("/healthz/live", live_handler());
+  http_->Get("/healthz/ready", ready_handler([this] {
+               return Readiness{.index_built = snapshot_index_->current() != nullptr,
+                                .database_writable = runner_->database_writable(),
+                                .stopping = stop_requested_.load()};
+             }));
   register_session_routes(*http_, *pool_, *sessions_, login_throttle_);
   snapshot_index_ = std::make_unique<service::SnapshotIndex>(
       [url = config_.database_read.value_or(config_.database)] { return db::connect(url); }, config_.snapshot_refresh);

@@ -18,6 +18,9 @@ CREATE TABLE sender_leases (
   acquired_at DATETIME(3) NOT NULL,
   heartbeat_at DATETIME(3) NOT NULL,
   expires_at DATETIME(3) NOT NULL,
+  -- Claims made under the lease: each claim changes the row (a write
+  -- Galera certifies against a recovery of the lease on another node).
+  claims BIGINT UNSIGNED NOT NULL DEFAULT 0,
   PRIMARY KEY (token),
   KEY ix_sender_leases_expires_at (expires_at)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;

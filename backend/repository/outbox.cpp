@@ -8,9 +8,10 @@
 #include <cppconn/resultset.h>
 #include <nlohmann/json.hpp>
 
-#include "db/transaction.hpp"
+#include "db/retry.hpp"
 #include "repository/row_values.hpp"
 #include "repository/send_jobs.hpp"
+#include "repository/sender_leases.hpp"
 
 namespace invites::repository {
 namespace {
@@ -20,7 +21,7 @@ constexpr std::size_t max_error_bytes = 2000;
 // cancelled meanwhile: then it is cancelled too.
 constexpr const char* unsent_status =
     "status = IF((SELECT j.status FROM send_jobs j WHERE j.id = send_outbox.job_id) = 'cancelled', 'cancelled', "
-    "'pending'), claimed_by = NULL";
+    "'pending'), claimed_by = NULL, lease_token = NULL";
 
 // "?, ?, ?" (or "UNHEX(?), UNHEX(?)" with that marker): placeholders only, never values.
 std::string placeholders(std::size_t count, const std::string& marker = "?") {
@@ -55,24 +56,31 @@ StoredTemplate template_from_json(const nlohmann::json& json) {
   return stored;
 }
 
-// Runs an UPDATE of one outbox row that is still this instance's, and
-// revokes its unmailed invitation.
-int update_claimed(sql::Connection& connection, const std::string& set_clause, const ClaimedRecipient& recipient,
-                   const std::string& instance_id, const std::optional<std::string>& text) {
-  if (recipient.invite_id) revoke_unmailed(connection, {recipient.invite_id});
-  std::unique_ptr<sql::PreparedStatement> statement(
-      connection.prepareStatement("UPDATE send_outbox SET " + set_clause +
-                                  ", claimed_by = NULL WHERE id = ? AND claimed_by = ? AND status = 'sending'"));
-  int index = 1;
-  if (text) statement->setString(index++, *text);
-  statement->setUInt64(index++, recipient.outbox_id);
-  statement->setString(index, instance_id);
-  return statement->executeUpdate();
+// Runs an UPDATE of one outbox row that is still under the lease it was
+// claimed under, and revokes its unmailed invitation.
+void update_claimed(sql::Connection& connection, const std::string& set_clause, const ClaimedRecipient& recipient,
+                    const std::string& text) {
+  db::transact(connection, [&] {
+    if (recipient.invite_id) revoke_unmailed(connection, {recipient.invite_id});
+    std::unique_ptr<sql::PreparedStatement> statement(connection.prepareStatement(
+        "UPDATE send_outbox SET " + set_clause +
+        ", claimed_by = NULL, lease_token = NULL WHERE id = ? AND lease_token = ? AND status = 'sending'"));
+    statement->setString(1, text);
+    statement->setUInt64(2, recipient.outbox_id);
+    statement->setUInt64(3, recipient.lease_token);
+    statement->executeUpdate();
+  });
+}
+
+// The ids of `items` grouped by the lease token each was claimed under.
+template <typename Item>
+std::map<std::uint64_t, std::vector<const Item*>> by_lease(const std::vector<Item>& items) {
+  std::map<std::uint64_t, std::vector<const Item*>> groups;
+  for (const auto& item : items) groups[item.lease_token].push_back(&item);
+  return groups;
 }
 
 }  // namespace
-
-std::string sender_lock_name(const std::string& instance_id) { return "invites-sender-" + instance_id; }
 
 std::vector<std::uint64_t> active_job_ids(sql::Connection& connection) {
   std::unique_ptr<sql::PreparedStatement> statement(
@@ -108,10 +116,11 @@ std::optional<std::string> job_status(sql::Connection& connection, std::uint64_t
 }
 
 std::vector<ClaimedRecipient> claim_batch(sql::Connection& connection, std::uint64_t job_id,
-                                          const std::string& instance_id, std::size_t limit) {
-  std::vector<std::uint64_t> ids;
-  {
-    db::Transaction transaction(connection);
+                                          const std::string& instance_id, std::uint64_t lease_token,
+                                          std::size_t limit) {
+  const auto ids = db::transact(connection, [&] {
+    std::vector<std::uint64_t> ids;
+    confirm_sender_lease(connection, lease_token);
     std::unique_ptr<sql::PreparedStatement> select(connection.prepareStatement(
         "SELECT id FROM send_outbox WHERE job_id = ? AND status = 'pending' AND next_attempt_at <= UTC_TIMESTAMP(3) "
         "ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED"));
@@ -119,21 +128,36 @@ std::vector<ClaimedRecipient> claim_batch(sql::Connection& connection, std::uint
     select->setUInt64(2, limit);
     std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
     while (rows->next()) ids.push_back(rows->getUInt64(1));
-    if (ids.empty()) return {};
-    std::unique_ptr<sql::PreparedStatement> claim(connection.prepareStatement(
-        "UPDATE send_outbox SET status = 'sending', claimed_by = ? WHERE id IN (" + placeholders(ids.size()) + ")"));
+    if (ids.empty()) return ids;
+    std::unique_ptr<sql::PreparedStatement> claim(
+        connection.prepareStatement("UPDATE send_outbox SET status = 'sending', claimed_by = ?, lease_token = ? "
+                                    "WHERE status = 'pending' AND id IN (" +
+                                    placeholders(ids.size()) + ")"));
     claim->setString(1, instance_id);
-    for (std::size_t i = 0; i < ids.size(); ++i) claim->setUInt64(static_cast<int>(i + 2), ids[i]);
-    claim->executeUpdate();
-    transaction.commit();
-  }
-  {
+    claim->setUInt64(2, lease_token);
+    for (std::size_t i = 0; i < ids.size(); ++i) claim->setUInt64(static_cast<int>(i + 3), ids[i]);
+    if (static_cast<std::size_t>(claim->executeUpdate()) == ids.size()) return ids;
+    // On a Galera cluster another node's claim of some of these rows can be
+    // applied here after they were selected: only the rows this UPDATE
+    // changed are claimed (the commit certifies exactly those).
+    std::unique_ptr<sql::PreparedStatement> mine(connection.prepareStatement(
+        "SELECT id FROM send_outbox WHERE status = 'sending' AND lease_token = ? AND id IN (" +
+        placeholders(ids.size()) + ")"));
+    mine->setUInt64(1, lease_token);
+    for (std::size_t i = 0; i < ids.size(); ++i) mine->setUInt64(static_cast<int>(i + 2), ids[i]);
+    std::unique_ptr<sql::ResultSet> changed(mine->executeQuery());
+    ids.clear();
+    while (changed->next()) ids.push_back(changed->getUInt64(1));
+    return ids;
+  });
+  if (ids.empty()) return {};
+  db::retry_on_conflict([&] {
     std::unique_ptr<sql::PreparedStatement> start(connection.prepareStatement(
         "UPDATE send_jobs SET status = 'running', started_at = COALESCE(started_at, UTC_TIMESTAMP(3)) "
         "WHERE id = ? AND status = 'queued'"));
     start->setUInt64(1, job_id);
     start->executeUpdate();
-  }
+  });
   std::unique_ptr<sql::PreparedStatement> details(connection.prepareStatement(
       "SELECT o.id, o.email, o.attempts, COALESCE(c.first_name, ''), COALESCE(c.last_name, ''), a.account_number, "
       "a.name, d.name, p.status FROM send_outbox o "
@@ -157,6 +181,7 @@ std::vector<ClaimedRecipient> claim_batch(sql::Connection& connection, std::uint
     recipient.account_name = rows->getString(7).asStdString();
     recipient.division_name = rows->getString(8).asStdString();
     recipient.portal_status = nullable_string(*rows, 9);
+    recipient.lease_token = lease_token;
     claimed.push_back(std::move(recipient));
   }
   return claimed;
@@ -166,53 +191,53 @@ void create_invites(sql::Connection& connection, std::vector<ClaimedRecipient>& 
                     const std::vector<security::TokenHash>& token_hashes, std::uint64_t job_id, int invite_ttl_days) {
   if (recipients.empty()) return;
   const std::size_t n = recipients.size();
-  db::Transaction transaction(connection);
-  {
-    std::string query = "INSERT INTO portal_users (email, status, last_invited_at) VALUES ";
-    query += placeholders(n, "(?, 'invited', UTC_TIMESTAMP())");
-    query += " ON DUPLICATE KEY UPDATE last_invited_at = VALUES(last_invited_at)";
-    std::unique_ptr<sql::PreparedStatement> users(connection.prepareStatement(query));
-    for (std::size_t i = 0; i < n; ++i) users->setString(static_cast<int>(i + 1), recipients[i].email);
-    users->executeUpdate();
-  }
-  std::map<std::string, std::uint64_t> user_ids;
-  {
-    std::unique_ptr<sql::PreparedStatement> users(
-        connection.prepareStatement("SELECT id, email FROM portal_users WHERE email IN (" + placeholders(n) + ")"));
-    for (std::size_t i = 0; i < n; ++i) users->setString(static_cast<int>(i + 1), recipients[i].email);
-    std::unique_ptr<sql::ResultSet> rows(users->executeQuery());
-    while (rows->next()) user_ids[rows->getString(2).asStdString()] = rows->getUInt64(1);
-  }
-  {
-    std::unique_ptr<sql::PreparedStatement> revoke(connection.prepareStatement(
-        "UPDATE portal_invites SET revoked_at = UTC_TIMESTAMP() WHERE accepted_at IS NULL AND revoked_at IS NULL "
-        "AND portal_user_id IN (" +
-        placeholders(n) + ")"));
-    for (std::size_t i = 0; i < n; ++i) revoke->setUInt64(static_cast<int>(i + 1), user_ids.at(recipients[i].email));
-    revoke->executeUpdate();
-  }
-  {
-    std::unique_ptr<sql::PreparedStatement> invites(connection.prepareStatement(
-        "INSERT INTO portal_invites (portal_user_id, token_hash, created_at, expires_at, job_id) VALUES " +
-        placeholders(n, "(?, UNHEX(?), UTC_TIMESTAMP(), UTC_TIMESTAMP() + INTERVAL ? DAY, ?)")));
-    for (std::size_t i = 0; i < n; ++i) {
-      const int base = static_cast<int>(4 * i);
-      invites->setUInt64(base + 1, user_ids.at(recipients[i].email));
-      invites->setString(base + 2, security::to_hex(token_hashes[i]));
-      invites->setInt(base + 3, invite_ttl_days);
-      invites->setUInt64(base + 4, job_id);
+  db::transact(connection, [&] {
+    {
+      std::string query = "INSERT INTO portal_users (email, status, last_invited_at) VALUES ";
+      query += placeholders(n, "(?, 'invited', UTC_TIMESTAMP())");
+      query += " ON DUPLICATE KEY UPDATE last_invited_at = VALUES(last_invited_at)";
+      std::unique_ptr<sql::PreparedStatement> users(connection.prepareStatement(query));
+      for (std::size_t i = 0; i < n; ++i) users->setString(static_cast<int>(i + 1), recipients[i].email);
+      users->executeUpdate();
     }
-    invites->executeUpdate();
-  }
-  std::unique_ptr<sql::PreparedStatement> ids(
-      connection.prepareStatement("SELECT id, LOWER(HEX(token_hash)) FROM portal_invites WHERE token_hash IN (" +
-                                  placeholders(n, "UNHEX(?)") + ")"));
-  for (std::size_t i = 0; i < n; ++i) ids->setString(static_cast<int>(i + 1), security::to_hex(token_hashes[i]));
-  std::unique_ptr<sql::ResultSet> rows(ids->executeQuery());
-  std::map<std::string, std::uint64_t> by_hash;
-  while (rows->next()) by_hash[rows->getString(2).asStdString()] = rows->getUInt64(1);
-  for (std::size_t i = 0; i < n; ++i) recipients[i].invite_id = by_hash.at(security::to_hex(token_hashes[i]));
-  transaction.commit();
+    std::map<std::string, std::uint64_t> user_ids;
+    {
+      std::unique_ptr<sql::PreparedStatement> users(
+          connection.prepareStatement("SELECT id, email FROM portal_users WHERE email IN (" + placeholders(n) + ")"));
+      for (std::size_t i = 0; i < n; ++i) users->setString(static_cast<int>(i + 1), recipients[i].email);
+      std::unique_ptr<sql::ResultSet> rows(users->executeQuery());
+      while (rows->next()) user_ids[rows->getString(2).asStdString()] = rows->getUInt64(1);
+    }
+    {
+      std::unique_ptr<sql::PreparedStatement> revoke(connection.prepareStatement(
+          "UPDATE portal_invites SET revoked_at = UTC_TIMESTAMP() WHERE accepted_at IS NULL AND revoked_at IS NULL "
+          "AND portal_user_id IN (" +
+          placeholders(n) + ")"));
+      for (std::size_t i = 0; i < n; ++i) revoke->setUInt64(static_cast<int>(i + 1), user_ids.at(recipients[i].email));
+      revoke->executeUpdate();
+    }
+    {
+      std::unique_ptr<sql::PreparedStatement> invites(connection.prepareStatement(
+          "INSERT INTO portal_invites (portal_user_id, token_hash, created_at, expires_at, job_id) VALUES " +
+          placeholders(n, "(?, UNHEX(?), UTC_TIMESTAMP(), UTC_TIMESTAMP() + INTERVAL ? DAY, ?)")));
+      for (std::size_t i = 0; i < n; ++i) {
+        const int base = static_cast<int>(4 * i);
+        invites->setUInt64(base + 1, user_ids.at(recipients[i].email));
+        invites->setString(base + 2, security::to_hex(token_hashes[i]));
+        invites->setInt(base + 3, invite_ttl_days);
+        invites->setUInt64(base + 4, job_id);
+      }
+      invites->executeUpdate();
+    }
+    std::unique_ptr<sql::PreparedStatement> ids(
+        connection.prepareStatement("SELECT id, LOWER(HEX(token_hash)) FROM portal_invites WHERE token_hash IN (" +
+                                    placeholders(n, "UNHEX(?)") + ")"));
+    for (std::size_t i = 0; i < n; ++i) ids->setString(static_cast<int>(i + 1), security::to_hex(token_hashes[i]));
+    std::unique_ptr<sql::ResultSet> rows(ids->executeQuery());
+    std::map<std::string, std::uint64_t> by_hash;
+    while (rows->next()) by_hash[rows->getString(2).asStdString()] = rows->getUInt64(1);
+    for (std::size_t i = 0; i < n; ++i) recipients[i].invite_id = by_hash.at(security::to_hex(token_hashes[i]));
+  });
 }
 
 SentRecorder::SentRecorder(sql::Connection& connection) : connection_(connection) {}
@@ -227,30 +252,35 @@ sql::PreparedStatement& SentRecorder::statement_for(std::size_t count) {
     statement.reset(connection_.prepareStatement(
         "UPDATE send_outbox SET status = 'sent', sent_at = UTC_TIMESTAMP(3), attempts = attempts + 1, invite_id = " +
         invite_ids +
-        " END, last_error = NULL, claimed_by = NULL "
-        "WHERE claimed_by = ? AND status = 'sending' AND id IN (" +
+        " END, last_error = NULL, claimed_by = NULL, lease_token = NULL "
+        "WHERE lease_token = ? AND status = 'sending' AND id IN (" +
         placeholders(count) + ")"));
   }
   return *statement;
 }
 
-std::size_t SentRecorder::record(const std::vector<SentMessage>& messages, const std::string& instance_id) {
-  if (messages.empty()) return 0;
-  auto& statement = statement_for(messages.size());
-  int index = 1;
-  for (const auto& message : messages) {
-    statement.setUInt64(index++, message.outbox_id);
-    statement.setUInt64(index++, message.invite_id);
+std::size_t SentRecorder::record(const std::vector<SentMessage>& messages) {
+  std::size_t recorded = 0;
+  for (const auto& [lease_token, group] : by_lease(messages)) {
+    auto& statement = statement_for(group.size());
+    recorded += db::retry_on_conflict([&] {
+      int index = 1;
+      for (const auto* message : group) {
+        statement.setUInt64(index++, message->outbox_id);
+        statement.setUInt64(index++, message->invite_id);
+      }
+      statement.setUInt64(index++, lease_token);
+      for (const auto* message : group) statement.setUInt64(index++, message->outbox_id);
+      return static_cast<std::size_t>(statement.executeUpdate());
+    });
   }
-  statement.setString(index++, instance_id);
-  for (const auto& message : messages) statement.setUInt64(index++, message.outbox_id);
-  return static_cast<std::size_t>(statement.executeUpdate());
+  return recorded;
 }
 
-void record_retry(sql::Connection& connection, const ClaimedRecipient& recipient, const std::string& instance_id,
-                  const std::string& detail, std::chrono::seconds retry_after, std::uint32_t max_attempts) {
+void record_retry(sql::Connection& connection, const ClaimedRecipient& recipient, const std::string& detail,
+                  std::chrono::seconds retry_after, std::uint32_t max_attempts) {
   if (recipient.attempts + 1 >= max_attempts) {
-    record_failed(connection, recipient, instance_id,
+    record_failed(connection, recipient,
                   clipped(detail + " (gave up after " + std::to_string(max_attempts) + " attempts)"));
     return;
   }
@@ -258,38 +288,37 @@ void record_retry(sql::Connection& connection, const ClaimedRecipient& recipient
                  "status = 'pending', attempts = attempts + 1, last_error = ?, next_attempt_at = UTC_TIMESTAMP(3) + "
                  "INTERVAL " +
                      std::to_string(retry_after.count()) + " SECOND",
-                 recipient, instance_id, clipped(detail));
+                 recipient, clipped(detail));
 }
 
-void record_failed(sql::Connection& connection, const ClaimedRecipient& recipient, const std::string& instance_id,
-                   const std::string& detail) {
-  update_claimed(connection, "status = 'failed', attempts = attempts + 1, last_error = ?", recipient, instance_id,
-                 clipped(detail));
+void record_failed(sql::Connection& connection, const ClaimedRecipient& recipient, const std::string& detail) {
+  update_claimed(connection, "status = 'failed', attempts = attempts + 1, last_error = ?", recipient, clipped(detail));
 }
 
-void record_skipped(sql::Connection& connection, const ClaimedRecipient& recipient, const std::string& instance_id,
-                    const std::string& reason) {
-  update_claimed(connection, "status = 'skipped', last_error = ?", recipient, instance_id, clipped(reason));
+void record_skipped(sql::Connection& connection, const ClaimedRecipient& recipient, const std::string& reason) {
+  update_claimed(connection, "status = 'skipped', last_error = ?", recipient, clipped(reason));
 }
 
-void release(sql::Connection& connection, const std::vector<ClaimedRecipient>& recipients,
-             const std::string& instance_id) {
+void release(sql::Connection& connection, const std::vector<ClaimedRecipient>& recipients) {
   if (recipients.empty()) return;
-  std::vector<std::uint64_t> outbox_ids, invite_ids;
-  for (const auto& recipient : recipients) {
-    outbox_ids.push_back(recipient.outbox_id);
-    if (recipient.invite_id) invite_ids.push_back(recipient.invite_id);
-  }
-  revoke_unmailed(connection, invite_ids);
-  std::unique_ptr<sql::PreparedStatement> statement(connection.prepareStatement(
-      std::string("UPDATE send_outbox SET ") + unsent_status + " WHERE claimed_by = ? AND status = 'sending' " +
-      "AND id IN (" + placeholders(outbox_ids.size()) + ")"));
-  statement->setString(1, instance_id);
-  for (std::size_t i = 0; i < outbox_ids.size(); ++i) statement->setUInt64(static_cast<int>(i + 2), outbox_ids[i]);
-  statement->executeUpdate();
+  db::transact(connection, [&] {
+    std::vector<std::uint64_t> invite_ids;
+    for (const auto& recipient : recipients) {
+      if (recipient.invite_id) invite_ids.push_back(recipient.invite_id);
+    }
+    revoke_unmailed(connection, invite_ids);
+    for (const auto& [lease_token, group] : by_lease(recipients)) {
+      std::unique_ptr<sql::PreparedStatement> statement(connection.prepareStatement(
+          std::string("UPDATE send_outbox SET ") + unsent_status + " WHERE lease_token = ? AND status = 'sending' " +
+          "AND id IN (" + placeholders(group.size()) + ")"));
+      statement->setUInt64(1, lease_token);
+      for (std::size_t i = 0; i < group.size(); ++i) statement->setUInt64(static_cast<int>(i + 2), group[i]->outbox_id);
+      statement->executeUpdate();
+    }
+  });
 }
 
-std::uint64_t recover_orphans(sql::Connection& connection, const std::string& own_instance_id) {
+std::uint64_t recover_orphans(sql::Connection& connection, std::uint64_t own_lease_token) {
   // Per job through ix_send_outbox_claim (job_id, status): a join let the
   // optimizer read every row of a running job instead (measured: ~100k rows
   // per check). Completed jobs have no row being sent.
@@ -300,44 +329,55 @@ std::uint64_t recover_orphans(sql::Connection& connection, const std::string& ow
     std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
     while (rows->next()) jobs.push_back(rows->getUInt64(1));
   }
-  std::vector<std::string> owners;
+  std::map<std::uint64_t, std::vector<std::uint64_t>> jobs_by_lease;  // of rows being sent
   for (const auto job_id : jobs) {
     std::unique_ptr<sql::PreparedStatement> statement(
-        connection.prepareStatement("SELECT DISTINCT claimed_by FROM send_outbox FORCE INDEX (ix_send_outbox_claim) "
-                                    "WHERE job_id = ? AND status = 'sending' AND claimed_by IS NOT NULL"));
+        connection.prepareStatement("SELECT DISTINCT lease_token FROM send_outbox FORCE INDEX (ix_send_outbox_claim) "
+                                    "WHERE job_id = ? AND status = 'sending' AND lease_token IS NOT NULL"));
     statement->setUInt64(1, job_id);
     std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
-    while (rows->next()) {
-      auto owner = rows->getString(1).asStdString();
-      if (std::find(owners.begin(), owners.end(), owner) == owners.end()) owners.push_back(std::move(owner));
-    }
+    while (rows->next()) jobs_by_lease[rows->getUInt64(1)].push_back(job_id);
   }
   std::uint64_t recovered = 0;
-  for (const auto& owner : owners) {
-    if (owner == own_instance_id) continue;
-    std::unique_ptr<sql::PreparedStatement> free(connection.prepareStatement("SELECT IS_FREE_LOCK(?)"));
-    free->setString(1, sender_lock_name(owner));
-    std::unique_ptr<sql::ResultSet> row(free->executeQuery());
-    if (!row->next() || row->isNull(1) || row->getInt(1) != 1) continue;  // alive (or unknown): leave it
-    std::unique_ptr<sql::PreparedStatement> reset(connection.prepareStatement(
-        std::string("UPDATE send_outbox SET ") + unsent_status + " WHERE status = 'sending' AND claimed_by = ?"));
-    reset->setString(1, owner);
-    recovered += static_cast<std::uint64_t>(reset->executeUpdate());
+  for (const auto& [lease_token, lease_jobs] : jobs_by_lease) {
+    if (lease_token == own_lease_token) continue;
+    // Ending the lease and taking its rows back in one transaction: a
+    // renewal or a claim under it on another node conflicts with it, so
+    // either the lease lives on or its rows are taken back, never both.
+    recovered += db::transact(connection, [&] {
+      std::uint64_t rows = 0;
+      if (!end_sender_lease_if_expired(connection, lease_token)) return rows;  // alive: leave it
+      for (const auto job_id : lease_jobs) {
+        std::unique_ptr<sql::PreparedStatement> reset(
+            connection.prepareStatement(std::string("UPDATE send_outbox SET ") + unsent_status +
+                                        " WHERE job_id = ? AND status = 'sending' AND lease_token = ?"));
+        reset->setUInt64(1, job_id);
+        reset->setUInt64(2, lease_token);
+        rows += static_cast<std::uint64_t>(reset->executeUpdate());
+      }
+      return rows;
+    });
   }
+  // Leases that expired without rows (an instance that died idle).
+  db::retry_on_conflict([&] {
+    std::unique_ptr<sql::PreparedStatement> purge(connection.prepareStatement(
+        "DELETE FROM sender_leases WHERE expires_at < UTC_TIMESTAMP(3) - INTERVAL 1 MINUTE"));
+    purge->executeUpdate();
+  });
   return recovered;
 }
 
 bool complete_job_if_done(sql::Connection& connection, std::uint64_t job_id) {
-  db::Transaction transaction(connection);
-  std::unique_ptr<sql::PreparedStatement> statement(connection.prepareStatement(
-      "UPDATE send_jobs SET status = 'completed', finished_at = UTC_TIMESTAMP(3) WHERE id = ? AND status = 'running' "
-      "AND NOT EXISTS (SELECT 1 FROM send_outbox WHERE job_id = ? AND status IN ('pending', 'sending'))"));
-  statement->setUInt64(1, job_id);
-  statement->setUInt64(2, job_id);
-  if (statement->executeUpdate() != 1) return false;
-  freeze_job_counts(connection, job_id);
-  transaction.commit();
-  return true;
+  return db::transact(connection, [&] {
+    std::unique_ptr<sql::PreparedStatement> statement(connection.prepareStatement(
+        "UPDATE send_jobs SET status = 'completed', finished_at = UTC_TIMESTAMP(3) WHERE id = ? AND status = "
+        "'running' AND NOT EXISTS (SELECT 1 FROM send_outbox WHERE job_id = ? AND status IN ('pending', 'sending'))"));
+    statement->setUInt64(1, job_id);
+    statement->setUInt64(2, job_id);
+    if (statement->executeUpdate() != 1) return false;
+    freeze_job_counts(connection, job_id);
+    return true;
+  });
 }
 
 }  // namespace invites::repository

@@ -33,6 +33,7 @@ TEST_CASE("two migrate runs at once on two Galera nodes: one applies, the other 
   // A few fresh databases: the two runs meet at a different point each time.
   for (int round = 0; round < 3; ++round) {
     testing::TestDatabase database(cluster.node(1));
+    cluster.await_all_nodes();
     const auto migrate_on = [&](int node) {
       return std::async(std::launch::async, [&, node] {
         return testing::run_process(

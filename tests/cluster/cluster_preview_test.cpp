@@ -30,7 +30,7 @@ void wait_for_new_users(testing::SendStack& stack, int new_users) {
 
 }  // namespace
 
-TEST_CASE("a Load made on one server is reviewed and sent on another; changed recipients answer 409, not 404",
+TEST_CASE("a Load made on one server is reviewed and sent on another, and changed recipients answer 409, not 404",
           "[galera][http]") {
   const auto cluster = testing::GaleraCluster::fixture();
   testing::SendStack stack(cluster.node(1));

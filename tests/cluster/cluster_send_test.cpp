@@ -66,7 +66,7 @@ TEST_CASE("one job drained by two servers on two Galera nodes: every recipient g
   testing::check_exactly_once(stack, people);
 }
 
-TEST_CASE("one job drained by three servers on three Galera nodes; kill -9 of one server mid-job",
+TEST_CASE("one job drained by three servers on three Galera nodes, and kill -9 of one server mid-job",
           "[galera][http][smtp]") {
   const auto cluster = testing::GaleraCluster::fixture();
   testing::SendStack stack(cluster.node(1));

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "db/connection.hpp"
 #include "support/child_process.hpp"
 
 namespace invites::testing {
@@ -46,6 +47,11 @@ db::DatabaseUrl GaleraCluster::node(int n, const std::string& database) const {
 std::string GaleraCluster::address(int n) const {
   const auto url = node(n);
   return url.host + ":" + std::to_string(url.port);
+}
+
+void GaleraCluster::await_all_nodes() const {
+  // db::connect sets wsrep_sync_wait on Galera nodes: this SELECT waits for the node to catch up.
+  for (int n = 1; n <= node_count; ++n) db::execute(*db::connect(node(n)), "SELECT 1 FROM information_schema.schemata");
 }
 
 void GaleraCluster::kill_node(int n) const { run_script({"kill-node", std::to_string(n), directory_.string()}); }

@@ -24,6 +24,11 @@ class GaleraCluster {
   // "127.0.0.1:PORT" of node n, for HAProxy.
   std::string address(int n) const;
 
+  // Returns once every node has applied what was committed before the call
+  // (a causal read on each): a database just created on one node can be
+  // used on all of them.
+  void await_all_nodes() const;
+
   // kill -9 of node n (a crashed database node); the others carry on.
   void kill_node(int n) const;
   // Node n joins the running cluster again (a full state transfer) and is synced when this returns.

@@ -165,12 +165,21 @@ nlohmann::json SendStack::wait_job(std::uint64_t job_id, const std::function<boo
                                    std::chrono::seconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   nlohmann::json job;
+  std::string unavailable;  // the last 503, if any
   while (std::chrono::steady_clock::now() < deadline) {
-    job = get_json("/api/jobs/" + std::to_string(job_id))["job"];
-    if (done(job)) return job;
+    const auto result = get("/api/jobs/" + std::to_string(job_id));
+    // A server whose database node just failed answers 503 until it reconnects (cluster tests).
+    if (result->status == 503) {
+      unavailable = result->body;
+    } else {
+      INFO(result->body);
+      REQUIRE(result->status == 200);
+      job = nlohmann::json::parse(result->body)["job"];
+      if (done(job)) return job;
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  INFO("job after the timeout: " << job.dump());
+  INFO("job after the timeout: " << job.dump() << "\nlast 503 answer: " << unavailable);
   FAIL("the job did not reach the expected state in time");
   return job;
 }
