@@ -44,14 +44,13 @@ void confirm_sender_lease(sql::Connection& connection, std::uint64_t token) {
   const auto update = prepare_for_token(
       connection,
       // claims + 1: the row always changes, so the affected-row count (changed rows) is 1 exactly when the lease holds.
-      "UPDATE sender_leases SET claims = claims + 1 WHERE token = ? AND expires_at > UTC_TIMESTAMP(3)",
-      token);
+      "UPDATE sender_leases SET claims = claims + 1 WHERE token = ? AND expires_at > UTC_TIMESTAMP(3)", token);
   if (update->executeUpdate() != 1) throw LeaseLost("the sender lease " + std::to_string(token) + " is over");
 }
 
 bool end_sender_lease_if_expired(sql::Connection& connection, std::uint64_t token) {
-  const auto remove =
-      prepare_for_token(connection, "DELETE FROM sender_leases WHERE token = ? AND expires_at <= UTC_TIMESTAMP(3)", token);
+  const auto remove = prepare_for_token(
+      connection, "DELETE FROM sender_leases WHERE token = ? AND expires_at <= UTC_TIMESTAMP(3)", token);
   if (remove->executeUpdate() == 1) return true;
   const auto exists = prepare_for_token(connection, "SELECT 1 FROM sender_leases WHERE token = ?", token);
   std::unique_ptr<sql::ResultSet> row(exists->executeQuery());

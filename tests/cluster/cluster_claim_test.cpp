@@ -3,6 +3,7 @@
 // aborted (error 1213) and retried (db/retry.hpp), and every row ends up
 // claimed exactly once, under the lease of the claimer that got it.
 #include <algorithm>
+#include <latch>
 #include <map>
 #include <set>
 #include <thread>
@@ -40,9 +41,8 @@ std::uint64_t write_job(sql::Connection& connection, const std::vector<testing::
               "SELECT MIN(s.id), 'running', 'north@haul.example.com', MIN(t.id), '{}', 'new_users', 'x' "
               "FROM staff_users s, notification_templates t");
   const auto job = column(connection, "SELECT MAX(id) FROM send_jobs").front();
-  db::execute(connection,
-              "INSERT INTO send_outbox (job_id, email, contact_id, recipient_group) SELECT " + std::to_string(job) +
-                  ", email, id, 'new_users' FROM contacts");
+  db::execute(connection, "INSERT INTO send_outbox (job_id, email, contact_id, recipient_group) SELECT " +
+                              std::to_string(job) + ", email, id, 'new_users' FROM contacts");
   return job;
 }
 
@@ -71,20 +71,22 @@ TEST_CASE("two claimers on two Galera nodes take the same rows at once: conflict
     errors[node];
   }
   std::vector<std::thread> claimers;
+  std::latch start(2);  // both claim from the first batch on, so that they meet
   for (const int node : {1, 2}) {
-    claimers.emplace_back([&, node, &connection = *connections.at(node), &mine = claimed.at(node),
-                           &error = errors.at(node)] {
-      try {
-        for (;;) {
-          const auto batch =
-              repository::claim_batch(connection, job, "claimer-" + std::to_string(node), leases.at(node), 5);
-          if (batch.empty()) return;
-          for (const auto& recipient : batch) mine.push_back(recipient.outbox_id);
-        }
-      } catch (const std::exception& e) {
-        error = e.what();
-      }
-    });
+    claimers.emplace_back(
+        [&, node, &connection = *connections.at(node), &mine = claimed.at(node), &error = errors.at(node)] {
+          start.arrive_and_wait();
+          try {
+            for (;;) {
+              const auto batch =
+                  repository::claim_batch(connection, job, "claimer-" + std::to_string(node), leases.at(node), 5);
+              if (batch.empty()) return;
+              for (const auto& recipient : batch) mine.push_back(recipient.outbox_id);
+            }
+          } catch (const std::exception& e) {
+            error = e.what();
+          }
+        });
   }
   for (auto& claimer : claimers) claimer.join();
   for (const auto& [node, error] : errors) {
@@ -101,8 +103,9 @@ TEST_CASE("two claimers on two Galera nodes take the same rows at once: conflict
   CHECK(claimed[1].size() + claimed[2].size() == rows);  // none twice
   CHECK(both.size() == rows);                            // none left out
   for (const int node : {1, 2}) {
-    const auto under_lease = column(stack.sql(), "SELECT id FROM send_outbox WHERE status = 'sending' AND lease_token = " +
-                                                     std::to_string(leases[node]) + " ORDER BY id");
+    const auto under_lease =
+        column(stack.sql(), "SELECT id FROM send_outbox WHERE status = 'sending' AND lease_token = " +
+                                std::to_string(leases[node]) + " ORDER BY id");
     auto mine = claimed[node];
     std::sort(mine.begin(), mine.end());
     CHECK(under_lease == mine);
