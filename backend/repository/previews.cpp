@@ -1,9 +1,6 @@
 #include "repository/previews.hpp"
 
-#include <memory>
-
-#include <cppconn/prepared_statement.h>
-#include <cppconn/resultset.h>
+#include "db/statement.hpp"
 
 namespace invites::repository {
 namespace {
@@ -15,39 +12,31 @@ constexpr int expired_per_insert = 20;
 }  // namespace
 
 void store_preview(sql::Connection& connection, const StoredPreview& preview, std::chrono::seconds lifetime) {
-  std::unique_ptr<sql::PreparedStatement> insert(connection.prepareStatement(
-      "INSERT INTO previews (id, owner_user_id, filter_json, counts_json, digest, generated_at, created_at, "
-      "expires_at) VALUES (?, ?, ?, ?, ?, FROM_UNIXTIME(?), UTC_TIMESTAMP(3), UTC_TIMESTAMP(3) + INTERVAL ? SECOND)"));
-  insert->setString(1, preview.id);
-  insert->setUInt64(2, preview.owner_user_id);
-  insert->setString(3, filter_to_json(preview.filter).dump());
-  insert->setString(4, preview.counts.dump());
-  insert->setString(5, preview.digest);
-  insert->setInt64(6, preview.generated_at);
-  insert->setInt64(7, lifetime.count());
-  insert->executeUpdate();
-  std::unique_ptr<sql::PreparedStatement> purge(
-      connection.prepareStatement("DELETE FROM previews WHERE expires_at < UTC_TIMESTAMP(3) LIMIT ?"));
-  purge->setInt(1, expired_per_insert);
-  purge->executeUpdate();
+  db::update(connection,
+             "INSERT INTO previews (id, owner_user_id, filter_json, counts_json, digest, generated_at, created_at, "
+             "expires_at) VALUES (?, ?, ?, ?, ?, FROM_UNIXTIME(?), UTC_TIMESTAMP(3), UTC_TIMESTAMP(3) + INTERVAL ? "
+             "SECOND)",
+             preview.id, preview.owner_user_id, filter_to_json(preview.filter).dump(), preview.counts.dump(),
+             preview.digest, preview.generated_at, static_cast<std::int64_t>(lifetime.count()));
+  db::update(connection, "DELETE FROM previews WHERE expires_at < UTC_TIMESTAMP(3) LIMIT ?", expired_per_insert);
 }
 
 std::optional<StoredPreview> find_preview(sql::Connection& connection, const std::string& id,
                                           std::uint64_t owner_user_id) {
-  std::unique_ptr<sql::PreparedStatement> select(
-      connection.prepareStatement("SELECT filter_json, counts_json, digest, UNIX_TIMESTAMP(generated_at) FROM previews "
-                                  "WHERE id = ? AND owner_user_id = ? AND expires_at > UTC_TIMESTAMP(3)"));
-  select->setString(1, id);
-  select->setUInt64(2, owner_user_id);
-  std::unique_ptr<sql::ResultSet> row(select->executeQuery());
-  if (!row->next()) return std::nullopt;
+  const auto row = db::query_row<std::string, std::string, std::string, std::int64_t>(
+      connection,
+      "SELECT filter_json, counts_json, digest, UNIX_TIMESTAMP(generated_at) FROM previews "
+      "WHERE id = ? AND owner_user_id = ? AND expires_at > UTC_TIMESTAMP(3)",
+      id, owner_user_id);
+  if (!row) return std::nullopt;
+  const auto& [filter_json, counts_json, digest, generated_at] = *row;
   StoredPreview preview;
   preview.id = id;
   preview.owner_user_id = owner_user_id;
-  preview.filter = filter_from_json(nlohmann::json::parse(row->getString(1).asStdString()));
-  preview.counts = nlohmann::json::parse(row->getString(2).asStdString());
-  preview.digest = row->getString(3).asStdString();
-  preview.generated_at = row->getInt64(4);
+  preview.filter = filter_from_json(nlohmann::json::parse(filter_json));
+  preview.counts = nlohmann::json::parse(counts_json);
+  preview.digest = digest;
+  preview.generated_at = generated_at;
   return preview;
 }
 

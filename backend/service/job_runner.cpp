@@ -5,14 +5,13 @@
 #include <optional>
 
 #include <cppconn/exception.h>
-#include <cppconn/prepared_statement.h>
-#include <cppconn/resultset.h>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include "db/connection.hpp"
 #include "db/process_label.hpp"
 #include "db/retry.hpp"
+#include "db/session.hpp"
 #include "repository/audit_log.hpp"
 #include "repository/outbox.hpp"
 #include "repository/send_jobs.hpp"
@@ -91,7 +90,7 @@ class JobRunner::Worker {
         [&] {
           connection_ = runner_.connect_();
           // Claims must not take gap locks: each worker only locks the rows it takes.
-          db::execute(*connection_, "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+          db::use_read_committed(*connection_);
         },
         "connecting");
   }
@@ -124,10 +123,11 @@ class JobRunner::Worker {
   void prepare_batch(const repository::JobSettings& job) {
     std::vector<repository::ClaimedRecipient> to_send;
     for (auto& recipient : in_hand_) {
-      if (recipient.portal_status && *recipient.portal_status != "invited") {
-        repository::record_skipped(
-            *connection_, recipient,
-            "the address's portal account is " + *recipient.portal_status + " (it changed after Load)");
+      if (recipient.portal_status && *recipient.portal_status != PortalStatus::invited) {
+        repository::record_skipped(*connection_, recipient,
+                                   "the address's portal account is " +
+                                       std::string(portal_status_name(*recipient.portal_status)) +
+                                       " (it changed after Load)");
       } else {
         to_send.push_back(std::move(recipient));
       }
@@ -162,7 +162,7 @@ class JobRunner::Worker {
         if (epoch != runner_.control_epoch_) {
           epoch = runner_.control_epoch_;
           const auto status = repository::job_status(*connection_, job.id);
-          if (status != "running") return keep_unhandled();  // paused or cancelled
+          if (status != JobStatus::running) return keep_unhandled();  // paused or cancelled
         }
         const bool go_on = send_one(job, in_hand_[handled], tokens_[handled]);
         ++handled;

@@ -4,7 +4,7 @@
 // Actions' API call (CSRF header, 401 → login, answers after sign-out dropped).
 
 #include "app/state.hpp"
-#include "platform/fetch.hpp"
+#include "app/fetcher.hpp"
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -16,7 +16,7 @@
 namespace invites::app {
 
 // Makes an API call the way Actions does (session rules included).
-using ApiCaller = std::function<void(platform::FetchRequest, platform::FetchCallback)>;
+using ApiCaller = std::function<void(FetchRequest, FetchCallback)>;
 // Opens an HTML document in a new browser tab (platform::open_html_tab; a fake in tests).
 using HtmlOpener = std::function<void(const std::string& html)>;
 // A fresh random idempotency key (platform::random_key in the browser).
@@ -32,7 +32,7 @@ class SendActions {
   void set_key_source(KeySource make_key) { make_key_ = std::move(make_key); }
 
   // Called every main-loop tick with a monotonic clock in seconds: polls the
-  // open job once per kJobPollSeconds while it is queued or running, and
+  // open job once per job_poll_seconds while it is queued or running, and
   // re-renders the open email preview when the template choice changed.
   // Starts nothing while nothing runs (the page can idle).
   void tick(double now_seconds);
@@ -86,7 +86,7 @@ class SendActions {
   void poll_job();
   void fetch_failed_block(std::size_t block);
   void apply_job(Job job);
-  void on_send_result(platform::FetchResult&& result, std::string preview_id);
+  void on_send_result(FetchResult&& result, std::string preview_id);
 
   State& state_;
   ApiCaller api_;

@@ -1,19 +1,19 @@
 #include "app/state.hpp"
 
 #include <invites/email.hpp>
+#include <invites/utc_time.hpp>
 
 #include <algorithm>
-#include <cstdio>
 
 namespace invites::app {
 
 const char* to_string(Screen screen) {
   switch (screen) {
-    case Screen::Starting:
+    case Screen::starting:
       return "starting";
-    case Screen::Login:
+    case Screen::login:
       return "login";
-    case Screen::Main:
+    case Screen::main:
       return "main";
   }
   return "starting";
@@ -21,13 +21,13 @@ const char* to_string(Screen screen) {
 
 const char* to_string(LoadStatus status) {
   switch (status) {
-    case LoadStatus::Idle:
+    case LoadStatus::idle:
       return "idle";
-    case LoadStatus::Loading:
+    case LoadStatus::loading:
       return "loading";
-    case LoadStatus::Loaded:
+    case LoadStatus::loaded:
       return "loaded";
-    case LoadStatus::Failed:
+    case LoadStatus::failed:
       return "failed";
   }
   return "idle";
@@ -39,15 +39,15 @@ bool Session::has(int permission) const {
 
 const char* list_label(ListKind kind) {
   switch (kind) {
-    case ListKind::Division:
+    case ListKind::division:
       return "Division";
-    case ListKind::AccountClass:
+    case ListKind::account_class:
       return "Account Class";
-    case ListKind::BillGroup:
+    case ListKind::bill_group:
       return "Bill Group";
-    case ListKind::AccountSource:
+    case ListKind::account_source:
       return "Account Source";
-    case ListKind::SiteSource:
+    case ListKind::site_source:
       return "Site Source";
   }
   return "";
@@ -55,13 +55,13 @@ const char* list_label(ListKind kind) {
 
 const char* flag_label(FlagKind kind) {
   switch (kind) {
-    case FlagKind::ActiveService:
+    case FlagKind::active_service:
       return "Accounts With Active Service";
-    case FlagKind::BalanceDue:
+    case FlagKind::balance_due:
       return "Accounts With Balance Due";
-    case FlagKind::BillingContacts:
+    case FlagKind::billing_contacts:
       return "Restrict To Billing Contacts";
-    case FlagKind::WithoutAutopay:
+    case FlagKind::without_autopay:
       return "Accounts Without Automatic Payment";
   }
   return "";
@@ -69,15 +69,15 @@ const char* flag_label(FlagKind kind) {
 
 const std::vector<LookupItem>& Lookups::list(ListKind kind) const {
   switch (kind) {
-    case ListKind::Division:
+    case ListKind::division:
       return divisions;
-    case ListKind::AccountClass:
+    case ListKind::account_class:
       return account_classes;
-    case ListKind::BillGroup:
+    case ListKind::bill_group:
       return bill_groups;
-    case ListKind::AccountSource:
+    case ListKind::account_source:
       return account_sources;
-    case ListKind::SiteSource:
+    case ListKind::site_source:
       return site_sources;
   }
   return divisions;
@@ -89,15 +89,15 @@ std::vector<LookupItem>& Lookups::list(ListKind kind) {
 
 const std::vector<Id>& ids_of(const Filter& filter, ListKind kind) {
   switch (kind) {
-    case ListKind::Division:
+    case ListKind::division:
       return filter.division_ids;
-    case ListKind::AccountClass:
+    case ListKind::account_class:
       return filter.account_class_ids;
-    case ListKind::BillGroup:
+    case ListKind::bill_group:
       return filter.bill_group_ids;
-    case ListKind::AccountSource:
+    case ListKind::account_source:
       return filter.account_source_ids;
-    case ListKind::SiteSource:
+    case ListKind::site_source:
       return filter.site_source_ids;
   }
   return filter.division_ids;
@@ -109,13 +109,13 @@ std::vector<Id>& ids_of(Filter& filter, ListKind kind) {
 
 bool flag_of(const Filter& filter, FlagKind kind) {
   switch (kind) {
-    case FlagKind::ActiveService:
+    case FlagKind::active_service:
       return filter.active_service_only;
-    case FlagKind::BalanceDue:
+    case FlagKind::balance_due:
       return filter.balance_due_only;
-    case FlagKind::BillingContacts:
+    case FlagKind::billing_contacts:
       return filter.billing_contacts_only;
-    case FlagKind::WithoutAutopay:
+    case FlagKind::without_autopay:
       return filter.without_autopay_only;
   }
   return false;
@@ -123,19 +123,19 @@ bool flag_of(const Filter& filter, FlagKind kind) {
 
 bool& flag_of(Filter& filter, FlagKind kind) {
   switch (kind) {
-    case FlagKind::ActiveService:
+    case FlagKind::active_service:
       return filter.active_service_only;
-    case FlagKind::BalanceDue:
+    case FlagKind::balance_due:
       return filter.balance_due_only;
-    case FlagKind::BillingContacts:
+    case FlagKind::billing_contacts:
       return filter.billing_contacts_only;
-    case FlagKind::WithoutAutopay:
+    case FlagKind::without_autopay:
       break;
   }
   return filter.without_autopay_only;
 }
 
-bool can_use_invites(const State& state) { return state.session && state.session->has(kPermissionSendInvites); }
+bool can_use_invites(const State& state) { return state.session && state.session->has(permission_send_invites); }
 
 bool preview_stale(const State& state) {
   return state.preview.has_result &&
@@ -144,19 +144,19 @@ bool preview_stale(const State& state) {
 }
 
 bool can_load(const State& state) {
-  return can_use_invites(state) && state.lookups.status == LoadStatus::Loaded &&
-         state.preview.status != LoadStatus::Loading;
+  return can_use_invites(state) && state.lookups.status == LoadStatus::loaded &&
+         state.preview.status != LoadStatus::loading;
 }
 
 bool can_send(const State& state) {
-  return can_use_invites(state) && state.preview.has_result && state.preview.status != LoadStatus::Loading &&
+  return can_use_invites(state) && state.preview.has_result && state.preview.status != LoadStatus::loading &&
          !preview_stale(state) && !state.form.email_from.empty() && email_from_problem(state.form).empty() &&
          !state.offline.offline && state.preview.preview_id.rfind("offline-", 0) != 0;  // only a server Load
 }
 
 std::string email_from_problem(const InviteForm& form) {
   if (form.email_from.empty() || is_valid_email(normalize_email(form.email_from))) return {};
-  return kInvalidEmailMessage;
+  return invalid_email_message;
 }
 
 std::string selection_summary(const std::vector<LookupItem>& items, const std::vector<Id>& selected) {
@@ -169,139 +169,49 @@ std::string selection_summary(const std::vector<LookupItem>& items, const std::v
   return std::to_string(selected.size()) + " selected";
 }
 
-namespace {
-
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-long long days_from_civil(long long y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const long long era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<long long>(doe) - 719468;
-}
-
-void civil_from_days(long long z, long long& y, unsigned& m, unsigned& d) {
-  z += 719468;
-  const long long era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  d = doy - (153 * mp + 2) / 5 + 1;
-  m = mp < 10 ? mp + 3 : mp - 9;
-  y = static_cast<long long>(yoe) + era * 400 + (m <= 2);
-}
-
-// "YYYY-MM-DDTHH:MM:SS" with optional fraction and "Z" / "+00:00" (UTC only).
-bool parse_utc(const std::string& text, long long& seconds) {
-  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0, consumed = 0;
-  if (std::sscanf(text.c_str(), "%4d-%2d-%2d%*1[T ]%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &s, &consumed) != 6)
-    return false;
-  std::size_t rest = static_cast<std::size_t>(consumed);
-  if (rest < text.size() && text[rest] == '.') {
-    ++rest;
-    while (rest < text.size() && text[rest] >= '0' && text[rest] <= '9') ++rest;
-  }
-  const std::string zone = text.substr(rest);
-  if (!(zone == "Z" || zone == "z" || zone.empty() || zone == "+00:00" || zone == "+0000")) return false;
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return false;
-  seconds =
-      days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400LL + h * 3600LL + mi * 60LL + s;
-  return true;
-}
-
-}  // namespace
-
 std::string data_as_of(const Preview& preview) {
-  long long seconds = 0;
-  if (!parse_utc(preview.generated_at, seconds)) return preview.generated_at;
-  if (preview.snapshot_age_seconds && *preview.snapshot_age_seconds > 0) seconds -= *preview.snapshot_age_seconds;
-  long long days = seconds / 86400;
-  long long in_day = seconds % 86400;
-  if (in_day < 0) {
-    in_day += 86400;
-    --days;
-  }
-  long long y = 0;
-  unsigned m = 0, d = 0;
-  civil_from_days(days, y, m, d);
-  char out[48];
-  std::snprintf(out, sizeof out, "%04lld-%02u-%02u %02lld:%02lld:%02lld UTC", y, m, d, in_day / 3600,
-                (in_day % 3600) / 60, in_day % 60);
-  return out;
+  const std::optional<std::int64_t> generated = parse_iso8601_utc(preview.generated_at);
+  if (!generated) return preview.generated_at;
+  const std::int64_t age = preview.snapshot_age_seconds.value_or(0);
+  return readable_utc(*generated - (age > 0 ? age : 0));
 }
 
-const char* group_param(RecipientGroup group) {
+const char* group_caption(CountGroup group) {
   switch (group) {
-    case RecipientGroup::NewUsers:
-      return "new_users";
-    case RecipientGroup::PendingInvites:
-      return "pending_invites";
-    case RecipientGroup::ExcludedExisting:
-      return "excluded_existing";
-    case RecipientGroup::SkippedInvalidEmail:
-      return "skipped_invalid_email";
-  }
-  return "new_users";
-}
-
-const char* group_caption(RecipientGroup group) {
-  switch (group) {
-    case RecipientGroup::NewUsers:
+    case CountGroup::new_users:
       return "New users";
-    case RecipientGroup::PendingInvites:
+    case CountGroup::pending_invites:
       return "Pending invites";
-    case RecipientGroup::ExcludedExisting:
+    case CountGroup::excluded_existing:
       return "Excluded: existing account";
-    case RecipientGroup::SkippedInvalidEmail:
+    case CountGroup::skipped_invalid_email:
       return "Skipped: invalid email";
   }
   return "";
 }
 
-const char* column_param(RecipientColumn column) {
+const char* column_label(SortColumn column) {
   switch (column) {
-    case RecipientColumn::Email:
-      return "email";
-    case RecipientColumn::FirstName:
-      return "first_name";
-    case RecipientColumn::LastName:
-      return "last_name";
-    case RecipientColumn::AccountNumber:
-      return "account_number";
-    case RecipientColumn::AccountName:
-      return "account_name";
-    case RecipientColumn::ContactId:
-      return "contact_id";
-    case RecipientColumn::LastInvitedAt:
-      return "last_invited_at";
-  }
-  return "email";
-}
-
-const char* column_label(RecipientColumn column) {
-  switch (column) {
-    case RecipientColumn::Email:
+    case SortColumn::email:
       return "Email";
-    case RecipientColumn::FirstName:
+    case SortColumn::first_name:
       return "First name";
-    case RecipientColumn::LastName:
+    case SortColumn::last_name:
       return "Last name";
-    case RecipientColumn::AccountNumber:
+    case SortColumn::account_number:
       return "Account #";
-    case RecipientColumn::AccountName:
+    case SortColumn::account_name:
       return "Account name";
-    case RecipientColumn::ContactId:
+    case SortColumn::contact_id:
       return "Contact id";
-    case RecipientColumn::LastInvitedAt:
+    case SortColumn::last_invited_at:
       return "Last invited";
   }
   return "";
 }
 
 std::string url_encode(const std::string& text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
+  static constexpr char hex_digits[] = "0123456789ABCDEF";
   std::string out;
   for (const char ch : text) {
     const auto c = static_cast<unsigned char>(ch);
@@ -310,8 +220,8 @@ std::string url_encode(const std::string& text) {
       out += ch;
     } else {
       out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
+      out += hex_digits[c >> 4];
+      out += hex_digits[c & 15];
     }
   }
   return out;
@@ -321,9 +231,9 @@ namespace {
 
 // group, q (when set), sort and order: the query every recipient URL shares.
 std::string recipients_query(const RecipientTable& table) {
-  std::string q = std::string("group=") + group_param(table.group);
+  std::string q = "group=" + std::string(count_group_name(table.group));
   if (!table.query.empty()) q += "&q=" + url_encode(table.query);
-  q += std::string("&sort=") + column_param(table.sort) + "&order=" + (table.descending ? "desc" : "asc");
+  q += "&sort=" + std::string(sort_column_name(table.sort)) + "&order=" + (table.descending ? "desc" : "asc");
   return q;
 }
 

@@ -1,6 +1,8 @@
 #include "panels/invite_panel.hpp"
 
 #include "panels/email_preview_panel.hpp"
+#include "panels/a11y.hpp"
+#include "panels/text_field.hpp"
 #include "panels/offline_panel.hpp"
 #include "panels/recipients_panel.hpp"
 #include "panels/send_dialog.hpp"
@@ -10,44 +12,33 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstring>
 #include <string>
 
 namespace invites::panels {
 namespace {
 
-constexpr ImGuiChildFlags kCardFlags =
-    ImGuiChildFlags_Border | ImGuiChildFlags_AutoResizeY | ImGuiChildFlags_AlwaysUseWindowPadding;
-
-void heading(const char* text) {
-  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  ImGui::TextUnformatted(text);
-  ImGui::PopStyleColor();
-  ImGui::Separator();
-  ImGui::Spacing();
-}
-
-void filters_card(const app::State& state, app::Actions& actions, float width) {
+// The filters card, a form: Enter in it runs Load (its key, for enter_submits()).
+semantics::Key filters_card(const app::State& state, app::Actions& actions, float width) {
   const app::InviteForm& form = state.form;
-  ImGui::BeginChild("##filters", ImVec2(width, 0), kCardFlags);
-  heading("Filters");
+  begin_card("##filters", ImVec2(width, 0), CardHeight::fit_content, "Filters", semantics::Role::form);
+  card_heading("Filters");
 
-  const float field_w = std::min(kFieldWidth, ImGui::GetContentRegionAvail().x - kFormLabelWidth);
-  for (const app::ListKind list : app::kAllLists) {
+  const FormRows rows = form_rows(field_width);
+  for (const app::ListKind list : app::all_lists) {
     ImGui::PushID(static_cast<int>(list));
-    form_label(app::list_label(list), kFormLabelWidth);
+    rows.label(app::list_label(list));
     const std::string id = std::string("##") + app::list_label(list);
-    multi_select_combo(id.c_str(), state.lookups.list(list), app::ids_of(form.filter, list), field_w,
+    multi_select_combo(id.c_str(), state.lookups.list(list), app::ids_of(form.filter, list), rows.field_width,
                        MultiSelectEvents{[&actions, list] { actions.select_all(list); },
                                          [&actions, list](Id item, bool on) { actions.set_selected(list, item, on); }});
     ImGui::PopID();
   }
 
   ImGui::Spacing();
-  for (const app::FlagKind flag : app::kAllFlags) {
-    ImGui::SetCursorPosX(ImGui::GetCursorPosX() + kFormLabelWidth - ImGui::GetStyle().WindowPadding.x);
+  for (const app::FlagKind flag : app::all_flags) {
+    rows.indent();
     bool on = app::flag_of(form.filter, flag);
-    if (ImGui::Checkbox(app::flag_label(flag), &on)) actions.set_flag(flag, on);
+    if (checkbox(app::flag_label(flag), &on)) actions.set_flag(flag, on);
   }
 
   ImGui::Spacing();
@@ -55,140 +46,149 @@ void filters_card(const app::State& state, app::Actions& actions, float width) {
   ImGui::Spacing();
 
   // Email From: prefilled from the division, validated as the user types.
-  form_label("Email From", kFormLabelWidth);
-  char buffer[256];
-  const std::size_t n = std::min(form.email_from.size(), sizeof buffer - 1);
-  std::memcpy(buffer, form.email_from.data(), n);
-  buffer[n] = '\0';
-  ImGui::SetNextItemWidth(field_w);
-  if (ImGui::InputTextWithHint("##Email From", "sender@company.com", buffer, sizeof buffer))
-    actions.set_email_from(buffer);
+  rows.label("Email From");
+  std::string edited;
+  if (text_field("##Email From", form.email_from, edited, rows.field_width, "sender@company.com", 0,
+                 semantics::InputKind::email))
+    actions.set_email_from(edited);
   const std::string problem = app::email_from_problem(form);
-  const float label_x = ImGui::GetCursorPosX() + kFormLabelWidth - ImGui::GetStyle().WindowPadding.x;
   if (!problem.empty()) {
-    ImGui::SetCursorPosX(label_x);
-    tone_text(Tone::Bad, problem);
+    rows.indent();
+    field_problem(problem);
   } else if (form.email_from.empty()) {
-    ImGui::SetCursorPosX(label_x);
-    ImGui::TextDisabled("Pick one division to use its address, or type one.");
+    rows.indent();
+    wrapped_muted_text("Pick one division to use its address, or type one.");
   }
 
   // Notification Template.
-  form_label("Notification Template", kFormLabelWidth);
+  rows.label("Notification Template");
   const auto& templates = state.lookups.templates;
   if (templates.empty()) {
-    ImGui::TextDisabled("No templates yet");
+    muted_text("No templates yet");
   } else {
     const auto current = std::find_if(templates.begin(), templates.end(), [&](const app::LookupItem& t) {
       return form.template_id && t.id == *form.template_id;
     });
-    ImGui::SetNextItemWidth(field_w);
+    ImGui::SetNextItemWidth(rows.field_width);
     if (begin_combo("##Notification Template", current == templates.end() ? "Choose\u2026" : current->name.c_str())) {
       for (const app::LookupItem& t : templates) {
         ImGui::PushID(static_cast<int>(t.id));
-        if (ImGui::Selectable(t.name.c_str(), current != templates.end() && current->id == t.id))
+        if (selectable(t.name.c_str(), current != templates.end() && current->id == t.id, 0, semantics::Role::option))
           actions.set_template(t.id);
         ImGui::PopID();
       }
-      ImGui::EndCombo();
+      end_combo();
     }
   }
 
   ImGui::Spacing();
   ImGui::Separator();
   ImGui::Spacing();
-  const bool loading = state.preview.status == app::LoadStatus::Loading;
+  const bool loading = state.preview.status == app::LoadStatus::loading;
   if (primary_button("Load", 140, app::can_load(state))) actions.load_preview();
   ImGui::SameLine();
   ImGui::AlignTextToFramePadding();
   if (loading)
-    ImGui::TextDisabled("Counting recipients\u2026");
+    wrapped_muted_text("Counting recipients\u2026");
   else
-    ImGui::TextDisabled("Counts the recipients for these filters (Enter).");
-  ImGui::EndChild();
+    wrapped_muted_text("Counts the recipients for these filters (Enter).");
+  const semantics::Key filters = current_card();
+  end_card();
+  return filters;
 }
 
-// One count: caption, big number (a link that opens its recipient list), note.
-void count_tile(const app::State& state, app::Actions& actions, const Fonts& fonts, const char* caption,
-                std::uint64_t value, const char* note, const char* link_id, app::RecipientGroup group) {
-  ImGui::TextUnformatted(caption);
-  const std::string number = grouped_number(value);
-  if (link_button(link_id, number.c_str(), fonts.title)) actions.open_recipients(group);
+const char* count_note(CountGroup group) {
+  switch (group) {
+    case CountGroup::new_users:
+      return "No portal account yet";
+    case CountGroup::pending_invites:
+      return "Invited before, not accepted yet";
+    case CountGroup::skipped_invalid_email:
+      return "Contacts without a usable address; never mailed";
+    case CountGroup::excluded_existing:
+      return "Addresses whose portal account is active or disabled";
+  }
+  return "";
+}
+
+// One count: caption, big number (a link "count:<group>" that opens its recipient list), note.
+void count_tile(const app::State& state, app::Actions& actions, const Fonts& fonts, CountGroup group) {
+  const char* caption = app::group_caption(group);
+  text(caption);
+  const std::string number = grouped_number(state.preview.counts.of(group));
+  const std::string link_id = "count:" + std::string(count_group_name(group));
+  if (link_button(link_id.c_str(), number.c_str(), fonts.title, std::string(caption) + ": " + number))
+    actions.open_recipients(group);
   if (state.recipients.open && state.recipients.group == group) {
     ImGui::SameLine();
     ImGui::AlignTextToFramePadding();
-    ImGui::TextDisabled("(shown below)");
+    muted_text("(shown below)");
   }
-  ImGui::PushTextWrapPos(0.0f);
-  ImGui::TextDisabled("%s", note);
-  ImGui::PopTextWrapPos();
+  wrapped_muted_text(count_note(group));
+}
+
+// What screen readers say once a Load's counts are on screen.
+std::string counts_announcement(const app::Preview& preview) {
+  const Counts& c = preview.counts;
+  return "Loaded: " + grouped_number(c.new_users) + " new users, " + grouped_number(c.pending_invites) +
+         " pending invites, " + grouped_number(c.skipped_invalid_email) + " skipped: invalid email, " +
+         grouped_number(c.excluded_existing) + " excluded: existing account.";
 }
 
 void results_card(const app::State& state, app::Actions& actions, const Fonts& fonts) {
   const app::Preview& preview = state.preview;
-  ImGui::BeginChild("##results", ImVec2(0, 0), kCardFlags);
-  heading("Recipients");
+  begin_card("##results", ImVec2(0, 0), CardHeight::fit_content, "Recipients");
+  card_heading("Recipients");
 
   const bool stale = app::preview_stale(state);
-  const bool loading = preview.status == app::LoadStatus::Loading;
+  const bool loading = preview.status == app::LoadStatus::loading;
 
   if (!preview.has_result) {
-    ImGui::PushTextWrapPos(0.0f);
     if (loading)
-      ImGui::TextDisabled("Counting recipients\u2026");
-    else if (preview.status != app::LoadStatus::Failed)
-      ImGui::TextDisabled("Pick the filters and press Load to count the recipients.");
-    ImGui::PopTextWrapPos();
+      wrapped_muted_text("Counting recipients\u2026");
+    else if (preview.status != app::LoadStatus::failed)
+      wrapped_muted_text("Pick the filters and press Load to count the recipients.");
   } else {
     if (stale) {
       ImGui::AlignTextToFramePadding();
-      status_dot(Tone::Warning);
-      ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(tone_color(Tone::Warning)));
-      ImGui::TextUnformatted(state.send.notice.empty() ? "Filters changed \u2014 press Load to refresh"
-                                                       : "Recipients changed \u2014 press Load again");
-      ImGui::PopStyleColor();
+      status_dot(Tone::warning);
+      announced_text(Tone::warning,
+                     state.send.notice.empty() ? "Filters changed \u2014 press Load to refresh"
+                                               : "Recipients changed \u2014 press Load again",
+                     "stale");
       ImGui::Spacing();
       draw_offline_estimate(state);
+    } else if (!loading) {
+      announce("load-result", counts_announcement(preview));
     }
     ImGui::BeginDisabled(stale || loading);
     if (ImGui::BeginTable("##counts", 2, ImGuiTableFlags_SizingStretchSame | ImGuiTableFlags_PadOuterX)) {
-      ImGui::TableNextRow();
-      ImGui::TableNextColumn();
-      count_tile(state, actions, fonts, "New users", preview.counts.new_users, "No portal account yet",
-                 "count:new_users", app::RecipientGroup::NewUsers);
-      ImGui::TableNextColumn();
-      count_tile(state, actions, fonts, "Pending invites", preview.counts.pending_invites,
-                 "Invited before, not accepted yet", "count:pending_invites", app::RecipientGroup::PendingInvites);
-      ImGui::TableNextRow();
-      ImGui::TableNextColumn();
-      ImGui::Dummy(ImVec2(0, 6));
-      count_tile(state, actions, fonts, "Skipped: invalid email", preview.counts.skipped_invalid_email,
-                 "Contacts without a usable address; never mailed", "count:skipped_invalid_email",
-                 app::RecipientGroup::SkippedInvalidEmail);
-      ImGui::TableNextColumn();
-      ImGui::Dummy(ImVec2(0, 6));
-      count_tile(state, actions, fonts, "Excluded: existing account", preview.counts.excluded_existing,
-                 "Addresses whose portal account is active or disabled", "count:excluded_existing",
-                 app::RecipientGroup::ExcludedExisting);
+      // Two per row, in the API's order: the mailed groups first.
+      for (std::size_t i = 0; i < all_count_groups.size(); ++i) {
+        if (i % 2 == 0) ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        if (i >= 2) ImGui::Dummy(ImVec2(0, 6));
+        count_tile(state, actions, fonts, all_count_groups[i]);
+      }
       ImGui::EndTable();
     }
     ImGui::EndDisabled();
     ImGui::Spacing();
-    ImGui::TextDisabled("%s", result_as_of_label(state).c_str());
+    draw_result_as_of(state);
     if (!state.recipients.open && !stale) {
       ImGui::Spacing();
-      ImGui::TextDisabled("Click a number to review its recipients.");
+      wrapped_muted_text("Click a number to review its recipients.");
     }
   }
 
-  if (preview.status == app::LoadStatus::Failed) {
+  if (preview.status == app::LoadStatus::failed) {
     ImGui::Spacing();
     std::string text = "Load failed: " + preview.error_message;
     if (!preview.error_field.empty()) text += " (field: " + preview.error_field + ")";
-    tone_text(Tone::Bad, text);
+    announced_text(Tone::bad, text, "load-failed");
   }
   draw_send_row(state, actions);  // Send Email…, Preview email
-  ImGui::EndChild();
+  end_card();
 }
 
 }  // namespace
@@ -197,23 +197,23 @@ void draw_invite_panel(const app::State& state, app::Actions& actions, const Fon
   // The screen's name is its tab; its menu path is on the tab line (panels/main_tabs.cpp).
 
   switch (state.lookups.status) {
-    case app::LoadStatus::Idle:
-    case app::LoadStatus::Loading:
-      ImGui::TextDisabled("Loading the lists\u2026");
+    case app::LoadStatus::idle:
+    case app::LoadStatus::loading:
+      muted_text("Loading the lists\u2026");
       return;
-    case app::LoadStatus::Failed:
-      tone_text(Tone::Bad, "The lists could not be loaded: " + state.lookups.error);
-      if (ImGui::Button("Try again")) actions.load_lookups();
+    case app::LoadStatus::failed:
+      announced_text(Tone::bad, "The lists could not be loaded: " + state.lookups.error, "lookups");
+      if (button("Try again")) actions.load_lookups();
       return;
-    case app::LoadStatus::Loaded:
+    case app::LoadStatus::loaded:
       break;
   }
 
-  draw_offline_bar(state);
+  draw_offline_bar(state, actions);
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(20, 16));
   const float avail = ImGui::GetContentRegionAvail().x;
   const float form_w = std::min(std::max(avail * 0.5f, 540.0f), avail);
-  filters_card(state, actions, form_w);
+  const semantics::Key filters = filters_card(state, actions, form_w);
   if (avail - form_w > 300) ImGui::SameLine();
   results_card(state, actions, fonts);
   ImGui::PopStyleVar();
@@ -228,7 +228,7 @@ void draw_invite_panel(const app::State& state, app::Actions& actions, const Fon
   }
   draw_send_dialog(state, actions);
 
-  if (enter_submits() && app::can_load(state)) actions.load_preview();
+  if (enter_submits(filters) && app::can_load(state)) actions.load_preview();
 }
 
 }  // namespace invites::panels

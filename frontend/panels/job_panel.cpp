@@ -3,6 +3,8 @@
 #include "panels/widgets.hpp"
 
 #include <imgui.h>
+#include <invites/csv.hpp>
+#include <invites/recipients.hpp>
 
 #include <algorithm>
 #include <cstdio>
@@ -11,46 +13,57 @@
 namespace invites::panels {
 namespace {
 
-constexpr const char* kCancelPopup = "Cancel this job?";
+constexpr const char* cancel_popup_id = "Cancel this job?";
 
-std::string short_time(const std::string& iso) {
-  std::string out = iso.substr(0, 16);
-  if (out.size() > 10 && out[10] == 'T') out[10] = ' ';
-  return out;
-}
+RowSelection selection;  // failed rows Ctrl+C copies
 
-std::string groups_text(const std::vector<std::string>& groups) {
+std::string groups_text(const std::vector<Group>& groups) {
   std::string out;
-  for (const std::string& g : groups) {
+  for (const Group g : groups) {
     if (!out.empty()) out += ", ";
-    out += g == "new_users" ? "new users" : g == "pending_invites" ? "pending invites" : g;
+    out += g == Group::new_users ? "new users" : g == Group::pending_invites ? "pending invites" : "excluded";
   }
   return out.empty() ? "\u2014" : out;
 }
 
+const char* group_short(std::optional<Group> group) {
+  return group == Group::new_users ? "new user" : group == Group::pending_invites ? "pending" : "\u2014";
+}
+
 // One figure: caption above, value below.
-void stat(const char* caption, const std::string& value, Tone tone = Tone::Neutral) {
+void stat(const char* caption, const std::string& value, Tone tone = Tone::neutral) {
   ImGui::TableNextColumn();
-  ImGui::TextDisabled("%s", caption);
-  if (tone == Tone::Neutral)
-    ImGui::TextUnformatted(value.c_str());
+  muted_text(caption);
+  if (tone == Tone::neutral)
+    text(value);
   else
     tone_text(tone, value);
 }
 
 void cancel_popup(app::Actions& actions) {
-  if (!ImGui::BeginPopupModal(kCancelPopup, nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
-  ImGui::TextUnformatted("Recipients not mailed yet will not get the invitation.");
-  ImGui::TextUnformatted("Messages already sent stay sent.");
+  if (!begin_dialog(cancel_popup_id, ImGuiWindowFlags_AlwaysAutoResize)) return;
+  text("Recipients not mailed yet will not get the invitation.");
+  text("Messages already sent stay sent.");
   ImGui::Spacing();
-  if (ImGui::Button("Cancel the job", ImVec2(160, 0))) {
+  if (button("Cancel the job", ImVec2(160, 0))) {
     actions.sending().cancel_job();
     ImGui::CloseCurrentPopup();
   }
   ImGui::SameLine();
-  if (ImGui::Button("Keep sending", ImVec2(140, 0)) || ImGui::IsKeyPressed(ImGuiKey_Escape, false))
-    ImGui::CloseCurrentPopup();
-  ImGui::EndPopup();
+  if (button("Keep sending", ImVec2(140, 0)) || ImGui::IsKeyPressed(ImGuiKey_Escape, false)) ImGui::CloseCurrentPopup();
+  end_dialog();
+}
+
+// The selected failed rows that have arrived, tab-separated (Ctrl+C).
+std::string selected_rows_text(const app::JobView& view) {
+  std::string out;
+  for (std::int64_t i = selection.first(); i >= 0 && i <= selection.last(); ++i) {
+    const app::JobRecipient* row = view.failed_rows.row(static_cast<std::size_t>(i));
+    if (row)
+      append_tsv_row(out, {row->email, row->group ? std::string(group_name(*row->group)) : std::string(),
+                           std::to_string(row->attempts), row->last_error});
+  }
+  return out;
 }
 
 // Every failed recipient: a virtualized table over the whole list, its rows
@@ -60,29 +73,34 @@ void failed_table(const app::JobView& view, app::Actions& actions) {
   ImGui::Spacing();
   ImGui::AlignTextToFramePadding();
   // The list's own total once it answered (it is what the table scrolls through).
-  const std::uint64_t total = view.failed_status == app::LoadStatus::Loaded ? view.failed_total : job.failed;
-  ImGui::Text("Failed recipients (%s)", grouped_number(total).c_str());
-  if (view.failed_status == app::LoadStatus::Loading) {
+  const std::uint64_t total = view.failed_status == app::LoadStatus::loaded ? view.failed_total : job.failed;
+  const std::string title = "Failed recipients (" + grouped_number(total) + ")";
+  heading(title, nullptr, 3);
+  if (view.failed_status == app::LoadStatus::loading) {
     ImGui::SameLine();
-    ImGui::TextDisabled("loading\u2026");
+    muted_text("loading\u2026");
   }
-  if (view.failed_status == app::LoadStatus::Failed) {
+  if (view.failed_status == app::LoadStatus::failed) {
     ImGui::SameLine();
-    if (ImGui::SmallButton("Reload list")) actions.sending().reload_failed_rows();
+    if (small_button("Reload list")) actions.sending().reload_failed_rows();
   }
   if (view.failed_total == 0) return;
-  constexpr ImGuiTableFlags kFlags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter | ImGuiTableFlags_BordersV |
-                                     ImGuiTableFlags_Resizable | ImGuiTableFlags_ScrollY |
-                                     ImGuiTableFlags_SizingStretchProp;
+  constexpr ImGuiTableFlags table_flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
+                                          ImGuiTableFlags_BordersV | ImGuiTableFlags_Resizable |
+                                          ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingStretchProp;
   const float row_h = ImGui::GetTextLineHeightWithSpacing();
   const float height = std::min(row_h * (static_cast<float>(view.failed_total) + 1.5f), row_h * 12);
-  if (!ImGui::BeginTable("##failed-rows", 4, kFlags, ImVec2(0, height))) return;
+  if (!begin_grid("##failed-rows", 5, table_flags, ImVec2(0, height), "Failed recipients",
+                  static_cast<std::int64_t>(view.failed_total)))
+    return;
   ImGui::TableSetupScrollFreeze(0, 1);
   ImGui::TableSetupColumn("Email", 0, 1.6f);
   ImGui::TableSetupColumn("Group", 0, 0.8f);
   ImGui::TableSetupColumn("Attempts", 0, 0.5f);
   ImGui::TableSetupColumn("Server reply", 0, 3.0f);
-  ImGui::TableHeadersRow();
+  ImGui::TableSetupColumn("Copy", ImGuiTableColumnFlags_WidthFixed,
+                          ImGui::CalcTextSize("Copy").x + ImGui::GetStyle().FramePadding.x * 2);
+  grid_headers({"Email", "Group", "Attempts", "Server reply", "Copy"});
   ImGuiListClipper clipper;
   clipper.Begin(static_cast<int>(view.failed_total));
   while (clipper.Step()) {
@@ -90,87 +108,101 @@ void failed_table(const app::JobView& view, app::Actions& actions) {
       actions.sending().need_failed_rows(static_cast<std::size_t>(clipper.DisplayStart),
                                          static_cast<std::size_t>(clipper.DisplayEnd - 1));
     for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
-      ImGui::TableNextRow();
-      ImGui::TableNextColumn();
+      grid_row(i, selection.contains(i));
       const app::JobRecipient* row = view.failed_rows.row(static_cast<std::size_t>(i));
       if (!row) {
-        ImGui::TextDisabled("Loading\u2026");
+        grid_muted_cell("Loading\u2026");
         continue;
       }
-      ImGui::TextUnformatted(row->email.c_str());
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(row->group == "new_users"         ? "new user"
-                             : row->group == "pending_invites" ? "pending"
-                                                               : row->group.c_str());
-      ImGui::TableNextColumn();
-      ImGui::Text("%d", row->attempts);
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(row->last_error.c_str());
+      selection.highlight(i);
+      grid_cell(row->email);
+      grid_cell(group_short(row->group));
+      grid_cell(std::to_string(row->attempts));
+      grid_cell(row->last_error);
       if (ImGui::IsItemHovered() && !row->last_error.empty()) ImGui::SetTooltip("%s", row->last_error.c_str());
+      grid_control_cell();
+      ImGui::PushID(i);
+      if (small_button("Copy", "Copy address " + row->email)) ImGui::SetClipboardText(row->email.c_str());
+      selection.row_drawn(i, item_has_focus());
+      ImGui::PopID();
     }
   }
-  ImGui::EndTable();
+  const semantics::Key grid = current_grid();
+  end_grid();
+  if (copy_requested_in(grid)) ImGui::SetClipboardText(selected_rows_text(view).c_str());
 }
 
 }  // namespace
 
-const char* job_status_caption(const std::string& status) {
-  if (status == "queued") return "Queued";
-  if (status == "running") return "Sending";
-  if (status == "paused") return "Paused";
-  if (status == "cancelled") return "Cancelled";
-  if (status == "completed") return "Completed";
+const char* job_status_caption(std::optional<JobStatus> status) {
+  if (!status) return "Unknown";
+  switch (*status) {
+    case JobStatus::queued:
+      return "Queued";
+    case JobStatus::running:
+      return "Sending";
+    case JobStatus::paused:
+      return "Paused";
+    case JobStatus::cancelled:
+      return "Cancelled";
+    case JobStatus::completed:
+      return "Completed";
+  }
   return "Unknown";
 }
 
-Tone job_status_tone(const std::string& status) {
-  if (status == "running" || status == "queued") return Tone::Info;
-  if (status == "paused") return Tone::Warning;
-  if (status == "completed") return Tone::Good;
-  if (status == "cancelled") return Tone::Bad;
-  return Tone::Neutral;
+Tone job_status_tone(std::optional<JobStatus> status) {
+  if (!status) return Tone::neutral;
+  switch (*status) {
+    case JobStatus::queued:
+    case JobStatus::running:
+      return Tone::info;
+    case JobStatus::paused:
+      return Tone::warning;
+    case JobStatus::completed:
+      return Tone::good;
+    case JobStatus::cancelled:
+      return Tone::bad;
+  }
+  return Tone::neutral;
 }
 
 void draw_job_panel(const app::State& state, app::Actions& actions, const Fonts& fonts) {
   const app::JobView& view = state.send.job;
-  ImGui::BeginChild("##job", ImVec2(0, 0),
-                    ImGuiChildFlags_Border | ImGuiChildFlags_AutoResizeY | ImGuiChildFlags_AlwaysUseWindowPadding);
+  std::string title = "Job #" + std::to_string(view.job_id);
+  if (view.job && !view.job->template_name.empty()) title += " \u2014 " + view.job->template_name;
+  begin_card("##job", ImVec2(0, 0), CardHeight::fit_content, title);
 
   // Title: job number and template, status badge, Close.
   ImGui::AlignTextToFramePadding();
-  if (fonts.title) ImGui::PushFont(fonts.title);
-  if (view.job && !view.job->template_name.empty())
-    ImGui::Text("Job #%lld \u2014 %s", static_cast<long long>(view.job_id), view.job->template_name.c_str());
-  else
-    ImGui::Text("Job #%lld", static_cast<long long>(view.job_id));
-  if (fonts.title) ImGui::PopFont();
+  heading(title, fonts.title);
   if (view.job) {
     ImGui::SameLine(0, 16);
     ImGui::AlignTextToFramePadding();
     status_dot(job_status_tone(view.job->status));
-    ImGui::TextUnformatted(job_status_caption(view.job->status));
+    text(job_status_caption(view.job->status));
   }
-  const float close_w = ImGui::CalcTextSize("Close").x + ImGui::GetStyle().FramePadding.x * 2;
-  ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - close_w));
-  if (ImGui::Button("Close##job")) {
+  if (right_aligned_button("Close##job")) {
     actions.sending().close_job();
-    ImGui::EndChild();
+    end_card();
     return;
   }
   ImGui::Separator();
 
   if (!view.job) {
-    if (view.status == app::LoadStatus::Failed)
-      tone_text(Tone::Bad, "The job could not be read: " + view.error);
+    if (view.status == app::LoadStatus::failed)
+      announced_text(Tone::bad, "The job could not be read: " + view.error, "job-read");
     else
-      ImGui::TextDisabled("Reading the job\u2026");
-    ImGui::EndChild();
+      muted_text("Reading the job\u2026");
+    end_card();
     return;
   }
   const app::Job& job = *view.job;
-  ImGui::TextDisabled("From %s  \u00b7  to %s  \u00b7  started by %s, %s", job.from_email.c_str(),
-                      groups_text(job.groups).c_str(), job.created_by.c_str(), short_time(job.created_at).c_str());
-  if (job.status == "paused" && !job.pause_reason.empty()) tone_text(Tone::Warning, "Paused: " + job.pause_reason);
+  wrapped_muted_text("From " + job.from_email + "  \u00b7  to " + groups_text(job.groups) + "  \u00b7  started by " +
+                     job.created_by);
+  time_text("Started ", job.created_at);
+  if (job.status == JobStatus::paused && !job.pause_reason.empty())
+    announced_text(Tone::warning, "Paused: " + job.pause_reason, "job-paused");
   ImGui::Spacing();
 
   // Progress: done = sent + failed, of the total.
@@ -181,63 +213,69 @@ void draw_job_panel(const app::State& state, app::Actions& actions, const Fonts&
   const int percent = std::min(100, static_cast<int>(fraction * 100.0f));  // 100 % only when all are done
   std::snprintf(overlay, sizeof overlay, "%s of %s done  (%d%%)", grouped_number(done).c_str(),
                 grouped_number(job.total).c_str(), percent);
-  ImGui::TextUnformatted(overlay);
-  const Tone bar = job.status == "completed"         ? Tone::Good
-                   : job.status == "paused"          ? Tone::Warning
-                   : job.failed > 0 && job.sent == 0 ? Tone::Bad
-                   : job.status == "cancelled"       ? Tone::Neutral
-                                                     : Tone::Link;
-  ImGui::PushStyleColor(ImGuiCol_PlotHistogram, bar == Tone::Neutral ? ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled)
+  text(overlay);
+  const Tone bar = job.status == JobStatus::completed   ? Tone::good
+                   : job.status == JobStatus::paused    ? Tone::warning
+                   : job.failed > 0 && job.sent == 0    ? Tone::bad
+                   : job.status == JobStatus::cancelled ? Tone::neutral
+                                                        : Tone::link;
+  ImGui::PushStyleColor(ImGuiCol_PlotHistogram, bar == Tone::neutral ? ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled)
                                                                      : ImGui::ColorConvertU32ToFloat4(tone_color(bar)));
-  ImGui::ProgressBar(fraction, ImVec2(-1, ImGui::GetFontSize() * 0.9f), "");
+  progress_bar(fraction, ImVec2(-1, ImGui::GetFontSize() * 0.9f), "", "Job progress", static_cast<std::int64_t>(done),
+               static_cast<std::int64_t>(job.total));
   ImGui::PopStyleColor();
+  // Job state changes are said once each: "Job #12: Completed, 100 sent, 0 failed."
+  announce("job-state", title + ": " + job_status_caption(job.status) +
+                            (app::job_active(job) ? "."
+                                                  : ", " + grouped_number(job.sent) + " sent, " +
+                                                        grouped_number(job.failed) + " failed."));
   ImGui::Spacing();
 
   if (ImGui::BeginTable("##job-stats", 5, ImGuiTableFlags_SizingStretchSame)) {
-    stat("Sent", grouped_number(job.sent), job.sent ? Tone::Good : Tone::Neutral);
-    stat("Failed", grouped_number(job.failed), job.failed ? Tone::Bad : Tone::Neutral);
+    stat("Sent", grouped_number(job.sent), job.sent ? Tone::good : Tone::neutral);
+    stat("Failed", grouped_number(job.failed), job.failed ? Tone::bad : Tone::neutral);
     stat("Remaining", grouped_number(job.pending));
     char rate[32];
     std::snprintf(rate, sizeof rate, "%.1f / s", job.rate_per_second);
-    stat("Rate", app::job_active(job) || job.status == "paused" ? rate : "\u2014");
+    stat("Rate", app::job_active(job) || job.status == JobStatus::paused ? rate : "\u2014");
     stat("Time left", app::job_active(job) && job.eta_seconds ? app::format_duration(*job.eta_seconds)
                       : app::job_active(job)                  ? "estimating\u2026"
                                                               : "\u2014");
     ImGui::EndTable();
   }
-  if (!job.finished_at.empty()) ImGui::TextDisabled("Finished %s", short_time(job.finished_at).c_str());
+  if (!job.finished_at.empty()) time_text("Finished ", job.finished_at);
   ImGui::Spacing();
 
   // Commands.
   const bool busy = !view.command.empty();
-  const bool finished = job.status == "completed" || job.status == "cancelled";
+  const bool finished = job.status && is_finished(*job.status);
   ImGui::BeginDisabled(busy);
-  if (job.status == "paused") {
-    if (ImGui::Button("Resume", ImVec2(110, 0))) actions.sending().resume_job();
+  if (job.status == JobStatus::paused) {
+    if (button("Resume", ImVec2(110, 0))) actions.sending().resume_job();
   } else {
     ImGui::BeginDisabled(finished);
-    if (ImGui::Button("Pause", ImVec2(110, 0))) actions.sending().pause_job();
+    if (button("Pause", ImVec2(110, 0))) actions.sending().pause_job();
     ImGui::EndDisabled();
   }
   ImGui::SameLine();
   ImGui::BeginDisabled(finished);
-  if (ImGui::Button("Cancel job", ImVec2(110, 0))) ImGui::OpenPopup(kCancelPopup);
+  if (button("Cancel job", ImVec2(110, 0))) ImGui::OpenPopup(cancel_popup_id);
   ImGui::EndDisabled();
   ImGui::SameLine();
-  ImGui::BeginDisabled(job.failed == 0 || job.status == "cancelled");
-  if (ImGui::Button("Retry failed", ImVec2(130, 0))) actions.sending().retry_failed();
+  ImGui::BeginDisabled(job.failed == 0 || job.status == JobStatus::cancelled);
+  if (button("Retry failed", ImVec2(130, 0))) actions.sending().retry_failed();
   ImGui::EndDisabled();
   ImGui::EndDisabled();
   if (busy) {
     ImGui::SameLine();
     ImGui::AlignTextToFramePadding();
-    ImGui::TextDisabled("Asking the server (%s)\u2026", view.command.c_str());
+    muted_text("Asking the server (" + view.command + ")\u2026");
   }
   cancel_popup(actions);
-  if (!view.error.empty()) tone_text(Tone::Bad, view.error);
+  if (!view.error.empty()) announced_text(Tone::bad, view.error, "job-error");
 
   if (job.failed > 0) failed_table(view, actions);
-  ImGui::EndChild();
+  end_card();
 }
 
 }  // namespace invites::panels

@@ -1,5 +1,7 @@
 #include "panels/login_panel.hpp"
 
+#include "panels/a11y.hpp"
+#include "panels/text_field.hpp"
 #include "panels/widgets.hpp"
 
 #include <imgui.h>
@@ -11,19 +13,7 @@
 namespace invites::panels {
 namespace {
 
-constexpr float kCardWidth = 400.0f;
-
-// Edits `value` in a fixed buffer; returns the new text when it changed.
-bool text_field(const char* id, const std::string& value, std::string& edited, ImGuiInputTextFlags flags) {
-  char buffer[256];
-  const std::size_t n = std::min(value.size(), sizeof buffer - 1);
-  std::memcpy(buffer, value.data(), n);
-  buffer[n] = '\0';
-  ImGui::SetNextItemWidth(-1);
-  if (!ImGui::InputText(id, buffer, sizeof buffer, flags)) return false;
-  edited = buffer;
-  return true;
-}
+constexpr float card_width = 400.0f;
 
 }  // namespace
 
@@ -32,71 +22,68 @@ void draw_login_panel(const app::State& state, app::Actions& actions, const Font
 
   // A card centered horizontally, a third down the body.
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const float width = std::min(kCardWidth, avail.x);
+  const float width = std::min(card_width, avail.x);
   ImGui::SetCursorPos(ImVec2(ImGui::GetCursorPosX() + (avail.x - width) * 0.5f,
                              ImGui::GetCursorPosY() + std::max(0.0f, avail.y * 0.12f)));
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(28, 24));
-  ImGui::BeginChild("##login_card", ImVec2(width, 0),
-                    ImGuiChildFlags_Border | ImGuiChildFlags_AutoResizeY | ImGuiChildFlags_AlwaysUseWindowPadding);
+  begin_card("##login_card", ImVec2(width, 0), CardHeight::fit_content, "Sign in", semantics::Role::form);
   ImGui::PopStyleVar();
 
-  if (fonts.title) ImGui::PushFont(fonts.title);
-  ImGui::TextUnformatted("Sign in");
-  if (fonts.title) ImGui::PopFont();
-  ImGui::TextDisabled("Use your staff account.");
+  heading("Sign in", fonts.title);
+  muted_text("Use your staff account.");
   ImGui::Spacing();
 
   if (!login.notice.empty()) {
-    tone_text(Tone::Info, login.notice);
+    announced_text(Tone::info, login.notice, "login-notice");
     ImGui::Spacing();
   }
 
   // Each visit of the screen focuses the first empty field.
   static bool focus_username = false;
   static bool focus_password = false;
-  static int last_frame = -10;
-  if (ImGui::GetFrameCount() != last_frame + 1) {
+  if (frames_since_shown("login") == 0) {
     focus_username = login.username.empty();
     focus_password = !focus_username;
   }
-  last_frame = ImGui::GetFrameCount();
   std::string edited;
 
-  ImGui::TextUnformatted("Username");
+  field_label("Username");
   if (focus_username) {
-    ImGui::SetKeyboardFocusHere();
+    a11y::focus_next_item();
     focus_username = false;
   }
-  if (text_field("##username", login.username, edited, ImGuiInputTextFlags_None)) actions.set_login_username(edited);
-  const bool enter_in_username = ImGui::IsItemDeactivated() && enter_pressed();
+  if (text_field("##username", login.username, edited, -1, nullptr, 0, semantics::InputKind::username))
+    actions.set_login_username(edited);
+  const bool enter_in_username = field_submitted();
   ImGui::Spacing();
 
-  ImGui::TextUnformatted("Password");
+  field_label("Password");
   if (focus_password) {
-    ImGui::SetKeyboardFocusHere();
+    a11y::focus_next_item();
     focus_password = false;
   }
-  if (text_field("##password", login.password, edited, ImGuiInputTextFlags_Password))
+  if (text_field("##password", login.password, edited, -1, nullptr, ImGuiInputTextFlags_Password,
+                 semantics::InputKind::current_password))
     actions.set_login_password(edited);
+  const bool enter_in_password = field_submitted();
   ImGui::Spacing();
 
   if (!login.error.empty()) {
-    tone_text(Tone::Bad, login.error);
+    announced_text(Tone::bad, login.error, "login-error");
     ImGui::Spacing();
   }
 
   ImGui::Spacing();
   const bool can_submit = !login.busy;
   bool submit = primary_button("Sign in", -1, can_submit);
-  if (login.busy) ImGui::TextDisabled("Signing in\u2026");
+  if (login.busy) muted_text("Signing in\u2026");
   if (enter_in_username && login.password.empty()) {
     focus_password = true;  // Enter in the username goes on to the password
-  } else if (enter_submits() || enter_in_username) {
+  } else if (enter_in_username || enter_in_password) {
     submit = submit || can_submit;
   }
   if (submit) actions.submit_login();
-
-  ImGui::EndChild();
+  end_card();
 }
 
 }  // namespace invites::panels

@@ -1,62 +1,63 @@
 #include "panels/recipients_panel.hpp"
 
+#include "panels/text_field.hpp"
 #include "panels/widgets.hpp"
 
 #include <imgui.h>
 #include <imgui_internal.h>  // TableSetColumnSortDirection: align ImGui's sort arrows with the app state
+#include <invites/csv.hpp>
 
 #include <algorithm>
-#include <cstring>
 #include <string>
 
 namespace invites::panels {
 namespace {
 
-constexpr double kSearchDebounceSeconds = 0.3;  // typing pauses this long → search
-constexpr float kMinPanelHeight = 380.0f;
+constexpr double search_debounce_seconds = 0.3;  // typing pauses this long → search
+constexpr float min_panel_height = 380.0f;
 
 // The search box's text while the user types (applied after the debounce or on Enter).
 struct SearchBox {
-  char text[256] = {};
+  std::string text;
   bool dirty = false;      // edited since the last applied search
   double edited_at = 0.0;  // ImGui time of the last edit
 };
-SearchBox g_search;
+SearchBox search_state;
+RowSelection selection;  // rows Ctrl+C copies
 
 }  // namespace
 
-bool recipients_search_pending() { return g_search.dirty; }
+bool recipients_search_pending() { return search_state.dirty; }
 
 namespace {
 
 void search_box(const app::RecipientTable& table, app::Actions& actions, float width) {
-  if (!g_search.dirty) {
-    const std::size_t n = std::min(table.query.size(), sizeof g_search.text - 1);
-    std::memcpy(g_search.text, table.query.data(), n);
-    g_search.text[n] = '\0';
+  if (!search_state.dirty) search_state.text = table.query;
+  std::string edited;
+  if (text_field("##recipient-search", search_state.text, edited, width, "Search email, name, account\u2026", 0,
+                 semantics::InputKind::search)) {
+    search_state.text = edited;
+    search_state.dirty = true;
+    search_state.edited_at = ImGui::GetTime();
   }
-  ImGui::SetNextItemWidth(width);
-  if (ImGui::InputTextWithHint("##recipient-search", "Search email, name, account\u2026", g_search.text,
-                               sizeof g_search.text)) {
-    g_search.dirty = true;
-    g_search.edited_at = ImGui::GetTime();
-  }
-  const bool enter = ImGui::IsItemFocused() &&
-                     (ImGui::IsKeyPressed(ImGuiKey_Enter, false) || ImGui::IsKeyPressed(ImGuiKey_KeypadEnter, false));
-  if (g_search.dirty && (enter || ImGui::GetTime() - g_search.edited_at >= kSearchDebounceSeconds)) {
-    g_search.dirty = false;
-    actions.set_recipient_search(g_search.text);
+  const bool enter = field_submitted();
+  if (search_state.dirty && (enter || ImGui::GetTime() - search_state.edited_at >= search_debounce_seconds)) {
+    search_state.dirty = false;
+    actions.set_recipient_search(search_state.text);
   }
 }
 
-// "2026-11-01T09:30:00Z" → "2026-11-01 09:30"
-std::string short_time(const std::string& iso) {
-  std::string out = iso.substr(0, 16);
-  if (out.size() > 10 && out[10] == 'T') out[10] = ' ';
+// The selected rows that have arrived, tab-separated (Ctrl+C).
+std::string selected_rows_text(const app::RecipientTable& table) {
+  std::string out;
+  for (std::int64_t i = selection.first(); i >= 0 && i <= selection.last(); ++i) {
+    const app::RecipientEntry* row = table.blocks.row(static_cast<std::size_t>(i));
+    if (!row) continue;
+    append_tsv_row(out, {row->email, row->first_name, row->last_name, row->account_number, row->account_name,
+                         std::to_string(row->contact_id), row->last_invited_at});
+  }
   return out;
 }
-
-void cell(const std::string& text) { ImGui::TextUnformatted(text.c_str(), text.c_str() + text.size()); }
 
 // Keeps ImGui's sort specs and the app's sort in step: a header click sorts
 // through the action; a reset in the app (new list) moves ImGui's arrows.
@@ -67,9 +68,8 @@ void sync_sort(const app::RecipientTable& table, app::Actions& actions) {
     if (specs->SpecsCount > 0) {
       const ImGuiTableColumnSortSpecs& spec = specs->Specs[0];
       const auto index = static_cast<std::size_t>(spec.ColumnIndex);
-      if (index < app::kAllRecipientColumns.size())
-        actions.set_recipient_sort(app::kAllRecipientColumns[index],
-                                   spec.SortDirection == ImGuiSortDirection_Descending);
+      if (index < all_sort_columns.size())
+        actions.set_recipient_sort(all_sort_columns[index], spec.SortDirection == ImGuiSortDirection_Descending);
     }
     specs->SpecsDirty = false;
     return;
@@ -82,29 +82,30 @@ void sync_sort(const app::RecipientTable& table, app::Actions& actions) {
 
 void rows_table(const app::State& state, app::Actions& actions, float height) {
   const app::RecipientTable& table = state.recipients;
-  constexpr ImGuiTableFlags kFlags = ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
-                                     ImGuiTableFlags_BordersV | ImGuiTableFlags_Resizable | ImGuiTableFlags_Sortable |
-                                     ImGuiTableFlags_SizingStretchProp;
-  if (!ImGui::BeginTable("##recipient-rows", static_cast<int>(app::kAllRecipientColumns.size()), kFlags,
-                         ImVec2(0, height)))
-    return;
+  constexpr ImGuiTableFlags table_flags =
+      ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter | ImGuiTableFlags_BordersV |
+      ImGuiTableFlags_Resizable | ImGuiTableFlags_Sortable | ImGuiTableFlags_SizingStretchProp;
+  const int columns = static_cast<int>(all_sort_columns.size()) + 1;  // + the Copy column
+  const std::string name = std::string("Recipients: ") + app::group_caption(table.group);
+  const std::int64_t total_rows = table.has_total ? static_cast<std::int64_t>(table.total) : 0;
+  if (!begin_grid("##recipient-rows", columns, table_flags, ImVec2(0, height), name, total_rows)) return;
   ImGui::TableSetupScrollFreeze(0, 1);
-  for (const app::RecipientColumn column : app::kAllRecipientColumns) {
+  for (const SortColumn column : all_sort_columns) {
     ImGuiTableColumnFlags flags = ImGuiTableColumnFlags_PreferSortAscending;
     float weight = 1.0f;
     switch (column) {
-      case app::RecipientColumn::Email:
+      case SortColumn::email:
         flags |= ImGuiTableColumnFlags_DefaultSort;
         weight = 2.2f;
         break;
-      case app::RecipientColumn::AccountName:
+      case SortColumn::account_name:
         weight = 1.6f;
         break;
-      case app::RecipientColumn::ContactId:
-      case app::RecipientColumn::AccountNumber:
+      case SortColumn::contact_id:
+      case SortColumn::account_number:
         weight = 0.8f;
         break;
-      case app::RecipientColumn::LastInvitedAt:
+      case SortColumn::last_invited_at:
         weight = 1.1f;
         break;
       default:
@@ -112,15 +113,12 @@ void rows_table(const app::State& state, app::Actions& actions, float height) {
     }
     ImGui::TableSetupColumn(app::column_label(column), flags, weight, static_cast<ImGuiID>(column));
   }
-  // TableHeadersRow() by hand, so each header carries its label for the UI probe (browser tests).
-  ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
-  for (const app::RecipientColumn column : app::kAllRecipientColumns) {
-    if (!ImGui::TableSetColumnIndex(static_cast<int>(column))) continue;
-    ImGui::TableHeader(app::column_label(column));
-#ifdef IMGUI_ENABLE_TEST_ENGINE
-    ImGuiTestEngineHook_ItemInfo(ImGui::GetCurrentContext(), ImGui::GetItemID(), app::column_label(column), 0);
-#endif
-  }
+  ImGui::TableSetupColumn("Copy", ImGuiTableColumnFlags_NoSort | ImGuiTableColumnFlags_WidthFixed,
+                          ImGui::CalcTextSize("Copy").x + ImGui::GetStyle().FramePadding.x * 2);
+  std::vector<const char*> labels;
+  for (const SortColumn column : all_sort_columns) labels.push_back(app::column_label(column));
+  labels.push_back("Copy");
+  grid_headers(labels);
   sync_sort(table, actions);
 
   // Read after sync_sort: a new sort empties the list until its first block arrives.
@@ -132,105 +130,109 @@ void rows_table(const app::State& state, app::Actions& actions, float height) {
       actions.need_recipient_rows(static_cast<std::size_t>(clipper.DisplayStart),
                                   static_cast<std::size_t>(clipper.DisplayEnd - 1));
     for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
-      ImGui::TableNextRow();
+      grid_row(i, selection.contains(i));
       const app::RecipientEntry* row = table.blocks.row(static_cast<std::size_t>(i));
-      ImGui::TableNextColumn();
       if (!row) {
-        ImGui::TextDisabled("Loading\u2026");
+        grid_muted_cell("Loading\u2026");
         continue;
       }
-      if (table.group == app::RecipientGroup::NewUsers || table.group == app::RecipientGroup::PendingInvites) {
+      selection.highlight(i);
+      ImGui::PushID(i);
+      bool focused = false;
+      if (is_mailed(table.group)) {
         // A mailed recipient's email picks the recipient of the email preview.
         const bool previewed = state.send.email.open && state.send.email.recipient_email == row->email;
-        ImGui::PushID(i);
-        if (ImGui::Selectable(row->email.c_str(), previewed)) actions.sending().preview_for_recipient(row->email);
-        ImGui::PopID();
+        grid_control_cell();
+        if (selectable(row->email.c_str(), previewed)) actions.sending().preview_for_recipient(row->email);
+        focused = item_has_focus();
         if (ImGui::IsItemHovered(ImGuiHoveredFlags_DelayNormal))
           ImGui::SetTooltip("Preview the email for this recipient");
       } else {
-        cell(row->email);
+        grid_cell(row->email);
       }
-      ImGui::TableNextColumn();
-      cell(row->first_name);
-      ImGui::TableNextColumn();
-      cell(row->last_name);
-      ImGui::TableNextColumn();
-      cell(row->account_number);
-      ImGui::TableNextColumn();
-      cell(row->account_name);
-      ImGui::TableNextColumn();
-      ImGui::Text("%llu", static_cast<unsigned long long>(row->contact_id));
-      ImGui::TableNextColumn();
+      grid_cell(row->first_name);
+      grid_cell(row->last_name);
+      grid_cell(row->account_number);
+      grid_cell(row->account_name);
+      grid_cell(std::to_string(row->contact_id));
       if (row->last_invited_at.empty())
-        ImGui::TextDisabled("never");
+        grid_muted_cell("never");
       else
-        cell(short_time(row->last_invited_at));
+        time_cell(row->last_invited_at);
+      grid_control_cell();
+      if (small_button("Copy", "Copy address " + row->email)) ImGui::SetClipboardText(row->email.c_str());
+      focused = focused || item_has_focus();
+      ImGui::PopID();
+      selection.row_drawn(i, focused);
     }
   }
-  ImGui::EndTable();
+  const semantics::Key grid = current_grid();
+  end_grid();
+  if (copy_requested_in(grid)) ImGui::SetClipboardText(selected_rows_text(table).c_str());
 }
 
 }  // namespace
 
 void draw_recipients_panel(const app::State& state, app::Actions& actions) {
   const app::RecipientTable& table = state.recipients;
-  const bool stale = app::preview_stale(state) || state.preview.status == app::LoadStatus::Loading;
+  const bool stale = app::preview_stale(state) || state.preview.status == app::LoadStatus::loading;
 
   // The list fills the visible height of the screen below the cards; the
   // frame it appears, the screen scrolls to it.
-  static int last_frame = -10;
-  if (ImGui::GetFrameCount() > last_frame + 1) ImGui::SetScrollHereY(0.0f);
-  last_frame = ImGui::GetFrameCount();
-  const float height = std::max(kMinPanelHeight, ImGui::GetWindowHeight() - ImGui::GetStyle().ItemSpacing.y * 2);
-  ImGui::BeginChild("##recipients", ImVec2(0, height), ImGuiChildFlags_Border | ImGuiChildFlags_AlwaysUseWindowPadding);
+  const bool appeared = frames_since_shown("recipients") == 0;
+  if (appeared) ImGui::SetScrollHereY(0.0f);
+  const float height = std::max(min_panel_height, ImGui::GetWindowHeight() - ImGui::GetStyle().ItemSpacing.y * 2);
+  const std::string title = std::string("Recipients \u2014 ") + app::group_caption(table.group);
+  begin_card("##recipients", ImVec2(0, height), CardHeight::given, title);
+  if (appeared) selection.clear();
 
   // Title line: the group, and Close at the right.
   ImGui::AlignTextToFramePadding();
-  ImGui::Text("Recipients \u2014 %s", app::group_caption(table.group));
-  const float close_w = ImGui::CalcTextSize("Close").x + ImGui::GetStyle().FramePadding.x * 2;
-  ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - close_w));
-  if (ImGui::Button("Close")) {
+  heading(title);
+  if (right_aligned_button("Close")) {
     actions.close_recipients();
-    ImGui::EndChild();
+    end_card();
     return;
   }
   ImGui::Separator();
 
   if (stale) {
     ImGui::AlignTextToFramePadding();
-    status_dot(Tone::Warning);
-    ImGui::TextDisabled("Filters changed \u2014 press Load to see the recipients for them.");
+    status_dot(Tone::warning);
+    wrapped_muted_text("Filters changed \u2014 press Load to see the recipients for them.");
   }
   ImGui::BeginDisabled(stale);
 
-  // Tool line: search, the count shown, Download CSV.
-  search_box(table, actions, std::min(360.0f, ImGui::GetContentRegionAvail().x * 0.4f));
-  ImGui::SameLine();
+  // Tool line: search, the count shown, Download CSV (on narrow screens each on its own line).
+  const float line_w = ImGui::GetContentRegionAvail().x;
+  const bool narrow = line_w < 640.0f;
+  search_box(table, actions, narrow ? line_w : std::min(360.0f, line_w * 0.4f));
+  if (!narrow) ImGui::SameLine();
   ImGui::AlignTextToFramePadding();
   if (table.has_total) {
     const std::string shown = grouped_number(table.total);
-    ImGui::Text("Showing %s recipient%s", shown.c_str(), table.total == 1 ? "" : "s");
-  } else if (table.status == app::LoadStatus::Loading) {
-    ImGui::TextDisabled("Loading recipients\u2026");
+    const std::string showing = "Showing " + shown + " recipient" + (table.total == 1 ? "" : "s");
+    text(showing);
+    announce("recipients-total", showing + ".");
+  } else if (table.status == app::LoadStatus::loading) {
+    muted_text("Loading recipients\u2026");
   } else {
     ImGui::TextDisabled(" ");
   }
-  const float csv_w = ImGui::CalcTextSize("Download CSV").x + ImGui::GetStyle().FramePadding.x * 2;
-  ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - csv_w));
   ImGui::BeginDisabled(!table.has_total || table.total == 0);
-  if (ImGui::Button("Download CSV")) actions.download_recipients_csv();
+  if (right_aligned_button("Download CSV")) actions.download_recipients_csv();
   ImGui::EndDisabled();
 
-  if (table.status == app::LoadStatus::Failed) {
-    tone_text(Tone::Bad, "The recipients could not be loaded: " + table.error);
-    if (ImGui::Button("Try again")) actions.reload_recipients();
+  if (table.status == app::LoadStatus::failed) {
+    announced_text(Tone::bad, "The recipients could not be loaded: " + table.error, "recipients-failed");
+    if (button("Try again")) actions.reload_recipients();
   } else if (table.has_total && table.total == 0) {
-    ImGui::TextDisabled(table.query.empty() ? "This group has no recipients." : "No recipients match the search.");
+    muted_text(table.query.empty() ? "This group has no recipients." : "No recipients match the search.");
   }
 
   rows_table(state, actions, std::max(160.0f, ImGui::GetContentRegionAvail().y));
   ImGui::EndDisabled();
-  ImGui::EndChild();
+  end_card();
 }
 
 }  // namespace invites::panels

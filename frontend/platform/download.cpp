@@ -4,6 +4,7 @@
 
 namespace {
 
+// JavaScript: clang-format would break it (`===` becomes `== =`).
 // clang-format off
 EM_JS(void, js_open_download, (const char* url), {
   const a = document.createElement("a");

@@ -4,6 +4,7 @@
 
 namespace {
 
+// JavaScript: clang-format would break it (`===` becomes `== =`).
 // clang-format off
 EM_JS(void, js_open_html_tab, (const char* html, int length), {
   // A blob: document shares the app's origin: forbid scripts, forms and

@@ -7,6 +7,7 @@
 
 namespace {
 
+// JavaScript: clang-format would break it (`===` becomes `== =`).
 // clang-format off
 EM_JS(void, js_random_words, (std::uint32_t* out, int count), {
   const words = new Uint32Array(count);

@@ -12,12 +12,12 @@
 namespace invites::platform {
 namespace {
 
-constexpr float kBodySize = 16.0f;   // CSS px
-constexpr float kTitleSize = 24.0f;  // CSS px
+constexpr float body_size_px = 16.0f;   // CSS px
+constexpr float title_size_px = 24.0f;  // CSS px
 
 // Latin-1, Latin Extended-A (names), general punctuation (dashes, quotes, …),
 // euro sign, arrows (sort indicators).
-constexpr ImWchar kGlyphRanges[] = {
+constexpr ImWchar glyph_ranges[] = {
     0x0020, 0x00FF, 0x0100, 0x017F, 0x2010, 0x2027, 0x2030, 0x203A, 0x20AC, 0x20AC, 0x2190, 0x2193, 0,
 };
 
@@ -32,11 +32,11 @@ bool looks_like_font(const std::string& bytes) {
 }  // namespace
 
 void UiFont::load(const char* url) {
-  FetchRequest request;
+  app::FetchRequest request;
   request.url = url;
   request.timeout_ms = 20000;
   request.bypass_http_cache = false;  // a static file of the bundle
-  fetch(std::move(request), [this](FetchResult&& result) {
+  fetch(std::move(request), [this](app::FetchResult&& result) {
     if (result.ok() && looks_like_font(result.body)) {
       ttf_ = std::move(result.body);
     } else {
@@ -63,8 +63,8 @@ bool UiFont::build_for(double dpr) {
   if (!ttf_.empty()) {
     config.FontDataOwnedByAtlas = false;  // the bytes stay in ttf_ for the next rebuild
     const int size = static_cast<int>(ttf_.size());
-    body_ = io.Fonts->AddFontFromMemoryTTF(ttf_.data(), size, kBodySize, &config, kGlyphRanges);
-    title_ = io.Fonts->AddFontFromMemoryTTF(ttf_.data(), size, kTitleSize, &config, kGlyphRanges);
+    body_ = io.Fonts->AddFontFromMemoryTTF(ttf_.data(), size, body_size_px, &config, glyph_ranges);
+    title_ = io.Fonts->AddFontFromMemoryTTF(ttf_.data(), size, title_size_px, &config, glyph_ranges);
   } else {
     body_ = io.Fonts->AddFontDefault(&config);
     title_ = body_;
