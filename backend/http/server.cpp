@@ -15,6 +15,7 @@
 #include "http/api_error.hpp"
 #include "http/health.hpp"
 #include "http/request_log.hpp"
+#include "http/response_encoding.hpp"
 #include "http/session_routes.hpp"
 #include "invites/error.hpp"
 
@@ -108,6 +109,12 @@ Server::Server(ServerConfig config) : config_(std::move(config)), login_throttle
   http_->set_error_handler(httplib::Server::HandlerWithResponse(library_error));
   http_->set_socket_options(reuse_address_only);
   http_->set_exception_handler(error_response);
+  http_->set_pre_routing_handler([](const httplib::Request& request, httplib::Response& response) {
+    start_request_log(response);
+    take_over_content_coding(request);
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  http_->set_post_routing_handler(encode_buffered_body);
   install_request_log(*http_);
   register_routes();
 }

@@ -22,5 +22,8 @@ std::string readable_utc(std::int64_t unix_seconds);
 nlohmann::json recipient_page_json(const RecipientPage& page);
 // The same columns as CSV with a header row (RFC 4180, formulas neutralized).
 std::string recipient_page_csv(const RecipientPage& page);
+// Its pieces, for writing it a few rows at a time: the header row, and one row.
+void append_recipient_csv_header(std::string& out);
+void append_recipient_csv_row(std::string& out, const RecipientView& row);
 
 }  // namespace invites
