@@ -69,7 +69,8 @@ class BrotliCompressor final : public Compressor {
       out.resize(used + output_step);
       std::size_t available_out = output_step;
       auto next_out = reinterpret_cast<std::uint8_t*>(out.data() + used);
-      if (!BrotliEncoderCompressStream(state_.get(), operation, &available_in, &next_in, &available_out, &next_out, nullptr))
+      if (!BrotliEncoderCompressStream(state_.get(), operation, &available_in, &next_in, &available_out, &next_out,
+                                       nullptr))
         throw std::runtime_error("brotli: compression failed");
       out.resize(used + output_step - available_out);
       const bool drained = available_in == 0 && !BrotliEncoderHasMoreOutput(state_.get());

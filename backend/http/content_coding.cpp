@@ -84,7 +84,8 @@ AcceptedCodings parse_accept_encoding(std::string_view accept_encoding) {
     const auto item = accept_encoding.substr(0, comma);
     const auto semicolon = item.find(';');
     const auto coding = trim(item.substr(0, semicolon));
-    const bool admitted = !q_is_zero(semicolon == std::string_view::npos ? std::string_view{} : item.substr(semicolon + 1));
+    const bool admitted =
+        !q_is_zero(semicolon == std::string_view::npos ? std::string_view{} : item.substr(semicolon + 1));
     if (iequals(coding, "gzip") || iequals(coding, "x-gzip")) named[0] = admitted;
     if (iequals(coding, "br")) named[1] = admitted;
     if (iequals(coding, "zstd")) named[2] = admitted;

@@ -21,8 +21,8 @@ bool has_token(const std::string& list, std::string_view token) {
     auto item = rest.substr(0, comma);
     while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
     while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-    if (item.size() == token.size() &&
-        std::equal(item.begin(), item.end(), token.begin(), [](char a, char b) { return std::tolower(a) == std::tolower(b); }))
+    if (item.size() == token.size() && std::equal(item.begin(), item.end(), token.begin(),
+                                                  [](char a, char b) { return std::tolower(a) == std::tolower(b); }))
       return true;
     if (comma == std::string_view::npos) break;
     rest.remove_prefix(comma + 1);
@@ -68,7 +68,8 @@ void encode_buffered_body(const httplib::Request& request, httplib::Response& re
   response.body = compress(encoding, response.body);
   response.set_header("Content-Encoding", std::string(content_coding_name(encoding.coding)));
   // cpp-httplib may have set the length of the plain body already.
-  if (response.has_header("Content-Length")) replace_header(response, "Content-Length", std::to_string(response.body.size()));
+  if (response.has_header("Content-Length"))
+    replace_header(response, "Content-Length", std::to_string(response.body.size()));
 }
 
 void stream_body(const httplib::Request& request, httplib::Response& response, const std::string& content_type,
