@@ -82,7 +82,7 @@ REFRESH=$REBUILD node "$ROOT/bench/load_driver.mjs" "$BASE" "$USERNAME" "$PASSWO
 printf 'first build + all Loads: %.1f s\n' "$(echo "$(date +%s.%N) - $start" | bc)"
 # The server logs its VmRSS/VmHWM (peak so far) when a build ends and after the first encode.
 grep -o 'snapshot built: .*' "$LOG" | head -n 1
-grep -o 'snapshot encoded: .*' "$LOG" | head -n 1
+grep -o 'snapshot layout: .*' "$LOG" | head -n 1
 echo "server RSS after the Loads and downloads: $(rss VmRSS) now, $(rss VmHWM) peak (VmHWM)"
 if ((SEND)); then
   # Every sent message changes a portal user, so each Load during the job
