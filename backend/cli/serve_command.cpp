@@ -2,6 +2,7 @@
 
 #include <malloc.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
@@ -12,6 +13,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cli/database_option.hpp"
+#include "cli/serve_services.hpp"
 #include "cli/shutdown_signals.hpp"
 #include "db/connection.hpp"
 #include "db/migrations.hpp"
@@ -21,30 +23,40 @@
 namespace invites::cli {
 namespace {
 
+// Each option's default is its setting's own (ServiceConfig, ServerConfig
+// and what they hold), so every default is written once, beside the setting.
+const ServiceConfig defaults{};
+const http::ServerConfig server_defaults{};
+
+template <typename Unit, typename Duration>
+int whole(Duration duration) {
+  return static_cast<int>(std::chrono::duration_cast<Unit>(duration).count());
+}
+
 struct ServeOptions {
   std::string database_url;
   std::string listen = "127.0.0.1:8080";
   std::string web_root;
-  std::size_t db_pool_size = 8;
+  std::size_t db_pool_size = defaults.db_pool_size;
   std::string tls_cert;
   std::string tls_key;
-  int session_idle_minutes = 30;
-  int session_max_hours = 12;
-  int snapshot_refresh_seconds = 300;
+  int session_idle_minutes = whole<std::chrono::minutes>(server_defaults.sessions.idle_timeout);
+  int session_max_hours = whole<std::chrono::hours>(server_defaults.sessions.absolute_timeout);
+  int snapshot_refresh_seconds = whole<std::chrono::seconds>(defaults.snapshot_refresh);
   std::string base_url;
   std::string smtp_url;
   std::string smtp_user;
   std::string smtp_password;
   bool smtp_starttls = false;
   std::string smtp_ca_file;
-  std::string maildir;
-  std::size_t smtp_concurrency = 4;
-  double rate = 0;
+  std::string maildir;  // empty: defaults.maildir
+  std::size_t smtp_concurrency = defaults.sender.concurrency;
+  double rate = defaults.sender.rate_per_second;
   std::vector<std::string> allowed_senders;
-  int invite_ttl_days = 14;
-  int retry_base_seconds = 30;
-  unsigned max_attempts = 8;
-  unsigned pause_after_failures = 25;
+  int invite_ttl_days = defaults.invite_ttl_days;
+  int retry_base_seconds = whole<std::chrono::seconds>(defaults.sender.retry_base);
+  unsigned max_attempts = defaults.sender.max_attempts;
+  unsigned pause_after_failures = defaults.sender.pause_after_failures;
 };
 
 // The server starts without its database (GET /healthz reports it), but an
@@ -77,13 +89,8 @@ void fix_malloc_mmap_threshold() {
   mallopt(M_MMAP_THRESHOLD, 1 << 20);
 }
 
-int run_serve(const ServeOptions& options) {
-  fix_malloc_mmap_threshold();
-  http::ServerConfig config{
-      .listen = http::parse_listen_address(options.listen),
-      .web_root = options.web_root.empty() ? std::nullopt : std::optional<std::filesystem::path>(options.web_root),
-      .database = db::parse_database_url(options.database_url),
-  };
+ServiceConfig service_config(const ServeOptions& options) {
+  ServiceConfig config{.database = db::parse_database_url(options.database_url)};
   config.db_pool_size = options.db_pool_size;
   config.snapshot_refresh = std::chrono::seconds(options.snapshot_refresh_seconds);
   if (!options.smtp_url.empty()) {
@@ -98,12 +105,11 @@ int run_serve(const ServeOptions& options) {
     smtp.require_starttls = options.smtp_starttls || !options.smtp_user.empty();
     if (!options.smtp_ca_file.empty()) smtp.ca_file = options.smtp_ca_file;
     config.smtp = smtp;
+  } else if (!options.maildir.empty()) {
+    config.maildir = options.maildir;
   } else {
-    config.maildir = options.maildir.empty() ? "maildir" : options.maildir;
-    if (options.maildir.empty()) {
-      spdlog::warn("neither --smtp nor --maildir given: invitations go to the Maildir {}",
-                   std::filesystem::absolute(config.maildir).string());
-    }
+    spdlog::warn("neither --smtp nor --maildir given: invitations go to the Maildir {}",
+                 std::filesystem::absolute(config.maildir).string());
   }
   config.sender.concurrency = options.smtp_concurrency;
   config.sender.rate_per_second = options.rate;
@@ -113,19 +119,37 @@ int run_serve(const ServeOptions& options) {
   config.sender.pause_after_failures = options.pause_after_failures;
   config.allowed_senders = options.allowed_senders;
   config.invite_ttl_days = options.invite_ttl_days;
+  return config;
+}
+
+http::ServerConfig server_config(const ServeOptions& options) {
+  http::ServerConfig config{
+      .listen = http::parse_listen_address(options.listen),
+      .web_root = options.web_root.empty() ? std::nullopt : std::optional<std::filesystem::path>(options.web_root),
+  };
   if (!options.tls_cert.empty()) config.tls = http::ServerConfig::Tls{options.tls_cert, options.tls_key};
   config.sessions.idle_timeout = std::chrono::minutes(options.session_idle_minutes);
   config.sessions.absolute_timeout = std::chrono::hours(options.session_max_hours);
   if (!config.web_root) spdlog::warn("no --web-root given: only the API is served");
+  return config;
+}
+
+int run_serve(const ServeOptions& options) {
+  fix_malloc_mmap_threshold();
+  auto config = service_config(options);
+  auto http_config = server_config(options);
   report_database_state(config.database);
 
-  http::Server server(std::move(config));
+  ServeServices services(std::move(config));
+  http::Server server(std::move(http_config), services.for_http());
   server.bind();
   const ShutdownSignals signals([&server](int) { server.stop(); });
   spdlog::info("listening on {}", server.url());
   // On stdout as well, for scripts and tests that wait for the server.
   std::cout << "invites-server listening on " << server.url() << std::endl;
+  services.start(server.invite_base_url());
   server.run();
+  services.stop();
   spdlog::info("stopped");
   return 0;
 }

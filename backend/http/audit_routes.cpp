@@ -1,8 +1,5 @@
 #include <limits>
-#include <memory>
 
-#include <cppconn/prepared_statement.h>
-#include <cppconn/resultset.h>
 #include <nlohmann/json.hpp>
 
 #include "invites/json_optional.hpp"
@@ -14,10 +11,10 @@
 
 namespace invites::http {
 
-void register_audit_routes(httplib::Server& server, SendRouteContext& context) {
+void register_audit_routes(httplib::Server& server, RouteContext& context) {
   server.Get("/api/audit", [&context](const httplib::Request& request, httplib::Response& response) {
     context.auth.require(request, Permission::setup);
-    const auto limit = query_count(request, "limit", 100, 1, 1000);
+    const auto limit = query_count(request, "limit", default_page_rows, 1, max_page_rows);
     const auto before = query_count(request, "before", 0, 0, std::numeric_limits<std::int64_t>::max());
     auto lease = context.pool.acquire();
     auto entries = nlohmann::json::array();

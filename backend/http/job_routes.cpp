@@ -1,10 +1,9 @@
-#include <limits>
-
 #include <nlohmann/json.hpp>
 
 #include "invites/json_optional.hpp"
 
 #include "http/api_error.hpp"
+#include "http/job_json.hpp"
 #include "http/request_fields.hpp"
 #include "http/send_routes.hpp"
 #include "repository/audit_log.hpp"
@@ -14,7 +13,6 @@ namespace invites::http {
 namespace {
 
 constexpr std::size_t jobs_listed = 50;
-constexpr std::size_t default_page = 100, max_page = 1000;
 
 repository::JobProgress existing_job(sql::Connection& connection, const std::string& id_text) {
   const auto job = repository::find_job(connection, path_id(id_text, "job"));
@@ -23,7 +21,7 @@ repository::JobProgress existing_job(sql::Connection& connection, const std::str
 }
 
 // pause, resume, cancel, retry-failed: the change, its audit entry, the job after it.
-void handle_action(SendRouteContext& context, const httplib::Request& request, httplib::Response& response) {
+void handle_action(RouteContext& context, const httplib::Request& request, httplib::Response& response) {
   const auto session = context.auth.require(request, Permission::send_invites);
   const std::string action = request.matches[2];
   auto lease = context.pool.acquire();
@@ -49,27 +47,27 @@ void handle_action(SendRouteContext& context, const httplib::Request& request, h
     throw ApiError(409, "invalid_state",
                    action == "retry-failed"
                        ? "the job has no failed recipients to retry"
-                       : "cannot " + action + " a job that is " + std::string(repository::job_status_name(job.status)));
+                       : "cannot " + action + " a job that is " + std::string(job_status_name(job.status)));
   }
   repository::record(*lease, session.user_id,
                      "job." + (action == "retry-failed" ? std::string("retry_failed") : action), detail);
-  send_json(response, {{"job", repository::job_to_json(*repository::find_job(*lease, job.id))}});
+  send_json(response, {{"job", job_to_json(*repository::find_job(*lease, job.id))}});
 }
 
 }  // namespace
 
-void register_job_routes(httplib::Server& server, SendRouteContext& context) {
+void register_job_routes(httplib::Server& server, RouteContext& context) {
   server.Get("/api/jobs", [&context](const httplib::Request& request, httplib::Response& response) {
     context.auth.require(request, Permission::send_invites);
     auto lease = context.pool.acquire();
     auto jobs = nlohmann::json::array();
-    for (const auto& job : repository::list_jobs(*lease, jobs_listed)) jobs.push_back(repository::job_to_json(job));
+    for (const auto& job : repository::list_jobs(*lease, jobs_listed)) jobs.push_back(job_to_json(job));
     send_json(response, {{"jobs", std::move(jobs)}});
   });
   server.Get(R"(/api/jobs/([^/]+))", [&context](const httplib::Request& request, httplib::Response& response) {
     context.auth.require(request, Permission::send_invites);
     auto lease = context.pool.acquire();
-    send_json(response, {{"job", repository::job_to_json(existing_job(*lease, request.matches[1]))}});
+    send_json(response, {{"job", job_to_json(existing_job(*lease, request.matches[1]))}});
   });
   server.Post(R"(/api/jobs/([^/]+)/(pause|resume|cancel|retry-failed))",
               [&context](const httplib::Request& request, httplib::Response& response) {
@@ -78,25 +76,24 @@ void register_job_routes(httplib::Server& server, SendRouteContext& context) {
   server.Get(R"(/api/jobs/([^/]+)/recipients)",
              [&context](const httplib::Request& request, httplib::Response& response) {
                context.auth.require(request, Permission::send_invites);
-               std::optional<std::string> status;
+               std::optional<OutboxStatus> status;
                if (request.has_param("status")) {
-                 status = request.get_param_value("status");
-                 if (*status != "pending" && *status != "sent" && *status != "failed" && *status != "skipped" &&
-                     *status != "cancelled") {
-                   throw ApiError(400, "invalid", "status must be pending, sent, failed, skipped or cancelled",
+                 // pending includes the rows being sent: "sending" is no filter of its own.
+                 status = parse_outbox_status(request.get_param_value("status"));
+                 if (!status || *status == OutboxStatus::sending) {
+                   throw ApiError(400, "invalid", "status: must be pending, sent, failed, skipped or cancelled",
                                   std::string("status"));
                  }
                }
-               const auto offset = query_count(request, "offset", 0, 0, std::numeric_limits<std::uint32_t>::max());
-               const auto limit = query_count(request, "limit", default_page, 1, max_page);
+               const auto window = parse_page_window(query_params(request));
                auto lease = context.pool.acquire();
                const auto job = existing_job(*lease, request.matches[1]);
-               const auto page = repository::job_recipients(*lease, job.id, status, offset, limit);
+               const auto page = repository::job_recipients(*lease, job.id, status, window.offset, window.limit);
                auto rows = nlohmann::json::array();
                for (const auto& row : page.rows) {
                  rows.push_back({{"email", row.email},
-                                 {"group", row.group},
-                                 {"status", row.status},
+                                 {"group", group_name(row.group)},
+                                 {"status", outbox_status_name(row.status)},
                                  {"attempts", row.attempts},
                                  {"last_error", json_or_null(row.last_error)},
                                  {"sent_at", json_or_null(row.sent_at)}});

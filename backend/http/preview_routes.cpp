@@ -12,14 +12,14 @@
 #include "http/response_encoding.hpp"
 #include "invites/evaluator.hpp"
 #include "invites/recipient_export.hpp"
+#include "invites/recipient_page_query.hpp"
+#include "invites/utc_time.hpp"
 #include "repository/audit_log.hpp"
 #include "service/metrics.hpp"
 
 namespace invites::http {
 namespace {
 
-constexpr std::size_t default_limit = 100;
-constexpr std::size_t max_limit = 1000;
 constexpr std::size_t csv_rows_per_piece = 4096;
 
 bool wants_csv(const httplib::Request& request, bool csv_path) {
@@ -28,7 +28,7 @@ bool wants_csv(const httplib::Request& request, bool csv_path) {
     const auto format = request.get_param_value("format");
     if (format == "csv") return true;
     if (format == "json") return false;
-    throw ApiError(400, "invalid", "format must be json or csv", std::string("format"));
+    throw ApiError(400, "invalid", "format: must be json or csv", std::string("format"));
   }
   const auto accept = request.get_header_value("Accept");
   return accept.find("text/csv") != std::string::npos && accept.find("application/json") == std::string::npos;
@@ -39,9 +39,9 @@ bool wants_csv(const httplib::Request& request, bool csv_path) {
 // group's own order the rows of each block are all that is built; a search or
 // another order needs every matching row first (as views into the snapshot).
 void stream_recipients_csv(const httplib::Request& request, httplib::Response& response,
-                           std::shared_ptr<const service::Preview> preview, PageRequest page_request, bool skipped) {
+                           std::shared_ptr<const service::Preview> preview, RecipientPageQuery query) {
   stream_body(request, response, "text/csv; charset=utf-8",
-              [preview = std::move(preview), page_request, skipped](const BodyWriter& write) {
+              [preview = std::move(preview), query](const BodyWriter& write) {
                 const Snapshot& snapshot = *preview->snapshot;
                 const Evaluation& evaluation = *preview->evaluation;
                 const auto portal = service::portal_columns_of(snapshot, preview->portal.get());
@@ -53,17 +53,16 @@ void stream_recipients_csv(const httplib::Request& request, httplib::Response& r
                   piece.clear();
                   return sent;
                 };
-                if (!skipped && pages_in_stored_order(page_request)) {
-                  PageRequest block = page_request;
-                  block.limit = csv_rows_per_piece;
-                  for (block.offset = 0;; block.offset += csv_rows_per_piece) {
-                    const auto page = page_recipients(snapshot, evaluation, block, portal);
+                if (recipient_group_of(query.group) && pages_in_stored_order(query.page)) {
+                  RecipientPageQuery block = query;
+                  block.page.limit = csv_rows_per_piece;
+                  for (block.page.offset = 0;; block.page.offset += csv_rows_per_piece) {
+                    const auto page = page_of(snapshot, evaluation, block, portal);
                     if (!send_rows(page.rows)) throw ClientGone();
-                    if (block.offset + page.rows.size() >= page.total) return;
+                    if (block.page.offset + page.rows.size() >= page.total) return;
                   }
                 }
-                const auto page = skipped ? page_skipped_contacts(snapshot, evaluation, page_request)
-                                          : page_recipients(snapshot, evaluation, page_request, portal);
+                const auto page = page_of(snapshot, evaluation, query, portal);
                 const std::span<const RecipientView> rows(page.rows);
                 std::size_t begin = 0;
                 do {  // at least once: the header row
@@ -74,67 +73,29 @@ void stream_recipients_csv(const httplib::Request& request, httplib::Response& r
               });
 }
 
-void handle_recipients(LoadRouteContext& context, const httplib::Request& request, httplib::Response& response) {
+void handle_recipients(RouteContext& context, const httplib::Request& request, httplib::Response& response) {
   const auto session = context.auth.require(request, Permission::send_invites);
   const std::string id = request.matches[1];
   const bool csv_path = request.matches[2].length() > 0;
   const auto preview = context.previews.find(id, session.user_id);
   if (!preview) throw ApiError(404, "not_found", "no such preview (it may have expired: press Load again)");
 
-  PageRequest page_request;
-  bool skipped = false;
-  if (request.has_param("group")) {
-    const auto name = request.get_param_value("group");
-    if (name == "skipped_invalid_email") {
-      skipped = true;
-    } else if (const auto group = parse_group(name)) {
-      page_request.group = *group;
-    } else {
-      throw ApiError(400, "invalid",
-                     "group must be new_users, pending_invites, excluded_existing or skipped_invalid_email",
-                     std::string("group"));
-    }
-  }
-  if (request.has_param("sort")) {
-    const auto column = parse_sort_column(request.get_param_value("sort"));
-    if (!column) {
-      throw ApiError(400, "invalid",
-                     "sort must be one of email, first_name, last_name, account_number, account_name, contact_id, "
-                     "last_invited_at",
-                     std::string("sort"));
-    }
-    page_request.sort = *column;
-  }
-  if (request.has_param("order")) {
-    const auto order = request.get_param_value("order");
-    if (order != "asc" && order != "desc")
-      throw ApiError(400, "invalid", "order must be asc or desc", std::string("order"));
-    page_request.descending = order == "desc";
-  }
-  page_request.query = request.get_param_value("q");
-  const bool csv = wants_csv(request, csv_path);
-  page_request.offset = query_count(request, "offset", 0, 0, std::numeric_limits<std::uint32_t>::max());
-  page_request.limit = query_count(request, "limit", default_limit, 1, max_limit);
-  if (csv) {
-    page_request.offset = 0;
-    page_request.limit = std::numeric_limits<std::size_t>::max();
-  }
-
-  if (csv) {
-    const std::string group = skipped ? "skipped_invalid_email" : std::string(group_name(page_request.group));
-    response.set_header("Content-Disposition", "attachment; filename=\"recipients-" + group + ".csv\"");
-    return stream_recipients_csv(request, response, preview, page_request, skipped);
+  RecipientPageQuery query = parse_recipient_page_query(query_params(request));
+  if (wants_csv(request, csv_path)) {
+    query.page.offset = 0;
+    query.page.limit = std::numeric_limits<std::size_t>::max();
+    response.set_header("Content-Disposition", "attachment; filename=\"" + recipient_csv_name(query.group) + "\"");
+    return stream_recipients_csv(request, response, preview, query);
   }
   const Snapshot& snapshot = *preview->snapshot;
-  const auto page = skipped ? page_skipped_contacts(snapshot, *preview->evaluation, page_request)
-                            : page_recipients(snapshot, *preview->evaluation, page_request,
-                                              service::portal_columns_of(snapshot, preview->portal.get()));
+  const auto page =
+      page_of(snapshot, *preview->evaluation, query, service::portal_columns_of(snapshot, preview->portal.get()));
   send_json(response, recipient_page_json(page));
 }
 
 }  // namespace
 
-void register_preview_routes(httplib::Server& server, LoadRouteContext& context) {
+void register_preview_routes(httplib::Server& server, RouteContext& context) {
   server.Post("/api/previews", [&context](const httplib::Request& request, httplib::Response& response) {
     const auto started = std::chrono::steady_clock::now();
     const auto session = context.auth.require(request, Permission::send_invites);

@@ -4,10 +4,11 @@
 #include "http/load_routes.hpp"
 #include "http/response_encoding.hpp"
 #include "invites/recipient_export.hpp"
+#include "invites/utc_time.hpp"
 
 namespace invites::http {
 
-void register_snapshot_routes(httplib::Server& server, LoadRouteContext& context) {
+void register_snapshot_routes(httplib::Server& server, RouteContext& context) {
   server.Get("/api/snapshot", [&context](const httplib::Request& request, httplib::Response& response) {
     context.auth.require(request, Permission::send_invites);
     // With the tool's own latest portal_users writes, like Load.

@@ -8,17 +8,13 @@
 #include <vector>
 
 #include <cppconn/connection.h>
-#include <nlohmann/json_fwd.hpp>
 
 #include "invites/filter.hpp"
 #include "invites/recipients.hpp"
+#include "invites/send_status.hpp"
 #include "repository/templates.hpp"
 
 namespace invites::repository {
-
-enum class JobStatus { queued, running, paused, cancelled, completed };
-std::string_view job_status_name(JobStatus status);
-std::optional<JobStatus> parse_job_status(std::string_view name);
 
 struct NewJob {
   std::uint64_t created_by = 0;
@@ -28,7 +24,7 @@ struct NewJob {
   std::vector<Group> groups;  // the mailed groups chosen
   std::string digest;         // of the whole result, as Load showed it
   std::optional<std::string> idempotency_key;
-  int invite_ttl_days = 14;
+  int invite_ttl_days = 0;               // the server's setting (cli::ServiceConfig)
   std::vector<RecipientRow> recipients;  // of `groups` only
 };
 
@@ -52,13 +48,12 @@ struct JobProgress {
   std::string from_email;
   std::uint32_t template_id = 0;
   std::string template_name;
-  std::vector<std::string> groups;
+  std::vector<Group> groups;
   std::uint64_t total = 0, sent = 0, failed = 0, pending = 0, skipped = 0, cancelled = 0;
   double rate_per_second = 0;  // sent in the last rate window
   std::optional<double> eta_seconds;
   std::optional<std::string> started_at, finished_at;
 };
-nlohmann::json job_to_json(const JobProgress& job);
 
 std::optional<JobProgress> find_job(sql::Connection& connection, std::uint64_t job_id);
 // Newest first.
@@ -75,7 +70,9 @@ void freeze_job_counts(sql::Connection& connection, std::uint64_t job_id);
 std::uint64_t retry_failed(sql::Connection& connection, std::uint64_t job_id);
 
 struct OutboxRow {
-  std::string email, group, status;
+  std::string email;
+  Group group = Group::new_users;
+  OutboxStatus status = OutboxStatus::pending;
   std::uint32_t attempts = 0;
   std::optional<std::string> last_error, sent_at;
 };
@@ -84,9 +81,9 @@ struct OutboxPage {
   std::vector<OutboxRow> rows;
 };
 // A page of the job's recipients in the order they were queued (group, then
-// email); status filters when set ("pending" includes rows being sent).
+// email); status filters when set (pending includes rows being sent).
 // total counts them all, for paging through long lists.
-OutboxPage job_recipients(sql::Connection& connection, std::uint64_t job_id, const std::optional<std::string>& status,
+OutboxPage job_recipients(sql::Connection& connection, std::uint64_t job_id, std::optional<OutboxStatus> status,
                           std::size_t offset, std::size_t limit);
 
 }  // namespace invites::repository

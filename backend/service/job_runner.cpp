@@ -5,15 +5,14 @@
 #include <optional>
 
 #include <cppconn/exception.h>
-#include <cppconn/prepared_statement.h>
-#include <cppconn/resultset.h>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
-#include "db/connection.hpp"
+#include "db/session.hpp"
 #include "repository/audit_log.hpp"
 #include "repository/outbox.hpp"
 #include "repository/send_jobs.hpp"
+#include "repository/sender_lock.hpp"
 #include "security/tokens.hpp"
 #include "service/invitation.hpp"
 #include "service/preview_store.hpp"
@@ -81,7 +80,7 @@ class JobRunner::Worker {
         [&] {
           connection_ = runner_.connect_();
           // Claims must not take gap locks: each worker only locks the rows it takes.
-          db::execute(*connection_, "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+          db::use_read_committed(*connection_);
         },
         "connecting");
   }
@@ -114,10 +113,11 @@ class JobRunner::Worker {
   void prepare_batch(const repository::JobSettings& job) {
     std::vector<repository::ClaimedRecipient> to_send;
     for (auto& recipient : in_hand_) {
-      if (recipient.portal_status && *recipient.portal_status != "invited") {
-        repository::record_skipped(
-            *connection_, recipient, runner_.instance_id_,
-            "the address's portal account is " + *recipient.portal_status + " (it changed after Load)");
+      if (recipient.portal_status && *recipient.portal_status != PortalStatus::invited) {
+        repository::record_skipped(*connection_, recipient, runner_.instance_id_,
+                                   "the address's portal account is " +
+                                       std::string(portal_status_name(*recipient.portal_status)) +
+                                       " (it changed after Load)");
       } else {
         to_send.push_back(std::move(recipient));
       }
@@ -148,7 +148,7 @@ class JobRunner::Worker {
         if (epoch != runner_.control_epoch_) {
           epoch = runner_.control_epoch_;
           const auto status = repository::job_status(*connection_, job.id);
-          if (status != "running") return keep_unhandled();  // paused or cancelled
+          if (status != JobStatus::running) return keep_unhandled();  // paused or cancelled
         }
         const bool reachable = send_one(job, in_hand_[handled], tokens_[handled]);
         ++handled;
@@ -330,20 +330,12 @@ bool JobRunner::wait_for_work(std::chrono::milliseconds timeout) {
 // returns the rows of dead instances to pending.
 void JobRunner::housekeeping() {
   std::unique_ptr<sql::Connection> connection;
-  const std::string lock_name = repository::sender_lock_name(instance_id_);
   while (!stopping_) {
     const bool ok = sql_ok(
         [&] {
           if (!connection) connection = connect_();
-          std::unique_ptr<sql::PreparedStatement> check(
-              connection->prepareStatement("SELECT IS_USED_LOCK(?) = CONNECTION_ID()"));
-          check->setString(1, lock_name);
-          std::unique_ptr<sql::ResultSet> held(check->executeQuery());
-          if (!held->next() || held->isNull(1) || held->getInt(1) != 1) {
-            std::unique_ptr<sql::PreparedStatement> take(connection->prepareStatement("SELECT GET_LOCK(?, 0)"));
-            take->setString(1, lock_name);
-            std::unique_ptr<sql::ResultSet> taken(take->executeQuery());
-            if (!taken->next() || taken->getInt(1) != 1) throw std::runtime_error("cannot take the sender lock");
+          if (!repository::hold_sender_lock(*connection, instance_id_)) {
+            throw std::runtime_error("cannot take the sender lock");
           }
           if (!lock_held_.exchange(true)) wake();
           if (const auto recovered = repository::recover_orphans(*connection, instance_id_)) {

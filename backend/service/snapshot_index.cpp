@@ -8,12 +8,10 @@
 #include <stdexcept>
 #include <vector>
 
-#include <cppconn/prepared_statement.h>
-#include <cppconn/resultset.h>
-#include <cppconn/statement.h>
 #include <spdlog/spdlog.h>
 
 #include "db/connection.hpp"
+#include "db/session.hpp"
 #include "invites/snapshot_codec.hpp"
 #include "repository/snapshot_loader.hpp"
 #include "service/metrics.hpp"
@@ -95,7 +93,7 @@ void SnapshotIndex::stop() {
   if (const auto id = build_connection_id_.load(); building && id != 0 && thread_.joinable()) {
     try {
       auto killer = connect_();
-      db::execute(*killer, "KILL QUERY " + std::to_string(id));
+      db::kill_query(*killer, id);
     } catch (const std::exception& e) {
       spdlog::warn("could not interrupt the snapshot build: {}", e.what());
     }
@@ -154,9 +152,7 @@ void SnapshotIndex::run() {
     try {
       if (!connection || !connection->isValid()) {
         connection = connect_();
-        std::unique_ptr<sql::Statement> statement(connection->createStatement());
-        std::unique_ptr<sql::ResultSet> result(statement->executeQuery("SELECT CONNECTION_ID()"));
-        build_connection_id_ = result->next() ? result->getUInt64(1) : 0;
+        build_connection_id_ = db::connection_id(*connection);
       }
       build(*connection, cancel_);
       ok = true;
@@ -240,28 +236,16 @@ std::shared_ptr<const SnapshotState> SnapshotIndex::current_for_load(sql::Connec
       std::int64_t last_invited_at;
     };
     std::vector<Change> changes;
-    std::int64_t now = 0;
+    const std::int64_t now = db::server_unix_time(connection);
     {
-      std::unique_ptr<sql::Statement> statement(connection.createStatement());
-      std::unique_ptr<sql::ResultSet> result(statement->executeQuery("SELECT UNIX_TIMESTAMP()"));
-      if (result->next()) now = result->getInt64(1);
-    }
-    {
-      std::unique_ptr<sql::PreparedStatement> statement(connection.prepareStatement(
-          "SELECT email, status, COALESCE(UNIX_TIMESTAMP(last_invited_at), 0) FROM portal_users"
-          " WHERE updated_at >= FROM_UNIXTIME(?)"));
-      statement->setInt64(1, since);
-      std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
       const Snapshot& snapshot = *base->snapshot;
       const PortalColumns current = base->portal_columns();
-      while (rows->next()) {
-        const auto index = snapshot.find_email(rows->getString(1).asStdString());
-        if (!index) continue;  // an address no contact has
-        const auto status = parse_portal_status(rows->getString(2).asStdString()).value_or(PortalStatus::none);
-        const auto invited = rows->getInt64(3);
-        if (current.status[*index] != status || current.last_invited_at[*index] != invited)
-          changes.push_back({*index, status, invited});
-      }
+      repository::read_portal_users_changed_since(connection, since, [&](const repository::PortalUserState& user) {
+        const auto index = snapshot.find_email(user.email);
+        if (!index) return;  // an address no contact has
+        if (current.status[*index] != user.status || current.last_invited_at[*index] != user.last_invited_at)
+          changes.push_back({*index, user.status, user.last_invited_at});
+      });
     }
     // Re-check the last second again next time: rows written later in the
     // same second carry the same updated_at.

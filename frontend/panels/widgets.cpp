@@ -3,7 +3,30 @@
 #include <imgui.h>
 #include <imgui_internal.h>
 
+#include <algorithm>
+
 namespace invites::panels {
+
+void begin_card(const char* id, const ImVec2& size, CardHeight height) {
+  ImGuiChildFlags flags = ImGuiChildFlags_Border | ImGuiChildFlags_AlwaysUseWindowPadding;
+  if (height == CardHeight::fit_content) flags |= ImGuiChildFlags_AutoResizeY;
+  ImGui::BeginChild(id, size, flags);
+}
+
+void end_card() { ImGui::EndChild(); }
+
+int frames_since_shown(const char* id) {
+  // Kept in the current window's state storage, which outlives frames it is not drawn in.
+  ImGuiStorage* storage = ImGui::GetStateStorage();
+  ImGui::PushID(id);
+  const ImGuiID last_drawn_key = ImGui::GetID("last drawn");
+  const ImGuiID shown_since_key = ImGui::GetID("shown since");
+  ImGui::PopID();
+  const int frame = ImGui::GetFrameCount();
+  if (storage->GetInt(last_drawn_key, -10) < frame - 1) storage->SetInt(shown_since_key, frame);
+  storage->SetInt(last_drawn_key, frame);
+  return frame - storage->GetInt(shown_since_key, frame);
+}
 
 void form_label(const char* label, float label_width) {
   ImGui::AlignTextToFramePadding();
@@ -72,6 +95,13 @@ bool link_button(const char* id, const char* text, ImFont* font) {
   }
   if (font) ImGui::PopFont();
   return clicked;
+}
+
+bool right_aligned_button(const char* label) {
+  const float width = ImGui::CalcTextSize(label, nullptr, /*hide_text_after_double_hash=*/true).x +
+                      ImGui::GetStyle().FramePadding.x * 2;
+  ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - width));
+  return ImGui::Button(label);
 }
 
 bool primary_button(const char* label, float width, bool enabled) {
