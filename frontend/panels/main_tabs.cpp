@@ -5,6 +5,7 @@
 #include "panels/jobs_list_panel.hpp"
 #include "panels/no_permission_panel.hpp"
 #include "panels/setup_panel.hpp"
+#include "panels/widgets.hpp"
 
 #include <imgui.h>
 #include <imgui_internal.h>
@@ -26,15 +27,6 @@ void jobs_tab(const app::State& state, app::Actions& actions, const Fonts& fonts
 }
 
 }  // namespace
-
-bool begin_tab(const char* label, ImGuiTabItemFlags flags) {
-  const bool open = ImGui::BeginTabItem(label, nullptr, flags);
-#ifdef IMGUI_ENABLE_TEST_ENGINE
-  ImGuiContext* g = ImGui::GetCurrentContext();
-  if (g->TestEngineHookItems) ImGuiTestEngineHook_ItemInfo(g, g->LastItemData.ID, label, 0);
-#endif
-  return open;
-}
 
 void draw_main_tabs(const app::State& state, app::Actions& actions, const Fonts& fonts) {
   const bool invites = app::can_use_invites(state);
@@ -65,32 +57,37 @@ void draw_main_tabs(const app::State& state, app::Actions& actions, const Fonts&
   const char* path = shown == app::MainTab::invites ? "Database > Send Bulk Portal Invites"
                      : shown == app::MainTab::setup ? "Setup > System and Security"
                                                     : "Database > Send Bulk Portal Invites > Jobs";
+  // Left out where it would run into the tabs (a phone).
   const ImVec2 start = ImGui::GetCursorPos();
   const float path_w = ImGui::CalcTextSize(path).x;
-  ImGui::SetCursorPos(ImVec2(std::max(start.x, ImGui::GetWindowContentRegionMax().x - path_w),
-                             start.y + ImGui::GetStyle().FramePadding.y));
-  ImGui::TextDisabled("%s", path);
-  ImGui::SetCursorPos(start);
+  const float tabs_w = button_width("Send Bulk Portal Invites") + button_width("Jobs") + button_width("Setup") +
+                       ImGui::GetStyle().ItemInnerSpacing.x * 3;
+  if (start.x + tabs_w + path_w <= ImGui::GetWindowContentRegionMax().x) {
+    ImGui::SetCursorPos(
+        ImVec2(ImGui::GetWindowContentRegionMax().x - path_w, start.y + ImGui::GetStyle().FramePadding.y));
+    muted_text(path);
+    ImGui::SetCursorPos(start);
+  }
 
-  if (ImGui::BeginTabBar("##main-tabs")) {
+  if (begin_tab_bar("##main-tabs", "Screens")) {
     if (tab("Send Bulk Portal Invites", app::MainTab::invites)) {
       ImGui::Spacing();
       if (invites)
         draw_invite_panel(state, actions, fonts);
       else
         draw_no_permission_panel(state, fonts);
-      ImGui::EndTabItem();
+      end_tab();
     }
     if (invites && tab("Jobs", app::MainTab::jobs)) {
       jobs_tab(state, actions, fonts);
-      ImGui::EndTabItem();
+      end_tab();
     }
     if (setup && tab("Setup", app::MainTab::setup)) {
       ImGui::Spacing();
       draw_setup_panel(state, actions, fonts);
-      ImGui::EndTabItem();
+      end_tab();
     }
-    ImGui::EndTabBar();
+    end_tab_bar();
   }
   shown = visible;
 }
