@@ -52,7 +52,7 @@ TEST_CASE("Accept-Encoding: codings with q-values, '*' and case", "[encoding]") 
   CHECK(parse_accept_encoding("br").admits(ContentCoding::identity));
 }
 
-TEST_CASE("dynamic bodies: zstd, then brotli, then gzip at fast levels; small ones as they are", "[encoding]") {
+TEST_CASE("dynamic bodies: zstd, then brotli, then gzip at fast levels, small ones as they are", "[encoding]") {
   const auto choose = [](const std::string& accept, std::optional<std::size_t> size) {
     return dynamic_encoding(parse_accept_encoding(accept), size);
   };

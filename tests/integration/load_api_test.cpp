@@ -699,7 +699,7 @@ TEST_CASE("preview store: owner only, bounded per user and in total", "[previews
   CHECK(generations.size() == 1);
 }
 
-TEST_CASE("a build that starts tells the current generation; the first build does not", "[mariadb]") {
+TEST_CASE("a build that starts tells the current generation, the first build does not", "[mariadb]") {
   testing::TestDatabase database;
   auto connection = database.connect();
   db::migrate(*connection);

@@ -106,7 +106,7 @@ TEST_CASE("messages handed in while a round is in flight share the next round", 
   for (int id = 1; id <= 8; ++id) CHECK(outbox.row(id) == "sent " + std::to_string(100 + id) + " 1 - 1");
 }
 
-TEST_CASE("a row taken over by another instance is not recorded; the others are", "[mariadb]") {
+TEST_CASE("a row taken over by another instance is not recorded, the others are", "[mariadb]") {
   ClaimedOutbox outbox(3);
   execute(*outbox.sql, "UPDATE send_outbox SET claimed_by = 'ffffffffffffffffffffffffffffffff' WHERE id = 2");
   SentGroupCommit commit([&] { return outbox.database.connect(); }, instance);
