@@ -22,6 +22,7 @@ PASSWORD=bench-password-not-secret
 
 [[ -x $SERVER ]] || { echo "build first: cmake --build --preset native" >&2; exit 1; }
 source "$ROOT/bench/private_mariadb.sh"
+source "$ROOT/bench/server_url.sh"
 
 "$SERVER" migrate --db "$URL" >/dev/null 2>&1
 have=$(sql -e "SELECT COUNT(*) FROM accounts")
@@ -43,11 +44,6 @@ cleanup() {
   if ((STARTED_MARIADB)); then "$ROOT/scripts/mariadb-private.sh" stop "$DIR" >/dev/null 2>&1 || true; fi
 }
 trap cleanup EXIT
-for _ in $(seq 1 100); do
-  grep -q "listening on" "$OUT" 2>/dev/null && break
-  sleep 0.1
-done
-BASE=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$OUT" | head -n 1)
-[[ -n $BASE ]] || { echo "server did not start; see $DIR/server.log" >&2; exit 1; }
+BASE=$(server_url "$OUT" "$DIR/server.log")
 
 node "$ROOT/bench/compression_driver.mjs" "$BASE" "$USERNAME" "$PASSWORD" "$RUNS" "$SERVER_PID"
