@@ -33,6 +33,7 @@ FROM=bench-sender@haul.example.com
 
 [[ -x $SERVER ]] || { echo "build first: cmake --build --preset native" >&2; exit 1; }
 source "$ROOT/bench/private_mariadb.sh"
+source "$ROOT/bench/server_url.sh"
 
 PIDS=()
 cleanup() {
@@ -67,12 +68,7 @@ serve() {
     >"$out" 2>>"$DIR/server.log" &
   SERVE_PID=$!
   PIDS+=("$SERVE_PID")
-  for _ in $(seq 1 200); do
-    grep -q "listening on" "$out" 2>/dev/null && break
-    sleep 0.1
-  done
-  BASE=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$out" | head -n 1)
-  [[ -n $BASE ]] || { echo "server did not start; see $DIR/server.log" >&2; exit 1; }
+  BASE=$(server_url "$out" "$DIR/server.log")
 }
 stop_serve() { kill "$SERVE_PID"; wait "$SERVE_PID" 2>/dev/null || true; }
 

@@ -15,6 +15,7 @@
 #include "http/health.hpp"
 #include "http/load_routes.hpp"
 #include "http/request_log.hpp"
+#include "http/response_encoding.hpp"
 #include "http/send_routes.hpp"
 #include "http/session_routes.hpp"
 #include "invites/error.hpp"
@@ -120,6 +121,12 @@ Server::Server(ServerConfig config, ServerServices services)
   http_->set_error_handler(httplib::Server::HandlerWithResponse(library_error));
   http_->set_socket_options(reuse_address_only);
   http_->set_exception_handler(error_response);
+  http_->set_pre_routing_handler([](const httplib::Request& request, httplib::Response& response) {
+    start_request_log(response);
+    take_over_content_coding(request);
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  http_->set_post_routing_handler(encode_buffered_body);
   install_request_log(*http_);
   register_routes();
 }

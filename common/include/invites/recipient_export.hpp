@@ -16,6 +16,9 @@ namespace invites {
 nlohmann::json recipient_page_json(const RecipientPage& page);
 // The same columns as CSV with a header row (RFC 4180, formulas neutralized).
 std::string recipient_page_csv(const RecipientPage& page);
+// Its pieces, for writing it a few rows at a time: the header row, and one row.
+void append_recipient_csv_header(std::string& out);
+void append_recipient_csv_row(std::string& out, const RecipientView& row);
 // The download's file name: "recipients-new_users.csv".
 std::string recipient_csv_name(CountGroup group);
 
