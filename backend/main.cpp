@@ -1,4 +1,4 @@
-// invites-server: one binary, one subcommand per job (SPEC §4).
+// invites-server: one binary, one subcommand per job (docs/design.md §4).
 #include <exception>
 #include <vector>
 

@@ -1,4 +1,4 @@
-// The first visit (SPEC §8): wasm + js + font <= 450 KB on the wire, first
+// The first visit (docs/design.md §8): wasm + js + font <= 450 KB on the wire, first
 // frame <= 700 ms median in headless Chromium on loopback.
 //   node bench/app_startup_bench.mjs [RUNS]
 // (WEB_ROOT=build/web, INVITES_SERVER=build/native/backend/invites-server)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Load at scale (SPEC §8: p50 ≤ 300 ms at 1M accounts, server ≤ 512 MB RSS
+# Load at scale (docs/design.md §8: p50 ≤ 300 ms at 1M accounts, server ≤ 512 MB RSS
 # while Loading and sending): a private MariaDB in build/bench, migrated and
 # seeded with ACCOUNTS accounts (kept between runs: reseeded only when the
 # count differs), invites-server serve on a free port (mailing into postfix

@@ -79,7 +79,7 @@ void report_database_state(const db::DatabaseUrl& url) {
   }
 }
 
-// SPEC §8 (≤ 512 MB at 1M accounts): every allocation of 1 MB or more (the
+// docs/design.md §8 (≤ 512 MB at 1M accounts): every allocation of 1 MB or more (the
 // snapshot's columns, a build's temporaries, Load results, the encoded
 // snapshot) gets its own mapping, returned to the system when freed. glibc's
 // default raises this threshold up to 32 MB after such a free, after which

@@ -18,7 +18,7 @@ ServeServices::ServeServices(ServiceConfig config)
       sender_policy_(config_.allowed_senders),
       runner_([url = config_.database] { return db::connect(url); }, transport_factory(), config_.sender) {
   // Previews may keep the previous generation alive, but not during the
-  // next build: at most two full snapshots in memory (SPEC §8).
+  // next build: at most two full snapshots in memory (docs/design.md §8).
   snapshot_index_.on_build_start(
       [this](std::uint64_t current_generation) { previews_.drop_generations_before(current_generation); });
 }

@@ -30,12 +30,12 @@ struct ServiceConfig {
   std::size_t db_pool_size = db::PoolOptions{}.size;  // connections of the request pool
   // Rebuild of the in-memory Load index (0 = only on POST /api/snapshot/refresh).
   std::chrono::seconds snapshot_refresh{300};
-  // Sending (SPEC §6): SMTP when set, else the Maildir.
+  // Sending (docs/design.md §6): SMTP when set, else the Maildir.
   std::optional<mail::SmtpOptions> smtp;
   std::filesystem::path maildir = "maildir";
   service::JobRunnerOptions sender;          // base_url "" = the server's url()
   std::vector<std::string> allowed_senders;  // addresses, "@domain" or "domain"
-  int invite_ttl_days = 14;                  // SPEC §6: the one default (the CLI's comes from here)
+  int invite_ttl_days = 14;                  // docs/design.md §6: the one default (the CLI's comes from here)
 };
 
 class ServeServices {

@@ -70,7 +70,7 @@ void handle_send(RouteContext& context, const httplib::Request& request, httplib
   const auto message_template = usable_template(*lease, template_id, "template_id");
   const std::string from_email = context.senders.check(*lease, required_string(body, "from_email"), "from_email");
 
-  // SPEC §6: the recipients now, by SQL, must be what Load showed.
+  // docs/design.md §6: the recipients now, by SQL, must be what Load showed.
   const auto fresh = repository::query_recipients(*lease, preview->filter);
   if (fresh.digest != preview->digest) {
     context.index.request_refresh();

@@ -30,7 +30,7 @@ void reuse_address_only(socket_t socket) {
   setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
 }
 
-// Errors are JSON {"error":{"code","message"[,"field"]}} (SPEC §5): ApiError
+// Errors are JSON {"error":{"code","message"[,"field"]}} (docs/design.md §5): ApiError
 // as thrown, ValidationError 400, a Load whose recipients changed 409, the
 // first index not built yet or an unreachable database 503; anything else is
 // 500 with its details in the log only.

@@ -1,4 +1,4 @@
--- Several servers on one replicated database (issue 11, SPEC §10). Portable
+-- Several servers on one replicated database (issue 11, docs/design.md §10). Portable
 -- SQL only (MySQL 8.0 and MariaDB 10.11, also as Galera nodes); statements
 -- end with ';' at a line end. DATETIME columns hold UTC.
 

@@ -1,5 +1,5 @@
 #pragma once
-// The sending side of the outbox (SPEC §6), used by service/job_runner.
+// The sending side of the outbox (docs/design.md §6), used by service/job_runner.
 // Rows move pending → sending (claimed by one sender instance under its
 // lease, repository/sender_leases.hpp) → sent, failed, skipped, or back to
 // pending for a retry. Every outcome is committed before the worker's next

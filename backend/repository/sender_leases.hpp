@@ -1,5 +1,5 @@
 #pragma once
-// Sender leases (table sender_leases, SPEC §10): how sender instances know
+// Sender leases (table sender_leases, docs/design.md §10): how sender instances know
 // that one of them is gone without server-local locks. An instance takes a
 // lease valid for a time and renews it by a heartbeat; every row it claims
 // carries the lease's token (the fencing token), and every later write of

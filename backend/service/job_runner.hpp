@@ -1,5 +1,5 @@
 #pragma once
-// The sender (SPEC §6): worker threads that drain the outbox of queued and
+// The sender (docs/design.md §6): worker threads that drain the outbox of queued and
 // running jobs, one message at a time per worker and per SMTP connection.
 //
 // Exactly-once as far as SMTP allows: a worker claims a small batch of rows
@@ -11,7 +11,7 @@
 // thread; when an instance dies or is cut off, its lease expires and any
 // instance turns its 'sending' rows back to pending. No server-local lock is
 // involved, so this holds with several servers on several nodes of a Galera
-// cluster (SPEC §10). An instance stops sending once, by its own clock, its
+// cluster (docs/design.md §10). An instance stops sending once, by its own clock, its
 // lease may have expired, and every write of a claimed row is conditional on
 // the lease's token. The only window for a duplicate is a crash (or a cut-off
 // longer than the lease) between the SMTP server's acceptance and the commit

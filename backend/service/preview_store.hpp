@@ -1,5 +1,5 @@
 #pragma once
-// The results of Load kept for recipient review and Send (SPEC §5): each
+// The results of Load kept for recipient review and Send (docs/design.md §5): each
 // preview remembers who made it, the filter, the evaluation and the snapshot
 // it was computed on. Bounded (per user and in total, oldest evicted) and
 // expiring.

@@ -1,5 +1,5 @@
 #pragma once
-// Group commit of sent messages (SPEC §6, §8). A worker must have its
+// Group commit of sent messages (docs/design.md §6, §8). A worker must have its
 // message's 'sent' committed before it sends the next one, so a commit per
 // message bounds each SMTP connection by the disk's flush time (a few ms).
 // Here the workers of one process hand their accepted messages to one thread

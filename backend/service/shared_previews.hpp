@@ -1,5 +1,5 @@
 #pragma once
-// Previews that any server can answer (issue 11, SPEC §10). Load keeps its
+// Previews that any server can answer (issue 11, docs/design.md §10). Load keeps its
 // evaluation in this server's PreviewStore and the preview's filter, counts
 // and digest in the database. Another server (or this one, once the
 // evaluation left its memory) answers the recipient review by evaluating the

@@ -19,7 +19,7 @@
 namespace invites::service {
 namespace {
 
-// "VmRSS 123 MB, VmHWM 456 MB" of this process, for the build log (SPEC §8).
+// "VmRSS 123 MB, VmHWM 456 MB" of this process, for the build log (docs/design.md §8).
 std::string memory_usage() {
   std::FILE* file = std::fopen("/proc/self/status", "r");
   if (!file) return "memory unknown";

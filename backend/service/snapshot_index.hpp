@@ -1,5 +1,5 @@
 #pragma once
-// The server's in-memory index for Load (SPEC §2, §8): the snapshot of the
+// The server's in-memory index for Load (docs/design.md §2, §8): the snapshot of the
 // billing data, built on a background thread at start, rebuilt periodically
 // and on demand, and kept current with the tool's own portal_users writes
 // before every Load. Readers take a shared_ptr to an immutable state and never

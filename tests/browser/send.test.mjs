@@ -1,4 +1,4 @@
-// Browser tests of sending (SPEC §7): Load → email preview (HTML in a new
+// Browser tests of sending (docs/design.md §7): Load → email preview (HTML in a new
 // tab) → test send → Send Email with its confirmation → the live job view
 // until done (pause/resume on the way) → the Maildir holds exactly the mailed
 // messages → the past-jobs list; a send after the recipients changed gets the

@@ -1,4 +1,4 @@
-// Any server answers any request (issue 11, SPEC §10): a Load made on one
+// Any server answers any request (issue 11, docs/design.md §10): a Load made on one
 // server is reviewed and sent on another, which re-evaluates the stored
 // filter over its own snapshot; when the recipients changed, the answer is
 // 409 with the fresh counts (as Send gives), never 404.

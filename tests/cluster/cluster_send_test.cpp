@@ -1,4 +1,4 @@
-// Sending with several servers on a 3-node Galera Cluster (issue 11, SPEC
+// Sending with several servers on a 3-node Galera Cluster (issue 11, docs/design.md
 // §10), counted at a real SMTP sink: every recipient gets exactly one
 // message although each server talks to a different database node, also
 // when a server or a database node is killed in the middle of the job.
@@ -86,7 +86,8 @@ TEST_CASE("one job drained by three servers on three Galera nodes, and kill -9 o
     stack.servers().front()->kill();  // server 1; the API calls go to server 3
     const auto job = stack.wait_completed(job_id, std::chrono::seconds(180));
     CHECK(job["sent"] == 900);
-    // SPEC §6: a message the sink took just before the kill, at most one per SMTP connection of the killed server.
+    // docs/design.md §6: a message the sink took just before the kill, at most one per SMTP connection of the killed
+    // server.
     testing::check_exactly_once(stack, people, 4);
   }
 }

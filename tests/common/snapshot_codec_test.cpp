@@ -101,7 +101,7 @@ TEST_CASE("the encoding is compact") {
   std::size_t encoded = SnapshotCodec::encode(snapshot).size();
   double per_contact = static_cast<double>(encoded - text_bytes) / static_cast<double>(snapshot.contact_count());
   INFO("bytes per contact beyond its text: " << per_contact);
-  CHECK(per_contact <= 40.0);  // SPEC §8
+  CHECK(per_contact <= 40.0);  // docs/design.md §8
 }
 
 TEST_CASE("damaged buffers are clear errors") {

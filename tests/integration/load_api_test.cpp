@@ -1,4 +1,4 @@
-// Load over real HTTP against a real MariaDB (SPEC §2, §5): the in-memory
+// Load over real HTTP against a real MariaDB (docs/design.md §2, §5): the in-memory
 // index answers POST /api/previews; its counts and digests must equal the SQL
 // path (repository::query_recipients) on the same rows, and a hand-written
 // data set with hand-computed counts checks both against an independent oracle.
@@ -55,7 +55,7 @@ void add_user(const db::DatabaseUrl& url, const std::string& username, const std
   REQUIRE(result.exit_code == 0);
 }
 
-// The hand-written data set: every tricky case of SPEC §2 on four accounts.
+// The hand-written data set: every tricky case of docs/design.md §2 on four accounts.
 void write_hand_data(sql::Connection& c) {
   for (const char* statement : {
            "INSERT INTO divisions (id, name, default_from_email) VALUES (1, 'North', 'north@haul.example.com'),"

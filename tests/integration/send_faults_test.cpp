@@ -1,4 +1,4 @@
-// Sending under faults (SPEC §6), counted at a real SMTP server: temporary
+// Sending under faults (docs/design.md §6), counted at a real SMTP server: temporary
 // and permanent replies, the server down at the start and in the middle,
 // failures in a row pausing the job, `kill -9` of invites-server mid-job,
 // its database connections killed mid-job, and two servers draining one
@@ -159,7 +159,7 @@ TEST_CASE("kill -9 of the server mid-job: a restarted server finishes it with no
   stack.start_server(args);
   const auto job = stack.wait_completed(job_id, std::chrono::seconds(120));
   CHECK(job["sent"] == 80);
-  // SPEC §6: the only duplicate possible is a message the SMTP server took
+  // docs/design.md §6: the only duplicate possible is a message the SMTP server took
   // just before the kill, one per connection at most.
   testing::check_exactly_once(stack, people, 2);
 }
@@ -213,7 +213,7 @@ TEST_CASE("the server's database connections are killed mid-job: it carries on, 
   }
   const auto job = stack.wait_completed(job_id, std::chrono::seconds(120));
   CHECK(job["sent"] == 60);
-  // A message accepted just before its commit was killed may go out again (SPEC §6).
+  // A message accepted just before its commit was killed may go out again (docs/design.md §6).
   testing::check_exactly_once(stack, people, 2);
   // The invitation in each recipient's last message is open: putting back
   // a batch after the failure revoked only what had not been mailed.

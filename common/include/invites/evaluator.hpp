@@ -35,7 +35,7 @@ Evaluation evaluate(const Snapshot& snapshot, const Filter& filter, const Portal
 // The portable form, for comparing with the SQL path.
 RecipientList to_recipient_list(const Snapshot& snapshot, const Evaluation& evaluation);
 
-// Recipient review: one page of a group, searched and sorted (SPEC §5).
+// Recipient review: one page of a group, searched and sorted (docs/design.md §5).
 enum class SortColumn : std::uint8_t {
   email,
   first_name,

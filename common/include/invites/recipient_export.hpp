@@ -1,5 +1,5 @@
 #pragma once
-// The API forms of a page of recipients (SPEC §5): the JSON of
+// The API forms of a page of recipients (docs/design.md §5): the JSON of
 // GET /api/previews/{id}/recipients and its CSV download. The server and
 // the browser's offline preview both answer with these, so the two can
 // never differ; dates are UTC, ISO 8601 (invites/utc_time.hpp).

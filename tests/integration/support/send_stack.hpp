@@ -1,5 +1,5 @@
 #pragma once
-// The whole sending stack for black-box tests (SPEC §5, §6): a fresh
+// The whole sending stack for black-box tests (docs/design.md §5, §6): a fresh
 // database with a small hand-written data set, a staff user with 390 and
 // 120, a real SMTP sink, and invites-server processes talking to both.
 #include <chrono>
