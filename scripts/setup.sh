@@ -18,13 +18,13 @@ HTTPLIB_VERSION=0.18.7-1+deb13u1
 PACKAGES=(
   build-essential dpkg-dev cmake ninja-build ccache pkg-config git python3
   emscripten
-  libssl-dev zlib1g-dev libbrotli-dev openssl
+  libssl-dev zlib1g-dev libbrotli-dev libzstd-dev openssl
   nlohmann-json3-dev libmysqlcppconn-dev catch2
   libcurl4-openssl-dev libkainjow-mustache-dev libsodium-dev
   libspdlog-dev libcli11-dev libxxhash-dev
   mariadb-server mariadb-client
   postfix python3-aiosmtpd
-  chromium fonts-dejavu-core
+  chromium fonts-dejavu-core fonttools brotli
   hyperfine wrk clang-format
 )
 

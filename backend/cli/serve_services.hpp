@@ -18,21 +18,24 @@
 #include "service/job_runner.hpp"
 #include "service/preview_store.hpp"
 #include "service/sender_policy.hpp"
+#include "service/shared_previews.hpp"
 #include "service/snapshot_index.hpp"
 
 namespace invites::cli {
 
 struct ServiceConfig {
   db::DatabaseUrl database;
+  // Where the Load index is built from (--db-read): a replica, or nullopt for `database`.
+  std::optional<db::DatabaseUrl> database_read;
   std::size_t db_pool_size = db::PoolOptions{}.size;  // connections of the request pool
   // Rebuild of the in-memory Load index (0 = only on POST /api/snapshot/refresh).
   std::chrono::seconds snapshot_refresh{300};
-  // Sending (SPEC §6): SMTP when set, else the Maildir.
+  // Sending (docs/design.md §6): SMTP when set, else the Maildir.
   std::optional<mail::SmtpOptions> smtp;
   std::filesystem::path maildir = "maildir";
   service::JobRunnerOptions sender;          // base_url "" = the server's url()
   std::vector<std::string> allowed_senders;  // addresses, "@domain" or "domain"
-  int invite_ttl_days = 14;                  // SPEC §6: the one default (the CLI's comes from here)
+  int invite_ttl_days = 14;                  // docs/design.md §6: the one default (the CLI's comes from here)
 };
 
 class ServeServices {
@@ -55,6 +58,7 @@ class ServeServices {
   db::ConnectionPool pool_;
   service::SnapshotIndex snapshot_index_;
   service::PreviewStore previews_;
+  service::SharedPreviews shared_previews_;  // previews_, and those other servers stored
   service::SenderPolicy sender_policy_;
   service::JobRunner runner_;
 };

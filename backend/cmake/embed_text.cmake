@@ -1,6 +1,6 @@
-# Writes a C++ source that defines `std::string_view NAMESPACE::NAME()` with
-# the text of INPUT as a raw string literal, so the binary carries the file.
-#   cmake -DINPUT=... -DOUTPUT=... -DNAMESPACE=invites::security -DNAME=common_passwords_text -P embed_text.cmake
+# Writes a C++ source whose function returns a text file's contents, so the
+# binary carries the file and needs nothing at run time.
+#   cmake -DINPUT=file -DOUTPUT=x.cpp -DHEADER=dir/x.hpp -DFUNCTION=ns::name -P embed_text.cmake
 cmake_minimum_required(VERSION 3.25)
 
 set(delimiter "invites_text")
@@ -11,14 +11,11 @@ if(NOT clash EQUAL -1)
 endif()
 get_filename_component(input_name "${INPUT}" NAME)
 set(source "// Generated from ${input_name} by backend/cmake/embed_text.cmake. Do not edit.
-#include <string_view>
+#include \"${HEADER}\"
 
-namespace ${NAMESPACE} {
-
-std::string_view ${NAME}() { return R\"${delimiter}(${text})${delimiter}\"; }
-
-}  // namespace ${NAMESPACE}
+std::string_view ${FUNCTION}() { return R\"${delimiter}(${text})${delimiter}\"; }
 ")
+# Only touch the output when its text changes (no needless rebuilds).
 file(WRITE "${OUTPUT}.tmp" "${source}")
 file(COPY_FILE "${OUTPUT}.tmp" "${OUTPUT}" ONLY_IF_DIFFERENT)
 file(REMOVE "${OUTPUT}.tmp")

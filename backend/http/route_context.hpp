@@ -12,8 +12,8 @@
 #include "http/health.hpp"
 #include "mail/transport.hpp"
 #include "service/job_runner.hpp"
-#include "service/preview_store.hpp"
 #include "service/sender_policy.hpp"
+#include "service/shared_previews.hpp"
 #include "service/snapshot_index.hpp"
 
 namespace invites::http {
@@ -21,7 +21,7 @@ namespace invites::http {
 struct ServerServices {
   db::ConnectionPool& pool;
   service::SnapshotIndex& index;
-  service::PreviewStore& previews;
+  service::SharedPreviews& previews;  // this server's, and those in the database
   service::JobRunner& runner;
   const service::SenderPolicy& senders;
   // A fresh mail transport for a test send (the runner's workers have their own).

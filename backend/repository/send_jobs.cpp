@@ -3,6 +3,7 @@
 #include <cppconn/exception.h>
 #include <nlohmann/json.hpp>
 
+#include "db/retry.hpp"
 #include "db/statement.hpp"
 #include "db/transaction.hpp"
 #include "repository/stored_enums.hpp"
@@ -150,27 +151,32 @@ std::optional<std::uint64_t> job_id_for_key(sql::Connection& connection, std::ui
 CreatedJob create_job(sql::Connection& connection, const NewJob& job) {
   const std::optional<std::string> key =
       job.idempotency_key ? std::optional(scoped_key(job.created_by, *job.idempotency_key)) : std::nullopt;
-  if (const auto existing = job_with_preview_or_key(connection, job.preview_id, key)) return {*existing, false};
-  try {
-    db::Transaction transaction(connection);
-    db::update(connection, insert_job, job.created_by, job.from_email, job.message_template.id,
-               template_to_json(job.message_template).dump(), filter_to_json(job.filter).dump(),
-               joined_groups(job.groups), job.digest, static_cast<unsigned>(job.invite_ttl_days), key, job.preview_id,
-               job.recipients.size());
-    const std::uint64_t id = db::last_insert_id(connection);
-    insert_outbox(connection, id, job.recipients);
-    if (job.recipients.empty())
-      db::update(connection, "UPDATE send_jobs SET status = 'completed', finished_at = UTC_TIMESTAMP(3) WHERE id = ?",
-                 id);
-    transaction.commit();
-    return {id, true};
-  } catch (const sql::SQLException& e) {
-    // The same preview or key committed by a concurrent double-submit: that job wins.
-    if (e.getErrorCode() == duplicate_key_error) {
-      if (const auto existing = job_with_preview_or_key(connection, job.preview_id, key)) return {*existing, false};
+  // On a Galera cluster a double-submit through two nodes ends in a
+  // certification conflict for the later commit instead of a duplicate key:
+  // it is retried and then finds the winner's job.
+  return db::retry_on_conflict([&]() -> CreatedJob {
+    if (const auto existing = job_with_preview_or_key(connection, job.preview_id, key)) return {*existing, false};
+    try {
+      db::Transaction transaction(connection);
+      db::update(connection, insert_job, job.created_by, job.from_email, job.message_template.id,
+                 template_to_json(job.message_template).dump(), filter_to_json(job.filter).dump(),
+                 joined_groups(job.groups), job.digest, static_cast<unsigned>(job.invite_ttl_days), key, job.preview_id,
+                 job.recipients.size());
+      const std::uint64_t id = db::last_insert_id(connection);
+      insert_outbox(connection, id, job.recipients);
+      if (job.recipients.empty())
+        db::update(connection, "UPDATE send_jobs SET status = 'completed', finished_at = UTC_TIMESTAMP(3) WHERE id = ?",
+                   id);
+      transaction.commit();
+      return {id, true};
+    } catch (const sql::SQLException& e) {
+      // The same preview or key committed by a concurrent double-submit: that job wins.
+      if (e.getErrorCode() == duplicate_key_error) {
+        if (const auto existing = job_with_preview_or_key(connection, job.preview_id, key)) return {*existing, false};
+      }
+      throw;
     }
-    throw;
-  }
+  });
 }
 
 std::optional<JobProgress> find_job(sql::Connection& connection, std::uint64_t job_id) {

@@ -1,5 +1,5 @@
 #pragma once
-// Send jobs and their outbox, as the API sees them (SPEC §5, §6): creating a
+// Send jobs and their outbox, as the API sees them (docs/design.md §5, §6): creating a
 // job with its recipients in one transaction, progress, state changes, and
 // the recipients of a job. The sending side is repository/outbox.hpp.
 #include <cstdint>

@@ -1,13 +1,13 @@
 #include "security/password_rules.hpp"
 
+#include "security/common_passwords.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <string>
 #include <unordered_set>
 
 namespace invites::security {
-
-std::string_view common_passwords_text();  // generated from common_passwords.txt
 
 namespace {
 

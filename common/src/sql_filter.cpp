@@ -32,7 +32,7 @@ class SqlBuilder {
   SqlQuery query_;
 };
 
-// SPEC §2.2: ASCII whitespace at either end.
+// docs/design.md §2.2: ASCII whitespace at either end.
 const std::string trim_regex = "^[ \t\r\n]+|[ \t\r\n]+$";
 
 void add_candidate_filters(SqlBuilder& sql, const Filter& f) {

@@ -1,6 +1,6 @@
 #pragma once
 // State of the email preview, the test send, the send confirmation, the live
-// job view and the list of past jobs (SPEC §5, §7). Included by app/state.hpp
+// job view and the list of past jobs (docs/design.md §5, §7). Included by app/state.hpp
 // (after LoadStatus and Id are declared); not on its own.
 
 #include <invites/send_status.hpp>

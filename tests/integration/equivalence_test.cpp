@@ -1,4 +1,4 @@
-// The SPEC §2 promise, checked against a real MariaDB: for random data full
+// The docs/design.md §2 promise, checked against a real MariaDB: for random data full
 // of edge cases and hundreds of random filters, the SQL path (MariaDB runs the
 // rules) and the in-memory path (the snapshot evaluator over a snapshot read
 // from the same rows) give identical counts, recipient lists and digests, and

@@ -1,5 +1,5 @@
 #pragma once
-// A deterministic random billing data set with the edge cases of SPEC §2,
+// A deterministic random billing data set with the edge cases of docs/design.md §2,
 // shared by the unit tests, the MariaDB equivalence test and the benchmarks.
 // Same options give the same rows natively and in WebAssembly (own RNG and
 // distributions, nothing implementation-defined).

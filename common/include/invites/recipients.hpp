@@ -1,5 +1,5 @@
 #pragma once
-// Recipient grouping, counts and the digest: SPEC §2.4–§2.6.
+// Recipient grouping, counts and the digest: docs/design.md §2.4–§2.6.
 #include <array>
 #include <cstdint>
 #include <functional>
@@ -36,7 +36,7 @@ constexpr Group group_for(PortalStatus status) noexcept {
 // Groups that are mailed (and covered by the digest).
 constexpr bool is_mailed(Group group) noexcept { return group != Group::excluded_existing; }
 
-// The counts of a Load (SPEC §5 "counts"), each with the list behind it
+// The counts of a Load (docs/design.md §5 "counts"), each with the list behind it
 // (the `group` of a recipient page), in the API's order. A new count is a
 // new enumerator with its name here and its member of Counts.
 enum class CountGroup : std::uint8_t { new_users, pending_invites, skipped_invalid_email, excluded_existing };
@@ -146,7 +146,7 @@ struct RecipientList {
 // distinct emails.
 RecipientList finish_recipient_list(std::vector<RecipientRow> rows, std::uint64_t skipped_invalid_email);
 
-// The reference implementation of SPEC §2.2–§2.6 over plain candidate rows:
+// The reference implementation of docs/design.md §2.2–§2.6 over plain candidate rows:
 // normalize, skip invalid, dedupe with the lowest contact id, group by portal status.
 struct CandidateContact {
   std::uint32_t contact_id;

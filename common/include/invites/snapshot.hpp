@@ -1,6 +1,6 @@
 #pragma once
 // The columnar in-memory snapshot of contacts with their account attributes
-// (SPEC §2, §7): built from MySQL by the server, sent to browsers in the
+// (docs/design.md §2, §7): built from MySQL by the server, sent to browsers in the
 // compact binary form of snapshot_codec.hpp, evaluated by evaluator.hpp.
 #include <cstdint>
 #include <optional>
