@@ -258,7 +258,7 @@ TEST_CASE("serve: /healthz is 503 when the database is unreachable") {
   CHECK(server.stop() == 0);
 }
 
-TEST_CASE("serve: /metrics is not public; it needs its token or its own listener") {
+TEST_CASE("serve: /metrics is not public, it needs its token or its own listener") {
   const invites::testing::TestDatabase database;
   using Options = invites::testing::ServerProcess::Options;
   const auto metrics_of = [](const std::string& host, int port, const httplib::Headers& headers = {}) {
