@@ -2,95 +2,68 @@
 
 #include <algorithm>
 
+#include "db/retry.hpp"
+#include "repository/login_attempts.hpp"
 #include "security/usernames.hpp"
 
 namespace invites::http {
 namespace {
 
-// Beyond this many tracked keys, keys without a failure in the window are dropped.
-constexpr std::size_t prune_above_keys = 10'000;
+// Stored addresses are bounded by the column; a longer "address" is no real one.
+constexpr std::size_t max_stored_address_bytes = 64;
+// Rows past the window deleted per admitted attempt: enough to keep up with
+// any rate of attempts, small enough to stay a short statement.
+constexpr std::uint64_t expired_rows_per_attempt = 20;
 
-std::string pair_key(std::string_view username, std::string_view address) {
-  // A newline is in no address, so no two pairs share a key.
-  return std::string(address) + '\n' + security::username_key(username);
-}
-
-std::string_view trimmed(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
+std::int64_t milliseconds_since_epoch(LoginThrottle::Clock::time_point time) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
 }
 
 }  // namespace
 
-std::string LoginThrottle::client_address(std::string_view remote_address, std::string_view forwarded_for) const {
-  const auto trusted = [this](std::string_view address) {
-    return std::find(limits_.trusted_proxies.begin(), limits_.trusted_proxies.end(), address) !=
-           limits_.trusted_proxies.end();
-  };
-  if (!trusted(remote_address)) return std::string(remote_address);
-  // Each proxy appends the address it saw: read from the right, past our own proxies.
-  while (!forwarded_for.empty()) {
-    const auto comma = forwarded_for.rfind(',');
-    const auto entry = trimmed(comma == std::string_view::npos ? forwarded_for : forwarded_for.substr(comma + 1));
-    forwarded_for = comma == std::string_view::npos ? std::string_view{} : forwarded_for.substr(0, comma);
-    if (!entry.empty() && !trusted(entry)) return std::string(entry);
-  }
-  return std::string(remote_address);
-}
+LoginThrottle::LoginThrottle(db::ConnectionPool& pool, LoginThrottleLimits limits)
+    : pool_(pool), limits_(std::move(limits)) {}
 
-std::optional<std::chrono::seconds> LoginThrottle::retry_after(std::string_view username, std::string_view address,
-                                                               Clock::time_point now) {
-  const std::lock_guard lock(mutex_);
-  std::optional<std::chrono::seconds> longest;
-  for (const auto wait :
-       {wait_for(by_username_and_address_, pair_key(username, address), limits_.failures_per_username_and_address, now),
-        wait_for(by_username_, security::username_key(username), limits_.failures_per_username, now),
-        wait_for(by_address_, std::string(address), limits_.failures_per_address, now)}) {
-    if (wait && (!longest || *wait > *longest)) longest = wait;
-  }
-  return longest;
-}
+LoginThrottle::Admission LoginThrottle::admit(std::string_view username, std::string_view address,
+                                              Clock::time_point now) {
+  const std::string key = security::username_key(username);
+  const std::string place(address.substr(0, max_stored_address_bytes));
+  const std::int64_t now_ms = milliseconds_since_epoch(now);
+  const std::int64_t window_ms = std::chrono::duration_cast<std::chrono::milliseconds>(limits_.window).count();
+  const std::int64_t since_ms = now_ms - window_ms;
 
-void LoginThrottle::record_failure(std::string_view username, std::string_view address, Clock::time_point now) {
-  const std::lock_guard lock(mutex_);
-  add(by_username_and_address_, pair_key(username, address), limits_.failures_per_username_and_address, now);
-  add(by_username_, security::username_key(username), limits_.failures_per_username, now);
-  add(by_address_, std::string(address), limits_.failures_per_address, now);
-}
-
-void LoginThrottle::record_success(std::string_view username, std::string_view address) {
-  const std::lock_guard lock(mutex_);
-  by_username_and_address_.erase(pair_key(username, address));
-}
-
-std::optional<std::chrono::seconds> LoginThrottle::wait_for(Table& table, const std::string& key, std::size_t limit,
-                                                            Clock::time_point now) const {
-  const auto found = table.find(key);
-  if (found == table.end()) return std::nullopt;
-  Failures& failures = found->second;
-  while (!failures.empty() && failures.front() + limits_.window <= now) failures.pop_front();
-  if (failures.size() < limit) return std::nullopt;
-  // The list keeps the newest `limit` failures: the oldest of them decides.
-  const auto wait = failures.front() + limits_.window - now;
-  return std::max(std::chrono::seconds(1), std::chrono::ceil<std::chrono::seconds>(wait));
-}
-
-void LoginThrottle::add(Table& table, const std::string& key, std::size_t limit, Clock::time_point now) {
-  if (table.size() > prune_above_keys) prune(table, now);
-  Failures& failures = table[key];
-  failures.push_back(now);
-  while (failures.size() > std::max<std::size_t>(limit, 1)) failures.pop_front();
-}
-
-void LoginThrottle::prune(Table& table, Clock::time_point now) const {
-  for (auto it = table.begin(); it != table.end();) {
-    if (it->second.empty() || it->second.back() + limits_.window <= now) {
-      it = table.erase(it);
-    } else {
-      ++it;
+  auto connection = pool_.acquire();
+  auto admission = db::transact(*connection, [&] {
+    repository::lock_login_throttle_keys(*connection, key, place, now_ms);
+    // The limit-th newest attempt in the window decides: with it the scope is full until it leaves.
+    std::int64_t wait_ms = 0;
+    const auto full_until = [&](const repository::LoginAttemptScope& scope, std::size_t limit) {
+      if (const auto oldest =
+              repository::nth_newest_login_attempt(*connection, scope, since_ms, std::max<std::size_t>(limit, 1))) {
+        wait_ms = std::max(wait_ms, *oldest + window_ms - now_ms);
+      }
+    };
+    full_until({key, place}, limits_.failures_per_username_and_address);
+    full_until({key, std::nullopt}, limits_.failures_per_username);
+    full_until({std::nullopt, place}, limits_.failures_per_address);
+    if (wait_ms > 0) {
+      return Admission{std::nullopt, std::max(std::chrono::seconds(1), std::chrono::ceil<std::chrono::seconds>(
+                                                                           std::chrono::milliseconds(wait_ms)))};
     }
+    return Admission{Attempt{repository::insert_login_attempt(*connection, key, place, now_ms), key, place}};
+  });
+  if (admission.attempt) {
+    db::retry_on_conflict(
+        [&] { repository::delete_login_attempts_before(*connection, since_ms, expired_rows_per_attempt); });
   }
+  return admission;
+}
+
+void LoginThrottle::succeeded(const Attempt& attempt) {
+  auto connection = pool_.acquire();
+  db::transact(*connection, [&] {
+    repository::forgive_login_attempts(*connection, attempt.id, attempt.username_key, attempt.address);
+  });
 }
 
 }  // namespace invites::http

@@ -112,7 +112,7 @@ Server::Server(ServerConfig config, ServerServices services)
       static_files_(config_.web_root ? std::make_unique<StaticFiles>(*config_.web_root) : nullptr),
       http_(make_bounded_server(config_.connections, config_.tls)),
       sessions_(services.pool, cookie_options(config_)),
-      login_throttle_(config_.login_throttle),
+      login_throttle_(services.pool, config_.login_throttle),
       routes_{std::move(services), sessions_} {
   http_->set_payload_max_length(config_.max_body_bytes);
   http_->set_error_handler(httplib::Server::HandlerWithResponse(library_error));

@@ -2,6 +2,7 @@
 // throttling, expiry, cookie flags, TLS, JSON errors of the API; Auth::require
 // in-process; and `invites-server user add`.
 #include <chrono>
+#include <future>
 #include <memory>
 #include <string>
 
@@ -16,6 +17,7 @@
 #include "db/connection_pool.hpp"
 #include "db/migrations.hpp"
 #include "http/api_error.hpp"
+#include "http/client_address.hpp"
 #include "http/login_throttle.hpp"
 #include "http/session_auth.hpp"
 #include "support/child_process.hpp"
@@ -518,59 +520,91 @@ TEST_CASE("user add: refuses control characters and look-alikes of an existing u
 
 TEST_CASE("login throttle: per username and address, with ceilings per username and per address, the window slides") {
   using invites::http::LoginThrottle;
-  LoginThrottle throttle({.failures_per_username_and_address = 3,
-                          .failures_per_username = 5,
-                          .failures_per_address = 7,
-                          .window = std::chrono::seconds(60)});
-  // Time only moves forward here, as on the steady clock: a check drops the failures that left the window.
+  MigratedDatabase db;
+  invites::db::ConnectionPool pool(db.database.url(), {.size = 2});
+  LoginThrottle throttle(pool, {.failures_per_username_and_address = 3,
+                                .failures_per_username = 5,
+                                .failures_per_address = 7,
+                                .window = std::chrono::seconds(60)});
   const auto t0 = LoginThrottle::Clock::now();
   const auto at = [&](int seconds) { return t0 + std::chrono::seconds(seconds); };
-  for (int i = 0; i < 3; ++i) {
-    CHECK_FALSE(throttle.retry_after("Alice", "10.0.0.1", at(0)));
-    throttle.record_failure("Alice", "10.0.0.1", at(i));
-  }
+  // An admitted attempt counts as a failure unless it succeeds.
+  const auto fail = [&](const char* username, const char* address, int seconds) {
+    INFO(username << " from " << address << " at " << seconds << " s");
+    REQUIRE(throttle.admit(username, address, at(seconds)).attempt);
+  };
+  const auto refused_for = [&](const char* username, const char* address, int seconds) {
+    const auto admission = throttle.admit(username, address, at(seconds));
+    return admission.attempt ? 0 : static_cast<int>(admission.retry_after.count());
+  };
+  for (int i = 0; i < 3; ++i) fail("Alice", "10.0.0.1", i);
   // (alice, 10.0.0.1), in any ASCII case, waits until its oldest failure is 60 s old...
-  const auto wait = throttle.retry_after("alice", "10.0.0.1", at(10));
-  REQUIRE(wait);
-  CHECK(wait->count() == 50);
-  // ...while alice elsewhere, and others from there, go on.
-  CHECK_FALSE(throttle.retry_after("alice", "10.0.0.2", at(10)));
-  CHECK_FALSE(throttle.retry_after("bob", "10.0.0.1", at(10)));
+  CHECK(refused_for("alice", "10.0.0.1", 10) == 50);
+  // ...while alice elsewhere, and others from there, go on (each such attempt counts).
+  fail("alice", "10.0.0.2", 10);
+  fail("bob", "10.0.0.1", 10);
   // Other spellings are other (unknown) users: they do not share alice's count.
-  CHECK_FALSE(throttle.retry_after("alice ", "10.0.0.1", at(10)));
+  fail("alice ", "10.0.0.1", 10);
 
-  // The per-username ceiling, over all addresses.
-  throttle.record_failure("alice", "10.0.0.2", at(20));
-  throttle.record_failure("alice", "10.0.0.3", at(20));
-  CHECK(throttle.retry_after("alice", "10.0.0.4", at(21)));
-  CHECK_FALSE(throttle.retry_after("bob", "10.0.0.4", at(21)));
+  // The per-username ceiling, over all addresses: alice has 4 attempts, one more makes 5.
+  fail("alice", "10.0.0.3", 20);
+  CHECK(refused_for("alice", "10.0.0.4", 21) == 39);
+  fail("bob", "10.0.0.4", 21);
 
-  // The per-address ceiling, over all usernames: 10.0.0.1 has alice's 3 failures, and 4 more make 7.
-  for (const char* name : {"x", "y", "z", "w"}) throttle.record_failure(name, "10.0.0.1", at(30));
-  CHECK(throttle.retry_after("carol", "10.0.0.1", at(31)));
-  CHECK_FALSE(throttle.retry_after("carol", "10.0.0.9", at(31)));
+  // The per-address ceiling, over all usernames: 10.0.0.1 has 5 attempts, 2 more make 7.
+  for (const char* name : {"x", "y"}) fail(name, "10.0.0.1", 30);
+  CHECK(refused_for("carol", "10.0.0.1", 31) > 0);
+  fail("carol", "10.0.0.9", 31);
 
   // A success clears its own (username, address) only.
-  throttle.record_failure("dave", "10.0.0.6", at(40));
-  throttle.record_failure("dave", "10.0.0.6", at(40));
-  throttle.record_failure("dave", "10.0.0.6", at(40));
-  CHECK(throttle.retry_after("dave", "10.0.0.6", at(41)));
-  throttle.record_success("DAVE", "10.0.0.6");
-  CHECK_FALSE(throttle.retry_after("dave", "10.0.0.6", at(41)));
+  fail("dave", "10.0.0.6", 40);
+  fail("dave", "10.0.0.6", 40);
+  const auto third = throttle.admit("dave", "10.0.0.6", at(40));
+  REQUIRE(third.attempt);
+  CHECK(refused_for("dave", "10.0.0.6", 41) == 59);
+  throttle.succeeded(*third.attempt);
+  const auto again = throttle.admit("DAVE", "10.0.0.6", at(41));
+  REQUIRE(again.attempt);
+  throttle.succeeded(*again.attempt);
 
   // The window slides: at 60 s alice's first failure from 10.0.0.1 has left it, so she may try again there.
-  CHECK_FALSE(throttle.retry_after("alice", "10.0.0.1", at(60)));
+  CHECK(refused_for("alice", "10.0.0.1", 60) == 0);
+  // The counts are in the database, shared by every server: a second throttle sees them.
+  LoginThrottle other_server(pool, {.failures_per_username_and_address = 3, .window = std::chrono::seconds(60)});
+  CHECK(other_server.admit("dave", "10.0.0.6", at(42)).attempt.has_value());
+  CHECK(other_server.admit("alice", "10.0.0.1", at(60)).attempt == std::nullopt);  // 1 s, 2 s and 60 s
 }
 
-TEST_CASE("login throttle: the client address is X-Forwarded-For's only behind a trusted proxy") {
-  using invites::http::LoginThrottle;
-  const LoginThrottle none;
-  CHECK(none.client_address("10.0.0.1", "192.0.2.7") == "10.0.0.1");
-  const LoginThrottle proxied({.trusted_proxies = {"10.0.0.1", "10.0.0.2"}});
-  CHECK(proxied.client_address("10.0.0.9", "192.0.2.7") == "10.0.0.9");  // not a proxy of ours
-  CHECK(proxied.client_address("10.0.0.1", "192.0.2.7") == "192.0.2.7");
+TEST_CASE_METHOD(SessionServer, "session: 40 concurrent wrong passwords for one user get exactly 5 checked") {
+  std::vector<std::future<int>> answers;
+  for (int i = 0; i < 40; ++i) {
+    answers.push_back(std::async(std::launch::async, [this] {
+      httplib::Client own(server.host(), server.port());
+      own.set_read_timeout(60, 0);
+      const auto response =
+          own.Post("/api/session", json{{"username", "alice"}, {"password", "wrong"}}.dump(), "application/json");
+      return response ? response->status : -1;
+    }));
+  }
+  int checked = 0, throttled = 0;
+  for (auto& answer : answers) {
+    const int status = answer.get();
+    if (status == 401) ++checked;
+    if (status == 429) ++throttled;
+  }
+  CHECK(checked == 5);
+  CHECK(throttled == 35);
+  CHECK(single(*connection, "SELECT COUNT(*) FROM audit_log WHERE action = 'session.login_failed'") == "5");
+}
+
+TEST_CASE("client address: it is X-Forwarded-For's only behind a trusted proxy") {
+  using invites::http::client_address;
+  CHECK(client_address("10.0.0.1", "192.0.2.7", {}) == "10.0.0.1");
+  const std::vector<std::string> proxies{"10.0.0.1", "10.0.0.2"};
+  CHECK(client_address("10.0.0.9", "192.0.2.7", proxies) == "10.0.0.9");  // not a proxy of ours
+  CHECK(client_address("10.0.0.1", "192.0.2.7", proxies) == "192.0.2.7");
   // The client may send its own header: only the entries our proxies appended count, from the right.
-  CHECK(proxied.client_address("10.0.0.1", "1.1.1.1, 192.0.2.7,10.0.0.2") == "192.0.2.7");
-  CHECK(proxied.client_address("10.0.0.1", "") == "10.0.0.1");
-  CHECK(proxied.client_address("10.0.0.1", " , 10.0.0.2") == "10.0.0.1");
+  CHECK(client_address("10.0.0.1", "1.1.1.1, 192.0.2.7,10.0.0.2", proxies) == "192.0.2.7");
+  CHECK(client_address("10.0.0.1", "", proxies) == "10.0.0.1");
+  CHECK(client_address("10.0.0.1", " , 10.0.0.2", proxies) == "10.0.0.1");
 }
