@@ -13,7 +13,8 @@
 using invites::security::escape_control_characters;
 
 TEST_CASE("escape_control_characters writes control bytes as \\xNN and keeps the rest") {
-  CHECK(escape_control_characters("plain text, UTF-8 \xc3\xa4 and \\ stay") == "plain text, UTF-8 \xc3\xa4 and \\ stay");
+  CHECK(escape_control_characters("plain text, UTF-8 \xc3\xa4 and \\ stay") ==
+        "plain text, UTF-8 \xc3\xa4 and \\ stay");
   CHECK(escape_control_characters("a\nb\rc\td\x1b[2Je\x7f") == "a\\x0ab\\x0dc\\x09d\\x1b[2Je\\x7f");
   CHECK(escape_control_characters(std::string_view("nul\0end", 7)) == "nul\\x00end");
   CHECK(escape_control_characters("").empty());
@@ -30,7 +31,8 @@ TEST_CASE("the server log format escapes control characters in every logged valu
   logger.warn("test send to {} failed: {}", "eve@example.com", "550 no\n2026-12-06T07:00:00.000+00:00 info forged");
   const std::string line = out.str();
   CHECK(line.find('\n') == line.size() - 1);  // only the line's own end
-  CHECK(line.find(" warning test send to eve@example.com failed: 550 no\\x0a2026-12-06T07:00:00.000+00:00 info forged") !=
-        std::string::npos);
+  CHECK(
+      line.find(" warning test send to eve@example.com failed: 550 no\\x0a2026-12-06T07:00:00.000+00:00 info forged") !=
+      std::string::npos);
   CHECK(line.rfind("20", 0) == 0);  // starts with the time
 }
