@@ -22,7 +22,7 @@ async function sendAndFinish(api, filter, division, templateId, groups) {
   assert.equal(preview.status, 200, preview.text);
   const sent = await api.post(`/api/previews/${preview.body.preview_id}/send`, {
     from_email: division.default_from_email, template_id: templateId, groups,
-    idempotency_key: `skipped-list-${Date.now()}-${groups.join()}` });
+    idempotency_key: `skipped-${groups.length}-${Date.now()}` });
   assert.equal(sent.status, 202, sent.text);
   const id = sent.body.job_id;
   await waitUntil(async () => (await api.get(`/api/jobs/${id}`)).body.job.status === 'completed',
