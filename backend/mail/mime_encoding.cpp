@@ -1,8 +1,8 @@
 #include "mail/mime_encoding.hpp"
 
-#include <sodium.h>
-
 #include <vector>
+
+#include "security/tokens.hpp"
 
 namespace invites::mail {
 namespace {
@@ -53,14 +53,6 @@ std::size_t utf8_length(unsigned char lead) {
   return 1;
 }
 
-std::string base64(std::string_view bytes) {
-  std::string out(sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
-                    sodium_base64_VARIANT_ORIGINAL);
-  out.resize(out.size() - 1);  // the terminating NUL
-  return out;
-}
-
 bool needs_quoting(std::string_view name) {
   // Anything but atext and spaces (RFC 5322 §3.2.3).
   for (char c : name)
@@ -107,7 +99,7 @@ std::string encoded_words(std::string_view utf8) {
       take = next;
     }
     if (!out.empty()) out += "\r\n ";
-    out += "=?UTF-8?B?" + base64(utf8.substr(0, take)) + "?=";
+    out += "=?UTF-8?B?" + security::to_base64(utf8.substr(0, take)) + "?=";
     utf8.remove_prefix(take);
   }
   return out;
