@@ -131,6 +131,7 @@ void Server::register_routes() {
   register_preview_routes(*http_, *load_context_);
   register_snapshot_routes(*http_, *load_context_);
   register_metrics_routes(*http_, *snapshot_index_);
+  register_bounces();
   register_sending(*previews_);
   // Add API routes above this line: every other /api path is a JSON 404
   // (the GET route here; other methods through library_error).
@@ -148,6 +149,19 @@ void Server::register_routes() {
 std::function<std::unique_ptr<mail::MailTransport>()> Server::transport_factory() const {
   if (config_.smtp) return [options = *config_.smtp] { return mail::make_smtp_transport(options); };
   return [directory = config_.maildir] { return mail::make_maildir_transport(directory); };
+}
+
+void Server::register_bounces() {
+  const auto& bounces = config_.bounces;
+  if (!bounces.domain.empty()) verp_key_ = std::make_shared<service::VerpKey>(bounces.prefix, bounces.domain);
+  outcome_recorder_ = std::make_shared<service::OutcomeRecorder>(verp_key_, bounces.rules);
+  config_.sender.verp = verp_key_;
+  config_.sender.outcomes = outcome_recorder_;
+  if (bounces.mailbox)
+    bounce_poller_ = std::make_unique<service::BouncePoller>([url = config_.database] { return db::connect(url); },
+                                                             outcome_recorder_, *bounces.mailbox);
+  webhook_context_ = make_webhook_context(bounces.webhooks, *pool_, outcome_recorder_);
+  register_webhook_routes(*http_, *webhook_context_);
 }
 
 void Server::register_sending(service::PreviewStore& previews) {
@@ -184,7 +198,9 @@ void Server::run() {
   phase_ = Phase::running;
   snapshot_index_->start();
   runner_->start();
+  if (bounce_poller_) bounce_poller_->start();
   if (!stop_requested_) http_->listen_after_bind();
+  if (bounce_poller_) bounce_poller_->stop();
   runner_->stop();
   phase_ = Phase::finished;
 }

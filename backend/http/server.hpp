@@ -23,8 +23,13 @@
 #include "http/static_files.hpp"
 #include "http/load_routes.hpp"
 #include "http/send_routes.hpp"
+#include "http/webhook_routes.hpp"
 #include "mail/transport.hpp"
+#include "repository/delivery_outcomes.hpp"
+#include "service/bounce_poller.hpp"
 #include "service/job_runner.hpp"
+#include "service/outcome_recorder.hpp"
+#include "service/verp_key.hpp"
 
 namespace invites::http {
 
@@ -51,6 +56,18 @@ struct ServerConfig {
   service::JobRunnerOptions sender;          // base_url "" = this server's url()
   std::vector<std::string> allowed_senders;  // addresses, "@domain" or "domain"
   int invite_ttl_days = 14;
+
+  // Delivery outcomes (SPEC §11): VERP envelope senders on the bounce
+  // domain (none when empty), the suppression rules, the bounce mailbox and
+  // the provider webhooks (each optional).
+  struct Bounces {
+    std::string prefix = "bounces";
+    std::string domain;
+    repository::SuppressionRules rules;
+    std::optional<service::BouncePollerOptions> mailbox;
+    WebhookConfig webhooks;
+  };
+  Bounces bounces;
 };
 
 class Server {
@@ -82,6 +99,7 @@ class Server {
 
   void register_routes();
   void register_sending(service::PreviewStore& previews);
+  void register_bounces();
   std::function<std::unique_ptr<mail::MailTransport>()> transport_factory() const;
 
   ServerConfig config_;
@@ -102,6 +120,12 @@ class Server {
   std::unique_ptr<service::SenderPolicy> sender_policy_;
   std::unique_ptr<service::JobRunner> runner_;
   std::unique_ptr<SendRouteContext> send_context_;
+  // Delivery outcomes (http/webhook_routes.hpp, service/bounce_poller.hpp);
+  // the poller starts with run().
+  std::shared_ptr<service::VerpKey> verp_key_;
+  std::shared_ptr<service::OutcomeRecorder> outcome_recorder_;
+  std::unique_ptr<service::BouncePoller> bounce_poller_;
+  std::unique_ptr<WebhookContext> webhook_context_;
 };
 
 }  // namespace invites::http

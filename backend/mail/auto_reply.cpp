@@ -16,10 +16,10 @@ std::string lowered(std::string text) {
 // Subjects that vacation responders and Exchange/Outlook, Gmail and others
 // put first (lower case; the non-English ones as UTF-8 after RFC 2047 decoding).
 constexpr std::array<std::string_view, 16> auto_reply_subjects{
-    "auto:",          "automatic reply",      "autoreply",          "auto-reply",
-    "auto reply",     "out of office",        "out of the office",  "away from",
-    "on vacation",    "vacation reply",       "abwesenheitsnotiz",  "réponse automatique",
-    "absence",        "respuesta automática", "risposta automatica", "automatisch antwoord",
+    "auto:",       "automatic reply",      "autoreply",           "auto-reply",
+    "auto reply",  "out of office",        "out of the office",   "away from",
+    "on vacation", "vacation reply",       "abwesenheitsnotiz",   "réponse automatique",
+    "absence",     "respuesta automática", "risposta automatica", "automatisch antwoord",
 };
 
 }  // namespace

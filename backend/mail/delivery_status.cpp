@@ -82,7 +82,8 @@ DeliveryStatus parse_delivery_status(std::string_view text) {
     report.original_envelope_id = first_recipient->value("original-envelope-id");
     ++first_recipient;
   }
-  for (auto group = first_recipient; group != groups.end(); ++group) report.recipients.push_back(parse_recipient(*group));
+  for (auto group = first_recipient; group != groups.end(); ++group)
+    report.recipients.push_back(parse_recipient(*group));
   if (report.recipients.empty()) throw ReportError("the delivery status names no recipient");
   return report;
 }

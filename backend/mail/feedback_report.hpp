@@ -11,12 +11,12 @@
 namespace invites::mail {
 
 struct FeedbackReport {
-  std::string feedback_type;             // lower case: "abuse", "fraud", "virus", "other", "not-spam", ...
-  std::string user_agent;                // "" when absent
-  std::string original_mail_from;        // address of Original-Mail-From, "" when absent
+  std::string feedback_type;                  // lower case: "abuse", "fraud", "virus", "other", "not-spam", ...
+  std::string user_agent;                     // "" when absent
+  std::string original_mail_from;             // address of Original-Mail-From, "" when absent
   std::vector<std::string> original_rcpt_to;  // addresses of Original-Rcpt-To (often redacted or absent)
-  std::string arrival_date;              // as given, "" when absent
-  std::string source_ip;                 // "" when absent
+  std::string arrival_date;                   // as given, "" when absent
+  std::string source_ip;                      // "" when absent
 };
 
 // The text of a message/feedback-report part. Throws ReportError when it

@@ -31,7 +31,7 @@ std::string url_part(CURLU* url, CURLUPart part, unsigned flags = 0) {
 }
 
 // An IMAP quoted string (RFC 3501 §4.3).
-std::string quoted(const std::string& text) {
+std::string imap_quoted(const std::string& text) {
   std::string out = "\"";
   for (char c : text) {
     if (c == '"' || c == '\\') out.push_back('\\');
@@ -90,12 +90,13 @@ std::string ImapMailbox::command(const std::string& url, const std::string& requ
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);
   if (code != CURLE_OK)
     throw ImapError("IMAP " + (request.empty() ? std::string("FETCH") : request.substr(0, request.find(' ', 4))) +
-                    " on " + identity_ + " failed: " + curl_easy_strerror(code) + (error[0] ? std::string(": ") + error : ""));
+                    " on " + identity_ + " failed: " + curl_easy_strerror(code) +
+                    (error[0] ? std::string(": ") + error : ""));
   return output;
 }
 
 std::uint64_t ImapMailbox::uid_validity() {
-  const std::string output = command(server_url_, "STATUS " + quoted(mailbox_) + " (UIDVALIDITY)");
+  const std::string output = command(server_url_, "STATUS " + imap_quoted(mailbox_) + " (UIDVALIDITY)");
   const std::size_t at = output.find("UIDVALIDITY ");
   if (at == std::string::npos) throw ImapError("the IMAP server did not tell the UIDVALIDITY of " + identity_);
   return std::stoull(output.substr(at + 12));
@@ -116,9 +117,7 @@ std::vector<std::uint64_t> ImapMailbox::unprocessed_uids() {
   return uids;
 }
 
-std::string ImapMailbox::fetch(std::uint64_t uid) {
-  return command(mailbox_url_ + "/;UID=" + std::to_string(uid), "");
-}
+std::string ImapMailbox::fetch(std::uint64_t uid) { return command(mailbox_url_ + "/;UID=" + std::to_string(uid), ""); }
 
 void ImapMailbox::mark_processed(std::uint64_t uid) {
   command(mailbox_url_, "UID STORE " + std::to_string(uid) + " +FLAGS.SILENT (\\Seen " + processed_keyword + ")");

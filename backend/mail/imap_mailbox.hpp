@@ -16,8 +16,8 @@ struct ImapOptions {
   std::string url;  // imap://host:port/MAILBOX or imaps://host:port/MAILBOX ("/INBOX" when no mailbox)
   std::string username;
   std::string password;
-  bool require_starttls = false;                  // on imap://: STARTTLS must succeed (else used when offered)
-  std::optional<std::filesystem::path> ca_file;   // PEM CAs for the server's certificate; nullopt: the system's
+  bool require_starttls = false;                 // on imap://: STARTTLS must succeed (else used when offered)
+  std::optional<std::filesystem::path> ca_file;  // PEM CAs for the server's certificate; nullopt: the system's
   std::chrono::seconds timeout{30};
 };
 

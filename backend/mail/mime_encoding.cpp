@@ -138,4 +138,30 @@ std::string display_name_phrase(std::string_view name) {
   return quoted + "\"";
 }
 
+std::string printable_utf8(std::string_view text, std::size_t max_bytes) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    std::size_t length = lead < 0x80 ? 1 : utf8_length(lead);
+    bool valid = lead < 0x80 || (lead >= 0xC2 && lead <= 0xF4 && i + length <= text.size());
+    for (std::size_t k = 1; valid && k < length; ++k) valid = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
+    if (valid && length > 2) {  // no overlong forms, surrogates or code points past U+10FFFF
+      const auto second = static_cast<unsigned char>(text[i + 1]);
+      valid = !(lead == 0xE0 && second < 0xA0) && !(lead == 0xED && second >= 0xA0) &&
+              !(lead == 0xF0 && second < 0x90) && !(lead == 0xF4 && second >= 0x90);
+    }
+    if (!valid) length = 1;
+    const std::size_t added = valid ? length : 1;
+    if (out.size() + added > max_bytes) break;
+    if (!valid)
+      out.push_back('?');
+    else if (lead < 0x20 || lead == 0x7F)
+      out.push_back(' ');
+    else
+      out.append(text.substr(i, length));
+    i += length;
+  }
+  return out;
+}
+
 }  // namespace invites::mail

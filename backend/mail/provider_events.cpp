@@ -46,7 +46,8 @@ std::string ses_message_id(const json& mail) {
     if (std::string id = text(*common, "messageId", "mail.commonHeaders"); !id.empty()) return id;
   if (auto headers = mail.find("headers"); headers != mail.end() && headers->is_array())
     for (const json& header : *headers)
-      if (header.is_object() && text(header, "name", "a header") == "Message-ID") return text(header, "value", "a header");
+      if (header.is_object() && text(header, "name", "a header") == "Message-ID")
+        return text(header, "value", "a header");
   return {};
 }
 
@@ -111,7 +112,8 @@ std::vector<ProviderEvent> sendgrid_events(std::string_view body) {
       event.diagnostic = "complaint reported through SendGrid";
     } else {
       // "blocked": the receiver refused for now (reputation, content); "bounce": the address failed.
-      event.kind = text(item, "type", "a SendGrid event") == "blocked" ? OutcomeKind::soft_bounce : OutcomeKind::hard_bounce;
+      event.kind =
+          text(item, "type", "a SendGrid event") == "blocked" ? OutcomeKind::soft_bounce : OutcomeKind::hard_bounce;
       event.status = text(item, "status", "a SendGrid event");
       event.diagnostic = text(item, "reason", "a SendGrid event");
     }

@@ -1,12 +1,11 @@
 #include "mail/report_outcome.hpp"
 
+#include "mail/mime_encoding.hpp"
+
 namespace invites::mail {
 namespace {
 
-std::string limited(std::string text) {
-  if (text.size() > diagnostic_limit) text.resize(diagnostic_limit);
-  return text;
-}
+std::string limited(const std::string& text) { return printable_utf8(text, diagnostic_limit); }
 
 std::optional<ReportedOutcome> bounce_outcome(const DeliveryStatus& status) {
   const RecipientStatus* worst = nullptr;

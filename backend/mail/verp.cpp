@@ -26,7 +26,8 @@ Block aes_block(const std::array<unsigned char, 16>& key, const Block& in, bool 
   std::unique_ptr<EVP_CIPHER_CTX, CipherContextFree> context(EVP_CIPHER_CTX_new());
   Block out{};
   int written = 0;
-  if (!context || EVP_CipherInit_ex(context.get(), EVP_aes_128_ecb(), nullptr, key.data(), nullptr, encrypt ? 1 : 0) != 1 ||
+  if (!context ||
+      EVP_CipherInit_ex(context.get(), EVP_aes_128_ecb(), nullptr, key.data(), nullptr, encrypt ? 1 : 0) != 1 ||
       EVP_CIPHER_CTX_set_padding(context.get(), 0) != 1 ||
       EVP_CipherUpdate(context.get(), out.data(), &written, in.data(), static_cast<int>(in.size())) != 1 ||
       written != static_cast<int>(out.size()))
@@ -97,7 +98,8 @@ VerpCodec::VerpCodec(std::string prefix, std::string domain, std::span<const uns
 
 std::string VerpCodec::token_for(std::uint64_t outbox_id) const {
   Block plain{};  // id big-endian, then eight zero bytes: the check value
-  for (int i = 0; i < 8; ++i) plain[static_cast<std::size_t>(i)] = static_cast<unsigned char>(outbox_id >> (56 - 8 * i));
+  for (int i = 0; i < 8; ++i)
+    plain[static_cast<std::size_t>(i)] = static_cast<unsigned char>(outbox_id >> (56 - 8 * i));
   return base32(aes_block(key_, plain, true));
 }
 

@@ -31,7 +31,7 @@ using StoreContextPtr = std::unique_ptr<X509_STORE_CTX, Deleter<X509_STORE_CTX_f
 using DigestContextPtr = std::unique_ptr<EVP_MD_CTX, Deleter<EVP_MD_CTX_free>>;
 
 struct CertificateStack {
-  STACK_OF(X509)* stack = sk_X509_new_null();
+  STACK_OF(X509) * stack = sk_X509_new_null();
   ~CertificateStack() { sk_X509_pop_free(stack, X509_free); }
 };
 

@@ -72,6 +72,17 @@ std::string to_hex(std::span<const unsigned char> bytes) {
   return out;
 }
 
+std::optional<std::string> from_hex(std::string_view text) {
+  std::string out(text.size() / 2, '\0');
+  std::size_t length = 0;
+  const char* end = nullptr;
+  if (sodium_hex2bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(), nullptr,
+                     &length, &end) != 0 ||
+      end != text.data() + text.size() || length != out.size())
+    return std::nullopt;
+  return out;
+}
+
 bool equal_constant_time(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;
   return a.empty() || sodium_memcmp(a.data(), b.data(), a.size()) == 0;

@@ -33,6 +33,8 @@ std::optional<std::string> from_base64(std::string_view text);
 
 // Lower-case hex (64 characters for a Token).
 std::string to_hex(std::span<const unsigned char> bytes);
+// The bytes of hex text (either case); nullopt for anything else.
+std::optional<std::string> from_hex(std::string_view text);
 
 // Constant-time equality (sodium_memcmp); different lengths are unequal.
 bool equal_constant_time(std::string_view a, std::string_view b) noexcept;

@@ -16,7 +16,9 @@
 #include "repository/send_jobs.hpp"
 #include "security/tokens.hpp"
 #include "service/invitation.hpp"
+#include "service/outcome_recorder.hpp"
 #include "service/preview_store.hpp"
+#include "service/verp_key.hpp"
 
 namespace invites::service {
 namespace {
@@ -181,9 +183,16 @@ class JobRunner::Worker {
                       recipient.account_name, recipient.division_name},
                      job.from_email, invite_url(runner_.options_.base_url, security::to_base64url(token)),
                      invite_expiry_date(now, job.invite_ttl_days));
+    // With VERP, the envelope sender and Message-ID carry this row's sealed id; From stays the job's address.
+    std::string envelope_from = job.from_email, message_id;
+    if (runner_.options_.verp) {
+      const auto verp = runner_.options_.verp->codec(*connection_);
+      envelope_from = verp->address_for(recipient.outbox_id);
+      message_id = verp->message_id_for(recipient.outbox_id);
+    }
     std::string message;
     try {
-      message = build_invitation(compiled_for(job), values, job.from_email, recipient.email, now);
+      message = build_invitation(compiled_for(job), values, job.from_email, recipient.email, now, message_id);
     } catch (const std::exception& e) {
       // A template or address that cannot make a message fails this recipient, not the job.
       repository::record_failed(*connection_, recipient, runner_.instance_id_, std::string("not sent: ") + e.what());
@@ -192,7 +201,7 @@ class JobRunner::Worker {
     }
     runner_.limiter_.acquire();
     if (!transport_) transport_ = runner_.transport_();
-    const auto result = transport_->deliver(job.from_email, recipient.email, message);
+    const auto result = transport_->deliver(envelope_from, recipient.email, message);
     switch (result.outcome) {
       case mail::DeliveryOutcome::delivered:
         runner_.sent_commit_->record({recipient.outbox_id, recipient.invite_id});
@@ -211,6 +220,13 @@ class JobRunner::Worker {
         break;
       case mail::DeliveryOutcome::permanent_failure:
         repository::record_failed(*connection_, recipient, runner_.instance_id_, result.detail);
+        if (runner_.options_.outcomes)
+          sql_ok(
+              [&] {
+                runner_.options_.outcomes->record_rejection(
+                    *connection_, {recipient.outbox_id, recipient.job_id, recipient.email}, result.detail);
+              },
+              "recording the rejection as a bounce");
         count_failure(job.id, result.detail);
         break;
     }

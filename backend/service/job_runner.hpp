@@ -29,6 +29,9 @@
 
 namespace invites::service {
 
+class VerpKey;
+class OutcomeRecorder;
+
 struct JobRunnerOptions {
   std::size_t concurrency = 4;  // workers = SMTP connections
   double rate_per_second = 0;   // 0 = no limit
@@ -43,6 +46,11 @@ struct JobRunnerOptions {
   std::uint32_t pause_after_failures = 25;        // consecutive failures of a job before it pauses
   std::chrono::milliseconds poll_interval{1000};  // looking for work when idle
   std::string base_url;                           // for invite links
+  // Each message's envelope sender and Message-ID name its outbox row (VERP,
+  // SPEC §11) when set; else the envelope sender is the From address.
+  std::shared_ptr<const VerpKey> verp;
+  // Records a 5xx at RCPT or DATA as a hard bounce of the address when set.
+  std::shared_ptr<const OutcomeRecorder> outcomes;
 };
 
 class JobRunner {

@@ -161,8 +161,7 @@ TEST_CASE("damaged samples never crash the reader: a report or a ReportError, no
     for (std::size_t cut = 0; cut < raw.size(); cut += 97) damaged.push_back(raw.substr(0, cut));
     for (int i = 0; i < 40 && !raw.empty(); ++i) {
       std::string flipped = raw;
-      for (int k = 0; k < 8; ++k)
-        flipped[random() % flipped.size()] = static_cast<char>(random() % 256);
+      for (int k = 0; k < 8; ++k) flipped[random() % flipped.size()] = static_cast<char>(random() % 256);
       damaged.push_back(std::move(flipped));
     }
     for (const std::string& text : damaged) {

@@ -35,8 +35,9 @@ void send_invitation(const std::string& smtp_url, std::uint64_t outbox_id, const
                                 .text_body = "Hello, you are invited.",
                                 .html_body = ""};
   const auto transport = mail::make_smtp_transport({.url = smtp_url});
-  const auto result = transport->deliver(codec().address_for(outbox_id), recipient,
-                                         mail::build_message(message, std::time(nullptr), codec().message_id_for(outbox_id)));
+  const auto result =
+      transport->deliver(codec().address_for(outbox_id), recipient,
+                         mail::build_message(message, std::time(nullptr), codec().message_id_for(outbox_id)));
   REQUIRE(result.outcome == mail::DeliveryOutcome::delivered);  // the relay queues it; the bounce comes later
 }
 
@@ -87,7 +88,8 @@ TEST_CASE("Postfix's own DSNs come back over IMAP and name the message and the v
 TEST_CASE("a wrong IMAP password is a clear error") {
   testing::SmtpSink sink;
   testing::BounceRelay relay({.sink_port = sink.port()});
-  mail::ImapMailbox mailbox({.url = relay.imap_url(), .username = testing::BounceRelay::imap_user, .password = "wrong"});
+  mail::ImapMailbox mailbox(
+      {.url = relay.imap_url(), .username = testing::BounceRelay::imap_user, .password = "wrong"});
   CHECK_THROWS_WITH(mailbox.uid_validity(), Catch::Contains("IMAP STATUS") && Catch::Contains("failed"));
   CHECK_THROWS_AS(mail::ImapMailbox({.url = "pop3://127.0.0.1/"}), std::invalid_argument);
 }

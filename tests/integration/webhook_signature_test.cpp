@@ -2,15 +2,12 @@
 // versions) over certificates of a throwaway CA, the signing certificate
 // fetched over HTTPS from a loopback server only for allowed hosts, and
 // SendGrid's ECDSA signatures. Keys and signatures come from the openssl CLI.
-#include <atomic>
-#include <thread>
-
 #include <catch2/catch.hpp>
-#include <httplib.h>
 
 #include "security/sendgrid_signature.hpp"
 #include "security/sns_certificates.hpp"
 #include "security/sns_signature.hpp"
+#include "support/https_file_server.hpp"
 #include "support/test_certificates.hpp"
 #include "support/webhook_signers.hpp"
 
@@ -41,34 +38,6 @@ std::string error_of(const std::function<void()>& step) {
   return "no error";
 }
 
-// The signing certificate served over HTTPS on loopback, as SNS serves it.
-class CertificateServer {
- public:
-  CertificateServer(const TestCertificates& tls, std::string pem)
-      : server_(tls.server_certificate().c_str(), tls.server_key().c_str()) {
-    server_.Get("/SimpleNotificationService-test.pem", [this, pem](const httplib::Request&, httplib::Response& res) {
-      ++requests;
-      res.set_content(pem, "application/x-pem-file");
-    });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    server_.wait_until_ready();
-  }
-  ~CertificateServer() {
-    server_.stop();
-    thread_.join();
-  }
-  std::string url(const std::string& host) const {
-    return "https://" + host + ":" + std::to_string(port_) + "/SimpleNotificationService-test.pem";
-  }
-  std::atomic<int> requests{0};
-
- private:
-  httplib::SSLServer server_;
-  int port_ = 0;
-  std::thread thread_;
-};
-
 }  // namespace
 
 TEST_CASE("an SNS signature of either version verifies with a certificate of the trusted CA") {
@@ -77,7 +46,8 @@ TEST_CASE("an SNS signature of either version verifies with a certificate of the
   for (const std::string version : {"1", "2"}) {
     INFO("SignatureVersion " << version);
     const auto message = signer.sign(notification(), version, "https://sns.us-west-2.amazonaws.com/cert.pem");
-    CHECK_NOTHROW(security::verify_sns_signature(parsed(message), signer.certificate_pem(), authority.ca_certificate()));
+    CHECK_NOTHROW(
+        security::verify_sns_signature(parsed(message), signer.certificate_pem(), authority.ca_certificate()));
   }
 }
 
@@ -119,20 +89,20 @@ TEST_CASE("an SNS message without a signed field is refused by name") {
 TEST_CASE("signing certificates come only over https from allowed hosts, fetched once") {
   const TestCertificates authority;
   const SnsSigner signer(authority);
-  CertificateServer server(authority, signer.certificate_pem());
+  testing::HttpsFileServer server(authority, "/SimpleNotificationService-test.pem", signer.certificate_pem());
   security::SnsCertificates certificates(
       {.allowed_hosts = {"localhost"}, .ca_file = authority.ca_certificate(), .topic_arns = {}});
 
   const auto good = signer.sign(notification(), "2", server.url("localhost"));
   CHECK_NOTHROW(certificates.verify(parsed(good)));
   CHECK_NOTHROW(certificates.verify(parsed(good)));
-  CHECK(server.requests == 1);
+  CHECK(server.requests() == 1);
 
   const auto other_host = signer.sign(notification(), "2", server.url("127.0.0.1"));
   CHECK_THAT(error_of([&] { certificates.verify(parsed(other_host)); }), Catch::Contains("not an allowed SNS host"));
   auto plain_http = signer.sign(notification(), "2", "http://localhost/cert.pem");
   CHECK_THAT(error_of([&] { certificates.verify(parsed(plain_http)); }), Catch::Contains("not an https URL"));
-  CHECK(server.requests == 1);
+  CHECK(server.requests() == 1);
 
   security::SnsCertificates one_topic(
       {.allowed_hosts = {"localhost"}, .ca_file = authority.ca_certificate(), .topic_arns = {"arn:aws:sns:x:1:other"}});

@@ -68,11 +68,10 @@ void wait_until_listening(int port, const std::string& what, const std::function
 
 BounceRelay::BounceRelay(BounceRelayOptions options) : options_(std::move(options)) {
   // Postfix's and Dovecot's unprivileged processes must reach their files in here.
-  std::filesystem::permissions(directory_.path(), std::filesystem::perms::owner_all |
-                                                      std::filesystem::perms::group_read |
-                                                      std::filesystem::perms::group_exec |
-                                                      std::filesystem::perms::others_read |
-                                                      std::filesystem::perms::others_exec);
+  std::filesystem::permissions(directory_.path(),
+                               std::filesystem::perms::owner_all | std::filesystem::perms::group_read |
+                                   std::filesystem::perms::group_exec | std::filesystem::perms::others_read |
+                                   std::filesystem::perms::others_exec);
   for (const char* sub : {"postfix", "queue", "data", "mail", "dovecot", "dovecot/run", "dovecot/state", "home"})
     std::filesystem::create_directories(directory_.path() / sub);
   chown_to(directory_.path() / "data", "postfix");
@@ -140,7 +139,8 @@ void BounceRelay::write_postfix_config() const {
        << "virtual_mailbox_domains = " << options_.bounce_domain << "\n"
        << "virtual_mailbox_base = " << (dir / "mail").string() << "\n"
        << "virtual_mailbox_maps = static:bounces/\n"
-       << "virtual_uid_maps = static:" << nobody->pw_uid << "\nvirtual_gid_maps = static:" << nobody->pw_gid << "\n"
+       << "virtual_uid_maps = static:" << nobody->pw_uid << "\nvirtual_gid_maps = static:" << nobody->pw_gid
+       << "\n"
        // Give up at the first temporary failure too, so 4xx makes a (soft) bounce at once.
        << "maximal_queue_lifetime = 0\nbounce_queue_lifetime = 0\n"
        << "maillog_file = " << (dir / "postfix.log").string() << "\n"

@@ -59,7 +59,8 @@ nlohmann::json SnsSigner::sign(nlohmann::json message, const std::string& versio
 SendGridSigner::SendGridSigner() {
   const auto& dir = directory_.path();
   openssl({"ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", (dir / "key.pem").string()});
-  openssl({"ec", "-in", (dir / "key.pem").string(), "-pubout", "-outform", "DER", "-out", (dir / "public.der").string()});
+  openssl(
+      {"ec", "-in", (dir / "key.pem").string(), "-pubout", "-outform", "DER", "-out", (dir / "public.der").string()});
 }
 
 std::string SendGridSigner::public_key_base64() const {
@@ -67,7 +68,8 @@ std::string SendGridSigner::public_key_base64() const {
 }
 
 std::string SendGridSigner::sign(const std::string& timestamp, const std::string& body) const {
-  return security::to_base64(openssl_sign(directory_.path() / "key.pem", "sha256", timestamp + body, directory_.path()));
+  return security::to_base64(
+      openssl_sign(directory_.path() / "key.pem", "sha256", timestamp + body, directory_.path()));
 }
 
 }  // namespace invites::testing
