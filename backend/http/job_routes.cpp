@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <limits>
 
 #include <nlohmann/json.hpp>
@@ -8,6 +9,7 @@
 #include "http/request_fields.hpp"
 #include "http/send_routes.hpp"
 #include "repository/audit_log.hpp"
+#include "repository/delivery_outcomes.hpp"
 #include "repository/send_jobs.hpp"
 
 namespace invites::http {
@@ -15,6 +17,34 @@ namespace {
 
 constexpr std::size_t jobs_listed = 50;
 constexpr std::size_t default_page = 100, max_page = 1000;
+
+// Thresholds mail providers act on (SPEC §11), shown beside a job's rates:
+// Amazon SES reviews an account at a 5 % bounce rate and 0.1 % complaints;
+// Gmail's sender guidelines ask for spam reports below 0.1 % and never 0.3 %.
+constexpr double bounce_rate_review = 0.05;
+constexpr double complaint_rate_review = 0.001;
+constexpr double complaint_rate_limit = 0.003;
+
+// Delivered = accepted by the SMTP server and not bounced later; rates are
+// of the messages handed over (accepted or refused at once).
+nlohmann::json outcomes_to_json(const repository::JobProgress& job, const repository::JobOutcomeCounts& counts) {
+  const std::uint64_t bounced = counts.hard_bounced + counts.soft_bounced;
+  const std::uint64_t bounced_after_acceptance = bounced - counts.rejected_at_smtp;
+  const std::uint64_t handed_over = job.sent + counts.rejected_at_smtp;
+  const auto rate = [&](std::uint64_t n) {
+    return handed_over == 0 ? 0.0 : static_cast<double>(n) / static_cast<double>(handed_over);
+  };
+  return {{"delivered", job.sent - std::min<std::uint64_t>(job.sent, bounced_after_acceptance)},
+          {"bounced_hard", counts.hard_bounced},
+          {"bounced_soft", counts.soft_bounced},
+          {"complained", counts.complained},
+          {"bounce_rate", rate(bounced)},
+          {"complaint_rate", rate(counts.complained)},
+          {"thresholds",
+           {{"bounce_rate_review", bounce_rate_review},
+            {"complaint_rate_review", complaint_rate_review},
+            {"complaint_rate_limit", complaint_rate_limit}}}};
+}
 
 repository::JobProgress existing_job(sql::Connection& connection, const std::string& id_text) {
   const auto job = repository::find_job(connection, path_id(id_text, "job"));
@@ -69,7 +99,9 @@ void register_job_routes(httplib::Server& server, SendRouteContext& context) {
   server.Get(R"(/api/jobs/([^/]+))", [&context](const httplib::Request& request, httplib::Response& response) {
     context.auth.require(request, Permission::send_invites);
     auto lease = context.pool.acquire();
-    send_json(response, {{"job", repository::job_to_json(existing_job(*lease, request.matches[1]))}});
+    const auto job = existing_job(*lease, request.matches[1]);
+    send_json(response, {{"job", repository::job_to_json(job)},
+                         {"outcomes", outcomes_to_json(job, repository::job_outcome_counts(*lease, job.id))}});
   });
   server.Post(R"(/api/jobs/([^/]+)/(pause|resume|cancel|retry-failed))",
               [&context](const httplib::Request& request, httplib::Response& response) {
@@ -82,8 +114,9 @@ void register_job_routes(httplib::Server& server, SendRouteContext& context) {
                if (request.has_param("status")) {
                  status = request.get_param_value("status");
                  if (*status != "pending" && *status != "sent" && *status != "failed" && *status != "skipped" &&
-                     *status != "cancelled") {
-                   throw ApiError(400, "invalid", "status must be pending, sent, failed, skipped or cancelled",
+                     *status != "cancelled" && *status != "bounced" && *status != "complained") {
+                   throw ApiError(400, "invalid",
+                                  "status must be pending, sent, failed, skipped, cancelled, bounced or complained",
                                   std::string("status"));
                  }
                }
@@ -99,7 +132,9 @@ void register_job_routes(httplib::Server& server, SendRouteContext& context) {
                                  {"status", row.status},
                                  {"attempts", row.attempts},
                                  {"last_error", json_or_null(row.last_error)},
-                                 {"sent_at", json_or_null(row.sent_at)}});
+                                 {"sent_at", json_or_null(row.sent_at)},
+                                 {"outcome", json_or_null(row.outcome)},
+                                 {"outcome_diagnostic", json_or_null(row.outcome_diagnostic)}});
                }
                send_json(response, {{"total", page.total}, {"rows", std::move(rows)}});
              });

@@ -23,6 +23,9 @@ void register_lookup_routes(httplib::Server& server, LoadRouteContext& context);
 void register_preview_routes(httplib::Server& server, LoadRouteContext& context);
 // GET /api/snapshot (390), POST /api/snapshot/refresh (390)
 void register_snapshot_routes(httplib::Server& server, LoadRouteContext& context);
+// GET /api/suppressions[.csv], POST /api/suppressions/lift (390): the
+// suppressed addresses with the contacts that use them; lifting is audited
+void register_suppression_routes(httplib::Server& server, LoadRouteContext& context);
 // GET /metrics (no authentication: bind the server to loopback)
 void register_metrics_routes(httplib::Server& server, service::SnapshotIndex& index);
 

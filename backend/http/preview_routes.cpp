@@ -45,9 +45,10 @@ void handle_recipients(LoadRouteContext& context, const httplib::Request& reques
     } else if (const auto group = parse_group(name)) {
       page_request.group = *group;
     } else {
-      throw ApiError(400, "invalid",
-                     "group must be new_users, pending_invites, excluded_existing or skipped_invalid_email",
-                     std::string("group"));
+      throw ApiError(
+          400, "invalid",
+          "group must be new_users, pending_invites, excluded_existing, skipped_suppressed or skipped_invalid_email",
+          std::string("group"));
     }
   }
   if (request.has_param("sort")) {

@@ -130,6 +130,7 @@ void Server::register_routes() {
   register_lookup_routes(*http_, *load_context_);
   register_preview_routes(*http_, *load_context_);
   register_snapshot_routes(*http_, *load_context_);
+  register_suppression_routes(*http_, *load_context_);
   register_metrics_routes(*http_, *snapshot_index_);
   register_bounces();
   register_sending(*previews_);

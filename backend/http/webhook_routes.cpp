@@ -90,9 +90,9 @@ void handle_sendgrid(WebhookContext& context, const httplib::Request& request, h
   check_fresh("sendgrid", sent_at, context.max_age);
   const auto events = events_of("sendgrid", [&] { return mail::sendgrid_events(request.body); });
   // A signature signs one request: the same signature again is a replay.
-  record_once(context, response, "sendgrid", security::to_hex(security::hash_token(std::span(
-                                                 reinterpret_cast<const unsigned char*>(signature.data()),
-                                                 signature.size()))),
+  record_once(context, response, "sendgrid",
+              security::to_hex(security::hash_token(
+                  std::span(reinterpret_cast<const unsigned char*>(signature.data()), signature.size()))),
               events);
 }
 
@@ -114,8 +114,8 @@ void handle_postmark(WebhookContext& context, const httplib::Request& request, h
 
 std::unique_ptr<WebhookContext> make_webhook_context(const WebhookConfig& config, db::ConnectionPool& pool,
                                                      std::shared_ptr<const service::OutcomeRecorder> recorder) {
-  auto context = std::make_unique<WebhookContext>(WebhookContext{pool, std::move(recorder), nullptr, nullptr,
-                                                                 config.postmark, config.max_age});
+  auto context = std::make_unique<WebhookContext>(
+      WebhookContext{pool, std::move(recorder), nullptr, nullptr, config.postmark, config.max_age});
   if (config.ses) context->ses = std::make_unique<security::SnsCertificates>(*config.ses);
   if (config.sendgrid_public_key)
     context->sendgrid = std::make_unique<security::SendGridVerifier>(*config.sendgrid_public_key);

@@ -33,13 +33,13 @@ std::uint64_t recent_soft_bounces(sql::Connection& connection, const std::string
 // assignments in order, so suppressed_at and reason still see the old lifted_at.
 void suppress(sql::Connection& connection, const std::string& email, const std::string& reason,
               std::uint64_t outcome_id) {
-  std::unique_ptr<sql::PreparedStatement> statement(connection.prepareStatement(
-      "INSERT INTO address_suppressions (email, reason, last_outcome_id, suppressed_at)"
-      " VALUES (?, ?, ?, UTC_TIMESTAMP(3))"
-      " ON DUPLICATE KEY UPDATE"
-      " suppressed_at = IF(lifted_at IS NULL, suppressed_at, UTC_TIMESTAMP(3)),"
-      " reason = IF(lifted_at IS NULL, reason, VALUES(reason)),"
-      " last_outcome_id = VALUES(last_outcome_id), lifted_at = NULL, lifted_by = NULL"));
+  std::unique_ptr<sql::PreparedStatement> statement(
+      connection.prepareStatement("INSERT INTO address_suppressions (email, reason, last_outcome_id, suppressed_at)"
+                                  " VALUES (?, ?, ?, UTC_TIMESTAMP(3))"
+                                  " ON DUPLICATE KEY UPDATE"
+                                  " suppressed_at = IF(lifted_at IS NULL, suppressed_at, UTC_TIMESTAMP(3)),"
+                                  " reason = IF(lifted_at IS NULL, reason, VALUES(reason)),"
+                                  " last_outcome_id = VALUES(last_outcome_id), lifted_at = NULL, lifted_by = NULL"));
   statement->setString(1, email);
   statement->setString(2, reason);
   statement->setUInt64(3, outcome_id);

@@ -44,9 +44,9 @@ ClaimState claim_message(sql::Connection& connection, const MailboxMessage& mess
 
 void finish_claim(sql::Connection& connection, const MailboxMessage& message, const std::string& token,
                   const std::string& result) {
-  std::unique_ptr<sql::PreparedStatement> update(connection.prepareStatement(
-      "UPDATE inbound_mail_claims SET done_at = UTC_TIMESTAMP(3), result = ?"
-      " WHERE mailbox = ? AND uid_validity = ? AND uid = ? AND claim_token = ?"));
+  std::unique_ptr<sql::PreparedStatement> update(
+      connection.prepareStatement("UPDATE inbound_mail_claims SET done_at = UTC_TIMESTAMP(3), result = ?"
+                                  " WHERE mailbox = ? AND uid_validity = ? AND uid = ? AND claim_token = ?"));
   update->setString(1, result.substr(0, 255));
   bind_message(*update, 2, message);
   update->setString(5, token);

@@ -136,9 +136,10 @@ std::vector<ClaimedRecipient> claim_batch(sql::Connection& connection, std::uint
   }
   std::unique_ptr<sql::PreparedStatement> details(connection.prepareStatement(
       "SELECT o.id, o.email, o.attempts, COALESCE(c.first_name, ''), COALESCE(c.last_name, ''), a.account_number, "
-      "a.name, d.name, p.status FROM send_outbox o "
+      "a.name, d.name, p.status, su.email IS NOT NULL FROM send_outbox o "
       "JOIN contacts c ON c.id = o.contact_id JOIN accounts a ON a.id = c.account_id "
       "JOIN divisions d ON d.id = a.division_id LEFT JOIN portal_users p ON p.email = o.email "
+      "LEFT JOIN address_suppressions su ON su.email = o.email AND su.lifted_at IS NULL "
       "WHERE o.id IN (" +
       placeholders(ids.size()) + ") ORDER BY o.id"));
   for (std::size_t i = 0; i < ids.size(); ++i) details->setUInt64(static_cast<int>(i + 1), ids[i]);
@@ -157,6 +158,7 @@ std::vector<ClaimedRecipient> claim_batch(sql::Connection& connection, std::uint
     recipient.account_name = rows->getString(7).asStdString();
     recipient.division_name = rows->getString(8).asStdString();
     recipient.portal_status = nullable_string(*rows, 9);
+    recipient.suppressed = rows->getBoolean(10);
     claimed.push_back(std::move(recipient));
   }
   return claimed;

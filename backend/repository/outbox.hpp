@@ -33,6 +33,7 @@ struct ClaimedRecipient {
   std::uint32_t attempts = 0;  // before this one
   std::string first_name, last_name, account_number, account_name, division_name;
   std::optional<std::string> portal_status;  // now, if the address has a portal user
+  bool suppressed = false;                   // now: bounced or complained since Load (SPEC §11)
   std::uint64_t invite_id = 0;               // set by create_invites
 };
 

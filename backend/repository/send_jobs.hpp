@@ -78,13 +78,18 @@ struct OutboxRow {
   std::string email, group, status;
   std::uint32_t attempts = 0;
   std::optional<std::string> last_error, sent_at;
+  // The last delivery outcome of the message (SPEC §11), if any:
+  // "hard_bounce", "soft_bounce" or "complaint", with the server's words.
+  std::optional<std::string> outcome, outcome_diagnostic;
 };
 struct OutboxPage {
   std::uint64_t total = 0;
   std::vector<OutboxRow> rows;
 };
 // A page of the job's recipients in the order they were queued (group, then
-// email); status filters when set ("pending" includes rows being sent).
+// email); status filters when set ("pending" includes rows being sent,
+// "bounced" are the messages with a hard or soft bounce, "complained" those
+// with a complaint, whatever their sending status).
 // total counts them all, for paging through long lists.
 OutboxPage job_recipients(sql::Connection& connection, std::uint64_t job_id, const std::optional<std::string>& status,
                           std::size_t offset, std::size_t limit);

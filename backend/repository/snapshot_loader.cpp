@@ -116,6 +116,8 @@ Snapshot load_snapshot(sql::Connection& connection, const std::atomic<bool>& can
     const auto status = parse_portal_status(row.getString(2).asStdString()).value_or(PortalStatus::none);
     builder.append_portal_user(email, status, row.getInt64(3));
   });
+  for_each_row(connection, snapshot_sql::suppressed_addresses, cancel,
+               [&](sql::ResultSet& row) { builder.append_suppression(row.getString(1).asStdString()); });
   db::execute(connection, "COMMIT");
   check(cancel);
   return std::move(builder).build(generated_at);

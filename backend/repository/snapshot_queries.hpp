@@ -29,4 +29,7 @@ inline constexpr const char* contacts =
 inline constexpr const char* portal_users =
     "SELECT email, status, COALESCE(UNIX_TIMESTAMP(last_invited_at), 0) FROM portal_users";
 
+// Addresses suppressed by bounces or complaints (SPEC §11), not lifted.
+inline constexpr const char* suppressed_addresses = "SELECT email FROM address_suppressions WHERE lifted_at IS NULL";
+
 }  // namespace invites::repository::snapshot_sql

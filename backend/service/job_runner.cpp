@@ -111,8 +111,9 @@ class JobRunner::Worker {
     return false;
   }
 
-  // Addresses that became active or disabled since Load are skipped; the
-  // others get their token and their invitation row, all in one transaction.
+  // Addresses that became active or disabled, or were suppressed, since Load
+  // are skipped; the others get their token and their invitation row, all in
+  // one transaction.
   void prepare_batch(const repository::JobSettings& job) {
     std::vector<repository::ClaimedRecipient> to_send;
     for (auto& recipient : in_hand_) {
@@ -120,6 +121,9 @@ class JobRunner::Worker {
         repository::record_skipped(
             *connection_, recipient, runner_.instance_id_,
             "the address's portal account is " + *recipient.portal_status + " (it changed after Load)");
+      } else if (recipient.suppressed) {
+        repository::record_skipped(*connection_, recipient, runner_.instance_id_,
+                                   "the address bounced or complained after Load (suppressed)");
       } else {
         to_send.push_back(std::move(recipient));
       }

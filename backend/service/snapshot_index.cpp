@@ -290,6 +290,11 @@ std::shared_ptr<const SnapshotState> SnapshotIndex::current_for_load(sql::Connec
       std::int64_t last_invited_at;
     };
     std::vector<Change> changes;
+    struct SuppressionChange {
+      std::uint32_t email;
+      std::uint8_t suppressed;
+    };
+    std::vector<SuppressionChange> suppression_changes;
     std::int64_t now = 0;
     {
       std::unique_ptr<sql::Statement> statement(connection.createStatement());
@@ -313,10 +318,25 @@ std::shared_ptr<const SnapshotState> SnapshotIndex::current_for_load(sql::Connec
           changes.push_back({*index, status, invited});
       }
     }
+    {
+      // Suppressions made or lifted since (SPEC §11): the next Load shows them.
+      std::unique_ptr<sql::PreparedStatement> statement(connection.prepareStatement(
+          "SELECT email, lifted_at IS NULL FROM address_suppressions WHERE updated_at >= FROM_UNIXTIME(?)"));
+      statement->setInt64(1, since);
+      std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
+      const Snapshot& snapshot = *base->snapshot;
+      const PortalColumns current = base->portal_columns();
+      while (rows->next()) {
+        const auto index = snapshot.find_email(rows->getString(1).asStdString());
+        if (!index) continue;
+        const std::uint8_t suppressed = rows->getBoolean(2) ? 1 : 0;
+        if (current.suppressed[*index] != suppressed) suppression_changes.push_back({*index, suppressed});
+      }
+    }
     // Re-check the last second again next time: rows written later in the
     // same second carry the same updated_at.
     const std::int64_t next_watermark = now > 0 ? now : since;
-    if (changes.empty()) {
+    if (changes.empty() && suppression_changes.empty()) {
       std::lock_guard lock(mutex_);
       if (state_ != base) continue;  // a rebuild was published meanwhile: check against it
       watermark_ = std::max(watermark_, next_watermark);
@@ -327,17 +347,20 @@ std::shared_ptr<const SnapshotState> SnapshotIndex::current_for_load(sql::Connec
     auto updated = std::make_shared<PortalState>();
     updated->status.assign(current.status.begin(), current.status.end());
     updated->last_invited_at.assign(current.last_invited_at.begin(), current.last_invited_at.end());
+    updated->suppressed.assign(current.suppressed.begin(), current.suppressed.end());
     for (const auto& change : changes) {
       updated->status[change.email] = change.status;
       updated->last_invited_at[change.email] = change.last_invited_at;
     }
+    for (const auto& change : suppression_changes) updated->suppressed[change.email] = change.suppressed;
     auto state = std::make_shared<const SnapshotState>(base->generation, base->snapshot, base->lookups, base->known_ids,
                                                        std::shared_ptr<const PortalState>(std::move(updated)));
     std::lock_guard lock(mutex_);
     if (state_ != base) continue;
     state_ = state;
     watermark_ = std::max(watermark_, next_watermark);
-    spdlog::info("snapshot updated with {} portal user change(s)", changes.size());
+    spdlog::info("snapshot updated with {} portal user and {} suppression change(s)", changes.size(),
+                 suppression_changes.size());
     return state;
   }
   return current();

@@ -42,6 +42,8 @@ std::string_view group_name(Group group) noexcept {
       return "pending_invites";
     case Group::excluded_existing:
       return "excluded_existing";
+    case Group::skipped_suppressed:
+      return "skipped_suppressed";
   }
   return "new_users";
 }
@@ -56,7 +58,8 @@ nlohmann::json counts_to_json(const Counts& counts) {
   return {{"new_users", counts.new_users},
           {"pending_invites", counts.pending_invites},
           {"skipped_invalid_email", counts.skipped_invalid_email},
-          {"excluded_existing", counts.excluded_existing}};
+          {"excluded_existing", counts.excluded_existing},
+          {"skipped_suppressed", counts.skipped_suppressed}};
 }
 
 // Lines are gathered in a buffer and hashed in large blocks: one hash call
@@ -161,8 +164,10 @@ RecipientList group_candidates(const std::vector<CandidateContact>& candidates, 
   }
   std::vector<RecipientRow> rows;
   rows.reserve(representative.size());
-  for (auto& [email, contact_id] : representative)
-    rows.push_back({group_for(portal_status_of(email)), email, contact_id});
+  for (auto& [email, contact_id] : representative) {
+    const AddressStanding standing = portal_status_of(email);
+    rows.push_back({group_for(standing.status, standing.suppressed), email, contact_id});
+  }
   return finish_recipient_list(std::move(rows), skipped);
 }
 

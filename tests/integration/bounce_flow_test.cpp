@@ -69,11 +69,13 @@ TEST_CASE("DSNs that Postfix returns to the VERP senders are read over IMAP, rec
   CHECK_THAT(testing::headers_of(delivered.raw), Catch::Contains("From: north@haul.example.com"));
 
   REQUIRE(wait_for_count(stack.sql(), "SELECT COUNT(*) FROM delivery_outcomes", 2, std::chrono::seconds(60)));
-  CHECK(count(stack.sql(), "SELECT COUNT(*) FROM delivery_outcomes WHERE source = 'mailbox' AND kind = 'hard_bounce' "
-                           "AND email = 'permfail.jane@customers.test' AND status_code = '5.1.1' AND job_id = " +
-                               std::to_string(job)) == 1);
-  CHECK(count(stack.sql(), "SELECT COUNT(*) FROM delivery_outcomes WHERE kind = 'soft_bounce' AND email = "
-                           "'tempfail.kim@customers.test'") == 1);
+  CHECK(count(stack.sql(),
+              "SELECT COUNT(*) FROM delivery_outcomes WHERE source = 'mailbox' AND kind = 'hard_bounce' "
+              "AND email = 'permfail.jane@customers.test' AND status_code = '5.1.1' AND job_id = " +
+                  std::to_string(job)) == 1);
+  CHECK(count(stack.sql(),
+              "SELECT COUNT(*) FROM delivery_outcomes WHERE kind = 'soft_bounce' AND email = "
+              "'tempfail.kim@customers.test'") == 1);
   CHECK(count(stack.sql(), "SELECT COUNT(*) FROM address_suppressions WHERE lifted_at IS NULL") == 1);
   // Every message of the mailbox was claimed and done, and flagged in the mailbox.
   REQUIRE(wait_for_count(stack.sql(), "SELECT COUNT(*) FROM inbound_mail_claims WHERE done_at IS NOT NULL", 2,
@@ -106,8 +108,9 @@ TEST_CASE("a 5xx that the SMTP server gives at once is a hard bounce of that mes
   stack.start_server({"--bounce-domain", "bounces.test"});
   const auto job = stack.send(stack.load());
   stack.wait_completed(job);
-  CHECK(count(stack.sql(), "SELECT COUNT(*) FROM delivery_outcomes WHERE source = 'smtp' AND kind = 'hard_bounce' AND "
-                           "email = 'permfail.now@example.com' AND status_code = '5.1.1'") == 1);
+  CHECK(count(stack.sql(),
+              "SELECT COUNT(*) FROM delivery_outcomes WHERE source = 'smtp' AND kind = 'hard_bounce' AND "
+              "email = 'permfail.now@example.com' AND status_code = '5.1.1'") == 1);
   CHECK(count(stack.sql(), "SELECT COUNT(*) FROM address_suppressions WHERE email = 'permfail.now@example.com'") == 1);
   // Straight to the sink: the envelope sender is the message's VERP address there too.
   for (const auto& message : stack.sink().messages()) CHECK(message.mail_from.starts_with("bounces+"));

@@ -29,8 +29,8 @@ std::uint64_t count(sql::Connection& connection, const std::string& query) {
 }
 
 bool suppressed(sql::Connection& connection, const std::string& email) {
-  return count(connection, "SELECT COUNT(*) FROM address_suppressions WHERE lifted_at IS NULL AND email = '" + email +
-                               "'") == 1;
+  return count(connection,
+               "SELECT COUNT(*) FROM address_suppressions WHERE lifted_at IS NULL AND email = '" + email + "'") == 1;
 }
 
 repository::NewOutcome outcome(const std::string& email, const std::string& kind, const std::string& key) {
@@ -86,8 +86,9 @@ TEST_CASE("soft bounces suppress after N within M days, counting only those afte
   CHECK_FALSE(repository::record_outcome(*sql, outcome(email, "soft_bounce", "s2"), rules).suppressed);
   // An old soft bounce is outside the window and does not count.
   repository::record_outcome(*sql, outcome(email, "soft_bounce", "s-old"), rules);
-  db::execute(*sql, "UPDATE delivery_outcomes SET occurred_at = UTC_TIMESTAMP() - INTERVAL 8 DAY WHERE dedupe_key = "
-                    "'s-old'");
+  db::execute(*sql,
+              "UPDATE delivery_outcomes SET occurred_at = UTC_TIMESTAMP() - INTERVAL 8 DAY WHERE dedupe_key = "
+              "'s-old'");
   CHECK_FALSE(suppressed(*sql, email));
   CHECK(repository::record_outcome(*sql, outcome(email, "soft_bounce", "s3"), rules).suppressed);
   CHECK(suppressed(*sql, email));

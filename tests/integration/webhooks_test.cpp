@@ -36,22 +36,21 @@ std::string iso_now(std::time_t offset = 0) {
 }
 
 nlohmann::json ses_bounce(const std::string& message_id, const std::string& email, const std::string& timestamp) {
-  const nlohmann::json notification = {
-      {"notificationType", "Bounce"},
-      {"bounce",
-       {{"bounceType", "Permanent"},
-        {"bounceSubType", "General"},
-        {"feedbackId", "0100018c-" + message_id},
-        {"timestamp", timestamp},
-        {"bouncedRecipients",
-         {{{"emailAddress", email},
-           {"action", "failed"},
-           {"status", "5.1.1"},
-           {"diagnosticCode", "smtp; 550 5.1.1 user unknown"}}}}}},
-      {"mail",
-       {{"messageId", "0100018c-mail"},
-        {"source", "north@haul.example.com"},
-        {"commonHeaders", {{"messageId", "<not-ours@haul.example.com>"}}}}}};
+  const nlohmann::json notification = {{"notificationType", "Bounce"},
+                                       {"bounce",
+                                        {{"bounceType", "Permanent"},
+                                         {"bounceSubType", "General"},
+                                         {"feedbackId", "0100018c-" + message_id},
+                                         {"timestamp", timestamp},
+                                         {"bouncedRecipients",
+                                          {{{"emailAddress", email},
+                                            {"action", "failed"},
+                                            {"status", "5.1.1"},
+                                            {"diagnosticCode", "smtp; 550 5.1.1 user unknown"}}}}}},
+                                       {"mail",
+                                        {{"messageId", "0100018c-mail"},
+                                         {"source", "north@haul.example.com"},
+                                         {"commonHeaders", {{"messageId", "<not-ours@haul.example.com>"}}}}}};
   return {{"Type", "Notification"},
           {"MessageId", message_id},
           {"TopicArn", "arn:aws:sns:us-west-2:123456789012:ses-bounces"},
@@ -80,10 +79,10 @@ struct WebhookStack {
                         message.dump(), "text/plain");
   }
   httplib::Result post_sendgrid(const std::string& body, const std::string& timestamp, const std::string& signature) {
-    return client->Post("/webhooks/sendgrid",
-                        {{"X-Twilio-Email-Event-Webhook-Signature", signature},
-                         {"X-Twilio-Email-Event-Webhook-Timestamp", timestamp}},
-                        body, "application/json");
+    return client->Post(
+        "/webhooks/sendgrid",
+        {{"X-Twilio-Email-Event-Webhook-Signature", signature}, {"X-Twilio-Email-Event-Webhook-Timestamp", timestamp}},
+        body, "application/json");
   }
   httplib::Result post_postmark(const std::string& body, const std::string& credentials) {
     return client->Post("/webhooks/postmark", {{"Authorization", "Basic " + security::to_base64(credentials)}}, body,
@@ -102,8 +101,9 @@ TEST_CASE("SES notifications through SNS: signed ones count once, unsigned, fore
   REQUIRE(answer);
   CHECK(answer->status == 200);
   CHECK(nlohmann::json::parse(answer->body)["recorded"] == 1);
-  CHECK(count(sql, "SELECT COUNT(*) FROM address_suppressions WHERE email = 'gone@customer.example' AND reason = "
-                   "'hard_bounce' AND lifted_at IS NULL") == 1);
+  CHECK(count(sql,
+              "SELECT COUNT(*) FROM address_suppressions WHERE email = 'gone@customer.example' AND reason = "
+              "'hard_bounce' AND lifted_at IS NULL") == 1);
 
   // The same message again (a replay within the window): answered, no effect.
   answer = hooks.post_ses(signed_message);
@@ -112,8 +112,8 @@ TEST_CASE("SES notifications through SNS: signed ones count once, unsigned, fore
   CHECK(count(sql, "SELECT COUNT(*) FROM delivery_outcomes") == 1);
 
   // Version 1 signatures are accepted too.
-  answer = hooks.post_ses(hooks.sns.sign(ses_bounce("m-2", "v1@customer.example", iso_now()), "1",
-                                         hooks.certificates.url()));
+  answer = hooks.post_ses(
+      hooks.sns.sign(ses_bounce("m-2", "v1@customer.example", iso_now()), "1", hooks.certificates.url()));
   CHECK(answer->status == 200);
 
   // Changed after signing.
@@ -121,11 +121,13 @@ TEST_CASE("SES notifications through SNS: signed ones count once, unsigned, fore
   tampered["Message"] = ses_bounce("m-3", "victim@customer.example", iso_now())["Message"];
   CHECK(hooks.post_ses(tampered)->status == 401);
   // A certificate from a host not allowed, or signed long ago.
-  CHECK(hooks.post_ses(hooks.sns.sign(ses_bounce("m-4", "x@customer.example", iso_now()), "2",
-                                      hooks.certificates.url("127.0.0.1")))
+  CHECK(hooks
+            .post_ses(hooks.sns.sign(ses_bounce("m-4", "x@customer.example", iso_now()), "2",
+                                     hooks.certificates.url("127.0.0.1")))
             ->status == 401);
-  CHECK(hooks.post_ses(hooks.sns.sign(ses_bounce("m-5", "x@customer.example", iso_now(-3600)), "2",
-                                      hooks.certificates.url()))
+  CHECK(hooks
+            .post_ses(
+                hooks.sns.sign(ses_bounce("m-5", "x@customer.example", iso_now(-3600)), "2", hooks.certificates.url()))
             ->status == 401);
   CHECK(count(sql, "SELECT COUNT(*) FROM delivery_outcomes") == 2);
   CHECK(hooks.certificates.requests() == 1);  // fetched once, then kept
