@@ -20,9 +20,13 @@
 using namespace invites;
 using Clock = std::chrono::steady_clock;
 
+// JavaScript: clang-format would break it (`===` becomes `== =`).
+// clang-format off
 EM_JS(double, js_bytes_size, (), { return Module.benchBytes.length; });
-EM_JS(void, js_bytes_read, (double offset, void* out, double n),
-      { HEAPU8.set(Module.benchBytes.subarray(offset, offset + n), out); });
+EM_JS(void, js_bytes_read, (double offset, void* out, double n), {
+  HEAPU8.set(Module.benchBytes.subarray(offset, offset + n), out);
+});
+// clang-format on
 
 namespace {
 
@@ -43,7 +47,7 @@ double median(std::vector<double> values) {
   return values[values.size() / 2];
 }
 
-std::string g_report;
+std::string last_report;
 
 }  // namespace
 
@@ -87,8 +91,8 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* bench_run(int decode_runs, int eval_
   } catch (const std::exception& e) {
     report["error"] = e.what();
   }
-  g_report = report.dump();
-  return g_report.c_str();
+  last_report = report.dump();
+  return last_report.c_str();
 }
 
 int main() { return 0; }

@@ -36,11 +36,11 @@ namespace {
 
 using namespace invites;
 
-constexpr const char* kCanvas = "#canvas";
-constexpr const char* kFontUrl = "ui-font.ttf";  // copied into the bundle by web_bundle
+constexpr const char* canvas_selector = "#canvas";
+constexpr const char* font_url = "ui-font.ttf";  // copied into the bundle by web_bundle
 
 struct Runtime {
-  platform::Canvas canvas{kCanvas};
+  platform::Canvas canvas{canvas_selector};
   platform::GlWindow window;
   platform::UiFont font;
   platform::WebSnapshotPlatform snapshots;  // offline copy: download + IndexedDB
@@ -49,7 +49,7 @@ struct Runtime {
   unsigned frames = 0;
 };
 
-Runtime* g_rt = nullptr;
+Runtime* active_runtime = nullptr;
 
 void publish_status(const Runtime& rt) {
   using platform::page::publish;
@@ -99,7 +99,7 @@ void publish_status(const Runtime& rt) {
 }
 
 void tick() {
-  Runtime& rt = *g_rt;
+  Runtime& rt = *active_runtime;
   platform::fetch_dispatch();  // results change app state and wake the gate
   platform::WebSnapshotPlatform::dispatch();
   if (rt.app.offline.tick()) platform::idle::wake();             // local answers, sync, estimate
@@ -117,7 +117,7 @@ void tick() {
   rt.window.end_frame(rt.canvas.metrics());
 
   platform::ui_probe::frame_end();
-  platform::apply_cursor(kCanvas, ImGui::GetMouseCursor());
+  platform::apply_cursor(canvas_selector, ImGui::GetMouseCursor());
   platform::idle::frame_drawn();
   // ImGui trickles input over frames (a key's press and release, or a click
   // and the text typed after it, never share one), so fast typing on a slow
@@ -134,7 +134,7 @@ void tick() {
 
 int main() {
   static Runtime runtime;
-  g_rt = &runtime;
+  active_runtime = &runtime;
 
   if (!runtime.window.create()) {
     platform::page::show_fatal("This browser cannot run the app: WebGL 2 is not available.");
@@ -147,7 +147,7 @@ int main() {
 
   runtime.app.actions.sending().set_html_opener(platform::open_html_tab);
   runtime.app.actions.sending().set_key_source(platform::random_key);
-  runtime.font.load(kFontUrl);
+  runtime.font.load(font_url);
   panels::set_offline_controller(&runtime.app.offline);
   runtime.app.offline.set_wake([] { platform::idle::wake(); });
   runtime.app.actions.start();  // /healthz and GET /api/me (restores a session)

@@ -30,7 +30,7 @@ void publish_send_status(const app::State& state) {
   publish("jobFailed", job ? static_cast<double>(job->failed) : -1.0);
   publish("jobPending", job ? static_cast<double>(job->pending) : -1.0);
   // The failed table: its total once the list answered, and the rows read so far.
-  const bool failed_known = job && send.job.failed_status == app::LoadStatus::Loaded;
+  const bool failed_known = job && send.job.failed_status == app::LoadStatus::loaded;
   publish("jobFailedTotal", failed_known ? static_cast<double>(send.job.failed_total) : -1.0);
   publish("jobFailedLoadedRows", static_cast<double>(send.job.failed_rows.loaded_rows()));
   publish("jobError", send.job.error.c_str());

@@ -15,8 +15,8 @@ using nlohmann::json;
 using platform::FetchRequest;
 using platform::FetchResult;
 
-constexpr int kHealthTimeoutMs = 5000;
-constexpr int kPreviewTimeoutMs = 60000;
+constexpr int health_timeout_ms = 5000;
+constexpr int preview_timeout_ms = 60000;
 
 // The server's own message when it sent one, else `fallback`; a non-API
 // answer (static server, proxy error page) reads as "server unreachable".
@@ -77,13 +77,13 @@ bool parse_count(const json& counts, const char* key, std::uint64_t& out) {
 
 const char* to_string(ServerStatus status) {
   switch (status) {
-    case ServerStatus::Unknown:
+    case ServerStatus::unknown:
       return "unknown";
-    case ServerStatus::Checking:
+    case ServerStatus::checking:
       return "checking";
-    case ServerStatus::Connected:
+    case ServerStatus::connected:
       return "connected";
-    case ServerStatus::Unreachable:
+    case ServerStatus::unreachable:
       return "unreachable";
   }
   return "unknown";
@@ -100,7 +100,7 @@ Actions::Actions(State& state, platform::Fetcher fetcher, UrlOpener open_url)
           [this](FetchRequest request, platform::FetchCallback done) { call_api(std::move(request), std::move(done)); },
           [this] {
             if (!can_use_invites(state_)) return;
-            state_.lookups.status = LoadStatus::Idle;  // a reload even when one runs
+            state_.lookups.status = LoadStatus::idle;  // a reload even when one runs
             load_lookups();
           }) {}
 
@@ -112,13 +112,13 @@ void Actions::start() {
 // --- server health -------------------------------------------------------------
 
 void Actions::check_server() {
-  if (state_.server.status == ServerStatus::Checking) return;
-  state_.server.status = ServerStatus::Checking;
+  if (state_.server.status == ServerStatus::checking) return;
+  state_.server.status = ServerStatus::checking;
   ++state_.server.checks;
 
   FetchRequest request;
   request.url = "/healthz";
-  request.timeout_ms = kHealthTimeoutMs;
+  request.timeout_ms = health_timeout_ms;
   fetch_(std::move(request), [this](FetchResult&& result) { on_health_result(std::move(result)); });
 }
 
@@ -129,10 +129,10 @@ void Actions::retry_server_check() {
 
 void Actions::on_health_result(FetchResult&& result) {
   if (result.ok()) {
-    state_.server.status = ServerStatus::Connected;
+    state_.server.status = ServerStatus::connected;
     state_.server.problem.clear();
   } else {
-    state_.server.status = ServerStatus::Unreachable;
+    state_.server.status = ServerStatus::unreachable;
     state_.server.problem = result.error.empty() ? "HTTP " + std::to_string(result.status) : result.error;
   }
 }
@@ -145,7 +145,7 @@ void Actions::call_api(FetchRequest request, platform::FetchCallback done) {
   fetch_(std::move(request), [this, epoch, done = std::move(done)](FetchResult&& result) {
     if (epoch != epoch_) return;  // the session ended (or another began) meanwhile
     if (result.status == 401 && state_.session) {
-      leave_session(kSessionExpiredMessage);
+      leave_session(session_expired_message);
       return;
     }
     done(std::move(result));
@@ -158,10 +158,10 @@ void Actions::restore_session() {
   if (state_.session || restoring_) return;
   restoring_ = true;
   restore_unreachable_ = false;
-  if (state_.screen != Screen::Login) state_.screen = Screen::Starting;
+  if (state_.screen != Screen::login) state_.screen = Screen::starting;
   FetchRequest request;
   request.url = "/api/me";
-  request.timeout_ms = api::kApiTimeoutMs;
+  request.timeout_ms = api::api_timeout_ms;
   call_api(std::move(request), [this](FetchResult&& result) { on_me_result(std::move(result)); });
 }
 
@@ -174,7 +174,7 @@ void Actions::on_me_result(FetchResult&& result) {
       return;
     }
   }
-  state_.screen = Screen::Login;
+  state_.screen = Screen::login;
   if (result.status == 401) return;  // not signed in: the plain login screen
   restore_unreachable_ = true;
   state_.login.error = api::unreachable_message(result);
@@ -198,7 +198,7 @@ void Actions::submit_login() {
   request.method = "POST";
   request.url = "/api/session";
   request.body = json{{"username", login.username}, {"password", login.password}}.dump();
-  request.timeout_ms = api::kApiTimeoutMs;
+  request.timeout_ms = api::api_timeout_ms;
   call_api(std::move(request), [this](FetchResult&& result) { on_login_result(std::move(result)); });
 }
 
@@ -233,7 +233,7 @@ void Actions::sign_out() {
   FetchRequest request;
   request.method = "DELETE";
   request.url = "/api/session";
-  request.timeout_ms = api::kApiTimeoutMs;
+  request.timeout_ms = api::api_timeout_ms;
   request.csrf_token = state_.session->csrf_token;
   // The answer does not matter: locally the session is over at once.
   fetch_(std::move(request), [](FetchResult&&) {});
@@ -242,9 +242,9 @@ void Actions::sign_out() {
 
 void Actions::enter_session(Session session) {
   ++epoch_;
-  const bool permitted = session.has(kPermissionSendInvites);
+  const bool permitted = session.has(permission_send_invites);
   state_.session = std::move(session);
-  state_.screen = Screen::Main;
+  state_.screen = Screen::main;
   state_.login.busy = false;
   state_.login.password.clear();
   state_.login.error.clear();
@@ -258,7 +258,7 @@ void Actions::leave_session(std::string notice) {
   ++epoch_;
   if (state_.session && state_.login.username.empty()) state_.login.username = state_.session->user.username;
   state_.session.reset();
-  state_.screen = Screen::Login;
+  state_.screen = Screen::login;
   state_.login.busy = false;
   state_.login.password.clear();
   state_.login.error.clear();
@@ -280,19 +280,19 @@ void Actions::reset_workspace() {
 // --- lookups ---------------------------------------------------------------------
 
 void Actions::load_lookups() {
-  if (!state_.session || state_.lookups.status == LoadStatus::Loading) return;
-  state_.lookups.status = LoadStatus::Loading;
+  if (!state_.session || state_.lookups.status == LoadStatus::loading) return;
+  state_.lookups.status = LoadStatus::loading;
   state_.lookups.error.clear();
   FetchRequest request;
   request.url = "/api/lookups";
-  request.timeout_ms = api::kApiTimeoutMs;
+  request.timeout_ms = api::api_timeout_ms;
   call_api(std::move(request), [this](FetchResult&& result) { on_lookups_result(std::move(result)); });
 }
 
 void Actions::on_lookups_result(FetchResult&& result) {
   Lookups& lookups = state_.lookups;
   if (!result.ok()) {
-    lookups.status = LoadStatus::Failed;
+    lookups.status = LoadStatus::failed;
     lookups.error = message_for(result, api::error_of(result), "The lists could not be loaded.");
     return;
   }
@@ -305,11 +305,11 @@ void Actions::on_lookups_result(FetchResult&& result) {
                     parse_items(*doc, "site_sources", true, parsed.site_sources) &&
                     parse_items(*doc, "templates", false, parsed.templates);
   if (!good) {
-    lookups.status = LoadStatus::Failed;
+    lookups.status = LoadStatus::failed;
     lookups.error = "The server sent lists the app does not understand.";
     return;
   }
-  parsed.status = LoadStatus::Loaded;
+  parsed.status = LoadStatus::loaded;
   lookups = std::move(parsed);
   if (!lookups.templates.empty() && !state_.form.template_id) state_.form.template_id = lookups.templates.front().id;
   prefill_email_from();
@@ -320,7 +320,7 @@ void Actions::on_lookups_result(FetchResult&& result) {
 
 void Actions::select_all(ListKind list) {
   ids_of(state_.form.filter, list).clear();
-  if (list == ListKind::Division) prefill_email_from();
+  if (list == ListKind::division) prefill_email_from();
 }
 
 void Actions::set_selected(ListKind list, Id id, bool selected) {
@@ -329,7 +329,7 @@ void Actions::set_selected(ListKind list, Id id, bool selected) {
   const bool present = at != ids.end() && *at == id;
   if (selected && !present) ids.insert(at, id);
   if (!selected && present) ids.erase(at);
-  if (list == ListKind::Division) prefill_email_from();
+  if (list == ListKind::division) prefill_email_from();
 }
 
 void Actions::set_flag(FlagKind flag, bool on) { flag_of(state_.form.filter, flag) = on; }
@@ -367,7 +367,7 @@ void Actions::prefill_email_from() {
 void Actions::load_preview() {
   if (!can_load(state_)) return;
   Preview& preview = state_.preview;
-  preview.status = LoadStatus::Loading;
+  preview.status = LoadStatus::loading;
   preview.error_code.clear();
   preview.error_message.clear();
   preview.error_field.clear();
@@ -377,7 +377,7 @@ void Actions::load_preview() {
   request.method = "POST";
   request.url = "/api/previews";
   request.body = json{{"filter", filter_to_json(sent)}}.dump();
-  request.timeout_ms = kPreviewTimeoutMs;
+  request.timeout_ms = preview_timeout_ms;
   call_api(std::move(request),
            [this, sent = std::move(sent)](FetchResult&& result) { on_preview_result(std::move(result), sent); });
 }
@@ -396,7 +396,7 @@ void Actions::on_preview_result(FetchResult&& result, const Filter& sent) {
         parse_count(*c, "pending_invites", counts.pending_invites) &&
         parse_count(*c, "skipped_invalid_email", counts.skipped_invalid_email) &&
         parse_count(*c, "excluded_existing", counts.excluded_existing)) {
-      preview.status = LoadStatus::Loaded;
+      preview.status = LoadStatus::loaded;
       preview.has_result = true;
       preview.loaded_filter = sent;
       preview.counts = counts;
@@ -411,12 +411,12 @@ void Actions::on_preview_result(FetchResult&& result, const Filter& sent) {
       state_.recipients = RecipientTable{};  // the old list belongs to the old preview
       return;
     }
-    preview.status = LoadStatus::Failed;
+    preview.status = LoadStatus::failed;
     preview.error_message = "The server sent counts the app does not understand.";
     return;
   }
   const api::Error error = api::error_of(result);
-  preview.status = LoadStatus::Failed;
+  preview.status = LoadStatus::failed;
   preview.error_code = error.code;
   preview.error_field = error.field;
   if (result.status == 403 && error.message.empty() && !error.code.empty()) {
@@ -430,7 +430,7 @@ void Actions::on_preview_result(FetchResult&& result, const Filter& sent) {
 
 void Actions::select_group(Group group) {
   if (!state_.preview.has_result || !is_mailed(group)) return;
-  open_recipients(group == Group::new_users ? RecipientGroup::NewUsers : RecipientGroup::PendingInvites);
+  open_recipients(group == Group::new_users ? RecipientGroup::new_users : RecipientGroup::pending_invites);
 }
 
 // --- the recipient list ------------------------------------------------------------
@@ -456,14 +456,14 @@ std::optional<RecipientEntry> parse_recipient(const json& row) {
 void Actions::open_recipients(RecipientGroup group) {
   if (!state_.preview.has_result || state_.preview.preview_id.empty()) return;
   switch (group) {
-    case RecipientGroup::NewUsers:
+    case RecipientGroup::new_users:
       state_.selected_group = Group::new_users;
       break;
-    case RecipientGroup::PendingInvites:
+    case RecipientGroup::pending_invites:
       state_.selected_group = Group::pending_invites;
       break;
-    case RecipientGroup::ExcludedExisting:
-    case RecipientGroup::SkippedInvalidEmail:
+    case RecipientGroup::excluded_existing:
+    case RecipientGroup::skipped_invalid_email:
       state_.selected_group.reset();
       break;
   }
@@ -475,7 +475,7 @@ void Actions::open_recipients(RecipientGroup group) {
   table.preview_id = state_.preview.preview_id;
   if (!keep_order) {
     table.query.clear();
-    table.sort = RecipientColumn::Email;
+    table.sort = RecipientColumn::email;
     table.descending = false;
   }
   restart_recipients();
@@ -512,14 +512,14 @@ void Actions::restart_recipients() {
   table.has_total = false;
   table.total = 0;
   table.error.clear();
-  table.status = LoadStatus::Loading;
+  table.status = LoadStatus::loading;
   for (const std::size_t block : table.blocks.blocks_to_fetch(0, 0)) fetch_recipient_block(block);
 }
 
 void Actions::need_recipient_rows(std::size_t first, std::size_t last) {
   RecipientTable& table = state_.recipients;
-  if (!table.open || !table.has_total || table.status == LoadStatus::Failed || preview_stale(state_) ||
-      state_.preview.status == LoadStatus::Loading)
+  if (!table.open || !table.has_total || table.status == LoadStatus::failed || preview_stale(state_) ||
+      state_.preview.status == LoadStatus::loading)
     return;
   if (table.total == 0 || first > last) return;
   last = std::min<std::size_t>(last, static_cast<std::size_t>(table.total - 1));
@@ -530,8 +530,8 @@ void Actions::need_recipient_rows(std::size_t first, std::size_t last) {
 void Actions::fetch_recipient_block(std::size_t block) {
   RecipientTable& table = state_.recipients;
   FetchRequest request;
-  request.url = recipients_url(table, block * kRecipientBlockRows, kRecipientBlockRows);
-  request.timeout_ms = api::kApiTimeoutMs;
+  request.url = recipients_url(table, block * recipient_block_rows, recipient_block_rows);
+  request.timeout_ms = api::api_timeout_ms;
   const std::uint64_t generation = table.generation;
   call_api(std::move(request), [this, generation, block](FetchResult&& result) {
     on_recipient_block(std::move(result), generation, block);
@@ -553,17 +553,17 @@ void Actions::on_recipient_block(FetchResult&& result, std::uint64_t generation,
         table.blocks.arrived(block, table.blocks.version(), std::move(loaded));
         table.total = total->get<std::uint64_t>();
         table.has_total = true;
-        table.status = LoadStatus::Loaded;
+        table.status = LoadStatus::loaded;
         return;
       }
     }
     table.blocks.failed(block);
-    table.status = LoadStatus::Failed;
+    table.status = LoadStatus::failed;
     table.error = "The server sent recipients the app does not understand.";
     return;
   }
   table.blocks.failed(block);
-  table.status = LoadStatus::Failed;
+  table.status = LoadStatus::failed;
   table.error = message_for(result, api::error_of(result),
                             "The recipients could not be loaded (HTTP " + std::to_string(result.status) + ").");
 }

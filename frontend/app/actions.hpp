@@ -67,7 +67,7 @@ class Actions {
   void select_group(Group group);
 
   // The recipient list of the loaded preview (GET /api/previews/{id}/recipients),
-  // fetched in blocks of kRecipientBlockRows for the rows on screen.
+  // fetched in blocks of recipient_block_rows for the rows on screen.
   void open_recipients(RecipientGroup group);  // any of the four count links
   void close_recipients();
   void set_recipient_search(std::string text);  // applied at once: the panel debounces

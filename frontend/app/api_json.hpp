@@ -16,10 +16,10 @@ namespace invites::app::api {
 using nlohmann::json;
 
 // How long an API call waits for its answer unless it says otherwise.
-constexpr int kApiTimeoutMs = 15000;
+constexpr int api_timeout_ms = 15000;
 // A call to the API; `body` is JSON text (empty: none).
 platform::FetchRequest request(std::string method, std::string url, std::string body = {},
-                               int timeout_ms = kApiTimeoutMs);
+                               int timeout_ms = api_timeout_ms);
 
 // {"error":{"code","message","field"?,"line"?}}; empty parts when absent.
 struct Error {

@@ -21,9 +21,9 @@ using nlohmann::json;
 using platform::FetchRequest;
 using platform::FetchResult;
 
-constexpr std::size_t kEvaluationsKept = 1;   // the shown offline preview (a new Load closes the old list): heap
-constexpr std::int64_t kRetryMs = 30 * 1000;  // after a failed download
-constexpr const char* kOfflinePrefix = "offline-";
+constexpr std::size_t evaluations_kept = 1;   // the shown offline preview (a new Load closes the old list): heap
+constexpr std::int64_t retry_ms = 30 * 1000;  // after a failed download
+constexpr const char* offline_prefix = "offline-";
 
 double ms_between(std::chrono::steady_clock::time_point a, std::chrono::steady_clock::time_point b) {
   return std::chrono::duration<double, std::milli>(b - a).count();
@@ -125,28 +125,28 @@ bool parse_size(const std::string& text, std::size_t& out) {
 
 const char* to_string(SyncStatus status) {
   switch (status) {
-    case SyncStatus::None:
+    case SyncStatus::none:
       return "none";
-    case SyncStatus::Opening:
+    case SyncStatus::opening:
       return "opening";
-    case SyncStatus::Downloading:
+    case SyncStatus::downloading:
       return "downloading";
-    case SyncStatus::Decoding:
+    case SyncStatus::decoding:
       return "decoding";
-    case SyncStatus::Ready:
+    case SyncStatus::ready:
       return "ready";
-    case SyncStatus::Failed:
+    case SyncStatus::failed:
       return "failed";
   }
   return "none";
 }
 
 bool preview_is_offline(const State& state) {
-  return state.preview.has_result && state.preview.preview_id.rfind(kOfflinePrefix, 0) == 0;
+  return state.preview.has_result && state.preview.preview_id.rfind(offline_prefix, 0) == 0;
 }
 
 std::string offline_block_reason(const State& state) {
-  if (state.offline.offline || preview_is_offline(state)) return kOfflineSendReason;
+  if (state.offline.offline || preview_is_offline(state)) return offline_send_reason;
   return "";
 }
 
@@ -212,7 +212,7 @@ bool Offline::answerable_locally(const FetchRequest& request) const {
   if (request.method != "GET") return false;
   if (path == "/api/me") return !state_.session && (!meta_read_ || meta_);
   if (path == "/api/lookups") return meta_ && !meta_->lookups.empty();
-  return recipients_preview_id(path).rfind(kOfflinePrefix, 0) == 0;
+  return recipients_preview_id(path).rfind(offline_prefix, 0) == 0;
 }
 
 void Offline::route(FetchRequest request, platform::FetchCallback done) {
@@ -221,7 +221,7 @@ void Offline::route(FetchRequest request, platform::FetchCallback done) {
     return;
   }
   const std::string path = path_of(request.url);
-  if (recipients_preview_id(path).rfind(kOfflinePrefix, 0) == 0 ||
+  if (recipients_preview_id(path).rfind(offline_prefix, 0) == 0 ||
       (state_.offline.offline && path != "/api/me" && answerable_locally(request))) {
     answer_locally(request, std::move(done));
     return;
@@ -244,7 +244,7 @@ void Offline::route(FetchRequest request, platform::FetchCallback done) {
       // Signed in before, server gone now: the stored session (if any) opens the screen offline.
       auto fallback = [this, request, done, result]() mutable {
         if (!meta_ || state_.session ||
-            std::find(meta_->permissions.begin(), meta_->permissions.end(), kPermissionSendInvites) ==
+            std::find(meta_->permissions.begin(), meta_->permissions.end(), permission_send_invites) ==
                 meta_->permissions.end()) {
           done(std::move(result));
           return;
@@ -309,9 +309,9 @@ FetchResult Offline::local_preview(const FetchRequest& request) {
     return error_result(400, "invalid", e.what());
   }
   auto evaluation = std::make_shared<const Evaluation>(evaluate(*snapshot_, filter));
-  const std::string id = kOfflinePrefix + std::to_string(++next_preview_);
+  const std::string id = offline_prefix + std::to_string(++next_preview_);
   evaluations_[id] = evaluation;
-  while (evaluations_.size() > kEvaluationsKept) {  // ids ascend with their number; drop the oldest
+  while (evaluations_.size() > evaluations_kept) {  // ids ascend with their number; drop the oldest
     auto oldest = std::min_element(evaluations_.begin(), evaluations_.end(), [](const auto& a, const auto& b) {
       return std::stoull(a.first.substr(8)) < std::stoull(b.first.substr(8));
     });
@@ -369,7 +369,7 @@ std::function<void(const std::string&)> Offline::url_opener(std::function<void(c
 
 bool Offline::local_csv(const std::string& url) {
   const std::string id = csv_preview_id(path_of(url));
-  if (id.rfind(kOfflinePrefix, 0) != 0 || !snapshots_) return false;
+  if (id.rfind(offline_prefix, 0) != 0 || !snapshots_) return false;
   const auto found = evaluations_.find(id);
   if (found == evaluations_.end() || !snapshot_) return true;  // gone with its snapshot: nothing to export
   auto params = query_params(url);
@@ -397,7 +397,7 @@ void Offline::go_offline(std::string reason, bool chosen) {
   o.offline = true;
   o.chosen = chosen;
   o.reason = std::move(reason);
-  if (o.notice == kServerBackNotice) o.notice.clear();
+  if (o.notice == server_back_notice) o.notice.clear();
   last_probe_started_ = false;
   last_probe_ms_ = snapshots_ ? snapshots_->now_ms() : 0;
 }
@@ -429,7 +429,7 @@ void Offline::on_session(const Session* session) {
   evaluations_.clear();
   downloading_ = false;
   if (!session) {
-    const bool expired = state_.login.notice == kSessionExpiredMessage;
+    const bool expired = state_.login.notice == session_expired_message;
     drop_memory();
     // Signing out deletes the copy; an expired session keeps it for the same user.
     if (!expired && snapshots_) {
@@ -449,7 +449,7 @@ void Offline::on_session(const Session* session) {
   state_.offline.reason = reason;
   state_.offline.notice = notice;
   if (!snapshots_) return;
-  if (!session->has(kPermissionSendInvites)) {  // no copy for users without permission 390
+  if (!session->has(permission_send_invites)) {  // no copy for users without permission 390
     snapshots_->clear();
     meta_.reset();
     return;
@@ -458,7 +458,7 @@ void Offline::on_session(const Session* session) {
 }
 
 void Offline::open_cache() {
-  state_.offline.sync = SyncStatus::Opening;
+  state_.offline.sync = SyncStatus::opening;
   const std::uint64_t epoch = epoch_;
   snapshots_->load(true, [this, epoch](std::optional<StoredCopy> copy, std::string error) {
     on_cache_loaded(std::move(copy), std::move(error), epoch);
@@ -471,24 +471,24 @@ void Offline::on_cache_loaded(std::optional<StoredCopy> copy, std::string error,
   if (!error.empty()) {
     discard("it could not be read (" + error + ").");
   } else if (!copy || !copy->bytes) {
-    o.sync = SyncStatus::None;
+    o.sync = SyncStatus::none;
   } else if (std::optional<Meta> meta = parse_meta(copy->meta); !meta) {
     discard("its description could not be read.");
   } else if (meta->username != state_.session->user.username || meta->user_id != state_.session->user.id) {
     snapshots_->clear();  // another user's copy: never shown, deleted
     meta_.reset();
-    o.sync = SyncStatus::None;
-  } else if (snapshots_->now_ms() - meta->synced_at_ms > kSnapshotMaxAgeMs) {
+    o.sync = SyncStatus::none;
+  } else if (snapshots_->now_ms() - meta->synced_at_ms > snapshot_max_age_ms) {
     snapshots_->clear();
     meta_.reset();
-    o.sync = SyncStatus::None;
+    o.sync = SyncStatus::none;
     o.notice = "The offline copy in this browser was older than 7 days and has been deleted.";
   } else {
     pending_decode_ = true;
     decode_bytes_ = std::move(copy->bytes);
     decode_meta_ = std::move(*meta);
     decode_save_ = false;
-    o.sync = SyncStatus::Decoding;
+    o.sync = SyncStatus::decoding;
     if (wake_) wake_();
     return;
   }
@@ -499,8 +499,8 @@ void Offline::discard(const std::string& why) {
   if (snapshots_) snapshots_->clear();
   meta_.reset();
   drop_memory();
-  state_.offline.sync = SyncStatus::None;
-  state_.offline.notice = kDiscardedPrefix + why + " A fresh copy is downloaded when the server is reachable.";
+  state_.offline.sync = SyncStatus::none;
+  state_.offline.notice = discarded_prefix + why + " A fresh copy is downloaded when the server is reachable.";
 }
 
 void Offline::drop_memory() {
@@ -532,7 +532,7 @@ void Offline::decode(BlobPtr bytes, Meta meta, bool save_after) {
     o.snapshot_bytes = bytes->size();
     o.synced_at_ms = meta.synced_at_ms;
     o.have_snapshot = true;
-    o.sync = SyncStatus::Ready;
+    o.sync = SyncStatus::ready;
     snapshot_ = std::move(snapshot);
     meta_ = std::move(meta);
     if (save_after) {
@@ -544,16 +544,16 @@ void Offline::decode(BlobPtr bytes, Meta meta, bool save_after) {
     }
   } catch (const SnapshotFormatError& e) {
     if (save_after) {
-      o.sync = SyncStatus::Failed;
+      o.sync = SyncStatus::failed;
       o.sync_error = std::string("The server's snapshot could not be read: ") + e.what();
-      next_refresh_ms_ = snapshots_->now_ms() + kRetryMs;
+      next_refresh_ms_ = snapshots_->now_ms() + retry_ms;
     } else {
       discard(std::string(e.what()) + ".");
       if (!o.offline) refresh();
     }
   } catch (const std::bad_alloc&) {
     drop_memory();
-    o.sync = SyncStatus::Failed;
+    o.sync = SyncStatus::failed;
     o.sync_error = "Not enough memory in this browser tab to open the offline copy.";
   }
 }
@@ -561,10 +561,10 @@ void Offline::decode(BlobPtr bytes, Meta meta, bool save_after) {
 // --- download ----------------------------------------------------------------------------
 
 void Offline::refresh() {
-  if (!snapshots_ || !state_.session || !state_.session->has(kPermissionSendInvites) || downloading_) return;
+  if (!snapshots_ || !state_.session || !state_.session->has(permission_send_invites) || downloading_) return;
   downloading_ = true;
   OfflineState& o = state_.offline;
-  o.sync = SyncStatus::Downloading;
+  o.sync = SyncStatus::downloading;
   o.received = o.total = 0;
   o.sync_error.clear();
   const std::string etag = snapshot_ && meta_ ? meta_->etag : std::string();
@@ -587,8 +587,8 @@ void Offline::on_download(SnapshotDownload d, std::uint64_t epoch) {
   if (d.status == 304 && snapshot_ && meta_) {
     meta_->synced_at_ms = now;
     o.synced_at_ms = now;
-    o.sync = SyncStatus::Ready;
-    next_refresh_ms_ = now + kSnapshotRefreshMs;
+    o.sync = SyncStatus::ready;
+    next_refresh_ms_ = now + snapshot_refresh_ms;
     snapshots_->save(meta_text(*meta_), nullptr, [](std::string) {});
     return;
   }
@@ -604,12 +604,12 @@ void Offline::on_download(SnapshotDownload d, std::uint64_t epoch) {
     decode_bytes_ = std::move(d.bytes);
     decode_meta_ = std::move(meta);
     decode_save_ = true;
-    o.sync = SyncStatus::Decoding;
-    next_refresh_ms_ = now + kSnapshotRefreshMs;
+    o.sync = SyncStatus::decoding;
+    next_refresh_ms_ = now + snapshot_refresh_ms;
     if (wake_) wake_();
     return;
   }
-  o.sync = snapshot_ ? SyncStatus::Ready : SyncStatus::Failed;
+  o.sync = snapshot_ ? SyncStatus::ready : SyncStatus::failed;
   if (d.status == 503) {
     o.sync_error = "The server is still preparing its data; the offline copy is downloaded in a moment.";
     next_refresh_ms_ = now + 3000;
@@ -617,7 +617,7 @@ void Offline::on_download(SnapshotDownload d, std::uint64_t epoch) {
   }
   o.sync_error =
       "The offline copy could not be downloaded: " + (d.error.empty() ? "HTTP " + std::to_string(d.status) : d.error);
-  next_refresh_ms_ = now + kRetryMs;
+  next_refresh_ms_ = now + retry_ms;
 }
 
 // --- the main loop --------------------------------------------------------------------------
@@ -654,25 +654,25 @@ void Offline::tick_once() {
     BlobPtr bytes = std::move(decode_bytes_);
     decode(std::move(bytes), std::move(decode_meta_), decode_save_);
   }
-  if (!session || !session->has(kPermissionSendInvites)) return;
+  if (!session || !session->has(permission_send_invites)) return;
 
   const std::int64_t now = snapshots_->now_ms();
   OfflineState& o = state_.offline;
-  if (!o.offline && o.have_snapshot && state_.server.status == ServerStatus::Unreachable)
+  if (!o.offline && o.have_snapshot && state_.server.status == ServerStatus::unreachable)
     go_offline("The server cannot be reached (" + state_.server.problem + ").", false);
   if (o.offline && !o.chosen) {
-    if (state_.server.status == ServerStatus::Connected && last_probe_started_) {
+    if (state_.server.status == ServerStatus::connected && last_probe_started_) {
       last_probe_started_ = false;
-      go_online(kServerBackNotice);
+      go_online(server_back_notice);
       if (o.session_from_cache) recheck_session();
-    } else if (now - last_probe_ms_ >= kServerProbeMs && state_.server.status != ServerStatus::Checking && actions_) {
+    } else if (now - last_probe_ms_ >= server_probe_ms && state_.server.status != ServerStatus::checking && actions_) {
       last_probe_ms_ = now;
       last_probe_started_ = true;
       actions_->check_server();
     }
   }
-  if (!o.offline && !downloading_ && !pending_decode_ && o.sync != SyncStatus::Opening && now >= next_refresh_ms_ &&
-      state_.server.status != ServerStatus::Unreachable)
+  if (!o.offline && !downloading_ && !pending_decode_ && o.sync != SyncStatus::opening && now >= next_refresh_ms_ &&
+      state_.server.status != ServerStatus::unreachable)
     refresh();
   update_estimate();
 }
@@ -694,7 +694,7 @@ void Offline::recheck_session() {
         return;
       }
     }
-    if (result.status == 401 && actions_) actions_->end_session(kSessionExpiredMessage);
+    if (result.status == 401 && actions_) actions_->end_session(session_expired_message);
   });
 }
 

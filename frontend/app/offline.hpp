@@ -5,7 +5,7 @@
 //   is downloaded with progress, decoded with the common/ codec (a check that
 //   it is usable) and kept, with the session, the lookups (incl. templates)
 //   and the time, in the browser's store (IndexedDB: platform/snapshot_store).
-//   Refreshed on demand and when older than kSnapshotRefreshMs. Sign-out and a
+//   Refreshed on demand and when older than snapshot_refresh_ms. Sign-out and a
 //   change of user delete it; a damaged or foreign-version copy is discarded
 //   with a message.
 // - Offline Load: Offline wraps the app's Fetcher. When the server cannot be
@@ -42,16 +42,16 @@ namespace invites::app {
 class Actions;
 
 // Messages the UI shows (tests compare them).
-inline constexpr const char* kOfflineSendReason = "Offline preview: Send, test send and setup need the server.";
-inline constexpr const char* kServerBackNotice = "The server is reachable again: the next Load is online.";
-inline constexpr const char* kDiscardedPrefix = "The offline copy stored in this browser was discarded: ";
+inline constexpr const char* offline_send_reason = "Offline preview: Send, test send and setup need the server.";
+inline constexpr const char* server_back_notice = "The server is reachable again: the next Load is online.";
+inline constexpr const char* discarded_prefix = "The offline copy stored in this browser was discarded: ";
 
 // How old a synced snapshot may get before the app downloads it again (a
 // cheap 304 when unchanged), and how often the server is probed while offline.
-inline constexpr std::int64_t kSnapshotRefreshMs = 5 * 60 * 1000;
-inline constexpr std::int64_t kServerProbeMs = 5 * 1000;
+inline constexpr std::int64_t snapshot_refresh_ms = 5 * 60 * 1000;
+inline constexpr std::int64_t server_probe_ms = 5 * 1000;
 // The stored copy is not used (and is deleted) when older than this.
-inline constexpr std::int64_t kSnapshotMaxAgeMs = 7LL * 24 * 3600 * 1000;
+inline constexpr std::int64_t snapshot_max_age_ms = 7LL * 24 * 3600 * 1000;
 
 // Bytes kept outside the app's memory (a JavaScript ArrayBuffer in the browser).
 using BlobPtr = std::shared_ptr<ByteSource>;

@@ -8,11 +8,11 @@
 
 namespace invites::app {
 
-enum class SyncStatus { None, Opening, Downloading, Decoding, Ready, Failed };
+enum class SyncStatus { none, opening, downloading, decoding, ready, failed };
 const char* to_string(SyncStatus status);  // "none", "opening", "downloading", "decoding", "ready", "failed"
 
 struct OfflineState {
-  SyncStatus sync = SyncStatus::None;
+  SyncStatus sync = SyncStatus::none;
   std::uint64_t received = 0, total = 0;  // download progress (total 0 = unknown)
   bool have_snapshot = false;             // a decoded snapshot is in memory
   std::int64_t data_as_of = 0;            // the snapshot's generated_at (unix s)

@@ -16,18 +16,18 @@
 
 namespace invites::app {
 
-template <typename Row, std::size_t BlockRows>
+template <typename Row, std::size_t rows_per_block>
 class RowBlocks {
  public:
-  static constexpr std::size_t kBlockRows = BlockRows;
-  static constexpr std::size_t kMaxInFlight = 4;  // fast scrolling asks for many blocks at once
-  static constexpr std::size_t kMaxKept = 64;
+  static constexpr std::size_t block_rows = rows_per_block;
+  static constexpr std::size_t max_in_flight = 4;  // fast scrolling asks for many blocks at once
+  static constexpr std::size_t max_kept = 64;
 
   // The row at `index` when its block has arrived (maybe outdated), else nullptr.
   const Row* row(std::size_t index) const {
-    const auto it = blocks_.find(index / BlockRows);
+    const auto it = blocks_.find(index / rows_per_block);
     if (it == blocks_.end() || !it->second.loaded) return nullptr;
-    const std::size_t at = index % BlockRows;
+    const std::size_t at = index % rows_per_block;
     return at < it->second.rows.size() ? &it->second.rows[at] : nullptr;
   }
 
@@ -44,16 +44,16 @@ class RowBlocks {
   std::uint64_t version() const { return version_; }
 
   // The blocks to request now for rows [first, last]: missing or outdated
-  // ones, at most kMaxInFlight in flight in all; they count as in flight
+  // ones, at most max_in_flight in flight in all; they count as in flight
   // from here. First forgets the blocks farthest from those rows when
-  // kMaxKept are kept.
+  // max_kept are kept.
   std::vector<std::size_t> blocks_to_fetch(std::size_t first, std::size_t last) {
-    const std::size_t first_block = first / BlockRows, last_block = last / BlockRows;
+    const std::size_t first_block = first / rows_per_block, last_block = last / rows_per_block;
     forget_far_blocks(first_block, last_block);
     std::size_t in_flight = 0;
     for (const auto& [index, block] : blocks_) in_flight += block.in_flight ? 1 : 0;
     std::vector<std::size_t> wanted;
-    for (std::size_t b = first_block; b <= last_block && in_flight < kMaxInFlight; ++b) {
+    for (std::size_t b = first_block; b <= last_block && in_flight < max_in_flight; ++b) {
       Block& block = blocks_[b];
       if (block.in_flight || (block.loaded && block.version == version_)) continue;
       block.in_flight = true;
@@ -88,7 +88,7 @@ class RowBlocks {
   };
 
   void forget_far_blocks(std::size_t first_block, std::size_t last_block) {
-    while (blocks_.size() >= kMaxKept) {
+    while (blocks_.size() >= max_kept) {
       auto farthest = blocks_.end();
       std::size_t distance = 0;
       for (auto it = blocks_.begin(); it != blocks_.end(); ++it) {

@@ -18,10 +18,10 @@ using api::member_object;
 using platform::FetchRequest;
 using platform::FetchResult;
 
-constexpr int kSendTimeoutMs = 60000;  // the server re-evaluates the filter and writes the outbox
-constexpr int kRenderTimeoutMs = 20000;
-constexpr int kTestSendTimeoutMs = 60000;  // a real SMTP conversation
-constexpr double kPollRetrySeconds = 3.0;  // after a failed poll
+constexpr int send_timeout_ms = 60000;  // the server re-evaluates the filter and writes the outbox
+constexpr int render_timeout_ms = 20000;
+constexpr int test_send_timeout_ms = 60000;  // a real SMTP conversation
+constexpr double poll_retry_seconds = 3.0;   // after a failed poll
 
 std::string default_key() {
   static std::mt19937_64 engine{[] {
@@ -34,7 +34,7 @@ std::string default_key() {
   return out;
 }
 
-FetchRequest post(std::string url, const json& body, int timeout_ms = api::kApiTimeoutMs) {
+FetchRequest post(std::string url, const json& body, int timeout_ms = api::api_timeout_ms) {
   return api::request("POST", std::move(url), body.dump(), timeout_ms);
 }
 
@@ -64,11 +64,11 @@ std::string template_name_of(const State& state, Id id) {
 
 const char* to_string(MainTab tab) {
   switch (tab) {
-    case MainTab::Invites:
+    case MainTab::invites:
       return "invites";
-    case MainTab::Jobs:
+    case MainTab::jobs:
       return "jobs";
-    case MainTab::Setup:
+    case MainTab::setup:
       return "setup";
   }
   return "invites";
@@ -143,7 +143,7 @@ void SendActions::reset() {
 
 void SendActions::tick(double now_seconds) {
   now_ = now_seconds;
-  if (templates_wanted_ && state_.lookups.status == LoadStatus::Loaded) fetch_active_templates();
+  if (templates_wanted_ && state_.lookups.status == LoadStatus::loaded) fetch_active_templates();
   const JobView& view = state_.send.job;
   if (view.open && view.job && job_active(*view.job) && !view.poll_in_flight && view.command.empty() &&
       now_ >= view.next_poll_at)
@@ -151,13 +151,13 @@ void SendActions::tick(double now_seconds) {
 
   // The past-jobs list on screen follows running jobs (the open job's row follows its own polls).
   const JobList& list = state_.send.jobs;
-  if (state_.send.tab == MainTab::Jobs && list.status == LoadStatus::Loaded && now_ >= list.next_poll_at &&
+  if (state_.send.tab == MainTab::jobs && list.status == LoadStatus::loaded && now_ >= list.next_poll_at &&
       std::any_of(list.jobs.begin(), list.jobs.end(),
                   [&](const Job& job) { return job_active(job) && !(view.open && view.job_id == job.id); }))
     load_jobs();
 
   const EmailPreview& email = state_.send.email;
-  if (email.open && email.status != LoadStatus::Loading && state_.form.template_id) {
+  if (email.open && email.status != LoadStatus::loading && state_.form.template_id) {
     if (state_.preview.has_result && email.preview_id != state_.preview.preview_id) {
       // A new Load: the recipient may no longer be in it; start from its first one.
       state_.send.email.recipient_email.clear();
@@ -169,7 +169,7 @@ void SendActions::tick(double now_seconds) {
 }
 
 void SendActions::show_tab(MainTab tab) {
-  if (tab == MainTab::Jobs && state_.send.tab != MainTab::Jobs) load_jobs();
+  if (tab == MainTab::jobs && state_.send.tab != MainTab::jobs) load_jobs();
   state_.send.tab = tab;
 }
 
@@ -179,7 +179,7 @@ void SendActions::fetch_active_templates() {
   templates_wanted_ = false;
   const std::uint64_t generation = ++templates_generation_;
   api_(get("/api/templates"), [this, generation](FetchResult&& result) {
-    if (generation != templates_generation_ || state_.lookups.status != LoadStatus::Loaded ||
+    if (generation != templates_generation_ || state_.lookups.status != LoadStatus::loaded ||
         !state_.lookups.templates.empty())
       return;
     const std::optional<json> doc = result.ok() ? api::parse_object(result) : std::nullopt;
@@ -240,7 +240,7 @@ void SendActions::find_first_recipient() {
   }
   const RecipientTable& table = state_.recipients;
   if (table.open && table.preview_id == preview.preview_id &&
-      (table.group == RecipientGroup::NewUsers || table.group == RecipientGroup::PendingInvites)) {
+      (table.group == RecipientGroup::new_users || table.group == RecipientGroup::pending_invites)) {
     if (const RecipientEntry* first = table.blocks.row(0)) {
       email.recipient_email = first->email;
       render_preview();
@@ -258,7 +258,7 @@ void SendActions::find_first_recipient() {
     render_preview();  // nobody to mail: example values
     return;
   }
-  email.status = LoadStatus::Loading;
+  email.status = LoadStatus::loading;
   email.error.clear();
   const std::uint64_t generation = email.generation = ++generation_;
   const std::string url = "/api/previews/" + url_encode(preview.preview_id) +
@@ -267,7 +267,7 @@ void SendActions::find_first_recipient() {
     EmailPreview& e = state_.send.email;
     if (!e.open || e.generation != generation) return;
     if (!result.ok()) {
-      e.status = LoadStatus::Failed;
+      e.status = LoadStatus::failed;
       e.error = api::failure_message(result, "The first recipient could not be found.");
       return;
     }
@@ -286,11 +286,11 @@ void SendActions::render_preview() {
   email.template_id = state_.form.template_id;
   email.preview_id = state_.preview.preview_id;
   if (!email.template_id) {
-    email.status = LoadStatus::Failed;
+    email.status = LoadStatus::failed;
     email.error = "Choose a notification template first.";
     return;
   }
-  email.status = LoadStatus::Loading;
+  email.status = LoadStatus::loading;
   email.error.clear();
   json body = {{"template_id", *email.template_id}};
   // The typed sender fills the sender merge field (left out while it is not a valid address).
@@ -301,17 +301,17 @@ void SendActions::render_preview() {
     body["email"] = email.recipient_email;
   }
   const std::uint64_t generation = email.generation = ++generation_;
-  api_(post("/api/render", body, kRenderTimeoutMs), [this, generation](FetchResult&& result) {
+  api_(post("/api/render", body, render_timeout_ms), [this, generation](FetchResult&& result) {
     EmailPreview& e = state_.send.email;
     if (!e.open || e.generation != generation) return;
     const std::optional<json> doc = result.ok() ? api::parse_object(result) : std::nullopt;
     if (!result.ok() || !doc) {
-      e.status = LoadStatus::Failed;
+      e.status = LoadStatus::failed;
       e.error = result.ok() ? "The server sent a preview the app does not understand."
                             : api::failure_message(result, "The preview could not be rendered.");
       return;
     }
-    e.status = LoadStatus::Loaded;
+    e.status = LoadStatus::loaded;
     e.subject = api::str(*doc, "subject");
     e.text_body = api::str(*doc, "text_body");
     e.html_body = api::str(*doc, "html_body");
@@ -334,7 +334,7 @@ void SendActions::open_html_document(const std::string& html) {
 
 void SendActions::open_html_preview() {
   const EmailPreview& email = state_.send.email;
-  if (!open_html_ || email.status != LoadStatus::Loaded || email.html_body.empty()) return;
+  if (!open_html_ || email.status != LoadStatus::loaded || email.html_body.empty()) return;
   open_html_(email.html_body);
 }
 
@@ -342,17 +342,17 @@ void SendActions::set_test_address(std::string to) {
   EmailPreview& email = state_.send.email;
   if (email.test_to == to) return;
   email.test_to = std::move(to);
-  if (email.test_status != LoadStatus::Loading) {
-    email.test_status = LoadStatus::Idle;
+  if (email.test_status != LoadStatus::loading) {
+    email.test_status = LoadStatus::idle;
     email.test_message.clear();
   }
 }
 
 void SendActions::send_test() {
   EmailPreview& email = state_.send.email;
-  if (email.test_status == LoadStatus::Loading) return;
+  if (email.test_status == LoadStatus::loading) return;
   const std::string to = normalize_email(email.test_to);
-  email.test_status = LoadStatus::Failed;
+  email.test_status = LoadStatus::failed;
   if (!is_valid_email(to)) {
     email.test_message = "Enter a valid address to send the test to.";
     return;
@@ -370,20 +370,20 @@ void SendActions::send_test() {
     body["preview_id"] = email.preview_id;
     body["email"] = email.recipient_email;
   }
-  email.test_status = LoadStatus::Loading;
+  email.test_status = LoadStatus::loading;
   email.test_message = "Sending a test to " + to + "\u2026";
-  api_(post("/api/test-send", body, kTestSendTimeoutMs), [this, to](FetchResult&& result) {
+  api_(post("/api/test-send", body, test_send_timeout_ms), [this, to](FetchResult&& result) {
     EmailPreview& e = state_.send.email;
-    if (e.test_status != LoadStatus::Loading) return;
+    if (e.test_status != LoadStatus::loading) return;
     const std::optional<json> doc = result.ok() ? api::parse_object(result) : std::nullopt;
     if (doc && api::boolean(*doc, "delivered", false)) {
-      e.test_status = LoadStatus::Loaded;
+      e.test_status = LoadStatus::loaded;
       e.test_message = "Test delivered to " + to + ".";
       const std::string detail = api::str(*doc, "detail");
       if (!detail.empty()) e.test_message += " " + detail;
       return;
     }
-    e.test_status = LoadStatus::Failed;
+    e.test_status = LoadStatus::failed;
     if (result.ok()) {
       e.test_message = "The test was not delivered. " + (doc ? api::str(*doc, "detail") : std::string());
     } else if (result.status == 502) {
@@ -449,7 +449,7 @@ void SendActions::confirm_send() {
                      {"groups", groups},
                      {"idempotency_key", confirm.idempotency_key}};
   std::string preview_id = confirm.preview_id;
-  api_(post("/api/previews/" + url_encode(preview_id) + "/send", body, kSendTimeoutMs),
+  api_(post("/api/previews/" + url_encode(preview_id) + "/send", body, send_timeout_ms),
        [this, preview_id](FetchResult&& result) { on_send_result(std::move(result), preview_id); });
 }
 
@@ -466,11 +466,11 @@ void SendActions::on_send_result(FetchResult&& result, std::string preview_id) {
       return;
     }
     state_.send.confirm = SendConfirm{};
-    state_.send.tab = MainTab::Jobs;
+    state_.send.tab = MainTab::jobs;
     open_job(job ? job->id : job_id);
     if (job) {
-      state_.send.job.status = LoadStatus::Loaded;
-      state_.send.job.next_poll_at = now_ + kJobPollSeconds;
+      state_.send.job.status = LoadStatus::loaded;
+      state_.send.job.next_poll_at = now_ + job_poll_seconds;
       apply_job(std::move(*job));
     }
     load_jobs();
@@ -496,24 +496,24 @@ void SendActions::on_send_result(FetchResult&& result, std::string preview_id) {
 
 void SendActions::load_jobs() {
   JobList& list = state_.send.jobs;
-  if (list.status == LoadStatus::Loading) return;
-  list.status = LoadStatus::Loading;
+  if (list.status == LoadStatus::loading) return;
+  list.status = LoadStatus::loading;
   list.error.clear();
   api_(get("/api/jobs"), [this](FetchResult&& result) {
     JobList& l = state_.send.jobs;
     const std::optional<json> doc = result.ok() ? api::parse_object(result) : std::nullopt;
     const auto jobs = doc ? doc->find("jobs") : json::const_iterator();
     if (!doc || jobs == doc->end() || !jobs->is_array()) {
-      l.status = LoadStatus::Failed;
+      l.status = LoadStatus::failed;
       l.error = result.ok() ? "The server sent a job list the app does not understand."
                             : api::failure_message(result, "The jobs could not be listed.");
       return;
     }
     l.jobs.clear();
-    l.next_poll_at = now_ + kJobListPollSeconds;
+    l.next_poll_at = now_ + job_list_poll_seconds;
     for (const json& j : *jobs)
       if (std::optional<Job> job = parse_job(j)) l.jobs.push_back(std::move(*job));
-    l.status = LoadStatus::Loaded;
+    l.status = LoadStatus::loaded;
     // The open job's own (fresher, polled) numbers win.
     const JobView& view = state_.send.job;
     if (view.open && view.job)
@@ -527,12 +527,12 @@ void SendActions::open_job(std::int64_t job_id) {
   JobView view;
   view.open = true;
   view.job_id = job_id;
-  view.status = LoadStatus::Loading;
+  view.status = LoadStatus::loading;
   // Show what the list knows at once; the first poll brings the live numbers.
   for (const Job& job : state_.send.jobs.jobs)
     if (job.id == job_id) view.job = job;
   state_.send.job = std::move(view);
-  state_.send.tab = MainTab::Jobs;
+  state_.send.tab = MainTab::jobs;
   ++job_generation_;
   poll_job();
 }
@@ -551,20 +551,20 @@ void SendActions::poll_job() {
     JobView& v = state_.send.job;
     if (!v.open || generation != job_generation_) return;
     v.poll_in_flight = false;
-    v.next_poll_at = now_ + kJobPollSeconds;
+    v.next_poll_at = now_ + job_poll_seconds;
     const std::optional<Job> job = result.ok() ? job_of(api::parse_object(result)) : std::nullopt;
     if (!job) {
       v.error = result.ok() ? "The server sent a job the app does not understand."
                             : api::failure_message(result, "The job's progress could not be read.");
-      if (!v.job) v.status = LoadStatus::Failed;
-      v.next_poll_at = now_ + kPollRetrySeconds;
+      if (!v.job) v.status = LoadStatus::failed;
+      v.next_poll_at = now_ + poll_retry_seconds;
       if (result.status == 404 || result.status == 403) {
-        v.status = LoadStatus::Failed;
+        v.status = LoadStatus::failed;
         if (v.job) v.job->status = "unknown";  // stop polling
       }
       return;
     }
-    v.status = LoadStatus::Loaded;
+    v.status = LoadStatus::loaded;
     if (v.command.empty()) v.error.clear();
     apply_job(std::move(*job));
   });
@@ -581,13 +581,13 @@ void SendActions::apply_job(Job job) {
   if (failed == 0) {
     view.failed_rows.clear();
     view.failed_total = 0;
-    view.failed_status = LoadStatus::Loaded;
+    view.failed_status = LoadStatus::loaded;
     return;
   }
   // The rows shown stay until their blocks are read again for the new count.
   view.failed_rows.outdate();
-  if (view.failed_status == LoadStatus::Failed) return;  // waits for Reload
-  if (view.failed_status == LoadStatus::Idle) view.failed_status = LoadStatus::Loading;
+  if (view.failed_status == LoadStatus::failed) return;  // waits for Reload
+  if (view.failed_status == LoadStatus::idle) view.failed_status = LoadStatus::loading;
   // With no rows known the table asks for none: read the first block (it brings the total).
   if (view.failed_total == 0)
     for (const std::size_t block : view.failed_rows.blocks_to_fetch(0, 0)) fetch_failed_block(block);
@@ -595,7 +595,7 @@ void SendActions::apply_job(Job job) {
 
 void SendActions::need_failed_rows(std::size_t first, std::size_t last) {
   JobView& view = state_.send.job;
-  if (!view.open || view.failed_status == LoadStatus::Failed || view.failed_total == 0 || first > last) return;
+  if (!view.open || view.failed_status == LoadStatus::failed || view.failed_total == 0 || first > last) return;
   last = std::min<std::size_t>(last, static_cast<std::size_t>(view.failed_total - 1));
   if (first > last) return;
   for (const std::size_t block : view.failed_rows.blocks_to_fetch(first, last)) fetch_failed_block(block);
@@ -607,7 +607,7 @@ void SendActions::reload_failed_rows() {
   ++failed_generation_;
   view.failed_rows.clear();
   view.failed_total = 0;
-  view.failed_status = LoadStatus::Loading;
+  view.failed_status = LoadStatus::loading;
   for (const std::size_t block : view.failed_rows.blocks_to_fetch(0, 0)) fetch_failed_block(block);
 }
 
@@ -616,7 +616,7 @@ void SendActions::fetch_failed_block(std::size_t block) {
   const std::uint64_t job_generation = job_generation_, failed_generation = failed_generation_;
   const std::uint64_t version = view.failed_rows.version();
   api_(get("/api/jobs/" + std::to_string(view.job_id) + "/recipients?status=failed&offset=" +
-           std::to_string(block * kFailedBlockRows) + "&limit=" + std::to_string(kFailedBlockRows)),
+           std::to_string(block * failed_block_rows) + "&limit=" + std::to_string(failed_block_rows)),
        [this, job_generation, failed_generation, version, block](FetchResult&& result) {
          JobView& v = state_.send.job;
          if (!v.open || job_generation != job_generation_ || failed_generation != failed_generation_) return;
@@ -625,7 +625,7 @@ void SendActions::fetch_failed_block(std::size_t block) {
          const auto total = doc ? doc->find("total") : json::const_iterator();
          if (!doc || rows == doc->end() || !rows->is_array() || total == doc->end() || !total->is_number_unsigned()) {
            v.failed_rows.failed(block);
-           v.failed_status = LoadStatus::Failed;
+           v.failed_status = LoadStatus::failed;
            v.error = result.ok() ? "The server sent failed recipients the app does not understand."
                                  : api::failure_message(result, "The failed recipients could not be listed.");
            return;
@@ -635,7 +635,7 @@ void SendActions::fetch_failed_block(std::size_t block) {
            if (std::optional<JobRecipient> r = parse_job_recipient(row)) loaded.push_back(std::move(*r));
          v.failed_rows.arrived(block, version, std::move(loaded));
          v.failed_total = total->get<std::uint64_t>();
-         v.failed_status = LoadStatus::Loaded;
+         v.failed_status = LoadStatus::loaded;
          // An empty answer from before the count changed: the table would ask for nothing.
          if (v.failed_total == 0 && version != v.failed_rows.version())
            for (const std::size_t b : v.failed_rows.blocks_to_fetch(0, 0)) fetch_failed_block(b);
@@ -654,7 +654,7 @@ void SendActions::job_command(const char* command) {
          JobView& v = state_.send.job;
          if (!v.open || generation != job_generation_) return;
          v.command.clear();
-         v.next_poll_at = now_ + kJobPollSeconds;
+         v.next_poll_at = now_ + job_poll_seconds;
          const std::optional<Job> job = result.ok() ? job_of(api::parse_object(result)) : std::nullopt;
          if (!job) {
            v.error = result.ok() ? "The server sent an answer the app does not understand."

@@ -32,7 +32,7 @@ class SendActions {
   void set_key_source(KeySource make_key) { make_key_ = std::move(make_key); }
 
   // Called every main-loop tick with a monotonic clock in seconds: polls the
-  // open job once per kJobPollSeconds while it is queued or running, and
+  // open job once per job_poll_seconds while it is queued or running, and
   // re-renders the open email preview when the template choice changed.
   // Starts nothing while nothing runs (the page can idle).
   void tick(double now_seconds);

@@ -11,7 +11,7 @@
 namespace invites::app {
 
 // The tabs of the main screen.
-enum class MainTab { Invites, Jobs, Setup };
+enum class MainTab { invites, jobs, setup };
 const char* to_string(MainTab tab);  // "invites", "jobs", "setup"
 
 // The recipient a preview was rendered for (null in the API: example values).
@@ -23,7 +23,7 @@ struct PreviewRecipient {
 // (POST /api/render: the server renders with the same common/ code it sends with).
 struct EmailPreview {
   bool open = false;
-  LoadStatus status = LoadStatus::Idle;  // the render request (Loading also while finding the first recipient)
+  LoadStatus status = LoadStatus::idle;  // the render request (Loading also while finding the first recipient)
   std::string error;
   std::string recipient_email;                // the chosen recipient; "" until one is known
   std::optional<PreviewRecipient> recipient;  // as rendered; nullopt: the documented example values
@@ -34,7 +34,7 @@ struct EmailPreview {
 
   // Test send (POST /api/test-send) to a typed address.
   std::string test_to;
-  LoadStatus test_status = LoadStatus::Idle;
+  LoadStatus test_status = LoadStatus::idle;
   std::string test_message;  // "Delivered to …" or the problem (the SMTP server's reply)
 };
 
@@ -77,14 +77,14 @@ struct JobRecipient {
 };
 
 // The failed list is read in blocks of this many rows, for the rows on screen.
-inline constexpr std::size_t kFailedBlockRows = 200;
+inline constexpr std::size_t failed_block_rows = 200;
 // The job view asks for progress this often while the job is queued or running.
-inline constexpr double kJobPollSeconds = 1.0;
+inline constexpr double job_poll_seconds = 1.0;
 
 struct JobView {
   bool open = false;
   std::int64_t job_id = 0;
-  LoadStatus status = LoadStatus::Idle;  // the first GET (Loaded once a job arrived)
+  LoadStatus status = LoadStatus::idle;  // the first GET (Loaded once a job arrived)
   std::optional<Job> job;
   std::string error;    // last poll or command problem ("" when fine)
   std::string command;  // "pause", "resume", "cancel", "retry-failed" in flight; "" none
@@ -93,24 +93,24 @@ struct JobView {
   // All failed recipients with their server replies (GET .../recipients?status=failed, paged):
   // Loading until the list's first answer, Loaded once failed_total is known, Failed when a
   // request failed (no retry loop: the user reloads by hand).
-  LoadStatus failed_status = LoadStatus::Idle;
-  RowBlocks<JobRecipient, kFailedBlockRows> failed_rows;
+  LoadStatus failed_status = LoadStatus::idle;
+  RowBlocks<JobRecipient, failed_block_rows> failed_rows;
   std::uint64_t failed_total = 0;                // rows of the list, as its last answer said
   std::optional<std::uint64_t> failed_rows_for;  // the job's failed count the list is current for
 };
 
 // The list refreshes this often while the Jobs tab shows a job that runs.
-inline constexpr double kJobListPollSeconds = 3.0;
+inline constexpr double job_list_poll_seconds = 3.0;
 
 struct JobList {
-  LoadStatus status = LoadStatus::Idle;
+  LoadStatus status = LoadStatus::idle;
   std::vector<Job> jobs;  // newest first
   std::string error;
   double next_poll_at = 0.0;  // in the clock of Actions::tick
 };
 
 struct SendState {
-  MainTab tab = MainTab::Invites;
+  MainTab tab = MainTab::invites;
   EmailPreview email;
   SendConfirm confirm;
   // A send answered 409 digest_mismatch: the preview it was for is out of date.

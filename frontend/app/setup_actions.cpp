@@ -49,12 +49,12 @@ std::optional<DivisionRecord> parse_division(const json& o) {
 
 }  // namespace
 
-bool can_use_setup(const State& state) { return state.session && state.session->has(kPermissionSetup); }
+bool can_use_setup(const State& state) { return state.session && state.session->has(permission_setup); }
 
 std::string division_email_problem(const DivisionEdit& edit) {
   if (edit.text.empty()) return {};
   if (edit.text.find_first_of("\r\n") != std::string::npos || !is_valid_email(normalize_email(edit.text)))
-    return kInvalidEmailMessage;
+    return invalid_email_message;
   return {};
 }
 
@@ -68,23 +68,23 @@ void SetupActions::reset() {
 
 void SetupActions::open() {
   if (!can_use_setup(state_)) return;
-  if (state_.setup.templates_status != LoadStatus::Loaded) load_templates();
-  if (state_.setup.divisions_status != LoadStatus::Loaded) load_divisions();
+  if (state_.setup.templates_status != LoadStatus::loaded) load_templates();
+  if (state_.setup.divisions_status != LoadStatus::loaded) load_divisions();
 }
 
 // --- templates -------------------------------------------------------------------------
 
 void SetupActions::load_templates() {
   SetupState& setup = state_.setup;
-  if (setup.templates_status == LoadStatus::Loading) return;
-  setup.templates_status = LoadStatus::Loading;
+  if (setup.templates_status == LoadStatus::loading) return;
+  setup.templates_status = LoadStatus::loading;
   setup.templates_error.clear();
   api_(request("GET", "/api/templates"), [this](FetchResult&& result) {
     SetupState& s = state_.setup;
     const std::optional<json> doc = result.ok() ? api::parse_object(result) : std::nullopt;
     const json* templates = doc ? member_array(*doc, "templates") : nullptr;
     if (!templates) {
-      s.templates_status = LoadStatus::Failed;
+      s.templates_status = LoadStatus::failed;
       s.templates_error = result.ok() ? "The server sent templates the app does not understand."
                                       : api::failure_message(result, "The templates could not be loaded.");
       return;
@@ -97,7 +97,7 @@ void SetupActions::load_templates() {
       for (const json& f : *fields)
         if (f.is_object())
           s.merge_fields.push_back({api::str(f, "name"), api::str(f, "description"), api::str(f, "example")});
-    s.templates_status = LoadStatus::Loaded;
+    s.templates_status = LoadStatus::loaded;
   });
 }
 
@@ -144,19 +144,19 @@ void SetupActions::set_field(TemplateField field, std::string value) {
   if (!editor.open) return;
   std::string* target = nullptr;
   switch (field) {
-    case TemplateField::Name:
+    case TemplateField::name:
       target = &editor.name;
       break;
-    case TemplateField::Subject:
+    case TemplateField::subject:
       target = &editor.subject;
       break;
-    case TemplateField::ContentType:
+    case TemplateField::content_type:
       target = &editor.content_type;
       break;
-    case TemplateField::Body:
+    case TemplateField::body:
       target = &editor.body;
       break;
-    case TemplateField::TextBody:
+    case TemplateField::text_body:
       target = &editor.text_body;
       break;
   }
@@ -233,15 +233,15 @@ void SetupActions::on_template_saved(const TemplateRecord& saved) {
 
 void SetupActions::load_divisions() {
   SetupState& setup = state_.setup;
-  if (setup.divisions_status == LoadStatus::Loading) return;
-  setup.divisions_status = LoadStatus::Loading;
+  if (setup.divisions_status == LoadStatus::loading) return;
+  setup.divisions_status = LoadStatus::loading;
   setup.divisions_error.clear();
   api_(request("GET", "/api/divisions"), [this](FetchResult&& result) {
     SetupState& s = state_.setup;
     const std::optional<json> doc = result.ok() ? api::parse_object(result) : std::nullopt;
     const json* divisions = doc ? member_array(*doc, "divisions") : nullptr;
     if (!divisions) {
-      s.divisions_status = LoadStatus::Failed;
+      s.divisions_status = LoadStatus::failed;
       s.divisions_error = result.ok() ? "The server sent divisions the app does not understand."
                                       : api::failure_message(result, "The divisions could not be loaded.");
       return;
@@ -249,7 +249,7 @@ void SetupActions::load_divisions() {
     s.divisions.clear();
     for (const json& d : *divisions)
       if (std::optional<DivisionRecord> record = parse_division(d)) s.divisions.push_back(std::move(*record));
-    s.divisions_status = LoadStatus::Loaded;
+    s.divisions_status = LoadStatus::loaded;
   });
 }
 

@@ -12,7 +12,7 @@
 namespace invites::app {
 
 // The text fields of the template editor.
-enum class TemplateField { Name, Subject, ContentType, Body, TextBody };
+enum class TemplateField { name, subject, content_type, body, text_body };
 
 class SetupActions {
  public:

@@ -72,13 +72,13 @@ struct DivisionEdit {
 };
 
 struct SetupState {
-  LoadStatus templates_status = LoadStatus::Idle;
+  LoadStatus templates_status = LoadStatus::idle;
   std::string templates_error;
   std::vector<TemplateRecord> templates;
   std::vector<MergeFieldInfo> merge_fields;
   TemplateEditor editor;
 
-  LoadStatus divisions_status = LoadStatus::Idle;
+  LoadStatus divisions_status = LoadStatus::idle;
   std::string divisions_error;
   std::vector<DivisionRecord> divisions;
   DivisionEdit division;
@@ -86,7 +86,7 @@ struct SetupState {
 
 struct State;
 bool can_use_setup(const State& state);  // signed in with permission 120
-// "" when the typed sender address is empty (no own address) or valid; else kInvalidEmailMessage.
+// "" when the typed sender address is empty (no own address) or valid; else invalid_email_message.
 std::string division_email_problem(const DivisionEdit& edit);
 
 }  // namespace invites::app

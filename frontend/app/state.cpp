@@ -9,11 +9,11 @@ namespace invites::app {
 
 const char* to_string(Screen screen) {
   switch (screen) {
-    case Screen::Starting:
+    case Screen::starting:
       return "starting";
-    case Screen::Login:
+    case Screen::login:
       return "login";
-    case Screen::Main:
+    case Screen::main:
       return "main";
   }
   return "starting";
@@ -21,13 +21,13 @@ const char* to_string(Screen screen) {
 
 const char* to_string(LoadStatus status) {
   switch (status) {
-    case LoadStatus::Idle:
+    case LoadStatus::idle:
       return "idle";
-    case LoadStatus::Loading:
+    case LoadStatus::loading:
       return "loading";
-    case LoadStatus::Loaded:
+    case LoadStatus::loaded:
       return "loaded";
-    case LoadStatus::Failed:
+    case LoadStatus::failed:
       return "failed";
   }
   return "idle";
@@ -39,15 +39,15 @@ bool Session::has(int permission) const {
 
 const char* list_label(ListKind kind) {
   switch (kind) {
-    case ListKind::Division:
+    case ListKind::division:
       return "Division";
-    case ListKind::AccountClass:
+    case ListKind::account_class:
       return "Account Class";
-    case ListKind::BillGroup:
+    case ListKind::bill_group:
       return "Bill Group";
-    case ListKind::AccountSource:
+    case ListKind::account_source:
       return "Account Source";
-    case ListKind::SiteSource:
+    case ListKind::site_source:
       return "Site Source";
   }
   return "";
@@ -55,13 +55,13 @@ const char* list_label(ListKind kind) {
 
 const char* flag_label(FlagKind kind) {
   switch (kind) {
-    case FlagKind::ActiveService:
+    case FlagKind::active_service:
       return "Accounts With Active Service";
-    case FlagKind::BalanceDue:
+    case FlagKind::balance_due:
       return "Accounts With Balance Due";
-    case FlagKind::BillingContacts:
+    case FlagKind::billing_contacts:
       return "Restrict To Billing Contacts";
-    case FlagKind::WithoutAutopay:
+    case FlagKind::without_autopay:
       return "Accounts Without Automatic Payment";
   }
   return "";
@@ -69,15 +69,15 @@ const char* flag_label(FlagKind kind) {
 
 const std::vector<LookupItem>& Lookups::list(ListKind kind) const {
   switch (kind) {
-    case ListKind::Division:
+    case ListKind::division:
       return divisions;
-    case ListKind::AccountClass:
+    case ListKind::account_class:
       return account_classes;
-    case ListKind::BillGroup:
+    case ListKind::bill_group:
       return bill_groups;
-    case ListKind::AccountSource:
+    case ListKind::account_source:
       return account_sources;
-    case ListKind::SiteSource:
+    case ListKind::site_source:
       return site_sources;
   }
   return divisions;
@@ -89,15 +89,15 @@ std::vector<LookupItem>& Lookups::list(ListKind kind) {
 
 const std::vector<Id>& ids_of(const Filter& filter, ListKind kind) {
   switch (kind) {
-    case ListKind::Division:
+    case ListKind::division:
       return filter.division_ids;
-    case ListKind::AccountClass:
+    case ListKind::account_class:
       return filter.account_class_ids;
-    case ListKind::BillGroup:
+    case ListKind::bill_group:
       return filter.bill_group_ids;
-    case ListKind::AccountSource:
+    case ListKind::account_source:
       return filter.account_source_ids;
-    case ListKind::SiteSource:
+    case ListKind::site_source:
       return filter.site_source_ids;
   }
   return filter.division_ids;
@@ -109,13 +109,13 @@ std::vector<Id>& ids_of(Filter& filter, ListKind kind) {
 
 bool flag_of(const Filter& filter, FlagKind kind) {
   switch (kind) {
-    case FlagKind::ActiveService:
+    case FlagKind::active_service:
       return filter.active_service_only;
-    case FlagKind::BalanceDue:
+    case FlagKind::balance_due:
       return filter.balance_due_only;
-    case FlagKind::BillingContacts:
+    case FlagKind::billing_contacts:
       return filter.billing_contacts_only;
-    case FlagKind::WithoutAutopay:
+    case FlagKind::without_autopay:
       return filter.without_autopay_only;
   }
   return false;
@@ -123,19 +123,19 @@ bool flag_of(const Filter& filter, FlagKind kind) {
 
 bool& flag_of(Filter& filter, FlagKind kind) {
   switch (kind) {
-    case FlagKind::ActiveService:
+    case FlagKind::active_service:
       return filter.active_service_only;
-    case FlagKind::BalanceDue:
+    case FlagKind::balance_due:
       return filter.balance_due_only;
-    case FlagKind::BillingContacts:
+    case FlagKind::billing_contacts:
       return filter.billing_contacts_only;
-    case FlagKind::WithoutAutopay:
+    case FlagKind::without_autopay:
       break;
   }
   return filter.without_autopay_only;
 }
 
-bool can_use_invites(const State& state) { return state.session && state.session->has(kPermissionSendInvites); }
+bool can_use_invites(const State& state) { return state.session && state.session->has(permission_send_invites); }
 
 bool preview_stale(const State& state) {
   return state.preview.has_result &&
@@ -144,19 +144,19 @@ bool preview_stale(const State& state) {
 }
 
 bool can_load(const State& state) {
-  return can_use_invites(state) && state.lookups.status == LoadStatus::Loaded &&
-         state.preview.status != LoadStatus::Loading;
+  return can_use_invites(state) && state.lookups.status == LoadStatus::loaded &&
+         state.preview.status != LoadStatus::loading;
 }
 
 bool can_send(const State& state) {
-  return can_use_invites(state) && state.preview.has_result && state.preview.status != LoadStatus::Loading &&
+  return can_use_invites(state) && state.preview.has_result && state.preview.status != LoadStatus::loading &&
          !preview_stale(state) && !state.form.email_from.empty() && email_from_problem(state.form).empty() &&
          !state.offline.offline && state.preview.preview_id.rfind("offline-", 0) != 0;  // only a server Load
 }
 
 std::string email_from_problem(const InviteForm& form) {
   if (form.email_from.empty() || is_valid_email(normalize_email(form.email_from))) return {};
-  return kInvalidEmailMessage;
+  return invalid_email_message;
 }
 
 std::string selection_summary(const std::vector<LookupItem>& items, const std::vector<Id>& selected) {
@@ -234,13 +234,13 @@ std::string data_as_of(const Preview& preview) {
 
 const char* group_param(RecipientGroup group) {
   switch (group) {
-    case RecipientGroup::NewUsers:
+    case RecipientGroup::new_users:
       return "new_users";
-    case RecipientGroup::PendingInvites:
+    case RecipientGroup::pending_invites:
       return "pending_invites";
-    case RecipientGroup::ExcludedExisting:
+    case RecipientGroup::excluded_existing:
       return "excluded_existing";
-    case RecipientGroup::SkippedInvalidEmail:
+    case RecipientGroup::skipped_invalid_email:
       return "skipped_invalid_email";
   }
   return "new_users";
@@ -248,13 +248,13 @@ const char* group_param(RecipientGroup group) {
 
 const char* group_caption(RecipientGroup group) {
   switch (group) {
-    case RecipientGroup::NewUsers:
+    case RecipientGroup::new_users:
       return "New users";
-    case RecipientGroup::PendingInvites:
+    case RecipientGroup::pending_invites:
       return "Pending invites";
-    case RecipientGroup::ExcludedExisting:
+    case RecipientGroup::excluded_existing:
       return "Excluded: existing account";
-    case RecipientGroup::SkippedInvalidEmail:
+    case RecipientGroup::skipped_invalid_email:
       return "Skipped: invalid email";
   }
   return "";
@@ -262,19 +262,19 @@ const char* group_caption(RecipientGroup group) {
 
 const char* column_param(RecipientColumn column) {
   switch (column) {
-    case RecipientColumn::Email:
+    case RecipientColumn::email:
       return "email";
-    case RecipientColumn::FirstName:
+    case RecipientColumn::first_name:
       return "first_name";
-    case RecipientColumn::LastName:
+    case RecipientColumn::last_name:
       return "last_name";
-    case RecipientColumn::AccountNumber:
+    case RecipientColumn::account_number:
       return "account_number";
-    case RecipientColumn::AccountName:
+    case RecipientColumn::account_name:
       return "account_name";
-    case RecipientColumn::ContactId:
+    case RecipientColumn::contact_id:
       return "contact_id";
-    case RecipientColumn::LastInvitedAt:
+    case RecipientColumn::last_invited_at:
       return "last_invited_at";
   }
   return "email";
@@ -282,26 +282,26 @@ const char* column_param(RecipientColumn column) {
 
 const char* column_label(RecipientColumn column) {
   switch (column) {
-    case RecipientColumn::Email:
+    case RecipientColumn::email:
       return "Email";
-    case RecipientColumn::FirstName:
+    case RecipientColumn::first_name:
       return "First name";
-    case RecipientColumn::LastName:
+    case RecipientColumn::last_name:
       return "Last name";
-    case RecipientColumn::AccountNumber:
+    case RecipientColumn::account_number:
       return "Account #";
-    case RecipientColumn::AccountName:
+    case RecipientColumn::account_name:
       return "Account name";
-    case RecipientColumn::ContactId:
+    case RecipientColumn::contact_id:
       return "Contact id";
-    case RecipientColumn::LastInvitedAt:
+    case RecipientColumn::last_invited_at:
       return "Last invited";
   }
   return "";
 }
 
 std::string url_encode(const std::string& text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
+  static constexpr char hex_digits[] = "0123456789ABCDEF";
   std::string out;
   for (const char ch : text) {
     const auto c = static_cast<unsigned char>(ch);
@@ -310,8 +310,8 @@ std::string url_encode(const std::string& text) {
       out += ch;
     } else {
       out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
+      out += hex_digits[c >> 4];
+      out += hex_digits[c & 15];
     }
   }
   return out;

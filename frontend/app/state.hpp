@@ -18,33 +18,33 @@
 namespace invites::app {
 
 // Permission numbers (SPEC §1).
-inline constexpr int kPermissionSendInvites = 390;  // "Send Account Portal Invitations"
-inline constexpr int kPermissionSetup = 120;        // "Setup \ System and Security"
+inline constexpr int permission_send_invites = 390;  // "Send Account Portal Invitations"
+inline constexpr int permission_setup = 120;         // "Setup \ System and Security"
 
 // Messages shown by the UI; tests compare them.
-inline constexpr const char* kSessionExpiredMessage = "Your session has expired. Please sign in again.";
-inline constexpr const char* kInvalidEmailMessage = "Enter a valid email address";
+inline constexpr const char* session_expired_message = "Your session has expired. Please sign in again.";
+inline constexpr const char* invalid_email_message = "Enter a valid email address";
 
 enum class ServerStatus {
-  Unknown,      // not checked yet
-  Checking,     // GET /healthz in flight
-  Connected,    // /healthz answered 2xx
-  Unreachable,  // no answer, or an error status
+  unknown,      // not checked yet
+  checking,     // GET /healthz in flight
+  connected,    // /healthz answered 2xx
+  unreachable,  // no answer, or an error status
 };
 
 const char* to_string(ServerStatus status);
 
 struct ServerState {
-  ServerStatus status = ServerStatus::Unknown;
+  ServerStatus status = ServerStatus::unknown;
   std::string problem;  // readable reason when Unreachable, e.g. "HTTP 404 Not Found"
   int checks = 0;       // how many checks were started
 };
 
 // Which screen the body of the shell shows.
 enum class Screen {
-  Starting,  // GET /api/me in flight (restoring a session after reload)
-  Login,
-  Main,  // the Send Bulk Portal Invites screen (or the missing-permission message)
+  starting,  // GET /api/me in flight (restoring a session after reload)
+  login,
+  main,  // the Send Bulk Portal Invites screen (or the missing-permission message)
 };
 
 const char* to_string(Screen screen);
@@ -77,23 +77,23 @@ struct LookupItem {
   std::optional<std::string> default_from_email;  // divisions only
 };
 
-enum class LoadStatus { Idle, Loading, Loaded, Failed };
+enum class LoadStatus { idle, loading, loaded, failed };
 const char* to_string(LoadStatus status);  // "idle", "loading", "loaded", "failed"
 
 // The five filter lists of the screen, in screen order.
-enum class ListKind { Division, AccountClass, BillGroup, AccountSource, SiteSource };
-inline constexpr std::array<ListKind, 5> kAllLists{ListKind::Division, ListKind::AccountClass, ListKind::BillGroup,
-                                                   ListKind::AccountSource, ListKind::SiteSource};
+enum class ListKind { division, account_class, bill_group, account_source, site_source };
+inline constexpr std::array<ListKind, 5> all_lists{ListKind::division, ListKind::account_class, ListKind::bill_group,
+                                                   ListKind::account_source, ListKind::site_source};
 const char* list_label(ListKind kind);  // "Division", "Account Class", …
 
 // The four flags, in screen order.
-enum class FlagKind { ActiveService, BalanceDue, BillingContacts, WithoutAutopay };
-inline constexpr std::array<FlagKind, 4> kAllFlags{FlagKind::ActiveService, FlagKind::BalanceDue,
-                                                   FlagKind::BillingContacts, FlagKind::WithoutAutopay};
+enum class FlagKind { active_service, balance_due, billing_contacts, without_autopay };
+inline constexpr std::array<FlagKind, 4> all_flags{FlagKind::active_service, FlagKind::balance_due,
+                                                   FlagKind::billing_contacts, FlagKind::without_autopay};
 const char* flag_label(FlagKind kind);  // "Accounts With Active Service", …
 
 struct Lookups {
-  LoadStatus status = LoadStatus::Idle;
+  LoadStatus status = LoadStatus::idle;
   std::string error;
   std::vector<LookupItem> divisions, account_classes, bill_groups, account_sources, site_sources;
   std::vector<LookupItem> templates;  // empty: "No templates yet"
@@ -119,7 +119,7 @@ struct PreviewCounts {
 
 // The result of Load (POST /api/previews).
 struct Preview {
-  LoadStatus status = LoadStatus::Idle;
+  LoadStatus status = LoadStatus::idle;
   bool has_result = false;  // a successful Load happened (kept while reloading)
   Filter loaded_filter;     // the filter the shown result was computed for
   std::string preview_id;
@@ -136,16 +136,16 @@ struct Preview {
 // --- the recipient review (SPEC §7): one group of the loaded preview ---------
 
 // The four lists behind the count links (the API's `group` parameter).
-enum class RecipientGroup { NewUsers, PendingInvites, ExcludedExisting, SkippedInvalidEmail };
+enum class RecipientGroup { new_users, pending_invites, excluded_existing, skipped_invalid_email };
 const char* group_param(RecipientGroup group);    // "new_users", …
 const char* group_caption(RecipientGroup group);  // "New users", …
 
 // The table's columns, in screen order (the API's `sort` values).
-enum class RecipientColumn { Email, FirstName, LastName, AccountNumber, AccountName, ContactId, LastInvitedAt };
-inline constexpr std::array<RecipientColumn, 7> kAllRecipientColumns{
-    RecipientColumn::Email,         RecipientColumn::FirstName,   RecipientColumn::LastName,
-    RecipientColumn::AccountNumber, RecipientColumn::AccountName, RecipientColumn::ContactId,
-    RecipientColumn::LastInvitedAt};
+enum class RecipientColumn { email, first_name, last_name, account_number, account_name, contact_id, last_invited_at };
+inline constexpr std::array<RecipientColumn, 7> all_recipient_columns{
+    RecipientColumn::email,          RecipientColumn::first_name,   RecipientColumn::last_name,
+    RecipientColumn::account_number, RecipientColumn::account_name, RecipientColumn::contact_id,
+    RecipientColumn::last_invited_at};
 const char* column_param(RecipientColumn column);  // "email", "first_name", …
 const char* column_label(RecipientColumn column);  // "Email", "First name", …
 
@@ -156,22 +156,22 @@ struct RecipientEntry {
 };
 
 // Rows are fetched in blocks of this many, on demand, for the rows on screen.
-inline constexpr std::size_t kRecipientBlockRows = 200;
+inline constexpr std::size_t recipient_block_rows = 200;
 
 struct RecipientTable {
   bool open = false;
-  RecipientGroup group = RecipientGroup::NewUsers;
+  RecipientGroup group = RecipientGroup::new_users;
   std::string preview_id;  // the preview the rows belong to
   std::string query;       // the search in effect (q)
-  RecipientColumn sort = RecipientColumn::Email;
+  RecipientColumn sort = RecipientColumn::email;
   bool descending = false;
   // Status of the current query: Loading until its first answer, Loaded once
   // the total is known, Failed when a request failed (error holds why).
-  LoadStatus status = LoadStatus::Idle;
+  LoadStatus status = LoadStatus::idle;
   std::uint64_t total = 0;  // valid when has_total
   bool has_total = false;
   std::string error;
-  RowBlocks<RecipientEntry, kRecipientBlockRows> blocks;
+  RowBlocks<RecipientEntry, recipient_block_rows> blocks;
   std::uint64_t generation = 0;  // bumps whenever the query changes: older answers are dropped
 };
 
@@ -186,7 +186,7 @@ namespace invites::app {
 struct State {
   std::string version;  // build version shown in the shell
   ServerState server;
-  Screen screen = Screen::Starting;
+  Screen screen = Screen::starting;
   LoginForm login;
   std::optional<Session> session;
   Lookups lookups;
@@ -214,7 +214,7 @@ bool can_load(const State& state);
 // A fresh result for the filters on screen exists and the sender is valid
 // (Send itself comes in a later version; this is its enabling rule).
 bool can_send(const State& state);
-// "" when the typed Email From is empty or valid; else kInvalidEmailMessage.
+// "" when the typed Email From is empty or valid; else invalid_email_message.
 std::string email_from_problem(const InviteForm& form);
 // The text of a multi-select's closed combo: "All", the single name, or "N selected".
 std::string selection_summary(const std::vector<LookupItem>& items, const std::vector<Id>& selected);

@@ -16,7 +16,7 @@
 namespace invites::panels {
 namespace {
 
-constexpr ImGuiChildFlags kCardFlags =
+constexpr ImGuiChildFlags card_flags =
     ImGuiChildFlags_Border | ImGuiChildFlags_AutoResizeY | ImGuiChildFlags_AlwaysUseWindowPadding;
 
 void heading(const char* text) {
@@ -29,13 +29,13 @@ void heading(const char* text) {
 
 void filters_card(const app::State& state, app::Actions& actions, float width) {
   const app::InviteForm& form = state.form;
-  ImGui::BeginChild("##filters", ImVec2(width, 0), kCardFlags);
+  ImGui::BeginChild("##filters", ImVec2(width, 0), card_flags);
   heading("Filters");
 
-  const float field_w = std::min(kFieldWidth, ImGui::GetContentRegionAvail().x - kFormLabelWidth);
-  for (const app::ListKind list : app::kAllLists) {
+  const float field_w = std::min(field_width, ImGui::GetContentRegionAvail().x - form_label_width);
+  for (const app::ListKind list : app::all_lists) {
     ImGui::PushID(static_cast<int>(list));
-    form_label(app::list_label(list), kFormLabelWidth);
+    form_label(app::list_label(list), form_label_width);
     const std::string id = std::string("##") + app::list_label(list);
     multi_select_combo(id.c_str(), state.lookups.list(list), app::ids_of(form.filter, list), field_w,
                        MultiSelectEvents{[&actions, list] { actions.select_all(list); },
@@ -44,8 +44,8 @@ void filters_card(const app::State& state, app::Actions& actions, float width) {
   }
 
   ImGui::Spacing();
-  for (const app::FlagKind flag : app::kAllFlags) {
-    ImGui::SetCursorPosX(ImGui::GetCursorPosX() + kFormLabelWidth - ImGui::GetStyle().WindowPadding.x);
+  for (const app::FlagKind flag : app::all_flags) {
+    ImGui::SetCursorPosX(ImGui::GetCursorPosX() + form_label_width - ImGui::GetStyle().WindowPadding.x);
     bool on = app::flag_of(form.filter, flag);
     if (ImGui::Checkbox(app::flag_label(flag), &on)) actions.set_flag(flag, on);
   }
@@ -55,7 +55,7 @@ void filters_card(const app::State& state, app::Actions& actions, float width) {
   ImGui::Spacing();
 
   // Email From: prefilled from the division, validated as the user types.
-  form_label("Email From", kFormLabelWidth);
+  form_label("Email From", form_label_width);
   char buffer[256];
   const std::size_t n = std::min(form.email_from.size(), sizeof buffer - 1);
   std::memcpy(buffer, form.email_from.data(), n);
@@ -64,17 +64,17 @@ void filters_card(const app::State& state, app::Actions& actions, float width) {
   if (ImGui::InputTextWithHint("##Email From", "sender@company.com", buffer, sizeof buffer))
     actions.set_email_from(buffer);
   const std::string problem = app::email_from_problem(form);
-  const float label_x = ImGui::GetCursorPosX() + kFormLabelWidth - ImGui::GetStyle().WindowPadding.x;
+  const float label_x = ImGui::GetCursorPosX() + form_label_width - ImGui::GetStyle().WindowPadding.x;
   if (!problem.empty()) {
     ImGui::SetCursorPosX(label_x);
-    tone_text(Tone::Bad, problem);
+    tone_text(Tone::bad, problem);
   } else if (form.email_from.empty()) {
     ImGui::SetCursorPosX(label_x);
     ImGui::TextDisabled("Pick one division to use its address, or type one.");
   }
 
   // Notification Template.
-  form_label("Notification Template", kFormLabelWidth);
+  form_label("Notification Template", form_label_width);
   const auto& templates = state.lookups.templates;
   if (templates.empty()) {
     ImGui::TextDisabled("No templates yet");
@@ -97,7 +97,7 @@ void filters_card(const app::State& state, app::Actions& actions, float width) {
   ImGui::Spacing();
   ImGui::Separator();
   ImGui::Spacing();
-  const bool loading = state.preview.status == app::LoadStatus::Loading;
+  const bool loading = state.preview.status == app::LoadStatus::loading;
   if (primary_button("Load", 140, app::can_load(state))) actions.load_preview();
   ImGui::SameLine();
   ImGui::AlignTextToFramePadding();
@@ -126,24 +126,24 @@ void count_tile(const app::State& state, app::Actions& actions, const Fonts& fon
 
 void results_card(const app::State& state, app::Actions& actions, const Fonts& fonts) {
   const app::Preview& preview = state.preview;
-  ImGui::BeginChild("##results", ImVec2(0, 0), kCardFlags);
+  ImGui::BeginChild("##results", ImVec2(0, 0), card_flags);
   heading("Recipients");
 
   const bool stale = app::preview_stale(state);
-  const bool loading = preview.status == app::LoadStatus::Loading;
+  const bool loading = preview.status == app::LoadStatus::loading;
 
   if (!preview.has_result) {
     ImGui::PushTextWrapPos(0.0f);
     if (loading)
       ImGui::TextDisabled("Counting recipients\u2026");
-    else if (preview.status != app::LoadStatus::Failed)
+    else if (preview.status != app::LoadStatus::failed)
       ImGui::TextDisabled("Pick the filters and press Load to count the recipients.");
     ImGui::PopTextWrapPos();
   } else {
     if (stale) {
       ImGui::AlignTextToFramePadding();
-      status_dot(Tone::Warning);
-      ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(tone_color(Tone::Warning)));
+      status_dot(Tone::warning);
+      ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(tone_color(Tone::warning)));
       ImGui::TextUnformatted(state.send.notice.empty() ? "Filters changed \u2014 press Load to refresh"
                                                        : "Recipients changed \u2014 press Load again");
       ImGui::PopStyleColor();
@@ -155,21 +155,21 @@ void results_card(const app::State& state, app::Actions& actions, const Fonts& f
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
       count_tile(state, actions, fonts, "New users", preview.counts.new_users, "No portal account yet",
-                 "count:new_users", app::RecipientGroup::NewUsers);
+                 "count:new_users", app::RecipientGroup::new_users);
       ImGui::TableNextColumn();
       count_tile(state, actions, fonts, "Pending invites", preview.counts.pending_invites,
-                 "Invited before, not accepted yet", "count:pending_invites", app::RecipientGroup::PendingInvites);
+                 "Invited before, not accepted yet", "count:pending_invites", app::RecipientGroup::pending_invites);
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
       ImGui::Dummy(ImVec2(0, 6));
       count_tile(state, actions, fonts, "Skipped: invalid email", preview.counts.skipped_invalid_email,
                  "Contacts without a usable address; never mailed", "count:skipped_invalid_email",
-                 app::RecipientGroup::SkippedInvalidEmail);
+                 app::RecipientGroup::skipped_invalid_email);
       ImGui::TableNextColumn();
       ImGui::Dummy(ImVec2(0, 6));
       count_tile(state, actions, fonts, "Excluded: existing account", preview.counts.excluded_existing,
                  "Addresses whose portal account is active or disabled", "count:excluded_existing",
-                 app::RecipientGroup::ExcludedExisting);
+                 app::RecipientGroup::excluded_existing);
       ImGui::EndTable();
     }
     ImGui::EndDisabled();
@@ -181,11 +181,11 @@ void results_card(const app::State& state, app::Actions& actions, const Fonts& f
     }
   }
 
-  if (preview.status == app::LoadStatus::Failed) {
+  if (preview.status == app::LoadStatus::failed) {
     ImGui::Spacing();
     std::string text = "Load failed: " + preview.error_message;
     if (!preview.error_field.empty()) text += " (field: " + preview.error_field + ")";
-    tone_text(Tone::Bad, text);
+    tone_text(Tone::bad, text);
   }
   draw_send_row(state, actions);  // Send Email…, Preview email
   ImGui::EndChild();
@@ -197,15 +197,15 @@ void draw_invite_panel(const app::State& state, app::Actions& actions, const Fon
   // The screen's name is its tab; its menu path is on the tab line (panels/main_tabs.cpp).
 
   switch (state.lookups.status) {
-    case app::LoadStatus::Idle:
-    case app::LoadStatus::Loading:
+    case app::LoadStatus::idle:
+    case app::LoadStatus::loading:
       ImGui::TextDisabled("Loading the lists\u2026");
       return;
-    case app::LoadStatus::Failed:
-      tone_text(Tone::Bad, "The lists could not be loaded: " + state.lookups.error);
+    case app::LoadStatus::failed:
+      tone_text(Tone::bad, "The lists could not be loaded: " + state.lookups.error);
       if (ImGui::Button("Try again")) actions.load_lookups();
       return;
-    case app::LoadStatus::Loaded:
+    case app::LoadStatus::loaded:
       break;
   }
 

@@ -11,7 +11,7 @@
 namespace invites::panels {
 namespace {
 
-constexpr const char* kCancelPopup = "Cancel this job?";
+constexpr const char* cancel_popup_id = "Cancel this job?";
 
 std::string short_time(const std::string& iso) {
   std::string out = iso.substr(0, 16);
@@ -29,17 +29,17 @@ std::string groups_text(const std::vector<std::string>& groups) {
 }
 
 // One figure: caption above, value below.
-void stat(const char* caption, const std::string& value, Tone tone = Tone::Neutral) {
+void stat(const char* caption, const std::string& value, Tone tone = Tone::neutral) {
   ImGui::TableNextColumn();
   ImGui::TextDisabled("%s", caption);
-  if (tone == Tone::Neutral)
+  if (tone == Tone::neutral)
     ImGui::TextUnformatted(value.c_str());
   else
     tone_text(tone, value);
 }
 
 void cancel_popup(app::Actions& actions) {
-  if (!ImGui::BeginPopupModal(kCancelPopup, nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
+  if (!ImGui::BeginPopupModal(cancel_popup_id, nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
   ImGui::TextUnformatted("Recipients not mailed yet will not get the invitation.");
   ImGui::TextUnformatted("Messages already sent stay sent.");
   ImGui::Spacing();
@@ -60,23 +60,23 @@ void failed_table(const app::JobView& view, app::Actions& actions) {
   ImGui::Spacing();
   ImGui::AlignTextToFramePadding();
   // The list's own total once it answered (it is what the table scrolls through).
-  const std::uint64_t total = view.failed_status == app::LoadStatus::Loaded ? view.failed_total : job.failed;
+  const std::uint64_t total = view.failed_status == app::LoadStatus::loaded ? view.failed_total : job.failed;
   ImGui::Text("Failed recipients (%s)", grouped_number(total).c_str());
-  if (view.failed_status == app::LoadStatus::Loading) {
+  if (view.failed_status == app::LoadStatus::loading) {
     ImGui::SameLine();
     ImGui::TextDisabled("loading\u2026");
   }
-  if (view.failed_status == app::LoadStatus::Failed) {
+  if (view.failed_status == app::LoadStatus::failed) {
     ImGui::SameLine();
     if (ImGui::SmallButton("Reload list")) actions.sending().reload_failed_rows();
   }
   if (view.failed_total == 0) return;
-  constexpr ImGuiTableFlags kFlags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter | ImGuiTableFlags_BordersV |
-                                     ImGuiTableFlags_Resizable | ImGuiTableFlags_ScrollY |
-                                     ImGuiTableFlags_SizingStretchProp;
+  constexpr ImGuiTableFlags table_flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
+                                          ImGuiTableFlags_BordersV | ImGuiTableFlags_Resizable |
+                                          ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingStretchProp;
   const float row_h = ImGui::GetTextLineHeightWithSpacing();
   const float height = std::min(row_h * (static_cast<float>(view.failed_total) + 1.5f), row_h * 12);
-  if (!ImGui::BeginTable("##failed-rows", 4, kFlags, ImVec2(0, height))) return;
+  if (!ImGui::BeginTable("##failed-rows", 4, table_flags, ImVec2(0, height))) return;
   ImGui::TableSetupScrollFreeze(0, 1);
   ImGui::TableSetupColumn("Email", 0, 1.6f);
   ImGui::TableSetupColumn("Group", 0, 0.8f);
@@ -124,11 +124,11 @@ const char* job_status_caption(const std::string& status) {
 }
 
 Tone job_status_tone(const std::string& status) {
-  if (status == "running" || status == "queued") return Tone::Info;
-  if (status == "paused") return Tone::Warning;
-  if (status == "completed") return Tone::Good;
-  if (status == "cancelled") return Tone::Bad;
-  return Tone::Neutral;
+  if (status == "running" || status == "queued") return Tone::info;
+  if (status == "paused") return Tone::warning;
+  if (status == "completed") return Tone::good;
+  if (status == "cancelled") return Tone::bad;
+  return Tone::neutral;
 }
 
 void draw_job_panel(const app::State& state, app::Actions& actions, const Fonts& fonts) {
@@ -160,8 +160,8 @@ void draw_job_panel(const app::State& state, app::Actions& actions, const Fonts&
   ImGui::Separator();
 
   if (!view.job) {
-    if (view.status == app::LoadStatus::Failed)
-      tone_text(Tone::Bad, "The job could not be read: " + view.error);
+    if (view.status == app::LoadStatus::failed)
+      tone_text(Tone::bad, "The job could not be read: " + view.error);
     else
       ImGui::TextDisabled("Reading the job\u2026");
     ImGui::EndChild();
@@ -170,7 +170,7 @@ void draw_job_panel(const app::State& state, app::Actions& actions, const Fonts&
   const app::Job& job = *view.job;
   ImGui::TextDisabled("From %s  \u00b7  to %s  \u00b7  started by %s, %s", job.from_email.c_str(),
                       groups_text(job.groups).c_str(), job.created_by.c_str(), short_time(job.created_at).c_str());
-  if (job.status == "paused" && !job.pause_reason.empty()) tone_text(Tone::Warning, "Paused: " + job.pause_reason);
+  if (job.status == "paused" && !job.pause_reason.empty()) tone_text(Tone::warning, "Paused: " + job.pause_reason);
   ImGui::Spacing();
 
   // Progress: done = sent + failed, of the total.
@@ -182,20 +182,20 @@ void draw_job_panel(const app::State& state, app::Actions& actions, const Fonts&
   std::snprintf(overlay, sizeof overlay, "%s of %s done  (%d%%)", grouped_number(done).c_str(),
                 grouped_number(job.total).c_str(), percent);
   ImGui::TextUnformatted(overlay);
-  const Tone bar = job.status == "completed"         ? Tone::Good
-                   : job.status == "paused"          ? Tone::Warning
-                   : job.failed > 0 && job.sent == 0 ? Tone::Bad
-                   : job.status == "cancelled"       ? Tone::Neutral
-                                                     : Tone::Link;
-  ImGui::PushStyleColor(ImGuiCol_PlotHistogram, bar == Tone::Neutral ? ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled)
+  const Tone bar = job.status == "completed"         ? Tone::good
+                   : job.status == "paused"          ? Tone::warning
+                   : job.failed > 0 && job.sent == 0 ? Tone::bad
+                   : job.status == "cancelled"       ? Tone::neutral
+                                                     : Tone::link;
+  ImGui::PushStyleColor(ImGuiCol_PlotHistogram, bar == Tone::neutral ? ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled)
                                                                      : ImGui::ColorConvertU32ToFloat4(tone_color(bar)));
   ImGui::ProgressBar(fraction, ImVec2(-1, ImGui::GetFontSize() * 0.9f), "");
   ImGui::PopStyleColor();
   ImGui::Spacing();
 
   if (ImGui::BeginTable("##job-stats", 5, ImGuiTableFlags_SizingStretchSame)) {
-    stat("Sent", grouped_number(job.sent), job.sent ? Tone::Good : Tone::Neutral);
-    stat("Failed", grouped_number(job.failed), job.failed ? Tone::Bad : Tone::Neutral);
+    stat("Sent", grouped_number(job.sent), job.sent ? Tone::good : Tone::neutral);
+    stat("Failed", grouped_number(job.failed), job.failed ? Tone::bad : Tone::neutral);
     stat("Remaining", grouped_number(job.pending));
     char rate[32];
     std::snprintf(rate, sizeof rate, "%.1f / s", job.rate_per_second);
@@ -221,7 +221,7 @@ void draw_job_panel(const app::State& state, app::Actions& actions, const Fonts&
   }
   ImGui::SameLine();
   ImGui::BeginDisabled(finished);
-  if (ImGui::Button("Cancel job", ImVec2(110, 0))) ImGui::OpenPopup(kCancelPopup);
+  if (ImGui::Button("Cancel job", ImVec2(110, 0))) ImGui::OpenPopup(cancel_popup_id);
   ImGui::EndDisabled();
   ImGui::SameLine();
   ImGui::BeginDisabled(job.failed == 0 || job.status == "cancelled");
@@ -234,7 +234,7 @@ void draw_job_panel(const app::State& state, app::Actions& actions, const Fonts&
     ImGui::TextDisabled("Asking the server (%s)\u2026", view.command.c_str());
   }
   cancel_popup(actions);
-  if (!view.error.empty()) tone_text(Tone::Bad, view.error);
+  if (!view.error.empty()) tone_text(Tone::bad, view.error);
 
   if (job.failed > 0) failed_table(view, actions);
   ImGui::EndChild();

@@ -27,24 +27,25 @@ void draw_jobs_list_panel(const app::State& state, app::Actions& actions) {
   ImGui::TextUnformatted("Past jobs");
   const float refresh_w = ImGui::CalcTextSize("Refresh").x + ImGui::GetStyle().FramePadding.x * 2;
   ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - refresh_w));
-  ImGui::BeginDisabled(list.status == app::LoadStatus::Loading);
+  ImGui::BeginDisabled(list.status == app::LoadStatus::loading);
   if (ImGui::Button("Refresh##jobs")) actions.sending().load_jobs();
   ImGui::EndDisabled();
   ImGui::Separator();
 
-  if (list.status == app::LoadStatus::Failed) tone_text(Tone::Bad, "The jobs could not be listed: " + list.error);
-  if (list.status == app::LoadStatus::Loading && list.jobs.empty()) ImGui::TextDisabled("Loading the jobs\u2026");
-  if (list.status == app::LoadStatus::Loaded && list.jobs.empty())
+  if (list.status == app::LoadStatus::failed) tone_text(Tone::bad, "The jobs could not be listed: " + list.error);
+  if (list.status == app::LoadStatus::loading && list.jobs.empty()) ImGui::TextDisabled("Loading the jobs\u2026");
+  if (list.status == app::LoadStatus::loaded && list.jobs.empty())
     ImGui::TextDisabled("No invitations have been sent yet.");
   if (list.jobs.empty()) {
     ImGui::EndChild();
     return;
   }
 
-  constexpr ImGuiTableFlags kFlags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter | ImGuiTableFlags_BordersV |
-                                     ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingStretchProp |
-                                     ImGuiTableFlags_Resizable;
-  if (ImGui::BeginTable("##jobs-table", 7, kFlags, ImVec2(0, std::max(160.0f, ImGui::GetContentRegionAvail().y)))) {
+  constexpr ImGuiTableFlags table_flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
+                                          ImGuiTableFlags_BordersV | ImGuiTableFlags_ScrollY |
+                                          ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_Resizable;
+  if (ImGui::BeginTable("##jobs-table", 7, table_flags,
+                        ImVec2(0, std::max(160.0f, ImGui::GetContentRegionAvail().y)))) {
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableSetupColumn("Job", 0, 0.5f);
     ImGui::TableSetupColumn("Created", 0, 1.1f);
@@ -80,7 +81,7 @@ void draw_jobs_list_panel(const app::State& state, app::Actions& actions) {
       ImGui::Text("%s / %s", grouped_number(job.sent).c_str(), grouped_number(job.total).c_str());
       ImGui::TableNextColumn();
       if (job.failed)
-        tone_text(Tone::Bad, grouped_number(job.failed));
+        tone_text(Tone::bad, grouped_number(job.failed));
       else
         ImGui::TextDisabled("0");
     }

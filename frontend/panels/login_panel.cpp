@@ -11,7 +11,7 @@
 namespace invites::panels {
 namespace {
 
-constexpr float kCardWidth = 400.0f;
+constexpr float card_width = 400.0f;
 
 // Edits `value` in a fixed buffer; returns the new text when it changed.
 bool text_field(const char* id, const std::string& value, std::string& edited, ImGuiInputTextFlags flags) {
@@ -32,7 +32,7 @@ void draw_login_panel(const app::State& state, app::Actions& actions, const Font
 
   // A card centered horizontally, a third down the body.
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const float width = std::min(kCardWidth, avail.x);
+  const float width = std::min(card_width, avail.x);
   ImGui::SetCursorPos(ImVec2(ImGui::GetCursorPosX() + (avail.x - width) * 0.5f,
                              ImGui::GetCursorPosY() + std::max(0.0f, avail.y * 0.12f)));
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(28, 24));
@@ -47,7 +47,7 @@ void draw_login_panel(const app::State& state, app::Actions& actions, const Font
   ImGui::Spacing();
 
   if (!login.notice.empty()) {
-    tone_text(Tone::Info, login.notice);
+    tone_text(Tone::info, login.notice);
     ImGui::Spacing();
   }
 
@@ -81,7 +81,7 @@ void draw_login_panel(const app::State& state, app::Actions& actions, const Font
   ImGui::Spacing();
 
   if (!login.error.empty()) {
-    tone_text(Tone::Bad, login.error);
+    tone_text(Tone::bad, login.error);
     ImGui::Spacing();
   }
 

@@ -47,7 +47,7 @@ void draw_main_tabs(const app::State& state, app::Actions& actions, const Fonts&
   // ImGui owns the selected tab; the app may ask for another one (state.send.tab).
   // A click selects through show_tab(); a request from the app is applied with
   // SetSelected and wins for the frame ImGui still shows the old tab.
-  static app::MainTab shown = app::MainTab::Invites;
+  static app::MainTab shown = app::MainTab::invites;
   const bool app_switch = state.send.tab != shown;
   app::MainTab visible = shown;
   const auto tab = [&](const char* label, app::MainTab which) {
@@ -56,14 +56,14 @@ void draw_main_tabs(const app::State& state, app::Actions& actions, const Fonts&
     visible = which;
     if (!app_switch && which != state.send.tab) {
       actions.sending().show_tab(which);
-      if (which == app::MainTab::Setup) actions.setup().open();
+      if (which == app::MainTab::setup) actions.setup().open();
     }
     return true;
   };
 
   // The shown screen's menu path, right-aligned on the tab line (no extra row).
-  const char* path = shown == app::MainTab::Invites ? "Database > Send Bulk Portal Invites"
-                     : shown == app::MainTab::Setup ? "Setup > System and Security"
+  const char* path = shown == app::MainTab::invites ? "Database > Send Bulk Portal Invites"
+                     : shown == app::MainTab::setup ? "Setup > System and Security"
                                                     : "Database > Send Bulk Portal Invites > Jobs";
   const ImVec2 start = ImGui::GetCursorPos();
   const float path_w = ImGui::CalcTextSize(path).x;
@@ -73,7 +73,7 @@ void draw_main_tabs(const app::State& state, app::Actions& actions, const Fonts&
   ImGui::SetCursorPos(start);
 
   if (ImGui::BeginTabBar("##main-tabs")) {
-    if (tab("Send Bulk Portal Invites", app::MainTab::Invites)) {
+    if (tab("Send Bulk Portal Invites", app::MainTab::invites)) {
       ImGui::Spacing();
       if (invites)
         draw_invite_panel(state, actions, fonts);
@@ -81,11 +81,11 @@ void draw_main_tabs(const app::State& state, app::Actions& actions, const Fonts&
         draw_no_permission_panel(state, fonts);
       ImGui::EndTabItem();
     }
-    if (invites && tab("Jobs", app::MainTab::Jobs)) {
+    if (invites && tab("Jobs", app::MainTab::jobs)) {
       jobs_tab(state, actions, fonts);
       ImGui::EndTabItem();
     }
-    if (setup && tab("Setup", app::MainTab::Setup)) {
+    if (setup && tab("Setup", app::MainTab::setup)) {
       ImGui::Spacing();
       draw_setup_panel(state, actions, fonts);
       ImGui::EndTabItem();

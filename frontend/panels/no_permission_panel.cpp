@@ -20,7 +20,7 @@ void draw_no_permission_panel(const app::State& state, const Fonts& fonts) {
                     ImGuiChildFlags_Border | ImGuiChildFlags_AutoResizeY | ImGuiChildFlags_AlwaysUseWindowPadding);
   ImGui::PopStyleVar();
   ImGui::AlignTextToFramePadding();
-  status_dot(Tone::Warning);
+  status_dot(Tone::warning);
   ImGui::TextUnformatted("You cannot send portal invitations");
   ImGui::Spacing();
   ImGui::PushTextWrapPos(0.0f);

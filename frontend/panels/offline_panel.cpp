@@ -11,7 +11,7 @@
 namespace invites::panels {
 namespace {
 
-app::Offline* g_offline = nullptr;
+app::Offline* offline_controller = nullptr;
 
 std::string megabytes(std::uint64_t bytes) {
   char text[32];
@@ -21,7 +21,7 @@ std::string megabytes(std::uint64_t bytes) {
 
 }  // namespace
 
-void set_offline_controller(app::Offline* offline) { g_offline = offline; }
+void set_offline_controller(app::Offline* offline) { offline_controller = offline; }
 
 std::string result_as_of_label(const app::State& state) {
   if (app::preview_is_offline(state)) return "Offline preview \u2014 data as of " + app::data_as_of(state.preview);
@@ -30,35 +30,35 @@ std::string result_as_of_label(const app::State& state) {
 
 void draw_offline_bar(const app::State& state) {
   const app::OfflineState& o = state.offline;
-  if (!state.session || !state.session->has(app::kPermissionSendInvites)) return;
+  if (!state.session || !state.session->has(app::permission_send_invites)) return;
   ImGui::PushID("offline");
   if (o.offline) {
     ImGui::AlignTextToFramePadding();
-    status_dot(Tone::Warning);
+    status_dot(Tone::warning);
     ImGui::SameLine();
     std::string text =
         "Offline preview \u2014 data as of " +
         (o.have_snapshot ? invites::readable_utc(o.data_as_of) : std::string("(no copy in this browser)"));
     ImGui::TextUnformatted(text.c_str());
-    if (g_offline && o.chosen) {
+    if (offline_controller && o.chosen) {
       ImGui::SameLine();
-      if (ImGui::SmallButton("Back online")) g_offline->preview_offline(false);
+      if (ImGui::SmallButton("Back online")) offline_controller->preview_offline(false);
     }
-    tone_text(Tone::Warning, std::string(app::kOfflineSendReason) + " " + o.reason +
+    tone_text(Tone::warning, std::string(app::offline_send_reason) + " " + o.reason +
                                  (o.chosen ? "" : " The app checks every few seconds whether it is back."));
   } else {
     ImGui::AlignTextToFramePadding();
-    status_dot(o.have_snapshot ? Tone::Good : Tone::Neutral);
+    status_dot(o.have_snapshot ? Tone::good : Tone::neutral);
     ImGui::SameLine();
     std::string text;
     switch (o.sync) {
-      case app::SyncStatus::Opening:
+      case app::SyncStatus::opening:
         text = "Opening the offline copy\u2026";
         break;
-      case app::SyncStatus::Decoding:
+      case app::SyncStatus::decoding:
         text = "Reading the offline copy\u2026";
         break;
-      case app::SyncStatus::Downloading:
+      case app::SyncStatus::downloading:
         text = "Downloading the offline copy\u2026";
         break;
       default:
@@ -67,27 +67,27 @@ void draw_offline_bar(const app::State& state) {
                                : "No offline copy in this browser yet.";
     }
     ImGui::TextDisabled("%s", text.c_str());
-    if (o.sync == app::SyncStatus::Downloading) {
+    if (o.sync == app::SyncStatus::downloading) {
       ImGui::SameLine();
       const float fraction =
           o.total > 0 ? static_cast<float>(static_cast<double>(o.received) / static_cast<double>(o.total)) : -1.0f;
       const std::string overlay = megabytes(o.received) + (o.total > 0 ? " of " + megabytes(o.total) : std::string());
       ImGui::ProgressBar(fraction < 0 ? 0.0f : fraction, ImVec2(220, 0), overlay.c_str());
     }
-    if (g_offline) {
+    if (offline_controller) {
       ImGui::SameLine();
-      ImGui::BeginDisabled(o.sync == app::SyncStatus::Downloading || o.sync == app::SyncStatus::Decoding ||
-                           o.sync == app::SyncStatus::Opening);
-      if (ImGui::SmallButton("Refresh offline copy")) g_offline->refresh();
+      ImGui::BeginDisabled(o.sync == app::SyncStatus::downloading || o.sync == app::SyncStatus::decoding ||
+                           o.sync == app::SyncStatus::opening);
+      if (ImGui::SmallButton("Refresh offline copy")) offline_controller->refresh();
       ImGui::EndDisabled();
       ImGui::SameLine();
       ImGui::BeginDisabled(!o.have_snapshot);
-      if (ImGui::SmallButton("Preview offline")) g_offline->preview_offline(true);
+      if (ImGui::SmallButton("Preview offline")) offline_controller->preview_offline(true);
       ImGui::EndDisabled();
     }
   }
-  if (!o.notice.empty()) tone_text(o.notice == app::kServerBackNotice ? Tone::Good : Tone::Warning, o.notice);
-  if (!o.sync_error.empty()) tone_text(Tone::Bad, o.sync_error);
+  if (!o.notice.empty()) tone_text(o.notice == app::server_back_notice ? Tone::good : Tone::warning, o.notice);
+  if (!o.sync_error.empty()) tone_text(Tone::bad, o.sync_error);
   ImGui::PopID();
   ImGui::Spacing();
 }

@@ -12,8 +12,8 @@
 namespace invites::panels {
 namespace {
 
-constexpr double kSearchDebounceSeconds = 0.3;  // typing pauses this long → search
-constexpr float kMinPanelHeight = 380.0f;
+constexpr double search_debounce_seconds = 0.3;  // typing pauses this long → search
+constexpr float min_panel_height = 380.0f;
 
 // The search box's text while the user types (applied after the debounce or on Enter).
 struct SearchBox {
@@ -21,31 +21,31 @@ struct SearchBox {
   bool dirty = false;      // edited since the last applied search
   double edited_at = 0.0;  // ImGui time of the last edit
 };
-SearchBox g_search;
+SearchBox search_state;
 
 }  // namespace
 
-bool recipients_search_pending() { return g_search.dirty; }
+bool recipients_search_pending() { return search_state.dirty; }
 
 namespace {
 
 void search_box(const app::RecipientTable& table, app::Actions& actions, float width) {
-  if (!g_search.dirty) {
-    const std::size_t n = std::min(table.query.size(), sizeof g_search.text - 1);
-    std::memcpy(g_search.text, table.query.data(), n);
-    g_search.text[n] = '\0';
+  if (!search_state.dirty) {
+    const std::size_t n = std::min(table.query.size(), sizeof search_state.text - 1);
+    std::memcpy(search_state.text, table.query.data(), n);
+    search_state.text[n] = '\0';
   }
   ImGui::SetNextItemWidth(width);
-  if (ImGui::InputTextWithHint("##recipient-search", "Search email, name, account\u2026", g_search.text,
-                               sizeof g_search.text)) {
-    g_search.dirty = true;
-    g_search.edited_at = ImGui::GetTime();
+  if (ImGui::InputTextWithHint("##recipient-search", "Search email, name, account\u2026", search_state.text,
+                               sizeof search_state.text)) {
+    search_state.dirty = true;
+    search_state.edited_at = ImGui::GetTime();
   }
   const bool enter = ImGui::IsItemFocused() &&
                      (ImGui::IsKeyPressed(ImGuiKey_Enter, false) || ImGui::IsKeyPressed(ImGuiKey_KeypadEnter, false));
-  if (g_search.dirty && (enter || ImGui::GetTime() - g_search.edited_at >= kSearchDebounceSeconds)) {
-    g_search.dirty = false;
-    actions.set_recipient_search(g_search.text);
+  if (search_state.dirty && (enter || ImGui::GetTime() - search_state.edited_at >= search_debounce_seconds)) {
+    search_state.dirty = false;
+    actions.set_recipient_search(search_state.text);
   }
 }
 
@@ -67,8 +67,8 @@ void sync_sort(const app::RecipientTable& table, app::Actions& actions) {
     if (specs->SpecsCount > 0) {
       const ImGuiTableColumnSortSpecs& spec = specs->Specs[0];
       const auto index = static_cast<std::size_t>(spec.ColumnIndex);
-      if (index < app::kAllRecipientColumns.size())
-        actions.set_recipient_sort(app::kAllRecipientColumns[index],
+      if (index < app::all_recipient_columns.size())
+        actions.set_recipient_sort(app::all_recipient_columns[index],
                                    spec.SortDirection == ImGuiSortDirection_Descending);
     }
     specs->SpecsDirty = false;
@@ -82,29 +82,29 @@ void sync_sort(const app::RecipientTable& table, app::Actions& actions) {
 
 void rows_table(const app::State& state, app::Actions& actions, float height) {
   const app::RecipientTable& table = state.recipients;
-  constexpr ImGuiTableFlags kFlags = ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
-                                     ImGuiTableFlags_BordersV | ImGuiTableFlags_Resizable | ImGuiTableFlags_Sortable |
-                                     ImGuiTableFlags_SizingStretchProp;
-  if (!ImGui::BeginTable("##recipient-rows", static_cast<int>(app::kAllRecipientColumns.size()), kFlags,
+  constexpr ImGuiTableFlags table_flags =
+      ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter | ImGuiTableFlags_BordersV |
+      ImGuiTableFlags_Resizable | ImGuiTableFlags_Sortable | ImGuiTableFlags_SizingStretchProp;
+  if (!ImGui::BeginTable("##recipient-rows", static_cast<int>(app::all_recipient_columns.size()), table_flags,
                          ImVec2(0, height)))
     return;
   ImGui::TableSetupScrollFreeze(0, 1);
-  for (const app::RecipientColumn column : app::kAllRecipientColumns) {
+  for (const app::RecipientColumn column : app::all_recipient_columns) {
     ImGuiTableColumnFlags flags = ImGuiTableColumnFlags_PreferSortAscending;
     float weight = 1.0f;
     switch (column) {
-      case app::RecipientColumn::Email:
+      case app::RecipientColumn::email:
         flags |= ImGuiTableColumnFlags_DefaultSort;
         weight = 2.2f;
         break;
-      case app::RecipientColumn::AccountName:
+      case app::RecipientColumn::account_name:
         weight = 1.6f;
         break;
-      case app::RecipientColumn::ContactId:
-      case app::RecipientColumn::AccountNumber:
+      case app::RecipientColumn::contact_id:
+      case app::RecipientColumn::account_number:
         weight = 0.8f;
         break;
-      case app::RecipientColumn::LastInvitedAt:
+      case app::RecipientColumn::last_invited_at:
         weight = 1.1f;
         break;
       default:
@@ -114,7 +114,7 @@ void rows_table(const app::State& state, app::Actions& actions, float height) {
   }
   // TableHeadersRow() by hand, so each header carries its label for the UI probe (browser tests).
   ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
-  for (const app::RecipientColumn column : app::kAllRecipientColumns) {
+  for (const app::RecipientColumn column : app::all_recipient_columns) {
     if (!ImGui::TableSetColumnIndex(static_cast<int>(column))) continue;
     ImGui::TableHeader(app::column_label(column));
 #ifdef IMGUI_ENABLE_TEST_ENGINE
@@ -139,7 +139,7 @@ void rows_table(const app::State& state, app::Actions& actions, float height) {
         ImGui::TextDisabled("Loading\u2026");
         continue;
       }
-      if (table.group == app::RecipientGroup::NewUsers || table.group == app::RecipientGroup::PendingInvites) {
+      if (table.group == app::RecipientGroup::new_users || table.group == app::RecipientGroup::pending_invites) {
         // A mailed recipient's email picks the recipient of the email preview.
         const bool previewed = state.send.email.open && state.send.email.recipient_email == row->email;
         ImGui::PushID(i);
@@ -174,14 +174,14 @@ void rows_table(const app::State& state, app::Actions& actions, float height) {
 
 void draw_recipients_panel(const app::State& state, app::Actions& actions) {
   const app::RecipientTable& table = state.recipients;
-  const bool stale = app::preview_stale(state) || state.preview.status == app::LoadStatus::Loading;
+  const bool stale = app::preview_stale(state) || state.preview.status == app::LoadStatus::loading;
 
   // The list fills the visible height of the screen below the cards; the
   // frame it appears, the screen scrolls to it.
   static int last_frame = -10;
   if (ImGui::GetFrameCount() > last_frame + 1) ImGui::SetScrollHereY(0.0f);
   last_frame = ImGui::GetFrameCount();
-  const float height = std::max(kMinPanelHeight, ImGui::GetWindowHeight() - ImGui::GetStyle().ItemSpacing.y * 2);
+  const float height = std::max(min_panel_height, ImGui::GetWindowHeight() - ImGui::GetStyle().ItemSpacing.y * 2);
   ImGui::BeginChild("##recipients", ImVec2(0, height), ImGuiChildFlags_Border | ImGuiChildFlags_AlwaysUseWindowPadding);
 
   // Title line: the group, and Close at the right.
@@ -198,7 +198,7 @@ void draw_recipients_panel(const app::State& state, app::Actions& actions) {
 
   if (stale) {
     ImGui::AlignTextToFramePadding();
-    status_dot(Tone::Warning);
+    status_dot(Tone::warning);
     ImGui::TextDisabled("Filters changed \u2014 press Load to see the recipients for them.");
   }
   ImGui::BeginDisabled(stale);
@@ -210,7 +210,7 @@ void draw_recipients_panel(const app::State& state, app::Actions& actions) {
   if (table.has_total) {
     const std::string shown = grouped_number(table.total);
     ImGui::Text("Showing %s recipient%s", shown.c_str(), table.total == 1 ? "" : "s");
-  } else if (table.status == app::LoadStatus::Loading) {
+  } else if (table.status == app::LoadStatus::loading) {
     ImGui::TextDisabled("Loading recipients\u2026");
   } else {
     ImGui::TextDisabled(" ");
@@ -221,8 +221,8 @@ void draw_recipients_panel(const app::State& state, app::Actions& actions) {
   if (ImGui::Button("Download CSV")) actions.download_recipients_csv();
   ImGui::EndDisabled();
 
-  if (table.status == app::LoadStatus::Failed) {
-    tone_text(Tone::Bad, "The recipients could not be loaded: " + table.error);
+  if (table.status == app::LoadStatus::failed) {
+    tone_text(Tone::bad, "The recipients could not be loaded: " + table.error);
     if (ImGui::Button("Try again")) actions.reload_recipients();
   } else if (table.has_total && table.total == 0) {
     ImGui::TextDisabled(table.query.empty() ? "This group has no recipients." : "No recipients match the search.");

@@ -10,7 +10,7 @@
 namespace invites::panels {
 namespace {
 
-constexpr const char* kDialogTitle = "Send invitations?";
+constexpr const char* dialog_title = "Send invitations?";
 
 std::uint64_t chosen_total(const app::SendConfirm& confirm) {
   return (confirm.new_users ? confirm.counts.new_users : 0) +
@@ -50,8 +50,8 @@ void draw_send_row(const app::State& state, app::Actions& actions) {
   ImGui::EndDisabled();
   if (!state.send.notice.empty()) {
     ImGui::Spacing();
-    status_dot(Tone::Warning);
-    tone_text(Tone::Warning, state.send.notice);
+    status_dot(Tone::warning);
+    tone_text(Tone::warning, state.send.notice);
   } else if (!can) {
     ImGui::SameLine();
     ImGui::AlignTextToFramePadding();
@@ -68,12 +68,12 @@ void draw_send_row(const app::State& state, app::Actions& actions) {
 
 void draw_send_dialog(const app::State& state, app::Actions& actions) {
   const app::SendConfirm& confirm = state.send.confirm;
-  if (confirm.open && !ImGui::IsPopupOpen(kDialogTitle)) ImGui::OpenPopup(kDialogTitle);
+  if (confirm.open && !ImGui::IsPopupOpen(dialog_title)) ImGui::OpenPopup(dialog_title);
   const ImVec2 center = ImGui::GetMainViewport()->GetCenter();
   ImGui::SetNextWindowPos(center, ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
   ImGui::SetNextWindowSizeConstraints(ImVec2(460, 0), ImVec2(640, 10000));
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(22, 18));
-  const bool shown = ImGui::BeginPopupModal(kDialogTitle, nullptr, ImGuiWindowFlags_AlwaysAutoResize);
+  const bool shown = ImGui::BeginPopupModal(dialog_title, nullptr, ImGuiWindowFlags_AlwaysAutoResize);
   ImGui::PopStyleVar();
   if (!shown) return;
   if (!confirm.open) {  // closed by an action (sent, 409, cancelled)
@@ -113,7 +113,7 @@ void draw_send_dialog(const app::State& state, app::Actions& actions) {
   if (!confirm.error.empty()) {
     ImGui::Spacing();
     ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 480);
-    tone_text(Tone::Bad, confirm.error);
+    tone_text(Tone::bad, confirm.error);
     ImGui::PopTextWrapPos();
   }
   ImGui::Spacing();

@@ -13,9 +13,9 @@
 namespace invites::panels {
 namespace {
 
-constexpr ImGuiChildFlags kCard = ImGuiChildFlags_Border | ImGuiChildFlags_AlwaysUseWindowPadding;
-constexpr float kLabelW = 120.0f;
-Id g_focused_division = 0;  // the division whose address field got the keyboard focus when it opened
+constexpr ImGuiChildFlags card_flags = ImGuiChildFlags_Border | ImGuiChildFlags_AlwaysUseWindowPadding;
+constexpr float setup_label_width = 120.0f;
+Id focused_division = 0;  // the division whose address field got the keyboard focus when it opened
 
 std::string problem_text(const app::TemplateProblem& problem) {
   // The common/ and server messages usually name the place already ("body line 3: …").
@@ -33,20 +33,20 @@ bool part_has_problem(const app::TemplateEditor& editor, const char* part) {
 void field_label(const char* text, bool bad) {
   ImGui::AlignTextToFramePadding();
   if (bad)
-    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(tone_color(Tone::Bad)), "%s", text);
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(tone_color(Tone::bad)), "%s", text);
   else
     ImGui::TextUnformatted(text);
-  ImGui::SameLine(kLabelW);
+  ImGui::SameLine(setup_label_width);
 }
 
 void templates_list(const app::SetupState& setup, app::Actions& actions, float height) {
-  ImGui::BeginChild("##template-list", ImVec2(240, height), kCard);
+  ImGui::BeginChild("##template-list", ImVec2(240, height), card_flags);
   ImGui::TextDisabled("Templates");
   ImGui::Separator();
-  if (setup.templates_status == app::LoadStatus::Loading && setup.templates.empty())
+  if (setup.templates_status == app::LoadStatus::loading && setup.templates.empty())
     ImGui::TextDisabled("Loading\u2026");
-  if (setup.templates_status == app::LoadStatus::Failed) {
-    tone_text(Tone::Bad, setup.templates_error);
+  if (setup.templates_status == app::LoadStatus::failed) {
+    tone_text(Tone::bad, setup.templates_error);
     if (ImGui::Button("Try again##templates")) actions.setup().load_templates();
   }
   for (const app::TemplateRecord& t : setup.templates) {
@@ -63,7 +63,7 @@ void templates_list(const app::SetupState& setup, app::Actions& actions, float h
 }
 
 void editor_form(const app::TemplateEditor& editor, app::Actions& actions, float width, float height) {
-  ImGui::BeginChild("##template-editor", ImVec2(width, height), kCard);
+  ImGui::BeginChild("##template-editor", ImVec2(width, height), card_flags);
   ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted(editor.id ? "Edit template" : "New template");
   if (editor.dirty) {
@@ -81,22 +81,22 @@ void editor_form(const app::TemplateEditor& editor, app::Actions& actions, float
   if (!editor.saved_notice.empty()) {
     ImGui::SameLine();
     ImGui::AlignTextToFramePadding();
-    tone_text(Tone::Good, editor.saved_notice);
+    tone_text(Tone::good, editor.saved_notice);
   }
   if (!editor.save_error.empty())
-    tone_text(Tone::Bad,
+    tone_text(Tone::bad,
               "Not saved: " + (editor.save_problem ? problem_text(*editor.save_problem) : editor.save_error));
   if (editor.problem) {
-    status_dot(Tone::Bad);
-    tone_text(Tone::Bad, "Template error: " + problem_text(*editor.problem));
+    status_dot(Tone::bad);
+    tone_text(Tone::bad, "Template error: " + problem_text(*editor.problem));
   }
   ImGui::Spacing();
-  const float field_w = ImGui::GetContentRegionAvail().x - kLabelW + ImGui::GetStyle().WindowPadding.x;
+  const float field_w = ImGui::GetContentRegionAvail().x - setup_label_width + ImGui::GetStyle().WindowPadding.x;
   std::string edited;
 
   field_label("Name", false);
   if (text_field("##tpl-name", editor.name, edited, field_w))
-    actions.setup().set_field(app::TemplateField::Name, edited);
+    actions.setup().set_field(app::TemplateField::name, edited);
 
   field_label("Active", false);
   bool active = editor.active;
@@ -107,26 +107,26 @@ void editor_form(const app::TemplateEditor& editor, app::Actions& actions, float
   if (begin_combo("##tpl-content-type", editor.content_type.c_str())) {
     for (const char* type : {"text/html", "text/plain"})
       if (ImGui::Selectable(type, editor.content_type == type))
-        actions.setup().set_field(app::TemplateField::ContentType, type);
+        actions.setup().set_field(app::TemplateField::content_type, type);
     ImGui::EndCombo();
   }
 
   field_label("Subject", part_has_problem(editor, "subject"));
   if (text_field("##tpl-subject", editor.subject, edited, field_w))
-    actions.setup().set_field(app::TemplateField::Subject, edited);
+    actions.setup().set_field(app::TemplateField::subject, edited);
 
   const bool html = editor.content_type == "text/html";
   const float line = ImGui::GetTextLineHeight();
   field_label(html ? "HTML body" : "Body", part_has_problem(editor, "body"));
   ImGui::BeginGroup();
   if (text_area("##tpl-body", editor.body, edited, ImVec2(field_w, line * 10)))
-    actions.setup().set_field(app::TemplateField::Body, edited);
+    actions.setup().set_field(app::TemplateField::body, edited);
   ImGui::EndGroup();
   if (html) {
     field_label("Text body", part_has_problem(editor, "text_body"));
     ImGui::BeginGroup();
     if (text_area("##tpl-text-body", editor.text_body, edited, ImVec2(field_w, line * 5)))
-      actions.setup().set_field(app::TemplateField::TextBody, edited);
+      actions.setup().set_field(app::TemplateField::text_body, edited);
     ImGui::TextDisabled("Plain-text part of the email; empty: derived from the HTML.");
     ImGui::EndGroup();
   }
@@ -136,7 +136,7 @@ void editor_form(const app::TemplateEditor& editor, app::Actions& actions, float
 
 void side_column(const app::SetupState& setup, app::Actions& actions, float height) {
   const app::TemplateEditor& editor = setup.editor;
-  ImGui::BeginChild("##template-side", ImVec2(0, height), kCard);
+  ImGui::BeginChild("##template-side", ImVec2(0, height), card_flags);
 
   ImGui::TextDisabled("Merge fields");
   ImGui::SameLine();
@@ -161,7 +161,7 @@ void side_column(const app::SetupState& setup, app::Actions& actions, float heig
   ImGui::TextDisabled("Live preview (example values)");
   ImGui::Separator();
   if (editor.problem) {
-    tone_text(Tone::Bad, problem_text(*editor.problem));
+    tone_text(Tone::bad, problem_text(*editor.problem));
   } else {
     ImGui::TextDisabled("Subject");
     ImGui::PushTextWrapPos(0.0f);
@@ -184,7 +184,7 @@ void templates_tab(const app::SetupState& setup, app::Actions& actions) {
   templates_list(setup, actions, height);
   ImGui::SameLine();
   if (!setup.editor.open) {
-    ImGui::BeginChild("##template-empty", ImVec2(0, height), kCard);
+    ImGui::BeginChild("##template-empty", ImVec2(0, height), card_flags);
     ImGui::TextDisabled("Pick a template to edit it, or press New template.");
     ImGui::EndChild();
     return;
@@ -197,24 +197,24 @@ void templates_tab(const app::SetupState& setup, app::Actions& actions) {
 }
 
 void senders_tab(const app::SetupState& setup, app::Actions& actions) {
-  ImGui::BeginChild("##senders", ImVec2(0, 0), kCard | ImGuiChildFlags_AutoResizeY);
+  ImGui::BeginChild("##senders", ImVec2(0, 0), card_flags | ImGuiChildFlags_AutoResizeY);
   ImGui::PushTextWrapPos(0.0f);
   ImGui::TextDisabled(
       "The sender address each division's invitations use by default (Email From on the invite "
       "screen). Empty: the division's address from the billing system.");
   ImGui::PopTextWrapPos();
   ImGui::Spacing();
-  if (setup.divisions_status == app::LoadStatus::Loading && setup.divisions.empty())
+  if (setup.divisions_status == app::LoadStatus::loading && setup.divisions.empty())
     ImGui::TextDisabled("Loading\u2026");
-  if (setup.divisions_status == app::LoadStatus::Failed) {
-    tone_text(Tone::Bad, setup.divisions_error);
+  if (setup.divisions_status == app::LoadStatus::failed) {
+    tone_text(Tone::bad, setup.divisions_error);
     if (ImGui::Button("Try again##divisions")) actions.setup().load_divisions();
   }
   const app::DivisionEdit& edit = setup.division;
-  if (edit.id == 0) g_focused_division = 0;
-  constexpr ImGuiTableFlags kFlags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter | ImGuiTableFlags_BordersV |
-                                     ImGuiTableFlags_SizingStretchProp;
-  if (!setup.divisions.empty() && ImGui::BeginTable("##divisions", 4, kFlags)) {
+  if (edit.id == 0) focused_division = 0;
+  constexpr ImGuiTableFlags table_flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
+                                          ImGuiTableFlags_BordersV | ImGuiTableFlags_SizingStretchProp;
+  if (!setup.divisions.empty() && ImGui::BeginTable("##divisions", 4, table_flags)) {
     ImGui::TableSetupColumn("Division", 0, 0.8f);
     ImGui::TableSetupColumn("Sender address", 0, 2.2f);
     ImGui::TableSetupColumn("Billing system address", 0, 1.3f);
@@ -229,17 +229,17 @@ void senders_tab(const app::SetupState& setup, app::Actions& actions) {
       ImGui::TableNextColumn();
       const bool editing = edit.id == d.id;
       if (editing) {
-        if (g_focused_division != d.id) ImGui::SetKeyboardFocusHere();  // typing starts at once
-        g_focused_division = d.id;
+        if (focused_division != d.id) ImGui::SetKeyboardFocusHere();  // typing starts at once
+        focused_division = d.id;
         std::string edited;
         if (text_field("##division-email", edit.text, edited, -1, "empty: use the billing system's address"))
           actions.setup().set_division_email(edited);
         if (ImGui::IsItemFocused() && enter_pressed()) actions.setup().save_division();
         const std::string problem = app::division_email_problem(edit);
         if (!problem.empty())
-          tone_text(Tone::Bad, problem);
+          tone_text(Tone::bad, problem);
         else if (!edit.error.empty())
-          tone_text(Tone::Bad, edit.error);
+          tone_text(Tone::bad, edit.error);
       } else if (d.default_from_email) {
         ImGui::AlignTextToFramePadding();
         ImGui::TextUnformatted(d.default_from_email->c_str());
@@ -270,7 +270,7 @@ void senders_tab(const app::SetupState& setup, app::Actions& actions) {
     }
     ImGui::EndTable();
   }
-  if (!edit.saved_notice.empty()) tone_text(Tone::Good, edit.saved_notice);
+  if (!edit.saved_notice.empty()) tone_text(Tone::good, edit.saved_notice);
   ImGui::EndChild();
 }
 
@@ -282,8 +282,8 @@ void draw_setup_panel(const app::State& state, app::Actions& actions, const Font
   if (fonts.title) ImGui::PopFont();
   ImGui::Spacing();
   if (state.offline.offline) {
-    status_dot(Tone::Warning);
-    tone_text(Tone::Warning,
+    status_dot(Tone::warning);
+    tone_text(Tone::warning,
               "The server cannot be reached: templates and sender addresses cannot be loaded or saved now.");
   }
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(16, 12));

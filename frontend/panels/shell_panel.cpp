@@ -15,17 +15,17 @@ namespace {
 void server_status_line(const app::ServerState& server, app::Actions& actions) {
   ImGui::AlignTextToFramePadding();
   switch (server.status) {
-    case app::ServerStatus::Unknown:
-    case app::ServerStatus::Checking:
-      status_dot(Tone::Neutral);
+    case app::ServerStatus::unknown:
+    case app::ServerStatus::checking:
+      status_dot(Tone::neutral);
       ImGui::TextUnformatted("Checking the server\u2026");
       break;
-    case app::ServerStatus::Connected:
-      status_dot(Tone::Good);
+    case app::ServerStatus::connected:
+      status_dot(Tone::good);
       ImGui::TextUnformatted("Server: connected");
       break;
-    case app::ServerStatus::Unreachable:
-      status_dot(Tone::Bad);
+    case app::ServerStatus::unreachable:
+      status_dot(Tone::bad);
       ImGui::Text("Server unreachable: %s", server.problem.c_str());
       ImGui::SameLine();
       if (ImGui::Button("Retry")) actions.retry_server_check();
@@ -39,9 +39,9 @@ void draw_shell_panel(const app::State& state, app::Actions& actions, const Font
   const ImGuiViewport* viewport = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(viewport->WorkPos);
   ImGui::SetNextWindowSize(viewport->WorkSize);
-  constexpr ImGuiWindowFlags kFlags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
-                                      ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
-  if (!ImGui::Begin("Bulk Portal Invites##shell", nullptr, kFlags)) {
+  constexpr ImGuiWindowFlags window_flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                            ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
+  if (!ImGui::Begin("Bulk Portal Invites##shell", nullptr, window_flags)) {
     ImGui::End();
     return;
   }
@@ -72,13 +72,13 @@ void draw_shell_panel(const app::State& state, app::Actions& actions, const Font
   ImGui::BeginChild("##body", ImVec2(0, -footer_h), ImGuiChildFlags_None, ImGuiWindowFlags_NoBackground);
   ImGui::Spacing();
   switch (state.screen) {
-    case app::Screen::Starting:
+    case app::Screen::starting:
       ImGui::TextDisabled("Restoring your session\u2026");
       break;
-    case app::Screen::Login:
+    case app::Screen::login:
       draw_login_panel(state, actions, fonts);
       break;
-    case app::Screen::Main:
+    case app::Screen::main:
       draw_main_tabs(state, actions, fonts);  // the invite form, Jobs, Setup
       break;
   }

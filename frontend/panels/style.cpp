@@ -46,17 +46,17 @@ void apply_style() {
 
 unsigned tone_color(Tone tone) {
   switch (tone) {
-    case Tone::Good:
+    case Tone::good:
       return IM_COL32(34, 139, 74, 255);
-    case Tone::Bad:
+    case Tone::bad:
       return IM_COL32(190, 38, 38, 255);
-    case Tone::Warning:
+    case Tone::warning:
       return IM_COL32(168, 98, 0, 255);
-    case Tone::Info:
+    case Tone::info:
       return IM_COL32(30, 90, 170, 255);
-    case Tone::Link:
+    case Tone::link:
       return IM_COL32(22, 94, 204, 255);
-    case Tone::Neutral:
+    case Tone::neutral:
       break;
   }
   return IM_COL32(150, 156, 166, 255);

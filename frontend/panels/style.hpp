@@ -14,11 +14,11 @@ struct Fonts {
 void apply_style();
 
 // Colors for status indicators and messages.
-enum class Tone { Neutral, Good, Bad, Warning, Info, Link };
+enum class Tone { neutral, good, bad, warning, info, link };
 unsigned tone_color(Tone tone);  // ImU32
 
 // Layout constants shared by the panels (CSS px).
-inline constexpr float kFormLabelWidth = 215.0f;
-inline constexpr float kFieldWidth = 320.0f;
+inline constexpr float form_label_width = 215.0f;
+inline constexpr float field_width = 320.0f;
 
 }  // namespace invites::panels

@@ -61,7 +61,7 @@ bool link_button(const char* id, const char* text, ImFont* font) {
   const bool clicked = ImGui::InvisibleButton(id, size);
   const bool hovered = ImGui::IsItemHovered();
   const bool enabled = (ImGui::GetItemFlags() & ImGuiItemFlags_Disabled) == 0;
-  ImU32 color = tone_color(enabled ? Tone::Link : Tone::Neutral);
+  ImU32 color = tone_color(enabled ? Tone::link : Tone::neutral);
   if (!enabled) color = ImGui::GetColorU32(ImGuiCol_Text);  // greyed by the disabled alpha
   ImDrawList* draw = ImGui::GetWindowDrawList();
   draw->AddText(pos, color, text);

@@ -9,10 +9,10 @@
 
 namespace {
 
-bool g_dirty = true;
+bool canvas_dirty = true;
 
 void mark_dirty() {
-  g_dirty = true;
+  canvas_dirty = true;
   invites::platform::idle::wake();
 }
 
@@ -33,6 +33,8 @@ extern "C" EMSCRIPTEN_KEEPALIVE void invites_canvas_dpr_changed() { mark_dirty()
 
 // A media query that matches only the current ratio fires `change` when the
 // ratio changes; it is then re-armed for the new ratio.
+// JavaScript: clang-format would break it (`===` becomes `== =`).
+// clang-format off
 EM_JS(void, js_watch_device_pixel_ratio, (), {
   var arm = function() {
     var query = matchMedia('(resolution: ' + window.devicePixelRatio + 'dppx)');
@@ -48,10 +50,11 @@ EM_JS(void, js_watch_device_pixel_ratio, (), {
 
 EM_JS(void, js_canvas_offset, (const char* selector, double* left, double* top), {
   var canvas = document.querySelector(UTF8ToString(selector));
-  var rect = canvas ? canvas.getBoundingClientRect() : {left : 0, top : 0};
+  var rect = canvas ? canvas.getBoundingClientRect() : { left: 0, top: 0 };
   HEAPF64[left >> 3] = rect.left;
   HEAPF64[top >> 3] = rect.top;
 });
+// clang-format on
 
 namespace invites::platform {
 
@@ -65,8 +68,8 @@ Canvas::Change Canvas::refresh() {
   Change change;
   // The ratio is also compared on every tick (one cheap JS call): not every
   // DPR change fires the media query (e.g. DevTools / CDP device emulation).
-  if (!g_dirty && emscripten_get_device_pixel_ratio() == metrics_.dpr) return change;
-  g_dirty = false;
+  if (!canvas_dirty && emscripten_get_device_pixel_ratio() == metrics_.dpr) return change;
+  canvas_dirty = false;
 
   CanvasMetrics m;
   emscripten_get_element_css_size(selector_, &m.css_width, &m.css_height);

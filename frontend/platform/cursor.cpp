@@ -3,10 +3,13 @@
 #include <emscripten.h>
 #include <imgui.h>
 
+// JavaScript: clang-format would break it (`===` becomes `== =`).
+// clang-format off
 EM_JS(void, js_set_cursor, (const char* selector, const char* css_cursor), {
   var canvas = document.querySelector(UTF8ToString(selector));
   if (canvas) canvas.style.cursor = UTF8ToString(css_cursor);
 });
+// clang-format on
 
 namespace invites::platform {
 namespace {
@@ -36,13 +39,13 @@ const char* css_cursor(int imgui_cursor) {
   }
 }
 
-int g_current = ImGuiMouseCursor_Arrow;
+int shown_cursor = ImGuiMouseCursor_Arrow;
 
 }  // namespace
 
 void apply_cursor(const char* canvas_selector, int imgui_cursor) {
-  if (imgui_cursor == g_current) return;
-  g_current = imgui_cursor;
+  if (imgui_cursor == shown_cursor) return;
+  shown_cursor = imgui_cursor;
   js_set_cursor(canvas_selector, css_cursor(imgui_cursor));
 }
 

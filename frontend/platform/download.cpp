@@ -5,6 +5,8 @@
 namespace {
 
 // clang-format off
+// JavaScript: clang-format would break it (`===` becomes `== =`).
+// clang-format off
 EM_JS(void, js_open_download, (const char* url), {
   const a = document.createElement("a");
   a.href = UTF8ToString(url);
@@ -16,6 +18,7 @@ EM_JS(void, js_open_download, (const char* url), {
   a.remove();
   if (window['invitesApp']) window['invitesApp']['lastDownload'] = a.href;
 });
+// clang-format on
 // clang-format on
 
 }  // namespace

@@ -14,8 +14,8 @@
 namespace invites::platform {
 namespace {
 
-const Canvas* g_canvas = nullptr;
-int g_buttons_down = 0;  // bit per DOM button
+const Canvas* input_canvas = nullptr;
+int buttons_down = 0;  // bit per DOM button
 
 // DOM buttons: 0 left, 1 middle, 2 right. ImGui: 0 left, 1 right, 2 middle.
 int imgui_button(unsigned short dom_button) {
@@ -32,7 +32,7 @@ int imgui_button(unsigned short dom_button) {
 }
 
 void add_mouse_pos(const EmscriptenMouseEvent* e) {
-  const CanvasMetrics& m = g_canvas->metrics();
+  const CanvasMetrics& m = input_canvas->metrics();
   ImGui::GetIO().AddMousePosEvent(static_cast<float>(e->clientX - m.css_left),
                                   static_cast<float>(e->clientY - m.css_top));
 }
@@ -54,8 +54,8 @@ EM_BOOL on_mouse_move(int, const EmscriptenMouseEvent* e, void*) {
 EM_BOOL on_mouse_button(int type, const EmscriptenMouseEvent* e, void*) {
   const bool down = type == EMSCRIPTEN_EVENT_MOUSEDOWN;
   const int bit = 1 << (e->button & 15);
-  if (!down && !(g_buttons_down & bit)) return EM_FALSE;  // released a press that started elsewhere
-  g_buttons_down = down ? (g_buttons_down | bit) : (g_buttons_down & ~bit);
+  if (!down && !(buttons_down & bit)) return EM_FALSE;  // released a press that started elsewhere
+  buttons_down = down ? (buttons_down | bit) : (buttons_down & ~bit);
   const int button = imgui_button(e->button);
   if (button >= 0) {
     update_modifiers(e);
@@ -67,7 +67,7 @@ EM_BOOL on_mouse_button(int type, const EmscriptenMouseEvent* e, void*) {
 }
 
 EM_BOOL on_mouse_leave(int, const EmscriptenMouseEvent*, void*) {
-  if (g_buttons_down == 0) ImGui::GetIO().AddMousePosEvent(-FLT_MAX, -FLT_MAX);
+  if (buttons_down == 0) ImGui::GetIO().AddMousePosEvent(-FLT_MAX, -FLT_MAX);
   idle::wake_for_input();
   return EM_FALSE;
 }
@@ -81,7 +81,7 @@ EM_BOOL on_wheel(int, const EmscriptenWheelEvent* e, void*) {
   const ImFont* font = io.FontDefault ? io.FontDefault : (io.Fonts->Fonts.empty() ? nullptr : io.Fonts->Fonts[0]);
   const double font_px = font ? static_cast<double>(font->FontSize) : 16.0;
   const double line_px = font_px + static_cast<double>(ImGui::GetStyle().ItemSpacing.y);
-  const double lines_per_page = 0.9 * g_canvas->metrics().css_height / line_px;
+  const double lines_per_page = 0.9 * input_canvas->metrics().css_height / line_px;
   const WheelLines lines = wheel_lines(e->deltaMode, e->deltaX, e->deltaY, lines_per_page);
 
   add_mouse_pos(&e->mouse);
@@ -93,7 +93,7 @@ EM_BOOL on_wheel(int, const EmscriptenWheelEvent* e, void*) {
 
 EM_BOOL on_focus(int type, const EmscriptenFocusEvent*, void*) {
   ImGui::GetIO().AddFocusEvent(type == EMSCRIPTEN_EVENT_FOCUS);
-  if (type == EMSCRIPTEN_EVENT_BLUR) g_buttons_down = 0;
+  if (type == EMSCRIPTEN_EVENT_BLUR) buttons_down = 0;
   idle::wake_for_input();
   return EM_FALSE;
 }
@@ -111,7 +111,7 @@ void on_char(GLFWwindow* window, unsigned int c) {
 }  // namespace
 
 void install_input(GLFWwindow* window, const Canvas& canvas) {
-  g_canvas = &canvas;
+  input_canvas = &canvas;
   const char* target = canvas.selector();
 
   // The GLFW backend registers its own document-wide wheel handler on

@@ -5,6 +5,8 @@
 namespace {
 
 // clang-format off
+// JavaScript: clang-format would break it (`===` becomes `== =`).
+// clang-format off
 EM_JS(void, js_open_html_tab, (const char* html, int length), {
   // A blob: document shares the app's origin: forbid scripts, forms and
   // plugins in it (a <meta> CSP ahead of the document lands in its head).
@@ -19,6 +21,7 @@ EM_JS(void, js_open_html_tab, (const char* html, int length), {
   app['lastHtmlTab'] = url;
   setTimeout(function() { URL.revokeObjectURL(url); }, 60000);  // the tab has loaded it by then
 });
+// clang-format on
 // clang-format on
 
 }  // namespace

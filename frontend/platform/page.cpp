@@ -2,6 +2,8 @@
 
 #include <emscripten.h>
 
+// JavaScript: clang-format would break it (`===` becomes `== =`).
+// clang-format off
 EM_JS(void, js_publish_string, (const char* key, const char* value), {
   var app = window['invitesApp'] || (window['invitesApp'] = {});
   app[UTF8ToString(key)] = UTF8ToString(value);
@@ -31,6 +33,7 @@ EM_JS(void, js_show_fatal, (const char* message), {
     loading.classList.add('error');
   }
 });
+// clang-format on
 
 namespace invites::platform::page {
 

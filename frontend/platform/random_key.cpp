@@ -8,11 +8,14 @@
 namespace {
 
 // clang-format off
+// JavaScript: clang-format would break it (`===` becomes `== =`).
+// clang-format off
 EM_JS(void, js_random_words, (std::uint32_t* out, int count), {
   const words = new Uint32Array(count);
   crypto.getRandomValues(words);
   HEAPU32.set(words, out >> 2);
 });
+// clang-format on
 // clang-format on
 
 }  // namespace

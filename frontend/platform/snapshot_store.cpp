@@ -24,40 +24,42 @@ struct Finished {
   std::string text;
 };
 
-std::unordered_map<unsigned, Pending> g_pending;
-std::vector<Finished> g_finished;
-std::string g_text;  // JavaScript writes an operation's text result here before finishing it
-unsigned g_next_id = 1;
+std::unordered_map<unsigned, Pending> pending_operations;
+std::vector<Finished> finished_operations;
+std::string operation_text;  // JavaScript writes an operation's text result here before finishing it
+unsigned next_operation_id = 1;
 
 }  // namespace
 
 extern "C" EMSCRIPTEN_KEEPALIVE char* invites_offline_text(int size) {
-  g_text.assign(static_cast<std::size_t>(size < 0 ? 0 : size), '\0');
-  return g_text.data();
+  operation_text.assign(static_cast<std::size_t>(size < 0 ? 0 : size), '\0');
+  return operation_text.data();
 }
 
 extern "C" EMSCRIPTEN_KEEPALIVE void invites_offline_done(unsigned id, int status, int handle) {
-  g_finished.push_back({id, status, handle, std::move(g_text)});
-  g_text.clear();
+  finished_operations.push_back({id, status, handle, std::move(operation_text)});
+  operation_text.clear();
   invites::platform::idle::wake();
 }
 
 extern "C" EMSCRIPTEN_KEEPALIVE void invites_offline_progress(unsigned id, double received, double total) {
-  auto it = g_pending.find(id);
-  if (it == g_pending.end() || !it->second.progress) return;
+  auto it = pending_operations.find(id);
+  if (it == pending_operations.end() || !it->second.progress) return;
   it->second.progress(static_cast<std::uint64_t>(received), static_cast<std::uint64_t>(total));
   invites::platform::idle::wake();
 }
 
 // The JavaScript half, installed once as Module.invitesOffline.
+// JavaScript: clang-format would break it (`===` becomes `== =`).
+// clang-format off
 EM_JS(void, js_offline_install, (), {
   if (Module.invitesOffline) return;
   var DB = 'invites-offline', STORE = 'snapshot';
-  var api = {blobs : {}, nextHandle : 1, db : null};
+  var api = { blobs: {}, nextHandle: 1, db: null };
   var finish = function(id, status, handle, text) {
     var bytes = new TextEncoder().encode(text || "");
     var ptr = _invites_offline_text(bytes.length);
-    if (ptr && bytes.length) HEAPU8.set(bytes, ptr); /* after the call: memory may have grown */
+    if (ptr && bytes.length) HEAPU8.set(bytes, ptr);  /* after the call: memory may have grown */
     _invites_offline_done(id, status, handle);
   };
   var keep = function(buffer) {
@@ -68,18 +70,12 @@ EM_JS(void, js_offline_install, (), {
   var open = function() {
     if (api.db) return Promise.resolve(api.db);
     return new Promise(function(resolve, reject) {
-      if (typeof indexedDB == = 'undefined') {
-        reject(new Error('IndexedDB is not available'));
-        return;
-      }
+      if (typeof indexedDB === 'undefined') { reject(new Error('IndexedDB is not available')); return; }
       var req = indexedDB.open(DB, 1);
       req.onupgradeneeded = function() { req.result.createObjectStore(STORE); };
       req.onsuccess = function() {
         api.db = req.result;
-        api.db.onversionchange = function() {
-          api.db.close();
-          api.db = null;
-        };
+        api.db.onversionchange = function() { api.db.close(); api.db = null; };
         resolve(api.db);
       };
       req.onerror = function() { reject(req.error || new Error('cannot open ' + DB)); };
@@ -87,10 +83,7 @@ EM_JS(void, js_offline_install, (), {
     });
   };
   var message = function(err) { return (err && (err.message || err.name)) || String(err); };
-  api.size = function(handle) {
-    var b = api.blobs[handle];
-    return b ? b.length : 0;
-  };
+  api.size = function(handle) { var b = api.blobs[handle]; return b ? b.length : 0; };
   api.read = function(handle, offset, ptr, n) {
     var b = api.blobs[handle];
     if (b) HEAPU8.set(b.subarray(offset, offset + n), ptr);
@@ -100,156 +93,122 @@ EM_JS(void, js_offline_install, (), {
   api.download = function(id, etag) {
     var headers = {};
     if (etag) headers['If-None-Match'] = etag;
-    fetch('/api/snapshot', {credentials : 'same-origin', cache : 'no-store', headers : headers})
-        .then(function(response) {
-          var info = {status : response.status, etag : response.headers.get('ETag') || "", error : ""};
-          if (response.status != = 200) {
-            return response.text().then(function(body) {
-              if (response.status != = 304) {
-                info.error = 'HTTP ' + response.status;
-                try {
-                  var e = JSON.parse(body);
-                  if (e && e.error && e.error.message) info.error += ': ' + e.error.message;
-                } catch (ignored) {
-                }
-              }
-              finish(id, response.status, 0, JSON.stringify(info));
-            });
-          }
-          var total = Number(response.headers.get('X-Snapshot-Bytes') || 0);
-          var target = total > 0 ? new Uint8Array(total) : null;
-          var chunks = [];
-          var received = 0, reported = 0;
-          var reader = response.body.getReader();
-          var pump = function() {
-            return reader.read().then(function(step) {
-              if (step.done) return;
-              var chunk = step.value;
-              if (target && received + chunk.length <= total)
-                target.set(chunk, received);
-              else {
-                if (target) {
-                  chunks.push(target.subarray(0, received));
-                  target = null;
-                }
-                chunks.push(chunk);
-              }
-              received += chunk.length;
-              var now = Date.now();
-              if (now - reported > 100) {
-                reported = now;
-                _invites_offline_progress(id, received, total);
-              }
-              return pump();
-            });
-          };
-          return pump().then(function() {
-            var bytes;
-            if (target)
-              bytes = received == = total ? target : target.subarray(0, received);
-            else {
-              bytes = new Uint8Array(received);
-              var at = 0;
-              chunks.forEach(function(c) {
-                bytes.set(c, at);
-                at += c.length;
-              });
+    fetch('/api/snapshot', { credentials: 'same-origin', cache: 'no-store', headers: headers })
+      .then(function(response) {
+        var info = { status: response.status, etag: response.headers.get('ETag') || "", error: "" };
+        if (response.status !== 200) {
+          return response.text().then(function(body) {
+            if (response.status !== 304) {
+              info.error = 'HTTP ' + response.status;
+              try { var e = JSON.parse(body); if (e && e.error && e.error.message) info.error += ': ' + e.error.message; } catch (ignored) {}
             }
-            _invites_offline_progress(id, received, total);
-            var handle = api.nextHandle++;
-            api.blobs[handle] = bytes;
-            finish(id, 200, handle, JSON.stringify(info));
+            finish(id, response.status, 0, JSON.stringify(info));
           });
-        })
-        .catch(function(err) {
-          var reason = navigator.onLine == = false ? 'offline' : 'network error (' + message(err) + ')';
-          finish(id, 0, 0, JSON.stringify({status : 0, etag : "", error : reason}));
+        }
+        var total = Number(response.headers.get('X-Snapshot-Bytes') || 0);
+        var target = total > 0 ? new Uint8Array(total) : null;
+        var chunks = [];
+        var received = 0, reported = 0;
+        var reader = response.body.getReader();
+        var pump = function() {
+          return reader.read().then(function(step) {
+            if (step.done) return;
+            var chunk = step.value;
+            if (target && received + chunk.length <= total) target.set(chunk, received);
+            else { if (target) { chunks.push(target.subarray(0, received)); target = null; } chunks.push(chunk); }
+            received += chunk.length;
+            var now = Date.now();
+            if (now - reported > 100) { reported = now; _invites_offline_progress(id, received, total); }
+            return pump();
+          });
+        };
+        return pump().then(function() {
+          var bytes;
+          if (target) bytes = received === total ? target : target.subarray(0, received);
+          else {
+            bytes = new Uint8Array(received);
+            var at = 0;
+            chunks.forEach(function(c) { bytes.set(c, at); at += c.length; });
+          }
+          _invites_offline_progress(id, received, total);
+          var handle = api.nextHandle++;
+          api.blobs[handle] = bytes;
+          finish(id, 200, handle, JSON.stringify(info));
         });
+      })
+      .catch(function(err) {
+        var reason = navigator.onLine === false ? 'offline' : 'network error (' + message(err) + ')';
+        finish(id, 0, 0, JSON.stringify({ status: 0, etag: "", error: reason }));
+      });
   };
 
   api.load = function(id, withBytes) {
-    open()
-        .then(function(db) {
-          return new Promise(function(resolve, reject) {
-            var tx = db.transaction(STORE, 'readonly');
-            var store = tx.objectStore(STORE);
-            var meta = store.get('meta');
-            var bytes = withBytes ? store.get('bytes') : null;
-            tx.oncomplete = function() { resolve([ meta.result, bytes ? bytes.result : undefined ]); };
-            tx.onerror = function() { reject(tx.error); };
-            tx.onabort = function() { reject(tx.error || new Error('aborted')); };
-          });
-        })
-        .then(function(found) {
-          var meta = found[0], bytes = found[1];
-          if (typeof meta != = 'string') {
-            finish(id, 404, 0, "");
-            return;
-          }
-          var handle = 0;
-          if (withBytes) {
-            if (bytes instanceof ArrayBuffer)
-              handle = keep(bytes);
-            else if (ArrayBuffer.isView(bytes))
-              handle = keep(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-            else {
-              finish(id, 500, 0, 'the stored bytes are missing or of the wrong type');
-              return;
-            }
-          }
-          finish(id, 200, handle, meta);
-        })
-        .catch(function(err) { finish(id, 500, 0, message(err)); });
+    open().then(function(db) {
+      return new Promise(function(resolve, reject) {
+        var tx = db.transaction(STORE, 'readonly');
+        var store = tx.objectStore(STORE);
+        var meta = store.get('meta');
+        var bytes = withBytes ? store.get('bytes') : null;
+        tx.oncomplete = function() { resolve([meta.result, bytes ? bytes.result : undefined]); };
+        tx.onerror = function() { reject(tx.error); };
+        tx.onabort = function() { reject(tx.error || new Error('aborted')); };
+      });
+    }).then(function(found) {
+      var meta = found[0], bytes = found[1];
+      if (typeof meta !== 'string') { finish(id, 404, 0, ""); return; }
+      var handle = 0;
+      if (withBytes) {
+        if (bytes instanceof ArrayBuffer) handle = keep(bytes);
+        else if (ArrayBuffer.isView(bytes)) handle = keep(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+        else { finish(id, 500, 0, 'the stored bytes are missing or of the wrong type'); return; }
+      }
+      finish(id, 200, handle, meta);
+    }).catch(function(err) { finish(id, 500, 0, message(err)); });
   };
 
   api.save = function(id, meta, handle) {
-    open()
-        .then(function(db) {
-          return new Promise(function(resolve, reject) {
-            var tx = db.transaction(STORE, 'readwrite');
-            var store = tx.objectStore(STORE);
-            var b = handle ? api.blobs[handle] : null;
-            if (b)
-              store.put(b.byteOffset == = 0 && b.byteLength == = b.buffer.byteLength ? b.buffer : b.slice().buffer,
-                        'bytes');
-            store.put(meta, 'meta');
-            tx.oncomplete = function() { resolve(); };
-            tx.onerror = function() { reject(tx.error); };
-            tx.onabort = function() { reject(tx.error || new Error('aborted (storage quota?)')); };
-          });
-        })
-        .then(function() { finish(id, 200, 0, ""); })
-        .catch(function(err) { finish(id, 500, 0, message(err)); });
+    open().then(function(db) {
+      return new Promise(function(resolve, reject) {
+        var tx = db.transaction(STORE, 'readwrite');
+        var store = tx.objectStore(STORE);
+        var b = handle ? api.blobs[handle] : null;
+        if (b) store.put(b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b.buffer : b.slice().buffer, 'bytes');
+        store.put(meta, 'meta');
+        tx.oncomplete = function() { resolve(); };
+        tx.onerror = function() { reject(tx.error); };
+        tx.onabort = function() { reject(tx.error || new Error('aborted (storage quota?)')); };
+      });
+    }).then(function() { finish(id, 200, 0, ""); })
+      .catch(function(err) { finish(id, 500, 0, message(err)); });
   };
 
   api.clear = function() {
-    open()
-        .then(function(db) {
-          var tx = db.transaction(STORE, 'readwrite');
-          tx.objectStore(STORE).clear();
-        })
-        .catch(function(err) { console.warn('offline copy not cleared:', message(err)); });
+    open().then(function(db) {
+      var tx = db.transaction(STORE, 'readwrite');
+      tx.objectStore(STORE).clear();
+    }).catch(function(err) { console.warn('offline copy not cleared:', message(err)); });
   };
   Module.invitesOffline = api;
 });
 
-EM_JS(void, js_offline_download, (unsigned id, const char* etag),
-      { Module.invitesOffline.download(id, UTF8ToString(etag)); });
+EM_JS(void, js_offline_download, (unsigned id, const char* etag), { Module.invitesOffline.download(id, UTF8ToString(etag)); });
 EM_JS(void, js_offline_load, (unsigned id, int with_bytes), { Module.invitesOffline.load(id, !!with_bytes); });
-EM_JS(void, js_offline_save, (unsigned id, const char* meta, int handle),
-      { Module.invitesOffline.save(id, UTF8ToString(meta), handle); });
+EM_JS(void, js_offline_save, (unsigned id, const char* meta, int handle), {
+  Module.invitesOffline.save(id, UTF8ToString(meta), handle);
+});
 EM_JS(void, js_offline_clear, (), { Module.invitesOffline.clear(); });
 EM_JS(double, js_blob_size, (int handle), { return Module.invitesOffline.size(handle); });
-EM_JS(void, js_blob_read, (int handle, double offset, void* out, double n),
-      { Module.invitesOffline.read(handle, offset, out, n); });
+EM_JS(void, js_blob_read, (int handle, double offset, void* out, double n), {
+  Module.invitesOffline.read(handle, offset, out, n);
+});
 EM_JS(void, js_blob_release, (int handle), { Module.invitesOffline.release(handle); });
 EM_JS(double, js_date_now, (), { return Date.now(); });
+// clang-format on
 // A file made by the app, handed to the browser as a download (Blob URL).
+// JavaScript: clang-format would break it (`===` becomes `== =`).
+// clang-format off
 EM_JS(void, js_save_file, (const char* name, const char* data, double size), {
-  var blob = new Blob([HEAPU8.slice(data, data + size)], {
-    type:
-      'text/csv;charset=utf-8'
-  });
+  var blob = new Blob([HEAPU8.slice(data, data + size)], { type: 'text/csv;charset=utf-8' });
   var a = document.createElement('a');
   a.href = URL.createObjectURL(blob);
   a.download = UTF8ToString(name);
@@ -257,10 +216,10 @@ EM_JS(void, js_save_file, (const char* name, const char* data, double size), {
   document.body.appendChild(a);
   a.click();
   a.remove();
-  setTimeout(
-      function() { URL.revokeObjectURL(a.href); }, 60000);
+  setTimeout(function() { URL.revokeObjectURL(a.href); }, 60000);
   if (window['invitesApp']) window['invitesApp']['lastDownload'] = a.download;
 });
+// clang-format on
 
 namespace invites::platform {
 
@@ -285,8 +244,8 @@ class JsBlob final : public ByteSource {
 };
 
 unsigned start(Pending pending) {
-  const unsigned id = g_next_id++;
-  g_pending.emplace(id, std::move(pending));
+  const unsigned id = next_operation_id++;
+  pending_operations.emplace(id, std::move(pending));
   return id;
 }
 
@@ -343,17 +302,17 @@ void WebSnapshotPlatform::save_file(const std::string& name, const std::string& 
 }
 
 void WebSnapshotPlatform::dispatch() {
-  if (g_finished.empty()) return;
+  if (finished_operations.empty()) return;
   std::vector<Finished> finished;
-  finished.swap(g_finished);
+  finished.swap(finished_operations);
   for (Finished& f : finished) {
-    auto it = g_pending.find(f.id);
-    if (it == g_pending.end()) {
+    auto it = pending_operations.find(f.id);
+    if (it == pending_operations.end()) {
       if (f.handle) js_blob_release(f.handle);
       continue;
     }
     Pending pending = std::move(it->second);
-    g_pending.erase(it);
+    pending_operations.erase(it);
     if (pending.done) pending.done(f.status, f.handle, std::move(f.text));
   }
 }

@@ -12,12 +12,12 @@
 namespace invites::platform {
 namespace {
 
-constexpr float kBodySize = 16.0f;   // CSS px
-constexpr float kTitleSize = 24.0f;  // CSS px
+constexpr float body_size_px = 16.0f;   // CSS px
+constexpr float title_size_px = 24.0f;  // CSS px
 
 // Latin-1, Latin Extended-A (names), general punctuation (dashes, quotes, …),
 // euro sign, arrows (sort indicators).
-constexpr ImWchar kGlyphRanges[] = {
+constexpr ImWchar glyph_ranges[] = {
     0x0020, 0x00FF, 0x0100, 0x017F, 0x2010, 0x2027, 0x2030, 0x203A, 0x20AC, 0x20AC, 0x2190, 0x2193, 0,
 };
 
@@ -63,8 +63,8 @@ bool UiFont::build_for(double dpr) {
   if (!ttf_.empty()) {
     config.FontDataOwnedByAtlas = false;  // the bytes stay in ttf_ for the next rebuild
     const int size = static_cast<int>(ttf_.size());
-    body_ = io.Fonts->AddFontFromMemoryTTF(ttf_.data(), size, kBodySize, &config, kGlyphRanges);
-    title_ = io.Fonts->AddFontFromMemoryTTF(ttf_.data(), size, kTitleSize, &config, kGlyphRanges);
+    body_ = io.Fonts->AddFontFromMemoryTTF(ttf_.data(), size, body_size_px, &config, glyph_ranges);
+    title_ = io.Fonts->AddFontFromMemoryTTF(ttf_.data(), size, title_size_px, &config, glyph_ranges);
   } else {
     body_ = io.Fonts->AddFontDefault(&config);
     title_ = body_;

@@ -16,9 +16,9 @@ struct Item {
   std::string label;
 };
 
-std::vector<Item> g_current;
-std::vector<Item> g_last;
-std::string g_json;
+std::vector<Item> frame_items;
+std::vector<Item> last_frame_items;
+std::string last_items_json;
 
 void append_json_string(std::string& out, const std::string& text) {
   out += '"';
@@ -43,12 +43,12 @@ void append_json_string(std::string& out, const std::string& text) {
 // --- core ImGui test-engine hooks (declared in imgui_internal.h) -------------
 
 void ImGuiTestEngineHook_ItemAdd(ImGuiContext*, ImGuiID id, const ImRect& bb, const ImGuiLastItemData*) {
-  g_current.push_back(Item{id, bb, {}});
+  frame_items.push_back(Item{id, bb, {}});
 }
 
 void ImGuiTestEngineHook_ItemInfo(ImGuiContext*, ImGuiID id, const char* label, ImGuiItemStatusFlags) {
   if (label == nullptr) return;
-  for (auto it = g_current.rbegin(); it != g_current.rend(); ++it) {
+  for (auto it = frame_items.rbegin(); it != frame_items.rend(); ++it) {
     if (it->id == id) {
       it->label = label;
       return;
@@ -59,7 +59,7 @@ void ImGuiTestEngineHook_ItemInfo(ImGuiContext*, ImGuiID id, const char* label, 
 void ImGuiTestEngineHook_Log(ImGuiContext*, const char*, ...) {}
 
 const char* ImGuiTestEngine_FindItemDebugLabel(ImGuiContext*, ImGuiID id) {
-  for (const Item& item : g_last)
+  for (const Item& item : last_frame_items)
     if (item.id == id && !item.label.empty()) return item.label.c_str();
   return nullptr;
 }
@@ -67,26 +67,29 @@ const char* ImGuiTestEngine_FindItemDebugLabel(ImGuiContext*, ImGuiID id) {
 // --- page side -----------------------------------------------------------------
 
 extern "C" EMSCRIPTEN_KEEPALIVE const char* invites_probe_items_json() {
-  g_json = "[";
-  for (const Item& item : g_last) {
+  last_items_json = "[";
+  for (const Item& item : last_frame_items) {
     if (item.label.empty()) continue;  // only labelled items are addressable
-    if (g_json.size() > 1) g_json += ',';
+    if (last_items_json.size() > 1) last_items_json += ',';
     char numbers[160];
     std::snprintf(numbers, sizeof numbers, "{\"id\":%u,\"x\":%.1f,\"y\":%.1f,\"w\":%.1f,\"h\":%.1f,\"label\":", item.id,
                   static_cast<double>(item.rect.Min.x), static_cast<double>(item.rect.Min.y),
                   static_cast<double>(item.rect.GetWidth()), static_cast<double>(item.rect.GetHeight()));
-    g_json += numbers;
-    append_json_string(g_json, item.label);
-    g_json += '}';
+    last_items_json += numbers;
+    append_json_string(last_items_json, item.label);
+    last_items_json += '}';
   }
-  g_json += ']';
-  return g_json.c_str();
+  last_items_json += ']';
+  return last_items_json.c_str();
 }
 
+// JavaScript: clang-format would break it (`===` becomes `== =`).
+// clang-format off
 EM_JS(void, js_define_items, (), {
   var app = window['invitesApp'] || (window['invitesApp'] = {});
   app['items'] = function() { return JSON.parse(UTF8ToString(_invites_probe_items_json())); };
 });
+// clang-format on
 
 namespace invites::platform::ui_probe {
 
@@ -96,8 +99,8 @@ void install() {
 }
 
 void frame_end() {
-  g_last.swap(g_current);
-  g_current.clear();
+  last_frame_items.swap(frame_items);
+  frame_items.clear();
 }
 
 }  // namespace invites::platform::ui_probe

@@ -13,7 +13,7 @@ import { click, closeSuite, item, openApp as openAppIn, openSuite, shot, signIn,
   waitForStatus } from './app_page.mjs';
 
 const PASSWORD = 'correct horse 7';
-const BLOCK_ROWS = 200;  // kFailedBlockRows
+const BLOCK_ROWS = 200;  // failed_block_rows
 
 let browser;
 let stack;

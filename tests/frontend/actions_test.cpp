@@ -112,11 +112,11 @@ struct Fixture {
 
 TEST_CASE_METHOD(Fixture, "start: no session shows the login screen", "[frontend][session]") {
   actions.start();
-  CHECK(state.screen == Screen::Starting);
-  CHECK(state.server.status == ServerStatus::Checking);
+  CHECK(state.screen == Screen::starting);
+  CHECK(state.server.status == ServerStatus::checking);
   server.respond("GET", "/healthz", 200, std::string("ok"));
   server.respond("GET", "/api/me", 401, error_body("unauthenticated", "Not signed in."));
-  CHECK(state.screen == Screen::Login);
+  CHECK(state.screen == Screen::login);
   CHECK(state.login.error.empty());
   CHECK(state.login.notice.empty());
   CHECK_FALSE(state.session);
@@ -125,11 +125,11 @@ TEST_CASE_METHOD(Fixture, "start: no session shows the login screen", "[frontend
 TEST_CASE_METHOD(Fixture, "start: GET /api/me restores the session after a reload", "[frontend][session]") {
   start_signed_in();
   REQUIRE(state.session);
-  CHECK(state.screen == Screen::Main);
+  CHECK(state.screen == Screen::main);
   CHECK(state.session->user.username == "alice");
   CHECK(state.session->user.id == 7);
   CHECK(state.session->csrf_token == "tok-123");
-  CHECK(state.lookups.status == LoadStatus::Loaded);
+  CHECK(state.lookups.status == LoadStatus::loaded);
   CHECK(state.lookups.divisions.size() == 3);
 }
 
@@ -138,8 +138,8 @@ TEST_CASE_METHOD(Fixture, "start: without an API the login screen says the serve
   actions.start();
   server.respond("GET", "/healthz", 404, std::string("not found"));
   server.respond("GET", "/api/me", 404, std::string("not found"));
-  CHECK(state.screen == Screen::Login);
-  CHECK(state.server.status == ServerStatus::Unreachable);
+  CHECK(state.screen == Screen::login);
+  CHECK(state.server.status == ServerStatus::unreachable);
   CHECK(state.login.error == "Server unreachable: HTTP 404");
 
   SECTION("Retry checks the server and tries to restore the session again") {
@@ -148,7 +148,7 @@ TEST_CASE_METHOD(Fixture, "start: without an API the login screen says the serve
     CHECK(server.has_pending("GET", "/api/me"));
     server.respond("GET", "/healthz", 200, std::string("ok"));
     server.respond("GET", "/api/me", 200, session_body());
-    CHECK(state.screen == Screen::Main);
+    CHECK(state.screen == Screen::main);
   }
 }
 
@@ -163,7 +163,7 @@ TEST_CASE_METHOD(Fixture, "login success", "[frontend][login]") {
   CHECK(json::parse(sent.body) == json{{"username", "alice"}, {"password", "s3cret pass"}});
   CHECK(sent.content_type == "application/json");
   CHECK_FALSE(state.login.busy);
-  CHECK(state.screen == Screen::Main);
+  CHECK(state.screen == Screen::main);
   CHECK(state.login.password.empty());
   CHECK(can_use_invites(state));
   CHECK(server.has_pending("GET", "/api/lookups"));
@@ -178,7 +178,7 @@ TEST_CASE_METHOD(Fixture, "login failure shows the server's message", "[frontend
   actions.set_login_password("wrong");
   actions.submit_login();
   server.respond("POST", "/api/session", 401, error_body("invalid_credentials", "Invalid username or password."));
-  CHECK(state.screen == Screen::Login);
+  CHECK(state.screen == Screen::login);
   CHECK_FALSE(state.login.busy);
   CHECK(state.login.error == "Invalid username or password.");
   CHECK_FALSE(state.session);
@@ -222,7 +222,7 @@ TEST_CASE_METHOD(Fixture, "login needs a username and a password", "[frontend][l
 
 TEST_CASE_METHOD(Fixture, "without permission 390 the form is not offered", "[frontend][session]") {
   start_signed_in({120});
-  CHECK(state.screen == Screen::Main);
+  CHECK(state.screen == Screen::main);
   CHECK_FALSE(can_use_invites(state));
   CHECK_FALSE(server.has_pending("GET", "/api/lookups"));
   CHECK_FALSE(can_load(state));
@@ -236,7 +236,7 @@ TEST_CASE_METHOD(Fixture, "sign out sends DELETE /api/session with the CSRF toke
   REQUIRE(server.has_pending("DELETE", "/api/session"));
   const FetchRequest sent = server.respond("DELETE", "/api/session", 204, std::string());
   CHECK(sent.csrf_token == "tok-123");
-  CHECK(state.screen == Screen::Login);
+  CHECK(state.screen == Screen::login);
   CHECK_FALSE(state.session);
   CHECK(state.login.username == "alice");
   CHECK(state.form.filter == Filter{});
@@ -254,10 +254,10 @@ TEST_CASE_METHOD(Fixture, "every non-GET call carries X-CSRF-Token, GETs do not 
 
 TEST_CASE_METHOD(Fixture, "401 during Load: back to login with the expiry message", "[frontend][session]") {
   start_signed_in();
-  actions.set_selected(ListKind::Division, 1, true);
+  actions.set_selected(ListKind::division, 1, true);
   actions.load_preview();
   server.respond("POST", "/api/previews", 401, error_body("unauthenticated", "Session expired."));
-  CHECK(state.screen == Screen::Login);
+  CHECK(state.screen == Screen::login);
   CHECK_FALSE(state.session);
   CHECK(state.login.notice == "Your session has expired. Please sign in again.");
   CHECK(state.login.error.empty());
@@ -267,7 +267,7 @@ TEST_CASE_METHOD(Fixture, "401 during Load: back to login with the expiry messag
     actions.set_login_password("pw");
     actions.submit_login();
     server.respond("POST", "/api/session", 200, session_body());
-    CHECK(state.screen == Screen::Main);
+    CHECK(state.screen == Screen::main);
     CHECK(state.login.notice.empty());
   }
 }
@@ -276,8 +276,8 @@ TEST_CASE_METHOD(Fixture, "401 while loading the lists also ends the session", "
   actions.start();
   server.respond("GET", "/api/me", 200, session_body());
   server.respond("GET", "/api/lookups", 401, error_body("unauthenticated", "Session expired."));
-  CHECK(state.screen == Screen::Login);
-  CHECK(state.login.notice == kSessionExpiredMessage);
+  CHECK(state.screen == Screen::login);
+  CHECK(state.login.notice == session_expired_message);
 }
 
 TEST_CASE_METHOD(Fixture, "answers that arrive after sign-out are dropped", "[frontend][session]") {
@@ -285,22 +285,22 @@ TEST_CASE_METHOD(Fixture, "answers that arrive after sign-out are dropped", "[fr
   actions.load_preview();
   actions.sign_out();
   server.respond("POST", "/api/previews", 200, preview_body());
-  CHECK(state.screen == Screen::Login);
+  CHECK(state.screen == Screen::login);
   CHECK_FALSE(state.preview.has_result);
 }
 
 TEST_CASE_METHOD(Fixture, "Load sends the filter on screen as the request body", "[frontend][load]") {
   start_signed_in();
-  actions.set_selected(ListKind::Division, 3, true);
-  actions.set_selected(ListKind::Division, 1, true);
-  actions.set_selected(ListKind::AccountClass, 2, true);
-  actions.set_selected(ListKind::SiteSource, 9, true);
-  actions.set_selected(ListKind::SiteSource, 6, true);
-  actions.set_selected(ListKind::SiteSource, 9, false);
-  actions.set_flag(FlagKind::BalanceDue, true);
-  actions.set_flag(FlagKind::WithoutAutopay, true);
+  actions.set_selected(ListKind::division, 3, true);
+  actions.set_selected(ListKind::division, 1, true);
+  actions.set_selected(ListKind::account_class, 2, true);
+  actions.set_selected(ListKind::site_source, 9, true);
+  actions.set_selected(ListKind::site_source, 6, true);
+  actions.set_selected(ListKind::site_source, 9, false);
+  actions.set_flag(FlagKind::balance_due, true);
+  actions.set_flag(FlagKind::without_autopay, true);
   actions.load_preview();
-  CHECK(state.preview.status == LoadStatus::Loading);
+  CHECK(state.preview.status == LoadStatus::loading);
   CHECK_FALSE(can_load(state));
   const FetchRequest sent = server.respond("POST", "/api/previews", 200, preview_body());
 
@@ -323,7 +323,7 @@ TEST_CASE_METHOD(Fixture, "Load applies the counts, digest and data age", "[fron
   start_signed_in();
   load_ok();
   const Preview& p = state.preview;
-  CHECK(p.status == LoadStatus::Loaded);
+  CHECK(p.status == LoadStatus::loaded);
   CHECK(p.has_result);
   CHECK(p.preview_id == "p-1");
   CHECK(p.counts.new_users == 120);
@@ -350,13 +350,13 @@ TEST_CASE_METHOD(Fixture, "a filter change marks the result stale and disables S
   load_ok();
   CHECK(can_send(state));
 
-  SECTION("a list change") { actions.set_selected(ListKind::BillGroup, 4, true); }
-  SECTION("a flag change") { actions.set_flag(FlagKind::ActiveService, true); }
+  SECTION("a list change") { actions.set_selected(ListKind::bill_group, 4, true); }
+  SECTION("a flag change") { actions.set_flag(FlagKind::active_service, true); }
   SECTION("All after a selection") {
-    actions.set_selected(ListKind::Division, 2, true);
+    actions.set_selected(ListKind::division, 2, true);
     load_ok();
     CHECK_FALSE(preview_stale(state));
-    actions.select_all(ListKind::Division);
+    actions.select_all(ListKind::division);
   }
   CHECK(preview_stale(state));
   CHECK_FALSE(can_send(state));
@@ -372,7 +372,7 @@ TEST_CASE_METHOD(Fixture, "a filter change marks the result stale and disables S
 TEST_CASE_METHOD(Fixture, "a change while Load runs leaves the new result stale", "[frontend][load]") {
   start_signed_in();
   actions.load_preview();
-  actions.set_flag(FlagKind::BillingContacts, true);
+  actions.set_flag(FlagKind::billing_contacts, true);
   server.respond("POST", "/api/previews", 200, preview_body());
   CHECK(state.preview.has_result);
   CHECK(preview_stale(state));
@@ -392,10 +392,10 @@ TEST_CASE_METHOD(Fixture, "Load errors are shown with their message and field", 
   server.respond(
       "POST", "/api/previews", 400,
       json{{"error", {{"code", "invalid_filter"}, {"message", "unknown id 99"}, {"field", "division_ids[0]"}}}});
-  CHECK(state.preview.status == LoadStatus::Failed);
+  CHECK(state.preview.status == LoadStatus::failed);
   CHECK(state.preview.error_message == "unknown id 99");
   CHECK(state.preview.error_field == "division_ids[0]");
-  CHECK(state.screen == Screen::Main);
+  CHECK(state.screen == Screen::main);
 
   SECTION("503 while the server builds its index") {
     actions.load_preview();
@@ -408,7 +408,7 @@ TEST_CASE_METHOD(Fixture, "Load errors are shown with their message and field", 
     actions.load_preview();
     server.respond("POST", "/api/previews", 403, error_body("forbidden", "Permission 390 required."));
     CHECK(state.preview.error_message == "Permission 390 required.");
-    CHECK(state.screen == Screen::Main);
+    CHECK(state.screen == Screen::main);
   }
   SECTION("no answer") {
     actions.load_preview();
@@ -421,29 +421,29 @@ TEST_CASE_METHOD(Fixture, "Email From follows the selected division until the us
   start_signed_in();
   CHECK(state.form.email_from.empty());  // All divisions: no single default
 
-  actions.set_selected(ListKind::Division, 1, true);
+  actions.set_selected(ListKind::division, 1, true);
   CHECK(state.form.email_from == "north@hauler.example");
   CHECK(email_from_problem(state.form).empty());
 
-  actions.set_selected(ListKind::Division, 3, true);  // same address: kept
+  actions.set_selected(ListKind::division, 3, true);  // same address: kept
   CHECK(state.form.email_from == "north@hauler.example");
-  actions.set_selected(ListKind::Division, 2, true);  // no default: cleared
+  actions.set_selected(ListKind::division, 2, true);  // no default: cleared
   CHECK(state.form.email_from.empty());
-  actions.select_all(ListKind::Division);
-  actions.set_selected(ListKind::Division, 2, true);
+  actions.select_all(ListKind::division);
+  actions.set_selected(ListKind::division, 2, true);
   CHECK(state.form.email_from.empty());
 
   SECTION("a typed address is kept when the division changes") {
     actions.set_email_from("Billing@Hauler.example ");
-    actions.select_all(ListKind::Division);
-    actions.set_selected(ListKind::Division, 1, true);
+    actions.select_all(ListKind::division);
+    actions.set_selected(ListKind::division, 1, true);
     CHECK(state.form.email_from == "Billing@Hauler.example ");
     CHECK(email_from_problem(state.form).empty());  // valid after normalization
 
     SECTION("clearing the field hands it back to the division default") {
       actions.set_email_from("");
-      actions.select_all(ListKind::Division);
-      actions.set_selected(ListKind::Division, 1, true);
+      actions.select_all(ListKind::division);
+      actions.set_selected(ListKind::division, 1, true);
       CHECK(state.form.email_from == "north@hauler.example");
     }
   }
@@ -478,12 +478,12 @@ TEST_CASE_METHOD(Fixture, "a lookups failure is shown and can be retried", "[fro
   actions.start();
   server.respond("GET", "/api/me", 200, session_body());
   server.respond("GET", "/api/lookups", 500, error_body("internal", "Database unavailable."));
-  CHECK(state.lookups.status == LoadStatus::Failed);
+  CHECK(state.lookups.status == LoadStatus::failed);
   CHECK(state.lookups.error == "Database unavailable.");
   CHECK_FALSE(can_load(state));
   actions.load_lookups();
   server.respond("GET", "/api/lookups", 200, lookups_body());
-  CHECK(state.lookups.status == LoadStatus::Loaded);
+  CHECK(state.lookups.status == LoadStatus::loaded);
   CHECK(can_load(state));
 }
 
@@ -508,26 +508,26 @@ TEST_CASE("data as of: generated_at minus the snapshot age", "[frontend][load]")
 // --- the recipient review ---------------------------------------------------------
 
 namespace {
-const std::string kFirstNewUsers =
+const std::string first_new_users =
     "/api/previews/p-1/recipients?group=new_users&sort=email&order=asc&offset=0&limit=200";
 }
 
 TEST_CASE_METHOD(Fixture, "opening a group requests its first block", "[frontend][recipients]") {
   start_signed_in();
-  actions.open_recipients(RecipientGroup::NewUsers);  // nothing loaded yet: no list
+  actions.open_recipients(RecipientGroup::new_users);  // nothing loaded yet: no list
   CHECK_FALSE(state.recipients.open);
   load_ok(preview_body(1000, 30));
 
   actions.select_group(Group::new_users);  // the count link
   const RecipientTable& t = state.recipients;
   CHECK(t.open);
-  CHECK(t.group == RecipientGroup::NewUsers);
+  CHECK(t.group == RecipientGroup::new_users);
   CHECK(state.selected_group == Group::new_users);
-  CHECK(t.status == LoadStatus::Loading);
+  CHECK(t.status == LoadStatus::loading);
   CHECK_FALSE(t.has_total);
-  REQUIRE(pending_urls(server) == std::vector<std::string>{kFirstNewUsers});
-  server.respond("GET", kFirstNewUsers, 200, recipients_body(1000, 0, 200));
-  CHECK(t.status == LoadStatus::Loaded);
+  REQUIRE(pending_urls(server) == std::vector<std::string>{first_new_users});
+  server.respond("GET", first_new_users, 200, recipients_body(1000, 0, 200));
+  CHECK(t.status == LoadStatus::loaded);
   CHECK(t.has_total);
   CHECK(t.total == 1000);
   CHECK(t.blocks.loaded_rows() == 200);
@@ -539,12 +539,12 @@ TEST_CASE_METHOD(Fixture, "opening a group requests its first block", "[frontend
   CHECK(t.blocks.row(200) == nullptr);
 
   SECTION("the other links open their groups") {
-    actions.open_recipients(RecipientGroup::SkippedInvalidEmail);
-    CHECK(t.group == RecipientGroup::SkippedInvalidEmail);
+    actions.open_recipients(RecipientGroup::skipped_invalid_email);
+    CHECK(t.group == RecipientGroup::skipped_invalid_email);
     CHECK_FALSE(state.selected_group);
     CHECK(server.has_pending(
         "GET", "/api/previews/p-1/recipients?group=skipped_invalid_email&sort=email&order=asc&offset=0&limit=200"));
-    actions.open_recipients(RecipientGroup::ExcludedExisting);
+    actions.open_recipients(RecipientGroup::excluded_existing);
     CHECK(server.has_pending(
         "GET", "/api/previews/p-1/recipients?group=excluded_existing&sort=email&order=asc&offset=0&limit=200"));
   }
@@ -558,8 +558,8 @@ TEST_CASE_METHOD(Fixture, "opening a group requests its first block", "[frontend
 TEST_CASE_METHOD(Fixture, "need_recipient_rows requests only the missing blocks", "[frontend][recipients]") {
   start_signed_in();
   load_ok(preview_body(100000, 30));
-  actions.open_recipients(RecipientGroup::NewUsers);
-  server.respond("GET", kFirstNewUsers, 200, recipients_body(100000, 0, 200));
+  actions.open_recipients(RecipientGroup::new_users);
+  server.respond("GET", first_new_users, 200, recipients_body(100000, 0, 200));
 
   actions.need_recipient_rows(0, 40);  // block 0 is here
   CHECK(server.pending.empty());
@@ -583,31 +583,31 @@ TEST_CASE_METHOD(Fixture, "need_recipient_rows requests only the missing blocks"
   SECTION("a failed block shows the error; Try again starts over") {
     server.respond("GET", "/api/previews/p-1/recipients?group=new_users&sort=email&order=asc&offset=99800&limit=200",
                    500, error_body("internal", "Database unavailable"));
-    CHECK(state.recipients.status == LoadStatus::Failed);
+    CHECK(state.recipients.status == LoadStatus::failed);
     CHECK(state.recipients.error == "Database unavailable");
     actions.need_recipient_rows(99990, 100040);  // no retry loop
     CHECK(server.pending.empty());
     actions.reload_recipients();
-    CHECK(pending_urls(server) == std::vector<std::string>{kFirstNewUsers});
+    CHECK(pending_urls(server) == std::vector<std::string>{first_new_users});
   }
 }
 
 TEST_CASE_METHOD(Fixture, "sorting and searching restart the list with the new parameters", "[frontend][recipients]") {
   start_signed_in();
   load_ok();
-  actions.open_recipients(RecipientGroup::PendingInvites);
+  actions.open_recipients(RecipientGroup::pending_invites);
   const std::string first =
       "/api/previews/p-1/recipients?group=pending_invites&sort=email&order=asc&offset=0&limit=200";
   server.respond("GET", first, 200, recipients_body(30, 0, 30));
   CHECK(state.recipients.blocks.loaded_rows() == 30);
 
-  actions.set_recipient_sort(RecipientColumn::LastInvitedAt, true);
+  actions.set_recipient_sort(RecipientColumn::last_invited_at, true);
   CHECK(state.recipients.blocks.loaded_rows() == 0);
   CHECK_FALSE(state.recipients.has_total);
   const std::string sorted =
       "/api/previews/p-1/recipients?group=pending_invites&sort=last_invited_at&order=desc&offset=0&limit=200";
   CHECK(pending_urls(server) == std::vector<std::string>{sorted});
-  actions.set_recipient_sort(RecipientColumn::LastInvitedAt, true);  // unchanged: no request
+  actions.set_recipient_sort(RecipientColumn::last_invited_at, true);  // unchanged: no request
   CHECK(server.pending.size() == 1);
 
   actions.set_recipient_search("O'Brien & Co");  // before the sorted answer arrives
@@ -628,7 +628,7 @@ TEST_CASE_METHOD(Fixture, "sorting and searching restart the list with the new p
                                    "&sort=last_invited_at&order=desc"});
   }
   SECTION("switching groups keeps the search and order") {
-    actions.open_recipients(RecipientGroup::NewUsers);
+    actions.open_recipients(RecipientGroup::new_users);
     CHECK(server.has_pending("GET",
                              "/api/previews/p-1/recipients?group=new_users&q=O%27Brien%20%26%20Co&sort=last_invited_at"
                              "&order=desc&offset=0&limit=200"));
@@ -638,10 +638,10 @@ TEST_CASE_METHOD(Fixture, "sorting and searching restart the list with the new p
 TEST_CASE("recipient URLs encode the search", "[frontend][recipients]") {
   RecipientTable table;
   table.preview_id = "abc";
-  table.group = RecipientGroup::NewUsers;
+  table.group = RecipientGroup::new_users;
   CHECK(recipients_csv_url(table) == "/api/previews/abc/recipients.csv?group=new_users&sort=email&order=asc");
   table.query = "jo+doe@x.com/ü?";
-  table.sort = RecipientColumn::AccountNumber;
+  table.sort = RecipientColumn::account_number;
   CHECK(
       recipients_csv_url(table) ==
       "/api/previews/abc/recipients.csv?group=new_users&q=jo%2Bdoe%40x.com%2F%C3%BC%3F&sort=account_number&order=asc");
@@ -654,11 +654,11 @@ TEST_CASE("recipient URLs encode the search", "[frontend][recipients]") {
 TEST_CASE_METHOD(Fixture, "a new Load, a filter change and a 401 affect the open list", "[frontend][recipients]") {
   start_signed_in();
   load_ok(preview_body(1000, 30));
-  actions.open_recipients(RecipientGroup::NewUsers);
-  server.respond("GET", kFirstNewUsers, 200, recipients_body(1000, 0, 200));
+  actions.open_recipients(RecipientGroup::new_users);
+  server.respond("GET", first_new_users, 200, recipients_body(1000, 0, 200));
 
   SECTION("filter change: stale, no more fetching, no CSV") {
-    actions.set_flag(FlagKind::BalanceDue, true);
+    actions.set_flag(FlagKind::balance_due, true);
     CHECK(preview_stale(state));
     actions.need_recipient_rows(500, 600);
     CHECK(server.pending.empty());
@@ -676,8 +676,8 @@ TEST_CASE_METHOD(Fixture, "a new Load, a filter change and a 401 affect the open
     actions.need_recipient_rows(200, 210);
     server.respond("GET", "/api/previews/p-1/recipients?group=new_users&sort=email&order=asc&offset=200&limit=200", 401,
                    error_body("unauthenticated", "Session expired."));
-    CHECK(state.screen == Screen::Login);
-    CHECK(state.login.notice == kSessionExpiredMessage);
+    CHECK(state.screen == Screen::login);
+    CHECK(state.login.notice == session_expired_message);
     CHECK_FALSE(state.recipients.open);
   }
 }

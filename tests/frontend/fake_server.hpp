@@ -120,7 +120,7 @@ struct SignedInFixture {
   }
 
   void load(std::uint64_t new_users = 120, std::uint64_t pending_invites = 30) {
-    actions.set_selected(ListKind::Division, 1, true);  // Email From: north@hauler.example
+    actions.set_selected(ListKind::division, 1, true);  // Email From: north@hauler.example
     actions.load_preview();
     server.respond("POST", "/api/previews", 200,
                    json{{"preview_id", "p-1"},

@@ -169,7 +169,7 @@ TEST_CASE("after sign-in the snapshot is downloaded, checked and stored with the
   Fixture f;
   Client c(f.server, f.snapshots);
   c.sign_in_online();
-  CHECK(c.state.offline.sync == SyncStatus::Ready);
+  CHECK(c.state.offline.sync == SyncStatus::ready);
   CHECK(c.state.offline.have_snapshot);
   CHECK(c.state.offline.contacts == test_snapshot().contact_count());
   CHECK(c.state.offline.data_as_of == 1'790'000'000);
@@ -185,12 +185,12 @@ TEST_CASE("after sign-in the snapshot is downloaded, checked and stored with the
     c.offline.refresh();
     c.settle();
     CHECK(f.snapshots.last_etag == "\"e1\"");
-    CHECK(c.state.offline.sync == SyncStatus::Ready);
+    CHECK(c.state.offline.sync == SyncStatus::ready);
     CHECK(c.state.offline.have_snapshot);
   }
   SECTION("a stale copy is refreshed by itself") {
     const int before = f.snapshots.downloads;
-    f.snapshots.now += kSnapshotRefreshMs + 1;
+    f.snapshots.now += snapshot_refresh_ms + 1;
     c.settle();
     CHECK(f.snapshots.downloads == before + 1);
   }
@@ -200,11 +200,11 @@ TEST_CASE("without the server, Load and the recipient pages come from the snapsh
   Fixture f;
   Client c(f.server, f.snapshots);
   c.sign_in_online();
-  c.actions.set_flag(FlagKind::BillingContacts, true);
+  c.actions.set_flag(FlagKind::billing_contacts, true);
   c.actions.load_preview();
   f.server.vanish();  // POST /api/previews: no answer
   c.settle();
-  REQUIRE(c.state.preview.status == LoadStatus::Loaded);
+  REQUIRE(c.state.preview.status == LoadStatus::loaded);
   const Filter filter{.billing_contacts_only = true};
   const Evaluation expected = evaluate(test_snapshot(), filter);
   CHECK(preview_is_offline(c.state));
@@ -215,9 +215,9 @@ TEST_CASE("without the server, Load and the recipient pages come from the snapsh
   CHECK(c.state.preview.counts.excluded_existing == expected.counts.excluded_existing);
   CHECK(c.state.preview.digest == expected.digest);
   CHECK_FALSE(can_send(c.state));
-  CHECK(offline_block_reason(c.state) == kOfflineSendReason);
+  CHECK(offline_block_reason(c.state) == offline_send_reason);
 
-  c.actions.open_recipients(RecipientGroup::NewUsers);
+  c.actions.open_recipients(RecipientGroup::new_users);
   c.settle();
   REQUIRE(c.state.recipients.has_total);
   CHECK(c.state.recipients.total == expected.counts.new_users);
@@ -226,7 +226,7 @@ TEST_CASE("without the server, Load and the recipient pages come from the snapsh
   CHECK(c.state.recipients.blocks.row(0)->email == page.rows[0].email);
   CHECK(c.state.recipients.blocks.row(0)->contact_id == page.rows[0].contact_id);
 
-  c.actions.set_recipient_sort(RecipientColumn::LastName, true);
+  c.actions.set_recipient_sort(RecipientColumn::last_name, true);
   c.settle();
   const RecipientPage sorted =
       page_recipients(test_snapshot(), expected,
@@ -244,18 +244,18 @@ TEST_CASE("without the server, Load and the recipient pages come from the snapsh
   CHECK(csv.find(std::string(sorted.rows[0].email)) != std::string::npos);
   CHECK(static_cast<std::uint64_t>(std::count(csv.begin(), csv.end(), '\n')) == expected.counts.new_users + 1);
 
-  c.actions.open_recipients(RecipientGroup::SkippedInvalidEmail);
+  c.actions.open_recipients(RecipientGroup::skipped_invalid_email);
   c.settle();
   CHECK(c.state.recipients.total == expected.counts.skipped_invalid_email);
 
   SECTION("the server comes back: the app says so and the next Load is online") {
-    f.snapshots.now += kServerProbeMs;
+    f.snapshots.now += server_probe_ms;
     c.settle(1);
     REQUIRE(f.server.has_pending("GET", "/healthz"));
     f.server.respond("GET", "/healthz", 200, "ok");
     c.settle(1);
     CHECK_FALSE(c.state.offline.offline);
-    CHECK(c.state.offline.notice == kServerBackNotice);
+    CHECK(c.state.offline.notice == server_back_notice);
     c.actions.load_preview();
     REQUIRE(f.server.has_pending("POST", "/api/previews"));
   }
@@ -280,17 +280,17 @@ TEST_CASE("a reload without the server opens the screen from the stored session 
   CHECK(c.state.session->user.username == "alice");
   CHECK(c.state.offline.session_from_cache);
   CHECK(c.state.offline.offline);
-  CHECK(c.state.lookups.status == LoadStatus::Loaded);
+  CHECK(c.state.lookups.status == LoadStatus::loaded);
   CHECK(c.state.lookups.templates.size() == 1);
   REQUIRE(c.state.offline.have_snapshot);
   c.actions.load_preview();
   c.settle();
-  CHECK(c.state.preview.status == LoadStatus::Loaded);
+  CHECK(c.state.preview.status == LoadStatus::loaded);
   CHECK(c.state.preview.digest == evaluate(test_snapshot(), {}).digest);
   CHECK(c.state.preview.counts.new_users == evaluate(test_snapshot(), {}).counts.new_users);
 
   SECTION("back online, the real session replaces the stored one") {
-    f.snapshots.now += kServerProbeMs;
+    f.snapshots.now += server_probe_ms;
     c.settle(1);
     f.server.respond("GET", "/healthz", 200, "ok");
     c.settle(1);
@@ -299,13 +299,13 @@ TEST_CASE("a reload without the server opens the screen from the stored session 
     CHECK(c.state.session->csrf_token == "tok-alice");
   }
   SECTION("back online, an unknown session returns to the login screen") {
-    f.snapshots.now += kServerProbeMs;
+    f.snapshots.now += server_probe_ms;
     c.settle(1);
     f.server.respond("GET", "/healthz", 200, "ok");
     c.settle(1);
     f.server.respond("GET", "/api/me", 401, R"({"error":{"code":"unauthenticated","message":"no"}})");
     CHECK_FALSE(c.state.session);
-    CHECK(c.state.login.notice == kSessionExpiredMessage);
+    CHECK(c.state.login.notice == session_expired_message);
   }
 }
 
@@ -322,7 +322,7 @@ TEST_CASE("a corrupt or foreign-version stored copy is discarded with a message,
   f.snapshots.server_up = false;
   Client c(f.server, f.snapshots);
   c.sign_in_online();
-  CHECK(c.state.offline.notice.rfind(kDiscardedPrefix, 0) == 0);
+  CHECK(c.state.offline.notice.rfind(discarded_prefix, 0) == 0);
   CHECK_FALSE(c.state.offline.have_snapshot);
   CHECK_FALSE(f.snapshots.stored_meta);
 }
@@ -341,7 +341,7 @@ TEST_CASE("sign-out deletes the copy; another user's copy is never opened") {
     CHECK(c.offline.snapshot() == nullptr);
   }
   SECTION("an expired session keeps the copy for the same user") {
-    c.actions.end_session(kSessionExpiredMessage);
+    c.actions.end_session(session_expired_message);
     c.settle();
     CHECK(f.snapshots.stored_meta);
     CHECK(c.offline.snapshot() == nullptr);
@@ -370,15 +370,15 @@ TEST_CASE("while the filters differ from the loaded ones, the estimate follows t
   c.settle();
   CHECK_FALSE(c.state.offline.has_estimate);
   CHECK_FALSE(preview_is_offline(c.state));
-  c.actions.set_selected(ListKind::Division, 1, true);
+  c.actions.set_selected(ListKind::division, 1, true);
   c.settle(1);
   REQUIRE(c.state.offline.has_estimate);
   CHECK(c.state.offline.estimate == evaluate(test_snapshot(), {.division_ids = {1}}).counts);
-  c.actions.set_flag(FlagKind::BalanceDue, true);
+  c.actions.set_flag(FlagKind::balance_due, true);
   c.settle(1);
   CHECK(c.state.offline.estimate == evaluate(test_snapshot(), {.division_ids = {1}, .balance_due_only = true}).counts);
-  c.actions.set_flag(FlagKind::BalanceDue, false);
-  c.actions.select_all(ListKind::Division);
+  c.actions.set_flag(FlagKind::balance_due, false);
+  c.actions.select_all(ListKind::division);
   c.settle(1);
   CHECK_FALSE(c.state.offline.has_estimate);  // the result on screen fits the filters again
 }

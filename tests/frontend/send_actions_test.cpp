@@ -11,7 +11,7 @@ using namespace invites::app::testing;
 
 namespace {
 
-const std::string kFirstNewUser = "/api/previews/p-1/recipients?group=new_users&offset=0&limit=1";
+const std::string first_new_user = "/api/previews/p-1/recipients?group=new_users&offset=0&limit=1";
 
 json render_json(const std::string& email) {
   return {{"subject", "Your North customer portal"},
@@ -75,8 +75,8 @@ TEST_CASE_METHOD(SendFixture, "email preview: the first recipient of the group, 
   actions.sending().open_email_preview();
   const EmailPreview& email = state.send.email;
   CHECK(email.open);
-  CHECK(email.status == LoadStatus::Loading);
-  server.respond("GET", kFirstNewUser, 200,
+  CHECK(email.status == LoadStatus::loading);
+  server.respond("GET", first_new_user, 200,
                  json{{"total", 120}, {"rows", {{{"email", "maria@example.com"}, {"first_name", "Maria"}}}}});
   const auto request = server.respond("POST", "/api/render", 200, render_json("maria@example.com"));
   CHECK(json::parse(request.body) == json{{"template_id", 11},
@@ -84,7 +84,7 @@ TEST_CASE_METHOD(SendFixture, "email preview: the first recipient of the group, 
                                           {"preview_id", "p-1"},
                                           {"email", "maria@example.com"}});
   CHECK(request.csrf_token == "tok-123");
-  CHECK(email.status == LoadStatus::Loaded);
+  CHECK(email.status == LoadStatus::loaded);
   CHECK(email.subject == "Your North customer portal");
   CHECK(email.text_body.find("Set up your account") != std::string::npos);
   REQUIRE(email.recipient);
@@ -111,14 +111,14 @@ TEST_CASE_METHOD(SendFixture, "email preview: the first recipient of the group, 
   SECTION("a render error is shown") {
     actions.sending().refresh_email_preview();
     server.respond("POST", "/api/render", 400, error_json("template_invalid", "body line 3: unknown merge field"));
-    CHECK(email.status == LoadStatus::Failed);
+    CHECK(email.status == LoadStatus::failed);
     CHECK(email.error == "body line 3: unknown merge field");
   }
 }
 
 TEST_CASE_METHOD(SendFixture, "email preview uses the first row of the open recipient table",
                  "[frontend][send][preview]") {
-  actions.open_recipients(RecipientGroup::PendingInvites);
+  actions.open_recipients(RecipientGroup::pending_invites);
   server.respond("GET", "/api/previews/p-1/recipients?group=pending_invites&sort=email&order=asc&offset=0&limit=200",
                  200, json{{"total", 1}, {"rows", {{{"email", "zed@example.com"}}}}});
   actions.sending().open_email_preview();
@@ -134,7 +134,7 @@ TEST_CASE_METHOD(SignedInFixture, "email preview before any Load renders the exa
       server.respond("POST", "/api/render", 200,
                      json{{"subject", "S"}, {"text_body", "T"}, {"html_body", ""}, {"recipient", nullptr}});
   CHECK(json::parse(request.body) == json{{"template_id", 11}});
-  CHECK(state.send.email.status == LoadStatus::Loaded);
+  CHECK(state.send.email.status == LoadStatus::loaded);
   CHECK_FALSE(state.send.email.recipient);
   actions.sending().open_html_preview();  // no HTML: nothing opens
   CHECK(opened_html.empty());
@@ -142,20 +142,20 @@ TEST_CASE_METHOD(SignedInFixture, "email preview before any Load renders the exa
 
 TEST_CASE_METHOD(SendFixture, "test send to a typed address", "[frontend][send][test-send]") {
   actions.sending().open_email_preview();
-  server.respond("GET", kFirstNewUser, 200, json{{"total", 1}, {"rows", {{{"email", "maria@example.com"}}}}});
+  server.respond("GET", first_new_user, 200, json{{"total", 1}, {"rows", {{{"email", "maria@example.com"}}}}});
   server.respond("POST", "/api/render", 200, render_json("maria@example.com"));
   EmailPreview& email = state.send.email;
 
   actions.sending().set_test_address("not an address");
   actions.sending().send_test();
-  CHECK(email.test_status == LoadStatus::Failed);
+  CHECK(email.test_status == LoadStatus::failed);
   CHECK(email.test_message == "Enter a valid address to send the test to.");
   CHECK_FALSE(server.has_pending("POST", "/api/test-send"));
 
   actions.sending().set_test_address("Me@Example.com");
   CHECK(email.test_message.empty());
   actions.sending().send_test();
-  CHECK(email.test_status == LoadStatus::Loading);
+  CHECK(email.test_status == LoadStatus::loading);
 
   SECTION("delivered") {
     const auto request = server.respond("POST", "/api/test-send", 200, json{{"delivered", true}, {"detail", ""}});
@@ -165,13 +165,13 @@ TEST_CASE_METHOD(SendFixture, "test send to a typed address", "[frontend][send][
                                             {"preview_id", "p-1"},
                                             {"email", "maria@example.com"}});
     CHECK(request.csrf_token == "tok-123");
-    CHECK(email.test_status == LoadStatus::Loaded);
+    CHECK(email.test_status == LoadStatus::loaded);
     CHECK(email.test_message == "Test delivered to me@example.com.");
   }
   SECTION("refused: the server's reply is shown") {
     server.respond("POST", "/api/test-send", 502,
                    error_json("delivery_failed", "550 5.1.1 <me@example.com>: Recipient address rejected"));
-    CHECK(email.test_status == LoadStatus::Failed);
+    CHECK(email.test_status == LoadStatus::failed);
     CHECK(email.test_message ==
           "The mail server refused the test: 550 5.1.1 <me@example.com>: Recipient address rejected");
   }
@@ -182,10 +182,10 @@ TEST_CASE_METHOD(SignedInFixture, "Send Email needs a fresh Load", "[frontend][s
   actions.sending().open_send_dialog();
   CHECK_FALSE(state.send.confirm.open);
   load();
-  actions.set_flag(FlagKind::BalanceDue, true);  // stale
+  actions.set_flag(FlagKind::balance_due, true);  // stale
   actions.sending().open_send_dialog();
   CHECK_FALSE(state.send.confirm.open);
-  actions.set_flag(FlagKind::BalanceDue, false);
+  actions.set_flag(FlagKind::balance_due, false);
   actions.sending().open_send_dialog();
   CHECK(state.send.confirm.open);
 }
@@ -218,7 +218,7 @@ TEST_CASE_METHOD(SendFixture, "the confirmation dialog: counts, groups, from, te
                                             {"idempotency_key", "key-1"}});
     CHECK(request.csrf_token == "tok-123");
     CHECK_FALSE(confirm.open);
-    CHECK(state.send.tab == MainTab::Jobs);
+    CHECK(state.send.tab == MainTab::jobs);
     CHECK(state.send.job.open);
     CHECK(state.send.job.job_id == 42);
     REQUIRE(state.send.job.job);
@@ -317,10 +317,10 @@ TEST_CASE_METHOD(SendFixture, "failed recipients: all of them, read in blocks as
   actions.sending().tick(0.0);
   start_job(0, 450);
   const JobView& view = state.send.job;
-  CHECK(view.failed_status == LoadStatus::Loading);
+  CHECK(view.failed_status == LoadStatus::loading);
   REQUIRE(server.has_pending("GET", failed_url(0)));
   server.respond("GET", failed_url(0), 200, failed_body(450, 0, 200));
-  CHECK(view.failed_status == LoadStatus::Loaded);
+  CHECK(view.failed_status == LoadStatus::loaded);
   CHECK(view.failed_total == 450);
   CHECK(view.failed_rows.loaded_rows() == 200);
   REQUIRE(view.failed_rows.row(1) != nullptr);
@@ -356,7 +356,7 @@ TEST_CASE_METHOD(SendFixture, "failed recipients: all of them, read in blocks as
     // A failed read stops asking until Reload; the rows read before stay.
     actions.sending().need_failed_rows(400, 450);
     server.respond("GET", failed_url(400), 500, json{{"error", {{"code", "internal"}, {"message", "database down"}}}});
-    CHECK(view.failed_status == LoadStatus::Failed);
+    CHECK(view.failed_status == LoadStatus::failed);
     CHECK(view.error.find("database down") != std::string::npos);
     CHECK(view.failed_rows.row(449) != nullptr);
     actions.sending().need_failed_rows(400, 450);
@@ -364,7 +364,7 @@ TEST_CASE_METHOD(SendFixture, "failed recipients: all of them, read in blocks as
     actions.sending().reload_failed_rows();
     CHECK(view.failed_rows.loaded_rows() == 0);
     server.respond("GET", failed_url(0), 200, failed_body(451, 0, 200));
-    CHECK(view.failed_status == LoadStatus::Loaded);
+    CHECK(view.failed_status == LoadStatus::loaded);
   }
 
   SECTION("retry failed: POST, then the list is empty for the new count") {
@@ -395,7 +395,7 @@ TEST_CASE_METHOD(SendFixture, "failed recipients: 100,000 of them scroll through
     REQUIRE(view.failed_rows.row(first) != nullptr);
   }
   CHECK(view.failed_rows.row(99999)->email == "f99999@x.example");
-  CHECK(view.failed_rows.loaded_rows() <= 64 * kFailedBlockRows);  // far blocks were forgotten
+  CHECK(view.failed_rows.loaded_rows() <= 64 * failed_block_rows);  // far blocks were forgotten
   CHECK(view.failed_rows.row(0) == nullptr);
 }
 
@@ -434,9 +434,9 @@ TEST_CASE_METHOD(SendFixture, "pause, resume and cancel", "[frontend][jobs]") {
 }
 
 TEST_CASE_METHOD(SendFixture, "the list of past jobs opens a job view", "[frontend][jobs]") {
-  actions.sending().show_tab(MainTab::Jobs);
-  CHECK(state.send.tab == MainTab::Jobs);
-  CHECK(state.send.jobs.status == LoadStatus::Loading);
+  actions.sending().show_tab(MainTab::jobs);
+  CHECK(state.send.tab == MainTab::jobs);
+  CHECK(state.send.jobs.status == LoadStatus::loading);
   server.respond("GET", "/api/jobs", 200,
                  json{{"jobs", {job_json(9, "completed", 150, 0, 0), job_json(8, "cancelled", 3, 1, 146)}}});
   REQUIRE(state.send.jobs.jobs.size() == 2);
@@ -448,14 +448,14 @@ TEST_CASE_METHOD(SendFixture, "the list of past jobs opens a job view", "[fronte
   REQUIRE(state.send.job.job);  // the list's numbers at once
   CHECK(state.send.job.job->status == "cancelled");
   server.respond("GET", "/api/jobs/8", 200, json{{"job", job_json(8, "cancelled", 3, 1, 146)}});
-  CHECK(state.send.job.status == LoadStatus::Loaded);
+  CHECK(state.send.job.status == LoadStatus::loaded);
   actions.sending().close_job();
   CHECK_FALSE(state.send.job.open);
 
   SECTION("a failing list is shown") {
     actions.sending().load_jobs();
     server.respond("GET", "/api/jobs", 500, error_json("internal", "Database unavailable"));
-    CHECK(state.send.jobs.status == LoadStatus::Failed);
+    CHECK(state.send.jobs.status == LoadStatus::failed);
     CHECK(state.send.jobs.error == "Database unavailable");
   }
 }
@@ -464,10 +464,10 @@ TEST_CASE_METHOD(SendFixture, "a 401 while polling ends the session; sign-in sta
   actions.sending().tick(0.0);
   start_job();
   server.respond("GET", "/api/jobs/42", 401, error_json("unauthenticated", "Session expired"));
-  CHECK(state.screen == Screen::Login);
-  CHECK(state.login.notice == kSessionExpiredMessage);
+  CHECK(state.screen == Screen::login);
+  CHECK(state.login.notice == session_expired_message);
   CHECK_FALSE(state.send.job.open);
-  CHECK(state.send.tab == MainTab::Invites);
+  CHECK(state.send.tab == MainTab::invites);
   server.respond("GET", "/api/jobs", 200, json{{"jobs", json::array()}});  // dropped: another session
   CHECK(state.send.jobs.jobs.empty());
 }
@@ -518,7 +518,7 @@ TEST_CASE_METHOD(SignedInFixture, "lookups without templates: the active ones co
 TEST_CASE_METHOD(SendFixture, "the past-jobs list refreshes while a listed job runs, and only then",
                  "[frontend][jobs]") {
   actions.sending().tick(10.0);
-  actions.sending().show_tab(MainTab::Jobs);
+  actions.sending().show_tab(MainTab::jobs);
   server.respond("GET", "/api/jobs", 200, json{{"jobs", {job_json(7, "running", 5, 0, 145)}}});
   actions.sending().tick(11.0);
   CHECK_FALSE(server.has_pending("GET", "/api/jobs"));
@@ -529,7 +529,7 @@ TEST_CASE_METHOD(SendFixture, "the past-jobs list refreshes while a listed job r
   CHECK(server.pending.empty());
 
   SECTION("another tab: no refresh") {
-    actions.sending().show_tab(MainTab::Invites);
+    actions.sending().show_tab(MainTab::invites);
     state.send.jobs.jobs.at(0).status = "running";
     for (double t = 30; t < 40; t += 1) actions.sending().tick(t);
     CHECK(server.pending.empty());
@@ -546,7 +546,7 @@ TEST_CASE_METHOD(SendFixture, "a job that is gone (404) stops the polling with a
   actions.sending().tick(0.0);
   actions.sending().open_job(77);
   server.respond("GET", "/api/jobs/77", 404, error_json("not_found", "No job 77."));
-  CHECK(state.send.job.status == LoadStatus::Failed);
+  CHECK(state.send.job.status == LoadStatus::failed);
   CHECK(state.send.job.error == "No job 77.");
   for (double t = 1; t < 10; t += 0.5) actions.sending().tick(t);
   CHECK(server.pending.empty());

@@ -41,7 +41,7 @@ json divisions_json() {
 struct SetupFixture : SignedInFixture {
   SetupFixture() {
     sign_in();
-    actions.sending().show_tab(MainTab::Setup);
+    actions.sending().show_tab(MainTab::setup);
     actions.setup().open();
     server.respond("GET", "/api/templates", 200, templates_json());
     server.respond("GET", "/api/divisions", 200, divisions_json());
@@ -52,7 +52,7 @@ struct SetupFixture : SignedInFixture {
 
 TEST_CASE_METHOD(SetupFixture, "Setup lists templates, merge fields and divisions", "[frontend][setup]") {
   const SetupState& setup = state.setup;
-  CHECK(setup.templates_status == LoadStatus::Loaded);
+  CHECK(setup.templates_status == LoadStatus::loaded);
   REQUIRE(setup.templates.size() == 1);
   CHECK(setup.templates[0].name == "Standard invitation");
   CHECK(setup.templates[0].content_type == "text/html");
@@ -80,7 +80,7 @@ TEST_CASE_METHOD(SetupFixture, "editing a template: live preview and save with P
   CHECK_FALSE(editor.problem);
   CHECK_FALSE(editor.preview_subject.empty());
 
-  actions.setup().set_field(TemplateField::Subject, "Welcome, {{contact.first_name}}");
+  actions.setup().set_field(TemplateField::subject, "Welcome, {{contact.first_name}}");
   CHECK(editor.dirty);
   CHECK(editor.preview_subject.find("{{") == std::string::npos);  // rendered with the example values
   actions.setup().set_active(false);
@@ -104,13 +104,13 @@ TEST_CASE_METHOD(SetupFixture, "editing a template: live preview and save with P
 
 TEST_CASE_METHOD(SetupFixture, "a template error is shown with part and line as you type", "[frontend][setup]") {
   actions.setup().edit_template(11);
-  actions.setup().set_field(TemplateField::Body, "<p>Hello</p>\n<p>Dear\n{{contact.frist_name}}</p>");
+  actions.setup().set_field(TemplateField::body, "<p>Hello</p>\n<p>Dear\n{{contact.frist_name}}</p>");
   const TemplateEditor& editor = state.setup.editor;
   REQUIRE(editor.problem);
   CHECK(editor.problem->part == "body");
   CHECK(editor.problem->line == 3);
   CHECK(editor.problem->message.find("contact.frist_name") != std::string::npos);
-  actions.setup().set_field(TemplateField::Body, "<p>Hello {{contact.first_name}}</p>");
+  actions.setup().set_field(TemplateField::body, "<p>Hello {{contact.first_name}}</p>");
   CHECK_FALSE(editor.problem);
 }
 
@@ -119,7 +119,7 @@ TEST_CASE_METHOD(SetupFixture, "save errors: template_invalid with field and lin
   const TemplateEditor& editor = state.setup.editor;
   REQUIRE(editor.open);
   CHECK_FALSE(editor.id);
-  actions.setup().set_field(TemplateField::Name, "Spring campaign");
+  actions.setup().set_field(TemplateField::name, "Spring campaign");
 
   actions.setup().save_template();
   server.respond("POST", "/api/templates", 400,
@@ -144,7 +144,7 @@ TEST_CASE_METHOD(SetupFixture, "save errors: template_invalid with field and lin
   CHECK(state.setup.templates.size() == 2);
 
   SECTION("an empty name is not sent") {
-    actions.setup().set_field(TemplateField::Name, "");
+    actions.setup().set_field(TemplateField::name, "");
     actions.setup().save_template();
     CHECK(editor.save_error == "Enter a name.");
     CHECK_FALSE(server.has_pending("PUT", "/api/templates/12"));
@@ -167,9 +167,9 @@ TEST_CASE_METHOD(SetupFixture, "division sender addresses: validation and save",
   CHECK(edit.text == "north@hauler.example");
 
   actions.setup().set_division_email("not-an-address");
-  CHECK(division_email_problem(edit) == kInvalidEmailMessage);
+  CHECK(division_email_problem(edit) == invalid_email_message);
   actions.setup().save_division();
-  CHECK(edit.error == kInvalidEmailMessage);
+  CHECK(edit.error == invalid_email_message);
   CHECK(server.pending.empty());
 
   actions.setup().set_division_email("Sales@Hauler.example");
