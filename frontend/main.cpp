@@ -82,6 +82,7 @@ void publish_status(const Runtime& rt) {
   publish("countPendingInvites", shown(counts.pending_invites));
   publish("countSkippedInvalidEmail", shown(counts.skipped_invalid_email));
   publish("countExcludedExisting", shown(counts.excluded_existing));
+  publish("countSkippedSuppressed", shown(counts.skipped_suppressed));
   publish("selectedGroup", state.selected_group ? std::string(group_name(*state.selected_group)).c_str() : "");
   // The recipient list: total -1 until known, the rows that have arrived, the query in effect.
   const app::RecipientTable& rec = state.recipients;

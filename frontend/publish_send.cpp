@@ -34,6 +34,13 @@ void publish_send_status(const app::State& state) {
   publish("jobFailedTotal", failed_known ? static_cast<double>(send.job.failed_total) : -1.0);
   publish("jobFailedLoadedRows", static_cast<double>(send.job.failed_rows.loaded_rows()));
   publish("jobError", send.job.error.c_str());
+  // Delivery outcomes of the job shown (-1 until known) and the list the table shows.
+  const app::JobOutcomes* outcomes = send.job.open && send.job.outcomes ? &*send.job.outcomes : nullptr;
+  publish("jobDelivered", outcomes ? static_cast<double>(outcomes->delivered) : -1.0);
+  publish("jobBouncedHard", outcomes ? static_cast<double>(outcomes->bounced_hard) : -1.0);
+  publish("jobBouncedSoft", outcomes ? static_cast<double>(outcomes->bounced_soft) : -1.0);
+  publish("jobComplained", outcomes ? static_cast<double>(outcomes->complained) : -1.0);
+  publish("jobList", app::to_string(send.job.list));
   publish("jobsListed", static_cast<double>(send.jobs.jobs.size()));
   // Setup.
   const app::SetupState& setup = state.setup;
@@ -45,6 +52,14 @@ void publish_send_status(const app::State& state) {
   publish("templateSaveError", setup.editor.save_error.c_str());
   publish("templateSaved", setup.editor.saved_notice.c_str());
   publish("divisionSaved", setup.division.saved_notice.c_str());
+  // The suppression list: its status, total, the addresses of the page shown and the last lift's notice.
+  const app::SuppressionList& suppressions = state.suppressions;
+  publish("suppressionsStatus", app::to_string(suppressions.status));
+  publish("suppressionsTotal", static_cast<double>(suppressions.total));
+  std::string addresses;
+  for (const app::SuppressedAddress& row : suppressions.rows) addresses += (addresses.empty() ? "" : ",") + row.email;
+  publish("suppressionsShown", addresses.c_str());
+  publish("suppressionsNotice", suppressions.notice.c_str());
 }
 
 }  // namespace invites

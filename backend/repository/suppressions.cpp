@@ -43,8 +43,7 @@ SuppressionPage list_suppressions(sql::Connection& connection, const Suppression
   }
   std::unique_ptr<sql::PreparedStatement> statement(connection.prepareStatement(
       std::string("SELECT s.email, s.reason, DATE_FORMAT(s.suppressed_at, ") + iso + "), DATE_FORMAT(s.lifted_at, " +
-      iso +
-      "), u.username, o.kind, o.source, o.status_code, o.diagnostic, DATE_FORMAT(o.occurred_at, " + iso +
+      iso + "), u.username, o.kind, o.source, o.status_code, o.diagnostic, DATE_FORMAT(o.occurred_at, " + iso +
       ")"
       " FROM address_suppressions s"
       " LEFT JOIN staff_users u ON u.id = s.lifted_by"

@@ -21,10 +21,10 @@ struct SuppressionEntry {
 };
 
 struct SuppressionQuery {
-  std::string search;             // substring of the address ("" = all)
-  bool include_lifted = false;    // lifted ones too
+  std::string search;           // substring of the address ("" = all)
+  bool include_lifted = false;  // lifted ones too
   std::size_t offset = 0;
-  std::size_t limit = 100;        // 0 = no limit (CSV export)
+  std::size_t limit = 100;  // 0 = no limit (CSV export)
 };
 
 struct SuppressionPage {

@@ -102,6 +102,12 @@ Actions::Actions(State& state, platform::Fetcher fetcher, UrlOpener open_url)
             if (!can_use_invites(state_)) return;
             state_.lookups.status = LoadStatus::idle;  // a reload even when one runs
             load_lookups();
+          }),
+      suppressions_(
+          state,
+          [this](FetchRequest request, platform::FetchCallback done) { call_api(std::move(request), std::move(done)); },
+          [this](const std::string& url) {
+            if (open_url_) open_url_(url);
           }) {}
 
 void Actions::start() {
@@ -275,6 +281,7 @@ void Actions::reset_workspace() {
   state_.recipients = RecipientTable{};
   sending_.reset();
   setup_.reset();
+  suppressions_.reset();
 }
 
 // --- lookups ---------------------------------------------------------------------
@@ -395,7 +402,8 @@ void Actions::on_preview_result(FetchResult&& result, const Filter& sent) {
     if (c && parse_count(*c, "new_users", counts.new_users) &&
         parse_count(*c, "pending_invites", counts.pending_invites) &&
         parse_count(*c, "skipped_invalid_email", counts.skipped_invalid_email) &&
-        parse_count(*c, "excluded_existing", counts.excluded_existing)) {
+        parse_count(*c, "excluded_existing", counts.excluded_existing) &&
+        parse_count(*c, "skipped_suppressed", counts.skipped_suppressed)) {
       preview.status = LoadStatus::loaded;
       preview.has_result = true;
       preview.loaded_filter = sent;
@@ -464,6 +472,7 @@ void Actions::open_recipients(RecipientGroup group) {
       break;
     case RecipientGroup::excluded_existing:
     case RecipientGroup::skipped_invalid_email:
+    case RecipientGroup::skipped_suppressed:
       state_.selected_group.reset();
       break;
   }

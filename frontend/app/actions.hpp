@@ -9,6 +9,7 @@
 
 #include "app/send_actions.hpp"
 #include "app/setup_actions.hpp"
+#include "app/suppression_actions.hpp"
 #include "app/state.hpp"
 #include "platform/fetch.hpp"
 
@@ -83,6 +84,8 @@ class Actions {
   // the Setup screen (app/setup_actions.hpp).
   SendActions& sending() { return sending_; }
   SetupActions& setup() { return setup_; }
+  // The suppression list (app/suppression_actions.hpp).
+  SuppressionActions& suppressions() { return suppressions_; }
 
  private:
   void call_api(platform::FetchRequest request, platform::FetchCallback done);
@@ -108,6 +111,7 @@ class Actions {
   bool restoring_ = false;
   SendActions sending_;
   SetupActions setup_;
+  SuppressionActions suppressions_;
 };
 
 }  // namespace invites::app

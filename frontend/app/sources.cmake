@@ -5,6 +5,7 @@ set(INVITES_APP_CORE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/api_json.cpp
   ${CMAKE_CURRENT_LIST_DIR}/send_actions.cpp
   ${CMAKE_CURRENT_LIST_DIR}/setup_actions.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/suppression_actions.cpp
   ${CMAKE_CURRENT_LIST_DIR}/offline.cpp
   ${CMAKE_CURRENT_LIST_DIR}/state.cpp
   ${CMAKE_CURRENT_LIST_DIR}/template_preview.cpp

@@ -242,6 +242,8 @@ const char* group_param(RecipientGroup group) {
       return "excluded_existing";
     case RecipientGroup::skipped_invalid_email:
       return "skipped_invalid_email";
+    case RecipientGroup::skipped_suppressed:
+      return "skipped_suppressed";
   }
   return "new_users";
 }
@@ -256,6 +258,8 @@ const char* group_caption(RecipientGroup group) {
       return "Excluded: existing account";
     case RecipientGroup::skipped_invalid_email:
       return "Skipped: invalid email";
+    case RecipientGroup::skipped_suppressed:
+      return "Skipped: bounced or complained";
   }
   return "";
 }

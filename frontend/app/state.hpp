@@ -115,6 +115,7 @@ struct PreviewCounts {
   std::uint64_t pending_invites = 0;
   std::uint64_t skipped_invalid_email = 0;
   std::uint64_t excluded_existing = 0;
+  std::uint64_t skipped_suppressed = 0;  // bounced or complained (SPEC §11)
 };
 
 // The result of Load (POST /api/previews).
@@ -136,7 +137,7 @@ struct Preview {
 // --- the recipient review (SPEC §7): one group of the loaded preview ---------
 
 // The four lists behind the count links (the API's `group` parameter).
-enum class RecipientGroup { new_users, pending_invites, excluded_existing, skipped_invalid_email };
+enum class RecipientGroup { new_users, pending_invites, excluded_existing, skipped_invalid_email, skipped_suppressed };
 const char* group_param(RecipientGroup group);    // "new_users", …
 const char* group_caption(RecipientGroup group);  // "New users", …
 
@@ -180,6 +181,7 @@ struct RecipientTable {
 // Email preview, send, jobs (send_state.hpp) and Setup (setup_state.hpp) use the types above.
 #include "app/send_state.hpp"
 #include "app/setup_state.hpp"
+#include "app/suppression_state.hpp"
 
 namespace invites::app {
 
@@ -196,6 +198,7 @@ struct State {
   RecipientTable recipients;            // the recipient list opened from a count link
   SendState send;                       // email preview, test send, send, jobs
   SetupState setup;                     // templates and sender addresses (permission 120)
+  SuppressionList suppressions;         // bounced or complained addresses (permission 390)
   OfflineState offline;                 // the cached snapshot, offline Load, live estimate (app/offline.hpp)
 };
 

@@ -170,6 +170,12 @@ void results_card(const app::State& state, app::Actions& actions, const Fonts& f
       count_tile(state, actions, fonts, "Excluded: existing account", preview.counts.excluded_existing,
                  "Addresses whose portal account is active or disabled", "count:excluded_existing",
                  app::RecipientGroup::excluded_existing);
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::Dummy(ImVec2(0, 6));
+      count_tile(state, actions, fonts, "Skipped: bounced or complained", preview.counts.skipped_suppressed,
+                 "Addresses that bounced or were reported as spam; never mailed until lifted",
+                 "count:skipped_suppressed", app::RecipientGroup::skipped_suppressed);
       ImGui::EndTable();
     }
     ImGui::EndDisabled();

@@ -53,15 +53,74 @@ void cancel_popup(app::Actions& actions) {
   ImGui::EndPopup();
 }
 
-// Every failed recipient: a virtualized table over the whole list, its rows
-// read in blocks as they scroll into view.
+std::string percent(double rate) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2f %%", rate * 100.0);
+  return text;
+}
+
+// What came back after sending (SPEC §11): delivered, bounced, complained,
+// and the rates beside the thresholds mail providers act on.
+void outcomes_line(const app::JobView& view, app::Actions& actions) {
+  if (!view.outcomes) return;
+  const app::JobOutcomes& o = *view.outcomes;
+  ImGui::Spacing();
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted("Delivery outcomes");
+  ImGui::SameLine();
+  if (ImGui::SmallButton("Refresh outcomes")) actions.sending().refresh_job();
+  if (ImGui::BeginTable("##job-outcomes", 5, ImGuiTableFlags_SizingStretchSame)) {
+    stat("Delivered", grouped_number(o.delivered), o.delivered ? Tone::good : Tone::neutral);
+    stat("Hard bounces", grouped_number(o.bounced_hard), o.bounced_hard ? Tone::bad : Tone::neutral);
+    stat("Soft bounces", grouped_number(o.bounced_soft), o.bounced_soft ? Tone::warning : Tone::neutral);
+    stat("Complaints", grouped_number(o.complained), o.complained ? Tone::bad : Tone::neutral);
+    stat("Bounce rate", percent(o.bounce_rate), o.bounce_rate >= o.bounce_rate_review ? Tone::bad : Tone::neutral);
+    ImGui::EndTable();
+  }
+  const Tone complaint_tone = o.complaint_rate >= o.complaint_rate_limit    ? Tone::bad
+                              : o.complaint_rate >= o.complaint_rate_review ? Tone::warning
+                                                                            : Tone::neutral;
+  const std::string rates = "Complaint rate " + percent(o.complaint_rate) + " (providers review senders from " +
+                            percent(o.complaint_rate_review) + " and block from " + percent(o.complaint_rate_limit) +
+                            "); bounce rate " + percent(o.bounce_rate) + " (review from " +
+                            percent(o.bounce_rate_review) + ").";
+  if (complaint_tone == Tone::neutral && o.bounce_rate < o.bounce_rate_review) {
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextDisabled("%s", rates.c_str());
+    ImGui::PopTextWrapPos();
+  } else {
+    tone_text(complaint_tone == Tone::neutral ? Tone::bad : complaint_tone, rates);
+  }
+}
+
+// The list chooser: failed, bounced or complained recipients.
+void list_choice(const app::JobView& view, app::Actions& actions) {
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted("Show");
+  for (const auto& [list, caption] :
+       {std::pair{app::JobList::failed, "Failed recipients"}, std::pair{app::JobList::bounced, "Bounced recipients"},
+        std::pair{app::JobList::complained, "Complaints"}}) {
+    ImGui::SameLine();
+    if (ImGui::RadioButton(caption, view.list == list)) actions.sending().show_job_list(list);
+  }
+}
+
+// Every recipient of the chosen list: a virtualized table over the whole
+// list, its rows read in blocks as they scroll into view.
 void failed_table(const app::JobView& view, app::Actions& actions) {
   const app::Job& job = *view.job;
   ImGui::Spacing();
+  list_choice(view, actions);
   ImGui::AlignTextToFramePadding();
   // The list's own total once it answered (it is what the table scrolls through).
-  const std::uint64_t total = view.failed_status == app::LoadStatus::loaded ? view.failed_total : job.failed;
-  ImGui::Text("Failed recipients (%s)", grouped_number(total).c_str());
+  const std::uint64_t total = view.failed_status == app::LoadStatus::loaded ? view.failed_total
+                              : view.list == app::JobList::failed           ? job.failed
+                                                                            : 0;
+  ImGui::Text("%s (%s)",
+              view.list == app::JobList::failed    ? "Failed recipients"
+              : view.list == app::JobList::bounced ? "Bounced recipients"
+                                                   : "Recipients who complained",
+              grouped_number(total).c_str());
   if (view.failed_status == app::LoadStatus::loading) {
     ImGui::SameLine();
     ImGui::TextDisabled("loading\u2026");
@@ -81,7 +140,7 @@ void failed_table(const app::JobView& view, app::Actions& actions) {
   ImGui::TableSetupColumn("Email", 0, 1.6f);
   ImGui::TableSetupColumn("Group", 0, 0.8f);
   ImGui::TableSetupColumn("Attempts", 0, 0.5f);
-  ImGui::TableSetupColumn("Server reply", 0, 3.0f);
+  ImGui::TableSetupColumn(view.list == app::JobList::failed ? "Server reply" : "Outcome and diagnostic", 0, 3.0f);
   ImGui::TableHeadersRow();
   ImGuiListClipper clipper;
   clipper.Begin(static_cast<int>(view.failed_total));
@@ -105,8 +164,12 @@ void failed_table(const app::JobView& view, app::Actions& actions) {
       ImGui::TableNextColumn();
       ImGui::Text("%d", row->attempts);
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(row->last_error.c_str());
-      if (ImGui::IsItemHovered() && !row->last_error.empty()) ImGui::SetTooltip("%s", row->last_error.c_str());
+      // A later bounce or complaint says more than the send's reply.
+      const std::string said =
+          row->outcome.empty() ? row->last_error
+                               : std::string(app::outcome_kind_caption(row->outcome)) + ": " + row->outcome_diagnostic;
+      ImGui::TextUnformatted(said.c_str());
+      if (ImGui::IsItemHovered() && !said.empty()) ImGui::SetTooltip("%s", said.c_str());
     }
   }
   ImGui::EndTable();
@@ -236,7 +299,10 @@ void draw_job_panel(const app::State& state, app::Actions& actions, const Fonts&
   cancel_popup(actions);
   if (!view.error.empty()) tone_text(Tone::bad, view.error);
 
-  if (job.failed > 0) failed_table(view, actions);
+  outcomes_line(view, actions);
+  const bool has_outcomes =
+      view.outcomes && (view.outcomes->bounced_hard + view.outcomes->bounced_soft + view.outcomes->complained) > 0;
+  if (job.failed > 0 || has_outcomes) failed_table(view, actions);
   ImGui::EndChild();
 }
 

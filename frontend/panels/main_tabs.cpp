@@ -5,6 +5,7 @@
 #include "panels/jobs_list_panel.hpp"
 #include "panels/no_permission_panel.hpp"
 #include "panels/setup_panel.hpp"
+#include "panels/suppressions_panel.hpp"
 
 #include <imgui.h>
 #include <imgui_internal.h>
@@ -57,6 +58,7 @@ void draw_main_tabs(const app::State& state, app::Actions& actions, const Fonts&
     if (!app_switch && which != state.send.tab) {
       actions.sending().show_tab(which);
       if (which == app::MainTab::setup) actions.setup().open();
+      if (which == app::MainTab::suppressions) actions.suppressions().open();
     }
     return true;
   };
@@ -64,7 +66,9 @@ void draw_main_tabs(const app::State& state, app::Actions& actions, const Fonts&
   // The shown screen's menu path, right-aligned on the tab line (no extra row).
   const char* path = shown == app::MainTab::invites ? "Database > Send Bulk Portal Invites"
                      : shown == app::MainTab::setup ? "Setup > System and Security"
-                                                    : "Database > Send Bulk Portal Invites > Jobs";
+                     : shown == app::MainTab::suppressions
+                         ? "Database > Send Bulk Portal Invites > Suppressed addresses"
+                         : "Database > Send Bulk Portal Invites > Jobs";
   const ImVec2 start = ImGui::GetCursorPos();
   const float path_w = ImGui::CalcTextSize(path).x;
   ImGui::SetCursorPos(ImVec2(std::max(start.x, ImGui::GetWindowContentRegionMax().x - path_w),
@@ -83,6 +87,11 @@ void draw_main_tabs(const app::State& state, app::Actions& actions, const Fonts&
     }
     if (invites && tab("Jobs", app::MainTab::jobs)) {
       jobs_tab(state, actions, fonts);
+      ImGui::EndTabItem();
+    }
+    if (invites && tab("Suppressed addresses", app::MainTab::suppressions)) {
+      ImGui::Spacing();
+      draw_suppressions_panel(state, actions);
       ImGui::EndTabItem();
     }
     if (setup && tab("Setup", app::MainTab::setup)) {

@@ -98,10 +98,11 @@ void draw_offline_estimate(const app::State& state) {
   ImGui::PushTextWrapPos(0.0f);
   ImGui::TextDisabled(
       "Estimate for the filters on screen, from the offline copy (data as of %s): new users %s, "
-      "pending invites %s, skipped %s, excluded %s. Only Load gives the counts Send uses.",
+      "pending invites %s, skipped %s, excluded %s, bounced or complained %s. Only Load gives the counts Send "
+      "uses.",
       invites::readable_utc(o.data_as_of).c_str(), grouped_number(o.estimate.new_users).c_str(),
       grouped_number(o.estimate.pending_invites).c_str(), grouped_number(o.estimate.skipped_invalid_email).c_str(),
-      grouped_number(o.estimate.excluded_existing).c_str());
+      grouped_number(o.estimate.excluded_existing).c_str(), grouped_number(o.estimate.skipped_suppressed).c_str());
   ImGui::PopTextWrapPos();
   ImGui::Spacing();
 }

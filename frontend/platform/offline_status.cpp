@@ -34,6 +34,7 @@ void publish_offline_status(const app::State& state) {
   publish("estimatePendingInvites", o.has_estimate ? static_cast<double>(o.estimate.pending_invites) : -1.0);
   publish("estimateSkippedInvalidEmail", o.has_estimate ? static_cast<double>(o.estimate.skipped_invalid_email) : -1.0);
   publish("estimateExcludedExisting", o.has_estimate ? static_cast<double>(o.estimate.excluded_existing) : -1.0);
+  publish("estimateSkippedSuppressed", o.has_estimate ? static_cast<double>(o.estimate.skipped_suppressed) : -1.0);
   publish("estimateMs", o.estimate_ms);
 }
 

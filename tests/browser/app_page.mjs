@@ -103,11 +103,12 @@ export async function signIn(page, username, password, timeout = 15_000) {
   await page.keyboard.press('Enter');
 }
 
-// The four counts the results card shows (-1 before a Load).
+// The five counts the results card shows (-1 before a Load).
 export async function shownCounts(page) {
   const s = await status(page);
   return { new_users: s.countNewUsers, pending_invites: s.countPendingInvites,
-    skipped_invalid_email: s.countSkippedInvalidEmail, excluded_existing: s.countExcludedExisting };
+    skipped_invalid_email: s.countSkippedInvalidEmail, excluded_existing: s.countExcludedExisting,
+    skipped_suppressed: s.countSkippedSuppressed };
 }
 
 export const shot = (page, name) => page.screenshot({ path: path.join(ARTIFACTS, name) });

@@ -9,6 +9,8 @@
 #include <catch2/catch.hpp>
 
 #include "db/connection.hpp"
+#include "invites/evaluator.hpp"
+#include "invites/snapshot_codec.hpp"
 #include "support/bounce_relay.hpp"
 #include "support/send_stack.hpp"
 
@@ -81,6 +83,52 @@ TEST_CASE("DSNs that Postfix returns to the VERP senders are read over IMAP, rec
   REQUIRE(wait_for_count(stack.sql(), "SELECT COUNT(*) FROM inbound_mail_claims WHERE done_at IS NOT NULL", 2,
                          std::chrono::seconds(10)));
   CHECK(relay.mailbox_size() == 2);
+
+  // The next Load puts the hard-bounced address in the fifth group; the
+  // offline copy evaluated by common/ (as the browser does) agrees exactly.
+  const auto preview = stack.load();
+  CHECK(preview["counts"]["skipped_suppressed"] == 1);
+  CHECK(preview["counts"]["pending_invites"] == 2);
+  const auto skipped = stack.get_json("/api/previews/" + preview["preview_id"].get<std::string>() +
+                                      "/recipients?group=skipped_suppressed");
+  REQUIRE(skipped["rows"].size() == 1);
+  CHECK(skipped["rows"][0]["email"] == "permfail.jane@customers.test");
+  const auto snapshot_answer = stack.get("/api/snapshot");
+  REQUIRE(snapshot_answer->status == 200);
+  const Evaluation offline = evaluate(SnapshotCodec::decode(snapshot_answer->body), Filter{});
+  CHECK(counts_to_json(offline.counts) == preview["counts"]);
+  CHECK(offline.digest == preview["digest"]);
+  // Send re-checks in SQL: same digest (no 409), and the suppressed address is not mailed.
+  const auto again = stack.send(preview, {"pending_invites"});
+  CHECK(stack.get_json("/api/jobs/" + std::to_string(again))["job"]["total"] == 2);
+
+  // The job view: outcomes with rates, and the bounced recipients with the server's words.
+  const auto first_job = stack.get_json("/api/jobs/" + std::to_string(job));
+  CHECK(first_job["outcomes"]["delivered"] == 1);
+  CHECK(first_job["outcomes"]["bounced_hard"] == 1);
+  CHECK(first_job["outcomes"]["bounced_soft"] == 1);
+  CHECK(first_job["outcomes"]["complained"] == 0);
+  CHECK(first_job["outcomes"]["thresholds"]["bounce_rate_review"] == 0.05);
+  const auto bounced = stack.get_json("/api/jobs/" + std::to_string(job) + "/recipients?status=bounced");
+  REQUIRE(bounced["total"] == 2);
+  for (const auto& row : bounced["rows"]) CHECK_FALSE(row["outcome_diagnostic"].get<std::string>().empty());
+
+  // Staff review: the address, the contact and account that use it, the last outcome; CSV; lift (audited).
+  const auto list = stack.get_json("/api/suppressions");
+  REQUIRE(list["total"] == 1);
+  const auto& entry = list["rows"][0];
+  CHECK(entry["email"] == "permfail.jane@customers.test");
+  CHECK(entry["reason"] == "hard_bounce");
+  CHECK(entry["contacts"][0]["first_name"] == "Jane");
+  CHECK(entry["contacts"][0]["account_number"].get<std::string>().starts_with("A"));
+  CHECK_THAT(entry["last_outcome"]["diagnostic"].get<std::string>(), Catch::Contains("Recipient address rejected"));
+  const auto csv = stack.get("/api/suppressions.csv");
+  CHECK_THAT(csv->body, Catch::Contains("permfail.jane@customers.test,hard_bounce,"));
+  CHECK_THAT(csv->body, Catch::Contains(",Jane,Gone,"));
+  stack.post_json("/api/suppressions/lift", {{"email", "Permfail.Jane@customers.test"}}, 200);
+  stack.post_json("/api/suppressions/lift", {{"email", "permfail.jane@customers.test"}}, 404);
+  CHECK(count(stack.sql(), "SELECT COUNT(*) FROM audit_log WHERE action = 'suppression.lifted'") == 1);
+  CHECK(stack.load()["counts"]["skipped_suppressed"] == 0);
 }
 
 TEST_CASE("two servers polling one bounce mailbox record each report exactly once") {
