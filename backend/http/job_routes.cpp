@@ -29,7 +29,7 @@ constexpr double complaint_rate_limit = 0.003;
 // of the messages handed over (accepted or refused at once).
 nlohmann::json outcomes_to_json(const repository::JobProgress& job, const repository::JobOutcomeCounts& counts) {
   const std::uint64_t bounced = counts.hard_bounced + counts.soft_bounced;
-  const std::uint64_t bounced_after_acceptance = bounced - counts.rejected_at_smtp;
+  const std::uint64_t bounced_after_acceptance = bounced - std::min(bounced, counts.rejected_at_smtp);
   const std::uint64_t handed_over = job.sent + counts.rejected_at_smtp;
   const auto rate = [&](std::uint64_t n) {
     return handed_over == 0 ? 0.0 : static_cast<double>(n) / static_cast<double>(handed_over);

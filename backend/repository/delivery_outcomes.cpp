@@ -1,6 +1,7 @@
 #include "repository/delivery_outcomes.hpp"
 
 #include <memory>
+#include <stdexcept>
 
 #include <cppconn/exception.h>
 #include <cppconn/prepared_statement.h>

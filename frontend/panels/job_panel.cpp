@@ -13,12 +13,6 @@ namespace {
 
 constexpr const char* cancel_popup_id = "Cancel this job?";
 
-std::string short_time(const std::string& iso) {
-  std::string out = iso.substr(0, 16);
-  if (out.size() > 10 && out[10] == 'T') out[10] = ' ';
-  return out;
-}
-
 std::string groups_text(const std::vector<std::string>& groups) {
   std::string out;
   for (const std::string& g : groups) {

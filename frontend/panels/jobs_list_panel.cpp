@@ -10,15 +10,6 @@
 #include <string>
 
 namespace invites::panels {
-namespace {
-
-std::string short_time(const std::string& iso) {
-  std::string out = iso.substr(0, 16);
-  if (out.size() > 10 && out[10] == 'T') out[10] = ' ';
-  return out;
-}
-
-}  // namespace
 
 void draw_jobs_list_panel(const app::State& state, app::Actions& actions) {
   const app::JobList& list = state.send.jobs;

@@ -49,13 +49,6 @@ void search_box(const app::RecipientTable& table, app::Actions& actions, float w
   }
 }
 
-// "2026-11-01T09:30:00Z" → "2026-11-01 09:30"
-std::string short_time(const std::string& iso) {
-  std::string out = iso.substr(0, 16);
-  if (out.size() > 10 && out[10] == 'T') out[10] = ' ';
-  return out;
-}
-
 void cell(const std::string& text) { ImGui::TextUnformatted(text.c_str(), text.c_str() + text.size()); }
 
 // Keeps ImGui's sort specs and the app's sort in step: a header click sorts

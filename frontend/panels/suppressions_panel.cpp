@@ -17,12 +17,6 @@ constexpr const char* lift_popup_id = "Lift this suppression?";
 std::string typed_search;
 bool typing = false;
 
-std::string short_time(const std::string& iso) {
-  std::string out = iso.substr(0, 16);
-  if (out.size() > 10 && out[10] == 'T') out[10] = ' ';
-  return out;
-}
-
 std::string contacts_text(const app::SuppressedAddress& row) {
   if (row.contacts.empty()) return "no contact uses it any more";
   std::string out;

@@ -105,6 +105,12 @@ void tone_text(Tone tone, const std::string& text) {
   ImGui::PopStyleColor();
 }
 
+std::string short_time(const std::string& iso) {
+  std::string out = iso.substr(0, 16);
+  if (out.size() > 10 && out[10] == 'T') out[10] = ' ';
+  return out;
+}
+
 std::string grouped_number(std::uint64_t value) {
   const std::string digits = std::to_string(value);
   std::string out;

@@ -45,6 +45,9 @@ bool primary_button(const char* label, float width, bool enabled);
 // A small colored dot, vertically centered on the frame line.
 void status_dot(Tone tone);
 
+// "2026-11-26T12:30:00Z" → "2026-11-26 12:30" (the API's times, to the minute).
+std::string short_time(const std::string& iso);
+
 // 1234567 → "1,234,567"
 std::string grouped_number(std::uint64_t value);
 
