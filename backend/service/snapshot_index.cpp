@@ -87,6 +87,19 @@ std::string gunzip(std::string_view data, std::size_t size) {
 
 std::int64_t unix_now() { return static_cast<std::int64_t>(std::time(nullptr)); }
 
+// Runs `query` (its one parameter: the watermark) and hands each row whose
+// first column is an address of the snapshot to on_row with the address's
+// index; addresses no contact has are not in the snapshot and are passed over.
+template <typename OnRow>
+void for_each_changed_address(sql::Connection& connection, const char* query, std::int64_t since,
+                              const Snapshot& snapshot, OnRow on_row) {
+  std::unique_ptr<sql::PreparedStatement> statement(connection.prepareStatement(query));
+  statement->setInt64(1, since);
+  std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
+  while (rows->next())
+    if (const auto index = snapshot.find_email(rows->getString(1).asStdString())) on_row(*index, *rows);
+}
+
 }  // namespace
 
 std::string EncodedSnapshot::plain() const { return gunzip(gzip, size); }
@@ -301,38 +314,24 @@ std::shared_ptr<const SnapshotState> SnapshotIndex::current_for_load(sql::Connec
       std::unique_ptr<sql::ResultSet> result(statement->executeQuery("SELECT UNIX_TIMESTAMP()"));
       if (result->next()) now = result->getInt64(1);
     }
-    {
-      std::unique_ptr<sql::PreparedStatement> statement(connection.prepareStatement(
-          "SELECT email, status, COALESCE(UNIX_TIMESTAMP(last_invited_at), 0) FROM portal_users"
-          " WHERE updated_at >= FROM_UNIXTIME(?)"));
-      statement->setInt64(1, since);
-      std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
-      const Snapshot& snapshot = *base->snapshot;
-      const PortalColumns current = base->portal_columns();
-      while (rows->next()) {
-        const auto index = snapshot.find_email(rows->getString(1).asStdString());
-        if (!index) continue;  // an address no contact has
-        const auto status = parse_portal_status(rows->getString(2).asStdString()).value_or(PortalStatus::none);
-        const auto invited = rows->getInt64(3);
-        if (current.status[*index] != status || current.last_invited_at[*index] != invited)
-          changes.push_back({*index, status, invited});
-      }
-    }
-    {
-      // Suppressions made or lifted since (SPEC §11): the next Load shows them.
-      std::unique_ptr<sql::PreparedStatement> statement(connection.prepareStatement(
-          "SELECT email, lifted_at IS NULL FROM address_suppressions WHERE updated_at >= FROM_UNIXTIME(?)"));
-      statement->setInt64(1, since);
-      std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
-      const Snapshot& snapshot = *base->snapshot;
-      const PortalColumns current = base->portal_columns();
-      while (rows->next()) {
-        const auto index = snapshot.find_email(rows->getString(1).asStdString());
-        if (!index) continue;
-        const std::uint8_t suppressed = rows->getBoolean(2) ? 1 : 0;
-        if (current.suppressed[*index] != suppressed) suppression_changes.push_back({*index, suppressed});
-      }
-    }
+    const PortalColumns current = base->portal_columns();
+    for_each_changed_address(connection,
+                             "SELECT email, status, COALESCE(UNIX_TIMESTAMP(last_invited_at), 0) FROM portal_users"
+                             " WHERE updated_at >= FROM_UNIXTIME(?)",
+                             since, *base->snapshot, [&](std::uint32_t index, sql::ResultSet& row) {
+                               const auto status =
+                                   parse_portal_status(row.getString(2).asStdString()).value_or(PortalStatus::none);
+                               const auto invited = row.getInt64(3);
+                               if (current.status[index] != status || current.last_invited_at[index] != invited)
+                                 changes.push_back({index, status, invited});
+                             });
+    // Suppressions made or lifted since (SPEC §11): the next Load shows them.
+    for_each_changed_address(
+        connection, "SELECT email, lifted_at IS NULL FROM address_suppressions WHERE updated_at >= FROM_UNIXTIME(?)",
+        since, *base->snapshot, [&](std::uint32_t index, sql::ResultSet& row) {
+          const std::uint8_t suppressed = row.getBoolean(2) ? 1 : 0;
+          if (current.suppressed[index] != suppressed) suppression_changes.push_back({index, suppressed});
+        });
     // Re-check the last second again next time: rows written later in the
     // same second carry the same updated_at.
     const std::int64_t next_watermark = now > 0 ? now : since;
@@ -342,8 +341,7 @@ std::shared_ptr<const SnapshotState> SnapshotIndex::current_for_load(sql::Connec
       watermark_ = std::max(watermark_, next_watermark);
       return base;
     }
-    // A new copy of the statuses only (~9 bytes per address); the snapshot is shared.
-    const PortalColumns current = base->portal_columns();
+    // A new copy of the statuses only (~10 bytes per address); the snapshot is shared.
     auto updated = std::make_shared<PortalState>();
     updated->status.assign(current.status.begin(), current.status.end());
     updated->last_invited_at.assign(current.last_invited_at.begin(), current.last_invited_at.end());

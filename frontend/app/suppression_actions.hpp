@@ -19,13 +19,13 @@ class SuppressionActions {
   SuppressionActions(const SuppressionActions&) = delete;
   SuppressionActions& operator=(const SuppressionActions&) = delete;
 
-  void open();                       // the tab was opened: the first page
+  void open();                        // the tab was opened: the first page
   void set_search(std::string text);  // a new search from the first page
   void set_include_lifted(bool on);
   void next_page();
   void previous_page();
-  void reload();      // the page shown, again
-  void export_csv();  // GET /api/suppressions.csv with the same search
+  void reload();                            // the page shown, again
+  void export_csv();                        // GET /api/suppressions.csv with the same search
   void ask_lift(const std::string& email);  // opens the confirmation
   void cancel_lift();
   void confirm_lift();  // POST /api/suppressions/lift, then the page again

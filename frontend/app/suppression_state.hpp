@@ -20,7 +20,7 @@ struct SuppressedContact {
 // A row of GET /api/suppressions.
 struct SuppressedAddress {
   std::string email;
-  std::string reason;  // hard_bounce | complaint | soft_bounces
+  std::string reason;                               // hard_bounce | complaint | soft_bounces
   std::string suppressed_at, lifted_at, lifted_by;  // lifted_*: "" while suppressed
   // The address's last outcome: kind, source, status and the server's words.
   std::string last_kind, last_source, last_status, last_diagnostic, last_at;

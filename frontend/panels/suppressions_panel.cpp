@@ -113,7 +113,8 @@ void rows_table(const app::SuppressionList& list, app::Actions& actions) {
     ImGui::TableNextColumn();
     if (!row.lifted_at.empty()) {
       ImGui::TextDisabled("lifted");
-      if (ImGui::IsItemHovered()) ImGui::SetTooltip("by %s, %s", row.lifted_by.c_str(), short_time(row.lifted_at).c_str());
+      if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("by %s, %s", row.lifted_by.c_str(), short_time(row.lifted_at).c_str());
     } else {
       ImGui::BeginDisabled(!list.lifting.empty());
       const std::string lift_label = "Lift###lift " + row.email;

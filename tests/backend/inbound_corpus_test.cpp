@@ -12,6 +12,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "file_text.hpp"
 #include "mail/inbound_report.hpp"
 #include "mail/report_outcome.hpp"
 #include "mail/verp.hpp"
@@ -36,17 +37,10 @@ const mail::VerpCodec& test_codec() {
   return codec;
 }
 
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // The sample with its token placeholders replaced.
 std::string sample(const std::string& name) {
   static const mail::VerpCodec forger = codec_with_key(99);
-  std::string text = read_file(corpus / name);
+  std::string text = testing::file_text(corpus / name);
   static const std::regex placeholder(R"(\{\{(token|forged):(\d+)\}\})");
   std::string out;
   auto begin = std::sregex_iterator(text.begin(), text.end(), placeholder);
@@ -61,7 +55,7 @@ std::string sample(const std::string& name) {
   return out;
 }
 
-nlohmann::json expectations() { return nlohmann::json::parse(read_file(corpus / "expected.json")); }
+nlohmann::json expectations() { return nlohmann::json::parse(testing::file_text(corpus / "expected.json")); }
 
 std::string kind_name(mail::InboundKind kind) {
   switch (kind) {

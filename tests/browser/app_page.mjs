@@ -103,6 +103,14 @@ export async function signIn(page, username, password, timeout = 15_000) {
   await page.keyboard.press('Enter');
 }
 
+// Signs in and presses Load with the form as it opens (every recipient).
+export async function signInAndLoad(page, username, password) {
+  await signIn(page, username, password);
+  await waitForStatus(page, 'lookups', 'loaded');
+  await click(page, 'Load');
+  await waitForStatus(page, 'preview', 'loaded');
+}
+
 // The five counts the results card shows (-1 before a Load).
 export async function shownCounts(page) {
   const s = await status(page);

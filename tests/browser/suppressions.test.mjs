@@ -10,7 +10,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { click, closeSuite, openApp as openAppIn, openSuite, shot, signIn, status, waitFor,
+import { click, closeSuite, openApp as openAppIn, openSuite, shot, signInAndLoad, status, waitFor,
   waitForStatus } from './app_page.mjs';
 
 const PASSWORD = 'correct horse 9';
@@ -42,10 +42,7 @@ describe('bounced addresses', () => {
     const app = await openAppIn(browser, stack.url);
     const { page } = app;
     try {
-      await signIn(page, 'alice', PASSWORD);
-      await waitForStatus(page, 'lookups', 'loaded');
-      await click(page, 'Load');
-      await waitForStatus(page, 'preview', 'loaded');
+      await signInAndLoad(page, 'alice', PASSWORD);
       const loaded = await status(page);
       assert.equal(loaded.countSkippedSuppressed, 1, 'the bounced address is the fifth group');
       assert.equal(loaded.countNewUsers, first.counts.new_users - 1);

@@ -36,12 +36,11 @@ json suppression(const std::string& email) {
 
 struct SuppressionFixture : SignedInFixture {
   std::vector<std::string> opened;
-  SuppressionActions suppressions{
-      state,
-      [this](platform::FetchRequest request, platform::FetchCallback done) {
-        server.fetcher()(std::move(request), std::move(done));
-      },
-      [this](const std::string& url) { opened.push_back(url); }};
+  SuppressionActions suppressions{state,
+                                  [this](platform::FetchRequest request, platform::FetchCallback done) {
+                                    server.fetcher()(std::move(request), std::move(done));
+                                  },
+                                  [this](const std::string& url) { opened.push_back(url); }};
   SuppressionFixture() { sign_in(); }
 };
 
@@ -110,25 +109,23 @@ TEST_CASE("a lift needs confirmation, is posted, announced and the page read aga
   CHECK(f.state.suppressions.notice == "\"other@customer.example\" is not suppressed");
 }
 
-TEST_CASE("the job view shows delivery outcomes and lists bounced recipients with the diagnostic",
-          "[frontend][send]") {
+TEST_CASE("the job view shows delivery outcomes and lists bounced recipients with the diagnostic", "[frontend][send]") {
   SignedInFixture f;
   f.sign_in();
   f.actions.sending().open_job(5);
   const json job = {{"id", 5}, {"status", "completed"}, {"total", 3}, {"sent", 3}, {"failed", 0}, {"pending", 0}};
-  f.server.respond("GET", "/api/jobs/5", 200,
-                   json{{"job", job},
-                        {"outcomes",
-                         {{"delivered", 1},
-                          {"bounced_hard", 1},
-                          {"bounced_soft", 1},
-                          {"complained", 0},
-                          {"bounce_rate", 0.6667},
-                          {"complaint_rate", 0.0},
-                          {"thresholds",
-                           {{"bounce_rate_review", 0.05},
-                            {"complaint_rate_review", 0.001},
-                            {"complaint_rate_limit", 0.003}}}}}});
+  f.server.respond(
+      "GET", "/api/jobs/5", 200,
+      json{{"job", job},
+           {"outcomes",
+            {{"delivered", 1},
+             {"bounced_hard", 1},
+             {"bounced_soft", 1},
+             {"complained", 0},
+             {"bounce_rate", 0.6667},
+             {"complaint_rate", 0.0},
+             {"thresholds",
+              {{"bounce_rate_review", 0.05}, {"complaint_rate_review", 0.001}, {"complaint_rate_limit", 0.003}}}}}});
   const JobView& view = f.state.send.job;
   REQUIRE(view.outcomes.has_value());
   CHECK(view.outcomes->bounced_hard == 1);

@@ -18,17 +18,10 @@ using namespace invites;
 
 namespace {
 
-std::uint64_t count(sql::Connection& connection, const std::string& query) {
-  std::unique_ptr<sql::Statement> statement(connection.createStatement());
-  std::unique_ptr<sql::ResultSet> row(statement->executeQuery(query));
-  row->next();
-  return row->getUInt64(1);
-}
-
 bool wait_for_count(sql::Connection& connection, const std::string& query, std::uint64_t expected,
                     std::chrono::seconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (count(connection, query) < expected) {
+  while (testing::count_rows(connection, query) < expected) {
     if (std::chrono::steady_clock::now() > deadline) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
@@ -71,14 +64,14 @@ TEST_CASE("DSNs that Postfix returns to the VERP senders are read over IMAP, rec
   CHECK_THAT(testing::headers_of(delivered.raw), Catch::Contains("From: north@haul.example.com"));
 
   REQUIRE(wait_for_count(stack.sql(), "SELECT COUNT(*) FROM delivery_outcomes", 2, std::chrono::seconds(60)));
-  CHECK(count(stack.sql(),
-              "SELECT COUNT(*) FROM delivery_outcomes WHERE source = 'mailbox' AND kind = 'hard_bounce' "
-              "AND email = 'permfail.jane@customers.test' AND status_code = '5.1.1' AND job_id = " +
-                  std::to_string(job)) == 1);
-  CHECK(count(stack.sql(),
-              "SELECT COUNT(*) FROM delivery_outcomes WHERE kind = 'soft_bounce' AND email = "
-              "'tempfail.kim@customers.test'") == 1);
-  CHECK(count(stack.sql(), "SELECT COUNT(*) FROM address_suppressions WHERE lifted_at IS NULL") == 1);
+  CHECK(testing::count_rows(stack.sql(),
+                            "SELECT COUNT(*) FROM delivery_outcomes WHERE source = 'mailbox' AND kind = 'hard_bounce' "
+                            "AND email = 'permfail.jane@customers.test' AND status_code = '5.1.1' AND job_id = " +
+                                std::to_string(job)) == 1);
+  CHECK(testing::count_rows(stack.sql(),
+                            "SELECT COUNT(*) FROM delivery_outcomes WHERE kind = 'soft_bounce' AND email = "
+                            "'tempfail.kim@customers.test'") == 1);
+  CHECK(testing::count_rows(stack.sql(), "SELECT COUNT(*) FROM address_suppressions WHERE lifted_at IS NULL") == 1);
   // Every message of the mailbox was claimed and done, and flagged in the mailbox.
   REQUIRE(wait_for_count(stack.sql(), "SELECT COUNT(*) FROM inbound_mail_claims WHERE done_at IS NOT NULL", 2,
                          std::chrono::seconds(10)));
@@ -127,7 +120,7 @@ TEST_CASE("DSNs that Postfix returns to the VERP senders are read over IMAP, rec
   CHECK_THAT(csv->body, Catch::Contains(",Jane,Gone,"));
   stack.post_json("/api/suppressions/lift", {{"email", "Permfail.Jane@customers.test"}}, 200);
   stack.post_json("/api/suppressions/lift", {{"email", "permfail.jane@customers.test"}}, 404);
-  CHECK(count(stack.sql(), "SELECT COUNT(*) FROM audit_log WHERE action = 'suppression.lifted'") == 1);
+  CHECK(testing::count_rows(stack.sql(), "SELECT COUNT(*) FROM audit_log WHERE action = 'suppression.lifted'") == 1);
   CHECK(stack.load()["counts"]["skipped_suppressed"] == 0);
 }
 
@@ -144,10 +137,10 @@ TEST_CASE("two servers polling one bounce mailbox record each report exactly onc
   REQUIRE(relay.wait_for_mailbox(12, std::chrono::seconds(60)));
   REQUIRE(wait_for_count(stack.sql(), "SELECT COUNT(*) FROM inbound_mail_claims WHERE done_at IS NOT NULL", 12,
                          std::chrono::seconds(60)));
-  CHECK(count(stack.sql(), "SELECT COUNT(*) FROM inbound_mail_claims") == 12);
-  CHECK(count(stack.sql(), "SELECT COUNT(*) FROM delivery_outcomes") == 12);
-  CHECK(count(stack.sql(), "SELECT COUNT(DISTINCT outbox_id) FROM delivery_outcomes") == 12);
-  CHECK(count(stack.sql(), "SELECT COUNT(*) FROM address_suppressions") == 12);
+  CHECK(testing::count_rows(stack.sql(), "SELECT COUNT(*) FROM inbound_mail_claims") == 12);
+  CHECK(testing::count_rows(stack.sql(), "SELECT COUNT(*) FROM delivery_outcomes") == 12);
+  CHECK(testing::count_rows(stack.sql(), "SELECT COUNT(DISTINCT outbox_id) FROM delivery_outcomes") == 12);
+  CHECK(testing::count_rows(stack.sql(), "SELECT COUNT(*) FROM address_suppressions") == 12);
 }
 
 TEST_CASE("a 5xx that the SMTP server gives at once is a hard bounce of that message") {
@@ -156,10 +149,11 @@ TEST_CASE("a 5xx that the SMTP server gives at once is a hard bounce of that mes
   stack.start_server({"--bounce-domain", "bounces.test"});
   const auto job = stack.send(stack.load());
   stack.wait_completed(job);
-  CHECK(count(stack.sql(),
-              "SELECT COUNT(*) FROM delivery_outcomes WHERE source = 'smtp' AND kind = 'hard_bounce' AND "
-              "email = 'permfail.now@example.com' AND status_code = '5.1.1'") == 1);
-  CHECK(count(stack.sql(), "SELECT COUNT(*) FROM address_suppressions WHERE email = 'permfail.now@example.com'") == 1);
+  CHECK(testing::count_rows(stack.sql(),
+                            "SELECT COUNT(*) FROM delivery_outcomes WHERE source = 'smtp' AND kind = 'hard_bounce' AND "
+                            "email = 'permfail.now@example.com' AND status_code = '5.1.1'") == 1);
+  CHECK(testing::count_rows(stack.sql(),
+                            "SELECT COUNT(*) FROM address_suppressions WHERE email = 'permfail.now@example.com'") == 1);
   // Straight to the sink: the envelope sender is the message's VERP address there too.
   for (const auto& message : stack.sink().messages()) CHECK(message.mail_from.starts_with("bounces+"));
 }

@@ -21,16 +21,10 @@ std::unique_ptr<sql::Connection> migrated(const testing::TestDatabase& database)
   return connection;
 }
 
-std::uint64_t count(sql::Connection& connection, const std::string& query) {
-  std::unique_ptr<sql::Statement> statement(connection.createStatement());
-  std::unique_ptr<sql::ResultSet> row(statement->executeQuery(query));
-  row->next();
-  return row->getUInt64(1);
-}
-
 bool suppressed(sql::Connection& connection, const std::string& email) {
-  return count(connection,
-               "SELECT COUNT(*) FROM address_suppressions WHERE lifted_at IS NULL AND email = '" + email + "'") == 1;
+  return testing::count_rows(
+             connection,
+             "SELECT COUNT(*) FROM address_suppressions WHERE lifted_at IS NULL AND email = '" + email + "'") == 1;
 }
 
 repository::NewOutcome outcome(const std::string& email, const std::string& kind, const std::string& key) {
@@ -59,7 +53,7 @@ TEST_CASE("an outcome is recorded once, however often it is reported") {
   CHECK(first.suppressed);
   const auto again = repository::record_outcome(*sql, outcome("a@customer.example", "hard_bounce", "ses:e1"), rules);
   CHECK_FALSE(again.recorded);
-  CHECK(count(*sql, "SELECT COUNT(*) FROM delivery_outcomes") == 1);
+  CHECK(testing::count_rows(*sql, "SELECT COUNT(*) FROM delivery_outcomes") == 1);
 }
 
 TEST_CASE("a hard bounce or a complaint suppresses at once; lifting and a new outcome suppress again") {
@@ -74,7 +68,7 @@ TEST_CASE("a hard bounce or a complaint suppresses at once; lifting and a new ou
   CHECK_FALSE(suppressed(*sql, "hard@customer.example"));
   repository::record_outcome(*sql, outcome("hard@customer.example", "hard_bounce", "k3"), rules);
   CHECK(suppressed(*sql, "hard@customer.example"));
-  CHECK(count(*sql, "SELECT COUNT(*) FROM address_suppressions") == 2);  // one row per address
+  CHECK(testing::count_rows(*sql, "SELECT COUNT(*) FROM address_suppressions") == 2);  // one row per address
 }
 
 TEST_CASE("soft bounces suppress after N within M days, counting only those after the last lift") {
@@ -112,7 +106,7 @@ TEST_CASE("of several claims on one mailbox message exactly one wins; a dead cla
   CHECK(repository::claim_message(*other, message, std::string(32, 'b'), lease) == repository::ClaimState::claimed);
   // a comes back late: its finish does nothing, b's counts.
   repository::finish_claim(*sql, message, std::string(32, 'a'), "late");
-  CHECK(count(*sql, "SELECT COUNT(*) FROM inbound_mail_claims WHERE done_at IS NOT NULL") == 0);
+  CHECK(testing::count_rows(*sql, "SELECT COUNT(*) FROM inbound_mail_claims WHERE done_at IS NOT NULL") == 0);
   repository::finish_claim(*other, message, std::string(32, 'b'), "recorded");
   CHECK(repository::claim_message(*sql, message, std::string(32, 'c'), lease) == repository::ClaimState::done);
   // Another UIDVALIDITY is another message.

@@ -19,13 +19,6 @@ using testing::Person;
 
 namespace {
 
-std::uint64_t count_rows(sql::Connection& connection, const std::string& query) {
-  std::unique_ptr<sql::Statement> statement(connection.createStatement());
-  std::unique_ptr<sql::ResultSet> row(statement->executeQuery(query));
-  row->next();
-  return row->getUInt64(1);
-}
-
 // GET/POST on the server's acceptance page (no staff session).
 struct Invitee {
   httplib::Client client;
@@ -99,9 +92,9 @@ TEST_CASE("Load then send then accept: every message once and the next Load move
   // Connections are reused: at most one per worker.
   CHECK(connections.size() <= 3);
 
-  CHECK(count_rows(stack.sql(), "SELECT COUNT(*) FROM portal_users WHERE status = 'invited'") == 29);
-  CHECK(count_rows(stack.sql(),
-                   "SELECT COUNT(*) FROM portal_invites WHERE accepted_at IS NULL AND revoked_at IS NULL") == 29);
+  CHECK(testing::count_rows(stack.sql(), "SELECT COUNT(*) FROM portal_users WHERE status = 'invited'") == 29);
+  CHECK(testing::count_rows(
+            stack.sql(), "SELECT COUNT(*) FROM portal_invites WHERE accepted_at IS NULL AND revoked_at IS NULL") == 29);
 
   // The invitee opens the link and sets a password.
   auto links = links_by_recipient(stack.sink());
@@ -128,9 +121,10 @@ TEST_CASE("Load then send then accept: every message once and the next Load move
   CHECK(expired->status == 410);
   CHECK(expired->body.find("expired") != std::string::npos);
   CHECK(invitee.accept(expiring, "long enough password", "long enough password")->status == 410);
-  CHECK(count_rows(stack.sql(),
-                   "SELECT COUNT(*) FROM portal_users WHERE email = 'user005@example.com' AND status = 'active' "
-                   "AND password_hash LIKE '$argon2id$%'") == 1);
+  CHECK(
+      testing::count_rows(stack.sql(),
+                          "SELECT COUNT(*) FROM portal_users WHERE email = 'user005@example.com' AND status = 'active' "
+                          "AND password_hash LIKE '$argon2id$%'") == 1);
 
   // The next Load: everyone invited is pending, the accepted one excluded.
   const auto after = stack.load();
@@ -148,8 +142,8 @@ TEST_CASE("Load then send then accept: every message once and the next Load move
   const auto newer = links_by_recipient(stack.sink()).at("user006@example.com");
   CHECK(newer != links.at("user006@example.com"));
   CHECK(invitee.open(newer)->status == 200);
-  CHECK(count_rows(stack.sql(),
-                   "SELECT COUNT(*) FROM portal_invites WHERE accepted_at IS NULL AND revoked_at IS NULL") == 28);
+  CHECK(testing::count_rows(
+            stack.sql(), "SELECT COUNT(*) FROM portal_invites WHERE accepted_at IS NULL AND revoked_at IS NULL") == 28);
 
   // Both jobs are listed newest first; the audit log has who did what.
   const auto jobs = stack.get_json("/api/jobs")["jobs"];
@@ -194,7 +188,7 @@ TEST_CASE("bad input to send, templates and senders is refused and names the pro
     result = send_with({{"from_email", "ceo@elsewhere.example"}});
     CHECK(result->status == 400);
     CHECK(error_of(result)["message"].get<std::string>().find("not an allowed sender") != std::string::npos);
-    CHECK(count_rows(stack.sql(), "SELECT COUNT(*) FROM send_jobs") == 0);
+    CHECK(testing::count_rows(stack.sql(), "SELECT COUNT(*) FROM send_jobs") == 0);
     // Allowed by --allowed-senders (a domain and an address).
     const auto allowed = send_with({{"from_email", "news@ok.example"}});
     REQUIRE(allowed->status == 202);
@@ -257,7 +251,7 @@ TEST_CASE("bad input to send, templates and senders is refused and names the pro
     const auto first = stack.post_json(send_path, body, 202)["job_id"];
     const auto second = stack.post_json(send_path, body, 202)["job_id"];
     CHECK(first == second);
-    CHECK(count_rows(stack.sql(), "SELECT COUNT(*) FROM send_jobs") == 1);
+    CHECK(testing::count_rows(stack.sql(), "SELECT COUNT(*) FROM send_jobs") == 1);
     stack.wait_completed(first.get<std::uint64_t>());
     CHECK(stack.sink().messages().size() == 6);
   }
@@ -270,7 +264,7 @@ TEST_CASE("bad input to send, templates and senders is refused and names the pro
     CHECK(body["error"]["code"] == "digest_mismatch");
     CHECK(body["counts"]["new_users"] == 7);
     CHECK(body["digest"] != preview["digest"]);
-    CHECK(count_rows(stack.sql(), "SELECT COUNT(*) FROM send_jobs") == 0);
+    CHECK(testing::count_rows(stack.sql(), "SELECT COUNT(*) FROM send_jobs") == 0);
   }
   SECTION("line breaks in names never reach a header") {
     stack.wait_completed(stack.send(preview, {"new_users"}));

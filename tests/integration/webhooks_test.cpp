@@ -19,13 +19,6 @@ using namespace invites;
 
 namespace {
 
-std::uint64_t count(sql::Connection& connection, const std::string& query) {
-  std::unique_ptr<sql::Statement> statement(connection.createStatement());
-  std::unique_ptr<sql::ResultSet> row(statement->executeQuery(query));
-  row->next();
-  return row->getUInt64(1);
-}
-
 std::string iso_now(std::time_t offset = 0) {
   const std::time_t at = std::time(nullptr) + offset;
   std::tm tm{};
@@ -101,15 +94,16 @@ TEST_CASE("SES notifications through SNS: signed ones count once, unsigned, fore
   REQUIRE(answer);
   CHECK(answer->status == 200);
   CHECK(nlohmann::json::parse(answer->body)["recorded"] == 1);
-  CHECK(count(sql,
-              "SELECT COUNT(*) FROM address_suppressions WHERE email = 'gone@customer.example' AND reason = "
-              "'hard_bounce' AND lifted_at IS NULL") == 1);
+  CHECK(testing::count_rows(
+            sql,
+            "SELECT COUNT(*) FROM address_suppressions WHERE email = 'gone@customer.example' AND reason = "
+            "'hard_bounce' AND lifted_at IS NULL") == 1);
 
   // The same message again (a replay within the window): answered, no effect.
   answer = hooks.post_ses(signed_message);
   CHECK(answer->status == 200);
   CHECK(nlohmann::json::parse(answer->body)["replayed"] == true);
-  CHECK(count(sql, "SELECT COUNT(*) FROM delivery_outcomes") == 1);
+  CHECK(testing::count_rows(sql, "SELECT COUNT(*) FROM delivery_outcomes") == 1);
 
   // Version 1 signatures are accepted too.
   answer = hooks.post_ses(
@@ -129,7 +123,7 @@ TEST_CASE("SES notifications through SNS: signed ones count once, unsigned, fore
             .post_ses(
                 hooks.sns.sign(ses_bounce("m-5", "x@customer.example", iso_now(-3600)), "2", hooks.certificates.url()))
             ->status == 401);
-  CHECK(count(sql, "SELECT COUNT(*) FROM delivery_outcomes") == 2);
+  CHECK(testing::count_rows(sql, "SELECT COUNT(*) FROM delivery_outcomes") == 2);
   CHECK(hooks.certificates.requests() == 1);  // fetched once, then kept
 }
 
@@ -147,10 +141,10 @@ TEST_CASE("SendGrid events: a valid signature counts once; a wrong, replayed or 
   REQUIRE(answer);
   CHECK(answer->status == 200);
   CHECK(nlohmann::json::parse(answer->body)["recorded"] == 2);
-  CHECK(count(sql, "SELECT COUNT(*) FROM delivery_outcomes WHERE kind = 'complaint'") == 1);
-  CHECK(count(sql, "SELECT COUNT(*) FROM delivery_outcomes WHERE kind = 'soft_bounce'") == 1);
+  CHECK(testing::count_rows(sql, "SELECT COUNT(*) FROM delivery_outcomes WHERE kind = 'complaint'") == 1);
+  CHECK(testing::count_rows(sql, "SELECT COUNT(*) FROM delivery_outcomes WHERE kind = 'soft_bounce'") == 1);
   // A soft bounce alone does not suppress (3 within 7 days by default); the complaint does.
-  CHECK(count(sql, "SELECT COUNT(*) FROM address_suppressions") == 1);
+  CHECK(testing::count_rows(sql, "SELECT COUNT(*) FROM address_suppressions") == 1);
 
   CHECK(nlohmann::json::parse(hooks.post_sendgrid(body, now, signature)->body)["replayed"] == true);
   CHECK(hooks.post_sendgrid(body + " ", now, signature)->status == 401);
@@ -158,7 +152,7 @@ TEST_CASE("SendGrid events: a valid signature counts once; a wrong, replayed or 
   CHECK(hooks.post_sendgrid(body, now, stranger.sign(now, body))->status == 401);
   const std::string old = std::to_string(std::time(nullptr) - 3600);
   CHECK(hooks.post_sendgrid(body, old, hooks.sendgrid.sign(old, body))->status == 401);
-  CHECK(count(sql, "SELECT COUNT(*) FROM delivery_outcomes") == 2);
+  CHECK(testing::count_rows(sql, "SELECT COUNT(*) FROM delivery_outcomes") == 2);
 }
 
 TEST_CASE("Postmark webhooks need their basic authentication; a repeat changes nothing") {
@@ -174,7 +168,8 @@ TEST_CASE("Postmark webhooks need their basic authentication; a repeat changes n
   REQUIRE(answer);
   CHECK(answer->status == 200);
   CHECK(nlohmann::json::parse(hooks.post_postmark(bounce, "postmark:hook-secret")->body)["replayed"] == true);
-  CHECK(count(sql, "SELECT COUNT(*) FROM address_suppressions WHERE email = 'nobody.here@customer.example'") == 1);
+  CHECK(testing::count_rows(
+            sql, "SELECT COUNT(*) FROM address_suppressions WHERE email = 'nobody.here@customer.example'") == 1);
   // A malformed record is a 400 that says what is missing.
   answer = hooks.post_postmark(R"({"RecordType":"Bounce","Type":"HardBounce"})", "postmark:hook-secret");
   CHECK(answer->status == 400);

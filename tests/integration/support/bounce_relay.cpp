@@ -8,9 +8,10 @@
 
 #include <fstream>
 #include <functional>
-#include <sstream>
 #include <stdexcept>
 #include <thread>
+
+#include "file_text.hpp"
 
 namespace invites::testing {
 namespace {
@@ -40,13 +41,6 @@ bool accepts_connections(int port) {
   const bool connected = connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
   close(fd);
   return connected;
-}
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream file(path, std::ios::binary);
-  std::ostringstream content;
-  content << file.rdbuf();
-  return content.str();
 }
 
 void chown_to(const std::filesystem::path& path, const char* user) {
@@ -113,7 +107,7 @@ bool BounceRelay::wait_for_mailbox(std::size_t count, std::chrono::milliseconds 
   return true;
 }
 
-std::string BounceRelay::postfix_log() const { return read_file(directory_.path() / "postfix.log"); }
+std::string BounceRelay::postfix_log() const { return file_text(directory_.path() / "postfix.log"); }
 
 void BounceRelay::write_postfix_config() const {
   const auto dir = directory_.path();
@@ -191,7 +185,7 @@ void BounceRelay::start_postfix() {
 void BounceRelay::start_dovecot() {
   dovecot_ = std::make_unique<ChildProcess>(std::vector<std::string>{
       "/usr/sbin/dovecot", "-F", "-c", (directory_.path() / "dovecot" / "dovecot.conf").string()});
-  wait_until_listening(imap_port_, "Dovecot", [this] { return read_file(directory_.path() / "dovecot.log"); });
+  wait_until_listening(imap_port_, "Dovecot", [this] { return file_text(directory_.path() / "dovecot.log"); });
 }
 
 }  // namespace invites::testing

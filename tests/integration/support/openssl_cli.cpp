@@ -1,9 +1,9 @@
 #include "support/openssl_cli.hpp"
 
 #include <fstream>
-#include <sstream>
 #include <stdexcept>
 
+#include "file_text.hpp"
 #include "support/child_process.hpp"
 
 namespace invites::testing {
@@ -23,10 +23,7 @@ std::string openssl_sign(const std::filesystem::path& key, std::string_view dige
   const auto output = scratch / "signature.bin";
   std::ofstream(input, std::ios::binary) << data;
   openssl({"dgst", "-" + std::string(digest), "-sign", key.string(), "-out", output.string(), input.string()});
-  std::ifstream in(output, std::ios::binary);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
+  return file_text(output);
 }
 
 }  // namespace invites::testing

@@ -1,20 +1,11 @@
 #include "support/webhook_signers.hpp"
 
-#include <fstream>
-#include <sstream>
-
+#include "file_text.hpp"
 #include "security/tokens.hpp"
 #include "support/openssl_cli.hpp"
 
 namespace invites::testing {
 namespace {
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // Amazon SNS's string to sign, written out from its documentation.
 std::string string_to_sign(const nlohmann::json& m) {
@@ -44,7 +35,7 @@ SnsSigner::SnsSigner(const TestCertificates& authority) {
            authority.ca_key().string(), "-set_serial", "2", "-days", "1", "-out", (dir / "sns.pem").string()});
 }
 
-std::string SnsSigner::certificate_pem() const { return read_file(directory_.path() / "sns.pem"); }
+std::string SnsSigner::certificate_pem() const { return file_text(directory_.path() / "sns.pem"); }
 
 nlohmann::json SnsSigner::sign(nlohmann::json message, const std::string& version,
                                const std::string& certificate_url) const {
@@ -64,7 +55,7 @@ SendGridSigner::SendGridSigner() {
 }
 
 std::string SendGridSigner::public_key_base64() const {
-  return security::to_base64(read_file(directory_.path() / "public.der"));
+  return security::to_base64(file_text(directory_.path() / "public.der"));
 }
 
 std::string SendGridSigner::sign(const std::string& timestamp, const std::string& body) const {
