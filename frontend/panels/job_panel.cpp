@@ -124,18 +124,15 @@ void failed_table(const app::JobView& view, app::Actions& actions) {
     if (ImGui::SmallButton("Reload list")) actions.sending().reload_failed_rows();
   }
   if (view.failed_total == 0) return;
-  constexpr ImGuiTableFlags table_flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
-                                          ImGuiTableFlags_BordersV | ImGuiTableFlags_Resizable |
-                                          ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingStretchProp;
   const float row_h = ImGui::GetTextLineHeightWithSpacing();
   const float height = std::min(row_h * (static_cast<float>(view.failed_total) + 1.5f), row_h * 12);
-  if (!ImGui::BeginTable("##failed-rows", 4, table_flags, ImVec2(0, height))) return;
-  ImGui::TableSetupScrollFreeze(0, 1);
-  ImGui::TableSetupColumn("Email", 0, 1.6f);
-  ImGui::TableSetupColumn("Group", 0, 0.8f);
-  ImGui::TableSetupColumn("Attempts", 0, 0.5f);
-  ImGui::TableSetupColumn(view.list == app::JobList::failed ? "Server reply" : "Outcome and diagnostic", 0, 3.0f);
-  ImGui::TableHeadersRow();
+  if (!begin_list_table("##failed-rows",
+                        {{"Email", 1.6f},
+                         {"Group", 0.8f},
+                         {"Attempts", 0.5f},
+                         {view.list == app::JobList::failed ? "Server reply" : "Outcome and diagnostic", 3.0f}},
+                        height))
+    return;
   ImGuiListClipper clipper;
   clipper.Begin(static_cast<int>(view.failed_total));
   while (clipper.Step()) {

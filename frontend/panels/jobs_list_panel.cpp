@@ -32,20 +32,15 @@ void draw_jobs_list_panel(const app::State& state, app::Actions& actions) {
     return;
   }
 
-  constexpr ImGuiTableFlags table_flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
-                                          ImGuiTableFlags_BordersV | ImGuiTableFlags_ScrollY |
-                                          ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_Resizable;
-  if (ImGui::BeginTable("##jobs-table", 7, table_flags,
-                        ImVec2(0, std::max(160.0f, ImGui::GetContentRegionAvail().y)))) {
-    ImGui::TableSetupScrollFreeze(0, 1);
-    ImGui::TableSetupColumn("Job", 0, 0.5f);
-    ImGui::TableSetupColumn("Created", 0, 1.1f);
-    ImGui::TableSetupColumn("By", 0, 0.7f);
-    ImGui::TableSetupColumn("Template", 0, 1.4f);
-    ImGui::TableSetupColumn("Status", 0, 0.9f);
-    ImGui::TableSetupColumn("Sent / total", 0, 1.0f);
-    ImGui::TableSetupColumn("Failed", 0, 0.5f);
-    ImGui::TableHeadersRow();
+  if (begin_list_table("##jobs-table",
+                       {{"Job", 0.5f},
+                        {"Created", 1.1f},
+                        {"By", 0.7f},
+                        {"Template", 1.4f},
+                        {"Status", 0.9f},
+                        {"Sent / total", 1.0f},
+                        {"Failed", 0.5f}},
+                       std::max(160.0f, ImGui::GetContentRegionAvail().y))) {
     for (const app::Job& job : list.jobs) {
       ImGui::TableNextRow();
       ImGui::TableNextColumn();

@@ -76,20 +76,15 @@ void lift_popup(const app::SuppressionList& list, app::Actions& actions) {
 }
 
 void rows_table(const app::SuppressionList& list, app::Actions& actions) {
-  constexpr ImGuiTableFlags table_flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
-                                          ImGuiTableFlags_BordersV | ImGuiTableFlags_Resizable |
-                                          ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingStretchProp;
-  if (!ImGui::BeginTable("##suppressions-table", 6, table_flags,
-                         ImVec2(0, std::max(200.0f, ImGui::GetContentRegionAvail().y - 40.0f))))
+  if (!begin_list_table("##suppressions-table",
+                        {{"Address", 1.4f},
+                         {"Reason", 0.8f},
+                         {"Last outcome", 2.4f},
+                         {"Date", 0.8f},
+                         {"Contacts and accounts", 2.2f},
+                         {"Lift", 0.4f}},
+                        std::max(200.0f, ImGui::GetContentRegionAvail().y - 40.0f)))
     return;
-  ImGui::TableSetupScrollFreeze(0, 1);
-  ImGui::TableSetupColumn("Address", 0, 1.4f);
-  ImGui::TableSetupColumn("Reason", 0, 0.8f);
-  ImGui::TableSetupColumn("Last outcome", 0, 2.4f);
-  ImGui::TableSetupColumn("Date", 0, 0.8f);
-  ImGui::TableSetupColumn("Contacts and accounts", 0, 2.2f);
-  ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, 90.0f);
-  ImGui::TableHeadersRow();
   for (const app::SuppressedAddress& row : list.rows) {
     ImGui::PushID(row.email.c_str());
     ImGui::TableNextRow();

@@ -105,6 +105,17 @@ void tone_text(Tone tone, const std::string& text) {
   ImGui::PopStyleColor();
 }
 
+bool begin_list_table(const char* id, std::initializer_list<std::pair<const char*, float>> columns, float height) {
+  constexpr ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter | ImGuiTableFlags_BordersV |
+                                    ImGuiTableFlags_Resizable | ImGuiTableFlags_ScrollY |
+                                    ImGuiTableFlags_SizingStretchProp;
+  if (!ImGui::BeginTable(id, static_cast<int>(columns.size()), flags, ImVec2(0, height))) return false;
+  ImGui::TableSetupScrollFreeze(0, 1);
+  for (const auto& [header, weight] : columns) ImGui::TableSetupColumn(header, 0, weight);
+  ImGui::TableHeadersRow();
+  return true;
+}
+
 std::string short_time(const std::string& iso) {
   std::string out = iso.substr(0, 16);
   if (out.size() > 10 && out[10] == 'T') out[10] = ' ';

@@ -7,7 +7,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <string>
+#include <utility>
 #include <vector>
 
 struct ImFont;
@@ -41,6 +43,12 @@ bool link_button(const char* id, const char* text, ImFont* font);
 
 // A filled accent button; disabled (greyed, not clickable) when !enabled.
 bool primary_button(const char* label, float width, bool enabled);
+
+// A list table: striped rows, outer and column borders, resizable columns
+// sized by weight, a vertical scroll with the header row frozen. Columns
+// are (header, weight); `height` in px. Returns ImGui::BeginTable's result
+// (call ImGui::EndTable when true).
+bool begin_list_table(const char* id, std::initializer_list<std::pair<const char*, float>> columns, float height);
 
 // A small colored dot, vertically centered on the frame line.
 void status_dot(Tone tone);
