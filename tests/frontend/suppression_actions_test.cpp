@@ -65,7 +65,7 @@ TEST_CASE("the suppression list reads its first page once, with contacts and the
   CHECK(list.rows[0].contacts[0].account_number == "A12");
 }
 
-TEST_CASE("search, lifted ones and pages change the query; an older answer is dropped", "[frontend][suppressions]") {
+TEST_CASE("search, lifted ones and pages change the query and an older answer is dropped", "[frontend][suppressions]") {
   SuppressionFixture f;
   f.suppressions.open();
   f.suppressions.set_search("Gone @x");

@@ -56,7 +56,7 @@ TEST_CASE("an outcome is recorded once, however often it is reported") {
   CHECK(testing::count_rows(*sql, "SELECT COUNT(*) FROM delivery_outcomes") == 1);
 }
 
-TEST_CASE("a hard bounce or a complaint suppresses at once; lifting and a new outcome suppress again") {
+TEST_CASE("a hard bounce or a complaint suppresses at once, and after a lift a new outcome suppresses again") {
   testing::TestDatabase database;
   auto sql = migrated(database);
   const repository::SuppressionRules rules;
@@ -76,13 +76,13 @@ TEST_CASE("soft bounces suppress after N within M days, counting only those afte
   auto sql = migrated(database);
   const repository::SuppressionRules rules{.soft_bounce_limit = 3, .soft_bounce_days = 7};
   const std::string email = "full@customer.example";
-  CHECK_FALSE(repository::record_outcome(*sql, outcome(email, "soft_bounce", "s1"), rules).suppressed);
-  CHECK_FALSE(repository::record_outcome(*sql, outcome(email, "soft_bounce", "s2"), rules).suppressed);
   // An old soft bounce is outside the window and does not count.
   repository::record_outcome(*sql, outcome(email, "soft_bounce", "s-old"), rules);
   db::execute(*sql,
               "UPDATE delivery_outcomes SET occurred_at = UTC_TIMESTAMP() - INTERVAL 8 DAY WHERE dedupe_key = "
               "'s-old'");
+  CHECK_FALSE(repository::record_outcome(*sql, outcome(email, "soft_bounce", "s1"), rules).suppressed);
+  CHECK_FALSE(repository::record_outcome(*sql, outcome(email, "soft_bounce", "s2"), rules).suppressed);
   CHECK_FALSE(suppressed(*sql, email));
   CHECK(repository::record_outcome(*sql, outcome(email, "soft_bounce", "s3"), rules).suppressed);
   CHECK(suppressed(*sql, email));
@@ -93,7 +93,7 @@ TEST_CASE("soft bounces suppress after N within M days, counting only those afte
   CHECK_FALSE(suppressed(*sql, email));
 }
 
-TEST_CASE("of several claims on one mailbox message exactly one wins; a dead claim is taken over after its lease") {
+TEST_CASE("of several claims on one mailbox message exactly one wins, and a dead claim is taken over after its lease") {
   testing::TestDatabase database;
   auto sql = migrated(database);
   auto other = database.connect();

@@ -127,7 +127,7 @@ TEST_CASE("SES notifications through SNS: signed ones count once, unsigned, fore
   CHECK(hooks.certificates.requests() == 1);  // fetched once, then kept
 }
 
-TEST_CASE("SendGrid events: a valid signature counts once; a wrong, replayed or stale one does not") {
+TEST_CASE("SendGrid events: a valid signature counts once, a wrong, replayed or stale one does not") {
   WebhookStack hooks;
   auto& sql = hooks.stack.sql();
   const std::string body =
@@ -155,7 +155,7 @@ TEST_CASE("SendGrid events: a valid signature counts once; a wrong, replayed or 
   CHECK(testing::count_rows(sql, "SELECT COUNT(*) FROM delivery_outcomes") == 2);
 }
 
-TEST_CASE("Postmark webhooks need their basic authentication; a repeat changes nothing") {
+TEST_CASE("Postmark webhooks need their basic authentication, and a repeat changes nothing") {
   WebhookStack hooks;
   auto& sql = hooks.stack.sql();
   const std::string bounce =

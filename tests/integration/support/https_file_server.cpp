@@ -1,5 +1,7 @@
 #include "support/https_file_server.hpp"
 
+#include <chrono>
+
 namespace invites::testing {
 
 HttpsFileServer::HttpsFileServer(const TestCertificates& tls, std::string path, std::string body)
@@ -10,7 +12,7 @@ HttpsFileServer::HttpsFileServer(const TestCertificates& tls, std::string path, 
   });
   port_ = server_.bind_to_any_port("127.0.0.1");
   thread_ = std::thread([this] { server_.listen_after_bind(); });
-  server_.wait_until_ready();
+  while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
 }
 
 HttpsFileServer::~HttpsFileServer() {
