@@ -80,10 +80,10 @@ std::optional<JobOutcomes> outcomes_of(const std::optional<json>& doc) {
 
 // The count of the job's chosen list: when it changes, the list is read again.
 std::uint64_t list_count(const JobView& view) {
-  if (view.list == JobList::failed) return view.job ? view.job->failed : 0;
+  if (view.list == JobRecipientList::failed) return view.job ? view.job->failed : 0;
   if (!view.outcomes) return 0;
-  return view.list == JobList::bounced ? view.outcomes->bounced_hard + view.outcomes->bounced_soft
-                                       : view.outcomes->complained;
+  return view.list == JobRecipientList::bounced ? view.outcomes->bounced_hard + view.outcomes->bounced_soft
+                                                : view.outcomes->complained;
 }
 
 std::string template_name_of(const State& state, Id id) {
@@ -110,13 +110,13 @@ const char* to_string(MainTab tab) {
   return "invites";
 }
 
-const char* to_string(JobList list) {
+const char* to_string(JobRecipientList list) {
   switch (list) {
-    case JobList::failed:
+    case JobRecipientList::failed:
       return "failed";
-    case JobList::bounced:
+    case JobRecipientList::bounced:
       return "bounced";
-    case JobList::complained:
+    case JobRecipientList::complained:
       return "complained";
   }
   return "failed";
@@ -661,7 +661,7 @@ void SendActions::reload_failed_rows() {
   for (const std::size_t block : view.failed_rows.blocks_to_fetch(0, 0)) fetch_failed_block(block);
 }
 
-void SendActions::show_job_list(JobList list) {
+void SendActions::show_job_list(JobRecipientList list) {
   JobView& view = state_.send.job;
   if (!view.open || view.list == list) return;
   view.list = list;

@@ -73,9 +73,9 @@ class SendActions {
   void retry_failed();
   // The failed table shows rows [first, last] (inclusive): fetches their missing or outdated blocks.
   void need_failed_rows(std::size_t first, std::size_t last);
-  void reload_failed_rows();         // drops the list and reads it again (after a failure)
-  void show_job_list(JobList list);  // failed, bounced or complained recipients
-  void refresh_job();                // the job and its outcomes again (bounces arrive after sending)
+  void reload_failed_rows();                  // drops the list and reads it again (after a failure)
+  void show_job_list(JobRecipientList list);  // failed, bounced or complained recipients
+  void refresh_job();                         // the job and its outcomes again (bounces arrive after sending)
 
   // Sign-in, sign-out: everything back to the start.
   void reset();

@@ -88,8 +88,8 @@ struct JobOutcomes {
 };
 
 // Which of a job's recipients the job view lists (the API's status filter).
-enum class JobList { failed, bounced, complained };
-const char* to_string(JobList list);  // "failed", "bounced", "complained"
+enum class JobRecipientList { failed, bounced, complained };
+const char* to_string(JobRecipientList list);  // "failed", "bounced", "complained"
 
 // The failed list is read in blocks of this many rows, for the rows on screen.
 inline constexpr std::size_t failed_block_rows = 200;
@@ -110,7 +110,7 @@ struct JobView {
   // server's words (GET .../recipients?status=..., paged): Loading until the list's first
   // answer, Loaded once failed_total is known, Failed when a request failed (no retry loop:
   // the user reloads by hand). The failed_* names are the list's, whichever it is.
-  JobList list = JobList::failed;
+  JobRecipientList list = JobRecipientList::failed;
   LoadStatus failed_status = LoadStatus::idle;
   RowBlocks<JobRecipient, failed_block_rows> failed_rows;
   std::uint64_t failed_total = 0;                // rows of the list, as its last answer said

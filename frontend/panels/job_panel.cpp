@@ -91,9 +91,9 @@ void outcomes_line(const app::JobView& view, app::Actions& actions) {
 void list_choice(const app::JobView& view, app::Actions& actions) {
   ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted("Show");
-  for (const auto& [list, caption] :
-       {std::pair{app::JobList::failed, "Failed recipients"}, std::pair{app::JobList::bounced, "Bounced recipients"},
-        std::pair{app::JobList::complained, "Complaints"}}) {
+  for (const auto& [list, caption] : {std::pair{app::JobRecipientList::failed, "Failed recipients"},
+                                      std::pair{app::JobRecipientList::bounced, "Bounced recipients"},
+                                      std::pair{app::JobRecipientList::complained, "Complaints"}}) {
     ImGui::SameLine();
     if (ImGui::RadioButton(caption, view.list == list)) actions.sending().show_job_list(list);
   }
@@ -108,12 +108,12 @@ void failed_table(const app::JobView& view, app::Actions& actions) {
   ImGui::AlignTextToFramePadding();
   // The list's own total once it answered (it is what the table scrolls through).
   const std::uint64_t total = view.failed_status == app::LoadStatus::loaded ? view.failed_total
-                              : view.list == app::JobList::failed           ? job.failed
+                              : view.list == app::JobRecipientList::failed  ? job.failed
                                                                             : 0;
   ImGui::Text("%s (%s)",
-              view.list == app::JobList::failed    ? "Failed recipients"
-              : view.list == app::JobList::bounced ? "Bounced recipients"
-                                                   : "Recipients who complained",
+              view.list == app::JobRecipientList::failed    ? "Failed recipients"
+              : view.list == app::JobRecipientList::bounced ? "Bounced recipients"
+                                                            : "Recipients who complained",
               grouped_number(total).c_str());
   if (view.failed_status == app::LoadStatus::loading) {
     ImGui::SameLine();
@@ -126,12 +126,13 @@ void failed_table(const app::JobView& view, app::Actions& actions) {
   if (view.failed_total == 0) return;
   const float row_h = ImGui::GetTextLineHeightWithSpacing();
   const float height = std::min(row_h * (static_cast<float>(view.failed_total) + 1.5f), row_h * 12);
-  if (!begin_list_table("##failed-rows",
-                        {{"Email", 1.6f},
-                         {"Group", 0.8f},
-                         {"Attempts", 0.5f},
-                         {view.list == app::JobList::failed ? "Server reply" : "Outcome and diagnostic", 3.0f}},
-                        height))
+  if (!begin_list_table(
+          "##failed-rows",
+          {{"Email", 1.6f},
+           {"Group", 0.8f},
+           {"Attempts", 0.5f},
+           {view.list == app::JobRecipientList::failed ? "Server reply" : "Outcome and diagnostic", 3.0f}},
+          height))
     return;
   ImGuiListClipper clipper;
   clipper.Begin(static_cast<int>(view.failed_total));

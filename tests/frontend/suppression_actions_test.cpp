@@ -130,7 +130,7 @@ TEST_CASE("the job view shows delivery outcomes and lists bounced recipients wit
   REQUIRE(view.outcomes.has_value());
   CHECK(view.outcomes->bounced_hard == 1);
   CHECK(view.outcomes->bounce_rate_review == 0.05);
-  f.actions.sending().show_job_list(JobList::bounced);
+  f.actions.sending().show_job_list(JobRecipientList::bounced);
   const std::string url = "/api/jobs/5/recipients?status=bounced&offset=0&limit=200";
   REQUIRE(f.server.has_pending("GET", url));
   f.server.respond("GET", url, 200,
