@@ -17,8 +17,8 @@ namespace {
 
 struct SeedCommandOptions {
   std::string database_url;
-  std::size_t accounts = 10'000;
-  std::uint64_t seed = 1;
+  std::size_t accounts = seed::SeedOptions{}.accounts;
+  std::uint64_t seed = seed::SeedOptions{}.seed;
   bool replace = false;
 };
 

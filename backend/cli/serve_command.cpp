@@ -2,6 +2,7 @@
 
 #include <malloc.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
@@ -21,50 +22,59 @@
 namespace invites::cli {
 namespace {
 
+// Each option's default is its setting's own (ServerConfig and what it
+// holds), so every default is written once, beside the setting.
+const http::ServerConfig defaults{};
+
+template <typename Unit, typename Duration>
+int whole(Duration duration) {
+  return static_cast<int>(std::chrono::duration_cast<Unit>(duration).count());
+}
+
 struct ServeOptions {
   std::string database_url;
   std::string listen = "127.0.0.1:8080";
   std::string web_root;
-  std::size_t db_pool_size = 8;
+  std::size_t db_pool_size = defaults.db_pool_size;
   std::string tls_cert;
   std::string tls_key;
-  int session_idle_minutes = 30;
-  int session_max_hours = 12;
-  int snapshot_refresh_seconds = 300;
+  int session_idle_minutes = whole<std::chrono::minutes>(defaults.sessions.idle_timeout);
+  int session_max_hours = whole<std::chrono::hours>(defaults.sessions.absolute_timeout);
+  int snapshot_refresh_seconds = whole<std::chrono::seconds>(defaults.snapshot_refresh);
   std::string base_url;
   std::string smtp_url;
   std::string smtp_user;
   std::string smtp_password;
   bool smtp_starttls = false;
   std::string smtp_ca_file;
-  std::string maildir;
-  std::size_t smtp_concurrency = 4;
-  double rate = 0;
+  std::string maildir;  // empty: defaults.maildir
+  std::size_t smtp_concurrency = defaults.sender.concurrency;
+  double rate = defaults.sender.rate_per_second;
   std::vector<std::string> allowed_senders;
-  int invite_ttl_days = 14;
-  int retry_base_seconds = 30;
-  unsigned max_attempts = 8;
-  unsigned pause_after_failures = 25;
+  int invite_ttl_days = defaults.invite_ttl_days;
+  int retry_base_seconds = whole<std::chrono::seconds>(defaults.sender.retry_base);
+  unsigned max_attempts = defaults.sender.max_attempts;
+  unsigned pause_after_failures = defaults.sender.pause_after_failures;
   // Delivery outcomes.
   std::string bounce_domain;
-  std::string bounce_prefix = "bounces";
-  unsigned soft_bounce_limit = 3;
-  unsigned soft_bounce_days = 7;
+  std::string bounce_prefix = defaults.bounces.prefix;
+  unsigned soft_bounce_limit = defaults.bounces.rules.soft_bounce_limit;
+  unsigned soft_bounce_days = defaults.bounces.rules.soft_bounce_days;
   std::string bounce_imap;
   std::string bounce_imap_user;
   std::string bounce_imap_password;
   std::string bounce_imap_ca_file;
   bool bounce_imap_starttls = false;
   bool bounce_imap_delete = false;
-  int bounce_poll_seconds = 60;
+  int bounce_poll_seconds = whole<std::chrono::seconds>(service::BouncePollerOptions{}.interval);
   bool ses_webhook = false;
-  std::vector<std::string> ses_cert_hosts{"sns.*.amazonaws.com"};
+  std::vector<std::string> ses_cert_hosts = security::SnsTrust{}.allowed_hosts;
   std::string ses_ca_file;
   std::vector<std::string> ses_topic_arns;
   std::string sendgrid_webhook_key;
   std::string postmark_webhook_user;
   std::string postmark_webhook_password;
-  int webhook_max_age_seconds = 900;
+  int webhook_max_age_seconds = whole<std::chrono::seconds>(defaults.bounces.webhooks.max_age);
 };
 
 // The server starts without its database (GET /healthz reports it), but an
@@ -152,12 +162,11 @@ int run_serve(const ServeOptions& options) {
     smtp.require_starttls = options.smtp_starttls || !options.smtp_user.empty();
     if (!options.smtp_ca_file.empty()) smtp.ca_file = options.smtp_ca_file;
     config.smtp = smtp;
+  } else if (!options.maildir.empty()) {
+    config.maildir = options.maildir;
   } else {
-    config.maildir = options.maildir.empty() ? "maildir" : options.maildir;
-    if (options.maildir.empty()) {
-      spdlog::warn("neither --smtp nor --maildir given: invitations go to the Maildir {}",
-                   std::filesystem::absolute(config.maildir).string());
-    }
+    spdlog::warn("neither --smtp nor --maildir given: invitations go to the Maildir {}",
+                 std::filesystem::absolute(config.maildir).string());
   }
   config.sender.concurrency = options.smtp_concurrency;
   config.sender.rate_per_second = options.rate;

@@ -17,7 +17,7 @@ namespace invites::http {
 void register_audit_routes(httplib::Server& server, SendRouteContext& context) {
   server.Get("/api/audit", [&context](const httplib::Request& request, httplib::Response& response) {
     context.auth.require(request, Permission::setup);
-    const auto limit = query_count(request, "limit", 100, 1, 1000);
+    const auto limit = query_count(request, "limit", default_page_rows, 1, max_page_rows);
     const auto before = query_count(request, "before", 0, 0, std::numeric_limits<std::int64_t>::max());
     auto lease = context.pool.acquire();
     auto entries = nlohmann::json::array();

@@ -1,5 +1,4 @@
 #include <algorithm>
-#include <limits>
 
 #include <nlohmann/json.hpp>
 
@@ -16,7 +15,6 @@ namespace invites::http {
 namespace {
 
 constexpr std::size_t jobs_listed = 50;
-constexpr std::size_t default_page = 100, max_page = 1000;
 
 // Thresholds mail providers act on (SPEC §11), shown beside a job's rates:
 // Amazon SES reviews an account at a 5 % bounce rate and 0.1 % complaints;
@@ -79,7 +77,7 @@ void handle_action(SendRouteContext& context, const httplib::Request& request, h
     throw ApiError(409, "invalid_state",
                    action == "retry-failed"
                        ? "the job has no failed recipients to retry"
-                       : "cannot " + action + " a job that is " + std::string(repository::job_status_name(job.status)));
+                       : "cannot " + action + " a job that is " + std::string(job_status_name(job.status)));
   }
   repository::record(*lease, session.user_id,
                      "job." + (action == "retry-failed" ? std::string("retry_failed") : action), detail);
@@ -110,26 +108,32 @@ void register_job_routes(httplib::Server& server, SendRouteContext& context) {
   server.Get(R"(/api/jobs/([^/]+)/recipients)",
              [&context](const httplib::Request& request, httplib::Response& response) {
                context.auth.require(request, Permission::send_invites);
-               std::optional<std::string> status;
+               repository::JobRecipientFilter filter;
                if (request.has_param("status")) {
-                 status = request.get_param_value("status");
-                 if (*status != "pending" && *status != "sent" && *status != "failed" && *status != "skipped" &&
-                     *status != "cancelled" && *status != "bounced" && *status != "complained") {
+                 // pending includes the rows being sent: "sending" is no filter of its own.
+                 const auto name = request.get_param_value("status");
+                 const auto status = parse_outbox_status(name);
+                 if (name == "bounced") {
+                   filter = repository::ReportedOutcome::bounced;
+                 } else if (name == "complained") {
+                   filter = repository::ReportedOutcome::complained;
+                 } else if (status && *status != OutboxStatus::sending) {
+                   filter = *status;
+                 } else {
                    throw ApiError(400, "invalid",
-                                  "status must be pending, sent, failed, skipped, cancelled, bounced or complained",
+                                  "status: must be pending, sent, failed, skipped, cancelled, bounced or complained",
                                   std::string("status"));
                  }
                }
-               const auto offset = query_count(request, "offset", 0, 0, std::numeric_limits<std::uint32_t>::max());
-               const auto limit = query_count(request, "limit", default_page, 1, max_page);
+               const auto window = parse_page_window(query_params(request));
                auto lease = context.pool.acquire();
                const auto job = existing_job(*lease, request.matches[1]);
-               const auto page = repository::job_recipients(*lease, job.id, status, offset, limit);
+               const auto page = repository::job_recipients(*lease, job.id, filter, window.offset, window.limit);
                auto rows = nlohmann::json::array();
                for (const auto& row : page.rows) {
                  rows.push_back({{"email", row.email},
-                                 {"group", row.group},
-                                 {"status", row.status},
+                                 {"group", group_name(row.group)},
+                                 {"status", outbox_status_name(row.status)},
                                  {"attempts", row.attempts},
                                  {"last_error", json_or_null(row.last_error)},
                                  {"sent_at", json_or_null(row.sent_at)},

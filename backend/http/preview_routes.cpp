@@ -8,14 +8,13 @@
 #include "http/request_fields.hpp"
 #include "invites/evaluator.hpp"
 #include "invites/recipient_export.hpp"
+#include "invites/recipient_page_query.hpp"
+#include "invites/utc_time.hpp"
 #include "repository/audit_log.hpp"
 #include "service/metrics.hpp"
 
 namespace invites::http {
 namespace {
-
-constexpr std::size_t default_limit = 100;
-constexpr std::size_t max_limit = 1000;
 
 bool wants_csv(const httplib::Request& request, bool csv_path) {
   if (csv_path) return true;
@@ -23,7 +22,7 @@ bool wants_csv(const httplib::Request& request, bool csv_path) {
     const auto format = request.get_param_value("format");
     if (format == "csv") return true;
     if (format == "json") return false;
-    throw ApiError(400, "invalid", "format must be json or csv", std::string("format"));
+    throw ApiError(400, "invalid", "format: must be json or csv", std::string("format"));
   }
   const auto accept = request.get_header_value("Accept");
   return accept.find("text/csv") != std::string::npos && accept.find("application/json") == std::string::npos;
@@ -36,53 +35,18 @@ void handle_recipients(LoadRouteContext& context, const httplib::Request& reques
   const auto preview = context.previews.find(id, session.user_id);
   if (!preview) throw ApiError(404, "not_found", "no such preview (it may have expired: press Load again)");
 
-  PageRequest page_request;
-  bool skipped = false;
-  if (request.has_param("group")) {
-    const auto name = request.get_param_value("group");
-    if (name == "skipped_invalid_email") {
-      skipped = true;
-    } else if (const auto group = parse_group(name)) {
-      page_request.group = *group;
-    } else {
-      throw ApiError(
-          400, "invalid",
-          "group must be new_users, pending_invites, excluded_existing, skipped_suppressed or skipped_invalid_email",
-          std::string("group"));
-    }
-  }
-  if (request.has_param("sort")) {
-    const auto column = parse_sort_column(request.get_param_value("sort"));
-    if (!column) {
-      throw ApiError(400, "invalid",
-                     "sort must be one of email, first_name, last_name, account_number, account_name, contact_id, "
-                     "last_invited_at",
-                     std::string("sort"));
-    }
-    page_request.sort = *column;
-  }
-  if (request.has_param("order")) {
-    const auto order = request.get_param_value("order");
-    if (order != "asc" && order != "desc")
-      throw ApiError(400, "invalid", "order must be asc or desc", std::string("order"));
-    page_request.descending = order == "desc";
-  }
-  page_request.query = request.get_param_value("q");
+  RecipientPageQuery query = parse_recipient_page_query(query_params(request));
   const bool csv = wants_csv(request, csv_path);
-  page_request.offset = query_count(request, "offset", 0, 0, std::numeric_limits<std::uint32_t>::max());
-  page_request.limit = query_count(request, "limit", default_limit, 1, max_limit);
   if (csv) {
-    page_request.offset = 0;
-    page_request.limit = std::numeric_limits<std::size_t>::max();
+    query.page.offset = 0;
+    query.page.limit = std::numeric_limits<std::size_t>::max();
   }
 
   const Snapshot& snapshot = *preview->snapshot;
-  const auto page = skipped ? page_skipped_contacts(snapshot, *preview->evaluation, page_request)
-                            : page_recipients(snapshot, *preview->evaluation, page_request,
-                                              service::portal_columns_of(snapshot, preview->portal.get()));
+  const auto page =
+      page_of(snapshot, *preview->evaluation, query, service::portal_columns_of(snapshot, preview->portal.get()));
   if (csv) {
-    const std::string group = skipped ? "skipped_invalid_email" : std::string(group_name(page_request.group));
-    response.set_header("Content-Disposition", "attachment; filename=\"recipients-" + group + ".csv\"");
+    response.set_header("Content-Disposition", "attachment; filename=\"" + recipient_csv_name(query.group) + "\"");
     response.set_content(recipient_page_csv(page), "text/csv; charset=utf-8");
     return;
   }

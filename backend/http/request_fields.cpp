@@ -52,18 +52,17 @@ std::uint64_t path_id(const std::string& text, const std::string& what) {
   return value;
 }
 
+QueryParam query_params(const httplib::Request& request) {
+  return [&request](std::string_view name) -> std::optional<std::string> {
+    const std::string key(name);
+    if (!request.has_param(key.c_str())) return std::nullopt;
+    return request.get_param_value(key.c_str());
+  };
+}
+
 std::size_t query_count(const httplib::Request& request, const char* name, std::size_t fallback, std::size_t min,
                         std::size_t max) {
-  if (!request.has_param(name)) return fallback;
-  const std::string text = request.get_param_value(name);
-  std::size_t value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || error != std::errc() || end != text.data() + text.size() || value < min || value > max) {
-    throw ApiError(400, "invalid",
-                   std::string(name) + " must be an integer from " + std::to_string(min) + " to " + std::to_string(max),
-                   std::string(name));
-  }
-  return value;
+  return count_param(query_params(request), name, fallback, min, max);
 }
 
 }  // namespace invites::http

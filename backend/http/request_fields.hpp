@@ -10,6 +10,8 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "invites/page_params.hpp"
+
 namespace invites::http {
 
 // 400 for a key that is not in `allowed`.
@@ -23,6 +25,8 @@ std::optional<bool> optional_bool(const nlohmann::json& body, const std::string&
 // A positive integer id from a URL path segment (404 "not_found" otherwise, naming `what`).
 std::uint64_t path_id(const std::string& text, const std::string& what);
 
+// The request's query parameters, for the readers of common/ (invites/page_params.hpp).
+QueryParam query_params(const httplib::Request& request);
 // An unsigned query parameter from min to max, `fallback` when absent (400 naming it otherwise).
 std::size_t query_count(const httplib::Request& request, const char* name, std::size_t fallback, std::size_t min,
                         std::size_t max);

@@ -27,8 +27,8 @@ struct SendRouteContext {
   const service::SenderPolicy& senders;
   // A fresh transport for a test send (the runner's workers have their own).
   std::function<std::unique_ptr<mail::MailTransport>()> transport;
-  std::string base_url;  // of invite links
-  int invite_ttl_days = 14;
+  std::string base_url;     // of invite links
+  int invite_ttl_days = 0;  // ServerConfig::invite_ttl_days
 };
 
 // POST /api/previews/{id}/send (390)

@@ -37,7 +37,7 @@ struct ServerConfig {
   ListenAddress listen;
   std::optional<std::filesystem::path> web_root;  // nullopt: no static files
   db::DatabaseUrl database;
-  std::size_t db_pool_size = 8;  // connections of pool()
+  std::size_t db_pool_size = db::PoolOptions{}.size;  // connections of pool()
   // With both files, HTTPS only (and session cookies get `Secure`).
   struct Tls {
     std::filesystem::path certificate;  // PEM, may include the chain
@@ -55,7 +55,7 @@ struct ServerConfig {
   std::filesystem::path maildir = "maildir";
   service::JobRunnerOptions sender;          // base_url "" = this server's url()
   std::vector<std::string> allowed_senders;  // addresses, "@domain" or "domain"
-  int invite_ttl_days = 14;
+  int invite_ttl_days = 14;                  // SPEC §6: the one default (the CLI's comes from here)
 
   // Delivery outcomes (SPEC §11): VERP envelope senders on the bounce
   // domain (none when empty), the suppression rules, the bounce mailbox and

@@ -3,7 +3,7 @@
 #include "http/api_error.hpp"
 #include "http/gzip.hpp"
 #include "http/load_routes.hpp"
-#include "invites/recipient_export.hpp"
+#include "invites/utc_time.hpp"
 
 namespace invites::http {
 

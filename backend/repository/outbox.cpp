@@ -91,20 +91,20 @@ std::optional<JobSettings> job_settings(sql::Connection& connection, std::uint64
   if (!row->next()) return std::nullopt;
   JobSettings settings;
   settings.id = job_id;
-  settings.status = row->getString(1).asStdString();
+  settings.status = stored_enum(*row, 1, parse_job_status, "send_jobs.status");
   settings.from_email = row->getString(2).asStdString();
   settings.message_template = template_from_json(nlohmann::json::parse(row->getString(3).asStdString()));
   settings.invite_ttl_days = static_cast<int>(row->getUInt(4));
   return settings;
 }
 
-std::optional<std::string> job_status(sql::Connection& connection, std::uint64_t job_id) {
+std::optional<JobStatus> job_status(sql::Connection& connection, std::uint64_t job_id) {
   std::unique_ptr<sql::PreparedStatement> statement(
       connection.prepareStatement("SELECT status FROM send_jobs WHERE id = ?"));
   statement->setUInt64(1, job_id);
   std::unique_ptr<sql::ResultSet> row(statement->executeQuery());
   if (!row->next()) return std::nullopt;
-  return row->getString(1).asStdString();
+  return stored_enum(*row, 1, parse_job_status, "send_jobs.status");
 }
 
 std::vector<ClaimedRecipient> claim_batch(sql::Connection& connection, std::uint64_t job_id,
@@ -157,7 +157,7 @@ std::vector<ClaimedRecipient> claim_batch(sql::Connection& connection, std::uint
     recipient.account_number = rows->getString(6).asStdString();
     recipient.account_name = rows->getString(7).asStdString();
     recipient.division_name = rows->getString(8).asStdString();
-    recipient.portal_status = nullable_string(*rows, 9);
+    if (!rows->isNull(9)) recipient.portal_status = stored_enum(*rows, 9, parse_portal_status, "portal_users.status");
     recipient.suppressed = rows->getBoolean(10);
     claimed.push_back(std::move(recipient));
   }

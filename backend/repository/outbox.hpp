@@ -15,6 +15,8 @@
 #include <cppconn/connection.h>
 #include <cppconn/prepared_statement.h>
 
+#include "invites/recipients.hpp"
+#include "invites/send_status.hpp"
 #include "repository/templates.hpp"
 #include "security/tokens.hpp"
 
@@ -32,21 +34,21 @@ struct ClaimedRecipient {
   std::string email;
   std::uint32_t attempts = 0;  // before this one
   std::string first_name, last_name, account_number, account_name, division_name;
-  std::optional<std::string> portal_status;  // now, if the address has a portal user
-  bool suppressed = false;                   // now: bounced or complained since Load (SPEC §11)
-  std::uint64_t invite_id = 0;               // set by create_invites
+  std::optional<PortalStatus> portal_status;  // now, if the address has a portal user
+  bool suppressed = false;                    // now: bounced or complained since Load (SPEC §11)
+  std::uint64_t invite_id = 0;                // set by create_invites
 };
 
 struct JobSettings {
   std::uint64_t id = 0;
-  std::string status;
+  JobStatus status = JobStatus::queued;
   std::string from_email;
   StoredTemplate message_template;
-  int invite_ttl_days = 14;
+  int invite_ttl_days = 0;  // as stored with the job
 };
 std::optional<JobSettings> job_settings(sql::Connection& connection, std::uint64_t job_id);
-// The job's status now ("running", "paused", ...).
-std::optional<std::string> job_status(sql::Connection& connection, std::uint64_t job_id);
+// The job's status now.
+std::optional<JobStatus> job_status(sql::Connection& connection, std::uint64_t job_id);
 
 // Claims up to `limit` due pending rows of the job for `instance_id` with
 // SELECT ... FOR UPDATE SKIP LOCKED (safe with several server processes) and

@@ -1,9 +1,10 @@
 #pragma once
-// Small conversions between SQL values and C++ optionals, shared by the
+// Small conversions between SQL values and C++ optionals and enums, shared by the
 // repository files.
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 
 #include <cppconn/connection.h>
@@ -31,6 +32,16 @@ inline void set_nullable(sql::PreparedStatement& statement, int index, const std
   } else {
     statement.setNull(index, 0);
   }
+}
+
+// A stored ENUM value as its common/ enum (`parse` is e.g. parse_job_status);
+// a value this build does not know means the schema is newer than the code.
+template <typename Parse>
+auto stored_enum(sql::ResultSet& row, int column, Parse parse, const char* what) {
+  const std::string text = row.getString(column).asStdString();
+  const auto value = parse(text);
+  if (!value) throw std::runtime_error(std::string(what) + ": unknown value \"" + text + "\"");
+  return *value;
 }
 
 // LAST_INSERT_ID() of the connection (Connector/C++ 1.1 has no generated keys).

@@ -1,6 +1,5 @@
 #include "repository/send_jobs.hpp"
 
-#include <array>
 #include <memory>
 
 #include <cppconn/exception.h>
@@ -16,7 +15,6 @@
 namespace invites::repository {
 namespace {
 
-constexpr std::array<std::string_view, 5> status_names{"queued", "running", "paused", "cancelled", "completed"};
 // Outbox rows per INSERT: 4 parameters each, far below the 65,535 limit.
 constexpr std::size_t insert_batch_rows = 500;
 constexpr int rate_window_seconds = 10;
@@ -71,16 +69,24 @@ void count_outbox(sql::Connection& connection, JobProgress& job) {
   std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
   job.sent = job.failed = job.pending = job.skipped = job.cancelled = 0;
   while (rows->next()) {
-    const std::string status = rows->getString(1).asStdString();
     const std::uint64_t count = rows->getUInt64(2);
-    if (status == "failed")
-      job.failed = count;
-    else if (status == "skipped")
-      job.skipped = count;
-    else if (status == "cancelled")
-      job.cancelled = count;
-    else
-      job.pending += count;  // pending and sending
+    switch (stored_enum(*rows, 1, parse_outbox_status, "send_outbox.status")) {
+      case OutboxStatus::failed:
+        job.failed = count;
+        break;
+      case OutboxStatus::skipped:
+        job.skipped = count;
+        break;
+      case OutboxStatus::cancelled:
+        job.cancelled = count;
+        break;
+      case OutboxStatus::pending:
+      case OutboxStatus::sending:
+        job.pending += count;
+        break;
+      case OutboxStatus::sent:  // not selected: the rest of the total
+        break;
+    }
   }
   const std::uint64_t not_sent = job.pending + job.failed + job.skipped + job.cancelled;
   job.sent = job.total > not_sent ? job.total - not_sent : 0;
@@ -108,7 +114,7 @@ std::vector<JobProgress> read_jobs(sql::Connection& connection, sql::PreparedSta
   while (rows->next()) {
     JobProgress job;
     job.id = rows->getUInt64(1);
-    job.status = parse_job_status(rows->getString(2).asStdString()).value_or(JobStatus::queued);
+    job.status = stored_enum(*rows, 2, parse_job_status, "send_jobs.status");
     job.pause_reason = nullable_string(*rows, 3);
     job.created_at = rows->getString(4).asStdString();
     job.created_by = rows->getString(5).asStdString();
@@ -118,7 +124,10 @@ std::vector<JobProgress> read_jobs(sql::Connection& connection, sql::PreparedSta
     const std::string groups = rows->getString(9).asStdString();
     for (std::size_t start = 0; start < groups.size();) {
       const auto end = std::min(groups.find(',', start), groups.size());
-      job.groups.push_back(groups.substr(start, end - start));
+      const std::string name = groups.substr(start, end - start);
+      const auto group = parse_group(name);
+      if (!group) throw std::runtime_error("send_jobs.send_groups: unknown group \"" + name + "\"");
+      job.groups.push_back(*group);
       start = end + 1;
     }
     job.total = rows->getUInt64(10);
@@ -160,15 +169,6 @@ int update_job(sql::Connection& connection, const char* query, std::uint64_t job
 }
 
 }  // namespace
-
-std::string_view job_status_name(JobStatus status) { return status_names[static_cast<std::size_t>(status)]; }
-
-std::optional<JobStatus> parse_job_status(std::string_view name) {
-  for (std::size_t i = 0; i < status_names.size(); ++i) {
-    if (status_names[i] == name) return static_cast<JobStatus>(i);
-  }
-  return std::nullopt;
-}
 
 std::optional<std::uint64_t> job_id_for_key(sql::Connection& connection, std::uint64_t user_id,
                                             const std::string& key) {
@@ -215,6 +215,8 @@ CreatedJob create_job(sql::Connection& connection, const NewJob& job) {
 }
 
 nlohmann::json job_to_json(const JobProgress& job) {
+  auto groups = nlohmann::json::array();
+  for (const auto group : job.groups) groups.push_back(group_name(group));
   return {{"id", job.id},
           {"status", job_status_name(job.status)},
           {"pause_reason", json_or_null(job.pause_reason)},
@@ -223,7 +225,7 @@ nlohmann::json job_to_json(const JobProgress& job) {
           {"from_email", job.from_email},
           {"template_id", job.template_id},
           {"template_name", job.template_name},
-          {"groups", job.groups},
+          {"groups", std::move(groups)},
           {"total", job.total},
           {"sent", job.sent},
           {"failed", job.failed},
@@ -298,20 +300,22 @@ std::uint64_t retry_failed(sql::Connection& connection, std::uint64_t job_id) {
   return static_cast<std::uint64_t>(rows);
 }
 
-OutboxPage job_recipients(sql::Connection& connection, std::uint64_t job_id, const std::optional<std::string>& status,
+OutboxPage job_recipients(sql::Connection& connection, std::uint64_t job_id, const JobRecipientFilter& filter,
                           std::size_t offset, std::size_t limit) {
   // Outcome filters name fixed kinds; a sending status is bound.
-  const bool by_outcome = status && (*status == "bounced" || *status == "complained");
-  const std::string outcome_kinds = status && *status == "bounced" ? "'hard_bounce', 'soft_bounce'" : "'complaint'";
-  const bool binds_status = status && *status != "pending" && !by_outcome;
-  const std::string where = !status      ? std::string()
-                            : by_outcome ? " AND id IN (SELECT d.outbox_id FROM delivery_outcomes d WHERE d.job_id = "
-                                           "send_outbox.job_id AND d.kind IN (" +
-                                               outcome_kinds + "))"
-                            : *status == "pending" ? " AND status IN ('pending', 'sending')"
-                                                   : " AND status = ?";
+  const auto* outcome = std::get_if<ReportedOutcome>(&filter);
+  const auto* status = std::get_if<OutboxStatus>(&filter);
+  const bool binds_status = status && *status != OutboxStatus::pending;
+  const std::string outcome_kinds =
+      outcome && *outcome == ReportedOutcome::bounced ? "'hard_bounce', 'soft_bounce'" : "'complaint'";
+  const std::string where = outcome ? " AND id IN (SELECT d.outbox_id FROM delivery_outcomes d WHERE d.job_id = "
+                                      "send_outbox.job_id AND d.kind IN (" +
+                                          outcome_kinds + "))"
+                            : !status      ? std::string()
+                            : binds_status ? " AND status = ?"
+                                           : " AND status IN ('pending', 'sending')";
   const auto bind_status = [&](sql::PreparedStatement& statement) {
-    if (binds_status) statement.setString(2, *status);
+    if (binds_status) statement.setString(2, std::string(outbox_status_name(*status)));
   };
   OutboxPage page;
   {
@@ -345,9 +349,10 @@ OutboxPage job_recipients(sql::Connection& connection, std::uint64_t job_id, con
   statement->setUInt64(next + 1, offset);
   std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
   while (rows->next()) {
-    page.rows.push_back({rows->getString(1).asStdString(), rows->getString(2).asStdString(),
-                         rows->getString(3).asStdString(), rows->getUInt(4), nullable_string(*rows, 5),
-                         nullable_string(*rows, 6), nullable_string(*rows, 7), nullable_string(*rows, 8)});
+    page.rows.push_back(
+        {rows->getString(1).asStdString(), stored_enum(*rows, 2, parse_group, "send_outbox.recipient_group"),
+         stored_enum(*rows, 3, parse_outbox_status, "send_outbox.status"), rows->getUInt(4), nullable_string(*rows, 5),
+         nullable_string(*rows, 6), nullable_string(*rows, 7), nullable_string(*rows, 8)});
   }
   return page;
 }

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include <cppconn/connection.h>
@@ -12,13 +13,10 @@
 
 #include "invites/filter.hpp"
 #include "invites/recipients.hpp"
+#include "invites/send_status.hpp"
 #include "repository/templates.hpp"
 
 namespace invites::repository {
-
-enum class JobStatus { queued, running, paused, cancelled, completed };
-std::string_view job_status_name(JobStatus status);
-std::optional<JobStatus> parse_job_status(std::string_view name);
 
 struct NewJob {
   std::uint64_t created_by = 0;
@@ -28,7 +26,7 @@ struct NewJob {
   std::vector<Group> groups;  // the mailed groups chosen
   std::string digest;         // of the whole result, as Load showed it
   std::optional<std::string> idempotency_key;
-  int invite_ttl_days = 14;
+  int invite_ttl_days = 0;               // the server's setting (http::ServerConfig)
   std::vector<RecipientRow> recipients;  // of `groups` only
 };
 
@@ -52,7 +50,7 @@ struct JobProgress {
   std::string from_email;
   std::uint32_t template_id = 0;
   std::string template_name;
-  std::vector<std::string> groups;
+  std::vector<Group> groups;
   std::uint64_t total = 0, sent = 0, failed = 0, pending = 0, skipped = 0, cancelled = 0;
   double rate_per_second = 0;  // sent in the last rate window
   std::optional<double> eta_seconds;
@@ -75,23 +73,28 @@ void freeze_job_counts(sql::Connection& connection, std::uint64_t job_id);
 std::uint64_t retry_failed(sql::Connection& connection, std::uint64_t job_id);
 
 struct OutboxRow {
-  std::string email, group, status;
+  std::string email;
+  Group group = Group::new_users;
+  OutboxStatus status = OutboxStatus::pending;
   std::uint32_t attempts = 0;
   std::optional<std::string> last_error, sent_at;
   // The last delivery outcome of the message (SPEC §11), if any:
   // "hard_bounce", "soft_bounce" or "complaint", with the server's words.
   std::optional<std::string> outcome, outcome_diagnostic;
 };
+// Which of a job's recipients a page lists: all (monostate), one sending
+// status (pending includes the rows being sent), or the messages with a
+// bounce (hard or soft) or a complaint, whatever their sending status.
+enum class ReportedOutcome : std::uint8_t { bounced, complained };
+using JobRecipientFilter = std::variant<std::monostate, OutboxStatus, ReportedOutcome>;
 struct OutboxPage {
   std::uint64_t total = 0;
   std::vector<OutboxRow> rows;
 };
 // A page of the job's recipients in the order they were queued (group, then
-// email); status filters when set ("pending" includes rows being sent,
-// "bounced" are the messages with a hard or soft bounce, "complained" those
-// with a complaint, whatever their sending status).
+// email), all of them or those the filter names.
 // total counts them all, for paging through long lists.
-OutboxPage job_recipients(sql::Connection& connection, std::uint64_t job_id, const std::optional<std::string>& status,
+OutboxPage job_recipients(sql::Connection& connection, std::uint64_t job_id, const JobRecipientFilter& filter,
                           std::size_t offset, std::size_t limit);
 
 }  // namespace invites::repository

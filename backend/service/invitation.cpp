@@ -1,5 +1,7 @@
 #include "service/invitation.hpp"
 
+#include "invites/utc_time.hpp"
+
 namespace invites::service {
 namespace {
 
@@ -22,12 +24,7 @@ std::string invite_url(const std::string& base_url, const std::string& token_tex
 }
 
 std::string invite_expiry_date(std::time_t now, int days) {
-  const std::time_t at = now + static_cast<std::time_t>(days) * 24 * 3600;
-  std::tm tm{};
-  gmtime_r(&at, &tm);
-  char text[16];
-  std::strftime(text, sizeof text, "%Y-%m-%d", &tm);
-  return text;
+  return utc_date(static_cast<std::int64_t>(now) + static_cast<std::int64_t>(days) * 24 * 3600);
 }
 
 MergeValues merge_values(const RecipientDetails& recipient, const std::string& from_email, const std::string& url,

@@ -117,10 +117,11 @@ class JobRunner::Worker {
   void prepare_batch(const repository::JobSettings& job) {
     std::vector<repository::ClaimedRecipient> to_send;
     for (auto& recipient : in_hand_) {
-      if (recipient.portal_status && *recipient.portal_status != "invited") {
-        repository::record_skipped(
-            *connection_, recipient, runner_.instance_id_,
-            "the address's portal account is " + *recipient.portal_status + " (it changed after Load)");
+      if (recipient.portal_status && *recipient.portal_status != PortalStatus::invited) {
+        repository::record_skipped(*connection_, recipient, runner_.instance_id_,
+                                   "the address's portal account is " +
+                                       std::string(portal_status_name(*recipient.portal_status)) +
+                                       " (it changed after Load)");
       } else if (recipient.suppressed) {
         repository::record_skipped(*connection_, recipient, runner_.instance_id_,
                                    "the address bounced or complained after Load (suppressed)");
@@ -154,7 +155,7 @@ class JobRunner::Worker {
         if (epoch != runner_.control_epoch_) {
           epoch = runner_.control_epoch_;
           const auto status = repository::job_status(*connection_, job.id);
-          if (status != "running") return keep_unhandled();  // paused or cancelled
+          if (status != JobStatus::running) return keep_unhandled();  // paused or cancelled
         }
         const bool reachable = send_one(job, in_hand_[handled], tokens_[handled]);
         ++handled;

@@ -327,8 +327,7 @@ std::string_view sort_column_name(SortColumn column) {
 }
 
 std::optional<SortColumn> parse_sort_column(std::string_view name) {
-  for (auto column : {SortColumn::email, SortColumn::first_name, SortColumn::last_name, SortColumn::account_number,
-                      SortColumn::account_name, SortColumn::contact_id, SortColumn::last_invited_at})
+  for (const SortColumn column : all_sort_columns)
     if (sort_column_name(column) == name) return column;
   return std::nullopt;
 }

@@ -1,52 +1,11 @@
 #include "invites/recipient_export.hpp"
 
-#include <cstdio>
-
 #include <nlohmann/json.hpp>
 
 #include "invites/csv.hpp"
+#include "invites/utc_time.hpp"
 
 namespace invites {
-namespace {
-
-// Days since 1970-01-01 → civil date (proleptic Gregorian), without the C
-// library's time zone machinery (the same in every build, WebAssembly too).
-void civil_date(std::int64_t days, std::int64_t& y, unsigned& m, unsigned& d) {
-  days += 719468;
-  const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(days - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  d = doy - (153 * mp + 2) / 5 + 1;
-  m = mp < 10 ? mp + 3 : mp - 9;
-  y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2 ? 1 : 0);
-}
-
-std::string utc_text(std::int64_t seconds, const char* format) {
-  std::int64_t days = seconds / 86400, in_day = seconds % 86400;
-  if (in_day < 0) {
-    in_day += 86400;
-    --days;
-  }
-  std::int64_t y = 0;
-  unsigned m = 0, d = 0;
-  civil_date(days, y, m, d);
-  char out[48];
-  std::snprintf(out, sizeof out, format, static_cast<long long>(y), m, d, static_cast<long long>(in_day / 3600),
-                static_cast<long long>((in_day % 3600) / 60), static_cast<long long>(in_day % 60));
-  return out;
-}
-
-}  // namespace
-
-std::string iso8601_utc(std::int64_t unix_seconds) {
-  return utc_text(unix_seconds, "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ");
-}
-
-std::string readable_utc(std::int64_t unix_seconds) {
-  return utc_text(unix_seconds, "%04lld-%02u-%02u %02lld:%02lld:%02lld UTC");
-}
 
 nlohmann::json recipient_page_json(const RecipientPage& page) {
   auto rows = nlohmann::json::array();
@@ -75,6 +34,10 @@ std::string recipient_page_csv(const RecipientPage& page) {
         out, {row.email, row.first_name, row.last_name, row.account_number, row.account_name, contact_id, invited});
   }
   return out;
+}
+
+std::string recipient_csv_name(CountGroup group) {
+  return "recipients-" + std::string(count_group_name(group)) + ".csv";
 }
 
 }  // namespace invites

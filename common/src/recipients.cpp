@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "invites/email.hpp"
+#include "invites/error.hpp"
 
 namespace invites {
 
@@ -54,12 +55,46 @@ std::optional<Group> parse_group(std::string_view name) {
   return std::nullopt;
 }
 
+std::string_view count_group_name(CountGroup group) noexcept {
+  switch (group) {
+    case CountGroup::new_users:
+      return "new_users";
+    case CountGroup::pending_invites:
+      return "pending_invites";
+    case CountGroup::skipped_invalid_email:
+      return "skipped_invalid_email";
+    case CountGroup::excluded_existing:
+      return "excluded_existing";
+    case CountGroup::skipped_suppressed:
+      return "skipped_suppressed";
+  }
+  return "new_users";
+}
+
+std::optional<CountGroup> parse_count_group(std::string_view name) {
+  for (const CountGroup group : all_count_groups)
+    if (count_group_name(group) == name) return group;
+  return std::nullopt;
+}
+
 nlohmann::json counts_to_json(const Counts& counts) {
-  return {{"new_users", counts.new_users},
-          {"pending_invites", counts.pending_invites},
-          {"skipped_invalid_email", counts.skipped_invalid_email},
-          {"excluded_existing", counts.excluded_existing},
-          {"skipped_suppressed", counts.skipped_suppressed}};
+  auto json = nlohmann::json::object();
+  for (const CountGroup group : all_count_groups) json[std::string(count_group_name(group))] = counts.of(group);
+  return json;
+}
+
+Counts counts_from_json(const nlohmann::json& json, const std::string& path) {
+  if (!json.is_object()) throw ValidationError(path, "must be an object of counts");
+  Counts counts;
+  for (const CountGroup group : all_count_groups) {
+    const std::string name(count_group_name(group));
+    const auto found = json.find(name);
+    if (found == json.end()) throw ValidationError(path + "." + name, "missing");
+    const bool count = found->is_number_unsigned() || (found->is_number_integer() && found->get<std::int64_t>() >= 0);
+    if (!count) throw ValidationError(path + "." + name, "must be a non-negative integer");
+    counts.of(group) = found->get<std::uint64_t>();
+  }
+  return counts;
 }
 
 // Lines are gathered in a buffer and hashed in large blocks: one hash call

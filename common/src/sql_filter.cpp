@@ -109,7 +109,7 @@ SqlQuery recipients_query(const Filter& filter) {
   // group_for(): an active or disabled portal user first, then suppression
   // (SPEC §11), then the invitation status.
   sql.text(
-      "SELECT CASE WHEN pu.status IN ('active', 'disabled') THEN 'excluded_existing'\n"
+      "SELECT CASE WHEN pu.status <> 'invited' THEN 'excluded_existing'\n"
       "            WHEN su.email IS NOT NULL THEN 'skipped_suppressed'\n"
       "            WHEN pu.status IS NULL THEN 'new_users'\n"
       "            ELSE 'pending_invites' END AS group_name,\n"

@@ -1,6 +1,9 @@
 #include "app/actions.hpp"
 
 #include "app/api_json.hpp"
+#include "app/offline.hpp"
+
+#include <invites/error.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -12,19 +15,9 @@ namespace invites::app {
 namespace {
 
 using nlohmann::json;
-using platform::FetchRequest;
-using platform::FetchResult;
 
 constexpr int health_timeout_ms = 5000;
 constexpr int preview_timeout_ms = 60000;
-
-// The server's own message when it sent one, else `fallback`; a non-API
-// answer (static server, proxy error page) reads as "server unreachable".
-std::string message_for(const FetchResult& result, const api::Error& error, const std::string& fallback) {
-  if (!error.message.empty()) return error.message;
-  if (!error.code.empty()) return fallback;
-  return api::unreachable_message(result);
-}
 
 std::optional<Session> parse_session(const std::string& body) {
   const std::optional<json> doc = api::parse(body);
@@ -66,13 +59,6 @@ bool parse_items(const json& doc, const char* key, bool required, std::vector<Lo
   return true;
 }
 
-bool parse_count(const json& counts, const char* key, std::uint64_t& out) {
-  const auto it = counts.find(key);
-  if (it == counts.end() || !it->is_number_unsigned()) return false;
-  out = it->get<std::uint64_t>();
-  return true;
-}
-
 }  // namespace
 
 const char* to_string(ServerStatus status) {
@@ -89,23 +75,21 @@ const char* to_string(ServerStatus status) {
   return "unknown";
 }
 
-Actions::Actions(State& state, platform::Fetcher fetcher, UrlOpener open_url)
+Actions::Actions(State& state, Fetcher fetcher, UrlOpener open_url)
     : state_(state),
       fetch_(std::move(fetcher)),
       open_url_(std::move(open_url)),
-      sending_(state, [this](FetchRequest request,
-                             platform::FetchCallback done) { call_api(std::move(request), std::move(done)); }),
+      sending_(state,
+               [this](FetchRequest request, FetchCallback done) { call_api(std::move(request), std::move(done)); }),
       setup_(
-          state,
-          [this](FetchRequest request, platform::FetchCallback done) { call_api(std::move(request), std::move(done)); },
+          state, [this](FetchRequest request, FetchCallback done) { call_api(std::move(request), std::move(done)); },
           [this] {
             if (!can_use_invites(state_)) return;
             state_.lookups.status = LoadStatus::idle;  // a reload even when one runs
             load_lookups();
           }),
       suppressions_(
-          state,
-          [this](FetchRequest request, platform::FetchCallback done) { call_api(std::move(request), std::move(done)); },
+          state, [this](FetchRequest request, FetchCallback done) { call_api(std::move(request), std::move(done)); },
           [this](const std::string& url) {
             if (open_url_) open_url_(url);
           }) {}
@@ -122,10 +106,8 @@ void Actions::check_server() {
   state_.server.status = ServerStatus::checking;
   ++state_.server.checks;
 
-  FetchRequest request;
-  request.url = "/healthz";
-  request.timeout_ms = health_timeout_ms;
-  fetch_(std::move(request), [this](FetchResult&& result) { on_health_result(std::move(result)); });
+  fetch_(api::request("GET", "/healthz", {}, health_timeout_ms),
+         [this](FetchResult&& result) { on_health_result(std::move(result)); });
 }
 
 void Actions::retry_server_check() {
@@ -145,7 +127,7 @@ void Actions::on_health_result(FetchResult&& result) {
 
 // --- API calls -------------------------------------------------------------------
 
-void Actions::call_api(FetchRequest request, platform::FetchCallback done) {
+void Actions::call_api(FetchRequest request, FetchCallback done) {
   if (request.method != "GET" && state_.session) request.csrf_token = state_.session->csrf_token;
   const std::uint64_t epoch = epoch_;
   fetch_(std::move(request), [this, epoch, done = std::move(done)](FetchResult&& result) {
@@ -165,10 +147,7 @@ void Actions::restore_session() {
   restoring_ = true;
   restore_unreachable_ = false;
   if (state_.screen != Screen::login) state_.screen = Screen::starting;
-  FetchRequest request;
-  request.url = "/api/me";
-  request.timeout_ms = api::api_timeout_ms;
-  call_api(std::move(request), [this](FetchResult&& result) { on_me_result(std::move(result)); });
+  call_api(api::request("GET", "/api/me"), [this](FetchResult&& result) { on_me_result(std::move(result)); });
 }
 
 void Actions::on_me_result(FetchResult&& result) {
@@ -200,12 +179,9 @@ void Actions::submit_login() {
   login.error.clear();
   login.notice.clear();
 
-  FetchRequest request;
-  request.method = "POST";
-  request.url = "/api/session";
-  request.body = json{{"username", login.username}, {"password", login.password}}.dump();
-  request.timeout_ms = api::api_timeout_ms;
-  call_api(std::move(request), [this](FetchResult&& result) { on_login_result(std::move(result)); });
+  call_api(
+      api::request("POST", "/api/session", json{{"username", login.username}, {"password", login.password}}.dump()),
+      [this](FetchResult&& result) { on_login_result(std::move(result)); });
 }
 
 void Actions::on_login_result(FetchResult&& result) {
@@ -219,27 +195,24 @@ void Actions::on_login_result(FetchResult&& result) {
     login.error = "The server sent an answer the app does not understand. Please try again.";
     return;
   }
-  const api::Error error = api::error_of(result);
   switch (result.status) {
     case 401:
-      login.error = message_for(result, error, "Wrong username or password.");
+      login.error = api::failure_message(result, "Wrong username or password.", api::Fallback::as_is);
       login.password.clear();
       break;
     case 429:
-      login.error = message_for(result, error, "Too many sign-in attempts. Please wait a few minutes and try again.");
+      login.error = api::failure_message(result, "Too many sign-in attempts. Please wait a few minutes and try again.",
+                                         api::Fallback::as_is);
       break;
     default:
-      login.error = message_for(result, error, "Signing in failed.");
+      login.error = api::failure_message(result, "Signing in failed.");
       break;
   }
 }
 
 void Actions::sign_out() {
   if (!state_.session) return;
-  FetchRequest request;
-  request.method = "DELETE";
-  request.url = "/api/session";
-  request.timeout_ms = api::api_timeout_ms;
+  FetchRequest request = api::request("DELETE", "/api/session");
   request.csrf_token = state_.session->csrf_token;
   // The answer does not matter: locally the session is over at once.
   fetch_(std::move(request), [](FetchResult&&) {});
@@ -284,23 +257,30 @@ void Actions::reset_workspace() {
   suppressions_.reset();
 }
 
+// --- the offline copy ----------------------------------------------------------
+
+void Actions::refresh_offline_copy() {
+  if (offline_) offline_->refresh();
+}
+
+void Actions::preview_offline(bool on) {
+  if (offline_) offline_->preview_offline(on);
+}
+
 // --- lookups ---------------------------------------------------------------------
 
 void Actions::load_lookups() {
   if (!state_.session || state_.lookups.status == LoadStatus::loading) return;
   state_.lookups.status = LoadStatus::loading;
   state_.lookups.error.clear();
-  FetchRequest request;
-  request.url = "/api/lookups";
-  request.timeout_ms = api::api_timeout_ms;
-  call_api(std::move(request), [this](FetchResult&& result) { on_lookups_result(std::move(result)); });
+  call_api(api::request("GET", "/api/lookups"), [this](FetchResult&& result) { on_lookups_result(std::move(result)); });
 }
 
 void Actions::on_lookups_result(FetchResult&& result) {
   Lookups& lookups = state_.lookups;
   if (!result.ok()) {
     lookups.status = LoadStatus::failed;
-    lookups.error = message_for(result, api::error_of(result), "The lists could not be loaded.");
+    lookups.error = api::failure_message(result, "The lists could not be loaded.");
     return;
   }
   const std::optional<json> doc = api::parse(result.body);
@@ -380,11 +360,8 @@ void Actions::load_preview() {
   preview.error_field.clear();
 
   Filter sent = state_.form.filter;
-  FetchRequest request;
-  request.method = "POST";
-  request.url = "/api/previews";
-  request.body = json{{"filter", filter_to_json(sent)}}.dump();
-  request.timeout_ms = preview_timeout_ms;
+  FetchRequest request =
+      api::request("POST", "/api/previews", json{{"filter", filter_to_json(sent)}}.dump(), preview_timeout_ms);
   call_api(std::move(request),
            [this, sent = std::move(sent)](FetchResult&& result) { on_preview_result(std::move(result), sent); });
 }
@@ -393,21 +370,19 @@ void Actions::on_preview_result(FetchResult&& result, const Filter& sent) {
   Preview& preview = state_.preview;
   if (result.ok()) {
     const std::optional<json> doc = api::parse(result.body);
-    PreviewCounts counts;
-    const json* c = nullptr;
-    if (doc && doc->is_object()) {
-      const auto it = doc->find("counts");
-      if (it != doc->end() && it->is_object()) c = &*it;
+    std::optional<Counts> counts;
+    if (doc && doc->is_object() && doc->contains("counts")) {
+      try {
+        counts = counts_from_json((*doc)["counts"], "counts");
+      } catch (const ValidationError&) {
+        // not understood: below
+      }
     }
-    if (c && parse_count(*c, "new_users", counts.new_users) &&
-        parse_count(*c, "pending_invites", counts.pending_invites) &&
-        parse_count(*c, "skipped_invalid_email", counts.skipped_invalid_email) &&
-        parse_count(*c, "excluded_existing", counts.excluded_existing) &&
-        parse_count(*c, "skipped_suppressed", counts.skipped_suppressed)) {
+    if (counts) {
       preview.status = LoadStatus::loaded;
       preview.has_result = true;
       preview.loaded_filter = sent;
-      preview.counts = counts;
+      preview.counts = *counts;
       preview.preview_id = api::str(*doc, "preview_id");
       preview.digest = api::str(*doc, "digest");
       preview.generated_at = api::str(*doc, "generated_at");
@@ -432,13 +407,13 @@ void Actions::on_preview_result(FetchResult&& result, const Filter& sent) {
   } else if (result.status == 503 && error.code == "snapshot_loading" && error.message.empty()) {
     preview.error_message = "The server is still preparing its data. Press Load again in a moment.";
   } else {
-    preview.error_message = message_for(result, error, "Load failed (HTTP " + std::to_string(result.status) + ").");
+    preview.error_message = api::failure_message(result, "Load failed.");
   }
 }
 
 void Actions::select_group(Group group) {
   if (!state_.preview.has_result || !is_mailed(group)) return;
-  open_recipients(group == Group::new_users ? RecipientGroup::new_users : RecipientGroup::pending_invites);
+  open_recipients(count_group_of(group));
 }
 
 // --- the recipient list ------------------------------------------------------------
@@ -461,21 +436,9 @@ std::optional<RecipientEntry> parse_recipient(const json& row) {
 
 }  // namespace
 
-void Actions::open_recipients(RecipientGroup group) {
+void Actions::open_recipients(CountGroup group) {
   if (!state_.preview.has_result || state_.preview.preview_id.empty()) return;
-  switch (group) {
-    case RecipientGroup::new_users:
-      state_.selected_group = Group::new_users;
-      break;
-    case RecipientGroup::pending_invites:
-      state_.selected_group = Group::pending_invites;
-      break;
-    case RecipientGroup::excluded_existing:
-    case RecipientGroup::skipped_invalid_email:
-    case RecipientGroup::skipped_suppressed:
-      state_.selected_group.reset();
-      break;
-  }
+  state_.selected_group = is_mailed(group) ? recipient_group_of(group) : std::nullopt;
   RecipientTable& table = state_.recipients;
   if (table.open && table.group == group && table.preview_id == state_.preview.preview_id) return;
   const bool keep_order = table.open;  // switching groups keeps the search and order
@@ -484,7 +447,7 @@ void Actions::open_recipients(RecipientGroup group) {
   table.preview_id = state_.preview.preview_id;
   if (!keep_order) {
     table.query.clear();
-    table.sort = RecipientColumn::email;
+    table.sort = SortColumn::email;
     table.descending = false;
   }
   restart_recipients();
@@ -502,7 +465,7 @@ void Actions::set_recipient_search(std::string text) {
   restart_recipients();
 }
 
-void Actions::set_recipient_sort(RecipientColumn column, bool descending) {
+void Actions::set_recipient_sort(SortColumn column, bool descending) {
   RecipientTable& table = state_.recipients;
   if (!table.open || (table.sort == column && table.descending == descending)) return;
   table.sort = column;
@@ -537,14 +500,11 @@ void Actions::need_recipient_rows(std::size_t first, std::size_t last) {
 }
 
 void Actions::fetch_recipient_block(std::size_t block) {
-  RecipientTable& table = state_.recipients;
-  FetchRequest request;
-  request.url = recipients_url(table, block * recipient_block_rows, recipient_block_rows);
-  request.timeout_ms = api::api_timeout_ms;
+  const RecipientTable& table = state_.recipients;
   const std::uint64_t generation = table.generation;
-  call_api(std::move(request), [this, generation, block](FetchResult&& result) {
-    on_recipient_block(std::move(result), generation, block);
-  });
+  call_api(
+      api::request("GET", recipients_url(table, block * recipient_block_rows, recipient_block_rows)),
+      [this, generation, block](FetchResult&& result) { on_recipient_block(std::move(result), generation, block); });
 }
 
 void Actions::on_recipient_block(FetchResult&& result, std::uint64_t generation, std::size_t block) {
@@ -573,8 +533,7 @@ void Actions::on_recipient_block(FetchResult&& result, std::uint64_t generation,
   }
   table.blocks.failed(block);
   table.status = LoadStatus::failed;
-  table.error = message_for(result, api::error_of(result),
-                            "The recipients could not be loaded (HTTP " + std::to_string(result.status) + ").");
+  table.error = api::failure_message(result, "The recipients could not be loaded.");
 }
 
 void Actions::download_recipients_csv() {

@@ -7,11 +7,11 @@
 // call made inside a session ends it (login screen, "session expired"); answers
 // that arrive after the session ended (sign-out, expiry) are dropped.
 
+#include "app/fetcher.hpp"
 #include "app/send_actions.hpp"
 #include "app/setup_actions.hpp"
 #include "app/suppression_actions.hpp"
 #include "app/state.hpp"
-#include "platform/fetch.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -21,12 +21,14 @@
 
 namespace invites::app {
 
+class Offline;
+
 // Opens a same-origin URL as a download (the platform's job; a fake in tests).
 using UrlOpener = std::function<void(const std::string& url)>;
 
 class Actions {
  public:
-  Actions(State& state, platform::Fetcher fetcher, UrlOpener open_url = {});
+  Actions(State& state, Fetcher fetcher, UrlOpener open_url = {});
   Actions(const Actions&) = delete;
   Actions& operator=(const Actions&) = delete;
 
@@ -69,16 +71,22 @@ class Actions {
 
   // The recipient list of the loaded preview (GET /api/previews/{id}/recipients),
   // fetched in blocks of recipient_block_rows for the rows on screen.
-  void open_recipients(RecipientGroup group);  // any of the four count links
+  void open_recipients(CountGroup group);  // any of the count links
   void close_recipients();
   void set_recipient_search(std::string text);  // applied at once: the panel debounces
-  void set_recipient_sort(RecipientColumn column, bool descending);
+  void set_recipient_sort(SortColumn column, bool descending);
   // The table shows rows [first, last] (inclusive): fetches the missing blocks.
   void need_recipient_rows(std::size_t first, std::size_t last);
   // Drops the rows and fetches again (after a failure).
   void reload_recipients();
   // Opens the CSV of the whole list (same group, search and order).
   void download_recipients_csv();
+
+  // The offline copy (app/offline.hpp), when the app has one (App attaches it;
+  // without one these do nothing).
+  void attach_offline(Offline& offline) { offline_ = &offline; }
+  void refresh_offline_copy();    // "Refresh offline copy": download now
+  void preview_offline(bool on);  // "Preview offline" / "Back online"
 
   // Email preview, test send, Send and the job views (app/send_actions.hpp);
   // the Setup screen (app/setup_actions.hpp).
@@ -88,23 +96,24 @@ class Actions {
   SuppressionActions& suppressions() { return suppressions_; }
 
  private:
-  void call_api(platform::FetchRequest request, platform::FetchCallback done);
-  void on_health_result(platform::FetchResult&& result);
-  void on_me_result(platform::FetchResult&& result);
-  void on_login_result(platform::FetchResult&& result);
-  void on_lookups_result(platform::FetchResult&& result);
-  void on_preview_result(platform::FetchResult&& result, const Filter& sent);
+  void call_api(FetchRequest request, FetchCallback done);
+  void on_health_result(FetchResult&& result);
+  void on_me_result(FetchResult&& result);
+  void on_login_result(FetchResult&& result);
+  void on_lookups_result(FetchResult&& result);
+  void on_preview_result(FetchResult&& result, const Filter& sent);
   void enter_session(Session session);
   void leave_session(std::string notice);
   void reset_workspace();
   void prefill_email_from();
   void restart_recipients();  // new query: empty cache, first block requested
   void fetch_recipient_block(std::size_t block);
-  void on_recipient_block(platform::FetchResult&& result, std::uint64_t generation, std::size_t block);
+  void on_recipient_block(FetchResult&& result, std::uint64_t generation, std::size_t block);
 
   State& state_;
-  platform::Fetcher fetch_;
+  Fetcher fetch_;
   UrlOpener open_url_;
+  Offline* offline_ = nullptr;
   std::uint64_t recipient_generation_ = 0;  // never reused, so old answers never match a new query
   std::uint64_t epoch_ = 0;                 // bumps whenever a session starts or ends
   bool restore_unreachable_ = false;        // GET /api/me got no usable answer

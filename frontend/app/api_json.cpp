@@ -4,8 +4,8 @@
 
 namespace invites::app::api {
 
-platform::FetchRequest request(std::string method, std::string url, std::string body, int timeout_ms) {
-  platform::FetchRequest r;
+FetchRequest request(std::string method, std::string url, std::string body, int timeout_ms) {
+  FetchRequest r;
   r.method = std::move(method);
   r.url = std::move(url);
   r.body = std::move(body);
@@ -29,7 +29,7 @@ std::optional<json> parse(const std::string& text) {
   return value;
 }
 
-std::optional<json> parse_object(const platform::FetchResult& result) {
+std::optional<json> parse_object(const FetchResult& result) {
   std::optional<json> doc = parse(result.body);
   if (!doc || !doc->is_object()) return std::nullopt;
   return doc;
@@ -61,7 +61,7 @@ std::optional<std::string> nullable_str(const json& object, const char* key) {
   return value;
 }
 
-Error error_of(const platform::FetchResult& result) {
+Error error_of(const FetchResult& result) {
   Error error;
   const std::optional<json> body = parse_object(result);
   if (!body) return error;
@@ -74,14 +74,15 @@ Error error_of(const platform::FetchResult& result) {
   return error;
 }
 
-std::string failure_message(const platform::FetchResult& result, const std::string& fallback) {
+std::string failure_message(const FetchResult& result, const std::string& fallback, Fallback shown) {
   const Error error = error_of(result);
   if (!error.message.empty()) return error.message;
-  if (!error.code.empty()) return fallback + " (HTTP " + std::to_string(result.status) + ")";
-  return unreachable_message(result);
+  if (error.code.empty()) return unreachable_message(result);
+  if (shown == Fallback::as_is) return fallback;
+  return fallback + " (HTTP " + std::to_string(result.status) + ")";
 }
 
-std::string unreachable_message(const platform::FetchResult& result) {
+std::string unreachable_message(const FetchResult& result) {
   std::string reason = result.error;
   if (reason.empty()) reason = result.status == 0 ? "no response" : "HTTP " + std::to_string(result.status);
   return "Server unreachable: " + reason;

@@ -3,7 +3,7 @@
 // request, reading answers (nlohmann::json) with tolerant field access, and
 // the API's error object.
 
-#include "platform/fetch.hpp"
+#include "app/fetcher.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -18,8 +18,7 @@ using nlohmann::json;
 // How long an API call waits for its answer unless it says otherwise.
 constexpr int api_timeout_ms = 15000;
 // A call to the API; `body` is JSON text (empty: none).
-platform::FetchRequest request(std::string method, std::string url, std::string body = {},
-                               int timeout_ms = api_timeout_ms);
+FetchRequest request(std::string method, std::string url, std::string body = {}, int timeout_ms = api_timeout_ms);
 
 // {"error":{"code","message","field"?,"line"?}}; empty parts when absent.
 struct Error {
@@ -29,9 +28,9 @@ struct Error {
   int line = 0;
 };
 
-std::optional<json> parse(const std::string& text);                     // nullopt when not JSON
-std::optional<json> parse_object(const platform::FetchResult& result);  // the body when it is a JSON object
-Error error_of(const platform::FetchResult& result);
+std::optional<json> parse(const std::string& text);           // nullopt when not JSON
+std::optional<json> parse_object(const FetchResult& result);  // the body when it is a JSON object
+Error error_of(const FetchResult& result);
 
 std::string str(const json& object, const char* key);    // "" when missing or not a string
 std::uint64_t u64(const json& object, const char* key);  // 0 when missing or not an unsigned number
@@ -42,10 +41,16 @@ const json* member_array(const json& object, const char* key);                 /
 std::optional<std::string> nullable_str(const json& object, const char* key);  // nullopt for null / missing / ""
 
 // "Server unreachable: <reason>" for a call without an API answer.
-std::string unreachable_message(const platform::FetchResult& result);
+std::string unreachable_message(const FetchResult& result);
+// What failure_message shows when the server sent an error without a message.
+enum class Fallback {
+  with_status,  // "<fallback> (HTTP 500)"
+  as_is,        // the fallback alone: it already says what the status means
+};
 // The message to show for a failed call: the server's message when it sent
-// one, else `fallback` (HTTP status appended); without an API answer (no
-// response, proxy page) "Server unreachable: …".
-std::string failure_message(const platform::FetchResult& result, const std::string& fallback);
+// one, else `fallback`; without an API answer (no response, proxy page)
+// "Server unreachable: …".
+std::string failure_message(const FetchResult& result, const std::string& fallback,
+                            Fallback shown = Fallback::with_status);
 
 }  // namespace invites::app::api

@@ -13,10 +13,11 @@ namespace invites::app {
 struct App {
   // `snapshots` (may be null): the offline copy's download and store; the
   // actions' requests go through `offline`, which answers them when offline.
-  explicit App(platform::Fetcher fetcher, UrlOpener open_url = {}, SnapshotPlatform* snapshots = nullptr)
+  explicit App(Fetcher fetcher, UrlOpener open_url = {}, SnapshotPlatform* snapshots = nullptr)
       : offline(state, std::move(fetcher), snapshots),
         actions(state, offline.fetcher(), offline.url_opener(std::move(open_url))) {
     offline.attach(actions);
+    actions.attach_offline(offline);
     state.version = build_version();
   }
   App(const App&) = delete;

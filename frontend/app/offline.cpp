@@ -1,8 +1,11 @@
 #include "app/offline.hpp"
 
 #include "app/actions.hpp"
+#include "app/api_json.hpp"
 
 #include <invites/recipient_export.hpp>
+#include <invites/recipient_page_query.hpp>
+#include <invites/utc_time.hpp>
 #include <invites/error.hpp>
 
 #include <nlohmann/json.hpp>
@@ -18,12 +21,11 @@ namespace invites::app {
 namespace {
 
 using nlohmann::json;
-using platform::FetchRequest;
-using platform::FetchResult;
 
 constexpr std::size_t evaluations_kept = 1;   // the shown offline preview (a new Load closes the old list): heap
 constexpr std::int64_t retry_ms = 30 * 1000;  // after a failed download
 constexpr const char* offline_prefix = "offline-";
+constexpr std::int64_t day_ms = 24 * 3600 * 1000;
 
 double ms_between(std::chrono::steady_clock::time_point a, std::chrono::steady_clock::time_point b) {
   return std::chrono::duration<double, std::milli>(b - a).count();
@@ -110,15 +112,13 @@ std::string session_key(const Session* session) {
   return session ? std::to_string(session->user.id) + ":" + session->user.username : std::string();
 }
 
-bool parse_size(const std::string& text, std::size_t& out) {
-  if (text.empty() || text.size() > 12) return false;
-  std::size_t value = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return false;
-    value = value * 10 + static_cast<std::size_t>(c - '0');
-  }
-  out = value;
-  return true;
+// The parameters of query_params() as common/'s readers take them.
+QueryParam param_lookup(std::map<std::string, std::string> params) {
+  return [params = std::move(params)](std::string_view name) -> std::optional<std::string> {
+    const auto found = params.find(std::string(name));
+    if (found == params.end()) return std::nullopt;
+    return found->second;
+  };
 }
 
 }  // namespace
@@ -152,7 +152,7 @@ std::string offline_block_reason(const State& state) {
 
 // --- construction and the stored meta ---------------------------------------------
 
-Offline::Offline(State& state, platform::Fetcher network, SnapshotPlatform* snapshots)
+Offline::Offline(State& state, Fetcher network, SnapshotPlatform* snapshots)
     : state_(state), network_(std::move(network)), snapshots_(snapshots) {
   if (!snapshots_) {
     meta_read_ = true;
@@ -202,8 +202,8 @@ std::string Offline::meta_text(const Meta& meta) {
 
 // --- the Fetcher wrapper -------------------------------------------------------------
 
-platform::Fetcher Offline::fetcher() {
-  return [this](FetchRequest request, platform::FetchCallback done) { route(std::move(request), std::move(done)); };
+Fetcher Offline::fetcher() {
+  return [this](FetchRequest request, FetchCallback done) { route(std::move(request), std::move(done)); };
 }
 
 bool Offline::answerable_locally(const FetchRequest& request) const {
@@ -215,7 +215,7 @@ bool Offline::answerable_locally(const FetchRequest& request) const {
   return recipients_preview_id(path).rfind(offline_prefix, 0) == 0;
 }
 
-void Offline::route(FetchRequest request, platform::FetchCallback done) {
+void Offline::route(FetchRequest request, FetchCallback done) {
   if (!snapshots_) {
     network_(std::move(request), std::move(done));
     return;
@@ -267,11 +267,11 @@ void Offline::route(FetchRequest request, platform::FetchCallback done) {
   });
 }
 
-void Offline::answer_locally(const FetchRequest& request, platform::FetchCallback done) {
+void Offline::answer_locally(const FetchRequest& request, FetchCallback done) {
   deliver(std::move(done), local_result(request));
 }
 
-void Offline::deliver(platform::FetchCallback done, FetchResult result) {
+void Offline::deliver(FetchCallback done, FetchResult result) {
   ready_.emplace_back(std::move(done), std::move(result));
   if (wake_) wake_();
 }
@@ -330,33 +330,13 @@ FetchResult Offline::local_recipients(const FetchRequest& request) {
   const auto found = evaluations_.find(id);
   if (found == evaluations_.end() || !snapshot_)
     return error_result(404, "not_found", "no such preview (it may have expired: press Load again)");
-  auto params = query_params(request.url);
-  PageRequest page;
-  bool skipped = false;
-  if (params.count("group")) {
-    if (params["group"] == "skipped_invalid_email")
-      skipped = true;
-    else if (const auto group = parse_group(params["group"]))
-      page.group = *group;
-    else
-      return error_result(400, "invalid", "unknown group", "group");
+  RecipientPageQuery query;
+  try {
+    query = parse_recipient_page_query(param_lookup(query_params(request.url)));
+  } catch (const ValidationError& e) {
+    return error_result(400, "invalid", e.what(), e.field());
   }
-  if (params.count("sort")) {
-    const auto column = parse_sort_column(params["sort"]);
-    if (!column) return error_result(400, "invalid", "unknown sort column", "sort");
-    page.sort = *column;
-  }
-  page.descending = params["order"] == "desc";
-  page.query = params["q"];
-  if (params.count("offset") && !parse_size(params["offset"], page.offset))
-    return error_result(400, "invalid", "offset must be an integer", "offset");
-  page.limit = 100;
-  if (params.count("limit") && (!parse_size(params["limit"], page.limit) || page.limit < 1 || page.limit > 1000))
-    return error_result(400, "invalid", "limit must be an integer from 1 to 1000", "limit");
-
-  const Evaluation& evaluation = *found->second;
-  const RecipientPage result =
-      skipped ? page_skipped_contacts(*snapshot_, evaluation, page) : page_recipients(*snapshot_, evaluation, page);
+  const RecipientPage result = page_of(*snapshot_, *found->second, query, portal_columns(*snapshot_));
   return json_result(200, recipient_page_json(result));
 }
 
@@ -372,20 +352,18 @@ bool Offline::local_csv(const std::string& url) {
   if (id.rfind(offline_prefix, 0) != 0 || !snapshots_) return false;
   const auto found = evaluations_.find(id);
   if (found == evaluations_.end() || !snapshot_) return true;  // gone with its snapshot: nothing to export
-  auto params = query_params(url);
-  PageRequest page;
-  page.offset = 0;
-  page.limit = static_cast<std::size_t>(-1);
-  const bool skipped = params["group"] == "skipped_invalid_email";
-  if (const auto group = parse_group(params["group"])) page.group = *group;
-  if (const auto column = parse_sort_column(params["sort"])) page.sort = *column;
-  page.descending = params["order"] == "desc";
-  page.query = params["q"];
-  const RecipientPage result = skipped ? page_skipped_contacts(*snapshot_, *found->second, page)
-                                       : page_recipients(*snapshot_, *found->second, page);
-  snapshots_->save_file(
-      "recipients-" + (skipped ? std::string("skipped_invalid_email") : std::string(group_name(page.group))) + ".csv",
-      recipient_page_csv(result));
+  RecipientPageQuery query;
+  try {
+    query = parse_recipient_page_query(param_lookup(query_params(url)));
+  } catch (const ValidationError& e) {
+    state_.recipients.status = LoadStatus::failed;  // shown under the list's Download button
+    state_.recipients.error = std::string("the CSV could not be made: ") + e.what();
+    return true;
+  }
+  query.page.offset = 0;
+  query.page.limit = static_cast<std::size_t>(-1);
+  snapshots_->save_file(recipient_csv_name(query.group),
+                        recipient_page_csv(page_of(*snapshot_, *found->second, query, portal_columns(*snapshot_))));
   return true;
 }
 
@@ -482,7 +460,8 @@ void Offline::on_cache_loaded(std::optional<StoredCopy> copy, std::string error,
     snapshots_->clear();
     meta_.reset();
     o.sync = SyncStatus::none;
-    o.notice = "The offline copy in this browser was older than 7 days and has been deleted.";
+    o.notice = "The offline copy in this browser was older than " + std::to_string(snapshot_max_age_ms / day_ms) +
+               " days and has been deleted.";
   } else {
     pending_decode_ = true;
     decode_bytes_ = std::move(copy->bytes);
@@ -680,10 +659,8 @@ void Offline::tick_once() {
 void Offline::recheck_session() {
   if (rechecking_) return;
   rechecking_ = true;
-  FetchRequest request;
-  request.url = "/api/me";
   const std::uint64_t epoch = epoch_;
-  network_(std::move(request), [this, epoch](FetchResult&& result) {
+  network_(api::request("GET", "/api/me"), [this, epoch](FetchResult&& result) {
     rechecking_ = false;
     if (epoch != epoch_ || !state_.session) return;
     if (result.ok()) {

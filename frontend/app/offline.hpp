@@ -18,11 +18,13 @@
 // - Live estimate: while the filters on screen differ from the loaded ones,
 //   the counts of the cached snapshot for them (OfflineState::estimate).
 //
-// Plain C++ like the rest of app/: the store is an interface, faked in tests.
+// Plain C++ like the rest of app/: the store is an interface
+// (app/snapshot_platform.hpp), faked in tests.
 
+#include "app/fetcher.hpp"
 #include "app/offline_state.hpp"
+#include "app/snapshot_platform.hpp"
 #include "app/state.hpp"
-#include "platform/fetch.hpp"
 
 #include <invites/evaluator.hpp>
 #include <invites/snapshot.hpp>
@@ -53,41 +55,6 @@ inline constexpr std::int64_t server_probe_ms = 5 * 1000;
 // The stored copy is not used (and is deleted) when older than this.
 inline constexpr std::int64_t snapshot_max_age_ms = 7LL * 24 * 3600 * 1000;
 
-// Bytes kept outside the app's memory (a JavaScript ArrayBuffer in the browser).
-using BlobPtr = std::shared_ptr<ByteSource>;
-
-// The outcome of GET /api/snapshot.
-struct SnapshotDownload {
-  int status = 0;     // 200, 304, 401, …; 0 without an answer
-  std::string error;  // readable reason when not 200/304
-  std::string etag;
-  BlobPtr bytes;  // 200 only
-};
-
-// What the browser's store holds besides the bytes (JSON text, see offline.cpp).
-struct StoredCopy {
-  std::string meta;  // JSON
-  BlobPtr bytes;     // null when only the meta was read
-};
-
-// The platform side: the snapshot download and the persistent store.
-// Callbacks run later, from the main loop.
-class SnapshotPlatform {
- public:
-  virtual ~SnapshotPlatform() = default;
-  virtual void download(const std::string& etag,
-                        std::function<void(std::uint64_t received, std::uint64_t total)> progress,
-                        std::function<void(SnapshotDownload)> done) = 0;
-  // The stored meta (and the bytes when `with_bytes`); nullopt when nothing is stored.
-  virtual void load(bool with_bytes, std::function<void(std::optional<StoredCopy>, std::string error)> done) = 0;
-  // Replaces the stored copy (bytes null: only the meta).
-  virtual void save(const std::string& meta, BlobPtr bytes, std::function<void(std::string error)> done) = 0;
-  virtual void clear() = 0;
-  virtual std::int64_t now_ms() = 0;  // wall clock, unix ms
-  // Hands a file made in the app to the user (the offline CSV export).
-  virtual void save_file(const std::string& name, const std::string& text) = 0;
-};
-
 // The loaded preview was computed from the cached snapshot.
 bool preview_is_offline(const State& state);
 // Why Send / test send / setup cannot be used now ("" when they may).
@@ -96,12 +63,12 @@ std::string offline_block_reason(const State& state);
 class Offline {
  public:
   // `network` is the real Fetcher; `snapshots` may be null (no offline support).
-  Offline(State& state, platform::Fetcher network, SnapshotPlatform* snapshots);
+  Offline(State& state, Fetcher network, SnapshotPlatform* snapshots);
   Offline(const Offline&) = delete;
   Offline& operator=(const Offline&) = delete;
 
   // The Fetcher to give Actions: answers locally when offline.
-  platform::Fetcher fetcher();
+  Fetcher fetcher();
   // The URL opener to give Actions: the CSV of an offline preview's list is
   // made here (same columns as the server's); other URLs go to `next`.
   std::function<void(const std::string&)> url_opener(std::function<void(const std::string&)> next);
@@ -134,14 +101,14 @@ class Offline {
   static std::string meta_text(const Meta& meta);
 
   void tick_once();
-  void route(platform::FetchRequest request, platform::FetchCallback done);
-  bool answerable_locally(const platform::FetchRequest& request) const;
-  void answer_locally(const platform::FetchRequest& request, platform::FetchCallback done);
-  platform::FetchResult local_result(const platform::FetchRequest& request);
-  platform::FetchResult local_preview(const platform::FetchRequest& request);
-  platform::FetchResult local_recipients(const platform::FetchRequest& request);
+  void route(FetchRequest request, FetchCallback done);
+  bool answerable_locally(const FetchRequest& request) const;
+  void answer_locally(const FetchRequest& request, FetchCallback done);
+  FetchResult local_result(const FetchRequest& request);
+  FetchResult local_preview(const FetchRequest& request);
+  FetchResult local_recipients(const FetchRequest& request);
   bool local_csv(const std::string& url);
-  void deliver(platform::FetchCallback done, platform::FetchResult result);
+  void deliver(FetchCallback done, FetchResult result);
   void go_offline(std::string reason, bool chosen);
   void go_online(std::string notice);
 
@@ -156,15 +123,15 @@ class Offline {
   void recheck_session();
 
   State& state_;
-  platform::Fetcher network_;
+  Fetcher network_;
   SnapshotPlatform* snapshots_;
   Actions* actions_ = nullptr;
   std::function<void()> wake_;
 
-  std::deque<std::pair<platform::FetchCallback, platform::FetchResult>> ready_;  // local answers to deliver
-  std::vector<std::function<void()>> after_meta_;  // /api/me fallbacks waiting for the stored meta
-  bool meta_read_ = false;                         // the stored meta has been read once
-  std::optional<Meta> meta_;                       // of the stored copy (or of the one in memory)
+  std::deque<std::pair<FetchCallback, FetchResult>> ready_;  // local answers to deliver
+  std::vector<std::function<void()>> after_meta_;            // /api/me fallbacks waiting for the stored meta
+  bool meta_read_ = false;                                   // the stored meta has been read once
+  std::optional<Meta> meta_;                                 // of the stored copy (or of the one in memory)
 
   std::shared_ptr<const Snapshot> snapshot_;
   std::uint64_t epoch_ = 0;  // bumps when the session changes: late store/download answers are dropped

@@ -15,8 +15,6 @@ namespace {
 
 using api::json;
 using api::member_object;
-using platform::FetchRequest;
-using platform::FetchResult;
 
 constexpr int send_timeout_ms = 60000;  // the server re-evaluates the filter and writes the outbox
 constexpr int render_timeout_ms = 20000;
@@ -44,8 +42,8 @@ std::optional<JobRecipient> parse_job_recipient(const json& row) {
   if (!row.is_object()) return std::nullopt;
   JobRecipient r;
   r.email = api::str(row, "email");
-  r.group = api::str(row, "group");
-  r.status = api::str(row, "status");
+  r.group = parse_group(api::str(row, "group"));
+  r.status = parse_outbox_status(api::str(row, "status"));
   r.attempts = static_cast<int>(api::i64(row, "attempts"));
   r.last_error = api::str(row, "last_error");
   r.sent_at = api::str(row, "sent_at");
@@ -122,7 +120,7 @@ const char* to_string(JobRecipientList list) {
   return "failed";
 }
 
-bool job_active(const Job& job) { return job.status == "queued" || job.status == "running"; }
+bool job_active(const Job& job) { return job.status && is_active(*job.status); }
 
 std::string format_duration(std::int64_t seconds) {
   if (seconds < 0) seconds = 0;
@@ -147,8 +145,9 @@ std::optional<Job> parse_job(const json& o) {
   if (!o.is_object()) return std::nullopt;
   Job job;
   job.id = api::i64(o, "id");
-  job.status = api::str(o, "status");
-  if (job.id <= 0 || job.status.empty()) return std::nullopt;
+  const std::string status = api::str(o, "status");
+  if (job.id <= 0 || status.empty()) return std::nullopt;
+  job.status = parse_job_status(status);
   job.pause_reason = api::str(o, "pause_reason");
   job.created_at = api::str(o, "created_at");
   job.created_by = api::str(o, "created_by");
@@ -157,7 +156,8 @@ std::optional<Job> parse_job(const json& o) {
   job.template_name = api::str(o, "template_name");
   if (const auto g = o.find("groups"); g != o.end() && g->is_array())
     for (const json& name : *g)
-      if (name.is_string()) job.groups.push_back(name.get<std::string>());
+      if (const auto group = name.is_string() ? parse_group(name.get<std::string>()) : std::nullopt)
+        job.groups.push_back(*group);
   job.total = api::u64(o, "total");
   job.sent = api::u64(o, "sent");
   job.failed = api::u64(o, "failed");
@@ -287,8 +287,7 @@ void SendActions::find_first_recipient() {
     return;
   }
   const RecipientTable& table = state_.recipients;
-  if (table.open && table.preview_id == preview.preview_id &&
-      (table.group == RecipientGroup::new_users || table.group == RecipientGroup::pending_invites)) {
+  if (table.open && table.preview_id == preview.preview_id && is_mailed(table.group)) {
     if (const RecipientEntry* first = table.blocks.row(0)) {
       email.recipient_email = first->email;
       render_preview();
@@ -484,8 +483,9 @@ void SendActions::confirm_send() {
     return;
   }
   json groups = json::array();
-  if (confirm.new_users && confirm.counts.new_users > 0) groups.push_back("new_users");
-  if (confirm.pending_invites && confirm.counts.pending_invites > 0) groups.push_back("pending_invites");
+  if (confirm.new_users && confirm.counts.new_users > 0) groups.push_back(group_name(Group::new_users));
+  if (confirm.pending_invites && confirm.counts.pending_invites > 0)
+    groups.push_back(group_name(Group::pending_invites));
   if (groups.empty()) {
     confirm.error = "Choose at least one group to send to.";
     return;
@@ -609,7 +609,7 @@ void SendActions::poll_job() {
       v.next_poll_at = now_ + poll_retry_seconds;
       if (result.status == 404 || result.status == 403) {
         v.status = LoadStatus::failed;
-        if (v.job) v.job->status = "unknown";  // stop polling
+        if (v.job) v.job->status.reset();  // stop polling
       }
       return;
     }

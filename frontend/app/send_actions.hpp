@@ -4,7 +4,7 @@
 // Actions' API call (CSRF header, 401 → login, answers after sign-out dropped).
 
 #include "app/state.hpp"
-#include "platform/fetch.hpp"
+#include "app/fetcher.hpp"
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -16,7 +16,7 @@
 namespace invites::app {
 
 // Makes an API call the way Actions does (session rules included).
-using ApiCaller = std::function<void(platform::FetchRequest, platform::FetchCallback)>;
+using ApiCaller = std::function<void(FetchRequest, FetchCallback)>;
 // Opens an HTML document in a new browser tab (platform::open_html_tab; a fake in tests).
 using HtmlOpener = std::function<void(const std::string& html)>;
 // A fresh random idempotency key (platform::random_key in the browser).
@@ -88,7 +88,7 @@ class SendActions {
   void poll_job();
   void fetch_failed_block(std::size_t block);
   void apply_job(Job job, std::optional<JobOutcomes> outcomes);
-  void on_send_result(platform::FetchResult&& result, std::string preview_id);
+  void on_send_result(FetchResult&& result, std::string preview_id);
 
   State& state_;
   ApiCaller api_;

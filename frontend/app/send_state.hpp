@@ -1,7 +1,9 @@
 #pragma once
 // State of the email preview, the test send, the send confirmation, the live
 // job view and the list of past jobs (SPEC §5, §7). Included by app/state.hpp
-// (after LoadStatus, PreviewCounts and Id are declared); not on its own.
+// (after LoadStatus and Id are declared); not on its own.
+
+#include <invites/send_status.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -42,7 +44,7 @@ struct EmailPreview {
 struct SendConfirm {
   bool open = false;
   std::string preview_id;
-  PreviewCounts counts;
+  Counts counts;
   bool new_users = true;  // send to this group
   bool pending_invites = true;
   std::string from_email;
@@ -56,12 +58,13 @@ struct SendConfirm {
 // One send job as the API reports it.
 struct Job {
   std::int64_t id = 0;
-  std::string status;        // queued | running | paused | cancelled | completed
+  // nullopt: a status this app does not know, or the job is gone (no more polls).
+  std::optional<JobStatus> status;
   std::string pause_reason;  // "" when none
   std::string created_at, created_by, from_email;
   Id template_id = 0;
   std::string template_name;
-  std::vector<std::string> groups;
+  std::vector<Group> groups;
   std::uint64_t total = 0, sent = 0, failed = 0, pending = 0;
   double rate_per_second = 0.0;
   std::optional<std::int64_t> eta_seconds;
@@ -70,7 +73,9 @@ struct Job {
 
 // A recipient row of a job (GET /api/jobs/{id}/recipients).
 struct JobRecipient {
-  std::string email, group, status;
+  std::string email;
+  std::optional<Group> group;
+  std::optional<OutboxStatus> status;
   int attempts = 0;
   std::string last_error;  // the server's reply for a failure
   std::string sent_at;

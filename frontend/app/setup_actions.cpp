@@ -15,7 +15,6 @@ using api::json;
 using api::member_array;
 using api::member_object;
 using api::request;
-using platform::FetchResult;
 
 std::optional<TemplateRecord> parse_template(const json& o) {
   if (!o.is_object()) return std::nullopt;

@@ -1,9 +1,9 @@
 #include "app/state.hpp"
 
 #include <invites/email.hpp>
+#include <invites/utc_time.hpp>
 
 #include <algorithm>
-#include <cstdio>
 
 namespace invites::app {
 
@@ -169,136 +169,44 @@ std::string selection_summary(const std::vector<LookupItem>& items, const std::v
   return std::to_string(selected.size()) + " selected";
 }
 
-namespace {
-
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-long long days_from_civil(long long y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const long long era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<long long>(doe) - 719468;
-}
-
-void civil_from_days(long long z, long long& y, unsigned& m, unsigned& d) {
-  z += 719468;
-  const long long era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  d = doy - (153 * mp + 2) / 5 + 1;
-  m = mp < 10 ? mp + 3 : mp - 9;
-  y = static_cast<long long>(yoe) + era * 400 + (m <= 2);
-}
-
-// "YYYY-MM-DDTHH:MM:SS" with optional fraction and "Z" / "+00:00" (UTC only).
-bool parse_utc(const std::string& text, long long& seconds) {
-  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0, consumed = 0;
-  if (std::sscanf(text.c_str(), "%4d-%2d-%2d%*1[T ]%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &s, &consumed) != 6)
-    return false;
-  std::size_t rest = static_cast<std::size_t>(consumed);
-  if (rest < text.size() && text[rest] == '.') {
-    ++rest;
-    while (rest < text.size() && text[rest] >= '0' && text[rest] <= '9') ++rest;
-  }
-  const std::string zone = text.substr(rest);
-  if (!(zone == "Z" || zone == "z" || zone.empty() || zone == "+00:00" || zone == "+0000")) return false;
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return false;
-  seconds =
-      days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400LL + h * 3600LL + mi * 60LL + s;
-  return true;
-}
-
-}  // namespace
-
 std::string data_as_of(const Preview& preview) {
-  long long seconds = 0;
-  if (!parse_utc(preview.generated_at, seconds)) return preview.generated_at;
-  if (preview.snapshot_age_seconds && *preview.snapshot_age_seconds > 0) seconds -= *preview.snapshot_age_seconds;
-  long long days = seconds / 86400;
-  long long in_day = seconds % 86400;
-  if (in_day < 0) {
-    in_day += 86400;
-    --days;
-  }
-  long long y = 0;
-  unsigned m = 0, d = 0;
-  civil_from_days(days, y, m, d);
-  char out[48];
-  std::snprintf(out, sizeof out, "%04lld-%02u-%02u %02lld:%02lld:%02lld UTC", y, m, d, in_day / 3600,
-                (in_day % 3600) / 60, in_day % 60);
-  return out;
+  const std::optional<std::int64_t> generated = parse_iso8601_utc(preview.generated_at);
+  if (!generated) return preview.generated_at;
+  const std::int64_t age = preview.snapshot_age_seconds.value_or(0);
+  return readable_utc(*generated - (age > 0 ? age : 0));
 }
 
-const char* group_param(RecipientGroup group) {
+const char* group_caption(CountGroup group) {
   switch (group) {
-    case RecipientGroup::new_users:
-      return "new_users";
-    case RecipientGroup::pending_invites:
-      return "pending_invites";
-    case RecipientGroup::excluded_existing:
-      return "excluded_existing";
-    case RecipientGroup::skipped_invalid_email:
-      return "skipped_invalid_email";
-    case RecipientGroup::skipped_suppressed:
-      return "skipped_suppressed";
-  }
-  return "new_users";
-}
-
-const char* group_caption(RecipientGroup group) {
-  switch (group) {
-    case RecipientGroup::new_users:
+    case CountGroup::new_users:
       return "New users";
-    case RecipientGroup::pending_invites:
+    case CountGroup::pending_invites:
       return "Pending invites";
-    case RecipientGroup::excluded_existing:
+    case CountGroup::excluded_existing:
       return "Excluded: existing account";
-    case RecipientGroup::skipped_invalid_email:
+    case CountGroup::skipped_invalid_email:
       return "Skipped: invalid email";
-    case RecipientGroup::skipped_suppressed:
+    case CountGroup::skipped_suppressed:
       return "Skipped: bounced or complained";
   }
   return "";
 }
 
-const char* column_param(RecipientColumn column) {
+const char* column_label(SortColumn column) {
   switch (column) {
-    case RecipientColumn::email:
-      return "email";
-    case RecipientColumn::first_name:
-      return "first_name";
-    case RecipientColumn::last_name:
-      return "last_name";
-    case RecipientColumn::account_number:
-      return "account_number";
-    case RecipientColumn::account_name:
-      return "account_name";
-    case RecipientColumn::contact_id:
-      return "contact_id";
-    case RecipientColumn::last_invited_at:
-      return "last_invited_at";
-  }
-  return "email";
-}
-
-const char* column_label(RecipientColumn column) {
-  switch (column) {
-    case RecipientColumn::email:
+    case SortColumn::email:
       return "Email";
-    case RecipientColumn::first_name:
+    case SortColumn::first_name:
       return "First name";
-    case RecipientColumn::last_name:
+    case SortColumn::last_name:
       return "Last name";
-    case RecipientColumn::account_number:
+    case SortColumn::account_number:
       return "Account #";
-    case RecipientColumn::account_name:
+    case SortColumn::account_name:
       return "Account name";
-    case RecipientColumn::contact_id:
+    case SortColumn::contact_id:
       return "Contact id";
-    case RecipientColumn::last_invited_at:
+    case SortColumn::last_invited_at:
       return "Last invited";
   }
   return "";
@@ -325,9 +233,9 @@ namespace {
 
 // group, q (when set), sort and order: the query every recipient URL shares.
 std::string recipients_query(const RecipientTable& table) {
-  std::string q = std::string("group=") + group_param(table.group);
+  std::string q = "group=" + std::string(count_group_name(table.group));
   if (!table.query.empty()) q += "&q=" + url_encode(table.query);
-  q += std::string("&sort=") + column_param(table.sort) + "&order=" + (table.descending ? "desc" : "asc");
+  q += "&sort=" + std::string(sort_column_name(table.sort)) + "&order=" + (table.descending ? "desc" : "asc");
   return q;
 }
 

@@ -5,6 +5,7 @@
 #include "app/offline_state.hpp"
 #include "app/row_blocks.hpp"
 
+#include <invites/evaluator.hpp>
 #include <invites/filter.hpp>
 #include <invites/recipients.hpp>
 
@@ -110,21 +111,13 @@ struct InviteForm {
   std::optional<Id> template_id;
 };
 
-struct PreviewCounts {
-  std::uint64_t new_users = 0;
-  std::uint64_t pending_invites = 0;
-  std::uint64_t skipped_invalid_email = 0;
-  std::uint64_t excluded_existing = 0;
-  std::uint64_t skipped_suppressed = 0;  // bounced or complained (SPEC §11)
-};
-
 // The result of Load (POST /api/previews).
 struct Preview {
   LoadStatus status = LoadStatus::idle;
   bool has_result = false;  // a successful Load happened (kept while reloading)
   Filter loaded_filter;     // the filter the shown result was computed for
   std::string preview_id;
-  PreviewCounts counts;
+  Counts counts;
   std::string digest;
   std::string generated_at;  // as sent by the server (ISO 8601)
   std::optional<std::int64_t> snapshot_age_seconds;
@@ -136,19 +129,10 @@ struct Preview {
 
 // --- the recipient review (SPEC §7): one group of the loaded preview ---------
 
-// The four lists behind the count links (the API's `group` parameter).
-enum class RecipientGroup { new_users, pending_invites, excluded_existing, skipped_invalid_email, skipped_suppressed };
-const char* group_param(RecipientGroup group);    // "new_users", …
-const char* group_caption(RecipientGroup group);  // "New users", …
-
-// The table's columns, in screen order (the API's `sort` values).
-enum class RecipientColumn { email, first_name, last_name, account_number, account_name, contact_id, last_invited_at };
-inline constexpr std::array<RecipientColumn, 7> all_recipient_columns{
-    RecipientColumn::email,          RecipientColumn::first_name,   RecipientColumn::last_name,
-    RecipientColumn::account_number, RecipientColumn::account_name, RecipientColumn::contact_id,
-    RecipientColumn::last_invited_at};
-const char* column_param(RecipientColumn column);  // "email", "first_name", …
-const char* column_label(RecipientColumn column);  // "Email", "First name", …
+// The lists behind the count links are common/'s CountGroup; the table's
+// columns, in screen order, its all_sort_columns.
+const char* group_caption(CountGroup group);  // "New users", …
+const char* column_label(SortColumn column);  // "Email", "First name", …
 
 struct RecipientEntry {
   std::string email, first_name, last_name, account_number, account_name;
@@ -161,10 +145,10 @@ inline constexpr std::size_t recipient_block_rows = 200;
 
 struct RecipientTable {
   bool open = false;
-  RecipientGroup group = RecipientGroup::new_users;
+  CountGroup group = CountGroup::new_users;
   std::string preview_id;  // the preview the rows belong to
   std::string query;       // the search in effect (q)
-  RecipientColumn sort = RecipientColumn::email;
+  SortColumn sort = SortColumn::email;
   bool descending = false;
   // Status of the current query: Loading until its first answer, Loaded once
   // the total is known, Failed when a request failed (error holds why).

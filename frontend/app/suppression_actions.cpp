@@ -92,7 +92,7 @@ void SuppressionActions::load() {
   const std::uint64_t generation = ++generation_;
   api_(api::request("GET", "/api/suppressions?" + query() + "&offset=" + std::to_string(list.offset) +
                                "&limit=" + std::to_string(suppression_page_rows)),
-       [this, generation](platform::FetchResult&& result) {
+       [this, generation](FetchResult&& result) {
          if (generation != generation_) return;
          SuppressionList& l = state_.suppressions;
          const auto doc = result.ok() ? api::parse_object(result) : std::nullopt;
@@ -127,7 +127,7 @@ void SuppressionActions::confirm_lift() {
   list.lifting = *list.confirm_lift;
   list.confirm_lift.reset();
   api_(api::request("POST", "/api/suppressions/lift", json{{"email", list.lifting}}.dump()),
-       [this](platform::FetchResult&& result) {
+       [this](FetchResult&& result) {
          SuppressionList& l = state_.suppressions;
          const std::string email = std::move(l.lifting);
          l.lifting.clear();

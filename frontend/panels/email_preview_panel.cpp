@@ -58,22 +58,14 @@ void draw_email_preview_panel(const app::State& state, app::Actions& actions, co
   const app::EmailPreview& email = state.send.email;
   // When it appears, the screen scrolls to it (for two frames: the first
   // frame's scroll is clamped to the height before the preview was there).
-  static int last_frame = -10;
-  static int appeared = -10;
-  const int frame = ImGui::GetFrameCount();
-  if (frame > last_frame + 1) appeared = frame;
-  if (frame - appeared < 2) ImGui::SetScrollHereY(0.0f);
-  last_frame = frame;
-  ImGui::BeginChild("##email-preview", ImVec2(0, 0),
-                    ImGuiChildFlags_Border | ImGuiChildFlags_AutoResizeY | ImGuiChildFlags_AlwaysUseWindowPadding);
+  if (frames_since_shown("email preview") < 2) ImGui::SetScrollHereY(0.0f);
+  begin_card("##email-preview", ImVec2(0, 0), CardHeight::fit_content);
 
   ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted("Email preview");
-  const float close_w = ImGui::CalcTextSize("Close preview").x + ImGui::GetStyle().FramePadding.x * 2;
-  ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - close_w));
-  if (ImGui::Button("Close preview")) {
+  if (right_aligned_button("Close preview")) {
     actions.sending().close_email_preview();
-    ImGui::EndChild();
+    end_card();
     return;
   }
   ImGui::Separator();
@@ -123,7 +115,7 @@ void draw_email_preview_panel(const app::State& state, app::Actions& actions, co
   ImGui::Separator();
   ImGui::Spacing();
   test_send_row(state, actions);
-  ImGui::EndChild();
+  end_card();
 }
 
 }  // namespace invites::panels

@@ -4,20 +4,17 @@
 #include "panels/offline_panel.hpp"
 #include "panels/recipients_panel.hpp"
 #include "panels/send_dialog.hpp"
+#include "panels/text_field.hpp"
 #include "panels/widgets.hpp"
 
 #include <imgui.h>
 
 #include <algorithm>
 #include <cstdint>
-#include <cstring>
 #include <string>
 
 namespace invites::panels {
 namespace {
-
-constexpr ImGuiChildFlags card_flags =
-    ImGuiChildFlags_Border | ImGuiChildFlags_AutoResizeY | ImGuiChildFlags_AlwaysUseWindowPadding;
 
 void heading(const char* text) {
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
@@ -29,7 +26,7 @@ void heading(const char* text) {
 
 void filters_card(const app::State& state, app::Actions& actions, float width) {
   const app::InviteForm& form = state.form;
-  ImGui::BeginChild("##filters", ImVec2(width, 0), card_flags);
+  begin_card("##filters", ImVec2(width, 0), CardHeight::fit_content);
   heading("Filters");
 
   const float field_w = std::min(field_width, ImGui::GetContentRegionAvail().x - form_label_width);
@@ -56,13 +53,9 @@ void filters_card(const app::State& state, app::Actions& actions, float width) {
 
   // Email From: prefilled from the division, validated as the user types.
   form_label("Email From", form_label_width);
-  char buffer[256];
-  const std::size_t n = std::min(form.email_from.size(), sizeof buffer - 1);
-  std::memcpy(buffer, form.email_from.data(), n);
-  buffer[n] = '\0';
-  ImGui::SetNextItemWidth(field_w);
-  if (ImGui::InputTextWithHint("##Email From", "sender@company.com", buffer, sizeof buffer))
-    actions.set_email_from(buffer);
+  std::string edited;
+  if (text_field("##Email From", form.email_from, edited, field_w, "sender@company.com"))
+    actions.set_email_from(std::move(edited));
   const std::string problem = app::email_from_problem(form);
   const float label_x = ImGui::GetCursorPosX() + form_label_width - ImGui::GetStyle().WindowPadding.x;
   if (!problem.empty()) {
@@ -105,28 +98,44 @@ void filters_card(const app::State& state, app::Actions& actions, float width) {
     ImGui::TextDisabled("Counting recipients\u2026");
   else
     ImGui::TextDisabled("Counts the recipients for these filters (Enter).");
-  ImGui::EndChild();
+  end_card();
 }
 
-// One count: caption, big number (a link that opens its recipient list), note.
-void count_tile(const app::State& state, app::Actions& actions, const Fonts& fonts, const char* caption,
-                std::uint64_t value, const char* note, const char* link_id, app::RecipientGroup group) {
-  ImGui::TextUnformatted(caption);
-  const std::string number = grouped_number(value);
-  if (link_button(link_id, number.c_str(), fonts.title)) actions.open_recipients(group);
+const char* count_note(CountGroup group) {
+  switch (group) {
+    case CountGroup::new_users:
+      return "No portal account yet";
+    case CountGroup::pending_invites:
+      return "Invited before, not accepted yet";
+    case CountGroup::skipped_invalid_email:
+      return "Contacts without a usable address; never mailed";
+    case CountGroup::excluded_existing:
+      return "Addresses whose portal account is active or disabled";
+    case CountGroup::skipped_suppressed:
+      return "Addresses that bounced or were reported as spam; never mailed until lifted";
+  }
+  return "";
+}
+
+// One count: caption, big number (a link "count:<group>" that opens its recipient list), note.
+void count_tile(const app::State& state, app::Actions& actions, const Fonts& fonts, CountGroup group) {
+  ImGui::TextUnformatted(app::group_caption(group));
+  const std::string number = grouped_number(state.preview.counts.of(group));
+  const std::string link_id = "count:" + std::string(count_group_name(group));
+  if (link_button(link_id.c_str(), number.c_str(), fonts.title)) actions.open_recipients(group);
   if (state.recipients.open && state.recipients.group == group) {
     ImGui::SameLine();
     ImGui::AlignTextToFramePadding();
     ImGui::TextDisabled("(shown below)");
   }
   ImGui::PushTextWrapPos(0.0f);
-  ImGui::TextDisabled("%s", note);
+  ImGui::TextDisabled("%s", count_note(group));
   ImGui::PopTextWrapPos();
 }
 
 void results_card(const app::State& state, app::Actions& actions, const Fonts& fonts) {
   const app::Preview& preview = state.preview;
-  ImGui::BeginChild("##results", ImVec2(0, 0), card_flags);
+  begin_card("##results", ImVec2(0, 0), CardHeight::fit_content);
   heading("Recipients");
 
   const bool stale = app::preview_stale(state);
@@ -152,30 +161,13 @@ void results_card(const app::State& state, app::Actions& actions, const Fonts& f
     }
     ImGui::BeginDisabled(stale || loading);
     if (ImGui::BeginTable("##counts", 2, ImGuiTableFlags_SizingStretchSame | ImGuiTableFlags_PadOuterX)) {
-      ImGui::TableNextRow();
-      ImGui::TableNextColumn();
-      count_tile(state, actions, fonts, "New users", preview.counts.new_users, "No portal account yet",
-                 "count:new_users", app::RecipientGroup::new_users);
-      ImGui::TableNextColumn();
-      count_tile(state, actions, fonts, "Pending invites", preview.counts.pending_invites,
-                 "Invited before, not accepted yet", "count:pending_invites", app::RecipientGroup::pending_invites);
-      ImGui::TableNextRow();
-      ImGui::TableNextColumn();
-      ImGui::Dummy(ImVec2(0, 6));
-      count_tile(state, actions, fonts, "Skipped: invalid email", preview.counts.skipped_invalid_email,
-                 "Contacts without a usable address; never mailed", "count:skipped_invalid_email",
-                 app::RecipientGroup::skipped_invalid_email);
-      ImGui::TableNextColumn();
-      ImGui::Dummy(ImVec2(0, 6));
-      count_tile(state, actions, fonts, "Excluded: existing account", preview.counts.excluded_existing,
-                 "Addresses whose portal account is active or disabled", "count:excluded_existing",
-                 app::RecipientGroup::excluded_existing);
-      ImGui::TableNextRow();
-      ImGui::TableNextColumn();
-      ImGui::Dummy(ImVec2(0, 6));
-      count_tile(state, actions, fonts, "Skipped: bounced or complained", preview.counts.skipped_suppressed,
-                 "Addresses that bounced or were reported as spam; never mailed until lifted",
-                 "count:skipped_suppressed", app::RecipientGroup::skipped_suppressed);
+      // Two per row, in the API's order: the mailed groups first.
+      for (std::size_t i = 0; i < all_count_groups.size(); ++i) {
+        if (i % 2 == 0) ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        if (i >= 2) ImGui::Dummy(ImVec2(0, 6));
+        count_tile(state, actions, fonts, all_count_groups[i]);
+      }
       ImGui::EndTable();
     }
     ImGui::EndDisabled();
@@ -194,7 +186,7 @@ void results_card(const app::State& state, app::Actions& actions, const Fonts& f
     tone_text(Tone::bad, text);
   }
   draw_send_row(state, actions);  // Send Email…, Preview email
-  ImGui::EndChild();
+  end_card();
 }
 
 }  // namespace
@@ -215,7 +207,7 @@ void draw_invite_panel(const app::State& state, app::Actions& actions, const Fon
       break;
   }
 
-  draw_offline_bar(state);
+  draw_offline_bar(state, actions);
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(20, 16));
   const float avail = ImGui::GetContentRegionAvail().x;
   const float form_w = std::min(std::max(avail * 0.5f, 540.0f), avail);

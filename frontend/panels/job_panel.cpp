@@ -3,6 +3,7 @@
 #include "panels/widgets.hpp"
 
 #include <imgui.h>
+#include <invites/utc_time.hpp>
 
 #include <algorithm>
 #include <cstdio>
@@ -13,11 +14,11 @@ namespace {
 
 constexpr const char* cancel_popup_id = "Cancel this job?";
 
-std::string groups_text(const std::vector<std::string>& groups) {
+std::string groups_text(const std::vector<Group>& groups) {
   std::string out;
-  for (const std::string& g : groups) {
+  for (const Group g : groups) {
     if (!out.empty()) out += ", ";
-    out += g == "new_users" ? "new users" : g == "pending_invites" ? "pending invites" : g;
+    out += g == Group::new_users ? "new users" : g == Group::pending_invites ? "pending invites" : "excluded";
   }
   return out.empty() ? "\u2014" : out;
 }
@@ -150,9 +151,9 @@ void failed_table(const app::JobView& view, app::Actions& actions) {
       }
       ImGui::TextUnformatted(row->email.c_str());
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(row->group == "new_users"         ? "new user"
-                             : row->group == "pending_invites" ? "pending"
-                                                               : row->group.c_str());
+      ImGui::TextUnformatted(row->group == Group::new_users         ? "new user"
+                             : row->group == Group::pending_invites ? "pending"
+                                                                    : "\u2014");
       ImGui::TableNextColumn();
       ImGui::Text("%d", row->attempts);
       ImGui::TableNextColumn();
@@ -169,27 +170,42 @@ void failed_table(const app::JobView& view, app::Actions& actions) {
 
 }  // namespace
 
-const char* job_status_caption(const std::string& status) {
-  if (status == "queued") return "Queued";
-  if (status == "running") return "Sending";
-  if (status == "paused") return "Paused";
-  if (status == "cancelled") return "Cancelled";
-  if (status == "completed") return "Completed";
+const char* job_status_caption(std::optional<JobStatus> status) {
+  if (!status) return "Unknown";
+  switch (*status) {
+    case JobStatus::queued:
+      return "Queued";
+    case JobStatus::running:
+      return "Sending";
+    case JobStatus::paused:
+      return "Paused";
+    case JobStatus::cancelled:
+      return "Cancelled";
+    case JobStatus::completed:
+      return "Completed";
+  }
   return "Unknown";
 }
 
-Tone job_status_tone(const std::string& status) {
-  if (status == "running" || status == "queued") return Tone::info;
-  if (status == "paused") return Tone::warning;
-  if (status == "completed") return Tone::good;
-  if (status == "cancelled") return Tone::bad;
+Tone job_status_tone(std::optional<JobStatus> status) {
+  if (!status) return Tone::neutral;
+  switch (*status) {
+    case JobStatus::queued:
+    case JobStatus::running:
+      return Tone::info;
+    case JobStatus::paused:
+      return Tone::warning;
+    case JobStatus::completed:
+      return Tone::good;
+    case JobStatus::cancelled:
+      return Tone::bad;
+  }
   return Tone::neutral;
 }
 
 void draw_job_panel(const app::State& state, app::Actions& actions, const Fonts& fonts) {
   const app::JobView& view = state.send.job;
-  ImGui::BeginChild("##job", ImVec2(0, 0),
-                    ImGuiChildFlags_Border | ImGuiChildFlags_AutoResizeY | ImGuiChildFlags_AlwaysUseWindowPadding);
+  begin_card("##job", ImVec2(0, 0), CardHeight::fit_content);
 
   // Title: job number and template, status badge, Close.
   ImGui::AlignTextToFramePadding();
@@ -205,11 +221,9 @@ void draw_job_panel(const app::State& state, app::Actions& actions, const Fonts&
     status_dot(job_status_tone(view.job->status));
     ImGui::TextUnformatted(job_status_caption(view.job->status));
   }
-  const float close_w = ImGui::CalcTextSize("Close").x + ImGui::GetStyle().FramePadding.x * 2;
-  ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - close_w));
-  if (ImGui::Button("Close##job")) {
+  if (right_aligned_button("Close##job")) {
     actions.sending().close_job();
-    ImGui::EndChild();
+    end_card();
     return;
   }
   ImGui::Separator();
@@ -219,13 +233,14 @@ void draw_job_panel(const app::State& state, app::Actions& actions, const Fonts&
       tone_text(Tone::bad, "The job could not be read: " + view.error);
     else
       ImGui::TextDisabled("Reading the job\u2026");
-    ImGui::EndChild();
+    end_card();
     return;
   }
   const app::Job& job = *view.job;
   ImGui::TextDisabled("From %s  \u00b7  to %s  \u00b7  started by %s, %s", job.from_email.c_str(),
-                      groups_text(job.groups).c_str(), job.created_by.c_str(), short_time(job.created_at).c_str());
-  if (job.status == "paused" && !job.pause_reason.empty()) tone_text(Tone::warning, "Paused: " + job.pause_reason);
+                      groups_text(job.groups).c_str(), job.created_by.c_str(), short_utc(job.created_at).c_str());
+  if (job.status == JobStatus::paused && !job.pause_reason.empty())
+    tone_text(Tone::warning, "Paused: " + job.pause_reason);
   ImGui::Spacing();
 
   // Progress: done = sent + failed, of the total.
@@ -237,11 +252,11 @@ void draw_job_panel(const app::State& state, app::Actions& actions, const Fonts&
   std::snprintf(overlay, sizeof overlay, "%s of %s done  (%d%%)", grouped_number(done).c_str(),
                 grouped_number(job.total).c_str(), percent);
   ImGui::TextUnformatted(overlay);
-  const Tone bar = job.status == "completed"         ? Tone::good
-                   : job.status == "paused"          ? Tone::warning
-                   : job.failed > 0 && job.sent == 0 ? Tone::bad
-                   : job.status == "cancelled"       ? Tone::neutral
-                                                     : Tone::link;
+  const Tone bar = job.status == JobStatus::completed   ? Tone::good
+                   : job.status == JobStatus::paused    ? Tone::warning
+                   : job.failed > 0 && job.sent == 0    ? Tone::bad
+                   : job.status == JobStatus::cancelled ? Tone::neutral
+                                                        : Tone::link;
   ImGui::PushStyleColor(ImGuiCol_PlotHistogram, bar == Tone::neutral ? ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled)
                                                                      : ImGui::ColorConvertU32ToFloat4(tone_color(bar)));
   ImGui::ProgressBar(fraction, ImVec2(-1, ImGui::GetFontSize() * 0.9f), "");
@@ -254,20 +269,20 @@ void draw_job_panel(const app::State& state, app::Actions& actions, const Fonts&
     stat("Remaining", grouped_number(job.pending));
     char rate[32];
     std::snprintf(rate, sizeof rate, "%.1f / s", job.rate_per_second);
-    stat("Rate", app::job_active(job) || job.status == "paused" ? rate : "\u2014");
+    stat("Rate", app::job_active(job) || job.status == JobStatus::paused ? rate : "\u2014");
     stat("Time left", app::job_active(job) && job.eta_seconds ? app::format_duration(*job.eta_seconds)
                       : app::job_active(job)                  ? "estimating\u2026"
                                                               : "\u2014");
     ImGui::EndTable();
   }
-  if (!job.finished_at.empty()) ImGui::TextDisabled("Finished %s", short_time(job.finished_at).c_str());
+  if (!job.finished_at.empty()) ImGui::TextDisabled("Finished %s", short_utc(job.finished_at).c_str());
   ImGui::Spacing();
 
   // Commands.
   const bool busy = !view.command.empty();
-  const bool finished = job.status == "completed" || job.status == "cancelled";
+  const bool finished = job.status && is_finished(*job.status);
   ImGui::BeginDisabled(busy);
-  if (job.status == "paused") {
+  if (job.status == JobStatus::paused) {
     if (ImGui::Button("Resume", ImVec2(110, 0))) actions.sending().resume_job();
   } else {
     ImGui::BeginDisabled(finished);
@@ -279,7 +294,7 @@ void draw_job_panel(const app::State& state, app::Actions& actions, const Fonts&
   if (ImGui::Button("Cancel job", ImVec2(110, 0))) ImGui::OpenPopup(cancel_popup_id);
   ImGui::EndDisabled();
   ImGui::SameLine();
-  ImGui::BeginDisabled(job.failed == 0 || job.status == "cancelled");
+  ImGui::BeginDisabled(job.failed == 0 || job.status == JobStatus::cancelled);
   if (ImGui::Button("Retry failed", ImVec2(130, 0))) actions.sending().retry_failed();
   ImGui::EndDisabled();
   ImGui::EndDisabled();
@@ -295,7 +310,7 @@ void draw_job_panel(const app::State& state, app::Actions& actions, const Fonts&
   const bool has_outcomes =
       view.outcomes && (view.outcomes->bounced_hard + view.outcomes->bounced_soft + view.outcomes->complained) > 0;
   if (job.failed > 0 || has_outcomes) failed_table(view, actions);
-  ImGui::EndChild();
+  end_card();
 }
 
 }  // namespace invites::panels

@@ -11,8 +11,8 @@ namespace invites::panels {
 
 void draw_job_panel(const app::State& state, app::Actions& actions, const Fonts& fonts);
 
-// "running" → "Running", with the tone of its badge.
-const char* job_status_caption(const std::string& status);
-Tone job_status_tone(const std::string& status);
+// running → "Sending", with the tone of its badge; nullopt → "Unknown".
+const char* job_status_caption(std::optional<JobStatus> status);
+Tone job_status_tone(std::optional<JobStatus> status);
 
 }  // namespace invites::panels

@@ -5,6 +5,7 @@
 
 #include <imgui.h>
 #include <imgui_internal.h>
+#include <invites/utc_time.hpp>
 
 #include <algorithm>
 #include <string>
@@ -13,13 +14,11 @@ namespace invites::panels {
 
 void draw_jobs_list_panel(const app::State& state, app::Actions& actions) {
   const app::JobList& list = state.send.jobs;
-  ImGui::BeginChild("##jobs", ImVec2(0, 0), ImGuiChildFlags_Border | ImGuiChildFlags_AlwaysUseWindowPadding);
+  begin_card("##jobs", ImVec2(0, 0));
   ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted("Past jobs");
-  const float refresh_w = ImGui::CalcTextSize("Refresh").x + ImGui::GetStyle().FramePadding.x * 2;
-  ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - refresh_w));
   ImGui::BeginDisabled(list.status == app::LoadStatus::loading);
-  if (ImGui::Button("Refresh##jobs")) actions.sending().load_jobs();
+  if (right_aligned_button("Refresh##jobs")) actions.sending().load_jobs();
   ImGui::EndDisabled();
   ImGui::Separator();
 
@@ -28,7 +27,7 @@ void draw_jobs_list_panel(const app::State& state, app::Actions& actions) {
   if (list.status == app::LoadStatus::loaded && list.jobs.empty())
     ImGui::TextDisabled("No invitations have been sent yet.");
   if (list.jobs.empty()) {
-    ImGui::EndChild();
+    end_card();
     return;
   }
 
@@ -54,7 +53,7 @@ void draw_jobs_list_panel(const app::State& state, app::Actions& actions) {
                                    ("job:" + std::to_string(job.id)).c_str(), 0);
 #endif
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(short_time(job.created_at).c_str());
+      ImGui::TextUnformatted(short_utc(job.created_at).c_str());
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(job.created_by.c_str());
       ImGui::TableNextColumn();
@@ -73,7 +72,7 @@ void draw_jobs_list_panel(const app::State& state, app::Actions& actions) {
     }
     ImGui::EndTable();
   }
-  ImGui::EndChild();
+  end_card();
 }
 
 }  // namespace invites::panels

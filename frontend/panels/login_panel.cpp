@@ -1,29 +1,17 @@
 #include "panels/login_panel.hpp"
 
+#include "panels/text_field.hpp"
 #include "panels/widgets.hpp"
 
 #include <imgui.h>
 
 #include <algorithm>
-#include <cstring>
 #include <string>
 
 namespace invites::panels {
 namespace {
 
 constexpr float card_width = 400.0f;
-
-// Edits `value` in a fixed buffer; returns the new text when it changed.
-bool text_field(const char* id, const std::string& value, std::string& edited, ImGuiInputTextFlags flags) {
-  char buffer[256];
-  const std::size_t n = std::min(value.size(), sizeof buffer - 1);
-  std::memcpy(buffer, value.data(), n);
-  buffer[n] = '\0';
-  ImGui::SetNextItemWidth(-1);
-  if (!ImGui::InputText(id, buffer, sizeof buffer, flags)) return false;
-  edited = buffer;
-  return true;
-}
 
 }  // namespace
 
@@ -36,8 +24,7 @@ void draw_login_panel(const app::State& state, app::Actions& actions, const Font
   ImGui::SetCursorPos(ImVec2(ImGui::GetCursorPosX() + (avail.x - width) * 0.5f,
                              ImGui::GetCursorPosY() + std::max(0.0f, avail.y * 0.12f)));
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(28, 24));
-  ImGui::BeginChild("##login_card", ImVec2(width, 0),
-                    ImGuiChildFlags_Border | ImGuiChildFlags_AutoResizeY | ImGuiChildFlags_AlwaysUseWindowPadding);
+  begin_card("##login_card", ImVec2(width, 0), CardHeight::fit_content);
   ImGui::PopStyleVar();
 
   if (fonts.title) ImGui::PushFont(fonts.title);
@@ -54,12 +41,10 @@ void draw_login_panel(const app::State& state, app::Actions& actions, const Font
   // Each visit of the screen focuses the first empty field.
   static bool focus_username = false;
   static bool focus_password = false;
-  static int last_frame = -10;
-  if (ImGui::GetFrameCount() != last_frame + 1) {
+  if (frames_since_shown("login") == 0) {
     focus_username = login.username.empty();
     focus_password = !focus_username;
   }
-  last_frame = ImGui::GetFrameCount();
   std::string edited;
 
   ImGui::TextUnformatted("Username");
@@ -67,7 +52,7 @@ void draw_login_panel(const app::State& state, app::Actions& actions, const Font
     ImGui::SetKeyboardFocusHere();
     focus_username = false;
   }
-  if (text_field("##username", login.username, edited, ImGuiInputTextFlags_None)) actions.set_login_username(edited);
+  if (text_field("##username", login.username, edited, -1)) actions.set_login_username(edited);
   const bool enter_in_username = ImGui::IsItemDeactivated() && enter_pressed();
   ImGui::Spacing();
 
@@ -76,7 +61,7 @@ void draw_login_panel(const app::State& state, app::Actions& actions, const Font
     ImGui::SetKeyboardFocusHere();
     focus_password = false;
   }
-  if (text_field("##password", login.password, edited, ImGuiInputTextFlags_Password))
+  if (text_field("##password", login.password, edited, -1, nullptr, ImGuiInputTextFlags_Password))
     actions.set_login_password(edited);
   ImGui::Spacing();
 
@@ -96,7 +81,7 @@ void draw_login_panel(const app::State& state, app::Actions& actions, const Font
   }
   if (submit) actions.submit_login();
 
-  ImGui::EndChild();
+  end_card();
 }
 
 }  // namespace invites::panels

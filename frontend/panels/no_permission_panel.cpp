@@ -16,8 +16,7 @@ void draw_no_permission_panel(const app::State& state, const Fonts& fonts) {
   ImGui::Spacing();
 
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(24, 20));
-  ImGui::BeginChild("##no_permission", ImVec2(std::min(ImGui::GetContentRegionAvail().x, 720.0f), 0),
-                    ImGuiChildFlags_Border | ImGuiChildFlags_AutoResizeY | ImGuiChildFlags_AlwaysUseWindowPadding);
+  begin_card("##no_permission", ImVec2(std::min(ImGui::GetContentRegionAvail().x, 720.0f), 0), CardHeight::fit_content);
   ImGui::PopStyleVar();
   ImGui::AlignTextToFramePadding();
   status_dot(Tone::warning);
@@ -28,7 +27,7 @@ void draw_no_permission_panel(const app::State& state, const Fonts& fonts) {
       "Your account lacks permission 390 'Send Account Portal Invitations'. Ask an administrator to grant it.");
   if (state.session) ImGui::TextDisabled("Signed in as %s.", state.session->user.username.c_str());
   ImGui::PopTextWrapPos();
-  ImGui::EndChild();
+  end_card();
 }
 
 }  // namespace invites::panels

@@ -1,17 +1,16 @@
 #include "panels/offline_panel.hpp"
 
+#include "app/offline.hpp"
 #include "panels/widgets.hpp"
 
 #include <imgui.h>
-#include <invites/recipient_export.hpp>
+#include <invites/utc_time.hpp>
 
 #include <cstdio>
 #include <string>
 
 namespace invites::panels {
 namespace {
-
-app::Offline* offline_controller = nullptr;
 
 std::string megabytes(std::uint64_t bytes) {
   char text[32];
@@ -21,14 +20,12 @@ std::string megabytes(std::uint64_t bytes) {
 
 }  // namespace
 
-void set_offline_controller(app::Offline* offline) { offline_controller = offline; }
-
 std::string result_as_of_label(const app::State& state) {
   if (app::preview_is_offline(state)) return "Offline preview \u2014 data as of " + app::data_as_of(state.preview);
   return "Data as of " + app::data_as_of(state.preview);
 }
 
-void draw_offline_bar(const app::State& state) {
+void draw_offline_bar(const app::State& state, app::Actions& actions) {
   const app::OfflineState& o = state.offline;
   if (!state.session || !state.session->has(app::permission_send_invites)) return;
   ImGui::PushID("offline");
@@ -40,9 +37,9 @@ void draw_offline_bar(const app::State& state) {
         "Offline preview \u2014 data as of " +
         (o.have_snapshot ? invites::readable_utc(o.data_as_of) : std::string("(no copy in this browser)"));
     ImGui::TextUnformatted(text.c_str());
-    if (offline_controller && o.chosen) {
+    if (o.chosen) {
       ImGui::SameLine();
-      if (ImGui::SmallButton("Back online")) offline_controller->preview_offline(false);
+      if (ImGui::SmallButton("Back online")) actions.preview_offline(false);
     }
     tone_text(Tone::warning, std::string(app::offline_send_reason) + " " + o.reason +
                                  (o.chosen ? "" : " The app checks every few seconds whether it is back."));
@@ -74,17 +71,15 @@ void draw_offline_bar(const app::State& state) {
       const std::string overlay = megabytes(o.received) + (o.total > 0 ? " of " + megabytes(o.total) : std::string());
       ImGui::ProgressBar(fraction < 0 ? 0.0f : fraction, ImVec2(220, 0), overlay.c_str());
     }
-    if (offline_controller) {
-      ImGui::SameLine();
-      ImGui::BeginDisabled(o.sync == app::SyncStatus::downloading || o.sync == app::SyncStatus::decoding ||
-                           o.sync == app::SyncStatus::opening);
-      if (ImGui::SmallButton("Refresh offline copy")) offline_controller->refresh();
-      ImGui::EndDisabled();
-      ImGui::SameLine();
-      ImGui::BeginDisabled(!o.have_snapshot);
-      if (ImGui::SmallButton("Preview offline")) offline_controller->preview_offline(true);
-      ImGui::EndDisabled();
-    }
+    ImGui::SameLine();
+    ImGui::BeginDisabled(o.sync == app::SyncStatus::downloading || o.sync == app::SyncStatus::decoding ||
+                         o.sync == app::SyncStatus::opening);
+    if (ImGui::SmallButton("Refresh offline copy")) actions.refresh_offline_copy();
+    ImGui::EndDisabled();
+    ImGui::SameLine();
+    ImGui::BeginDisabled(!o.have_snapshot);
+    if (ImGui::SmallButton("Preview offline")) actions.preview_offline(true);
+    ImGui::EndDisabled();
   }
   if (!o.notice.empty()) tone_text(o.notice == app::server_back_notice ? Tone::good : Tone::warning, o.notice);
   if (!o.sync_error.empty()) tone_text(Tone::bad, o.sync_error);

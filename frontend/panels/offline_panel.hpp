@@ -2,15 +2,14 @@
 // The offline preview's parts of the Send Bulk Portal Invites screen: the
 // offline bar (state of the copy in this browser, progress, Refresh, Preview
 // offline / Back online, why Send is disabled) and the live estimate.
-#include "app/offline.hpp"
+#include "app/actions.hpp"
 #include "app/state.hpp"
+
+#include <string>
 
 namespace invites::panels {
 
-// The Offline controller the bar's buttons act on (set once by main.cpp).
-void set_offline_controller(app::Offline* offline);
-
-void draw_offline_bar(const app::State& state);
+void draw_offline_bar(const app::State& state, app::Actions& actions);
 // Beside stale server counts: the counts of the cached snapshot for the filters on screen.
 void draw_offline_estimate(const app::State& state);
 // "Data as of …" of the loaded result, "Offline preview — data as of …" when offline.

@@ -1,12 +1,13 @@
 #include "panels/recipients_panel.hpp"
 
+#include "panels/text_field.hpp"
 #include "panels/widgets.hpp"
 
 #include <imgui.h>
+#include <invites/utc_time.hpp>
 #include <imgui_internal.h>  // TableSetColumnSortDirection: align ImGui's sort arrows with the app state
 
 #include <algorithm>
-#include <cstring>
 #include <string>
 
 namespace invites::panels {
@@ -17,7 +18,7 @@ constexpr float min_panel_height = 380.0f;
 
 // The search box's text while the user types (applied after the debounce or on Enter).
 struct SearchBox {
-  char text[256] = {};
+  std::string text;
   bool dirty = false;      // edited since the last applied search
   double edited_at = 0.0;  // ImGui time of the last edit
 };
@@ -30,19 +31,14 @@ bool recipients_search_pending() { return search_state.dirty; }
 namespace {
 
 void search_box(const app::RecipientTable& table, app::Actions& actions, float width) {
-  if (!search_state.dirty) {
-    const std::size_t n = std::min(table.query.size(), sizeof search_state.text - 1);
-    std::memcpy(search_state.text, table.query.data(), n);
-    search_state.text[n] = '\0';
-  }
-  ImGui::SetNextItemWidth(width);
-  if (ImGui::InputTextWithHint("##recipient-search", "Search email, name, account\u2026", search_state.text,
-                               sizeof search_state.text)) {
+  if (!search_state.dirty) search_state.text = table.query;
+  std::string edited;
+  if (text_field("##recipient-search", search_state.text, edited, width, "Search email, name, account\u2026")) {
+    search_state.text = std::move(edited);
     search_state.dirty = true;
     search_state.edited_at = ImGui::GetTime();
   }
-  const bool enter = ImGui::IsItemFocused() &&
-                     (ImGui::IsKeyPressed(ImGuiKey_Enter, false) || ImGui::IsKeyPressed(ImGuiKey_KeypadEnter, false));
+  const bool enter = ImGui::IsItemFocused() && enter_pressed();
   if (search_state.dirty && (enter || ImGui::GetTime() - search_state.edited_at >= search_debounce_seconds)) {
     search_state.dirty = false;
     actions.set_recipient_search(search_state.text);
@@ -60,9 +56,8 @@ void sync_sort(const app::RecipientTable& table, app::Actions& actions) {
     if (specs->SpecsCount > 0) {
       const ImGuiTableColumnSortSpecs& spec = specs->Specs[0];
       const auto index = static_cast<std::size_t>(spec.ColumnIndex);
-      if (index < app::all_recipient_columns.size())
-        actions.set_recipient_sort(app::all_recipient_columns[index],
-                                   spec.SortDirection == ImGuiSortDirection_Descending);
+      if (index < all_sort_columns.size())
+        actions.set_recipient_sort(all_sort_columns[index], spec.SortDirection == ImGuiSortDirection_Descending);
     }
     specs->SpecsDirty = false;
     return;
@@ -78,26 +73,25 @@ void rows_table(const app::State& state, app::Actions& actions, float height) {
   constexpr ImGuiTableFlags table_flags =
       ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter | ImGuiTableFlags_BordersV |
       ImGuiTableFlags_Resizable | ImGuiTableFlags_Sortable | ImGuiTableFlags_SizingStretchProp;
-  if (!ImGui::BeginTable("##recipient-rows", static_cast<int>(app::all_recipient_columns.size()), table_flags,
-                         ImVec2(0, height)))
+  if (!ImGui::BeginTable("##recipient-rows", static_cast<int>(all_sort_columns.size()), table_flags, ImVec2(0, height)))
     return;
   ImGui::TableSetupScrollFreeze(0, 1);
-  for (const app::RecipientColumn column : app::all_recipient_columns) {
+  for (const SortColumn column : all_sort_columns) {
     ImGuiTableColumnFlags flags = ImGuiTableColumnFlags_PreferSortAscending;
     float weight = 1.0f;
     switch (column) {
-      case app::RecipientColumn::email:
+      case SortColumn::email:
         flags |= ImGuiTableColumnFlags_DefaultSort;
         weight = 2.2f;
         break;
-      case app::RecipientColumn::account_name:
+      case SortColumn::account_name:
         weight = 1.6f;
         break;
-      case app::RecipientColumn::contact_id:
-      case app::RecipientColumn::account_number:
+      case SortColumn::contact_id:
+      case SortColumn::account_number:
         weight = 0.8f;
         break;
-      case app::RecipientColumn::last_invited_at:
+      case SortColumn::last_invited_at:
         weight = 1.1f;
         break;
       default:
@@ -107,7 +101,7 @@ void rows_table(const app::State& state, app::Actions& actions, float height) {
   }
   // TableHeadersRow() by hand, so each header carries its label for the UI probe (browser tests).
   ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
-  for (const app::RecipientColumn column : app::all_recipient_columns) {
+  for (const SortColumn column : all_sort_columns) {
     if (!ImGui::TableSetColumnIndex(static_cast<int>(column))) continue;
     ImGui::TableHeader(app::column_label(column));
 #ifdef IMGUI_ENABLE_TEST_ENGINE
@@ -132,7 +126,7 @@ void rows_table(const app::State& state, app::Actions& actions, float height) {
         ImGui::TextDisabled("Loading\u2026");
         continue;
       }
-      if (table.group == app::RecipientGroup::new_users || table.group == app::RecipientGroup::pending_invites) {
+      if (is_mailed(table.group)) {
         // A mailed recipient's email picks the recipient of the email preview.
         const bool previewed = state.send.email.open && state.send.email.recipient_email == row->email;
         ImGui::PushID(i);
@@ -157,7 +151,7 @@ void rows_table(const app::State& state, app::Actions& actions, float height) {
       if (row->last_invited_at.empty())
         ImGui::TextDisabled("never");
       else
-        cell(short_time(row->last_invited_at));
+        cell(short_utc(row->last_invited_at));
     }
   }
   ImGui::EndTable();
@@ -171,20 +165,16 @@ void draw_recipients_panel(const app::State& state, app::Actions& actions) {
 
   // The list fills the visible height of the screen below the cards; the
   // frame it appears, the screen scrolls to it.
-  static int last_frame = -10;
-  if (ImGui::GetFrameCount() > last_frame + 1) ImGui::SetScrollHereY(0.0f);
-  last_frame = ImGui::GetFrameCount();
+  if (frames_since_shown("recipients") == 0) ImGui::SetScrollHereY(0.0f);
   const float height = std::max(min_panel_height, ImGui::GetWindowHeight() - ImGui::GetStyle().ItemSpacing.y * 2);
-  ImGui::BeginChild("##recipients", ImVec2(0, height), ImGuiChildFlags_Border | ImGuiChildFlags_AlwaysUseWindowPadding);
+  begin_card("##recipients", ImVec2(0, height));
 
   // Title line: the group, and Close at the right.
   ImGui::AlignTextToFramePadding();
   ImGui::Text("Recipients \u2014 %s", app::group_caption(table.group));
-  const float close_w = ImGui::CalcTextSize("Close").x + ImGui::GetStyle().FramePadding.x * 2;
-  ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - close_w));
-  if (ImGui::Button("Close")) {
+  if (right_aligned_button("Close")) {
     actions.close_recipients();
-    ImGui::EndChild();
+    end_card();
     return;
   }
   ImGui::Separator();
@@ -208,10 +198,8 @@ void draw_recipients_panel(const app::State& state, app::Actions& actions) {
   } else {
     ImGui::TextDisabled(" ");
   }
-  const float csv_w = ImGui::CalcTextSize("Download CSV").x + ImGui::GetStyle().FramePadding.x * 2;
-  ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - csv_w));
   ImGui::BeginDisabled(!table.has_total || table.total == 0);
-  if (ImGui::Button("Download CSV")) actions.download_recipients_csv();
+  if (right_aligned_button("Download CSV")) actions.download_recipients_csv();
   ImGui::EndDisabled();
 
   if (table.status == app::LoadStatus::failed) {
@@ -223,7 +211,7 @@ void draw_recipients_panel(const app::State& state, app::Actions& actions) {
 
   rows_table(state, actions, std::max(160.0f, ImGui::GetContentRegionAvail().y));
   ImGui::EndDisabled();
-  ImGui::EndChild();
+  end_card();
 }
 
 }  // namespace invites::panels

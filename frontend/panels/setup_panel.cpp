@@ -13,7 +13,6 @@
 namespace invites::panels {
 namespace {
 
-constexpr ImGuiChildFlags card_flags = ImGuiChildFlags_Border | ImGuiChildFlags_AlwaysUseWindowPadding;
 constexpr float setup_label_width = 120.0f;
 Id focused_division = 0;  // the division whose address field got the keyboard focus when it opened
 
@@ -40,7 +39,7 @@ void field_label(const char* text, bool bad) {
 }
 
 void templates_list(const app::SetupState& setup, app::Actions& actions, float height) {
-  ImGui::BeginChild("##template-list", ImVec2(240, height), card_flags);
+  begin_card("##template-list", ImVec2(240, height));
   ImGui::TextDisabled("Templates");
   ImGui::Separator();
   if (setup.templates_status == app::LoadStatus::loading && setup.templates.empty())
@@ -59,11 +58,11 @@ void templates_list(const app::SetupState& setup, app::Actions& actions, float h
   }
   ImGui::Spacing();
   if (ImGui::Button("New template", ImVec2(-1, 0))) actions.setup().new_template();
-  ImGui::EndChild();
+  end_card();
 }
 
 void editor_form(const app::TemplateEditor& editor, app::Actions& actions, float width, float height) {
-  ImGui::BeginChild("##template-editor", ImVec2(width, height), card_flags);
+  begin_card("##template-editor", ImVec2(width, height));
   ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted(editor.id ? "Edit template" : "New template");
   if (editor.dirty) {
@@ -131,12 +130,12 @@ void editor_form(const app::TemplateEditor& editor, app::Actions& actions, float
     ImGui::EndGroup();
   }
 
-  ImGui::EndChild();
+  end_card();
 }
 
 void side_column(const app::SetupState& setup, app::Actions& actions, float height) {
   const app::TemplateEditor& editor = setup.editor;
-  ImGui::BeginChild("##template-side", ImVec2(0, height), card_flags);
+  begin_card("##template-side", ImVec2(0, height));
 
   ImGui::TextDisabled("Merge fields");
   ImGui::SameLine();
@@ -176,7 +175,7 @@ void side_column(const app::SetupState& setup, app::Actions& actions, float heig
     ImGui::TextDisabled("Text");
     text_view("##tpl-preview-text", editor.preview_text, ImVec2(-1, std::max(80.0f, ImGui::GetContentRegionAvail().y)));
   }
-  ImGui::EndChild();
+  end_card();
 }
 
 void templates_tab(const app::SetupState& setup, app::Actions& actions) {
@@ -184,9 +183,9 @@ void templates_tab(const app::SetupState& setup, app::Actions& actions) {
   templates_list(setup, actions, height);
   ImGui::SameLine();
   if (!setup.editor.open) {
-    ImGui::BeginChild("##template-empty", ImVec2(0, height), card_flags);
+    begin_card("##template-empty", ImVec2(0, height));
     ImGui::TextDisabled("Pick a template to edit it, or press New template.");
-    ImGui::EndChild();
+    end_card();
     return;
   }
   const float avail = ImGui::GetContentRegionAvail().x;
@@ -197,7 +196,7 @@ void templates_tab(const app::SetupState& setup, app::Actions& actions) {
 }
 
 void senders_tab(const app::SetupState& setup, app::Actions& actions) {
-  ImGui::BeginChild("##senders", ImVec2(0, 0), card_flags | ImGuiChildFlags_AutoResizeY);
+  begin_card("##senders", ImVec2(0, 0), CardHeight::fit_content);
   ImGui::PushTextWrapPos(0.0f);
   ImGui::TextDisabled(
       "The sender address each division's invitations use by default (Email From on the invite "
@@ -271,7 +270,7 @@ void senders_tab(const app::SetupState& setup, app::Actions& actions) {
     ImGui::EndTable();
   }
   if (!edit.saved_notice.empty()) tone_text(Tone::good, edit.saved_notice);
-  ImGui::EndChild();
+  end_card();
 }
 
 }  // namespace

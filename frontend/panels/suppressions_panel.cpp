@@ -3,6 +3,8 @@
 #include "panels/text_field.hpp"
 #include "panels/widgets.hpp"
 
+#include <invites/utc_time.hpp>
+
 #include <imgui.h>
 
 #include <algorithm>
@@ -100,7 +102,7 @@ void rows_table(const app::SuppressionList& list, app::Actions& actions) {
     ImGui::TextUnformatted(outcome.c_str());
     ImGui::PopTextWrapPos();
     ImGui::TableNextColumn();
-    ImGui::TextUnformatted(short_time(row.last_at.empty() ? row.suppressed_at : row.last_at).c_str());
+    ImGui::TextUnformatted(short_utc(row.last_at.empty() ? row.suppressed_at : row.last_at).c_str());
     ImGui::TableNextColumn();
     ImGui::PushTextWrapPos(0.0f);
     ImGui::TextUnformatted(contacts_text(row).c_str());
@@ -109,7 +111,7 @@ void rows_table(const app::SuppressionList& list, app::Actions& actions) {
     if (!row.lifted_at.empty()) {
       ImGui::TextDisabled("lifted");
       if (ImGui::IsItemHovered())
-        ImGui::SetTooltip("by %s, %s", row.lifted_by.c_str(), short_time(row.lifted_at).c_str());
+        ImGui::SetTooltip("by %s, %s", row.lifted_by.c_str(), short_utc(row.lifted_at).c_str());
     } else {
       ImGui::BeginDisabled(!list.lifting.empty());
       const std::string lift_label = "Lift###lift " + row.email;

@@ -3,7 +3,30 @@
 #include <imgui.h>
 #include <imgui_internal.h>
 
+#include <algorithm>
+
 namespace invites::panels {
+
+void begin_card(const char* id, const ImVec2& size, CardHeight height) {
+  ImGuiChildFlags flags = ImGuiChildFlags_Border | ImGuiChildFlags_AlwaysUseWindowPadding;
+  if (height == CardHeight::fit_content) flags |= ImGuiChildFlags_AutoResizeY;
+  ImGui::BeginChild(id, size, flags);
+}
+
+void end_card() { ImGui::EndChild(); }
+
+int frames_since_shown(const char* id) {
+  // Kept in the current window's state storage, which outlives frames it is not drawn in.
+  ImGuiStorage* storage = ImGui::GetStateStorage();
+  ImGui::PushID(id);
+  const ImGuiID last_drawn_key = ImGui::GetID("last drawn");
+  const ImGuiID shown_since_key = ImGui::GetID("shown since");
+  ImGui::PopID();
+  const int frame = ImGui::GetFrameCount();
+  if (storage->GetInt(last_drawn_key, -10) < frame - 1) storage->SetInt(shown_since_key, frame);
+  storage->SetInt(last_drawn_key, frame);
+  return frame - storage->GetInt(shown_since_key, frame);
+}
 
 void form_label(const char* label, float label_width) {
   ImGui::AlignTextToFramePadding();
@@ -74,6 +97,13 @@ bool link_button(const char* id, const char* text, ImFont* font) {
   return clicked;
 }
 
+bool right_aligned_button(const char* label) {
+  const float width = ImGui::CalcTextSize(label, nullptr, /*hide_text_after_double_hash=*/true).x +
+                      ImGui::GetStyle().FramePadding.x * 2;
+  ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - width));
+  return ImGui::Button(label);
+}
+
 bool primary_button(const char* label, float width, bool enabled) {
   ImGui::BeginDisabled(!enabled);
   ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.09f, 0.37f, 0.80f, 1.0f));
@@ -114,12 +144,6 @@ bool begin_list_table(const char* id, std::initializer_list<std::pair<const char
   for (const auto& [header, weight] : columns) ImGui::TableSetupColumn(header, 0, weight);
   ImGui::TableHeadersRow();
   return true;
-}
-
-std::string short_time(const std::string& iso) {
-  std::string out = iso.substr(0, 16);
-  if (out.size() > 10 && out[10] == 'T') out[10] = ' ';
-  return out;
 }
 
 std::string grouped_number(std::uint64_t value) {

@@ -13,8 +13,21 @@
 #include <vector>
 
 struct ImFont;
+struct ImVec2;
 
 namespace invites::panels {
+
+// A card: a bordered child window with padding. `size` as ImGui::BeginChild
+// (0 = fill the space); CardHeight::fit_content grows it to its content
+// instead. Every begin_card needs its end_card.
+enum class CardHeight { given, fit_content };
+void begin_card(const char* id, const ImVec2& size, CardHeight height = CardHeight::given);
+void end_card();
+
+// Frames since the caller, named by `id` in the current window, was last drawn
+// again after an absence: 0 the frame it appears. For effects when something
+// appears: focus its first field, scroll it into view.
+int frames_since_shown(const char* id);
 
 // A form row: the label at the left, the widget after it at `label_width`.
 void form_label(const char* label, float label_width);
@@ -41,6 +54,10 @@ void multi_select_combo(const char* id, const std::vector<app::LookupItem>& item
 // hover); returns true when clicked. `id` names the item for the UI probe.
 bool link_button(const char* id, const char* text, ImFont* font);
 
+// A button at the right end of the current line (after what is already on
+// it when the line is full); true when clicked.
+bool right_aligned_button(const char* label);
+
 // A filled accent button; disabled (greyed, not clickable) when !enabled.
 bool primary_button(const char* label, float width, bool enabled);
 
@@ -52,9 +69,6 @@ bool begin_list_table(const char* id, std::initializer_list<std::pair<const char
 
 // A small colored dot, vertically centered on the frame line.
 void status_dot(Tone tone);
-
-// "2026-11-26T12:30:00Z" → "2026-11-26 12:30" (the API's times, to the minute).
-std::string short_time(const std::string& iso);
 
 // 1234567 → "1,234,567"
 std::string grouped_number(std::uint64_t value);

@@ -4,7 +4,6 @@
 
 namespace {
 
-// clang-format off
 // JavaScript: clang-format would break it (`===` becomes `== =`).
 // clang-format off
 EM_JS(void, js_open_download, (const char* url), {
@@ -18,7 +17,6 @@ EM_JS(void, js_open_download, (const char* url), {
   a.remove();
   if (window['invitesApp']) window['invitesApp']['lastDownload'] = a.href;
 });
-// clang-format on
 // clang-format on
 
 }  // namespace

@@ -12,8 +12,8 @@
 namespace {
 
 struct Pending {
-  invites::platform::FetchCallback done;
-  invites::platform::FetchResult result;
+  invites::app::FetchCallback done;
+  invites::app::FetchResult result;
 };
 
 std::unordered_map<unsigned, Pending> pending_requests;  // started, waiting for the browser
@@ -102,7 +102,7 @@ EM_JS(void, js_fetch, (unsigned id, const char* method_c, const char* url_c, con
 
 namespace invites::platform {
 
-void fetch(FetchRequest request, FetchCallback done) {
+void fetch(app::FetchRequest request, app::FetchCallback done) {
   const unsigned id = next_request_id++;
   pending_requests.emplace(id, Pending{std::move(done), {}});
   js_fetch(id, request.method.c_str(), request.url.c_str(), request.body.data(), static_cast<int>(request.body.size()),

@@ -4,7 +4,6 @@
 
 namespace {
 
-// clang-format off
 // JavaScript: clang-format would break it (`===` becomes `== =`).
 // clang-format off
 EM_JS(void, js_open_html_tab, (const char* html, int length), {
@@ -21,7 +20,6 @@ EM_JS(void, js_open_html_tab, (const char* html, int length), {
   app['lastHtmlTab'] = url;
   setTimeout(function() { URL.revokeObjectURL(url); }, 60000);  // the tab has loaded it by then
 });
-// clang-format on
 // clang-format on
 
 }  // namespace

@@ -7,7 +7,6 @@
 
 namespace {
 
-// clang-format off
 // JavaScript: clang-format would break it (`===` becomes `== =`).
 // clang-format off
 EM_JS(void, js_random_words, (std::uint32_t* out, int count), {
@@ -15,7 +14,6 @@ EM_JS(void, js_random_words, (std::uint32_t* out, int count), {
   crypto.getRandomValues(words);
   HEAPU32.set(words, out >> 2);
 });
-// clang-format on
 // clang-format on
 
 }  // namespace

@@ -1,11 +1,11 @@
 #pragma once
-// The browser side of the offline copy (app/offline.hpp): GET /api/snapshot
+// The browser side of the offline copy (app/snapshot_platform.hpp): GET /api/snapshot
 // read as a stream (progress), and IndexedDB database "invites-offline",
 // object store "snapshot", keys "meta" (JSON text) and "bytes" (ArrayBuffer).
 // The bytes stay in JavaScript memory; the decoder copies them into the
 // WebAssembly heap one section at a time (ByteSource). Callbacks run from
 // dispatch(), once per main-loop tick, like platform/fetch.
-#include "app/offline.hpp"
+#include "app/snapshot_platform.hpp"
 
 namespace invites::platform {
 

@@ -32,11 +32,11 @@ bool looks_like_font(const std::string& bytes) {
 }  // namespace
 
 void UiFont::load(const char* url) {
-  FetchRequest request;
+  app::FetchRequest request;
   request.url = url;
   request.timeout_ms = 20000;
   request.bypass_http_cache = false;  // a static file of the bundle
-  fetch(std::move(request), [this](FetchResult&& result) {
+  fetch(std::move(request), [this](app::FetchResult&& result) {
     if (result.ok() && looks_like_font(result.body)) {
       ttf_ = std::move(result.body);
     } else {

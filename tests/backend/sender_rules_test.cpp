@@ -21,6 +21,7 @@ TEST_CASE("a From address is one valid address without line breaks") {
   }
   try {
     service::SenderPolicy::check_syntax("a@b.example\r\nX: y", "from_email");
+    FAIL("a From address with a line break was accepted");
   } catch (const ValidationError& e) {
     CHECK(e.field() == "from_email");
     CHECK(std::string(e.what()).find("line break") != std::string::npos);

@@ -1,20 +1,12 @@
 // The API forms of a recipient page, shared by the server and the offline
-// preview: UTC dates without the C library's time zones, JSON rows with null
-// for "never invited", CSV with a header row and neutralized formulas.
+// preview: JSON rows with ISO 8601 UTC dates and null for "never invited",
+// CSV with a header row and neutralized formulas.
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include "invites/recipient_export.hpp"
 
 using namespace invites;
-
-TEST_CASE("UTC dates: ISO 8601 and readable, leap days and dates before 1970", "[export]") {
-  CHECK(iso8601_utc(0) == "1970-01-01T00:00:00Z");
-  CHECK(iso8601_utc(951782400) == "2000-02-29T00:00:00Z");
-  CHECK(iso8601_utc(1795698245) == "2026-11-26T13:04:05Z");
-  CHECK(iso8601_utc(-1) == "1969-12-31T23:59:59Z");
-  CHECK(readable_utc(1795698245) == "2026-11-26 13:04:05 UTC");
-}
 
 TEST_CASE("a recipient page as JSON and as CSV", "[export]") {
   RecipientPage page;
@@ -38,4 +30,9 @@ TEST_CASE("a recipient page as JSON and as CSV", "[export]") {
         "email,first_name,last_name,account_number,account_name,contact_id,last_invited_at\r\n"
         "ana@example.com,Ana,Lima,A-1,\"Lima, Ana\",12,2026-11-26T13:04:05Z\r\n"
         "bo@example.com,'=cmd,,A-2,Bo,13,\r\n");
+}
+
+TEST_CASE("the CSV download is named after its list", "[export]") {
+  CHECK(recipient_csv_name(CountGroup::new_users) == "recipients-new_users.csv");
+  CHECK(recipient_csv_name(CountGroup::skipped_invalid_email) == "recipients-skipped_invalid_email.csv");
 }

@@ -5,6 +5,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <nlohmann/json.hpp>
+
+#include "invites/error.hpp"
 #include "invites/recipients.hpp"
 
 using namespace invites;
@@ -102,4 +105,64 @@ TEST_CASE("the digest is stable, order-independent and covers only mailed groups
 TEST_CASE("the digest of an empty list is a fixed value") {
   // Guards the hash against silent changes (xxHash 0.8 XXH3-128 of no input).
   CHECK(finish_recipient_list({}, 0).digest == "xxh128:99aa06d3014798d86001c324468d497f");
+}
+
+TEST_CASE("the counts of a Load: names, groups and JSON round trip", "[counts]") {
+  for (const CountGroup g : all_count_groups) {
+    INFO(count_group_name(g));
+    CHECK(parse_count_group(count_group_name(g)) == g);
+    if (const auto recipients = recipient_group_of(g)) CHECK(count_group_of(*recipients) == g);
+  }
+  CHECK_FALSE(parse_count_group("everyone").has_value());
+  CHECK_FALSE(recipient_group_of(CountGroup::skipped_invalid_email).has_value());
+  for (const Group g : all_groups) CHECK(recipient_group_of(count_group_of(g)) == g);
+  CHECK(is_mailed(CountGroup::new_users));
+  CHECK(is_mailed(CountGroup::pending_invites));
+  CHECK_FALSE(is_mailed(CountGroup::excluded_existing));
+  CHECK_FALSE(is_mailed(CountGroup::skipped_invalid_email));
+  CHECK_FALSE(is_mailed(CountGroup::skipped_suppressed));
+
+  // Each group has a member of its own.
+  Counts counts;
+  std::uint64_t value = 10;
+  for (const CountGroup g : all_count_groups) counts.of(g) = value++;
+  CHECK(counts == Counts{.new_users = 10,
+                         .pending_invites = 11,
+                         .skipped_invalid_email = 12,
+                         .excluded_existing = 13,
+                         .skipped_suppressed = 14});
+  CHECK(counts.of(Group::excluded_existing) == 13);
+
+  const nlohmann::json json = counts_to_json(counts);
+  CHECK(json == nlohmann::json::parse(
+                    R"({"new_users":10,"pending_invites":11,"skipped_invalid_email":12,"excluded_existing":13,)"
+                    R"("skipped_suppressed":14})"));
+  CHECK(counts_from_json(json, "counts") == counts);
+  CHECK(counts_from_json(nlohmann::json::parse(json.dump()), "counts") == counts);
+}
+
+TEST_CASE("counts that cannot be read name the count", "[counts]") {
+  const auto field_of = [](const nlohmann::json& json) {
+    try {
+      counts_from_json(json, "counts");
+    } catch (const ValidationError& e) {
+      CHECK(std::string(e.what()).rfind(e.field() + ": ", 0) == 0);
+      return e.field();
+    }
+    return std::string("(accepted)");
+  };
+  nlohmann::json good = counts_to_json(Counts{});
+  CHECK(field_of(nlohmann::json::array()) == "counts");
+  for (const CountGroup g : all_count_groups) {
+    const std::string name(count_group_name(g));
+    INFO(name);
+    nlohmann::json missing = good;
+    missing.erase(name);
+    CHECK(field_of(missing) == "counts." + name);
+    for (const nlohmann::json& bad : {nlohmann::json(-1), nlohmann::json("5"), nlohmann::json(1.5), nlohmann::json()}) {
+      nlohmann::json wrong = good;
+      wrong[name] = bad;
+      CHECK(field_of(wrong) == "counts." + name);
+    }
+  }
 }

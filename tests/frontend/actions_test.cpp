@@ -9,16 +9,17 @@
 #include <invites/filter.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <deque>
 #include <string>
 #include <utility>
 
 using namespace invites;
 using namespace invites::app;
+using app::FetchCallback;
+using app::FetchRequest;
+using app::FetchResult;
 using nlohmann::json;
-using platform::FetchCallback;
-using platform::FetchRequest;
-using platform::FetchResult;
 
 namespace {
 
@@ -98,9 +99,11 @@ struct Fixture {
   void start_signed_in(std::vector<int> permissions = {390, 120}, bool with_templates = false) {
     actions.start();
     server.respond("GET", "/healthz", 200, std::string("ok"));
-    server.respond("GET", "/api/me", 200, session_body(std::move(permissions)));
-    if (server.has_pending("GET", "/api/lookups"))
-      server.respond("GET", "/api/lookups", 200, lookups_body(with_templates));
+    server.respond("GET", "/api/me", 200, session_body(permissions));
+    // The lists feed the form, which only permission 390 gets.
+    if (std::find(permissions.begin(), permissions.end(), 390) == permissions.end()) return;
+    REQUIRE(server.has_pending("GET", "/api/lookups"));
+    server.respond("GET", "/api/lookups", 200, lookups_body(with_templates));
   }
 
   void load_ok(json body = preview_body()) {
@@ -247,10 +250,12 @@ TEST_CASE_METHOD(Fixture, "sign out sends DELETE /api/session with the CSRF toke
 TEST_CASE_METHOD(Fixture, "every non-GET call carries X-CSRF-Token, GETs do not need it", "[frontend][session]") {
   start_signed_in();
   actions.load_preview();
-  const FetchRequest load = server.respond("POST", "/api/previews", 200, preview_body());
-  CHECK(load.csrf_token == "tok-123");
-  for (const FetchRequest& r : server.log)
-    if (r.method == "GET") CHECK(r.csrf_token.empty());
+  server.respond("POST", "/api/previews", 200, preview_body());
+  // Every request so far, as "METHOD url [token]".
+  std::vector<std::string> sent;
+  for (const FetchRequest& r : server.log) sent.push_back(r.method + " " + r.url + " [" + r.csrf_token + "]");
+  CHECK(sent == std::vector<std::string>{"GET /healthz []", "GET /api/me []", "GET /api/lookups []",
+                                         "POST /api/previews [tok-123]"});
 }
 
 TEST_CASE_METHOD(Fixture, "401 during Load: back to login with the expiry message", "[frontend][session]") {
@@ -516,14 +521,14 @@ const std::string first_new_users =
 
 TEST_CASE_METHOD(Fixture, "opening a group requests its first block", "[frontend][recipients]") {
   start_signed_in();
-  actions.open_recipients(RecipientGroup::new_users);  // nothing loaded yet: no list
+  actions.open_recipients(CountGroup::new_users);  // nothing loaded yet: no list
   CHECK_FALSE(state.recipients.open);
   load_ok(preview_body(1000, 30));
 
   actions.select_group(Group::new_users);  // the count link
   const RecipientTable& t = state.recipients;
   CHECK(t.open);
-  CHECK(t.group == RecipientGroup::new_users);
+  CHECK(t.group == CountGroup::new_users);
   CHECK(state.selected_group == Group::new_users);
   CHECK(t.status == LoadStatus::loading);
   CHECK_FALSE(t.has_total);
@@ -541,16 +546,16 @@ TEST_CASE_METHOD(Fixture, "opening a group requests its first block", "[frontend
   CHECK(t.blocks.row(200) == nullptr);
 
   SECTION("the other links open their groups") {
-    actions.open_recipients(RecipientGroup::skipped_invalid_email);
-    CHECK(t.group == RecipientGroup::skipped_invalid_email);
+    actions.open_recipients(CountGroup::skipped_invalid_email);
+    CHECK(t.group == CountGroup::skipped_invalid_email);
     CHECK_FALSE(state.selected_group);
     CHECK(server.has_pending(
         "GET", "/api/previews/p-1/recipients?group=skipped_invalid_email&sort=email&order=asc&offset=0&limit=200"));
-    actions.open_recipients(RecipientGroup::excluded_existing);
+    actions.open_recipients(CountGroup::excluded_existing);
     CHECK(server.has_pending(
         "GET", "/api/previews/p-1/recipients?group=excluded_existing&sort=email&order=asc&offset=0&limit=200"));
-    actions.open_recipients(RecipientGroup::skipped_suppressed);
-    CHECK(t.group == RecipientGroup::skipped_suppressed);
+    actions.open_recipients(CountGroup::skipped_suppressed);
+    CHECK(t.group == CountGroup::skipped_suppressed);
     CHECK(group_caption(t.group) == std::string("Skipped: bounced or complained"));
     CHECK(server.has_pending(
         "GET", "/api/previews/p-1/recipients?group=skipped_suppressed&sort=email&order=asc&offset=0&limit=200"));
@@ -565,7 +570,7 @@ TEST_CASE_METHOD(Fixture, "opening a group requests its first block", "[frontend
 TEST_CASE_METHOD(Fixture, "need_recipient_rows requests only the missing blocks", "[frontend][recipients]") {
   start_signed_in();
   load_ok(preview_body(100000, 30));
-  actions.open_recipients(RecipientGroup::new_users);
+  actions.open_recipients(CountGroup::new_users);
   server.respond("GET", first_new_users, 200, recipients_body(100000, 0, 200));
 
   actions.need_recipient_rows(0, 40);  // block 0 is here
@@ -602,19 +607,19 @@ TEST_CASE_METHOD(Fixture, "need_recipient_rows requests only the missing blocks"
 TEST_CASE_METHOD(Fixture, "sorting and searching restart the list with the new parameters", "[frontend][recipients]") {
   start_signed_in();
   load_ok();
-  actions.open_recipients(RecipientGroup::pending_invites);
+  actions.open_recipients(CountGroup::pending_invites);
   const std::string first =
       "/api/previews/p-1/recipients?group=pending_invites&sort=email&order=asc&offset=0&limit=200";
   server.respond("GET", first, 200, recipients_body(30, 0, 30));
   CHECK(state.recipients.blocks.loaded_rows() == 30);
 
-  actions.set_recipient_sort(RecipientColumn::last_invited_at, true);
+  actions.set_recipient_sort(SortColumn::last_invited_at, true);
   CHECK(state.recipients.blocks.loaded_rows() == 0);
   CHECK_FALSE(state.recipients.has_total);
   const std::string sorted =
       "/api/previews/p-1/recipients?group=pending_invites&sort=last_invited_at&order=desc&offset=0&limit=200";
   CHECK(pending_urls(server) == std::vector<std::string>{sorted});
-  actions.set_recipient_sort(RecipientColumn::last_invited_at, true);  // unchanged: no request
+  actions.set_recipient_sort(SortColumn::last_invited_at, true);  // unchanged: no request
   CHECK(server.pending.size() == 1);
 
   actions.set_recipient_search("O'Brien & Co");  // before the sorted answer arrives
@@ -635,7 +640,7 @@ TEST_CASE_METHOD(Fixture, "sorting and searching restart the list with the new p
                                    "&sort=last_invited_at&order=desc"});
   }
   SECTION("switching groups keeps the search and order") {
-    actions.open_recipients(RecipientGroup::new_users);
+    actions.open_recipients(CountGroup::new_users);
     CHECK(server.has_pending("GET",
                              "/api/previews/p-1/recipients?group=new_users&q=O%27Brien%20%26%20Co&sort=last_invited_at"
                              "&order=desc&offset=0&limit=200"));
@@ -645,10 +650,10 @@ TEST_CASE_METHOD(Fixture, "sorting and searching restart the list with the new p
 TEST_CASE("recipient URLs encode the search", "[frontend][recipients]") {
   RecipientTable table;
   table.preview_id = "abc";
-  table.group = RecipientGroup::new_users;
+  table.group = CountGroup::new_users;
   CHECK(recipients_csv_url(table) == "/api/previews/abc/recipients.csv?group=new_users&sort=email&order=asc");
   table.query = "jo+doe@x.com/ü?";
-  table.sort = RecipientColumn::account_number;
+  table.sort = SortColumn::account_number;
   CHECK(
       recipients_csv_url(table) ==
       "/api/previews/abc/recipients.csv?group=new_users&q=jo%2Bdoe%40x.com%2F%C3%BC%3F&sort=account_number&order=asc");
@@ -661,7 +666,7 @@ TEST_CASE("recipient URLs encode the search", "[frontend][recipients]") {
 TEST_CASE_METHOD(Fixture, "a new Load, a filter change and a 401 affect the open list", "[frontend][recipients]") {
   start_signed_in();
   load_ok(preview_body(1000, 30));
-  actions.open_recipients(RecipientGroup::new_users);
+  actions.open_recipients(CountGroup::new_users);
   server.respond("GET", first_new_users, 200, recipients_body(1000, 0, 200));
 
   SECTION("filter change: stale, no more fetching, no CSV") {

@@ -19,12 +19,12 @@ using nlohmann::json;
 class FakeServer {
  public:
   struct Pending {
-    platform::FetchRequest request;
-    platform::FetchCallback done;
+    app::FetchRequest request;
+    app::FetchCallback done;
   };
 
-  platform::Fetcher fetcher() {
-    return [this](platform::FetchRequest request, platform::FetchCallback done) {
+  app::Fetcher fetcher() {
+    return [this](app::FetchRequest request, app::FetchCallback done) {
       log.push_back(request);
       pending.push_back({std::move(request), std::move(done)});
     };
@@ -43,13 +43,12 @@ class FakeServer {
   }
 
   // Answers the oldest pending request for method + url; returns that request.
-  platform::FetchRequest respond(const std::string& method, const std::string& url, int status,
-                                 const std::string& body) {
+  app::FetchRequest respond(const std::string& method, const std::string& url, int status, const std::string& body) {
     for (auto it = pending.begin(); it != pending.end(); ++it) {
       if (it->request.method != method || it->request.url != url) continue;
       Pending p = std::move(*it);
       pending.erase(it);
-      platform::FetchResult result;
+      app::FetchResult result;
       result.status = status;
       result.body = body;
       if (status == 0)
@@ -63,11 +62,11 @@ class FakeServer {
     return {};
   }
 
-  platform::FetchRequest respond(const std::string& method, const std::string& url, int status, const json& body) {
+  app::FetchRequest respond(const std::string& method, const std::string& url, int status, const json& body) {
     return respond(method, url, status, body.dump());
   }
   // A literal body is text, not JSON.
-  platform::FetchRequest respond(const std::string& method, const std::string& url, int status, const char* body) {
+  app::FetchRequest respond(const std::string& method, const std::string& url, int status, const char* body) {
     return respond(method, url, status, std::string(body));
   }
 
@@ -76,14 +75,14 @@ class FakeServer {
     while (!pending.empty()) {
       Pending p = std::move(pending.front());
       pending.pop_front();
-      platform::FetchResult result;
+      app::FetchResult result;
       result.error = "network error (Failed to fetch)";
       p.done(std::move(result));
     }
   }
 
   std::deque<Pending> pending;
-  std::vector<platform::FetchRequest> log;
+  std::vector<app::FetchRequest> log;
 };
 
 inline json error_json(const std::string& code, const std::string& message) {

@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cstring>
 #include <deque>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -23,10 +24,10 @@
 
 using namespace invites;
 using namespace invites::app;
+using app::FetchCallback;
+using app::FetchRequest;
+using app::FetchResult;
 using nlohmann::json;
-using platform::FetchCallback;
-using platform::FetchRequest;
-using platform::FetchResult;
 
 namespace {
 
@@ -218,7 +219,7 @@ TEST_CASE("without the server, Load and the recipient pages come from the snapsh
   CHECK_FALSE(can_send(c.state));
   CHECK(offline_block_reason(c.state) == offline_send_reason);
 
-  c.actions.open_recipients(RecipientGroup::new_users);
+  c.actions.open_recipients(CountGroup::new_users);
   c.settle();
   REQUIRE(c.state.recipients.has_total);
   CHECK(c.state.recipients.total == expected.counts.new_users);
@@ -227,7 +228,7 @@ TEST_CASE("without the server, Load and the recipient pages come from the snapsh
   CHECK(c.state.recipients.blocks.row(0)->email == page.rows[0].email);
   CHECK(c.state.recipients.blocks.row(0)->contact_id == page.rows[0].contact_id);
 
-  c.actions.set_recipient_sort(RecipientColumn::last_name, true);
+  c.actions.set_recipient_sort(SortColumn::last_name, true);
   c.settle();
   const RecipientPage sorted =
       page_recipients(test_snapshot(), expected,
@@ -245,10 +246,29 @@ TEST_CASE("without the server, Load and the recipient pages come from the snapsh
   CHECK(csv.find(std::string(sorted.rows[0].email)) != std::string::npos);
   CHECK(static_cast<std::uint64_t>(std::count(csv.begin(), csv.end(), '\n')) == expected.counts.new_users + 1);
 
-  c.actions.open_recipients(RecipientGroup::skipped_invalid_email);
+  c.actions.open_recipients(CountGroup::skipped_invalid_email);
   c.settle();
   CHECK(c.state.recipients.total == expected.counts.skipped_invalid_email);
 
+  SECTION("a query the common/ reader refuses is a 400 naming its parameter, as the server answers it") {
+    const std::vector<std::pair<std::string, std::string>> refused{
+        {"group=everyone", "group"}, {"sort=colour", "sort"}, {"order=up", "order"},
+        {"offset=-1", "offset"},     {"limit=0", "limit"},    {"limit=1001", "limit"}};
+    for (const auto& [query, field] : refused) {
+      INFO(query);
+      FetchRequest request;
+      request.url = "/api/previews/" + c.state.preview.preview_id + "/recipients?" + query;
+      std::optional<FetchResult> answer;
+      c.offline.fetcher()(std::move(request), [&](FetchResult&& result) { answer = std::move(result); });
+      c.settle();
+      REQUIRE(answer);
+      CHECK(answer->status == 400);
+      const json error = json::parse(answer->body)["error"];
+      CHECK(error["code"] == "invalid");
+      CHECK(error["field"] == field);
+      CHECK(error["message"].get<std::string>().rfind(field + ": must be ", 0) == 0);
+    }
+  }
   SECTION("the server comes back: the app says so and the next Load is online") {
     f.snapshots.now += server_probe_ms;
     c.settle(1);

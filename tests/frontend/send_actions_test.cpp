@@ -118,7 +118,7 @@ TEST_CASE_METHOD(SendFixture, "email preview: the first recipient of the group, 
 
 TEST_CASE_METHOD(SendFixture, "email preview uses the first row of the open recipient table",
                  "[frontend][send][preview]") {
-  actions.open_recipients(RecipientGroup::pending_invites);
+  actions.open_recipients(CountGroup::pending_invites);
   server.respond("GET", "/api/previews/p-1/recipients?group=pending_invites&sort=email&order=asc&offset=0&limit=200",
                  200, json{{"total", 1}, {"rows", {{{"email", "zed@example.com"}}}}});
   actions.sending().open_email_preview();
@@ -307,7 +307,7 @@ TEST_CASE_METHOD(SendFixture, "the job view polls about once a second while the 
 
   actions.sending().tick(102.3);
   server.respond("GET", "/api/jobs/42", 200, json{{"job", job_json(42, "completed", 150, 0, 0)}});
-  CHECK(state.send.job.job->status == "completed");
+  CHECK(state.send.job.job->status == JobStatus::completed);
   CHECK_FALSE(state.send.job.job->eta_seconds);
   for (double t = 103; t < 110; t += 0.5) actions.sending().tick(t);
   CHECK(server.pending.empty());  // nothing runs: no requests, the page can idle
@@ -326,7 +326,7 @@ TEST_CASE_METHOD(SendFixture, "failed recipients: all of them, read in blocks as
   CHECK(view.failed_rows.loaded_rows() == 200);
   REQUIRE(view.failed_rows.row(1) != nullptr);
   CHECK(view.failed_rows.row(1)->email == "f1@x.example");
-  CHECK(view.failed_rows.row(1)->group == "pending_invites");
+  CHECK(view.failed_rows.row(1)->group == Group::pending_invites);
   CHECK(view.failed_rows.row(1)->attempts == 2);
   CHECK(view.failed_rows.row(1)->last_error == "550 5.1.1 <f1@x.example>: User unknown");
   CHECK(view.failed_rows.row(200) == nullptr);
@@ -415,7 +415,7 @@ TEST_CASE_METHOD(SendFixture, "pause, resume and cancel", "[frontend][jobs]") {
       server.respond("POST", "/api/jobs/42/pause", 200, json{{"job", job_json(42, "paused", 12, 0, 138)}});
   CHECK(pause.csrf_token == "tok-123");
   CHECK(state.send.job.command.empty());
-  CHECK(state.send.job.job->status == "paused");
+  CHECK(state.send.job.job->status == JobStatus::paused);
   for (double t = 6; t < 12; t += 0.5) actions.sending().tick(t);
   CHECK_FALSE(server.has_pending("GET", "/api/jobs/42"));  // paused: no polling
 
@@ -430,7 +430,7 @@ TEST_CASE_METHOD(SendFixture, "pause, resume and cancel", "[frontend][jobs]") {
   CHECK(state.send.job.error == "The job has already finished.");
   actions.sending().cancel_job();
   server.respond("POST", "/api/jobs/42/cancel", 200, json{{"job", job_json(42, "cancelled", 20, 0, 130)}});
-  CHECK(state.send.job.job->status == "cancelled");
+  CHECK(state.send.job.job->status == JobStatus::cancelled);
   CHECK(state.send.job.error.empty());  // a new command clears the old problem
 }
 
@@ -442,12 +442,12 @@ TEST_CASE_METHOD(SendFixture, "the list of past jobs opens a job view", "[fronte
                  json{{"jobs", {job_json(9, "completed", 150, 0, 0), job_json(8, "cancelled", 3, 1, 146)}}});
   REQUIRE(state.send.jobs.jobs.size() == 2);
   CHECK(state.send.jobs.jobs[0].id == 9);
-  CHECK(state.send.jobs.jobs[1].status == "cancelled");
+  CHECK(state.send.jobs.jobs[1].status == JobStatus::cancelled);
 
   actions.sending().open_job(8);
   CHECK(state.send.job.open);
   REQUIRE(state.send.job.job);  // the list's numbers at once
-  CHECK(state.send.job.job->status == "cancelled");
+  CHECK(state.send.job.job->status == JobStatus::cancelled);
   server.respond("GET", "/api/jobs/8", 200, json{{"job", job_json(8, "cancelled", 3, 1, 146)}});
   CHECK(state.send.job.status == LoadStatus::loaded);
   actions.sending().close_job();
@@ -483,9 +483,9 @@ TEST_CASE("job helpers", "[frontend][jobs]") {
   CHECK_FALSE(parse_job(json{{"id", 0}, {"status", "running"}}));
   CHECK_FALSE(parse_job(json::array()));
   Job job;
-  job.status = "paused";
+  job.status = JobStatus::paused;
   CHECK_FALSE(job_active(job));
-  job.status = "queued";
+  job.status = JobStatus::queued;
   CHECK(job_active(job));
 }
 
@@ -531,7 +531,7 @@ TEST_CASE_METHOD(SendFixture, "the past-jobs list refreshes while a listed job r
 
   SECTION("another tab: no refresh") {
     actions.sending().show_tab(MainTab::invites);
-    state.send.jobs.jobs.at(0).status = "running";
+    state.send.jobs.jobs.at(0).status = JobStatus::running;
     for (double t = 30; t < 40; t += 1) actions.sending().tick(t);
     CHECK(server.pending.empty());
   }

@@ -37,7 +37,7 @@ json suppression(const std::string& email) {
 struct SuppressionFixture : SignedInFixture {
   std::vector<std::string> opened;
   SuppressionActions suppressions{state,
-                                  [this](platform::FetchRequest request, platform::FetchCallback done) {
+                                  [this](app::FetchRequest request, app::FetchCallback done) {
                                     server.fetcher()(std::move(request), std::move(done));
                                   },
                                   [this](const std::string& url) { opened.push_back(url); }};

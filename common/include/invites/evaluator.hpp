@@ -10,6 +10,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "invites/filter.hpp"
+#include "invites/page_params.hpp"
 #include "invites/recipients.hpp"
 #include "invites/snapshot.hpp"
 
@@ -44,13 +45,16 @@ enum class SortColumn : std::uint8_t {
   contact_id,
   last_invited_at
 };
+inline constexpr std::array<SortColumn, 7> all_sort_columns{
+    SortColumn::email,        SortColumn::first_name, SortColumn::last_name,      SortColumn::account_number,
+    SortColumn::account_name, SortColumn::contact_id, SortColumn::last_invited_at};
 std::string_view sort_column_name(SortColumn column);
 std::optional<SortColumn> parse_sort_column(std::string_view name);
 
 struct PageRequest {
   Group group = Group::new_users;
   std::size_t offset = 0;
-  std::size_t limit = 100;
+  std::size_t limit = default_page_rows;
   std::string query;  // case-insensitive substring of email, names, account number or name
   SortColumn sort = SortColumn::email;
   bool descending = false;

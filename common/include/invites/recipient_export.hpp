@@ -2,8 +2,7 @@
 // The API forms of a page of recipients (SPEC §5): the JSON of
 // GET /api/previews/{id}/recipients and its CSV download. The server and
 // the browser's offline preview both answer with these, so the two can
-// never differ; dates are UTC, ISO 8601.
-#include <cstdint>
+// never differ; dates are UTC, ISO 8601 (invites/utc_time.hpp).
 #include <string>
 
 #include <nlohmann/json_fwd.hpp>
@@ -12,15 +11,12 @@
 
 namespace invites {
 
-// "2026-11-26T12:30:00Z".
-std::string iso8601_utc(std::int64_t unix_seconds);
-// "2026-11-26 12:30:00 UTC", for people.
-std::string readable_utc(std::int64_t unix_seconds);
-
 // {"total": N, "rows": [{"email", "first_name", "last_name", "account_number",
 // "account_name", "contact_id", "last_invited_at" (ISO 8601 or null)}, ...]}
 nlohmann::json recipient_page_json(const RecipientPage& page);
 // The same columns as CSV with a header row (RFC 4180, formulas neutralized).
 std::string recipient_page_csv(const RecipientPage& page);
+// The download's file name: "recipients-new_users.csv".
+std::string recipient_csv_name(CountGroup group);
 
 }  // namespace invites

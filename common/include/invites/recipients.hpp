@@ -42,22 +42,87 @@ constexpr Group group_for(PortalStatus status, bool suppressed) noexcept {
 // Groups that are mailed (and covered by the digest).
 constexpr bool is_mailed(Group group) noexcept { return group == Group::new_users || group == Group::pending_invites; }
 
+// The counts of a Load (SPEC §5 "counts"), each with the list behind it
+// (the `group` of a recipient page), in the API's order. A new count is a
+// new enumerator with its name here and its member of Counts.
+enum class CountGroup : std::uint8_t {
+  new_users,
+  pending_invites,
+  skipped_invalid_email,
+  excluded_existing,
+  skipped_suppressed
+};
+inline constexpr std::array<CountGroup, 5> all_count_groups{
+    CountGroup::new_users, CountGroup::pending_invites, CountGroup::skipped_invalid_email,
+    CountGroup::excluded_existing, CountGroup::skipped_suppressed};
+std::string_view count_group_name(CountGroup group) noexcept;
+std::optional<CountGroup> parse_count_group(std::string_view name);
+constexpr CountGroup count_group_of(Group group) noexcept {
+  switch (group) {
+    case Group::new_users:
+      return CountGroup::new_users;
+    case Group::pending_invites:
+      return CountGroup::pending_invites;
+    case Group::excluded_existing:
+      return CountGroup::excluded_existing;
+    case Group::skipped_suppressed:
+      return CountGroup::skipped_suppressed;
+  }
+  return CountGroup::excluded_existing;
+}
+// The recipients' group a count lists; nullopt for lists of contacts (skipped
+// for their address), which are no recipients.
+constexpr std::optional<Group> recipient_group_of(CountGroup group) noexcept {
+  switch (group) {
+    case CountGroup::new_users:
+      return Group::new_users;
+    case CountGroup::pending_invites:
+      return Group::pending_invites;
+    case CountGroup::excluded_existing:
+      return Group::excluded_existing;
+    case CountGroup::skipped_suppressed:
+      return Group::skipped_suppressed;
+    case CountGroup::skipped_invalid_email:
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+constexpr bool is_mailed(CountGroup group) noexcept {
+  const auto recipients = recipient_group_of(group);
+  return recipients && is_mailed(*recipients);
+}
+
 struct Counts {
   std::uint64_t new_users = 0;
   std::uint64_t pending_invites = 0;
   std::uint64_t skipped_invalid_email = 0;  // candidate contacts, not addresses
   std::uint64_t excluded_existing = 0;      // distinct addresses with an active/disabled portal user
   std::uint64_t skipped_suppressed = 0;     // distinct addresses suppressed by bounces or complaints
-  std::uint64_t& of(Group group) noexcept {
-    return group == Group::new_users           ? new_users
-           : group == Group::pending_invites   ? pending_invites
-           : group == Group::excluded_existing ? excluded_existing
-                                               : skipped_suppressed;
+  std::uint64_t& of(CountGroup group) noexcept {
+    switch (group) {
+      case CountGroup::new_users:
+        return new_users;
+      case CountGroup::pending_invites:
+        return pending_invites;
+      case CountGroup::skipped_invalid_email:
+        return skipped_invalid_email;
+      case CountGroup::skipped_suppressed:
+        return skipped_suppressed;
+      case CountGroup::excluded_existing:
+        break;
+    }
+    return excluded_existing;
   }
-  std::uint64_t of(Group group) const noexcept { return const_cast<Counts*>(this)->of(group); }
+  std::uint64_t of(CountGroup group) const noexcept { return const_cast<Counts*>(this)->of(group); }
+  std::uint64_t& of(Group group) noexcept { return of(count_group_of(group)); }
+  std::uint64_t of(Group group) const noexcept { return of(count_group_of(group)); }
   bool operator==(const Counts&) const = default;
 };
+// {"new_users": N, "pending_invites": N, ...}: every count by its name.
 nlohmann::json counts_to_json(const Counts& counts);
+// The same back; ValidationError naming "<path>.<name>" for a missing count
+// or one that is not a non-negative integer.
+Counts counts_from_json(const nlohmann::json& json, const std::string& path);
 
 // Streams (group, email) pairs, which must arrive sorted by (group, email),
 // into the digest: "xxh128:" followed by 32 hex digits. Only mailed groups count.

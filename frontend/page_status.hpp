@@ -1,0 +1,20 @@
+#pragma once
+// The one publisher of the app's status on window.invitesApp, the read-only
+// object the page and the browser tests read (keys: frontend/README.md).
+// Called once per drawn frame; platform/page.hpp only writes the keys.
+
+#include "app/state.hpp"
+#include "platform/canvas.hpp"
+
+namespace invites {
+
+// What the frame loop knows besides the app state.
+struct FrameStatus {
+  unsigned frames = 0;
+  platform::CanvasMetrics canvas;
+  double font_dpr = 0;  // the device pixel ratio the font atlas was built for
+};
+
+void publish_page_status(const app::State& state, const FrameStatus& frame);
+
+}  // namespace invites
