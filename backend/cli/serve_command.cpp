@@ -13,6 +13,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cli/database_option.hpp"
+#include "cli/serve_services.hpp"
 #include "cli/shutdown_signals.hpp"
 #include "db/connection.hpp"
 #include "db/migrations.hpp"
@@ -22,9 +23,10 @@
 namespace invites::cli {
 namespace {
 
-// Each option's default is its setting's own (ServerConfig and what it
-// holds), so every default is written once, beside the setting.
-const http::ServerConfig defaults{};
+// Each option's default is its setting's own (ServiceConfig, ServerConfig
+// and what they hold), so every default is written once, beside the setting.
+const ServiceConfig defaults{};
+const http::ServerConfig server_defaults{};
 
 template <typename Unit, typename Duration>
 int whole(Duration duration) {
@@ -38,8 +40,8 @@ struct ServeOptions {
   std::size_t db_pool_size = defaults.db_pool_size;
   std::string tls_cert;
   std::string tls_key;
-  int session_idle_minutes = whole<std::chrono::minutes>(defaults.sessions.idle_timeout);
-  int session_max_hours = whole<std::chrono::hours>(defaults.sessions.absolute_timeout);
+  int session_idle_minutes = whole<std::chrono::minutes>(server_defaults.sessions.idle_timeout);
+  int session_max_hours = whole<std::chrono::hours>(server_defaults.sessions.absolute_timeout);
   int snapshot_refresh_seconds = whole<std::chrono::seconds>(defaults.snapshot_refresh);
   std::string base_url;
   std::string smtp_url;
@@ -107,8 +109,8 @@ void fix_malloc_mmap_threshold() {
   mallopt(M_MMAP_THRESHOLD, 1 << 20);
 }
 
-http::ServerConfig::Bounces bounce_config(const ServeOptions& options) {
-  http::ServerConfig::Bounces bounces;
+ServiceConfig::Bounces bounce_config(const ServeOptions& options) {
+  ServiceConfig::Bounces bounces;
   bounces.domain = options.bounce_domain;
   bounces.prefix = options.bounce_prefix;
   bounces.rules = {options.soft_bounce_limit, options.soft_bounce_days};
@@ -141,13 +143,8 @@ http::ServerConfig::Bounces bounce_config(const ServeOptions& options) {
   return bounces;
 }
 
-int run_serve(const ServeOptions& options) {
-  fix_malloc_mmap_threshold();
-  http::ServerConfig config{
-      .listen = http::parse_listen_address(options.listen),
-      .web_root = options.web_root.empty() ? std::nullopt : std::optional<std::filesystem::path>(options.web_root),
-      .database = db::parse_database_url(options.database_url),
-  };
+ServiceConfig service_config(const ServeOptions& options) {
+  ServiceConfig config{.database = db::parse_database_url(options.database_url)};
   config.db_pool_size = options.db_pool_size;
   config.snapshot_refresh = std::chrono::seconds(options.snapshot_refresh_seconds);
   if (!options.smtp_url.empty()) {
@@ -177,19 +174,37 @@ int run_serve(const ServeOptions& options) {
   config.allowed_senders = options.allowed_senders;
   config.invite_ttl_days = options.invite_ttl_days;
   config.bounces = bounce_config(options);
+  return config;
+}
+
+http::ServerConfig server_config(const ServeOptions& options) {
+  http::ServerConfig config{
+      .listen = http::parse_listen_address(options.listen),
+      .web_root = options.web_root.empty() ? std::nullopt : std::optional<std::filesystem::path>(options.web_root),
+  };
   if (!options.tls_cert.empty()) config.tls = http::ServerConfig::Tls{options.tls_cert, options.tls_key};
   config.sessions.idle_timeout = std::chrono::minutes(options.session_idle_minutes);
   config.sessions.absolute_timeout = std::chrono::hours(options.session_max_hours);
   if (!config.web_root) spdlog::warn("no --web-root given: only the API is served");
+  return config;
+}
+
+int run_serve(const ServeOptions& options) {
+  fix_malloc_mmap_threshold();
+  auto config = service_config(options);
+  auto http_config = server_config(options);
   report_database_state(config.database);
 
-  http::Server server(std::move(config));
+  ServeServices services(std::move(config));
+  http::Server server(std::move(http_config), services.for_http());
   server.bind();
   const ShutdownSignals signals([&server](int) { server.stop(); });
   spdlog::info("listening on {}", server.url());
   // On stdout as well, for scripts and tests that wait for the server.
   std::cout << "invites-server listening on " << server.url() << std::endl;
+  services.start(server.invite_base_url());
   server.run();
+  services.stop();
   spdlog::info("stopped");
   return 0;
 }

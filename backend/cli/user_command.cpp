@@ -8,16 +8,16 @@
 #include <string>
 #include <vector>
 
-#include <cppconn/prepared_statement.h>
-#include <cppconn/resultset.h>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include "cli/database_option.hpp"
 #include "db/connection.hpp"
 #include "db/migrations.hpp"
+#include "db/transaction.hpp"
 #include "http/auth.hpp"
 #include "repository/audit_log.hpp"
+#include "repository/staff_users.hpp"
 #include "security/passwords.hpp"
 
 namespace invites::cli {
@@ -65,50 +65,11 @@ int run_user_add(const UserAddOptions& options) {
     throw std::runtime_error("the database has no staff tables yet: run `invites-server migrate` first");
   }
 
-  connection->setAutoCommit(false);
-  std::uint64_t id = 0;
-  bool existed = false;
-  {
-    const std::unique_ptr<sql::PreparedStatement> find(
-        connection->prepareStatement("SELECT id FROM staff_users WHERE username = ? FOR UPDATE"));
-    find->setString(1, options.username);
-    const std::unique_ptr<sql::ResultSet> row(find->executeQuery());
-    if (row->next()) {
-      existed = true;
-      id = row->getUInt64(1);
-    }
-  }
-  if (existed) {
-    const std::unique_ptr<sql::PreparedStatement> update(
-        connection->prepareStatement("UPDATE staff_users SET password_hash = ? WHERE id = ?"));
-    update->setString(1, hash);
-    update->setUInt64(2, id);
-    update->executeUpdate();
-    const std::unique_ptr<sql::PreparedStatement> revoke(
-        connection->prepareStatement("DELETE FROM staff_permissions WHERE user_id = ?"));
-    revoke->setUInt64(1, id);
-    revoke->executeUpdate();
-  } else {
-    const std::unique_ptr<sql::PreparedStatement> insert(
-        connection->prepareStatement("INSERT INTO staff_users (username, password_hash) VALUES (?, ?)"));
-    insert->setString(1, options.username);
-    insert->setString(2, hash);
-    insert->executeUpdate();
-    const std::unique_ptr<sql::PreparedStatement> last(connection->prepareStatement("SELECT LAST_INSERT_ID()"));
-    const std::unique_ptr<sql::ResultSet> row(last->executeQuery());
-    row->next();
-    id = row->getUInt64(1);
-  }
-  for (const int permission : grants) {
-    const std::unique_ptr<sql::PreparedStatement> grant(
-        connection->prepareStatement("INSERT INTO staff_permissions (user_id, permission) VALUES (?, ?)"));
-    grant->setUInt64(1, id);
-    grant->setInt(2, permission);
-    grant->executeUpdate();
-  }
+  db::Transaction transaction(*connection);
+  const auto [id, existed] = repository::save_staff_user(*connection, options.username, hash, grants);
   repository::record(*connection, std::nullopt, existed ? "staff_user.updated" : "staff_user.created",
                      {{"user_id", id}, {"username", options.username}, {"permissions", grants}});
-  connection->commit();
+  transaction.commit();
 
   std::cout << (existed ? "updated" : "created") << " staff user " << options.username << " (id " << id
             << "), permissions: " << join(grants) << (existed ? " (password and permissions replaced)" : "")

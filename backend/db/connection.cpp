@@ -5,9 +5,10 @@
 
 #include <cppconn/driver.h>
 #include <cppconn/exception.h>
-#include <cppconn/resultset.h>
 #include <cppconn/statement.h>
 #include <mysql_connection.h>
+
+#include "db/statement.hpp"
 
 namespace invites::db {
 namespace {
@@ -64,30 +65,10 @@ std::unique_ptr<sql::Connection> connect(const DatabaseUrl& url, const ConnectOp
 bool ping(const DatabaseUrl& url, std::chrono::seconds timeout) noexcept {
   try {
     const auto connection = connect(url, {.connect_timeout = timeout, .read_timeout = timeout});
-    const std::unique_ptr<sql::Statement> statement(connection->createStatement());
-    const std::unique_ptr<sql::ResultSet> result(statement->executeQuery("SELECT 1"));
-    return result->next() && result->getInt(1) == 1;
+    return query_row<int>(*connection, "SELECT 1") == 1;
   } catch (...) {
     return false;
   }
-}
-
-void bind_params(sql::PreparedStatement& statement, const std::vector<invites::SqlParam>& params) {
-  unsigned index = 1;
-  for (const auto& param : params) {
-    if (const auto* number = std::get_if<std::int64_t>(&param)) {
-      statement.setInt64(index, *number);
-    } else {
-      statement.setString(index, std::get<std::string>(param));
-    }
-    ++index;
-  }
-}
-
-std::unique_ptr<sql::PreparedStatement> prepare(sql::Connection& connection, const invites::SqlQuery& query) {
-  std::unique_ptr<sql::PreparedStatement> statement(connection.prepareStatement(query.text));
-  bind_params(*statement, query.params);
-  return statement;
 }
 
 void execute(sql::Connection& connection, std::string_view text) {

@@ -1,18 +1,15 @@
 #pragma once
 // Opening MySQL/MariaDB connections (mysql-connector-c++ 1.1, the JDBC-style
-// sql:: API) with the session settings every part of the server relies on,
-// and binding the parameters of SQL built by common/ (invites/sql_filter.hpp).
+// sql:: API) with the session settings every part of the server relies on.
+// Statements run through db/statement.hpp.
 #include <chrono>
 #include <memory>
 #include <stdexcept>
 #include <string_view>
-#include <vector>
 
 #include <cppconn/connection.h>
-#include <cppconn/prepared_statement.h>
 
 #include "db/database_url.hpp"
-#include "invites/sql_filter.hpp"
 
 namespace invites::db {
 
@@ -35,12 +32,6 @@ std::unique_ptr<sql::Connection> connect(const DatabaseUrl& url, const ConnectOp
 
 // Connects and runs SELECT 1 within `timeout`; false on any failure.
 bool ping(const DatabaseUrl& url, std::chrono::seconds timeout) noexcept;
-
-// Binds params to placeholders 1..n: int64 with setInt64, string with setString.
-void bind_params(sql::PreparedStatement& statement, const std::vector<invites::SqlParam>& params);
-
-// Prepares query.text and binds query.params.
-std::unique_ptr<sql::PreparedStatement> prepare(sql::Connection& connection, const invites::SqlQuery& query);
 
 // Runs one statement that returns no rows (DDL, SET, ...).
 void execute(sql::Connection& connection, std::string_view statement);

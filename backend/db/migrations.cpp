@@ -1,18 +1,16 @@
 #include "db/migrations.hpp"
 
 #include <algorithm>
-#include <memory>
+#include <optional>
 #include <set>
 #include <string>
 
 #include <cppconn/exception.h>
-#include <cppconn/prepared_statement.h>
-#include <cppconn/resultset.h>
-#include <cppconn/statement.h>
 #include <spdlog/spdlog.h>
 
 #include "db/connection.hpp"
 #include "db/sql_script.hpp"
+#include "db/statement.hpp"
 
 namespace invites::db {
 namespace {
@@ -25,11 +23,9 @@ std::string label(const Migration& migration) {
   return number + "_" + std::string(migration.name);
 }
 
+// The first column of the first row; 0 for no row or NULL.
 std::int64_t query_int(sql::Connection& connection, const std::string& text) {
-  const std::unique_ptr<sql::Statement> statement(connection.createStatement());
-  const std::unique_ptr<sql::ResultSet> result(statement->executeQuery(text));
-  if (!result->next() || result->isNull(1)) return 0;
-  return result->getInt64(1);
+  return query_row<std::optional<std::int64_t>>(connection, text).value_or(std::nullopt).value_or(0);
 }
 
 bool migrations_table_exists(sql::Connection& connection) {
@@ -39,11 +35,8 @@ bool migrations_table_exists(sql::Connection& connection) {
 }
 
 std::set<int> applied_versions(sql::Connection& connection) {
-  std::set<int> versions;
-  const std::unique_ptr<sql::Statement> statement(connection.createStatement());
-  const std::unique_ptr<sql::ResultSet> result(statement->executeQuery("SELECT version FROM schema_migrations"));
-  while (result->next()) versions.insert(result->getInt(1));
-  return versions;
+  const auto versions = query_column<int>(connection, "SELECT version FROM schema_migrations");
+  return {versions.begin(), versions.end()};
 }
 
 void check_order(std::span<const Migration> migrations) {
@@ -90,13 +83,6 @@ void create_migrations_table(sql::Connection& connection) {
           ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci");
 }
 
-std::string excerpt(const std::string& statement) {
-  constexpr std::size_t max_length = 80;
-  std::string text = statement.substr(0, statement.find('\n'));
-  if (text.size() > max_length || text.size() < statement.size()) text = text.substr(0, max_length) + " ...";
-  return text;
-}
-
 void apply(sql::Connection& connection, const Migration& migration) {
   spdlog::info("applying migration {}", label(migration));
   const auto statements = split_sql_statements(migration.sql);
@@ -105,15 +91,11 @@ void apply(sql::Connection& connection, const Migration& migration) {
       execute(connection, statements[i]);
     } catch (const sql::SQLException& e) {
       throw MigrationError("migration " + label(migration) + " failed at statement " + std::to_string(i + 1) + " (" +
-                           excerpt(statements[i]) + "): " + e.what() +
+                           sql_excerpt(statements[i]) + "): " + e.what() +
                            (i > 0 ? "; its earlier statements stay applied, repair the schema by hand" : ""));
     }
   }
-  const std::unique_ptr<sql::PreparedStatement> record(
-      connection.prepareStatement("INSERT INTO schema_migrations (version, name) VALUES (?, ?)"));
-  record->setInt(1, migration.version);
-  record->setString(2, std::string(migration.name));
-  record->executeUpdate();
+  update(connection, "INSERT INTO schema_migrations (version, name) VALUES (?, ?)", migration.version, migration.name);
 }
 
 }  // namespace

@@ -33,6 +33,13 @@ void flush(std::string& chunk, std::vector<std::string>& statements) {
 
 }  // namespace
 
+std::string sql_excerpt(std::string_view statement) {
+  constexpr std::size_t max_length = 80;
+  std::string text(statement.substr(0, statement.find('\n')));
+  if (text.size() > max_length || text.size() < statement.size()) text = text.substr(0, max_length) + " ...";
+  return text;
+}
+
 std::vector<std::string> split_sql_statements(std::string_view script) {
   std::vector<std::string> statements;
   std::string chunk;

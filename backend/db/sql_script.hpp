@@ -16,4 +16,8 @@ namespace invites::db {
 
 std::vector<std::string> split_sql_statements(std::string_view script);
 
+// The statement's first line, at most 80 characters, with " ..." when cut:
+// how error messages quote a statement.
+std::string sql_excerpt(std::string_view statement);
+
 }  // namespace invites::db

@@ -1,8 +1,5 @@
 #include <limits>
-#include <memory>
 
-#include <cppconn/prepared_statement.h>
-#include <cppconn/resultset.h>
 #include <nlohmann/json.hpp>
 
 #include "invites/json_optional.hpp"
@@ -14,7 +11,7 @@
 
 namespace invites::http {
 
-void register_audit_routes(httplib::Server& server, SendRouteContext& context) {
+void register_audit_routes(httplib::Server& server, RouteContext& context) {
   server.Get("/api/audit", [&context](const httplib::Request& request, httplib::Response& response) {
     context.auth.require(request, Permission::setup);
     const auto limit = query_count(request, "limit", default_page_rows, 1, max_page_rows);

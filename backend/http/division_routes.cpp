@@ -20,7 +20,7 @@ nlohmann::json division_json(const repository::DivisionSender& division) {
 
 }  // namespace
 
-void register_division_routes(httplib::Server& server, SendRouteContext& context) {
+void register_division_routes(httplib::Server& server, RouteContext& context) {
   server.Get("/api/divisions", [&context](const httplib::Request& request, httplib::Response& response) {
     context.auth.require(request, Permission::setup);
     auto lease = context.pool.acquire();

@@ -5,6 +5,7 @@
 #include "invites/json_optional.hpp"
 
 #include "http/api_error.hpp"
+#include "http/job_json.hpp"
 #include "http/request_fields.hpp"
 #include "http/send_routes.hpp"
 #include "repository/audit_log.hpp"
@@ -51,7 +52,7 @@ repository::JobProgress existing_job(sql::Connection& connection, const std::str
 }
 
 // pause, resume, cancel, retry-failed: the change, its audit entry, the job after it.
-void handle_action(SendRouteContext& context, const httplib::Request& request, httplib::Response& response) {
+void handle_action(RouteContext& context, const httplib::Request& request, httplib::Response& response) {
   const auto session = context.auth.require(request, Permission::send_invites);
   const std::string action = request.matches[2];
   auto lease = context.pool.acquire();
@@ -81,24 +82,24 @@ void handle_action(SendRouteContext& context, const httplib::Request& request, h
   }
   repository::record(*lease, session.user_id,
                      "job." + (action == "retry-failed" ? std::string("retry_failed") : action), detail);
-  send_json(response, {{"job", repository::job_to_json(*repository::find_job(*lease, job.id))}});
+  send_json(response, {{"job", job_to_json(*repository::find_job(*lease, job.id))}});
 }
 
 }  // namespace
 
-void register_job_routes(httplib::Server& server, SendRouteContext& context) {
+void register_job_routes(httplib::Server& server, RouteContext& context) {
   server.Get("/api/jobs", [&context](const httplib::Request& request, httplib::Response& response) {
     context.auth.require(request, Permission::send_invites);
     auto lease = context.pool.acquire();
     auto jobs = nlohmann::json::array();
-    for (const auto& job : repository::list_jobs(*lease, jobs_listed)) jobs.push_back(repository::job_to_json(job));
+    for (const auto& job : repository::list_jobs(*lease, jobs_listed)) jobs.push_back(job_to_json(job));
     send_json(response, {{"jobs", std::move(jobs)}});
   });
   server.Get(R"(/api/jobs/([^/]+))", [&context](const httplib::Request& request, httplib::Response& response) {
     context.auth.require(request, Permission::send_invites);
     auto lease = context.pool.acquire();
     const auto job = existing_job(*lease, request.matches[1]);
-    send_json(response, {{"job", repository::job_to_json(job)},
+    send_json(response, {{"job", job_to_json(job)},
                          {"outcomes", outcomes_to_json(job, repository::job_outcome_counts(*lease, job.id))}});
   });
   server.Post(R"(/api/jobs/([^/]+)/(pause|resume|cancel|retry-failed))",

@@ -3,29 +3,20 @@
 // recipients, the offline snapshot, and /metrics. One .cpp per resource.
 #include <httplib.h>
 
-#include "db/connection_pool.hpp"
-#include "http/auth.hpp"
-#include "service/preview_store.hpp"
+#include "http/route_context.hpp"
 #include "service/snapshot_index.hpp"
 
 namespace invites::http {
 
-struct LoadRouteContext {
-  Auth& auth;
-  db::ConnectionPool& pool;
-  service::SnapshotIndex& index;
-  service::PreviewStore& previews;
-};
-
 // GET /api/lookups (390): the filter lists, division senders, active templates
-void register_lookup_routes(httplib::Server& server, LoadRouteContext& context);
+void register_lookup_routes(httplib::Server& server, RouteContext& context);
 // POST /api/previews, GET /api/previews/{id}/recipients[.csv] (390)
-void register_preview_routes(httplib::Server& server, LoadRouteContext& context);
+void register_preview_routes(httplib::Server& server, RouteContext& context);
 // GET /api/snapshot (390), POST /api/snapshot/refresh (390)
-void register_snapshot_routes(httplib::Server& server, LoadRouteContext& context);
+void register_snapshot_routes(httplib::Server& server, RouteContext& context);
 // GET /api/suppressions[.csv], POST /api/suppressions/lift (390): the
 // suppressed addresses with the contacts that use them; lifting is audited
-void register_suppression_routes(httplib::Server& server, LoadRouteContext& context);
+void register_suppression_routes(httplib::Server& server, RouteContext& context);
 // GET /metrics (no authentication: bind the server to loopback)
 void register_metrics_routes(httplib::Server& server, service::SnapshotIndex& index);
 

@@ -28,7 +28,7 @@ bool wants_csv(const httplib::Request& request, bool csv_path) {
   return accept.find("text/csv") != std::string::npos && accept.find("application/json") == std::string::npos;
 }
 
-void handle_recipients(LoadRouteContext& context, const httplib::Request& request, httplib::Response& response) {
+void handle_recipients(RouteContext& context, const httplib::Request& request, httplib::Response& response) {
   const auto session = context.auth.require(request, Permission::send_invites);
   const std::string id = request.matches[1];
   const bool csv_path = request.matches[2].length() > 0;
@@ -55,7 +55,7 @@ void handle_recipients(LoadRouteContext& context, const httplib::Request& reques
 
 }  // namespace
 
-void register_preview_routes(httplib::Server& server, LoadRouteContext& context) {
+void register_preview_routes(httplib::Server& server, RouteContext& context) {
   server.Post("/api/previews", [&context](const httplib::Request& request, httplib::Response& response) {
     const auto started = std::chrono::steady_clock::now();
     const auto session = context.auth.require(request, Permission::send_invites);

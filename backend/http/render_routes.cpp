@@ -21,13 +21,13 @@ namespace {
 constexpr const char* example_token = "example-link-for-preview-only";
 
 struct Recipient {
-  service::RecipientDetails details;
+  repository::RecipientDetails details;
   bool from_preview = false;
 };
 
 // The recipient named by preview_id + email (one of the preview's mailed
 // recipients), or the documented example values.
-Recipient chosen_recipient(SendRouteContext& context, sql::Connection& connection, const StaffSession& session,
+Recipient chosen_recipient(RouteContext& context, sql::Connection& connection, const StaffSession& session,
                            const nlohmann::json& body) {
   const auto preview_id = optional_string(body, "preview_id");
   const auto email = optional_string(body, "email");
@@ -82,7 +82,7 @@ TemplateText template_of(sql::Connection& connection, const nlohmann::json& body
 
 }  // namespace
 
-void register_render_routes(httplib::Server& server, SendRouteContext& context) {
+void register_render_routes(httplib::Server& server, RouteContext& context) {
   server.Post("/api/render", [&context](const httplib::Request& request, httplib::Response& response) {
     const auto session = context.auth.require(request, Permission::send_invites);
     const auto body = parse_json_object(request);

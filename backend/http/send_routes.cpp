@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "http/api_error.hpp"
+#include "http/job_json.hpp"
 #include "http/request_fields.hpp"
 #include "http/send_routes.hpp"
 #include "http/template_access.hpp"
@@ -47,7 +48,7 @@ std::optional<std::string> parse_idempotency_key(const nlohmann::json& body) {
   return key.get<std::string>();
 }
 
-void handle_send(SendRouteContext& context, const httplib::Request& request, httplib::Response& response) {
+void handle_send(RouteContext& context, const httplib::Request& request, httplib::Response& response) {
   const auto session = context.auth.require(request, Permission::send_invites);
   const std::string preview_id = request.matches[1];
   const auto body = parse_json_object(request);
@@ -62,9 +63,7 @@ void handle_send(SendRouteContext& context, const httplib::Request& request, htt
   if (key) {
     // A repeated click (or a retry after a lost answer): the job it made.
     if (const auto existing = repository::job_id_for_key(*lease, session.user_id, *key)) {
-      send_json(response,
-                {{"job_id", *existing}, {"job", repository::job_to_json(*repository::find_job(*lease, *existing))}},
-                202);
+      send_json(response, {{"job_id", *existing}, {"job", job_to_json(*repository::find_job(*lease, *existing))}}, 202);
       return;
     }
   }
@@ -123,13 +122,12 @@ void handle_send(SendRouteContext& context, const httplib::Request& request, htt
     spdlog::info("send: job {} with {} recipients by {}", created.id, job.recipients.size(), session.username);
     context.runner.wake();
   }
-  send_json(response,
-            {{"job_id", created.id}, {"job", repository::job_to_json(*repository::find_job(*lease, created.id))}}, 202);
+  send_json(response, {{"job_id", created.id}, {"job", job_to_json(*repository::find_job(*lease, created.id))}}, 202);
 }
 
 }  // namespace
 
-void register_send_routes(httplib::Server& server, SendRouteContext& context) {
+void register_send_routes(httplib::Server& server, RouteContext& context) {
   server.Post(R"(/api/previews/([^/]+)/send)",
               [&context](const httplib::Request& request, httplib::Response& response) {
                 handle_send(context, request, response);

@@ -10,18 +10,17 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
-#include "db/connection.hpp"
 #include "db/connection_pool.hpp"
 #include "http/api_error.hpp"
 #include "http/health.hpp"
+#include "http/load_routes.hpp"
 #include "http/request_log.hpp"
+#include "http/send_routes.hpp"
 #include "http/session_routes.hpp"
 #include "invites/error.hpp"
 
 namespace invites::http {
 namespace {
-
-constexpr std::chrono::seconds health_ping_timeout{2};
 
 // cpp-httplib's default sets SO_REUSEPORT, which lets a second server bind
 // the same port silently; SO_REUSEADDR alone still allows quick restarts.
@@ -96,14 +95,22 @@ std::unique_ptr<httplib::Server> make_http_server(const ServerConfig& config) {
   return server;
 }
 
+// Session cookies get `Secure` when the server speaks only HTTPS.
+SessionOptions cookie_options(const ServerConfig& config) {
+  SessionOptions options = config.sessions;
+  options.secure_cookie = config.tls.has_value();
+  return options;
+}
+
 }  // namespace
 
-Server::Server(ServerConfig config) : config_(std::move(config)), login_throttle_(config_.login_throttle) {
-  if (config_.web_root) static_files_ = std::make_unique<StaticFiles>(*config_.web_root);
-  http_ = make_http_server(config_);
-  pool_ = std::make_unique<db::ConnectionPool>(config_.database, db::PoolOptions{.size = config_.db_pool_size});
-  config_.sessions.secure_cookie = config_.tls.has_value();
-  sessions_ = std::make_unique<SessionAuth>(*pool_, config_.sessions);
+Server::Server(ServerConfig config, ServerServices services)
+    : config_(std::move(config)),
+      static_files_(config_.web_root ? std::make_unique<StaticFiles>(*config_.web_root) : nullptr),
+      http_(make_http_server(config_)),
+      sessions_(services.pool, cookie_options(config_)),
+      login_throttle_(config_.login_throttle),
+      routes_{std::move(services), sessions_} {
   http_->set_payload_max_length(config_.max_body_bytes);
   http_->set_error_handler(httplib::Server::HandlerWithResponse(library_error));
   http_->set_socket_options(reuse_address_only);
@@ -115,25 +122,22 @@ Server::Server(ServerConfig config) : config_(std::move(config)), login_throttle
 Server::~Server() { stop(); }
 
 void Server::register_routes() {
-  http_->Get("/healthz", health_handler([url = config_.database] { return db::ping(url, health_ping_timeout); }));
-  register_session_routes(*http_, *pool_, *sessions_, login_throttle_);
-  snapshot_index_ = std::make_unique<service::SnapshotIndex>([url = config_.database] { return db::connect(url); },
-                                                             config_.snapshot_refresh);
-  previews_ = std::make_unique<service::PreviewStore>();
-  // Previews may keep the previous generation alive, but not during the
-  // next build: at most two full snapshots in memory (SPEC §8).
-  snapshot_index_->on_build_start([&previews = *previews_](std::uint64_t current_generation) {
-    previews.drop_generations_before(current_generation);
-  });
-  load_context_ =
-      std::make_unique<LoadRouteContext>(LoadRouteContext{*sessions_, *pool_, *snapshot_index_, *previews_});
-  register_lookup_routes(*http_, *load_context_);
-  register_preview_routes(*http_, *load_context_);
-  register_snapshot_routes(*http_, *load_context_);
-  register_suppression_routes(*http_, *load_context_);
-  register_metrics_routes(*http_, *snapshot_index_);
-  register_bounces();
-  register_sending(*previews_);
+  http_->Get("/healthz", health_handler(routes_.database_reachable));
+  register_session_routes(*http_, routes_.pool, sessions_, login_throttle_);
+  register_lookup_routes(*http_, routes_);
+  register_preview_routes(*http_, routes_);
+  register_snapshot_routes(*http_, routes_);
+  register_suppression_routes(*http_, routes_);
+  register_metrics_routes(*http_, routes_.index);
+  register_send_routes(*http_, routes_);
+  register_job_routes(*http_, routes_);
+  register_template_routes(*http_, routes_);
+  register_division_routes(*http_, routes_);
+  register_render_routes(*http_, routes_);
+  register_audit_routes(*http_, routes_);
+  register_portal_accept_routes(*http_, routes_.pool);
+  webhooks_ = make_webhook_context(routes_.webhooks, routes_.pool, routes_.outcomes);
+  register_webhook_routes(*http_, *webhooks_);
   // Add API routes above this line: every other /api path is a JSON 404
   // (the GET route here; other methods through library_error).
   http_->Get("/api/.*", [](const httplib::Request&, httplib::Response& response) {
@@ -147,40 +151,6 @@ void Server::register_routes() {
   }
 }
 
-std::function<std::unique_ptr<mail::MailTransport>()> Server::transport_factory() const {
-  if (config_.smtp) return [options = *config_.smtp] { return mail::make_smtp_transport(options); };
-  return [directory = config_.maildir] { return mail::make_maildir_transport(directory); };
-}
-
-void Server::register_bounces() {
-  const auto& bounces = config_.bounces;
-  if (!bounces.domain.empty()) verp_key_ = std::make_shared<service::VerpKey>(bounces.prefix, bounces.domain);
-  outcome_recorder_ = std::make_shared<service::OutcomeRecorder>(verp_key_, bounces.rules);
-  config_.sender.verp = verp_key_;
-  config_.sender.outcomes = outcome_recorder_;
-  if (bounces.mailbox)
-    bounce_poller_ = std::make_unique<service::BouncePoller>([url = config_.database] { return db::connect(url); },
-                                                             outcome_recorder_, *bounces.mailbox);
-  webhook_context_ = make_webhook_context(bounces.webhooks, *pool_, outcome_recorder_);
-  register_webhook_routes(*http_, *webhook_context_);
-}
-
-void Server::register_sending(service::PreviewStore& previews) {
-  sender_policy_ = std::make_unique<service::SenderPolicy>(config_.allowed_senders);
-  runner_ = std::make_unique<service::JobRunner>([url = config_.database] { return db::connect(url); },
-                                                 transport_factory(), config_.sender);
-  send_context_ = std::make_unique<SendRouteContext>(
-      SendRouteContext{*sessions_, *pool_, *snapshot_index_, previews, *runner_, *sender_policy_, transport_factory(),
-                       config_.sender.base_url, config_.invite_ttl_days});
-  register_send_routes(*http_, *send_context_);
-  register_job_routes(*http_, *send_context_);
-  register_template_routes(*http_, *send_context_);
-  register_division_routes(*http_, *send_context_);
-  register_render_routes(*http_, *send_context_);
-  register_audit_routes(*http_, *send_context_);
-  register_portal_accept_routes(*http_, *pool_);
-}
-
 std::uint16_t Server::bind() {
   const auto& [host, port] = config_.listen;
   const int bound = port == 0 ? http_->bind_to_any_port(host) : (http_->bind_to_port(host, port) ? port : -1);
@@ -189,20 +159,14 @@ std::uint16_t Server::bind() {
   }
   port_ = static_cast<std::uint16_t>(bound);
   // Invite links point at this server unless --base-url says otherwise.
-  if (send_context_->base_url.empty()) send_context_->base_url = url();
-  runner_->set_base_url(send_context_->base_url);
+  if (routes_.base_url.empty()) routes_.base_url = url();
   return port_;
 }
 
 void Server::run() {
   // Phase first, flag second; stop() does the reverse, so one of them sees the other.
   phase_ = Phase::running;
-  snapshot_index_->start();
-  runner_->start();
-  if (bounce_poller_) bounce_poller_->start();
   if (!stop_requested_) http_->listen_after_bind();
-  if (bounce_poller_) bounce_poller_->stop();
-  runner_->stop();
   phase_ = Phase::finished;
 }
 

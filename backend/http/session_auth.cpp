@@ -1,18 +1,15 @@
 #include "http/session_auth.hpp"
 
-#include <memory>
-
-#include <cppconn/prepared_statement.h>
-#include <cppconn/resultset.h>
-
 #include "http/api_error.hpp"
+#include "repository/staff_sessions.hpp"
+#include "repository/staff_users.hpp"
 #include "security/tokens.hpp"
 
 namespace invites::http {
 namespace {
 
 // last_seen_at is written at most this often per session, not on every request.
-constexpr int touch_interval_seconds = 15;
+constexpr std::chrono::seconds touch_interval{15};
 
 std::string_view trim(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
@@ -53,16 +50,6 @@ std::optional<std::string> request_cookie(const httplib::Request& request, std::
   return std::nullopt;
 }
 
-std::vector<int> staff_permissions(sql::Connection& connection, std::uint64_t user_id) {
-  const std::unique_ptr<sql::PreparedStatement> statement(
-      connection.prepareStatement("SELECT permission FROM staff_permissions WHERE user_id = ? ORDER BY permission"));
-  statement->setUInt64(1, user_id);
-  const std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
-  std::vector<int> permissions;
-  while (rows->next()) permissions.push_back(rows->getInt(1));
-  return permissions;
-}
-
 SessionAuth::SessionAuth(db::ConnectionPool& pool, SessionOptions options) : pool_(pool), options_(options) {}
 
 StaffSession SessionAuth::require_session(const httplib::Request& request) {
@@ -70,21 +57,9 @@ StaffSession SessionAuth::require_session(const httplib::Request& request) {
   if (!key) throw unauthenticated();
 
   auto connection = pool_.acquire();
-  StaffSession session;
-  {
-    const std::unique_ptr<sql::PreparedStatement> statement(connection->prepareStatement(
-        "SELECT s.user_id, u.username, s.csrf_token FROM staff_sessions s"
-        " JOIN staff_users u ON u.id = s.user_id"
-        " WHERE s.token_hash = UNHEX(?) AND u.disabled = 0"
-        " AND s.expires_at > UTC_TIMESTAMP() AND s.last_seen_at > UTC_TIMESTAMP() - INTERVAL ? SECOND"));
-    statement->setString(1, *key);
-    statement->setInt64(2, options_.idle_timeout.count());
-    const std::unique_ptr<sql::ResultSet> row(statement->executeQuery());
-    if (!row->next()) throw unauthenticated();
-    session.user_id = row->getUInt64(1);
-    session.username = row->getString(2).asStdString();
-    session.csrf_token = row->getString(3).asStdString();
-  }
+  const auto row = repository::find_live_session(*connection, *key, options_.idle_timeout);
+  if (!row) throw unauthenticated();
+  StaffSession session{.user_id = row->user_id, .username = row->username, .csrf_token = row->csrf_token};
 
   if (request.method != "GET" && request.method != "HEAD") {
     const std::string sent = request.get_header_value(std::string(csrf_header_name).c_str());
@@ -94,53 +69,31 @@ StaffSession SessionAuth::require_session(const httplib::Request& request) {
     }
   }
 
-  {
-    const std::unique_ptr<sql::PreparedStatement> touch(connection->prepareStatement(
-        "UPDATE staff_sessions SET last_seen_at = UTC_TIMESTAMP()"
-        " WHERE token_hash = UNHEX(?) AND last_seen_at < UTC_TIMESTAMP() - INTERVAL ? SECOND"));
-    touch->setString(1, *key);
-    touch->setInt(2, touch_interval_seconds);
-    touch->executeUpdate();
-  }
-  session.permissions = staff_permissions(*connection, session.user_id);
+  repository::touch_session(*connection, *key, touch_interval);
+  session.permissions = repository::staff_permissions(*connection, session.user_id);
   return session;
 }
 
 SessionAuth::NewSession SessionAuth::create_session(sql::Connection& connection, std::uint64_t user_id,
                                                     const std::string& username) {
-  {
-    const std::unique_ptr<sql::PreparedStatement> cleanup(
-        connection.prepareStatement("DELETE FROM staff_sessions WHERE expires_at <= UTC_TIMESTAMP()"
-                                    " OR last_seen_at <= UTC_TIMESTAMP() - INTERVAL ? SECOND"));
-    cleanup->setInt64(1, options_.idle_timeout.count());
-    cleanup->executeUpdate();
-  }
+  repository::delete_dead_sessions(connection, options_.idle_timeout);
   const auto token = security::random_token();
   NewSession created;
   created.token = security::to_base64url(token);
   created.session.user_id = user_id;
   created.session.username = username;
   created.session.csrf_token = security::to_hex(security::random_token());
-  created.session.permissions = staff_permissions(connection, user_id);
+  created.session.permissions = repository::staff_permissions(connection, user_id);
 
-  const std::unique_ptr<sql::PreparedStatement> insert(connection.prepareStatement(
-      "INSERT INTO staff_sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at)"
-      " VALUES (UNHEX(?), ?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP(), UTC_TIMESTAMP() + INTERVAL ? SECOND)"));
-  insert->setString(1, security::to_hex(security::hash_token(token)));
-  insert->setUInt64(2, user_id);
-  insert->setString(3, created.session.csrf_token);
-  insert->setInt64(4, options_.absolute_timeout.count());
-  insert->executeUpdate();
+  repository::insert_session(connection, security::to_hex(security::hash_token(token)), user_id,
+                             created.session.csrf_token, options_.absolute_timeout);
   return created;
 }
 
 bool SessionAuth::delete_session(sql::Connection& connection, const httplib::Request& request) {
   const auto key = session_key(request);
   if (!key) return false;
-  const std::unique_ptr<sql::PreparedStatement> statement(
-      connection.prepareStatement("DELETE FROM staff_sessions WHERE token_hash = UNHEX(?)"));
-  statement->setString(1, *key);
-  return statement->executeUpdate() > 0;
+  return repository::delete_session(connection, *key);
 }
 
 std::string SessionAuth::cookie_attributes() const {

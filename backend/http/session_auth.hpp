@@ -34,9 +34,6 @@ struct SessionOptions {
 // The value of cookie `name` in the request's Cookie header(s), if any.
 std::optional<std::string> request_cookie(const httplib::Request& request, std::string_view name);
 
-// The permission numbers of a staff user, ascending.
-std::vector<int> staff_permissions(sql::Connection& connection, std::uint64_t user_id);
-
 class SessionAuth : public Auth {
  public:
   SessionAuth(db::ConnectionPool& pool, SessionOptions options);

@@ -7,14 +7,13 @@
 #include <thread>
 #include <string>
 
-#include <cppconn/prepared_statement.h>
-#include <cppconn/resultset.h>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include "http/api_error.hpp"
 #include "invites/error.hpp"
 #include "repository/audit_log.hpp"
+#include "repository/staff_users.hpp"
 #include "security/passwords.hpp"
 
 namespace invites::http {
@@ -32,26 +31,9 @@ std::counting_semaphore<64>& hashing_slots() {
   return slots;
 }
 
-struct StaffUserRow {
-  std::uint64_t id = 0;
-  std::string username;
-  std::string password_hash;
-  bool disabled = false;
-};
-
-std::optional<StaffUserRow> find_staff_user(sql::Connection& connection, const std::string& username) {
-  const std::unique_ptr<sql::PreparedStatement> statement(
-      connection.prepareStatement("SELECT id, username, password_hash, disabled FROM staff_users WHERE username = ?"));
-  statement->setString(1, username);
-  const std::unique_ptr<sql::ResultSet> row(statement->executeQuery());
-  if (!row->next()) return std::nullopt;
-  return StaffUserRow{row->getUInt64(1), row->getString(2).asStdString(), row->getString(3).asStdString(),
-                      row->getInt(4) != 0};
-}
-
 // Verifies the password against the user's hash, or against a dummy hash for
 // an unknown user, so both take the same time.
-bool password_matches(const std::optional<StaffUserRow>& user, const std::string& password) {
+bool password_matches(const std::optional<repository::StaffUser>& user, const std::string& password) {
   hashing_slots().acquire();
   struct Release {
     ~Release() { hashing_slots().release(); }
@@ -93,10 +75,10 @@ void login(const httplib::Request& request, httplib::Response& response, db::Con
   }
 
   // No connection is held while argon2 runs (about 0.1 s and 64 MiB).
-  std::optional<StaffUserRow> user;
+  std::optional<repository::StaffUser> user;
   {
     auto connection = pool.acquire();
-    user = find_staff_user(*connection, username);
+    user = repository::find_staff_user(*connection, username);
   }
   const bool matches = password_matches(user, password);
   const bool ok = matches && !user->disabled;

@@ -7,7 +7,7 @@
 
 namespace invites::http {
 
-void register_snapshot_routes(httplib::Server& server, LoadRouteContext& context) {
+void register_snapshot_routes(httplib::Server& server, RouteContext& context) {
   server.Get("/api/snapshot", [&context](const httplib::Request& request, httplib::Response& response) {
     context.auth.require(request, Permission::send_invites);
     // With the tool's own latest portal_users writes, like Load.

@@ -96,7 +96,7 @@ std::string entries_csv(const std::vector<repository::SuppressionEntry>& entries
 
 }  // namespace
 
-void register_suppression_routes(httplib::Server& server, LoadRouteContext& context) {
+void register_suppression_routes(httplib::Server& server, RouteContext& context) {
   server.Get(R"(/api/suppressions(\.csv)?)", [&context](const httplib::Request& request, httplib::Response& response) {
     context.auth.require(request, Permission::send_invites);
     const bool csv = request.matches[1].length() > 0;

@@ -49,7 +49,7 @@ repository::StoredTemplate template_from_body(const nlohmann::json& body) {
   return stored;
 }
 
-void save(SendRouteContext& context, const httplib::Request& request, httplib::Response& response,
+void save(RouteContext& context, const httplib::Request& request, httplib::Response& response,
           std::optional<std::uint32_t> id) {
   const auto session = context.auth.require(request, Permission::setup);
   auto stored = template_from_body(parse_json_object(request));
@@ -73,7 +73,7 @@ void save(SendRouteContext& context, const httplib::Request& request, httplib::R
 
 }  // namespace
 
-void register_template_routes(httplib::Server& server, SendRouteContext& context) {
+void register_template_routes(httplib::Server& server, RouteContext& context) {
   server.Get("/api/templates", [&context](const httplib::Request& request, httplib::Response& response) {
     const auto session = context.auth.require_session(request);
     if (!session.has(Permission::send_invites) && !session.has(Permission::setup)) {

@@ -1,25 +1,34 @@
 #include "repository/division_senders.hpp"
 
-#include <memory>
+#include <string>
 
-#include <cppconn/prepared_statement.h>
-#include <cppconn/resultset.h>
-
-#include "repository/row_values.hpp"
+#include "db/statement.hpp"
 
 namespace invites::repository {
 namespace {
 
+// Every division with its effective and its billing sender address; followed
+// by a WHERE or ORDER BY clause.
 constexpr const char* select_senders =
     "SELECT d.id, d.name, COALESCE(s.from_email, d.default_from_email), d.default_from_email "
     "FROM divisions d LEFT JOIN division_senders s ON s.division_id = d.id ";
 
-std::vector<DivisionSender> read_all(sql::PreparedStatement& statement) {
-  std::unique_ptr<sql::ResultSet> rows(statement.executeQuery());
+// The tool's own address for a division, replacing an earlier one.
+constexpr const char* upsert_sender =
+    "INSERT INTO division_senders (division_id, from_email, updated_by) VALUES (?, ?, ?) "
+    "ON DUPLICATE KEY UPDATE from_email = VALUES(from_email), updated_by = VALUES(updated_by)";
+
+// Compared case-insensitively (the column collation), as mail systems compare domains.
+constexpr const char* select_any_with_address =
+    "SELECT 1 FROM divisions d LEFT JOIN division_senders s ON s.division_id = d.id "
+    "WHERE COALESCE(s.from_email, d.default_from_email) = ? LIMIT 1";
+
+std::vector<DivisionSender> read_all(db::Rows rows) {
   std::vector<DivisionSender> out;
-  while (rows->next()) {
-    out.push_back({static_cast<Id>(rows->getUInt(1)), rows->getString(2).asStdString(), nullable_string(*rows, 3),
-                   nullable_string(*rows, 4)});
+  while (rows.next()) {
+    DivisionSender sender;
+    rows.read_into(sender.id, sender.name, sender.default_from_email, sender.billing_default_from_email);
+    out.push_back(std::move(sender));
   }
   return out;
 }
@@ -27,16 +36,11 @@ std::vector<DivisionSender> read_all(sql::PreparedStatement& statement) {
 }  // namespace
 
 std::vector<DivisionSender> list_division_senders(sql::Connection& connection) {
-  std::unique_ptr<sql::PreparedStatement> statement(
-      connection.prepareStatement(std::string(select_senders) + "ORDER BY d.name, d.id"));
-  return read_all(*statement);
+  return read_all(db::query(connection, std::string(select_senders) + "ORDER BY d.name, d.id"));
 }
 
 std::optional<DivisionSender> find_division_sender(sql::Connection& connection, Id division_id) {
-  std::unique_ptr<sql::PreparedStatement> statement(
-      connection.prepareStatement(std::string(select_senders) + "WHERE d.id = ?"));
-  statement->setUInt(1, division_id);
-  auto rows = read_all(*statement);
+  auto rows = read_all(db::query(connection, std::string(select_senders) + "WHERE d.id = ?", division_id));
   if (rows.empty()) return std::nullopt;
   return std::move(rows.front());
 }
@@ -44,29 +48,14 @@ std::optional<DivisionSender> find_division_sender(sql::Connection& connection, 
 void set_division_sender(sql::Connection& connection, Id division_id, const std::optional<std::string>& from_email,
                          std::optional<std::uint64_t> staff_user_id) {
   if (!from_email) {
-    std::unique_ptr<sql::PreparedStatement> statement(
-        connection.prepareStatement("DELETE FROM division_senders WHERE division_id = ?"));
-    statement->setUInt(1, division_id);
-    statement->executeUpdate();
-    return;
+    db::update(connection, "DELETE FROM division_senders WHERE division_id = ?", division_id);
+  } else {
+    db::update(connection, upsert_sender, division_id, *from_email, staff_user_id);
   }
-  std::unique_ptr<sql::PreparedStatement> statement(connection.prepareStatement(
-      "INSERT INTO division_senders (division_id, from_email, updated_by) VALUES (?, ?, ?) "
-      "ON DUPLICATE KEY UPDATE from_email = VALUES(from_email), updated_by = VALUES(updated_by)"));
-  statement->setUInt(1, division_id);
-  statement->setString(2, *from_email);
-  set_nullable(*statement, 3, staff_user_id);
-  statement->executeUpdate();
 }
 
 bool is_division_sender(sql::Connection& connection, const std::string& address) {
-  // Compared case-insensitively (the column collation), as mail systems compare domains.
-  std::unique_ptr<sql::PreparedStatement> statement(
-      connection.prepareStatement("SELECT 1 FROM divisions d LEFT JOIN division_senders s ON s.division_id = d.id "
-                                  "WHERE COALESCE(s.from_email, d.default_from_email) = ? LIMIT 1"));
-  statement->setString(1, address);
-  std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
-  return rows->next();
+  return db::query_row<int>(connection, select_any_with_address, address).has_value();
 }
 
 }  // namespace invites::repository

@@ -5,7 +5,6 @@
 #include <vector>
 
 #include <cppconn/connection.h>
-#include <nlohmann/json_fwd.hpp>
 
 #include "invites/filter.hpp"
 
@@ -20,8 +19,6 @@ struct LookupItem {
 struct Lookups {
   std::vector<LookupItem> divisions, account_classes, bill_groups, account_sources, site_sources;  // by name
   KnownIds known_ids() const;
-  // {"divisions":[{id,name,default_from_email}], "account_classes":[{id,name}], ...}
-  nlohmann::json to_json() const;
 };
 
 // Reads all five tables, each sorted by name (then id). Throws sql::SQLException.

@@ -13,17 +13,14 @@
 #include <vector>
 
 #include <cppconn/connection.h>
-#include <cppconn/prepared_statement.h>
 
+#include "db/statement.hpp"
 #include "invites/recipients.hpp"
 #include "invites/send_status.hpp"
 #include "repository/templates.hpp"
 #include "security/tokens.hpp"
 
 namespace invites::repository {
-
-// The MySQL/MariaDB named lock a sender instance holds while it lives.
-std::string sender_lock_name(const std::string& instance_id);
 
 // Jobs whose rows may be claimed now (queued or running), oldest first.
 std::vector<std::uint64_t> active_job_ids(sql::Connection& connection);
@@ -84,10 +81,10 @@ class SentRecorder {
   std::size_t record(const std::vector<SentMessage>& messages, const std::string& instance_id);
 
  private:
-  sql::PreparedStatement& statement_for(std::size_t count);
+  db::Statement& statement_for(std::size_t count);
 
   sql::Connection& connection_;
-  std::map<std::size_t, std::unique_ptr<sql::PreparedStatement>> by_count_;
+  std::map<std::size_t, db::Statement> by_count_;
 };
 
 // The outcomes below also revoke the recipient's unmailed invitation.
@@ -104,8 +101,8 @@ void record_skipped(sql::Connection& connection, const ClaimedRecipient& recipie
 void release(sql::Connection& connection, const std::vector<ClaimedRecipient>& recipients,
              const std::string& instance_id);
 
-// Rows left 'sending' by instances whose lock is free (they died) become
-// pending again. Returns how many.
+// Rows left 'sending' by instances whose lock (repository/sender_lock.hpp)
+// is free (they died) become pending again. Returns how many.
 std::uint64_t recover_orphans(sql::Connection& connection, const std::string& own_instance_id);
 
 // running → completed once no row is pending or being sent; freezes the counts.

@@ -1,14 +1,16 @@
 #include "repository/portal_invites.hpp"
 
-#include <memory>
-
-#include <cppconn/prepared_statement.h>
-#include <cppconn/resultset.h>
-
+#include "db/statement.hpp"
 #include "db/transaction.hpp"
 
 namespace invites::repository {
 namespace {
+
+// An invitation by its token's hash, with the state its dates give it.
+constexpr const char* select_invite =
+    "SELECT i.id, u.id, u.email, i.accepted_at IS NOT NULL, i.revoked_at IS NOT NULL, "
+    "i.expires_at <= UTC_TIMESTAMP() FROM portal_invites i "
+    "JOIN portal_users u ON u.id = i.portal_user_id WHERE i.token_hash = UNHEX(?)";
 
 struct Row {
   InviteLookup lookup;
@@ -16,22 +18,19 @@ struct Row {
 };
 
 Row read_invite(sql::Connection& connection, const security::TokenHash& token_hash, bool for_update) {
-  std::unique_ptr<sql::PreparedStatement> statement(connection.prepareStatement(
-      std::string("SELECT i.id, u.id, u.email, i.accepted_at IS NOT NULL, i.revoked_at IS NOT NULL, "
-                  "i.expires_at <= UTC_TIMESTAMP() FROM portal_invites i "
-                  "JOIN portal_users u ON u.id = i.portal_user_id WHERE i.token_hash = UNHEX(?)") +
-      (for_update ? " FOR UPDATE" : "")));
-  statement->setString(1, security::to_hex(token_hash));
-  std::unique_ptr<sql::ResultSet> row(statement->executeQuery());
+  auto rows = db::query(connection, std::string(select_invite) + (for_update ? " FOR UPDATE" : ""),
+                        security::to_hex(token_hash));
   Row out;
-  if (!row->next()) return out;
-  out.invite_id = row->getUInt64(1);
-  out.user_id = row->getUInt64(2);
-  out.lookup.email = row->getString(3).asStdString();
-  out.lookup.state = row->getBoolean(4)   ? InviteState::accepted
-                     : row->getBoolean(5) ? InviteState::revoked
-                     : row->getBoolean(6) ? InviteState::expired
-                                          : InviteState::open;
+  if (!rows.next()) return out;
+  const auto [invite_id, user_id, email, accepted, revoked, expired] =
+      rows.read<std::uint64_t, std::uint64_t, std::string, bool, bool, bool>();
+  out.invite_id = invite_id;
+  out.user_id = user_id;
+  out.lookup.email = email;
+  out.lookup.state = accepted  ? InviteState::accepted
+                     : revoked ? InviteState::revoked
+                     : expired ? InviteState::expired
+                               : InviteState::open;
   return out;
 }
 
@@ -46,21 +45,15 @@ InviteLookup accept_invite(sql::Connection& connection, const security::TokenHas
   db::Transaction transaction(connection);
   const auto row = read_invite(connection, token_hash, true);
   if (row.lookup.state != InviteState::open) return row.lookup;
-  std::unique_ptr<sql::PreparedStatement> user(connection.prepareStatement(
-      "UPDATE portal_users SET status = 'active', password_hash = ?, activated_at = UTC_TIMESTAMP() WHERE id = ?"));
-  user->setString(1, password_hash);
-  user->setUInt64(2, row.user_id);
-  user->executeUpdate();
-  std::unique_ptr<sql::PreparedStatement> accepted(
-      connection.prepareStatement("UPDATE portal_invites SET accepted_at = UTC_TIMESTAMP() WHERE id = ?"));
-  accepted->setUInt64(1, row.invite_id);
-  accepted->executeUpdate();
-  std::unique_ptr<sql::PreparedStatement> others(connection.prepareStatement(
-      "UPDATE portal_invites SET revoked_at = UTC_TIMESTAMP() "
-      "WHERE portal_user_id = ? AND id <> ? AND accepted_at IS NULL AND revoked_at IS NULL"));
-  others->setUInt64(1, row.user_id);
-  others->setUInt64(2, row.invite_id);
-  others->executeUpdate();
+  db::update(
+      connection,
+      "UPDATE portal_users SET status = 'active', password_hash = ?, activated_at = UTC_TIMESTAMP() WHERE id = ?",
+      password_hash, row.user_id);
+  db::update(connection, "UPDATE portal_invites SET accepted_at = UTC_TIMESTAMP() WHERE id = ?", row.invite_id);
+  db::update(connection,
+             "UPDATE portal_invites SET revoked_at = UTC_TIMESTAMP() "
+             "WHERE portal_user_id = ? AND id <> ? AND accepted_at IS NULL AND revoked_at IS NULL",
+             row.user_id, row.invite_id);
   transaction.commit();
   return row.lookup;
 }

@@ -1,12 +1,9 @@
 #include "repository/recipient_query.hpp"
 
-#include <memory>
 #include <stdexcept>
 
-#include <cppconn/prepared_statement.h>
-#include <cppconn/resultset.h>
-
 #include "db/connection.hpp"
+#include "db/statement.hpp"
 #include "invites/sql_filter.hpp"
 #include "repository/snapshot_queries.hpp"
 
@@ -18,20 +15,19 @@ RecipientList query_recipients(sql::Connection& connection, const Filter& filter
 
   std::vector<RecipientRow> rows;
   {
-    auto statement = db::prepare(connection, recipients_query(filter));
-    std::unique_ptr<sql::ResultSet> result(statement->executeQuery());
-    rows.reserve(result->rowsCount());
-    while (result->next()) {
-      auto group = parse_group(result->getString(1).asStdString());
+    auto result = db::Statement(connection, recipients_query(filter)).query();
+    rows.reserve(result.count());
+    while (result.next()) {
+      auto [group_text, email, contact_id] = result.read<std::string, std::string, std::uint32_t>();
+      const auto group = parse_group(group_text);
       if (!group) throw std::runtime_error("recipients query returned an unknown group");
-      rows.push_back({*group, result->getString(2).asStdString(), static_cast<std::uint32_t>(result->getUInt(3))});
+      rows.push_back({*group, std::move(email), contact_id});
     }
   }
   std::uint64_t skipped = 0;
   {
-    auto statement = db::prepare(connection, skipped_invalid_count_query(filter));
-    std::unique_ptr<sql::ResultSet> result(statement->executeQuery());
-    if (result->next()) skipped = result->getUInt64(1);
+    auto result = db::Statement(connection, skipped_invalid_count_query(filter)).query();
+    if (result.next()) skipped = result.read<std::uint64_t>();
   }
   db::execute(connection, "COMMIT");
   return finish_recipient_list(std::move(rows), skipped);

@@ -9,7 +9,6 @@
 #include <vector>
 
 #include <cppconn/connection.h>
-#include <nlohmann/json_fwd.hpp>
 
 #include "invites/filter.hpp"
 #include "invites/recipients.hpp"
@@ -26,7 +25,7 @@ struct NewJob {
   std::vector<Group> groups;  // the mailed groups chosen
   std::string digest;         // of the whole result, as Load showed it
   std::optional<std::string> idempotency_key;
-  int invite_ttl_days = 0;               // the server's setting (http::ServerConfig)
+  int invite_ttl_days = 0;               // the server's setting (cli::ServiceConfig)
   std::vector<RecipientRow> recipients;  // of `groups` only
 };
 
@@ -56,7 +55,6 @@ struct JobProgress {
   std::optional<double> eta_seconds;
   std::optional<std::string> started_at, finished_at;
 };
-nlohmann::json job_to_json(const JobProgress& job);
 
 std::optional<JobProgress> find_job(sql::Connection& connection, std::uint64_t job_id);
 // Newest first.

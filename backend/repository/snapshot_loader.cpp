@@ -6,10 +6,9 @@
 #include <utility>
 #include <vector>
 
-#include <cppconn/resultset.h>
-#include <cppconn/statement.h>
-
 #include "db/connection.hpp"
+#include "db/session.hpp"
+#include "db/statement.hpp"
 #include "repository/snapshot_queries.hpp"
 
 namespace invites::repository {
@@ -25,12 +24,10 @@ void check(const std::atomic<bool>& cancel) {
 template <typename OnRow>
 void for_each_row(sql::Connection& connection, const char* query, const std::atomic<bool>& cancel, OnRow on_row) {
   check(cancel);
-  std::unique_ptr<sql::Statement> statement(connection.createStatement());
-  statement->setResultSetType(sql::ResultSet::TYPE_FORWARD_ONLY);
-  std::unique_ptr<sql::ResultSet> rows(statement->executeQuery(query));
+  auto rows = db::stream(connection, query);
   unsigned until_check = cancel_check_rows;
-  while (rows->next()) {
-    on_row(*rows);
+  while (rows.next()) {
+    on_row(rows);
     if (--until_check == 0) {
       check(cancel);
       until_check = cancel_check_rows;
@@ -38,13 +35,16 @@ void for_each_row(sql::Connection& connection, const char* query, const std::ato
   }
 }
 
-Id id_at(sql::ResultSet& row, int column) { return static_cast<Id>(row.getUInt(column)); }
-
 template <typename T>
 void sort_unique(std::vector<T>& v) {
   if (!std::is_sorted(v.begin(), v.end())) std::sort(v.begin(), v.end());
   v.erase(std::unique(v.begin(), v.end()), v.end());
   v.shrink_to_fit();
+}
+
+PortalUserState read_portal_user(db::Rows& row) {
+  auto [email, status, last_invited_at] = row.read<std::string, std::string, std::int64_t>();
+  return {std::move(email), parse_portal_status(status).value_or(PortalStatus::none), last_invited_at};
 }
 
 }  // namespace
@@ -57,34 +57,30 @@ Snapshot load_snapshot(sql::Connection& connection) {
 Snapshot load_snapshot(sql::Connection& connection, const std::atomic<bool>& cancel) {
   db::execute(connection, "COMMIT");
   db::execute(connection, snapshot_sql::begin_consistent_read);
-  std::int64_t generated_at = 0;
-  for_each_row(connection, snapshot_sql::now, cancel, [&](sql::ResultSet& row) { generated_at = row.getInt64(1); });
+  check(cancel);
+  const std::int64_t generated_at = db::server_unix_time(connection);
 
   // The per-account sets first, as sorted compact vectors, so that each
   // account row can be completed and appended as it arrives.
   std::vector<Id> with_active_service;
   for_each_row(connection, snapshot_sql::accounts_with_active_service, cancel,
-               [&](sql::ResultSet& row) { with_active_service.push_back(id_at(row, 1)); });
+               [&](db::Rows& row) { with_active_service.push_back(row.read<Id>()); });
   sort_unique(with_active_service);
   std::vector<std::pair<Id, Id>> site_sources;  // (account id, site source id)
-  for_each_row(connection, snapshot_sql::account_site_sources, cancel,
-               [&](sql::ResultSet& row) { site_sources.emplace_back(id_at(row, 1), id_at(row, 2)); });
+  for_each_row(connection, snapshot_sql::account_site_sources, cancel, [&](db::Rows& row) {
+    const auto [account_id, site_source_id] = row.read<Id, Id>();
+    site_sources.emplace_back(account_id, site_source_id);
+  });
   sort_unique(site_sources);
 
   SnapshotBuilder builder;
   std::vector<Id> sources;
-  for_each_row(connection, snapshot_sql::accounts, cancel, [&](sql::ResultSet& row) {
+  std::string number, name;
+  for_each_row(connection, snapshot_sql::accounts, cancel, [&](db::Rows& row) {
     AccountRowRef account;
-    account.id = id_at(row, 1);
-    account.division_id = id_at(row, 2);
-    account.account_class_id = id_at(row, 3);
-    account.bill_group_id = id_at(row, 4);
-    account.account_source_id = id_at(row, 5);
-    account.balance_due = row.getBoolean(6);
-    account.autopay = row.getBoolean(7);
+    row.read_into(account.id, account.division_id, account.account_class_id, account.bill_group_id,
+                  account.account_source_id, account.balance_due, account.autopay, number, name);
     account.has_active_service = std::binary_search(with_active_service.begin(), with_active_service.end(), account.id);
-    const std::string number = row.getString(8).asStdString();
-    const std::string name = row.getString(9).asStdString();
     account.account_number = number;
     account.name = name;
     sources.clear();
@@ -95,32 +91,44 @@ Snapshot load_snapshot(sql::Connection& connection, const std::atomic<bool>& can
   std::vector<Id>().swap(with_active_service);
   std::vector<std::pair<Id, Id>>().swap(site_sources);
 
-  for_each_row(connection, snapshot_sql::contacts, cancel, [&](sql::ResultSet& row) {
+  std::optional<std::string> email;
+  std::string first_name, last_name;
+  for_each_row(connection, snapshot_sql::contacts, cancel, [&](db::Rows& row) {
     ContactRowRef contact;
-    contact.id = id_at(row, 1);
-    contact.account_id = id_at(row, 2);
-    std::string email;
-    if (!row.isNull(3)) {
-      email = row.getString(3).asStdString();
-      contact.email = email;
-    }
-    const std::string first_name = row.getString(4).asStdString();
-    const std::string last_name = row.getString(5).asStdString();
+    row.read_into(contact.id, contact.account_id, email, first_name, last_name, contact.is_billing);
+    if (email) contact.email = *email;
     contact.first_name = first_name;
     contact.last_name = last_name;
-    contact.is_billing = row.getBoolean(6);
     builder.append_contact(contact);
   });
-  for_each_row(connection, snapshot_sql::portal_users, cancel, [&](sql::ResultSet& row) {
-    const std::string email = row.getString(1).asStdString();
-    const auto status = parse_portal_status(row.getString(2).asStdString()).value_or(PortalStatus::none);
-    builder.append_portal_user(email, status, row.getInt64(3));
+  for_each_row(connection, snapshot_sql::portal_users, cancel, [&](db::Rows& row) {
+    const auto user = read_portal_user(row);
+    builder.append_portal_user(user.email, user.status, user.last_invited_at);
   });
   for_each_row(connection, snapshot_sql::suppressed_addresses, cancel,
-               [&](sql::ResultSet& row) { builder.append_suppression(row.getString(1).asStdString()); });
+               [&](db::Rows& row) { builder.append_suppression(row.read<std::string>()); });
   db::execute(connection, "COMMIT");
   check(cancel);
   return std::move(builder).build(generated_at);
+}
+
+}  // namespace invites::repository
+
+namespace invites::repository {
+
+void read_portal_users_changed_since(sql::Connection& connection, std::int64_t since,
+                                     const std::function<void(const PortalUserState&)>& on_user) {
+  auto rows = db::query(connection, snapshot_sql::portal_users_changed_since, since);
+  while (rows.next()) on_user(read_portal_user(rows));
+}
+
+void read_suppressions_changed_since(sql::Connection& connection, std::int64_t since,
+                                     const std::function<void(const SuppressionState&)>& on_change) {
+  auto rows = db::query(connection, snapshot_sql::suppressions_changed_since, since);
+  while (rows.next()) {
+    auto [email, suppressed] = rows.read<std::string, bool>();
+    on_change({std::move(email), suppressed});
+  }
 }
 
 }  // namespace invites::repository

@@ -1,12 +1,10 @@
 #pragma once
 // The SQL that reads the billing tables into the in-memory snapshot. All of
-// it is fixed text (no input reaches it); it runs inside one read-only
-// transaction with a consistent snapshot, so the rows agree with each other.
+// it is fixed text (values only ever bound); a build runs it inside one
+// read-only transaction with a consistent snapshot, so the rows agree.
 namespace invites::repository::snapshot_sql {
 
 inline constexpr const char* begin_consistent_read = "START TRANSACTION READ ONLY, WITH CONSISTENT SNAPSHOT";
-
-inline constexpr const char* now = "SELECT UNIX_TIMESTAMP()";
 
 // Accounts and contacts come in primary key order (free for InnoDB), which
 // lets the builder append them without sorting. NULL lookups become 0 (the snapshot's NULL); the balance and flag tests
@@ -29,7 +27,17 @@ inline constexpr const char* contacts =
 inline constexpr const char* portal_users =
     "SELECT email, status, COALESCE(UNIX_TIMESTAMP(last_invited_at), 0) FROM portal_users";
 
+// The same columns for the rows changed since a unix second (the one
+// parameter): how a snapshot takes in the tool's own writes between builds.
+inline constexpr const char* portal_users_changed_since =
+    "SELECT email, status, COALESCE(UNIX_TIMESTAMP(last_invited_at), 0) FROM portal_users"
+    " WHERE updated_at >= FROM_UNIXTIME(?)";
+
 // Addresses suppressed by bounces or complaints (SPEC §11), not lifted.
 inline constexpr const char* suppressed_addresses = "SELECT email FROM address_suppressions WHERE lifted_at IS NULL";
+// Suppressions made or lifted since a unix second (the one parameter): the
+// address and whether it is suppressed now.
+inline constexpr const char* suppressions_changed_since =
+    "SELECT email, lifted_at IS NULL FROM address_suppressions WHERE updated_at >= FROM_UNIXTIME(?)";
 
 }  // namespace invites::repository::snapshot_sql

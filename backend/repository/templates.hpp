@@ -24,11 +24,15 @@ struct StoredTemplate {
   std::string updated_at;  // ISO 8601 UTC
 };
 
+// The template as JSON: the form a job keeps of its template
+// (send_jobs.template_json) and the one the API returns.
 nlohmann::json template_to_json(const StoredTemplate& stored);
 
 // All templates by name (active_only: only active invitation templates).
 std::vector<StoredTemplate> list_templates(sql::Connection& connection, bool active_only);
 std::optional<StoredTemplate> find_template(sql::Connection& connection, std::uint32_t id);
+// True when a template of this type and name exists.
+bool template_named(sql::Connection& connection, const std::string& type, const std::string& name);
 // Inserts (id 0) or updates; returns the id. The caller validates first.
 // Throws sql::SQLException (1062 for a duplicate name).
 std::uint32_t save_template(sql::Connection& connection, const StoredTemplate& stored,

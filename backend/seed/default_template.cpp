@@ -1,10 +1,5 @@
 #include "seed/default_template.hpp"
 
-#include <memory>
-
-#include <cppconn/prepared_statement.h>
-#include <cppconn/resultset.h>
-
 namespace invites::seed {
 
 repository::StoredTemplate default_invitation_template() {
@@ -47,12 +42,7 @@ Questions? Reply to this email or write to {{sender.email}}.
 
 bool install_default_template(sql::Connection& connection) {
   const auto stored = default_invitation_template();
-  std::unique_ptr<sql::PreparedStatement> exists(
-      connection.prepareStatement("SELECT 1 FROM notification_templates WHERE type = ? AND name = ?"));
-  exists->setString(1, stored.type);
-  exists->setString(2, stored.name);
-  std::unique_ptr<sql::ResultSet> row(exists->executeQuery());
-  if (row->next()) return false;
+  if (repository::template_named(connection, stored.type, stored.name)) return false;
   repository::save_template(connection, stored, std::nullopt);
   return true;
 }

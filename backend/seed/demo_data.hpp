@@ -11,6 +11,8 @@
 #include <unordered_set>
 #include <vector>
 
+#include "repository/seed_tables.hpp"
+
 namespace invites::seed {
 
 class Random {  // SplitMix64: the same numbers on every platform
@@ -28,41 +30,15 @@ class Random {  // SplitMix64: the same numbers on every platform
   std::uint64_t state_;
 };
 
-struct LookupRow {
-  std::uint32_t id;
-  std::string name;
-  std::optional<std::string> default_from_email;  // divisions only
-};
+using repository::AccountRow;
+using repository::ContactRow;
+using repository::LookupRow;
+using repository::PortalUserRow;
+using repository::ServiceRow;
+using repository::SiteRow;
+
 struct Lookups {
   std::vector<LookupRow> divisions, account_classes, bill_groups, account_sources, site_sources;
-};
-
-struct AccountRow {
-  std::uint32_t id;
-  std::string number, name;
-  std::uint32_t division_id, account_class_id, bill_group_id, account_source_id;  // 0 = NULL
-  std::int64_t balance_cents;
-  bool autopay;
-};
-struct SiteRow {
-  std::uint32_t id, account_id, site_source_id;  // 0 = NULL
-  std::string address;
-};
-struct ServiceRow {
-  std::uint32_t id, site_id;
-  bool active;
-};
-struct ContactRow {
-  std::uint32_t id, account_id;
-  std::string first_name, last_name;
-  std::optional<std::string> email;
-  bool is_billing;
-};
-struct PortalUserRow {
-  std::string email;             // normalized
-  std::string status;            // invited | active | disabled
-  std::int64_t created_at;       // unix seconds
-  std::int64_t last_invited_at;  // unix seconds, 0 = NULL
 };
 
 struct Chunk {

@@ -7,6 +7,8 @@
 
 #include <cppconn/connection.h>
 
+#include "repository/seed_tables.hpp"
+
 namespace invites::seed {
 
 // The billing tables or portal_users already hold rows and --replace was not given.
@@ -24,9 +26,8 @@ struct SeedOptions {
 };
 
 struct SeedSummary {
-  std::uint64_t divisions = 0, account_classes = 0, bill_groups = 0, account_sources = 0, site_sources = 0;
-  std::uint64_t accounts = 0, sites = 0, services = 0, active_services = 0;
-  std::uint64_t contacts = 0, billing_contacts = 0, contacts_without_email = 0;
+  repository::SeedCounts written;  // rows per table
+  std::uint64_t active_services = 0, billing_contacts = 0, contacts_without_email = 0;
   std::uint64_t portal_users_invited = 0, portal_users_active = 0, portal_users_disabled = 0;
   double seconds = 0;
   std::string describe() const;  // human-readable, several lines

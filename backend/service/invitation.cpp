@@ -27,8 +27,8 @@ std::string invite_expiry_date(std::time_t now, int days) {
   return utc_date(static_cast<std::int64_t>(now) + static_cast<std::int64_t>(days) * 24 * 3600);
 }
 
-MergeValues merge_values(const RecipientDetails& recipient, const std::string& from_email, const std::string& url,
-                         const std::string& expires_on) {
+MergeValues merge_values(const repository::RecipientDetails& recipient, const std::string& from_email,
+                         const std::string& url, const std::string& expires_on) {
   MergeValues values;
   values.contact_first_name = recipient.first_name;
   values.contact_last_name = recipient.last_name;

@@ -9,6 +9,7 @@
 
 #include "invites/template.hpp"
 #include "mail/message.hpp"
+#include "repository/contacts.hpp"
 
 namespace invites::service {
 
@@ -17,11 +18,8 @@ std::string invite_url(const std::string& base_url, const std::string& token_tex
 // The expiry date shown in the message ("2026-12-10"), `days` after `now`.
 std::string invite_expiry_date(std::time_t now, int days);
 
-struct RecipientDetails {
-  std::string email, first_name, last_name, account_number, account_name, division_name;
-};
-MergeValues merge_values(const RecipientDetails& recipient, const std::string& from_email, const std::string& url,
-                         const std::string& expires_on);
+MergeValues merge_values(const repository::RecipientDetails& recipient, const std::string& from_email,
+                         const std::string& url, const std::string& expires_on);
 
 // The rendered template as a message to `to`, with `message_id` (a fresh
 // one from the From domain when empty). Throws TemplateError or mail::MessageError.

@@ -5,15 +5,14 @@
 #include <optional>
 
 #include <cppconn/exception.h>
-#include <cppconn/prepared_statement.h>
-#include <cppconn/resultset.h>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
-#include "db/connection.hpp"
+#include "db/session.hpp"
 #include "repository/audit_log.hpp"
 #include "repository/outbox.hpp"
 #include "repository/send_jobs.hpp"
+#include "repository/sender_lock.hpp"
 #include "security/tokens.hpp"
 #include "service/invitation.hpp"
 #include "service/outcome_recorder.hpp"
@@ -83,7 +82,7 @@ class JobRunner::Worker {
         [&] {
           connection_ = runner_.connect_();
           // Claims must not take gap locks: each worker only locks the rows it takes.
-          db::execute(*connection_, "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+          db::use_read_committed(*connection_);
         },
         "connecting");
   }
@@ -351,20 +350,12 @@ bool JobRunner::wait_for_work(std::chrono::milliseconds timeout) {
 // returns the rows of dead instances to pending.
 void JobRunner::housekeeping() {
   std::unique_ptr<sql::Connection> connection;
-  const std::string lock_name = repository::sender_lock_name(instance_id_);
   while (!stopping_) {
     const bool ok = sql_ok(
         [&] {
           if (!connection) connection = connect_();
-          std::unique_ptr<sql::PreparedStatement> check(
-              connection->prepareStatement("SELECT IS_USED_LOCK(?) = CONNECTION_ID()"));
-          check->setString(1, lock_name);
-          std::unique_ptr<sql::ResultSet> held(check->executeQuery());
-          if (!held->next() || held->isNull(1) || held->getInt(1) != 1) {
-            std::unique_ptr<sql::PreparedStatement> take(connection->prepareStatement("SELECT GET_LOCK(?, 0)"));
-            take->setString(1, lock_name);
-            std::unique_ptr<sql::ResultSet> taken(take->executeQuery());
-            if (!taken->next() || taken->getInt(1) != 1) throw std::runtime_error("cannot take the sender lock");
+          if (!repository::hold_sender_lock(*connection, instance_id_)) {
+            throw std::runtime_error("cannot take the sender lock");
           }
           if (!lock_held_.exchange(true)) wake();
           if (const auto recovered = repository::recover_orphans(*connection, instance_id_)) {

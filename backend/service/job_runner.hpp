@@ -6,9 +6,9 @@
 // (SELECT ... FOR UPDATE SKIP LOCKED, then status 'sending' with this
 // instance's id), and after each message has its outcome committed before
 // the next one (sent messages of all workers share commits: SentGroupCommit). Each instance (process) holds the named
-// lock sender_lock_name(id) on a connection of its own while it lives; when a process dies the lock is released with
-// its connection, and any instance turns that process's 'sending' rows back to pending. The only window for a duplicate
-// is a crash between the SMTP server's acceptance and the commit of that one row.
+// lock of repository/sender_lock.hpp on a connection of its own while it lives; when a process dies the lock is
+// released with its connection, and any instance turns that process's 'sending' rows back to pending. The only window
+// for a duplicate is a crash between the SMTP server's acceptance and the commit of that one row.
 #include <atomic>
 #include <chrono>
 #include <condition_variable>

@@ -9,15 +9,12 @@
 #include <stdexcept>
 #include <vector>
 
-#include <cppconn/prepared_statement.h>
-#include <cppconn/resultset.h>
-#include <cppconn/statement.h>
 #include <spdlog/spdlog.h>
 
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
-#include "db/connection.hpp"
+#include "db/session.hpp"
 #include "invites/snapshot_codec.hpp"
 #include "repository/snapshot_loader.hpp"
 #include "service/metrics.hpp"
@@ -87,19 +84,6 @@ std::string gunzip(std::string_view data, std::size_t size) {
 
 std::int64_t unix_now() { return static_cast<std::int64_t>(std::time(nullptr)); }
 
-// Runs `query` (its one parameter: the watermark) and hands each row whose
-// first column is an address of the snapshot to on_row with the address's
-// index; addresses no contact has are not in the snapshot and are passed over.
-template <typename OnRow>
-void for_each_changed_address(sql::Connection& connection, const char* query, std::int64_t since,
-                              const Snapshot& snapshot, OnRow on_row) {
-  std::unique_ptr<sql::PreparedStatement> statement(connection.prepareStatement(query));
-  statement->setInt64(1, since);
-  std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
-  while (rows->next())
-    if (const auto index = snapshot.find_email(rows->getString(1).asStdString())) on_row(*index, *rows);
-}
-
 }  // namespace
 
 std::string EncodedSnapshot::plain() const { return gunzip(gzip, size); }
@@ -158,7 +142,7 @@ void SnapshotIndex::stop() {
   if (const auto id = build_connection_id_.load(); building && id != 0 && thread_.joinable()) {
     try {
       auto killer = connect_();
-      db::execute(*killer, "KILL QUERY " + std::to_string(id));
+      db::kill_query(*killer, id);
     } catch (const std::exception& e) {
       spdlog::warn("could not interrupt the snapshot build: {}", e.what());
     }
@@ -217,9 +201,7 @@ void SnapshotIndex::run() {
     try {
       if (!connection || !connection->isValid()) {
         connection = connect_();
-        std::unique_ptr<sql::Statement> statement(connection->createStatement());
-        std::unique_ptr<sql::ResultSet> result(statement->executeQuery("SELECT CONNECTION_ID()"));
-        build_connection_id_ = result->next() ? result->getUInt64(1) : 0;
+        build_connection_id_ = db::connection_id(*connection);
       }
       build(*connection, cancel_);
       ok = true;
@@ -308,30 +290,22 @@ std::shared_ptr<const SnapshotState> SnapshotIndex::current_for_load(sql::Connec
       std::uint8_t suppressed;
     };
     std::vector<SuppressionChange> suppression_changes;
-    std::int64_t now = 0;
-    {
-      std::unique_ptr<sql::Statement> statement(connection.createStatement());
-      std::unique_ptr<sql::ResultSet> result(statement->executeQuery("SELECT UNIX_TIMESTAMP()"));
-      if (result->next()) now = result->getInt64(1);
-    }
+    const std::int64_t now = db::server_unix_time(connection);
+    const Snapshot& snapshot = *base->snapshot;
     const PortalColumns current = base->portal_columns();
-    for_each_changed_address(connection,
-                             "SELECT email, status, COALESCE(UNIX_TIMESTAMP(last_invited_at), 0) FROM portal_users"
-                             " WHERE updated_at >= FROM_UNIXTIME(?)",
-                             since, *base->snapshot, [&](std::uint32_t index, sql::ResultSet& row) {
-                               const auto status =
-                                   parse_portal_status(row.getString(2).asStdString()).value_or(PortalStatus::none);
-                               const auto invited = row.getInt64(3);
-                               if (current.status[index] != status || current.last_invited_at[index] != invited)
-                                 changes.push_back({index, status, invited});
-                             });
+    repository::read_portal_users_changed_since(connection, since, [&](const repository::PortalUserState& user) {
+      const auto index = snapshot.find_email(user.email);
+      if (!index) return;  // an address no contact has
+      if (current.status[*index] != user.status || current.last_invited_at[*index] != user.last_invited_at)
+        changes.push_back({*index, user.status, user.last_invited_at});
+    });
     // Suppressions made or lifted since (SPEC §11): the next Load shows them.
-    for_each_changed_address(
-        connection, "SELECT email, lifted_at IS NULL FROM address_suppressions WHERE updated_at >= FROM_UNIXTIME(?)",
-        since, *base->snapshot, [&](std::uint32_t index, sql::ResultSet& row) {
-          const std::uint8_t suppressed = row.getBoolean(2) ? 1 : 0;
-          if (current.suppressed[index] != suppressed) suppression_changes.push_back({index, suppressed});
-        });
+    repository::read_suppressions_changed_since(connection, since, [&](const repository::SuppressionState& change) {
+      const auto index = snapshot.find_email(change.email);
+      if (!index) return;
+      const std::uint8_t suppressed = change.suppressed ? 1 : 0;
+      if (current.suppressed[*index] != suppressed) suppression_changes.push_back({*index, suppressed});
+    });
     // Re-check the last second again next time: rows written later in the
     // same second carry the same updated_at.
     const std::int64_t next_watermark = now > 0 ? now : since;

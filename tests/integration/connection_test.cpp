@@ -1,4 +1,4 @@
-// db::connect, bind_params and ping against the fixture server.
+// db::connect, a SqlQuery's parameters and ping against the fixture server.
 #include <memory>
 #include <string>
 
@@ -7,6 +7,7 @@
 #include <cppconn/statement.h>
 
 #include "db/connection.hpp"
+#include "db/statement.hpp"
 #include "support/test_database.hpp"
 
 using Catch::Matchers::Contains;
@@ -35,19 +36,19 @@ TEST_CASE("connections use utf8mb4, UTC and the MySQL 8.0 sql_mode") {
   CHECK(single(*connection, "SELECT DATABASE()") == database.name());
 }
 
-TEST_CASE("bind_params binds integers and strings in order") {
+TEST_CASE("a SqlQuery's integers and strings bind in order") {
   invites::testing::TestDatabase database;
   const auto connection = database.connect();
   const invites::SqlQuery query{"SELECT ? + 1, CONCAT(?, '|', ?), ? = 'x'",
                                 {std::int64_t{1} << 40, std::string("Zoë 😀"), std::int64_t{-7}, std::string("x")}};
 
-  const auto statement = invites::db::prepare(*connection, query);
-  std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
+  auto rows = invites::db::Statement(*connection, query).query();
 
-  REQUIRE(rows->next());
-  CHECK(rows->getInt64(1) == (std::int64_t{1} << 40) + 1);
-  CHECK(rows->getString(2).asStdString() == "Zoë 😀|-7");
-  CHECK(rows->getInt(3) == 1);
+  REQUIRE(rows.next());
+  const auto [sum, text, equal] = rows.read<std::int64_t, std::string, int>();
+  CHECK(sum == (std::int64_t{1} << 40) + 1);
+  CHECK(text == "Zoë 😀|-7");
+  CHECK(equal == 1);
 }
 
 TEST_CASE("4-byte characters survive a round trip through a table") {
@@ -55,8 +56,7 @@ TEST_CASE("4-byte characters survive a round trip through a table") {
   const auto connection = database.connect();
   invites::db::execute(*connection, "CREATE TABLE t (s VARCHAR(20)) DEFAULT CHARSET=utf8mb4");
   const std::string text = "Ünïcode 😀 名";
-  const auto insert = invites::db::prepare(*connection, {"INSERT INTO t VALUES (?)", {text}});
-  insert->executeUpdate();
+  invites::db::Statement(*connection, invites::SqlQuery{"INSERT INTO t VALUES (?)", {text}}).update();
   CHECK(single(*connection, "SELECT s FROM t") == text);
   CHECK(single(*connection, "SELECT CHAR_LENGTH(s) FROM t") == "11");
 }
