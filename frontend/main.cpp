@@ -7,16 +7,22 @@
 
 #include "app/app.hpp"
 #include "page_status.hpp"
+#include "panels/a11y.hpp"
 #include "panels/recipients_panel.hpp"
 #include "panels/shell_panel.hpp"
 #include "panels/style.hpp"
+#include "panels/widgets.hpp"
+#include "platform/a11y_bridge.hpp"
 #include "platform/canvas.hpp"
+#include "platform/clipboard.hpp"
+#include "platform/contrast_preference.hpp"
 #include "platform/cursor.hpp"
 #include "platform/download.hpp"
 #include "platform/fetch.hpp"
 #include "platform/gl_window.hpp"
 #include "platform/idle_gate.hpp"
 #include "platform/input.hpp"
+#include "platform/local_time.hpp"
 #include "platform/open_tab.hpp"
 #include "platform/page.hpp"
 #include "platform/random_key.hpp"
@@ -42,6 +48,10 @@ struct Runtime {
   platform::WebSnapshotPlatform snapshots;  // offline copy: download + IndexedDB
   app::App app{platform::fetch, platform::open_download, &snapshots};
   panels::Fonts fonts;
+  semantics::Tree a11y_tree;  // what the frame shows, for the page's DOM layer
+  semantics::PageRequests page_requests;
+  platform::A11yBridge a11y;
+  bool a11y_on = false;
   unsigned frames = 0;
 };
 
@@ -60,8 +70,11 @@ void tick(void* runtime) {
   if (!platform::idle::should_draw()) return;
 
   rt.window.begin_frame(rt.canvas.metrics());
+  panels::a11y::begin_frame();
   panels::draw_shell_panel(rt.app.state, rt.app.actions, rt.fonts);
+  panels::a11y::finish_frame();
   rt.window.end_frame(rt.canvas.metrics());
+  if (rt.a11y_on) rt.a11y.publish(rt.a11y_tree, rt.a11y_tree.end_frame());
 
   platform::ui_probe::frame_end();
   platform::apply_cursor(canvas_selector, ImGui::GetMouseCursor());
@@ -72,6 +85,7 @@ void tick(void* runtime) {
   // only until the idle gate's settle time after the last event.
   if (ImGui::GetCurrentContext()->InputEventsQueue.Size > 0) platform::idle::request_frames(1);
   if (panels::recipients_search_pending()) platform::idle::request_frames(1);  // the search debounce
+  if (panels::a11y::needs_frames()) platform::idle::request_frames(1);         // a focus or press on its way
   ++rt.frames;
   publish_page_status(rt.app.state, FrameStatus{rt.frames, rt.canvas.metrics(), rt.font.built_dpr()});
   if (rt.frames == 1) platform::page::publish_ready();
@@ -86,10 +100,14 @@ int main() {
     platform::page::show_fatal("This browser cannot run the app: WebGL 2 is not available.");
     return 1;
   }
-  panels::apply_style();
+  panels::apply_style(platform::prefers_high_contrast());  // read once, at start
   runtime.canvas.install_listeners();
   platform::install_input(runtime.window.handle(), runtime.canvas);
   platform::ui_probe::install();
+  platform::install_clipboard();
+  panels::set_time_formatter(platform::local_time);
+  runtime.a11y_on = runtime.a11y.install(runtime.page_requests);
+  if (runtime.a11y_on) panels::a11y::set_context(&runtime.a11y_tree, &runtime.page_requests);
 
   runtime.app.actions.sending().set_html_opener(platform::open_html_tab);
   runtime.app.actions.sending().set_key_source(platform::random_key);

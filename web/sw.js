@@ -14,8 +14,8 @@ const CACHE = '@CACHE_NAME@';
 const CACHE_PREFIX = 'invites-shell-';
 const BUILD = '@BUILD_ID@';
 const PAGE = 'index.html';
-const ASSETS = ['invites_app.js?v=' + BUILD, 'invites_app.wasm?v=' + BUILD, 'ui-font.ttf'];
-const ASSET_PATHS = new Set(['invites_app.js', 'invites_app.wasm', 'ui-font.ttf']);
+const ASSETS = ['invites_app.js?v=' + BUILD, 'invites_app.wasm?v=' + BUILD, 'a11y_layer.js?v=' + BUILD, 'ui-font.ttf'];
+const ASSET_PATHS = new Set(['invites_app.js', 'invites_app.wasm', 'a11y_layer.js', 'ui-font.ttf']);
 const PAGE_TIMEOUT_MS = 4000;
 
 const scope = new URL(self.registration.scope);

@@ -39,6 +39,17 @@ std::string csv_cell(std::string_view value) {
   return out;
 }
 
+void append_tsv_row(std::string& out, std::initializer_list<std::string_view> cells) {
+  bool first = true;
+  for (std::string_view cell : cells) {
+    if (!first) out += '\t';
+    first = false;
+    if (starts_like_formula(cell)) out += '\'';
+    for (const char c : cell) out += c == '\t' || c == '\r' || c == '\n' ? ' ' : c;
+  }
+  out += '\n';
+}
+
 void append_csv_row(std::string& out, std::initializer_list<std::string_view> cells) {
   bool first = true;
   for (std::string_view cell : cells) {

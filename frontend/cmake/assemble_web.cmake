@@ -1,6 +1,6 @@
 # Assembles the deployable web bundle (run by the web_bundle target with cmake -P).
 #
-# Inputs: APP_JS, APP_WASM, FONT, WEB_SRC (folder with index.html, sw.js),
+# Inputs: APP_JS, APP_WASM, FONT, WEB_SRC (folder with index.html, sw.js, a11y_layer.js),
 #         OUT_DIR, VERSION (display version, e.g. 0.1.0+g1234abcd).
 #
 # BUILD_ID is a content hash of everything the service worker caches, so a new
@@ -12,7 +12,7 @@ foreach(var APP_JS APP_WASM FONT WEB_SRC OUT_DIR VERSION)
   endif()
 endforeach()
 
-set(_inputs ${APP_JS} ${APP_WASM} ${FONT} ${WEB_SRC}/index.html ${WEB_SRC}/sw.js)
+set(_inputs ${APP_JS} ${APP_WASM} ${FONT} ${WEB_SRC}/index.html ${WEB_SRC}/sw.js ${WEB_SRC}/a11y_layer.js)
 set(_digests "")
 foreach(f IN LISTS _inputs)
   if(NOT EXISTS ${f})
@@ -34,6 +34,7 @@ file(COPY_FILE ${APP_JS} ${OUT_DIR}/invites_app.js ONLY_IF_DIFFERENT)
 file(COPY_FILE ${APP_WASM} ${OUT_DIR}/invites_app.wasm ONLY_IF_DIFFERENT)
 # Fixed bundle name: the app and sw.js fetch "ui-font.ttf" whichever TTF is configured.
 file(COPY_FILE ${FONT} ${OUT_DIR}/ui-font.ttf ONLY_IF_DIFFERENT)
+file(COPY_FILE ${WEB_SRC}/a11y_layer.js ${OUT_DIR}/a11y_layer.js ONLY_IF_DIFFERENT)
 # index.html before sw.js: a browser that sees the new worker finds a complete bundle.
 configure_file(${WEB_SRC}/index.html ${OUT_DIR}/index.html @ONLY)
 configure_file(${WEB_SRC}/sw.js ${OUT_DIR}/sw.js @ONLY)

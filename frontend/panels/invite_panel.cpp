@@ -1,10 +1,11 @@
 #include "panels/invite_panel.hpp"
 
 #include "panels/email_preview_panel.hpp"
+#include "panels/a11y.hpp"
+#include "panels/text_field.hpp"
 #include "panels/offline_panel.hpp"
 #include "panels/recipients_panel.hpp"
 #include "panels/send_dialog.hpp"
-#include "panels/text_field.hpp"
 #include "panels/widgets.hpp"
 
 #include <imgui.h>
@@ -16,25 +17,18 @@
 namespace invites::panels {
 namespace {
 
-void heading(const char* text) {
-  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  ImGui::TextUnformatted(text);
-  ImGui::PopStyleColor();
-  ImGui::Separator();
-  ImGui::Spacing();
-}
-
-void filters_card(const app::State& state, app::Actions& actions, float width) {
+// The filters card, a form: Enter in it runs Load (its key, for enter_submits()).
+semantics::Key filters_card(const app::State& state, app::Actions& actions, float width) {
   const app::InviteForm& form = state.form;
-  begin_card("##filters", ImVec2(width, 0), CardHeight::fit_content);
-  heading("Filters");
+  begin_card("##filters", ImVec2(width, 0), CardHeight::fit_content, "Filters", semantics::Role::form);
+  card_heading("Filters");
 
-  const float field_w = std::min(field_width, ImGui::GetContentRegionAvail().x - form_label_width);
+  const FormRows rows = form_rows(field_width);
   for (const app::ListKind list : app::all_lists) {
     ImGui::PushID(static_cast<int>(list));
-    form_label(app::list_label(list), form_label_width);
+    rows.label(app::list_label(list));
     const std::string id = std::string("##") + app::list_label(list);
-    multi_select_combo(id.c_str(), state.lookups.list(list), app::ids_of(form.filter, list), field_w,
+    multi_select_combo(id.c_str(), state.lookups.list(list), app::ids_of(form.filter, list), rows.field_width,
                        MultiSelectEvents{[&actions, list] { actions.select_all(list); },
                                          [&actions, list](Id item, bool on) { actions.set_selected(list, item, on); }});
     ImGui::PopID();
@@ -42,9 +36,9 @@ void filters_card(const app::State& state, app::Actions& actions, float width) {
 
   ImGui::Spacing();
   for (const app::FlagKind flag : app::all_flags) {
-    ImGui::SetCursorPosX(ImGui::GetCursorPosX() + form_label_width - ImGui::GetStyle().WindowPadding.x);
+    rows.indent();
     bool on = app::flag_of(form.filter, flag);
-    if (ImGui::Checkbox(app::flag_label(flag), &on)) actions.set_flag(flag, on);
+    if (checkbox(app::flag_label(flag), &on)) actions.set_flag(flag, on);
   }
 
   ImGui::Spacing();
@@ -52,38 +46,38 @@ void filters_card(const app::State& state, app::Actions& actions, float width) {
   ImGui::Spacing();
 
   // Email From: prefilled from the division, validated as the user types.
-  form_label("Email From", form_label_width);
+  rows.label("Email From");
   std::string edited;
-  if (text_field("##Email From", form.email_from, edited, field_w, "sender@company.com"))
-    actions.set_email_from(std::move(edited));
+  if (text_field("##Email From", form.email_from, edited, rows.field_width, "sender@company.com", 0,
+                 semantics::InputKind::email))
+    actions.set_email_from(edited);
   const std::string problem = app::email_from_problem(form);
-  const float label_x = ImGui::GetCursorPosX() + form_label_width - ImGui::GetStyle().WindowPadding.x;
   if (!problem.empty()) {
-    ImGui::SetCursorPosX(label_x);
-    tone_text(Tone::bad, problem);
+    rows.indent();
+    field_problem(problem);
   } else if (form.email_from.empty()) {
-    ImGui::SetCursorPosX(label_x);
-    ImGui::TextDisabled("Pick one division to use its address, or type one.");
+    rows.indent();
+    wrapped_muted_text("Pick one division to use its address, or type one.");
   }
 
   // Notification Template.
-  form_label("Notification Template", form_label_width);
+  rows.label("Notification Template");
   const auto& templates = state.lookups.templates;
   if (templates.empty()) {
-    ImGui::TextDisabled("No templates yet");
+    muted_text("No templates yet");
   } else {
     const auto current = std::find_if(templates.begin(), templates.end(), [&](const app::LookupItem& t) {
       return form.template_id && t.id == *form.template_id;
     });
-    ImGui::SetNextItemWidth(field_w);
+    ImGui::SetNextItemWidth(rows.field_width);
     if (begin_combo("##Notification Template", current == templates.end() ? "Choose\u2026" : current->name.c_str())) {
       for (const app::LookupItem& t : templates) {
         ImGui::PushID(static_cast<int>(t.id));
-        if (ImGui::Selectable(t.name.c_str(), current != templates.end() && current->id == t.id))
+        if (selectable(t.name.c_str(), current != templates.end() && current->id == t.id, 0, semantics::Role::option))
           actions.set_template(t.id);
         ImGui::PopID();
       }
-      ImGui::EndCombo();
+      end_combo();
     }
   }
 
@@ -95,10 +89,12 @@ void filters_card(const app::State& state, app::Actions& actions, float width) {
   ImGui::SameLine();
   ImGui::AlignTextToFramePadding();
   if (loading)
-    ImGui::TextDisabled("Counting recipients\u2026");
+    wrapped_muted_text("Counting recipients\u2026");
   else
-    ImGui::TextDisabled("Counts the recipients for these filters (Enter).");
+    wrapped_muted_text("Counts the recipients for these filters (Enter).");
+  const semantics::Key filters = current_card();
   end_card();
+  return filters;
 }
 
 const char* count_note(CountGroup group) {
@@ -119,45 +115,54 @@ const char* count_note(CountGroup group) {
 
 // One count: caption, big number (a link "count:<group>" that opens its recipient list), note.
 void count_tile(const app::State& state, app::Actions& actions, const Fonts& fonts, CountGroup group) {
-  ImGui::TextUnformatted(app::group_caption(group));
+  const char* caption = app::group_caption(group);
+  text(caption);
   const std::string number = grouped_number(state.preview.counts.of(group));
   const std::string link_id = "count:" + std::string(count_group_name(group));
-  if (link_button(link_id.c_str(), number.c_str(), fonts.title)) actions.open_recipients(group);
+  if (link_button(link_id.c_str(), number.c_str(), fonts.title, std::string(caption) + ": " + number))
+    actions.open_recipients(group);
   if (state.recipients.open && state.recipients.group == group) {
     ImGui::SameLine();
     ImGui::AlignTextToFramePadding();
-    ImGui::TextDisabled("(shown below)");
+    muted_text("(shown below)");
   }
-  ImGui::PushTextWrapPos(0.0f);
-  ImGui::TextDisabled("%s", count_note(group));
-  ImGui::PopTextWrapPos();
+  wrapped_muted_text(count_note(group));
+}
+
+// What screen readers say once a Load's counts are on screen.
+std::string counts_announcement(const app::Preview& preview) {
+  const Counts& c = preview.counts;
+  return "Loaded: " + grouped_number(c.new_users) + " new users, " + grouped_number(c.pending_invites) +
+         " pending invites, " + grouped_number(c.skipped_invalid_email) + " skipped: invalid email, " +
+         grouped_number(c.excluded_existing) + " excluded: existing account, " + grouped_number(c.skipped_suppressed) +
+         " skipped: bounced or complained.";
 }
 
 void results_card(const app::State& state, app::Actions& actions, const Fonts& fonts) {
   const app::Preview& preview = state.preview;
-  begin_card("##results", ImVec2(0, 0), CardHeight::fit_content);
-  heading("Recipients");
+  begin_card("##results", ImVec2(0, 0), CardHeight::fit_content, "Recipients");
+  card_heading("Recipients");
 
   const bool stale = app::preview_stale(state);
   const bool loading = preview.status == app::LoadStatus::loading;
 
   if (!preview.has_result) {
-    ImGui::PushTextWrapPos(0.0f);
     if (loading)
-      ImGui::TextDisabled("Counting recipients\u2026");
+      wrapped_muted_text("Counting recipients\u2026");
     else if (preview.status != app::LoadStatus::failed)
-      ImGui::TextDisabled("Pick the filters and press Load to count the recipients.");
-    ImGui::PopTextWrapPos();
+      wrapped_muted_text("Pick the filters and press Load to count the recipients.");
   } else {
     if (stale) {
       ImGui::AlignTextToFramePadding();
       status_dot(Tone::warning);
-      ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(tone_color(Tone::warning)));
-      ImGui::TextUnformatted(state.send.notice.empty() ? "Filters changed \u2014 press Load to refresh"
-                                                       : "Recipients changed \u2014 press Load again");
-      ImGui::PopStyleColor();
+      announced_text(Tone::warning,
+                     state.send.notice.empty() ? "Filters changed \u2014 press Load to refresh"
+                                               : "Recipients changed \u2014 press Load again",
+                     "stale");
       ImGui::Spacing();
       draw_offline_estimate(state);
+    } else if (!loading) {
+      announce("load-result", counts_announcement(preview));
     }
     ImGui::BeginDisabled(stale || loading);
     if (ImGui::BeginTable("##counts", 2, ImGuiTableFlags_SizingStretchSame | ImGuiTableFlags_PadOuterX)) {
@@ -172,10 +177,10 @@ void results_card(const app::State& state, app::Actions& actions, const Fonts& f
     }
     ImGui::EndDisabled();
     ImGui::Spacing();
-    ImGui::TextDisabled("%s", result_as_of_label(state).c_str());
+    draw_result_as_of(state);
     if (!state.recipients.open && !stale) {
       ImGui::Spacing();
-      ImGui::TextDisabled("Click a number to review its recipients.");
+      wrapped_muted_text("Click a number to review its recipients.");
     }
   }
 
@@ -183,7 +188,7 @@ void results_card(const app::State& state, app::Actions& actions, const Fonts& f
     ImGui::Spacing();
     std::string text = "Load failed: " + preview.error_message;
     if (!preview.error_field.empty()) text += " (field: " + preview.error_field + ")";
-    tone_text(Tone::bad, text);
+    announced_text(Tone::bad, text, "load-failed");
   }
   draw_send_row(state, actions);  // Send Email…, Preview email
   end_card();
@@ -197,11 +202,11 @@ void draw_invite_panel(const app::State& state, app::Actions& actions, const Fon
   switch (state.lookups.status) {
     case app::LoadStatus::idle:
     case app::LoadStatus::loading:
-      ImGui::TextDisabled("Loading the lists\u2026");
+      muted_text("Loading the lists\u2026");
       return;
     case app::LoadStatus::failed:
-      tone_text(Tone::bad, "The lists could not be loaded: " + state.lookups.error);
-      if (ImGui::Button("Try again")) actions.load_lookups();
+      announced_text(Tone::bad, "The lists could not be loaded: " + state.lookups.error, "lookups");
+      if (button("Try again")) actions.load_lookups();
       return;
     case app::LoadStatus::loaded:
       break;
@@ -211,7 +216,7 @@ void draw_invite_panel(const app::State& state, app::Actions& actions, const Fon
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(20, 16));
   const float avail = ImGui::GetContentRegionAvail().x;
   const float form_w = std::min(std::max(avail * 0.5f, 540.0f), avail);
-  filters_card(state, actions, form_w);
+  const semantics::Key filters = filters_card(state, actions, form_w);
   if (avail - form_w > 300) ImGui::SameLine();
   results_card(state, actions, fonts);
   ImGui::PopStyleVar();
@@ -226,7 +231,7 @@ void draw_invite_panel(const app::State& state, app::Actions& actions, const Fon
   }
   draw_send_dialog(state, actions);
 
-  if (enter_submits() && app::can_load(state)) actions.load_preview();
+  if (enter_submits(filters) && app::can_load(state)) actions.load_preview();
 }
 
 }  // namespace invites::panels

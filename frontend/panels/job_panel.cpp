@@ -3,7 +3,8 @@
 #include "panels/widgets.hpp"
 
 #include <imgui.h>
-#include <invites/utc_time.hpp>
+#include <invites/csv.hpp>
+#include <invites/recipients.hpp>
 
 #include <algorithm>
 #include <cstdio>
@@ -14,6 +15,8 @@ namespace {
 
 constexpr const char* cancel_popup_id = "Cancel this job?";
 
+RowSelection selection;  // failed rows Ctrl+C copies
+
 std::string groups_text(const std::vector<Group>& groups) {
   std::string out;
   for (const Group g : groups) {
@@ -23,29 +26,50 @@ std::string groups_text(const std::vector<Group>& groups) {
   return out.empty() ? "\u2014" : out;
 }
 
+const char* group_short(std::optional<Group> group) {
+  return group == Group::new_users ? "new user" : group == Group::pending_invites ? "pending" : "\u2014";
+}
+
 // One figure: caption above, value below.
 void stat(const char* caption, const std::string& value, Tone tone = Tone::neutral) {
   ImGui::TableNextColumn();
-  ImGui::TextDisabled("%s", caption);
+  muted_text(caption);
   if (tone == Tone::neutral)
-    ImGui::TextUnformatted(value.c_str());
+    text(value);
   else
     tone_text(tone, value);
 }
 
 void cancel_popup(app::Actions& actions) {
-  if (!ImGui::BeginPopupModal(cancel_popup_id, nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
-  ImGui::TextUnformatted("Recipients not mailed yet will not get the invitation.");
-  ImGui::TextUnformatted("Messages already sent stay sent.");
+  if (!begin_dialog(cancel_popup_id, ImGuiWindowFlags_AlwaysAutoResize)) return;
+  text("Recipients not mailed yet will not get the invitation.");
+  text("Messages already sent stay sent.");
   ImGui::Spacing();
-  if (ImGui::Button("Cancel the job", ImVec2(160, 0))) {
+  if (button("Cancel the job", ImVec2(160, 0))) {
     actions.sending().cancel_job();
     ImGui::CloseCurrentPopup();
   }
   ImGui::SameLine();
-  if (ImGui::Button("Keep sending", ImVec2(140, 0)) || ImGui::IsKeyPressed(ImGuiKey_Escape, false))
-    ImGui::CloseCurrentPopup();
-  ImGui::EndPopup();
+  if (button("Keep sending", ImVec2(140, 0)) || ImGui::IsKeyPressed(ImGuiKey_Escape, false)) ImGui::CloseCurrentPopup();
+  end_dialog();
+}
+
+// A later bounce or complaint says more than the send's reply.
+std::string reply_text(const app::JobRecipient& row) {
+  return row.outcome.empty() ? row.last_error
+                             : std::string(app::outcome_kind_caption(row.outcome)) + ": " + row.outcome_diagnostic;
+}
+
+// The selected failed rows that have arrived, tab-separated (Ctrl+C).
+std::string selected_rows_text(const app::JobView& view) {
+  std::string out;
+  for (std::int64_t i = selection.first(); i >= 0 && i <= selection.last(); ++i) {
+    const app::JobRecipient* row = view.failed_rows.row(static_cast<std::size_t>(i));
+    if (row)
+      append_tsv_row(out, {row->email, row->group ? std::string(group_name(*row->group)) : std::string(),
+                           std::to_string(row->attempts), reply_text(*row)});
+  }
+  return out;
 }
 
 std::string percent(double rate) {
@@ -61,9 +85,9 @@ void outcomes_line(const app::JobView& view, app::Actions& actions) {
   const app::JobOutcomes& o = *view.outcomes;
   ImGui::Spacing();
   ImGui::AlignTextToFramePadding();
-  ImGui::TextUnformatted("Delivery outcomes");
+  heading("Delivery outcomes", nullptr, 3);
   ImGui::SameLine();
-  if (ImGui::SmallButton("Refresh outcomes")) actions.sending().refresh_job();
+  if (small_button("Refresh outcomes")) actions.sending().refresh_job();
   if (ImGui::BeginTable("##job-outcomes", 5, ImGuiTableFlags_SizingStretchSame)) {
     stat("Delivered", grouped_number(o.delivered), o.delivered ? Tone::good : Tone::neutral);
     stat("Hard bounces", grouped_number(o.bounced_hard), o.bounced_hard ? Tone::bad : Tone::neutral);
@@ -79,25 +103,29 @@ void outcomes_line(const app::JobView& view, app::Actions& actions) {
                             percent(o.complaint_rate_review) + " and block from " + percent(o.complaint_rate_limit) +
                             "); bounce rate " + percent(o.bounce_rate) + " (review from " +
                             percent(o.bounce_rate_review) + ").";
-  if (complaint_tone == Tone::neutral && o.bounce_rate < o.bounce_rate_review) {
-    ImGui::PushTextWrapPos(0.0f);
-    ImGui::TextDisabled("%s", rates.c_str());
-    ImGui::PopTextWrapPos();
-  } else {
+  if (complaint_tone == Tone::neutral && o.bounce_rate < o.bounce_rate_review)
+    wrapped_muted_text(rates);
+  else
     tone_text(complaint_tone == Tone::neutral ? Tone::bad : complaint_tone, rates);
-  }
 }
 
-// The list chooser: failed, bounced or complained recipients.
+const char* list_title(app::JobRecipientList list) {
+  return list == app::JobRecipientList::failed    ? "Failed recipients"
+         : list == app::JobRecipientList::bounced ? "Bounced recipients"
+                                                  : "Recipients who complained";
+}
+
+// The list chooser: failed, bounced or complained recipients (a combo box
+// named "Show", one option per list).
 void list_choice(const app::JobView& view, app::Actions& actions) {
-  ImGui::AlignTextToFramePadding();
-  ImGui::TextUnformatted("Show");
-  for (const auto& [list, caption] : {std::pair{app::JobRecipientList::failed, "Failed recipients"},
-                                      std::pair{app::JobRecipientList::bounced, "Bounced recipients"},
-                                      std::pair{app::JobRecipientList::complained, "Complaints"}}) {
-    ImGui::SameLine();
-    if (ImGui::RadioButton(caption, view.list == list)) actions.sending().show_job_list(list);
-  }
+  form_label("Show", ImGui::CalcTextSize("Show").x + ImGui::GetStyle().ItemSpacing.x);
+  ImGui::SetNextItemWidth(ImGui::CalcTextSize("Recipients who complained").x + ImGui::GetFrameHeight() * 2);
+  if (!begin_combo("##job-list", list_title(view.list))) return;
+  for (const app::JobRecipientList list :
+       {app::JobRecipientList::failed, app::JobRecipientList::bounced, app::JobRecipientList::complained})
+    if (selectable(list_title(list), view.list == list, 0, semantics::Role::option))
+      actions.sending().show_job_list(list);
+  end_combo();
 }
 
 // Every recipient of the chosen list: a virtualized table over the whole
@@ -111,30 +139,34 @@ void failed_table(const app::JobView& view, app::Actions& actions) {
   const std::uint64_t total = view.failed_status == app::LoadStatus::loaded ? view.failed_total
                               : view.list == app::JobRecipientList::failed  ? job.failed
                                                                             : 0;
-  ImGui::Text("%s (%s)",
-              view.list == app::JobRecipientList::failed    ? "Failed recipients"
-              : view.list == app::JobRecipientList::bounced ? "Bounced recipients"
-                                                            : "Recipients who complained",
-              grouped_number(total).c_str());
+  const char* name = list_title(view.list);
+  heading(std::string(name) + " (" + grouped_number(total) + ")", nullptr, 3);
   if (view.failed_status == app::LoadStatus::loading) {
     ImGui::SameLine();
-    ImGui::TextDisabled("loading\u2026");
+    muted_text("loading\u2026");
   }
   if (view.failed_status == app::LoadStatus::failed) {
     ImGui::SameLine();
-    if (ImGui::SmallButton("Reload list")) actions.sending().reload_failed_rows();
+    if (small_button("Reload list")) actions.sending().reload_failed_rows();
   }
   if (view.failed_total == 0) return;
+  constexpr ImGuiTableFlags table_flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
+                                          ImGuiTableFlags_BordersV | ImGuiTableFlags_Resizable |
+                                          ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingStretchProp;
   const float row_h = ImGui::GetTextLineHeightWithSpacing();
   const float height = std::min(row_h * (static_cast<float>(view.failed_total) + 1.5f), row_h * 12);
-  if (!begin_list_table(
-          "##failed-rows",
-          {{"Email", 1.6f},
-           {"Group", 0.8f},
-           {"Attempts", 0.5f},
-           {view.list == app::JobRecipientList::failed ? "Server reply" : "Outcome and diagnostic", 3.0f}},
-          height))
+  if (!begin_grid("##failed-rows", 5, table_flags, ImVec2(0, height), name,
+                  static_cast<std::int64_t>(view.failed_total)))
     return;
+  const char* said_header = view.list == app::JobRecipientList::failed ? "Server reply" : "Outcome and diagnostic";
+  ImGui::TableSetupScrollFreeze(0, 1);
+  ImGui::TableSetupColumn("Email", 0, 1.6f);
+  ImGui::TableSetupColumn("Group", 0, 0.8f);
+  ImGui::TableSetupColumn("Attempts", 0, 0.5f);
+  ImGui::TableSetupColumn(said_header, 0, 3.0f);
+  ImGui::TableSetupColumn("Copy", ImGuiTableColumnFlags_WidthFixed,
+                          ImGui::CalcTextSize("Copy").x + ImGui::GetStyle().FramePadding.x * 2);
+  grid_headers({"Email", "Group", "Attempts", said_header, "Copy"});
   ImGuiListClipper clipper;
   clipper.Begin(static_cast<int>(view.failed_total));
   while (clipper.Step()) {
@@ -142,30 +174,29 @@ void failed_table(const app::JobView& view, app::Actions& actions) {
       actions.sending().need_failed_rows(static_cast<std::size_t>(clipper.DisplayStart),
                                          static_cast<std::size_t>(clipper.DisplayEnd - 1));
     for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
-      ImGui::TableNextRow();
-      ImGui::TableNextColumn();
+      grid_row(i, selection.contains(i));
       const app::JobRecipient* row = view.failed_rows.row(static_cast<std::size_t>(i));
       if (!row) {
-        ImGui::TextDisabled("Loading\u2026");
+        grid_muted_cell("Loading\u2026");
         continue;
       }
-      ImGui::TextUnformatted(row->email.c_str());
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(row->group == Group::new_users         ? "new user"
-                             : row->group == Group::pending_invites ? "pending"
-                                                                    : "\u2014");
-      ImGui::TableNextColumn();
-      ImGui::Text("%d", row->attempts);
-      ImGui::TableNextColumn();
-      // A later bounce or complaint says more than the send's reply.
-      const std::string said =
-          row->outcome.empty() ? row->last_error
-                               : std::string(app::outcome_kind_caption(row->outcome)) + ": " + row->outcome_diagnostic;
-      ImGui::TextUnformatted(said.c_str());
+      selection.highlight(i);
+      grid_cell(row->email);
+      grid_cell(group_short(row->group));
+      grid_cell(std::to_string(row->attempts));
+      const std::string said = reply_text(*row);
+      grid_cell(said);
       if (ImGui::IsItemHovered() && !said.empty()) ImGui::SetTooltip("%s", said.c_str());
+      grid_control_cell();
+      ImGui::PushID(i);
+      if (small_button("Copy", "Copy address " + row->email)) ImGui::SetClipboardText(row->email.c_str());
+      selection.row_drawn(i, item_has_focus());
+      ImGui::PopID();
     }
   }
-  ImGui::EndTable();
+  const semantics::Key grid = current_grid();
+  end_grid();
+  if (copy_requested_in(grid)) ImGui::SetClipboardText(selected_rows_text(view).c_str());
 }
 
 }  // namespace
@@ -205,21 +236,18 @@ Tone job_status_tone(std::optional<JobStatus> status) {
 
 void draw_job_panel(const app::State& state, app::Actions& actions, const Fonts& fonts) {
   const app::JobView& view = state.send.job;
-  begin_card("##job", ImVec2(0, 0), CardHeight::fit_content);
+  std::string title = "Job #" + std::to_string(view.job_id);
+  if (view.job && !view.job->template_name.empty()) title += " \u2014 " + view.job->template_name;
+  begin_card("##job", ImVec2(0, 0), CardHeight::fit_content, title);
 
   // Title: job number and template, status badge, Close.
   ImGui::AlignTextToFramePadding();
-  if (fonts.title) ImGui::PushFont(fonts.title);
-  if (view.job && !view.job->template_name.empty())
-    ImGui::Text("Job #%lld \u2014 %s", static_cast<long long>(view.job_id), view.job->template_name.c_str());
-  else
-    ImGui::Text("Job #%lld", static_cast<long long>(view.job_id));
-  if (fonts.title) ImGui::PopFont();
+  heading(title, fonts.title);
   if (view.job) {
     ImGui::SameLine(0, 16);
     ImGui::AlignTextToFramePadding();
     status_dot(job_status_tone(view.job->status));
-    ImGui::TextUnformatted(job_status_caption(view.job->status));
+    text(job_status_caption(view.job->status));
   }
   if (right_aligned_button("Close##job")) {
     actions.sending().close_job();
@@ -230,17 +258,18 @@ void draw_job_panel(const app::State& state, app::Actions& actions, const Fonts&
 
   if (!view.job) {
     if (view.status == app::LoadStatus::failed)
-      tone_text(Tone::bad, "The job could not be read: " + view.error);
+      announced_text(Tone::bad, "The job could not be read: " + view.error, "job-read");
     else
-      ImGui::TextDisabled("Reading the job\u2026");
+      muted_text("Reading the job\u2026");
     end_card();
     return;
   }
   const app::Job& job = *view.job;
-  ImGui::TextDisabled("From %s  \u00b7  to %s  \u00b7  started by %s, %s", job.from_email.c_str(),
-                      groups_text(job.groups).c_str(), job.created_by.c_str(), short_utc(job.created_at).c_str());
+  wrapped_muted_text("From " + job.from_email + "  \u00b7  to " + groups_text(job.groups) + "  \u00b7  started by " +
+                     job.created_by);
+  time_text("Started ", job.created_at);
   if (job.status == JobStatus::paused && !job.pause_reason.empty())
-    tone_text(Tone::warning, "Paused: " + job.pause_reason);
+    announced_text(Tone::warning, "Paused: " + job.pause_reason, "job-paused");
   ImGui::Spacing();
 
   // Progress: done = sent + failed, of the total.
@@ -251,7 +280,7 @@ void draw_job_panel(const app::State& state, app::Actions& actions, const Fonts&
   const int percent = std::min(100, static_cast<int>(fraction * 100.0f));  // 100 % only when all are done
   std::snprintf(overlay, sizeof overlay, "%s of %s done  (%d%%)", grouped_number(done).c_str(),
                 grouped_number(job.total).c_str(), percent);
-  ImGui::TextUnformatted(overlay);
+  text(overlay);
   const Tone bar = job.status == JobStatus::completed   ? Tone::good
                    : job.status == JobStatus::paused    ? Tone::warning
                    : job.failed > 0 && job.sent == 0    ? Tone::bad
@@ -259,8 +288,14 @@ void draw_job_panel(const app::State& state, app::Actions& actions, const Fonts&
                                                         : Tone::link;
   ImGui::PushStyleColor(ImGuiCol_PlotHistogram, bar == Tone::neutral ? ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled)
                                                                      : ImGui::ColorConvertU32ToFloat4(tone_color(bar)));
-  ImGui::ProgressBar(fraction, ImVec2(-1, ImGui::GetFontSize() * 0.9f), "");
+  progress_bar(fraction, ImVec2(-1, ImGui::GetFontSize() * 0.9f), "", "Job progress", static_cast<std::int64_t>(done),
+               static_cast<std::int64_t>(job.total));
   ImGui::PopStyleColor();
+  // Job state changes are said once each: "Job #12: Completed, 100 sent, 0 failed."
+  announce("job-state", title + ": " + job_status_caption(job.status) +
+                            (app::job_active(job) ? "."
+                                                  : ", " + grouped_number(job.sent) + " sent, " +
+                                                        grouped_number(job.failed) + " failed."));
   ImGui::Spacing();
 
   if (ImGui::BeginTable("##job-stats", 5, ImGuiTableFlags_SizingStretchSame)) {
@@ -275,7 +310,7 @@ void draw_job_panel(const app::State& state, app::Actions& actions, const Fonts&
                                                               : "\u2014");
     ImGui::EndTable();
   }
-  if (!job.finished_at.empty()) ImGui::TextDisabled("Finished %s", short_utc(job.finished_at).c_str());
+  if (!job.finished_at.empty()) time_text("Finished ", job.finished_at);
   ImGui::Spacing();
 
   // Commands.
@@ -283,28 +318,28 @@ void draw_job_panel(const app::State& state, app::Actions& actions, const Fonts&
   const bool finished = job.status && is_finished(*job.status);
   ImGui::BeginDisabled(busy);
   if (job.status == JobStatus::paused) {
-    if (ImGui::Button("Resume", ImVec2(110, 0))) actions.sending().resume_job();
+    if (button("Resume", ImVec2(110, 0))) actions.sending().resume_job();
   } else {
     ImGui::BeginDisabled(finished);
-    if (ImGui::Button("Pause", ImVec2(110, 0))) actions.sending().pause_job();
+    if (button("Pause", ImVec2(110, 0))) actions.sending().pause_job();
     ImGui::EndDisabled();
   }
   ImGui::SameLine();
   ImGui::BeginDisabled(finished);
-  if (ImGui::Button("Cancel job", ImVec2(110, 0))) ImGui::OpenPopup(cancel_popup_id);
+  if (button("Cancel job", ImVec2(110, 0))) ImGui::OpenPopup(cancel_popup_id);
   ImGui::EndDisabled();
   ImGui::SameLine();
   ImGui::BeginDisabled(job.failed == 0 || job.status == JobStatus::cancelled);
-  if (ImGui::Button("Retry failed", ImVec2(130, 0))) actions.sending().retry_failed();
+  if (button("Retry failed", ImVec2(130, 0))) actions.sending().retry_failed();
   ImGui::EndDisabled();
   ImGui::EndDisabled();
   if (busy) {
     ImGui::SameLine();
     ImGui::AlignTextToFramePadding();
-    ImGui::TextDisabled("Asking the server (%s)\u2026", view.command.c_str());
+    muted_text("Asking the server (" + view.command + ")\u2026");
   }
   cancel_popup(actions);
-  if (!view.error.empty()) tone_text(Tone::bad, view.error);
+  if (!view.error.empty()) announced_text(Tone::bad, view.error, "job-error");
 
   outcomes_line(view, actions);
   const bool has_outcomes =

@@ -1,11 +1,13 @@
 #include "panels/login_panel.hpp"
 
+#include "panels/a11y.hpp"
 #include "panels/text_field.hpp"
 #include "panels/widgets.hpp"
 
 #include <imgui.h>
 
 #include <algorithm>
+#include <cstring>
 #include <string>
 
 namespace invites::panels {
@@ -24,17 +26,15 @@ void draw_login_panel(const app::State& state, app::Actions& actions, const Font
   ImGui::SetCursorPos(ImVec2(ImGui::GetCursorPosX() + (avail.x - width) * 0.5f,
                              ImGui::GetCursorPosY() + std::max(0.0f, avail.y * 0.12f)));
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(28, 24));
-  begin_card("##login_card", ImVec2(width, 0), CardHeight::fit_content);
+  begin_card("##login_card", ImVec2(width, 0), CardHeight::fit_content, "Sign in", semantics::Role::form);
   ImGui::PopStyleVar();
 
-  if (fonts.title) ImGui::PushFont(fonts.title);
-  ImGui::TextUnformatted("Sign in");
-  if (fonts.title) ImGui::PopFont();
-  ImGui::TextDisabled("Use your staff account.");
+  heading("Sign in", fonts.title);
+  muted_text("Use your staff account.");
   ImGui::Spacing();
 
   if (!login.notice.empty()) {
-    tone_text(Tone::info, login.notice);
+    announced_text(Tone::info, login.notice, "login-notice");
     ImGui::Spacing();
   }
 
@@ -47,40 +47,42 @@ void draw_login_panel(const app::State& state, app::Actions& actions, const Font
   }
   std::string edited;
 
-  ImGui::TextUnformatted("Username");
+  field_label("Username");
   if (focus_username) {
-    ImGui::SetKeyboardFocusHere();
+    a11y::focus_next_item();
     focus_username = false;
   }
-  if (text_field("##username", login.username, edited, -1)) actions.set_login_username(edited);
-  const bool enter_in_username = ImGui::IsItemDeactivated() && enter_pressed();
+  if (text_field("##username", login.username, edited, -1, nullptr, 0, semantics::InputKind::username))
+    actions.set_login_username(edited);
+  const bool enter_in_username = field_submitted();
   ImGui::Spacing();
 
-  ImGui::TextUnformatted("Password");
+  field_label("Password");
   if (focus_password) {
-    ImGui::SetKeyboardFocusHere();
+    a11y::focus_next_item();
     focus_password = false;
   }
-  if (text_field("##password", login.password, edited, -1, nullptr, ImGuiInputTextFlags_Password))
+  if (text_field("##password", login.password, edited, -1, nullptr, ImGuiInputTextFlags_Password,
+                 semantics::InputKind::current_password))
     actions.set_login_password(edited);
+  const bool enter_in_password = field_submitted();
   ImGui::Spacing();
 
   if (!login.error.empty()) {
-    tone_text(Tone::bad, login.error);
+    announced_text(Tone::bad, login.error, "login-error");
     ImGui::Spacing();
   }
 
   ImGui::Spacing();
   const bool can_submit = !login.busy;
   bool submit = primary_button("Sign in", -1, can_submit);
-  if (login.busy) ImGui::TextDisabled("Signing in\u2026");
+  if (login.busy) muted_text("Signing in\u2026");
   if (enter_in_username && login.password.empty()) {
     focus_password = true;  // Enter in the username goes on to the password
-  } else if (enter_submits() || enter_in_username) {
+  } else if (enter_in_username || enter_in_password) {
     submit = submit || can_submit;
   }
   if (submit) actions.submit_login();
-
   end_card();
 }
 

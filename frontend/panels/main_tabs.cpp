@@ -6,6 +6,7 @@
 #include "panels/no_permission_panel.hpp"
 #include "panels/setup_panel.hpp"
 #include "panels/suppressions_panel.hpp"
+#include "panels/widgets.hpp"
 
 #include <imgui.h>
 #include <imgui_internal.h>
@@ -27,15 +28,6 @@ void jobs_tab(const app::State& state, app::Actions& actions, const Fonts& fonts
 }
 
 }  // namespace
-
-bool begin_tab(const char* label, ImGuiTabItemFlags flags) {
-  const bool open = ImGui::BeginTabItem(label, nullptr, flags);
-#ifdef IMGUI_ENABLE_TEST_ENGINE
-  ImGuiContext* g = ImGui::GetCurrentContext();
-  if (g->TestEngineHookItems) ImGuiTestEngineHook_ItemInfo(g, g->LastItemData.ID, label, 0);
-#endif
-  return open;
-}
 
 void draw_main_tabs(const app::State& state, app::Actions& actions, const Fonts& fonts) {
   const bool invites = app::can_use_invites(state);
@@ -69,37 +61,43 @@ void draw_main_tabs(const app::State& state, app::Actions& actions, const Fonts&
                      : shown == app::MainTab::suppressions
                          ? "Database > Send Bulk Portal Invites > Suppressed addresses"
                          : "Database > Send Bulk Portal Invites > Jobs";
+  // Left out where it would run into the tabs (a phone).
   const ImVec2 start = ImGui::GetCursorPos();
   const float path_w = ImGui::CalcTextSize(path).x;
-  ImGui::SetCursorPos(ImVec2(std::max(start.x, ImGui::GetWindowContentRegionMax().x - path_w),
-                             start.y + ImGui::GetStyle().FramePadding.y));
-  ImGui::TextDisabled("%s", path);
-  ImGui::SetCursorPos(start);
+  const float tabs_w = button_width("Send Bulk Portal Invites") + button_width("Jobs") +
+                       button_width("Suppressed addresses") + button_width("Setup") +
+                       ImGui::GetStyle().ItemInnerSpacing.x * 4;
+  if (start.x + tabs_w + path_w <= ImGui::GetWindowContentRegionMax().x) {
+    ImGui::SetCursorPos(
+        ImVec2(ImGui::GetWindowContentRegionMax().x - path_w, start.y + ImGui::GetStyle().FramePadding.y));
+    muted_text(path);
+    ImGui::SetCursorPos(start);
+  }
 
-  if (ImGui::BeginTabBar("##main-tabs")) {
+  if (begin_tab_bar("##main-tabs", "Screens")) {
     if (tab("Send Bulk Portal Invites", app::MainTab::invites)) {
       ImGui::Spacing();
       if (invites)
         draw_invite_panel(state, actions, fonts);
       else
         draw_no_permission_panel(state, fonts);
-      ImGui::EndTabItem();
+      end_tab();
     }
     if (invites && tab("Jobs", app::MainTab::jobs)) {
       jobs_tab(state, actions, fonts);
-      ImGui::EndTabItem();
+      end_tab();
     }
     if (invites && tab("Suppressed addresses", app::MainTab::suppressions)) {
       ImGui::Spacing();
       draw_suppressions_panel(state, actions);
-      ImGui::EndTabItem();
+      end_tab();
     }
     if (setup && tab("Setup", app::MainTab::setup)) {
       ImGui::Spacing();
       draw_setup_panel(state, actions, fonts);
-      ImGui::EndTabItem();
+      end_tab();
     }
-    ImGui::EndTabBar();
+    end_tab_bar();
   }
   shown = visible;
 }

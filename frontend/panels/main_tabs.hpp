@@ -12,7 +12,4 @@ namespace invites::panels {
 
 void draw_main_tabs(const app::State& state, app::Actions& actions, const Fonts& fonts);
 
-// ImGui::BeginTabItem whose tab carries its label for the UI probe (browser tests).
-bool begin_tab(const char* label, int flags = 0);
-
 }  // namespace invites::panels

@@ -20,9 +20,14 @@ std::string megabytes(std::uint64_t bytes) {
 
 }  // namespace
 
-std::string result_as_of_label(const app::State& state) {
-  if (app::preview_is_offline(state)) return "Offline preview \u2014 data as of " + app::data_as_of(state.preview);
-  return "Data as of " + app::data_as_of(state.preview);
+void draw_result_as_of(const app::State& state) {
+  // data_as_of() reads "2026-11-26 12:30:00 UTC": the same instant in ISO 8601 for the local time.
+  std::string iso = app::data_as_of(state.preview);
+  if (iso.size() == 23 && iso.ends_with(" UTC")) {
+    iso[10] = 'T';
+    iso.replace(19, 4, "Z");
+  }
+  time_text(app::preview_is_offline(state) ? "Offline preview \u2014 data as of " : "Data as of ", iso);
 }
 
 void draw_offline_bar(const app::State& state, app::Actions& actions) {
@@ -33,56 +38,63 @@ void draw_offline_bar(const app::State& state, app::Actions& actions) {
     ImGui::AlignTextToFramePadding();
     status_dot(Tone::warning);
     ImGui::SameLine();
-    std::string text =
-        "Offline preview \u2014 data as of " +
-        (o.have_snapshot ? invites::readable_utc(o.data_as_of) : std::string("(no copy in this browser)"));
-    ImGui::TextUnformatted(text.c_str());
+    if (o.have_snapshot)
+      time_text("Offline preview \u2014 data as of ", invites::iso8601_utc(o.data_as_of));
+    else
+      text("Offline preview \u2014 data as of (no copy in this browser)");
     if (o.chosen) {
       ImGui::SameLine();
-      if (ImGui::SmallButton("Back online")) actions.preview_offline(false);
+      if (small_button("Back online")) actions.preview_offline(false);
     }
-    tone_text(Tone::warning, std::string(app::offline_send_reason) + " " + o.reason +
-                                 (o.chosen ? "" : " The app checks every few seconds whether it is back."));
+    announced_text(Tone::warning,
+                   std::string(app::offline_send_reason) + " " + o.reason +
+                       (o.chosen ? "" : " The app checks every few seconds whether it is back."),
+                   "offline");
   } else {
     ImGui::AlignTextToFramePadding();
     status_dot(o.have_snapshot ? Tone::good : Tone::neutral);
     ImGui::SameLine();
-    std::string text;
     switch (o.sync) {
       case app::SyncStatus::opening:
-        text = "Opening the offline copy\u2026";
+        muted_text("Opening the offline copy\u2026");
         break;
       case app::SyncStatus::decoding:
-        text = "Reading the offline copy\u2026";
+        muted_text("Reading the offline copy\u2026");
         break;
       case app::SyncStatus::downloading:
-        text = "Downloading the offline copy\u2026";
+        muted_text("Downloading the offline copy\u2026");
         break;
       default:
-        text = o.have_snapshot ? "Offline copy: data as of " + invites::readable_utc(o.data_as_of) + " (" +
-                                     grouped_number(o.contacts) + " contacts)"
-                               : "No offline copy in this browser yet.";
+        if (o.have_snapshot) {
+          time_text("Offline copy: data as of ", invites::iso8601_utc(o.data_as_of));
+          const std::string contacts = "(" + grouped_number(o.contacts) + " contacts)";
+          same_line_if_fits(ImGui::CalcTextSize(contacts.c_str()).x);
+          muted_text(contacts);
+        } else {
+          muted_text("No offline copy in this browser yet.");
+        }
     }
-    ImGui::TextDisabled("%s", text.c_str());
     if (o.sync == app::SyncStatus::downloading) {
       ImGui::SameLine();
       const float fraction =
           o.total > 0 ? static_cast<float>(static_cast<double>(o.received) / static_cast<double>(o.total)) : -1.0f;
       const std::string overlay = megabytes(o.received) + (o.total > 0 ? " of " + megabytes(o.total) : std::string());
-      ImGui::ProgressBar(fraction < 0 ? 0.0f : fraction, ImVec2(220, 0), overlay.c_str());
+      progress_bar(fraction < 0 ? 0.0f : fraction, ImVec2(220, 0), overlay.c_str(), "Offline copy download",
+                   static_cast<std::int64_t>(o.received), static_cast<std::int64_t>(o.total));
     }
-    ImGui::SameLine();
+    same_line_if_fits(button_width("Refresh offline copy"));
     ImGui::BeginDisabled(o.sync == app::SyncStatus::downloading || o.sync == app::SyncStatus::decoding ||
                          o.sync == app::SyncStatus::opening);
-    if (ImGui::SmallButton("Refresh offline copy")) actions.refresh_offline_copy();
+    if (small_button("Refresh offline copy")) actions.refresh_offline_copy();
     ImGui::EndDisabled();
-    ImGui::SameLine();
+    same_line_if_fits(button_width("Preview offline"));
     ImGui::BeginDisabled(!o.have_snapshot);
-    if (ImGui::SmallButton("Preview offline")) actions.preview_offline(true);
+    if (small_button("Preview offline")) actions.preview_offline(true);
     ImGui::EndDisabled();
   }
-  if (!o.notice.empty()) tone_text(o.notice == app::server_back_notice ? Tone::good : Tone::warning, o.notice);
-  if (!o.sync_error.empty()) tone_text(Tone::bad, o.sync_error);
+  if (!o.notice.empty())
+    announced_text(o.notice == app::server_back_notice ? Tone::good : Tone::warning, o.notice, "offline-notice");
+  if (!o.sync_error.empty()) announced_text(Tone::bad, o.sync_error, "offline-sync-error");
   ImGui::PopID();
   ImGui::Spacing();
 }
@@ -90,15 +102,13 @@ void draw_offline_bar(const app::State& state, app::Actions& actions) {
 void draw_offline_estimate(const app::State& state) {
   const app::OfflineState& o = state.offline;
   if (!o.has_estimate) return;
-  ImGui::PushTextWrapPos(0.0f);
-  ImGui::TextDisabled(
-      "Estimate for the filters on screen, from the offline copy (data as of %s): new users %s, "
-      "pending invites %s, skipped %s, excluded %s, bounced or complained %s. Only Load gives the counts Send "
-      "uses.",
-      invites::readable_utc(o.data_as_of).c_str(), grouped_number(o.estimate.new_users).c_str(),
-      grouped_number(o.estimate.pending_invites).c_str(), grouped_number(o.estimate.skipped_invalid_email).c_str(),
-      grouped_number(o.estimate.excluded_existing).c_str(), grouped_number(o.estimate.skipped_suppressed).c_str());
-  ImGui::PopTextWrapPos();
+  wrapped_muted_text("Estimate for the filters on screen, from the offline copy (data as of " +
+                     local_time(invites::iso8601_utc(o.data_as_of)) + "): new users " +
+                     grouped_number(o.estimate.new_users) + ", pending invites " +
+                     grouped_number(o.estimate.pending_invites) + ", skipped " +
+                     grouped_number(o.estimate.skipped_invalid_email) + ", excluded " +
+                     grouped_number(o.estimate.excluded_existing) + ", bounced or complained " +
+                     grouped_number(o.estimate.skipped_suppressed) + ". Only Load gives the counts Send uses.");
   ImGui::Spacing();
 }
 

@@ -12,7 +12,8 @@ namespace invites::panels {
 void draw_offline_bar(const app::State& state, app::Actions& actions);
 // Beside stale server counts: the counts of the cached snapshot for the filters on screen.
 void draw_offline_estimate(const app::State& state);
-// "Data as of …" of the loaded result, "Offline preview — data as of …" when offline.
-std::string result_as_of_label(const app::State& state);
+// "Data as of …" of the loaded result, "Offline preview — data as of …" when offline
+// (in the browser's time zone, UTC in its accessible name).
+void draw_result_as_of(const app::State& state);
 
 }  // namespace invites::panels

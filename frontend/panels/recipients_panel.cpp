@@ -4,8 +4,8 @@
 #include "panels/widgets.hpp"
 
 #include <imgui.h>
-#include <invites/utc_time.hpp>
 #include <imgui_internal.h>  // TableSetColumnSortDirection: align ImGui's sort arrows with the app state
+#include <invites/csv.hpp>
 
 #include <algorithm>
 #include <string>
@@ -23,6 +23,7 @@ struct SearchBox {
   double edited_at = 0.0;  // ImGui time of the last edit
 };
 SearchBox search_state;
+RowSelection selection;  // rows Ctrl+C copies
 
 }  // namespace
 
@@ -33,19 +34,30 @@ namespace {
 void search_box(const app::RecipientTable& table, app::Actions& actions, float width) {
   if (!search_state.dirty) search_state.text = table.query;
   std::string edited;
-  if (text_field("##recipient-search", search_state.text, edited, width, "Search email, name, account\u2026")) {
-    search_state.text = std::move(edited);
+  if (text_field("##recipient-search", search_state.text, edited, width, "Search email, name, account\u2026", 0,
+                 semantics::InputKind::search)) {
+    search_state.text = edited;
     search_state.dirty = true;
     search_state.edited_at = ImGui::GetTime();
   }
-  const bool enter = ImGui::IsItemFocused() && enter_pressed();
+  const bool enter = field_submitted();
   if (search_state.dirty && (enter || ImGui::GetTime() - search_state.edited_at >= search_debounce_seconds)) {
     search_state.dirty = false;
     actions.set_recipient_search(search_state.text);
   }
 }
 
-void cell(const std::string& text) { ImGui::TextUnformatted(text.c_str(), text.c_str() + text.size()); }
+// The selected rows that have arrived, tab-separated (Ctrl+C).
+std::string selected_rows_text(const app::RecipientTable& table) {
+  std::string out;
+  for (std::int64_t i = selection.first(); i >= 0 && i <= selection.last(); ++i) {
+    const app::RecipientEntry* row = table.blocks.row(static_cast<std::size_t>(i));
+    if (!row) continue;
+    append_tsv_row(out, {row->email, row->first_name, row->last_name, row->account_number, row->account_name,
+                         std::to_string(row->contact_id), row->last_invited_at});
+  }
+  return out;
+}
 
 // Keeps ImGui's sort specs and the app's sort in step: a header click sorts
 // through the action; a reset in the app (new list) moves ImGui's arrows.
@@ -73,8 +85,10 @@ void rows_table(const app::State& state, app::Actions& actions, float height) {
   constexpr ImGuiTableFlags table_flags =
       ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter | ImGuiTableFlags_BordersV |
       ImGuiTableFlags_Resizable | ImGuiTableFlags_Sortable | ImGuiTableFlags_SizingStretchProp;
-  if (!ImGui::BeginTable("##recipient-rows", static_cast<int>(all_sort_columns.size()), table_flags, ImVec2(0, height)))
-    return;
+  const int columns = static_cast<int>(all_sort_columns.size()) + 1;  // + the Copy column
+  const std::string name = std::string("Recipients: ") + app::group_caption(table.group);
+  const std::int64_t total_rows = table.has_total ? static_cast<std::int64_t>(table.total) : 0;
+  if (!begin_grid("##recipient-rows", columns, table_flags, ImVec2(0, height), name, total_rows)) return;
   ImGui::TableSetupScrollFreeze(0, 1);
   for (const SortColumn column : all_sort_columns) {
     ImGuiTableColumnFlags flags = ImGuiTableColumnFlags_PreferSortAscending;
@@ -99,15 +113,12 @@ void rows_table(const app::State& state, app::Actions& actions, float height) {
     }
     ImGui::TableSetupColumn(app::column_label(column), flags, weight, static_cast<ImGuiID>(column));
   }
-  // TableHeadersRow() by hand, so each header carries its label for the UI probe (browser tests).
-  ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
-  for (const SortColumn column : all_sort_columns) {
-    if (!ImGui::TableSetColumnIndex(static_cast<int>(column))) continue;
-    ImGui::TableHeader(app::column_label(column));
-#ifdef IMGUI_ENABLE_TEST_ENGINE
-    ImGuiTestEngineHook_ItemInfo(ImGui::GetCurrentContext(), ImGui::GetItemID(), app::column_label(column), 0);
-#endif
-  }
+  ImGui::TableSetupColumn("Copy", ImGuiTableColumnFlags_NoSort | ImGuiTableColumnFlags_WidthFixed,
+                          ImGui::CalcTextSize("Copy").x + ImGui::GetStyle().FramePadding.x * 2);
+  std::vector<const char*> labels;
+  for (const SortColumn column : all_sort_columns) labels.push_back(app::column_label(column));
+  labels.push_back("Copy");
+  grid_headers(labels);
   sync_sort(table, actions);
 
   // Read after sync_sort: a new sort empties the list until its first block arrives.
@@ -119,42 +130,45 @@ void rows_table(const app::State& state, app::Actions& actions, float height) {
       actions.need_recipient_rows(static_cast<std::size_t>(clipper.DisplayStart),
                                   static_cast<std::size_t>(clipper.DisplayEnd - 1));
     for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
-      ImGui::TableNextRow();
+      grid_row(i, selection.contains(i));
       const app::RecipientEntry* row = table.blocks.row(static_cast<std::size_t>(i));
-      ImGui::TableNextColumn();
       if (!row) {
-        ImGui::TextDisabled("Loading\u2026");
+        grid_muted_cell("Loading\u2026");
         continue;
       }
+      selection.highlight(i);
+      ImGui::PushID(i);
+      bool focused = false;
       if (is_mailed(table.group)) {
         // A mailed recipient's email picks the recipient of the email preview.
         const bool previewed = state.send.email.open && state.send.email.recipient_email == row->email;
-        ImGui::PushID(i);
-        if (ImGui::Selectable(row->email.c_str(), previewed)) actions.sending().preview_for_recipient(row->email);
-        ImGui::PopID();
+        grid_control_cell();
+        if (selectable(row->email.c_str(), previewed)) actions.sending().preview_for_recipient(row->email);
+        focused = item_has_focus();
         if (ImGui::IsItemHovered(ImGuiHoveredFlags_DelayNormal))
           ImGui::SetTooltip("Preview the email for this recipient");
       } else {
-        cell(row->email);
+        grid_cell(row->email);
       }
-      ImGui::TableNextColumn();
-      cell(row->first_name);
-      ImGui::TableNextColumn();
-      cell(row->last_name);
-      ImGui::TableNextColumn();
-      cell(row->account_number);
-      ImGui::TableNextColumn();
-      cell(row->account_name);
-      ImGui::TableNextColumn();
-      ImGui::Text("%llu", static_cast<unsigned long long>(row->contact_id));
-      ImGui::TableNextColumn();
+      grid_cell(row->first_name);
+      grid_cell(row->last_name);
+      grid_cell(row->account_number);
+      grid_cell(row->account_name);
+      grid_cell(std::to_string(row->contact_id));
       if (row->last_invited_at.empty())
-        ImGui::TextDisabled("never");
+        grid_muted_cell("never");
       else
-        cell(short_utc(row->last_invited_at));
+        time_cell(row->last_invited_at);
+      grid_control_cell();
+      if (small_button("Copy", "Copy address " + row->email)) ImGui::SetClipboardText(row->email.c_str());
+      focused = focused || item_has_focus();
+      ImGui::PopID();
+      selection.row_drawn(i, focused);
     }
   }
-  ImGui::EndTable();
+  const semantics::Key grid = current_grid();
+  end_grid();
+  if (copy_requested_in(grid)) ImGui::SetClipboardText(selected_rows_text(table).c_str());
 }
 
 }  // namespace
@@ -165,13 +179,16 @@ void draw_recipients_panel(const app::State& state, app::Actions& actions) {
 
   // The list fills the visible height of the screen below the cards; the
   // frame it appears, the screen scrolls to it.
-  if (frames_since_shown("recipients") == 0) ImGui::SetScrollHereY(0.0f);
+  const bool appeared = frames_since_shown("recipients") == 0;
+  if (appeared) ImGui::SetScrollHereY(0.0f);
   const float height = std::max(min_panel_height, ImGui::GetWindowHeight() - ImGui::GetStyle().ItemSpacing.y * 2);
-  begin_card("##recipients", ImVec2(0, height));
+  const std::string title = std::string("Recipients \u2014 ") + app::group_caption(table.group);
+  begin_card("##recipients", ImVec2(0, height), CardHeight::given, title);
+  if (appeared) selection.clear();
 
   // Title line: the group, and Close at the right.
   ImGui::AlignTextToFramePadding();
-  ImGui::Text("Recipients \u2014 %s", app::group_caption(table.group));
+  heading(title);
   if (right_aligned_button("Close")) {
     actions.close_recipients();
     end_card();
@@ -182,19 +199,23 @@ void draw_recipients_panel(const app::State& state, app::Actions& actions) {
   if (stale) {
     ImGui::AlignTextToFramePadding();
     status_dot(Tone::warning);
-    ImGui::TextDisabled("Filters changed \u2014 press Load to see the recipients for them.");
+    wrapped_muted_text("Filters changed \u2014 press Load to see the recipients for them.");
   }
   ImGui::BeginDisabled(stale);
 
-  // Tool line: search, the count shown, Download CSV.
-  search_box(table, actions, std::min(360.0f, ImGui::GetContentRegionAvail().x * 0.4f));
-  ImGui::SameLine();
+  // Tool line: search, the count shown, Download CSV (on narrow screens each on its own line).
+  const float line_w = ImGui::GetContentRegionAvail().x;
+  const bool narrow = line_w < 640.0f;
+  search_box(table, actions, narrow ? line_w : std::min(360.0f, line_w * 0.4f));
+  if (!narrow) ImGui::SameLine();
   ImGui::AlignTextToFramePadding();
   if (table.has_total) {
     const std::string shown = grouped_number(table.total);
-    ImGui::Text("Showing %s recipient%s", shown.c_str(), table.total == 1 ? "" : "s");
+    const std::string showing = "Showing " + shown + " recipient" + (table.total == 1 ? "" : "s");
+    text(showing);
+    announce("recipients-total", showing + ".");
   } else if (table.status == app::LoadStatus::loading) {
-    ImGui::TextDisabled("Loading recipients\u2026");
+    muted_text("Loading recipients\u2026");
   } else {
     ImGui::TextDisabled(" ");
   }
@@ -203,10 +224,10 @@ void draw_recipients_panel(const app::State& state, app::Actions& actions) {
   ImGui::EndDisabled();
 
   if (table.status == app::LoadStatus::failed) {
-    tone_text(Tone::bad, "The recipients could not be loaded: " + table.error);
-    if (ImGui::Button("Try again")) actions.reload_recipients();
+    announced_text(Tone::bad, "The recipients could not be loaded: " + table.error, "recipients-failed");
+    if (button("Try again")) actions.reload_recipients();
   } else if (table.has_total && table.total == 0) {
-    ImGui::TextDisabled(table.query.empty() ? "This group has no recipients." : "No recipients match the search.");
+    muted_text(table.query.empty() ? "This group has no recipients." : "No recipients match the search.");
   }
 
   rows_table(state, actions, std::max(160.0f, ImGui::GetContentRegionAvail().y));

@@ -5,6 +5,7 @@
 
 #include <imgui.h>
 
+#include <algorithm>
 #include <string>
 
 namespace invites::panels {
@@ -24,13 +25,12 @@ void group_row(const char* label, const char* id, bool on, std::uint64_t count, 
   bool value = on && count > 0;
   ImGui::BeginDisabled(busy || count == 0);
   ImGui::PushID(id);
-  if (ImGui::Checkbox(label, &value)) actions.sending().set_send_group(group, value);
+  if (checkbox(label, &value)) actions.sending().set_send_group(group, value);
   ImGui::PopID();
   ImGui::EndDisabled();
   ImGui::TableNextColumn();
   ImGui::AlignTextToFramePadding();
-  const std::string n = grouped_number(count);
-  ImGui::TextUnformatted(n.c_str());
+  text(grouped_number(count));
 }
 
 }  // namespace
@@ -45,24 +45,29 @@ void draw_send_row(const app::State& state, app::Actions& actions) {
   const bool preview_open = state.send.email.open;
   const std::string offline_reason = app::offline_block_reason(state);  // Send and the preview need the server
   ImGui::BeginDisabled(preview_open || !state.form.template_id || state.offline.offline);
-  if (ImGui::Button("Preview email", ImVec2(0, ImGui::GetFrameHeight() + ImGui::GetStyle().FramePadding.y * 0.8f)))
+  if (button("Preview email", ImVec2(0, ImGui::GetFrameHeight() + ImGui::GetStyle().FramePadding.y * 0.8f)))
     actions.sending().open_email_preview();
   ImGui::EndDisabled();
   if (!state.send.notice.empty()) {
     ImGui::Spacing();
     status_dot(Tone::warning);
-    tone_text(Tone::warning, state.send.notice);
+    announced_text(Tone::warning, state.send.notice, "send-notice");
   } else if (!can) {
-    ImGui::SameLine();
+    if (!offline_reason.empty()) {
+      ImGui::SameLine();
+      ImGui::AlignTextToFramePadding();
+      wrapped_muted_text(offline_reason);
+      return;
+    }
+    const char* why = !state.preview.has_result   ? "Load first."
+                      : app::preview_stale(state) ? "Load again to send."
+                      : state.form.email_from.empty() || !app::email_from_problem(state.form).empty()
+                          ? "Enter a valid Email From."
+                          : nullptr;
+    if (!why) return;
+    same_line_if_fits(ImGui::CalcTextSize(why).x);
     ImGui::AlignTextToFramePadding();
-    if (!offline_reason.empty())
-      ImGui::TextDisabled("%s", offline_reason.c_str());
-    else if (!state.preview.has_result)
-      ImGui::TextDisabled("Load first.");
-    else if (app::preview_stale(state))
-      ImGui::TextDisabled("Load again to send.");
-    else if (state.form.email_from.empty() || !app::email_from_problem(state.form).empty())
-      ImGui::TextDisabled("Enter a valid Email From.");
+    muted_text(why);
   }
 }
 
@@ -71,49 +76,52 @@ void draw_send_dialog(const app::State& state, app::Actions& actions) {
   if (confirm.open && !ImGui::IsPopupOpen(dialog_title)) ImGui::OpenPopup(dialog_title);
   const ImVec2 center = ImGui::GetMainViewport()->GetCenter();
   ImGui::SetNextWindowPos(center, ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
-  ImGui::SetNextWindowSizeConstraints(ImVec2(460, 0), ImVec2(640, 10000));
+  // Narrow screens (a phone) get a dialog that fits.
+  const float screen_w = ImGui::GetMainViewport()->Size.x;
+  const float min_w = std::min(460.0f, screen_w - 16.0f);
+  const float text_w = std::min(480.0f, screen_w - 60.0f);
+  ImGui::SetNextWindowSizeConstraints(ImVec2(min_w, 0), ImVec2(std::max(min_w, 640.0f), 10000));
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(22, 18));
-  const bool shown = ImGui::BeginPopupModal(dialog_title, nullptr, ImGuiWindowFlags_AlwaysAutoResize);
+  const bool shown = begin_dialog(dialog_title, ImGuiWindowFlags_AlwaysAutoResize);
   ImGui::PopStyleVar();
   if (!shown) return;
   if (!confirm.open) {  // closed by an action (sent, 409, cancelled)
     ImGui::CloseCurrentPopup();
-    ImGui::EndPopup();
+    end_dialog();
     return;
   }
 
-  ImGui::TextUnformatted("The invitation email goes to these recipients:");
+  text("The invitation email goes to these recipients:");
   ImGui::Spacing();
   if (ImGui::BeginTable("##send-groups", 2, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_BordersInnerH)) {
-    ImGui::TableSetupColumn("group", ImGuiTableColumnFlags_WidthFixed, 260);
-    ImGui::TableSetupColumn("count", ImGuiTableColumnFlags_WidthFixed, 120);
+    ImGui::TableSetupColumn("group", ImGuiTableColumnFlags_WidthFixed, std::min(260.0f, text_w * 0.6f));
+    ImGui::TableSetupColumn("count", ImGuiTableColumnFlags_WidthFixed, std::min(120.0f, text_w * 0.35f));
     group_row("New users", "send:new_users", confirm.new_users, confirm.counts.new_users, actions, Group::new_users,
               confirm.busy);
     group_row("Pending invites", "send:pending_invites", confirm.pending_invites, confirm.counts.pending_invites,
               actions, Group::pending_invites, confirm.busy);
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
-    ImGui::TextUnformatted("Total messages");
+    text("Total messages");
     ImGui::TableNextColumn();
-    const std::string total = grouped_number(chosen_total(confirm));
-    ImGui::TextUnformatted(total.c_str());
+    text(grouped_number(chosen_total(confirm)));
     ImGui::EndTable();
   }
   ImGui::Spacing();
   form_label("From", 110);
-  ImGui::TextUnformatted(confirm.from_email.c_str());
+  text(confirm.from_email);
   form_label("Template", 110);
-  ImGui::TextUnformatted(confirm.template_name.empty() ? "(none chosen)" : confirm.template_name.c_str());
+  text(confirm.template_name.empty() ? "(none chosen)" : confirm.template_name);
   ImGui::Spacing();
-  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 480);
-  ImGui::TextDisabled(
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + text_w);
+  wrapped_muted_text(
       "The server checks that the recipients still match this Load, then mails them in the "
       "background. You can pause or cancel the job while it runs.");
   ImGui::PopTextWrapPos();
   if (!confirm.error.empty()) {
     ImGui::Spacing();
-    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 480);
-    tone_text(Tone::bad, confirm.error);
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + text_w);
+    announced_text(Tone::bad, confirm.error, "send-error");
     ImGui::PopTextWrapPos();
   }
   ImGui::Spacing();
@@ -128,10 +136,10 @@ void draw_send_dialog(const app::State& state, app::Actions& actions) {
     actions.sending().confirm_send();
   ImGui::SameLine();
   ImGui::BeginDisabled(confirm.busy);
-  if (ImGui::Button("Cancel", ImVec2(100, 0)) || ImGui::IsKeyPressed(ImGuiKey_Escape, false))
+  if (button("Cancel", ImVec2(100, 0)) || ImGui::IsKeyPressed(ImGuiKey_Escape, false))
     actions.sending().cancel_send_dialog();
   ImGui::EndDisabled();
-  ImGui::EndPopup();
+  end_dialog();
 }
 
 }  // namespace invites::panels

@@ -2,6 +2,7 @@
 
 #include "panels/login_panel.hpp"
 #include "panels/main_tabs.hpp"
+#include "panels/a11y.hpp"
 #include "panels/widgets.hpp"
 
 #include <imgui.h>
@@ -18,17 +19,18 @@ void server_status_line(const app::ServerState& server, app::Actions& actions) {
     case app::ServerStatus::unknown:
     case app::ServerStatus::checking:
       status_dot(Tone::neutral);
-      ImGui::TextUnformatted("Checking the server\u2026");
+      text("Checking the server\u2026");
       break;
     case app::ServerStatus::connected:
       status_dot(Tone::good);
-      ImGui::TextUnformatted("Server: connected");
+      text("Server: connected");
       break;
     case app::ServerStatus::unreachable:
       status_dot(Tone::bad);
-      ImGui::Text("Server unreachable: %s", server.problem.c_str());
+      text("Server unreachable: " + server.problem);
+      announce("server", "Server unreachable: " + server.problem);
       ImGui::SameLine();
-      if (ImGui::Button("Retry")) actions.retry_server_check();
+      if (button("Retry")) actions.retry_server_check();
       break;
   }
 }
@@ -48,7 +50,7 @@ void draw_shell_panel(const app::State& state, app::Actions& actions, const Font
 
   // Top bar: product name and server state at the left, the user at the right.
   ImGui::AlignTextToFramePadding();
-  ImGui::TextUnformatted("Bulk Portal Invites");
+  heading("Bulk Portal Invites", nullptr, 1);
   ImGui::SameLine(0, 24);
   server_status_line(state.server, actions);
   if (state.session) {
@@ -57,35 +59,39 @@ void draw_shell_panel(const app::State& state, app::Actions& actions, const Font
     const float button_w = ImGui::CalcTextSize("Sign out").x + style.FramePadding.x * 2;
     const float right_w =
         ImGui::CalcTextSize("Signed in as").x + ImGui::CalcTextSize(who.c_str()).x + style.ItemSpacing.x * 2 + button_w;
-    ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - right_w));
+    same_line_if_fits(right_w);  // a phone: the user on a line of its own
+    ImGui::SetCursorPosX(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - right_w));
     ImGui::AlignTextToFramePadding();
-    ImGui::TextDisabled("Signed in as");
+    muted_text("Signed in as");
     ImGui::SameLine();
-    ImGui::TextUnformatted(who.c_str());
+    text(who);
     ImGui::SameLine();
-    if (ImGui::Button("Sign out")) actions.sign_out();
+    if (button("Sign out")) actions.sign_out();
   }
   ImGui::Separator();
 
   // Body: the current screen.
   const float footer_h = ImGui::GetTextLineHeightWithSpacing() + ImGui::GetStyle().ItemSpacing.y;
   ImGui::BeginChild("##body", ImVec2(0, -footer_h), ImGuiChildFlags_None, ImGuiWindowFlags_NoBackground);
-  ImGui::Spacing();
-  switch (state.screen) {
-    case app::Screen::starting:
-      ImGui::TextDisabled("Restoring your session\u2026");
-      break;
-    case app::Screen::login:
-      draw_login_panel(state, actions, fonts);
-      break;
-    case app::Screen::main:
-      draw_main_tabs(state, actions, fonts);  // the invite form, Jobs, Setup
-      break;
+  {
+    a11y::Scope main(semantics::Role::main, "");
+    ImGui::Spacing();
+    switch (state.screen) {
+      case app::Screen::starting:
+        muted_text("Restoring your session\u2026");
+        break;
+      case app::Screen::login:
+        draw_login_panel(state, actions, fonts);
+        break;
+      case app::Screen::main:
+        draw_main_tabs(state, actions, fonts);  // the invite form, Jobs, Setup
+        break;
+    }
   }
   ImGui::EndChild();
 
   ImGui::Separator();
-  ImGui::TextDisabled("Version %s", state.version.c_str());
+  muted_text("Version " + state.version);
   ImGui::End();
 }
 

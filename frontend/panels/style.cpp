@@ -1,10 +1,47 @@
 #include "panels/style.hpp"
 
+#include "panels/palette.hpp"
+
 #include <imgui.h>
 
 namespace invites::panels {
+namespace {
 
-void apply_style() {
+bool current_high_contrast = false;
+
+ImVec4 color(Rgb c, float alpha = 1.0f) { return ImVec4(c.r / 255.0f, c.g / 255.0f, c.b / 255.0f, alpha); }
+unsigned packed(Rgb c) { return IM_COL32(c.r, c.g, c.b, 255); }
+
+void set_colors(bool high_contrast) {
+  current_high_contrast = high_contrast;
+  const Palette& p = palette(high_contrast);
+  ImVec4* c = ImGui::GetStyle().Colors;
+  c[ImGuiCol_WindowBg] = color(p.window);
+  c[ImGuiCol_ChildBg] = color(p.card);
+  c[ImGuiCol_PopupBg] = color(p.card);
+  c[ImGuiCol_Text] = color(p.text);
+  c[ImGuiCol_TextDisabled] = color(p.muted);
+  c[ImGuiCol_Border] = color(p.border);
+  c[ImGuiCol_Separator] = color(p.separator);
+  c[ImGuiCol_Button] = color(p.button);
+  c[ImGuiCol_ButtonHovered] = color(p.button_hovered);
+  c[ImGuiCol_ButtonActive] = color(p.button_active);
+  c[ImGuiCol_FrameBg] = color(p.field);
+  c[ImGuiCol_FrameBgHovered] = color(p.field_hovered);
+  c[ImGuiCol_FrameBgActive] = color(p.field_active);
+  c[ImGuiCol_CheckMark] = color(p.accent);
+  c[ImGuiCol_Header] = color(p.selected);
+  c[ImGuiCol_HeaderHovered] = color(p.selected_hovered);
+  c[ImGuiCol_HeaderActive] = color(p.selected_active);
+  c[ImGuiCol_TableHeaderBg] = color(p.button);
+  c[ImGuiCol_TableRowBgAlt] = color(p.window);
+  c[ImGuiCol_TextSelectedBg] = color(p.selected_active);
+  c[ImGuiCol_NavHighlight] = color(p.accent, 0.9f);
+}
+
+}  // namespace
+
+void apply_style(bool high_contrast) {
   ImGui::StyleColorsLight();
   ImGuiStyle& style = ImGui::GetStyle();
   style.WindowPadding = ImVec2(24, 20);
@@ -22,44 +59,45 @@ void apply_style() {
   style.ChildBorderSize = 1;
   style.PopupBorderSize = 1;
   style.DisabledAlpha = 0.5f;
+  // High contrast: thicker frames and borders as well as the colors.
+  style.FrameBorderSize = high_contrast ? 2.0f : 1.0f;
+  style.ChildBorderSize = high_contrast ? 2.0f : 1.0f;
 
-  ImVec4* c = style.Colors;
-  c[ImGuiCol_WindowBg] = ImVec4(0.965f, 0.969f, 0.976f, 1.0f);
-  c[ImGuiCol_ChildBg] = ImVec4(1.0f, 1.0f, 1.0f, 1.0f);
-  c[ImGuiCol_Text] = ImVec4(0.11f, 0.13f, 0.16f, 1.0f);
-  c[ImGuiCol_TextDisabled] = ImVec4(0.42f, 0.45f, 0.50f, 1.0f);
-  c[ImGuiCol_Border] = ImVec4(0.80f, 0.82f, 0.86f, 1.0f);
-  c[ImGuiCol_Separator] = ImVec4(0.84f, 0.86f, 0.89f, 1.0f);
-  c[ImGuiCol_Button] = ImVec4(0.93f, 0.94f, 0.96f, 1.0f);
-  c[ImGuiCol_ButtonHovered] = ImVec4(0.85f, 0.90f, 0.98f, 1.0f);
-  c[ImGuiCol_ButtonActive] = ImVec4(0.74f, 0.83f, 0.97f, 1.0f);
-  c[ImGuiCol_FrameBg] = ImVec4(1.0f, 1.0f, 1.0f, 1.0f);
-  c[ImGuiCol_FrameBgHovered] = ImVec4(0.95f, 0.97f, 1.0f, 1.0f);
-  c[ImGuiCol_FrameBgActive] = ImVec4(0.92f, 0.95f, 1.0f, 1.0f);
-  c[ImGuiCol_CheckMark] = ImVec4(0.09f, 0.37f, 0.80f, 1.0f);
-  c[ImGuiCol_Header] = ImVec4(0.88f, 0.92f, 0.98f, 1.0f);
-  c[ImGuiCol_HeaderHovered] = ImVec4(0.85f, 0.90f, 0.98f, 1.0f);
-  c[ImGuiCol_HeaderActive] = ImVec4(0.74f, 0.83f, 0.97f, 1.0f);
-  c[ImGuiCol_PopupBg] = ImVec4(1.0f, 1.0f, 1.0f, 1.0f);
-  c[ImGuiCol_NavHighlight] = ImVec4(0.09f, 0.37f, 0.80f, 0.9f);
+  set_colors(high_contrast);
 }
 
 unsigned tone_color(Tone tone) {
+  const Palette& p = palette(current_high_contrast);
   switch (tone) {
     case Tone::good:
-      return IM_COL32(34, 139, 74, 255);
+      return packed(p.good);
     case Tone::bad:
-      return IM_COL32(190, 38, 38, 255);
+      return packed(p.bad);
     case Tone::warning:
-      return IM_COL32(168, 98, 0, 255);
+      return packed(p.warning);
     case Tone::info:
-      return IM_COL32(30, 90, 170, 255);
+      return packed(p.info);
     case Tone::link:
-      return IM_COL32(22, 94, 204, 255);
+      return packed(p.link);
     case Tone::neutral:
       break;
   }
-  return IM_COL32(150, 156, 166, 255);
+  return packed(p.neutral);
+}
+
+unsigned accent_color(AccentPart part) {
+  const Palette& p = palette(current_high_contrast);
+  switch (part) {
+    case AccentPart::hovered:
+      return packed(p.accent_hovered);
+    case AccentPart::active:
+      return packed(p.accent_active);
+    case AccentPart::text:
+      return packed(p.on_accent);
+    case AccentPart::normal:
+      break;
+  }
+  return packed(p.accent);
 }
 
 }  // namespace invites::panels

@@ -10,12 +10,16 @@ struct Fonts {
   ImFont* title = nullptr;  // screen titles, the counts
 };
 
-// Applies the app's ImGui style (call once after ImGui::CreateContext()).
-void apply_style();
+// Applies the app's ImGui style (after ImGui::CreateContext(), and again when
+// the browser's contrast preference changes): the colors of panels/palette.hpp.
+void apply_style(bool high_contrast);
 
 // Colors for status indicators and messages.
 enum class Tone { neutral, good, bad, warning, info, link };
 unsigned tone_color(Tone tone);  // ImU32
+// The primary button's colors.
+enum class AccentPart { normal, hovered, active, text };
+unsigned accent_color(AccentPart part);  // ImU32
 
 // Layout constants shared by the panels (CSS px).
 inline constexpr float form_label_width = 215.0f;

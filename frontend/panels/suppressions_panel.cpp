@@ -3,8 +3,6 @@
 #include "panels/text_field.hpp"
 #include "panels/widgets.hpp"
 
-#include <invites/utc_time.hpp>
-
 #include <imgui.h>
 
 #include <algorithm>
@@ -34,108 +32,105 @@ void tool_line(const app::SuppressionList& list, app::Actions& actions) {
   if (!typing) typed_search = list.search;
   std::string edited;
   ImGui::AlignTextToFramePadding();
-  ImGui::TextUnformatted("Address contains");
+  field_label("Address contains");
   ImGui::SameLine();
-  if (text_field("Search suppressed addresses##suppression-search", typed_search, edited, 260.0f,
-                 "part of an address")) {
+  if (text_field("##suppression-search", typed_search, edited, 260.0f, "part of an address", 0,
+                 semantics::InputKind::search)) {
     typed_search = edited;
     typing = true;
   }
-  const bool enter = ImGui::IsItemDeactivated() && enter_pressed();
+  const bool enter = field_submitted();
   ImGui::SameLine();
-  if (ImGui::Button("Search##suppressions") || enter) {
+  if (button("Search##suppressions") || enter) {
     typing = false;
     actions.suppressions().set_search(typed_search);
   }
-  ImGui::SameLine(0, 16);
+  same_line_if_fits(button_width("Include lifted") + ImGui::GetFrameHeight());
   bool include_lifted = list.include_lifted;
-  if (ImGui::Checkbox("Include lifted", &include_lifted)) actions.suppressions().set_include_lifted(include_lifted);
-  ImGui::SameLine(0, 16);
-  if (ImGui::Button("Export CSV##suppressions")) actions.suppressions().export_csv();
-  ImGui::SameLine();
+  if (checkbox("Include lifted", &include_lifted)) actions.suppressions().set_include_lifted(include_lifted);
+  same_line_if_fits(button_width("Export CSV"));
+  if (button("Export CSV##suppressions")) actions.suppressions().export_csv();
+  same_line_if_fits(button_width("Refresh"));
   ImGui::BeginDisabled(list.status == app::LoadStatus::loading);
-  if (ImGui::Button("Refresh##suppressions")) actions.suppressions().reload();
+  if (button("Refresh##suppressions")) actions.suppressions().reload();
   ImGui::EndDisabled();
 }
 
 void lift_popup(const app::SuppressionList& list, app::Actions& actions) {
   if (list.confirm_lift && !ImGui::IsPopupOpen(lift_popup_id)) ImGui::OpenPopup(lift_popup_id);
-  if (!ImGui::BeginPopupModal(lift_popup_id, nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
+  if (!begin_dialog(lift_popup_id, ImGuiWindowFlags_AlwaysAutoResize)) return;
   const std::string email = list.confirm_lift.value_or("");
-  ImGui::Text("%s will be invited again by the next Send that includes it.", email.c_str());
-  ImGui::TextUnformatted("Lift only after the address was corrected or confirmed. The lift is audited.");
+  text(email + " will be invited again by the next Send that includes it.");
+  text("Lift only after the address was corrected or confirmed. The lift is audited.");
   ImGui::Spacing();
-  if (ImGui::Button("Lift the suppression", ImVec2(200, 0))) {
+  if (button("Lift the suppression", ImVec2(200, 0))) {
     actions.suppressions().confirm_lift();
     ImGui::CloseCurrentPopup();
   }
   ImGui::SameLine();
-  if (ImGui::Button("Keep it suppressed", ImVec2(180, 0)) || ImGui::IsKeyPressed(ImGuiKey_Escape, false)) {
+  if (button("Keep it suppressed", ImVec2(180, 0)) || ImGui::IsKeyPressed(ImGuiKey_Escape, false)) {
     actions.suppressions().cancel_lift();
     ImGui::CloseCurrentPopup();
   }
-  ImGui::EndPopup();
+  end_dialog();
+}
+
+std::string outcome_text(const app::SuppressedAddress& row) {
+  return std::string(app::outcome_kind_caption(row.last_kind)) +
+         (row.last_status.empty() ? "" : " " + row.last_status) + " via " + row.last_source +
+         (row.last_diagnostic.empty() ? "" : ": " + row.last_diagnostic);
 }
 
 void rows_table(const app::SuppressionList& list, app::Actions& actions) {
-  if (!begin_list_table("##suppressions-table",
-                        {{"Address", 1.4f},
-                         {"Reason", 0.8f},
-                         {"Last outcome", 2.4f},
-                         {"Date", 0.8f},
-                         {"Contacts and accounts", 2.2f},
-                         {"Lift", 0.4f}},
-                        std::max(200.0f, ImGui::GetContentRegionAvail().y - 40.0f)))
+  constexpr ImGuiTableFlags table_flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
+                                          ImGuiTableFlags_BordersV | ImGuiTableFlags_Resizable |
+                                          ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingStretchProp;
+  if (!begin_grid("##suppressions-table", 6, table_flags,
+                  ImVec2(0, std::max(200.0f, ImGui::GetContentRegionAvail().y - 40.0f)), "Suppressed addresses",
+                  static_cast<std::int64_t>(list.rows.size())))
     return;
+  ImGui::TableSetupScrollFreeze(0, 1);
+  ImGui::TableSetupColumn("Address", 0, 1.4f);
+  ImGui::TableSetupColumn("Reason", 0, 0.8f);
+  ImGui::TableSetupColumn("Last outcome", 0, 2.4f);
+  ImGui::TableSetupColumn("Date", 0, 0.8f);
+  ImGui::TableSetupColumn("Contacts and accounts", 0, 2.2f);
+  ImGui::TableSetupColumn("Lift", 0, 0.4f);
+  grid_headers({"Address", "Reason", "Last outcome", "Date", "Contacts and accounts", "Lift"});
+  std::int64_t index = 0;
   for (const app::SuppressedAddress& row : list.rows) {
     ImGui::PushID(row.email.c_str());
-    ImGui::TableNextRow();
-    ImGui::TableNextColumn();
-    ImGui::TextUnformatted(row.email.c_str());
-    ImGui::TableNextColumn();
-    ImGui::TextUnformatted(app::suppression_reason_caption(row.reason));
-    ImGui::TableNextColumn();
-    const std::string outcome = std::string(app::outcome_kind_caption(row.last_kind)) +
-                                (row.last_status.empty() ? "" : " " + row.last_status) + " via " + row.last_source +
-                                (row.last_diagnostic.empty() ? "" : ": " + row.last_diagnostic);
-    ImGui::PushTextWrapPos(0.0f);
-    ImGui::TextUnformatted(outcome.c_str());
-    ImGui::PopTextWrapPos();
-    ImGui::TableNextColumn();
-    ImGui::TextUnformatted(short_utc(row.last_at.empty() ? row.suppressed_at : row.last_at).c_str());
-    ImGui::TableNextColumn();
-    ImGui::PushTextWrapPos(0.0f);
-    ImGui::TextUnformatted(contacts_text(row).c_str());
-    ImGui::PopTextWrapPos();
-    ImGui::TableNextColumn();
+    grid_row(index++);
+    grid_cell(row.email);
+    grid_cell(app::suppression_reason_caption(row.reason));
+    grid_cell(outcome_text(row));
+    time_cell(row.last_at.empty() ? row.suppressed_at : row.last_at);
+    grid_cell(contacts_text(row));
     if (!row.lifted_at.empty()) {
-      ImGui::TextDisabled("lifted");
-      if (ImGui::IsItemHovered())
-        ImGui::SetTooltip("by %s, %s", row.lifted_by.c_str(), short_utc(row.lifted_at).c_str());
+      grid_muted_cell("lifted by " + row.lifted_by + ", " + utc_time(row.lifted_at));
     } else {
+      grid_control_cell();
       ImGui::BeginDisabled(!list.lifting.empty());
-      const std::string lift_label = "Lift###lift " + row.email;
-      if (ImGui::SmallButton(lift_label.c_str())) actions.suppressions().ask_lift(row.email);
+      if (small_button("Lift", "Lift the suppression of " + row.email)) actions.suppressions().ask_lift(row.email);
       ImGui::EndDisabled();
     }
     ImGui::PopID();
   }
-  ImGui::EndTable();
+  end_grid();
 }
 
 void pager(const app::SuppressionList& list, app::Actions& actions) {
   const std::size_t first = list.total == 0 ? 0 : list.offset + 1;
   const std::size_t last = std::min<std::uint64_t>(list.offset + list.rows.size(), list.total);
   ImGui::AlignTextToFramePadding();
-  ImGui::Text("%s\u2013%s of %s", grouped_number(first).c_str(), grouped_number(last).c_str(),
-              grouped_number(list.total).c_str());
+  text(grouped_number(first) + "\u2013" + grouped_number(last) + " of " + grouped_number(list.total));
   ImGui::SameLine(0, 16);
   ImGui::BeginDisabled(list.offset == 0);
-  if (ImGui::Button("Previous page##suppressions")) actions.suppressions().previous_page();
+  if (button("Previous page##suppressions")) actions.suppressions().previous_page();
   ImGui::EndDisabled();
   ImGui::SameLine();
   ImGui::BeginDisabled(list.offset + app::suppression_page_rows >= list.total);
-  if (ImGui::Button("Next page##suppressions")) actions.suppressions().next_page();
+  if (button("Next page##suppressions")) actions.suppressions().next_page();
   ImGui::EndDisabled();
 }
 
@@ -143,26 +138,25 @@ void pager(const app::SuppressionList& list, app::Actions& actions) {
 
 void draw_suppressions_panel(const app::State& state, app::Actions& actions) {
   const app::SuppressionList& list = state.suppressions;
-  ImGui::BeginChild("##suppressions", ImVec2(0, 0), ImGuiChildFlags_Border | ImGuiChildFlags_AlwaysUseWindowPadding);
-  ImGui::TextUnformatted("Suppressed addresses");
-  ImGui::PushTextWrapPos(0.0f);
-  ImGui::TextDisabled(
+  begin_card("##suppressions", ImVec2(0, 0), CardHeight::given, "Suppressed addresses");
+  card_heading("Suppressed addresses");
+  wrapped_muted_text(
       "Addresses that bounced or were reported as spam are never invited while suppressed (the Load's "
       "\"Skipped: bounced or complained\"). Correct them in billing, then lift the suppression.");
-  ImGui::PopTextWrapPos();
   ImGui::Spacing();
   tool_line(list, actions);
-  if (!list.notice.empty()) tone_text(Tone::info, list.notice);
-  if (list.status == app::LoadStatus::failed) tone_text(Tone::bad, list.error);
-  if (list.status == app::LoadStatus::loading && list.rows.empty()) ImGui::TextDisabled("Loading\u2026");
+  if (!list.notice.empty()) announced_text(Tone::info, list.notice, "suppressions-notice");
+  if (list.status == app::LoadStatus::failed)
+    announced_text(Tone::bad, "The suppressed addresses could not be listed: " + list.error, "suppressions-failed");
+  if (list.status == app::LoadStatus::loading && list.rows.empty()) muted_text("Loading\u2026");
   if (list.status == app::LoadStatus::loaded && list.rows.empty())
-    ImGui::TextDisabled(list.search.empty() ? "No address is suppressed." : "No suppressed address matches.");
+    muted_text(list.search.empty() ? "No address is suppressed." : "No suppressed address matches.");
   if (!list.rows.empty()) {
     rows_table(list, actions);
     pager(list, actions);
   }
   lift_popup(list, actions);
-  ImGui::EndChild();
+  end_card();
 }
 
 }  // namespace invites::panels

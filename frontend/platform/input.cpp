@@ -98,14 +98,39 @@ EM_BOOL on_focus(int type, const EmscriptenFocusEvent*, void*) {
   return EM_FALSE;
 }
 
-void on_key(GLFWwindow* window, int key, int scancode, int action, int mods) {
-  ImGui_ImplGlfw_KeyCallback(window, key, scancode, action, mods);
-  idle::wake_for_input();
-}
+// Touch: a tap reaches ImGui as the mouse events the browser makes of it; a
+// drag of one finger scrolls what is under it (as wheel steps of the same
+// distance), so tables and the page scroll by touch.
+struct Drag {
+  int id = -1;
+  double x = 0, y = 0;
+};
+Drag touch_drag;
 
-void on_char(GLFWwindow* window, unsigned int c) {
-  ImGui_ImplGlfw_CharCallback(window, c);
+EM_BOOL on_touch(int type, const EmscriptenTouchEvent* e, void*) {
+  if (e->numTouches != 1) {
+    touch_drag.id = -1;  // pinch and the like are the browser's
+    return EM_FALSE;
+  }
+  const EmscriptenTouchPoint& t = e->touches[0];
+  const CanvasMetrics& m = input_canvas->metrics();
+  const double x = t.clientX - m.css_left, y = t.clientY - m.css_top;
+  if (type == EMSCRIPTEN_EVENT_TOUCHSTART || touch_drag.id != t.identifier) {
+    touch_drag = Drag{t.identifier, x, y};
+  } else if (type == EMSCRIPTEN_EVENT_TOUCHMOVE) {
+    ImGuiIO& io = ImGui::GetIO();
+    const ImFont* font = io.FontDefault ? io.FontDefault : (io.Fonts->Fonts.empty() ? nullptr : io.Fonts->Fonts[0]);
+    const double step_px = 5.0 * (font ? static_cast<double>(font->FontSize) : 16.0);  // ImGui: one wheel step
+    io.AddMousePosEvent(static_cast<float>(x), static_cast<float>(y));
+    io.AddMouseWheelEvent(static_cast<float>((x - touch_drag.x) / step_px),
+                          static_cast<float>((y - touch_drag.y) / step_px));
+    touch_drag.x = x;
+    touch_drag.y = y;
+  } else {
+    touch_drag.id = -1;
+  }
   idle::wake_for_input();
+  return EM_FALSE;
 }
 
 }  // namespace
@@ -116,6 +141,8 @@ void install_input(GLFWwindow* window, const Canvas& canvas) {
 
   // The GLFW backend registers its own document-wide wheel handler on
   // Emscripten; ours replaces it (normalized steps, Ctrl+wheel left to zoom).
+  // The page's text fields over the canvas pass their wheel events on to it
+  // (web/a11y_layer.js).
   emscripten_set_wheel_callback(EMSCRIPTEN_EVENT_TARGET_DOCUMENT, nullptr, EM_FALSE, nullptr);
   emscripten_set_wheel_callback(target, nullptr, EM_FALSE, on_wheel);
 
@@ -129,8 +156,13 @@ void install_input(GLFWwindow* window, const Canvas& canvas) {
   emscripten_set_focus_callback(EMSCRIPTEN_EVENT_TARGET_WINDOW, nullptr, EM_FALSE, on_focus);
   emscripten_set_blur_callback(EMSCRIPTEN_EVENT_TARGET_WINDOW, nullptr, EM_FALSE, on_focus);
 
-  glfwSetKeyCallback(window, on_key);
-  glfwSetCharCallback(window, on_char);
+  emscripten_set_touchstart_callback(target, nullptr, EM_FALSE, on_touch);
+  emscripten_set_touchmove_callback(target, nullptr, EM_FALSE, on_touch);
+  emscripten_set_touchend_callback(target, nullptr, EM_FALSE, on_touch);
+  emscripten_set_touchcancel_callback(target, nullptr, EM_FALSE, on_touch);
+
+  // Keys and typed text come through the page's accessibility layer
+  // (platform/a11y_bridge, web/a11y_layer.js), not through GLFW.
 
   // The backend polls glfwGetCursorPos() (backing-store pixels) every frame
   // while it believes the mouse is outside every window. Tell it the mouse is

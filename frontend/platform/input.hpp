@@ -1,8 +1,9 @@
 #pragma once
-// Input routing into ImGui, in CSS pixels. Mouse and wheel come from
+// Input routing into ImGui, in CSS pixels. Mouse, wheel and touch come from
 // Emscripten's html5 callbacks (GLFW's mouse positions are in backing-store
-// pixels and its wheel deltas are unscaled); keys and typed characters come
-// through GLFW into ImGui's GLFW backend. Every event wakes the idle gate.
+// pixels and its wheel deltas are unscaled); keys and typed text come through
+// the page's accessibility layer (platform/a11y_bridge). Every event wakes
+// the idle gate.
 
 struct GLFWwindow;
 

@@ -1,5 +1,7 @@
 #include "platform/ui_probe.hpp"
 
+#include "semantics/change_list.hpp"
+
 #include <emscripten.h>
 #include <imgui.h>
 #include <imgui_internal.h>
@@ -10,6 +12,8 @@
 
 namespace {
 
+using invites::semantics::append_json_string;
+
 struct Item {
   ImGuiID id;
   ImRect rect;
@@ -19,24 +23,6 @@ struct Item {
 std::vector<Item> frame_items;
 std::vector<Item> last_frame_items;
 std::string last_items_json;
-
-void append_json_string(std::string& out, const std::string& text) {
-  out += '"';
-  for (const char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (u < 0x20) {
-      char escaped[8];
-      std::snprintf(escaped, sizeof escaped, "\\u%04x", u);
-      out += escaped;
-    } else {
-      out += c;
-    }
-  }
-  out += '"';
-}
 
 }  // namespace
 

@@ -10,8 +10,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { click, closeSuite, openApp as openAppIn, openSuite, shot, signInAndLoad, status, waitFor,
+import { closeSuite, openApp as openAppIn, openSuite, shot, signInAndLoad, status, waitFor,
   waitForStatus } from './app_page.mjs';
+import { waitForRole } from './a11y_page.mjs';
 
 const PASSWORD = 'correct horse 9';
 
@@ -46,30 +47,34 @@ describe('bounced addresses', () => {
       const loaded = await status(page);
       assert.equal(loaded.countSkippedSuppressed, 1, 'the bounced address is the fifth group');
       assert.equal(loaded.countNewUsers, first.counts.new_users - 1);
-      await click(page, 'count:skipped_suppressed');
+      // Every control by its role and name, reached by the keyboard (Enter).
+      await (await waitForRole(page, 'link', { name: 'Skipped: bounced or complained: 1' })).press('Enter');
       await waitForStatus(page, 'recipientsGroup', 'skipped_suppressed');
       await waitFor(page, () => window.invitesApp.recipientsTotal === 1);
       await shot(page, 'suppressions-load.png');
 
-      await click(page, 'Suppressed addresses');
+      await (await waitForRole(page, 'tab', { name: 'Suppressed addresses' })).press('Enter');
       await waitForStatus(page, 'tab', 'suppressions');
       await waitForStatus(page, 'suppressionsStatus', 'loaded');
       assert.equal((await status(page)).suppressionsShown, someone.email);
+      const grid = await waitForRole(page, 'grid', { name: 'Suppressed addresses' });
+      await waitForRole(grid, 'gridcell', { name: someone.email, exact: true }, 'the bounced address in the grid');
       await shot(page, 'suppressions-list.png');
 
-      await click(page, 'Export CSV##suppressions');
+      await (await waitForRole(page, 'button', { name: 'Export CSV' })).press('Enter');
       await waitFor(page, () => (window.invitesApp.lastDownload ?? '').includes('/api/suppressions.csv'));
 
-      await click(page, `lift ${someone.email}`);
-      await click(page, 'Lift the suppression');
+      await (await waitForRole(page, 'button', { name: `Lift the suppression of ${someone.email}` })).press('Enter');
+      const dialog = await waitForRole(page, 'dialog', { name: 'Lift this suppression?' });
+      await (await waitForRole(dialog, 'button', { name: 'Lift the suppression', exact: true })).press('Enter');
       await waitFor(page, (email) => window.invitesApp.suppressionsNotice.includes(email), someone.email);
       await waitForStatus(page, 'suppressionsShown', '');
       const audit = await stack.sql("SELECT COUNT(*) FROM audit_log WHERE action = 'suppression.lifted'");
       assert.equal(audit.trim(), '1');
 
-      await click(page, 'Send Bulk Portal Invites');
+      await (await waitForRole(page, 'tab', { name: 'Send Bulk Portal Invites' })).press('Enter');
       await waitForStatus(page, 'tab', 'invites');
-      await click(page, 'Load');
+      await (await waitForRole(page, 'button', { name: 'Load' })).press('Enter');
       await waitFor(page, () => window.invitesApp.countSkippedSuppressed === 0);
       assert.deepEqual(app.problems, []);
     } finally {

@@ -5,6 +5,7 @@
 #include "invites/csv.hpp"
 
 using invites::append_csv_row;
+using invites::append_tsv_row;
 using invites::csv_cell;
 
 TEST_CASE("csv_cell leaves plain values alone", "[csv]") {
@@ -41,4 +42,11 @@ TEST_CASE("append_csv_row joins cells with commas and ends with CRLF", "[csv]") 
   append_csv_row(out, {"", "=cmd"});
   append_csv_row(out, {});
   CHECK(out == "email,first_name\r\na@b.co,\"Smith, J\"\r\n,'=cmd\r\n\r\n");
+}
+
+TEST_CASE("append_tsv_row joins cells with tabs, flattens tabs and line breaks, neutralizes formulas", "[csv]") {
+  std::string out;
+  append_tsv_row(out, {"a@b.co", "Smith, J", "say \"hi\""});
+  append_tsv_row(out, {"x\ty", "line1\r\nline2", "=1+1", ""});
+  CHECK(out == "a@b.co\tSmith, J\tsay \"hi\"\nx y\tline1  line2\t'=1+1\t\n");
 }

@@ -1,6 +1,8 @@
 #pragma once
 // CSV export of recipient lists (SPEC §5, §7): RFC 4180 quoting and
-// neutralization of cells a spreadsheet would run as a formula.
+// neutralization of cells a spreadsheet would run as a formula; the same
+// rows tab-separated, as copied to the clipboard (a spreadsheet takes them
+// as cells when pasted).
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -15,5 +17,10 @@ std::string csv_cell(std::string_view value);
 
 // Appends the cells joined by commas and terminated by CRLF (RFC 4180).
 void append_csv_row(std::string& out, std::initializer_list<std::string_view> cells);
+
+// Appends the cells joined by tabs and terminated by LF: tabs and line breaks
+// inside a cell become spaces (a cell cannot hold them), formulas are
+// neutralized as in CSV.
+void append_tsv_row(std::string& out, std::initializer_list<std::string_view> cells);
 
 }  // namespace invites
