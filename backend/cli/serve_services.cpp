@@ -18,10 +18,10 @@ ServeServices::ServeServices(ServiceConfig config)
                     ? nullptr
                     : std::make_shared<service::VerpKey>(config_.bounces.prefix, config_.bounces.domain)),
       outcome_recorder_(std::make_shared<service::OutcomeRecorder>(verp_key_, config_.bounces.rules)),
-      bounce_poller_(config_.bounces.mailbox
-                         ? std::make_unique<service::BouncePoller>([url = config_.database] { return db::connect(url); },
-                                                                   outcome_recorder_, *config_.bounces.mailbox)
-                         : nullptr),
+      bounce_poller_(config_.bounces.mailbox ? std::make_unique<service::BouncePoller>(
+                                                   [url = config_.database] { return db::connect(url); },
+                                                   outcome_recorder_, *config_.bounces.mailbox)
+                                             : nullptr),
       runner_([url = config_.database] { return db::connect(url); }, transport_factory(), sender_options()) {
   // Previews may keep the previous generation alive, but not during the
   // next build: at most two full snapshots in memory (SPEC §8).

@@ -84,16 +84,17 @@ std::optional<OutboxMessage> outbox_message(sql::Connection& connection, std::ui
 
 std::optional<OutboxMessage> last_message_to(sql::Connection& connection, const std::string& email) {
   return message_of(db::query(connection,
-                               "SELECT id, job_id, email FROM send_outbox WHERE email = ? AND status = 'sent'"
-                               " ORDER BY sent_at DESC, id DESC LIMIT 1",
-                               email));
+                              "SELECT id, job_id, email FROM send_outbox WHERE email = ? AND status = 'sent'"
+                              " ORDER BY sent_at DESC, id DESC LIMIT 1",
+                              email));
 }
 
 JobOutcomeCounts job_outcome_counts(sql::Connection& connection, std::uint64_t job_id) {
-  auto rows = db::query(connection,
-                        "SELECT kind, source = 'smtp', COUNT(DISTINCT outbox_id) FROM delivery_outcomes WHERE job_id = ?"
-                        " GROUP BY kind, source = 'smtp'",
-                        job_id);
+  auto rows =
+      db::query(connection,
+                "SELECT kind, source = 'smtp', COUNT(DISTINCT outbox_id) FROM delivery_outcomes WHERE job_id = ?"
+                " GROUP BY kind, source = 'smtp'",
+                job_id);
   JobOutcomeCounts counts;
   while (rows.next()) {
     const auto [kind, at_smtp, count] = rows.read<std::string, bool, std::uint64_t>();
@@ -114,7 +115,8 @@ bool first_webhook_receipt(sql::Connection& connection, const std::string& provi
     throw;
   }
   // Receipts older than any freshness window can go (a few at a time).
-  db::update(connection, "DELETE FROM webhook_receipts WHERE received_at < UTC_TIMESTAMP(3) - INTERVAL 7 DAY LIMIT 100");
+  db::update(connection,
+             "DELETE FROM webhook_receipts WHERE received_at < UTC_TIMESTAMP(3) - INTERVAL 7 DAY LIMIT 100");
   return true;
 }
 

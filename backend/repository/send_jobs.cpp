@@ -238,7 +238,7 @@ OutboxPage job_recipients(sql::Connection& connection, std::uint64_t job_id, con
   const std::string where = outcome ? " AND id IN (SELECT d.outbox_id FROM delivery_outcomes d WHERE d.job_id = "
                                       "send_outbox.job_id AND d.kind IN (" +
                                           outcome_kinds + "))"
-                            : !status       ? std::string()
+                            : !status      ? std::string()
                             : bound_status ? " AND status = ?"
                                            : " AND status IN ('pending', 'sending')";
   const auto bind_filter = [&](db::Statement& statement) {

@@ -34,14 +34,15 @@ SuppressionPage list_suppressions(sql::Connection& connection, const Suppression
     rows.next();
     page.total = rows.read<std::uint64_t>();
   }
-  db::Statement select(connection,
+  db::Statement select(
+      connection,
       std::string("SELECT s.email, s.reason, DATE_FORMAT(s.suppressed_at, ") + iso + "), DATE_FORMAT(s.lifted_at, " +
-      iso + "), u.username, o.kind, o.source, o.status_code, o.diagnostic, DATE_FORMAT(o.occurred_at, " + iso +
-      ")"
-      " FROM address_suppressions s"
-      " LEFT JOIN staff_users u ON u.id = s.lifted_by"
-      " JOIN delivery_outcomes o ON o.id = (SELECT MAX(o2.id) FROM delivery_outcomes o2 WHERE o2.email = s.email)" +
-      where_clause + " ORDER BY s.suppressed_at DESC, s.email" + (query.limit > 0 ? " LIMIT ? OFFSET ?" : ""));
+          iso + "), u.username, o.kind, o.source, o.status_code, o.diagnostic, DATE_FORMAT(o.occurred_at, " + iso +
+          ")"
+          " FROM address_suppressions s"
+          " LEFT JOIN staff_users u ON u.id = s.lifted_by"
+          " JOIN delivery_outcomes o ON o.id = (SELECT MAX(o2.id) FROM delivery_outcomes o2 WHERE o2.email = s.email)" +
+          where_clause + " ORDER BY s.suppressed_at DESC, s.email" + (query.limit > 0 ? " LIMIT ? OFFSET ?" : ""));
   bind_where(select, query);
   if (query.limit > 0) select.bind(query.limit, query.offset);
   auto rows = select.query();
