@@ -74,7 +74,7 @@ describe('bounced addresses', () => {
 
       await (await waitForRole(page, 'tab', { name: 'Send Bulk Portal Invites' })).press('Enter');
       await waitForStatus(page, 'tab', 'invites');
-      await (await waitForRole(page, 'button', { name: 'Load' })).press('Enter');
+      await (await waitForRole(page, 'button', { name: 'Load', exact: true })).press('Enter');
       await waitFor(page, () => window.invitesApp.countSkippedSuppressed === 0);
       assert.deepEqual(app.problems, []);
     } finally {
