@@ -1,4 +1,4 @@
-// invites-server: one binary, one subcommand per job (SPEC §4).
+// invites-server: one binary, one subcommand per job (docs/design.md §4).
 #include <exception>
 #include <vector>
 
@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cli/command.hpp"
+#include "cli/haproxy_config_command.hpp"
 #include "cli/logging.hpp"
 #include "cli/migrate_command.hpp"
 #include "cli/seed_command.hpp"
@@ -20,10 +21,9 @@ int main(int argc, char** argv) {
   CLI::App app{"Bulk Portal Invites server", "invites-server"};
   app.require_subcommand(1);
   const std::vector<invites::cli::Command> commands{
-      invites::cli::add_migrate_command(app),
-      invites::cli::add_serve_command(app),
-      invites::cli::add_user_command(app),
-      invites::cli::add_seed_command(app),
+      invites::cli::add_migrate_command(app),        invites::cli::add_serve_command(app),
+      invites::cli::add_user_command(app),           invites::cli::add_seed_command(app),
+      invites::cli::add_haproxy_config_command(app),
   };
   CLI11_PARSE(app, argc, argv);
 

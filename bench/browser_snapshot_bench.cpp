@@ -1,4 +1,4 @@
-// The in-browser half of the offline-evaluation benchmark (SPEC §8): runs in
+// The in-browser half of the offline-evaluation benchmark (docs/design.md §8): runs in
 // headless Chromium (bench/run-browser-snapshot-bench.sh). The page holds the
 // snapshot file in a JavaScript ArrayBuffer, as the app does with its
 // IndexedDB copy; decoding copies it into the WebAssembly heap one section at

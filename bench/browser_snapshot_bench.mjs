@@ -1,6 +1,6 @@
 // Runs bench/browser_snapshot_bench.cpp (both builds) in headless Chromium on
 // SNAPSHOT and prints decode time, per-filter evaluation time, the ratio to the
-// native figures of NATIVE_JSON, and the WebAssembly heap (SPEC §8 targets).
+// native figures of NATIVE_JSON, and the WebAssembly heap (docs/design.md §8 targets).
 //   node bench/browser_snapshot_bench.mjs SNAPSHOT NATIVE_JSON [OUT_JSON]
 import { createReadStream, readFileSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Load at scale (SPEC §8: p50 ≤ 300 ms at 1M accounts, server ≤ 512 MB RSS
+# Load at scale (docs/design.md §8: p50 ≤ 300 ms at 1M accounts, server ≤ 512 MB RSS
 # while Loading and sending): a private MariaDB in build/bench, migrated and
 # seeded with ACCOUNTS accounts (kept between runs: reseeded only when the
 # count differs), invites-server serve on a free port (mailing into postfix
@@ -27,6 +27,7 @@ PASSWORD=bench-password-not-secret
 
 [[ -x $SERVER && -x $RECIPIENTS_SQL ]] || { echo "build first: cmake --build --preset native" >&2; exit 1; }
 source "$ROOT/bench/private_mariadb.sh"
+source "$ROOT/bench/server_url.sh"
 
 "$SERVER" migrate --db "$URL" >/dev/null 2>&1
 have=$(sql -e "SELECT COUNT(*) FROM accounts")
@@ -59,12 +60,7 @@ cleanup() {
   if ((STARTED_MARIADB)); then "$ROOT/scripts/mariadb-private.sh" stop "$DIR" >/dev/null 2>&1 || true; fi
 }
 trap cleanup EXIT
-for _ in $(seq 1 100); do
-  grep -q "listening on" "$OUT" 2>/dev/null && break
-  sleep 0.1
-done
-BASE=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$OUT" | head -n 1)
-[[ -n $BASE ]] || { echo "server did not start; see $LOG" >&2; exit 1; }
+BASE=$(server_url "$OUT" "$LOG")
 rss() { awk -v k="$1" '$1 == k":" {printf "%.0f MB", $2 / 1024}' "/proc/$SERVER_PID/status"; }
 
 FILTERS='[
@@ -82,7 +78,7 @@ REFRESH=$REBUILD node "$ROOT/bench/load_driver.mjs" "$BASE" "$USERNAME" "$PASSWO
 printf 'first build + all Loads: %.1f s\n' "$(echo "$(date +%s.%N) - $start" | bc)"
 # The server logs its VmRSS/VmHWM (peak so far) when a build ends and after the first encode.
 grep -o 'snapshot built: .*' "$LOG" | head -n 1
-grep -o 'snapshot encoded: .*' "$LOG" | head -n 1
+grep -o 'snapshot layout: .*' "$LOG" | head -n 1
 echo "server RSS after the Loads and downloads: $(rss VmRSS) now, $(rss VmHWM) peak (VmHWM)"
 if ((SEND)); then
   # Every sent message changes a portal user, so each Load during the job

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Offline evaluation in the browser (SPEC §8, issue 6): the generated ~2,000,000
+# Offline evaluation in the browser (docs/design.md §8, issue 6): the generated ~2,000,000
 # contact snapshot of run-snapshot-bench.sh, decoded and evaluated by
 # WebAssembly in headless Chromium (the app's decode path), compared with native.
 # Usage: bench/run-browser-snapshot-bench.sh [ACCOUNTS]   (default 1,000,000 accounts)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Offline evaluation benchmark (SPEC §8): a generated snapshot of ~2,000,000
+# Offline evaluation benchmark (docs/design.md §8): a generated snapshot of ~2,000,000
 # contacts, decoded and evaluated natively and as WebAssembly under Node.
 # Usage: bench/run-snapshot-bench.sh [ACCOUNTS]   (default 1,000,000 accounts)
 set -euo pipefail

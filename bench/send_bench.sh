@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sending throughput (SPEC §8: durable per recipient, ≥ 50% of postfix
+# Sending throughput (docs/design.md §8: durable per recipient, ≥ 50% of postfix
 # `smtp-source -d -s 4` on the same machine in the same run). A private
 # MariaDB in build/bench-send seeded with ACCOUNTS accounts (about 100,000
 # recipients), postfix smtp-sink on a free port, then:
@@ -7,12 +7,12 @@
 #      pending invites) through CONNECTIONS SMTP connections (--smtp-concurrency),
 #      each outcome committed per recipient;
 #   2. smtp-source -d -s 4 -m N -l SIZE: N messages of the size of one real
-#      invitation (measured first through a Maildir), as SPEC §8 names it,
+#      invitation (measured first through a Maildir), as docs/design.md §8 names it,
 #      and with -s CONNECTIONS too when that is not 4 (same connection count);
 # and prints messages/s of each and the ratios.
 #
 #   bench/send_bench.sh     # ACCOUNTS=68000 CONNECTIONS=16 FLUSH=1
-# Each worker waits for its message's commit before its next one (the SPEC §6
+# Each worker waits for its message's commit before its next one (the docs/design.md §6
 # window), and workers share commits, so more connections mean more messages
 # per disk flush: CONNECTIONS is the knob that matters on a slow disk.
 # FLUSH is MariaDB's innodb_flush_log_at_trx_commit for the send (1: every
@@ -33,6 +33,7 @@ FROM=bench-sender@haul.example.com
 
 [[ -x $SERVER ]] || { echo "build first: cmake --build --preset native" >&2; exit 1; }
 source "$ROOT/bench/private_mariadb.sh"
+source "$ROOT/bench/server_url.sh"
 
 PIDS=()
 cleanup() {
@@ -67,12 +68,7 @@ serve() {
     >"$out" 2>>"$DIR/server.log" &
   SERVE_PID=$!
   PIDS+=("$SERVE_PID")
-  for _ in $(seq 1 200); do
-    grep -q "listening on" "$out" 2>/dev/null && break
-    sleep 0.1
-  done
-  BASE=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$out" | head -n 1)
-  [[ -n $BASE ]] || { echo "server did not start; see $DIR/server.log" >&2; exit 1; }
+  BASE=$(server_url "$out" "$DIR/server.log")
 }
 stop_serve() { kill "$SERVE_PID"; wait "$SERVE_PID" 2>/dev/null || true; }
 
@@ -127,7 +123,7 @@ printf 'invites-server job, %s SMTP connections: %s recipients in %.2f s = %.0f 
 # (the server's figure includes sign-in and Load, a few seconds at most).
 printf 'CPU per message: MariaDB %.0f us, invites-server %.0f us\n' \
   "$(echo "1000000 * $MARIADB_CPU / $RECIPIENTS" | bc -l)" "$(echo "1000000 * $SERVER_CPU / $RECIPIENTS" | bc -l)"
-printf 'ratio to smtp-source -d -s 4 (SPEC §8): %.0f%% (target >= 50%%)\n' \
+printf 'ratio to smtp-source -d -s 4 (docs/design.md §8): %.0f%% (target >= 50%%)\n' \
   "$(echo "100 * $SOURCE_SECONDS / $SEND_SECONDS" | bc -l)"
 ((CONNECTIONS == 4)) || printf 'ratio to smtp-source -d -s %s (same connections): %.0f%%\n' "$CONNECTIONS" \
   "$(echo "100 * $SAME_SECONDS / $SEND_SECONDS" | bc -l)"

@@ -1,4 +1,4 @@
-// Offline-evaluation benchmark (SPEC §8): decode a generated snapshot and
+// Offline-evaluation benchmark (docs/design.md §8): decode a generated snapshot and
 // evaluate representative filters over it. The same source runs natively and
 // as WebAssembly under Node; bench/run-snapshot-bench.sh compares the two.
 //

@@ -36,39 +36,14 @@ LOG=$DIR/mariadbd.log
 URL_FILE=$DIR/url
 PORT_FILE=$DIR/port
 SOCKET_FILE=$DIR/socket
+# shellcheck source=lib/private_mariadbd.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/private_mariadbd.sh"
 
-# Unix socket paths are limited to 107 bytes; a deep build tree would exceed
-# that, so long paths get a socket in /tmp named after a hash of DIR.
-socket_path() {
-  local path=$DIR/mariadbd.sock
-  if ((${#path} > 100)); then
-    path=/tmp/invites-mariadb-$(printf '%s' "$DIR" | md5sum | cut -c1-12).sock
-  fi
-  printf '%s' "$path"
-}
-SOCKET=$(socket_path)
-# mariadbd refuses to run as root unless told to; as another user it needs nothing.
-RUN_AS=()
-((EUID == 0)) && RUN_AS=(--user=root)
+SOCKET=$(socket_path_for "$DIR")
 
-log_tail() {
-  if [[ -f $LOG ]]; then
-    printf -- '--- last lines of %s ---\n' "$LOG" >&2
-    tail -n 25 "$LOG" >&2
-  fi
-}
+log_tail() { print_log_tail "$LOG"; }
 
-# The pid of our server if it is alive. The command name is checked so that
-# a stale pid file whose number was reused by another process is ignored.
-server_pid() {
-  [[ -f $PID_FILE ]] || return 1
-  local pid
-  pid=$(<"$PID_FILE")
-  [[ $pid =~ ^[0-9]+$ ]] || return 1
-  kill -0 "$pid" 2>/dev/null || return 1
-  [[ $(cat "/proc/$pid/comm" 2>/dev/null) == mariadbd ]] || return 1
-  printf '%s' "$pid"
-}
+server_pid() { live_mariadbd_pid "$PID_FILE"; }
 
 admin() {
   mariadb-admin --no-defaults --socket="$SOCKET" --user=root --connect-timeout=2 "$@"
@@ -78,38 +53,9 @@ client() {
   mariadb --no-defaults --socket="$SOCKET" --user=root --batch --skip-column-names "$@"
 }
 
-# A port nobody listens on. Another process may take it before mariadbd binds
-# it; start() detects that from the log and tries again with another port.
-pick_free_port() {
-  local port attempt
-  for attempt in $(seq 1 100); do
-    port=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
-    if [[ -z $(ss -Hltn "sport = :$port") ]]; then
-      printf '%s' "$port"
-      return 0
-    fi
-  done
-  die "found no free loopback port after $attempt attempts"
-}
+TMP_DIR=$DIR/tmp  # each server's own (see install_system_tables)
 
-# Temporary tables go to a folder of each server's own, also while the system
-# tables are created: in a shared /tmp, servers bootstrapping at the same
-# time delete each other's '#sql-temptable-*' files and the install fails.
-TMP_DIR=$DIR/tmp
-
-initialize_datadir() {
-  [[ -d $DATA/mysql ]] && return 0
-  rm -rf "$DATA"
-  mkdir -p "$TMP_DIR"
-  if ! mariadb-install-db --no-defaults --datadir="$DATA" --tmpdir="$TMP_DIR" \
-      --auth-root-authentication-method=normal --skip-test-db \
-      "${RUN_AS[@]}" >"$DIR/install.log" 2>&1; then
-    # The cause is near the top; the rest is generic advice.
-    head -n 12 "$DIR/install.log" >&2
-    rm -rf "$DATA"
-    die "mariadb-install-db failed (full output in $DIR/install.log)"
-  fi
-}
+initialize_datadir() { install_system_tables "$DATA" "$TMP_DIR" "$DIR/install.log"; }
 
 # Starts mariadbd in the background, detached (own session, no inherited
 # stdout/stderr) so that a caller such as CTest does not wait for it, and
@@ -119,12 +65,8 @@ launch_server() {
   mkdir -p "$TMP_DIR"
   setsid mariadbd --no-defaults \
     --datadir="$DATA" --socket="$SOCKET" --port="$port" --tmpdir="$TMP_DIR" \
-    --bind-address=127.0.0.1 "${RUN_AS[@]}" \
-    --pid-file="$PID_FILE" --log-error="$LOG" \
-    --skip-name-resolve --max-connections=200 \
-    --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
-    --innodb-buffer-pool-size=256M --innodb-log-file-size=64M \
-    --innodb-flush-log-at-trx-commit=2 \
+    "${RUN_AS[@]}" --pid-file="$PID_FILE" --log-error="$LOG" \
+    "${PRIVATE_MARIADBD_OPTIONS[@]}" --innodb-buffer-pool-size=256M \
     </dev/null >>"$LOG" 2>&1 9>&- &
   printf '%s' "$!"
 }
@@ -173,7 +115,7 @@ start() {
 
   local attempt port pid status
   for attempt in 1 2 3; do
-    if ((attempt == 1)) && [[ $previous_port =~ ^[0-9]+$ ]] && [[ -z $(ss -Hltn "sport = :$previous_port") ]]; then
+    if ((attempt == 1)) && [[ $previous_port =~ ^[0-9]+$ ]] && port_is_free "$previous_port"; then
       port=$previous_port
     else
       port=$(pick_free_port)

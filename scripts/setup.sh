@@ -13,13 +13,13 @@ IMGUI_SUITE=trixie
 PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git
   emscripten
-  libcpp-httplib-dev libssl-dev zlib1g-dev libbrotli-dev openssl
+  libcpp-httplib-dev libssl-dev zlib1g-dev libbrotli-dev libzstd-dev openssl
   nlohmann-json3-dev libmysqlcppconn-dev catch2
   libcurl4-openssl-dev libkainjow-mustache-dev libsodium-dev
   libspdlog-dev libcli11-dev libxxhash-dev
   mariadb-server mariadb-client
   postfix python3-aiosmtpd dovecot-imapd libgmime-3.0-dev
-  chromium fonts-dejavu-core
+  chromium fonts-dejavu-core fonttools brotli
   hyperfine wrk clang-format
 )
 

@@ -3,6 +3,13 @@
 namespace invites::cli {
 
 CLI::Option* add_database_option(CLI::App& command, std::string& url_text) {
+  return add_database_option(command, url_text, "--db", "database, mysql://USER[:PASS]@HOST[:PORT]/DB")
+      ->envname("INVITES_DB_URL")
+      ->required();
+}
+
+CLI::Option* add_database_option(CLI::App& command, std::string& url_text, const std::string& name,
+                                 const std::string& description) {
   const CLI::Validator database_url(
       [](std::string& text) -> std::string {
         try {
@@ -13,11 +20,7 @@ CLI::Option* add_database_option(CLI::App& command, std::string& url_text) {
         }
       },
       "");
-  return command.add_option("--db", url_text, "database, mysql://USER[:PASS]@HOST[:PORT]/DB")
-      ->type_name("URL")
-      ->envname("INVITES_DB_URL")
-      ->required()
-      ->check(database_url);
+  return command.add_option(name, url_text, description)->type_name("URL")->check(database_url);
 }
 
 }  // namespace invites::cli

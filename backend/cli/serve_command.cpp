@@ -35,6 +35,7 @@ int whole(Duration duration) {
 
 struct ServeOptions {
   std::string database_url;
+  std::string database_read_url;
   std::string listen = "127.0.0.1:8080";
   std::string web_root;
   std::size_t db_pool_size = defaults.db_pool_size;
@@ -77,6 +78,7 @@ struct ServeOptions {
   std::string postmark_webhook_user;
   std::string postmark_webhook_password;
   int webhook_max_age_seconds = whole<std::chrono::seconds>(defaults.bounces.webhooks.max_age);
+  int sender_lease_seconds = whole<std::chrono::seconds>(defaults.sender.lease_ttl);
 };
 
 // The server starts without its database (GET /healthz reports it), but an
@@ -97,7 +99,7 @@ void report_database_state(const db::DatabaseUrl& url) {
   }
 }
 
-// SPEC §8 (≤ 512 MB at 1M accounts): every allocation of 1 MB or more (the
+// docs/design.md §8 (≤ 512 MB at 1M accounts): every allocation of 1 MB or more (the
 // snapshot's columns, a build's temporaries, Load results, the encoded
 // snapshot) gets its own mapping, returned to the system when freed. glibc's
 // default raises this threshold up to 32 MB after such a free, after which
@@ -145,6 +147,7 @@ ServiceConfig::Bounces bounce_config(const ServeOptions& options) {
 
 ServiceConfig service_config(const ServeOptions& options) {
   ServiceConfig config{.database = db::parse_database_url(options.database_url)};
+  if (!options.database_read_url.empty()) config.database_read = db::parse_database_url(options.database_read_url);
   config.db_pool_size = options.db_pool_size;
   config.snapshot_refresh = std::chrono::seconds(options.snapshot_refresh_seconds);
   if (!options.smtp_url.empty()) {
@@ -171,6 +174,7 @@ ServiceConfig service_config(const ServeOptions& options) {
   config.sender.retry_base = std::chrono::seconds(options.retry_base_seconds);
   config.sender.max_attempts = options.max_attempts;
   config.sender.pause_after_failures = options.pause_after_failures;
+  config.sender.lease_ttl = std::chrono::seconds(options.sender_lease_seconds);
   config.allowed_senders = options.allowed_senders;
   config.invite_ttl_days = options.invite_ttl_days;
   config.bounces = bounce_config(options);
@@ -289,6 +293,14 @@ void add_sending_options(CLI::App& command, ServeOptions& options) {
       ->envname("INVITES_PAUSE_AFTER_FAILURES")
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
+  command
+      .add_option("--sender-lease-seconds", options.sender_lease_seconds,
+                  "a server that stops renewing its sending lease for this long (dead, hung, cut off) has its "
+                  "recipients taken over by the other servers")
+      ->type_name("SECONDS")
+      ->envname("INVITES_SENDER_LEASE_SECONDS")
+      ->capture_default_str()
+      ->check(CLI::Range(6, 3600));
 }
 
 void add_bounce_options(CLI::App& command, ServeOptions& options) {
@@ -422,6 +434,9 @@ Command add_serve_command(CLI::App& app) {
   auto options = std::make_shared<ServeOptions>();
   auto* command = app.add_subcommand("serve", "Run the HTTP server (API and web app)");
   add_database_option(*command, options->database_url);
+  add_database_option(*command, options->database_read_url, "--db-read",
+                      "build the Load index from this database instead of --db (a replica; see deploy/README.md)")
+      ->envname("INVITES_DB_READ_URL");
   const CLI::Validator listen_address(
       [](std::string& text) -> std::string {
         try {

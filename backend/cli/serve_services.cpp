@@ -12,7 +12,9 @@ constexpr std::chrono::seconds health_ping_timeout{2};
 ServeServices::ServeServices(ServiceConfig config)
     : config_(std::move(config)),
       pool_(config_.database, db::PoolOptions{.size = config_.db_pool_size}),
-      snapshot_index_([url = config_.database] { return db::connect(url); }, config_.snapshot_refresh),
+      snapshot_index_([url = config_.database_read.value_or(config_.database)] { return db::connect(url); },
+                      config_.snapshot_refresh),
+      shared_previews_(previews_, snapshot_index_),
       sender_policy_(config_.allowed_senders),
       verp_key_(config_.bounces.domain.empty()
                     ? nullptr
@@ -24,7 +26,7 @@ ServeServices::ServeServices(ServiceConfig config)
                                              : nullptr),
       runner_([url = config_.database] { return db::connect(url); }, transport_factory(), sender_options()) {
   // Previews may keep the previous generation alive, but not during the
-  // next build: at most two full snapshots in memory (SPEC §8).
+  // next build: at most two full snapshots in memory (docs/design.md §8).
   snapshot_index_.on_build_start(
       [this](std::uint64_t current_generation) { previews_.drop_generations_before(current_generation); });
 }
@@ -32,7 +34,7 @@ ServeServices::ServeServices(ServiceConfig config)
 http::ServerServices ServeServices::for_http() {
   return {.pool = pool_,
           .index = snapshot_index_,
-          .previews = previews_,
+          .previews = shared_previews_,
           .runner = runner_,
           .senders = sender_policy_,
           .transport = transport_factory(),

@@ -21,6 +21,7 @@
 #include "service/outcome_recorder.hpp"
 #include "service/preview_store.hpp"
 #include "service/sender_policy.hpp"
+#include "service/shared_previews.hpp"
 #include "service/snapshot_index.hpp"
 #include "service/verp_key.hpp"
 
@@ -28,17 +29,19 @@ namespace invites::cli {
 
 struct ServiceConfig {
   db::DatabaseUrl database;
+  // Where the Load index is built from (--db-read): a replica, or nullopt for `database`.
+  std::optional<db::DatabaseUrl> database_read;
   std::size_t db_pool_size = db::PoolOptions{}.size;  // connections of the request pool
   // Rebuild of the in-memory Load index (0 = only on POST /api/snapshot/refresh).
   std::chrono::seconds snapshot_refresh{300};
-  // Sending (SPEC §6): SMTP when set, else the Maildir.
+  // Sending (docs/design.md §6): SMTP when set, else the Maildir.
   std::optional<mail::SmtpOptions> smtp;
   std::filesystem::path maildir = "maildir";
   service::JobRunnerOptions sender;          // base_url "" = the server's url()
   std::vector<std::string> allowed_senders;  // addresses, "@domain" or "domain"
-  int invite_ttl_days = 14;                  // SPEC §6: the one default (the CLI's comes from here)
+  int invite_ttl_days = 14;                  // docs/design.md §6: the one default (the CLI's comes from here)
 
-  // Delivery outcomes (SPEC §11): VERP envelope senders on the bounce
+  // Delivery outcomes (docs/design.md §11): VERP envelope senders on the bounce
   // domain (none when empty), the suppression rules, the bounce mailbox and
   // the provider webhooks (each optional).
   struct Bounces {
@@ -73,6 +76,7 @@ class ServeServices {
   db::ConnectionPool pool_;
   service::SnapshotIndex snapshot_index_;
   service::PreviewStore previews_;
+  service::SharedPreviews shared_previews_;  // previews_, and those other servers stored
   service::SenderPolicy sender_policy_;
   // Delivery outcomes: the VERP key (none without a bounce domain), where
   // outcomes are recorded, and the bounce mailbox's poller (when configured).

@@ -14,7 +14,7 @@
 #include "cli/database_option.hpp"
 #include "db/connection.hpp"
 #include "db/migrations.hpp"
-#include "db/transaction.hpp"
+#include "db/retry.hpp"
 #include "http/auth.hpp"
 #include "repository/audit_log.hpp"
 #include "repository/staff_users.hpp"
@@ -65,11 +65,14 @@ int run_user_add(const UserAddOptions& options) {
     throw std::runtime_error("the database has no staff tables yet: run `invites-server migrate` first");
   }
 
-  db::Transaction transaction(*connection);
-  const auto [id, existed] = repository::save_staff_user(*connection, options.username, hash, grants);
-  repository::record(*connection, std::nullopt, existed ? "staff_user.updated" : "staff_user.created",
-                     {{"user_id", id}, {"username", options.username}, {"permissions", grants}});
-  transaction.commit();
+  // db::transact commits with a COMMIT statement (a failed commit raises)
+  // and runs it again after a Galera certification conflict.
+  const auto [id, existed] = db::transact(*connection, [&] {
+    const auto saved = repository::save_staff_user(*connection, options.username, hash, grants);
+    repository::record(*connection, std::nullopt, saved.existed ? "staff_user.updated" : "staff_user.created",
+                       {{"user_id", saved.id}, {"username", options.username}, {"permissions", grants}});
+    return saved;
+  });
 
   std::cout << (existed ? "updated" : "created") << " staff user " << options.username << " (id " << id
             << "), permissions: " << join(grants) << (existed ? " (password and permissions replaced)" : "")

@@ -42,10 +42,20 @@ sql::ConnectOptionsMap connect_options(const DatabaseUrl& url, const ConnectOpti
   return map;
 }
 
+bool is_galera_node(sql::Connection& connection) {
+  const std::unique_ptr<sql::Statement> statement(connection.createStatement());
+  const std::unique_ptr<sql::ResultSet> row(statement->executeQuery("SHOW VARIABLES LIKE 'wsrep_on'"));
+  return row->next() && row->getString(2) == "ON";
+}
+
 void configure_session(sql::Connection& connection) {
   execute(connection, "SET NAMES utf8mb4 COLLATE utf8mb4_unicode_ci");
   execute(connection, "SET time_zone = '+00:00'");
   execute(connection, std::string("SET SESSION sql_mode = '") + portable_sql_mode + "'");
+  // On a Galera node a read waits until the node has applied what the
+  // cluster committed before it (causal reads): a request sees what the one
+  // before wrote, whichever nodes the two went to (deploy/README.md).
+  if (is_galera_node(connection)) execute(connection, "SET SESSION wsrep_sync_wait = 1");
 }
 
 }  // namespace

@@ -27,7 +27,8 @@ struct ConnectOptions {
 // Every session gets: utf8mb4 with utf8mb4_unicode_ci (the tables' collation),
 // time_zone '+00:00' (DATETIME columns hold UTC), and MySQL 8.0's default
 // sql_mode, so tests on MariaDB reject what MySQL 8.0 would reject
-// (ONLY_FULL_GROUP_BY, strict mode). Throws ConnectionError.
+// (ONLY_FULL_GROUP_BY, strict mode); on a Galera node, causal reads
+// (wsrep_sync_wait = 1). Throws ConnectionError.
 std::unique_ptr<sql::Connection> connect(const DatabaseUrl& url, const ConnectOptions& options = {});
 
 // Connects and runs SELECT 1 within `timeout`; false on any failure.

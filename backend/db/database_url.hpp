@@ -1,5 +1,5 @@
 #pragma once
-// The database URL of the command line and environment (SPEC §4):
+// The database URL of the command line and environment (docs/design.md §4):
 //   mysql://USER[:PASS]@HOST[:PORT]/DB
 // USER and PASS may be percent-encoded (a password with '@' or ':' must be).
 #include <cstdint>

@@ -1,14 +1,18 @@
 #include "db/migrations.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <optional>
 #include <set>
 #include <string>
+#include <thread>
 
 #include <cppconn/exception.h>
 #include <spdlog/spdlog.h>
 
 #include "db/connection.hpp"
+#include "db/process_label.hpp"
+#include "db/retry.hpp"
 #include "db/sql_script.hpp"
 #include "db/statement.hpp"
 
@@ -16,6 +20,10 @@ namespace invites::db {
 namespace {
 
 constexpr int lock_timeout_seconds = 60;
+// A crashed run's lock is taken over after this long; longer than any migration.
+constexpr int lock_expiry_seconds = 30 * 60;
+constexpr std::chrono::milliseconds lock_poll_interval{200};
+constexpr int er_dup_entry = 1062;
 
 std::string label(const Migration& migration) {
   std::string number = std::to_string(migration.version);
@@ -47,31 +55,65 @@ void check_order(std::span<const Migration> migrations) {
   }
 }
 
-// GET_LOCK is server-wide, so the lock name carries the database name: runs
-// against different databases of one server do not wait for each other.
+// Serializes migrate runs against one database, also on different nodes of
+// a Galera cluster, where GET_LOCK would be local to one node: the run that
+// inserts the one row of schema_migrations_lock holds the lock. Another
+// insert fails (duplicate key; a certification conflict when two nodes
+// insert at once) and waits for the row to go. A row past its expiry (a
+// run that crashed) is taken over.
 class MigrationLock {
  public:
-  explicit MigrationLock(sql::Connection& connection) : connection_(connection) {
-    const auto got =
-        query_int(connection_, "SELECT GET_LOCK(" + lock_name() + ", " + std::to_string(lock_timeout_seconds) + ")");
-    if (got != 1) {
-      throw MigrationError("another migration of this database has been running for over " +
-                           std::to_string(lock_timeout_seconds) + "s; try again later");
+  explicit MigrationLock(sql::Connection& connection) : connection_(connection), holder_(process_label()) {
+    execute(connection_,
+            "CREATE TABLE IF NOT EXISTS schema_migrations_lock ("
+            " id TINYINT UNSIGNED NOT NULL PRIMARY KEY,"
+            " holder VARCHAR(100) NOT NULL,"
+            " expires_at DATETIME(3) NOT NULL"
+            ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci");
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(lock_timeout_seconds);
+    while (!try_take()) {
+      execute(connection_, "DELETE FROM schema_migrations_lock WHERE id = 1 AND expires_at < UTC_TIMESTAMP(3)");
+      if (std::chrono::steady_clock::now() > deadline) {
+        throw MigrationError("another migration of this database has been running for over " +
+                             std::to_string(lock_timeout_seconds) + "s (" + current_holder() +
+                             "); try again later, or delete the row of schema_migrations_lock if no migration runs");
+      }
+      std::this_thread::sleep_for(lock_poll_interval);
     }
   }
   ~MigrationLock() {
     try {
-      query_int(connection_, "SELECT RELEASE_LOCK(" + lock_name() + ")");
+      update(connection_, "DELETE FROM schema_migrations_lock WHERE id = 1 AND holder = ?", holder_);
     } catch (...) {
-      // The server releases the lock when the connection closes anyway.
+      // The row expires by itself; the next run takes it over then.
     }
   }
   MigrationLock(const MigrationLock&) = delete;
   MigrationLock& operator=(const MigrationLock&) = delete;
 
  private:
-  static std::string lock_name() { return "CONCAT('invites_migrate:', LEFT(DATABASE(), 40))"; }
+  bool try_take() {
+    try {
+      update(connection_,
+             "INSERT INTO schema_migrations_lock (id, holder, expires_at) "
+             "VALUES (1, ?, UTC_TIMESTAMP(3) + INTERVAL ? SECOND)",
+             holder_, lock_expiry_seconds);
+      return true;
+    } catch (const sql::SQLException& e) {
+      if (e.getErrorCode() == er_dup_entry || is_transient_conflict(e.getErrorCode())) return false;
+      throw;
+    }
+  }
+
+  std::string current_holder() {
+    return query_row<std::string>(connection_,
+                                  "SELECT CONCAT('held by ', holder, ' until ', expires_at, ' UTC') FROM "
+                                  "schema_migrations_lock WHERE id = 1")
+        .value_or("it has just finished");
+  }
+
   sql::Connection& connection_;
+  std::string holder_;
 };
 
 void create_migrations_table(sql::Connection& connection) {

@@ -40,11 +40,11 @@ int schema_version(sql::Connection& connection);
 
 // Applies every migration of `migrations` that the database has not recorded,
 // in ascending order, each recorded after its last statement succeeded.
-// Re-running is a no-op. Concurrent runs against one database are serialized
-// with a named server lock. Throws MigrationError when the database records a
-// version above the newest of `migrations` (it was migrated by a newer
-// invites-server) or when a statement fails. MySQL commits DDL implicitly,
-// so a migration that fails halfway leaves its earlier statements applied.
+// Re-running is a no-op. Concurrent runs against one database, also on
+// different nodes of a Galera cluster, are serialized by a row in the table
+// schema_migrations_lock: one applies, the others wait and find nothing to do. Throws MigrationError when the database
+// records a version above the newest of `migrations` (it was migrated by a newer invites-server) or when a statement
+// fails. MySQL commits DDL implicitly, so a migration that fails halfway leaves its earlier statements applied.
 MigrationResult migrate(sql::Connection& connection, std::span<const Migration> migrations = embedded_migrations());
 
 }  // namespace invites::db

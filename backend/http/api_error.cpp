@@ -11,6 +11,17 @@ void send_error(httplib::Response& response, int status, std::string_view code, 
   send_json(response, nlohmann::json{{"error", error}}, status);
 }
 
+void send_recipients_changed(httplib::Response& response, const Counts& counts, const std::string& digest) {
+  const std::string message = "the recipients changed since Load (" + std::to_string(counts.new_users) +
+                              " new users, " + std::to_string(counts.pending_invites) +
+                              " pending invites now): press Load again";
+  send_json(response,
+            {{"error", {{"code", "digest_mismatch"}, {"message", message}}},
+             {"counts", counts_to_json(counts)},
+             {"digest", digest}},
+            409);
+}
+
 nlohmann::json parse_json_object(const httplib::Request& request) {
   nlohmann::json body = nlohmann::json::parse(request.body, nullptr, /*allow_exceptions=*/false);
   if (body.is_discarded()) throw ApiError(400, "invalid_json", "the request body is not valid JSON");

@@ -1,5 +1,5 @@
 #pragma once
-// Errors of the JSON API (SPEC §5): handlers throw ApiError (or
+// Errors of the JSON API (docs/design.md §5): handlers throw ApiError (or
 // invites::ValidationError for bad input, 400), and the server turns every
 // error into {"error":{"code","message"[,"field"]}} with the right status.
 #include <optional>
@@ -9,6 +9,8 @@
 
 #include <httplib.h>
 #include <nlohmann/json_fwd.hpp>
+
+#include "invites/recipients.hpp"
 
 namespace invites::http {
 
@@ -29,6 +31,10 @@ class ApiError : public std::runtime_error {
 // Writes the JSON error body and status.
 void send_error(httplib::Response& response, int status, std::string_view code, std::string_view message,
                 const std::optional<std::string>& field = std::nullopt);
+
+// 409 "digest_mismatch": the recipients of a Load changed since (docs/design.md §5),
+// with their counts and digest now, so the app can say what changed.
+void send_recipients_changed(httplib::Response& response, const Counts& counts, const std::string& digest);
 
 // The request body as a JSON object; malformed JSON or another type is a 400
 // ApiError ("invalid_json").

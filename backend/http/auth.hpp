@@ -1,5 +1,5 @@
 #pragma once
-// Staff authentication for the JSON API (SPEC §5): the session cookie, the
+// Staff authentication for the JSON API (docs/design.md §5): the session cookie, the
 // CSRF header on every non-GET /api request, and permissions.
 #include <cstdint>
 #include <string>

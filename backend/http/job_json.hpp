@@ -1,5 +1,5 @@
 #pragma once
-// A send job as the API returns it (SPEC §5): GET /api/jobs, the answer to Send.
+// A send job as the API returns it (docs/design.md §5): GET /api/jobs, the answer to Send.
 #include <nlohmann/json.hpp>
 
 #include "repository/send_jobs.hpp"

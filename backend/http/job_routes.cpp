@@ -17,7 +17,7 @@ namespace {
 
 constexpr std::size_t jobs_listed = 50;
 
-// Thresholds mail providers act on (SPEC §11), shown beside a job's rates:
+// Thresholds mail providers act on (docs/design.md §11), shown beside a job's rates:
 // Amazon SES reviews an account at a 5 % bounce rate and 0.1 % complaints;
 // Gmail's sender guidelines ask for spam reports below 0.1 % and never 0.3 %.
 constexpr double bounce_rate_review = 0.05;

@@ -1,5 +1,5 @@
 #pragma once
-// The Load side of the JSON API (SPEC §5): lookups, previews and their
+// The Load side of the JSON API (docs/design.md §5): lookups, previews and their
 // recipients, the offline snapshot, and /metrics. One .cpp per resource.
 #include <httplib.h>
 

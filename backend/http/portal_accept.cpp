@@ -1,4 +1,4 @@
-// GET/POST /portal/accept (SPEC §5): the invitee's landing page. The token
+// GET/POST /portal/accept (docs/design.md §5): the invitee's landing page. The token
 // in the link is the credential; the page is plain server-rendered HTML (no
 // app, no script) so it works in any mail client's browser.
 #include <kainjow/mustache.hpp>

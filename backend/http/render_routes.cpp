@@ -42,7 +42,7 @@ Recipient chosen_recipient(RouteContext& context, sql::Connection& connection, c
                    "preview_id and email: give both (a recipient of a Load) or neither (example values)",
                    std::string(preview_id ? "email" : "preview_id"));
   }
-  const auto preview = context.previews.find(*preview_id, session.user_id);
+  const auto preview = context.previews.find_for_review(connection, *preview_id, session.user_id);
   if (!preview) throw ApiError(404, "not_found", "no such preview (it may have expired: press Load again)");
   const std::string wanted = normalize_email(*email);
   for (const auto group : {Group::new_users, Group::pending_invites}) {

@@ -1,6 +1,6 @@
 #pragma once
 // Reading fields of a JSON request body with errors that name the field
-// (SPEC §5): unknown keys, missing fields and wrong types are 400.
+// (docs/design.md §5): unknown keys, missing fields and wrong types are 400.
 #include <cstdint>
 #include <initializer_list>
 #include <optional>

@@ -59,13 +59,13 @@ std::string logfmt_value(std::string_view text) {
 
 }  // namespace
 
+void start_request_log(httplib::Response& response) {
+  request_started = Clock::now();
+  request_id = next_request_id();
+  response.set_header("X-Request-Id", request_id);
+}
+
 void install_request_log(httplib::Server& server) {
-  server.set_pre_routing_handler([](const httplib::Request&, httplib::Response& response) {
-    request_started = Clock::now();
-    request_id = next_request_id();
-    response.set_header("X-Request-Id", request_id);
-    return httplib::Server::HandlerResponse::Unhandled;
-  });
   server.set_logger([](const httplib::Request& request, const httplib::Response& response) {
     service::Metrics::instance().count_request(response.status);
     double duration_ms = 0;

@@ -11,8 +11,9 @@
 
 namespace invites::http {
 
-// Installs a pre-routing hook (start time) and the logger on `server`; a
-// pre-routing handler installed afterwards would replace the hook.
+// For the server's pre-routing handler: the request's start time and id.
+void start_request_log(httplib::Response& response);
+// Installs the logger on `server`.
 void install_request_log(httplib::Server& server);
 
 // The id of the request the calling worker thread is handling ("-" outside one).

@@ -14,8 +14,8 @@
 #include "mail/transport.hpp"
 #include "service/job_runner.hpp"
 #include "service/outcome_recorder.hpp"
-#include "service/preview_store.hpp"
 #include "service/sender_policy.hpp"
+#include "service/shared_previews.hpp"
 #include "service/snapshot_index.hpp"
 
 namespace invites::http {
@@ -23,7 +23,7 @@ namespace invites::http {
 struct ServerServices {
   db::ConnectionPool& pool;
   service::SnapshotIndex& index;
-  service::PreviewStore& previews;
+  service::SharedPreviews& previews;  // this server's, and those in the database
   service::JobRunner& runner;
   const service::SenderPolicy& senders;
   // A fresh mail transport for a test send (the runner's workers have their own).
@@ -31,7 +31,7 @@ struct ServerServices {
   DatabasePing database_reachable;  // for GET /healthz
   std::string base_url;             // of invite links; "" = the server's url()
   int invite_ttl_days = 0;          // cli::ServiceConfig::invite_ttl_days
-  // Delivery outcomes (SPEC §11): where webhook reports are recorded, and
+  // Delivery outcomes (docs/design.md §11): where webhook reports are recorded, and
   // which provider webhooks exist.
   std::shared_ptr<const service::OutcomeRecorder> outcomes;
   WebhookConfig webhooks;

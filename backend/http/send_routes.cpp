@@ -53,13 +53,13 @@ void handle_send(RouteContext& context, const httplib::Request& request, httplib
   const std::string preview_id = request.matches[1];
   const auto body = parse_json_object(request);
   reject_unknown_keys(body, {"from_email", "template_id", "groups", "idempotency_key"});
-  const auto preview = context.previews.find(preview_id, session.user_id);
-  if (!preview) throw ApiError(404, "not_found", "no such preview (it may have expired: press Load again)");
   const auto groups = parse_groups(body);
   const auto key = parse_idempotency_key(body);
   const std::uint32_t template_id = required_id(body, "template_id");
 
   auto lease = context.pool.acquire();
+  const auto preview = context.previews.find_for_send(*lease, preview_id, session.user_id);
+  if (!preview) throw ApiError(404, "not_found", "no such preview (it may have expired: press Load again)");
   if (key) {
     // A repeated click (or a retry after a lost answer): the job it made.
     if (const auto existing = repository::job_id_for_key(*lease, session.user_id, *key)) {
@@ -70,24 +70,16 @@ void handle_send(RouteContext& context, const httplib::Request& request, httplib
   const auto message_template = usable_template(*lease, template_id, "template_id");
   const std::string from_email = context.senders.check(*lease, required_string(body, "from_email"), "from_email");
 
-  // SPEC §6: the recipients now, by SQL, must be what Load showed.
+  // docs/design.md §6: the recipients now, by SQL, must be what Load showed.
   const auto fresh = repository::query_recipients(*lease, preview->filter);
-  if (fresh.digest != preview->evaluation->digest) {
+  if (fresh.digest != preview->digest) {
     context.index.request_refresh();
     repository::record(*lease, session.user_id, "send.rejected",
                        {{"preview_id", preview_id},
                         {"reason", "digest_mismatch"},
-                        {"previewed_counts", counts_to_json(preview->evaluation->counts)},
+                        {"previewed_counts", preview->counts},
                         {"current_counts", counts_to_json(fresh.counts)}});
-    send_json(
-        response,
-        {{"error",
-          {{"code", "digest_mismatch"},
-           {"message", "the recipients changed since Load (" + std::to_string(fresh.counts.new_users) + " new users, " +
-                           std::to_string(fresh.counts.pending_invites) + " pending invites now): press Load again"}}},
-         {"counts", counts_to_json(fresh.counts)},
-         {"digest", fresh.digest}},
-        409);
+    send_recipients_changed(response, fresh.counts, fresh.digest);
     return;
   }
 

@@ -1,5 +1,5 @@
 #pragma once
-// The sending side of the JSON API (SPEC §5, §6): Send, jobs, templates,
+// The sending side of the JSON API (docs/design.md §5, §6): Send, jobs, templates,
 // division senders, render and test send, the audit log; and the invitee's
 // acceptance page. One .cpp per resource.
 #include <httplib.h>

@@ -15,6 +15,7 @@
 #include "http/health.hpp"
 #include "http/load_routes.hpp"
 #include "http/request_log.hpp"
+#include "http/response_encoding.hpp"
 #include "http/send_routes.hpp"
 #include "http/session_routes.hpp"
 #include "invites/error.hpp"
@@ -29,15 +30,20 @@ void reuse_address_only(socket_t socket) {
   setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
 }
 
-// Errors are JSON {"error":{"code","message"[,"field"]}} (SPEC §5): ApiError
-// as thrown, ValidationError 400, an unreachable database 503; anything else
-// is 500 with its details in the log only.
+// Errors are JSON {"error":{"code","message"[,"field"]}} (docs/design.md §5): ApiError
+// as thrown, ValidationError 400, a Load whose recipients changed 409, the
+// first index not built yet or an unreachable database 503; anything else is
+// 500 with its details in the log only.
 void error_response(const httplib::Request& request, httplib::Response& response, std::exception_ptr error) {
   try {
     if (error) std::rethrow_exception(error);
     throw std::runtime_error("unknown exception");
   } catch (const ApiError& e) {
     send_error(response, e.status(), e.code(), e.what(), e.field());
+  } catch (const service::RecipientsChanged& e) {
+    send_recipients_changed(response, e.counts, e.digest);
+  } catch (const service::SnapshotLoading& e) {
+    send_error(response, 503, "snapshot_loading", e.what());
   } catch (const invites::ValidationError& e) {
     send_error(response, 400, "invalid", e.what(), e.field().empty() ? std::nullopt : std::optional(e.field()));
   } catch (const db::DatabaseUnavailable& e) {
@@ -115,6 +121,12 @@ Server::Server(ServerConfig config, ServerServices services)
   http_->set_error_handler(httplib::Server::HandlerWithResponse(library_error));
   http_->set_socket_options(reuse_address_only);
   http_->set_exception_handler(error_response);
+  http_->set_pre_routing_handler([](const httplib::Request& request, httplib::Response& response) {
+    start_request_log(response);
+    take_over_content_coding(request);
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  http_->set_post_routing_handler(encode_buffered_body);
   install_request_log(*http_);
   register_routes();
 }
@@ -123,6 +135,12 @@ Server::~Server() { stop(); }
 
 void Server::register_routes() {
   http_->Get("/healthz", health_handler(routes_.database_reachable));
+  http_->Get("/healthz/live", live_handler());
+  http_->Get("/healthz/ready", ready_handler([this] {
+               return Readiness{.index_built = routes_.index.current() != nullptr,
+                                .database_writable = routes_.runner.database_writable(),
+                                .stopping = stop_requested_.load()};
+             }));
   register_session_routes(*http_, routes_.pool, sessions_, login_throttle_);
   register_lookup_routes(*http_, routes_);
   register_preview_routes(*http_, routes_);

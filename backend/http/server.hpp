@@ -1,7 +1,7 @@
 #pragma once
 // The HTTP server of `invites-server serve`: routes, request logging, error
-// responses, over services it is given ready (http/route_context.hpp). It grows with the API of SPEC §5; each area
-// registers its routes from its own file, like health.cpp and static_files.cpp.
+// responses, over services it is given ready (http/route_context.hpp). It grows with the API of docs/design.md §5; each
+// area registers its routes from its own file, like health.cpp and static_files.cpp.
 #include <atomic>
 #include <chrono>
 #include <cstdint>

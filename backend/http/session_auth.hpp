@@ -1,5 +1,5 @@
 #pragma once
-// Staff sessions behind the Auth interface (SPEC §5). A session is a row of
+// Staff sessions behind the Auth interface (docs/design.md §5). A session is a row of
 // staff_sessions, so every server process sharing the database sees it. The
 // browser holds the 32-byte token as base64url in the cookie
 // `invites_session` (HttpOnly, SameSite=Strict, Path=/, Secure over TLS);

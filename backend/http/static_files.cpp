@@ -1,13 +1,16 @@
 #include "http/static_files.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <utility>
+#include <vector>
 
-#include "http/gzip.hpp"
 #include "http/mime_types.hpp"
+#include "http/response_encoding.hpp"
 
 namespace invites::http {
 namespace {
@@ -61,6 +64,29 @@ std::string read_file(const fs::path& file) {
   return std::move(content).str();
 }
 
+// The build compresses the bundle's files beside them (FILE.br, FILE.gz, see
+// frontend/cmake/assemble_web.cmake); a sibling older than its file is stale.
+struct Precompressed {
+  fs::path file;
+  ContentCoding coding;
+};
+constexpr std::array<std::pair<ContentCoding, std::string_view>, 2> sibling_suffixes{
+    std::pair{ContentCoding::br, ".br"}, std::pair{ContentCoding::gzip, ".gz"}};  // preferred first
+
+std::vector<Precompressed> precompressed_siblings(const fs::path& file) {
+  std::vector<Precompressed> found;
+  std::error_code error;
+  const auto written = fs::last_write_time(file, error);
+  if (error) return found;
+  for (const auto& [coding, suffix] : sibling_suffixes) {
+    fs::path sibling = file;
+    sibling += suffix;
+    const auto sibling_written = fs::last_write_time(sibling, error);
+    if (!error && sibling_written >= written && fs::is_regular_file(sibling, error)) found.push_back({sibling, coding});
+  }
+  return found;
+}
+
 void not_found(httplib::Response& response) {
   response.status = 404;
   response.set_content("not found\n", "text/plain; charset=utf-8");
@@ -101,35 +127,36 @@ void StaticFiles::serve(const httplib::Request& request, httplib::Response& resp
   const auto file = resolve(request.path);
   if (!file) return not_found(response);
 
+  // Byte ranges refer to the file as it is, so a range request gets it uncompressed.
+  const auto siblings = precompressed_siblings(*file);
+  const auto accepted = accepted_codings(request);
+  std::optional<Precompressed> chosen;
+  for (const auto& sibling : siblings) {
+    if (!chosen && accepted.admits(sibling.coding) && !request.has_header("Range")) chosen = sibling;
+  }
+
   std::string etag;
   std::string content;
   try {
     etag = etag_of(*file);
-    content = read_file(*file);
+    content = read_file(chosen ? chosen->file : *file);
   } catch (const std::exception&) {
     return not_found(response);  // removed or unreadable since resolve()
   }
+  // Each coding is its own representation, with its own validator.
+  if (chosen) etag.insert(etag.size() - 1, "-" + std::string(content_coding_name(chosen->coding)));
 
   response.set_header("ETag", etag);
   if (must_revalidate(*file)) response.set_header("Cache-Control", "no-cache");
-  const auto mime = mime_type_for(file->filename().string());
-  if (mime.compression != Compression::none) response.set_header("Vary", "Accept-Encoding");
+  if (!siblings.empty()) vary_on_accept_encoding(response);
 
   if (etag_matches(request.get_header_value("If-None-Match"), etag)) {
     response.status = 304;
     return;
   }
-
-  // Byte ranges refer to the uncompressed file, so a range request gets it as is.
-  const bool gzip_ourselves = mime.compression == Compression::by_us && !request.has_header("Range") &&
-                              accepts_gzip(request.get_header_value("Accept-Encoding"));
-  if (gzip_ourselves) {
-    response.set_header("Content-Encoding", "gzip");
-    response.body = *gzip_cache_.get(*file, etag, content);
-  } else {
-    response.body = std::move(content);  // set_content() would copy it
-  }
-  response.set_header("Content-Type", std::string(mime.type));
+  if (chosen) response.set_header("Content-Encoding", std::string(content_coding_name(chosen->coding)));
+  response.body = std::move(content);  // set_content() would copy it
+  response.set_header("Content-Type", std::string(mime_type_for(file->filename().string())));
 }
 
 }  // namespace invites::http

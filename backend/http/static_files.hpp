@@ -1,14 +1,13 @@
 #pragma once
 // Serves the web bundle (index.html, the .js/.wasm pair, sw.js, fonts) from
 // the --web-root directory: MIME types, ETag revalidation, no-cache for the
-// files that name the others, gzip, and no way out of the directory.
+// files that name the others, the build's brotli and gzip forms of each file
+// (FILE.br, FILE.gz) to clients that accept them, and no way out of the directory.
 #include <filesystem>
 #include <optional>
 #include <string_view>
 
 #include <httplib.h>
-
-#include "http/gzip_cache.hpp"
 
 namespace invites::http {
 
@@ -31,7 +30,6 @@ class StaticFiles {
 
  private:
   std::filesystem::path root_;  // canonical
-  GzipCache gzip_cache_;
 };
 
 }  // namespace invites::http

@@ -1,5 +1,5 @@
 #pragma once
-// Provider webhooks for delivery outcomes (SPEC §11), outside /api: no
+// Provider webhooks for delivery outcomes (docs/design.md §11), outside /api: no
 // staff session, each provider with its own authentication. Only the
 // configured providers get a route.
 //   POST /webhooks/ses       Amazon SES through SNS: the SNS signature over a

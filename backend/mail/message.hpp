@@ -1,5 +1,5 @@
 #pragma once
-// RFC 5322 / MIME messages for invitations (SPEC §6): From, To, Subject
+// RFC 5322 / MIME messages for invitations (docs/design.md §6): From, To, Subject
 // (RFC 2047 encoded-words when not plain ASCII), Date, Message-ID,
 // MIME-Version, and multipart/alternative (text + HTML) when there is an HTML
 // body; bodies are UTF-8, quoted-printable, CRLF line ends.
@@ -10,7 +10,7 @@
 namespace invites::mail {
 
 struct OutgoingMessage {
-  std::string from;       // a valid address (SPEC §2.3 rules)
+  std::string from;       // a valid address (docs/design.md §2.3 rules)
   std::string from_name;  // optional display name ("" = none)
   std::string to;         // a valid address
   std::string to_name;    // optional display name

@@ -1,5 +1,5 @@
 #pragma once
-// Where invitations go (SPEC §6): an SMTP server through libcurl, or a
+// Where invitations go (docs/design.md §6): an SMTP server through libcurl, or a
 // local Maildir when no SMTP server is configured (the demo default).
 // A transport object is used by one thread at a time; the job runner makes
 // one per worker, so SMTP connections are reused across messages.

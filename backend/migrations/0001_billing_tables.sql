@@ -1,4 +1,4 @@
--- The billing system's tables (SPEC §3). In production they belong to the
+-- The billing system's tables (docs/design.md §3). In production they belong to the
 -- billing system and invites-server only reads them; this migration creates
 -- them for development, tests and the demo seeder. Table and column names
 -- are a contract with outside tools: do not rename them.
@@ -89,7 +89,7 @@ CREATE TABLE services (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 -- email is kept raw, as typed into the billing system (NULL, padded, mixed
--- case, malformed): normalization and validation happen when reading (SPEC §2).
+-- case, malformed): normalization and validation happen when reading (docs/design.md §2).
 -- 320 = the longest address anyone might type; valid ones are at most 254.
 CREATE TABLE contacts (
   id INT UNSIGNED NOT NULL AUTO_INCREMENT,

@@ -1,9 +1,9 @@
--- The customer portal's users and the invitations sent to them (SPEC §3, §6).
+-- The customer portal's users and the invitations sent to them (docs/design.md §3, §6).
 -- Portable SQL only (MySQL 8.0 and MariaDB 10.11); statements end with ';'
 -- at a line end (see backend/db/sql_script.hpp).
 -- DATETIME columns hold UTC: every connection sets time_zone = '+00:00'.
 
--- email is the normalized address (SPEC §2.2), compared bytewise (utf8mb4_bin)
+-- email is the normalized address (docs/design.md §2.2), compared bytewise (utf8mb4_bin)
 -- so that uniqueness and lookups agree exactly with the C++ rules.
 CREATE TABLE portal_users (
   id INT UNSIGNED NOT NULL AUTO_INCREMENT,

@@ -1,5 +1,5 @@
 -- Staff users, their permissions and login sessions, and the audit log
--- (SPEC §3, §5). Portable SQL only (MySQL 8.0 and MariaDB 10.11); statements
+-- (docs/design.md §3, §5). Portable SQL only (MySQL 8.0 and MariaDB 10.11); statements
 -- end with ';' at a line end (see backend/db/sql_script.hpp).
 -- DATETIME columns hold UTC: every connection sets time_zone = '+00:00'.
 

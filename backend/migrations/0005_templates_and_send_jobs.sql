@@ -1,5 +1,5 @@
 -- Notification templates, send jobs and their per-recipient outbox
--- (SPEC §5, §6). Portable SQL only (MySQL 8.0 and MariaDB 10.11); statements
+-- (docs/design.md §5, §6). Portable SQL only (MySQL 8.0 and MariaDB 10.11); statements
 -- end with ';' at a line end (see backend/db/sql_script.hpp). DATETIME
 -- columns hold UTC.
 

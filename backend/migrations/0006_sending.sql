@@ -1,4 +1,4 @@
--- What sending needs beyond 0005 (SPEC §5, §6). Portable SQL only (MySQL 8.0
+-- What sending needs beyond 0005 (docs/design.md §5, §6). Portable SQL only (MySQL 8.0
 -- and MariaDB 10.11); statements end with ';' at a line end. DATETIME
 -- columns hold UTC.
 

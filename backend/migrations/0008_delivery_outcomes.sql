@@ -1,4 +1,4 @@
--- Delivery outcomes (SPEC §11): bounces and complaints that come back after
+-- Delivery outcomes (docs/design.md §11): bounces and complaints that come back after
 -- sending, and the addresses they suppress. Portable SQL only (MySQL 8.0 and
 -- MariaDB 10.11); statements end with ';' at a line end. DATETIME columns
 -- hold UTC.
@@ -18,7 +18,7 @@ CREATE TABLE verp_keys (
 -- same outcome (the same report twice, a replayed webhook, a report of a
 -- message that also failed at SMTP) a no-op: "outbox:<id>:<kind>" for
 -- outcomes of a known message, "<source>:<event id>" for the rest.
--- email is the normalized address (SPEC §2.2).
+-- email is the normalized address (docs/design.md §2.2).
 CREATE TABLE delivery_outcomes (
   id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
   email VARCHAR(254) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,

@@ -5,7 +5,7 @@
 #include <cppconn/exception.h>
 
 #include "db/statement.hpp"
-#include "db/transaction.hpp"
+#include "db/retry.hpp"
 #include "security/tokens.hpp"
 
 namespace invites::repository {
@@ -54,28 +54,30 @@ std::string outcome_key_for_outbox(std::uint64_t outbox_id, const std::string& k
 }
 
 RecordedOutcome record_outcome(sql::Connection& connection, const NewOutcome& outcome, const SuppressionRules& rules) {
-  db::Transaction transaction(connection);
-  try {
-    db::update(connection,
-               "INSERT INTO delivery_outcomes (email, kind, source, outbox_id, job_id, status_code, diagnostic,"
-               " dedupe_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-               outcome.email, outcome.kind, outcome.source, outcome.outbox_id, outcome.job_id,
-               outcome.status_code.substr(0, 16), outcome.diagnostic.substr(0, diagnostic_bytes), outcome.dedupe_key);
-  } catch (const sql::SQLException& e) {
-    if (e.getErrorCode() == duplicate_key_error) return {};
-    throw;
-  }
-  const std::uint64_t outcome_id = db::last_insert_id(connection);
-  RecordedOutcome result{true, false};
-  if (outcome.kind == "hard_bounce" || outcome.kind == "complaint") {
-    suppress(connection, outcome.email, outcome.kind, outcome_id);
-    result.suppressed = true;
-  } else if (recent_soft_bounces(connection, outcome.email, rules.soft_bounce_days) >= rules.soft_bounce_limit) {
-    suppress(connection, outcome.email, "soft_bounces", outcome_id);
-    result.suppressed = true;
-  }
-  transaction.commit();
-  return result;
+  // Another server may record an outcome of the same address at once (its
+  // suppression row): db::transact runs this again after such a conflict.
+  return db::transact(connection, [&]() -> RecordedOutcome {
+    try {
+      db::update(connection,
+                 "INSERT INTO delivery_outcomes (email, kind, source, outbox_id, job_id, status_code, diagnostic,"
+                 " dedupe_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                 outcome.email, outcome.kind, outcome.source, outcome.outbox_id, outcome.job_id,
+                 outcome.status_code.substr(0, 16), outcome.diagnostic.substr(0, diagnostic_bytes), outcome.dedupe_key);
+    } catch (const sql::SQLException& e) {
+      if (e.getErrorCode() == duplicate_key_error) return {};
+      throw;
+    }
+    const std::uint64_t outcome_id = db::last_insert_id(connection);
+    RecordedOutcome result{true, false};
+    if (outcome.kind == "hard_bounce" || outcome.kind == "complaint") {
+      suppress(connection, outcome.email, outcome.kind, outcome_id);
+      result.suppressed = true;
+    } else if (recent_soft_bounces(connection, outcome.email, rules.soft_bounce_days) >= rules.soft_bounce_limit) {
+      suppress(connection, outcome.email, "soft_bounces", outcome_id);
+      result.suppressed = true;
+    }
+    return result;
+  });
 }
 
 std::optional<OutboxMessage> outbox_message(sql::Connection& connection, std::uint64_t outbox_id) {

@@ -10,7 +10,7 @@
 
 namespace invites::repository {
 
-// SPEC §11: a hard bounce or a complaint suppresses the address at once;
+// docs/design.md §11: a hard bounce or a complaint suppresses the address at once;
 // soft bounces after `soft_bounce_limit` within `soft_bounce_days` days
 // (counting only those after the address's last lift).
 struct SuppressionRules {
@@ -19,7 +19,7 @@ struct SuppressionRules {
 };
 
 struct NewOutcome {
-  std::string email;   // normalized (SPEC §2.2)
+  std::string email;   // normalized (docs/design.md §2.2)
   std::string kind;    // "hard_bounce", "soft_bounce", "complaint"
   std::string source;  // "smtp", "mailbox", "ses", "sendgrid", "postmark"
   std::optional<std::uint64_t> outbox_id;

@@ -1,5 +1,5 @@
 #pragma once
-// Division sender addresses (SPEC §1 "Email From"): the billing system's
+// Division sender addresses (docs/design.md §1 "Email From"): the billing system's
 // divisions.default_from_email, overridden by the tool's division_senders.
 #include <cstdint>
 #include <optional>

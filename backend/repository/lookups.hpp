@@ -1,5 +1,5 @@
 #pragma once
-// The small lookup tables of the send screen's filters (SPEC §1, §3).
+// The small lookup tables of the send screen's filters (docs/design.md §1, §3).
 #include <optional>
 #include <string>
 #include <vector>

@@ -5,11 +5,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "db/retry.hpp"
 #include "db/statement.hpp"
-#include "db/transaction.hpp"
 #include "repository/send_jobs.hpp"
+#include "repository/sender_leases.hpp"
 #include "repository/stored_enums.hpp"
-#include "repository/sender_lock.hpp"
 
 namespace invites::repository {
 namespace {
@@ -19,7 +19,7 @@ constexpr std::size_t max_error_bytes = 2000;
 // cancelled meanwhile: then it is cancelled too.
 constexpr const char* unsent_status =
     "status = IF((SELECT j.status FROM send_jobs j WHERE j.id = send_outbox.job_id) = 'cancelled', 'cancelled', "
-    "'pending'), claimed_by = NULL";
+    "'pending'), claimed_by = NULL, lease_token = NULL";
 
 // Due rows in retry order. SKIP LOCKED: several workers and servers claim
 // side by side, each taking rows the others have not locked.
@@ -66,15 +66,25 @@ StoredTemplate template_from_json(const nlohmann::json& json) {
   return stored;
 }
 
-// Runs an UPDATE of one outbox row that is still this instance's, and
-// revokes its unmailed invitation.
+// Runs an UPDATE of one outbox row that is still under the lease it was
+// claimed under, and revokes its unmailed invitation.
 void update_claimed(sql::Connection& connection, const std::string& set_clause, const ClaimedRecipient& recipient,
-                    const std::string& instance_id, const std::string& text) {
-  if (recipient.invite_id) revoke_unmailed(connection, {recipient.invite_id});
-  db::update(connection,
-             "UPDATE send_outbox SET " + set_clause +
-                 ", claimed_by = NULL WHERE id = ? AND claimed_by = ? AND status = 'sending'",
-             text, recipient.outbox_id, instance_id);
+                    const std::string& text) {
+  db::transact(connection, [&] {
+    if (recipient.invite_id) revoke_unmailed(connection, {recipient.invite_id});
+    db::update(connection,
+               "UPDATE send_outbox SET " + set_clause +
+                   ", claimed_by = NULL, lease_token = NULL WHERE id = ? AND lease_token = ? AND status = 'sending'",
+               text, recipient.outbox_id, recipient.lease_token);
+  });
+}
+
+// The ids of `items` grouped by the lease token each was claimed under.
+template <typename Item>
+std::map<std::uint64_t, std::vector<const Item*>> by_lease(const std::vector<Item>& items) {
+  std::map<std::uint64_t, std::vector<const Item*>> groups;
+  for (const auto& item : items) groups[item.lease_token].push_back(&item);
+  return groups;
 }
 
 }  // namespace
@@ -101,21 +111,35 @@ std::optional<JobStatus> job_status(sql::Connection& connection, std::uint64_t j
 }
 
 std::vector<ClaimedRecipient> claim_batch(sql::Connection& connection, std::uint64_t job_id,
-                                          const std::string& instance_id, std::size_t limit) {
-  std::vector<std::uint64_t> ids;
-  {
-    db::Transaction transaction(connection);
-    ids = db::query_column<std::uint64_t>(connection, select_due_rows, job_id, limit);
-    if (ids.empty()) return {};
-    db::Statement claim(connection, "UPDATE send_outbox SET status = 'sending', claimed_by = ? WHERE id IN (" +
-                                        db::placeholders(ids.size()) + ")");
-    claim.bind(instance_id).bind_each(ids).update();
-    transaction.commit();
-  }
-  db::update(connection,
-             "UPDATE send_jobs SET status = 'running', started_at = COALESCE(started_at, UTC_TIMESTAMP(3)) "
-             "WHERE id = ? AND status = 'queued'",
-             job_id);
+                                          const std::string& instance_id, std::uint64_t lease_token,
+                                          std::size_t limit) {
+  const auto ids = db::transact(connection, [&] {
+    confirm_sender_lease(connection, lease_token);
+    auto ids = db::query_column<std::uint64_t>(connection, select_due_rows, job_id, limit);
+    if (ids.empty()) return ids;
+    db::Statement claim(connection,
+                        "UPDATE send_outbox SET status = 'sending', claimed_by = ?, lease_token = ? "
+                        "WHERE status = 'pending' AND id IN (" +
+                            db::placeholders(ids.size()) + ")");
+    if (claim.bind(instance_id, lease_token).bind_each(ids).update() == ids.size()) return ids;
+    // On a Galera cluster another node's claim of some of these rows can be
+    // applied here after they were selected: only the rows this UPDATE
+    // changed are claimed (the commit certifies exactly those).
+    db::Statement mine(connection,
+                       "SELECT id FROM send_outbox WHERE status = 'sending' AND lease_token = ? AND id IN (" +
+                           db::placeholders(ids.size()) + ")");
+    auto rows = mine.bind(lease_token).bind_each(ids).query();
+    std::vector<std::uint64_t> changed;
+    while (rows.next()) changed.push_back(rows.read<std::uint64_t>());
+    return changed;
+  });
+  if (ids.empty()) return {};
+  db::retry_on_conflict([&] {
+    db::update(connection,
+               "UPDATE send_jobs SET status = 'running', started_at = COALESCE(started_at, UTC_TIMESTAMP(3)) "
+               "WHERE id = ? AND status = 'queued'",
+               job_id);
+  });
   auto rows =
       db::Statement(connection, in_list(select_claimed_details, ids.size()) + " ORDER BY o.id").bind_each(ids).query();
   std::vector<ClaimedRecipient> claimed;
@@ -126,6 +150,7 @@ std::vector<ClaimedRecipient> claim_batch(sql::Connection& connection, std::uint
     rows.read_into(recipient.outbox_id, recipient.email, recipient.attempts, recipient.first_name, recipient.last_name,
                    recipient.account_number, recipient.account_name, recipient.division_name, recipient.portal_status,
                    recipient.suppressed);
+    recipient.lease_token = lease_token;
     claimed.push_back(std::move(recipient));
   }
   return claimed;
@@ -139,50 +164,53 @@ void create_invites(sql::Connection& connection, std::vector<ClaimedRecipient>& 
     for (const auto& recipient : recipients) statement.bind(recipient.email);
     return statement;
   };
-  db::Transaction transaction(connection);
-  {
-    db::Statement users(connection, "INSERT INTO portal_users (email, status, last_invited_at) VALUES " +
-                                        db::placeholders(n, "(?, 'invited', UTC_TIMESTAMP())") +
-                                        " ON DUPLICATE KEY UPDATE last_invited_at = VALUES(last_invited_at)");
-    emails(users).update();
-  }
-  std::map<std::string, std::uint64_t> user_ids;
-  {
-    db::Statement users(connection, "SELECT id, email FROM portal_users WHERE email IN (" + db::placeholders(n) + ")");
-    auto rows = emails(users).query();
+  db::transact(connection, [&] {
+    {
+      db::Statement users(connection, "INSERT INTO portal_users (email, status, last_invited_at) VALUES " +
+                                          db::placeholders(n, "(?, 'invited', UTC_TIMESTAMP())") +
+                                          " ON DUPLICATE KEY UPDATE last_invited_at = VALUES(last_invited_at)");
+      emails(users).update();
+    }
+    std::map<std::string, std::uint64_t> user_ids;
+    {
+      db::Statement users(connection,
+                          "SELECT id, email FROM portal_users WHERE email IN (" + db::placeholders(n) + ")");
+      auto rows = emails(users).query();
+      while (rows.next()) {
+        const auto [id, email] = rows.read<std::uint64_t, std::string>();
+        user_ids[email] = id;
+      }
+    }
+    {
+      db::Statement revoke(connection,
+                           in_list("UPDATE portal_invites SET revoked_at = UTC_TIMESTAMP() WHERE accepted_at "
+                                   "IS NULL AND revoked_at IS NULL AND portal_user_id IN (",
+                                   n));
+      for (const auto& recipient : recipients) revoke.bind(user_ids.at(recipient.email));
+      revoke.update();
+    }
+    std::vector<std::string> hashes;
+    for (const auto& hash : token_hashes) hashes.push_back(security::to_hex(hash));
+    {
+      db::Statement invites(
+          connection,
+          "INSERT INTO portal_invites (portal_user_id, token_hash, created_at, expires_at, job_id) VALUES " +
+              db::placeholders(n, "(?, UNHEX(?), UTC_TIMESTAMP(), UTC_TIMESTAMP() + INTERVAL ? DAY, ?)"));
+      for (std::size_t i = 0; i < n; ++i) {
+        invites.bind(user_ids.at(recipients[i].email), hashes[i], invite_ttl_days, job_id);
+      }
+      invites.update();
+    }
+    db::Statement ids(connection, "SELECT id, LOWER(HEX(token_hash)) FROM portal_invites WHERE token_hash IN (" +
+                                      db::placeholders(n, "UNHEX(?)") + ")");
+    auto rows = ids.bind_each(hashes).query();
+    std::map<std::string, std::uint64_t> by_hash;
     while (rows.next()) {
-      const auto [id, email] = rows.read<std::uint64_t, std::string>();
-      user_ids[email] = id;
+      const auto [id, hash] = rows.read<std::uint64_t, std::string>();
+      by_hash[hash] = id;
     }
-  }
-  {
-    db::Statement revoke(connection, in_list("UPDATE portal_invites SET revoked_at = UTC_TIMESTAMP() WHERE accepted_at "
-                                             "IS NULL AND revoked_at IS NULL AND portal_user_id IN (",
-                                             n));
-    for (const auto& recipient : recipients) revoke.bind(user_ids.at(recipient.email));
-    revoke.update();
-  }
-  std::vector<std::string> hashes;
-  for (const auto& hash : token_hashes) hashes.push_back(security::to_hex(hash));
-  {
-    db::Statement invites(
-        connection, "INSERT INTO portal_invites (portal_user_id, token_hash, created_at, expires_at, job_id) VALUES " +
-                        db::placeholders(n, "(?, UNHEX(?), UTC_TIMESTAMP(), UTC_TIMESTAMP() + INTERVAL ? DAY, ?)"));
-    for (std::size_t i = 0; i < n; ++i) {
-      invites.bind(user_ids.at(recipients[i].email), hashes[i], invite_ttl_days, job_id);
-    }
-    invites.update();
-  }
-  db::Statement ids(connection, "SELECT id, LOWER(HEX(token_hash)) FROM portal_invites WHERE token_hash IN (" +
-                                    db::placeholders(n, "UNHEX(?)") + ")");
-  auto rows = ids.bind_each(hashes).query();
-  std::map<std::string, std::uint64_t> by_hash;
-  while (rows.next()) {
-    const auto [id, hash] = rows.read<std::uint64_t, std::string>();
-    by_hash[hash] = id;
-  }
-  for (std::size_t i = 0; i < n; ++i) recipients[i].invite_id = by_hash.at(hashes[i]);
-  transaction.commit();
+    for (std::size_t i = 0; i < n; ++i) recipients[i].invite_id = by_hash.at(hashes[i]);
+  });
 }
 
 SentRecorder::SentRecorder(sql::Connection& connection) : connection_(connection) {}
@@ -199,27 +227,32 @@ db::Statement& SentRecorder::statement_for(std::size_t count) {
                                               "UPDATE send_outbox SET status = 'sent', sent_at = UTC_TIMESTAMP(3), "
                                               "attempts = attempts + 1, invite_id = " +
                                                   invite_ids +
-                                                  " END, last_error = NULL, claimed_by = NULL "
-                                                  "WHERE claimed_by = ? AND status = 'sending' AND id IN (" +
+                                                  " END, last_error = NULL, claimed_by = NULL, lease_token = NULL "
+                                                  "WHERE lease_token = ? AND status = 'sending' AND id IN (" +
                                                   db::placeholders(count) + ")"))
                 .first;
   }
   return found->second;
 }
 
-std::size_t SentRecorder::record(const std::vector<SentMessage>& messages, const std::string& instance_id) {
-  if (messages.empty()) return 0;
-  auto& statement = statement_for(messages.size());
-  for (const auto& message : messages) statement.bind(message.outbox_id, message.invite_id);
-  statement.bind(instance_id);
-  for (const auto& message : messages) statement.bind(message.outbox_id);
-  return static_cast<std::size_t>(statement.update());
+std::size_t SentRecorder::record(const std::vector<SentMessage>& messages) {
+  std::size_t recorded = 0;
+  for (const auto& [lease_token, group] : by_lease(messages)) {
+    auto& statement = statement_for(group.size());
+    recorded += db::retry_on_conflict([&] {
+      for (const auto* message : group) statement.bind(message->outbox_id, message->invite_id);
+      statement.bind(lease_token);
+      for (const auto* message : group) statement.bind(message->outbox_id);
+      return static_cast<std::size_t>(statement.update());
+    });
+  }
+  return recorded;
 }
 
-void record_retry(sql::Connection& connection, const ClaimedRecipient& recipient, const std::string& instance_id,
-                  const std::string& detail, std::chrono::seconds retry_after, std::uint32_t max_attempts) {
+void record_retry(sql::Connection& connection, const ClaimedRecipient& recipient, const std::string& detail,
+                  std::chrono::seconds retry_after, std::uint32_t max_attempts) {
   if (recipient.attempts + 1 >= max_attempts) {
-    record_failed(connection, recipient, instance_id,
+    record_failed(connection, recipient,
                   clipped(detail + " (gave up after " + std::to_string(max_attempts) + " attempts)"));
     return;
   }
@@ -227,75 +260,89 @@ void record_retry(sql::Connection& connection, const ClaimedRecipient& recipient
                  "status = 'pending', attempts = attempts + 1, last_error = ?, next_attempt_at = UTC_TIMESTAMP(3) + "
                  "INTERVAL " +
                      std::to_string(retry_after.count()) + " SECOND",
-                 recipient, instance_id, clipped(detail));
+                 recipient, clipped(detail));
 }
 
-void record_failed(sql::Connection& connection, const ClaimedRecipient& recipient, const std::string& instance_id,
-                   const std::string& detail) {
-  update_claimed(connection, "status = 'failed', attempts = attempts + 1, last_error = ?", recipient, instance_id,
-                 clipped(detail));
+void record_failed(sql::Connection& connection, const ClaimedRecipient& recipient, const std::string& detail) {
+  update_claimed(connection, "status = 'failed', attempts = attempts + 1, last_error = ?", recipient, clipped(detail));
 }
 
-void record_skipped(sql::Connection& connection, const ClaimedRecipient& recipient, const std::string& instance_id,
-                    const std::string& reason) {
-  update_claimed(connection, "status = 'skipped', last_error = ?", recipient, instance_id, clipped(reason));
+void record_skipped(sql::Connection& connection, const ClaimedRecipient& recipient, const std::string& reason) {
+  update_claimed(connection, "status = 'skipped', last_error = ?", recipient, clipped(reason));
 }
 
-void release(sql::Connection& connection, const std::vector<ClaimedRecipient>& recipients,
-             const std::string& instance_id) {
+void release(sql::Connection& connection, const std::vector<ClaimedRecipient>& recipients) {
   if (recipients.empty()) return;
-  std::vector<std::uint64_t> outbox_ids, invite_ids;
-  for (const auto& recipient : recipients) {
-    outbox_ids.push_back(recipient.outbox_id);
-    if (recipient.invite_id) invite_ids.push_back(recipient.invite_id);
-  }
-  revoke_unmailed(connection, invite_ids);
-  db::Statement(connection, std::string("UPDATE send_outbox SET ") + unsent_status +
-                                " WHERE claimed_by = ? AND status = 'sending' AND id IN (" +
-                                db::placeholders(outbox_ids.size()) + ")")
-      .bind(instance_id)
-      .bind_each(outbox_ids)
-      .update();
+  db::transact(connection, [&] {
+    std::vector<std::uint64_t> invite_ids;
+    for (const auto& recipient : recipients) {
+      if (recipient.invite_id) invite_ids.push_back(recipient.invite_id);
+    }
+    revoke_unmailed(connection, invite_ids);
+    for (const auto& [lease_token, group] : by_lease(recipients)) {
+      db::Statement statement(connection, std::string("UPDATE send_outbox SET ") + unsent_status +
+                                              " WHERE lease_token = ? AND status = 'sending' AND id IN (" +
+                                              db::placeholders(group.size()) + ")");
+      statement.bind(lease_token);
+      for (const auto* recipient : group) statement.bind(recipient->outbox_id);
+      statement.update();
+    }
+  });
 }
 
-std::uint64_t recover_orphans(sql::Connection& connection, const std::string& own_instance_id) {
+std::uint64_t recover_orphans(sql::Connection& connection, std::uint64_t own_lease_token) {
   // Per job through ix_send_outbox_claim (job_id, status): a join let the
   // optimizer read every row of a running job instead (measured: ~100k rows
   // per check). Completed jobs have no row being sent.
-  std::vector<std::string> owners;
+  std::map<std::uint64_t, std::vector<std::uint64_t>> jobs_by_lease;  // of rows being sent
   for (const auto job_id :
        db::query_column<std::uint64_t>(connection, "SELECT id FROM send_jobs WHERE status <> 'completed'")) {
-    for (auto& owner :
-         db::query_column<std::string>(connection,
-                                       "SELECT DISTINCT claimed_by FROM send_outbox FORCE INDEX (ix_send_outbox_claim) "
-                                       "WHERE job_id = ? AND status = 'sending' AND claimed_by IS NOT NULL",
-                                       job_id)) {
-      if (std::find(owners.begin(), owners.end(), owner) == owners.end()) owners.push_back(std::move(owner));
+    for (const auto lease_token : db::query_column<std::uint64_t>(
+             connection,
+             "SELECT DISTINCT lease_token FROM send_outbox FORCE INDEX (ix_send_outbox_claim) "
+             "WHERE job_id = ? AND status = 'sending' AND lease_token IS NOT NULL",
+             job_id)) {
+      jobs_by_lease[lease_token].push_back(job_id);
     }
   }
   std::uint64_t recovered = 0;
-  for (const auto& owner : owners) {
-    if (owner == own_instance_id) continue;
-    if (!sender_lock_is_free(connection, owner)) continue;  // alive (or unknown): leave it
-    recovered += db::update(
-        connection,
-        std::string("UPDATE send_outbox SET ") + unsent_status + " WHERE status = 'sending' AND claimed_by = ?", owner);
+  for (const auto& [lease_token, lease_jobs] : jobs_by_lease) {
+    if (lease_token == own_lease_token) continue;
+    // Ending the lease and taking its rows back in one transaction: a
+    // renewal or a claim under it on another node conflicts with it, so
+    // either the lease lives on or its rows are taken back, never both.
+    recovered += db::transact(connection, [&] {
+      std::uint64_t rows = 0;
+      if (!end_sender_lease_if_expired(connection, lease_token)) return rows;  // alive: leave it
+      for (const auto job_id : lease_jobs) {
+        rows += db::update(connection,
+                           std::string("UPDATE send_outbox SET ") + unsent_status +
+                               " WHERE job_id = ? AND status = 'sending' AND lease_token = ?",
+                           job_id, lease_token);
+      }
+      return rows;
+    });
   }
+  // Leases that expired without rows (an instance that died idle).
+  db::retry_on_conflict([&] {
+    db::update(connection, "DELETE FROM sender_leases WHERE expires_at < UTC_TIMESTAMP(3) - INTERVAL 1 MINUTE");
+  });
   return recovered;
 }
 
 bool complete_job_if_done(sql::Connection& connection, std::uint64_t job_id) {
-  db::Transaction transaction(connection);
-  if (db::update(connection,
-                 "UPDATE send_jobs SET status = 'completed', finished_at = UTC_TIMESTAMP(3) WHERE id = ? AND status = "
-                 "'running' AND NOT EXISTS (SELECT 1 FROM send_outbox WHERE job_id = ? AND status IN ('pending', "
-                 "'sending'))",
-                 job_id, job_id) != 1) {
-    return false;
-  }
-  freeze_job_counts(connection, job_id);
-  transaction.commit();
-  return true;
+  return db::transact(connection, [&] {
+    if (db::update(
+            connection,
+            "UPDATE send_jobs SET status = 'completed', finished_at = UTC_TIMESTAMP(3) WHERE id = ? AND status = "
+            "'running' AND NOT EXISTS (SELECT 1 FROM send_outbox WHERE job_id = ? AND status IN ('pending', "
+            "'sending'))",
+            job_id, job_id) != 1) {
+      return false;
+    }
+    freeze_job_counts(connection, job_id);
+    return true;
+  });
 }
 
 }  // namespace invites::repository

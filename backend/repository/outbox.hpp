@@ -1,9 +1,12 @@
 #pragma once
-// The sending side of the outbox (SPEC §6), used by service/job_runner.
-// Rows move pending → sending (claimed by one sender instance) → sent,
-// failed, skipped, or back to pending for a retry. Every outcome is
-// committed before the worker's next message, so progress is durable per
-// recipient.
+// The sending side of the outbox (docs/design.md §6), used by service/job_runner.
+// Rows move pending → sending (claimed by one sender instance under its
+// lease, repository/sender_leases.hpp) → sent, failed, skipped, or back to
+// pending for a retry. Every outcome is committed before the worker's next
+// message, so progress is durable per recipient, and is conditional on the
+// lease token the row was claimed under: an instance whose lease ended
+// cannot write over rows handed to another. Writes that a Galera
+// certification conflict or a deadlock can abort are retried (db/retry.hpp).
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -32,8 +35,9 @@ struct ClaimedRecipient {
   std::uint32_t attempts = 0;  // before this one
   std::string first_name, last_name, account_number, account_name, division_name;
   std::optional<PortalStatus> portal_status;  // now, if the address has a portal user
-  bool suppressed = false;                    // now: bounced or complained since Load (SPEC §11)
+  bool suppressed = false;                    // now: bounced or complained since Load (docs/design.md §11)
   std::uint64_t invite_id = 0;                // set by create_invites
+  std::uint64_t lease_token = 0;              // the sender lease it was claimed under
 };
 
 struct JobSettings {
@@ -47,11 +51,14 @@ std::optional<JobSettings> job_settings(sql::Connection& connection, std::uint64
 // The job's status now.
 std::optional<JobStatus> job_status(sql::Connection& connection, std::uint64_t job_id);
 
-// Claims up to `limit` due pending rows of the job for `instance_id` with
-// SELECT ... FOR UPDATE SKIP LOCKED (safe with several server processes) and
-// marks the job running. Returns them with their merge data.
+// Claims up to `limit` due pending rows of the job for `instance_id` under
+// its lease `lease_token`, with SELECT ... FOR UPDATE SKIP LOCKED (several
+// servers on one database; on a Galera cluster two nodes may select the
+// same rows, and the later commit is aborted and retried), and marks the
+// job running. Returns them with their merge data. Throws LeaseLost when
+// the lease is over.
 std::vector<ClaimedRecipient> claim_batch(sql::Connection& connection, std::uint64_t job_id,
-                                          const std::string& instance_id, std::size_t limit);
+                                          const std::string& instance_id, std::uint64_t lease_token, std::size_t limit);
 
 // Before a batch is sent, in one transaction: each recipient's portal user
 // exists (created 'invited' if new, last_invited_at now), its open
@@ -65,20 +72,21 @@ void create_invites(sql::Connection& connection, std::vector<ClaimedRecipient>& 
 // A message the SMTP server accepted, to be recorded as sent.
 struct SentMessage {
   std::uint64_t outbox_id = 0;
-  std::uint64_t invite_id = 0;  // the invitation it carried
+  std::uint64_t invite_id = 0;    // the invitation it carried
+  std::uint64_t lease_token = 0;  // its row was claimed under
 };
 
-// Records accepted messages, any number in one autocommitted UPDATE: one
-// commit makes all of them durable (see service/sent_group_commit.hpp).
-// Keeps its prepared statements, one per message count, for the
-// connection's life.
+// Records accepted messages, any number in one autocommitted UPDATE per
+// lease (normally one): one commit makes all of them durable (see
+// service/sent_group_commit.hpp). Keeps its prepared statements, one per
+// message count, for the connection's life.
 class SentRecorder {
  public:
   explicit SentRecorder(sql::Connection& connection);
   ~SentRecorder();
   // The number of rows recorded: fewer than messages.size() when a row was
-  // no longer this instance's (taken over as orphaned).
-  std::size_t record(const std::vector<SentMessage>& messages, const std::string& instance_id);
+  // no longer under its lease (its lease ended and the row was taken over).
+  std::size_t record(const std::vector<SentMessage>& messages);
 
  private:
   db::Statement& statement_for(std::size_t count);
@@ -90,20 +98,18 @@ class SentRecorder {
 // The outcomes below also revoke the recipient's unmailed invitation.
 // Temporary failure: back to pending after `retry_after`, or failed once
 // `attempts` reaches max_attempts.
-void record_retry(sql::Connection& connection, const ClaimedRecipient& recipient, const std::string& instance_id,
-                  const std::string& detail, std::chrono::seconds retry_after, std::uint32_t max_attempts);
-void record_failed(sql::Connection& connection, const ClaimedRecipient& recipient, const std::string& instance_id,
-                   const std::string& detail);
-void record_skipped(sql::Connection& connection, const ClaimedRecipient& recipient, const std::string& instance_id,
-                    const std::string& reason);
+void record_retry(sql::Connection& connection, const ClaimedRecipient& recipient, const std::string& detail,
+                  std::chrono::seconds retry_after, std::uint32_t max_attempts);
+void record_failed(sql::Connection& connection, const ClaimedRecipient& recipient, const std::string& detail);
+void record_skipped(sql::Connection& connection, const ClaimedRecipient& recipient, const std::string& reason);
 // Unsent rows of a batch go back to pending (pause, shutdown); their
 // unmailed invitations are revoked.
-void release(sql::Connection& connection, const std::vector<ClaimedRecipient>& recipients,
-             const std::string& instance_id);
+void release(sql::Connection& connection, const std::vector<ClaimedRecipient>& recipients);
 
-// Rows left 'sending' by instances whose lock (repository/sender_lock.hpp)
-// is free (they died) become pending again. Returns how many.
-std::uint64_t recover_orphans(sql::Connection& connection, const std::string& own_instance_id);
+// Rows left 'sending' under leases that are over (their instances died,
+// hung or lost the database for longer than the lease) become pending
+// again, and those leases end. Returns how many rows.
+std::uint64_t recover_orphans(sql::Connection& connection, std::uint64_t own_lease_token);
 
 // running → completed once no row is pending or being sent; freezes the counts.
 bool complete_job_if_done(sql::Connection& connection, std::uint64_t job_id);

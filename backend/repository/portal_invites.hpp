@@ -1,5 +1,5 @@
 #pragma once
-// The invitee's side of an invitation (SPEC §5 /portal/accept): looking up a
+// The invitee's side of an invitation (docs/design.md §5 /portal/accept): looking up a
 // token by its hash and accepting it.
 #include <optional>
 #include <string>

@@ -6,7 +6,7 @@
 
 namespace invites::repository {
 
-// The SQL path of SPEC §2: the rules evaluated by MySQL/MariaDB with the
+// The SQL path of docs/design.md §2: the rules evaluated by MySQL/MariaDB with the
 // queries of common/ (invites/sql_filter.hpp), in one consistent read.
 // Send uses it to re-check what Load showed.
 RecipientList query_recipients(sql::Connection& connection, const Filter& filter);

@@ -1,5 +1,5 @@
 #pragma once
-// Send jobs and their outbox, as the API sees them (SPEC §5, §6): creating a
+// Send jobs and their outbox, as the API sees them (docs/design.md §5, §6): creating a
 // job with its recipients in one transaction, progress, state changes, and
 // the recipients of a job. The sending side is repository/outbox.hpp.
 #include <cstdint>
@@ -76,7 +76,7 @@ struct OutboxRow {
   OutboxStatus status = OutboxStatus::pending;
   std::uint32_t attempts = 0;
   std::optional<std::string> last_error, sent_at;
-  // The last delivery outcome of the message (SPEC §11), if any:
+  // The last delivery outcome of the message (docs/design.md §11), if any:
   // "hard_bounce", "soft_bounce" or "complaint", with the server's words.
   std::optional<std::string> outcome, outcome_diagnostic;
 };

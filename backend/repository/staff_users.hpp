@@ -1,6 +1,6 @@
 #pragma once
 // Staff users and their permissions (tables staff_users, staff_permissions):
-// who may log in to the tool and what each may do (SPEC §5).
+// who may log in to the tool and what each may do (docs/design.md §5).
 #include <cstdint>
 #include <optional>
 #include <set>

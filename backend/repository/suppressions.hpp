@@ -1,5 +1,5 @@
 #pragma once
-// The suppression list for staff (SPEC §11): suppressed addresses with the
+// The suppression list for staff (docs/design.md §11): suppressed addresses with the
 // last outcome of each (what the receiving server said, and when), paged
 // and searched; lifting a suppression.
 #include <cstdint>

@@ -1,5 +1,5 @@
 #pragma once
-// Notification templates (table notification_templates, SPEC §5, §6).
+// Notification templates (table notification_templates, docs/design.md §5, §6).
 // Templates are deactivated, never deleted: jobs keep pointing at them.
 #include <cstdint>
 #include <optional>

@@ -1,7 +1,7 @@
 #pragma once
-// The demo data set of `invites-server seed` (SPEC §4): deterministic for a
+// The demo data set of `invites-server seed` (docs/design.md §4): deterministic for a
 // given seed, realistic (names, streets, companies), and full of the cases
-// the recipient rules of SPEC §2 must handle: missing, malformed, mixed-case,
+// the recipient rules of docs/design.md §2 must handle: missing, malformed, mixed-case,
 // padded and duplicated addresses, the same address on several accounts,
 // billing and non-billing contacts, portal users invited, active and disabled.
 // Rows are produced in chunks of accounts, so 1M accounts never sit in memory.

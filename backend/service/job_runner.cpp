@@ -8,11 +8,14 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "db/connection.hpp"
+#include "db/process_label.hpp"
+#include "db/retry.hpp"
 #include "db/session.hpp"
 #include "repository/audit_log.hpp"
 #include "repository/outbox.hpp"
 #include "repository/send_jobs.hpp"
-#include "repository/sender_lock.hpp"
+#include "repository/sender_leases.hpp"
 #include "security/tokens.hpp"
 #include "service/invitation.hpp"
 #include "service/outcome_recorder.hpp"
@@ -23,6 +26,8 @@ namespace invites::service {
 namespace {
 
 constexpr std::chrono::seconds housekeeping_interval{2};
+// A renewal this long ago or less means the database takes writes (/healthz/ready).
+constexpr auto writable_window = 3 * housekeeping_interval;
 constexpr std::chrono::seconds longest_retry{3600};
 constexpr std::chrono::seconds longest_connection_backoff{30};
 
@@ -54,13 +59,17 @@ class JobRunner::Worker {
   void run() {
     while (!runner_.stopping_) {
       bool worked = false;
-      if (runner_.lock_held_ && ensure_connected()) {
-        put_back_unsent();  // what an earlier database failure left, before claiming more
+      // What an earlier database failure left comes first: messages the mail
+      // server accepted are recorded, unsent rows put back, before claiming more.
+      if (runner_.lease_usable() && ensure_connected() && record_unrecorded()) {
+        put_back_unsent();
         try {
           worked = work_once();
         } catch (const sql::SQLException& e) {
           spdlog::warn("sender: database error: {} (error {}); reconnecting", e.what(), e.getErrorCode());
           drop_connection();
+        } catch (const repository::LeaseLost& e) {
+          spdlog::warn("sender: {}; waiting for a new lease", e.what());
         } catch (const std::exception& e) {
           spdlog::error("sender: {}", e.what());
         }
@@ -73,6 +82,7 @@ class JobRunner::Worker {
         runner_.wait_for_work(runner_.options_.poll_interval);
       }
     }
+    record_unrecorded();  // a last chance before the lease is given up
   }
 
  private:
@@ -91,7 +101,7 @@ class JobRunner::Worker {
   bool work_once() {
     for (const auto job_id : repository::active_job_ids(*connection_)) {
       if (runner_.stopping_) return false;
-      in_hand_ = repository::claim_batch(*connection_, job_id, runner_.instance_id_, batch_size_);
+      in_hand_ = repository::claim_batch(*connection_, job_id, runner_.instance_id_, runner_.lease_token_, batch_size_);
       batch_size_ = in_hand_.size() == batch_size_ ? std::min(2 * batch_size_, runner_.options_.largest_batch)
                                                    : runner_.options_.smallest_batch;
       if (in_hand_.empty()) {
@@ -117,12 +127,12 @@ class JobRunner::Worker {
     std::vector<repository::ClaimedRecipient> to_send;
     for (auto& recipient : in_hand_) {
       if (recipient.portal_status && *recipient.portal_status != PortalStatus::invited) {
-        repository::record_skipped(*connection_, recipient, runner_.instance_id_,
+        repository::record_skipped(*connection_, recipient,
                                    "the address's portal account is " +
                                        std::string(portal_status_name(*recipient.portal_status)) +
                                        " (it changed after Load)");
       } else if (recipient.suppressed) {
-        repository::record_skipped(*connection_, recipient, runner_.instance_id_,
+        repository::record_skipped(*connection_, recipient,
                                    "the address bounced or complained after Load (suppressed)");
       } else {
         to_send.push_back(std::move(recipient));
@@ -150,15 +160,19 @@ class JobRunner::Worker {
     };
     try {
       while (handled < in_hand_.size()) {
-        if (runner_.stopping_) return keep_unhandled();
+        // Rows of a lease that may have expired by now, or that was replaced,
+        // may have been taken over: they are not ours to send.
+        if (runner_.stopping_ || !runner_.lease_usable() || in_hand_[handled].lease_token != runner_.lease_token_) {
+          return keep_unhandled();
+        }
         if (epoch != runner_.control_epoch_) {
           epoch = runner_.control_epoch_;
           const auto status = repository::job_status(*connection_, job.id);
           if (status != JobStatus::running) return keep_unhandled();  // paused or cancelled
         }
-        const bool reachable = send_one(job, in_hand_[handled], tokens_[handled]);
+        const bool go_on = send_one(job, in_hand_[handled], tokens_[handled]);
         ++handled;
-        if (!reachable) return keep_unhandled();  // mail server unreachable
+        if (!go_on) return keep_unhandled();  // mail server unreachable, or the database
       }
     } catch (...) {
       keep_unhandled();
@@ -178,7 +192,9 @@ class JobRunner::Worker {
     return *compiled_;
   }
 
-  // False when the mail server could not be reached (the batch stops and the worker backs off).
+  // False when the mail server could not be reached (the batch stops and the
+  // worker backs off) or an accepted message could not be recorded (it is
+  // kept to be recorded later, never sent again; the batch stops).
   bool send_one(const repository::JobSettings& job, const repository::ClaimedRecipient& recipient,
                 const security::Token& token) {
     const std::time_t now = std::time(nullptr);
@@ -199,7 +215,7 @@ class JobRunner::Worker {
       message = build_invitation(compiled_for(job), values, job.from_email, recipient.email, now, message_id);
     } catch (const std::exception& e) {
       // A template or address that cannot make a message fails this recipient, not the job.
-      repository::record_failed(*connection_, recipient, runner_.instance_id_, std::string("not sent: ") + e.what());
+      repository::record_failed(*connection_, recipient, std::string("not sent: ") + e.what());
       count_failure(job.id, e.what());
       return true;
     }
@@ -208,12 +224,13 @@ class JobRunner::Worker {
     const auto result = transport_->deliver(envelope_from, recipient.email, message);
     switch (result.outcome) {
       case mail::DeliveryOutcome::delivered:
-        runner_.sent_commit_->record({recipient.outbox_id, recipient.invite_id});
         connection_backoff_ = std::chrono::seconds(0);
         reset_failures(job.id);
+        unrecorded_.push_back({recipient.outbox_id, recipient.invite_id, recipient.lease_token});
+        if (!record_unrecorded()) return false;
         break;
       case mail::DeliveryOutcome::temporary_failure:
-        repository::record_retry(*connection_, recipient, runner_.instance_id_, result.detail,
+        repository::record_retry(*connection_, recipient, result.detail,
                                  retry_delay(runner_.options_.retry_base, recipient.attempts + 1),
                                  runner_.options_.max_attempts);
         count_failure(job.id, result.detail);
@@ -223,7 +240,7 @@ class JobRunner::Worker {
         }
         break;
       case mail::DeliveryOutcome::permanent_failure:
-        repository::record_failed(*connection_, recipient, runner_.instance_id_, result.detail);
+        repository::record_failed(*connection_, recipient, result.detail);
         if (runner_.options_.outcomes)
           sql_ok(
               [&] {
@@ -268,6 +285,22 @@ class JobRunner::Worker {
     runner_.consecutive_failures_[job_id] = 0;
   }
 
+  // Accepted messages not yet recorded as sent (the database was away):
+  // true once none is left. Their rows stay 'sending' under this lease
+  // meanwhile, so nobody sends them again while the lease lives.
+  bool record_unrecorded() {
+    while (!unrecorded_.empty()) {
+      try {
+        runner_.sent_commit_->record(unrecorded_.back());
+      } catch (const std::exception& e) {
+        spdlog::warn("sender: {} accepted message(s) wait to be recorded: {}", unrecorded_.size(), e.what());
+        return false;
+      }
+      unrecorded_.pop_back();
+    }
+    return true;
+  }
+
   // Rows in hand that were not handled go back to pending. Without the
   // database they are kept and put back at the next chance: this instance
   // lives on, so no other instance recovers them, and its own recovery
@@ -277,7 +310,7 @@ class JobRunner::Worker {
     in_hand_.clear();
     tokens_.clear();
     if (unreleased_.empty() || !ensure_connected()) return;
-    if (sql_ok([&] { repository::release(*connection_, unreleased_, runner_.instance_id_); }, "putting rows back")) {
+    if (sql_ok([&] { repository::release(*connection_, unreleased_); }, "putting rows back")) {
       unreleased_.clear();
     } else {
       drop_connection();
@@ -292,6 +325,7 @@ class JobRunner::Worker {
   std::vector<repository::ClaimedRecipient> in_hand_;
   std::vector<security::Token> tokens_;                   // of in_hand_, index by index
   std::vector<repository::ClaimedRecipient> unreleased_;  // to put back once the database answers
+  std::vector<repository::SentMessage> unrecorded_;       // accepted by the mail server, to record as sent
   std::unique_ptr<CompiledTemplate> compiled_;
   std::uint64_t compiled_job_ = 0;
   std::chrono::seconds connection_backoff_{0};
@@ -309,7 +343,8 @@ JobRunner::JobRunner(ConnectionFactory connect, TransportFactory transport, JobR
 JobRunner::~JobRunner() { stop(); }
 
 void JobRunner::start() {
-  sent_commit_ = std::make_unique<SentGroupCommit>(connect_, instance_id_);
+  // Recording keeps trying while the rows are still this instance's.
+  sent_commit_ = std::make_unique<SentGroupCommit>(connect_, [this] { return lease_usable(); });
   threads_.emplace_back([this] { housekeeping(); });
   for (std::size_t i = 0; i < std::max<std::size_t>(1, options_.concurrency); ++i) {
     threads_.emplace_back([this] { Worker(*this).run(); });
@@ -328,6 +363,24 @@ void JobRunner::stop() {
   }
   threads_.clear();
   sent_commit_.reset();  // after the workers: they may wait for it
+  // The workers have put their rows back: others need not wait for the lease to expire.
+  if (const auto token = lease_token_.exchange(0)) {
+    sql_ok(
+        [&] {
+          const auto connection = connect_();
+          repository::give_up_sender_lease(*connection, token);
+        },
+        "giving up the sender lease");
+  }
+}
+
+bool JobRunner::lease_usable() const {
+  return lease_token_ != 0 && Clock::now().time_since_epoch().count() < lease_usable_until_;
+}
+
+bool JobRunner::database_writable() const {
+  const auto last = Clock::time_point(Clock::duration(last_renewal_.load()));
+  return last_renewal_ != 0 && Clock::now() - last < writable_window;
 }
 
 void JobRunner::wake() {
@@ -346,32 +399,47 @@ bool JobRunner::wait_for_work(std::chrono::milliseconds timeout) {
   return wake_.wait_for(lock, timeout, [&] { return stopping_ || wake_count_ != seen; });
 }
 
-// Holds this instance's lock (re-taking it after a lost connection) and
-// returns the rows of dead instances to pending.
+// Keeps this instance's lease (a new one when it was lost) and returns the
+// rows of instances whose leases are over to pending.
 void JobRunner::housekeeping() {
   std::unique_ptr<sql::Connection> connection;
   while (!stopping_) {
+    const auto attempt_started = Clock::now();
     const bool ok = sql_ok(
         [&] {
           if (!connection) connection = connect_();
-          if (!repository::hold_sender_lock(*connection, instance_id_)) {
-            throw std::runtime_error("cannot take the sender lock");
-          }
-          if (!lock_held_.exchange(true)) wake();
-          if (const auto recovered = repository::recover_orphans(*connection, instance_id_)) {
+          keep_lease(*connection, attempt_started);
+          if (const auto recovered = repository::recover_orphans(*connection, lease_token_)) {
             spdlog::info("sender: {} recipients of a stopped server are pending again", recovered);
             wake();
           }
         },
-        "holding the sender lock");
-    if (!ok) {
-      lock_held_ = false;
-      connection.reset();
-    }
+        "renewing the sender lease");
+    if (!ok) connection.reset();
     std::unique_lock lock(mutex_);
     wake_.wait_for(lock, housekeeping_interval, [&] { return stopping_.load(); });
   }
-  lock_held_ = false;
+}
+
+void JobRunner::keep_lease(sql::Connection& connection, Clock::time_point attempt_started) {
+  auto token = lease_token_.load();
+  const bool renewed = token != 0 && db::retry_on_conflict([&] {
+                         return repository::renew_sender_lease(connection, token, options_.lease_ttl);
+                       });
+  if (!renewed) {
+    if (token != 0) spdlog::warn("sender: lease {} ended before it was renewed; taking a new one", token);
+    token = db::retry_on_conflict([&] {
+      return repository::take_sender_lease(connection, instance_id_, db::process_label(), options_.lease_ttl);
+    });
+    spdlog::info("sender: holding lease {}", token);
+  }
+  // The database's expiry is at least lease_ttl after attempt_started: by
+  // this clock the lease is surely valid until then, less a margin for the
+  // database nodes' clocks.
+  const auto margin = std::max<std::chrono::seconds>(std::chrono::seconds(2), options_.lease_ttl / 5);
+  lease_usable_until_ = (attempt_started + options_.lease_ttl - margin).time_since_epoch().count();
+  last_renewal_ = Clock::now().time_since_epoch().count();
+  if (lease_token_.exchange(token) != token) wake();
 }
 
 }  // namespace invites::service

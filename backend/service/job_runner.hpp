@@ -1,14 +1,21 @@
 #pragma once
-// The sender (SPEC §6): worker threads that drain the outbox of queued and
+// The sender (docs/design.md §6): worker threads that drain the outbox of queued and
 // running jobs, one message at a time per worker and per SMTP connection.
 //
 // Exactly-once as far as SMTP allows: a worker claims a small batch of rows
-// (SELECT ... FOR UPDATE SKIP LOCKED, then status 'sending' with this
-// instance's id), and after each message has its outcome committed before
-// the next one (sent messages of all workers share commits: SentGroupCommit). Each instance (process) holds the named
-// lock of repository/sender_lock.hpp on a connection of its own while it lives; when a process dies the lock is
-// released with its connection, and any instance turns that process's 'sending' rows back to pending. The only window
-// for a duplicate is a crash between the SMTP server's acceptance and the commit of that one row.
+// (SELECT ... FOR UPDATE SKIP LOCKED, then status 'sending' under this
+// instance's sender lease), and after each message has its outcome committed
+// before the next one (sent messages of all workers share commits:
+// SentGroupCommit). Each instance (process) holds a lease in the database
+// (repository/sender_leases.hpp), renewed every 2 s by its housekeeping
+// thread; when an instance dies or is cut off, its lease expires and any
+// instance turns its 'sending' rows back to pending. No server-local lock is
+// involved, so this holds with several servers on several nodes of a Galera
+// cluster (docs/design.md §10). An instance stops sending once, by its own clock, its
+// lease may have expired, and every write of a claimed row is conditional on
+// the lease's token. The only window for a duplicate is a crash (or a cut-off
+// longer than the lease) between the SMTP server's acceptance and the commit
+// of that one row.
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -47,10 +54,14 @@ struct JobRunnerOptions {
   std::chrono::milliseconds poll_interval{1000};  // looking for work when idle
   std::string base_url;                           // for invite links
   // Each message's envelope sender and Message-ID name its outbox row (VERP,
-  // SPEC §11) when set; else the envelope sender is the From address.
+  // docs/design.md §11) when set; else the envelope sender is the From address.
   std::shared_ptr<const VerpKey> verp;
   // Records a 5xx at RCPT or DATA as a hard bounce of the address when set.
   std::shared_ptr<const OutcomeRecorder> outcomes;
+  // How long a sender lease lasts without renewal: how soon other servers
+  // take over the rows of one that died, and longer than a database
+  // failover (a Galera node's eviction takes a few seconds).
+  std::chrono::seconds lease_ttl{15};
 };
 
 class JobRunner {
@@ -77,9 +88,16 @@ class JobRunner {
   const std::string& instance_id() const { return instance_id_; }
   const JobRunnerOptions& options() const { return options_; }
 
+  // A lease is held and, by this process's clock, cannot have expired yet.
+  bool lease_usable() const;
+  // The database took a lease renewal (a write) within the last few seconds, for /healthz/ready.
+  bool database_writable() const;
+
  private:
   class Worker;
+  using Clock = std::chrono::steady_clock;
   void housekeeping();
+  void keep_lease(sql::Connection& connection, Clock::time_point attempt_started);
   bool wait_for_work(std::chrono::milliseconds timeout);
 
   ConnectionFactory connect_;
@@ -88,7 +106,9 @@ class JobRunner {
   std::string instance_id_;
   RateLimiter limiter_;
   std::atomic<bool> stopping_{false};
-  std::atomic<bool> lock_held_{false};
+  std::atomic<std::uint64_t> lease_token_{0};      // 0: none
+  std::atomic<Clock::rep> lease_usable_until_{0};  // Clock ticks
+  std::atomic<Clock::rep> last_renewal_{0};        // Clock ticks of the last renewal that succeeded
   std::atomic<std::uint64_t> control_epoch_{0};
   std::mutex mutex_;
   std::condition_variable wake_;

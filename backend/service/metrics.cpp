@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "db/retry.hpp"
+
 namespace invites::service {
 
 Metrics& Metrics::instance() {
@@ -64,6 +66,10 @@ std::string Metrics::render(const SnapshotGauges& snapshot) const {
   add("invites_snapshot_accounts %llu\n", static_cast<unsigned long long>(snapshot.accounts));
   out += "# HELP invites_snapshot_emails Distinct addresses in the snapshot.\n# TYPE invites_snapshot_emails gauge\n";
   add("invites_snapshot_emails %llu\n", static_cast<unsigned long long>(snapshot.emails));
+  out +=
+      "# HELP invites_db_conflict_retries_total Transactions run again after a deadlock, lock wait timeout or Galera "
+      "certification conflict.\n# TYPE invites_db_conflict_retries_total counter\n";
+  add("invites_db_conflict_retries_total %llu\n", static_cast<unsigned long long>(db::conflict_retries()));
   return out;
 }
 

@@ -1,5 +1,5 @@
 #pragma once
-// Turns what comes back after sending into recorded outcomes (SPEC §11):
+// Turns what comes back after sending into recorded outcomes (docs/design.md §11):
 // messages of the bounce mailbox, provider webhook events and synchronous
 // SMTP rejections, each attributed to its outbox row where it can be (VERP
 // address or Message-ID; for provider events without one, the last message

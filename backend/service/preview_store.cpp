@@ -36,9 +36,9 @@ PreviewStore::PreviewStore(PreviewStoreLimits limits) : limits_(limits) {}
 
 std::shared_ptr<const Preview> PreviewStore::add(std::uint64_t owner_user_id, Filter filter, Evaluation evaluation,
                                                  std::shared_ptr<const Snapshot> snapshot, std::uint64_t generation,
-                                                 std::shared_ptr<const PortalState> portal) {
+                                                 std::shared_ptr<const PortalState> portal, std::string id) {
   auto preview = std::make_shared<Preview>();
-  preview->id = random_hex_id();
+  preview->id = id.empty() ? random_hex_id() : std::move(id);
   preview->owner_user_id = owner_user_id;
   preview->filter = std::move(filter);
   preview->evaluation = std::make_shared<const Evaluation>(std::move(evaluation));
@@ -49,6 +49,7 @@ std::shared_ptr<const Preview> PreviewStore::add(std::uint64_t owner_user_id, Fi
 
   std::lock_guard lock(mutex_);
   evict_expired(preview->created_at);
+  erase(preview->id);  // one made here before and evaluated again
   for (auto mine = by_user_.find(owner_user_id); mine != by_user_.end() && mine->second.size() >= limits_.per_user;
        mine = by_user_.find(owner_user_id))
     erase(std::string(mine->second.front()));

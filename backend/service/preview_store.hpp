@@ -1,5 +1,5 @@
 #pragma once
-// The results of Load kept for recipient review and Send (SPEC §5): each
+// The results of Load kept for recipient review and Send (docs/design.md §5): each
 // preview remembers who made it, the filter, the evaluation and the snapshot
 // it was computed on. Bounded (per user and in total, oldest evicted) and
 // expiring.
@@ -59,10 +59,11 @@ class PreviewStore {
  public:
   explicit PreviewStore(PreviewStoreLimits limits = {});
 
-  // Stores a new preview (its id is set here) and returns it.
+  // Stores a new preview and returns it. Its id is a new random one, or
+  // `id` for one made on another server (service/shared_previews.hpp).
   std::shared_ptr<const Preview> add(std::uint64_t owner_user_id, Filter filter, Evaluation evaluation,
                                      std::shared_ptr<const Snapshot> snapshot, std::uint64_t generation = 0,
-                                     std::shared_ptr<const PortalState> portal = nullptr);
+                                     std::shared_ptr<const PortalState> portal = nullptr, std::string id = {});
   // Points the previews of `generation` at `portal` (newer statuses of the
   // same build), so superseded status copies are freed. Their evaluations
   // stay as computed.
@@ -73,6 +74,7 @@ class PreviewStore {
   // The preview if it exists, has not expired and belongs to `owner_user_id`.
   std::shared_ptr<const Preview> find(const std::string& id, std::uint64_t owner_user_id);
   std::size_t size() const;
+  const PreviewStoreLimits& limits() const { return limits_; }
 
  private:
   void evict_expired(std::chrono::system_clock::time_point now);

@@ -1,5 +1,5 @@
 #pragma once
-// Which From addresses a send may use (SPEC §1 "Email From", issue 4): a
+// Which From addresses a send may use (docs/design.md §1 "Email From", issue 4): a
 // valid address without line breaks that is a division's sender address or
 // matches the --allowed-senders list (addresses, or "@domain" / "domain").
 #include <string>

@@ -1,6 +1,7 @@
 #include "service/sent_group_commit.hpp"
 
 #include <stdexcept>
+#include <thread>
 
 #include <cppconn/exception.h>
 #include <spdlog/spdlog.h>
@@ -8,22 +9,13 @@
 namespace invites::service {
 namespace {
 
-// A deadlock or lock wait timeout rolls the statement back: nothing was
-// recorded, and the messages were already accepted, so try again rather
-// than put them back to be sent twice.
-constexpr int attempts_per_round = 3;
-constexpr int er_lock_wait_timeout = 1205;
-constexpr int er_lock_deadlock = 1213;
-
-bool worth_retrying(const sql::SQLException& e) {
-  return e.getErrorCode() == er_lock_deadlock || e.getErrorCode() == er_lock_wait_timeout;
-}
+// Between attempts to reach the database again.
+constexpr std::chrono::milliseconds reconnect_pause{250};
 
 }  // namespace
 
-SentGroupCommit::SentGroupCommit(ConnectionFactory connect, std::string instance_id)
-    : connect_(std::move(connect)), instance_id_(std::move(instance_id)), thread_([this] { run(); }) {}
-
+SentGroupCommit::SentGroupCommit(ConnectionFactory connect, std::function<bool()> keep_trying)
+    : connect_(std::move(connect)), keep_trying_(std::move(keep_trying)), thread_([this] { run(); }) {}
 SentGroupCommit::~SentGroupCommit() {
   {
     std::lock_guard lock(mutex_);
@@ -70,29 +62,35 @@ std::string SentGroupCommit::record_round(const std::vector<Waiter*>& round) {
   std::vector<repository::SentMessage> messages;
   messages.reserve(round.size());
   for (const Waiter* waiter : round) messages.push_back(waiter->message);
-  for (int attempt = 1;; ++attempt) {
+  for (;;) {
+    std::string error;
     try {
       if (!connection_) {
         connection_ = connect_();
         recorder_ = std::make_unique<repository::SentRecorder>(*connection_);
       }
       ++rounds_;
-      const std::size_t recorded = recorder_->record(messages, instance_id_);
+      // Conflicts are retried inside; what arrives here is a lost or refused connection.
+      const std::size_t recorded = recorder_->record(messages);
       if (recorded < messages.size()) {
         spdlog::warn("sender: {} of {} outbox rows were taken over while they were sent", messages.size() - recorded,
                      messages.size());
       }
       return {};
     } catch (const sql::SQLException& e) {
-      if (attempt < attempts_per_round && worth_retrying(e)) continue;
-      recorder_.reset();
-      connection_.reset();
-      return std::string(e.what()) + " (error " + std::to_string(e.getErrorCode()) + ")";
+      error = std::string(e.what()) + " (error " + std::to_string(e.getErrorCode()) + ")";
     } catch (const std::exception& e) {
-      recorder_.reset();
-      connection_.reset();
-      return e.what();
+      error = e.what();
     }
+    recorder_.reset();
+    connection_.reset();
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_) return error;
+    }
+    if (!keep_trying_()) return error;
+    spdlog::warn("sender: recording sent messages failed ({}); trying again", error);
+    std::this_thread::sleep_for(reconnect_pause);
   }
 }
 

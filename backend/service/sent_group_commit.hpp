@@ -1,11 +1,15 @@
 #pragma once
-// Group commit of sent messages (SPEC §6, §8). A worker must have its
+// Group commit of sent messages (docs/design.md §6, §8). A worker must have its
 // message's 'sent' committed before it sends the next one, so a commit per
 // message bounds each SMTP connection by the disk's flush time (a few ms).
 // Here the workers of one process hand their accepted messages to one thread
 // that records everything handed in meanwhile with one UPDATE and one
 // commit, while each worker still waits for its own message: the window for
 // a duplicate stays one message per connection, and the flushes are shared.
+// A message accepted by the mail server must not be sent again, so when the
+// database goes away (a Galera node failing over) the thread reconnects and
+// tries again for as long as the caller's keep_trying() holds (the sender
+// lease is still this process's: the rows are still its own).
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -26,13 +30,14 @@ class SentGroupCommit {
  public:
   using ConnectionFactory = std::function<std::unique_ptr<sql::Connection>()>;
 
-  SentGroupCommit(ConnectionFactory connect, std::string instance_id);
+  SentGroupCommit(ConnectionFactory connect, std::function<bool()> keep_trying);
   ~SentGroupCommit();  // records what was handed in, then stops
   SentGroupCommit(const SentGroupCommit&) = delete;
   SentGroupCommit& operator=(const SentGroupCommit&) = delete;
 
-  // Returns once the message is committed as sent. Throws std::runtime_error
-  // when it could not be: the row stays 'sending', to be put back.
+  // Returns once the message is committed as sent (or found taken over: its
+  // lease ended). Throws std::runtime_error when it could not be recorded
+  // while keep_trying() held: the row stays 'sending'; record it again later.
   void record(const repository::SentMessage& message);
 
   // Statements run so far (each with its one commit), for logs and tests.
@@ -48,7 +53,7 @@ class SentGroupCommit {
   std::string record_round(const std::vector<Waiter*>& round);
 
   ConnectionFactory connect_;
-  std::string instance_id_;
+  std::function<bool()> keep_trying_;
   std::unique_ptr<sql::Connection> connection_;         // of the recording thread
   std::unique_ptr<repository::SentRecorder> recorder_;  // on connection_
   std::mutex mutex_;

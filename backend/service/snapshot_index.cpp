@@ -1,7 +1,6 @@
 #include "service/snapshot_index.hpp"
 
 #include <malloc.h>
-#include <zlib.h>
 
 #include <cstdio>
 #include <cstring>
@@ -11,9 +10,7 @@
 
 #include <spdlog/spdlog.h>
 
-#define XXH_INLINE_ALL
-#include <xxhash.h>
-
+#include "db/connection.hpp"
 #include "db/session.hpp"
 #include "invites/snapshot_codec.hpp"
 #include "repository/snapshot_loader.hpp"
@@ -22,33 +19,7 @@
 namespace invites::service {
 namespace {
 
-// Fast gzip (level 1): the snapshot is already varint-packed, so a higher
-// level buys little and would delay the first download at 1M accounts.
-std::string gzip_fast(std::string_view data) {
-  z_stream stream{};
-  if (deflateInit2(&stream, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-    throw std::runtime_error("deflateInit2 failed");
-  // Output in chunks: a buffer of deflateBound() would be as large as the
-  // input (~100 MB at 1M accounts) for a result a third of that.
-  std::string out;
-  constexpr std::size_t chunk = 1 << 20;
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  stream.avail_in = static_cast<uInt>(data.size());
-  int result = Z_OK;
-  while (result == Z_OK) {
-    const std::size_t used = out.size();
-    out.resize(used + chunk);
-    stream.next_out = reinterpret_cast<Bytef*>(out.data() + used);
-    stream.avail_out = static_cast<uInt>(chunk);
-    result = deflate(&stream, Z_FINISH);
-    out.resize(used + chunk - stream.avail_out);
-  }
-  deflateEnd(&stream);
-  if (result != Z_STREAM_END) throw std::runtime_error("gzip of the snapshot failed");
-  return out;
-}
-
-// "VmRSS 123 MB, VmHWM 456 MB" of this process, for the build log (SPEC §8).
+// "VmRSS 123 MB, VmHWM 456 MB" of this process, for the build log (docs/design.md §8).
 std::string memory_usage() {
   std::FILE* file = std::fopen("/proc/self/status", "r");
   if (!file) return "memory unknown";
@@ -67,50 +38,30 @@ std::string memory_usage() {
   return result;
 }
 
-std::string gunzip(std::string_view data, std::size_t size) {
-  z_stream stream{};
-  if (inflateInit2(&stream, 15 + 16) != Z_OK) throw std::runtime_error("inflateInit2 failed");
-  std::string out(size, '\0');
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  stream.avail_in = static_cast<uInt>(data.size());
-  stream.next_out = reinterpret_cast<Bytef*>(out.data());
-  stream.avail_out = static_cast<uInt>(out.size());
-  const int result = inflate(&stream, Z_FINISH);
-  const auto written = stream.total_out;
-  inflateEnd(&stream);
-  if (result != Z_STREAM_END || written != size) throw std::runtime_error("gunzip of the snapshot failed");
-  return out;
-}
-
 std::int64_t unix_now() { return static_cast<std::int64_t>(std::time(nullptr)); }
 
 }  // namespace
-
-std::string EncodedSnapshot::plain() const { return gunzip(gzip, size); }
 
 double SnapshotState::age_seconds() const {
   const auto age = unix_now() - generated_at();
   return age > 0 ? static_cast<double>(age) : 0.0;
 }
 
-const EncodedSnapshot& SnapshotState::encoded() const {
-  std::call_once(encode_once_, [this] {
-    auto encoded = std::make_unique<EncodedSnapshot>();
-    {
-      const std::string bytes = SnapshotCodec::encode(*snapshot, portal_columns());
-      encoded->gzip = gzip_fast(bytes);
-      encoded->size = bytes.size();
-      char etag[40];
-      std::snprintf(etag, sizeof etag, "\"%016llx\"",
-                    static_cast<unsigned long long>(XXH3_64bits(bytes.data(), bytes.size())));
-      encoded->etag = etag;
-    }
-    encoded->gzip.shrink_to_fit();
-    encoded_ = std::move(encoded);
-    malloc_trim(0);
-    spdlog::info("snapshot encoded: {} bytes, {} gzip; {}", encoded_->size, encoded_->gzip.size(), memory_usage());
+const SnapshotDownload& SnapshotState::download() const {
+  std::call_once(download_once_, [this] {
+    auto download = std::make_unique<SnapshotDownload>();
+    download->layout = SnapshotCodec::layout(*snapshot, portal_columns());
+    char etag[40];
+    std::snprintf(etag, sizeof etag, "\"%016llx\"", static_cast<unsigned long long>(download->layout.digest));
+    download->etag = etag;
+    download_ = std::move(download);
+    spdlog::info("snapshot layout: {} bytes encoded; {}", download_->layout.size, memory_usage());
   });
-  return *encoded_;
+  return *download_;
+}
+
+void SnapshotState::encode(const std::function<void(std::string_view)>& sink) const {
+  SnapshotCodec::encode(*snapshot, portal_columns(), download().layout, sink);
 }
 
 SnapshotIndex::SnapshotIndex(ConnectionFactory connect, std::chrono::seconds refresh_interval)
@@ -299,7 +250,7 @@ std::shared_ptr<const SnapshotState> SnapshotIndex::current_for_load(sql::Connec
       if (current.status[*index] != user.status || current.last_invited_at[*index] != user.last_invited_at)
         changes.push_back({*index, user.status, user.last_invited_at});
     });
-    // Suppressions made or lifted since (SPEC §11): the next Load shows them.
+    // Suppressions made or lifted since (docs/design.md §11): the next Load shows them.
     repository::read_suppressions_changed_since(connection, since, [&](const repository::SuppressionState& change) {
       const auto index = snapshot.find_email(change.email);
       if (!index) return;

@@ -1,5 +1,5 @@
 #pragma once
-// The server's in-memory index for Load (SPEC §2, §8): the snapshot of the
+// The server's in-memory index for Load (docs/design.md §2, §8): the snapshot of the
 // billing data, built on a background thread at start, rebuilt periodically
 // and on demand, and kept current with the tool's own portal_users and address_suppressions writes
 // before every Load. Readers take a shared_ptr to an immutable state and never
@@ -18,19 +18,18 @@
 #include <cppconn/connection.h>
 
 #include "invites/snapshot.hpp"
+#include "invites/snapshot_codec.hpp"
 #include "repository/lookups.hpp"
 #include "service/preview_store.hpp"
 
 namespace invites::service {
 
-// The snapshot in its wire form, made on first request of a state. Only the
-// gzip form is kept (a third of the size; browsers always accept it): the
-// plain bytes are inflated again for the rare client that does not.
-struct EncodedSnapshot {
-  std::string gzip;           // SnapshotCodec::encode, gzip-compressed
-  std::string etag;           // "\"<xxh3-64 hex of the plain bytes>\""
-  std::size_t size = 0;       // of the plain bytes
-  std::string plain() const;  // SnapshotCodec::encode again, from `gzip`
+// The offline copy of a state (GET /api/snapshot) is streamed: its layout
+// (sizes and checksums, SnapshotCodec::layout) is worked out on the first
+// request and kept, the bytes are encoded again for every download.
+struct SnapshotDownload {
+  SnapshotLayout layout;
+  std::string etag;  // "\"<16 hex digits>\"": the layout's digest
 };
 
 class SnapshotState {
@@ -57,12 +56,14 @@ class SnapshotState {
   const std::shared_ptr<const KnownIds> known_ids;
   std::int64_t generated_at() const { return snapshot->generated_at; }
   double age_seconds() const;
-  // Encodes once (thread-safe); later calls return the same bytes.
-  const EncodedSnapshot& encoded() const;
+  // Made once (thread-safe); later calls return the same.
+  const SnapshotDownload& download() const;
+  // SnapshotCodec::encode of this state in pieces.
+  void encode(const std::function<void(std::string_view)>& sink) const;
 
  private:
-  mutable std::once_flag encode_once_;
-  mutable std::unique_ptr<EncodedSnapshot> encoded_;
+  mutable std::once_flag download_once_;
+  mutable std::unique_ptr<SnapshotDownload> download_;
 };
 
 // Load was asked before the first snapshot finished: 503 "snapshot_loading".

@@ -409,13 +409,17 @@ RecipientPage page_recipients(const Snapshot& s, const Evaluation& evaluation, c
   return page_recipients(s, evaluation, request, portal_columns(s));
 }
 
+bool pages_in_stored_order(const PageRequest& request) {
+  return request.query.empty() && request.sort == SortColumn::email && !request.descending;
+}
+
 RecipientPage page_recipients(const Snapshot& s, const Evaluation& evaluation, const PageRequest& request,
                               const PortalColumns& portal) {
   const auto& members = evaluation.groups[static_cast<std::size_t>(request.group)];
   const std::string needle = lowered(request.query);
   // Members are sorted by address, which is unique among recipients.
   const bool in_order = request.sort == SortColumn::email && !request.descending;
-  if (needle.empty() && in_order) {  // the default view: only the page's rows are built (no list of them all)
+  if (pages_in_stored_order(request)) {  // the default view: only the page's rows are built (no list of them all)
     RecipientPage page;
     page.total = members.size();
     const std::size_t begin = std::min(request.offset, members.size());

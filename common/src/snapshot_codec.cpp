@@ -2,7 +2,11 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
+#include <memory>
+#include <stdexcept>
 #include <string>
+#include <vector>
 
 #define XXH_INLINE_ALL
 #include <xxhash.h>
@@ -42,10 +46,17 @@ constexpr std::uint32_t section_count = tag_end_of_sections - 1;
 // ---------------------------------------------------------------- writing
 
 // Appends to a string, or (counting) only adds up the bytes it would append,
-// so that encode() can size its buffer exactly before writing.
+// so that a section's length is known before it is written. With a flush
+// function it hands its bytes on whenever about `piece_size` have gathered,
+// so a streamed encoding never holds more than that.
 class Writer {
  public:
   explicit Writer(bool counting = false) : counting_(counting) {}
+  explicit Writer(std::function<void(std::string_view)> flush) : flush_(std::move(flush)) {
+    out_.reserve(piece_size + 16);
+  }
+  static constexpr std::size_t piece_size = 256 * 1024;
+
   void u32(std::uint32_t v) { fixed(v, 4); }
   void u64(std::uint64_t v) { fixed(v, 8); }
   void varint(std::uint64_t v) {
@@ -61,18 +72,23 @@ class Writer {
       v >>= 7;
     }
     out_.push_back(static_cast<char>(v));
+    if (flush_ && out_.size() >= piece_size) flush();
   }
   void bytes(const void* data, std::size_t size) {
-    if (counting_)
+    if (counting_) {
       count_ += size;
-    else
-      out_.append(static_cast<const char*>(data), size);
+      return;
+    }
+    out_.append(static_cast<const char*>(data), size);
+    if (flush_ && out_.size() >= piece_size) flush();
   }
-  std::size_t size() const { return counting_ ? count_ : out_.size(); }
-  // Overwrites 8 bytes written before at `at` (little endian, as u64()).
-  void patch_u64(std::size_t at, std::uint64_t v) {
-    if (counting_) return;
-    for (int i = 0; i < 8; ++i) out_[at + static_cast<std::size_t>(i)] = static_cast<char>((v >> (8 * i)) & 0xFF);
+  std::size_t size() const { return counting_ ? count_ : flushed_ + out_.size(); }
+  // Hands on what is left (with a flush function).
+  void flush() {
+    if (!flush_ || out_.empty()) return;
+    flush_(out_);
+    flushed_ += out_.size();
+    out_.clear();
   }
   std::string& str() { return out_; }
 
@@ -84,27 +100,11 @@ class Writer {
     }
     for (int i = 0; i < width; ++i) out_.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
   }
-  bool counting_;
+  bool counting_ = false;
   std::size_t count_ = 0;
+  std::function<void(std::string_view)> flush_;
+  std::size_t flushed_ = 0;
   std::string out_;
-};
-
-// Each section: tag, size of its body, body; written in place (the size is
-// filled in once the body is written).
-class SectionWriter {
- public:
-  explicit SectionWriter(Writer& payload) : payload_(payload) {}
-  template <typename Fill>
-  void section(Tag tag, Fill fill) {
-    payload_.u32(tag);
-    const std::size_t size_at = payload_.size();
-    payload_.u64(0);
-    fill(payload_);
-    payload_.patch_u64(size_at, payload_.size() - size_at - 8);
-  }
-
- private:
-  Writer& payload_;
 };
 
 template <typename T>
@@ -335,26 +335,26 @@ bool decode_timestamps(Reader& r, std::int64_t* out, std::size_t n) noexcept {
 
 namespace {
 
-// The header's room (filled in by encode()) and the sections.
-void write_payload(Writer& payload, const Snapshot& s, const PortalColumns& portal) {
-  payload.bytes(std::string(header_size, '\0').data(), header_size);
-  SectionWriter out(payload);
-  out.section(tag_account_id, [&](Writer& w) { write_ascending_ids(w, s.account_id); });
-  out.section(tag_account_division, [&](Writer& w) { write_varints(w, s.account_division); });
-  out.section(tag_account_class, [&](Writer& w) { write_varints(w, s.account_class); });
-  out.section(tag_account_bill_group, [&](Writer& w) { write_varints(w, s.account_bill_group); });
-  out.section(tag_account_source, [&](Writer& w) { write_varints(w, s.account_source); });
-  out.section(tag_account_flags, [&](Writer& w) { write_bytes(w, s.account_flags); });
-  out.section(tag_account_site_sources, [&](Writer& w) {
+// Calls visit(tag, fill) for every section in order; fill(Writer&) writes
+// the section's body.
+template <typename Visit>
+void for_each_section(const Snapshot& s, const PortalColumns& portal, Visit&& visit) {
+  visit(tag_account_id, [&](Writer& w) { write_ascending_ids(w, s.account_id); });
+  visit(tag_account_division, [&](Writer& w) { write_varints(w, s.account_division); });
+  visit(tag_account_class, [&](Writer& w) { write_varints(w, s.account_class); });
+  visit(tag_account_bill_group, [&](Writer& w) { write_varints(w, s.account_bill_group); });
+  visit(tag_account_source, [&](Writer& w) { write_varints(w, s.account_source); });
+  visit(tag_account_flags, [&](Writer& w) { write_bytes(w, s.account_flags); });
+  visit(tag_account_site_sources, [&](Writer& w) {
     w.varint(s.account_count());
     for (std::size_t a = 0; a < s.account_count(); ++a) w.varint(s.site_source_begin[a + 1] - s.site_source_begin[a]);
     w.varint(s.site_source_ids.size());
     for (Id id : s.site_source_ids) w.varint(id);
   });
-  out.section(tag_account_number, [&](Writer& w) { write_strings(w, s.account_number); });
-  out.section(tag_account_name, [&](Writer& w) { write_strings(w, s.account_name); });
-  out.section(tag_contact_id, [&](Writer& w) { write_ascending_ids(w, s.contact_id); });
-  out.section(tag_contact_account, [&](Writer& w) {
+  visit(tag_account_number, [&](Writer& w) { write_strings(w, s.account_number); });
+  visit(tag_account_name, [&](Writer& w) { write_strings(w, s.account_name); });
+  visit(tag_contact_id, [&](Writer& w) { write_ascending_ids(w, s.contact_id); });
+  visit(tag_contact_account, [&](Writer& w) {
     // Contacts of one account usually have neighbouring ids: code the account
     // index as a signed difference from the previous contact's.
     w.varint(s.contact_count());
@@ -365,15 +365,15 @@ void write_payload(Writer& payload, const Snapshot& s, const PortalColumns& port
       previous = account;
     }
   });
-  out.section(tag_contact_email, [&](Writer& w) {
+  visit(tag_contact_email, [&](Writer& w) {
     w.varint(s.contact_count());
     for (std::uint32_t email : s.contact_email) w.varint(email == no_email ? 0 : std::uint64_t{email} + 1);
   });
-  out.section(tag_contact_is_billing, [&](Writer& w) { write_bytes(w, s.contact_is_billing); });
-  out.section(tag_contact_first_name, [&](Writer& w) { write_strings(w, s.contact_first_name); });
-  out.section(tag_contact_last_name, [&](Writer& w) { write_strings(w, s.contact_last_name); });
-  out.section(tag_email, [&](Writer& w) { write_strings(w, s.email); });
-  out.section(tag_email_status, [&](Writer& w) {
+  visit(tag_contact_is_billing, [&](Writer& w) { write_bytes(w, s.contact_is_billing); });
+  visit(tag_contact_first_name, [&](Writer& w) { write_strings(w, s.contact_first_name); });
+  visit(tag_contact_last_name, [&](Writer& w) { write_strings(w, s.contact_last_name); });
+  visit(tag_email, [&](Writer& w) { write_strings(w, s.email); });
+  visit(tag_email_status, [&](Writer& w) {
     // Format 2: bit 7 carries the §2.3 validity of the address, so that a
     // decoder need not check ~2M addresses again (the builder's verdict);
     // format 3: bit 6 its suppression.
@@ -384,10 +384,50 @@ void write_payload(Writer& payload, const Snapshot& s, const PortalColumns& port
                                     (s.email_valid[i] ? 0x80 : 0));
     w.bytes(packed.data(), packed.size());
   });
-  out.section(tag_email_last_invited_at, [&](Writer& w) {
+  visit(tag_email_last_invited_at, [&](Writer& w) {
     w.varint(s.email_count());
     for (std::int64_t at : portal.last_invited_at) w.varint(static_cast<std::uint64_t>(at < 0 ? 0 : at));
   });
+}
+
+// Each section's body length, from a counting pass (nothing is written).
+std::vector<std::uint64_t> section_sizes(const Snapshot& s, const PortalColumns& portal) {
+  std::vector<std::uint64_t> sizes;
+  sizes.reserve(section_count);
+  for_each_section(s, portal, [&](Tag, auto fill) {
+    Writer counter(true);
+    fill(counter);
+    sizes.push_back(counter.size());
+  });
+  return sizes;
+}
+
+// The payload: each section as tag, length, body.
+void write_sections(Writer& w, const Snapshot& s, const PortalColumns& portal,
+                    const std::vector<std::uint64_t>& sizes) {
+  std::size_t next = 0;
+  for_each_section(s, portal, [&](Tag tag, auto fill) {
+    w.u32(tag);
+    w.u64(sizes.at(next++));
+    fill(w);
+  });
+}
+
+std::size_t payload_size(const std::vector<std::uint64_t>& sizes) {
+  std::size_t total = 0;
+  for (const auto size : sizes) total += 4 + 8 + size;
+  return total;
+}
+
+std::string header_bytes(std::int64_t generated_at, std::uint64_t payload_length, std::uint64_t checksum) {
+  Writer header;
+  header.bytes(magic, sizeof magic);
+  header.u32(snapshot_format_version);
+  header.u32(section_count);
+  header.u64(static_cast<std::uint64_t>(generated_at));
+  header.u64(payload_length);
+  header.u64(checksum);
+  return std::move(header.str());
 }
 
 }  // namespace
@@ -395,28 +435,49 @@ void write_payload(Writer& payload, const Snapshot& s, const PortalColumns& port
 std::string SnapshotCodec::encode(const Snapshot& s) { return encode(s, portal_columns(s)); }
 
 std::string SnapshotCodec::encode(const Snapshot& s, const PortalColumns& portal) {
-  // Two passes, the first only counting: the buffer (~100 MB at 1M
-  // accounts) is allocated once at its final size instead of doubling.
-  Writer counter(true);
-  write_payload(counter, s, portal);
+  // Lengths first: the buffer (~100 MB at 1M accounts) is allocated once at
+  // its final size, and the header goes into the room left at its front.
+  const auto sizes = section_sizes(s, portal);
   Writer payload;
-  payload.str().reserve(counter.size());
-  write_payload(payload, s, portal);
-
-  // The header goes into the room left at the front of the payload: no
-  // second copy of a buffer that is ~100 MB at 1M accounts.
-  Writer header;
-  header.bytes(magic, sizeof magic);
-  header.u32(snapshot_format_version);
-  header.u32(section_count);
-  header.u64(static_cast<std::uint64_t>(s.generated_at));
+  payload.str().reserve(header_size + payload_size(sizes));
+  payload.bytes(std::string(header_size, '\0').data(), header_size);
+  write_sections(payload, s, portal, sizes);
   std::string& bytes = payload.str();
-  const char* body = bytes.data() + header_size;
   const std::size_t body_size = bytes.size() - header_size;
-  header.u64(body_size);
-  header.u64(XXH3_64bits(body, body_size));
-  std::copy(header.str().begin(), header.str().end(), bytes.begin());
+  const std::string header =
+      header_bytes(s.generated_at, body_size, XXH3_64bits(bytes.data() + header_size, body_size));
+  std::copy(header.begin(), header.end(), bytes.begin());
   return std::move(bytes);
+}
+
+SnapshotLayout SnapshotCodec::layout(const Snapshot& s, const PortalColumns& portal) {
+  SnapshotLayout layout;
+  layout.generated_at = s.generated_at;
+  layout.section_sizes = section_sizes(s, portal);
+  std::unique_ptr<XXH3_state_t, decltype(&XXH3_freeState)> state(XXH3_createState(), XXH3_freeState);
+  if (!state || XXH3_64bits_reset(state.get()) != XXH_OK)
+    throw std::runtime_error("snapshot: cannot start the checksum");
+  Writer hashing([&](std::string_view piece) { XXH3_64bits_update(state.get(), piece.data(), piece.size()); });
+  write_sections(hashing, s, portal, layout.section_sizes);
+  hashing.flush();
+  layout.payload_checksum = XXH3_64bits_digest(state.get());
+  layout.size = header_size + hashing.size();
+  const std::string header = header_bytes(s.generated_at, hashing.size(), layout.payload_checksum);
+  layout.digest = XXH3_64bits(header.data(), header.size());
+  return layout;
+}
+
+void SnapshotCodec::encode(const Snapshot& s, const PortalColumns& portal, const SnapshotLayout& layout,
+                           const std::function<void(std::string_view)>& sink) {
+  if (layout.generated_at != s.generated_at || layout.section_sizes.size() != section_count)
+    throw std::logic_error("snapshot: the layout given to encode() is not this snapshot's");
+  Writer out(sink);
+  const std::string header = header_bytes(s.generated_at, layout.size - header_size, layout.payload_checksum);
+  out.bytes(header.data(), header.size());
+  write_sections(out, s, portal, layout.section_sizes);
+  out.flush();
+  if (out.size() != layout.size)
+    throw std::logic_error("snapshot: the layout given to encode() is not this snapshot's");
 }
 
 namespace {

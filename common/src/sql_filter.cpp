@@ -32,7 +32,7 @@ class SqlBuilder {
   SqlQuery query_;
 };
 
-// SPEC §2.2: ASCII whitespace at either end.
+// docs/design.md §2.2: ASCII whitespace at either end.
 const std::string trim_regex = "^[ \t\r\n]+|[ \t\r\n]+$";
 
 void add_candidate_filters(SqlBuilder& sql, const Filter& f) {
@@ -107,7 +107,7 @@ SqlQuery recipients_query(const Filter& filter) {
   SqlBuilder sql;
   add_normalized_candidates(sql, filter);
   // group_for(): an active or disabled portal user first, then suppression
-  // (SPEC §11), then the invitation status.
+  // (docs/design.md §11), then the invitation status.
   sql.text(
       "SELECT CASE WHEN pu.status <> 'invited' THEN 'excluded_existing'\n"
       "            WHEN su.email IS NOT NULL THEN 'skipped_suppressed'\n"

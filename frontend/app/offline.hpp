@@ -1,5 +1,5 @@
 #pragma once
-// Offline preview (SPEC §7, issue 6): the cached snapshot and what is built on it.
+// Offline preview (docs/design.md §7, issue 6): the cached snapshot and what is built on it.
 //
 // - Sync: after sign-in with permission 390, GET /api/snapshot (If-None-Match)
 //   is downloaded with progress, decoded with the common/ codec (a check that

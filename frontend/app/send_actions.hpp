@@ -1,6 +1,6 @@
 #pragma once
 // Named actions of the email preview, the test send, Send Email and the job
-// views (SPEC §5, §7). Reached through Actions::sending(); requests go through
+// views (docs/design.md §5, §7). Reached through Actions::sending(); requests go through
 // Actions' API call (CSRF header, 401 → login, answers after sign-out dropped).
 
 #include "app/state.hpp"

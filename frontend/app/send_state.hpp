@@ -1,6 +1,6 @@
 #pragma once
 // State of the email preview, the test send, the send confirmation, the live
-// job view and the list of past jobs (SPEC §5, §7). Included by app/state.hpp
+// job view and the list of past jobs (docs/design.md §5, §7). Included by app/state.hpp
 // (after LoadStatus and Id are declared); not on its own.
 
 #include <invites/send_status.hpp>
@@ -79,7 +79,7 @@ struct JobRecipient {
   int attempts = 0;
   std::string last_error;  // the server's reply for a failure
   std::string sent_at;
-  // The message's delivery outcome (SPEC §11): hard_bounce | soft_bounce |
+  // The message's delivery outcome (docs/design.md §11): hard_bounce | soft_bounce |
   // complaint, and the reporting server's words; "" when none.
   std::string outcome, outcome_diagnostic;
 };

@@ -18,7 +18,7 @@
 
 namespace invites::app {
 
-// Permission numbers (SPEC §1).
+// Permission numbers (docs/design.md §1).
 inline constexpr int permission_send_invites = 390;  // "Send Account Portal Invitations"
 inline constexpr int permission_setup = 120;         // "Setup \ System and Security"
 
@@ -127,7 +127,7 @@ struct Preview {
   std::string error_field;
 };
 
-// --- the recipient review (SPEC §7): one group of the loaded preview ---------
+// --- the recipient review (docs/design.md §7): one group of the loaded preview ---------
 
 // The lists behind the count links are common/'s CountGroup; the table's
 // columns, in screen order, its all_sort_columns.

@@ -1,5 +1,5 @@
 #pragma once
-// Named actions of the suppression list (SPEC §11, permission 390): list
+// Named actions of the suppression list (docs/design.md §11, permission 390): list
 // and search the suppressed addresses, page through them, export them as
 // CSV, and lift a suppression after confirmation (the server audits it).
 // Reached through Actions::suppressions().

@@ -1,5 +1,5 @@
 #pragma once
-// State of the suppression list (SPEC §11, permission 390): addresses that
+// State of the suppression list (docs/design.md §11, permission 390): addresses that
 // bounced or were reported as spam, never invited while suppressed, with the
 // contacts and accounts that use them, for correction in billing. Included
 // by app/state.hpp (after LoadStatus and Id are declared); not on its own.

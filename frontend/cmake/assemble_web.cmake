@@ -1,7 +1,12 @@
 # Assembles the deployable web bundle (run by the web_bundle target with cmake -P).
 #
-# Inputs: APP_JS, APP_WASM, FONT, WEB_SRC (folder with index.html, sw.js, a11y_layer.js),
-#         OUT_DIR, VERSION (display version, e.g. 0.1.0+g1234abcd).
+# Inputs: APP_JS, APP_WASM, FONT (the subset UI font), WEB_SRC (folder with
+#         index.html, sw.js, a11y_layer.js), OUT_DIR, VERSION (display version,
+#         e.g. 0.1.0+g1234abcd).
+#
+# Every file also gets its brotli (FILE.br, quality 11) and gzip (FILE.gz,
+# level 9) form, made once here instead of per request: the server sends
+# them to browsers that accept them (backend/http/static_files.cpp).
 #
 # BUILD_ID is a content hash of everything the service worker caches, so a new
 # build gets a new cache name and new versioned asset URLs (?v=BUILD_ID) while
@@ -39,3 +44,21 @@ file(COPY_FILE ${WEB_SRC}/a11y_layer.js ${OUT_DIR}/a11y_layer.js ONLY_IF_DIFFERE
 configure_file(${WEB_SRC}/index.html ${OUT_DIR}/index.html @ONLY)
 configure_file(${WEB_SRC}/sw.js ${OUT_DIR}/sw.js @ONLY)
 message(STATUS "web bundle ${OUT_DIR}: build ${BUILD_ID} (${VERSION})")
+
+find_program(BROTLI brotli)
+find_program(GZIP gzip)
+if(NOT BROTLI OR NOT GZIP)
+  message(FATAL_ERROR "assemble_web.cmake: brotli and gzip are needed (scripts/setup.sh installs them)")
+endif()
+foreach(name index.html sw.js a11y_layer.js invites_app.js invites_app.wasm ui-font.ttf)
+  set(f ${OUT_DIR}/${name})
+  # Redone only for a changed file. Written through stdout, so each form is
+  # newer than its file (the server ignores older ones as stale); -n keeps
+  # the name and time out of the .gz.
+  if(NOT EXISTS ${f}.br OR ${f} IS_NEWER_THAN ${f}.br)
+    execute_process(COMMAND ${BROTLI} --quality=11 --stdout ${f} OUTPUT_FILE ${f}.br COMMAND_ERROR_IS_FATAL ANY)
+  endif()
+  if(NOT EXISTS ${f}.gz OR ${f} IS_NEWER_THAN ${f}.gz)
+    execute_process(COMMAND ${GZIP} -9 -n -c ${f} OUTPUT_FILE ${f}.gz COMMAND_ERROR_IS_FATAL ANY)
+  endif()
+endforeach()

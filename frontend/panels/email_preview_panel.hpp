@@ -1,5 +1,5 @@
 #pragma once
-// Email preview (SPEC §7): the selected template rendered for a chosen
+// Email preview (docs/design.md §7): the selected template rendered for a chosen
 // recipient of the Load (subject, text body; the HTML in a new tab) and a
 // test send to a typed address.
 

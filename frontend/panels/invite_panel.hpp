@@ -1,6 +1,6 @@
 #pragma once
 // The Send Bulk Portal Invites screen (menu path "Database > Send Bulk Portal
-// Invites"): the filters of SPEC §1, Email From, Notification Template, Load,
+// Invites"): the filters of docs/design.md §1, Email From, Notification Template, Load,
 // and the counts of the last Load (stale once a filter changes).
 
 #include "app/actions.hpp"

@@ -78,7 +78,7 @@ std::string percent(double rate) {
   return text;
 }
 
-// What came back after sending (SPEC §11): delivered, bounced, complained,
+// What came back after sending (docs/design.md §11): delivered, bounced, complained,
 // and the rates beside the thresholds mail providers act on.
 void outcomes_line(const app::JobView& view, app::Actions& actions) {
   if (!view.outcomes) return;

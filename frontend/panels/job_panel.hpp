@@ -1,5 +1,5 @@
 #pragma once
-// The live job view (SPEC §7): progress bar, sent / failed / remaining, rate,
+// The live job view (docs/design.md §7): progress bar, sent / failed / remaining, rate,
 // ETA, Pause / Resume / Cancel / Retry failed, and the failed recipients with
 // the mail server's replies. Polled by SendActions::tick while the job runs.
 

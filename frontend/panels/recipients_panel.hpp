@@ -1,5 +1,5 @@
 #pragma once
-// The recipient review (SPEC §7): the list behind a count link as a
+// The recipient review (docs/design.md §7): the list behind a count link as a
 // virtualized table (ImGuiListClipper; rows fetched in blocks on demand),
 // sortable by every column, searchable, exportable to CSV.
 

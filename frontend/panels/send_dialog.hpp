@@ -1,5 +1,5 @@
 #pragma once
-// Send Email (SPEC §7): the action row under the counts (Preview email,
+// Send Email (docs/design.md §7): the action row under the counts (Preview email,
 // Send Email…, the 409 notice) and the confirmation dialog (counts per group
 // with a checkbox each, from address, template).
 

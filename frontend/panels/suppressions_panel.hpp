@@ -1,5 +1,5 @@
 #pragma once
-// The suppression list (SPEC §11): addresses that bounced or were reported
+// The suppression list (docs/design.md §11): addresses that bounced or were reported
 // as spam, with the contacts and accounts that use them, the last outcome
 // and the receiving server's words; search, CSV export for correction in
 // billing, and lifting a suppression after confirmation.

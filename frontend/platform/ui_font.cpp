@@ -2,6 +2,7 @@
 
 #include "platform/fetch.hpp"
 #include "platform/idle_gate.hpp"
+#include "ui_glyph_ranges.hpp"
 
 #include <imgui.h>
 #include <imgui_impl_opengl3.h>
@@ -14,12 +15,6 @@ namespace {
 
 constexpr float body_size_px = 16.0f;   // CSS px
 constexpr float title_size_px = 24.0f;  // CSS px
-
-// Latin-1, Latin Extended-A (names), general punctuation (dashes, quotes, …),
-// euro sign, arrows (sort indicators).
-constexpr ImWchar glyph_ranges[] = {
-    0x0020, 0x00FF, 0x0100, 0x017F, 0x2010, 0x2027, 0x2030, 0x203A, 0x20AC, 0x20AC, 0x2190, 0x2193, 0,
-};
 
 // TrueType / OpenType signatures: a wrong file (an HTML error page) must not
 // reach the rasterizer.
@@ -63,8 +58,8 @@ bool UiFont::build_for(double dpr) {
   if (!ttf_.empty()) {
     config.FontDataOwnedByAtlas = false;  // the bytes stay in ttf_ for the next rebuild
     const int size = static_cast<int>(ttf_.size());
-    body_ = io.Fonts->AddFontFromMemoryTTF(ttf_.data(), size, body_size_px, &config, glyph_ranges);
-    title_ = io.Fonts->AddFontFromMemoryTTF(ttf_.data(), size, title_size_px, &config, glyph_ranges);
+    body_ = io.Fonts->AddFontFromMemoryTTF(ttf_.data(), size, body_size_px, &config, ui_glyph_ranges);
+    title_ = io.Fonts->AddFontFromMemoryTTF(ttf_.data(), size, title_size_px, &config, ui_glyph_ranges);
   } else {
     body_ = io.Fonts->AddFontDefault(&config);
     title_ = body_;

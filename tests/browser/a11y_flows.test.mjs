@@ -11,20 +11,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { closeSuite, openApp, openSuite, shot } from './app_page.mjs';
+import { closeSuite, EMPTY_FILTER, FLAGS, openApp, openSuite, shot } from './app_page.mjs';
 import { PASSWORD, USERS, countsFromLinks, focused, pickOptions, signInByKeyboard, waitForFocus, waitForRole,
   waitUntil } from './a11y_page.mjs';
 
-const EMPTY_FILTER = {
-  division_ids: [], account_class_ids: [], bill_group_ids: [], account_source_ids: [], site_source_ids: [],
-  active_service_only: false, balance_due_only: false, billing_contacts_only: false, without_autopay_only: false,
-};
-const FLAGS = [
-  ['balance_due_only', 'Accounts With Balance Due'],
-  ['billing_contacts_only', 'Restrict To Billing Contacts'],
-  ['active_service_only', 'Accounts With Active Service'],
-  ['without_autopay_only', 'Accounts Without Automatic Payment'],
-];
 
 let suite;
 before(async () => {

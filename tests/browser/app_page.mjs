@@ -10,6 +10,19 @@ import { startRealStack, waitForLoadReady } from './real_stack.mjs';
 
 // For before(): the real stack (startRealStack options), the API session of
 // `apiUser` once the Load index is ready, and Chromium.
+// The filter with nothing chosen (every account), as the API takes it.
+export const EMPTY_FILTER = {
+  division_ids: [], account_class_ids: [], bill_group_ids: [], account_source_ids: [], site_source_ids: [],
+  active_service_only: false, balance_due_only: false, billing_contacts_only: false, without_autopay_only: false,
+};
+// The four yes/no filters: their key in the filter and the label of their check box.
+export const FLAGS = [
+  ['balance_due_only', 'Accounts With Balance Due'],
+  ['billing_contacts_only', 'Restrict To Billing Contacts'],
+  ['active_service_only', 'Accounts With Active Service'],
+  ['without_autopay_only', 'Accounts Without Automatic Payment'],
+];
+
 export async function openSuite({ apiUser, password, ...stackOptions }) {
   assert.ok(existsSync(path.join(WEB_ROOT, 'index.html')), `no web bundle in ${WEB_ROOT}: build it first`);
   mkdirSync(ARTIFACTS, { recursive: true });

@@ -1,4 +1,4 @@
-// Browser test of the job view's failed recipients (SPEC §7): a job whose
+// Browser test of the job view's failed recipients (docs/design.md §7): a job whose
 // every delivery fails (its Maildir is a file, --max-attempts 1) lists all of
 // them, with the total, in a virtualized table that reads further blocks of
 // rows as it scrolls. Against the real stack of real_stack.mjs.

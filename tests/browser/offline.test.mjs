@@ -13,8 +13,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
-import { click as clickItem, closeSuite, openSuite, shot, shownCounts, status, typeInto as typeIntoItem,
-  waitFor as waitWithin, waitForStatus as waitForStatusWithin } from './app_page.mjs';
+import { click as clickItem, closeSuite, EMPTY_FILTER, openSuite, shot, shownCounts, status,
+  typeInto as typeIntoItem, waitFor as waitWithin, waitForStatus as waitForStatusWithin } from './app_page.mjs';
 import { VIEWPORT, WEB_ROOT } from './browser_env.mjs';
 import { SERVER_BIN, waitForLoadReady } from './real_stack.mjs';
 
@@ -23,10 +23,6 @@ const USERS = [
   { username: 'alice', password: PASSWORD, grant: [390, 120] },
   { username: 'tester', password: PASSWORD, grant: [390] },
 ];
-const EMPTY_FILTER = {
-  division_ids: [], account_class_ids: [], bill_group_ids: [], account_source_ids: [], site_source_ids: [],
-  active_service_only: false, balance_due_only: false, billing_contacts_only: false, without_autopay_only: false,
-};
 const BILLING_FILTER = { ...EMPTY_FILTER, billing_contacts_only: true };
 const SEND_REASON = 'Offline preview: Send, test send and setup need the server.';
 const SERVER_BACK = 'The server is reachable again: the next Load is online.';

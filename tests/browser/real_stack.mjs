@@ -26,7 +26,7 @@ const LISTEN_TIMEOUT_MS = 30_000;
 const READY_TIMEOUT_MS = 60_000;
 
 // Runs a command; resolves with stdout, rejects with a message that includes stderr.
-function run(file, args, { input, timeout = 120_000 } = {}) {
+export function run(file, args, { input, timeout = 120_000 } = {}) {
   return new Promise((resolve, reject) => {
     const child = execFile(file, args, { timeout, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
       if (err) {
@@ -39,11 +39,11 @@ function run(file, args, { input, timeout = 120_000 } = {}) {
   });
 }
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // Waits until the server binary exists and runs (it may be missing or half
 // linked while another build is under way).
-async function waitForBinary() {
+export async function waitForBinary() {
   const deadline = Date.now() + BINARY_WAIT_MS;
   let last;
   for (;;) {
@@ -60,7 +60,7 @@ async function waitForBinary() {
 }
 
 // An API client with its own session cookie and CSRF token.
-class ApiSession {
+export class ApiSession {
   constructor(baseUrl, cookie, csrf, me) {
     this.baseUrl = baseUrl;
     this.cookie = cookie;
@@ -96,8 +96,15 @@ export async function postLogin(baseUrl, username, password) {
   return { status: res.status, body, cookie: setCookie.split(';')[0] };
 }
 
+// A logged-in ApiSession at baseUrl; rejects unless the login succeeds.
+export async function apiLogin(baseUrl, username, password) {
+  const res = await postLogin(baseUrl, username, password);
+  if (res.status !== 200) throw new Error(`login ${username}: HTTP ${res.status} ${JSON.stringify(res.body)}`);
+  return new ApiSession(baseUrl, res.cookie, res.body.csrf_token, res.body);
+}
+
 // Reads the serve process's stdout until it names its URL.
-function waitForListening(child, output) {
+export function waitForListening(child, output) {
   return new Promise((resolve, reject) => {
     let buffer = '';
     const timer = setTimeout(() => done(new Error(`invites-server did not report its URL within ${LISTEN_TIMEOUT_MS} ms`)),
@@ -121,7 +128,7 @@ function waitForListening(child, output) {
 }
 
 // The last lines a process wrote, kept for error messages.
-function outputTail(limit = 64_000) {
+export function outputTail(limit = 64_000) {
   let text = '';
   return {
     add(chunk) { text = (text + chunk).slice(-limit); },
@@ -204,11 +211,7 @@ export async function startRealStack({ users = [], accounts = 2000, seed = 7, sn
     server.stderr.on('data', (chunk) => stack.serverOutput.add(chunk));  // also keeps the pipe drained
     stack.url = await waitForListening(server, stack.serverOutput);
 
-    stack.login = async (username, password) => {
-      const res = await postLogin(stack.url, username, password);
-      if (res.status !== 200) throw new Error(`login ${username}: HTTP ${res.status} ${JSON.stringify(res.body)}`);
-      return new ApiSession(stack.url, res.cookie, res.body.csrf_token, res.body);
-    };
+    stack.login = (username, password) => apiLogin(stack.url, username, password);
     return stack;
   } catch (err) {
     await stack.close().catch(() => {});

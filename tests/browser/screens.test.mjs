@@ -10,8 +10,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { VIEWPORT } from './browser_env.mjs';
-import { click, closeSuite, item, openApp as openAppIn, openSuite, shot, shownCounts, signIn as signInWithin, status,
-  typeInto, waitForStatus as waitForStatusWithin } from './app_page.mjs';
+import { click, closeSuite, EMPTY_FILTER, item, openApp as openAppIn, openSuite, shot, shownCounts,
+  signIn as signInWithin, status, typeInto, waitForStatus as waitForStatusWithin } from './app_page.mjs';
 import { postLogin } from './real_stack.mjs';
 
 
@@ -24,10 +24,6 @@ const USERS = [
   { username: 'carol', password: PASSWORD, grant: [390] },
   { username: 'tester', password: PASSWORD, grant: [390] },
 ];
-const EMPTY_FILTER = {
-  division_ids: [], account_class_ids: [], bill_group_ids: [], account_source_ids: [], site_source_ids: [],
-  active_service_only: false, balance_due_only: false, billing_contacts_only: false, without_autopay_only: false,
-};
 
 let browser;
 let stack;

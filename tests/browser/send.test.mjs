@@ -1,4 +1,4 @@
-// Browser tests of sending (SPEC §7): Load → email preview (HTML in a new
+// Browser tests of sending (docs/design.md §7): Load → email preview (HTML in a new
 // tab) → test send → Send Email with its confirmation → the live job view
 // until done (pause/resume on the way) → the Maildir holds exactly the mailed
 // messages → the past-jobs list; a send after the recipients changed gets the
@@ -14,23 +14,13 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { waitForIdle } from './browser_env.mjs';
-import { click, closeSuite, item, openApp as openAppIn, openSuite, shot, signIn, status, typeInto, waitFor,
-  waitForStatus } from './app_page.mjs';
+import { click, closeSuite, EMPTY_FILTER, FLAGS, item, openApp as openAppIn, openSuite, shot, signIn, status,
+  typeInto, waitFor, waitForStatus } from './app_page.mjs';
 
 const PASSWORD = 'correct horse 7';
 const USERS = [
   { username: 'alice', password: PASSWORD, grant: [390, 120] },
   { username: 'tester', password: PASSWORD, grant: [390] },
-];
-const EMPTY_FILTER = {
-  division_ids: [], account_class_ids: [], bill_group_ids: [], account_source_ids: [], site_source_ids: [],
-  active_service_only: false, balance_due_only: false, billing_contacts_only: false, without_autopay_only: false,
-};
-const FLAGS = [
-  ['balance_due_only', 'Accounts With Balance Due'],
-  ['billing_contacts_only', 'Restrict To Billing Contacts'],
-  ['active_service_only', 'Accounts With Active Service'],
-  ['without_autopay_only', 'Accounts Without Automatic Payment'],
 ];
 const RATE = 25;  // messages per second: a job of ~100 lasts a few seconds
 

@@ -1,4 +1,4 @@
-// Browser test of delivery outcomes (SPEC §11): an address that bounced is
+// Browser test of delivery outcomes (docs/design.md §11): an address that bounced is
 // the fifth group at Load ("Skipped: bounced or complained") with its list;
 // the Suppressed addresses tab shows it with its contact, exports CSV and
 // lifts it after confirmation, after which Load counts it as a recipient

@@ -1,5 +1,5 @@
 // is_valid_email (one pass, character table) against a rule-by-rule
-// reference of SPEC §2.3 (the previous implementation), on edge cases and on
+// reference of docs/design.md §2.3 (the previous implementation), on edge cases and on
 // many random addresses built from the characters that matter.
 #include <catch2/catch.hpp>
 
@@ -16,7 +16,7 @@ namespace {
 bool is_lower_alpha(char c) { return c >= 'a' && c <= 'z'; }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-// Local-part characters of SPEC §2.3 other than letters, digits and '.'.
+// Local-part characters of docs/design.md §2.3 other than letters, digits and '.'.
 bool is_local_symbol(char c) {
   switch (c) {
     case '!':

@@ -103,6 +103,20 @@ TEST_CASE("recipient pages search, sort and page") {
   }
   CHECK(parse_sort_column("last_invited_at") == SortColumn::last_invited_at);
   CHECK_FALSE(parse_sort_column("password").has_value());
+
+  // In the group's own order, consecutive pages are slices of the whole list
+  // (the server streams a CSV so); a search or another order is not that order.
+  CHECK(pages_in_stored_order({.group = Group::new_users, .offset = 7, .limit = 3}));
+  CHECK_FALSE(pages_in_stored_order({.group = Group::new_users, .query = "x"}));
+  CHECK_FALSE(pages_in_stored_order({.group = Group::new_users, .sort = SortColumn::last_name}));
+  CHECK_FALSE(pages_in_stored_order({.group = Group::new_users, .descending = true}));
+  std::vector<std::string_view> sliced;
+  for (std::size_t offset = 0; offset < n; offset += 16) {
+    for (const auto& row : page_recipients(s, e, {.group = Group::new_users, .offset = offset, .limit = 16}).rows)
+      sliced.push_back(row.email);
+  }
+  REQUIRE(sliced.size() == n);
+  for (std::size_t i = 0; i < n; ++i) CHECK(sliced[i] == all.rows[i].email);
 }
 
 TEST_CASE("skipped contacts page like recipients, in contact order by default") {

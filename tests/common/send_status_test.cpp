@@ -1,4 +1,4 @@
-// The job and outbox states of SPEC §6 (invites/send_status.hpp): every name
+// The job and outbox states of docs/design.md §6 (invites/send_status.hpp): every name
 // parses back to its state, and nothing else parses.
 #include <catch2/catch.hpp>
 

@@ -348,7 +348,7 @@ TEST_CASE("a corrupt or foreign-version stored copy is discarded with a message,
   CHECK_FALSE(f.snapshots.stored_meta);
 }
 
-TEST_CASE("sign-out deletes the copy; another user's copy is never opened") {
+TEST_CASE("sign-out deletes the copy, another user's copy is never opened") {
   Fixture f;
   Client c(f.server, f.snapshots);
   c.sign_in_online();

@@ -275,7 +275,7 @@ TEST_CASE("semantics: a live message is announced when it appears or changes, no
   CHECK(frame({{1, "Loaded: 121 new users"}}).announcements.size() == 1);
 }
 
-TEST_CASE("semantics: the same message from two places in one frame is announced once; errors are assertive") {
+TEST_CASE("semantics: the same message from two places in one frame is announced once, errors are assertive") {
   Tree tree;
   tree.begin_frame();
   tree.announce(1, Politeness::assertive, "Load failed: timeout");

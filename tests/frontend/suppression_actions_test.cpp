@@ -1,4 +1,4 @@
-// The suppression list's actions (SPEC §11, permission 390): listing,
+// The suppression list's actions (docs/design.md §11, permission 390): listing,
 // searching and paging suppressed addresses with their contacts, the CSV
 // export, and lifting after confirmation; and the job view's delivery
 // outcomes with the bounced and complained lists.

@@ -69,7 +69,7 @@ struct PrivateMariaDb {
 
 }  // namespace
 
-TEST_CASE("pool: at most N connections; an exhausted pool gives up after the timeout") {
+TEST_CASE("pool: at most N connections, an exhausted pool gives up after the timeout") {
   invites::testing::TestDatabase database;
   ConnectionPool pool(database.url(), {.size = 2, .acquire_timeout = 300ms});
   CHECK(pool.open_count() == 0);  // lazy

@@ -1,4 +1,4 @@
-// The SPEC §2 promise, checked against a real MariaDB: for random data full
+// The docs/design.md §2 promise, checked against a real MariaDB: for random data full
 // of edge cases and hundreds of random filters, the SQL path (MariaDB runs the
 // rules) and the in-memory path (the snapshot evaluator over a snapshot read
 // from the same rows) give identical counts, recipient lists and digests, and
@@ -110,7 +110,7 @@ TEST_CASE("SQL and in-memory evaluation agree on random data and filters", "[mar
         RecipientList reference = group_candidates(testing::candidates_of(data, filter), portal);
         REQUIRE(difference(from_sql, reference) == "");
         REQUIRE(difference(from_snapshot, reference) == "");
-        // The data set has every group, the fifth (SPEC §11) included.
+        // The data set has every group, the fifth (docs/design.md §11) included.
         if (i == 0)
           for (Group group : all_groups) CHECK(reference.counts.of(group) > 0);
       }

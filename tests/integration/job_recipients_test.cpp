@@ -1,4 +1,4 @@
-// GET /api/jobs/{id}/recipients (SPEC §5): the recipients of a job by status,
+// GET /api/jobs/{id}/recipients (docs/design.md §5): the recipients of a job by status,
 // paged with offset/limit and a total, so the app can list every failed
 // recipient of a large job; parameter errors are 400 naming the parameter.
 #include <algorithm>

@@ -71,6 +71,9 @@ const std::set<std::string> all_tables{
     "notification_templates",
     "send_jobs",
     "send_outbox",
+    "schema_migrations_lock",
+    "sender_leases",
+    "previews",
 };
 
 }  // namespace
@@ -139,6 +142,21 @@ TEST_CASE("re-running migrate is a no-op") {
   CHECK(second.version_before == first.version_after);
   CHECK(second.version_after == first.version_after);
   CHECK(strings(*connection, "SELECT applied_at FROM schema_migrations ORDER BY version") == applied_at);
+}
+
+TEST_CASE("the lock of a migrate run that crashed is taken over once it expired, and a run leaves none behind") {
+  invites::testing::TestDatabase database;
+  const auto connection = database.connect();
+  invites::db::execute(*connection,
+                       "CREATE TABLE schema_migrations_lock (id TINYINT UNSIGNED NOT NULL PRIMARY KEY, "
+                       "holder VARCHAR(100) NOT NULL, expires_at DATETIME(3) NOT NULL)");
+  invites::db::execute(
+      *connection, "INSERT INTO schema_migrations_lock VALUES (1, 'crashed:1', UTC_TIMESTAMP(3) - INTERVAL 1 SECOND)");
+
+  const auto result = invites::db::migrate(*connection);
+
+  CHECK(result.applied.size() == invites::db::embedded_migrations().size());
+  CHECK(single(*connection, "SELECT COUNT(*) FROM schema_migrations_lock") == "0");
 }
 
 TEST_CASE("a database migrated by a newer invites-server is refused") {

@@ -1,4 +1,4 @@
-// Sending under faults (SPEC §6), counted at a real SMTP server: temporary
+// Sending under faults (docs/design.md §6), counted at a real SMTP server: temporary
 // and permanent replies, the server down at the start and in the middle,
 // failures in a row pausing the job, `kill -9` of invites-server mid-job,
 // its database connections killed mid-job, and two servers draining one
@@ -21,44 +21,6 @@ using namespace invites;
 using nlohmann::json;
 
 namespace {
-
-// What breaks "nobody skipped, nobody mailed twice" in the messages a sink
-// received for `people`; empty when nothing does. A copy of a message that
-// reached the same person again later is a repeat. Repeats are the
-// exactly-once window (docs/design.md §6): a message accepted just before a
-// failure whose 'sent' was lost, so at most one per SMTP connection and at
-// most `window` in all.
-std::vector<std::string> exactly_once_violations(const std::vector<testing::SinkMessage>& messages,
-                                                 const std::vector<testing::Person>& people, int window) {
-  std::map<std::string, std::vector<int>> connections_of;  // recipient → connection of each copy, in order
-  for (const auto& message : messages) connections_of[message.rcpt].push_back(message.connection);
-  std::vector<std::string> problems;
-  std::set<std::string> expected;
-  for (const auto& person : people) {
-    expected.insert(person.email);
-    if (!connections_of.contains(person.email)) problems.push_back(person.email + " received nothing");
-  }
-  std::map<int, std::string> repeated_on;  // connection → the recipient of the repeat it carried
-  int repeats = 0;
-  for (const auto& [rcpt, connections] : connections_of) {
-    if (!expected.contains(rcpt)) problems.push_back(rcpt + " is not a recipient of the job");
-    for (std::size_t copy = 0; copy + 1 < connections.size(); ++copy) {
-      ++repeats;
-      const auto [earlier, first] = repeated_on.emplace(connections[copy], rcpt);
-      if (!first)
-        problems.push_back("connection " + std::to_string(connections[copy]) + " carried two repeated messages (" +
-                           earlier->second + ", " + rcpt + ")");
-    }
-  }
-  if (repeats > window)
-    problems.push_back(std::to_string(repeats) + " repeated messages, more than the window of " +
-                       std::to_string(window));
-  return problems;
-}
-
-void check_exactly_once(testing::SendStack& stack, const std::vector<testing::Person>& people, int window = 0) {
-  CHECK(exactly_once_violations(stack.sink().messages(), people, window) == std::vector<std::string>{});
-}
 
 bool sent_at_least(const json& job, int n) { return job["sent"].get<int>() >= n; }
 
@@ -136,7 +98,7 @@ TEST_CASE("the SMTP server down at the start and in the middle of a job: retries
   job = stack.wait_completed(job_id, std::chrono::seconds(120));
   CHECK(job["sent"] == 40);
   CHECK(job["failed"] == 0);
-  check_exactly_once(stack, people);
+  testing::check_exactly_once(stack, people);
 }
 
 TEST_CASE("failures in a row pause the job and resume finishes it", "[mariadb][http][smtp]") {
@@ -157,7 +119,7 @@ TEST_CASE("failures in a row pause the job and resume finishes it", "[mariadb][h
   CHECK(resumed["job"]["status"] == "running");
   const auto job = stack.wait_completed(job_id, std::chrono::seconds(90));
   CHECK(job["sent"] == 12);
-  check_exactly_once(stack, people);
+  testing::check_exactly_once(stack, people);
 }
 
 TEST_CASE("pause and resume and cancel from the API", "[mariadb][http][smtp]") {
@@ -197,9 +159,9 @@ TEST_CASE("kill -9 of the server mid-job: a restarted server finishes it with no
   stack.start_server(args);
   const auto job = stack.wait_completed(job_id, std::chrono::seconds(120));
   CHECK(job["sent"] == 80);
-  // SPEC §6: the only duplicate possible is a message the SMTP server took
+  // docs/design.md §6: the only duplicate possible is a message the SMTP server took
   // just before the kill, one per connection at most.
-  check_exactly_once(stack, people, 2);
+  testing::check_exactly_once(stack, people, 2);
 }
 
 TEST_CASE("two server processes drain one job together: nobody mailed twice or skipped", "[mariadb][http][smtp]") {
@@ -212,7 +174,7 @@ TEST_CASE("two server processes drain one job together: nobody mailed twice or s
   const auto job_id = stack.send(stack.load());
   const auto job = stack.wait_completed(job_id, std::chrono::seconds(120));
   CHECK(job["sent"] == 80);
-  check_exactly_once(stack, people);
+  testing::check_exactly_once(stack, people);
   // Both took part: each server's single worker has its own SMTP connection.
   std::set<int> connections;
   for (const auto& message : stack.sink().messages()) connections.insert(message.connection);
@@ -251,8 +213,8 @@ TEST_CASE("the server's database connections are killed mid-job: it carries on, 
   }
   const auto job = stack.wait_completed(job_id, std::chrono::seconds(120));
   CHECK(job["sent"] == 60);
-  // A message accepted just before its commit was killed may go out again (SPEC §6).
-  check_exactly_once(stack, people, 2);
+  // A message accepted just before its commit was killed may go out again (docs/design.md §6).
+  testing::check_exactly_once(stack, people, 2);
   // The invitation in each recipient's last message is open: putting back
   // a batch after the failure revoked only what had not been mailed.
   std::map<std::string, std::string> last_link;

@@ -1,4 +1,4 @@
-// Sending end to end over HTTP (SPEC §5, §6): Load → Send → every recipient
+// Sending end to end over HTTP (docs/design.md §5, §6): Load → Send → every recipient
 // gets exactly one well-formed message at a real SMTP server → the link in it
 // accepts the invitation → the next Load has moved that address; re-invites
 // revoke the old link; and every kind of bad input is refused by name.

@@ -1,7 +1,8 @@
-// invites-server serve as a black box over real HTTP (static files, gzip,
+// invites-server serve as a black box over real HTTP (static files, content codings,
 // /healthz, path traversal, shutdown), plus the pieces behind it.
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -12,7 +13,8 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
-#include "http/gzip.hpp"
+#include "content_decoding.hpp"
+#include "http/compressor.hpp"
 #include "http/listen_address.hpp"
 #include "http/mime_types.hpp"
 #include "http/static_files.hpp"
@@ -21,6 +23,9 @@
 
 namespace fs = std::filesystem;
 using Catch::Matchers::Contains;
+using invites::http::compress;
+using invites::http::ContentCoding;
+using invites::testing::decode_content;
 
 namespace {
 
@@ -100,29 +105,73 @@ TEST_CASE_METHOD(RunningServer, "serve: content types of the bundle files") {
   CHECK(get("/data.json")->get_header_value("Content-Type") == "application/json");
 }
 
-TEST_CASE_METHOD(RunningServer, "serve: wasm and js are gzipped for clients that accept it") {
-  for (const auto& [path, original] : {std::pair{"/app.wasm", bundle.wasm}, std::pair{"/app.js", bundle.js}}) {
-    INFO(path);
-    client.set_decompress(false);
-    const auto raw = get(path, "gzip, deflate");
-    REQUIRE(raw);
-    CHECK(raw->status == 200);
-    CHECK(raw->get_header_value("Content-Encoding") == "gzip");
-    CHECK(raw->get_header_value("Vary") == "Accept-Encoding");
-    REQUIRE(raw->body.size() > 2);
-    CHECK(raw->body.substr(0, 2) == "\x1f\x8b");  // the gzip magic
-    CHECK(raw->body.size() < original.size() / 10);
+TEST_CASE_METHOD(RunningServer, "serve: the build's .br and .gz forms go to clients that accept them") {
+  const std::string br = compress({ContentCoding::br, 11}, bundle.wasm);
+  const std::string gz = compress({ContentCoding::gzip, 9}, bundle.wasm);
+  write_file(bundle.root / "app.wasm.br", br);
+  write_file(bundle.root / "app.wasm.gz", gz);
+  client.set_decompress(false);
 
-    client.set_decompress(true);
-    const auto decoded = get(path, "gzip");
-    REQUIRE(decoded);
-    CHECK(decoded->body == original);
+  const auto chosen = get("/app.wasm", "gzip, deflate, br, zstd");
+  REQUIRE(chosen);
+  CHECK(chosen->status == 200);
+  CHECK(chosen->get_header_value("Content-Encoding") == "br");
+  CHECK(chosen->get_header_value("Content-Type") == "application/wasm");
+  CHECK(chosen->get_header_value("Vary") == "Accept-Encoding");
+  CHECK(chosen->get_header_value("Content-Length") == std::to_string(br.size()));
+  CHECK(chosen->body == br);  // the file as the build wrote it
+  CHECK(decode_content("br", chosen->body) == bundle.wasm);
+  const auto br_etag = chosen->get_header_value("ETag");
+  CHECK(br_etag.ends_with("-br\""));
 
-    const auto plain = get(path, "identity");
-    REQUIRE(plain);
-    CHECK_FALSE(plain->has_header("Content-Encoding"));
-    CHECK(plain->body == original);
+  const auto gzipped = get("/app.wasm", "gzip, deflate");
+  CHECK(gzipped->get_header_value("Content-Encoding") == "gzip");
+  CHECK(gzipped->body == gz);
+  CHECK(gzipped->get_header_value("ETag").ends_with("-gzip\""));
+
+  // Not accepted: the file as it is.
+  const auto plain = get("/app.wasm", "identity");
+  CHECK_FALSE(plain->has_header("Content-Encoding"));
+  CHECK(plain->get_header_value("Vary") == "Accept-Encoding");
+  CHECK(plain->body == bundle.wasm);
+  CHECK(plain->get_header_value("ETag") != br_etag);
+
+  // Each coding revalidates its own representation.
+  CHECK(client.Get("/app.wasm", {{"Accept-Encoding", "br"}, {"If-None-Match", br_etag}})->status == 304);
+  CHECK(client.Get("/app.wasm", {{"Accept-Encoding", "identity"}, {"If-None-Match", br_etag}})->status == 200);
+
+  // Byte ranges refer to the file as it is.
+  const auto range = client.Get("/app.wasm", {{"Accept-Encoding", "gzip, br"}, {"Range", "bytes=0-9"}});
+  REQUIRE(range);
+  CHECK(range->status == 206);
+  CHECK_FALSE(range->has_header("Content-Encoding"));
+  CHECK(range->body == bundle.wasm.substr(0, 10));
+
+  // A form older than its file is stale: not served.
+  const auto now = fs::last_write_time(bundle.root / "app.wasm");
+  fs::last_write_time(bundle.root / "app.wasm.br", now - std::chrono::hours(1));
+  const auto stale = get("/app.wasm", "br");
+  CHECK(stale->body != br);
+  CHECK(decode_content(stale->get_header_value("Content-Encoding"), stale->body) == bundle.wasm);
+}
+
+TEST_CASE_METHOD(RunningServer, "serve: files without build-time forms are compressed per request") {
+  client.set_decompress(false);
+  for (const auto& [accept, coding] : {std::pair{"gzip, deflate, br, zstd", "zstd"}, std::pair{"gzip, br", "br"},
+                                       std::pair{"gzip", "gzip"}, std::pair{"identity", ""}}) {
+    INFO(accept);
+    const auto response = get("/app.js", accept);
+    REQUIRE(response);
+    CHECK(response->status == 200);
+    CHECK(response->get_header_value("Content-Encoding") == coding);
+    CHECK(response->get_header_value("Vary") == "Accept-Encoding");
+    CHECK(response->get_header_value("Content-Length") == std::to_string(response->body.size()));
+    CHECK(decode_content(coding, response->body) == bundle.js);
   }
+  // Below 1 KB a body goes out as it is.
+  const auto small = get("/index.html", "gzip, deflate, br, zstd");
+  CHECK_FALSE(small->has_header("Content-Encoding"));
+  CHECK(small->body == bundle.index_html);
 }
 
 TEST_CASE_METHOD(RunningServer, "serve: an unchanged file revalidates with 304") {
@@ -207,28 +256,13 @@ TEST_CASE("StaticFiles::resolve stays inside the web root") {
   CHECK_THROWS_AS(invites::http::StaticFiles(bundle.base / "nope"), std::invalid_argument);
 }
 
-TEST_CASE("accepts_gzip reads Accept-Encoding with q-values") {
-  using invites::http::accepts_gzip;
-  CHECK(accepts_gzip("gzip"));
-  CHECK(accepts_gzip("deflate, gzip, br"));
-  CHECK(accepts_gzip("GZIP;q=0.5"));
-  CHECK(accepts_gzip("*"));
-  CHECK_FALSE(accepts_gzip(""));
-  CHECK_FALSE(accepts_gzip("identity"));
-  CHECK_FALSE(accepts_gzip("br, deflate"));
-  CHECK_FALSE(accepts_gzip("gzip;q=0"));
-  CHECK_FALSE(accepts_gzip("*, gzip;q=0.0"));
-}
-
 TEST_CASE("mime types by extension") {
-  using invites::http::Compression;
   using invites::http::mime_type_for;
-  CHECK(mime_type_for("app.wasm").type == "application/wasm");
-  CHECK(mime_type_for("app.wasm").compression == Compression::by_us);
-  CHECK(mime_type_for("APP.JS").type == "text/javascript; charset=utf-8");
-  CHECK(mime_type_for("index.html").compression == Compression::by_httplib);
-  CHECK(mime_type_for("ui.ttf").type == "font/ttf");
-  CHECK(mime_type_for("README").type == "application/octet-stream");
+  CHECK(mime_type_for("app.wasm") == "application/wasm");
+  CHECK(mime_type_for("APP.JS") == "text/javascript; charset=utf-8");
+  CHECK(mime_type_for("index.html") == "text/html; charset=utf-8");
+  CHECK(mime_type_for("ui.ttf") == "font/ttf");
+  CHECK(mime_type_for("README") == "application/octet-stream");
 }
 
 TEST_CASE("listen addresses") {

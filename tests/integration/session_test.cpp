@@ -1,4 +1,4 @@
-// Staff sessions over real HTTP (SPEC §5): login, logout, /api/me, CSRF,
+// Staff sessions over real HTTP (docs/design.md §5): login, logout, /api/me, CSRF,
 // throttling, expiry, cookie flags, TLS, JSON errors of the API; Auth::require
 // in-process; and `invites-server user add`.
 #include <chrono>

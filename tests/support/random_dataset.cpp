@@ -136,7 +136,7 @@ Dataset generate_dataset(const DatasetOptions& options) {
       for (std::size_t v = 0; v < services; ++v) d.services.push_back({++service_id, site_id, rng.chance(0.6)});
     }
 
-    std::size_t contacts = 1 + rng.below(3);  // 1..3 (SPEC §4)
+    std::size_t contacts = 1 + rng.below(3);  // 1..3 (docs/design.md §4)
     for (std::size_t c = 0; c < contacts; ++c) {
       contact_id += static_cast<Id>(1 + rng.below(3));
       ContactRow contact{contact_id,   account_id,     pick(rng, first_names), pick(rng, last_names),

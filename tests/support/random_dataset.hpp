@@ -1,5 +1,5 @@
 #pragma once
-// A deterministic random billing data set with the edge cases of SPEC §2,
+// A deterministic random billing data set with the edge cases of docs/design.md §2,
 // shared by the unit tests, the MariaDB equivalence test and the benchmarks.
 // Same options give the same rows natively and in WebAssembly (own RNG and
 // distributions, nothing implementation-defined).
@@ -62,7 +62,7 @@ struct PortalUserRow {
   std::int64_t last_invited_at;
 };
 
-// An address_suppressions row (SPEC §11); a lifted one no longer suppresses.
+// An address_suppressions row (docs/design.md §11); a lifted one no longer suppresses.
 struct SuppressionRow {
   std::string email;
   bool lifted;

@@ -1,5 +1,5 @@
 #pragma once
-// CSV export of recipient lists (SPEC §5, §7): RFC 4180 quoting and
+// CSV export of recipient lists (docs/design.md §5, §7): RFC 4180 quoting and
 // neutralization of cells a spreadsheet would run as a formula; the same
 // rows tab-separated, as copied to the clipboard (a spreadsheet takes them
 // as cells when pasted).

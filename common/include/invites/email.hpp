@@ -1,5 +1,5 @@
 #pragma once
-// Email normalization and validity: SPEC §2.2 and §2.3, the single definition
+// Email normalization and validity: docs/design.md §2.2 and §2.3, the single definition
 // shared by the SQL generator, the snapshot evaluator and the browser.
 #include <string>
 #include <string_view>
@@ -12,7 +12,7 @@ std::string normalize_email(std::string_view raw);
 // The same, appended to `out` (no allocation of its own).
 void append_normalized_email(std::string_view raw, std::string& out);
 
-// The exact validity rule of SPEC §2.3, applied to an already normalized address.
+// The exact validity rule of docs/design.md §2.3, applied to an already normalized address.
 bool is_valid_email(std::string_view normalized) noexcept;
 
 // Limits of the rule, also used by the SQL text so both paths agree.

@@ -35,7 +35,7 @@ Evaluation evaluate(const Snapshot& snapshot, const Filter& filter, const Portal
 // The portable form, for comparing with the SQL path.
 RecipientList to_recipient_list(const Snapshot& snapshot, const Evaluation& evaluation);
 
-// Recipient review: one page of a group, searched and sorted (SPEC §5).
+// Recipient review: one page of a group, searched and sorted (docs/design.md §5).
 enum class SortColumn : std::uint8_t {
   email,
   first_name,
@@ -71,6 +71,10 @@ struct RecipientPage {
 RecipientView recipient_view(const Snapshot& snapshot, const RecipientRef& ref);
 RecipientView recipient_view(const Snapshot& snapshot, const RecipientRef& ref, const PortalColumns& portal);
 RecipientPage page_recipients(const Snapshot& snapshot, const Evaluation& evaluation, const PageRequest& request);
+// Whether page_recipients() takes `request`'s page straight from the group
+// (no search, the group's own order): then a page costs only its own rows,
+// however far into the group it starts.
+bool pages_in_stored_order(const PageRequest& request);
 // Invitation dates from `portal` (the columns the evaluation was made with).
 RecipientPage page_recipients(const Snapshot& snapshot, const Evaluation& evaluation, const PageRequest& request,
                               const PortalColumns& portal);

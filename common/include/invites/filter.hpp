@@ -1,5 +1,5 @@
 #pragma once
-// The filter of the Send Bulk Portal Invites screen (SPEC §1, §5) and its JSON form.
+// The filter of the Send Bulk Portal Invites screen (docs/design.md §1, §5) and its JSON form.
 #include <cstdint>
 #include <string_view>
 #include <unordered_set>

@@ -1,5 +1,5 @@
 #pragma once
-// Query parameters of the API's paged lists (SPEC §5: a preview's recipients,
+// Query parameters of the API's paged lists (docs/design.md §5: a preview's recipients,
 // a job's recipients, the audit log): page sizes and unsigned numbers, read
 // the same way by the server and by the browser's offline preview, with
 // errors (ValidationError) that name the parameter.

@@ -1,5 +1,5 @@
 #pragma once
-// The query of one page of a Load's list (SPEC §5:
+// The query of one page of a Load's list (docs/design.md §5:
 // GET /api/previews/{id}/recipients?group=&sort=&order=&offset=&limit=&q=),
 // read here once for the server's route and for the browser's offline
 // preview, so both accept the same values and answer the same errors, each

@@ -1,5 +1,5 @@
 #pragma once
-// Recipient grouping, counts and the digest: SPEC §2.4–§2.6.
+// Recipient grouping, counts and the digest: docs/design.md §2.4–§2.6.
 #include <array>
 #include <cstdint>
 #include <functional>
@@ -17,7 +17,7 @@ std::string_view portal_status_name(PortalStatus status);
 std::optional<PortalStatus> parse_portal_status(std::string_view name);  // "invited", "active", "disabled"
 
 // Order matters: it is the sort order of the digest and of result lists.
-// skipped_suppressed (SPEC §11): "skipped: bounced or complained", addresses
+// skipped_suppressed (docs/design.md §11): "skipped: bounced or complained", addresses
 // that a hard bounce, a complaint or repeated soft bounces suppressed.
 enum class Group : std::uint8_t { new_users = 0, pending_invites = 1, excluded_existing = 2, skipped_suppressed = 3 };
 inline constexpr std::array<Group, 4> all_groups{Group::new_users, Group::pending_invites, Group::excluded_existing,
@@ -42,7 +42,7 @@ constexpr Group group_for(PortalStatus status, bool suppressed) noexcept {
 // Groups that are mailed (and covered by the digest).
 constexpr bool is_mailed(Group group) noexcept { return group == Group::new_users || group == Group::pending_invites; }
 
-// The counts of a Load (SPEC §5 "counts"), each with the list behind it
+// The counts of a Load (docs/design.md §5 "counts"), each with the list behind it
 // (the `group` of a recipient page), in the API's order. A new count is a
 // new enumerator with its name here and its member of Counts.
 enum class CountGroup : std::uint8_t {
@@ -165,7 +165,7 @@ struct RecipientList {
 // distinct emails.
 RecipientList finish_recipient_list(std::vector<RecipientRow> rows, std::uint64_t skipped_invalid_email);
 
-// The reference implementation of SPEC §2.2–§2.6 over plain candidate rows:
+// The reference implementation of docs/design.md §2.2–§2.6 over plain candidate rows:
 // normalize, skip invalid, dedupe with the lowest contact id, group by portal status.
 struct CandidateContact {
   std::uint32_t contact_id;

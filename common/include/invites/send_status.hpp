@@ -1,5 +1,5 @@
 #pragma once
-// The states of a send job and of each recipient in its outbox (SPEC §6):
+// The states of a send job and of each recipient in its outbox (docs/design.md §6):
 // the values of send_jobs.status and send_outbox.status, and of the API's
 // "status" fields, named here once for the server and the browser.
 #include <cstdint>

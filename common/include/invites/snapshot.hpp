@@ -1,6 +1,6 @@
 #pragma once
 // The columnar in-memory snapshot of contacts with their account attributes
-// (SPEC §2, §7): built from MySQL by the server, sent to browsers in the
+// (docs/design.md §2, §7): built from MySQL by the server, sent to browsers in the
 // compact binary form of snapshot_codec.hpp, evaluated by evaluator.hpp.
 #include <cstdint>
 #include <optional>
@@ -53,7 +53,7 @@ struct Snapshot {
   StringColumn email;
   std::vector<PortalStatus> email_status;
   std::vector<std::int64_t> email_last_invited_at;  // unix seconds, 0 = never
-  std::vector<std::uint8_t> email_suppressed;       // 1: bounced or complained (SPEC §11)
+  std::vector<std::uint8_t> email_suppressed;       // 1: bounced or complained (docs/design.md §11)
   // Derived on build and decode, not encoded:
   std::vector<std::uint8_t> email_valid;  // the §2.3 rule per address
   // Contacts with a NULL or invalid address, ascending: the only ones a filter

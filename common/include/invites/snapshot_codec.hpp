@@ -7,15 +7,18 @@
 // lengths followed by the bytes. Every length is checked before it is used:
 // a truncated, corrupt or foreign buffer is a SnapshotFormatError, never an over-read.
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "invites/snapshot.hpp"
 
 namespace invites {
 
 // 2: the email_status bytes carry the address's validity in bit 7.
-// 3: and its suppression (SPEC §11) in bit 6.
+// 3: and its suppression (docs/design.md §11) in bit 6.
 inline constexpr std::uint32_t snapshot_format_version = 3;
 
 // Bytes held outside the decoder's memory (a JavaScript ArrayBuffer in the
@@ -29,6 +32,19 @@ class ByteSource {
   virtual void read(std::size_t offset, std::uint8_t* out, std::size_t n) = 0;
 };
 
+// What encode() writes, short of the bytes, from one pass that keeps none of
+// them: enough to stream the encoded form header first (the header carries
+// the payload's length and checksum) without ever holding it whole.
+struct SnapshotLayout {
+  std::size_t size = 0;  // of the whole encoded form
+  std::uint64_t payload_checksum = 0;
+  std::int64_t generated_at = 0;
+  std::vector<std::uint64_t> section_sizes;
+  // Changes with any byte of the encoded form: the xxh3 of its header, which
+  // carries the payload's checksum.
+  std::uint64_t digest = 0;
+};
+
 class SnapshotCodec {
  public:
   // Same checks and result as decode(span); reads section by section.
@@ -36,6 +52,12 @@ class SnapshotCodec {
   static std::string encode(const Snapshot& snapshot);
   // With the portal statuses of `portal` instead of the snapshot's own.
   static std::string encode(const Snapshot& snapshot, const PortalColumns& portal);
+  static SnapshotLayout layout(const Snapshot& snapshot, const PortalColumns& portal);
+  // The bytes of encode(snapshot, portal), handed to `sink` in pieces of
+  // about 256 KB; `layout` must be layout(snapshot, portal) (std::logic_error
+  // when it visibly is not).
+  static void encode(const Snapshot& snapshot, const PortalColumns& portal, const SnapshotLayout& layout,
+                     const std::function<void(std::string_view piece)>& sink);
   static Snapshot decode(std::span<const std::uint8_t> bytes);
   static Snapshot decode(std::string_view bytes) {
     return decode(std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()));

@@ -1,5 +1,5 @@
 #pragma once
-// Invitation templates (SPEC §6): Mustache (kainjow), rendered here so the
+// Invitation templates (docs/design.md §6): Mustache (kainjow), rendered here so the
 // browser previews exactly what the server sends. HTML bodies escape merge
 // values; the subject and plain-text bodies do not (they are not HTML), and
 // the subject has every CR/LF/TAB run collapsed to one space so no input can
@@ -36,7 +36,7 @@ struct MergeField {
 std::span<const MergeField> merge_fields();
 
 // The values for one recipient. Names and account data come from the
-// representative contact (SPEC §2.4).
+// representative contact (docs/design.md §2.4).
 struct MergeValues {
   std::string contact_first_name;
   std::string contact_last_name;

@@ -1,6 +1,8 @@
 #include "support/send_stack.hpp"
 
+#include <map>
 #include <regex>
+#include <set>
 #include <thread>
 
 #include <catch2/catch.hpp>
@@ -28,16 +30,18 @@ void write_people(sql::Connection& connection, const std::vector<Person>& people
   db::execute(
       connection,
       "INSERT IGNORE INTO divisions (id, name, default_from_email) VALUES (1, 'North', 'north@haul.example.com')");
-  std::string accounts = "INSERT INTO accounts (account_number, name, division_id, balance, autopay) VALUES ";
+  std::string accounts = "INSERT INTO accounts (id, account_number, name, division_id, balance, autopay) VALUES ";
   std::string contacts = "INSERT INTO contacts (account_id, first_name, last_name, email, is_billing) VALUES ";
-  // Account ids continue after existing ones, so several calls add people.
+  // Account ids continue after existing ones, so several calls add people;
+  // they are written, not generated (Galera's auto-increment steps by the node count).
   std::unique_ptr<sql::Statement> statement(connection.createStatement());
   std::unique_ptr<sql::ResultSet> max(statement->executeQuery("SELECT COALESCE(MAX(id), 0) FROM accounts"));
   max->next();
   const auto first_id = max->getUInt64(1) + 1;
   for (std::size_t i = 0; i < people.size(); ++i) {
     const auto id = std::to_string(first_id + i);
-    accounts += (i ? ", (" : "(") + sql_text("A" + id) + ", " + sql_text("Account " + id) + ", 1, 10.00, 0)";
+    accounts +=
+        (i ? ", (" : "(") + id + ", " + sql_text("A" + id) + ", " + sql_text("Account " + id) + ", 1, 10.00, 0)";
     contacts += (i ? ", (" : "(") + id + ", " + sql_text(people[i].first_name) + ", " + sql_text(people[i].last_name) +
                 ", " + sql_text(people[i].email) + ", 1)";
   }
@@ -55,13 +59,17 @@ std::vector<Person> numbered_people(int n, const std::string& prefix) {
   return people;
 }
 
-SendStack::SendStack(SmtpSinkOptions sink_options) : sql_(database_.connect()), sink_(std::move(sink_options)) {
+SendStack::SendStack(SmtpSinkOptions sink_options) : SendStack(fixture_database_url(), std::move(sink_options)) {}
+
+SendStack::SendStack(const db::DatabaseUrl& database_server, SmtpSinkOptions sink_options)
+    : database_(database_server), sql_(database_.connect()), sink_(std::move(sink_options)) {
   db::migrate(*sql_);
   seed::install_default_template(*sql_);
   create_staff_user(*sql_, "alice", staff_password, {390, 120});
 }
 
-ServerProcess& SendStack::start_server(const std::vector<std::string>& extra_args) {
+ServerProcess& SendStack::start_server(const std::vector<std::string>& extra_args,
+                                       const std::optional<db::DatabaseUrl>& database, int port) {
   std::vector<std::string> args{"--snapshot-refresh-seconds", "0", "--retry-base-seconds", "1"};
   bool has_mail = false;
   for (const auto& arg : extra_args) has_mail = has_mail || arg == "--maildir" || arg == "--smtp";
@@ -70,13 +78,16 @@ ServerProcess& SendStack::start_server(const std::vector<std::string>& extra_arg
     args.push_back(sink_.url());
   }
   args.insert(args.end(), extra_args.begin(), extra_args.end());
-  servers_.push_back(std::make_unique<ServerProcess>(database_.url(), ServerProcess::Options{.extra_args = args}));
-  connect_client();
+  servers_.push_back(std::make_unique<ServerProcess>(database.value_or(database_.url()),
+                                                     ServerProcess::Options{.extra_args = args, .port = port}));
+  connect_client(server().host(), server().port());
   return *servers_.back();
 }
 
-void SendStack::connect_client() {
-  client_ = std::make_unique<httplib::Client>(server().host(), server().port());
+void SendStack::use_endpoint(const std::string& host, int port) { connect_client(host, port); }
+
+void SendStack::connect_client(const std::string& host, int port) {
+  client_ = std::make_unique<httplib::Client>(host, port);
   client_->set_read_timeout(60, 0);
   login_ = login_staff(*client_, "alice", staff_password);
 }
@@ -156,12 +167,21 @@ nlohmann::json SendStack::wait_job(std::uint64_t job_id, const std::function<boo
                                    std::chrono::seconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   nlohmann::json job;
+  std::string unavailable;  // the last 503, if any
   while (std::chrono::steady_clock::now() < deadline) {
-    job = get_json("/api/jobs/" + std::to_string(job_id))["job"];
-    if (done(job)) return job;
+    const auto result = get("/api/jobs/" + std::to_string(job_id));
+    // A server whose database node just failed answers 503 until it reconnects (cluster tests).
+    if (result->status == 503) {
+      unavailable = result->body;
+    } else {
+      INFO(result->body);
+      REQUIRE(result->status == 200);
+      job = nlohmann::json::parse(result->body)["job"];
+      if (done(job)) return job;
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  INFO("job after the timeout: " << job.dump());
+  INFO("job after the timeout: " << job.dump() << "\nlast 503 answer: " << unavailable);
   FAIL("the job did not reach the expected state in time");
   return job;
 }
@@ -175,6 +195,38 @@ std::map<std::string, int> SendStack::received_per_recipient() const {
   std::map<std::string, int> counts;
   for (const auto& message : sink_.messages()) ++counts[message.rcpt];
   return counts;
+}
+
+std::vector<std::string> exactly_once_violations(const std::vector<SinkMessage>& messages,
+                                                 const std::vector<Person>& people, int window) {
+  std::map<std::string, std::vector<int>> connections_of;  // recipient → connection of each copy, in order
+  for (const auto& message : messages) connections_of[message.rcpt].push_back(message.connection);
+  std::vector<std::string> problems;
+  std::set<std::string> expected;
+  for (const auto& person : people) {
+    expected.insert(person.email);
+    if (!connections_of.contains(person.email)) problems.push_back(person.email + " received nothing");
+  }
+  std::map<int, std::string> repeated_on;  // connection → the recipient of the repeat it carried
+  int repeats = 0;
+  for (const auto& [rcpt, connections] : connections_of) {
+    if (!expected.contains(rcpt)) problems.push_back(rcpt + " is not a recipient of the job");
+    for (std::size_t copy = 0; copy + 1 < connections.size(); ++copy) {
+      ++repeats;
+      const auto [earlier, first] = repeated_on.emplace(connections[copy], rcpt);
+      if (!first)
+        problems.push_back("connection " + std::to_string(connections[copy]) + " carried two repeated messages (" +
+                           earlier->second + ", " + rcpt + ")");
+    }
+  }
+  if (repeats > window)
+    problems.push_back(std::to_string(repeats) + " repeated messages, more than the window of " +
+                       std::to_string(window));
+  return problems;
+}
+
+void check_exactly_once(SendStack& stack, const std::vector<Person>& people, int window) {
+  CHECK(exactly_once_violations(stack.sink().messages(), people, window) == std::vector<std::string>{});
 }
 
 std::string decode_quoted_printable(const std::string& text) {

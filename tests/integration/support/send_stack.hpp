@@ -1,11 +1,12 @@
 #pragma once
-// The whole sending stack for black-box tests (SPEC §5, §6): a fresh
+// The whole sending stack for black-box tests (docs/design.md §5, §6): a fresh
 // database with a small hand-written data set, a staff user with 390 and
 // 120, a real SMTP sink, and invites-server processes talking to both.
 #include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,16 +40,24 @@ class SendStack {
   // Migrated database, default template, staff user "alice" (390, 120), and
   // a sink started with these options (e.g. STARTTLS and AUTH).
   explicit SendStack(SmtpSinkOptions sink_options = {});
+  // The same with the database on `database_server` instead of the mariadb fixture.
+  explicit SendStack(const db::DatabaseUrl& database_server, SmtpSinkOptions sink_options = {});
 
   sql::Connection& sql() { return *sql_; }
   const TestDatabase& database() const { return database_; }
   SmtpSink& sink() { return sink_; }
 
   // Starts a server (through the sink unless extra args say --maildir) and
-  // makes it the one the API calls below use. Several may run at once.
-  ServerProcess& start_server(const std::vector<std::string>& extra_args = {});
+  // makes it the one the API calls below use. Several may run at once. Its
+  // --db is database().url() unless `database` names another way to the
+  // same database (another node, a proxy); its port is any free one unless `port`.
+  ServerProcess& start_server(const std::vector<std::string>& extra_args = {},
+                              const std::optional<db::DatabaseUrl>& database = std::nullopt, int port = 0);
   ServerProcess& server() { return *servers_.back(); }
+  std::vector<std::unique_ptr<ServerProcess>>& servers() { return servers_; }
   void kill_servers();  // kill -9 of every server started
+  // The API calls below go to HOST:PORT from now on (a load balancer), signed in again.
+  void use_endpoint(const std::string& host, int port);
 
   // Logged-in API calls as alice on the current server; they REQUIRE an answer.
   httplib::Result get(const std::string& path);
@@ -72,7 +81,7 @@ class SendStack {
   std::map<std::string, int> received_per_recipient() const;
 
  private:
-  void connect_client();
+  void connect_client(const std::string& host, int port);
 
   TestDatabase database_;
   std::unique_ptr<sql::Connection> sql_;
@@ -81,6 +90,18 @@ class SendStack {
   std::unique_ptr<httplib::Client> client_;
   StaffLogin login_;
 };
+
+// What breaks "nobody skipped, nobody mailed twice" in the messages a sink
+// received for `people`; empty when nothing does. A copy of a message that
+// reached the same person again later is a repeat. Repeats are the
+// exactly-once window (docs/design.md §6): a message accepted just before a
+// failure whose 'sent' was lost, so at most one per SMTP connection and at
+// most `window` in all.
+std::vector<std::string> exactly_once_violations(const std::vector<SinkMessage>& messages,
+                                                 const std::vector<Person>& people, int window);
+
+// Checks that exactly_once_violations() finds nothing in what the stack's sink received.
+void check_exactly_once(SendStack& stack, const std::vector<Person>& people, int window = 0);
 
 // The message's body with quoted-printable soft breaks and escapes undone
 // (good enough to find links and text in test messages).

@@ -7,7 +7,7 @@ namespace {
 
 std::vector<std::string> serve_argv(const db::DatabaseUrl& database, const ServerProcess::Options& options) {
   std::vector<std::string> argv{invites_server_path(), "serve",    "--db",
-                                database.to_string(),  "--listen", "127.0.0.1:0"};
+                                database.to_string(),  "--listen", "127.0.0.1:" + std::to_string(options.port)};
   if (options.web_root) {
     argv.push_back("--web-root");
     argv.push_back(options.web_root->string());

@@ -12,14 +12,16 @@ namespace invites::testing {
 
 class ServerProcess {
  public:
-  // Starts the server with --listen 127.0.0.1:0 (it picks a free port) and
-  // waits for the "listening on URL" line it prints on stdout.
+  // Starts the server with --listen 127.0.0.1:0 (it picks a free port, unless
+  // Options::port names one) and waits for the "listening on URL" line it
+  // prints on stdout.
   ServerProcess(const db::DatabaseUrl& database, const std::filesystem::path& web_root);
   // The same with no --web-root unless given, and more serve options
   // (e.g. {"--session-idle-minutes", "1"} or --tls-cert/--tls-key).
   struct Options {
     std::optional<std::filesystem::path> web_root;
     std::vector<std::string> extra_args;
+    int port = 0;  // e.g. one a load balancer was configured with
   };
   ServerProcess(const db::DatabaseUrl& database, const Options& options);
 

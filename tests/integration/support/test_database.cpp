@@ -30,9 +30,10 @@ db::DatabaseUrl fixture_database_url() {
   return db::parse_database_url(url);
 }
 
-TestDatabase::TestDatabase() {
+TestDatabase::TestDatabase() : TestDatabase(fixture_database_url()) {}
+
+TestDatabase::TestDatabase(const db::DatabaseUrl& server) {
   static std::atomic<int> counter{0};
-  const auto server = fixture_database_url();
   url_ = server;
   url_.database = "t_" + std::to_string(getpid()) + "_" + std::to_string(++counter);
   admin_ = db::connect(server);

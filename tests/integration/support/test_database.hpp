@@ -1,7 +1,8 @@
 #pragma once
 // A fresh, empty database per test on the private MariaDB of the `mariadb`
-// CTest fixture (scripts/mariadb-private.sh), dropped when the test ends, so
-// tests never see each other's rows and can run in any order.
+// CTest fixture (scripts/mariadb-private.sh) or on another server (a node of
+// the Galera fixture), dropped when the test ends, so tests never see each
+// other's rows and can run in any order.
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -24,6 +25,8 @@ class TestDatabase {
  public:
   // Creates the database t_<pid>_<counter> (utf8mb4) on the fixture server.
   TestDatabase();
+  // The same on `server` (its database part names the one to connect to first).
+  explicit TestDatabase(const db::DatabaseUrl& server);
   // Drops it.
   ~TestDatabase();
   TestDatabase(const TestDatabase&) = delete;
