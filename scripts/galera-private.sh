@@ -211,9 +211,21 @@ start() {
     cat "$URL_FILE"
     return 0
   fi
+  local attempt
+  for attempt in 1 2 3; do
+    stop_all
+    # In a subshell, so that a node's failed start (die) comes back here.
+    if (start_cluster); then
+      cat "$URL_FILE"
+      return 0
+    fi
+    # Only a port taken by another process between choosing it and binding it
+    # is worth a second try with new ports; any other failure is final.
+    grep -qs 'Address already in use' "$DIR"/node*/mariadbd.log || break
+    printf 'galera-private: a chosen port was taken meanwhile; starting again with new ports\n' >&2
+  done
   stop_all
-  start_cluster
-  cat "$URL_FILE"
+  die "the cluster did not start (attempt $attempt)"
 }
 
 stop_node() {

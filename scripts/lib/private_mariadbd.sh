@@ -20,12 +20,16 @@ port_is_free() {
 }
 
 # A port nobody listens on and not among the arguments (ports this start has
-# already chosen). Another process may take it before mariadbd binds it: the
-# callers detect that from the log.
+# already chosen). It is taken below the kernel's ephemeral range, so neither an
+# outgoing connection nor a test server listening on port 0 can be handed it
+# between this check and mariadbd's bind. Another private server may still
+# take it first: the callers detect that from the log and start again.
 pick_free_port() {
-  local port attempt taken
+  local port attempt taken ephemeral_low lowest=10000
+  read -r ephemeral_low _ </proc/sys/net/ipv4/ip_local_port_range
+  ((ephemeral_low > lowest + 1000)) || die "the ephemeral port range starts at $ephemeral_low; need room below it"
   for attempt in $(seq 1 100); do
-    port=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
+    port=$((lowest + (RANDOM * 32768 + RANDOM) % (ephemeral_low - lowest)))
     taken=0
     for used in "$@"; do [[ $used == "$port" ]] && taken=1; done
     if ((!taken)) && port_is_free "$port"; then

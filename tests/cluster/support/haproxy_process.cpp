@@ -7,6 +7,7 @@
 
 #include <cstring>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -70,14 +71,21 @@ std::filesystem::path admin_socket_in(const std::filesystem::path& directory) { 
 }  // namespace
 
 int free_loopback_port() {
-  Socket socket(AF_INET);
-  auto address = loopback(0);
-  socklen_t length = sizeof address;
-  if (bind(socket.fd(), reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0 ||
-      getsockname(socket.fd(), reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-    throw std::runtime_error(std::string("cannot find a free port: ") + std::strerror(errno));
+  // Below the kernel's ephemeral range: a port handed out for port 0 or an
+  // outgoing connection could be taken again before HAProxy binds it.
+  int ephemeral_low = 32768;
+  std::ifstream("/proc/sys/net/ipv4/ip_local_port_range") >> ephemeral_low;
+  constexpr int lowest = 10000;
+  if (ephemeral_low <= lowest + 1000) throw std::runtime_error("no room below the ephemeral port range");
+  std::random_device random;
+  std::uniform_int_distribution<int> pick(lowest, ephemeral_low - 1);
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    Socket socket(AF_INET);
+    const int port = pick(random);
+    const auto address = loopback(port);
+    if (bind(socket.fd(), reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0) return port;
   }
-  return ntohs(address.sin_port);
+  throw std::runtime_error(std::string("cannot find a free port: ") + std::strerror(errno));
 }
 
 HaproxyProcess::HaproxyProcess(const HaproxyLayout& layout) {

@@ -41,7 +41,7 @@ class HaproxyProcess {
   std::unique_ptr<ChildProcess> process_;
 };
 
-// A loopback TCP port that was free a moment ago (bound to port 0, then closed).
+// A loopback TCP port below the ephemeral range that was free a moment ago.
 int free_loopback_port();
 
 }  // namespace invites::testing
