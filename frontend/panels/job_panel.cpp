@@ -118,7 +118,8 @@ const char* list_title(app::JobRecipientList list) {
 // The list chooser: failed, bounced or complained recipients (a combo box
 // named "Show", one option per list).
 void list_choice(const app::JobView& view, app::Actions& actions) {
-  form_label("Show", ImGui::CalcTextSize("Show").x + ImGui::GetStyle().ItemSpacing.x);
+  // SameLine's offset counts from the window's edge, not from the card's indent.
+  form_label("Show", ImGui::GetCursorPosX() + ImGui::CalcTextSize("Show").x + ImGui::GetStyle().ItemSpacing.x);
   ImGui::SetNextItemWidth(ImGui::CalcTextSize("Recipients who complained").x + ImGui::GetFrameHeight() * 2);
   if (!begin_combo("##job-list", list_title(view.list))) return;
   for (const app::JobRecipientList list :
