@@ -3,7 +3,7 @@
  *
  * - index.html: network first (a new deployment is picked up at once),
  *   the cached copy when the network fails or is too slow.
- * - invites_app.js / .wasm (URLs versioned with ?v=BUILD) and the UI font:
+ * - boot.js, invites_app.js / .wasm (URLs versioned with ?v=BUILD) and the UI font:
  *   cache first; they never change within a build.
  * - everything else (/api, /healthz, …) is not touched.
  * The cache name contains the build, and activation deletes older caches.
@@ -14,8 +14,11 @@ const CACHE = '@CACHE_NAME@';
 const CACHE_PREFIX = 'invites-shell-';
 const BUILD = '@BUILD_ID@';
 const PAGE = 'index.html';
-const ASSETS = ['invites_app.js?v=' + BUILD, 'invites_app.wasm?v=' + BUILD, 'a11y_layer.js?v=' + BUILD, 'ui-font.ttf'];
-const ASSET_PATHS = new Set(['invites_app.js', 'invites_app.wasm', 'a11y_layer.js', 'ui-font.ttf']);
+const ASSETS = [
+  'boot.js?v=' + BUILD, 'invites_app.js?v=' + BUILD, 'invites_app.wasm?v=' + BUILD, 'a11y_layer.js?v=' + BUILD,
+  'ui-font.ttf',
+];
+const ASSET_PATHS = new Set(['boot.js', 'invites_app.js', 'invites_app.wasm', 'a11y_layer.js', 'ui-font.ttf']);
 const PAGE_TIMEOUT_MS = 4000;
 
 const scope = new URL(self.registration.scope);

@@ -44,6 +44,11 @@ struct ServeOptions {
   int session_idle_minutes = whole<std::chrono::minutes>(server_defaults.sessions.idle_timeout);
   int session_max_hours = whole<std::chrono::hours>(server_defaults.sessions.absolute_timeout);
   int snapshot_refresh_seconds = whole<std::chrono::seconds>(defaults.snapshot_refresh);
+  std::size_t http_threads = server_defaults.connections.workers;
+  std::size_t http_queue = server_defaults.connections.max_waiting;
+  int request_timeout_seconds = whole<std::chrono::seconds>(server_defaults.connections.receive_timeout);
+  std::string metrics_listen;
+  std::string metrics_token;
   std::string base_url;
   std::string smtp_url;
   std::string smtp_user;
@@ -55,6 +60,8 @@ struct ServeOptions {
   double rate = defaults.sender.rate_per_second;
   std::vector<std::string> allowed_senders;
   int invite_ttl_days = defaults.invite_ttl_days;
+  int reinvite_after_minutes = whole<std::chrono::minutes>(defaults.sender.reinvite_after);
+  std::vector<std::string> trusted_proxies;
   int retry_base_seconds = whole<std::chrono::seconds>(defaults.sender.retry_base);
   unsigned max_attempts = defaults.sender.max_attempts;
   unsigned pause_after_failures = defaults.sender.pause_after_failures;
@@ -174,6 +181,7 @@ ServiceConfig service_config(const ServeOptions& options) {
   config.sender.retry_base = std::chrono::seconds(options.retry_base_seconds);
   config.sender.max_attempts = options.max_attempts;
   config.sender.pause_after_failures = options.pause_after_failures;
+  config.sender.reinvite_after = std::chrono::minutes(options.reinvite_after_minutes);
   config.sender.lease_ttl = std::chrono::seconds(options.sender_lease_seconds);
   config.allowed_senders = options.allowed_senders;
   config.invite_ttl_days = options.invite_ttl_days;
@@ -186,7 +194,16 @@ http::ServerConfig server_config(const ServeOptions& options) {
       .listen = http::parse_listen_address(options.listen),
       .web_root = options.web_root.empty() ? std::nullopt : std::optional<std::filesystem::path>(options.web_root),
   };
-  if (!options.tls_cert.empty()) config.tls = http::ServerConfig::Tls{options.tls_cert, options.tls_key};
+  if (!options.tls_cert.empty()) config.tls = http::TlsFiles{options.tls_cert, options.tls_key};
+  config.login_throttle.trusted_proxies = options.trusted_proxies;
+  if (!options.metrics_listen.empty()) config.metrics_listen = http::parse_listen_address(options.metrics_listen);
+  config.metrics_token = options.metrics_token;
+  if (!config.metrics_listen && config.metrics_token.empty()) {
+    spdlog::info("GET /metrics is off: give --metrics-listen or --metrics-token to serve it");
+  }
+  config.connections.workers = options.http_threads;
+  config.connections.max_waiting = options.http_queue;
+  config.connections.receive_timeout = std::chrono::seconds(options.request_timeout_seconds);
   config.sessions.idle_timeout = std::chrono::minutes(options.session_idle_minutes);
   config.sessions.absolute_timeout = std::chrono::hours(options.session_max_hours);
   if (!config.web_root) spdlog::warn("no --web-root given: only the API is served");
@@ -206,11 +223,39 @@ int run_serve(const ServeOptions& options) {
   spdlog::info("listening on {}", server.url());
   // On stdout as well, for scripts and tests that wait for the server.
   std::cout << "invites-server listening on " << server.url() << std::endl;
+  if (!server.metrics_url().empty()) {
+    spdlog::info("metrics on {}", server.metrics_url());
+    std::cout << "invites-server metrics on " << server.metrics_url() << std::endl;
+  }
   services.start(server.invite_base_url());
   server.run();
   services.stop();
   spdlog::info("stopped");
   return 0;
+}
+
+// What one client can hold (SECURITY.md): workers, the wait for one, and the
+// time a request's head and body may take to arrive.
+void add_connection_options(CLI::App& command, ServeOptions& options) {
+  command.add_option("--http-threads", options.http_threads, "connections served at once")
+      ->type_name("N")
+      ->envname("INVITES_HTTP_THREADS")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 4096));
+  command
+      .add_option("--http-queue", options.http_queue,
+                  "accepted connections that may wait for a free worker; more are answered 503")
+      ->type_name("N")
+      ->envname("INVITES_HTTP_QUEUE")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 100000));
+  command
+      .add_option("--request-timeout-seconds", options.request_timeout_seconds,
+                  "a request's head and body must arrive within this time from its first byte (else 408)")
+      ->type_name("SECONDS")
+      ->envname("INVITES_REQUEST_TIMEOUT_SECONDS")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
 }
 
 void add_sending_options(CLI::App& command, ServeOptions& options) {
@@ -274,6 +319,20 @@ void add_sending_options(CLI::App& command, ServeOptions& options) {
       ->envname("INVITES_INVITE_TTL_DAYS")
       ->capture_default_str()
       ->check(CLI::Range(1, 365));
+  command
+      .add_option("--trusted-proxy", options.trusted_proxies,
+                  "reverse proxies (addresses as this server sees them) whose X-Forwarded-For names the client "
+                  "for login throttling; nobody else's header is believed")
+      ->type_name("ADDRESS,...")
+      ->envname("INVITES_TRUSTED_PROXY")
+      ->delimiter(',');
+  command
+      .add_option("--reinvite-after-minutes", options.reinvite_after_minutes,
+                  "an address another job invited within this time is skipped, not mailed twice")
+      ->type_name("MINUTES")
+      ->envname("INVITES_REINVITE_AFTER_MINUTES")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 7 * 24 * 60));
   command
       .add_option("--retry-base-seconds", options.retry_base_seconds,
                   "first retry delay after a temporary failure (doubles per attempt)")
@@ -492,6 +551,18 @@ Command add_serve_command(CLI::App& app) {
       ->envname("INVITES_SNAPSHOT_REFRESH_SECONDS")
       ->capture_default_str()
       ->check(CLI::Range(0, 7 * 24 * 3600));
+  add_connection_options(*command, *options);
+  command
+      ->add_option("--metrics-listen", options->metrics_listen,
+                   "serve GET /metrics (Prometheus) on this address of its own, e.g. a private interface")
+      ->type_name("HOST:PORT")
+      ->envname("INVITES_METRICS_LISTEN")
+      ->check(listen_address);
+  command
+      ->add_option("--metrics-token", options->metrics_token,
+                   "GET /metrics requires \"Authorization: Bearer TOKEN\" (and is then also on --listen)")
+      ->type_name("TOKEN")
+      ->envname("INVITES_METRICS_TOKEN");
   add_sending_options(*command, *options);
   add_bounce_options(*command, *options);
   return {command, [options] { return run_serve(*options); }};

@@ -19,13 +19,13 @@
 #include "repository/audit_log.hpp"
 #include "repository/staff_users.hpp"
 #include "security/passwords.hpp"
+#include "security/usernames.hpp"
 
 namespace invites::cli {
 namespace {
 
 // The staff tables come with this schema version.
 constexpr int staff_schema_version = 3;
-constexpr std::size_t max_username_length = 64;
 constexpr std::size_t max_password_length = 1024;
 
 const std::set<int> known_permissions{static_cast<int>(http::Permission::send_invites),
@@ -93,8 +93,8 @@ Command add_user_command(CLI::App& app) {
       ->envname("INVITES_USERNAME")
       ->required()
       ->check([](const std::string& name) -> std::string {
-        if (name.empty() || name.size() > max_username_length) return "must be 1-64 characters";
-        return {};
+        const auto problem = security::username_problem(name);
+        return problem.value_or("");
       });
   add->add_flag("--password-stdin", options->password_stdin, "read the password from the first line of stdin")
       ->required();

@@ -1,5 +1,8 @@
 #include "http/api_error.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 #include <nlohmann/json.hpp>
 
 namespace invites::http {
@@ -23,6 +26,16 @@ void send_recipients_changed(httplib::Response& response, const Counts& counts, 
 }
 
 nlohmann::json parse_json_object(const httplib::Request& request) {
+  // A form or a text/plain body can be sent from any site without a CORS
+  // preflight; a JSON body cannot.
+  std::string media_type = request.get_header_value("Content-Type");
+  media_type = media_type.substr(0, media_type.find(';'));
+  std::erase(media_type, ' ');
+  std::transform(media_type.begin(), media_type.end(), media_type.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  if (media_type != "application/json") {
+    throw ApiError(415, "unsupported_media_type", "the request body must be JSON (Content-Type: application/json)");
+  }
   nlohmann::json body = nlohmann::json::parse(request.body, nullptr, /*allow_exceptions=*/false);
   if (body.is_discarded()) throw ApiError(400, "invalid_json", "the request body is not valid JSON");
   if (!body.is_object()) throw ApiError(400, "invalid_json", "the request body must be a JSON object");

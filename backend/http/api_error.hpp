@@ -37,7 +37,7 @@ void send_error(httplib::Response& response, int status, std::string_view code, 
 void send_recipients_changed(httplib::Response& response, const Counts& counts, const std::string& digest);
 
 // The request body as a JSON object; malformed JSON or another type is a 400
-// ApiError ("invalid_json").
+// ApiError ("invalid_json"), another Content-Type than application/json 415.
 nlohmann::json parse_json_object(const httplib::Request& request);
 
 // Writes `body` as application/json with the given status.

@@ -1,69 +1,69 @@
 #include "http/login_throttle.hpp"
 
 #include <algorithm>
-#include <cctype>
+
+#include "db/retry.hpp"
+#include "repository/login_attempts.hpp"
+#include "security/usernames.hpp"
 
 namespace invites::http {
 namespace {
 
-// Beyond this many tracked keys, keys without a failure in the window are dropped.
-constexpr std::size_t prune_above_keys = 10'000;
+// Stored addresses are bounded by the column; a longer "address" is no real one.
+constexpr std::size_t max_stored_address_bytes = 64;
+// Rows past the window deleted per admitted attempt: enough to keep up with
+// any rate of attempts, small enough to stay a short statement.
+constexpr std::uint64_t expired_rows_per_attempt = 20;
 
-std::string username_key(std::string_view username) {
-  std::string key(username);
-  std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return std::tolower(c); });
-  return key;
+std::int64_t milliseconds_since_epoch(LoginThrottle::Clock::time_point time) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
 }
 
 }  // namespace
 
-std::optional<std::chrono::seconds> LoginThrottle::retry_after(std::string_view username, std::string_view address,
-                                                               Clock::time_point now) {
-  const std::lock_guard lock(mutex_);
-  const auto by_user = wait_for(by_username_, username_key(username), limits_.failures_per_username, now);
-  const auto by_address = wait_for(by_address_, std::string(address), limits_.failures_per_address, now);
-  if (by_user && by_address) return std::max(*by_user, *by_address);
-  return by_user ? by_user : by_address;
-}
+LoginThrottle::LoginThrottle(db::ConnectionPool& pool, LoginThrottleLimits limits)
+    : pool_(pool), limits_(std::move(limits)) {}
 
-void LoginThrottle::record_failure(std::string_view username, std::string_view address, Clock::time_point now) {
-  const std::lock_guard lock(mutex_);
-  add(by_username_, username_key(username), limits_.failures_per_username, now);
-  add(by_address_, std::string(address), limits_.failures_per_address, now);
-}
+LoginThrottle::Admission LoginThrottle::admit(std::string_view username, std::string_view address,
+                                              Clock::time_point now) {
+  const std::string key = security::username_key(username);
+  const std::string place(address.substr(0, max_stored_address_bytes));
+  const std::int64_t now_ms = milliseconds_since_epoch(now);
+  const std::int64_t window_ms = std::chrono::duration_cast<std::chrono::milliseconds>(limits_.window).count();
+  const std::int64_t since_ms = now_ms - window_ms;
 
-void LoginThrottle::reset_username(std::string_view username) {
-  const std::lock_guard lock(mutex_);
-  by_username_.erase(username_key(username));
-}
-
-std::optional<std::chrono::seconds> LoginThrottle::wait_for(Table& table, const std::string& key, std::size_t limit,
-                                                            Clock::time_point now) const {
-  const auto found = table.find(key);
-  if (found == table.end()) return std::nullopt;
-  Failures& failures = found->second;
-  while (!failures.empty() && failures.front() + limits_.window <= now) failures.pop_front();
-  if (failures.size() < limit) return std::nullopt;
-  // The list keeps the newest `limit` failures: the oldest of them decides.
-  const auto wait = failures.front() + limits_.window - now;
-  return std::max(std::chrono::seconds(1), std::chrono::ceil<std::chrono::seconds>(wait));
-}
-
-void LoginThrottle::add(Table& table, const std::string& key, std::size_t limit, Clock::time_point now) {
-  if (table.size() > prune_above_keys) prune(table, now);
-  Failures& failures = table[key];
-  failures.push_back(now);
-  while (failures.size() > std::max<std::size_t>(limit, 1)) failures.pop_front();
-}
-
-void LoginThrottle::prune(Table& table, Clock::time_point now) const {
-  for (auto it = table.begin(); it != table.end();) {
-    if (it->second.empty() || it->second.back() + limits_.window <= now) {
-      it = table.erase(it);
-    } else {
-      ++it;
+  auto connection = pool_.acquire();
+  auto admission = db::transact(*connection, [&] {
+    repository::lock_login_throttle_keys(*connection, key, place, now_ms);
+    // The limit-th newest attempt in the window decides: with it the scope is full until it leaves.
+    std::int64_t wait_ms = 0;
+    const auto full_until = [&](const repository::LoginAttemptScope& scope, std::size_t limit) {
+      if (const auto oldest =
+              repository::nth_newest_login_attempt(*connection, scope, since_ms, std::max<std::size_t>(limit, 1))) {
+        wait_ms = std::max(wait_ms, *oldest + window_ms - now_ms);
+      }
+    };
+    full_until({key, place}, limits_.failures_per_username_and_address);
+    full_until({key, std::nullopt}, limits_.failures_per_username);
+    full_until({std::nullopt, place}, limits_.failures_per_address);
+    if (wait_ms > 0) {
+      return Admission{std::nullopt, std::max(std::chrono::seconds(1), std::chrono::ceil<std::chrono::seconds>(
+                                                                           std::chrono::milliseconds(wait_ms)))};
     }
+    return Admission{Attempt{repository::insert_login_attempt(*connection, key, place, now_ms), key, place}};
+  });
+  if (admission.attempt) {
+    db::retry_on_conflict(
+        [&] { repository::delete_login_attempts_before(*connection, since_ms, expired_rows_per_attempt); });
   }
+  return admission;
+}
+
+void LoginThrottle::succeeded(const Attempt& attempt) {
+  auto connection = pool_.acquire();
+  db::transact(*connection, [&] {
+    repository::forgive_login_attempts(*connection, attempt.id, attempt.username_key, attempt.address);
+  });
 }
 
 }  // namespace invites::http

@@ -6,13 +6,12 @@
 
 #include "http/send_routes.hpp"
 #include "repository/portal_invites.hpp"
+#include "security/password_rules.hpp"
 #include "security/passwords.hpp"
 #include "security/tokens.hpp"
 
 namespace invites::http {
 namespace {
-
-constexpr std::size_t min_password = 10, max_password = 128;
 
 // Mustache escapes every value, so nothing from the request reaches the page raw.
 constexpr const char* page_template = R"(<!doctype html>
@@ -87,6 +86,13 @@ std::optional<Page> unusable(repository::InviteState state) {
     case repository::InviteState::accepted:
       return Page{409, "This invitation was already used", "",
                   "Your portal account is already active. Sign in to the customer portal with your password."};
+    case repository::InviteState::account_active:
+      return Page{409, "Your portal account is already active", "",
+                  "This invitation cannot change the password of an active account. Sign in to the customer portal "
+                  "with the password you set."};
+    case repository::InviteState::account_disabled:
+      return Page{403, "This portal account is disabled", "",
+                  "An invitation cannot re-open a disabled account. Please contact us if you need access."};
     case repository::InviteState::unknown:
       break;
   }
@@ -119,17 +125,11 @@ void register_portal_accept_routes(httplib::Server& server, db::ConnectionPool& 
     const auto hash = security::hash_token(*token);
     const auto invite = repository::find_invite(*lease, hash);
     if (const auto page = unusable(invite.state)) return send_page(response, *page);
-    std::string problem;
-    if (password.size() < min_password) {
-      problem = "The password is too short: use at least 10 characters.";
-    } else if (password.size() > max_password) {
-      problem = "The password is too long: use at most 128 characters.";
-    } else if (password != confirm) {
-      problem = "The two passwords differ. Please type the same password twice.";
-    }
-    if (!problem.empty()) {
-      return send_page(response,
-                       Page{400, "Welcome to the customer portal", problem, "", false, true, invite.email, token_text});
+    auto problem = security::portal_password_problem(password, invite.email);
+    if (!problem && password != confirm) problem = "The two passwords differ. Please type the same password twice.";
+    if (problem) {
+      return send_page(
+          response, Page{400, "Welcome to the customer portal", *problem, "", false, true, invite.email, token_text});
     }
     const auto accepted = repository::accept_invite(*lease, hash, security::hash_password(password));
     if (const auto page = unusable(accepted.state)) return send_page(response, *page);

@@ -121,7 +121,7 @@ void register_render_routes(httplib::Server& server, RouteContext& context) {
     reject_unknown_keys(body, {"template_id", "from_email", "to", "preview_id", "email"});
     const std::string to = service::SenderPolicy::check_syntax(required_string(body, "to"), "to");
     auto lease = context.pool.acquire();
-    const auto stored = usable_template(*lease, required_id(body, "template_id"), "template_id");
+    const auto stored = sendable_template(*lease, required_id(body, "template_id"), "template_id");
     const std::string from = context.senders.check(*lease, required_string(body, "from_email"), "from_email");
     const auto recipient = chosen_recipient(context, *lease, session, body);
     const std::time_t now = std::time(nullptr);

@@ -11,10 +11,11 @@
 
 namespace invites::http {
 
-// For the server's pre-routing handler: the request's start time and id.
-void start_request_log(httplib::Response& response);
-// Installs the logger on `server`.
+// Installs the logger on `server`; the server's pre-routing handler calls
+// start_request_log() first.
 void install_request_log(httplib::Server& server);
+// Notes the start time and gives the request its id (X-Request-Id).
+void start_request_log(httplib::Response& response);
 
 // The id of the request the calling worker thread is handling ("-" outside one).
 const std::string& current_request_id();

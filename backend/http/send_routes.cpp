@@ -67,7 +67,7 @@ void handle_send(RouteContext& context, const httplib::Request& request, httplib
       return;
     }
   }
-  const auto message_template = usable_template(*lease, template_id, "template_id");
+  const auto message_template = sendable_template(*lease, template_id, "template_id");
   const std::string from_email = context.senders.check(*lease, required_string(body, "from_email"), "from_email");
 
   // docs/design.md §6: the recipients now, by SQL, must be what Load showed.
@@ -91,6 +91,7 @@ void handle_send(RouteContext& context, const httplib::Request& request, httplib
   job.groups = groups;
   job.digest = fresh.digest;
   job.idempotency_key = key;
+  job.preview_id = preview_id;  // a preview already sent (another key, a reopened dialog) gets that job
   job.invite_ttl_days = context.invite_ttl_days;
   for (const auto& row : fresh.rows) {
     if (std::find(groups.begin(), groups.end(), row.group) != groups.end()) job.recipients.push_back(row);

@@ -15,13 +15,18 @@
 #include "http/health.hpp"
 #include "http/load_routes.hpp"
 #include "http/request_log.hpp"
+#include "http/request_origin.hpp"
 #include "http/response_encoding.hpp"
+#include "http/security_headers.hpp"
 #include "http/send_routes.hpp"
 #include "http/session_routes.hpp"
 #include "invites/error.hpp"
 
 namespace invites::http {
 namespace {
+
+// A scraper or two, not the public.
+constexpr ConnectionLimits metrics_connections{.workers = 2, .max_waiting = 16};
 
 // cpp-httplib's default sets SO_REUSEPORT, which lets a second server bind
 // the same port silently; SO_REUSEADDR alone still allows quick restarts.
@@ -72,10 +77,12 @@ void error_response(const httplib::Request& request, httplib::Response& response
 }
 
 // Errors that cpp-httplib produces itself come with an empty body: no route
-// (404), a body over the limit (413), a malformed request (400). Give /api
-// clients (and every 413) the JSON error format.
+// (404), a body over the limit (413), a malformed or unreadable request
+// (400, explained as 408 or 431 when it was). Give /api clients (and every
+// 413) the JSON error format.
 httplib::Server::HandlerResponse library_error(const httplib::Request& request, httplib::Response& response) {
   if (!response.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+  if (explain_unread_request(request, response)) return httplib::Server::HandlerResponse::Handled;
   const bool api = request.path == "/api" || request.path.rfind("/api/", 0) == 0;
   if (!api && response.status != 413) return httplib::Server::HandlerResponse::Unhandled;
   switch (response.status) {
@@ -91,16 +98,6 @@ httplib::Server::HandlerResponse library_error(const httplib::Request& request, 
   return httplib::Server::HandlerResponse::Handled;
 }
 
-std::unique_ptr<httplib::Server> make_http_server(const ServerConfig& config) {
-  if (!config.tls) return std::make_unique<httplib::Server>();
-  auto server = std::make_unique<httplib::SSLServer>(config.tls->certificate.c_str(), config.tls->private_key.c_str());
-  if (!server->is_valid()) {
-    throw std::invalid_argument("cannot use TLS certificate " + config.tls->certificate.string() + " with key " +
-                                config.tls->private_key.string() + " (unreadable, not PEM, or not a pair)");
-  }
-  return server;
-}
-
 // Session cookies get `Secure` when the server speaks only HTTPS.
 SessionOptions cookie_options(const ServerConfig& config) {
   SessionOptions options = config.sessions;
@@ -113,20 +110,26 @@ SessionOptions cookie_options(const ServerConfig& config) {
 Server::Server(ServerConfig config, ServerServices services)
     : config_(std::move(config)),
       static_files_(config_.web_root ? std::make_unique<StaticFiles>(*config_.web_root) : nullptr),
-      http_(make_http_server(config_)),
+      http_(make_bounded_server(config_.connections, config_.tls)),
       sessions_(services.pool, cookie_options(config_)),
-      login_throttle_(config_.login_throttle),
+      login_throttle_(services.pool, config_.login_throttle),
       routes_{std::move(services), sessions_} {
   http_->set_payload_max_length(config_.max_body_bytes);
   http_->set_error_handler(httplib::Server::HandlerWithResponse(library_error));
   http_->set_socket_options(reuse_address_only);
   http_->set_exception_handler(error_response);
-  http_->set_pre_routing_handler([](const httplib::Request& request, httplib::Response& response) {
+  http_->set_pre_routing_handler([this](const httplib::Request& request, httplib::Response& response) {
     start_request_log(response);
+    if (admit_request(request, response, config_.max_body_bytes) == httplib::Server::HandlerResponse::Handled) {
+      return httplib::Server::HandlerResponse::Handled;
+    }
     take_over_content_coding(request);
-    return httplib::Server::HandlerResponse::Unhandled;
+    return check_request_origin(request, response, public_origin_);
   });
-  http_->set_post_routing_handler(encode_buffered_body);
+  http_->set_post_routing_handler([tls = config_.tls.has_value()](const auto& request, auto& response) {
+    add_security_headers(response, tls);
+    encode_buffered_body(request, response);
+  });
   install_request_log(*http_);
   register_routes();
 }
@@ -146,7 +149,12 @@ void Server::register_routes() {
   register_preview_routes(*http_, routes_);
   register_snapshot_routes(*http_, routes_);
   register_suppression_routes(*http_, routes_);
-  register_metrics_routes(*http_, routes_.index);
+  if (!config_.metrics_token.empty()) register_metrics_routes(*http_, routes_.index, config_.metrics_token);
+  if (config_.metrics_listen) {
+    metrics_http_ = make_bounded_server(metrics_connections, std::nullopt);
+    metrics_http_->set_socket_options(reuse_address_only);
+    register_metrics_routes(*metrics_http_, routes_.index, config_.metrics_token);
+  }
   register_send_routes(*http_, routes_);
   register_job_routes(*http_, routes_);
   register_template_routes(*http_, routes_);
@@ -176,7 +184,20 @@ std::uint16_t Server::bind() {
     throw std::runtime_error("cannot listen on " + http_url(host, port) + " (address in use or not local?)");
   }
   port_ = static_cast<std::uint16_t>(bound);
-  // Invite links point at this server unless --base-url says otherwise.
+  if (metrics_http_) {
+    const auto& [metrics_host, metrics_port] = *config_.metrics_listen;
+    const int metrics_bound = metrics_port == 0
+                                  ? metrics_http_->bind_to_any_port(metrics_host)
+                                  : (metrics_http_->bind_to_port(metrics_host, metrics_port) ? metrics_port : -1);
+    if (metrics_bound <= 0) {
+      throw std::runtime_error("cannot listen for metrics on " + http_url(metrics_host, metrics_port) +
+                               " (address in use or not local?)");
+    }
+    metrics_port_ = static_cast<std::uint16_t>(metrics_bound);
+  }
+  // Invite links point at this server unless --base-url says otherwise;
+  // a --base-url also names the origin browsers send from behind a proxy.
+  public_origin_ = origin_of(routes_.base_url);
   if (routes_.base_url.empty()) routes_.base_url = url();
   return port_;
 }
@@ -184,7 +205,14 @@ std::uint16_t Server::bind() {
 void Server::run() {
   // Phase first, flag second; stop() does the reverse, so one of them sees the other.
   phase_ = Phase::running;
+  std::thread metrics;
+  if (metrics_http_ && !stop_requested_) metrics = std::thread([this] { metrics_http_->listen_after_bind(); });
   if (!stop_requested_) http_->listen_after_bind();
+  if (metrics.joinable()) {
+    metrics_http_->wait_until_ready();  // stop() is ignored before the listen starts
+    metrics_http_->stop();
+    metrics.join();
+  }
   phase_ = Phase::finished;
 }
 
@@ -193,6 +221,10 @@ void Server::stop() {
   // httplib ignores stop() until listen_after_bind() has started: wait for that.
   while (phase_ == Phase::running && !http_->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   http_->stop();
+}
+
+std::string Server::metrics_url() const {
+  return metrics_http_ ? http_url(config_.metrics_listen->host, metrics_port_) + "/metrics" : "";
 }
 
 std::string Server::url() const {

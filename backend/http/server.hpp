@@ -14,6 +14,7 @@
 
 #include <httplib.h>
 
+#include "http/bounded_server.hpp"
 #include "http/listen_address.hpp"
 #include "http/login_throttle.hpp"
 #include "http/route_context.hpp"
@@ -27,12 +28,14 @@ struct ServerConfig {
   ListenAddress listen;
   std::optional<std::filesystem::path> web_root;  // nullopt: no static files
   // With both files, HTTPS only (and session cookies get `Secure`).
-  struct Tls {
-    std::filesystem::path certificate;  // PEM, may include the chain
-    std::filesystem::path private_key;  // PEM
-  };
-  std::optional<Tls> tls;
+  std::optional<TlsFiles> tls;
+  ConnectionLimits connections;
   SessionOptions sessions;  // secure_cookie is set from `tls`
+  // GET /metrics is on a listener of its own (plain HTTP, for a private
+  // network) with `metrics_listen`, on the main one only with a
+  // `metrics_token` (Bearer; required on both when set); nowhere without either.
+  std::optional<ListenAddress> metrics_listen;
+  std::string metrics_token;
   LoginThrottleLimits login_throttle;
   std::size_t max_body_bytes = 64 * 1024;  // larger request bodies get 413
 };
@@ -56,6 +59,8 @@ class Server {
 
   // http://HOST:PORT (https:// with TLS) of the bound socket.
   std::string url() const;
+  // http://HOST:PORT/metrics of the metrics listener; "" without one.
+  std::string metrics_url() const;
   // Where invite links point: the configured base URL, else url() once bound.
   const std::string& invite_base_url() const { return routes_.base_url; }
 
@@ -65,11 +70,14 @@ class Server {
   void register_routes();
 
   ServerConfig config_;
-  std::unique_ptr<StaticFiles> static_files_;  // null without a web root
-  std::unique_ptr<httplib::Server> http_;      // an httplib::SSLServer with TLS
+  std::unique_ptr<StaticFiles> static_files_;      // null without a web root
+  std::unique_ptr<httplib::Server> http_;          // an httplib::SSLServer with TLS
+  std::unique_ptr<httplib::Server> metrics_http_;  // with config_.metrics_listen
+  std::uint16_t metrics_port_ = 0;
   SessionAuth sessions_;
   LoginThrottle login_throttle_;
   std::uint16_t port_ = 0;
+  std::string public_origin_;  // of --base-url, for check_request_origin (set by bind())
   std::atomic<Phase> phase_{Phase::idle};
   std::atomic<bool> stop_requested_{false};
   RouteContext routes_;

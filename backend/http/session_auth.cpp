@@ -33,7 +33,7 @@ ApiError unauthenticated() { return ApiError(401, "unauthenticated", "please log
 std::optional<std::string> request_cookie(const httplib::Request& request, std::string_view name) {
   const auto count = request.get_header_value_count("Cookie");
   for (std::size_t i = 0; i < count; ++i) {
-    const std::string value_of_header = request.get_header_value("Cookie", i);
+    const std::string value_of_header = request.get_header_value("Cookie", "", i);
     std::string_view header = value_of_header;
     while (!header.empty()) {
       const auto end = header.find(';');

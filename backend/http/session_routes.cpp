@@ -11,10 +11,12 @@
 #include <spdlog/spdlog.h>
 
 #include "http/api_error.hpp"
+#include "http/client_address.hpp"
 #include "invites/error.hpp"
 #include "repository/audit_log.hpp"
 #include "repository/staff_users.hpp"
 #include "security/passwords.hpp"
+#include "security/usernames.hpp"
 
 namespace invites::http {
 namespace {
@@ -65,11 +67,13 @@ void login(const httplib::Request& request, httplib::Response& response, db::Con
   const auto body = parse_json_object(request);
   const std::string username = string_field(body, "username", max_username_length);
   const std::string password = string_field(body, "password", max_password_length);
-  const std::string& address = request.remote_addr;
+  const std::string address =
+      client_address(request.remote_addr, request.get_header_value("X-Forwarded-For"), throttle.trusted_proxies());
 
-  if (const auto wait = throttle.retry_after(username, address)) {
+  const auto admission = throttle.admit(username, address);
+  if (!admission.attempt) {
     spdlog::warn("login throttled for remote={}", address);
-    response.set_header("Retry-After", std::to_string(wait->count()));
+    response.set_header("Retry-After", std::to_string(admission.retry_after.count()));
     send_error(response, 429, "too_many_attempts", "too many failed logins; try again later");
     return;
   }
@@ -80,18 +84,19 @@ void login(const httplib::Request& request, httplib::Response& response, db::Con
     auto connection = pool.acquire();
     user = repository::find_staff_user(*connection, username);
   }
+  // The collation found it; only the same name (but for ASCII case) is this user.
+  if (user && security::username_key(user->username) != security::username_key(username)) user.reset();
   const bool matches = password_matches(user, password);
   const bool ok = matches && !user->disabled;
   const char* reason = !user ? "unknown_user" : !matches ? "wrong_password" : "disabled";
 
   auto connection = pool.acquire();
   if (!ok) {
-    throttle.record_failure(username, address);
     repository::record(*connection, user ? std::optional<std::uint64_t>(user->id) : std::nullopt,
                        "session.login_failed", {{"username", username}, {"reason", reason}, {"remote", address}});
     throw ApiError(401, "invalid_credentials", "wrong username or password");
   }
-  throttle.reset_username(username);
+  throttle.succeeded(*admission.attempt);
   const auto created = sessions.create_session(*connection, user->id, user->username);
   repository::record(*connection, user->id, "session.login", {{"username", user->username}, {"remote", address}});
   response.set_header("Set-Cookie", sessions.session_cookie(created.token));

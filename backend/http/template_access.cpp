@@ -27,4 +27,15 @@ repository::StoredTemplate usable_template(sql::Connection& connection, std::uin
   return *stored;
 }
 
+repository::StoredTemplate sendable_template(sql::Connection& connection, std::uint32_t template_id,
+                                             const std::string& field) {
+  auto stored = usable_template(connection, template_id, field);
+  try {
+    require_invite_link(stored.text);
+  } catch (const TemplateError& error) {
+    throw_template_invalid(error);
+  }
+  return stored;
+}
+
 }  // namespace invites::http

@@ -42,7 +42,7 @@ repository::StoredTemplate template_from_body(const nlohmann::json& body) {
     throw ApiError(400, "invalid", "body: at most 60,000 bytes", std::string("body"));
   }
   try {
-    validate_template(stored.text);
+    require_invite_link(stored.text);
   } catch (const TemplateError& error) {
     throw_template_invalid(error);
   }

@@ -157,47 +157,81 @@ std::vector<ClaimedRecipient> claim_batch(sql::Connection& connection, std::uint
 }
 
 void create_invites(sql::Connection& connection, std::vector<ClaimedRecipient>& recipients,
-                    const std::vector<security::TokenHash>& token_hashes, std::uint64_t job_id, int invite_ttl_days) {
+                    const std::vector<security::TokenHash>& token_hashes, const InviteSettings& settings) {
   if (recipients.empty()) return;
-  const std::size_t n = recipients.size();
-  const auto emails = [&](db::Statement& statement) -> db::Statement& {
-    for (const auto& recipient : recipients) statement.bind(recipient.email);
-    return statement;
-  };
+  std::vector<std::string> emails;
+  for (const auto& recipient : recipients) emails.push_back(recipient.email);
+  std::sort(emails.begin(), emails.end());
   db::transact(connection, [&] {
-    {
-      db::Statement users(connection, "INSERT INTO portal_users (email, status, last_invited_at) VALUES " +
-                                          db::placeholders(n, "(?, 'invited', UTC_TIMESTAMP())") +
-                                          " ON DUPLICATE KEY UPDATE last_invited_at = VALUES(last_invited_at)");
-      emails(users).update();
+    // A retried attempt starts over: nothing of a rolled-back one may stay.
+    for (auto& recipient : recipients) {
+      recipient.invited_by_job.reset();
+      recipient.invite_id = 0;
     }
+    // The upsert locks each address's portal user row until commit, in
+    // address order (no deadlock between two batches): a concurrent batch of
+    // another job with the same address waits here and then sees this one's
+    // invitation. On a Galera cluster the later of two such commits fails
+    // certification instead and is retried, and then sees the other one.
+    db::Statement(connection, "INSERT INTO portal_users (email, status, last_invited_at) VALUES " +
+                                  db::placeholders(emails.size(), "(?, 'invited', UTC_TIMESTAMP())") +
+                                  " ON DUPLICATE KEY UPDATE last_invited_at = VALUES(last_invited_at)")
+        .bind_each(emails)
+        .update();
     std::map<std::string, std::uint64_t> user_ids;
     {
-      db::Statement users(connection,
-                          "SELECT id, email FROM portal_users WHERE email IN (" + db::placeholders(n) + ")");
-      auto rows = emails(users).query();
+      db::Statement users(
+          connection, "SELECT id, email FROM portal_users WHERE email IN (" + db::placeholders(emails.size()) + ")");
+      auto rows = users.bind_each(emails).query();
       while (rows.next()) {
         const auto [id, email] = rows.read<std::uint64_t, std::string>();
         user_ids[email] = id;
       }
     }
+    // Invitations of another job, in flight or sent within the window (not
+    // revoked: a message that did not go out revokes its invitation).
+    std::map<std::string, std::uint64_t> invited_by;
+    {
+      db::Statement recent(connection,
+                           "SELECT u.email, MAX(i.job_id) FROM portal_invites i JOIN portal_users u ON u.id = "
+                           "i.portal_user_id WHERE u.email IN (" +
+                               db::placeholders(emails.size()) +
+                               ") AND i.job_id <> ? AND i.revoked_at IS NULL "
+                               "AND i.created_at > UTC_TIMESTAMP() - INTERVAL ? MINUTE GROUP BY u.email");
+      auto rows = recent.bind_each(emails).bind(settings.job_id, settings.reinvite_after.count()).query();
+      while (rows.next()) {
+        const auto [email, job_id] = rows.read<std::string, std::uint64_t>();
+        invited_by[email] = job_id;
+      }
+    }
+    std::vector<std::size_t> mailed;  // indexes into recipients and token_hashes
+    for (std::size_t i = 0; i < recipients.size(); ++i) {
+      const auto other = invited_by.find(recipients[i].email);
+      if (other != invited_by.end()) {
+        recipients[i].invited_by_job = other->second;
+      } else {
+        mailed.push_back(i);
+      }
+    }
+    if (mailed.empty()) return;
+    const std::size_t n = mailed.size();
     {
       db::Statement revoke(connection,
                            in_list("UPDATE portal_invites SET revoked_at = UTC_TIMESTAMP() WHERE accepted_at "
                                    "IS NULL AND revoked_at IS NULL AND portal_user_id IN (",
                                    n));
-      for (const auto& recipient : recipients) revoke.bind(user_ids.at(recipient.email));
+      for (const auto i : mailed) revoke.bind(user_ids.at(recipients[i].email));
       revoke.update();
     }
     std::vector<std::string> hashes;
-    for (const auto& hash : token_hashes) hashes.push_back(security::to_hex(hash));
+    for (const auto i : mailed) hashes.push_back(security::to_hex(token_hashes[i]));
     {
       db::Statement invites(
           connection,
           "INSERT INTO portal_invites (portal_user_id, token_hash, created_at, expires_at, job_id) VALUES " +
               db::placeholders(n, "(?, UNHEX(?), UTC_TIMESTAMP(), UTC_TIMESTAMP() + INTERVAL ? DAY, ?)"));
-      for (std::size_t i = 0; i < n; ++i) {
-        invites.bind(user_ids.at(recipients[i].email), hashes[i], invite_ttl_days, job_id);
+      for (std::size_t k = 0; k < n; ++k) {
+        invites.bind(user_ids.at(recipients[mailed[k]].email), hashes[k], settings.ttl_days, settings.job_id);
       }
       invites.update();
     }
@@ -209,7 +243,7 @@ void create_invites(sql::Connection& connection, std::vector<ClaimedRecipient>& 
       const auto [id, hash] = rows.read<std::uint64_t, std::string>();
       by_hash[hash] = id;
     }
-    for (std::size_t i = 0; i < n; ++i) recipients[i].invite_id = by_hash.at(hashes[i]);
+    for (std::size_t k = 0; k < n; ++k) recipients[mailed[k]].invite_id = by_hash.at(hashes[k]);
   });
 }
 

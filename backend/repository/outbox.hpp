@@ -34,10 +34,11 @@ struct ClaimedRecipient {
   std::string email;
   std::uint32_t attempts = 0;  // before this one
   std::string first_name, last_name, account_number, account_name, division_name;
-  std::optional<PortalStatus> portal_status;  // now, if the address has a portal user
-  bool suppressed = false;                    // now: bounced or complained since Load (docs/design.md §11)
-  std::uint64_t invite_id = 0;                // set by create_invites
-  std::uint64_t lease_token = 0;              // the sender lease it was claimed under
+  std::optional<PortalStatus> portal_status;    // now, if the address has a portal user
+  bool suppressed = false;                      // now: bounced or complained since Load (docs/design.md §11)
+  std::uint64_t invite_id = 0;                  // set by create_invites
+  std::optional<std::uint64_t> invited_by_job;  // set by create_invites: not to be mailed
+  std::uint64_t lease_token = 0;                // the sender lease it was claimed under
 };
 
 struct JobSettings {
@@ -60,14 +61,25 @@ std::optional<JobStatus> job_status(sql::Connection& connection, std::uint64_t j
 std::vector<ClaimedRecipient> claim_batch(sql::Connection& connection, std::uint64_t job_id,
                                           const std::string& instance_id, std::uint64_t lease_token, std::size_t limit);
 
+struct InviteSettings {
+  std::uint64_t job_id = 0;
+  int ttl_days = 14;
+  // An address with another job's invitation in flight or sent within this
+  // time is not mailed again (two staff sending the same filter at once).
+  std::chrono::minutes reinvite_after{60};
+};
+
 // Before a batch is sent, in one transaction: each recipient's portal user
-// exists (created 'invited' if new, last_invited_at now), its open
-// invitations are revoked, and a new one (the token's hash, expiry, job) is
-// stored; sets recipient.invite_id. token_hashes[i] belongs to recipients[i].
-// The tokens themselves exist only in the sender's memory until mailed, so
-// an invitation whose message never goes out opens nothing.
+// exists (created 'invited' if new, last_invited_at now). A recipient with
+// another job's invitation within settings.reinvite_after gets
+// invited_by_job set and nothing else. For the others, open invitations are
+// revoked and a new one (the token's hash, expiry, job) is stored; sets
+// recipient.invite_id. token_hashes[i] belongs to recipients[i]. The
+// portal user rows stay locked until commit, so two jobs never both invite
+// one address. The tokens themselves exist only in the sender's memory until
+// mailed, so an invitation whose message never goes out opens nothing.
 void create_invites(sql::Connection& connection, std::vector<ClaimedRecipient>& recipients,
-                    const std::vector<security::TokenHash>& token_hashes, std::uint64_t job_id, int invite_ttl_days);
+                    const std::vector<security::TokenHash>& token_hashes, const InviteSettings& settings);
 
 // A message the SMTP server accepted, to be recorded as sent.
 struct SentMessage {

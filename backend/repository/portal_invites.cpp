@@ -9,7 +9,7 @@ namespace {
 // An invitation by its token's hash, with the state its dates give it.
 constexpr const char* select_invite =
     "SELECT i.id, u.id, u.email, i.accepted_at IS NOT NULL, i.revoked_at IS NOT NULL, "
-    "i.expires_at <= UTC_TIMESTAMP() FROM portal_invites i "
+    "i.expires_at <= UTC_TIMESTAMP(), u.status FROM portal_invites i "
     "JOIN portal_users u ON u.id = i.portal_user_id WHERE i.token_hash = UNHEX(?)";
 
 struct Row {
@@ -22,15 +22,17 @@ Row read_invite(sql::Connection& connection, const security::TokenHash& token_ha
                         security::to_hex(token_hash));
   Row out;
   if (!rows.next()) return out;
-  const auto [invite_id, user_id, email, accepted, revoked, expired] =
-      rows.read<std::uint64_t, std::uint64_t, std::string, bool, bool, bool>();
+  const auto [invite_id, user_id, email, accepted, revoked, expired, account] =
+      rows.read<std::uint64_t, std::uint64_t, std::string, bool, bool, bool, std::string>();
   out.invite_id = invite_id;
   out.user_id = user_id;
   out.lookup.email = email;
-  out.lookup.state = accepted  ? InviteState::accepted
-                     : revoked ? InviteState::revoked
-                     : expired ? InviteState::expired
-                               : InviteState::open;
+  out.lookup.state = accepted                ? InviteState::accepted
+                     : account == "disabled" ? InviteState::account_disabled
+                     : account == "active"   ? InviteState::account_active
+                     : revoked               ? InviteState::revoked
+                     : expired               ? InviteState::expired
+                                             : InviteState::open;
   return out;
 }
 
@@ -45,10 +47,10 @@ InviteLookup accept_invite(sql::Connection& connection, const security::TokenHas
   db::Transaction transaction(connection);
   const auto row = read_invite(connection, token_hash, true);
   if (row.lookup.state != InviteState::open) return row.lookup;
-  db::update(
-      connection,
-      "UPDATE portal_users SET status = 'active', password_hash = ?, activated_at = UTC_TIMESTAMP() WHERE id = ?",
-      password_hash, row.user_id);
+  db::update(connection,
+             "UPDATE portal_users SET status = 'active', password_hash = ?, activated_at = UTC_TIMESTAMP() "
+             "WHERE id = ? AND status = 'invited'",
+             password_hash, row.user_id);
   db::update(connection, "UPDATE portal_invites SET accepted_at = UTC_TIMESTAMP() WHERE id = ?", row.invite_id);
   db::update(connection,
              "UPDATE portal_invites SET revoked_at = UTC_TIMESTAMP() "

@@ -10,7 +10,11 @@
 
 namespace invites::repository {
 
-enum class InviteState { open, expired, revoked, accepted, unknown };
+// account_active and account_disabled: the invitation is not used, but its
+// portal account is no longer waiting for one: only an invited account is
+// activated by a link, which must neither re-enable a disabled account nor
+// replace an active account's password.
+enum class InviteState { open, expired, revoked, accepted, account_active, account_disabled, unknown };
 
 struct InviteLookup {
   InviteState state = InviteState::unknown;
@@ -19,7 +23,8 @@ struct InviteLookup {
 
 InviteLookup find_invite(sql::Connection& connection, const security::TokenHash& token_hash);
 
-// In one transaction, if the invitation is still open: sets the password,
+// In one transaction, if the invitation is still open and its account
+// invited: sets the password,
 // activates the portal user, marks this invitation accepted and revokes any
 // other open one. Returns the state found (open = accepted now).
 InviteLookup accept_invite(sql::Connection& connection, const security::TokenHash& token_hash,

@@ -3,6 +3,7 @@
 #include <cppconn/exception.h>
 #include <nlohmann/json.hpp>
 
+#include "db/retry.hpp"
 #include "db/statement.hpp"
 #include "db/transaction.hpp"
 #include "repository/stored_enums.hpp"
@@ -18,7 +19,7 @@ constexpr int duplicate_key_error = 1062;
 // The job with its settings and a copy of its template, before its outbox rows.
 constexpr const char* insert_job =
     "INSERT INTO send_jobs (created_by, from_email, template_id, template_json, filter_json, send_groups, digest, "
-    "invite_ttl_days, idempotency_key, total) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "invite_ttl_days, idempotency_key, preview_id, total) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 // The outbox rows of a job not yet sent, by status (see count_outbox).
 constexpr const char* count_unsent_by_status =
@@ -43,8 +44,11 @@ constexpr const char* freeze_counts =
 
 std::string scoped_key(std::uint64_t user_id, const std::string& key) { return std::to_string(user_id) + ":" + key; }
 
-std::optional<std::uint64_t> job_with_key(sql::Connection& connection, const std::string& key) {
-  return db::query_row<std::uint64_t>(connection, "SELECT id FROM send_jobs WHERE idempotency_key = ?", key);
+std::optional<std::uint64_t> job_with_preview_or_key(sql::Connection& connection, const std::string& preview_id,
+                                                     const std::optional<std::string>& scoped) {
+  return db::query_row<std::uint64_t>(
+      connection, "SELECT id FROM send_jobs WHERE preview_id = ? OR idempotency_key = ? ORDER BY id LIMIT 1",
+      preview_id, scoped);
 }
 
 std::string joined_groups(const std::vector<Group>& groups) {
@@ -141,35 +145,38 @@ void freeze_job_counts(sql::Connection& connection, std::uint64_t job_id) {
 
 std::optional<std::uint64_t> job_id_for_key(sql::Connection& connection, std::uint64_t user_id,
                                             const std::string& key) {
-  return job_with_key(connection, scoped_key(user_id, key));
+  return job_with_preview_or_key(connection, {}, scoped_key(user_id, key));
 }
 
 CreatedJob create_job(sql::Connection& connection, const NewJob& job) {
   const std::optional<std::string> key =
       job.idempotency_key ? std::optional(scoped_key(job.created_by, *job.idempotency_key)) : std::nullopt;
-  if (key) {
-    if (const auto existing = job_with_key(connection, *key)) return {*existing, false};
-  }
-  try {
-    db::Transaction transaction(connection);
-    db::update(connection, insert_job, job.created_by, job.from_email, job.message_template.id,
-               template_to_json(job.message_template).dump(), filter_to_json(job.filter).dump(),
-               joined_groups(job.groups), job.digest, static_cast<unsigned>(job.invite_ttl_days), key,
-               job.recipients.size());
-    const std::uint64_t id = db::last_insert_id(connection);
-    insert_outbox(connection, id, job.recipients);
-    if (job.recipients.empty())
-      db::update(connection, "UPDATE send_jobs SET status = 'completed', finished_at = UTC_TIMESTAMP(3) WHERE id = ?",
-                 id);
-    transaction.commit();
-    return {id, true};
-  } catch (const sql::SQLException& e) {
-    // The same key committed by a concurrent double-submit: that job wins.
-    if (key && e.getErrorCode() == duplicate_key_error) {
-      if (const auto existing = job_with_key(connection, *key)) return {*existing, false};
+  // On a Galera cluster a double-submit through two nodes ends in a
+  // certification conflict for the later commit instead of a duplicate key:
+  // it is retried and then finds the winner's job.
+  return db::retry_on_conflict([&]() -> CreatedJob {
+    if (const auto existing = job_with_preview_or_key(connection, job.preview_id, key)) return {*existing, false};
+    try {
+      db::Transaction transaction(connection);
+      db::update(connection, insert_job, job.created_by, job.from_email, job.message_template.id,
+                 template_to_json(job.message_template).dump(), filter_to_json(job.filter).dump(),
+                 joined_groups(job.groups), job.digest, static_cast<unsigned>(job.invite_ttl_days), key, job.preview_id,
+                 job.recipients.size());
+      const std::uint64_t id = db::last_insert_id(connection);
+      insert_outbox(connection, id, job.recipients);
+      if (job.recipients.empty())
+        db::update(connection, "UPDATE send_jobs SET status = 'completed', finished_at = UTC_TIMESTAMP(3) WHERE id = ?",
+                   id);
+      transaction.commit();
+      return {id, true};
+    } catch (const sql::SQLException& e) {
+      // The same preview or key committed by a concurrent double-submit: that job wins.
+      if (e.getErrorCode() == duplicate_key_error) {
+        if (const auto existing = job_with_preview_or_key(connection, job.preview_id, key)) return {*existing, false};
+      }
+      throw;
     }
-    throw;
-  }
+  });
 }
 
 std::optional<JobProgress> find_job(sql::Connection& connection, std::uint64_t job_id) {

@@ -25,20 +25,22 @@ struct NewJob {
   std::vector<Group> groups;  // the mailed groups chosen
   std::string digest;         // of the whole result, as Load showed it
   std::optional<std::string> idempotency_key;
+  std::string preview_id;                // at most one job per preview
   int invite_ttl_days = 0;               // the server's setting (cli::ServiceConfig)
   std::vector<RecipientRow> recipients;  // of `groups` only
 };
 
 struct CreatedJob {
   std::uint64_t id = 0;
-  bool created = false;  // false: the idempotency key named an existing job
+  bool created = false;  // false: the idempotency key or the preview named an existing job
 };
 
 // The job a user created with this idempotency key, if any.
 std::optional<std::uint64_t> job_id_for_key(sql::Connection& connection, std::uint64_t user_id, const std::string& key);
 
-// Inserts the job and one outbox row per recipient in one transaction. With
-// an idempotency key already used by the same user, returns that job instead.
+// Inserts the job and one outbox row per recipient in one transaction. For a
+// preview already sent, or an idempotency key already used by the same user,
+// returns that job instead (also when a concurrent request inserted it first).
 CreatedJob create_job(sql::Connection& connection, const NewJob& job);
 
 struct JobProgress {

@@ -1,6 +1,9 @@
 #include "repository/staff_users.hpp"
 
+#include <stdexcept>
+
 #include "db/statement.hpp"
+#include "security/usernames.hpp"
 
 namespace invites::repository {
 
@@ -21,9 +24,15 @@ std::vector<int> staff_permissions(sql::Connection& connection, std::uint64_t us
 SavedStaffUser save_staff_user(sql::Connection& connection, const std::string& username,
                                const std::string& password_hash, const std::set<int>& permissions) {
   SavedStaffUser saved;
-  if (const auto id = db::query_row<std::uint64_t>(
-          connection, "SELECT id FROM staff_users WHERE username = ? FOR UPDATE", username)) {
-    saved = {*id, true};
+  if (const auto found = db::query_row<std::uint64_t, std::string>(
+          connection, "SELECT id, username FROM staff_users WHERE username = ? FOR UPDATE", username)) {
+    const auto& [id, stored] = *found;
+    // The collation folds more than ASCII case: "dorá" must not replace dora's password.
+    if (security::username_key(stored) != security::username_key(username)) {
+      throw std::runtime_error("--username: the database already has the user \"" + stored +
+                               "\", which it cannot tell apart from this name: choose another");
+    }
+    saved = {id, true};
     db::update(connection, "UPDATE staff_users SET password_hash = ? WHERE id = ?", password_hash, saved.id);
     db::update(connection, "DELETE FROM staff_permissions WHERE user_id = ?", saved.id);
   } else {

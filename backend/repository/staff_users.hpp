@@ -30,7 +30,8 @@ struct SavedStaffUser {
 };
 // Creates the user, or replaces an existing one's password hash and
 // permissions. Run it in a transaction: the user row is locked while it is
-// changed.
+// changed. Throws std::runtime_error for a name the collation folds into an
+// existing user's other name (see security/usernames.hpp).
 SavedStaffUser save_staff_user(sql::Connection& connection, const std::string& username,
                                const std::string& password_hash, const std::set<int>& permissions);
 

@@ -121,8 +121,8 @@ class JobRunner::Worker {
   }
 
   // Addresses that became active or disabled, or were suppressed, since Load
-  // are skipped; the others get their token and their invitation row, all in
-  // one transaction.
+  // are skipped, and so are those another job invited moments ago; the
+  // others get their token and their invitation row, all in one transaction.
   void prepare_batch(const repository::JobSettings& job) {
     std::vector<repository::ClaimedRecipient> to_send;
     for (auto& recipient : in_hand_) {
@@ -145,7 +145,22 @@ class JobRunner::Worker {
       tokens_.push_back(security::random_token());
       hashes.push_back(security::hash_token(tokens_.back()));
     }
-    repository::create_invites(*connection_, in_hand_, hashes, job.id, job.invite_ttl_days);
+    repository::create_invites(*connection_, in_hand_, hashes,
+                               {job.id, job.invite_ttl_days, runner_.options_.reinvite_after});
+    // Another job invited these addresses moments ago: they are not mailed twice.
+    std::vector<repository::ClaimedRecipient> mailed;
+    std::vector<security::Token> mailed_tokens;
+    for (std::size_t i = 0; i < in_hand_.size(); ++i) {
+      if (const auto other = in_hand_[i].invited_by_job) {
+        repository::record_skipped(*connection_, in_hand_[i],
+                                   "skipped: invited moments ago by job #" + std::to_string(*other));
+      } else {
+        mailed.push_back(std::move(in_hand_[i]));
+        mailed_tokens.push_back(tokens_[i]);
+      }
+    }
+    in_hand_ = std::move(mailed);
+    tokens_ = std::move(mailed_tokens);
   }
 
   void send_batch(const repository::JobSettings& job) {

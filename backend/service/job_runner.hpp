@@ -52,6 +52,7 @@ struct JobRunnerOptions {
   std::chrono::seconds retry_base{30};            // backoff: retry_base * 2^(attempt-1), at most 1 hour
   std::uint32_t pause_after_failures = 25;        // consecutive failures of a job before it pauses
   std::chrono::milliseconds poll_interval{1000};  // looking for work when idle
+  std::chrono::minutes reinvite_after{60};        // another job's recent invitation: not mailed again
   std::string base_url;                           // for invite links
   // Each message's envelope sender and Message-ID name its outbox row (VERP,
   // docs/design.md §11) when set; else the envelope sender is the From address.

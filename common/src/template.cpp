@@ -208,6 +208,9 @@ TemplateError::TemplateError(std::string part, int line, const std::string& mess
       part_(std::move(part)),
       line_(line) {}
 
+TemplateError::TemplateError(std::string part, const std::string& message)
+    : std::runtime_error(part + ": " + message), part_(std::move(part)), line_(0) {}
+
 void validate_template(const TemplateText& text) {
   check_part("subject", text.subject, false);
   if (text.subject.size() > max_subject_bytes)
@@ -221,6 +224,23 @@ void validate_template(const TemplateText& text) {
 
 RenderedMessage render_template(const TemplateText& text, const MergeValues& values) {
   return CompiledTemplate(text).render(values);
+}
+
+void require_invite_link(const TemplateText& text) {
+  const MergeValues examples = example_merge_values();
+  MergeValues only_link;
+  only_link.invite_url = examples.invite_url;
+  const bool html = text.content_type == ContentType::html;
+  const std::string missing =
+      "has no {{invite.url}} for every recipient: without the link the invitation cannot be "
+      "accepted (and the recipient's earlier links are revoked when it is sent)";
+  for (const MergeValues* values : std::initializer_list<const MergeValues*>{&examples, &only_link}) {
+    const RenderedMessage message = render_template(text, *values);
+    if (html && message.html_body.find(values->invite_url) == std::string::npos) throw TemplateError("body", missing);
+    if (message.text_body.find(values->invite_url) == std::string::npos) {
+      throw TemplateError(html && !text.text_body.empty() ? "text_body" : "body", missing);
+    }
+  }
 }
 
 struct CompiledTemplate::Parts {

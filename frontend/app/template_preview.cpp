@@ -27,6 +27,7 @@ void render_editor_preview(TemplateEditor& editor) {
     editor.preview_subject = std::move(message.subject);
     editor.preview_text = std::move(message.text_body);
     editor.preview_html = std::move(message.html_body);
+    require_invite_link(text);  // the server refuses to save or send without it: say so while typing
   } catch (const TemplateError& error) {
     editor.problem = TemplateProblem{error.part(), error.line(), error.what()};
   }

@@ -1,8 +1,8 @@
 # Assembles the deployable web bundle (run by the web_bundle target with cmake -P).
 #
 # Inputs: APP_JS, APP_WASM, FONT (the subset UI font), WEB_SRC (folder with
-#         index.html, sw.js, a11y_layer.js), OUT_DIR, VERSION (display version,
-#         e.g. 0.1.0+g1234abcd).
+#         index.html, boot.js, sw.js, a11y_layer.js), OUT_DIR, VERSION (display
+#         version, e.g. 0.1.0+g1234abcd).
 #
 # Every file also gets its brotli (FILE.br, quality 11) and gzip (FILE.gz,
 # level 9) form, made once here instead of per request: the server sends
@@ -17,7 +17,8 @@ foreach(var APP_JS APP_WASM FONT WEB_SRC OUT_DIR VERSION)
   endif()
 endforeach()
 
-set(_inputs ${APP_JS} ${APP_WASM} ${FONT} ${WEB_SRC}/index.html ${WEB_SRC}/sw.js ${WEB_SRC}/a11y_layer.js)
+set(_inputs ${APP_JS} ${APP_WASM} ${FONT} ${WEB_SRC}/index.html ${WEB_SRC}/boot.js ${WEB_SRC}/sw.js
+            ${WEB_SRC}/a11y_layer.js)
 set(_digests "")
 foreach(f IN LISTS _inputs)
   if(NOT EXISTS ${f})
@@ -41,6 +42,7 @@ file(COPY_FILE ${APP_WASM} ${OUT_DIR}/invites_app.wasm ONLY_IF_DIFFERENT)
 file(COPY_FILE ${FONT} ${OUT_DIR}/ui-font.ttf ONLY_IF_DIFFERENT)
 file(COPY_FILE ${WEB_SRC}/a11y_layer.js ${OUT_DIR}/a11y_layer.js ONLY_IF_DIFFERENT)
 # index.html before sw.js: a browser that sees the new worker finds a complete bundle.
+configure_file(${WEB_SRC}/boot.js ${OUT_DIR}/boot.js @ONLY)
 configure_file(${WEB_SRC}/index.html ${OUT_DIR}/index.html @ONLY)
 configure_file(${WEB_SRC}/sw.js ${OUT_DIR}/sw.js @ONLY)
 message(STATUS "web bundle ${OUT_DIR}: build ${BUILD_ID} (${VERSION})")
@@ -50,7 +52,7 @@ find_program(GZIP gzip)
 if(NOT BROTLI OR NOT GZIP)
   message(FATAL_ERROR "assemble_web.cmake: brotli and gzip are needed (scripts/setup.sh installs them)")
 endif()
-foreach(name index.html sw.js a11y_layer.js invites_app.js invites_app.wasm ui-font.ttf)
+foreach(name index.html boot.js sw.js a11y_layer.js invites_app.js invites_app.wasm ui-font.ttf)
   set(f ${OUT_DIR}/${name})
   # Redone only for a changed file. Written through stdout, so each form is
   # newer than its file (the server ignores older ones as stale); -n keeps

@@ -43,8 +43,10 @@ export async function closeSuite({ stack, browser }, logName) {
 
 // The app at `url` in a fresh context (no service worker), ready; `problems`
 // collects page errors and console errors, `requests` the /api calls.
-export async function openApp(browser, url) {
-  const context = await browser.newContext({ viewport: VIEWPORT, serviceWorkers: 'block' });
+// `contextOptions` adds Playwright context options (e.g. bypassCSP for a
+// suite that injects its checking tools as inline scripts).
+export async function openApp(browser, url, contextOptions = {}) {
+  const context = await browser.newContext({ viewport: VIEWPORT, serviceWorkers: 'block', ...contextOptions });
   const page = await context.newPage();
   const problems = [];
   const requests = [];

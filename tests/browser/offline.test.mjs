@@ -118,8 +118,8 @@ describe('offline preview against the real invites-server', () => {
       });
       assert.equal(shell.names.length, 1, `one shell cache: ${shell.names}`);
       assert.ok(shell.names[0].endsWith(`-${shell.build}`), 'the cache name carries the build');
-      for (const file of ['/index.html', `/invites_app.js?v=${shell.build}`, `/invites_app.wasm?v=${shell.build}`,
-        '/ui-font.ttf']) {
+      for (const file of ['/index.html', `/boot.js?v=${shell.build}`, `/invites_app.js?v=${shell.build}`, `/invites_app.wasm?v=${shell.build}`,
+        `/a11y_layer.js?v=${shell.build}`, '/ui-font.ttf']) {
         assert.ok(shell.entries.includes(file), `${file} is cached (${shell.entries})`);
       }
 

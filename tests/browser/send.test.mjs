@@ -238,4 +238,38 @@ describe('sending against the real invites-server, MariaDB and a Maildir', () =>
       await app.close();
     }
   });
+  test('Setup: a template without {{invite.url}} is shown as you type and refused on save', async () => {
+    const app = await openApp();
+    const { page } = app;
+    try {
+      await signIn(page, 'alice', PASSWORD);
+      await waitForStatus(page, 'lookups', 'loaded');
+      await click(page, 'Setup');
+      await waitForStatus(page, 'setupTemplates', 'loaded');
+      const templates = (await api.get('/api/templates')).body.templates;
+      await click(page, templates[0].name);
+      await waitForStatus(page, 'templateEditor', 1);
+      assert.equal((await status(page)).templateProblem, '');
+
+      // The body without the link.
+      await click(page, '##tpl-body');
+      await page.keyboard.press('Control+a');
+      await page.keyboard.type('<p>Hello {{contact.first_name}}, welcome to the portal.</p>', { delay: 5 });
+      await waitFor(page, () => window.invitesApp.templateProblem.includes('{{invite.url}}'));
+      assert.match((await status(page)).templateProblemPart, /body/);
+      await page.mouse.move(5, 5);
+      await shot(page, 'send-setup-template-no-link.png');
+
+      await click(page, 'tpl-save');
+      await waitFor(page, () => window.invitesApp.templateSaveError !== '');
+      assert.match((await status(page)).templateSaveError, /invite\.url/);
+      assert.equal((await api.get('/api/templates')).body.templates[0].body, templates[0].body, 'nothing saved');
+      assert.deepEqual(app.problems, []);
+    } catch (err) {
+      await shot(page, `send-failed-setup-link-${Date.now()}.png`).catch(() => {});
+      throw err;
+    } finally {
+      await app.close();
+    }
+  });
 });

@@ -222,3 +222,31 @@ TEST_CASE("an HTML template without a text body gets one derived from the render
         "Accept the invitation (https://portal.example.com/invite/accept?token=q3Jx0bUo0bW2Z0kq)\n"
         "It expires on 2026-12-10.");
 }
+
+TEST_CASE("an invitation without {{invite.url}} for every recipient is refused, naming the part") {
+  const auto missing_in = [](const TemplateText& text) -> std::string {
+    try {
+      invites::require_invite_link(text);
+    } catch (const TemplateError& error) {
+      CHECK(error.line() == 0);
+      CHECK_THAT(error.what(), Catch::Matchers::Contains("{{invite.url}}"));
+      return error.part();
+    }
+    return "";
+  };
+  CHECK(missing_in(plain_template("S", "Dear {{contact.first_name}}, welcome.")) == "body");
+  CHECK(missing_in(html_template("S", "<p>Welcome</p>")) == "body");
+  // The HTML has it, its own text alternative does not.
+  CHECK(missing_in(html_template("S", "<a href=\"{{invite.url}}\">Accept</a>", "Please accept.")) == "text_body");
+  // Only inside a section over another field: lost for a contact without a first name.
+  CHECK(missing_in(plain_template("S", "{{#contact.first_name}}{{invite.url}}{{/contact.first_name}}")) == "body");
+  // In a comment it is no link.
+  CHECK(missing_in(plain_template("S", "Hello {{! {{invite.url}} }}")) == "body");
+  // Accepted: the link in the body, in an HTML link (the derived text keeps the address), or in both parts.
+  CHECK(missing_in(plain_template("S", "Accept: {{invite.url}}")).empty());
+  CHECK(missing_in(html_template("S", "<a href=\"{{invite.url}}\">Accept</a>")).empty());
+  CHECK(missing_in(html_template("S", "<a href=\"{{invite.url}}\">Accept</a>", "Accept: {{invite.url}}")).empty());
+  // Other template problems are reported as validate_template does.
+  CHECK_THROWS_WITH(invites::require_invite_link(plain_template("S", "{{invite.ur}}")),
+                    Catch::Matchers::Contains("unknown merge field"));
+}

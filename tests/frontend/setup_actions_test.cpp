@@ -18,12 +18,14 @@ json template_json(Id id, const std::string& name, const std::string& body) {
           {"subject", "Your {{division.name}} portal"},
           {"content_type", "text/html"},
           {"body", body},
-          {"text_body", "Hello {{contact.first_name}}"},
+          {"text_body", "Hello {{contact.first_name}}: {{invite.url}}"},
           {"updated_at", "2026-11-26T10:00:00Z"}};
 }
 
 json templates_json() {
-  return {{"templates", {template_json(11, "Standard invitation", "<p>Hello {{contact.first_name}}</p>")}},
+  return {{"templates",
+           {template_json(11, "Standard invitation",
+                          "<p>Hello {{contact.first_name}}: <a href=\"{{invite.url}}\">accept</a></p>")}},
           {"merge_fields",
            {{{"name", "contact.first_name"}, {"description", "the contact's first name"}, {"example", "Maria"}},
             {{"name", "invite.url"}, {"description", "the acceptance link"}, {"example", "https://…"}}}}};
@@ -75,7 +77,7 @@ TEST_CASE_METHOD(SetupFixture, "editing a template: live preview and save with P
   const TemplateEditor& editor = state.setup.editor;
   REQUIRE(editor.open);
   CHECK(editor.id == std::optional<Id>(11));
-  CHECK(editor.body == "<p>Hello {{contact.first_name}}</p>");
+  CHECK(editor.body == "<p>Hello {{contact.first_name}}: <a href=\"{{invite.url}}\">accept</a></p>");
   CHECK_FALSE(editor.dirty);
   CHECK_FALSE(editor.problem);
   CHECK_FALSE(editor.preview_subject.empty());
@@ -110,7 +112,13 @@ TEST_CASE_METHOD(SetupFixture, "a template error is shown with part and line as 
   CHECK(editor.problem->part == "body");
   CHECK(editor.problem->line == 3);
   CHECK(editor.problem->message.find("contact.frist_name") != std::string::npos);
+  // Without the invitation link: the server would refuse it, so the editor says so now.
   actions.setup().set_field(TemplateField::body, "<p>Hello {{contact.first_name}}</p>");
+  REQUIRE(editor.problem);
+  CHECK(editor.problem->part == "body");
+  CHECK(editor.problem->message.find("{{invite.url}}") != std::string::npos);
+  actions.setup().set_field(TemplateField::body,
+                            "<p>Hello {{contact.first_name}}: <a href=\"{{invite.url}}\">accept</a></p>");
   CHECK_FALSE(editor.problem);
 }
 

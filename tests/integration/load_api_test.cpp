@@ -93,6 +93,8 @@ void write_hand_data(sql::Connection& c) {
     db::execute(c, statement);
 }
 
+constexpr const char* metrics_token = "load-test-metrics";
+
 struct LoadServer {
   testing::TestDatabase database;
   std::unique_ptr<sql::Connection> sql = database.connect();
@@ -104,9 +106,9 @@ struct LoadServer {
 
   void start() {
     add_user(database.url(), "alice", "390");
-    process = std::make_unique<testing::ChildProcess>(
-        std::vector<std::string>{testing::invites_server_path(), "serve", "--db", database.url().to_string(),
-                                 "--listen", "127.0.0.1:0", "--snapshot-refresh-seconds", "0"});
+    process = std::make_unique<testing::ChildProcess>(std::vector<std::string>{
+        testing::invites_server_path(), "serve", "--db", database.url().to_string(), "--listen", "127.0.0.1:0",
+        "--snapshot-refresh-seconds", "0", "--metrics-token", metrics_token});
     const std::string line = process->read_line(std::chrono::seconds(20));
     const std::string marker = "listening on http://127.0.0.1:";
     const auto at = line.find(marker);
@@ -551,7 +553,7 @@ TEST_CASE("lookups, refresh, metrics and permissions", "[mariadb][http]") {
   }
   CHECK(seen);
 
-  result = server.client->Get("/metrics");
+  result = server.client->Get("/metrics", {{"Authorization", std::string("Bearer ") + metrics_token}});
   REQUIRE(result);
   CHECK(result->status == 200);
   CHECK(result->body.find("invites_load_total ") != std::string::npos);

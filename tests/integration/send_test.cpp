@@ -132,7 +132,8 @@ TEST_CASE("Load then send then accept: every message once and the next Load move
   CHECK(after["counts"]["pending_invites"] == 28);
   CHECK(after["counts"]["excluded_existing"] == 2);
 
-  // Re-invite the pending group: each old link is revoked, the new one works.
+  // Re-invite the pending group an hour later: each old link is revoked, the new one works.
+  db::execute(stack.sql(), "UPDATE portal_invites SET created_at = created_at - INTERVAL 61 MINUTE");
   const auto again = stack.send(after, {"pending_invites"});
   CHECK(stack.wait_completed(again)["sent"] == 28);
   CHECK(stack.received_per_recipient().at("user006@example.com") == 2);
@@ -159,6 +160,113 @@ TEST_CASE("Load then send then accept: every message once and the next Load move
   CHECK(actions["send"] == 2);
   CHECK(actions["job.completed"] == 2);
   CHECK(actions["session.login"] == 1);
+}
+
+TEST_CASE("one job per preview: a second Send of it, with another idempotency key or none, gets the first job",
+          "[mariadb][http][smtp]") {
+  testing::SendStack stack;
+  testing::write_people(stack.sql(), testing::numbered_people(5));
+  // Pending invitations stay pending when re-invited: Send's check against Load passes again.
+  db::execute(stack.sql(), "INSERT INTO portal_users (email, status) SELECT email, 'invited' FROM contacts");
+  stack.start_server();
+  const auto preview = stack.load();
+  REQUIRE(preview["counts"]["pending_invites"] == 5);
+  const auto first = stack.send(preview, {"pending_invites"});  // with a fresh key
+  CHECK(stack.wait_completed(first)["sent"] == 5);
+  CHECK(stack.send(preview, {"pending_invites"}) == first);  // a reopened dialog: another fresh key
+  const auto path = "/api/previews/" + preview["preview_id"].get<std::string>() + "/send";
+  const auto without_key = stack.post_json(
+      path,
+      {{"from_email", testing::division_sender}, {"template_id", stack.template_id()}, {"groups", {"pending_invites"}}},
+      202);
+  CHECK(without_key["job_id"] == first);
+  CHECK(testing::count_rows(stack.sql(), "SELECT COUNT(*) FROM send_jobs") == 1);
+  for (const auto& [rcpt, count] : stack.received_per_recipient()) CHECK(count == 1);
+}
+
+TEST_CASE("two jobs for the same addresses: only one mails each, the other reports it skipped, naming the job",
+          "[mariadb][http][smtp]") {
+  testing::SendStack stack;
+  testing::write_people(stack.sql(), testing::numbered_people(40));
+  stack.start_server({"--smtp-concurrency", "4"});
+  const auto first = stack.send(stack.load());
+  REQUIRE(stack.wait_completed(first)["sent"] == 40);
+  stack.kill_servers();
+
+  // Two Sends of the same filter from two staff members at the same moment
+  // both pass Send's check against Load (nobody was invited yet by either):
+  // two jobs of the same recipients, as copies of the first one's, both
+  // queued when the server starts, so their workers run side by side. The
+  // first job's invitations are past the window (an hour ago).
+  db::execute(stack.sql(), "UPDATE portal_invites SET created_at = created_at - INTERVAL 61 MINUTE");
+  const auto copy_job = [&] {
+    db::execute(stack.sql(),
+                "INSERT INTO send_jobs (created_by, from_email, template_id, template_json, filter_json, send_groups, "
+                "digest, invite_ttl_days, total) SELECT created_by, from_email, template_id, template_json, "
+                "filter_json, send_groups, digest, invite_ttl_days, total FROM send_jobs WHERE id = " +
+                    std::to_string(first));
+    db::execute(stack.sql(),
+                "INSERT INTO send_outbox (job_id, email, contact_id, recipient_group) SELECT LAST_INSERT_ID(), email, "
+                "contact_id, 'pending_invites' FROM send_outbox WHERE job_id = " +
+                    std::to_string(first));
+    return testing::count_rows(stack.sql(), "SELECT MAX(id) FROM send_jobs");
+  };
+  const auto second = copy_job();
+  const auto third = copy_job();
+  stack.start_server({"--smtp-concurrency", "4"});
+  const auto second_job = stack.wait_completed(second);
+  const auto third_job = stack.wait_completed(third);
+
+  // Everyone exactly once more, whichever job reached them first.
+  const auto received = stack.received_per_recipient();
+  CHECK(received.size() == 40);
+  for (const auto& [rcpt, count] : received) CHECK(count == 2);
+  CHECK(second_job["sent"].get<int>() + third_job["sent"].get<int>() == 40);
+  CHECK(second_job["skipped"].get<int>() + third_job["skipped"].get<int>() == 40);
+  // Each skipped row says which job invited the address.
+  for (const auto& [job, by] : {std::pair{second, third}, std::pair{third, second}}) {
+    const auto skipped = stack.get_json("/api/jobs/" + std::to_string(job) + "/recipients?status=skipped&limit=100");
+    CHECK(skipped["rows"].size() == stack.get_json("/api/jobs/" + std::to_string(job))["job"]["skipped"]);
+    for (const auto& row : skipped["rows"]) {
+      CHECK(row["last_error"] == "skipped: invited moments ago by job #" + std::to_string(by));
+    }
+  }
+  CHECK(testing::count_rows(
+            stack.sql(), "SELECT COUNT(*) FROM portal_invites WHERE accepted_at IS NULL AND revoked_at IS NULL") == 40);
+}
+
+TEST_CASE("an invitation activates only an invited account: not a disabled one, nor an active one's password",
+          "[mariadb][http][smtp]") {
+  testing::SendStack stack;
+  testing::write_people(stack.sql(), testing::numbered_people(3));
+  stack.start_server();
+  const auto job_id = stack.send(stack.load());
+  REQUIRE(stack.wait_completed(job_id)["sent"] == 3);
+  const auto links = links_by_recipient(stack.sink());
+
+  // Staff disable one account while its link is open; another gets active by other means.
+  db::execute(stack.sql(), "UPDATE portal_users SET status = 'disabled' WHERE email = 'user000@example.com'");
+  db::execute(stack.sql(),
+              "UPDATE portal_users SET status = 'active', password_hash = 'kept' WHERE email = 'user001@example.com'");
+  Invitee invitee(stack.server());
+  const auto disabled = invitee.open(links.at("user000@example.com"));
+  CHECK(disabled->status == 403);
+  CHECK(disabled->body.find("disabled") != std::string::npos);
+  CHECK(disabled->body.find("<form") == std::string::npos);
+  CHECK(invitee.accept(links.at("user000@example.com"), "long enough password", "long enough password")->status == 403);
+  const auto active = invitee.accept(links.at("user001@example.com"), "long enough password", "long enough password");
+  CHECK(active->status == 409);
+  CHECK(active->body.find("already active") != std::string::npos);
+  CHECK(invitee.accept(links.at("user002@example.com"), "long enough password", "long enough password")->status == 200);
+
+  CHECK(testing::count_rows(
+            stack.sql(),
+            "SELECT COUNT(*) FROM portal_users WHERE email = 'user000@example.com' AND status = 'disabled' "
+            "AND password_hash IS NULL") == 1);
+  CHECK(testing::count_rows(
+            stack.sql(),
+            "SELECT COUNT(*) FROM portal_users WHERE email = 'user001@example.com' AND password_hash = 'kept'") == 1);
+  CHECK(testing::count_rows(stack.sql(), "SELECT COUNT(*) FROM portal_invites WHERE accepted_at IS NOT NULL") == 1);
 }
 
 TEST_CASE("bad input to send, templates and senders is refused and names the problem", "[mariadb][http]") {
@@ -208,11 +316,27 @@ TEST_CASE("bad input to send, templates and senders is refused and names the pro
                                           {"active", false},
                                           {"subject", "Hi"},
                                           {"content_type", "text/plain"},
-                                          {"body", "Hello {{contact.first_name}}"}},
+                                          {"body", "Hello {{contact.first_name}}: {{invite.url}}"}},
                                          201)["template"];
     result = send_with({{"from_email", testing::division_sender}, {"template_id", created["id"]}});
     CHECK(result->status == 400);
     CHECK(error_of(result)["message"].get<std::string>().find("inactive") != std::string::npos);
+
+    // Without the invitation link: refused on save, and (one stored before that rule) on send.
+    result = stack.post("/api/templates", {{"name", "No link"},
+                                           {"subject", "Hi"},
+                                           {"content_type", "text/plain"},
+                                           {"body", "Hello {{contact.first_name}}, welcome."}});
+    CHECK(result->status == 400);
+    CHECK(error_of(result)["code"] == "template_invalid");
+    CHECK(error_of(result)["field"] == "body");
+    CHECK(error_of(result)["message"].get<std::string>().find("{{invite.url}}") != std::string::npos);
+    db::execute(stack.sql(), "UPDATE notification_templates SET body = 'Hello {{contact.first_name}}' WHERE id = " +
+                                 created["id"].dump() + " OR id = " + std::to_string(template_id));
+    result = send_with({{"from_email", testing::division_sender}, {"template_id", template_id}});
+    CHECK(result->status == 400);
+    CHECK(error_of(result)["code"] == "template_invalid");
+    CHECK(testing::count_rows(stack.sql(), "SELECT COUNT(*) FROM send_jobs") == 0);
 
     result = stack.post("/api/templates", {{"name", "Typo"},
                                            {"subject", "Hi"},

@@ -216,6 +216,27 @@ TEST_CASE_METHOD(RunningServer, "serve: every response carries its own request i
   CHECK(first_id != second_id);
 }
 
+TEST_CASE_METHOD(RunningServer, "serve: every response carries the security headers, also errors") {
+  httplib::Headers json_body{{"Content-Type", "application/json"}};
+  for (const auto& response :
+       {get("/"), get("/app.js"), get("/healthz"), get("/missing.js"), client.Get("/api/no-such-thing"),
+        client.Post("/api/session", json_body, std::string(100'000, 'x'), "application/json")}) {
+    REQUIRE(response);
+    INFO(response->status);
+    const std::string policy = response->get_header_value("Content-Security-Policy");
+    CHECK_THAT(policy, Contains("script-src 'self' 'wasm-unsafe-eval';"));
+    CHECK_THAT(policy, Contains("frame-ancestors 'none'"));
+    CHECK_THAT(policy, Contains("object-src 'none'"));
+    CHECK_THAT(policy, !Contains("script-src 'self' 'unsafe-inline'"));
+    CHECK(response->get_header_value_count("Content-Security-Policy") == 1);
+    CHECK(response->get_header_value("X-Content-Type-Options") == "nosniff");
+    CHECK(response->get_header_value("X-Frame-Options") == "DENY");
+    CHECK(response->get_header_value("Referrer-Policy") == "no-referrer");
+    // Only over TLS (session_test checks that side).
+    CHECK_FALSE(response->has_header("Strict-Transport-Security"));
+  }
+}
+
 TEST_CASE_METHOD(RunningServer, "serve: SIGTERM shuts the server down cleanly") {
   REQUIRE(get("/")->status == 200);
   CHECK(server.stop() == 0);
@@ -235,6 +256,44 @@ TEST_CASE("serve: /healthz is 503 when the database is unreachable") {
   CHECK(nlohmann::json::parse(response->body) == nlohmann::json{{"status", "ok"}, {"database", "unreachable"}});
   CHECK(response->get_header_value("Cache-Control") == "no-store");
   CHECK(server.stop() == 0);
+}
+
+TEST_CASE("serve: /metrics is not public, it needs its token or its own listener") {
+  const invites::testing::TestDatabase database;
+  using Options = invites::testing::ServerProcess::Options;
+  const auto metrics_of = [](const std::string& host, int port, const httplib::Headers& headers = {}) {
+    httplib::Client client(host, port);
+    return client.Get("/metrics", headers);
+  };
+  {
+    invites::testing::ServerProcess plain(database.url(), Options{});
+    CHECK(metrics_of(plain.host(), plain.port())->status == 404);
+  }
+  {
+    invites::testing::ServerProcess with_token(database.url(),
+                                               Options{.extra_args = {"--metrics-token", "s3cret-metrics"}});
+    const auto anonymous = metrics_of(with_token.host(), with_token.port());
+    CHECK(anonymous->status == 401);
+    CHECK(anonymous->get_header_value("WWW-Authenticate") == "Bearer");
+    CHECK(metrics_of(with_token.host(), with_token.port(), {{"Authorization", "Bearer wrong"}})->status == 401);
+    const auto scraped = metrics_of(with_token.host(), with_token.port(), {{"Authorization", "Bearer s3cret-metrics"}});
+    CHECK(scraped->status == 200);
+    CHECK_THAT(scraped->body, Contains("invites_http_requests_total"));
+  }
+  {
+    invites::testing::ServerProcess separate(database.url(),
+                                             Options{.extra_args = {"--metrics-listen", "127.0.0.1:0"}});
+    const std::string line = separate.read_line(std::chrono::seconds(10));
+    const std::string marker = "metrics on http://127.0.0.1:";
+    REQUIRE(line.find(marker) != std::string::npos);
+    const int metrics_port = std::stoi(line.substr(line.find(marker) + marker.size()));
+    CHECK(metrics_port != separate.port());
+    const auto scraped = metrics_of("127.0.0.1", metrics_port);
+    CHECK(scraped->status == 200);
+    CHECK_THAT(scraped->body, Contains("invites_http_requests_total"));
+    CHECK(metrics_of(separate.host(), separate.port())->status == 404);
+    CHECK(separate.stop() == 0);
+  }
 }
 
 TEST_CASE("StaticFiles::resolve stays inside the web root") {

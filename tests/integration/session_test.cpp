@@ -2,6 +2,7 @@
 // throttling, expiry, cookie flags, TLS, JSON errors of the API; Auth::require
 // in-process; and `invites-server user add`.
 #include <chrono>
+#include <future>
 #include <memory>
 #include <string>
 
@@ -16,6 +17,7 @@
 #include "db/connection_pool.hpp"
 #include "db/migrations.hpp"
 #include "http/api_error.hpp"
+#include "http/client_address.hpp"
 #include "http/login_throttle.hpp"
 #include "http/session_auth.hpp"
 #include "support/child_process.hpp"
@@ -143,31 +145,72 @@ TEST_CASE_METHOD(SessionServer, "session: wrong password, unknown and disabled u
   CHECK(single(*connection, "SELECT COUNT(*) FROM staff_sessions") == "0");
 }
 
-TEST_CASE_METHOD(SessionServer, "session: 5 failures lock the username out with 429, others still log in") {
-  for (int i = 0; i < 5; ++i) check_error(post_login("alice", "wrong"), 401, "invalid_credentials");
-  const auto locked = post_login("alice", password);  // even the right password
+// Behind a trusted reverse proxy (this test's loopback address), which names each client in X-Forwarded-For.
+struct ProxiedLoginServer : SessionServer {
+  ProxiedLoginServer() : SessionServer({"--trusted-proxy", "127.0.0.1"}) {}
+  httplib::Result login_from(const std::string& address, const std::string& username, const std::string& secret) {
+    return client.Post("/api/session", {{"X-Forwarded-For", "203.0.113.9, " + address}},
+                       json{{"username", username}, {"password", secret}}.dump(), "application/json");
+  }
+};
+
+TEST_CASE_METHOD(ProxiedLoginServer,
+                 "session: 5 failures stop that address guessing the username, the user still signs in elsewhere") {
+  for (int i = 0; i < 5; ++i) check_error(login_from("10.0.0.1", "alice", "wrong"), 401, "invalid_credentials");
+  const auto locked = login_from("10.0.0.1", "alice", password);  // even the right password, from there
   check_error(locked, 429, "too_many_attempts");
   const int retry_after = std::stoi(locked->get_header_value("Retry-After"));
   CHECK(retry_after > 800);
   CHECK(retry_after <= 900);
-  CHECK(post_login("Alice", password)->status == 429);
-  CHECK(post_login("bob", password)->status == 200);
+  CHECK(login_from("10.0.0.1", "Alice", password)->status == 429);
+  CHECK(login_from("10.0.0.1", "bob", password)->status == 200);
+  // The real user at another address is not locked out by the guesser.
+  CHECK(login_from("10.0.0.2", "alice", password)->status == 200);
+  CHECK(single(*connection,
+               "SELECT JSON_VALUE(detail, '$.remote') FROM audit_log WHERE action = 'session.login' "
+               "ORDER BY id DESC LIMIT 1") == "10.0.0.2");
 }
 
-TEST_CASE_METHOD(SessionServer, "session: a success resets the username's failure count") {
-  for (int i = 0; i < 4; ++i) check_error(post_login("alice", "wrong"), 401, "invalid_credentials");
-  CHECK(post_login("alice", password)->status == 200);
-  for (int i = 0; i < 4; ++i) check_error(post_login("alice", "wrong"), 401, "invalid_credentials");
-  CHECK(post_login("alice", password)->status == 200);
-}
-
-TEST_CASE_METHOD(SessionServer, "session: 20 failures from one address block it for every username") {
-  for (int i = 0; i < 20; ++i) {
-    check_error(post_login("guess" + std::to_string(i), "wrong"), 401, "invalid_credentials");
+TEST_CASE_METHOD(ProxiedLoginServer, "session: failures from one address do not lock out the others behind it") {
+  // An office behind one NAT: 25 failures under many names from its address.
+  for (int i = 0; i < 25; ++i) {
+    check_error(login_from("10.0.0.1", "guess" + std::to_string(i), "wrong"), 401, "invalid_credentials");
   }
-  const auto blocked = post_login("alice", password);
-  check_error(blocked, 429, "too_many_attempts");
-  CHECK(blocked->has_header("Retry-After"));
+  CHECK(login_from("10.0.0.1", "alice", password)->status == 200);
+}
+
+TEST_CASE_METHOD(SessionServer, "session: X-Forwarded-For from a client that is not a trusted proxy is ignored") {
+  for (int i = 0; i < 5; ++i) {
+    const auto forged = client.Post("/api/session", {{"X-Forwarded-For", "10.9.9." + std::to_string(i)}},
+                                    json{{"username", "alice"}, {"password", "wrong"}}.dump(), "application/json");
+    check_error(forged, 401, "invalid_credentials");
+  }
+  check_error(post_login("alice", password), 429, "too_many_attempts");
+}
+
+TEST_CASE_METHOD(SessionServer, "session: a success resets the failure count of its username and address") {
+  for (int i = 0; i < 4; ++i) check_error(post_login("alice", "wrong"), 401, "invalid_credentials");
+  CHECK(post_login("alice", password)->status == 200);
+  for (int i = 0; i < 4; ++i) check_error(post_login("alice", "wrong"), 401, "invalid_credentials");
+  CHECK(post_login("alice", password)->status == 200);
+}
+
+TEST_CASE_METHOD(SessionServer, "session: only the exact username signs in (ASCII case aside), not look-alikes") {
+  CHECK(post_login("ALICE", password)->status == 200);
+  // The collation folds these into "alice"; each is an unknown user, with no throttling budget of its own.
+  for (const std::string look_alike : {"alice ", "alice  ",
+                                       "al\xc3\xad"
+                                       "ce",
+                                       "\xef\xbd\x81"
+                                       "lice",
+                                       "AL\xc3\x8d"
+                                       "CE"}) {
+    INFO(look_alike);
+    check_error(post_login(look_alike, password), 401, "invalid_credentials");
+  }
+  CHECK(single(*connection,
+               "SELECT COUNT(*) FROM audit_log WHERE action = 'session.login_failed' "
+               "AND JSON_VALUE(detail, '$.reason') = 'unknown_user'") == "5");
 }
 
 TEST_CASE_METHOD(SessionServer, "session: requests without a valid session are 401 JSON") {
@@ -204,6 +247,55 @@ TEST_CASE_METHOD(SessionServer, "api: malformed bodies are 400, unknown routes 4
   check_error(client.Post("/api/session", big, "application/json"), 413, "payload_too_large");
   // The server still answers afterwards.
   CHECK(client.Get("/api/me")->status == 401);
+}
+
+TEST_CASE_METHOD(SessionServer, "csrf: login needs a JSON body, and every state change a same-origin request") {
+  const std::string body = json{{"username", "alice"}, {"password", password}}.dump();
+  // A text/plain or form body can be posted from any site without a CORS preflight.
+  check_error(client.Post("/api/session", body, "text/plain"), 415, "unsupported_media_type");
+  check_error(client.Post("/api/session", "username=alice", "application/x-www-form-urlencoded"), 415,
+              "unsupported_media_type");
+  for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
+           {"Origin", "http://evil.example"},
+           {"Origin", "null"},
+           {"Origin", "http://" + server.host() + ":" + std::to_string(server.port() + 1)},
+           {"Sec-Fetch-Site", "cross-site"},
+           {"Sec-Fetch-Site", "same-site"}}) {
+    INFO(name << ": " << value);
+    check_error(client.Post("/api/session", {{name, value}}, body, "application/json"), 403, "cross_origin");
+  }
+  const std::string own_origin = "http://" + server.host() + ":" + std::to_string(server.port());
+  const auto from_app = client.Post("/api/session", {{"Origin", own_origin}, {"Sec-Fetch-Site", "same-origin"}}, body,
+                                    "application/json");
+  REQUIRE(from_app);
+  CHECK(from_app->status == 200);
+  CHECK(client.Post("/api/session", body, "application/json; charset=utf-8")->status == 200);
+
+  // A valid session and CSRF token do not make a cross-site request acceptable.
+  const auto login = invites::testing::login_staff(client, "alice", password);
+  auto cross_site = login.headers();
+  cross_site.emplace("Origin", "https://evil.example");
+  check_error(client.Delete("/api/session", cross_site), 403, "cross_origin");
+  CHECK(client.Get("/api/me", login.headers(false))->status == 200);
+  // Nor on the invitee's page, which has no session at all.
+  check_error(client.Post("/portal/accept", {{"Sec-Fetch-Site", "cross-site"}}, "token=x&password=y",
+                          "application/x-www-form-urlencoded"),
+              403, "cross_origin");
+}
+
+struct ProxiedServer : SessionServer {
+  ProxiedServer() : SessionServer({"--base-url", "https://invites.example.com/"}) {}
+};
+
+TEST_CASE_METHOD(ProxiedServer, "csrf: behind a proxy that rewrites Host, the --base-url origin is this server") {
+  const std::string body = json{{"username", "alice"}, {"password", password}}.dump();
+  const auto proxied =
+      client.Post("/api/session", {{"Origin", "https://invites.example.com"}}, body, "application/json");
+  REQUIRE(proxied);
+  CHECK(proxied->status == 200);
+  check_error(
+      client.Post("/api/session", {{"Origin", "https://invites.example.com.evil.example"}}, body, "application/json"),
+      403, "cross_origin");
 }
 
 struct ShortIdleServer : SessionServer {
@@ -256,6 +348,8 @@ TEST_CASE("session: over TLS the cookie is Secure") {
   const std::string set_cookie = login->get_header_value("Set-Cookie");
   CHECK_THAT(set_cookie, Contains("; Secure"));
   CHECK_THAT(set_cookie, Contains("; HttpOnly"));
+  CHECK(login->get_header_value("Strict-Transport-Security") == "max-age=31536000");
+  CHECK_THAT(login->get_header_value("Content-Security-Policy"), Contains("frame-ancestors 'none'"));
   const auto me = client.Get("/api/me", {{"Cookie", set_cookie.substr(0, set_cookie.find(';'))}});
   REQUIRE(me);
   CHECK(me->status == 200);
@@ -370,27 +464,115 @@ TEST_CASE("user add: creates a user from the password on stdin, re-adding update
   CHECK(single(*db.connection, "SELECT COUNT(*) FROM staff_users") == "1");
 }
 
-TEST_CASE("login throttle: limits per username and per address, and the window slides") {
+TEST_CASE("user add: refuses control characters and look-alikes of an existing username") {
+  MigratedDatabase db;
+  invites::testing::create_staff_user(*db.connection, "dora", password, {});
+  const auto user_add = [&](const std::string& username) {
+    return invites::testing::run_process({invites::testing::invites_server_path(), "user", "add", "--db",
+                                          db.database.url().to_string(), "--username", username, "--password-stdin"});
+  };
+  // A newline would forge a line in the server log.
+  const auto forged = user_add("eve\n2026-12-06 info session.login username=dora");
+  CHECK(forged.exit_code != 0);
+  CHECK_THAT(forged.output, Contains("control characters"));
+  CHECK(user_add(" dora").exit_code != 0);
+  // "dor\xc3\xa1" is "dora" to the collation: it must not replace dora's password.
+  const auto look_alike = invites::testing::run_process(
+      {"/bin/sh", "-c",
+       "printf 'new secret\\n' | '" + invites::testing::invites_server_path() + "' user add --db '" +
+           db.database.url().to_string() + "' --username 'dor\xc3\xa1' --password-stdin"});
+  CHECK(look_alike.exit_code != 0);
+  CHECK_THAT(look_alike.output, Contains("cannot tell apart"));
+  CHECK(single(*db.connection, "SELECT COUNT(*) FROM staff_users") == "1");
+}
+
+TEST_CASE("login throttle: per username and address, with ceilings per username and per address, the window slides") {
   using invites::http::LoginThrottle;
-  LoginThrottle throttle({.failures_per_username = 3, .failures_per_address = 5, .window = std::chrono::seconds(60)});
+  MigratedDatabase db;
+  invites::db::ConnectionPool pool(db.database.url(), {.size = 2});
+  LoginThrottle throttle(pool, {.failures_per_username_and_address = 3,
+                                .failures_per_username = 5,
+                                .failures_per_address = 7,
+                                .window = std::chrono::seconds(60)});
   const auto t0 = LoginThrottle::Clock::now();
-  for (int i = 0; i < 3; ++i) {
-    CHECK_FALSE(throttle.retry_after("Alice", "10.0.0.1", t0));
-    throttle.record_failure("Alice", "10.0.0.1", t0 + std::chrono::seconds(i));
+  const auto at = [&](int seconds) { return t0 + std::chrono::seconds(seconds); };
+  // An admitted attempt counts as a failure unless it succeeds.
+  const auto fail = [&](const char* username, const char* address, int seconds) {
+    INFO(username << " from " << address << " at " << seconds << " s");
+    REQUIRE(throttle.admit(username, address, at(seconds)).attempt);
+  };
+  const auto refused_for = [&](const char* username, const char* address, int seconds) {
+    const auto admission = throttle.admit(username, address, at(seconds));
+    return admission.attempt ? 0 : static_cast<int>(admission.retry_after.count());
+  };
+  for (int i = 0; i < 3; ++i) fail("Alice", "10.0.0.1", i);
+  // (alice, 10.0.0.1), in any ASCII case, waits until its oldest failure is 60 s old...
+  CHECK(refused_for("alice", "10.0.0.1", 10) == 50);
+  // ...while alice elsewhere, and others from there, go on (each such attempt counts).
+  fail("alice", "10.0.0.2", 10);
+  fail("bob", "10.0.0.1", 10);
+  // Other spellings are other (unknown) users: they do not share alice's count.
+  fail("alice ", "10.0.0.1", 10);
+
+  // The per-username ceiling, over all addresses: alice has 4 attempts, one more makes 5.
+  fail("alice", "10.0.0.3", 20);
+  CHECK(refused_for("alice", "10.0.0.4", 21) == 39);
+  fail("bob", "10.0.0.4", 21);
+
+  // The per-address ceiling, over all usernames: 10.0.0.1 has 5 attempts, 2 more make 7.
+  for (const char* name : {"x", "y"}) fail(name, "10.0.0.1", 30);
+  CHECK(refused_for("carol", "10.0.0.1", 31) > 0);
+  fail("carol", "10.0.0.9", 31);
+
+  // A success clears its own (username, address) only.
+  fail("dave", "10.0.0.6", 40);
+  fail("dave", "10.0.0.6", 40);
+  const auto third = throttle.admit("dave", "10.0.0.6", at(40));
+  REQUIRE(third.attempt);
+  CHECK(refused_for("dave", "10.0.0.6", 41) == 59);
+  throttle.succeeded(*third.attempt);
+  const auto again = throttle.admit("DAVE", "10.0.0.6", at(41));
+  REQUIRE(again.attempt);
+  throttle.succeeded(*again.attempt);
+
+  // The window slides: at 60 s alice's first failure from 10.0.0.1 has left it, so she may try again there.
+  CHECK(refused_for("alice", "10.0.0.1", 60) == 0);
+  // The counts are in the database, shared by every server: a second throttle sees them.
+  LoginThrottle other_server(pool, {.failures_per_username_and_address = 3, .window = std::chrono::seconds(60)});
+  CHECK(other_server.admit("dave", "10.0.0.6", at(42)).attempt.has_value());
+  CHECK(other_server.admit("alice", "10.0.0.1", at(60)).attempt == std::nullopt);  // 1 s, 2 s and 60 s
+}
+
+TEST_CASE_METHOD(SessionServer, "session: 40 concurrent wrong passwords for one user get exactly 5 checked") {
+  std::vector<std::future<int>> answers;
+  for (int i = 0; i < 40; ++i) {
+    answers.push_back(std::async(std::launch::async, [this] {
+      httplib::Client own(server.host(), server.port());
+      own.set_read_timeout(60, 0);
+      const auto response =
+          own.Post("/api/session", json{{"username", "alice"}, {"password", "wrong"}}.dump(), "application/json");
+      return response ? response->status : -1;
+    }));
   }
-  // The username (any case, any address) is locked until its oldest failure is 60 s old.
-  const auto wait = throttle.retry_after("alice", "10.0.0.2", t0 + std::chrono::seconds(10));
-  REQUIRE(wait);
-  CHECK(wait->count() == 50);
-  CHECK_FALSE(throttle.retry_after("alice", "10.0.0.2", t0 + std::chrono::seconds(60)));
-  CHECK_FALSE(throttle.retry_after("bob", "10.0.0.2", t0 + std::chrono::seconds(10)));
+  int checked = 0, throttled = 0;
+  for (auto& answer : answers) {
+    const int status = answer.get();
+    if (status == 401) ++checked;
+    if (status == 429) ++throttled;
+  }
+  CHECK(checked == 5);
+  CHECK(throttled == 35);
+  CHECK(single(*connection, "SELECT COUNT(*) FROM audit_log WHERE action = 'session.login_failed'") == "5");
+}
 
-  // Two more failures from 10.0.0.1 under other names lock that address for everyone.
-  throttle.record_failure("x", "10.0.0.1", t0 + std::chrono::seconds(20));
-  throttle.record_failure("y", "10.0.0.1", t0 + std::chrono::seconds(20));
-  CHECK(throttle.retry_after("bob", "10.0.0.1", t0 + std::chrono::seconds(21)));
-  CHECK_FALSE(throttle.retry_after("bob", "10.0.0.3", t0 + std::chrono::seconds(21)));
-
-  throttle.reset_username("ALICE");
-  CHECK_FALSE(throttle.retry_after("alice", "10.0.0.2", t0 + std::chrono::seconds(11)));
+TEST_CASE("client address: it is X-Forwarded-For's only behind a trusted proxy") {
+  using invites::http::client_address;
+  CHECK(client_address("10.0.0.1", "192.0.2.7", {}) == "10.0.0.1");
+  const std::vector<std::string> proxies{"10.0.0.1", "10.0.0.2"};
+  CHECK(client_address("10.0.0.9", "192.0.2.7", proxies) == "10.0.0.9");  // not a proxy of ours
+  CHECK(client_address("10.0.0.1", "192.0.2.7", proxies) == "192.0.2.7");
+  // The client may send its own header: only the entries our proxies appended count, from the right.
+  CHECK(client_address("10.0.0.1", "1.1.1.1, 192.0.2.7,10.0.0.2", proxies) == "192.0.2.7");
+  CHECK(client_address("10.0.0.1", "", proxies) == "10.0.0.1");
+  CHECK(client_address("10.0.0.1", " , 10.0.0.2", proxies) == "10.0.0.1");
 }

@@ -57,6 +57,8 @@ MergeValues example_merge_values();
 class TemplateError : public std::runtime_error {
  public:
   TemplateError(std::string part, int line, const std::string& message);
+  // A problem of the part as a whole (line 0).
+  TemplateError(std::string part, const std::string& message);
   const std::string& part() const { return part_; }
   int line() const { return line_; }
 
@@ -77,6 +79,14 @@ class TemplateError : public std::runtime_error {
 // {{>name}} and delimiter changes {{=<% %>=}} are refused, as are names
 // that are not merge fields ("contact", ".").
 void validate_template(const TemplateText& text);
+
+// An invitation must carry its link: the rendered body (and the text
+// alternative of an HTML body) must show {{invite.url}}, also for a
+// recipient whose other fields are empty (a link inside {{#contact.first_name}}
+// would be lost). Without it the message is useless and the recipient's
+// earlier links are revoked by the send. Throws TemplateError naming the
+// part; also for the problems validate_template finds.
+void require_invite_link(const TemplateText& text);
 
 struct RenderedMessage {
   std::string subject;    // one line

@@ -29,6 +29,8 @@ class ServerProcess {
   int port() const { return port_; }
   // "http" or "https" (with --tls-cert).
   const std::string& scheme() const { return scheme_; }
+  // The server's next line on stdout (after "listening on", e.g. the metrics URL).
+  std::string read_line(std::chrono::milliseconds timeout) { return process_.read_line(timeout); }
   // SIGTERM and wait; the exit code (0 for a clean shutdown).
   int stop() { return process_.terminate(); }
   // `kill -9`: the server gets no chance to clean up.
