@@ -29,6 +29,7 @@ void publish_frame(const FrameStatus& frame) {
   publish("fbWidth", frame.canvas.fb_width);
   publish("fbHeight", frame.canvas.fb_height);
   publish("fontDpr", frame.font_dpr);
+  publish("cursorBlink", flag(frame.cursor_blink));
 }
 
 void publish_session(const app::State& state) {

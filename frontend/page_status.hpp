@@ -12,7 +12,8 @@ namespace invites {
 struct FrameStatus {
   unsigned frames = 0;
   platform::CanvasMetrics canvas;
-  double font_dpr = 0;  // the device pixel ratio the font atlas was built for
+  double font_dpr = 0;       // the device pixel ratio the font atlas was built for
+  bool cursor_blink = true;  // false under prefers-reduced-motion
 };
 
 void publish_page_status(const app::State& state, const FrameStatus& frame);

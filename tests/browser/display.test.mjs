@@ -1,0 +1,109 @@
+// The page as an installed web app and under the browser's display settings:
+// a web app manifest with icons that Chromium accepts for installing; the
+// reduced-motion preference keeps the text cursor still; browser zoom from
+// 50 % to 200 % keeps the layout within the window and the drawing crisp
+// (the canvas and the font at the zoomed device pixel ratio). Driven by role
+// and name, against the real stack.
+//
+//   WEB_ROOT=build/web node --test tests/browser/display.test.mjs
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { closeSuite, openSuite, shot } from './app_page.mjs';
+import { PASSWORD, USERS, countsFromLinks, signInByKeyboard, waitForRole } from './a11y_page.mjs';
+import { VIEWPORT } from './browser_env.mjs';
+import { decodePng } from './png.mjs';
+
+let suite;
+before(async () => {
+  suite = await openSuite({ users: USERS, accounts: 300, seed: 43, apiUser: 'tester', password: PASSWORD });
+});
+after(() => closeSuite(suite, 'display-invites-server.log'));
+
+const appState = (page, key) => page.evaluate((k) => window.invitesApp[k], key);
+
+async function openPage(contextOptions) {
+  const context = await suite.browser.newContext({ viewport: VIEWPORT, ...contextOptions });
+  const page = await context.newPage();
+  await page.goto(suite.stack.url + '/');
+  await page.waitForFunction(() => window.invitesApp?.ready === true, null, { timeout: 30_000 });
+  return { context, page };
+}
+
+describe('installable, reduced motion, zoom', () => {
+  test('the manifest and its icons make the page installable', async () => {
+    const { context, page } = await openPage({});
+    try {
+      const cdp = await context.newCDPSession(page);
+      const manifest = await cdp.send('Page.getAppManifest');
+      assert.deepEqual(manifest.errors, [], 'the manifest parses without errors');
+      const parsed = JSON.parse(manifest.data);
+      assert.equal(parsed.name, 'Bulk Portal Invites');
+      assert.equal(parsed.display, 'standalone');
+      for (const icon of parsed.icons.filter((i) => i.type === 'image/png')) {
+        const response = await page.request.get(new URL(icon.src, manifest.url).href);
+        assert.equal(response.status(), 200, icon.src);
+        const { width, height } = decodePng(await response.body());
+        assert.equal(`${width}x${height}`, icon.sizes, `${icon.src} has the size the manifest says`);
+      }
+      // The service worker (the offline copy's) must be in control for Chromium to offer the install.
+      await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 20_000 })
+        .catch(() => page.reload().then(() => page.waitForFunction(() => navigator.serviceWorker.controller !== null)));
+      // A test's browser context is an incognito profile, where Chromium never installs; nothing else may stand in the way.
+      const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+      assert.deepEqual(installabilityErrors.map((e) => e.errorId).filter((id) => id !== 'in-incognito'), [],
+        'Chromium finds nothing in the page that prevents installing');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('reduced motion keeps the text cursor still; without it the cursor blinks', async () => {
+    for (const [reducedMotion, blink] of [['reduce', 0], ['no-preference', 1]]) {
+      const { context, page } = await openPage({ reducedMotion, serviceWorkers: 'block' });
+      try {
+        assert.equal(await appState(page, 'cursorBlink'), blink, `prefers-reduced-motion: ${reducedMotion}`);
+      } finally {
+        await context.close();
+      }
+    }
+  });
+
+  for (const zoom of [0.5, 2]) {
+    test(`browser zoom ${zoom * 100} %: the layout fits the window and the drawing is crisp`, async () => {
+      // Zoom in the browser is a viewport of fewer (or more) CSS pixels at a larger (or smaller) pixel ratio.
+      const viewport = { width: Math.round(VIEWPORT.width / zoom), height: Math.round(VIEWPORT.height / zoom) };
+      const { context, page } = await openPage({ viewport, deviceScaleFactor: zoom, serviceWorkers: 'block' });
+      try {
+        await signInByKeyboard(page, 'alice', PASSWORD);
+        await waitForRole(page, 'button', { name: 'Load' });
+        await page.getByRole('button', { name: 'Load' }).press('Enter');
+        await page.waitForFunction(() => window.invitesApp.preview === 'loaded');
+        // At 200 % the counts are below the fold: scroll down to them as a mouse user would.
+        // (Tab from Load does not reach them yet: docs/design.md, Known gaps.)
+        await page.mouse.move(viewport.width / 2, viewport.height / 2);
+        await page.mouse.wheel(0, viewport.height);
+        await shot(page, `display-zoom-${zoom * 100}.png`);
+        const counts = await countsFromLinks(page);
+        assert.ok(counts.new_users > 0, 'Load counted new users');
+
+        const drawn = await page.evaluate(() => {
+          const a = window.invitesApp;
+          return { dpr: a.dpr, fontDpr: a.fontDpr, fb: [a.fbWidth, a.fbHeight], css: [a.cssWidth, a.cssHeight] };
+        });
+        assert.equal(drawn.dpr, zoom, 'the app sees the zoomed pixel ratio');
+        assert.equal(drawn.fontDpr, zoom, 'the font is rasterized for it');
+        assert.deepEqual(drawn.css, [viewport.width, viewport.height]);
+        assert.deepEqual(drawn.fb, [Math.round(viewport.width * zoom), Math.round(viewport.height * zoom)],
+          'one canvas pixel per device pixel');
+        const outside = await page.evaluate(({ width }) => Array.from(document.querySelectorAll('#a11y-layer .n'))
+          .filter((el) => { const r = el.getBoundingClientRect(); return r.width > 0 && (r.right > width + 0.5 || r.left < -0.5); })
+          .map((el) => `${el.getAttribute('role') ?? el.tagName} "${el.textContent || el.getAttribute('aria-label')}"`),
+        viewport);
+        assert.deepEqual(outside, [], 'nothing lies beyond the window sideways');
+      } finally {
+        await context.close();
+      }
+    });
+  }
+});
