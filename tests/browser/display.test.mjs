@@ -2,7 +2,8 @@
 // a web app manifest with icons that Chromium accepts for installing; the
 // reduced-motion preference keeps the text cursor still; browser zoom from
 // 50 % to 200 % keeps the layout within the window and the drawing crisp
-// (the canvas and the font at the zoomed device pixel ratio). Driven by role
+// (the canvas and the font at the zoomed device pixel ratio); a frame in which
+// nothing changes leaves the DOM layer untouched. Driven by role
 // and name, against the real stack.
 //
 //   WEB_ROOT=build/web node --test tests/browser/display.test.mjs
@@ -66,6 +67,34 @@ describe('installable, reduced motion, zoom', () => {
       } finally {
         await context.close();
       }
+    }
+  });
+
+  test('frames in which nothing on screen changes make no change to the DOM layer', async () => {
+    const { context, page } = await openPage({ serviceWorkers: 'block' });
+    try {
+      await signInByKeyboard(page, 'alice', PASSWORD);
+      await page.getByRole('button', { name: 'Load' }).press('Enter');
+      await countsFromLinks(page);
+      await page.waitForTimeout(500);
+      await page.evaluate(() => {
+        window.layerMutations = [];
+        new MutationObserver((records) => window.layerMutations.push(...records.map((r) => `${r.type} ${r.target.id || r.target.tagName}`)))
+          .observe(document.getElementById('a11y-layer'), { subtree: true, childList: true, attributes: true, characterData: true });
+        window.framesBefore = window.invitesApp.frames;
+      });
+      // The mouse moving over the empty top bar: the app draws frames (input wakes it), and nothing changes.
+      for (let i = 0; i < 20; ++i) {
+        await page.mouse.move(VIEWPORT.width * 0.45 + (i % 2) * 8, 12);
+        await page.waitForTimeout(30);
+      }
+      await page.waitForTimeout(300);
+      const seen = await page.evaluate(() => ({ frames: window.invitesApp.frames - window.framesBefore,
+        mutations: window.layerMutations }));
+      assert.ok(seen.frames >= 5, `the app drew frames meanwhile (${seen.frames})`);
+      assert.deepEqual(seen.mutations, [], 'no DOM mutation');
+    } finally {
+      await context.close();
     }
   });
 
