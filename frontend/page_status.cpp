@@ -58,6 +58,7 @@ void publish_load(const app::State& state) {
   publish("countPendingInvites", count_or_none(shown, counts.pending_invites));
   publish("countSkippedInvalidEmail", count_or_none(shown, counts.skipped_invalid_email));
   publish("countExcludedExisting", count_or_none(shown, counts.excluded_existing));
+  publish("countSkippedSuppressed", count_or_none(shown, counts.skipped_suppressed));
   publish("selectedGroup", state.selected_group ? std::string(group_name(*state.selected_group)).c_str() : "");
 }
 
@@ -103,7 +104,24 @@ void publish_sending(const app::State& state) {
   publish("jobFailedTotal", count_or_none(failed_known, send.job.failed_total));
   publish("jobFailedLoadedRows", static_cast<double>(send.job.failed_rows.loaded_rows()));
   publish("jobError", send.job.error.c_str());
+  // Delivery outcomes of the job shown (-1 until known) and the list the table shows.
+  const app::JobOutcomes* outcomes = send.job.open && send.job.outcomes ? &*send.job.outcomes : nullptr;
+  publish("jobDelivered", count_or_none(outcomes != nullptr, outcomes ? outcomes->delivered : 0));
+  publish("jobBouncedHard", count_or_none(outcomes != nullptr, outcomes ? outcomes->bounced_hard : 0));
+  publish("jobBouncedSoft", count_or_none(outcomes != nullptr, outcomes ? outcomes->bounced_soft : 0));
+  publish("jobComplained", count_or_none(outcomes != nullptr, outcomes ? outcomes->complained : 0));
+  publish("jobList", app::to_string(send.job.list));
   publish("jobsListed", static_cast<double>(send.jobs.jobs.size()));
+}
+
+// The suppression list: its status, total, the addresses of the page shown and the last lift's notice.
+void publish_suppressions(const app::SuppressionList& suppressions) {
+  publish("suppressionsStatus", app::to_string(suppressions.status));
+  publish("suppressionsTotal", static_cast<double>(suppressions.total));
+  std::string addresses;
+  for (const app::SuppressedAddress& row : suppressions.rows) addresses += (addresses.empty() ? "" : ",") + row.email;
+  publish("suppressionsShown", addresses.c_str());
+  publish("suppressionsNotice", suppressions.notice.c_str());
 }
 
 void publish_setup(const app::SetupState& setup) {
@@ -144,6 +162,7 @@ void publish_offline(const app::State& state) {
   publish("estimatePendingInvites", count_or_none(o.has_estimate, o.estimate.pending_invites));
   publish("estimateSkippedInvalidEmail", count_or_none(o.has_estimate, o.estimate.skipped_invalid_email));
   publish("estimateExcludedExisting", count_or_none(o.has_estimate, o.estimate.excluded_existing));
+  publish("estimateSkippedSuppressed", count_or_none(o.has_estimate, o.estimate.skipped_suppressed));
   publish("estimateMs", o.estimate_ms);
 }
 
@@ -156,6 +175,7 @@ void publish_page_status(const app::State& state, const FrameStatus& frame) {
   publish_recipients(state.recipients);
   publish_sending(state);
   publish_setup(state.setup);
+  publish_suppressions(state.suppressions);
   publish_offline(state);
 }
 

@@ -23,7 +23,7 @@ PACKAGES=(
   libcurl4-openssl-dev libkainjow-mustache-dev libsodium-dev
   libspdlog-dev libcli11-dev libxxhash-dev
   mariadb-server mariadb-client
-  postfix python3-aiosmtpd
+  postfix python3-aiosmtpd dovecot-imapd libgmime-3.0-dev
   chromium fonts-dejavu-core fonttools brotli
   hyperfine wrk clang-format
 )

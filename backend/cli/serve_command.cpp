@@ -65,6 +65,26 @@ struct ServeOptions {
   int retry_base_seconds = whole<std::chrono::seconds>(defaults.sender.retry_base);
   unsigned max_attempts = defaults.sender.max_attempts;
   unsigned pause_after_failures = defaults.sender.pause_after_failures;
+  // Delivery outcomes.
+  std::string bounce_domain;
+  std::string bounce_prefix = defaults.bounces.prefix;
+  unsigned soft_bounce_limit = defaults.bounces.rules.soft_bounce_limit;
+  unsigned soft_bounce_days = defaults.bounces.rules.soft_bounce_days;
+  std::string bounce_imap;
+  std::string bounce_imap_user;
+  std::string bounce_imap_password;
+  std::string bounce_imap_ca_file;
+  bool bounce_imap_starttls = false;
+  bool bounce_imap_delete = false;
+  int bounce_poll_seconds = whole<std::chrono::seconds>(service::BouncePollerOptions{}.interval);
+  bool ses_webhook = false;
+  std::vector<std::string> ses_cert_hosts = security::SnsTrust{}.allowed_hosts;
+  std::string ses_ca_file;
+  std::vector<std::string> ses_topic_arns;
+  std::string sendgrid_webhook_key;
+  std::string postmark_webhook_user;
+  std::string postmark_webhook_password;
+  int webhook_max_age_seconds = whole<std::chrono::seconds>(defaults.bounces.webhooks.max_age);
   int sender_lease_seconds = whole<std::chrono::seconds>(defaults.sender.lease_ttl);
   std::uint32_t test_send_limit = defaults.test_sends.limit;
   int test_send_window_minutes = whole<std::chrono::minutes>(defaults.test_sends.window);
@@ -98,6 +118,40 @@ void report_database_state(const db::DatabaseUrl& url) {
 void fix_malloc_mmap_threshold() {
   if (const char* tunables = std::getenv("GLIBC_TUNABLES"); tunables && std::strstr(tunables, "mmap_threshold")) return;
   mallopt(M_MMAP_THRESHOLD, 1 << 20);
+}
+
+ServiceConfig::Bounces bounce_config(const ServeOptions& options) {
+  ServiceConfig::Bounces bounces;
+  bounces.domain = options.bounce_domain;
+  bounces.prefix = options.bounce_prefix;
+  bounces.rules = {options.soft_bounce_limit, options.soft_bounce_days};
+  if (!options.bounce_imap.empty()) {
+    service::BouncePollerOptions mailbox;
+    mailbox.imap.url = options.bounce_imap;
+    mailbox.imap.username = options.bounce_imap_user;
+    mailbox.imap.password = options.bounce_imap_password;
+    // As for SMTP: a password goes over TLS only (or to loopback, where a test mailbox lives).
+    mailbox.imap.require_starttls = options.bounce_imap_starttls;
+    if (!options.bounce_imap_ca_file.empty()) mailbox.imap.ca_file = options.bounce_imap_ca_file;
+    mailbox.delete_processed = options.bounce_imap_delete;
+    mailbox.interval = std::chrono::seconds(options.bounce_poll_seconds);
+    bounces.mailbox = mailbox;
+    if (options.bounce_domain.empty())
+      spdlog::warn("--bounce-imap without --bounce-domain: reports in the mailbox cannot name their messages");
+  }
+  if (options.ses_webhook) {
+    security::SnsTrust trust;
+    trust.allowed_hosts = options.ses_cert_hosts;
+    if (!options.ses_ca_file.empty()) trust.ca_file = options.ses_ca_file;
+    trust.topic_arns = options.ses_topic_arns;
+    bounces.webhooks.ses = trust;
+  }
+  if (!options.sendgrid_webhook_key.empty()) bounces.webhooks.sendgrid_public_key = options.sendgrid_webhook_key;
+  if (!options.postmark_webhook_user.empty())
+    bounces.webhooks.postmark =
+        http::WebhookConfig::BasicAuth{options.postmark_webhook_user, options.postmark_webhook_password};
+  bounces.webhooks.max_age = std::chrono::seconds(options.webhook_max_age_seconds);
+  return bounces;
 }
 
 ServiceConfig service_config(const ServeOptions& options) {
@@ -135,6 +189,7 @@ ServiceConfig service_config(const ServeOptions& options) {
   config.invite_ttl_days = options.invite_ttl_days;
   config.test_sends = {.limit = options.test_send_limit,
                        .window = std::chrono::minutes(options.test_send_window_minutes)};
+  config.bounces = bounce_config(options);
   return config;
 }
 
@@ -325,6 +380,131 @@ void add_sending_options(CLI::App& command, ServeOptions& options) {
       ->check(CLI::Range(6, 3600));
 }
 
+void add_bounce_options(CLI::App& command, ServeOptions& options) {
+  const auto group = "Delivery outcomes (bounces and complaints)";
+  command
+      .add_option("--bounce-domain", options.bounce_domain,
+                  "send every invitation from its own envelope sender PREFIX+TOKEN@DOMAIN (VERP), so bounces "
+                  "name their message")
+      ->type_name("DOMAIN")
+      ->envname("INVITES_BOUNCE_DOMAIN")
+      ->group(group);
+  command.add_option("--bounce-prefix", options.bounce_prefix, "local part before the + of the envelope senders")
+      ->type_name("PREFIX")
+      ->envname("INVITES_BOUNCE_PREFIX")
+      ->capture_default_str()
+      ->group(group);
+  command
+      .add_option("--soft-bounce-limit", options.soft_bounce_limit,
+                  "soft bounces within --soft-bounce-days that suppress an address")
+      ->type_name("N")
+      ->envname("INVITES_SOFT_BOUNCE_LIMIT")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000))
+      ->group(group);
+  command.add_option("--soft-bounce-days", options.soft_bounce_days, "the window of --soft-bounce-limit")
+      ->type_name("DAYS")
+      ->envname("INVITES_SOFT_BOUNCE_DAYS")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3650))
+      ->group(group);
+  auto* imap =
+      command.add_option("--bounce-imap", options.bounce_imap, "poll this mailbox for bounces and complaint reports")
+          ->type_name("imap://HOST:PORT/MAILBOX|imaps://HOST:PORT/MAILBOX")
+          ->envname("INVITES_BOUNCE_IMAP")
+          ->check([](const std::string& url) -> std::string {
+            return url.rfind("imap://", 0) == 0 || url.rfind("imaps://", 0) == 0
+                       ? ""
+                       : "must start with imap:// or imaps://";
+          })
+          ->group(group);
+  command.add_option("--bounce-imap-user", options.bounce_imap_user, "user name of the bounce mailbox")
+      ->type_name("USER")
+      ->envname("INVITES_BOUNCE_IMAP_USER")
+      ->needs(imap)
+      ->group(group);
+  command
+      .add_option("--bounce-imap-password", options.bounce_imap_password,
+                  "password of the bounce mailbox (prefer the environment variable)")
+      ->type_name("PASSWORD")
+      ->envname("INVITES_BOUNCE_IMAP_PASSWORD")
+      ->group(group);
+  command
+      .add_option("--bounce-imap-ca-file", options.bounce_imap_ca_file,
+                  "verify the IMAP server's certificate against these PEM CA certificates")
+      ->type_name("FILE")
+      ->envname("INVITES_BOUNCE_IMAP_CA_FILE")
+      ->check(CLI::ExistingFile.description(""))
+      ->needs(imap)
+      ->group(group);
+  command.add_flag("--bounce-imap-starttls", options.bounce_imap_starttls, "require STARTTLS on imap://")
+      ->envname("INVITES_BOUNCE_IMAP_STARTTLS")
+      ->group(group);
+  command
+      .add_flag("--bounce-imap-delete", options.bounce_imap_delete,
+                "delete processed messages (default: flag them \\Seen and $InvitesProcessed)")
+      ->envname("INVITES_BOUNCE_IMAP_DELETE")
+      ->group(group);
+  command.add_option("--bounce-poll-seconds", options.bounce_poll_seconds, "how often to read the bounce mailbox")
+      ->type_name("SECONDS")
+      ->envname("INVITES_BOUNCE_POLL_SECONDS")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 24 * 3600))
+      ->group(group);
+  command.add_flag("--ses-webhook", options.ses_webhook, "accept Amazon SES notifications (SNS) at /webhooks/ses")
+      ->envname("INVITES_SES_WEBHOOK")
+      ->group(group);
+  command
+      .add_option("--ses-cert-hosts", options.ses_cert_hosts,
+                  "hosts SNS signing certificates may come from (* = one label)")
+      ->type_name("HOST,...")
+      ->envname("INVITES_SES_CERT_HOSTS")
+      ->delimiter(',')
+      ->capture_default_str()
+      ->group(group);
+  command
+      .add_option("--ses-ca-file", options.ses_ca_file,
+                  "PEM CA certificates SNS signing certificates (and their https hosts) must chain to "
+                  "(default: the system's)")
+      ->type_name("FILE")
+      ->envname("INVITES_SES_CA_FILE")
+      ->check(CLI::ExistingFile.description(""))
+      ->group(group);
+  command.add_option("--ses-topic-arns", options.ses_topic_arns, "accept only these SNS topics (default: any)")
+      ->type_name("ARN,...")
+      ->envname("INVITES_SES_TOPIC_ARNS")
+      ->delimiter(',')
+      ->group(group);
+  command
+      .add_option("--sendgrid-webhook-key", options.sendgrid_webhook_key,
+                  "accept SendGrid's signed event webhook at /webhooks/sendgrid, verified with this key (base64)")
+      ->type_name("KEY")
+      ->envname("INVITES_SENDGRID_WEBHOOK_KEY")
+      ->group(group);
+  auto* postmark_user = command
+                            .add_option("--postmark-webhook-user", options.postmark_webhook_user,
+                                        "accept Postmark's bounce webhook at /webhooks/postmark with this basic "
+                                        "authentication user")
+                            ->type_name("USER")
+                            ->envname("INVITES_POSTMARK_WEBHOOK_USER")
+                            ->group(group);
+  command
+      .add_option("--postmark-webhook-password", options.postmark_webhook_password,
+                  "its password (prefer the environment variable)")
+      ->type_name("PASSWORD")
+      ->envname("INVITES_POSTMARK_WEBHOOK_PASSWORD")
+      ->needs(postmark_user)
+      ->group(group);
+  command
+      .add_option("--webhook-max-age-seconds", options.webhook_max_age_seconds,
+                  "refuse signed webhook requests older than this (replays)")
+      ->type_name("SECONDS")
+      ->envname("INVITES_WEBHOOK_MAX_AGE_SECONDS")
+      ->capture_default_str()
+      ->check(CLI::Range(10, 7 * 24 * 3600))
+      ->group(group);
+}
+
 }  // namespace
 
 Command add_serve_command(CLI::App& app) {
@@ -402,6 +582,7 @@ Command add_serve_command(CLI::App& app) {
       ->type_name("TOKEN")
       ->envname("INVITES_METRICS_TOKEN");
   add_sending_options(*command, *options);
+  add_bounce_options(*command, *options);
   return {command, [options] { return run_serve(*options); }};
 }
 

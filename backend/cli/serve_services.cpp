@@ -16,7 +16,15 @@ ServeServices::ServeServices(ServiceConfig config)
                       config_.snapshot_refresh),
       shared_previews_(previews_, snapshot_index_),
       sender_policy_(config_.allowed_senders),
-      runner_([url = config_.database] { return db::connect(url); }, transport_factory(), config_.sender) {
+      verp_key_(config_.bounces.domain.empty()
+                    ? nullptr
+                    : std::make_shared<service::VerpKey>(config_.bounces.prefix, config_.bounces.domain)),
+      outcome_recorder_(std::make_shared<service::OutcomeRecorder>(verp_key_, config_.bounces.rules)),
+      bounce_poller_(config_.bounces.mailbox ? std::make_unique<service::BouncePoller>(
+                                                   [url = config_.database] { return db::connect(url); },
+                                                   outcome_recorder_, *config_.bounces.mailbox)
+                                             : nullptr),
+      runner_([url = config_.database] { return db::connect(url); }, transport_factory(), sender_options()) {
   // Previews may keep the previous generation alive, but not during the
   // next build: at most two full snapshots in memory (docs/design.md §8).
   snapshot_index_.on_build_start(
@@ -33,20 +41,34 @@ http::ServerServices ServeServices::for_http() {
           .database_reachable = [url = config_.database] { return db::ping(url, health_ping_timeout); },
           .base_url = config_.sender.base_url,
           .invite_ttl_days = config_.invite_ttl_days,
-          .test_sends = config_.test_sends};
+          .test_sends = config_.test_sends,
+
+          .outcomes = outcome_recorder_,
+          .webhooks = config_.bounces.webhooks};
 }
 
 void ServeServices::start(const std::string& invite_base_url) {
   runner_.set_base_url(invite_base_url);
   snapshot_index_.start();
   runner_.start();
+  if (bounce_poller_) bounce_poller_->start();
 }
 
-void ServeServices::stop() { runner_.stop(); }
+void ServeServices::stop() {
+  if (bounce_poller_) bounce_poller_->stop();
+  runner_.stop();
+}
 
 std::function<std::unique_ptr<mail::MailTransport>()> ServeServices::transport_factory() const {
   if (config_.smtp) return [options = *config_.smtp] { return mail::make_smtp_transport(options); };
   return [directory = config_.maildir] { return mail::make_maildir_transport(directory); };
+}
+
+service::JobRunnerOptions ServeServices::sender_options() const {
+  service::JobRunnerOptions options = config_.sender;
+  options.verp = verp_key_;
+  options.outcomes = outcome_recorder_;
+  return options;
 }
 
 }  // namespace invites::cli

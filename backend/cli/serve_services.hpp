@@ -16,11 +16,15 @@
 #include "http/server.hpp"
 #include "mail/transport.hpp"
 #include "repository/test_send_quota.hpp"
+#include "repository/delivery_outcomes.hpp"
+#include "service/bounce_poller.hpp"
 #include "service/job_runner.hpp"
+#include "service/outcome_recorder.hpp"
 #include "service/preview_store.hpp"
 #include "service/sender_policy.hpp"
 #include "service/shared_previews.hpp"
 #include "service/snapshot_index.hpp"
+#include "service/verp_key.hpp"
 
 namespace invites::cli {
 
@@ -38,6 +42,18 @@ struct ServiceConfig {
   std::vector<std::string> allowed_senders;  // addresses, "@domain" or "domain"
   int invite_ttl_days = 14;                  // docs/design.md §6: the one default (the CLI's comes from here)
   repository::TestSendQuota test_sends;      // per staff user, counted in the database
+
+  // Delivery outcomes (docs/design.md §11): VERP envelope senders on the bounce
+  // domain (none when empty), the suppression rules, the bounce mailbox and
+  // the provider webhooks (each optional).
+  struct Bounces {
+    std::string prefix = "bounces";
+    std::string domain;
+    repository::SuppressionRules rules;
+    std::optional<service::BouncePollerOptions> mailbox;
+    http::WebhookConfig webhooks;
+  };
+  Bounces bounces;
 };
 
 class ServeServices {
@@ -55,6 +71,8 @@ class ServeServices {
 
  private:
   std::function<std::unique_ptr<mail::MailTransport>()> transport_factory() const;
+  // The sender's options with the VERP key and the outcome recorder.
+  service::JobRunnerOptions sender_options() const;
 
   ServiceConfig config_;
   db::ConnectionPool pool_;
@@ -62,6 +80,11 @@ class ServeServices {
   service::PreviewStore previews_;
   service::SharedPreviews shared_previews_;  // previews_, and those other servers stored
   service::SenderPolicy sender_policy_;
+  // Delivery outcomes: the VERP key (none without a bounce domain), where
+  // outcomes are recorded, and the bounce mailbox's poller (when configured).
+  std::shared_ptr<service::VerpKey> verp_key_;
+  std::shared_ptr<service::OutcomeRecorder> outcome_recorder_;
+  std::unique_ptr<service::BouncePoller> bounce_poller_;
   service::JobRunner runner_;
 };
 

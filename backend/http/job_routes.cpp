@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "invites/json_optional.hpp"
@@ -7,12 +9,41 @@
 #include "http/request_fields.hpp"
 #include "http/send_routes.hpp"
 #include "repository/audit_log.hpp"
+#include "repository/delivery_outcomes.hpp"
 #include "repository/send_jobs.hpp"
 
 namespace invites::http {
 namespace {
 
 constexpr std::size_t jobs_listed = 50;
+
+// Thresholds mail providers act on (docs/design.md §11), shown beside a job's rates:
+// Amazon SES reviews an account at a 5 % bounce rate and 0.1 % complaints;
+// Gmail's sender guidelines ask for spam reports below 0.1 % and never 0.3 %.
+constexpr double bounce_rate_review = 0.05;
+constexpr double complaint_rate_review = 0.001;
+constexpr double complaint_rate_limit = 0.003;
+
+// Delivered = accepted by the SMTP server and not bounced later; rates are
+// of the messages handed over (accepted or refused at once).
+nlohmann::json outcomes_to_json(const repository::JobProgress& job, const repository::JobOutcomeCounts& counts) {
+  const std::uint64_t bounced = counts.hard_bounced + counts.soft_bounced;
+  const std::uint64_t bounced_after_acceptance = bounced - std::min(bounced, counts.rejected_at_smtp);
+  const std::uint64_t handed_over = job.sent + counts.rejected_at_smtp;
+  const auto rate = [&](std::uint64_t n) {
+    return handed_over == 0 ? 0.0 : static_cast<double>(n) / static_cast<double>(handed_over);
+  };
+  return {{"delivered", job.sent - std::min<std::uint64_t>(job.sent, bounced_after_acceptance)},
+          {"bounced_hard", counts.hard_bounced},
+          {"bounced_soft", counts.soft_bounced},
+          {"complained", counts.complained},
+          {"bounce_rate", rate(bounced)},
+          {"complaint_rate", rate(counts.complained)},
+          {"thresholds",
+           {{"bounce_rate_review", bounce_rate_review},
+            {"complaint_rate_review", complaint_rate_review},
+            {"complaint_rate_limit", complaint_rate_limit}}}};
+}
 
 repository::JobProgress existing_job(sql::Connection& connection, const std::string& id_text) {
   const auto job = repository::find_job(connection, path_id(id_text, "job"));
@@ -74,7 +105,9 @@ void register_job_routes(httplib::Server& server, RouteContext& context) {
   server.Get(R"(/api/jobs/([^/]+))", [&context](const httplib::Request& request, httplib::Response& response) {
     context.auth.require(request, Permission::send_invites);
     auto lease = context.pool.acquire();
-    send_json(response, {{"job", job_to_json(existing_job(*lease, request.matches[1]))}});
+    const auto job = existing_job(*lease, request.matches[1]);
+    send_json(response, {{"job", job_to_json(job)},
+                         {"outcomes", outcomes_to_json(job, repository::job_outcome_counts(*lease, job.id))}});
   });
   server.Post(R"(/api/jobs/([^/]+)/(pause|resume|cancel|retry-failed))",
               [&context](const httplib::Request& request, httplib::Response& response) {
@@ -83,19 +116,27 @@ void register_job_routes(httplib::Server& server, RouteContext& context) {
   server.Get(R"(/api/jobs/([^/]+)/recipients)",
              [&context](const httplib::Request& request, httplib::Response& response) {
                context.auth.require(request, Permission::send_invites);
-               std::optional<OutboxStatus> status;
+               repository::JobRecipientFilter filter;
                if (request.has_param("status")) {
                  // pending includes the rows being sent: "sending" is no filter of its own.
-                 status = parse_outbox_status(request.get_param_value("status"));
-                 if (!status || *status == OutboxStatus::sending) {
-                   throw ApiError(400, "invalid", "status: must be pending, sent, failed, skipped or cancelled",
+                 const auto name = request.get_param_value("status");
+                 const auto status = parse_outbox_status(name);
+                 if (name == "bounced") {
+                   filter = repository::ReportedOutcome::bounced;
+                 } else if (name == "complained") {
+                   filter = repository::ReportedOutcome::complained;
+                 } else if (status && *status != OutboxStatus::sending) {
+                   filter = *status;
+                 } else {
+                   throw ApiError(400, "invalid",
+                                  "status: must be pending, sent, failed, skipped, cancelled, bounced or complained",
                                   std::string("status"));
                  }
                }
                const auto window = parse_page_window(query_params(request));
                auto lease = context.pool.acquire();
                const auto job = existing_job(*lease, request.matches[1]);
-               const auto page = repository::job_recipients(*lease, job.id, status, window.offset, window.limit);
+               const auto page = repository::job_recipients(*lease, job.id, filter, window.offset, window.limit);
                auto rows = nlohmann::json::array();
                for (const auto& row : page.rows) {
                  rows.push_back({{"email", row.email},
@@ -103,7 +144,9 @@ void register_job_routes(httplib::Server& server, RouteContext& context) {
                                  {"status", outbox_status_name(row.status)},
                                  {"attempts", row.attempts},
                                  {"last_error", json_or_null(row.last_error)},
-                                 {"sent_at", json_or_null(row.sent_at)}});
+                                 {"sent_at", json_or_null(row.sent_at)},
+                                 {"outcome", json_or_null(row.outcome)},
+                                 {"outcome_diagnostic", json_or_null(row.outcome_diagnostic)}});
                }
                send_json(response, {{"total", page.total}, {"rows", std::move(rows)}});
              });

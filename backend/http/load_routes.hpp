@@ -16,6 +16,9 @@ void register_lookup_routes(httplib::Server& server, RouteContext& context);
 void register_preview_routes(httplib::Server& server, RouteContext& context);
 // GET /api/snapshot (390), POST /api/snapshot/refresh (390)
 void register_snapshot_routes(httplib::Server& server, RouteContext& context);
+// GET /api/suppressions[.csv], POST /api/suppressions/lift (390): the
+// suppressed addresses with the contacts that use them; lifting is audited
+void register_suppression_routes(httplib::Server& server, RouteContext& context);
 // GET /metrics (Prometheus text); with a `token`, only for requests that
 // carry it as "Authorization: Bearer TOKEN" (else 401).
 void register_metrics_routes(httplib::Server& server, service::SnapshotIndex& index, std::string token);

@@ -148,6 +148,7 @@ void Server::register_routes() {
   register_lookup_routes(*http_, routes_);
   register_preview_routes(*http_, routes_);
   register_snapshot_routes(*http_, routes_);
+  register_suppression_routes(*http_, routes_);
   if (!config_.metrics_token.empty()) register_metrics_routes(*http_, routes_.index, config_.metrics_token);
   if (config_.metrics_listen) {
     metrics_http_ = make_bounded_server(metrics_connections, std::nullopt);
@@ -161,6 +162,8 @@ void Server::register_routes() {
   register_render_routes(*http_, routes_);
   register_audit_routes(*http_, routes_);
   register_portal_accept_routes(*http_, routes_.pool);
+  webhooks_ = make_webhook_context(routes_.webhooks, routes_.pool, routes_.outcomes);
+  register_webhook_routes(*http_, *webhooks_);
   // Add API routes above this line: every other /api path is a JSON 404
   // (the GET route here; other methods through library_error).
   http_->Get("/api/.*", [](const httplib::Request&, httplib::Response& response) {

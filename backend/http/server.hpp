@@ -20,6 +20,7 @@
 #include "http/route_context.hpp"
 #include "http/session_auth.hpp"
 #include "http/static_files.hpp"
+#include "http/webhook_routes.hpp"
 
 namespace invites::http {
 
@@ -80,6 +81,7 @@ class Server {
   std::atomic<Phase> phase_{Phase::idle};
   std::atomic<bool> stop_requested_{false};
   RouteContext routes_;
+  std::unique_ptr<WebhookContext> webhooks_;  // the provider webhooks' verifiers
 };
 
 }  // namespace invites::http

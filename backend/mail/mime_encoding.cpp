@@ -1,8 +1,8 @@
 #include "mail/mime_encoding.hpp"
 
-#include <sodium.h>
-
 #include <vector>
+
+#include "security/tokens.hpp"
 
 namespace invites::mail {
 namespace {
@@ -53,14 +53,6 @@ std::size_t utf8_length(unsigned char lead) {
   return 1;
 }
 
-std::string base64(std::string_view bytes) {
-  std::string out(sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
-                    sodium_base64_VARIANT_ORIGINAL);
-  out.resize(out.size() - 1);  // the terminating NUL
-  return out;
-}
-
 bool needs_quoting(std::string_view name) {
   // Anything but atext and spaces (RFC 5322 §3.2.3).
   for (char c : name)
@@ -107,7 +99,7 @@ std::string encoded_words(std::string_view utf8) {
       take = next;
     }
     if (!out.empty()) out += "\r\n ";
-    out += "=?UTF-8?B?" + base64(utf8.substr(0, take)) + "?=";
+    out += "=?UTF-8?B?" + security::to_base64(utf8.substr(0, take)) + "?=";
     utf8.remove_prefix(take);
   }
   return out;
@@ -144,6 +136,32 @@ std::string display_name_phrase(std::string_view name) {
     quoted.push_back(c);
   }
   return quoted + "\"";
+}
+
+std::string printable_utf8(std::string_view text, std::size_t max_bytes) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    std::size_t length = lead < 0x80 ? 1 : utf8_length(lead);
+    bool valid = lead < 0x80 || (lead >= 0xC2 && lead <= 0xF4 && i + length <= text.size());
+    for (std::size_t k = 1; valid && k < length; ++k) valid = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
+    if (valid && length > 2) {  // no overlong forms, surrogates or code points past U+10FFFF
+      const auto second = static_cast<unsigned char>(text[i + 1]);
+      valid = !(lead == 0xE0 && second < 0xA0) && !(lead == 0xED && second >= 0xA0) &&
+              !(lead == 0xF0 && second < 0x90) && !(lead == 0xF4 && second >= 0x90);
+    }
+    if (!valid) length = 1;
+    const std::size_t added = valid ? length : 1;
+    if (out.size() + added > max_bytes) break;
+    if (!valid)
+      out.push_back('?');
+    else if (lead < 0x20 || lead == 0x7F)
+      out.push_back(' ');
+    else
+      out.append(text.substr(i, length));
+    i += length;
+  }
+  return out;
 }
 
 }  // namespace invites::mail

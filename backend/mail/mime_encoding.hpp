@@ -30,4 +30,9 @@ std::string unstructured_header(std::string_view name, std::string_view value);
 // string when it has specials, encoded-words when it is not plain ASCII.
 std::string display_name_phrase(std::string_view name);
 
+// Text from outside (a bounce's diagnostic) made safe to store and show:
+// valid UTF-8 kept, other bytes '?', control characters ' ', and cut to at
+// most max_bytes between whole characters.
+std::string printable_utf8(std::string_view text, std::size_t max_bytes);
+
 }  // namespace invites::mail

@@ -33,9 +33,10 @@ constexpr const char* select_due_rows =
 // The merge data of claimed rows; followed by their ids: "?, ?, ...)".
 constexpr const char* select_claimed_details =
     "SELECT o.id, o.email, o.attempts, COALESCE(c.first_name, ''), COALESCE(c.last_name, ''), a.account_number, "
-    "a.name, d.name, p.status FROM send_outbox o "
+    "a.name, d.name, p.status, su.email IS NOT NULL FROM send_outbox o "
     "JOIN contacts c ON c.id = o.contact_id JOIN accounts a ON a.id = c.account_id "
     "JOIN divisions d ON d.id = a.division_id LEFT JOIN portal_users p ON p.email = o.email "
+    "LEFT JOIN address_suppressions su ON su.email = o.email AND su.lifted_at IS NULL "
     "WHERE o.id IN (";
 
 // "prefix ?, ?, ?)" with one placeholder per value: IN lists.
@@ -150,7 +151,8 @@ std::vector<ClaimedRecipient> claim_batch(sql::Connection& connection, std::uint
     ClaimedRecipient recipient;
     recipient.job_id = job_id;
     rows.read_into(recipient.outbox_id, recipient.email, recipient.attempts, recipient.first_name, recipient.last_name,
-                   recipient.account_number, recipient.account_name, recipient.division_name, recipient.portal_status);
+                   recipient.account_number, recipient.account_name, recipient.division_name, recipient.portal_status,
+                   recipient.suppressed);
     recipient.lease_token = lease_token;
     claimed.push_back(std::move(recipient));
   }

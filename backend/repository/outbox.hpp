@@ -35,6 +35,7 @@ struct ClaimedRecipient {
   std::uint32_t attempts = 0;  // before this one
   std::string first_name, last_name, account_number, account_name, division_name;
   std::optional<PortalStatus> portal_status;    // now, if the address has a portal user
+  bool suppressed = false;                      // now: bounced or complained since Load (docs/design.md §11)
   std::uint64_t invite_id = 0;                  // set by create_invites
   std::optional<std::uint64_t> invited_by_job;  // set by create_invites: not to be mailed
   std::uint64_t lease_token = 0;                // the sender lease it was claimed under

@@ -237,11 +237,19 @@ std::uint64_t retry_failed(sql::Connection& connection, std::uint64_t job_id) {
   return rows;
 }
 
-OutboxPage job_recipients(sql::Connection& connection, std::uint64_t job_id, std::optional<OutboxStatus> status,
+OutboxPage job_recipients(sql::Connection& connection, std::uint64_t job_id, const JobRecipientFilter& filter,
                           std::size_t offset, std::size_t limit) {
   // "pending" includes the rows being sent; any other status is bound.
+  // Outcome filters name fixed kinds.
+  const auto* outcome = std::get_if<ReportedOutcome>(&filter);
+  const auto* status = std::get_if<OutboxStatus>(&filter);
   const bool bound_status = status && *status != OutboxStatus::pending;
-  const std::string where = !status        ? std::string()
+  const std::string outcome_kinds =
+      outcome && *outcome == ReportedOutcome::bounced ? "'hard_bounce', 'soft_bounce'" : "'complaint'";
+  const std::string where = outcome ? " AND id IN (SELECT d.outbox_id FROM delivery_outcomes d WHERE d.job_id = "
+                                      "send_outbox.job_id AND d.kind IN (" +
+                                          outcome_kinds + "))"
+                            : !status      ? std::string()
                             : bound_status ? " AND status = ?"
                                            : " AND status IN ('pending', 'sending')";
   const auto bind_filter = [&](db::Statement& statement) {
@@ -263,17 +271,21 @@ OutboxPage job_recipients(sql::Connection& connection, std::uint64_t job_id, std
   // ~70 ms this way, 2.5 s as a plain ORDER BY email LIMIT/OFFSET.
   db::Statement select(connection,
                        "SELECT o.email, o.recipient_group, o.status, o.attempts, o.last_error,"
-                       " DATE_FORMAT(o.sent_at, '%Y-%m-%dT%H:%i:%sZ')"
+                       " DATE_FORMAT(o.sent_at, '%Y-%m-%dT%H:%i:%sZ'), d.kind, d.diagnostic"
                        " FROM (SELECT id FROM send_outbox WHERE job_id = ?" +
                            where +
                            " ORDER BY id LIMIT ? OFFSET ?) page"
-                           " JOIN send_outbox o ON o.id = page.id ORDER BY o.id");
+                           " JOIN send_outbox o ON o.id = page.id"
+                           " LEFT JOIN delivery_outcomes d ON d.id ="
+                           " (SELECT MAX(d2.id) FROM delivery_outcomes d2 WHERE d2.outbox_id = o.id)"
+                           " ORDER BY o.id");
   bind_filter(select);
   select.bind(limit, offset);
   auto rows = select.query();
   while (rows.next()) {
     OutboxRow row;
-    rows.read_into(row.email, row.group, row.status, row.attempts, row.last_error, row.sent_at);
+    rows.read_into(row.email, row.group, row.status, row.attempts, row.last_error, row.sent_at, row.outcome,
+                   row.outcome_diagnostic);
     page.rows.push_back(std::move(row));
   }
   return page;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include <cppconn/connection.h>
@@ -78,15 +79,23 @@ struct OutboxRow {
   OutboxStatus status = OutboxStatus::pending;
   std::uint32_t attempts = 0;
   std::optional<std::string> last_error, sent_at;
+  // The last delivery outcome of the message (docs/design.md §11), if any:
+  // "hard_bounce", "soft_bounce" or "complaint", with the server's words.
+  std::optional<std::string> outcome, outcome_diagnostic;
 };
+// Which of a job's recipients a page lists: all (monostate), one sending
+// status (pending includes the rows being sent), or the messages with a
+// bounce (hard or soft) or a complaint, whatever their sending status.
+enum class ReportedOutcome : std::uint8_t { bounced, complained };
+using JobRecipientFilter = std::variant<std::monostate, OutboxStatus, ReportedOutcome>;
 struct OutboxPage {
   std::uint64_t total = 0;
   std::vector<OutboxRow> rows;
 };
 // A page of the job's recipients in the order they were queued (group, then
-// email); status filters when set (pending includes rows being sent).
+// email), all of them or those the filter names.
 // total counts them all, for paging through long lists.
-OutboxPage job_recipients(sql::Connection& connection, std::uint64_t job_id, std::optional<OutboxStatus> status,
+OutboxPage job_recipients(sql::Connection& connection, std::uint64_t job_id, const JobRecipientFilter& filter,
                           std::size_t offset, std::size_t limit);
 
 }  // namespace invites::repository

@@ -105,6 +105,8 @@ Snapshot load_snapshot(sql::Connection& connection, const std::atomic<bool>& can
     const auto user = read_portal_user(row);
     builder.append_portal_user(user.email, user.status, user.last_invited_at);
   });
+  for_each_row(connection, snapshot_sql::suppressed_addresses, cancel,
+               [&](db::Rows& row) { builder.append_suppression(row.read<std::string>()); });
   db::execute(connection, "COMMIT");
   check(cancel);
   return std::move(builder).build(generated_at);
@@ -118,6 +120,15 @@ void read_portal_users_changed_since(sql::Connection& connection, std::int64_t s
                                      const std::function<void(const PortalUserState&)>& on_user) {
   auto rows = db::query(connection, snapshot_sql::portal_users_changed_since, since);
   while (rows.next()) on_user(read_portal_user(rows));
+}
+
+void read_suppressions_changed_since(sql::Connection& connection, std::int64_t since,
+                                     const std::function<void(const SuppressionState&)>& on_change) {
+  auto rows = db::query(connection, snapshot_sql::suppressions_changed_since, since);
+  while (rows.next()) {
+    auto [email, suppressed] = rows.read<std::string, bool>();
+    on_change({std::move(email), suppressed});
+  }
 }
 
 }  // namespace invites::repository

@@ -36,4 +36,13 @@ struct PortalUserState {
 void read_portal_users_changed_since(sql::Connection& connection, std::int64_t since,
                                      const std::function<void(const PortalUserState&)>& on_user);
 
+// An address whose suppression (docs/design.md §11) was made or lifted, and whether
+// it is suppressed now.
+struct SuppressionState {
+  std::string email;
+  bool suppressed = false;
+};
+void read_suppressions_changed_since(sql::Connection& connection, std::int64_t since,
+                                     const std::function<void(const SuppressionState&)>& on_change);
+
 }  // namespace invites::repository

@@ -33,4 +33,11 @@ inline constexpr const char* portal_users_changed_since =
     "SELECT email, status, COALESCE(UNIX_TIMESTAMP(last_invited_at), 0) FROM portal_users"
     " WHERE updated_at >= FROM_UNIXTIME(?)";
 
+// Addresses suppressed by bounces or complaints (docs/design.md §11), not lifted.
+inline constexpr const char* suppressed_addresses = "SELECT email FROM address_suppressions WHERE lifted_at IS NULL";
+// Suppressions made or lifted since a unix second (the one parameter): the
+// address and whether it is suppressed now.
+inline constexpr const char* suppressions_changed_since =
+    "SELECT email, lifted_at IS NULL FROM address_suppressions WHERE updated_at >= FROM_UNIXTIME(?)";
+
 }  // namespace invites::repository::snapshot_sql

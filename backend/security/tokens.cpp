@@ -44,10 +44,42 @@ std::optional<Token> token_from_base64url(std::string_view text) {
   return token;
 }
 
+std::string to_base64(std::string_view bytes) {
+  std::string out(sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+                    sodium_base64_VARIANT_ORIGINAL);
+  out.resize(out.size() - 1);  // the terminating NUL
+  return out;
+}
+
+std::optional<std::string> from_base64(std::string_view text) {
+  initialize();
+  std::string out(text.size() * 3 / 4 + 3, '\0');
+  std::size_t length = 0;
+  const char* end = nullptr;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(), " \r\n",
+                        &length, &end, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+      end != text.data() + text.size())
+    return std::nullopt;
+  out.resize(length);
+  return out;
+}
+
 std::string to_hex(std::span<const unsigned char> bytes) {
   std::string out(bytes.size() * 2 + 1, '\0');
   sodium_bin2hex(out.data(), out.size(), bytes.data(), bytes.size());
   out.pop_back();
+  return out;
+}
+
+std::optional<std::string> from_hex(std::string_view text) {
+  std::string out(text.size() / 2, '\0');
+  std::size_t length = 0;
+  const char* end = nullptr;
+  if (sodium_hex2bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(), nullptr,
+                     &length, &end) != 0 ||
+      end != text.data() + text.size() || length != out.size())
+    return std::nullopt;
   return out;
 }
 

@@ -25,8 +25,16 @@ std::string to_base64url(std::span<const unsigned char> bytes);
 // The Token in `text`; nullopt unless it is exactly 32 bytes of valid base64url.
 std::optional<Token> token_from_base64url(std::string_view text);
 
+// Standard base64 with padding, on one line.
+std::string to_base64(std::string_view bytes);
+// Standard base64 with padding (webhook signatures); nullopt for anything
+// else. Line breaks and spaces inside are ignored.
+std::optional<std::string> from_base64(std::string_view text);
+
 // Lower-case hex (64 characters for a Token).
 std::string to_hex(std::span<const unsigned char> bytes);
+// The bytes of hex text (either case); nullopt for anything else.
+std::optional<std::string> from_hex(std::string_view text);
 
 // Constant-time equality (sodium_memcmp); different lengths are unequal.
 bool equal_constant_time(std::string_view a, std::string_view b) noexcept;

@@ -43,7 +43,7 @@ MergeValues merge_values(const repository::RecipientDetails& recipient, const st
 }
 
 std::string build_invitation(CompiledTemplate& compiled, const MergeValues& values, const std::string& from_email,
-                             const std::string& to, std::time_t now) {
+                             const std::string& to, std::time_t now, const std::string& message_id) {
   const auto rendered = compiled.render(values);
   mail::OutgoingMessage message;
   message.from = from_email;
@@ -52,7 +52,7 @@ std::string build_invitation(CompiledTemplate& compiled, const MergeValues& valu
   message.subject = rendered.subject;
   message.text_body = rendered.text_body;
   message.html_body = rendered.html_body;
-  return mail::build_message(message, now, mail::new_message_id(from_email));
+  return mail::build_message(message, now, message_id.empty() ? mail::new_message_id(from_email) : message_id);
 }
 
 }  // namespace invites::service

@@ -21,8 +21,9 @@ std::string invite_expiry_date(std::time_t now, int days);
 MergeValues merge_values(const repository::RecipientDetails& recipient, const std::string& from_email,
                          const std::string& url, const std::string& expires_on);
 
-// The rendered template as a message to `to`. Throws TemplateError or mail::MessageError.
+// The rendered template as a message to `to`, with `message_id` (a fresh
+// one from the From domain when empty). Throws TemplateError or mail::MessageError.
 std::string build_invitation(CompiledTemplate& compiled, const MergeValues& values, const std::string& from_email,
-                             const std::string& to, std::time_t now);
+                             const std::string& to, std::time_t now, const std::string& message_id = {});
 
 }  // namespace invites::service

@@ -18,7 +18,9 @@
 #include "repository/sender_leases.hpp"
 #include "security/tokens.hpp"
 #include "service/invitation.hpp"
+#include "service/outcome_recorder.hpp"
 #include "service/preview_store.hpp"
+#include "service/verp_key.hpp"
 
 namespace invites::service {
 namespace {
@@ -118,9 +120,9 @@ class JobRunner::Worker {
     return false;
   }
 
-  // Addresses that became active or disabled since Load are skipped, and so
-  // are those another job invited moments ago; the others get their token
-  // and their invitation row, all in one transaction.
+  // Addresses that became active or disabled, or were suppressed, since Load
+  // are skipped, and so are those another job invited moments ago; the
+  // others get their token and their invitation row, all in one transaction.
   void prepare_batch(const repository::JobSettings& job) {
     std::vector<repository::ClaimedRecipient> to_send;
     for (auto& recipient : in_hand_) {
@@ -129,6 +131,9 @@ class JobRunner::Worker {
                                    "the address's portal account is " +
                                        std::string(portal_status_name(*recipient.portal_status)) +
                                        " (it changed after Load)");
+      } else if (recipient.suppressed) {
+        repository::record_skipped(*connection_, recipient,
+                                   "the address bounced or complained after Load (suppressed)");
       } else {
         to_send.push_back(std::move(recipient));
       }
@@ -213,9 +218,16 @@ class JobRunner::Worker {
                       recipient.account_name, recipient.division_name},
                      job.from_email, invite_url(runner_.options_.base_url, security::to_base64url(token)),
                      invite_expiry_date(now, job.invite_ttl_days));
+    // With VERP, the envelope sender and Message-ID carry this row's sealed id; From stays the job's address.
+    std::string envelope_from = job.from_email, message_id;
+    if (runner_.options_.verp) {
+      const auto verp = runner_.options_.verp->codec(*connection_);
+      envelope_from = verp->address_for(recipient.outbox_id);
+      message_id = verp->message_id_for(recipient.outbox_id);
+    }
     std::string message;
     try {
-      message = build_invitation(compiled_for(job), values, job.from_email, recipient.email, now);
+      message = build_invitation(compiled_for(job), values, job.from_email, recipient.email, now, message_id);
     } catch (const std::exception& e) {
       // A template or address that cannot make a message fails this recipient, not the job.
       repository::record_failed(*connection_, recipient, std::string("not sent: ") + e.what());
@@ -224,7 +236,7 @@ class JobRunner::Worker {
     }
     runner_.limiter_.acquire();
     if (!transport_) transport_ = runner_.transport_();
-    const auto result = transport_->deliver(job.from_email, recipient.email, message);
+    const auto result = transport_->deliver(envelope_from, recipient.email, message);
     switch (result.outcome) {
       case mail::DeliveryOutcome::delivered:
         connection_backoff_ = std::chrono::seconds(0);
@@ -244,6 +256,13 @@ class JobRunner::Worker {
         break;
       case mail::DeliveryOutcome::permanent_failure:
         repository::record_failed(*connection_, recipient, result.detail);
+        if (runner_.options_.outcomes)
+          sql_ok(
+              [&] {
+                runner_.options_.outcomes->record_rejection(
+                    *connection_, {recipient.outbox_id, recipient.job_id, recipient.email}, result.detail);
+              },
+              "recording the rejection as a bounce");
         count_failure(job.id, result.detail);
         break;
     }

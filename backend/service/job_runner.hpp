@@ -36,6 +36,9 @@
 
 namespace invites::service {
 
+class VerpKey;
+class OutcomeRecorder;
+
 struct JobRunnerOptions {
   std::size_t concurrency = 4;  // workers = SMTP connections
   double rate_per_second = 0;   // 0 = no limit
@@ -51,6 +54,11 @@ struct JobRunnerOptions {
   std::chrono::milliseconds poll_interval{1000};  // looking for work when idle
   std::chrono::minutes reinvite_after{60};        // another job's recent invitation: not mailed again
   std::string base_url;                           // for invite links
+  // Each message's envelope sender and Message-ID name its outbox row (VERP,
+  // docs/design.md §11) when set; else the envelope sender is the From address.
+  std::shared_ptr<const VerpKey> verp;
+  // Records a 5xx at RCPT or DATA as a hard bounce of the address when set.
+  std::shared_ptr<const OutcomeRecorder> outcomes;
   // How long a sender lease lasts without renewal: how soon other servers
   // take over the rows of one that died, and longer than a database
   // failover (a Galera node's eviction takes a few seconds).

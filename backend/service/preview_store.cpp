@@ -84,7 +84,7 @@ std::shared_ptr<const Preview> PreviewStore::find(const std::string& id, std::ui
 }
 
 PortalColumns portal_columns_of(const Snapshot& snapshot, const PortalState* portal) {
-  return portal ? PortalColumns{portal->status, portal->last_invited_at} : portal_columns(snapshot);
+  return portal ? PortalColumns{portal->status, portal->last_invited_at, portal->suppressed} : portal_columns(snapshot);
 }
 
 void PreviewStore::rebase(std::uint64_t generation, const std::shared_ptr<const PortalState>& portal) {

@@ -18,12 +18,14 @@
 
 namespace invites::service {
 
-// Portal statuses newer than a snapshot's own columns (see
-// SnapshotIndex::current_for_load): ~9 bytes per address, so applying the
-// tool's own portal_users writes never copies the snapshot.
+// Portal statuses and suppressions newer than a snapshot's own columns (see
+// SnapshotIndex::current_for_load): ~10 bytes per address, so applying the
+// tool's own portal_users and address_suppressions writes never copies the
+// snapshot.
 struct PortalState {
   std::vector<PortalStatus> status;
   std::vector<std::int64_t> last_invited_at;
+  std::vector<std::uint8_t> suppressed;
 };
 // The columns to read: `portal`'s, or the snapshot's own when it is null.
 PortalColumns portal_columns_of(const Snapshot& snapshot, const PortalState* portal);

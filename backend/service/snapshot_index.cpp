@@ -236,42 +236,54 @@ std::shared_ptr<const SnapshotState> SnapshotIndex::current_for_load(sql::Connec
       std::int64_t last_invited_at;
     };
     std::vector<Change> changes;
+    struct SuppressionChange {
+      std::uint32_t email;
+      std::uint8_t suppressed;
+    };
+    std::vector<SuppressionChange> suppression_changes;
     const std::int64_t now = db::server_unix_time(connection);
-    {
-      const Snapshot& snapshot = *base->snapshot;
-      const PortalColumns current = base->portal_columns();
-      repository::read_portal_users_changed_since(connection, since, [&](const repository::PortalUserState& user) {
-        const auto index = snapshot.find_email(user.email);
-        if (!index) return;  // an address no contact has
-        if (current.status[*index] != user.status || current.last_invited_at[*index] != user.last_invited_at)
-          changes.push_back({*index, user.status, user.last_invited_at});
-      });
-    }
+    const Snapshot& snapshot = *base->snapshot;
+    const PortalColumns current = base->portal_columns();
+    repository::read_portal_users_changed_since(connection, since, [&](const repository::PortalUserState& user) {
+      const auto index = snapshot.find_email(user.email);
+      if (!index) return;  // an address no contact has
+      if (current.status[*index] != user.status || current.last_invited_at[*index] != user.last_invited_at)
+        changes.push_back({*index, user.status, user.last_invited_at});
+    });
+    // Suppressions made or lifted since (docs/design.md §11): the next Load shows them.
+    repository::read_suppressions_changed_since(connection, since, [&](const repository::SuppressionState& change) {
+      const auto index = snapshot.find_email(change.email);
+      if (!index) return;
+      const std::uint8_t suppressed = change.suppressed ? 1 : 0;
+      if (current.suppressed[*index] != suppressed) suppression_changes.push_back({*index, suppressed});
+    });
     // Re-check the last second again next time: rows written later in the
     // same second carry the same updated_at.
     const std::int64_t next_watermark = now > 0 ? now : since;
-    if (changes.empty()) {
+    if (changes.empty() && suppression_changes.empty()) {
       std::lock_guard lock(mutex_);
       if (state_ != base) continue;  // a rebuild was published meanwhile: check against it
       watermark_ = std::max(watermark_, next_watermark);
       return base;
     }
-    // A new copy of the statuses only (~9 bytes per address); the snapshot is shared.
-    const PortalColumns current = base->portal_columns();
+    // A new copy of the statuses only (~10 bytes per address); the snapshot is shared.
     auto updated = std::make_shared<PortalState>();
     updated->status.assign(current.status.begin(), current.status.end());
     updated->last_invited_at.assign(current.last_invited_at.begin(), current.last_invited_at.end());
+    updated->suppressed.assign(current.suppressed.begin(), current.suppressed.end());
     for (const auto& change : changes) {
       updated->status[change.email] = change.status;
       updated->last_invited_at[change.email] = change.last_invited_at;
     }
+    for (const auto& change : suppression_changes) updated->suppressed[change.email] = change.suppressed;
     auto state = std::make_shared<const SnapshotState>(base->generation, base->snapshot, base->lookups, base->known_ids,
                                                        std::shared_ptr<const PortalState>(std::move(updated)));
     std::lock_guard lock(mutex_);
     if (state_ != base) continue;
     state_ = state;
     watermark_ = std::max(watermark_, next_watermark);
-    spdlog::info("snapshot updated with {} portal user change(s)", changes.size());
+    spdlog::info("snapshot updated with {} portal user and {} suppression change(s)", changes.size(),
+                 suppression_changes.size());
     return state;
   }
   return current();

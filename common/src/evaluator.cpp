@@ -140,20 +140,23 @@ std::vector<std::uint32_t> skipped_contacts(const Snapshot& s, const CandidateKe
   return std::vector<std::uint32_t>(skipped.data(), skipped.data() + count);
 }
 
-constexpr std::uint8_t group_of_status[4] = {0, 1, 2, 2};  // group_for(PortalStatus) as a table
-static_assert(
-    group_of_status[static_cast<int>(PortalStatus::none)] == static_cast<int>(group_for(PortalStatus::none)) &&
-    group_of_status[static_cast<int>(PortalStatus::invited)] == static_cast<int>(group_for(PortalStatus::invited)) &&
-    group_of_status[static_cast<int>(PortalStatus::active)] == static_cast<int>(group_for(PortalStatus::active)) &&
-    group_of_status[static_cast<int>(PortalStatus::disabled)] == static_cast<int>(group_for(PortalStatus::disabled)));
-std::size_t group_index(PortalStatus status) { return group_of_status[static_cast<std::uint8_t>(status) & 3]; }
+// group_for(status, suppressed) as a table, indexed by status | suppressed << 2.
+constexpr std::array<std::uint8_t, 8> group_table = [] {
+  std::array<std::uint8_t, 8> table{};
+  for (std::uint8_t key = 0; key < table.size(); ++key)
+    table[key] = static_cast<std::uint8_t>(group_for(static_cast<PortalStatus>(key & 3), (key >> 2) != 0));
+  return table;
+}();
+std::size_t group_index(PortalStatus status, std::uint8_t suppressed) {
+  return group_table[(static_cast<std::uint8_t>(status) & 3) | (suppressed & 1) << 2];
+}
 
 // All recipients in address order, and how many fall in each group.
 struct Recipients {
   explicit Recipients(std::size_t capacity) : refs(capacity) {}
   Scratch<RecipientRef> refs;  // the first `count` are set
   std::size_t count = 0;
-  std::array<std::uint64_t, 3> per_group{};
+  std::array<std::uint64_t, all_groups.size()> per_group{};
 };
 
 // In address order: an address with a valid form is a recipient when one of
@@ -171,6 +174,7 @@ Recipients find_recipients(const Snapshot& s, const CandidateKeys& candidates, c
   const std::uint32_t* account_billing = s.email_contact_account_billing.data();
   const std::uint8_t* valid = s.email_valid.data();
   const PortalStatus* status = portal.status.data();
+  const std::uint8_t* suppressed = portal.suppressed.data();
   RecipientRef* out = found.refs.data();
   std::size_t count = 0;
   for (std::size_t e = 0; e < emails; ++e) {
@@ -182,7 +186,7 @@ Recipients find_recipients(const Snapshot& s, const CandidateKeys& candidates, c
     const bool recipient = valid[e] && rep != none;
     out[count] = {static_cast<std::uint32_t>(e), rep};  // in bounds: count <= e
     count += recipient;
-    found.per_group[group_index(status[e])] += recipient;
+    found.per_group[group_index(status[e], suppressed[e])] += recipient;
   }
   found.count = count;
   return found;
@@ -190,7 +194,7 @@ Recipients find_recipients(const Snapshot& s, const CandidateKeys& candidates, c
 
 // Splits the recipients by group, each keeping address order (digest order).
 void fill_groups(const Recipients& recipients, const PortalColumns& portal, Evaluation& result) {
-  std::array<RecipientRef*, 3> next{};
+  std::array<RecipientRef*, all_groups.size()> next{};
   for (Group group : all_groups) {
     const auto g = static_cast<std::size_t>(group);
     result.counts.of(group) = recipients.per_group[g];
@@ -199,7 +203,7 @@ void fill_groups(const Recipients& recipients, const PortalColumns& portal, Eval
   }
   for (std::size_t i = 0; i < recipients.count; ++i) {
     const RecipientRef ref = recipients.refs[i];
-    *next[group_index(portal.status[ref.email])]++ = ref;
+    *next[group_index(portal.status[ref.email], portal.suppressed[ref.email])]++ = ref;
   }
 }
 

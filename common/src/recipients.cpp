@@ -43,6 +43,8 @@ std::string_view group_name(Group group) noexcept {
       return "pending_invites";
     case Group::excluded_existing:
       return "excluded_existing";
+    case Group::skipped_suppressed:
+      return "skipped_suppressed";
   }
   return "new_users";
 }
@@ -63,6 +65,8 @@ std::string_view count_group_name(CountGroup group) noexcept {
       return "skipped_invalid_email";
     case CountGroup::excluded_existing:
       return "excluded_existing";
+    case CountGroup::skipped_suppressed:
+      return "skipped_suppressed";
   }
   return "new_users";
 }
@@ -195,8 +199,10 @@ RecipientList group_candidates(const std::vector<CandidateContact>& candidates, 
   }
   std::vector<RecipientRow> rows;
   rows.reserve(representative.size());
-  for (auto& [email, contact_id] : representative)
-    rows.push_back({group_for(portal_status_of(email)), email, contact_id});
+  for (auto& [email, contact_id] : representative) {
+    const AddressStanding standing = portal_status_of(email);
+    rows.push_back({group_for(standing.status, standing.suppressed), email, contact_id});
+  }
   return finish_recipient_list(std::move(rows), skipped);
 }
 

@@ -162,6 +162,8 @@ void SnapshotBuilder::append_portal_user(std::string_view email, PortalStatus st
   portal_last_invited_at_.push_back(last_invited_at);
 }
 
+void SnapshotBuilder::append_suppression(std::string_view email) { suppressed_email_.push_back(email); }
+
 void SnapshotBuilder::sort_accounts() {
   Snapshot& s = snapshot_;
   const auto order = order_by_id(s.account_id);
@@ -266,6 +268,10 @@ Snapshot SnapshotBuilder::build(std::int64_t generated_at) && {
   portal_email_.release();
   release(portal_status_);
   release(portal_last_invited_at_);
+  s.email_suppressed.assign(s.email.size(), 0);
+  for (std::size_t u = 0; u < suppressed_email_.size(); ++u)
+    if (auto index = s.find_email(suppressed_email_[u])) s.email_suppressed[*index] = 1;
+  suppressed_email_.release();
 
   // The columns grew by doubling: give back what is left over.
   shrink(s.account_id);
@@ -292,7 +298,7 @@ Snapshot SnapshotBuilder::build(std::int64_t generated_at) && {
 }
 
 PortalColumns portal_columns(const Snapshot& snapshot) {
-  return {snapshot.email_status, snapshot.email_last_invited_at};
+  return {snapshot.email_status, snapshot.email_last_invited_at, snapshot.email_suppressed};
 }
 
 }  // namespace invites

@@ -375,11 +375,13 @@ void for_each_section(const Snapshot& s, const PortalColumns& portal, Visit&& vi
   visit(tag_email, [&](Writer& w) { write_strings(w, s.email); });
   visit(tag_email_status, [&](Writer& w) {
     // Format 2: bit 7 carries the §2.3 validity of the address, so that a
-    // decoder need not check ~2M addresses again (the builder's verdict).
+    // decoder need not check ~2M addresses again (the builder's verdict);
+    // format 3: bit 6 its suppression.
     w.varint(s.email_count());
     std::string packed(s.email_count(), '\0');
     for (std::size_t i = 0; i < s.email_count(); ++i)
-      packed[i] = static_cast<char>(static_cast<std::uint8_t>(portal.status[i]) | (s.email_valid[i] ? 0x80 : 0));
+      packed[i] = static_cast<char>(static_cast<std::uint8_t>(portal.status[i]) | (portal.suppressed[i] ? 0x40 : 0) |
+                                    (s.email_valid[i] ? 0x80 : 0));
     w.bytes(packed.data(), packed.size());
   });
   visit(tag_email_last_invited_at, [&](Writer& w) {
@@ -649,11 +651,13 @@ Snapshot decode_sections(SectionFeed& feed, std::int64_t generated_at) {
     auto raw = r.take(emails);
     s.email_status.resize(emails);
     s.email_valid.resize(emails);
+    s.email_suppressed.resize(emails);
     for (std::size_t i = 0; i < emails; ++i) {
-      const std::uint8_t status = raw[i] & 0x7F;
+      const std::uint8_t status = raw[i] & 0x3F;
       if (status > static_cast<std::uint8_t>(PortalStatus::disabled))
         r.fail("unknown portal status " + std::to_string(status));
       s.email_status[i] = static_cast<PortalStatus>(status);
+      s.email_suppressed[i] = (raw[i] >> 6) & 1;
       s.email_valid[i] = raw[i] >> 7;
     }
     r.expect_end();

@@ -106,13 +106,17 @@ const std::string& email_shape_regex() {
 SqlQuery recipients_query(const Filter& filter) {
   SqlBuilder sql;
   add_normalized_candidates(sql, filter);
+  // group_for(): an active or disabled portal user first, then suppression
+  // (docs/design.md §11), then the invitation status.
   sql.text(
-      "SELECT CASE WHEN pu.status IS NULL THEN 'new_users'\n"
-      "            WHEN pu.status = 'invited' THEN 'pending_invites'\n"
-      "            ELSE 'excluded_existing' END AS group_name,\n"
+      "SELECT CASE WHEN pu.status <> 'invited' THEN 'excluded_existing'\n"
+      "            WHEN su.email IS NOT NULL THEN 'skipped_suppressed'\n"
+      "            WHEN pu.status IS NULL THEN 'new_users'\n"
+      "            ELSE 'pending_invites' END AS group_name,\n"
       "       r.email, r.contact_id\n"
       "FROM (SELECT email, MIN(contact_id) AS contact_id FROM normalized WHERE valid GROUP BY email) r\n"
-      "LEFT JOIN portal_users pu ON pu.email = r.email");
+      "LEFT JOIN portal_users pu ON pu.email = r.email\n"
+      "LEFT JOIN address_suppressions su ON su.email = r.email AND su.lifted_at IS NULL");
   return sql.take();
 }
 

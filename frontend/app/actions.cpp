@@ -87,6 +87,11 @@ Actions::Actions(State& state, Fetcher fetcher, UrlOpener open_url)
             if (!can_use_invites(state_)) return;
             state_.lookups.status = LoadStatus::idle;  // a reload even when one runs
             load_lookups();
+          }),
+      suppressions_(
+          state, [this](FetchRequest request, FetchCallback done) { call_api(std::move(request), std::move(done)); },
+          [this](const std::string& url) {
+            if (open_url_) open_url_(url);
           }) {}
 
 void Actions::start() {
@@ -249,6 +254,7 @@ void Actions::reset_workspace() {
   state_.recipients = RecipientTable{};
   sending_.reset();
   setup_.reset();
+  suppressions_.reset();
 }
 
 // --- the offline copy ----------------------------------------------------------

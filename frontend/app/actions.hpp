@@ -10,6 +10,7 @@
 #include "app/fetcher.hpp"
 #include "app/send_actions.hpp"
 #include "app/setup_actions.hpp"
+#include "app/suppression_actions.hpp"
 #include "app/state.hpp"
 
 #include <cstddef>
@@ -91,6 +92,8 @@ class Actions {
   // the Setup screen (app/setup_actions.hpp).
   SendActions& sending() { return sending_; }
   SetupActions& setup() { return setup_; }
+  // The suppression list (app/suppression_actions.hpp).
+  SuppressionActions& suppressions() { return suppressions_; }
 
  private:
   void call_api(FetchRequest request, FetchCallback done);
@@ -117,6 +120,7 @@ class Actions {
   bool restoring_ = false;
   SendActions sending_;
   SetupActions setup_;
+  SuppressionActions suppressions_;
 };
 
 }  // namespace invites::app

@@ -47,7 +47,41 @@ std::optional<JobRecipient> parse_job_recipient(const json& row) {
   r.attempts = static_cast<int>(api::i64(row, "attempts"));
   r.last_error = api::str(row, "last_error");
   r.sent_at = api::str(row, "sent_at");
+  r.outcome = api::str(row, "outcome");
+  r.outcome_diagnostic = api::str(row, "outcome_diagnostic");
   return r;
+}
+
+double number(const json& object, const char* key) {
+  const auto it = object.find(key);
+  return it != object.end() && it->is_number() ? it->get<double>() : 0.0;
+}
+
+// The "outcomes" of GET /api/jobs/{id}; nullopt when the answer has none.
+std::optional<JobOutcomes> outcomes_of(const std::optional<json>& doc) {
+  const json* o = doc ? member_object(*doc, "outcomes") : nullptr;
+  if (!o) return std::nullopt;
+  JobOutcomes outcomes;
+  outcomes.delivered = api::u64(*o, "delivered");
+  outcomes.bounced_hard = api::u64(*o, "bounced_hard");
+  outcomes.bounced_soft = api::u64(*o, "bounced_soft");
+  outcomes.complained = api::u64(*o, "complained");
+  outcomes.bounce_rate = number(*o, "bounce_rate");
+  outcomes.complaint_rate = number(*o, "complaint_rate");
+  if (const json* t = member_object(*o, "thresholds")) {
+    outcomes.bounce_rate_review = number(*t, "bounce_rate_review");
+    outcomes.complaint_rate_review = number(*t, "complaint_rate_review");
+    outcomes.complaint_rate_limit = number(*t, "complaint_rate_limit");
+  }
+  return outcomes;
+}
+
+// The count of the job's chosen list: when it changes, the list is read again.
+std::uint64_t list_count(const JobView& view) {
+  if (view.list == JobRecipientList::failed) return view.job ? view.job->failed : 0;
+  if (!view.outcomes) return 0;
+  return view.list == JobRecipientList::bounced ? view.outcomes->bounced_hard + view.outcomes->bounced_soft
+                                                : view.outcomes->complained;
 }
 
 std::string template_name_of(const State& state, Id id) {
@@ -66,10 +100,24 @@ const char* to_string(MainTab tab) {
       return "invites";
     case MainTab::jobs:
       return "jobs";
+    case MainTab::suppressions:
+      return "suppressions";
     case MainTab::setup:
       return "setup";
   }
   return "invites";
+}
+
+const char* to_string(JobRecipientList list) {
+  switch (list) {
+    case JobRecipientList::failed:
+      return "failed";
+    case JobRecipientList::bounced:
+      return "bounced";
+    case JobRecipientList::complained:
+      return "complained";
+  }
+  return "failed";
 }
 
 bool job_active(const Job& job) { return job.status && is_active(*job.status); }
@@ -472,7 +520,7 @@ void SendActions::on_send_result(FetchResult&& result, std::string preview_id) {
     if (job) {
       state_.send.job.status = LoadStatus::loaded;
       state_.send.job.next_poll_at = now_ + job_poll_seconds;
-      apply_job(std::move(*job));
+      apply_job(std::move(*job), std::nullopt);
     }
     load_jobs();
     return;
@@ -553,7 +601,8 @@ void SendActions::poll_job() {
     if (!v.open || generation != job_generation_) return;
     v.poll_in_flight = false;
     v.next_poll_at = now_ + job_poll_seconds;
-    const std::optional<Job> job = result.ok() ? job_of(api::parse_object(result)) : std::nullopt;
+    const std::optional<json> doc = result.ok() ? api::parse_object(result) : std::nullopt;
+    const std::optional<Job> job = job_of(doc);
     if (!job) {
       v.error = result.ok() ? "The server sent a job the app does not understand."
                             : api::failure_message(result, "The job's progress could not be read.");
@@ -567,17 +616,17 @@ void SendActions::poll_job() {
     }
     v.status = LoadStatus::loaded;
     if (v.command.empty()) v.error.clear();
-    apply_job(std::move(*job));
+    apply_job(std::move(*job), outcomes_of(doc));
   });
 }
 
-void SendActions::apply_job(Job job) {
+void SendActions::apply_job(Job job, std::optional<JobOutcomes> outcomes) {
   JobView& view = state_.send.job;
   for (Job& listed : state_.send.jobs.jobs)
     if (listed.id == job.id) listed = job;
-  const std::uint64_t failed = job.failed;
   const std::uint64_t skipped = job.skipped;
   view.job = std::move(job);
+  if (outcomes) view.outcomes = outcomes;  // answers of commands (pause, ...) carry none
   if (view.skipped_rows_for != skipped) {
     view.skipped_rows_for = skipped;
     if (skipped == 0) {
@@ -588,6 +637,7 @@ void SendActions::apply_job(Job job) {
       fetch_skipped_rows();
     }
   }
+  const std::uint64_t failed = list_count(view);
   if (view.failed_rows_for == failed) return;
   view.failed_rows_for = failed;
   if (failed == 0) {
@@ -623,12 +673,24 @@ void SendActions::reload_failed_rows() {
   for (const std::size_t block : view.failed_rows.blocks_to_fetch(0, 0)) fetch_failed_block(block);
 }
 
+void SendActions::show_job_list(JobRecipientList list) {
+  JobView& view = state_.send.job;
+  if (!view.open || view.list == list) return;
+  view.list = list;
+  view.failed_rows_for = list_count(view);
+  reload_failed_rows();
+}
+
+void SendActions::refresh_job() {
+  if (state_.send.job.open) poll_job();
+}
+
 void SendActions::fetch_failed_block(std::size_t block) {
   const JobView& view = state_.send.job;
   const std::uint64_t job_generation = job_generation_, failed_generation = failed_generation_;
   const std::uint64_t version = view.failed_rows.version();
-  api_(get("/api/jobs/" + std::to_string(view.job_id) + "/recipients?status=failed&offset=" +
-           std::to_string(block * failed_block_rows) + "&limit=" + std::to_string(failed_block_rows)),
+  api_(get("/api/jobs/" + std::to_string(view.job_id) + "/recipients?status=" + to_string(view.list) +
+           "&offset=" + std::to_string(block * failed_block_rows) + "&limit=" + std::to_string(failed_block_rows)),
        [this, job_generation, failed_generation, version, block](FetchResult&& result) {
          JobView& v = state_.send.job;
          if (!v.open || job_generation != job_generation_ || failed_generation != failed_generation_) return;
@@ -699,7 +761,7 @@ void SendActions::job_command(const char* command) {
            return;
          }
          if (name == "retry-failed") v.failed_rows_for.reset();  // the failed list changes
-         apply_job(std::move(*job));
+         apply_job(std::move(*job), std::nullopt);
        });
 }
 

@@ -73,7 +73,9 @@ class SendActions {
   void retry_failed();
   // The failed table shows rows [first, last] (inclusive): fetches their missing or outdated blocks.
   void need_failed_rows(std::size_t first, std::size_t last);
-  void reload_failed_rows();  // drops the list and reads it again (after a failure)
+  void reload_failed_rows();                  // drops the list and reads it again (after a failure)
+  void show_job_list(JobRecipientList list);  // failed, bounced or complained recipients
+  void refresh_job();                         // the job and its outcomes again (bounces arrive after sending)
 
   // Sign-in, sign-out: everything back to the start.
   void reset();
@@ -86,7 +88,7 @@ class SendActions {
   void poll_job();
   void fetch_failed_block(std::size_t block);
   void fetch_skipped_rows();  // the first skipped_rows_shown of the job's skipped recipients
-  void apply_job(Job job);
+  void apply_job(Job job, std::optional<JobOutcomes> outcomes);
   void on_send_result(FetchResult&& result, std::string preview_id);
 
   State& state_;

@@ -13,8 +13,8 @@
 namespace invites::app {
 
 // The tabs of the main screen.
-enum class MainTab { invites, jobs, setup };
-const char* to_string(MainTab tab);  // "invites", "jobs", "setup"
+enum class MainTab { invites, jobs, suppressions, setup };
+const char* to_string(MainTab tab);  // "invites", "jobs", "suppressions", "setup"
 
 // The recipient a preview was rendered for (null in the API: example values).
 struct PreviewRecipient {
@@ -79,7 +79,22 @@ struct JobRecipient {
   int attempts = 0;
   std::string last_error;  // the server's reply for a failure
   std::string sent_at;
+  // The message's delivery outcome (docs/design.md §11): hard_bounce | soft_bounce |
+  // complaint, and the reporting server's words; "" when none.
+  std::string outcome, outcome_diagnostic;
 };
+
+// What came back after sending (GET /api/jobs/{id} "outcomes"), with the
+// rates mail providers act on and their thresholds.
+struct JobOutcomes {
+  std::uint64_t delivered = 0, bounced_hard = 0, bounced_soft = 0, complained = 0;
+  double bounce_rate = 0, complaint_rate = 0;
+  double bounce_rate_review = 0, complaint_rate_review = 0, complaint_rate_limit = 0;
+};
+
+// Which of a job's recipients the job view lists (the API's status filter).
+enum class JobRecipientList { failed, bounced, complained };
+const char* to_string(JobRecipientList list);  // "failed", "bounced", "complained"
 
 // The failed list is read in blocks of this many rows, for the rows on screen.
 inline constexpr std::size_t failed_block_rows = 200;
@@ -93,17 +108,20 @@ struct JobView {
   std::int64_t job_id = 0;
   LoadStatus status = LoadStatus::idle;  // the first GET (Loaded once a job arrived)
   std::optional<Job> job;
-  std::string error;    // last poll or command problem ("" when fine)
-  std::string command;  // "pause", "resume", "cancel", "retry-failed" in flight; "" none
+  std::optional<JobOutcomes> outcomes;  // with every answer of GET /api/jobs/{id}
+  std::string error;                    // last poll or command problem ("" when fine)
+  std::string command;                  // "pause", "resume", "cancel", "retry-failed" in flight; "" none
   bool poll_in_flight = false;
   double next_poll_at = 0.0;  // in the clock of Actions::tick
-  // All failed recipients with their server replies (GET .../recipients?status=failed, paged):
-  // Loading until the list's first answer, Loaded once failed_total is known, Failed when a
-  // request failed (no retry loop: the user reloads by hand).
+  // All recipients of the chosen list (failed by default; bounced or complained) with the
+  // server's words (GET .../recipients?status=..., paged): Loading until the list's first
+  // answer, Loaded once failed_total is known, Failed when a request failed (no retry loop:
+  // the user reloads by hand). The failed_* names are the list's, whichever it is.
+  JobRecipientList list = JobRecipientList::failed;
   LoadStatus failed_status = LoadStatus::idle;
   RowBlocks<JobRecipient, failed_block_rows> failed_rows;
   std::uint64_t failed_total = 0;                // rows of the list, as its last answer said
-  std::optional<std::uint64_t> failed_rows_for;  // the job's failed count the list is current for
+  std::optional<std::uint64_t> failed_rows_for;  // the job's count of the list it is current for
   // The first skipped recipients with the reason each was not mailed, e.g. "skipped:
   // invited moments ago by job #12" (GET .../recipients?status=skipped), read again
   // whenever the job's skipped count changes.

@@ -186,6 +186,8 @@ const char* group_caption(CountGroup group) {
       return "Excluded: existing account";
     case CountGroup::skipped_invalid_email:
       return "Skipped: invalid email";
+    case CountGroup::skipped_suppressed:
+      return "Skipped: bounced or complained";
   }
   return "";
 }

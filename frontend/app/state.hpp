@@ -165,6 +165,7 @@ struct RecipientTable {
 // Email preview, send, jobs (send_state.hpp) and Setup (setup_state.hpp) use the types above.
 #include "app/send_state.hpp"
 #include "app/setup_state.hpp"
+#include "app/suppression_state.hpp"
 
 namespace invites::app {
 
@@ -181,6 +182,7 @@ struct State {
   RecipientTable recipients;            // the recipient list opened from a count link
   SendState send;                       // email preview, test send, send, jobs
   SetupState setup;                     // templates and sender addresses (permission 120)
+  SuppressionList suppressions;         // bounced or complained addresses (permission 390)
   OfflineState offline;                 // the cached snapshot, offline Load, live estimate (app/offline.hpp)
 };
 

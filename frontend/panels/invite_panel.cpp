@@ -107,6 +107,8 @@ const char* count_note(CountGroup group) {
       return "Contacts without a usable address; never mailed";
     case CountGroup::excluded_existing:
       return "Addresses whose portal account is active or disabled";
+    case CountGroup::skipped_suppressed:
+      return "Addresses that bounced or were reported as spam; never mailed until lifted";
   }
   return "";
 }
@@ -132,7 +134,8 @@ std::string counts_announcement(const app::Preview& preview) {
   const Counts& c = preview.counts;
   return "Loaded: " + grouped_number(c.new_users) + " new users, " + grouped_number(c.pending_invites) +
          " pending invites, " + grouped_number(c.skipped_invalid_email) + " skipped: invalid email, " +
-         grouped_number(c.excluded_existing) + " excluded: existing account.";
+         grouped_number(c.excluded_existing) + " excluded: existing account, " + grouped_number(c.skipped_suppressed) +
+         " skipped: bounced or complained.";
 }
 
 void results_card(const app::State& state, app::Actions& actions, const Fonts& fonts) {

@@ -54,6 +54,12 @@ void cancel_popup(app::Actions& actions) {
   end_dialog();
 }
 
+// A later bounce or complaint says more than the send's reply.
+std::string reply_text(const app::JobRecipient& row) {
+  return row.outcome.empty() ? row.last_error
+                             : std::string(app::outcome_kind_caption(row.outcome)) + ": " + row.outcome_diagnostic;
+}
+
 // The selected failed rows that have arrived, tab-separated (Ctrl+C).
 std::string selected_rows_text(const app::JobView& view) {
   std::string out;
@@ -61,21 +67,81 @@ std::string selected_rows_text(const app::JobView& view) {
     const app::JobRecipient* row = view.failed_rows.row(static_cast<std::size_t>(i));
     if (row)
       append_tsv_row(out, {row->email, row->group ? std::string(group_name(*row->group)) : std::string(),
-                           std::to_string(row->attempts), row->last_error});
+                           std::to_string(row->attempts), reply_text(*row)});
   }
   return out;
 }
 
-// Every failed recipient: a virtualized table over the whole list, its rows
-// read in blocks as they scroll into view.
+std::string percent(double rate) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2f %%", rate * 100.0);
+  return text;
+}
+
+// What came back after sending (docs/design.md §11): delivered, bounced, complained,
+// and the rates beside the thresholds mail providers act on.
+void outcomes_line(const app::JobView& view, app::Actions& actions) {
+  if (!view.outcomes) return;
+  const app::JobOutcomes& o = *view.outcomes;
+  ImGui::Spacing();
+  ImGui::AlignTextToFramePadding();
+  heading("Delivery outcomes", nullptr, 3);
+  ImGui::SameLine();
+  if (small_button("Refresh outcomes")) actions.sending().refresh_job();
+  if (ImGui::BeginTable("##job-outcomes", 5, ImGuiTableFlags_SizingStretchSame)) {
+    stat("Delivered", grouped_number(o.delivered), o.delivered ? Tone::good : Tone::neutral);
+    stat("Hard bounces", grouped_number(o.bounced_hard), o.bounced_hard ? Tone::bad : Tone::neutral);
+    stat("Soft bounces", grouped_number(o.bounced_soft), o.bounced_soft ? Tone::warning : Tone::neutral);
+    stat("Complaints", grouped_number(o.complained), o.complained ? Tone::bad : Tone::neutral);
+    stat("Bounce rate", percent(o.bounce_rate), o.bounce_rate >= o.bounce_rate_review ? Tone::bad : Tone::neutral);
+    ImGui::EndTable();
+  }
+  const Tone complaint_tone = o.complaint_rate >= o.complaint_rate_limit    ? Tone::bad
+                              : o.complaint_rate >= o.complaint_rate_review ? Tone::warning
+                                                                            : Tone::neutral;
+  const std::string rates = "Complaint rate " + percent(o.complaint_rate) + " (providers review senders from " +
+                            percent(o.complaint_rate_review) + " and block from " + percent(o.complaint_rate_limit) +
+                            "); bounce rate " + percent(o.bounce_rate) + " (review from " +
+                            percent(o.bounce_rate_review) + ").";
+  if (complaint_tone == Tone::neutral && o.bounce_rate < o.bounce_rate_review)
+    wrapped_muted_text(rates);
+  else
+    tone_text(complaint_tone == Tone::neutral ? Tone::bad : complaint_tone, rates);
+}
+
+const char* list_title(app::JobRecipientList list) {
+  return list == app::JobRecipientList::failed    ? "Failed recipients"
+         : list == app::JobRecipientList::bounced ? "Bounced recipients"
+                                                  : "Recipients who complained";
+}
+
+// The list chooser: failed, bounced or complained recipients (a combo box
+// named "Show", one option per list).
+void list_choice(const app::JobView& view, app::Actions& actions) {
+  // SameLine's offset counts from the window's edge, not from the card's indent.
+  form_label("Show", ImGui::GetCursorPosX() + ImGui::CalcTextSize("Show").x + ImGui::GetStyle().ItemSpacing.x);
+  ImGui::SetNextItemWidth(ImGui::CalcTextSize("Recipients who complained").x + ImGui::GetFrameHeight() * 2);
+  if (!begin_combo("##job-list", list_title(view.list))) return;
+  for (const app::JobRecipientList list :
+       {app::JobRecipientList::failed, app::JobRecipientList::bounced, app::JobRecipientList::complained})
+    if (selectable(list_title(list), view.list == list, 0, semantics::Role::option))
+      actions.sending().show_job_list(list);
+  end_combo();
+}
+
+// Every recipient of the chosen list: a virtualized table over the whole
+// list, its rows read in blocks as they scroll into view.
 void failed_table(const app::JobView& view, app::Actions& actions) {
   const app::Job& job = *view.job;
   ImGui::Spacing();
+  list_choice(view, actions);
   ImGui::AlignTextToFramePadding();
   // The list's own total once it answered (it is what the table scrolls through).
-  const std::uint64_t total = view.failed_status == app::LoadStatus::loaded ? view.failed_total : job.failed;
-  const std::string title = "Failed recipients (" + grouped_number(total) + ")";
-  heading(title, nullptr, 3);
+  const std::uint64_t total = view.failed_status == app::LoadStatus::loaded ? view.failed_total
+                              : view.list == app::JobRecipientList::failed  ? job.failed
+                                                                            : 0;
+  const char* name = list_title(view.list);
+  heading(std::string(name) + " (" + grouped_number(total) + ")", nullptr, 3);
   if (view.failed_status == app::LoadStatus::loading) {
     ImGui::SameLine();
     muted_text("loading\u2026");
@@ -90,17 +156,18 @@ void failed_table(const app::JobView& view, app::Actions& actions) {
                                           ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingStretchProp;
   const float row_h = ImGui::GetTextLineHeightWithSpacing();
   const float height = std::min(row_h * (static_cast<float>(view.failed_total) + 1.5f), row_h * 12);
-  if (!begin_grid("##failed-rows", 5, table_flags, ImVec2(0, height), "Failed recipients",
+  if (!begin_grid("##failed-rows", 5, table_flags, ImVec2(0, height), name,
                   static_cast<std::int64_t>(view.failed_total)))
     return;
+  const char* said_header = view.list == app::JobRecipientList::failed ? "Server reply" : "Outcome and diagnostic";
   ImGui::TableSetupScrollFreeze(0, 1);
   ImGui::TableSetupColumn("Email", 0, 1.6f);
   ImGui::TableSetupColumn("Group", 0, 0.8f);
   ImGui::TableSetupColumn("Attempts", 0, 0.5f);
-  ImGui::TableSetupColumn("Server reply", 0, 3.0f);
+  ImGui::TableSetupColumn(said_header, 0, 3.0f);
   ImGui::TableSetupColumn("Copy", ImGuiTableColumnFlags_WidthFixed,
                           ImGui::CalcTextSize("Copy").x + ImGui::GetStyle().FramePadding.x * 2);
-  grid_headers({"Email", "Group", "Attempts", "Server reply", "Copy"});
+  grid_headers({"Email", "Group", "Attempts", said_header, "Copy"});
   ImGuiListClipper clipper;
   clipper.Begin(static_cast<int>(view.failed_total));
   while (clipper.Step()) {
@@ -118,8 +185,9 @@ void failed_table(const app::JobView& view, app::Actions& actions) {
       grid_cell(row->email);
       grid_cell(group_short(row->group));
       grid_cell(std::to_string(row->attempts));
-      grid_cell(row->last_error);
-      if (ImGui::IsItemHovered() && !row->last_error.empty()) ImGui::SetTooltip("%s", row->last_error.c_str());
+      const std::string said = reply_text(*row);
+      grid_cell(said);
+      if (ImGui::IsItemHovered() && !said.empty()) ImGui::SetTooltip("%s", said.c_str());
       grid_control_cell();
       ImGui::PushID(i);
       if (small_button("Copy", "Copy address " + row->email)) ImGui::SetClipboardText(row->email.c_str());
@@ -309,7 +377,10 @@ void draw_job_panel(const app::State& state, app::Actions& actions, const Fonts&
   cancel_popup(actions);
   if (!view.error.empty()) announced_text(Tone::bad, view.error, "job-error");
 
-  if (job.failed > 0) failed_table(view, actions);
+  outcomes_line(view, actions);
+  const bool has_outcomes =
+      view.outcomes && (view.outcomes->bounced_hard + view.outcomes->bounced_soft + view.outcomes->complained) > 0;
+  if (job.failed > 0 || has_outcomes) failed_table(view, actions);
   skipped_table(view);
   end_card();
 }

@@ -5,6 +5,7 @@
 #include "panels/jobs_list_panel.hpp"
 #include "panels/no_permission_panel.hpp"
 #include "panels/setup_panel.hpp"
+#include "panels/suppressions_panel.hpp"
 #include "panels/widgets.hpp"
 
 #include <imgui.h>
@@ -49,6 +50,7 @@ void draw_main_tabs(const app::State& state, app::Actions& actions, const Fonts&
     if (!app_switch && which != state.send.tab) {
       actions.sending().show_tab(which);
       if (which == app::MainTab::setup) actions.setup().open();
+      if (which == app::MainTab::suppressions) actions.suppressions().open();
     }
     return true;
   };
@@ -56,12 +58,15 @@ void draw_main_tabs(const app::State& state, app::Actions& actions, const Fonts&
   // The shown screen's menu path, right-aligned on the tab line (no extra row).
   const char* path = shown == app::MainTab::invites ? "Database > Send Bulk Portal Invites"
                      : shown == app::MainTab::setup ? "Setup > System and Security"
-                                                    : "Database > Send Bulk Portal Invites > Jobs";
+                     : shown == app::MainTab::suppressions
+                         ? "Database > Send Bulk Portal Invites > Suppressed addresses"
+                         : "Database > Send Bulk Portal Invites > Jobs";
   // Left out where it would run into the tabs (a phone).
   const ImVec2 start = ImGui::GetCursorPos();
   const float path_w = ImGui::CalcTextSize(path).x;
-  const float tabs_w = button_width("Send Bulk Portal Invites") + button_width("Jobs") + button_width("Setup") +
-                       ImGui::GetStyle().ItemInnerSpacing.x * 3;
+  const float tabs_w = button_width("Send Bulk Portal Invites") + button_width("Jobs") +
+                       button_width("Suppressed addresses") + button_width("Setup") +
+                       ImGui::GetStyle().ItemInnerSpacing.x * 4;
   if (start.x + tabs_w + path_w <= ImGui::GetWindowContentRegionMax().x) {
     ImGui::SetCursorPos(
         ImVec2(ImGui::GetWindowContentRegionMax().x - path_w, start.y + ImGui::GetStyle().FramePadding.y));
@@ -80,6 +85,11 @@ void draw_main_tabs(const app::State& state, app::Actions& actions, const Fonts&
     }
     if (invites && tab("Jobs", app::MainTab::jobs)) {
       jobs_tab(state, actions, fonts);
+      end_tab();
+    }
+    if (invites && tab("Suppressed addresses", app::MainTab::suppressions)) {
+      ImGui::Spacing();
+      draw_suppressions_panel(state, actions);
       end_tab();
     }
     if (setup && tab("Setup", app::MainTab::setup)) {

@@ -107,7 +107,8 @@ void draw_offline_estimate(const app::State& state) {
                      grouped_number(o.estimate.new_users) + ", pending invites " +
                      grouped_number(o.estimate.pending_invites) + ", skipped " +
                      grouped_number(o.estimate.skipped_invalid_email) + ", excluded " +
-                     grouped_number(o.estimate.excluded_existing) + ". Only Load gives the counts Send uses.");
+                     grouped_number(o.estimate.excluded_existing) + ", bounced or complained " +
+                     grouped_number(o.estimate.skipped_suppressed) + ". Only Load gives the counts Send uses.");
   ImGui::Spacing();
 }
 

@@ -71,7 +71,7 @@ describe('keyboard and screen-reader flows (by role and name only)', () => {
         const shown = await countsFromLinks(page);
         return shown.new_users === preview.counts.new_users ? shown : null;
       }, 'the counts of the Load');
-      assert.deepEqual(counts, preview.counts, 'the four counts as the accessibility tree names them are the API\'s');
+      assert.deepEqual(counts, preview.counts, 'the five counts as the accessibility tree names them are the API\'s');
 
       // The new users' list: a grid with all its rows counted, a search box, a row to read.
       await page.getByRole('link', { name: /^New users: / }).press('Enter');

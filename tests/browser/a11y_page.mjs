@@ -90,11 +90,12 @@ export async function pickOptions(page, combo, options) {
   return (await box.textContent()).trim();
 }
 
-// The four counts as the links of the results card name them ("New users: 1,234").
+// The five counts as the links of the results card name them ("New users: 1,234").
 export async function countsFromLinks(page) {
   const counts = {};
   const names = { new_users: 'New users', pending_invites: 'Pending invites',
-    skipped_invalid_email: 'Skipped: invalid email', excluded_existing: 'Excluded: existing account' };
+    skipped_invalid_email: 'Skipped: invalid email', excluded_existing: 'Excluded: existing account',
+    skipped_suppressed: 'Skipped: bounced or complained' };
   for (const [key, caption] of Object.entries(names)) {
     const link = page.getByRole('link', { name: new RegExp(`^${caption}: [\\d,]+$`) });
     await waitUntil(() => isVisible(link), `the ${caption} count`);

@@ -95,7 +95,8 @@ describe('virtual screen reader', () => {
       const number = (n) => n.toLocaleString('en-US');
       const announcement = new RegExp(`^polite: Loaded: ${number(counts.new_users)} new users, ` +
         `${number(counts.pending_invites)} pending invites, ${number(counts.skipped_invalid_email)} skipped: invalid ` +
-        `email, ${number(counts.excluded_existing)} excluded: existing account\\.$`);
+        `email, ${number(counts.excluded_existing)} excluded: existing account, ` +
+        `${number(counts.skipped_suppressed)} skipped: bounced or complained\\.$`);
       const heard = await waitUntil(async () => {
         const log = await page.evaluate(() => window.virtualScreenReader.spokenPhraseLog());
         return log.some((phrase) => announcement.test(phrase)) ? log : null;

@@ -118,11 +118,20 @@ export async function signIn(page, username, password, timeout = 15_000) {
   await page.keyboard.press('Enter');
 }
 
-// The four counts the results card shows (-1 before a Load).
+// Signs in and presses Load with the form as it opens (every recipient).
+export async function signInAndLoad(page, username, password) {
+  await signIn(page, username, password);
+  await waitForStatus(page, 'lookups', 'loaded');
+  await click(page, 'Load');
+  await waitForStatus(page, 'preview', 'loaded');
+}
+
+// The five counts the results card shows (-1 before a Load).
 export async function shownCounts(page) {
   const s = await status(page);
   return { new_users: s.countNewUsers, pending_invites: s.countPendingInvites,
-    skipped_invalid_email: s.countSkippedInvalidEmail, excluded_existing: s.countExcludedExisting };
+    skipped_invalid_email: s.countSkippedInvalidEmail, excluded_existing: s.countExcludedExisting,
+    skipped_suppressed: s.countSkippedSuppressed };
 }
 
 export const shot = (page, name) => page.screenshot({ path: path.join(ARTIFACTS, name) });

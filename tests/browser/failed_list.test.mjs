@@ -57,9 +57,9 @@ describe('the failed recipients of a job', () => {
       await page.mouse.move(5, 5);
       await shot(page, 'failed-list-top.png');
 
-      // Wheel down over the table (it is below the command buttons) until its last block is read.
-      const retry = await item(page, 'Retry failed');
-      await page.mouse.move(retry.x + 300, retry.y + 160);
+      // Wheel down over the table (just below its "Server reply" header) until its last block is read.
+      const header = await item(page, 'Server reply');
+      await page.mouse.move(header.x + header.w / 2, header.y + header.h * 2);
       for (let i = 0; i < 400 && (await status(page)).jobFailedLoadedRows < jobFailed; ++i) {
         await page.mouse.wheel(0, 400);
         await page.waitForTimeout(25);

@@ -166,7 +166,8 @@ describe('offline preview against the real invites-server', () => {
       await waitForStatus(page, 'estimate', 1);
       s = await status(page);
       assert.deepEqual({ new_users: s.estimateNewUsers, pending_invites: s.estimatePendingInvites,
-        skipped_invalid_email: s.estimateSkippedInvalidEmail, excluded_existing: s.estimateExcludedExisting },
+        skipped_invalid_email: s.estimateSkippedInvalidEmail, excluded_existing: s.estimateExcludedExisting,
+        skipped_suppressed: s.estimateSkippedSuppressed },
       serverBilling.body.counts, 'the estimate equals the server counts for the filters on screen');
       assert.equal(s.canSend, 0, 'a stale result never enables Send');
       await shot(page, 'offline-estimate.png');

@@ -191,7 +191,7 @@ describe('screens against the real invites-server and MariaDB', () => {
       await waitForStatus(page, 'lookups', 'loaded');
       assert.equal((await status(page)).emailFrom, '', 'no sender before a division is picked');
       assert.deepEqual(await shownCounts(page), { new_users: -1, pending_invites: -1,
-        skipped_invalid_email: -1, excluded_existing: -1 });
+        skipped_invalid_email: -1, excluded_existing: -1, skipped_suppressed: -1 });
       // Templates come from the lookups (else from GET /api/templates): the combo is there exactly when
       // active ones exist.
       const templates = lookups.body.templates?.length ? lookups.body.templates

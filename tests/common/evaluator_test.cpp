@@ -157,17 +157,21 @@ TEST_CASE("skipped contacts page like recipients, in contact order by default") 
 TEST_CASE("portal columns beside a snapshot give what a snapshot with those statuses gives") {
   auto data = testing::generate_dataset({.accounts = 400, .seed = 5});
   const Snapshot snapshot = testing::snapshot_of(data);
-  // Newer statuses: every third address changes, in a copy of the columns only.
+  // Newer statuses: every third address changes, every fifth is suppressed
+  // or no longer, in a copy of the columns only.
   std::vector<PortalStatus> status(snapshot.email_status.begin(), snapshot.email_status.end());
   std::vector<std::int64_t> invited(snapshot.email_last_invited_at.begin(), snapshot.email_last_invited_at.end());
+  std::vector<std::uint8_t> suppressed(snapshot.email_suppressed.begin(), snapshot.email_suppressed.end());
   for (std::size_t e = 0; e < status.size(); e += 3) {
     status[e] = static_cast<PortalStatus>((static_cast<int>(status[e]) + 1) % 4);
     invited[e] = 1'800'000'000 + static_cast<std::int64_t>(e);
   }
+  for (std::size_t e = 0; e < suppressed.size(); e += 5) suppressed[e] ^= 1;
   Snapshot changed = snapshot;
   changed.email_status = status;
   changed.email_last_invited_at = invited;
-  const PortalColumns beside{status, invited};
+  changed.email_suppressed = suppressed;
+  const PortalColumns beside{status, invited, suppressed};
 
   testing::Rng rng(7);
   for (int i = 0; i < 50; ++i) {
@@ -219,7 +223,8 @@ TEST_CASE("the digest and rows hold addresses of every length, the column's last
     const Snapshot s = std::move(b).build(0);
 
     const RecipientList expected = group_candidates(candidates, [](std::string_view email) {
-      return email == "a@b.co" || email.starts_with("zz") ? PortalStatus::invited : PortalStatus::none;
+      return AddressStanding{email == "a@b.co" || email.starts_with("zz") ? PortalStatus::invited : PortalStatus::none,
+                             false};
     });
     const RecipientList actual = to_recipient_list(s, evaluate(s, {}));
     CHECK(actual.counts == expected.counts);

@@ -100,7 +100,8 @@ TEST_CASE("the messages list the values a parameter allows", "[page_query]") {
     return std::string();
   };
   CHECK(message("group", "x") ==
-        "group: must be new_users, pending_invites, skipped_invalid_email or excluded_existing");
+        "group: must be new_users, pending_invites, skipped_invalid_email, excluded_existing or "
+        "skipped_suppressed");
   CHECK(message("sort", "x") ==
         "sort: must be email, first_name, last_name, account_number, account_name, contact_id or last_invited_at");
   CHECK(message("order", "x") == "order: must be asc or desc");

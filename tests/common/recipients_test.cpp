@@ -1,6 +1,9 @@
 #include <catch2/catch.hpp>
 
 #include <map>
+#include <set>
+
+#include <nlohmann/json.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -10,19 +13,26 @@
 using namespace invites;
 
 namespace {
-PortalLookup lookup(std::map<std::string, PortalStatus, std::less<>> users) {
-  return [users = std::move(users)](std::string_view email) {
+PortalLookup lookup(std::map<std::string, PortalStatus, std::less<>> users,
+                    std::set<std::string, std::less<>> suppressed = {}) {
+  return [users = std::move(users), suppressed = std::move(suppressed)](std::string_view email) {
     auto it = users.find(email);
-    return it == users.end() ? PortalStatus::none : it->second;
+    return AddressStanding{it == users.end() ? PortalStatus::none : it->second, suppressed.contains(email)};
   };
 }
 }  // namespace
 
-TEST_CASE("groups follow the portal user's status") {
-  CHECK(group_for(PortalStatus::none) == Group::new_users);
-  CHECK(group_for(PortalStatus::invited) == Group::pending_invites);
-  CHECK(group_for(PortalStatus::active) == Group::excluded_existing);
-  CHECK(group_for(PortalStatus::disabled) == Group::excluded_existing);
+TEST_CASE("groups follow the portal user's status, and suppression skips addresses that would be mailed") {
+  CHECK(group_for(PortalStatus::none, false) == Group::new_users);
+  CHECK(group_for(PortalStatus::invited, false) == Group::pending_invites);
+  CHECK(group_for(PortalStatus::active, false) == Group::excluded_existing);
+  CHECK(group_for(PortalStatus::disabled, false) == Group::excluded_existing);
+  CHECK(group_for(PortalStatus::none, true) == Group::skipped_suppressed);
+  CHECK(group_for(PortalStatus::invited, true) == Group::skipped_suppressed);
+  CHECK(group_for(PortalStatus::active, true) == Group::excluded_existing);
+  CHECK(group_for(PortalStatus::disabled, true) == Group::excluded_existing);
+  CHECK(group_name(Group::skipped_suppressed) == "skipped_suppressed");
+  CHECK_FALSE(is_mailed(Group::skipped_suppressed));
   for (Group g : all_groups) CHECK(parse_group(group_name(g)) == g);
   CHECK_FALSE(parse_group("everyone").has_value());
   CHECK(parse_portal_status("active") == PortalStatus::active);
@@ -48,6 +58,21 @@ TEST_CASE("grouping dedupes by normalized address with the lowest contact id") {
   CHECK(list.rows[2] == RecipientRow{Group::pending_invites, "pend@x.com", 9});
   CHECK(list.rows[3] == RecipientRow{Group::excluded_existing, "act@x.com", 11});
   CHECK(list.rows[4] == RecipientRow{Group::excluded_existing, "dis@x.com", 12});
+}
+
+TEST_CASE("suppressed addresses form the fifth group, counted as addresses, outside the digest") {
+  const std::vector<CandidateContact> candidates = {
+      {1, "gone@x.com"}, {2, "Gone@X.com"}, {3, "pend.gone@x.com"}, {4, "act.gone@x.com"}, {5, "ok@x.com"}};
+  auto list = group_candidates(
+      candidates, lookup({{"pend.gone@x.com", PortalStatus::invited}, {"act.gone@x.com", PortalStatus::active}},
+                         {"gone@x.com", "pend.gone@x.com", "act.gone@x.com"}));
+  CHECK(list.counts.skipped_suppressed == 2);
+  CHECK(list.counts.excluded_existing == 1);
+  CHECK(list.counts.new_users == 1);
+  CHECK(list.rows.back() == RecipientRow{Group::skipped_suppressed, "pend.gone@x.com", 3});
+  // Only ok@x.com is mailed: the digest is that of the list without the others.
+  CHECK(list.digest == finish_recipient_list({{Group::new_users, "ok@x.com", 5}}, 0).digest);
+  CHECK(counts_to_json(list.counts)["skipped_suppressed"] == 2);
 }
 
 TEST_CASE("skipped counts contacts, not addresses") {
@@ -95,17 +120,23 @@ TEST_CASE("the counts of a Load: names, groups and JSON round trip", "[counts]")
   CHECK(is_mailed(CountGroup::pending_invites));
   CHECK_FALSE(is_mailed(CountGroup::excluded_existing));
   CHECK_FALSE(is_mailed(CountGroup::skipped_invalid_email));
+  CHECK_FALSE(is_mailed(CountGroup::skipped_suppressed));
 
   // Each group has a member of its own.
   Counts counts;
   std::uint64_t value = 10;
   for (const CountGroup g : all_count_groups) counts.of(g) = value++;
-  CHECK(counts == Counts{.new_users = 10, .pending_invites = 11, .skipped_invalid_email = 12, .excluded_existing = 13});
+  CHECK(counts == Counts{.new_users = 10,
+                         .pending_invites = 11,
+                         .skipped_invalid_email = 12,
+                         .excluded_existing = 13,
+                         .skipped_suppressed = 14});
   CHECK(counts.of(Group::excluded_existing) == 13);
 
   const nlohmann::json json = counts_to_json(counts);
   CHECK(json == nlohmann::json::parse(
-                    R"({"new_users":10,"pending_invites":11,"skipped_invalid_email":12,"excluded_existing":13})"));
+                    R"({"new_users":10,"pending_invites":11,"skipped_invalid_email":12,"excluded_existing":13,)"
+                    R"("skipped_suppressed":14})"));
   CHECK(counts_from_json(json, "counts") == counts);
   CHECK(counts_from_json(nlohmann::json::parse(json.dump()), "counts") == counts);
 }

@@ -63,7 +63,8 @@ std::string inconsistency(const Snapshot& s) {
       const RecipientRef r = refs[i];
       if (r.email >= s.email_count() || r.contact >= s.contact_count()) return "a recipient is out of range";
       if (i > 0 && !(refs[i - 1].email < r.email)) return std::string(group_name(g)) + " is not sorted and distinct";
-      if (group_for(s.email_status[r.email]) != g) return "a recipient is in the wrong group";
+      if (group_for(s.email_status[r.email], s.email_suppressed[r.email] != 0) != g)
+        return "a recipient is in the wrong group";
       if (lowest_contact[r.email] != r.contact) return "a representative is not the lowest contact id";
       if (is_mailed(g)) digest.add(g, s.email[r.email]);
     }

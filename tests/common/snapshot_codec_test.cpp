@@ -69,7 +69,11 @@ TEST_CASE("the builder normalizes, dedupes addresses and resolves portal users")
   builder.add_contact({.id = 3, .account_id = 9, .email = std::nullopt});
   builder.add_portal_user({"b@x.com", PortalStatus::invited, 1234});
   builder.add_portal_user({"ghost@x.com", PortalStatus::active, 0});
+  builder.append_suppression("b@x.com");
+  builder.append_suppression("nobody@x.com");  // no contact has it: ignored
   Snapshot s = std::move(builder).build(1);
+  CHECK(s.email_suppressed == std::vector<std::uint8_t>{1});
+  CHECK(SnapshotCodec::decode(SnapshotCodec::encode(s)).email_suppressed == s.email_suppressed);
   CHECK(s.contact_id == std::vector<Id>{2, 3, 5});
   REQUIRE(s.email_count() == 1);
   CHECK(s.email[0] == "b@x.com");

@@ -54,7 +54,8 @@ json preview_body(std::uint64_t new_users = 120, std::uint64_t pending = 30) {
            {{"new_users", new_users},
             {"pending_invites", pending},
             {"skipped_invalid_email", 4},
-            {"excluded_existing", 9}}},
+            {"excluded_existing", 9},
+            {"skipped_suppressed", 2}}},
           {"digest", "xxh128:00112233445566778899aabbccddeeff"},
           {"generated_at", "2026-11-26T12:30:00Z"},
           {"snapshot_age_seconds", 90}};
@@ -335,6 +336,7 @@ TEST_CASE_METHOD(Fixture, "Load applies the counts, digest and data age", "[fron
   CHECK(p.counts.pending_invites == 30);
   CHECK(p.counts.skipped_invalid_email == 4);
   CHECK(p.counts.excluded_existing == 9);
+  CHECK(p.counts.skipped_suppressed == 2);
   CHECK(p.digest == "xxh128:00112233445566778899aabbccddeeff");
   CHECK(p.snapshot_age_seconds == 90);
   CHECK(data_as_of(p) == "2026-11-26 12:28:30 UTC");
@@ -552,6 +554,11 @@ TEST_CASE_METHOD(Fixture, "opening a group requests its first block", "[frontend
     actions.open_recipients(CountGroup::excluded_existing);
     CHECK(server.has_pending(
         "GET", "/api/previews/p-1/recipients?group=excluded_existing&sort=email&order=asc&offset=0&limit=200"));
+    actions.open_recipients(CountGroup::skipped_suppressed);
+    CHECK(t.group == CountGroup::skipped_suppressed);
+    CHECK(group_caption(t.group) == std::string("Skipped: bounced or complained"));
+    CHECK(server.has_pending(
+        "GET", "/api/previews/p-1/recipients?group=skipped_suppressed&sort=email&order=asc&offset=0&limit=200"));
   }
   SECTION("close") {
     actions.close_recipients();

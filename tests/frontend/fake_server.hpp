@@ -127,7 +127,8 @@ struct SignedInFixture {
                          {{"new_users", new_users},
                           {"pending_invites", pending_invites},
                           {"skipped_invalid_email", 4},
-                          {"excluded_existing", 9}}},
+                          {"excluded_existing", 9},
+                          {"skipped_suppressed", 2}}},
                         {"digest", "xxh128:00"},
                         {"generated_at", "2026-11-26T12:30:00Z"}});
   }

@@ -214,6 +214,7 @@ TEST_CASE("without the server, Load and the recipient pages come from the snapsh
   CHECK(c.state.preview.counts.pending_invites == expected.counts.pending_invites);
   CHECK(c.state.preview.counts.skipped_invalid_email == expected.counts.skipped_invalid_email);
   CHECK(c.state.preview.counts.excluded_existing == expected.counts.excluded_existing);
+  CHECK(c.state.preview.counts.skipped_suppressed == expected.counts.skipped_suppressed);
   CHECK(c.state.preview.digest == expected.digest);
   CHECK_FALSE(can_send(c.state));
   CHECK(offline_block_reason(c.state) == offline_send_reason);

@@ -253,14 +253,17 @@ TEST_CASE_METHOD(SendFixture, "the confirmation dialog: counts, groups, from, te
 
 TEST_CASE_METHOD(SendFixture, "409 digest mismatch: message, stale preview, Send disabled until Load",
                  "[frontend][send]") {
+  const json changed_counts = {{"new_users", 118},
+                               {"pending_invites", 33},
+                               {"skipped_invalid_email", 4},
+                               {"excluded_existing", 9},
+                               {"skipped_suppressed", 2}};
   actions.sending().open_send_dialog();
   actions.sending().confirm_send();
-  server.respond(
-      "POST", "/api/previews/p-1/send", 409,
-      json{{"error", {{"code", "digest_mismatch"}, {"message", "The recipients changed."}}},
-           {"counts",
-            {{"new_users", 118}, {"pending_invites", 33}, {"skipped_invalid_email", 4}, {"excluded_existing", 9}}},
-           {"digest", "xxh128:11"}});
+  server.respond("POST", "/api/previews/p-1/send", 409,
+                 json{{"error", {{"code", "digest_mismatch"}, {"message", "The recipients changed."}}},
+                      {"counts", changed_counts},
+                      {"digest", "xxh128:11"}});
   CHECK_FALSE(state.send.confirm.open);
   CHECK(state.send.notice ==
         "The recipients changed since Load: 118 new users, 33 pending invites now. Press Load again.");
@@ -270,13 +273,11 @@ TEST_CASE_METHOD(SendFixture, "409 digest mismatch: message, stale preview, Send
   CHECK_FALSE(state.send.confirm.open);
 
   actions.load_preview();
-  server.respond(
-      "POST", "/api/previews", 200,
-      json{{"preview_id", "p-2"},
-           {"counts",
-            {{"new_users", 118}, {"pending_invites", 33}, {"skipped_invalid_email", 4}, {"excluded_existing", 9}}},
-           {"digest", "xxh128:11"},
-           {"generated_at", "2026-11-26T12:40:00Z"}});
+  server.respond("POST", "/api/previews", 200,
+                 json{{"preview_id", "p-2"},
+                      {"counts", changed_counts},
+                      {"digest", "xxh128:11"},
+                      {"generated_at", "2026-11-26T12:40:00Z"}});
   CHECK_FALSE(preview_stale(state));
   CHECK(can_send(state));
 }

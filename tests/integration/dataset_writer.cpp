@@ -97,6 +97,17 @@ void write_dataset(sql::Connection& connection, const Dataset& data) {
     rows.push_back(
         {p.email, std::string(portal_status_name(p.status)), p.last_invited_at ? Value{p.last_invited_at} : Value{}});
   insert_rows(connection, "portal_users", "email, status, last_invited_at", "?, ?, FROM_UNIXTIME(?)", rows);
+  // Each suppression points at the outcome that caused it (a hard bounce here).
+  rows.clear();
+  for (const auto& s : data.suppressions) rows.push_back({s.email, "outcome:" + s.email});
+  insert_rows(connection, "delivery_outcomes", "email, kind, source, dedupe_key", "?, 'hard_bounce', 'mailbox', ?",
+              rows);
+  rows.clear();
+  for (const auto& s : data.suppressions) rows.push_back({s.email, "outcome:" + s.email, std::int64_t{s.lifted}});
+  insert_rows(connection, "address_suppressions", "email, reason, last_outcome_id, suppressed_at, lifted_at",
+              "?, 'hard_bounce', (SELECT o.id FROM delivery_outcomes o WHERE o.dedupe_key = ?), UTC_TIMESTAMP(3), "
+              "IF(?, UTC_TIMESTAMP(3), NULL)",
+              rows);
 }
 
 }  // namespace invites::testing

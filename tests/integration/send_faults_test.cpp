@@ -69,12 +69,20 @@ TEST_CASE("4xx replies are retried with backoff and 5xx replies fail the recipie
   CHECK(received.count("permfail-bert@example.com") == 0);
   CHECK(received.at("tempfail2-anna@example.com") == 1);
 
-  // Retry failed: the recipient is tried again (and fails again, with the reply).
+  // The 5xx was a hard bounce, so the address is suppressed (docs/bounces.md):
+  // Retry failed takes the recipient up again but does not mail it; the row
+  // is skipped, naming why.
   const auto retried = stack.post_json("/api/jobs/" + std::to_string(job_id) + "/retry-failed", json::object(), 200);
   CHECK(retried["job"]["status"] == "running");
   const auto again = stack.wait_completed(job_id);
-  CHECK(again["failed"] == 1);
+  CHECK(again["failed"] == 0);
+  CHECK(again["skipped"] == 1);
   CHECK(again["sent"] == 6);
+  const auto skipped = stack.get_json("/api/jobs/" + std::to_string(job_id) + "/recipients?status=skipped");
+  REQUIRE(skipped["total"] == 1);
+  CHECK(skipped["rows"][0]["email"] == "permfail-bert@example.com");
+  CHECK(skipped["rows"][0]["last_error"].get<std::string>().find("suppressed") != std::string::npos);
+  CHECK(stack.received_per_recipient().count("permfail-bert@example.com") == 0);
   CHECK(stack.post("/api/jobs/" + std::to_string(job_id) + "/pause", json::object())->status == 409);
 }
 

@@ -19,13 +19,6 @@ using testing::Person;
 
 namespace {
 
-std::uint64_t count_rows(sql::Connection& connection, const std::string& query) {
-  std::unique_ptr<sql::Statement> statement(connection.createStatement());
-  std::unique_ptr<sql::ResultSet> row(statement->executeQuery(query));
-  row->next();
-  return row->getUInt64(1);
-}
-
 // GET/POST on the server's acceptance page (no staff session).
 struct Invitee {
   httplib::Client client;
@@ -99,9 +92,9 @@ TEST_CASE("Load then send then accept: every message once and the next Load move
   // Connections are reused: at most one per worker.
   CHECK(connections.size() <= 3);
 
-  CHECK(count_rows(stack.sql(), "SELECT COUNT(*) FROM portal_users WHERE status = 'invited'") == 29);
-  CHECK(count_rows(stack.sql(),
-                   "SELECT COUNT(*) FROM portal_invites WHERE accepted_at IS NULL AND revoked_at IS NULL") == 29);
+  CHECK(testing::count_rows(stack.sql(), "SELECT COUNT(*) FROM portal_users WHERE status = 'invited'") == 29);
+  CHECK(testing::count_rows(
+            stack.sql(), "SELECT COUNT(*) FROM portal_invites WHERE accepted_at IS NULL AND revoked_at IS NULL") == 29);
 
   // The invitee opens the link and sets a password.
   auto links = links_by_recipient(stack.sink());
@@ -128,9 +121,10 @@ TEST_CASE("Load then send then accept: every message once and the next Load move
   CHECK(expired->status == 410);
   CHECK(expired->body.find("expired") != std::string::npos);
   CHECK(invitee.accept(expiring, "long enough password", "long enough password")->status == 410);
-  CHECK(count_rows(stack.sql(),
-                   "SELECT COUNT(*) FROM portal_users WHERE email = 'user005@example.com' AND status = 'active' "
-                   "AND password_hash LIKE '$argon2id$%'") == 1);
+  CHECK(
+      testing::count_rows(stack.sql(),
+                          "SELECT COUNT(*) FROM portal_users WHERE email = 'user005@example.com' AND status = 'active' "
+                          "AND password_hash LIKE '$argon2id$%'") == 1);
 
   // The next Load: everyone invited is pending, the accepted one excluded.
   const auto after = stack.load();
@@ -149,8 +143,8 @@ TEST_CASE("Load then send then accept: every message once and the next Load move
   const auto newer = links_by_recipient(stack.sink()).at("user006@example.com");
   CHECK(newer != links.at("user006@example.com"));
   CHECK(invitee.open(newer)->status == 200);
-  CHECK(count_rows(stack.sql(),
-                   "SELECT COUNT(*) FROM portal_invites WHERE accepted_at IS NULL AND revoked_at IS NULL") == 28);
+  CHECK(testing::count_rows(
+            stack.sql(), "SELECT COUNT(*) FROM portal_invites WHERE accepted_at IS NULL AND revoked_at IS NULL") == 28);
 
   // Both jobs are listed newest first; the audit log has who did what.
   const auto jobs = stack.get_json("/api/jobs")["jobs"];
@@ -186,7 +180,7 @@ TEST_CASE("one job per preview: a second Send of it, with another idempotency ke
       {{"from_email", testing::division_sender}, {"template_id", stack.template_id()}, {"groups", {"pending_invites"}}},
       202);
   CHECK(without_key["job_id"] == first);
-  CHECK(count_rows(stack.sql(), "SELECT COUNT(*) FROM send_jobs") == 1);
+  CHECK(testing::count_rows(stack.sql(), "SELECT COUNT(*) FROM send_jobs") == 1);
   for (const auto& [rcpt, count] : stack.received_per_recipient()) CHECK(count == 1);
 }
 
@@ -215,7 +209,7 @@ TEST_CASE("two jobs for the same addresses: only one mails each, the other repor
                 "INSERT INTO send_outbox (job_id, email, contact_id, recipient_group) SELECT LAST_INSERT_ID(), email, "
                 "contact_id, 'pending_invites' FROM send_outbox WHERE job_id = " +
                     std::to_string(first));
-    return count_rows(stack.sql(), "SELECT MAX(id) FROM send_jobs");
+    return testing::count_rows(stack.sql(), "SELECT MAX(id) FROM send_jobs");
   };
   const auto second = copy_job();
   const auto third = copy_job();
@@ -237,8 +231,8 @@ TEST_CASE("two jobs for the same addresses: only one mails each, the other repor
       CHECK(row["last_error"] == "skipped: invited moments ago by job #" + std::to_string(by));
     }
   }
-  CHECK(count_rows(stack.sql(),
-                   "SELECT COUNT(*) FROM portal_invites WHERE accepted_at IS NULL AND revoked_at IS NULL") == 40);
+  CHECK(testing::count_rows(
+            stack.sql(), "SELECT COUNT(*) FROM portal_invites WHERE accepted_at IS NULL AND revoked_at IS NULL") == 40);
 }
 
 TEST_CASE("an invitation activates only an invited account: not a disabled one, nor an active one's password",
@@ -265,13 +259,14 @@ TEST_CASE("an invitation activates only an invited account: not a disabled one, 
   CHECK(active->body.find("already active") != std::string::npos);
   CHECK(invitee.accept(links.at("user002@example.com"), "long enough password", "long enough password")->status == 200);
 
-  CHECK(count_rows(stack.sql(),
-                   "SELECT COUNT(*) FROM portal_users WHERE email = 'user000@example.com' AND status = 'disabled' "
-                   "AND password_hash IS NULL") == 1);
-  CHECK(count_rows(
+  CHECK(testing::count_rows(
+            stack.sql(),
+            "SELECT COUNT(*) FROM portal_users WHERE email = 'user000@example.com' AND status = 'disabled' "
+            "AND password_hash IS NULL") == 1);
+  CHECK(testing::count_rows(
             stack.sql(),
             "SELECT COUNT(*) FROM portal_users WHERE email = 'user001@example.com' AND password_hash = 'kept'") == 1);
-  CHECK(count_rows(stack.sql(), "SELECT COUNT(*) FROM portal_invites WHERE accepted_at IS NOT NULL") == 1);
+  CHECK(testing::count_rows(stack.sql(), "SELECT COUNT(*) FROM portal_invites WHERE accepted_at IS NOT NULL") == 1);
 }
 
 TEST_CASE("bad input to send, templates and senders is refused and names the problem", "[mariadb][http]") {
@@ -301,7 +296,7 @@ TEST_CASE("bad input to send, templates and senders is refused and names the pro
     result = send_with({{"from_email", "ceo@elsewhere.example"}});
     CHECK(result->status == 400);
     CHECK(error_of(result)["message"].get<std::string>().find("not an allowed sender") != std::string::npos);
-    CHECK(count_rows(stack.sql(), "SELECT COUNT(*) FROM send_jobs") == 0);
+    CHECK(testing::count_rows(stack.sql(), "SELECT COUNT(*) FROM send_jobs") == 0);
     // Allowed by --allowed-senders (a domain and an address).
     const auto allowed = send_with({{"from_email", "news@ok.example"}});
     REQUIRE(allowed->status == 202);
@@ -341,7 +336,7 @@ TEST_CASE("bad input to send, templates and senders is refused and names the pro
     result = send_with({{"from_email", testing::division_sender}, {"template_id", template_id}});
     CHECK(result->status == 400);
     CHECK(error_of(result)["code"] == "template_invalid");
-    CHECK(count_rows(stack.sql(), "SELECT COUNT(*) FROM send_jobs") == 0);
+    CHECK(testing::count_rows(stack.sql(), "SELECT COUNT(*) FROM send_jobs") == 0);
 
     result = stack.post("/api/templates", {{"name", "Typo"},
                                            {"subject", "Hi"},
@@ -380,7 +375,7 @@ TEST_CASE("bad input to send, templates and senders is refused and names the pro
     const auto first = stack.post_json(send_path, body, 202)["job_id"];
     const auto second = stack.post_json(send_path, body, 202)["job_id"];
     CHECK(first == second);
-    CHECK(count_rows(stack.sql(), "SELECT COUNT(*) FROM send_jobs") == 1);
+    CHECK(testing::count_rows(stack.sql(), "SELECT COUNT(*) FROM send_jobs") == 1);
     stack.wait_completed(first.get<std::uint64_t>());
     CHECK(stack.sink().messages().size() == 6);
   }
@@ -393,7 +388,7 @@ TEST_CASE("bad input to send, templates and senders is refused and names the pro
     CHECK(body["error"]["code"] == "digest_mismatch");
     CHECK(body["counts"]["new_users"] == 7);
     CHECK(body["digest"] != preview["digest"]);
-    CHECK(count_rows(stack.sql(), "SELECT COUNT(*) FROM send_jobs") == 0);
+    CHECK(testing::count_rows(stack.sql(), "SELECT COUNT(*) FROM send_jobs") == 0);
   }
   SECTION("line breaks in names never reach a header") {
     stack.wait_completed(stack.send(preview, {"new_users"}));
@@ -530,6 +525,6 @@ TEST_CASE("test sends are limited per user across the servers of one database, w
   CHECK(stack.post("/api/test-send", {{"template_id", stack.template_id()}})->status == 400);
   db::execute(stack.sql(), "UPDATE test_send_quota SET window_started_at = window_started_at - INTERVAL 10 MINUTE");
   stack.post_json("/api/test-send", body, 200);
-  CHECK(count_rows(stack.sql(), "SELECT sends FROM test_send_quota") == 1);
+  CHECK(testing::count_rows(stack.sql(), "SELECT sends FROM test_send_quota") == 1);
   CHECK(stack.sink().messages().size() == 4);
 }

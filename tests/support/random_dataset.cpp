@@ -183,6 +183,16 @@ Dataset generate_dataset(const DatasetOptions& options) {
   }
   for (int k = 0; k < 5; ++k)
     d.portal_users.push_back({"orphan" + std::to_string(k) + "@nowhere.net", PortalStatus::active, 0});
+
+  // Suppressions of a share of the addresses (whatever their portal user),
+  // some lifted, plus some of addresses no contact has. Their own generator,
+  // so the rows above are the same as without them.
+  Rng suppression_rng(options.seed * 7919 + 13);
+  std::set<std::string> suppressed;
+  for (const std::string& email : issued)
+    if (suppression_rng.chance(0.08) && suppressed.insert(email).second)
+      d.suppressions.push_back({email, suppression_rng.chance(0.25)});
+  for (int k = 0; k < 3; ++k) d.suppressions.push_back({"gone" + std::to_string(k) + "@nowhere.net", false});
   return d;
 }
 
@@ -219,6 +229,8 @@ Snapshot snapshot_of(const Dataset& data, std::int64_t generated_at) {
   for (const auto& c : data.contacts)
     builder.add_contact({c.id, c.account_id, c.email, c.first_name, c.last_name, c.is_billing});
   for (const auto& p : data.portal_users) builder.add_portal_user({p.email, p.status, p.last_invited_at});
+  for (const auto& s : data.suppressions)
+    if (!s.lifted) builder.append_suppression(s.email);
   return std::move(builder).build(generated_at);
 }
 
@@ -275,11 +287,13 @@ std::vector<CandidateContact> candidates_of(const Dataset& data, const Filter& f
 }
 
 PortalLookup portal_lookup_of(const Dataset& data) {
-  auto statuses = std::make_shared<std::map<std::string, PortalStatus, std::less<>>>();
-  for (const auto& p : data.portal_users) (*statuses)[p.email] = p.status;
-  return [statuses](std::string_view email) {
-    auto it = statuses->find(email);
-    return it == statuses->end() ? PortalStatus::none : it->second;
+  auto standings = std::make_shared<std::map<std::string, AddressStanding, std::less<>>>();
+  for (const auto& p : data.portal_users) (*standings)[p.email].status = p.status;
+  for (const auto& s : data.suppressions)
+    if (!s.lifted) (*standings)[s.email].suppressed = true;
+  return [standings](std::string_view email) {
+    auto it = standings->find(email);
+    return it == standings->end() ? AddressStanding{} : it->second;
   };
 }
 

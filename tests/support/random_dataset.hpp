@@ -62,6 +62,12 @@ struct PortalUserRow {
   std::int64_t last_invited_at;
 };
 
+// An address_suppressions row (docs/design.md §11); a lifted one no longer suppresses.
+struct SuppressionRow {
+  std::string email;
+  bool lifted;
+};
+
 struct Dataset {
   std::vector<DivisionRow> divisions;
   std::vector<NamedRow> account_classes, bill_groups, account_sources, site_sources;
@@ -70,6 +76,7 @@ struct Dataset {
   std::vector<ServiceRow> services;
   std::vector<ContactRow> contacts;
   std::vector<PortalUserRow> portal_users;
+  std::vector<SuppressionRow> suppressions;
 };
 
 struct DatasetOptions {
@@ -91,8 +98,8 @@ Snapshot snapshot_of(const Dataset& data, std::int64_t generated_at = 1'700'000'
 Filter random_filter(Rng& rng, const Dataset& data);
 
 // The candidate contacts of a filter by a plain, obviously-correct scan of
-// the rows (independent of the snapshot evaluator), and the portal status of
-// an address as the rows say.
+// the rows (independent of the snapshot evaluator), and the portal status
+// and suppression of an address as the rows say.
 std::vector<CandidateContact> candidates_of(const Dataset& data, const Filter& filter);
 PortalLookup portal_lookup_of(const Dataset& data);
 

@@ -23,8 +23,8 @@ struct RecipientRef {
 
 struct Evaluation {
   Counts counts;
-  std::array<std::vector<RecipientRef>, 3> groups;  // by Group, each sorted by email
-  std::vector<std::uint32_t> skipped_contacts;      // contact indexes with an invalid address
+  std::array<std::vector<RecipientRef>, all_groups.size()> groups;  // by Group, each sorted by email
+  std::vector<std::uint32_t> skipped_contacts;                      // contact indexes with an invalid address
   std::string digest;
 };
 

@@ -17,16 +17,22 @@ std::string_view portal_status_name(PortalStatus status);
 std::optional<PortalStatus> parse_portal_status(std::string_view name);  // "invited", "active", "disabled"
 
 // Order matters: it is the sort order of the digest and of result lists.
-enum class Group : std::uint8_t { new_users = 0, pending_invites = 1, excluded_existing = 2 };
-inline constexpr std::array<Group, 3> all_groups{Group::new_users, Group::pending_invites, Group::excluded_existing};
+// skipped_suppressed (docs/design.md §11): "skipped: bounced or complained", addresses
+// that a hard bounce, a complaint or repeated soft bounces suppressed.
+enum class Group : std::uint8_t { new_users = 0, pending_invites = 1, excluded_existing = 2, skipped_suppressed = 3 };
+inline constexpr std::array<Group, 4> all_groups{Group::new_users, Group::pending_invites, Group::excluded_existing,
+                                                 Group::skipped_suppressed};
 std::string_view group_name(Group group) noexcept;
 std::optional<Group> parse_group(std::string_view name);
-constexpr Group group_for(PortalStatus status) noexcept {
+// An address with an active or disabled portal user is excluded whether or
+// not it is suppressed (it would not be mailed either way); otherwise a
+// suppressed address is skipped, and the others are grouped by invitation.
+constexpr Group group_for(PortalStatus status, bool suppressed) noexcept {
   switch (status) {
     case PortalStatus::none:
-      return Group::new_users;
+      return suppressed ? Group::skipped_suppressed : Group::new_users;
     case PortalStatus::invited:
-      return Group::pending_invites;
+      return suppressed ? Group::skipped_suppressed : Group::pending_invites;
     case PortalStatus::active:
     case PortalStatus::disabled:
       return Group::excluded_existing;
@@ -34,15 +40,21 @@ constexpr Group group_for(PortalStatus status) noexcept {
   return Group::excluded_existing;
 }
 // Groups that are mailed (and covered by the digest).
-constexpr bool is_mailed(Group group) noexcept { return group != Group::excluded_existing; }
+constexpr bool is_mailed(Group group) noexcept { return group == Group::new_users || group == Group::pending_invites; }
 
 // The counts of a Load (docs/design.md §5 "counts"), each with the list behind it
 // (the `group` of a recipient page), in the API's order. A new count is a
 // new enumerator with its name here and its member of Counts.
-enum class CountGroup : std::uint8_t { new_users, pending_invites, skipped_invalid_email, excluded_existing };
-inline constexpr std::array<CountGroup, 4> all_count_groups{CountGroup::new_users, CountGroup::pending_invites,
-                                                            CountGroup::skipped_invalid_email,
-                                                            CountGroup::excluded_existing};
+enum class CountGroup : std::uint8_t {
+  new_users,
+  pending_invites,
+  skipped_invalid_email,
+  excluded_existing,
+  skipped_suppressed
+};
+inline constexpr std::array<CountGroup, 5> all_count_groups{
+    CountGroup::new_users, CountGroup::pending_invites, CountGroup::skipped_invalid_email,
+    CountGroup::excluded_existing, CountGroup::skipped_suppressed};
 std::string_view count_group_name(CountGroup group) noexcept;
 std::optional<CountGroup> parse_count_group(std::string_view name);
 constexpr CountGroup count_group_of(Group group) noexcept {
@@ -53,6 +65,8 @@ constexpr CountGroup count_group_of(Group group) noexcept {
       return CountGroup::pending_invites;
     case Group::excluded_existing:
       return CountGroup::excluded_existing;
+    case Group::skipped_suppressed:
+      return CountGroup::skipped_suppressed;
   }
   return CountGroup::excluded_existing;
 }
@@ -66,6 +80,8 @@ constexpr std::optional<Group> recipient_group_of(CountGroup group) noexcept {
       return Group::pending_invites;
     case CountGroup::excluded_existing:
       return Group::excluded_existing;
+    case CountGroup::skipped_suppressed:
+      return Group::skipped_suppressed;
     case CountGroup::skipped_invalid_email:
       return std::nullopt;
   }
@@ -81,6 +97,7 @@ struct Counts {
   std::uint64_t pending_invites = 0;
   std::uint64_t skipped_invalid_email = 0;  // candidate contacts, not addresses
   std::uint64_t excluded_existing = 0;      // distinct addresses with an active/disabled portal user
+  std::uint64_t skipped_suppressed = 0;     // distinct addresses suppressed by bounces or complaints
   std::uint64_t& of(CountGroup group) noexcept {
     switch (group) {
       case CountGroup::new_users:
@@ -89,6 +106,8 @@ struct Counts {
         return pending_invites;
       case CountGroup::skipped_invalid_email:
         return skipped_invalid_email;
+      case CountGroup::skipped_suppressed:
+        return skipped_suppressed;
       case CountGroup::excluded_existing:
         break;
     }
@@ -152,7 +171,13 @@ struct CandidateContact {
   std::uint32_t contact_id;
   std::optional<std::string> email;  // raw as typed; nullopt is SQL NULL
 };
-using PortalLookup = std::function<PortalStatus(std::string_view normalized_email)>;
+// What decides an address's group besides the filter: its portal user and
+// whether it is suppressed.
+struct AddressStanding {
+  PortalStatus status = PortalStatus::none;
+  bool suppressed = false;
+};
+using PortalLookup = std::function<AddressStanding(std::string_view normalized_email)>;
 RecipientList group_candidates(const std::vector<CandidateContact>& candidates, const PortalLookup& portal_status_of);
 
 }  // namespace invites

@@ -53,6 +53,7 @@ struct Snapshot {
   StringColumn email;
   std::vector<PortalStatus> email_status;
   std::vector<std::int64_t> email_last_invited_at;  // unix seconds, 0 = never
+  std::vector<std::uint8_t> email_suppressed;       // 1: bounced or complained (docs/design.md §11)
   // Derived on build and decode, not encoded:
   std::vector<std::uint8_t> email_valid;  // the §2.3 rule per address
   // Contacts with a NULL or invalid address, ascending: the only ones a filter
@@ -82,13 +83,15 @@ struct Snapshot {
   bool operator==(const Snapshot&) const = default;
 };
 
-// The portal side of each address (status and last invitation, indexed like
-// Snapshot::email): the snapshot's own columns, or newer ones a server keeps
-// beside an unchanged snapshot, so that applying portal-user changes copies
-// ~9 bytes per address instead of the whole snapshot.
+// The portal side of each address (status, last invitation and suppression,
+// indexed like Snapshot::email): the snapshot's own columns, or newer ones a
+// server keeps beside an unchanged snapshot, so that applying portal-user
+// and suppression changes copies ~10 bytes per address instead of the whole
+// snapshot.
 struct PortalColumns {
   std::span<const PortalStatus> status;
   std::span<const std::int64_t> last_invited_at;
+  std::span<const std::uint8_t> suppressed;
 };
 PortalColumns portal_columns(const Snapshot& snapshot);
 
@@ -144,6 +147,8 @@ class SnapshotBuilder {
   void append_contact(const ContactRowRef& contact);
   void add_portal_user(const PortalUserRecord& user);
   void append_portal_user(std::string_view email, PortalStatus status, std::int64_t last_invited_at);
+  // A suppressed address (normalized, as address_suppressions holds it).
+  void append_suppression(std::string_view email);
   // Throws ValidationError for a contact of an unknown account or duplicate ids.
   Snapshot build(std::int64_t generated_at) &&;
 
@@ -160,6 +165,7 @@ class SnapshotBuilder {
   StringColumn portal_email_;
   std::vector<PortalStatus> portal_status_;
   std::vector<std::int64_t> portal_last_invited_at_;
+  StringColumn suppressed_email_;
 };
 
 }  // namespace invites

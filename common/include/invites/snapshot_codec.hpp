@@ -18,7 +18,8 @@
 namespace invites {
 
 // 2: the email_status bytes carry the address's validity in bit 7.
-inline constexpr std::uint32_t snapshot_format_version = 2;
+// 3: and its suppression (docs/design.md §11) in bit 6.
+inline constexpr std::uint32_t snapshot_format_version = 3;
 
 // Bytes held outside the decoder's memory (a JavaScript ArrayBuffer in the
 // browser): decode(ByteSource&) copies in one section at a time, so the whole

@@ -20,7 +20,7 @@ struct SqlQuery {
 
 // Rows (group_name VARCHAR, email VARCHAR, contact_id INT): one per distinct
 // valid normalized address of the candidate contacts, with its representative
-// (lowest id) contact and its group by portal user.
+// (lowest id) contact and its group by portal user and suppression.
 SqlQuery recipients_query(const Filter& filter);
 // One row, one column: the number of candidate contacts with an invalid or NULL address.
 SqlQuery skipped_invalid_count_query(const Filter& filter);

@@ -3,21 +3,12 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
-#include <sstream>
 #include <stdexcept>
 #include <thread>
 
+#include "file_text.hpp"
+
 namespace invites::testing {
-namespace {
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream file(path, std::ios::binary);
-  std::ostringstream content;
-  content << file.rdbuf();
-  return content.str();
-}
-
-}  // namespace
 
 SmtpSink::SmtpSink(SmtpSinkOptions options) : options_(std::move(options)) {
   std::filesystem::create_directories(directory() / "maildir");
@@ -83,7 +74,7 @@ std::vector<SinkMessage> SmtpSink::messages() const {
   std::sort(envelopes.begin(), envelopes.end());  // zero-padded numbers: arrival order
   std::vector<SinkMessage> messages;
   for (const auto& path : envelopes) {
-    auto envelope = nlohmann::json::parse(read_file(path));
+    auto envelope = nlohmann::json::parse(file_text(path));
     auto raw_path = path;
     raw_path.replace_extension(".eml");
     const auto optional_text = [&envelope](const char* key) -> std::optional<std::string> {
@@ -91,7 +82,7 @@ std::vector<SinkMessage> SmtpSink::messages() const {
       return value.is_null() ? std::nullopt : std::optional<std::string>(value.get<std::string>());
     };
     messages.push_back({envelope.at("mail_from").get<std::string>(), envelope.at("rcpt").get<std::string>(),
-                        envelope.at("connection").get<int>(), read_file(raw_path), optional_text("tls"),
+                        envelope.at("connection").get<int>(), file_text(raw_path), optional_text("tls"),
                         optional_text("auth_login")});
   }
   return messages;

@@ -5,21 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "support/child_process.hpp"
+#include "support/openssl_cli.hpp"
 
 namespace invites::testing {
-namespace {
-
-void openssl(const std::vector<std::string>& arguments) {
-  std::vector<std::string> argv{"/usr/bin/openssl"};
-  argv.insert(argv.end(), arguments.begin(), arguments.end());
-  const auto result = run_process(argv);
-  if (result.exit_code != 0)
-    throw std::runtime_error("openssl " + arguments.front() + " failed (" + std::to_string(result.exit_code) +
-                             "): " + result.output);
-}
-
-}  // namespace
 
 TestCertificates::TestCertificates() {
   const auto& dir = directory_.path();
@@ -28,7 +16,7 @@ TestCertificates::TestCertificates() {
   auto ca = std::vector<std::string>{"req",     "-x509",
                                      "-days",   "1",
                                      "-subj",   "/CN=Invites test CA",
-                                     "-keyout", (dir / "ca.key").string(),
+                                     "-keyout", ca_key().string(),
                                      "-out",    ca_certificate().string()};
   ca.insert(ca.begin() + 2, new_key.begin(), new_key.end());
   openssl(ca);
@@ -43,8 +31,8 @@ TestCertificates::TestCertificates() {
                                        "basicConstraints=critical,CA:FALSE\n"
                                        "extendedKeyUsage=serverAuth\n";
   openssl({"x509", "-req", "-in", (dir / "server.csr").string(), "-CA", ca_certificate().string(), "-CAkey",
-           (dir / "ca.key").string(), "-set_serial", "1", "-days", "1", "-extfile", (dir / "server.ext").string(),
-           "-out", server_certificate().string()});
+           ca_key().string(), "-set_serial", "1", "-days", "1", "-extfile", (dir / "server.ext").string(), "-out",
+           server_certificate().string()});
 }
 
 }  // namespace invites::testing

@@ -15,8 +15,10 @@ class TestCertificates {
   TestCertificates();
 
   std::filesystem::path ca_certificate() const { return directory_.path() / "ca.pem"; }
+  std::filesystem::path ca_key() const { return directory_.path() / "ca.key"; }
   std::filesystem::path server_certificate() const { return directory_.path() / "server.pem"; }
   std::filesystem::path server_key() const { return directory_.path() / "server.key"; }
+  const std::filesystem::path& directory() const { return directory_.path(); }
 
  private:
   TemporaryDirectory directory_{"test-certificates"};

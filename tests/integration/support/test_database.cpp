@@ -7,6 +7,9 @@
 #include <fstream>
 #include <stdexcept>
 
+#include <cppconn/resultset.h>
+#include <cppconn/statement.h>
+
 #include "db/connection.hpp"
 
 namespace invites::testing {
@@ -48,5 +51,12 @@ TestDatabase::~TestDatabase() {
 }
 
 std::unique_ptr<sql::Connection> TestDatabase::connect() const { return db::connect(url_); }
+
+std::uint64_t count_rows(sql::Connection& connection, const std::string& query) {
+  std::unique_ptr<sql::Statement> statement(connection.createStatement());
+  std::unique_ptr<sql::ResultSet> row(statement->executeQuery(query));
+  row->next();
+  return row->getUInt64(1);
+}
 
 }  // namespace invites::testing

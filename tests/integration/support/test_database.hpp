@@ -3,6 +3,7 @@
 // CTest fixture (scripts/mariadb-private.sh) or on another server (a node of
 // the Galera fixture), dropped when the test ends, so tests never see each
 // other's rows and can run in any order.
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -16,6 +17,9 @@ namespace invites::testing {
 // variable INVITES_TEST_DB_URL_FILE (set by tests/integration/CMakeLists.txt).
 // Throws std::runtime_error explaining what is missing.
 db::DatabaseUrl fixture_database_url();
+
+// The single number a query such as "SELECT COUNT(*) FROM ..." returns.
+std::uint64_t count_rows(sql::Connection& connection, const std::string& query);
 
 class TestDatabase {
  public:
