@@ -87,6 +87,12 @@ void permute(Column& column, const std::vector<std::uint32_t>& order) {
   column = std::move(out);
 }
 
+// Each of `columns` reordered by the same `order`.
+template <typename... Columns>
+void permute_all(const std::vector<std::uint32_t>& order, Columns&... columns) {
+  (permute(columns, order), ...);
+}
+
 // Positions 0..n-1 ordered by ascending id (stable, so equal ids stay adjacent
 // in arrival order).
 std::vector<std::uint32_t> order_by_id(const std::vector<Id>& ids) {
@@ -165,12 +171,8 @@ void SnapshotBuilder::append_portal_user(std::string_view email, PortalStatus st
 void SnapshotBuilder::sort_accounts() {
   Snapshot& s = snapshot_;
   const auto order = order_by_id(s.account_id);
-  permute(s.account_id, order);
-  permute(s.account_division, order);
-  permute(s.account_class, order);
-  permute(s.account_bill_group, order);
-  permute(s.account_source, order);
-  permute(s.account_flags, order);
+  permute_all(order, s.account_id, s.account_division, s.account_class, s.account_bill_group, s.account_source,
+              s.account_flags, s.account_number, s.account_name);
   std::vector<std::uint32_t> begin{0};
   std::vector<Id> ids;
   begin.reserve(s.site_source_begin.size());
@@ -182,21 +184,14 @@ void SnapshotBuilder::sort_accounts() {
   }
   s.site_source_begin = std::move(begin);
   s.site_source_ids = std::move(ids);
-  permute(s.account_number, order);
-  permute(s.account_name, order);
   accounts_sorted_ = true;
 }
 
 void SnapshotBuilder::sort_contacts() {
   Snapshot& s = snapshot_;
   const auto order = order_by_id(s.contact_id);
-  permute(s.contact_id, order);
-  permute(s.contact_account, order);
-  permute(s.contact_email, order);
-  permute(s.contact_is_billing, order);
-  permute(s.contact_first_name, order);
-  permute(s.contact_last_name, order);
-  permute(normalized_, order);
+  permute_all(order, s.contact_id, s.contact_account, s.contact_email, s.contact_is_billing, s.contact_first_name,
+              s.contact_last_name, normalized_);
   contacts_sorted_ = true;
 }
 
