@@ -66,6 +66,14 @@ void shrink(std::vector<T>& v) {
   if (v.capacity() - v.size() > v.size() / 8) v.shrink_to_fit();
 }
 
+void shrink(StringColumn& column) { column.shrink_to_fit(); }
+
+// shrink() of each of `columns`.
+template <typename... Columns>
+void shrink_all(Columns&... columns) {
+  (shrink(columns), ...);
+}
+
 template <typename T>
 void release(std::vector<T>& v) {
   std::vector<T>().swap(v);
@@ -263,22 +271,10 @@ Snapshot SnapshotBuilder::build(std::int64_t generated_at) && {
   release(portal_last_invited_at_);
 
   // The columns grew by doubling: give back what is left over.
-  shrink(s.account_id);
-  shrink(s.account_division);
-  shrink(s.account_class);
-  shrink(s.account_bill_group);
-  shrink(s.account_source);
-  shrink(s.account_flags);
-  shrink(s.site_source_begin);
-  shrink(s.site_source_ids);
-  s.account_number.shrink_to_fit();
-  s.account_name.shrink_to_fit();
-  shrink(s.contact_id);
-  shrink(s.contact_account);
-  shrink(s.contact_email);
-  shrink(s.contact_is_billing);
-  s.contact_first_name.shrink_to_fit();
-  s.contact_last_name.shrink_to_fit();
+  shrink_all(s.account_id, s.account_division, s.account_class, s.account_bill_group, s.account_source, s.account_flags,
+             s.site_source_begin, s.site_source_ids, s.account_number, s.account_name);
+  shrink_all(s.contact_id, s.contact_account, s.contact_email, s.contact_is_billing, s.contact_first_name,
+             s.contact_last_name);
 
   s.derive_indexes();
   Snapshot result = std::move(s);
