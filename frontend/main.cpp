@@ -15,7 +15,7 @@
 #include "platform/a11y_bridge.hpp"
 #include "platform/canvas.hpp"
 #include "platform/clipboard.hpp"
-#include "platform/contrast_preference.hpp"
+#include "platform/display_preferences.hpp"
 #include "platform/cursor.hpp"
 #include "platform/download.hpp"
 #include "platform/fetch.hpp"
@@ -69,12 +69,15 @@ void tick(void* runtime) {
   }
   if (!platform::idle::should_draw()) return;
 
+  const double frame_start = emscripten_get_now();
   rt.window.begin_frame(rt.canvas.metrics());
   panels::a11y::begin_frame();
   panels::draw_shell_panel(rt.app.state, rt.app.actions, rt.fonts);
   panels::a11y::finish_frame();
   rt.window.end_frame(rt.canvas.metrics());
+  const double reconcile_start = emscripten_get_now();
   if (rt.a11y_on) rt.a11y.publish(rt.a11y_tree, rt.a11y_tree.end_frame());
+  const double frame_end = emscripten_get_now();
 
   platform::ui_probe::frame_end();
   platform::apply_cursor(canvas_selector, ImGui::GetMouseCursor());
@@ -87,7 +90,9 @@ void tick(void* runtime) {
   if (panels::recipients_search_pending()) platform::idle::request_frames(1);  // the search debounce
   if (panels::a11y::needs_frames()) platform::idle::request_frames(1);         // a focus or press on its way
   ++rt.frames;
-  publish_page_status(rt.app.state, FrameStatus{rt.frames, rt.canvas.metrics(), rt.font.built_dpr()});
+  publish_page_status(rt.app.state, FrameStatus{rt.frames, rt.canvas.metrics(), rt.font.built_dpr(),
+                                                ImGui::GetIO().ConfigInputTextCursorBlink, frame_end - frame_start,
+                                                frame_end - reconcile_start});
   if (rt.frames == 1) platform::page::publish_ready();
 }
 
@@ -101,6 +106,8 @@ int main() {
     return 1;
   }
   panels::apply_style(platform::prefers_high_contrast());  // read once, at start
+  // Reduced motion: the text cursor stays lit instead of blinking.
+  ImGui::GetIO().ConfigInputTextCursorBlink = !platform::prefers_reduced_motion();
   runtime.canvas.install_listeners();
   platform::install_input(runtime.window.handle(), runtime.canvas);
   platform::ui_probe::install();

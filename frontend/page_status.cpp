@@ -29,6 +29,9 @@ void publish_frame(const FrameStatus& frame) {
   publish("fbWidth", frame.canvas.fb_width);
   publish("fbHeight", frame.canvas.fb_height);
   publish("fontDpr", frame.font_dpr);
+  publish("cursorBlink", flag(frame.cursor_blink));
+  publish("frameMs", frame.frame_ms);
+  publish("reconcileMs", frame.reconcile_ms);
 }
 
 void publish_session(const app::State& state) {

@@ -12,7 +12,13 @@ namespace invites {
 struct FrameStatus {
   unsigned frames = 0;
   platform::CanvasMetrics canvas;
-  double font_dpr = 0;  // the device pixel ratio the font atlas was built for
+  double font_dpr = 0;       // the device pixel ratio the font atlas was built for
+  bool cursor_blink = true;  // false under prefers-reduced-motion
+  // The last frame's CPU time in milliseconds (bench/a11y_cost_bench.mjs):
+  // all of it (panels, semantic tree, GL calls, DOM layer), and the part
+  // after drawing that diffs the semantic tree and applies it to the DOM.
+  double frame_ms = 0;
+  double reconcile_ms = 0;
 };
 
 void publish_page_status(const app::State& state, const FrameStatus& frame);

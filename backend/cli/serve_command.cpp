@@ -66,6 +66,8 @@ struct ServeOptions {
   unsigned max_attempts = defaults.sender.max_attempts;
   unsigned pause_after_failures = defaults.sender.pause_after_failures;
   int sender_lease_seconds = whole<std::chrono::seconds>(defaults.sender.lease_ttl);
+  std::uint32_t test_send_limit = defaults.test_sends.limit;
+  int test_send_window_minutes = whole<std::chrono::minutes>(defaults.test_sends.window);
 };
 
 // The server starts without its database (GET /healthz reports it), but an
@@ -131,6 +133,8 @@ ServiceConfig service_config(const ServeOptions& options) {
   config.sender.lease_ttl = std::chrono::seconds(options.sender_lease_seconds);
   config.allowed_senders = options.allowed_senders;
   config.invite_ttl_days = options.invite_ttl_days;
+  config.test_sends = {.limit = options.test_send_limit,
+                       .window = std::chrono::minutes(options.test_send_window_minutes)};
   return config;
 }
 
@@ -271,6 +275,20 @@ void add_sending_options(CLI::App& command, ServeOptions& options) {
       ->type_name("ADDRESS,...")
       ->envname("INVITES_TRUSTED_PROXY")
       ->delimiter(',');
+  command
+      .add_option("--test-send-limit", options.test_send_limit,
+                  "test sends each staff user may make per --test-send-window-minutes (0: no limit)")
+      ->type_name("N")
+      ->envname("INVITES_TEST_SEND_LIMIT")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 100000));
+  command
+      .add_option("--test-send-window-minutes", options.test_send_window_minutes,
+                  "the window of --test-send-limit, from a user's first test send in it")
+      ->type_name("MINUTES")
+      ->envname("INVITES_TEST_SEND_WINDOW_MINUTES")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 24 * 60));
   command
       .add_option("--reinvite-after-minutes", options.reinvite_after_minutes,
                   "an address another job invited within this time is skipped, not mailed twice")

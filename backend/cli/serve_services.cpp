@@ -32,7 +32,8 @@ http::ServerServices ServeServices::for_http() {
           .transport = transport_factory(),
           .database_reachable = [url = config_.database] { return db::ping(url, health_ping_timeout); },
           .base_url = config_.sender.base_url,
-          .invite_ttl_days = config_.invite_ttl_days};
+          .invite_ttl_days = config_.invite_ttl_days,
+          .test_sends = config_.test_sends};
 }
 
 void ServeServices::start(const std::string& invite_base_url) {

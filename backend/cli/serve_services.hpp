@@ -15,6 +15,7 @@
 #include "db/database_url.hpp"
 #include "http/server.hpp"
 #include "mail/transport.hpp"
+#include "repository/test_send_quota.hpp"
 #include "service/job_runner.hpp"
 #include "service/preview_store.hpp"
 #include "service/sender_policy.hpp"
@@ -36,6 +37,7 @@ struct ServiceConfig {
   service::JobRunnerOptions sender;          // base_url "" = the server's url()
   std::vector<std::string> allowed_senders;  // addresses, "@domain" or "domain"
   int invite_ttl_days = 14;                  // docs/design.md §6: the one default (the CLI's comes from here)
+  repository::TestSendQuota test_sends;      // per staff user, counted in the database
 };
 
 class ServeServices {

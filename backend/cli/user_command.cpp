@@ -6,6 +6,7 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -17,6 +18,7 @@
 #include "db/retry.hpp"
 #include "http/auth.hpp"
 #include "repository/audit_log.hpp"
+#include "repository/staff_sessions.hpp"
 #include "repository/staff_users.hpp"
 #include "security/passwords.hpp"
 #include "security/usernames.hpp"
@@ -67,15 +69,23 @@ int run_user_add(const UserAddOptions& options) {
 
   // db::transact commits with a COMMIT statement (a failed commit raises)
   // and runs it again after a Galera certification conflict.
-  const auto [id, existed] = db::transact(*connection, [&] {
+  // A replaced password or permission ends the user's sessions: whoever
+  // signed in with the old password (or kept a session while losing a
+  // permission) must sign in again.
+  const auto [saved, sessions_ended] = db::transact(*connection, [&] {
     const auto saved = repository::save_staff_user(*connection, options.username, hash, grants);
-    repository::record(*connection, std::nullopt, saved.existed ? "staff_user.updated" : "staff_user.created",
-                       {{"user_id", saved.id}, {"username", options.username}, {"permissions", grants}});
-    return saved;
+    const std::uint64_t ended = saved.existed ? repository::delete_user_sessions(*connection, saved.id) : 0;
+    repository::record(
+        *connection, std::nullopt, saved.existed ? "staff_user.updated" : "staff_user.created",
+        {{"user_id", saved.id}, {"username", options.username}, {"permissions", grants}, {"sessions_ended", ended}});
+    return std::pair{saved, ended};
   });
 
-  std::cout << (existed ? "updated" : "created") << " staff user " << options.username << " (id " << id
-            << "), permissions: " << join(grants) << (existed ? " (password and permissions replaced)" : "")
+  std::cout << (saved.existed ? "updated" : "created") << " staff user " << options.username << " (id " << saved.id
+            << "), permissions: " << join(grants)
+            << (saved.existed
+                    ? " (password and permissions replaced, " + std::to_string(sessions_ended) + " session(s) ended)"
+                    : "")
             << std::endl;
   return 0;
 }

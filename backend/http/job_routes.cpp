@@ -20,6 +20,18 @@ repository::JobProgress existing_job(sql::Connection& connection, const std::str
   return *job;
 }
 
+// 409 for an action the job's state (as it is now) does not allow, saying why.
+[[noreturn]] void refuse_action(const std::string& action, const repository::JobProgress& job) {
+  const std::string status(job_status_name(job.status));
+  if (action != "retry-failed") throw ApiError(409, "invalid_state", "cannot " + action + " a job that is " + status);
+  if (job.status == JobStatus::cancelled) {
+    throw ApiError(409, "invalid_state",
+                   "cannot retry the failed recipients of a cancelled job: it sends nothing more "
+                   "(send to them again with a new Load)");
+  }
+  throw ApiError(409, "invalid_state", "the job has no failed recipients to retry");
+}
+
 // pause, resume, cancel, retry-failed: the change, its audit entry, the job after it.
 void handle_action(RouteContext& context, const httplib::Request& request, httplib::Response& response) {
   const auto session = context.auth.require(request, Permission::send_invites);
@@ -43,12 +55,7 @@ void handle_action(RouteContext& context, const httplib::Request& request, httpl
     changed = retried > 0;
     if (changed) context.runner.wake();
   }
-  if (!changed) {
-    throw ApiError(409, "invalid_state",
-                   action == "retry-failed"
-                       ? "the job has no failed recipients to retry"
-                       : "cannot " + action + " a job that is " + std::string(job_status_name(job.status)));
-  }
+  if (!changed) refuse_action(action, existing_job(*lease, request.matches[1]));
   repository::record(*lease, session.user_id,
                      "job." + (action == "retry-failed" ? std::string("retry_failed") : action), detail);
   send_json(response, {{"job", job_to_json(*repository::find_job(*lease, job.id))}});

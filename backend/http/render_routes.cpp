@@ -1,3 +1,4 @@
+#include <chrono>
 #include <ctime>
 
 #include <nlohmann/json.hpp>
@@ -9,8 +10,10 @@
 #include "http/template_access.hpp"
 #include "invites/email.hpp"
 #include "invites/evaluator.hpp"
+#include "invites/utc_time.hpp"
 #include "repository/audit_log.hpp"
 #include "repository/contacts.hpp"
+#include "repository/test_send_quota.hpp"
 #include "service/invitation.hpp"
 
 namespace invites::http {
@@ -80,6 +83,17 @@ TemplateText template_of(sql::Connection& connection, const nlohmann::json& body
   return text;
 }
 
+// 429 with Retry-After, and a message that says when the next test send is possible.
+void refuse_test_send(httplib::Response& response, const repository::TestSendQuota& quota, std::chrono::seconds wait,
+                      std::time_t now) {
+  spdlog::warn("test send refused: the user's {} test sends in {} s are used up", quota.limit, quota.window.count());
+  response.set_header("Retry-After", std::to_string(wait.count()));
+  send_error(response, 429, "too_many_test_sends",
+             "Too many test sends: at most " + std::to_string(quota.limit) + " every " +
+                 std::to_string(quota.window.count() / 60) + " minutes. The next one is possible at " +
+                 readable_utc(now + wait.count()) + " (in " + std::to_string(wait.count()) + " s).");
+}
+
 }  // namespace
 
 void register_render_routes(httplib::Server& server, RouteContext& context) {
@@ -137,6 +151,10 @@ void register_render_routes(httplib::Server& server, RouteContext& context) {
       throw_template_invalid(error);
     } catch (const mail::MessageError& error) {
       throw ApiError(400, "invalid", error.what());
+    }
+    if (const auto wait = repository::take_test_send(*lease, session.user_id, context.test_sends)) {
+      refuse_test_send(response, context.test_sends, *wait, now);
+      return;
     }
     const auto result = context.transport()->deliver(from, to, message);
     repository::record(*lease, session.user_id, "test_send",

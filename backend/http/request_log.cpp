@@ -9,6 +9,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "security/log_text.hpp"
 #include "service/metrics.hpp"
 
 namespace invites::http {
@@ -37,23 +38,14 @@ std::string next_request_id() {
 // crafted path cannot forge extra fields or log lines.
 std::string logfmt_value(std::string_view text) {
   bool needs_quotes = text.empty();
-  std::string escaped;
+  std::string quoted;
   for (const char c : text) {
+    if (c == '"' || c == '\\') quoted += '\\';
+    quoted += c;
     const auto byte = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      escaped += '\\';
-      escaped += c;
-      needs_quotes = true;
-    } else if (byte < 0x20 || byte == 0x7f) {
-      char hex[8];
-      std::snprintf(hex, sizeof hex, "\\x%02x", byte);
-      escaped += hex;
-      needs_quotes = true;
-    } else {
-      if (c == ' ' || c == '=') needs_quotes = true;
-      escaped += c;
-    }
+    if (c == '"' || c == '\\' || c == ' ' || c == '=' || byte < 0x20 || byte == 0x7f) needs_quotes = true;
   }
+  const std::string escaped = security::escape_control_characters(quoted);
   return needs_quotes ? '"' + escaped + '"' : escaped;
 }
 

@@ -11,6 +11,7 @@
 #include "http/auth.hpp"
 #include "http/health.hpp"
 #include "mail/transport.hpp"
+#include "repository/test_send_quota.hpp"
 #include "service/job_runner.hpp"
 #include "service/sender_policy.hpp"
 #include "service/shared_previews.hpp"
@@ -26,9 +27,10 @@ struct ServerServices {
   const service::SenderPolicy& senders;
   // A fresh mail transport for a test send (the runner's workers have their own).
   std::function<std::unique_ptr<mail::MailTransport>()> transport;
-  DatabasePing database_reachable;  // for GET /healthz
-  std::string base_url;             // of invite links; "" = the server's url()
-  int invite_ttl_days = 0;          // cli::ServiceConfig::invite_ttl_days
+  DatabasePing database_reachable;       // for GET /healthz
+  std::string base_url;                  // of invite links; "" = the server's url()
+  int invite_ttl_days = 0;               // cli::ServiceConfig::invite_ttl_days
+  repository::TestSendQuota test_sends;  // per staff user
 };
 
 struct RouteContext : ServerServices {

@@ -18,14 +18,14 @@ void touch_key(sql::Connection& connection, const std::string& scope_key, std::i
 
 }  // namespace
 
-void lock_login_throttle_keys(sql::Connection& connection, const std::string& username_key,
-                              const std::string& address, std::int64_t now_ms) {
+void lock_login_throttle_keys(sql::Connection& connection, const std::string& username_key, const std::string& address,
+                              std::int64_t now_ms) {
   touch_key(connection, username_scope(username_key), now_ms);
   touch_key(connection, address_scope(address), now_ms);
 }
 
 std::optional<std::int64_t> nth_newest_login_attempt(sql::Connection& connection, const LoginAttemptScope& scope,
-                                                      std::int64_t since_ms, std::uint64_t nth) {
+                                                     std::int64_t since_ms, std::uint64_t nth) {
   const auto offset = static_cast<std::int64_t>(nth) - 1;
   std::optional<db::ReadResult<std::int64_t>> found;
   if (scope.username_key && scope.address) {

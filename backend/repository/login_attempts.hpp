@@ -14,8 +14,8 @@ namespace invites::repository {
 // Inside a transaction: locks the rows of `username_key` and `address` (in
 // that order, always, so two checks cannot wait for each other in a circle)
 // until it ends. Concurrent checks of either then run one after another.
-void lock_login_throttle_keys(sql::Connection& connection, const std::string& username_key,
-                              const std::string& address, std::int64_t now_ms);
+void lock_login_throttle_keys(sql::Connection& connection, const std::string& username_key, const std::string& address,
+                              std::int64_t now_ms);
 
 // Which attempts a count covers: one (username, address), a username, or an address.
 struct LoginAttemptScope {
@@ -27,7 +27,7 @@ struct LoginAttemptScope {
 // since `since_ms`; nullopt when there are fewer. Attempts of a pair that
 // later signed in do not count when the scope is that pair.
 std::optional<std::int64_t> nth_newest_login_attempt(sql::Connection& connection, const LoginAttemptScope& scope,
-                                                      std::int64_t since_ms, std::uint64_t nth);
+                                                     std::int64_t since_ms, std::uint64_t nth);
 
 // Records an attempt (counted as failed until deleted); returns its id.
 std::uint64_t insert_login_attempt(sql::Connection& connection, const std::string& username_key,

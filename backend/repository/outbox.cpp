@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <string>
 
 #include <nlohmann/json.hpp>
 
@@ -15,11 +16,13 @@ namespace invites::repository {
 namespace {
 
 constexpr std::size_t max_error_bytes = 2000;
-// A row that goes back from 'sending' waits again, unless its job was
-// cancelled meanwhile: then it is cancelled too.
-constexpr const char* unsent_status =
+// A row that goes back from 'sending' (released, or to be retried later)
+// waits again, unless its job was cancelled meanwhile: then it is cancelled
+// too, never left pending under a job that sends nothing more.
+constexpr const char* pending_unless_cancelled =
     "status = IF((SELECT j.status FROM send_jobs j WHERE j.id = send_outbox.job_id) = 'cancelled', 'cancelled', "
-    "'pending'), claimed_by = NULL, lease_token = NULL";
+    "'pending')";
+const std::string unsent_status = std::string(pending_unless_cancelled) + ", claimed_by = NULL, lease_token = NULL";
 
 // Due rows in retry order. SKIP LOCKED: several workers and servers claim
 // side by side, each taking rows the others have not locked.
@@ -289,8 +292,8 @@ void record_retry(sql::Connection& connection, const ClaimedRecipient& recipient
     return;
   }
   update_claimed(connection,
-                 "status = 'pending', attempts = attempts + 1, last_error = ?, next_attempt_at = UTC_TIMESTAMP(3) + "
-                 "INTERVAL " +
+                 std::string(pending_unless_cancelled) +
+                     ", attempts = attempts + 1, last_error = ?, next_attempt_at = UTC_TIMESTAMP(3) + INTERVAL " +
                      std::to_string(retry_after.count()) + " SECOND",
                  recipient, clipped(detail));
 }

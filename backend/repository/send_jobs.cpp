@@ -219,6 +219,10 @@ bool cancel_job(sql::Connection& connection, std::uint64_t job_id) {
 
 std::uint64_t retry_failed(sql::Connection& connection, std::uint64_t job_id) {
   db::Transaction transaction(connection);
+  // The job row first: a cancel at the same moment comes wholly before or after.
+  const auto job =
+      db::query_row<std::string>(connection, "SELECT status FROM send_jobs WHERE id = ? FOR UPDATE", job_id);
+  if (!job || *job == "cancelled") return 0;
   const std::uint64_t rows =
       db::update(connection,
                  "UPDATE send_outbox SET status = 'pending', attempts = 0, next_attempt_at = UTC_TIMESTAMP(3) "

@@ -68,7 +68,8 @@ bool resume_job(sql::Connection& connection, std::uint64_t job_id);
 bool cancel_job(sql::Connection& connection, std::uint64_t job_id);
 // Writes the final counts into the job row (see migration 0006).
 void freeze_job_counts(sql::Connection& connection, std::uint64_t job_id);
-// Failed recipients become pending again; returns how many.
+// Failed recipients become pending again, and a completed job runs again;
+// returns how many. None for a cancelled job: it sends nothing more.
 std::uint64_t retry_failed(sql::Connection& connection, std::uint64_t job_id);
 
 struct OutboxRow {

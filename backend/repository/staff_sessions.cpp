@@ -49,4 +49,8 @@ bool delete_session(sql::Connection& connection, const std::string& token_hash_h
   return db::update(connection, "DELETE FROM staff_sessions WHERE token_hash = UNHEX(?)", token_hash_hex) > 0;
 }
 
+std::uint64_t delete_user_sessions(sql::Connection& connection, std::uint64_t user_id) {
+  return db::update(connection, "DELETE FROM staff_sessions WHERE user_id = ?", user_id);
+}
+
 }  // namespace invites::repository

@@ -36,4 +36,8 @@ void insert_session(sql::Connection& connection, const std::string& token_hash_h
 // False when there was no such session.
 bool delete_session(sql::Connection& connection, const std::string& token_hash_hex);
 
+// Ends every session of the user (after their password or permissions were
+// replaced); returns how many there were.
+std::uint64_t delete_user_sessions(sql::Connection& connection, std::uint64_t user_id);
+
 }  // namespace invites::repository

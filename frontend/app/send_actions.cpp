@@ -113,6 +113,7 @@ std::optional<Job> parse_job(const json& o) {
   job.total = api::u64(o, "total");
   job.sent = api::u64(o, "sent");
   job.failed = api::u64(o, "failed");
+  job.skipped = api::u64(o, "skipped");
   job.pending = api::u64(o, "pending");
   if (const auto r = o.find("rate_per_second"); r != o.end() && r->is_number()) job.rate_per_second = r->get<double>();
   if (const auto e = o.find("eta_seconds"); e != o.end() && e->is_number())
@@ -575,7 +576,18 @@ void SendActions::apply_job(Job job) {
   for (Job& listed : state_.send.jobs.jobs)
     if (listed.id == job.id) listed = job;
   const std::uint64_t failed = job.failed;
+  const std::uint64_t skipped = job.skipped;
   view.job = std::move(job);
+  if (view.skipped_rows_for != skipped) {
+    view.skipped_rows_for = skipped;
+    if (skipped == 0) {
+      view.skipped_rows.clear();
+      view.skipped_total = 0;
+      view.skipped_status = LoadStatus::loaded;
+    } else {
+      fetch_skipped_rows();
+    }
+  }
   if (view.failed_rows_for == failed) return;
   view.failed_rows_for = failed;
   if (failed == 0) {
@@ -639,6 +651,31 @@ void SendActions::fetch_failed_block(std::size_t block) {
          // An empty answer from before the count changed: the table would ask for nothing.
          if (v.failed_total == 0 && version != v.failed_rows.version())
            for (const std::size_t b : v.failed_rows.blocks_to_fetch(0, 0)) fetch_failed_block(b);
+       });
+}
+
+void SendActions::fetch_skipped_rows() {
+  JobView& view = state_.send.job;
+  if (view.skipped_status == LoadStatus::idle) view.skipped_status = LoadStatus::loading;
+  const std::uint64_t job_generation = job_generation_;
+  api_(get("/api/jobs/" + std::to_string(view.job_id) +
+           "/recipients?status=skipped&offset=0&limit=" + std::to_string(skipped_rows_shown)),
+       [this, job_generation](FetchResult&& result) {
+         JobView& v = state_.send.job;
+         if (!v.open || job_generation != job_generation_) return;
+         const std::optional<json> doc = result.ok() ? api::parse_object(result) : std::nullopt;
+         const auto rows = doc ? doc->find("rows") : json::const_iterator();
+         const auto total = doc ? doc->find("total") : json::const_iterator();
+         if (!doc || rows == doc->end() || !rows->is_array() || total == doc->end() || !total->is_number_unsigned()) {
+           v.skipped_status = LoadStatus::failed;
+           v.skipped_rows_for.reset();  // read again at the next poll
+           return;
+         }
+         v.skipped_rows.clear();
+         for (const json& row : *rows)
+           if (std::optional<JobRecipient> r = parse_job_recipient(row)) v.skipped_rows.push_back(std::move(*r));
+         v.skipped_total = total->get<std::uint64_t>();
+         v.skipped_status = LoadStatus::loaded;
        });
 }
 

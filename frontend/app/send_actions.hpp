@@ -85,6 +85,7 @@ class SendActions {
   void job_command(const char* command);
   void poll_job();
   void fetch_failed_block(std::size_t block);
+  void fetch_skipped_rows();  // the first skipped_rows_shown of the job's skipped recipients
   void apply_job(Job job);
   void on_send_result(FetchResult&& result, std::string preview_id);
 

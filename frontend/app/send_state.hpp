@@ -65,7 +65,7 @@ struct Job {
   Id template_id = 0;
   std::string template_name;
   std::vector<Group> groups;
-  std::uint64_t total = 0, sent = 0, failed = 0, pending = 0;
+  std::uint64_t total = 0, sent = 0, failed = 0, pending = 0, skipped = 0;
   double rate_per_second = 0.0;
   std::optional<std::int64_t> eta_seconds;
   std::string started_at, finished_at;
@@ -83,6 +83,8 @@ struct JobRecipient {
 
 // The failed list is read in blocks of this many rows, for the rows on screen.
 inline constexpr std::size_t failed_block_rows = 200;
+// The skipped list shows at most this many rows (the first ones, in queue order).
+inline constexpr std::size_t skipped_rows_shown = 200;
 // The job view asks for progress this often while the job is queued or running.
 inline constexpr double job_poll_seconds = 1.0;
 
@@ -102,6 +104,13 @@ struct JobView {
   RowBlocks<JobRecipient, failed_block_rows> failed_rows;
   std::uint64_t failed_total = 0;                // rows of the list, as its last answer said
   std::optional<std::uint64_t> failed_rows_for;  // the job's failed count the list is current for
+  // The first skipped recipients with the reason each was not mailed, e.g. "skipped:
+  // invited moments ago by job #12" (GET .../recipients?status=skipped), read again
+  // whenever the job's skipped count changes.
+  LoadStatus skipped_status = LoadStatus::idle;
+  std::vector<JobRecipient> skipped_rows;
+  std::uint64_t skipped_total = 0;                // of the list's last answer
+  std::optional<std::uint64_t> skipped_rows_for;  // the job's skipped count the list is current for
 };
 
 // The list refreshes this often while the Jobs tab shows a job that runs.

@@ -1,7 +1,8 @@
 # Assembles the deployable web bundle (run by the web_bundle target with cmake -P).
 #
 # Inputs: APP_JS, APP_WASM, FONT (the subset UI font), WEB_SRC (folder with
-#         index.html, boot.js, sw.js, a11y_layer.js), OUT_DIR, VERSION (display
+#         index.html, boot.js, sw.js, a11y_layer.js, manifest.webmanifest,
+#         icon.svg), ICON_DIR (the drawn PNG icons), OUT_DIR, VERSION (display
 #         version, e.g. 0.1.0+g1234abcd).
 #
 # Every file also gets its brotli (FILE.br, quality 11) and gzip (FILE.gz,
@@ -11,7 +12,7 @@
 # BUILD_ID is a content hash of everything the service worker caches, so a new
 # build gets a new cache name and new versioned asset URLs (?v=BUILD_ID) while
 # an unchanged rebuild keeps both.
-foreach(var APP_JS APP_WASM FONT WEB_SRC OUT_DIR VERSION)
+foreach(var APP_JS APP_WASM FONT WEB_SRC ICON_DIR OUT_DIR VERSION)
   if(NOT DEFINED ${var} OR "${${var}}" STREQUAL "")
     message(FATAL_ERROR "assemble_web.cmake: ${var} is not set")
   endif()
@@ -41,6 +42,12 @@ file(COPY_FILE ${APP_WASM} ${OUT_DIR}/invites_app.wasm ONLY_IF_DIFFERENT)
 # Fixed bundle name: the app and sw.js fetch "ui-font.ttf" whichever TTF is configured.
 file(COPY_FILE ${FONT} ${OUT_DIR}/ui-font.ttf ONLY_IF_DIFFERENT)
 file(COPY_FILE ${WEB_SRC}/a11y_layer.js ${OUT_DIR}/a11y_layer.js ONLY_IF_DIFFERENT)
+foreach(name manifest.webmanifest icon.svg)
+  file(COPY_FILE ${WEB_SRC}/${name} ${OUT_DIR}/${name} ONLY_IF_DIFFERENT)
+endforeach()
+foreach(name icon-192.png icon-512.png)
+  file(COPY_FILE ${ICON_DIR}/${name} ${OUT_DIR}/${name} ONLY_IF_DIFFERENT)
+endforeach()
 # index.html before sw.js: a browser that sees the new worker finds a complete bundle.
 configure_file(${WEB_SRC}/boot.js ${OUT_DIR}/boot.js @ONLY)
 configure_file(${WEB_SRC}/index.html ${OUT_DIR}/index.html @ONLY)
@@ -52,7 +59,7 @@ find_program(GZIP gzip)
 if(NOT BROTLI OR NOT GZIP)
   message(FATAL_ERROR "assemble_web.cmake: brotli and gzip are needed (scripts/setup.sh installs them)")
 endif()
-foreach(name index.html boot.js sw.js a11y_layer.js invites_app.js invites_app.wasm ui-font.ttf)
+foreach(name index.html boot.js sw.js a11y_layer.js invites_app.js invites_app.wasm ui-font.ttf manifest.webmanifest icon.svg)
   set(f ${OUT_DIR}/${name})
   # Redone only for a changed file. Written through stdout, so each form is
   # newer than its file (the server ignores older ones as stale); -n keeps

@@ -132,6 +132,41 @@ void failed_table(const app::JobView& view, app::Actions& actions) {
   if (copy_requested_in(grid)) ImGui::SetClipboardText(selected_rows_text(view).c_str());
 }
 
+// The skipped recipients with the reason each was not mailed (another job
+// invited the address moments ago, the account changed since Load).
+void skipped_table(const app::JobView& view) {
+  if (view.skipped_rows.empty()) return;
+  ImGui::Spacing();
+  heading("Skipped recipients (" + grouped_number(view.skipped_total) + ")", nullptr, 3);
+  if (view.skipped_total > view.skipped_rows.size())
+    muted_text("The first " + grouped_number(view.skipped_rows.size()) + " are listed.");
+  constexpr ImGuiTableFlags table_flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
+                                          ImGuiTableFlags_BordersV | ImGuiTableFlags_Resizable |
+                                          ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingStretchProp;
+  const float row_h = ImGui::GetTextLineHeightWithSpacing();
+  const auto rows = static_cast<float>(view.skipped_rows.size());
+  if (!begin_grid("##skipped-rows", 3, table_flags, ImVec2(0, std::min(row_h * (rows + 1.5f), row_h * 8)),
+                  "Skipped recipients", static_cast<std::int64_t>(view.skipped_rows.size())))
+    return;
+  ImGui::TableSetupScrollFreeze(0, 1);
+  ImGui::TableSetupColumn("Email", 0, 1.6f);
+  ImGui::TableSetupColumn("Group", 0, 0.8f);
+  ImGui::TableSetupColumn("Reason", 0, 3.0f);
+  grid_headers({"Email", "Group", "Reason"});
+  ImGuiListClipper clipper;
+  clipper.Begin(static_cast<int>(view.skipped_rows.size()));
+  while (clipper.Step()) {
+    for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
+      const app::JobRecipient& row = view.skipped_rows[static_cast<std::size_t>(i)];
+      grid_row(i);
+      grid_cell(row.email);
+      grid_cell(group_short(row.group));
+      grid_cell(row.last_error);
+    }
+  }
+  end_grid();
+}
+
 }  // namespace
 
 const char* job_status_caption(std::optional<JobStatus> status) {
@@ -275,6 +310,7 @@ void draw_job_panel(const app::State& state, app::Actions& actions, const Fonts&
   if (!view.error.empty()) announced_text(Tone::bad, view.error, "job-error");
 
   if (job.failed > 0) failed_table(view, actions);
+  skipped_table(view);
   end_card();
 }
 

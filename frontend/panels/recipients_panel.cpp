@@ -15,6 +15,7 @@ namespace {
 
 constexpr double search_debounce_seconds = 0.3;  // typing pauses this long → search
 constexpr float min_panel_height = 380.0f;
+constexpr float narrow_grid_width = 600.0f;  // below it (a phone) the grid keeps the address column only
 
 // The search box's text while the user types (applied after the debounce or on Enter).
 struct SearchBox {
@@ -82,14 +83,18 @@ void sync_sort(const app::RecipientTable& table, app::Actions& actions) {
 
 void rows_table(const app::State& state, app::Actions& actions, float height) {
   const app::RecipientTable& table = state.recipients;
-  constexpr ImGuiTableFlags table_flags =
-      ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter | ImGuiTableFlags_BordersV |
-      ImGuiTableFlags_Resizable | ImGuiTableFlags_Sortable | ImGuiTableFlags_SizingStretchProp;
+  constexpr ImGuiTableFlags table_flags = ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg |
+                                          ImGuiTableFlags_BordersOuter | ImGuiTableFlags_BordersV |
+                                          ImGuiTableFlags_Resizable | ImGuiTableFlags_Sortable |
+                                          ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_Hideable;
+  // On a phone the grid shows the address only (all columns stay in the accessibility tree).
+  const bool narrow = ImGui::GetContentRegionAvail().x < narrow_grid_width;
   const int columns = static_cast<int>(all_sort_columns.size()) + 1;  // + the Copy column
   const std::string name = std::string("Recipients: ") + app::group_caption(table.group);
   const std::int64_t total_rows = table.has_total ? static_cast<std::int64_t>(table.total) : 0;
   if (!begin_grid("##recipient-rows", columns, table_flags, ImVec2(0, height), name, total_rows)) return;
   ImGui::TableSetupScrollFreeze(0, 1);
+  int column_index = 0;
   for (const SortColumn column : all_sort_columns) {
     ImGuiTableColumnFlags flags = ImGuiTableColumnFlags_PreferSortAscending;
     float weight = 1.0f;
@@ -112,6 +117,8 @@ void rows_table(const app::State& state, app::Actions& actions, float height) {
         break;
     }
     ImGui::TableSetupColumn(app::column_label(column), flags, weight, static_cast<ImGuiID>(column));
+    if (column != SortColumn::email) ImGui::TableSetColumnEnabled(column_index, !narrow);
+    ++column_index;
   }
   ImGui::TableSetupColumn("Copy", ImGuiTableColumnFlags_NoSort | ImGuiTableColumnFlags_WidthFixed,
                           ImGui::CalcTextSize("Copy").x + ImGui::GetStyle().FramePadding.x * 2);

@@ -84,7 +84,15 @@ void open_row(Key key, std::int64_t row_index, bool selected) {
 
 void cell_node(std::string_view shown) {
   close_cell();
-  a11y::item(Role::gridcell, shown);
+  if (!a11y::describing()) return;
+  // A text longer than its column is cut off on screen; its node ends with the column too.
+  const ImRect cell = ImGui::GetCurrentContext()->LastItemData.Rect;
+  ImRect visible = cell;
+  visible.ClipWithFull(ImGui::GetCurrentWindow()->ClipRect);
+  Node node = a11y::last_item_node(Role::gridcell, shown);
+  node.bounds = semantics::Bounds::from_px(visible.Min.x, visible.Min.y, std::max(0.0f, visible.GetWidth()),
+                                           std::max(0.0f, visible.GetHeight()));
+  a11y::add_item(std::move(node));
 }
 
 }  // namespace

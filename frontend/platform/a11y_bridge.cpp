@@ -126,15 +126,10 @@ bool A11yBridge::install(semantics::PageRequests& requests) {
 }
 
 void A11yBridge::publish(const semantics::Tree& tree, const semantics::Changes& changes) {
-  if (changes.empty()) {
-    last_publish_ms_ = 0;
-    return;
-  }
-  const double start = emscripten_get_now();
+  if (changes.empty()) return;  // an unchanged frame touches nothing in the page
   json_.clear();
   semantics::write_change_list(tree, changes, json_);
   js_a11y_apply(json_.c_str());
-  last_publish_ms_ = emscripten_get_now() - start;
 }
 
 }  // namespace invites::platform

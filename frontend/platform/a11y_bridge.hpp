@@ -20,12 +20,9 @@ class A11yBridge {
   bool install(semantics::PageRequests& requests);
   // Sends the changes of the frame `tree` just ended (nothing when there are none).
   void publish(const semantics::Tree& tree, const semantics::Changes& changes);
-  // Time the last publish() took to encode and apply (ms), for the benchmark.
-  double last_publish_ms() const { return last_publish_ms_; }
 
  private:
   std::string json_;
-  double last_publish_ms_ = 0;
 };
 
 }  // namespace invites::platform

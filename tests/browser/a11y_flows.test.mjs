@@ -3,9 +3,10 @@
 // DOM layer), never by coordinates or the app's item list. Sign in (Username,
 // Tab, password, Enter), pick two divisions and a check box, Load, read the
 // four counts from the accessibility tree, open the new users, search, read a
-// row, open the email preview, send through the confirmation dialog, follow
-// the job through its progress bar to the end, sign out. Against the real
-// stack (invites-server + private MariaDB, mail into a Maildir).
+// row, open the email preview, send two tests (the one over the limit is an
+// alert), send through the confirmation dialog, follow the job through its
+// progress bar to the end, sign out. Against the real stack (invites-server +
+// private MariaDB, mail into a Maildir).
 //
 //   WEB_ROOT=build/web node --test tests/browser/a11y_flows.test.mjs
 import { after, before, describe, test } from 'node:test';
@@ -18,7 +19,7 @@ import { PASSWORD, USERS, countsFromLinks, focused, pickOptions, signInByKeyboar
 
 let suite;
 before(async () => {
-  suite = await openSuite({ users: USERS, accounts: 1500, seed: 23, serveArgs: ['--rate', '40'], apiUser: 'tester',
+  suite = await openSuite({ users: USERS, accounts: 1500, seed: 23, serveArgs: ['--rate', '40', '--test-send-limit', '1'], apiUser: 'tester',
     password: PASSWORD });
 });
 after(() => closeSuite(suite, 'a11y-flows-invites-server.log'));
@@ -94,6 +95,18 @@ describe('keyboard and screen-reader flows (by role and name only)', () => {
       await waitUntil(() => previewDialog.evaluate((el) => el.contains(document.activeElement)),
         'the focus inside the email preview');
       await waitUntil(async () => (await previewDialog.getByRole('textbox').count()) > 0, 'the rendered text');
+
+      // Test sends: the first is delivered; the second is over this suite's limit of one
+      // (--test-send-limit), and the server's 429 is an alert that says when to try again.
+      await previewDialog.getByRole('textbox', { name: 'Send a test to' }).fill('qa-inbox@example.com');
+      await previewDialog.getByRole('button', { name: 'Send test' }).press('Enter');
+      await waitUntil(() => page.getByRole('status').filter({ hasText: 'Test delivered to qa-inbox@example.com.' })
+        .count().then((n) => n > 0), 'the test send announced');
+      await previewDialog.getByRole('button', { name: 'Send test' }).press('Enter');
+      await waitUntil(() => page.getByRole('alert').textContent().then((t) => /Too many test sends/.test(t)),
+        'the refused test send announced as an alert');
+      assert.match(await page.getByRole('alert').textContent(),
+        /at most 1 every 10 minutes\. The next one is possible at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(in \d+ s\)/);
 
       // Send through the modal confirmation: Tab stays inside it.
       await page.getByRole('button', { name: 'Send Email…' }).press('Enter');

@@ -45,6 +45,20 @@ function maildirMessages() {
 }
 
 // A division and flags whose Load mails between 40 and 250 recipients.
+// Signs in as alice and opens the seed's first template in Setup; returns the templates as the API lists them.
+async function openFirstTemplate(page) {
+  await signIn(page, 'alice', PASSWORD);
+  await waitForStatus(page, 'lookups', 'loaded');
+  await click(page, 'Setup');
+  await waitForStatus(page, 'setupTemplates', 'loaded');
+  const templates = (await api.get('/api/templates')).body.templates;
+  assert.ok(templates.length > 0, 'the seed has a template');
+  await click(page, templates[0].name);
+  await waitForStatus(page, 'templateEditor', 1);
+  assert.equal((await status(page)).templateProblem, '');
+  return templates;
+}
+
 async function pickFilter() {
   const lookups = await api.get('/api/lookups');
   assert.equal(lookups.status, 200);
@@ -191,15 +205,7 @@ describe('sending against the real invites-server, MariaDB and a Maildir', () =>
     const app = await openApp();
     const { page } = app;
     try {
-      await signIn(page, 'alice', PASSWORD);
-      await waitForStatus(page, 'lookups', 'loaded');
-      await click(page, 'Setup');
-      await waitForStatus(page, 'setupTemplates', 'loaded');
-      const templates = (await api.get('/api/templates')).body.templates;
-      assert.ok(templates.length > 0, 'the seed has a template');
-      await click(page, templates[0].name);
-      await waitForStatus(page, 'templateEditor', 1);
-      assert.equal((await status(page)).templateProblem, '');
+      const templates = await openFirstTemplate(page);
 
       await click(page, '##tpl-body');
       await page.keyboard.press('Control+End');
@@ -242,14 +248,7 @@ describe('sending against the real invites-server, MariaDB and a Maildir', () =>
     const app = await openApp();
     const { page } = app;
     try {
-      await signIn(page, 'alice', PASSWORD);
-      await waitForStatus(page, 'lookups', 'loaded');
-      await click(page, 'Setup');
-      await waitForStatus(page, 'setupTemplates', 'loaded');
-      const templates = (await api.get('/api/templates')).body.templates;
-      await click(page, templates[0].name);
-      await waitForStatus(page, 'templateEditor', 1);
-      assert.equal((await status(page)).templateProblem, '');
+      const templates = await openFirstTemplate(page);
 
       // The body without the link.
       await click(page, '##tpl-body');

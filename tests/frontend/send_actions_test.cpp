@@ -378,6 +378,47 @@ TEST_CASE_METHOD(SendFixture, "failed recipients: all of them, read in blocks as
   }
 }
 
+TEST_CASE_METHOD(SendFixture, "skipped recipients: listed with the reason, read again when their count changes",
+                 "[frontend][jobs]") {
+  const std::string skipped_url = "/api/jobs/42/recipients?status=skipped&offset=0&limit=200";
+  actions.sending().tick(100.0);
+  start_job();
+  server.respond("GET", "/api/jobs", 200, json{{"jobs", {job_json(42, "running", 0, 0, 150)}}});
+  CHECK_FALSE(server.has_pending("GET", skipped_url));  // none skipped: nothing to read
+  json job = job_json(42, "running", 10, 0, 138);
+  job["skipped"] = 2;
+  server.respond("GET", "/api/jobs/42", 200, json{{"job", job}});
+  REQUIRE(server.has_pending("GET", skipped_url));
+  const JobView& view = state.send.job;
+  CHECK(view.skipped_rows.empty());
+  json rows = json::array();
+  for (const char* email : {"a@x.example", "b@x.example"}) {
+    rows.push_back({{"email", email},
+                    {"group", "pending_invites"},
+                    {"status", "skipped"},
+                    {"attempts", 0},
+                    {"last_error", "skipped: invited moments ago by job #41"},
+                    {"sent_at", nullptr}});
+  }
+  server.respond("GET", skipped_url, 200, json{{"total", 2}, {"rows", rows}});
+  CHECK(view.skipped_status == LoadStatus::loaded);
+  CHECK(view.skipped_total == 2);
+  REQUIRE(view.skipped_rows.size() == 2);
+  CHECK(view.skipped_rows[1].email == "b@x.example");
+  CHECK(view.skipped_rows[1].group == Group::pending_invites);
+  CHECK(view.skipped_rows[1].last_error == "skipped: invited moments ago by job #41");
+
+  // The same count: the list stays; a new one: read again.
+  actions.sending().tick(101.0);
+  server.respond("GET", "/api/jobs/42", 200, json{{"job", job}});
+  CHECK_FALSE(server.has_pending("GET", skipped_url));
+  job["skipped"] = 3;
+  actions.sending().tick(102.0);
+  server.respond("GET", "/api/jobs/42", 200, json{{"job", job}});
+  CHECK(server.has_pending("GET", skipped_url));
+  CHECK(view.skipped_rows.size() == 2);  // shown until the new answer
+}
+
 TEST_CASE_METHOD(SendFixture, "failed recipients: 100,000 of them scroll through with bounded memory",
                  "[frontend][jobs]") {
   actions.sending().tick(0.0);

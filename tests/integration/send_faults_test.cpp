@@ -14,6 +14,7 @@
 #include <cppconn/resultset.h>
 #include <cppconn/statement.h>
 
+#include "db/statement.hpp"
 #include "security/tokens.hpp"
 #include "support/send_stack.hpp"
 
@@ -143,6 +144,40 @@ TEST_CASE("pause and resume and cancel from the API", "[mariadb][http][smtp]") {
   CHECK(job["cancelled"].get<int>() > 0);
   CHECK(stack.sink().messages().size() == job["sent"].get<std::size_t>());
   CHECK(stack.post(path + "/resume", json::object())->status == 409);
+}
+
+TEST_CASE("a cancelled job refuses retry-failed and every other action with 409, and its failed rows stay failed",
+          "[mariadb][http][smtp]") {
+  testing::SendStack stack;
+  // "permfail-..." sort (so are queued, and fail) first; the "user..." ones are still to come at cancel.
+  auto people = testing::numbered_people(3, "permfail-");
+  const auto others = testing::numbered_people(60);
+  people.insert(people.end(), others.begin(), others.end());
+  const auto [job_id, path] = slow_job_under_way(stack, people, 3);
+  stack.wait_job(job_id, [](const json& j) { return j["failed"] == 3; });
+  CHECK(stack.post_json(path + "/cancel", json::object(), 200)["job"]["status"] == "cancelled");
+
+  const auto retry = stack.post(path + "/retry-failed", json::object());
+  REQUIRE(retry);
+  CHECK(retry->status == 409);
+  const auto error = json::parse(retry->body)["error"];
+  CHECK(error["code"] == "invalid_state");
+  CHECK(error["message"].get<std::string>().find("cancelled job") != std::string::npos);
+  for (const std::string action : {"pause", "resume", "cancel"}) {
+    const auto refused = stack.post(path + "/" + action, json::object());
+    REQUIRE(refused);
+    CHECK(refused->status == 409);
+    CHECK(json::parse(refused->body)["error"]["message"] == "cannot " + action + " a job that is cancelled");
+  }
+  // Nothing is left waiting under the cancelled job, once the rows in flight at cancel are done.
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  const auto rows_in = [&](const std::string& statuses) {
+    return *db::query_row<std::uint64_t>(
+        stack.sql(), "SELECT COUNT(*) FROM send_outbox WHERE job_id = ? AND FIND_IN_SET(status, ?)", job_id, statuses);
+  };
+  CHECK(rows_in("pending,sending") == 0);
+  CHECK(rows_in("failed") == 3);
+  CHECK(stack.get_json(path)["job"]["status"] == "cancelled");
 }
 
 TEST_CASE("kill -9 of the server mid-job: a restarted server finishes it with nobody mailed twice or skipped",

@@ -499,3 +499,37 @@ TEST_CASE("render and test send use the common/ template code", "[mariadb][http]
   CHECK(result->status == 502);
   CHECK(json::parse(result->body)["error"]["message"].get<std::string>().find("550") != std::string::npos);
 }
+
+TEST_CASE("test sends are limited per user across the servers of one database, with a 429 that says when",
+          "[mariadb][http][smtp]") {
+  testing::SendStack stack;
+  testing::write_people(stack.sql(), testing::numbered_people(1));
+  const std::vector<std::string> limit{"--test-send-limit", "3"};
+  stack.start_server(limit);
+  const json body{
+      {"template_id", stack.template_id()}, {"from_email", testing::division_sender}, {"to", "me@staff.example"}};
+  stack.post_json("/api/test-send", body, 200);
+  stack.post_json("/api/test-send", body, 200);
+  stack.start_server(limit);  // another server counts against the same budget
+  stack.post_json("/api/test-send", body, 200);
+
+  const auto refused = stack.post("/api/test-send", body);
+  CHECK(refused->status == 429);
+  const int retry_after = std::stoi(refused->get_header_value("Retry-After"));
+  CHECK(retry_after > 590);
+  CHECK(retry_after <= 600);
+  const auto error = json::parse(refused->body)["error"];
+  CHECK(error["code"] == "too_many_test_sends");
+  const std::string message = error["message"];
+  CHECK(message.find("at most 3 every 10 minutes") != std::string::npos);
+  CHECK(message.find("The next one is possible at 20") != std::string::npos);
+  CHECK(message.find(" UTC (in " + std::to_string(retry_after) + " s)") != std::string::npos);
+  CHECK(stack.sink().messages().size() == 3);
+
+  // Bad input is refused before it counts, and once the window is over the budget is whole again.
+  CHECK(stack.post("/api/test-send", {{"template_id", stack.template_id()}})->status == 400);
+  db::execute(stack.sql(), "UPDATE test_send_quota SET window_started_at = window_started_at - INTERVAL 10 MINUTE");
+  stack.post_json("/api/test-send", body, 200);
+  CHECK(count_rows(stack.sql(), "SELECT sends FROM test_send_quota") == 1);
+  CHECK(stack.sink().messages().size() == 4);
+}

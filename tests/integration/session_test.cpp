@@ -61,6 +61,16 @@ struct SessionServer : MigratedDatabase {
   }
 };
 
+// `invites-server user add --username NAME --password-stdin EXTRA` with
+// stdin_text (printf escapes) on its standard input.
+invites::testing::ProcessResult run_user_add(const invites::db::DatabaseUrl& database, const std::string& username,
+                                             const std::string& stdin_text, const std::string& extra) {
+  const std::string command = "printf '" + stdin_text + "' | '" + invites::testing::invites_server_path() +
+                              "' user add --db '" + database.to_string() + "' --username " + username +
+                              " --password-stdin" + extra;
+  return invites::testing::run_process({"/bin/sh", "-c", command});
+}
+
 json body_of(const httplib::Result& response) {
   REQUIRE(response);
   CHECK(response->get_header_value("Content-Type") == "application/json");
@@ -329,6 +339,31 @@ TEST_CASE_METHOD(SessionServer, "session: a disabled user's sessions stop workin
   check_error(client.Get("/api/me", login.headers(false)), 401, "unauthenticated");
 }
 
+TEST_CASE_METHOD(SessionServer, "user add: replacing a password or a permission ends the user's sessions") {
+  const auto first = invites::testing::login_staff(client, "alice", password);
+  const auto second = invites::testing::login_staff(client, "alice", password);
+  const auto other_user = invites::testing::login_staff(client, "bob", password);
+
+  const auto new_password = run_user_add(database.url(), "alice", "a new long secret\\n", " --grant 390,120");
+  INFO(new_password.output);
+  REQUIRE(new_password.exit_code == 0);
+  CHECK_THAT(new_password.output, Contains("2 session(s) ended"));
+  check_error(client.Get("/api/me", first.headers(false)), 401, "unauthenticated");
+  check_error(client.Get("/api/me", second.headers(false)), 401, "unauthenticated");
+  CHECK(client.Get("/api/me", other_user.headers(false))->status == 200);
+
+  // A session opened after the change lives until the next one, which takes a permission away.
+  const auto third = invites::testing::login_staff(client, "alice", "a new long secret");
+  CHECK(client.Get("/api/me", third.headers(false))->status == 200);
+  const auto fewer_permissions = run_user_add(database.url(), "alice", "a new long secret\\n", " --grant 390");
+  REQUIRE(fewer_permissions.exit_code == 0);
+  check_error(client.Get("/api/me", third.headers(false)), 401, "unauthenticated");
+  CHECK(single(*connection, "SELECT COUNT(*) FROM staff_sessions WHERE user_id = " + std::to_string(alice_id)) == "0");
+  CHECK(single(*connection,
+               "SELECT JSON_VALUE(detail, '$.sessions_ended') FROM audit_log"
+               " WHERE action = 'staff_user.updated' ORDER BY id DESC LIMIT 1") == "1");
+}
+
 TEST_CASE("session: over TLS the cookie is Secure") {
   MigratedDatabase db;
   invites::testing::create_staff_user(*db.connection, "alice", password, {390});
@@ -420,10 +455,7 @@ TEST_CASE("auth: require() checks the session, the CSRF token and the permission
 TEST_CASE("user add: creates a user from the password on stdin, re-adding updates it") {
   MigratedDatabase db;
   const auto user_add = [&](const std::string& stdin_text, const std::string& extra) {
-    const std::string command = "printf '" + stdin_text + "' | '" + invites::testing::invites_server_path() +
-                                "' user add --db '" + db.database.url().to_string() +
-                                "' --username dora --password-stdin" + extra;
-    return invites::testing::run_process({"/bin/sh", "-c", command});
+    return run_user_add(db.database.url(), "dora", stdin_text, extra);
   };
 
   const auto created = user_add("first secret\\n", " --grant 390,120");

@@ -1,4 +1,4 @@
-#include "platform/contrast_preference.hpp"
+#include "platform/display_preferences.hpp"
 
 #include <emscripten.h>
 
@@ -8,6 +8,9 @@ namespace {
 EM_JS(int, js_prefers_high_contrast, (), {
   return window.matchMedia('(forced-colors: active), (prefers-contrast: more)').matches ? 1 : 0;
 });
+EM_JS(int, js_prefers_reduced_motion, (), {
+  return window.matchMedia('(prefers-reduced-motion: reduce)').matches ? 1 : 0;
+});
 // clang-format on
 
 }  // namespace
@@ -15,5 +18,6 @@ EM_JS(int, js_prefers_high_contrast, (), {
 namespace invites::platform {
 
 bool prefers_high_contrast() { return js_prefers_high_contrast() != 0; }
+bool prefers_reduced_motion() { return js_prefers_reduced_motion() != 0; }
 
 }  // namespace invites::platform
