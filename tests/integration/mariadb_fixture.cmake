@@ -4,18 +4,12 @@
 # `SCRIPT stop DIR` after the last, one at a time (resource lock NAME).
 # Also used by tests/cluster/galera_fixture.cmake.
 function(add_private_server_fixture name script dir label start_timeout stop_timeout)
-  add_test(NAME ${name}.start COMMAND ${script} start ${dir})
-  set_tests_properties(${name}.start PROPERTIES
-    FIXTURES_SETUP ${name}
-    LABELS ${label}
-    RESOURCE_LOCK ${name}
-    TIMEOUT ${start_timeout})
-  add_test(NAME ${name}.stop COMMAND ${script} stop ${dir})
-  set_tests_properties(${name}.stop PROPERTIES
-    FIXTURES_CLEANUP ${name}
-    LABELS ${label}
-    RESOURCE_LOCK ${name}
-    TIMEOUT ${stop_timeout})
+  foreach(step IN ITEMS start stop)
+    add_test(NAME ${name}.${step} COMMAND ${script} ${step} ${dir})
+  endforeach()
+  set_tests_properties(${name}.start ${name}.stop PROPERTIES LABELS ${label} RESOURCE_LOCK ${name})
+  set_tests_properties(${name}.start PROPERTIES FIXTURES_SETUP ${name} TIMEOUT ${start_timeout})
+  set_tests_properties(${name}.stop PROPERTIES FIXTURES_CLEANUP ${name} TIMEOUT ${stop_timeout})
 endfunction()
 
 # The CTest fixture `mariadb`: one private MariaDB server for the whole test
