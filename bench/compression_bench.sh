@@ -12,27 +12,15 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BUILD=${BUILD:-$ROOT/build/native}
 DIR=${BENCH_DIR:-$ROOT/build/bench-compression}
 ACCOUNTS=${ACCOUNTS:-10000}
 RUNS=${RUNS:-20}
-SERVER=$BUILD/backend/invites-server
-USERNAME=bench
-PASSWORD=bench-password-not-secret
 
-[[ -x $SERVER ]] || { echo "build first: cmake --build --preset native" >&2; exit 1; }
 source "$ROOT/bench/private_mariadb.sh"
 source "$ROOT/bench/server_url.sh"
 
-"$SERVER" migrate --db "$URL" >/dev/null 2>&1
-have=$(sql -e "SELECT COUNT(*) FROM accounts")
-if [[ $have != "$ACCOUNTS" ]]; then
-  echo "seeding $ACCOUNTS accounts (the database has $have)..."
-  replace=()
-  [[ $have != 0 ]] && replace=(--replace)
-  "$SERVER" seed --db "$URL" --accounts "$ACCOUNTS" --seed 1 "${replace[@]}" 2>/dev/null
-fi
-printf '%s\n' "$PASSWORD" | "$SERVER" user add --db "$URL" --username "$USERNAME" --password-stdin --grant 390,120 >/dev/null 2>&1
+migrate_and_seed "$ACCOUNTS"
+add_bench_user 390,120
 
 OUT=$DIR/server.out
 "$SERVER" serve --db "$URL" --listen 127.0.0.1:0 --snapshot-refresh-seconds 0 --maildir "$DIR/maildir" \

@@ -12,7 +12,6 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BUILD=${BUILD:-$ROOT/build/native}
 DIR=${BENCH_DIR:-$ROOT/build/bench}
 ACCOUNTS=${ACCOUNTS:-1000000}
 RUNS=${RUNS:-9}
@@ -20,30 +19,16 @@ REBUILD=${REBUILD:-1}  # 1: also a rebuild while the first snapshot is live, and
 SQL_RUNS=${SQL_RUNS:-1}
 SEND=${SEND:-1}
 FROM=bench-sender@haul.example.com
-SERVER=$BUILD/backend/invites-server
-RECIPIENTS_SQL=$BUILD/bench/recipients_sql
-USERNAME=bench
-PASSWORD=bench-password-not-secret
+PROGRAMS=(bench/recipients_sql)
 
-[[ -x $SERVER && -x $RECIPIENTS_SQL ]] || { echo "build first: cmake --build --preset native" >&2; exit 1; }
 source "$ROOT/bench/private_mariadb.sh"
+RECIPIENTS_SQL=$BUILD/bench/recipients_sql
 source "$ROOT/bench/server_url.sh"
 
-"$SERVER" migrate --db "$URL" >/dev/null 2>&1
-have=$(sql -e "SELECT COUNT(*) FROM accounts")
-if [[ $have != "$ACCOUNTS" ]]; then
-  echo "seeding $ACCOUNTS accounts (the database has $have)..."
-  replace=()
-  [[ $have != 0 ]] && replace=(--replace)
-  start=$(date +%s.%N)
-  "$SERVER" seed --db "$URL" --accounts "$ACCOUNTS" --seed 1 "${replace[@]}" 2>/dev/null
-  printf 'seed time: %.1f s\n' "$(echo "$(date +%s.%N) - $start" | bc)"
-else
-  echo "reusing the seeded database ($have accounts)"
-fi
+migrate_and_seed "$ACCOUNTS"
 sql -e "SELECT CONCAT('rows: ', (SELECT COUNT(*) FROM accounts), ' accounts, ', (SELECT COUNT(*) FROM contacts),
         ' contacts, ', (SELECT COUNT(*) FROM portal_users), ' portal users')"
-printf '%s\n' "$PASSWORD" | "$SERVER" user add --db "$URL" --username "$USERNAME" --password-stdin --grant 390,120 >/dev/null 2>&1
+add_bench_user 390,120
 
 LOG=$DIR/server.log
 OUT=$DIR/server.out

@@ -21,17 +21,12 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BUILD=${BUILD:-$ROOT/build/native}
 DIR=${BENCH_DIR:-$ROOT/build/bench-send}
 ACCOUNTS=${ACCOUNTS:-68000}
 CONNECTIONS=${CONNECTIONS:-16}
 FLUSH=${FLUSH:-1}
-SERVER=$BUILD/backend/invites-server
-USERNAME=bench
-PASSWORD=bench-password-not-secret
 FROM=bench-sender@haul.example.com
 
-[[ -x $SERVER ]] || { echo "build first: cmake --build --preset native" >&2; exit 1; }
 source "$ROOT/bench/private_mariadb.sh"
 source "$ROOT/bench/server_url.sh"
 
@@ -56,7 +51,7 @@ for _ in $(seq 1 300); do
   ((history < 1000)) && break
   sleep 1
 done
-printf '%s\n' "$PASSWORD" | "$SERVER" user add --db "$URL" --username "$USERNAME" --password-stdin --grant 390 >/dev/null 2>&1
+add_bench_user 390
 
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 

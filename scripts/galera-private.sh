@@ -33,11 +33,6 @@ readonly PROVIDER=/usr/lib/galera/libgalera_smm.so
 # password, no privileges, loopback only.
 readonly CHECK_USER=haproxy_check
 
-die() {
-  printf 'galera-private: %s\n' "$*" >&2
-  exit 1
-}
-
 usage() {
   printf 'usage: %s start|stop|url DIR [N] | kill-node|start-node N DIR\n' "$(basename "$0")" >&2
   exit 2
@@ -233,17 +228,10 @@ stop_node() {
   pid=$(node_pid "$node") || return 0
   # SIGTERM shuts mariadbd down cleanly (and leaves the cluster in order).
   kill -TERM "$pid" 2>/dev/null || true
-  local deadline=$((SECONDS + STOP_TIMEOUT_SECONDS))
-  while kill -0 "$pid" 2>/dev/null; do
-    if ((SECONDS >= deadline)); then
-      print_log_tail "$(node_log "$node")"
-      kill -KILL "$pid" 2>/dev/null || true
-      printf 'galera-private: node %s (pid %s) did not stop within %ss; killed it\n' \
-        "$node" "$pid" "$STOP_TIMEOUT_SECONDS" >&2
-      return 0
-    fi
-    sleep 0.1
-  done
+  if ! wait_for_exit "$pid" "$STOP_TIMEOUT_SECONDS" "$(node_log "$node")"; then
+    printf 'galera-private: node %s (pid %s) did not stop within %ss; killed it\n' \
+      "$node" "$pid" "$STOP_TIMEOUT_SECONDS" >&2
+  fi
 }
 
 stop_all() {

@@ -16,11 +16,6 @@ readonly START_TIMEOUT_SECONDS=30
 readonly STOP_TIMEOUT_SECONDS=30
 readonly DATABASE=invites
 
-die() {
-  printf 'mariadb-private: %s\n' "$*" >&2
-  exit 1
-}
-
 usage() {
   printf 'usage: %s start|stop|url DIR\n' "$(basename "$0")" >&2
   exit 2
@@ -154,15 +149,8 @@ stop() {
   # A clean shutdown flushes InnoDB; the signal is the fallback when the
   # socket does not answer (mariadbd also shuts down cleanly on SIGTERM).
   admin shutdown >/dev/null 2>&1 || kill -TERM "$pid" 2>/dev/null || true
-  local deadline=$((SECONDS + STOP_TIMEOUT_SECONDS))
-  while kill -0 "$pid" 2>/dev/null; do
-    if ((SECONDS >= deadline)); then
-      log_tail
-      kill -KILL "$pid" 2>/dev/null || true
-      die "mariadbd (pid $pid) did not stop within ${STOP_TIMEOUT_SECONDS}s; killed it"
-    fi
-    sleep 0.1
-  done
+  wait_for_exit "$pid" "$STOP_TIMEOUT_SECONDS" "$LOG" ||
+    die "mariadbd (pid $pid) did not stop within ${STOP_TIMEOUT_SECONDS}s; killed it"
   rm -f "$PID_FILE" "$URL_FILE"
 }
 

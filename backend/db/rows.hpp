@@ -16,6 +16,7 @@
 #include <string>
 #include <tuple>
 #include <type_traits>
+#include <vector>
 
 #include <cppconn/resultset.h>
 #include <cppconn/statement.h>
@@ -88,6 +89,21 @@ class Rows {
   template <typename... T>
   void read_into(T&... targets) {
     ((targets = read_column<T>()), ...);
+  }
+
+  // Every remaining row, each as read_row(*this) makes it from the current row.
+  template <typename ReadRow>
+  auto read_all(ReadRow read_row) -> std::vector<std::invoke_result_t<ReadRow&, Rows&>> {
+    std::vector<std::invoke_result_t<ReadRow&, Rows&>> out;
+    while (next()) out.push_back(read_row(*this));
+    return out;
+  }
+
+  // The next row as read_row(*this) makes it, or nullopt after the last.
+  template <typename ReadRow>
+  auto read_next(ReadRow read_row) -> std::optional<std::invoke_result_t<ReadRow&, Rows&>> {
+    if (!next()) return std::nullopt;
+    return read_row(*this);
   }
 
   // How many rows the result holds (a prepared statement's result is buffered).

@@ -119,10 +119,7 @@ std::optional<ReadResult<Columns...>> query_row(sql::Connection& connection, std
 // The first column of every row.
 template <typename T, typename... Values>
 std::vector<T> query_column(sql::Connection& connection, std::string_view text, const Values&... values) {
-  auto rows = query(connection, text, values...);
-  std::vector<T> out;
-  while (rows.next()) out.push_back(rows.template read<T>());
-  return out;
+  return query(connection, text, values...).read_all([](Rows& rows) { return rows.template read<T>(); });
 }
 
 // Fixed SQL without parameters, its rows streamed from the server as they

@@ -29,6 +29,17 @@ void check_address(const std::string& address, const std::string& what) {
   }
 }
 
+// A template entry {name, address}: `address` checked (as `what`), named
+// `prefix` with its 1-based position.
+mustache::data numbered_address(const std::string& prefix, std::size_t index, const std::string& address,
+                                const std::string& what) {
+  check_address(address, what);
+  mustache::data entry;
+  entry.set("name", prefix + std::to_string(index + 1));
+  entry.set("address", address);
+  return entry;
+}
+
 void check_socket_path(const std::string& path) {
   const bool ok = !path.empty() && path.front() == '/' && std::all_of(path.begin(), path.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '.' || c == '_' || c == '-';
@@ -60,23 +71,15 @@ std::string render_haproxy_config(const HaproxyLayout& layout) {
   check_address(layout.listen, "listen");
   if (layout.servers.empty()) throw HaproxyConfigError("server: at least one invites-server address is needed");
   mustache::data servers{mustache::data::type::list};
-  for (std::size_t i = 0; i < layout.servers.size(); ++i) {
-    check_address(layout.servers[i], "server");
-    mustache::data server;
-    server.set("name", "server" + std::to_string(i + 1));
-    server.set("address", layout.servers[i]);
-    servers.push_back(server);
-  }
+  for (std::size_t i = 0; i < layout.servers.size(); ++i)
+    servers.push_back(numbered_address("server", i, layout.servers[i], "server"));
   mustache::data frontends{mustache::data::type::list};
   for (std::size_t f = 0; f < layout.db_frontends.size(); ++f) {
     const auto& frontend = layout.db_frontends[f];
     check_address(frontend.listen, "database frontend");
     mustache::data nodes{mustache::data::type::list};
     for (std::size_t n = 0; n < frontend.nodes.size(); ++n) {
-      check_address(frontend.nodes[n], "database node");
-      mustache::data node;
-      node.set("name", "node" + std::to_string(n + 1));
-      node.set("address", frontend.nodes[n]);
+      mustache::data node = numbered_address("node", n, frontend.nodes[n], "database node");
       node.set("backup", n == 0 ? mustache::data::type::bool_false : mustache::data::type::bool_true);
       nodes.push_back(node);
     }

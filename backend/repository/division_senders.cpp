@@ -23,26 +23,21 @@ constexpr const char* select_any_with_address =
     "SELECT 1 FROM divisions d LEFT JOIN division_senders s ON s.division_id = d.id "
     "WHERE COALESCE(s.from_email, d.default_from_email) = ? LIMIT 1";
 
-std::vector<DivisionSender> read_all(db::Rows rows) {
-  std::vector<DivisionSender> out;
-  while (rows.next()) {
-    DivisionSender sender;
-    rows.read_into(sender.id, sender.name, sender.default_from_email, sender.billing_default_from_email);
-    out.push_back(std::move(sender));
-  }
-  return out;
+// One row of select_senders.
+DivisionSender read_sender(db::Rows& rows) {
+  DivisionSender sender;
+  rows.read_into(sender.id, sender.name, sender.default_from_email, sender.billing_default_from_email);
+  return sender;
 }
 
 }  // namespace
 
 std::vector<DivisionSender> list_division_senders(sql::Connection& connection) {
-  return read_all(db::query(connection, std::string(select_senders) + "ORDER BY d.name, d.id"));
+  return db::query(connection, std::string(select_senders) + "ORDER BY d.name, d.id").read_all(read_sender);
 }
 
 std::optional<DivisionSender> find_division_sender(sql::Connection& connection, Id division_id) {
-  auto rows = read_all(db::query(connection, std::string(select_senders) + "WHERE d.id = ?", division_id));
-  if (rows.empty()) return std::nullopt;
-  return std::move(rows.front());
+  return db::query(connection, std::string(select_senders) + "WHERE d.id = ?", division_id).read_next(read_sender);
 }
 
 void set_division_sender(sql::Connection& connection, Id division_id, const std::optional<std::string>& from_email,

@@ -12,17 +12,14 @@ constexpr const char* select_columns =
     "SELECT id, type, name, active, subject, content_type, body, COALESCE(text_body, ''), "
     "DATE_FORMAT(updated_at, '%Y-%m-%dT%H:%i:%sZ') FROM notification_templates ";
 
-std::vector<StoredTemplate> read_all(db::Rows rows) {
-  std::vector<StoredTemplate> out;
-  while (rows.next()) {
-    StoredTemplate stored;
-    std::string content_type;
-    rows.read_into(stored.id, stored.type, stored.name, stored.active, stored.text.subject, content_type,
-                   stored.text.body, stored.text.text_body, stored.updated_at);
-    stored.text.content_type = parse_content_type(content_type).value_or(ContentType::html);
-    out.push_back(std::move(stored));
-  }
-  return out;
+// One row of select_columns.
+StoredTemplate read_template(db::Rows& rows) {
+  StoredTemplate stored;
+  std::string content_type;
+  rows.read_into(stored.id, stored.type, stored.name, stored.active, stored.text.subject, content_type,
+                 stored.text.body, stored.text.text_body, stored.updated_at);
+  stored.text.content_type = parse_content_type(content_type).value_or(ContentType::html);
+  return stored;
 }
 
 }  // namespace
@@ -44,13 +41,11 @@ std::vector<StoredTemplate> list_templates(sql::Connection& connection, bool act
                             (active_only ? "WHERE active = 1 AND type = ? ORDER BY name, id" : "ORDER BY name, id");
   db::Statement statement(connection, query);
   if (active_only) statement.bind(invitation_template_type);
-  return read_all(std::move(statement).query());
+  return std::move(statement).query().read_all(read_template);
 }
 
 std::optional<StoredTemplate> find_template(sql::Connection& connection, std::uint32_t id) {
-  auto rows = read_all(db::query(connection, std::string(select_columns) + "WHERE id = ?", id));
-  if (rows.empty()) return std::nullopt;
-  return std::move(rows.front());
+  return db::query(connection, std::string(select_columns) + "WHERE id = ?", id).read_next(read_template);
 }
 
 bool template_named(sql::Connection& connection, const std::string& type, const std::string& name) {

@@ -296,6 +296,34 @@ Evaluation evaluate(const Snapshot& s, const Filter& f, const PortalColumns& por
   return result;
 }
 
+namespace {
+
+template <auto member>
+bool less_by(const RecipientView& a, const RecipientView& b) {
+  return a.*member < b.*member;
+}
+
+// Each sort column's name in the API and its order, in SortColumn's order.
+struct SortColumnInfo {
+  std::string_view name;
+  bool (*less)(const RecipientView&, const RecipientView&);
+};
+constexpr std::array<SortColumnInfo, all_sort_columns.size()> sort_column_infos{{
+    {"email", less_by<&RecipientView::email>},
+    {"first_name", less_by<&RecipientView::first_name>},
+    {"last_name", less_by<&RecipientView::last_name>},
+    {"account_number", less_by<&RecipientView::account_number>},
+    {"account_name", less_by<&RecipientView::account_name>},
+    {"contact_id", less_by<&RecipientView::contact_id>},
+    {"last_invited_at", less_by<&RecipientView::last_invited_at>},
+}};
+
+const SortColumnInfo& sort_column_info(SortColumn column) {
+  return sort_column_infos[static_cast<std::size_t>(column)];
+}
+
+}  // namespace
+
 RecipientList to_recipient_list(const Snapshot& s, const Evaluation& evaluation) {
   RecipientList list;
   list.counts = evaluation.counts;
@@ -306,25 +334,7 @@ RecipientList to_recipient_list(const Snapshot& s, const Evaluation& evaluation)
   return list;
 }
 
-std::string_view sort_column_name(SortColumn column) {
-  switch (column) {
-    case SortColumn::email:
-      return "email";
-    case SortColumn::first_name:
-      return "first_name";
-    case SortColumn::last_name:
-      return "last_name";
-    case SortColumn::account_number:
-      return "account_number";
-    case SortColumn::account_name:
-      return "account_name";
-    case SortColumn::contact_id:
-      return "contact_id";
-    case SortColumn::last_invited_at:
-      return "last_invited_at";
-  }
-  return "email";
-}
+std::string_view sort_column_name(SortColumn column) { return sort_column_info(column).name; }
 
 std::optional<SortColumn> parse_sort_column(std::string_view name) {
   for (const SortColumn column : all_sort_columns)
@@ -363,25 +373,7 @@ bool matches_query(const RecipientView& view, std::string_view lowered_needle) {
 template <typename TieLess>
 RecipientPage sort_and_page(std::vector<RecipientView> rows, const PageRequest& request, bool in_requested_order,
                             TieLess tie_less) {
-  auto key_less = [&](const RecipientView& a, const RecipientView& b) -> bool {
-    switch (request.sort) {
-      case SortColumn::email:
-        return a.email < b.email;
-      case SortColumn::first_name:
-        return a.first_name < b.first_name;
-      case SortColumn::last_name:
-        return a.last_name < b.last_name;
-      case SortColumn::account_number:
-        return a.account_number < b.account_number;
-      case SortColumn::account_name:
-        return a.account_name < b.account_name;
-      case SortColumn::contact_id:
-        return a.contact_id < b.contact_id;
-      case SortColumn::last_invited_at:
-        return a.last_invited_at < b.last_invited_at;
-    }
-    return false;
-  };
+  const auto key_less = sort_column_info(request.sort).less;
   auto less = [&](const RecipientView& a, const RecipientView& b) {
     if (key_less(a, b)) return !request.descending;
     if (key_less(b, a)) return request.descending;

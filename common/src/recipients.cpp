@@ -9,72 +9,40 @@
 #include <xxhash.h>
 #include <nlohmann/json.hpp>
 
+#include "enum_names.hpp"
 #include "invites/email.hpp"
 #include "invites/error.hpp"
 
 namespace invites {
+namespace {
 
-std::string_view portal_status_name(PortalStatus status) {
-  switch (status) {
-    case PortalStatus::none:
-      return "none";
-    case PortalStatus::invited:
-      return "invited";
-    case PortalStatus::active:
-      return "active";
-    case PortalStatus::disabled:
-      return "disabled";
-  }
-  return "none";
-}
+// Indexed by the enumerators' values.
+constexpr std::array<std::string_view, 4> portal_status_names{"none", "invited", "active", "disabled"};
+constexpr std::array<std::string_view, all_groups.size()> group_names{"new_users", "pending_invites",
+                                                                      "excluded_existing", "skipped_suppressed"};
+constexpr std::array<std::string_view, all_count_groups.size()> count_group_names{
+    "new_users", "pending_invites", "skipped_invalid_email", "excluded_existing", "skipped_suppressed"};
+static_assert(detail::all_named(group_names) && detail::all_named(count_group_names));
+
+}  // namespace
+
+std::string_view portal_status_name(PortalStatus status) { return detail::name_in(portal_status_names, status); }
 
 std::optional<PortalStatus> parse_portal_status(std::string_view name) {
-  if (name == "invited") return PortalStatus::invited;
-  if (name == "active") return PortalStatus::active;
-  if (name == "disabled") return PortalStatus::disabled;
-  return std::nullopt;
+  // "none" names no stored status: a portal user row is invited, active or disabled.
+  const auto status = detail::find_name<PortalStatus>(portal_status_names, name);
+  if (status == PortalStatus::none) return std::nullopt;
+  return status;
 }
 
-std::string_view group_name(Group group) noexcept {
-  switch (group) {
-    case Group::new_users:
-      return "new_users";
-    case Group::pending_invites:
-      return "pending_invites";
-    case Group::excluded_existing:
-      return "excluded_existing";
-    case Group::skipped_suppressed:
-      return "skipped_suppressed";
-  }
-  return "new_users";
-}
+std::string_view group_name(Group group) noexcept { return detail::name_in(group_names, group); }
 
-std::optional<Group> parse_group(std::string_view name) {
-  for (Group group : all_groups)
-    if (group_name(group) == name) return group;
-  return std::nullopt;
-}
+std::optional<Group> parse_group(std::string_view name) { return detail::find_name<Group>(group_names, name); }
 
-std::string_view count_group_name(CountGroup group) noexcept {
-  switch (group) {
-    case CountGroup::new_users:
-      return "new_users";
-    case CountGroup::pending_invites:
-      return "pending_invites";
-    case CountGroup::skipped_invalid_email:
-      return "skipped_invalid_email";
-    case CountGroup::excluded_existing:
-      return "excluded_existing";
-    case CountGroup::skipped_suppressed:
-      return "skipped_suppressed";
-  }
-  return "new_users";
-}
+std::string_view count_group_name(CountGroup group) noexcept { return detail::name_in(count_group_names, group); }
 
 std::optional<CountGroup> parse_count_group(std::string_view name) {
-  for (const CountGroup group : all_count_groups)
-    if (count_group_name(group) == name) return group;
-  return std::nullopt;
+  return detail::find_name<CountGroup>(count_group_names, name);
 }
 
 nlohmann::json counts_to_json(const Counts& counts) {

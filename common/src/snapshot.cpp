@@ -66,6 +66,14 @@ void shrink(std::vector<T>& v) {
   if (v.capacity() - v.size() > v.size() / 8) v.shrink_to_fit();
 }
 
+void shrink(StringColumn& column) { column.shrink_to_fit(); }
+
+// shrink() of each of `columns`.
+template <typename... Columns>
+void shrink_all(Columns&... columns) {
+  (shrink(columns), ...);
+}
+
 template <typename T>
 void release(std::vector<T>& v) {
   std::vector<T>().swap(v);
@@ -85,6 +93,12 @@ void permute(Column& column, const std::vector<std::uint32_t>& order) {
   reserve_like(out, column);
   for (std::uint32_t i : order) out.push_back(column[i]);
   column = std::move(out);
+}
+
+// Each of `columns` reordered by the same `order`.
+template <typename... Columns>
+void permute_all(const std::vector<std::uint32_t>& order, Columns&... columns) {
+  (permute(columns, order), ...);
 }
 
 // Positions 0..n-1 ordered by ascending id (stable, so equal ids stay adjacent
@@ -167,12 +181,8 @@ void SnapshotBuilder::append_suppression(std::string_view email) { suppressed_em
 void SnapshotBuilder::sort_accounts() {
   Snapshot& s = snapshot_;
   const auto order = order_by_id(s.account_id);
-  permute(s.account_id, order);
-  permute(s.account_division, order);
-  permute(s.account_class, order);
-  permute(s.account_bill_group, order);
-  permute(s.account_source, order);
-  permute(s.account_flags, order);
+  permute_all(order, s.account_id, s.account_division, s.account_class, s.account_bill_group, s.account_source,
+              s.account_flags, s.account_number, s.account_name);
   std::vector<std::uint32_t> begin{0};
   std::vector<Id> ids;
   begin.reserve(s.site_source_begin.size());
@@ -184,21 +194,14 @@ void SnapshotBuilder::sort_accounts() {
   }
   s.site_source_begin = std::move(begin);
   s.site_source_ids = std::move(ids);
-  permute(s.account_number, order);
-  permute(s.account_name, order);
   accounts_sorted_ = true;
 }
 
 void SnapshotBuilder::sort_contacts() {
   Snapshot& s = snapshot_;
   const auto order = order_by_id(s.contact_id);
-  permute(s.contact_id, order);
-  permute(s.contact_account, order);
-  permute(s.contact_email, order);
-  permute(s.contact_is_billing, order);
-  permute(s.contact_first_name, order);
-  permute(s.contact_last_name, order);
-  permute(normalized_, order);
+  permute_all(order, s.contact_id, s.contact_account, s.contact_email, s.contact_is_billing, s.contact_first_name,
+              s.contact_last_name, normalized_);
   contacts_sorted_ = true;
 }
 
@@ -274,22 +277,10 @@ Snapshot SnapshotBuilder::build(std::int64_t generated_at) && {
   suppressed_email_.release();
 
   // The columns grew by doubling: give back what is left over.
-  shrink(s.account_id);
-  shrink(s.account_division);
-  shrink(s.account_class);
-  shrink(s.account_bill_group);
-  shrink(s.account_source);
-  shrink(s.account_flags);
-  shrink(s.site_source_begin);
-  shrink(s.site_source_ids);
-  s.account_number.shrink_to_fit();
-  s.account_name.shrink_to_fit();
-  shrink(s.contact_id);
-  shrink(s.contact_account);
-  shrink(s.contact_email);
-  shrink(s.contact_is_billing);
-  s.contact_first_name.shrink_to_fit();
-  s.contact_last_name.shrink_to_fit();
+  shrink_all(s.account_id, s.account_division, s.account_class, s.account_bill_group, s.account_source, s.account_flags,
+             s.site_source_begin, s.site_source_ids, s.account_number, s.account_name);
+  shrink_all(s.contact_id, s.contact_account, s.contact_email, s.contact_is_billing, s.contact_first_name,
+             s.contact_last_name);
 
   s.derive_indexes();
   Snapshot result = std::move(s);

@@ -1,6 +1,11 @@
 # Sourced by scripts/mariadb-private.sh and scripts/galera-private.sh: what
-# both need to run private mariadbd processes on loopback. The caller defines
-# die() (its own message prefix) before sourcing.
+# both need to run private mariadbd processes on loopback.
+
+# Fails with a message prefixed by the calling script's name.
+die() {
+  printf '%s: %s\n' "$(basename "$0" .sh)" "$*" >&2
+  exit 1
+}
 
 # mariadbd refuses to run as root unless told to; as another user it needs nothing.
 RUN_AS=()
@@ -59,6 +64,21 @@ print_log_tail() {
     printf -- '--- last lines of %s ---\n' "$log" >&2
     tail -n "$lines" "$log" >&2
   fi
+}
+
+# Waits up to TIMEOUT seconds for process PID (already asked to stop) to
+# exit; otherwise prints the tail of LOG, kills it and returns 1.
+wait_for_exit() {
+  local pid=$1 timeout=$2 log=$3
+  local deadline=$((SECONDS + timeout))
+  while kill -0 "$pid" 2>/dev/null; do
+    if ((SECONDS >= deadline)); then
+      print_log_tail "$log"
+      kill -KILL "$pid" 2>/dev/null || true
+      return 1
+    fi
+    sleep 0.1
+  done
 }
 
 # Unix socket paths are limited to 107 bytes; a deep build tree would exceed

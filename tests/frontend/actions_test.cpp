@@ -16,14 +16,10 @@
 
 using namespace invites;
 using namespace invites::app;
-using app::FetchCallback;
-using app::FetchRequest;
-using app::FetchResult;
+using namespace invites::app::testing;
 using nlohmann::json;
 
 namespace {
-
-using app::testing::FakeServer;
 
 json session_body(std::vector<int> permissions = {390, 120}) {
   return {{"user", {{"id", 7}, {"username", "alice"}}}, {"permissions", permissions}, {"csrf_token", "tok-123"}};

@@ -24,14 +24,10 @@
 
 using namespace invites;
 using namespace invites::app;
-using app::FetchCallback;
-using app::FetchRequest;
-using app::FetchResult;
+using namespace invites::app::testing;
 using nlohmann::json;
 
 namespace {
-
-using app::testing::FakeServer;
 
 class StringBlob final : public ByteSource {
  public:

@@ -1,3 +1,17 @@
+# add_private_server_fixture(NAME SCRIPT DIR LABEL START_TIMEOUT STOP_TIMEOUT):
+# the CTest fixture NAME, whose tests NAME.start and NAME.stop run
+# `SCRIPT start DIR` before the first test that requires it and
+# `SCRIPT stop DIR` after the last, one at a time (resource lock NAME).
+# Also used by tests/cluster/galera_fixture.cmake.
+function(add_private_server_fixture name script dir label start_timeout stop_timeout)
+  foreach(step IN ITEMS start stop)
+    add_test(NAME ${name}.${step} COMMAND ${script} ${step} ${dir})
+  endforeach()
+  set_tests_properties(${name}.start ${name}.stop PROPERTIES LABELS ${label} RESOURCE_LOCK ${name})
+  set_tests_properties(${name}.start PROPERTIES FIXTURES_SETUP ${name} TIMEOUT ${start_timeout})
+  set_tests_properties(${name}.stop PROPERTIES FIXTURES_CLEANUP ${name} TIMEOUT ${stop_timeout})
+endfunction()
+
 # The CTest fixture `mariadb`: one private MariaDB server for the whole test
 # run (scripts/mariadb-private.sh), started before the first test that
 # requires it and stopped after the last. Tests find its URL in the file
@@ -8,17 +22,4 @@ set(INVITES_TEST_DB_URL_FILE ${INVITES_MARIADB_DIR}/url)
 # Global, so add_integration_test() works from any directory.
 set_property(GLOBAL PROPERTY INVITES_TEST_DB_URL_FILE ${INVITES_TEST_DB_URL_FILE})
 cmake_path(SET INVITES_MARIADB_SCRIPT NORMALIZE "${CMAKE_CURRENT_LIST_DIR}/../../scripts/mariadb-private.sh")
-
-add_test(NAME mariadb.start COMMAND ${INVITES_MARIADB_SCRIPT} start ${INVITES_MARIADB_DIR})
-set_tests_properties(mariadb.start PROPERTIES
-  FIXTURES_SETUP mariadb
-  LABELS integration
-  RESOURCE_LOCK mariadb
-  TIMEOUT 60)
-
-add_test(NAME mariadb.stop COMMAND ${INVITES_MARIADB_SCRIPT} stop ${INVITES_MARIADB_DIR})
-set_tests_properties(mariadb.stop PROPERTIES
-  FIXTURES_CLEANUP mariadb
-  LABELS integration
-  RESOURCE_LOCK mariadb
-  TIMEOUT 60)
+add_private_server_fixture(mariadb ${INVITES_MARIADB_SCRIPT} ${INVITES_MARIADB_DIR} integration 60 60)

@@ -104,13 +104,16 @@ struct AccountRecord {
   std::vector<Id> site_source_ids;  // any order, duplicates allowed
   std::string account_number, name;
 };
-struct ContactRecord {
+// A contact row whose text is Text: owned (ContactRecord) or borrowed (ContactRowRef).
+template <typename Text>
+struct ContactRow {
   Id id = 0;
   Id account_id = 0;
-  std::optional<std::string> email;  // raw as typed, nullopt = NULL
-  std::string first_name, last_name;
+  std::optional<Text> email;  // raw as typed, nullopt = NULL
+  Text first_name, last_name;
   bool is_billing = false;
 };
+using ContactRecord = ContactRow<std::string>;
 struct PortalUserRecord {
   std::string email;  // as stored in portal_users (normalized)
   PortalStatus status = PortalStatus::invited;
@@ -125,13 +128,7 @@ struct AccountRowRef {
   bool balance_due = false, autopay = false, has_active_service = false;
   std::string_view account_number, name;
 };
-struct ContactRowRef {
-  Id id = 0;
-  Id account_id = 0;
-  std::optional<std::string_view> email;  // raw as typed, nullopt = NULL
-  std::string_view first_name, last_name;
-  bool is_billing = false;
-};
+using ContactRowRef = ContactRow<std::string_view>;
 
 // Appends rows into columnar storage as they arrive (addresses normalized on
 // the fly into one buffer) and indexes them in build(). Rows may come in any
