@@ -29,9 +29,9 @@ struct ServerServices {
   const service::SenderPolicy& senders;
   // A fresh mail transport for a test send (the runner's workers have their own).
   std::function<std::unique_ptr<mail::MailTransport>()> transport;
-  DatabasePing database_reachable;  // for GET /healthz
-  std::string base_url;             // of invite links; "" = the server's url()
-  int invite_ttl_days = 0;          // cli::ServiceConfig::invite_ttl_days
+  DatabasePing database_reachable;       // for GET /healthz
+  std::string base_url;                  // of invite links; "" = the server's url()
+  int invite_ttl_days = 0;               // cli::ServiceConfig::invite_ttl_days
   repository::TestSendQuota test_sends;  // per staff user
   // Delivery outcomes (docs/design.md §11): where webhook reports are recorded, and
   // which provider webhooks exist.

@@ -392,6 +392,13 @@ void for_each_section(const Snapshot& s, const PortalColumns& portal, Visit&& vi
 
 // Each section's body length, from a counting pass (nothing is written).
 std::vector<std::uint64_t> section_sizes(const Snapshot& s, const PortalColumns& portal) {
+  // Every encode() passes here first: portal columns that do not match the addresses are refused whole.
+  const std::size_t emails = s.email_count();
+  if (portal.status.size() != emails || portal.last_invited_at.size() != emails || portal.suppressed.size() != emails)
+    throw std::invalid_argument("snapshot: the portal columns (" + std::to_string(portal.status.size()) +
+                                " statuses, " + std::to_string(portal.last_invited_at.size()) + " invitation times, " +
+                                std::to_string(portal.suppressed.size()) + " suppression flags) do not match its " +
+                                std::to_string(emails) + " addresses");
   std::vector<std::uint64_t> sizes;
   sizes.reserve(section_count);
   for_each_section(s, portal, [&](Tag, auto fill) {

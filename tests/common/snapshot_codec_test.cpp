@@ -30,7 +30,10 @@ TEST_CASE("the streamed encoding is encode() in bounded pieces, after a layout p
   std::vector<std::int64_t> invited(snapshot.email_last_invited_at.begin(), snapshot.email_last_invited_at.end());
   status[0] = PortalStatus::active;
   invited[1] = 1'750'000'000;
-  for (const PortalColumns portal : {portal_columns(snapshot), PortalColumns{status, invited}}) {
+  CHECK_THROWS_WITH(SnapshotCodec::encode(snapshot, PortalColumns{status, invited}),
+                    Catch::Contains("0 suppression flags") && Catch::Contains("do not match"));
+  for (const PortalColumns portal :
+       {portal_columns(snapshot), PortalColumns{status, invited, snapshot.email_suppressed}}) {
     const std::string whole = SnapshotCodec::encode(snapshot, portal);
     const SnapshotLayout layout = SnapshotCodec::layout(snapshot, portal);
     CHECK(layout.size == whole.size());
@@ -47,7 +50,7 @@ TEST_CASE("the streamed encoding is encode() in bounded pieces, after a layout p
   }
   // The digest follows the content: other statuses, another digest.
   CHECK(SnapshotCodec::layout(snapshot, portal_columns(snapshot)).digest !=
-        SnapshotCodec::layout(snapshot, {status, invited}).digest);
+        SnapshotCodec::layout(snapshot, {status, invited, snapshot.email_suppressed}).digest);
   // A layout of other data is refused rather than streamed as a corrupt file.
   Snapshot other = testing::snapshot_of(testing::generate_dataset({.accounts = 10, .seed = 1}), 5);
   const auto other_layout = SnapshotCodec::layout(other, portal_columns(other));
