@@ -4,6 +4,7 @@
 // envelope senders, into a Dovecot mailbox that the server polls over
 // IMAP. The outcomes are recorded once and suppress the addresses, also
 // with two servers polling the same mailbox; a 5xx at SMTP time counts too.
+#include <chrono>
 #include <thread>
 
 #include <catch2/catch.hpp>
@@ -56,7 +57,11 @@ TEST_CASE("DSNs that Postfix returns to the VERP senders are read over IMAP, rec
   stack.wait_completed(job);
   INFO(relay.postfix_log());
 
-  // The one accepted message left Postfix with its own envelope sender and the job's From.
+  // The one accepted message left Postfix with its own envelope sender and the job's From. The job is
+  // complete once Postfix has queued every message; its delivery to the sink comes a moment later.
+  const auto sink_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (stack.sink().messages().empty() && std::chrono::steady_clock::now() < sink_deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
   REQUIRE(stack.sink().messages().size() == 1);
   const auto delivered = stack.sink().messages().front();
   CHECK(delivered.mail_from.starts_with("bounces+"));
