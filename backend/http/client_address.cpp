@@ -2,16 +2,9 @@
 
 #include <algorithm>
 
+#include "http/request_fields.hpp"
+
 namespace invites::http {
-namespace {
-
-std::string_view trimmed(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
-
-}  // namespace
 
 std::string client_address(std::string_view remote_address, std::string_view forwarded_for,
                            const std::vector<std::string>& trusted_proxies) {
@@ -22,7 +15,8 @@ std::string client_address(std::string_view remote_address, std::string_view for
   // Each proxy appends the address it saw: read from the right, past our own proxies.
   while (!forwarded_for.empty()) {
     const auto comma = forwarded_for.rfind(',');
-    const auto entry = trimmed(comma == std::string_view::npos ? forwarded_for : forwarded_for.substr(comma + 1));
+    const auto entry =
+        trim_optional_whitespace(comma == std::string_view::npos ? forwarded_for : forwarded_for.substr(comma + 1));
     forwarded_for = comma == std::string_view::npos ? std::string_view{} : forwarded_for.substr(0, comma);
     if (!entry.empty() && !trusted(entry)) return std::string(entry);
   }

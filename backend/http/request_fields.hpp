@@ -14,6 +14,10 @@
 
 namespace invites::http {
 
+// `text` without the spaces and tabs around it: HTTP's optional whitespace
+// around list items and parameters (RFC 9110 §5.6.3).
+std::string_view trim_optional_whitespace(std::string_view text);
+
 // 400 for a key that is not in `allowed`.
 void reject_unknown_keys(const nlohmann::json& body, std::initializer_list<std::string_view> allowed);
 // A positive integer id (at most 2^32 - 1).

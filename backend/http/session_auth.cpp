@@ -1,6 +1,7 @@
 #include "http/session_auth.hpp"
 
 #include "http/api_error.hpp"
+#include "http/request_fields.hpp"
 #include "repository/staff_sessions.hpp"
 #include "repository/staff_users.hpp"
 #include "security/tokens.hpp"
@@ -10,12 +11,6 @@ namespace {
 
 // last_seen_at is written at most this often per session, not on every request.
 constexpr std::chrono::seconds touch_interval{15};
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
 
 // The hex of the token's hash, for `token_hash = UNHEX(?)`; nullopt for a malformed cookie.
 std::optional<std::string> session_key(const httplib::Request& request) {
@@ -37,11 +32,11 @@ std::optional<std::string> request_cookie(const httplib::Request& request, std::
     std::string_view header = value_of_header;
     while (!header.empty()) {
       const auto end = header.find(';');
-      const std::string_view pair = trim(header.substr(0, end));
+      const std::string_view pair = trim_optional_whitespace(header.substr(0, end));
       header = end == std::string_view::npos ? std::string_view{} : header.substr(end + 1);
       const auto equals = pair.find('=');
-      if (equals != std::string_view::npos && trim(pair.substr(0, equals)) == name) {
-        std::string_view value = trim(pair.substr(equals + 1));
+      if (equals != std::string_view::npos && trim_optional_whitespace(pair.substr(0, equals)) == name) {
+        std::string_view value = trim_optional_whitespace(pair.substr(equals + 1));
         if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
         return std::string(value);
       }
