@@ -17,13 +17,14 @@
 namespace invites {
 namespace {
 
-using snapshot_bytes::Reader;
-using snapshot_bytes::Writer;
-
+// The header of snapshot_delta.hpp: magic, version, two digests, payload length and checksum.
 constexpr char delta_magic[8] = {'B', 'P', 'I', 'D', 'E', 'L', 'T', '1'};
 constexpr std::size_t delta_header_size = 8 + 4 + 8 + 8 + 8 + 8;
 constexpr std::uint32_t gone = std::numeric_limits<std::uint32_t>::max();  // a row or address the result drops
-constexpr std::uint8_t suppressed_bit = 0x40;
+constexpr std::uint8_t suppressed_bit = 0x40;  // in a portal entry's status byte, as in the snapshot's
+
+using snapshot_bytes::Reader;
+using snapshot_bytes::Writer;
 
 std::string hex(std::uint64_t digest) {
   char text[24];

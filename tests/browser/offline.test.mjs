@@ -101,6 +101,26 @@ async function load(page) {
 }
 const ready = (page) => page.waitForFunction(() => window.invitesApp?.ready === true, null, { timeout: 30_000 });
 
+// A new page without the service worker (the server started if it is not running), page errors collected.
+async function openPage() {
+  if (stack.server.exitCode !== null || stack.server.signalCode !== null) await startServer();
+  const context = await browser.newContext({ viewport: VIEWPORT, serviceWorkers: 'block' });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  return { context, page, problems };
+}
+// Signs alice in and waits until her offline copy is ready.
+async function signInSynced(page) {
+  await page.goto(stack.url + '/');
+  await ready(page);
+  await waitForStatus(page, 'screen', 'login');
+  await typeInto(page, '##username', 'alice');
+  await typeInto(page, '##password', PASSWORD);
+  await page.keyboard.press('Enter');
+  await waitForStatus(page, 'offlineSync', 'ready', 60_000);
+}
+
 describe('offline preview against the real invites-server', () => {
   test('sync, server gone, reload from the service worker, offline Load equals the server, back online', async () => {
     const context = await browser.newContext({ viewport: VIEWPORT });
@@ -237,19 +257,9 @@ describe('offline preview against the real invites-server', () => {
   });
 
   test('a corrupt stored copy is discarded with a message, then downloaded again', async () => {
-    if (stack.server.exitCode !== null || stack.server.signalCode !== null) await startServer();
-    const context = await browser.newContext({ viewport: VIEWPORT, serviceWorkers: 'block' });
-    const page = await context.newPage();
-    const problems = [];
-    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+    const { context, page, problems } = await openPage();
     try {
-      await page.goto(stack.url + '/');
-      await ready(page);
-      await waitForStatus(page, 'screen', 'login');
-      await typeInto(page, '##username', 'alice');
-      await typeInto(page, '##password', PASSWORD);
-      await page.keyboard.press('Enter');
-      await waitForStatus(page, 'offlineSync', 'ready', 60_000);
+      await signInSynced(page);
 
       // Flip bytes in the middle of the stored snapshot.
       await page.evaluate(() => new Promise((resolve, reject) => {
@@ -287,11 +297,7 @@ describe('offline preview against the real invites-server', () => {
     }
   });
   test('a refresh after changes in the database downloads only the changes; offline Load equals online', async () => {
-    if (stack.server.exitCode !== null || stack.server.signalCode !== null) await startServer();
-    const context = await browser.newContext({ viewport: VIEWPORT, serviceWorkers: 'block' });
-    const page = await context.newPage();
-    const problems = [];
-    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+    const { context, page, problems } = await openPage();
     const snapshotAnswers = [];
     page.on('requestfinished', async (request) => {
       if (new URL(request.url()).pathname !== '/api/snapshot') return;
@@ -301,13 +307,7 @@ describe('offline preview against the real invites-server', () => {
         bytes: sizes.responseBodySize });
     });
     try {
-      await page.goto(stack.url + '/');
-      await ready(page);
-      await waitForStatus(page, 'screen', 'login');
-      await typeInto(page, '##username', 'alice');
-      await typeInto(page, '##password', PASSWORD);
-      await page.keyboard.press('Enter');
-      await waitForStatus(page, 'offlineSync', 'ready', 60_000);
+      await signInSynced(page);
       const before = await status(page);
 
       // A day of ordinary changes, then a rebuild of the server's index.
