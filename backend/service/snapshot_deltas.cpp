@@ -39,11 +39,16 @@ void SnapshotDeltas::rebuilt(const SnapshotState& older, const SnapshotState& ne
                      SnapshotDelta::encode_portal(*older.snapshot, older_portal, changed_since(steps, k),
                                                   *steps[k].base_digest, older_digest)});
   }
-  links.push_back({older_digest, newer_digest,
-                   SnapshotDelta::encode({*older.snapshot, older_portal, older_digest},
-                                         {*newer.snapshot, newer.portal_columns(), newer_digest})});
-  spdlog::info("snapshot delta to the new build: {} bytes (the full copy: {} bytes)", links.back().bytes.size(),
-               newer.download().layout.size);
+  // Larger than what may be kept: not encoded whole (the full copy serves).
+  auto rebuild = SnapshotDelta::encode_within({*older.snapshot, older_portal, older_digest},
+                                              {*newer.snapshot, newer.portal_columns(), newer_digest}, max_bytes_);
+  if (rebuild) {
+    spdlog::info("snapshot delta to the new build: {} bytes (the full copy: {} bytes)", rebuild->size(),
+                 newer.download().layout.size);
+    links.push_back({older_digest, newer_digest, std::move(*rebuild)});
+  } else {
+    spdlog::info("snapshot delta to the new build: over {} bytes, not kept", max_bytes_);
+  }
   std::lock_guard lock(mutex_);
   for (auto& link : links) keep(std::move(link));
   steps_generation_ = newer.generation;

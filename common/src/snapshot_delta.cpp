@@ -115,10 +115,10 @@ void write_contact(Writer& w, const Snapshot& s, std::size_t c) {
 }
 
 // The removed ids, then the rows added or changed (id gap, then the row) of
-// one table.
+// one table; false as soon as the delta grows past `limit` bytes.
 template <typename Same, typename WriteRow>
-void write_rows(Writer& w, const std::vector<Id>& older_ids, const std::vector<Id>& newer_ids, Same&& same,
-                WriteRow&& write_row) {
+bool write_rows(Writer& w, std::size_t limit, const std::vector<Id>& older_ids, const std::vector<Id>& newer_ids,
+                Same&& same, WriteRow&& write_row) {
   std::vector<std::uint64_t> removed;
   std::vector<std::uint32_t> upserted;
   merge_ids(older_ids, newer_ids, [&](std::uint32_t i, std::uint32_t j) {
@@ -131,10 +131,12 @@ void write_rows(Writer& w, const std::vector<Id>& older_ids, const std::vector<I
   w.varint(upserted.size());
   std::uint64_t next = 0;
   for (const auto j : upserted) {
+    if (w.size() > limit) return false;
     w.varint(newer_ids[j] - next);
     next = std::uint64_t{newer_ids[j]} + 1;
     write_row(j);
   }
+  return w.size() <= limit;
 }
 
 void write_portal_entry(Writer& w, const PortalColumns& portal, std::uint32_t position, std::uint64_t& next) {
@@ -403,16 +405,24 @@ Snapshot apply_payload(const Snapshot& base, Reader& r) {
 }  // namespace
 
 std::string SnapshotDelta::encode(const SnapshotVersion& older, const SnapshotVersion& newer) {
+  return *encode_within(older, newer, std::numeric_limits<std::size_t>::max());
+}
+
+std::optional<std::string> SnapshotDelta::encode_within(const SnapshotVersion& older, const SnapshotVersion& newer,
+                                                        std::size_t limit) {
   const Snapshot& a = older.snapshot;
   const Snapshot& b = newer.snapshot;
   Writer w;
   w.varint(static_cast<std::uint64_t>(b.generated_at));
-  write_rows(
-      w, a.account_id, b.account_id, [&](std::uint32_t i, std::uint32_t j) { return same_account(a, i, b, j); },
-      [&](std::uint32_t j) { write_account(w, b, j); });
-  write_rows(
-      w, a.contact_id, b.contact_id, [&](std::uint32_t i, std::uint32_t j) { return same_contact(a, i, b, j); },
-      [&](std::uint32_t j) { write_contact(w, b, j); });
+  if (!write_rows(
+          w, limit, a.account_id, b.account_id,
+          [&](std::uint32_t i, std::uint32_t j) { return same_account(a, i, b, j); },
+          [&](std::uint32_t j) { write_account(w, b, j); }) ||
+      !write_rows(
+          w, limit, a.contact_id, b.contact_id,
+          [&](std::uint32_t i, std::uint32_t j) { return same_contact(a, i, b, j); },
+          [&](std::uint32_t j) { write_contact(w, b, j); }))
+    return std::nullopt;
 
   // Addresses by their text (both columns are sorted), and the portal
   // entries of the result that are new or differ.
@@ -439,6 +449,7 @@ std::string SnapshotDelta::encode(const SnapshotVersion& older, const SnapshotVe
   w.varint(portal_changed.size());
   std::uint64_t next = 0;
   for (const auto position : portal_changed) write_portal_entry(w, newer.portal, position, next);
+  if (w.size() > limit) return std::nullopt;
   return sealed(w, older.digest, newer.digest);
 }
 

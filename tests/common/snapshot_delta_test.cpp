@@ -115,6 +115,11 @@ TEST_CASE("a delta between two generations gives the newer copy byte for byte") 
     REQUIRE(SnapshotCodec::encode(applied) == full);
     CHECK(applied == newer);
     CHECK(delta.size() < full.size() / 2);
+    // Bounded on request: a limit below its size gives none.
+    CHECK(SnapshotDelta::encode_within({older, portal_columns(older), digest_of(older)},
+                                       {newer, portal_columns(newer), digest_of(newer)}, delta.size()) == delta);
+    CHECK_FALSE(SnapshotDelta::encode_within({older, portal_columns(older), digest_of(older)},
+                                             {newer, portal_columns(newer), digest_of(newer)}, delta.size() / 2));
   }
 }
 

@@ -14,7 +14,9 @@
 // entries (position in the result, status | suppressed << 6, last invitation)
 // that differ from the older copy's or are new. Deltas may be sent back to
 // back, each applying to the previous one's result.
+#include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -38,6 +40,10 @@ class SnapshotDelta {
  public:
   // The delta that turns `older` into `newer`.
   static std::string encode(const SnapshotVersion& older, const SnapshotVersion& newer);
+  // The same, or nullopt as soon as its payload grows past `limit` bytes (a
+  // change so large that the full copy serves better): memory stays bounded.
+  static std::optional<std::string> encode_within(const SnapshotVersion& older, const SnapshotVersion& newer,
+                                                  std::size_t limit);
   // The delta between two portal states of one snapshot: the addresses at
   // `changed` (ascending positions) take `newer`'s values, nothing else differs.
   static std::string encode_portal(const Snapshot& snapshot, const PortalColumns& newer,
