@@ -40,6 +40,17 @@ JobUnderWay slow_job_under_way(testing::SendStack& stack, const std::vector<test
   return {id, "/api/jobs/" + std::to_string(id)};
 }
 
+// The job's one recipient with this outbox status: `email`, its last error naming `reason`.
+json only_recipient(testing::SendStack& stack, std::uint64_t job_id, const std::string& status,
+                    const std::string& email, const std::string& reason) {
+  const auto rows = stack.get_json("/api/jobs/" + std::to_string(job_id) + "/recipients?status=" + status);
+  REQUIRE(rows["total"] == 1);
+  const json row = rows["rows"][0];
+  CHECK(row["email"] == email);
+  CHECK(row["last_error"].get<std::string>().find(reason) != std::string::npos);
+  return row;
+}
+
 }  // namespace
 
 TEST_CASE("4xx replies are retried with backoff and 5xx replies fail the recipient with the reply kept",
@@ -55,11 +66,8 @@ TEST_CASE("4xx replies are retried with backoff and 5xx replies fail the recipie
   const auto job = stack.wait_completed(job_id);
   CHECK(job["sent"] == 6);
   CHECK(job["failed"] == 1);
-  const auto failed = stack.get_json("/api/jobs/" + std::to_string(job_id) + "/recipients?status=failed");
-  REQUIRE(failed["total"] == 1);
-  CHECK(failed["rows"][0]["email"] == "permfail-bert@example.com");
-  CHECK(failed["rows"][0]["last_error"].get<std::string>().find("550") != std::string::npos);
-  CHECK(failed["rows"][0]["attempts"] == 1);
+  const auto failed = only_recipient(stack, job_id, "failed", "permfail-bert@example.com", "550");
+  CHECK(failed["attempts"] == 1);
   const auto sent = stack.get_json("/api/jobs/" + std::to_string(job_id) + "/recipients?status=sent&limit=1000");
   const auto anna = std::find_if(sent["rows"].begin(), sent["rows"].end(),
                                  [](const json& row) { return row["email"] == "tempfail2-anna@example.com"; });
@@ -78,10 +86,7 @@ TEST_CASE("4xx replies are retried with backoff and 5xx replies fail the recipie
   CHECK(again["failed"] == 0);
   CHECK(again["skipped"] == 1);
   CHECK(again["sent"] == 6);
-  const auto skipped = stack.get_json("/api/jobs/" + std::to_string(job_id) + "/recipients?status=skipped");
-  REQUIRE(skipped["total"] == 1);
-  CHECK(skipped["rows"][0]["email"] == "permfail-bert@example.com");
-  CHECK(skipped["rows"][0]["last_error"].get<std::string>().find("suppressed") != std::string::npos);
+  only_recipient(stack, job_id, "skipped", "permfail-bert@example.com", "suppressed");
   CHECK(stack.received_per_recipient().count("permfail-bert@example.com") == 0);
   CHECK(stack.post("/api/jobs/" + std::to_string(job_id) + "/pause", json::object())->status == 409);
 }
