@@ -273,11 +273,9 @@ void add_sending_options(CLI::App& command, ServeOptions& options) {
   add_setting(command, "--smtp-password", options.smtp_password, "SMTP AUTH password (prefer the environment variable)",
               "PASSWORD");
   add_setting_flag(command, "--smtp-starttls", options.smtp_starttls, "require STARTTLS on smtp:// connections");
-  add_setting(command, "--smtp-ca-file", options.smtp_ca_file,
-              "verify the SMTP server's TLS certificate against these PEM CA certificates "
-              "instead of the system's",
-              "FILE")
-      ->check(CLI::ExistingFile.description(""))
+  add_file_setting(command, "--smtp-ca-file", options.smtp_ca_file,
+                   "verify the SMTP server's TLS certificate against these PEM CA certificates "
+                   "instead of the system's")
       ->needs(smtp);
   add_bounded_setting(command, "--smtp-concurrency", options.smtp_concurrency, "SMTP connections (sending workers)",
                       "N", 1, 64);
@@ -345,9 +343,8 @@ void add_bounce_options(CLI::App& command, ServeOptions& options) {
   add_setting(command, "--bounce-imap-password", options.bounce_imap_password,
               "password of the bounce mailbox (prefer the environment variable)", "PASSWORD")
       ->group(group);
-  add_setting(command, "--bounce-imap-ca-file", options.bounce_imap_ca_file,
-              "verify the IMAP server's certificate against these PEM CA certificates", "FILE")
-      ->check(CLI::ExistingFile.description(""))
+  add_file_setting(command, "--bounce-imap-ca-file", options.bounce_imap_ca_file,
+                   "verify the IMAP server's certificate against these PEM CA certificates")
       ->needs(imap)
       ->group(group);
   add_setting_flag(command, "--bounce-imap-starttls", options.bounce_imap_starttls, "require STARTTLS on imap://")
@@ -366,11 +363,9 @@ void add_bounce_options(CLI::App& command, ServeOptions& options) {
       ->delimiter(',')
       ->capture_default_str()
       ->group(group);
-  add_setting(command, "--ses-ca-file", options.ses_ca_file,
-              "PEM CA certificates SNS signing certificates (and their https hosts) must chain to "
-              "(default: the system's)",
-              "FILE")
-      ->check(CLI::ExistingFile.description(""))
+  add_file_setting(command, "--ses-ca-file", options.ses_ca_file,
+                   "PEM CA certificates SNS signing certificates (and their https hosts) must chain to "
+                   "(default: the system's)")
       ->group(group);
   add_setting(command, "--ses-topic-arns", options.ses_topic_arns, "accept only these SNS topics (default: any)",
               "ARN,...")
@@ -414,10 +409,8 @@ Command add_serve_command(CLI::App& app) {
   add_bounded_setting(*command, "--db-pool-size", options->db_pool_size, "most database connections open at once", "N",
                       1, 1000);
   auto* tls_cert =
-      add_setting(*command, "--tls-cert", options->tls_cert, "serve HTTPS with this PEM certificate (chain)", "FILE")
-          ->check(CLI::ExistingFile.description(""));
-  auto* tls_key = add_setting(*command, "--tls-key", options->tls_key, "the PEM private key of --tls-cert", "FILE")
-                      ->check(CLI::ExistingFile.description(""));
+      add_file_setting(*command, "--tls-cert", options->tls_cert, "serve HTTPS with this PEM certificate (chain)");
+  auto* tls_key = add_file_setting(*command, "--tls-key", options->tls_key, "the PEM private key of --tls-cert");
   tls_cert->needs(tls_key);
   tls_key->needs(tls_cert);
   add_bounded_setting(*command, "--session-idle-minutes", options->session_idle_minutes,

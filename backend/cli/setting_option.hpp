@@ -24,6 +24,13 @@ CLI::Option* add_setting(CLI::App& command, const std::string& name, Value& valu
   return command.add_option(name, value, description)->type_name(type)->envname(environment_name(name));
 }
 
+// A setting that names an existing file (shown as FILE).
+template <typename Value>
+CLI::Option* add_file_setting(CLI::App& command, const std::string& name, Value& value,
+                              const std::string& description) {
+  return add_setting(command, name, value, description, "FILE")->check(CLI::ExistingFile.description(""));
+}
+
 // A flag, also read from its environment variable.
 inline CLI::Option* add_setting_flag(CLI::App& command, const std::string& name, bool& value,
                                      const std::string& description) {
