@@ -94,8 +94,7 @@ TEST_CASE("4xx replies are retried with backoff and 5xx replies fail the recipie
 TEST_CASE("the SMTP server down at the start and in the middle of a job: retries, then every message once",
           "[mariadb][http][smtp]") {
   testing::SendStack stack;
-  const auto people = testing::numbered_people(40);
-  testing::write_people(stack.sql(), people);
+  const auto people = stack.write_numbered_people(40);
   stack.start_server({"--smtp-concurrency", "2", "--rate", "20"});
 
   stack.sink().stop();
@@ -117,8 +116,7 @@ TEST_CASE("the SMTP server down at the start and in the middle of a job: retries
 
 TEST_CASE("failures in a row pause the job and resume finishes it", "[mariadb][http][smtp]") {
   testing::SendStack stack;
-  const auto people = testing::numbered_people(12);
-  testing::write_people(stack.sql(), people);
+  const auto people = stack.write_numbered_people(12);
   stack.start_server({"--smtp-concurrency", "1", "--pause-after-failures", "3"});
   stack.sink().set_control({{"reject_all", "451 4.3.2 System busy, try later"}});
 
@@ -196,8 +194,7 @@ TEST_CASE("a cancelled job refuses retry-failed and every other action with 409,
 TEST_CASE("kill -9 of the server mid-job: a restarted server finishes it with nobody mailed twice or skipped",
           "[mariadb][http][smtp]") {
   testing::SendStack stack;
-  const auto people = testing::numbered_people(80);
-  testing::write_people(stack.sql(), people);
+  const auto people = stack.write_numbered_people(80);
   const std::vector<std::string> args{"--smtp-concurrency", "2", "--rate", "40"};
   stack.start_server(args);
   const auto job_id = stack.send(stack.load());
@@ -214,8 +211,7 @@ TEST_CASE("kill -9 of the server mid-job: a restarted server finishes it with no
 
 TEST_CASE("two server processes drain one job together: nobody mailed twice or skipped", "[mariadb][http][smtp]") {
   testing::SendStack stack;
-  const auto people = testing::numbered_people(80);
-  testing::write_people(stack.sql(), people);
+  const auto people = stack.write_numbered_people(80);
   const std::vector<std::string> args{"--smtp-concurrency", "1", "--rate", "30"};
   stack.start_server(args);
   stack.start_server(args);  // the API calls below go to this one
@@ -232,8 +228,7 @@ TEST_CASE("two server processes drain one job together: nobody mailed twice or s
 TEST_CASE("the server's database connections are killed mid-job: it carries on, and every last message's link works",
           "[mariadb][http][smtp]") {
   testing::SendStack stack;
-  const auto people = testing::numbered_people(60);
-  testing::write_people(stack.sql(), people);
+  const auto people = stack.write_numbered_people(60);
   stack.start_server({"--smtp-concurrency", "2", "--rate", "30"});
   const auto job_id = stack.send(stack.load());
   stack.wait_job(job_id, [](const json& j) { return sent_at_least(j, 10); });
