@@ -58,31 +58,6 @@ bool parse_flag(const json& value, const std::string& field) {
   return value.get<bool>();
 }
 
-// The filter's fields by their JSON names: the id lists (with the ids each may
-// name) and the flags.
-struct IdListField {
-  const char* name;
-  std::vector<Id> Filter::*ids;
-  std::unordered_set<Id> KnownIds::*known;
-};
-constexpr std::array<IdListField, 5> id_list_fields{{
-    {"division_ids", &Filter::division_ids, &KnownIds::divisions},
-    {"account_class_ids", &Filter::account_class_ids, &KnownIds::account_classes},
-    {"bill_group_ids", &Filter::bill_group_ids, &KnownIds::bill_groups},
-    {"account_source_ids", &Filter::account_source_ids, &KnownIds::account_sources},
-    {"site_source_ids", &Filter::site_source_ids, &KnownIds::site_sources},
-}};
-struct FlagField {
-  const char* name;
-  bool Filter::*on;
-};
-constexpr std::array<FlagField, 4> flag_fields{{
-    {"active_service_only", &Filter::active_service_only},
-    {"balance_due_only", &Filter::balance_due_only},
-    {"billing_contacts_only", &Filter::billing_contacts_only},
-    {"without_autopay_only", &Filter::without_autopay_only},
-}};
-
 // The field of `fields` named `key`, or nullptr.
 template <typename Field, std::size_t N>
 const Field* field_named(const std::array<Field, N>& fields, std::string_view key) {
@@ -105,9 +80,9 @@ Filter filter_from_json(const json& object, std::string_view path) {
   Filter filter;
   for (const auto& [key, value] : object.items()) {
     std::string field = join_path(path, key);
-    if (const IdListField* list = field_named(id_list_fields, key))
+    if (const FilterIdList* list = field_named(filter_id_lists, key))
       filter.*list->ids = parse_id_list(value, field);
-    else if (const FlagField* flag = field_named(flag_fields, key))
+    else if (const FilterFlag* flag = field_named(filter_flags, key))
       filter.*flag->on = parse_flag(value, field);
     else
       throw ValidationError(field, "unknown filter field");
@@ -123,13 +98,13 @@ Filter parse_filter(std::string_view json_text) {
 
 json filter_to_json(const Filter& filter) {
   json out = json::object();
-  for (const IdListField& list : id_list_fields) out[list.name] = filter.*list.ids;
-  for (const FlagField& flag : flag_fields) out[flag.name] = filter.*flag.on;
+  for (const FilterIdList& list : filter_id_lists) out[list.name] = filter.*list.ids;
+  for (const FilterFlag& flag : filter_flags) out[flag.name] = filter.*flag.on;
   return out;
 }
 
 void check_known_ids(const Filter& filter, const KnownIds& known, std::string_view path) {
-  for (const IdListField& list : id_list_fields)
+  for (const FilterIdList& list : filter_id_lists)
     check_ids(filter.*list.ids, known.*list.known, join_path(path, list.name));
 }
 

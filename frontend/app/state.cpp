@@ -17,35 +17,31 @@ constexpr std::array<const char*, 3> screen_names{"starting", "login", "main"};
 constexpr std::array<const char*, 4> load_status_names{"idle", "loading", "loaded", "failed"};
 static_assert(detail::all_named(screen_names) && detail::all_named(load_status_names));
 
-// Each filter list: its label, where its items are looked up and where its
-// selection is kept. Indexed by ListKind.
+// Each filter list: its label and where its items are looked up; its
+// selection is the filter's id list (invites::filter_id_lists). By ListKind.
 struct ListFields {
   const char* label;
   std::vector<LookupItem> Lookups::*items;
-  std::vector<Id> Filter::*ids;
 };
 constexpr std::array<ListFields, all_lists.size()> list_fields{{
-    {"Division", &Lookups::divisions, &Filter::division_ids},
-    {"Account Class", &Lookups::account_classes, &Filter::account_class_ids},
-    {"Bill Group", &Lookups::bill_groups, &Filter::bill_group_ids},
-    {"Account Source", &Lookups::account_sources, &Filter::account_source_ids},
-    {"Site Source", &Lookups::site_sources, &Filter::site_source_ids},
+    {"Division", &Lookups::divisions},
+    {"Account Class", &Lookups::account_classes},
+    {"Bill Group", &Lookups::bill_groups},
+    {"Account Source", &Lookups::account_sources},
+    {"Site Source", &Lookups::site_sources},
 }};
+// By FlagKind; the flags themselves are invites::filter_flags.
+constexpr std::array<const char*, all_flags.size()> flag_labels{
+    "Accounts With Active Service", "Accounts With Balance Due", "Restrict To Billing Contacts",
+    "Accounts Without Automatic Payment"};
+// ListKind and FlagKind follow the order of the filter's fields.
+static_assert(filter_id_lists.size() == all_lists.size() && filter_flags.size() == all_flags.size() &&
+              detail::all_named(flag_labels));
+static_assert(filter_id_lists[static_cast<std::size_t>(ListKind::site_source)].ids == &Filter::site_source_ids &&
+              filter_flags[static_cast<std::size_t>(FlagKind::without_autopay)].on == &Filter::without_autopay_only);
 
-// Each flag: its label and the filter's field. Indexed by FlagKind.
-struct FlagField {
-  const char* label;
-  bool Filter::*on;
-};
-constexpr std::array<FlagField, all_flags.size()> flag_fields{{
-    {"Accounts With Active Service", &Filter::active_service_only},
-    {"Accounts With Balance Due", &Filter::balance_due_only},
-    {"Restrict To Billing Contacts", &Filter::billing_contacts_only},
-    {"Accounts Without Automatic Payment", &Filter::without_autopay_only},
-}};
-
-const ListFields& fields_of(ListKind kind) { return list_fields[static_cast<std::size_t>(kind)]; }
-const FlagField& field_of(FlagKind kind) { return flag_fields[static_cast<std::size_t>(kind)]; }
+std::size_t index_of(ListKind kind) { return static_cast<std::size_t>(kind); }
+std::size_t index_of(FlagKind kind) { return static_cast<std::size_t>(kind); }
 
 }  // namespace
 
@@ -57,21 +53,23 @@ bool Session::has(int permission) const {
   return std::find(permissions.begin(), permissions.end(), permission) != permissions.end();
 }
 
-const char* list_label(ListKind kind) { return fields_of(kind).label; }
+const char* list_label(ListKind kind) { return list_fields[index_of(kind)].label; }
 
-const char* flag_label(FlagKind kind) { return field_of(kind).label; }
+const char* flag_label(FlagKind kind) { return detail::name_in(flag_labels, kind); }
 
-const std::vector<LookupItem>& Lookups::list(ListKind kind) const { return this->*fields_of(kind).items; }
+const std::vector<LookupItem>& Lookups::list(ListKind kind) const { return this->*list_fields[index_of(kind)].items; }
 
-std::vector<LookupItem>& Lookups::list(ListKind kind) { return this->*fields_of(kind).items; }
+std::vector<LookupItem>& Lookups::list(ListKind kind) { return this->*list_fields[index_of(kind)].items; }
 
-const std::vector<Id>& ids_of(const Filter& filter, ListKind kind) { return filter.*fields_of(kind).ids; }
+const std::vector<Id>& ids_of(const Filter& filter, ListKind kind) {
+  return filter.*filter_id_lists[index_of(kind)].ids;
+}
 
-std::vector<Id>& ids_of(Filter& filter, ListKind kind) { return filter.*fields_of(kind).ids; }
+std::vector<Id>& ids_of(Filter& filter, ListKind kind) { return filter.*filter_id_lists[index_of(kind)].ids; }
 
-bool flag_of(const Filter& filter, FlagKind kind) { return filter.*field_of(kind).on; }
+bool flag_of(const Filter& filter, FlagKind kind) { return filter.*filter_flags[index_of(kind)].on; }
 
-bool& flag_of(Filter& filter, FlagKind kind) { return filter.*field_of(kind).on; }
+bool& flag_of(Filter& filter, FlagKind kind) { return filter.*filter_flags[index_of(kind)].on; }
 
 bool can_use_invites(const State& state) { return state.session && state.session->has(permission_send_invites); }
 
