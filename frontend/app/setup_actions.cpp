@@ -5,6 +5,7 @@
 #include <invites/email.hpp>
 
 #include <algorithm>
+#include <array>
 #include <functional>
 #include <string>
 #include <utility>
@@ -161,24 +162,11 @@ void SetupActions::close_editor() {
 void SetupActions::set_field(TemplateField field, std::string value) {
   TemplateEditor& editor = state_.setup.editor;
   if (!editor.open) return;
-  std::string* target = nullptr;
-  switch (field) {
-    case TemplateField::name:
-      target = &editor.name;
-      break;
-    case TemplateField::subject:
-      target = &editor.subject;
-      break;
-    case TemplateField::content_type:
-      target = &editor.content_type;
-      break;
-    case TemplateField::body:
-      target = &editor.body;
-      break;
-    case TemplateField::text_body:
-      target = &editor.text_body;
-      break;
-  }
+  // By TemplateField.
+  static constexpr std::array<std::string TemplateEditor::*, 5> fields{
+      &TemplateEditor::name, &TemplateEditor::subject, &TemplateEditor::content_type, &TemplateEditor::body,
+      &TemplateEditor::text_body};
+  std::string* target = &(editor.*fields[static_cast<std::size_t>(field)]);
   if (*target == value) return;
   *target = std::move(value);
   editor.dirty = true;
