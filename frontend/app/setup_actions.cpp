@@ -19,12 +19,19 @@ using api::member_array;
 using api::member_object;
 using api::request;
 
-std::optional<TemplateRecord> parse_template(const json& o) {
+// The id of a record the server sent: nullopt when it is no object or its id is not a positive 32-bit number.
+std::optional<Id> record_id(const json& o) {
   if (!o.is_object()) return std::nullopt;
-  TemplateRecord t;
   const std::uint64_t id = api::u64(o, "id");
   if (id == 0 || id > 0xffffffffu) return std::nullopt;
-  t.id = static_cast<Id>(id);
+  return static_cast<Id>(id);
+}
+
+std::optional<TemplateRecord> parse_template(const json& o) {
+  const std::optional<Id> id = record_id(o);
+  if (!id) return std::nullopt;
+  TemplateRecord t;
+  t.id = *id;
   t.type = api::str(o, "type");
   t.name = api::str(o, "name");
   t.active = api::boolean(o, "active", true);
@@ -38,11 +45,10 @@ std::optional<TemplateRecord> parse_template(const json& o) {
 }
 
 std::optional<DivisionRecord> parse_division(const json& o) {
-  if (!o.is_object()) return std::nullopt;
+  const std::optional<Id> id = record_id(o);
+  if (!id) return std::nullopt;
   DivisionRecord d;
-  const std::uint64_t id = api::u64(o, "id");
-  if (id == 0 || id > 0xffffffffu) return std::nullopt;
-  d.id = static_cast<Id>(id);
+  d.id = *id;
   d.name = api::str(o, "name");
   d.default_from_email = api::nullable_str(o, "default_from_email");
   d.billing_default_from_email = api::nullable_str(o, "billing_default_from_email");
