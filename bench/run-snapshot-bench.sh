@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Offline evaluation benchmark (docs/design.md §8): a generated snapshot of ~2,000,000
-# contacts, decoded and evaluated natively and as WebAssembly under Node.
+# contacts, decoded and evaluated natively and as WebAssembly under Node; then
+# the delta of a day of ordinary changes beside the full copy (gzip).
 # Usage: bench/run-snapshot-bench.sh [ACCOUNTS]   (default 1,000,000 accounts)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,3 +27,7 @@ console.log(`memory: native RSS ${(native.memory_bytes / 1e6).toFixed(0)} MB, wa
 const bad = native.filters.some((n, i) => n.digest !== wasm.filters[i].digest);
 if (bad) { console.error('native and wasm digests differ'); process.exit(1); }
 JS
+
+# The refresh of the offline copy after a day of ordinary changes (docs/design.md §7).
+echo
+build/native/bench/snapshot_bench delta --accounts "$accounts"

@@ -43,14 +43,14 @@ void suppress(sql::Connection& connection, const std::string& email, const std::
 std::optional<OutboxMessage> message_of(db::Rows rows) {
   if (!rows.next()) return std::nullopt;
   OutboxMessage message;
-  rows.read_into(message.outbox_id, message.job_id, message.email);
+  rows.read_into(message.outbox_id, message.job_id, message.email, message.invite_id);
   return message;
 }
 
 }  // namespace
 
-std::string outcome_key_for_outbox(std::uint64_t outbox_id, const std::string& kind) {
-  return "outbox:" + std::to_string(outbox_id) + ":" + kind;
+std::string outcome_key_for_message(const OutboxMessage& message, const std::string& kind) {
+  return "outbox:" + std::to_string(message.outbox_id) + ":" + kind + ":invite:" + std::to_string(message.invite_id);
 }
 
 RecordedOutcome record_outcome(sql::Connection& connection, const NewOutcome& outcome, const SuppressionRules& rules) {
@@ -81,14 +81,16 @@ RecordedOutcome record_outcome(sql::Connection& connection, const NewOutcome& ou
 }
 
 std::optional<OutboxMessage> outbox_message(sql::Connection& connection, std::uint64_t outbox_id) {
-  return message_of(db::query(connection, "SELECT id, job_id, email FROM send_outbox WHERE id = ?", outbox_id));
+  return message_of(db::query(
+      connection, "SELECT id, job_id, email, COALESCE(invite_id, 0) FROM send_outbox WHERE id = ?", outbox_id));
 }
 
 std::optional<OutboxMessage> last_message_to(sql::Connection& connection, const std::string& email) {
-  return message_of(db::query(connection,
-                              "SELECT id, job_id, email FROM send_outbox WHERE email = ? AND status = 'sent'"
-                              " ORDER BY sent_at DESC, id DESC LIMIT 1",
-                              email));
+  return message_of(
+      db::query(connection,
+                "SELECT id, job_id, email, COALESCE(invite_id, 0) FROM send_outbox WHERE email = ? AND status = 'sent'"
+                " ORDER BY sent_at DESC, id DESC LIMIT 1",
+                email));
 }
 
 JobOutcomeCounts job_outcome_counts(sql::Connection& connection, std::uint64_t job_id) {

@@ -26,11 +26,10 @@ struct NewOutcome {
   std::optional<std::uint64_t> job_id;
   std::string status_code;  // "5.1.1" or ""
   std::string diagnostic;   // at most 1000 bytes are kept
-  // Equal keys are one outcome: "outbox:<id>:<kind>" when the message is
-  // known (outcome_key_for_outbox), else "<source>:<event id>".
+  // Equal keys are one outcome: one per message sent and kind when the
+  // message is known (outcome_key_for_message), else "<source>:<event id>".
   std::string dedupe_key;
 };
-std::string outcome_key_for_outbox(std::uint64_t outbox_id, const std::string& kind);
 
 struct RecordedOutcome {
   bool recorded = false;    // false: this outcome was already recorded (nothing changed)
@@ -39,12 +38,19 @@ struct RecordedOutcome {
 // In one transaction: the outcome, then the suppression it causes.
 RecordedOutcome record_outcome(sql::Connection& connection, const NewOutcome& outcome, const SuppressionRules& rules);
 
-// The message an outcome is about: its job and the address it went to.
+// The message an outcome is about: its job, the address it went to and the
+// invitation it carried (0: none yet).
 struct OutboxMessage {
   std::uint64_t outbox_id = 0;
   std::uint64_t job_id = 0;
   std::string email;
+  std::uint64_t invite_id = 0;
 };
+// "outbox:<id>:<kind>:invite:<invite id>". Each sending of an outbox row (a
+// Retry failed sends it again) carries a new invitation, so a bounce of the
+// new sending is a new outcome, and suppresses the address again after staff
+// lifted it; a report of the same sending told twice is one outcome.
+std::string outcome_key_for_message(const OutboxMessage& message, const std::string& kind);
 std::optional<OutboxMessage> outbox_message(sql::Connection& connection, std::uint64_t outbox_id);
 // The last message sent to an address (for provider events that name the
 // address but not our message).

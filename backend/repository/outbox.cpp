@@ -301,7 +301,13 @@ void record_retry(sql::Connection& connection, const ClaimedRecipient& recipient
 }
 
 void record_failed(sql::Connection& connection, const ClaimedRecipient& recipient, const std::string& detail) {
-  update_claimed(connection, "status = 'failed', attempts = attempts + 1, last_error = ?", recipient, clipped(detail));
+  // The row keeps the (revoked) invitation of the sending that failed: a
+  // report of that sending arriving later is the same outcome as its 5xx
+  // (delivery_outcomes' key names the invitation).
+  update_claimed(connection,
+                 "status = 'failed', attempts = attempts + 1, invite_id = NULLIF(" +
+                     std::to_string(recipient.invite_id) + ", 0), last_error = ?",
+                 recipient, clipped(detail));
 }
 
 void record_skipped(sql::Connection& connection, const ClaimedRecipient& recipient, const std::string& reason) {

@@ -260,7 +260,8 @@ class JobRunner::Worker {
           sql_ok(
               [&] {
                 runner_.options_.outcomes->record_rejection(
-                    *connection_, {recipient.outbox_id, recipient.job_id, recipient.email}, result.detail);
+                    *connection_, {recipient.outbox_id, recipient.job_id, recipient.email, recipient.invite_id},
+                    result.detail);
               },
               "recording the rejection as a bounce");
         count_failure(job.id, result.detail);

@@ -48,7 +48,7 @@ std::string OutcomeRecorder::record_mailbox_message(sql::Connection& connection,
                                           .status_code = outcome->status,
                                           .diagnostic = outcome->diagnostic,
                                           .dedupe_key = ""};
-  recorded_outcome.dedupe_key = repository::outcome_key_for_outbox(message->outbox_id, recorded_outcome.kind);
+  recorded_outcome.dedupe_key = repository::outcome_key_for_message(*message, recorded_outcome.kind);
   return describe(recorded_outcome, repository::record_outcome(connection, recorded_outcome, rules_));
 }
 
@@ -78,7 +78,7 @@ std::size_t OutcomeRecorder::record_provider_events(sql::Connection& connection,
     if (message) {
       outcome.outbox_id = message->outbox_id;
       outcome.job_id = message->job_id;
-      outcome.dedupe_key = repository::outcome_key_for_outbox(message->outbox_id, outcome.kind);
+      outcome.dedupe_key = repository::outcome_key_for_message(*message, outcome.kind);
     } else {
       outcome.dedupe_key = source + ":" + mail::printable_utf8(event.event_id, 150);
     }
@@ -98,7 +98,7 @@ void OutcomeRecorder::record_rejection(sql::Connection& connection, const reposi
                                  .job_id = message.job_id,
                                  .status_code = status_of_reply(reply),
                                  .diagnostic = mail::printable_utf8(reply, mail::diagnostic_limit),
-                                 .dedupe_key = repository::outcome_key_for_outbox(message.outbox_id, "hard_bounce")};
+                                 .dedupe_key = repository::outcome_key_for_message(message, "hard_bounce")};
   const auto result = repository::record_outcome(connection, outcome, rules_);
   spdlog::info("sender: {}", describe(outcome, result));
 }

@@ -55,9 +55,15 @@ const SnapshotDownload& SnapshotState::download() const {
     std::snprintf(etag, sizeof etag, "\"%016llx\"", static_cast<unsigned long long>(download->layout.digest));
     download->etag = etag;
     download_ = std::move(download);
+    download_made_.store(true, std::memory_order_release);
     spdlog::info("snapshot layout: {} bytes encoded; {}", download_->layout.size, memory_usage());
   });
   return *download_;
+}
+
+std::optional<std::uint64_t> SnapshotState::known_digest() const {
+  if (!download_made_.load(std::memory_order_acquire)) return std::nullopt;
+  return download_->layout.digest;
 }
 
 void SnapshotState::encode(const std::function<void(std::string_view)>& sink) const {
@@ -202,9 +208,17 @@ void SnapshotIndex::build(sql::Connection& connection, const std::atomic<bool>& 
   // Changes committed while the consistent read ran may carry a timestamp
   // just before generated_at: re-apply those seconds too (it is idempotent).
   // The previous state is released here unless a reader still holds it.
-  publish(std::make_shared<const SnapshotState>(next_generation_++, std::move(snapshot), std::move(lookups),
-                                                std::move(known)),
-          generated_at - 2);
+  auto state = std::make_shared<const SnapshotState>(next_generation_++, std::move(snapshot), std::move(lookups),
+                                                     std::move(known));
+  // The delta from the current copy, while both snapshots are in memory.
+  if (const auto previous = current()) {
+    try {
+      deltas_.rebuilt(*previous, *state);
+    } catch (const std::exception& e) {
+      spdlog::warn("no snapshot delta to the new build: {}", e.what());
+    }
+  }
+  publish(std::move(state), generated_at - 2);
   // The build's temporary columns and the previous snapshot are gone: give
   // their pages back to the system, or the process keeps its peak size.
   malloc_trim(0);
@@ -277,11 +291,19 @@ std::shared_ptr<const SnapshotState> SnapshotIndex::current_for_load(sql::Connec
     }
     for (const auto& change : suppression_changes) updated->suppressed[change.email] = change.suppressed;
     auto state = std::make_shared<const SnapshotState>(base->generation, base->snapshot, base->lookups, base->known_ids,
-                                                       std::shared_ptr<const PortalState>(std::move(updated)));
-    std::lock_guard lock(mutex_);
-    if (state_ != base) continue;
-    state_ = state;
-    watermark_ = std::max(watermark_, next_watermark);
+                                                       std::shared_ptr<const PortalState>(std::move(updated)),
+                                                       base->overlay_step + 1);
+    {
+      std::lock_guard lock(mutex_);
+      if (state_ != base) continue;
+      state_ = state;
+      watermark_ = std::max(watermark_, next_watermark);
+    }
+    std::vector<std::uint32_t> changed;
+    changed.reserve(changes.size() + suppression_changes.size());
+    for (const auto& change : changes) changed.push_back(change.email);
+    for (const auto& change : suppression_changes) changed.push_back(change.email);
+    deltas_.overlaid(*base, std::move(changed));
     spdlog::info("snapshot updated with {} portal user and {} suppression change(s)", changes.size(),
                  suppression_changes.size());
     return state;

@@ -21,6 +21,7 @@
 #include "invites/snapshot_codec.hpp"
 #include "repository/lookups.hpp"
 #include "service/preview_store.hpp"
+#include "service/snapshot_deltas.hpp"
 
 namespace invites::service {
 
@@ -36,8 +37,9 @@ class SnapshotState {
  public:
   SnapshotState(std::uint64_t generation, std::shared_ptr<const Snapshot> snapshot,
                 std::shared_ptr<const repository::Lookups> lookups, std::shared_ptr<const KnownIds> known,
-                std::shared_ptr<const PortalState> portal = nullptr)
+                std::shared_ptr<const PortalState> portal = nullptr, std::uint32_t overlay_step = 0)
       : generation(generation),
+        overlay_step(overlay_step),
         snapshot(std::move(snapshot)),
         portal(std::move(portal)),
         lookups(std::move(lookups)),
@@ -47,6 +49,8 @@ class SnapshotState {
   // portal_users changes keep its generation and its snapshot; only their
   // portal statuses differ.
   const std::uint64_t generation;
+  // How many portal overlays lie between this state and its build's own (0).
+  const std::uint32_t overlay_step;
 
   const std::shared_ptr<const Snapshot> snapshot;
   // Newer portal statuses than the snapshot's own columns (null: none yet).
@@ -58,12 +62,15 @@ class SnapshotState {
   double age_seconds() const;
   // Made once (thread-safe); later calls return the same.
   const SnapshotDownload& download() const;
+  // download()'s digest if it has been made (a browser may hold this copy).
+  std::optional<std::uint64_t> known_digest() const;
   // SnapshotCodec::encode of this state in pieces.
   void encode(const std::function<void(std::string_view)>& sink) const;
 
  private:
   mutable std::once_flag download_once_;
   mutable std::unique_ptr<SnapshotDownload> download_;
+  mutable std::atomic<bool> download_made_{false};
 };
 
 // Load was asked before the first snapshot finished: 503 "snapshot_loading".
@@ -105,6 +112,12 @@ class SnapshotIndex {
   // next Load. Throws SnapshotLoading before the first build.
   std::shared_ptr<const SnapshotState> current_for_load(sql::Connection& connection);
 
+  // The deltas from the copy with digest `held` to `current` (back to back),
+  // when this server kept them (SnapshotDeltas).
+  std::optional<std::string> deltas_between(std::uint64_t held, const SnapshotState& current) const {
+    return deltas_.between(held, current);
+  }
+
   std::uint64_t build_count() const;
   std::optional<std::string> last_error() const;  // of the last failed build, cleared by a good one
   bool building() const;
@@ -129,6 +142,8 @@ class SnapshotIndex {
   std::optional<std::string> last_error_;
   bool refresh_requested_ = false, stopping_ = false, building_ = false;
   std::mutex overlay_mutex_;  // one portal_users check at a time
+  // A day of ordinary changes at 1M accounts is ~1 MB of deltas.
+  SnapshotDeltas deltas_{64, 32 * 1024 * 1024};
   std::thread thread_;
 };
 

@@ -7,6 +7,7 @@
 #include <invites/recipient_page_query.hpp>
 #include <invites/utc_time.hpp>
 #include <invites/error.hpp>
+#include <invites/snapshot_delta.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -467,6 +468,7 @@ void Offline::on_cache_loaded(std::optional<StoredCopy> copy, std::string error,
     decode_bytes_ = std::move(copy->bytes);
     decode_meta_ = std::move(*meta);
     decode_save_ = false;
+    decode_delta_ = false;
     o.sync = SyncStatus::decoding;
     if (wake_) wake_();
     return;
@@ -504,23 +506,8 @@ void Offline::decode(BlobPtr bytes, Meta meta, bool save_after) {
   const auto start = std::chrono::steady_clock::now();
   try {
     auto snapshot = std::make_shared<Snapshot>(SnapshotCodec::decode(*bytes));
-    o.decode_ms = ms_between(start, std::chrono::steady_clock::now());
-    meta.generated_at = snapshot->generated_at;
-    o.data_as_of = snapshot->generated_at;
-    o.contacts = snapshot->contact_count();
-    o.snapshot_bytes = bytes->size();
-    o.synced_at_ms = meta.synced_at_ms;
-    o.have_snapshot = true;
-    o.sync = SyncStatus::ready;
-    snapshot_ = std::move(snapshot);
-    meta_ = std::move(meta);
-    if (save_after) {
-      const std::uint64_t epoch = epoch_;
-      snapshots_->save(meta_text(*meta_), bytes, [this, epoch](std::string error) {
-        if (epoch == epoch_ && !error.empty())
-          state_.offline.sync_error = "The copy could not be stored in this browser: " + error;
-      });
-    }
+    keep(std::move(snapshot), std::move(meta), std::move(bytes), save_after,
+         ms_between(start, std::chrono::steady_clock::now()));
   } catch (const SnapshotFormatError& e) {
     if (save_after) {
       o.sync = SyncStatus::failed;
@@ -537,6 +524,52 @@ void Offline::decode(BlobPtr bytes, Meta meta, bool save_after) {
   }
 }
 
+void Offline::apply_delta(BlobPtr delta, Meta meta) {
+  OfflineState& o = state_.offline;
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    if (!snapshot_) throw SnapshotFormatError("no copy in use to apply the changes to");
+    std::vector<std::uint8_t> changes(delta->size());
+    delta->read(0, changes.data(), changes.size());
+    auto snapshot = std::make_shared<Snapshot>(SnapshotDelta::apply(*snapshot_, changes));
+    // The new encoded form goes to the store in pieces, never whole in the heap.
+    const PortalColumns portal = portal_columns(*snapshot);
+    const SnapshotLayout layout = SnapshotCodec::layout(*snapshot, portal);
+    BlobPtr bytes = snapshots_->make_blob(layout.size, [&](const SnapshotPlatform::PieceWriter& write) {
+      SnapshotCodec::encode(*snapshot, portal, layout, write);
+    });
+    evaluations_.clear();
+    o.has_estimate = false;
+    keep(std::move(snapshot), std::move(meta), std::move(bytes), true,
+         ms_between(start, std::chrono::steady_clock::now()));
+  } catch (const std::exception&) {  // a corrupt or mismatched delta, or too little memory: the whole copy
+    o.sync = snapshot_ ? SyncStatus::ready : SyncStatus::none;
+    full_download_ = true;
+    refresh();
+  }
+}
+
+void Offline::keep(std::shared_ptr<Snapshot> snapshot, Meta meta, BlobPtr bytes, bool save_after, double ms) {
+  OfflineState& o = state_.offline;
+  o.decode_ms = ms;
+  meta.generated_at = snapshot->generated_at;
+  o.data_as_of = snapshot->generated_at;
+  o.contacts = snapshot->contact_count();
+  o.snapshot_bytes = bytes->size();
+  o.synced_at_ms = meta.synced_at_ms;
+  o.have_snapshot = true;
+  o.sync = SyncStatus::ready;
+  snapshot_ = std::move(snapshot);
+  meta_ = std::move(meta);
+  if (save_after) {
+    const std::uint64_t epoch = epoch_;
+    snapshots_->save(meta_text(*meta_), bytes, [this, epoch](std::string error) {
+      if (epoch == epoch_ && !error.empty())
+        state_.offline.sync_error = "The copy could not be stored in this browser: " + error;
+    });
+  }
+}
+
 // --- download ----------------------------------------------------------------------------
 
 void Offline::refresh() {
@@ -546,7 +579,8 @@ void Offline::refresh() {
   o.sync = SyncStatus::downloading;
   o.received = o.total = 0;
   o.sync_error.clear();
-  const std::string etag = snapshot_ && meta_ ? meta_->etag : std::string();
+  const std::string etag = snapshot_ && meta_ && !full_download_ ? meta_->etag : std::string();
+  full_download_ = false;
   const std::uint64_t epoch = epoch_;
   snapshots_->download(
       etag,
@@ -583,6 +617,7 @@ void Offline::on_download(SnapshotDownload d, std::uint64_t epoch) {
     decode_bytes_ = std::move(d.bytes);
     decode_meta_ = std::move(meta);
     decode_save_ = true;
+    decode_delta_ = d.delta;
     o.sync = SyncStatus::decoding;
     next_refresh_ms_ = now + snapshot_refresh_ms;
     if (wake_) wake_();
@@ -631,7 +666,10 @@ void Offline::tick_once() {
     decode_frame_shown_ = false;
     pending_decode_ = false;
     BlobPtr bytes = std::move(decode_bytes_);
-    decode(std::move(bytes), std::move(decode_meta_), decode_save_);
+    if (decode_delta_)
+      apply_delta(std::move(bytes), std::move(decode_meta_));
+    else
+      decode(std::move(bytes), std::move(decode_meta_), decode_save_);
   }
   if (!session || !session->has(permission_send_invites)) return;
 

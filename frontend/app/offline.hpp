@@ -5,7 +5,10 @@
 //   is downloaded with progress, decoded with the common/ codec (a check that
 //   it is usable) and kept, with the session, the lookups (incl. templates)
 //   and the time, in the browser's store (IndexedDB: platform/snapshot_store).
-//   Refreshed on demand and when older than snapshot_refresh_ms. Sign-out and a
+//   Refreshed on demand and when older than snapshot_refresh_ms; a server that
+//   kept the changes since the copy held answers with deltas, applied with
+//   common/'s SnapshotDelta and stored as the new copy (any failure: a full
+//   download). Sign-out and a
 //   change of user delete it; a damaged or foreign-version copy is discarded
 //   with a message.
 // - Offline Load: Offline wraps the app's Fetcher. When the server cannot be
@@ -116,6 +119,9 @@ class Offline {
   void open_cache();
   void on_cache_loaded(std::optional<StoredCopy> copy, std::string error, std::uint64_t epoch);
   void decode(BlobPtr bytes, Meta meta, bool save_after);
+  void apply_delta(BlobPtr delta, Meta meta);
+  // Makes `snapshot` (encoded as `bytes`) the copy in use, stored when `save_after`.
+  void keep(std::shared_ptr<Snapshot> snapshot, Meta meta, BlobPtr bytes, bool save_after, double ms);
   void discard(const std::string& why);
   void drop_memory();
   void on_download(SnapshotDownload download, std::uint64_t epoch);
@@ -141,6 +147,8 @@ class Offline {
   BlobPtr decode_bytes_;
   Meta decode_meta_;
   bool decode_save_ = false;
+  bool decode_delta_ = false;   // decode_bytes_ are deltas to the copy in use
+  bool full_download_ = false;  // the next download asks for the whole copy (a delta failed)
   std::int64_t last_probe_ms_ = 0;
   bool last_probe_started_ = false;  // a health check of ours is running or has answered
   std::int64_t next_refresh_ms_ = 0;

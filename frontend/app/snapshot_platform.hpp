@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace invites::app {
 
@@ -23,6 +24,9 @@ struct SnapshotDownload {
   std::string error;  // readable reason when not 200/304
   std::string etag;
   BlobPtr bytes;  // 200 only
+  // The body is deltas (Content-Type invites::snapshot_delta_content_type)
+  // from the copy whose ETag was sent, not a whole copy.
+  bool delta = false;
 };
 
 // What the browser's store holds besides the bytes (JSON text, see offline.cpp).
@@ -42,6 +46,10 @@ class SnapshotPlatform {
   // Replaces the stored copy (bytes null: only the meta).
   virtual void save(const std::string& meta, BlobPtr bytes, std::function<void(std::string error)> done) = 0;
   virtual void clear() = 0;
+  // Bytes the app makes (`produce` hands exactly `size` of them to `write`,
+  // piece by piece) kept outside the app's memory, like a download's.
+  using PieceWriter = std::function<void(std::string_view piece)>;
+  virtual BlobPtr make_blob(std::size_t size, const std::function<void(const PieceWriter& write)>& produce) = 0;
   virtual std::int64_t now_ms() = 0;  // wall clock, unix ms
   // Hands a file made in the app to the user (the offline CSV export).
   virtual void save_file(const std::string& name, const std::string& text) = 0;

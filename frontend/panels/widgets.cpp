@@ -369,7 +369,10 @@ std::vector<Key> open_cards;  // the keys of the cards being drawn (0: not descr
 
 void begin_card(const char* id, const ImVec2& size, CardHeight height, std::string_view name, Role role) {
   ImGuiChildFlags flags = ImGuiChildFlags_Border | ImGuiChildFlags_AlwaysUseWindowPadding;
-  if (height == CardHeight::fit_content) flags |= ImGuiChildFlags_AutoResizeY;
+  // Measured and described even while scrolled out of view (ImGui would skip
+  // it): the DOM layer then holds its current content, so that Tab reaches the
+  // counts below the fold and a screen reader's virtual cursor finds them.
+  if (height == CardHeight::fit_content) flags |= ImGuiChildFlags_AutoResizeY | ImGuiChildFlags_AlwaysAutoResize;
   ImGui::BeginChild(id, size, flags);
   Node node;
   node.key = ImGui::GetCurrentWindow()->ID;

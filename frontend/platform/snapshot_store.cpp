@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <stdexcept>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -89,6 +91,8 @@ EM_JS(void, js_offline_install, (), {
     if (b) HEAPU8.set(b.subarray(offset, offset + n), ptr);
   };
   api.release = function(handle) { delete api.blobs[handle]; };
+  api.create = function(size) { return keep(new ArrayBuffer(size)); };
+  api.write = function(handle, offset, ptr, n) { api.blobs[handle].set(HEAPU8.subarray(ptr, ptr + n), offset); };
 
   api.download = function(id, etag) {
     var headers = {};
@@ -105,7 +109,9 @@ EM_JS(void, js_offline_install, (), {
             finish(id, response.status, 0, JSON.stringify(info));
           });
         }
-        var total = Number(response.headers.get('X-Snapshot-Bytes') || 0);
+        // Deltas (docs/design.md §7) are small: no buffer of the whole copy's size for them.
+        info.delta = (response.headers.get('Content-Type') || '').indexOf('application/vnd.invites.snapshot-delta') === 0;
+        var total = info.delta ? 0 : Number(response.headers.get('X-Snapshot-Bytes') || 0);
         var target = total > 0 ? new Uint8Array(total) : null;
         var chunks = [];
         var received = 0, reported = 0;
@@ -202,6 +208,10 @@ EM_JS(void, js_blob_read, (int handle, double offset, void* out, double n), {
   Module.invitesOffline.read(handle, offset, out, n);
 });
 EM_JS(void, js_blob_release, (int handle), { Module.invitesOffline.release(handle); });
+EM_JS(int, js_blob_create, (double size), { return Module.invitesOffline.create(size); });
+EM_JS(void, js_blob_write, (int handle, double offset, const void* data, double n), {
+  Module.invitesOffline.write(handle, offset, data, n);
+});
 EM_JS(double, js_date_now, (), { return Date.now(); });
 // clang-format on
 // A file made by the app, handed to the browser as a download (Blob URL).
@@ -262,6 +272,7 @@ void WebSnapshotPlatform::download(const std::string& etag, std::function<void(s
                                if (info.is_object()) {
                                  d.etag = info.value("etag", "");
                                  d.error = info.value("error", "");
+                                 d.delta = info.value("delta", false);
                                }
                                if (handle) d.bytes = std::make_shared<JsBlob>(handle);
                                done(std::move(d));
@@ -291,6 +302,19 @@ void WebSnapshotPlatform::save(const std::string& meta, app::BlobPtr bytes, std:
                              },
                              {}});
   js_offline_save(id, meta.c_str(), blob ? blob->handle() : 0);
+}
+
+app::BlobPtr WebSnapshotPlatform::make_blob(std::size_t size,
+                                            const std::function<void(const PieceWriter& write)>& produce) {
+  auto blob = std::make_shared<JsBlob>(js_blob_create(static_cast<double>(size)));
+  std::size_t written = 0;
+  produce([&](std::string_view piece) {
+    if (piece.size() > size - written) throw std::length_error("more bytes than the blob was made for");
+    js_blob_write(blob->handle(), static_cast<double>(written), piece.data(), static_cast<double>(piece.size()));
+    written += piece.size();
+  });
+  if (written != size) throw std::length_error("fewer bytes than the blob was made for");
+  return blob;
 }
 
 void WebSnapshotPlatform::clear() { js_offline_clear(); }

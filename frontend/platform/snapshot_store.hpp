@@ -17,6 +17,7 @@ class WebSnapshotPlatform final : public app::SnapshotPlatform {
   void load(bool with_bytes, std::function<void(std::optional<app::StoredCopy>, std::string)> done) override;
   void save(const std::string& meta, app::BlobPtr bytes, std::function<void(std::string)> done) override;
   void clear() override;
+  app::BlobPtr make_blob(std::size_t size, const std::function<void(const PieceWriter& write)>& produce) override;
   std::int64_t now_ms() override;
   void save_file(const std::string& name, const std::string& text) override;
 

@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { closeSuite, openSuite, shot } from './app_page.mjs';
-import { PASSWORD, USERS, countsFromLinks, signInByKeyboard, waitForRole, waitUntil } from './a11y_page.mjs';
+import { PASSWORD, USERS, countsFromLinks, focused, signInByKeyboard, waitForRole, waitUntil } from './a11y_page.mjs';
 import { VIEWPORT } from './browser_env.mjs';
 import { decodePng } from './png.mjs';
 
@@ -28,30 +28,23 @@ const outsideSideways = (page, width) => page.evaluate((w) => Array.from(documen
   .filter((el) => { const r = el.getBoundingClientRect(); return r.width > 0 && (r.right > w + 0.5 || r.left < -0.5); })
   .map((el) => `${el.getAttribute('role') ?? el.tagName} "${el.textContent || el.getAttribute('aria-label')}"`), width);
 
-// Scrolls the screen with the mouse wheel until `locator` is in the DOM layer (content ImGui lays out
-// below the visible part is not always there yet: docs/design.md, Known gaps).
-async function scrollTo(page, locator, what) {
-  const { width, height } = page.viewportSize();
-  await page.mouse.move(width / 2, height / 2);
-  for (let i = 0; i < 20 && (await locator.count()) === 0; ++i) {
-    await page.mouse.wheel(0, height / 3);
-    await page.waitForTimeout(150);
+// Presses Tab until the focus is on `role` "name", as a keyboard user reaches
+// something below the fold: the layer describes it there before it is scrolled
+// into view, and focusing it scrolls it into view.
+async function tabTo(page, role, name, most = 12) {
+  for (let i = 0; i < most; ++i) {
+    await page.keyboard.press('Tab');
+    const f = await focused(page);
+    if (f && f.role === role && (name instanceof RegExp ? name.test(f.name) : f.name === name)) return;
   }
-  assert.ok((await locator.count()) > 0, `${what} reached by scrolling`);
+  assert.fail(`${role} "${name}" not reached with ${most} presses of Tab`);
 }
 
-// Opens a main tab as a keyboard user would, after scrolling back to the top where the tabs are
-// (until then the layer may still hold where they were: docs/design.md, Known gaps).
+// Opens a main tab as a keyboard user would (the tab row may be scrolled out of view).
 async function openTab(page, name) {
   const tab = page.getByRole('tab', { name, exact: true });
-  await waitUntil(async () => {
-    if ((await tab.getAttribute('aria-selected')) === 'true') return true;
-    await page.mouse.wheel(0, -5000);
-    await page.waitForTimeout(200);
-    await tab.press('Enter');
-    await page.waitForTimeout(300);
-    return (await tab.getAttribute('aria-selected')) === 'true';
-  }, `the ${name} tab shown`, 30_000);
+  await tab.press('Enter');
+  await waitUntil(async () => (await tab.getAttribute('aria-selected')) === 'true', `the ${name} tab shown`);
 }
 
 async function openPage(contextOptions) {
@@ -139,8 +132,9 @@ describe('installable, reduced motion, zoom', () => {
         await waitForRole(page, 'button', { name: 'Load' });
         await page.getByRole('button', { name: 'Load' }).press('Enter');
         await page.waitForFunction(() => window.invitesApp.preview === 'loaded');
-        // At 200 % the counts are below the fold: scroll down to them as a mouse user would.
-        await scrollTo(page, page.getByRole('link', { name: /^New users: / }), 'the New users count');
+        // At 200 % the counts are below the fold: Tab from Load reaches them.
+        await tabTo(page, 'link', /^New users: /);
+        await page.waitForTimeout(300);
         await shot(page, `display-zoom-${zoom * 100}.png`);
         const counts = await countsFromLinks(page);
         assert.ok(counts.new_users > 0, 'Load counted new users');
@@ -176,16 +170,14 @@ describe('installable, reduced motion, zoom', () => {
       await page.getByRole('textbox', { name: 'Email From' }).fill(divisions[0].default_from_email ?? 'sender@example.com');
       await page.getByRole('button', { name: 'Load' }).press('Enter');
       await page.waitForFunction(() => window.invitesApp.preview === 'loaded');
-      const newUsers = page.getByRole('link', { name: /^New users: / });
-      await scrollTo(page, newUsers, 'the New users count');
+      await page.getByRole('button', { name: 'Load' }).focus();
+      await tabTo(page, 'link', /^New users: /);
       await fits('main after Load');
-      await newUsers.press('Enter');
+      await page.keyboard.press('Enter');
       await waitForRole(page, 'grid', { name: 'Recipients: New users' });
       await fits('recipient review');
 
-      const previewEmail = page.getByRole('button', { name: 'Preview email' });
-      await scrollTo(page, previewEmail, 'Preview email');
-      await previewEmail.press('Enter');
+      await page.getByRole('button', { name: 'Preview email' }).press('Enter');
       await waitForRole(page, 'dialog', { name: 'Email preview' });
       await fits('email preview');
       await page.keyboard.press('Escape');

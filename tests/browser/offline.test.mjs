@@ -5,6 +5,9 @@
 // disabled with the reason; the server starts again on the same port: the app
 // says so and the next Load is online. Then the stored copy is corrupted from
 // the test: the app discards it with a message and downloads a fresh one.
+// Last, rows change in the database and the server rebuilds: the refresh
+// downloads only the changes (a delta response), and an offline Load on the
+// refreshed copy equals the online one.
 // Screenshots: TEST_ARTIFACTS_DIR/offline-*.png.
 //
 //   WEB_ROOT=build/web node --test tests/browser/offline.test.mjs
@@ -97,6 +100,26 @@ async function load(page) {
   return status(page);
 }
 const ready = (page) => page.waitForFunction(() => window.invitesApp?.ready === true, null, { timeout: 30_000 });
+
+// A new page without the service worker (the server started if it is not running), page errors collected.
+async function openPage() {
+  if (stack.server.exitCode !== null || stack.server.signalCode !== null) await startServer();
+  const context = await browser.newContext({ viewport: VIEWPORT, serviceWorkers: 'block' });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  return { context, page, problems };
+}
+// Signs alice in and waits until her offline copy is ready.
+async function signInSynced(page) {
+  await page.goto(stack.url + '/');
+  await ready(page);
+  await waitForStatus(page, 'screen', 'login');
+  await typeInto(page, '##username', 'alice');
+  await typeInto(page, '##password', PASSWORD);
+  await page.keyboard.press('Enter');
+  await waitForStatus(page, 'offlineSync', 'ready', 60_000);
+}
 
 describe('offline preview against the real invites-server', () => {
   test('sync, server gone, reload from the service worker, offline Load equals the server, back online', async () => {
@@ -234,19 +257,9 @@ describe('offline preview against the real invites-server', () => {
   });
 
   test('a corrupt stored copy is discarded with a message, then downloaded again', async () => {
-    if (stack.server.exitCode !== null || stack.server.signalCode !== null) await startServer();
-    const context = await browser.newContext({ viewport: VIEWPORT, serviceWorkers: 'block' });
-    const page = await context.newPage();
-    const problems = [];
-    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+    const { context, page, problems } = await openPage();
     try {
-      await page.goto(stack.url + '/');
-      await ready(page);
-      await waitForStatus(page, 'screen', 'login');
-      await typeInto(page, '##username', 'alice');
-      await typeInto(page, '##password', PASSWORD);
-      await page.keyboard.press('Enter');
-      await waitForStatus(page, 'offlineSync', 'ready', 60_000);
+      await signInSynced(page);
 
       // Flip bytes in the middle of the stored snapshot.
       await page.evaluate(() => new Promise((resolve, reject) => {
@@ -278,6 +291,65 @@ describe('offline preview against the real invites-server', () => {
       assert.deepEqual(problems, []);
     } catch (err) {
       await shot(page, `offline-failed-corrupt-${Date.now()}.png`).catch(() => {});
+      throw err;
+    } finally {
+      await context.close();
+    }
+  });
+  test('a refresh after changes in the database downloads only the changes; offline Load equals online', async () => {
+    const { context, page, problems } = await openPage();
+    const snapshotAnswers = [];
+    page.on('requestfinished', async (request) => {
+      if (new URL(request.url()).pathname !== '/api/snapshot') return;
+      const response = await request.response();
+      const sizes = await request.sizes();
+      snapshotAnswers.push({ status: response.status(), type: response.headers()['content-type'] ?? '',
+        bytes: sizes.responseBodySize });
+    });
+    try {
+      await signInSynced(page);
+      const before = await status(page);
+
+      // A day of ordinary changes, then a rebuild of the server's index.
+      const loadedBefore = await api.post('/api/previews', { filter: EMPTY_FILTER });
+      await stack.sql(`UPDATE contacts SET first_name = CONCAT(first_name, 'x') WHERE id % 53 = 0;
+        UPDATE contacts SET email = CONCAT('refreshed', id, '@example.net') WHERE id % 211 = 0;
+        UPDATE contacts SET email = NULL WHERE id % 307 = 0;
+        UPDATE portal_users SET status = 'disabled' WHERE status = 'invited' LIMIT 5;`);
+      await new Promise((resolve) => setTimeout(resolve, 1100));  // generated_at has a resolution of seconds
+      assert.equal((await api.post('/api/snapshot/refresh', {})).status, 202);
+      let online = loadedBefore;
+      for (let i = 0; i < 300 && online.body.generated_at === loadedBefore.body.generated_at; ++i) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        online = await api.post('/api/previews', { filter: EMPTY_FILTER });
+      }
+      assert.notEqual(online.body.generated_at, loadedBefore.body.generated_at, 'the server rebuilt its index');
+      assert.notDeepEqual(online.body.counts, loadedBefore.body.counts, 'the changes show in the counts');
+
+      const answersBefore = snapshotAnswers.length;
+      await click(page, 'Refresh offline copy');
+      await waitFor(page, (asOf) => window.invitesApp.offlineSync === 'ready' && window.invitesApp.offlineDataAsOf !== asOf,
+        before.offlineDataAsOf, 60_000);
+      for (let i = 0; i < 50 && snapshotAnswers.length === answersBefore; ++i) await page.waitForTimeout(100);
+      const answer = snapshotAnswers.at(-1);
+      assert.equal(answer.status, 200);
+      assert.equal(answer.type, 'application/vnd.invites.snapshot-delta', 'the refresh came as a delta');
+      const s = await status(page);
+      assert.ok(answer.bytes < s.offlineBytes / 20, `the delta (${answer.bytes} bytes) is a small part of the copy (${s.offlineBytes})`);
+      await shot(page, 'offline-refreshed.png');
+
+      // Offline by choice: Load from the refreshed copy equals the server.
+      await click(page, 'Preview offline');
+      await waitForStatus(page, 'offline', 1);
+      const offline = await load(page);
+      assert.equal(offline.previewOffline, 1);
+      assert.deepEqual(await shownCounts(page), online.body.counts, 'offline counts = server counts after the refresh');
+      assert.equal(offline.previewDigest, online.body.digest);
+      await click(page, 'Back online');
+      await waitForStatus(page, 'offline', 0);
+      assert.deepEqual(problems, []);
+    } catch (err) {
+      await shot(page, `offline-failed-delta-${Date.now()}.png`).catch(() => {});
       throw err;
     } finally {
       await context.close();

@@ -11,11 +11,13 @@
 #include <catch2/catch.hpp>
 #include <invites/evaluator.hpp>
 #include <invites/snapshot_codec.hpp>
+#include <invites/snapshot_delta.hpp>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cstring>
 #include <deque>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -56,6 +58,11 @@ class FakeSnapshots final : public SnapshotPlatform {
         d.error = "network error";
       } else if (!etag.empty() && etag == served_etag) {
         d.status = 304;
+      } else if (const auto changes = deltas.find(etag); !etag.empty() && changes != deltas.end()) {
+        d.status = 200;
+        d.etag = served_etag;
+        d.delta = true;
+        d.bytes = std::make_shared<StringBlob>(changes->second);
       } else {
         d.status = 200;
         d.etag = served_etag;
@@ -84,6 +91,12 @@ class FakeSnapshots final : public SnapshotPlatform {
     stored_bytes.clear();
     ++clears;
   }
+  BlobPtr make_blob(std::size_t size, const std::function<void(const PieceWriter&)>& produce) override {
+    std::string bytes;
+    produce([&](std::string_view piece) { bytes += piece; });
+    REQUIRE(bytes.size() == size);
+    return std::make_shared<StringBlob>(std::move(bytes));
+  }
   std::int64_t now_ms() override { return now; }
   void save_file(const std::string& name, const std::string& text) override { files.emplace_back(name, text); }
   std::vector<std::pair<std::string, std::string>> files;
@@ -100,6 +113,7 @@ class FakeSnapshots final : public SnapshotPlatform {
   std::optional<std::string> stored_meta;
   std::string stored_bytes;
   std::string served, served_etag = "\"e1\"";
+  std::map<std::string, std::string> deltas;  // by the ETag sent: answered with these deltas
   bool server_up = true;
   int downloads = 0, clears = 0;
   std::string last_etag;
@@ -190,6 +204,61 @@ TEST_CASE("after sign-in the snapshot is downloaded, checked and stored with the
     f.snapshots.now += snapshot_refresh_ms + 1;
     c.settle();
     CHECK(f.snapshots.downloads == before + 1);
+  }
+}
+
+TEST_CASE("a refresh applies the server's deltas and stores the result, a failed delta gives a full download") {
+  Fixture f;
+  Client c(f.server, f.snapshots);
+  c.sign_in_online();
+  REQUIRE(c.state.offline.have_snapshot);
+  // The next generation: a contact renamed, one deleted, a portal status changed.
+  auto data = invites::testing::generate_dataset({.accounts = 300, .seed = 17});
+  data.contacts[0].first_name += " Jr";
+  data.contacts.erase(data.contacts.begin() + 1);
+  REQUIRE_FALSE(data.portal_users.empty());
+  data.portal_users[0].status = PortalStatus::disabled;
+  const Snapshot newer = invites::testing::snapshot_of(data, 1'790'003'600);
+  const auto version = [](const Snapshot& s) {
+    return SnapshotVersion{s, portal_columns(s), SnapshotCodec::layout(s, portal_columns(s)).digest};
+  };
+  const std::string delta = SnapshotDelta::encode(version(test_snapshot()), version(newer));
+  f.snapshots.served = SnapshotCodec::encode(newer);
+  f.snapshots.served_etag = "\"e2\"";
+  const int before = f.snapshots.downloads;
+  const auto refreshed = [&] {
+    CHECK(c.state.offline.sync == SyncStatus::ready);
+    CHECK(c.state.offline.data_as_of == 1'790'003'600);
+    CHECK(c.state.offline.contacts == newer.contact_count());
+    REQUIRE(c.offline.snapshot());
+    CHECK(*c.offline.snapshot() == newer);
+    CHECK(f.snapshots.stored_bytes == f.snapshots.served);  // byte for byte the full copy
+    CHECK(json::parse(*f.snapshots.stored_meta)["etag"] == "\"e2\"");
+  };
+
+  SECTION("the deltas are applied to the copy in use") {
+    f.snapshots.deltas["\"e1\""] = delta;
+    c.offline.refresh();
+    c.settle();
+    CHECK(f.snapshots.downloads == before + 1);
+    refreshed();
+  }
+  SECTION("a corrupt delta: the whole copy is downloaded") {
+    std::string corrupt = delta;
+    corrupt.back() = static_cast<char>(corrupt.back() ^ 1);
+    f.snapshots.deltas["\"e1\""] = corrupt;
+    c.offline.refresh();
+    c.settle();
+    CHECK(f.snapshots.downloads == before + 2);
+    CHECK(f.snapshots.last_etag.empty());
+    refreshed();
+  }
+  SECTION("a delta for another copy: the whole copy is downloaded") {
+    f.snapshots.deltas["\"e1\""] = SnapshotDelta::encode(version(newer), version(newer));
+    c.offline.refresh();
+    c.settle();
+    CHECK(f.snapshots.downloads == before + 2);
+    refreshed();
   }
 }
 

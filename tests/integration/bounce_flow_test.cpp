@@ -161,4 +161,17 @@ TEST_CASE("a 5xx that the SMTP server gives at once is a hard bounce of that mes
                             "SELECT COUNT(*) FROM address_suppressions WHERE email = 'permfail.now@example.com'") == 1);
   // Straight to the sink: the envelope sender is the message's VERP address there too.
   for (const auto& message : stack.sink().messages()) CHECK(message.mail_from.starts_with("bounces+"));
+
+  // Staff lift the suppression and Retry failed sends the row again: its new
+  // 5xx is a new outcome and suppresses the address again.
+  stack.post_json("/api/suppressions/lift", {{"email", "permfail.now@example.com"}}, 200);
+  stack.post_json("/api/jobs/" + std::to_string(job) + "/retry-failed", nlohmann::json::object(), 200);
+  const auto again = stack.wait_completed(job);
+  CHECK(again["failed"] == 1);
+  CHECK(testing::count_rows(stack.sql(),
+                            "SELECT COUNT(*) FROM delivery_outcomes WHERE kind = 'hard_bounce' AND "
+                            "email = 'permfail.now@example.com'") == 2);
+  CHECK(testing::count_rows(stack.sql(),
+                            "SELECT COUNT(*) FROM address_suppressions WHERE lifted_at IS NULL AND "
+                            "email = 'permfail.now@example.com'") == 1);
 }

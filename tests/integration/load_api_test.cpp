@@ -24,6 +24,7 @@
 #include "invites/evaluator.hpp"
 #include "invites/recipient_export.hpp"
 #include "invites/snapshot_codec.hpp"
+#include "invites/snapshot_delta.hpp"
 #include "repository/recipient_query.hpp"
 #include "repository/snapshot_loader.hpp"
 #include "seed/seeder.hpp"
@@ -465,6 +466,68 @@ TEST_CASE("snapshot download: ETag round trip, gzip, and decoded counts equal Lo
   auto changed = server.get("/api/snapshot", {{"If-None-Match", etag}});
   CHECK(changed->status == 200);
   CHECK(changed->get_header_value("ETag") != etag);
+}
+
+TEST_CASE("snapshot refresh: an older copy gets the deltas to the full download's bytes", "[mariadb][http]") {
+  LoadServer server;
+  seed::seed_database(*server.sql, {.accounts = 500, .seed = 12});
+  server.start();
+  server.load(json::object());  // waits for the first build
+  const auto full = [&] { return server.get("/api/snapshot", {{"Accept-Encoding", "identity"}}); };
+  const auto refresh_of = [&](const std::string& etag) {
+    return server.get("/api/snapshot", {{"Accept-Encoding", "identity"}, {"If-None-Match", etag}});
+  };
+  const auto first = full();
+  REQUIRE(first->status == 200);
+  const std::string first_etag = first->get_header_value("ETag");
+  const Snapshot held = SnapshotCodec::decode(first->body);
+
+  // A portal status the tool changed (the same build, newer statuses): that entry alone.
+  db::execute(*server.sql, "UPDATE portal_users SET status = 'disabled' WHERE status = 'invited' LIMIT 1");
+  const auto portal = refresh_of(first_etag);
+  REQUIRE(portal->status == 200);
+  CHECK(portal->get_header_value("Content-Type") == snapshot_delta_content_type);
+  CHECK(portal->body.size() < 100);
+  const auto second = full();
+  CHECK(portal->get_header_value("ETag") == second->get_header_value("ETag"));
+  CHECK(SnapshotCodec::encode(SnapshotDelta::apply(held, portal->body)) == second->body);
+
+  // Rows of the billing database changed, then a rebuild.
+  db::execute(*server.sql, "UPDATE contacts SET first_name = CONCAT(first_name, 'x') WHERE id % 97 = 0");
+  db::execute(*server.sql, "DELETE FROM contacts WHERE id = 3");
+  db::execute(*server.sql,
+              "INSERT INTO contacts (id, account_id, first_name, last_name, email, is_billing)"
+              " SELECT MAX(id) + 1, 1, 'New', 'Contact', 'new.contact@example.net', 1 FROM contacts");
+  db::execute(*server.sql, "UPDATE accounts SET name = 'Renamed' WHERE id = 2");
+  REQUIRE(server.client->Post("/api/snapshot/refresh", server.headers(), "", "application/json")->status == 202);
+  auto third = full();
+  for (int attempt = 0; attempt < 300 && third->get_header_value("ETag") == second->get_header_value("ETag");
+       ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    third = full();
+  }
+  REQUIRE(third->get_header_value("ETag") != second->get_header_value("ETag"));
+  REQUIRE(SnapshotCodec::decode(third->body).contact_count() == held.contact_count());
+
+  // From the first copy: the portal step and the rebuild, back to back.
+  const auto chained = refresh_of(first_etag);
+  REQUIRE(chained->status == 200);
+  CHECK(chained->get_header_value("Content-Type") == snapshot_delta_content_type);
+  CHECK(chained->get_header_value("ETag") == third->get_header_value("ETag"));
+  CHECK(chained->body.size() < third->body.size() / 20);
+  CHECK(SnapshotCodec::encode(SnapshotDelta::apply(held, chained->body)) == third->body);
+  // From the second: the rebuild alone; compressed as the client admits.
+  const auto coded =
+      server.get("/api/snapshot", {{"Accept-Encoding", "gzip"}, {"If-None-Match", second->get_header_value("ETag")}});
+  REQUIRE(coded->status == 200);
+  CHECK(coded->get_header_value("Content-Encoding") == "gzip");
+  CHECK(SnapshotCodec::encode(SnapshotDelta::apply(SnapshotCodec::decode(second->body), coded->body)) == third->body);
+  // The current copy: 304; a copy this server has no deltas from: the full copy.
+  CHECK(refresh_of(third->get_header_value("ETag"))->status == 304);
+  const auto unknown = refresh_of("\"0123456789abcdef\"");
+  REQUIRE(unknown->status == 200);
+  CHECK(unknown->get_header_value("Content-Type") == "application/octet-stream");
+  CHECK(unknown->body == third->body);
 }
 
 TEST_CASE("CSV and snapshot downloads stream in every coding, byte-equal to the whole bodies", "[mariadb][http]") {
