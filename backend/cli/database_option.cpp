@@ -1,5 +1,7 @@
 #include "cli/database_option.hpp"
 
+#include "cli/setting_option.hpp"
+
 namespace invites::cli {
 
 CLI::Option* add_database_option(CLI::App& command, std::string& url_text) {
@@ -10,16 +12,8 @@ CLI::Option* add_database_option(CLI::App& command, std::string& url_text) {
 
 CLI::Option* add_database_option(CLI::App& command, std::string& url_text, const std::string& name,
                                  const std::string& description) {
-  const CLI::Validator database_url(
-      [](std::string& text) -> std::string {
-        try {
-          db::parse_database_url(text);
-          return {};
-        } catch (const db::DatabaseUrlError& e) {
-          return e.what();
-        }
-      },
-      "");
+  const CLI::Validator database_url =
+      parse_check<db::DatabaseUrlError>([](const std::string& text) { db::parse_database_url(text); });
   return command.add_option(name, url_text, description)->type_name("URL")->check(database_url);
 }
 

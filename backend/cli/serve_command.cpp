@@ -14,6 +14,7 @@
 
 #include "cli/database_option.hpp"
 #include "cli/serve_services.hpp"
+#include "cli/setting_option.hpp"
 #include "cli/shutdown_signals.hpp"
 #include "db/connection.hpp"
 #include "db/migrations.hpp"
@@ -241,267 +242,149 @@ int run_serve(const ServeOptions& options) {
 // What one client can hold (SECURITY.md): workers, the wait for one, and the
 // time a request's head and body may take to arrive.
 void add_connection_options(CLI::App& command, ServeOptions& options) {
-  command.add_option("--http-threads", options.http_threads, "connections served at once")
-      ->type_name("N")
-      ->envname("INVITES_HTTP_THREADS")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 4096));
-  command
-      .add_option("--http-queue", options.http_queue,
-                  "accepted connections that may wait for a free worker; more are answered 503")
-      ->type_name("N")
-      ->envname("INVITES_HTTP_QUEUE")
-      ->capture_default_str()
-      ->check(CLI::Range(0, 100000));
-  command
-      .add_option("--request-timeout-seconds", options.request_timeout_seconds,
-                  "a request's head and body must arrive within this time from its first byte (else 408)")
-      ->type_name("SECONDS")
-      ->envname("INVITES_REQUEST_TIMEOUT_SECONDS")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 3600));
+  add_bounded_setting(command, "--http-threads", options.http_threads, "connections served at once", "N", 1, 4096);
+  add_bounded_setting(command, "--http-queue", options.http_queue,
+                      "accepted connections that may wait for a free worker; more are answered 503", "N", 0, 100000);
+  add_bounded_setting(command, "--request-timeout-seconds", options.request_timeout_seconds,
+                      "a request's head and body must arrive within this time from its first byte (else 408)",
+                      "SECONDS", 1, 3600);
 }
 
 void add_sending_options(CLI::App& command, ServeOptions& options) {
-  command.add_option("--base-url", options.base_url, "public URL of this server, for the links in invitations")
-      ->type_name("URL")
-      ->envname("INVITES_BASE_URL")
+  add_setting(command, "--base-url", options.base_url, "public URL of this server, for the links in invitations", "URL")
       ->check([](const std::string& url) -> std::string {
         return url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0 ? ""
                                                                              : "must start with http:// or https://";
       });
-  auto* smtp = command.add_option("--smtp", options.smtp_url, "send through this SMTP server")
-                   ->type_name("smtp://HOST:PORT|smtps://HOST:PORT")
-                   ->envname("INVITES_SMTP")
+  auto* smtp = add_setting(command, "--smtp", options.smtp_url, "send through this SMTP server",
+                           "smtp://HOST:PORT|smtps://HOST:PORT")
                    ->check([](const std::string& url) -> std::string {
                      return url.rfind("smtp://", 0) == 0 || url.rfind("smtps://", 0) == 0
                                 ? ""
                                 : "must start with smtp:// or smtps://";
                    });
-  auto* maildir = command
-                      .add_option("--maildir", options.maildir,
-                                  "deliver into this Maildir instead of SMTP (the default: ./maildir)")
-                      ->type_name("DIR")
-                      ->envname("INVITES_MAILDIR");
+  auto* maildir = add_setting(command, "--maildir", options.maildir,
+                              "deliver into this Maildir instead of SMTP (the default: ./maildir)", "DIR");
   smtp->excludes(maildir);
   maildir->excludes(smtp);
-  command.add_option("--smtp-user", options.smtp_user, "SMTP AUTH user name (implies --smtp-starttls on smtp://)")
-      ->type_name("USER")
-      ->envname("INVITES_SMTP_USER")
+  add_setting(command, "--smtp-user", options.smtp_user, "SMTP AUTH user name (implies --smtp-starttls on smtp://)",
+              "USER")
       ->needs(smtp);
-  command.add_option("--smtp-password", options.smtp_password, "SMTP AUTH password (prefer the environment variable)")
-      ->type_name("PASSWORD")
-      ->envname("INVITES_SMTP_PASSWORD");
-  command.add_flag("--smtp-starttls", options.smtp_starttls, "require STARTTLS on smtp:// connections")
-      ->envname("INVITES_SMTP_STARTTLS");
-  command
-      .add_option("--smtp-ca-file", options.smtp_ca_file,
-                  "verify the SMTP server's TLS certificate against these PEM CA certificates "
-                  "instead of the system's")
-      ->type_name("FILE")
-      ->envname("INVITES_SMTP_CA_FILE")
-      ->check(CLI::ExistingFile.description(""))
+  add_setting(command, "--smtp-password", options.smtp_password, "SMTP AUTH password (prefer the environment variable)",
+              "PASSWORD");
+  add_setting_flag(command, "--smtp-starttls", options.smtp_starttls, "require STARTTLS on smtp:// connections");
+  add_file_setting(command, "--smtp-ca-file", options.smtp_ca_file,
+                   "verify the SMTP server's TLS certificate against these PEM CA certificates "
+                   "instead of the system's")
       ->needs(smtp);
-  command.add_option("--smtp-concurrency", options.smtp_concurrency, "SMTP connections (sending workers)")
-      ->type_name("N")
-      ->envname("INVITES_SMTP_CONCURRENCY")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 64));
-  command.add_option("--rate", options.rate, "at most this many messages per second (0: no limit)")
-      ->type_name("PER_SECOND")
-      ->envname("INVITES_RATE")
-      ->capture_default_str()
-      ->check(CLI::Range(0.0, 100000.0));
-  command
-      .add_option("--allowed-senders", options.allowed_senders,
-                  "From addresses allowed besides the divisions' ones: addresses or domains")
-      ->type_name("ADDRESS|DOMAIN,...")
-      ->envname("INVITES_ALLOWED_SENDERS")
+  add_bounded_setting(command, "--smtp-concurrency", options.smtp_concurrency, "SMTP connections (sending workers)",
+                      "N", 1, 64);
+  add_bounded_setting(command, "--rate", options.rate, "at most this many messages per second (0: no limit)",
+                      "PER_SECOND", 0.0, 100000.0);
+  add_setting(command, "--allowed-senders", options.allowed_senders,
+              "From addresses allowed besides the divisions' ones: addresses or domains", "ADDRESS|DOMAIN,...")
       ->delimiter(',');
-  command.add_option("--invite-ttl-days", options.invite_ttl_days, "invitation links expire after this many days")
-      ->type_name("DAYS")
-      ->envname("INVITES_INVITE_TTL_DAYS")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 365));
-  command
-      .add_option("--trusted-proxy", options.trusted_proxies,
-                  "reverse proxies (addresses as this server sees them) whose X-Forwarded-For names the client "
-                  "for login throttling; nobody else's header is believed")
-      ->type_name("ADDRESS,...")
-      ->envname("INVITES_TRUSTED_PROXY")
+  add_bounded_setting(command, "--invite-ttl-days", options.invite_ttl_days,
+                      "invitation links expire after this many days", "DAYS", 1, 365);
+  add_setting(command, "--trusted-proxy", options.trusted_proxies,
+              "reverse proxies (addresses as this server sees them) whose X-Forwarded-For names the client "
+              "for login throttling; nobody else's header is believed",
+              "ADDRESS,...")
       ->delimiter(',');
-  command
-      .add_option("--test-send-limit", options.test_send_limit,
-                  "test sends each staff user may make per --test-send-window-minutes (0: no limit)")
-      ->type_name("N")
-      ->envname("INVITES_TEST_SEND_LIMIT")
-      ->capture_default_str()
-      ->check(CLI::Range(0, 100000));
-  command
-      .add_option("--test-send-window-minutes", options.test_send_window_minutes,
-                  "the window of --test-send-limit, from a user's first test send in it")
-      ->type_name("MINUTES")
-      ->envname("INVITES_TEST_SEND_WINDOW_MINUTES")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 24 * 60));
-  command
-      .add_option("--reinvite-after-minutes", options.reinvite_after_minutes,
-                  "an address another job invited within this time is skipped, not mailed twice")
-      ->type_name("MINUTES")
-      ->envname("INVITES_REINVITE_AFTER_MINUTES")
-      ->capture_default_str()
-      ->check(CLI::Range(0, 7 * 24 * 60));
-  command
-      .add_option("--retry-base-seconds", options.retry_base_seconds,
-                  "first retry delay after a temporary failure (doubles per attempt)")
-      ->type_name("SECONDS")
-      ->envname("INVITES_RETRY_BASE_SECONDS")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 3600));
-  command.add_option("--max-attempts", options.max_attempts, "attempts per recipient before it fails")
-      ->type_name("N")
-      ->envname("INVITES_MAX_ATTEMPTS")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 100));
-  command
-      .add_option("--pause-after-failures", options.pause_after_failures,
-                  "pause a job after this many failures in a row")
-      ->type_name("N")
-      ->envname("INVITES_PAUSE_AFTER_FAILURES")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 100000));
-  command
-      .add_option("--sender-lease-seconds", options.sender_lease_seconds,
-                  "a server that stops renewing its sending lease for this long (dead, hung, cut off) has its "
-                  "recipients taken over by the other servers")
-      ->type_name("SECONDS")
-      ->envname("INVITES_SENDER_LEASE_SECONDS")
-      ->capture_default_str()
-      ->check(CLI::Range(6, 3600));
+  add_bounded_setting(command, "--test-send-limit", options.test_send_limit,
+                      "test sends each staff user may make per --test-send-window-minutes (0: no limit)", "N", 0,
+                      100000);
+  add_bounded_setting(command, "--test-send-window-minutes", options.test_send_window_minutes,
+                      "the window of --test-send-limit, from a user's first test send in it", "MINUTES", 1, 24 * 60);
+  add_bounded_setting(command, "--reinvite-after-minutes", options.reinvite_after_minutes,
+                      "an address another job invited within this time is skipped, not mailed twice", "MINUTES", 0,
+                      7 * 24 * 60);
+  add_bounded_setting(command, "--retry-base-seconds", options.retry_base_seconds,
+                      "first retry delay after a temporary failure (doubles per attempt)", "SECONDS", 1, 3600);
+  add_bounded_setting(command, "--max-attempts", options.max_attempts, "attempts per recipient before it fails", "N", 1,
+                      100);
+  add_bounded_setting(command, "--pause-after-failures", options.pause_after_failures,
+                      "pause a job after this many failures in a row", "N", 1, 100000);
+  add_bounded_setting(command, "--sender-lease-seconds", options.sender_lease_seconds,
+                      "a server that stops renewing its sending lease for this long (dead, hung, cut off) has its "
+                      "recipients taken over by the other servers",
+                      "SECONDS", 6, 3600);
 }
 
 void add_bounce_options(CLI::App& command, ServeOptions& options) {
   const auto group = "Delivery outcomes (bounces and complaints)";
-  command
-      .add_option("--bounce-domain", options.bounce_domain,
-                  "send every invitation from its own envelope sender PREFIX+TOKEN@DOMAIN (VERP), so bounces "
-                  "name their message")
-      ->type_name("DOMAIN")
-      ->envname("INVITES_BOUNCE_DOMAIN")
+  add_setting(command, "--bounce-domain", options.bounce_domain,
+              "send every invitation from its own envelope sender PREFIX+TOKEN@DOMAIN (VERP), so bounces "
+              "name their message",
+              "DOMAIN")
       ->group(group);
-  command.add_option("--bounce-prefix", options.bounce_prefix, "local part before the + of the envelope senders")
-      ->type_name("PREFIX")
-      ->envname("INVITES_BOUNCE_PREFIX")
+  add_setting(command, "--bounce-prefix", options.bounce_prefix, "local part before the + of the envelope senders",
+              "PREFIX")
       ->capture_default_str()
       ->group(group);
-  command
-      .add_option("--soft-bounce-limit", options.soft_bounce_limit,
-                  "soft bounces within --soft-bounce-days that suppress an address")
-      ->type_name("N")
-      ->envname("INVITES_SOFT_BOUNCE_LIMIT")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 1000))
+  add_bounded_setting(command, "--soft-bounce-limit", options.soft_bounce_limit,
+                      "soft bounces within --soft-bounce-days that suppress an address", "N", 1, 1000)
       ->group(group);
-  command.add_option("--soft-bounce-days", options.soft_bounce_days, "the window of --soft-bounce-limit")
-      ->type_name("DAYS")
-      ->envname("INVITES_SOFT_BOUNCE_DAYS")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 3650))
+  add_bounded_setting(command, "--soft-bounce-days", options.soft_bounce_days, "the window of --soft-bounce-limit",
+                      "DAYS", 1, 3650)
       ->group(group);
   auto* imap =
-      command.add_option("--bounce-imap", options.bounce_imap, "poll this mailbox for bounces and complaint reports")
-          ->type_name("imap://HOST:PORT/MAILBOX|imaps://HOST:PORT/MAILBOX")
-          ->envname("INVITES_BOUNCE_IMAP")
+      add_setting(command, "--bounce-imap", options.bounce_imap, "poll this mailbox for bounces and complaint reports",
+                  "imap://HOST:PORT/MAILBOX|imaps://HOST:PORT/MAILBOX")
           ->check([](const std::string& url) -> std::string {
             return url.rfind("imap://", 0) == 0 || url.rfind("imaps://", 0) == 0
                        ? ""
                        : "must start with imap:// or imaps://";
           })
           ->group(group);
-  command.add_option("--bounce-imap-user", options.bounce_imap_user, "user name of the bounce mailbox")
-      ->type_name("USER")
-      ->envname("INVITES_BOUNCE_IMAP_USER")
+  add_setting(command, "--bounce-imap-user", options.bounce_imap_user, "user name of the bounce mailbox", "USER")
       ->needs(imap)
       ->group(group);
-  command
-      .add_option("--bounce-imap-password", options.bounce_imap_password,
-                  "password of the bounce mailbox (prefer the environment variable)")
-      ->type_name("PASSWORD")
-      ->envname("INVITES_BOUNCE_IMAP_PASSWORD")
+  add_setting(command, "--bounce-imap-password", options.bounce_imap_password,
+              "password of the bounce mailbox (prefer the environment variable)", "PASSWORD")
       ->group(group);
-  command
-      .add_option("--bounce-imap-ca-file", options.bounce_imap_ca_file,
-                  "verify the IMAP server's certificate against these PEM CA certificates")
-      ->type_name("FILE")
-      ->envname("INVITES_BOUNCE_IMAP_CA_FILE")
-      ->check(CLI::ExistingFile.description(""))
+  add_file_setting(command, "--bounce-imap-ca-file", options.bounce_imap_ca_file,
+                   "verify the IMAP server's certificate against these PEM CA certificates")
       ->needs(imap)
       ->group(group);
-  command.add_flag("--bounce-imap-starttls", options.bounce_imap_starttls, "require STARTTLS on imap://")
-      ->envname("INVITES_BOUNCE_IMAP_STARTTLS")
+  add_setting_flag(command, "--bounce-imap-starttls", options.bounce_imap_starttls, "require STARTTLS on imap://")
       ->group(group);
-  command
-      .add_flag("--bounce-imap-delete", options.bounce_imap_delete,
-                "delete processed messages (default: flag them \\Seen and $InvitesProcessed)")
-      ->envname("INVITES_BOUNCE_IMAP_DELETE")
+  add_setting_flag(command, "--bounce-imap-delete", options.bounce_imap_delete,
+                   "delete processed messages (default: flag them \\Seen and $InvitesProcessed)")
       ->group(group);
-  command.add_option("--bounce-poll-seconds", options.bounce_poll_seconds, "how often to read the bounce mailbox")
-      ->type_name("SECONDS")
-      ->envname("INVITES_BOUNCE_POLL_SECONDS")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 24 * 3600))
+  add_bounded_setting(command, "--bounce-poll-seconds", options.bounce_poll_seconds,
+                      "how often to read the bounce mailbox", "SECONDS", 1, 24 * 3600)
       ->group(group);
-  command.add_flag("--ses-webhook", options.ses_webhook, "accept Amazon SES notifications (SNS) at /webhooks/ses")
-      ->envname("INVITES_SES_WEBHOOK")
+  add_setting_flag(command, "--ses-webhook", options.ses_webhook,
+                   "accept Amazon SES notifications (SNS) at /webhooks/ses")
       ->group(group);
-  command
-      .add_option("--ses-cert-hosts", options.ses_cert_hosts,
-                  "hosts SNS signing certificates may come from (* = one label)")
-      ->type_name("HOST,...")
-      ->envname("INVITES_SES_CERT_HOSTS")
+  add_setting(command, "--ses-cert-hosts", options.ses_cert_hosts,
+              "hosts SNS signing certificates may come from (* = one label)", "HOST,...")
       ->delimiter(',')
       ->capture_default_str()
       ->group(group);
-  command
-      .add_option("--ses-ca-file", options.ses_ca_file,
-                  "PEM CA certificates SNS signing certificates (and their https hosts) must chain to "
-                  "(default: the system's)")
-      ->type_name("FILE")
-      ->envname("INVITES_SES_CA_FILE")
-      ->check(CLI::ExistingFile.description(""))
+  add_file_setting(command, "--ses-ca-file", options.ses_ca_file,
+                   "PEM CA certificates SNS signing certificates (and their https hosts) must chain to "
+                   "(default: the system's)")
       ->group(group);
-  command.add_option("--ses-topic-arns", options.ses_topic_arns, "accept only these SNS topics (default: any)")
-      ->type_name("ARN,...")
-      ->envname("INVITES_SES_TOPIC_ARNS")
+  add_setting(command, "--ses-topic-arns", options.ses_topic_arns, "accept only these SNS topics (default: any)",
+              "ARN,...")
       ->delimiter(',')
       ->group(group);
-  command
-      .add_option("--sendgrid-webhook-key", options.sendgrid_webhook_key,
-                  "accept SendGrid's signed event webhook at /webhooks/sendgrid, verified with this key (base64)")
-      ->type_name("KEY")
-      ->envname("INVITES_SENDGRID_WEBHOOK_KEY")
+  add_setting(command, "--sendgrid-webhook-key", options.sendgrid_webhook_key,
+              "accept SendGrid's signed event webhook at /webhooks/sendgrid, verified with this key (base64)", "KEY")
       ->group(group);
-  auto* postmark_user = command
-                            .add_option("--postmark-webhook-user", options.postmark_webhook_user,
-                                        "accept Postmark's bounce webhook at /webhooks/postmark with this basic "
-                                        "authentication user")
-                            ->type_name("USER")
-                            ->envname("INVITES_POSTMARK_WEBHOOK_USER")
+  auto* postmark_user = add_setting(command, "--postmark-webhook-user", options.postmark_webhook_user,
+                                    "accept Postmark's bounce webhook at /webhooks/postmark with this basic "
+                                    "authentication user",
+                                    "USER")
                             ->group(group);
-  command
-      .add_option("--postmark-webhook-password", options.postmark_webhook_password,
-                  "its password (prefer the environment variable)")
-      ->type_name("PASSWORD")
-      ->envname("INVITES_POSTMARK_WEBHOOK_PASSWORD")
+  add_setting(command, "--postmark-webhook-password", options.postmark_webhook_password,
+              "its password (prefer the environment variable)", "PASSWORD")
       ->needs(postmark_user)
       ->group(group);
-  command
-      .add_option("--webhook-max-age-seconds", options.webhook_max_age_seconds,
-                  "refuse signed webhook requests older than this (replays)")
-      ->type_name("SECONDS")
-      ->envname("INVITES_WEBHOOK_MAX_AGE_SECONDS")
-      ->capture_default_str()
-      ->check(CLI::Range(10, 7 * 24 * 3600))
+  add_bounded_setting(command, "--webhook-max-age-seconds", options.webhook_max_age_seconds,
+                      "refuse signed webhook requests older than this (replays)", "SECONDS", 10, 7 * 24 * 3600)
       ->group(group);
 }
 
@@ -514,73 +397,35 @@ Command add_serve_command(CLI::App& app) {
   add_database_option(*command, options->database_read_url, "--db-read",
                       "build the Load index from this database instead of --db (a replica; see deploy/README.md)")
       ->envname("INVITES_DB_READ_URL");
-  const CLI::Validator listen_address(
-      [](std::string& text) -> std::string {
-        try {
-          http::parse_listen_address(text);
-          return {};
-        } catch (const std::invalid_argument& e) {
-          return e.what();
-        }
-      },
-      "");
-  command->add_option("--listen", options->listen, "address and port to listen on (port 0: any free port)")
-      ->type_name("HOST:PORT")
-      ->envname("INVITES_LISTEN")
+  const CLI::Validator listen_address =
+      parse_check<std::invalid_argument>([](const std::string& text) { http::parse_listen_address(text); });
+  add_setting(*command, "--listen", options->listen, "address and port to listen on (port 0: any free port)",
+              "HOST:PORT")
       ->capture_default_str()
       ->check(listen_address);
-  command->add_option("--web-root", options->web_root, "directory of the web app bundle (index.html, .js, .wasm)")
-      ->type_name("DIR")
-      ->envname("INVITES_WEB_ROOT")
+  add_setting(*command, "--web-root", options->web_root, "directory of the web app bundle (index.html, .js, .wasm)",
+              "DIR")
       ->check(CLI::ExistingDirectory.description(""));
-  command->add_option("--db-pool-size", options->db_pool_size, "most database connections open at once")
-      ->type_name("N")
-      ->envname("INVITES_DB_POOL_SIZE")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 1000));
-  auto* tls_cert = command->add_option("--tls-cert", options->tls_cert, "serve HTTPS with this PEM certificate (chain)")
-                       ->type_name("FILE")
-                       ->envname("INVITES_TLS_CERT")
-                       ->check(CLI::ExistingFile.description(""));
-  auto* tls_key = command->add_option("--tls-key", options->tls_key, "the PEM private key of --tls-cert")
-                      ->type_name("FILE")
-                      ->envname("INVITES_TLS_KEY")
-                      ->check(CLI::ExistingFile.description(""));
+  add_bounded_setting(*command, "--db-pool-size", options->db_pool_size, "most database connections open at once", "N",
+                      1, 1000);
+  auto* tls_cert =
+      add_file_setting(*command, "--tls-cert", options->tls_cert, "serve HTTPS with this PEM certificate (chain)");
+  auto* tls_key = add_file_setting(*command, "--tls-key", options->tls_key, "the PEM private key of --tls-cert");
   tls_cert->needs(tls_key);
   tls_key->needs(tls_cert);
-  command
-      ->add_option("--session-idle-minutes", options->session_idle_minutes,
-                   "staff sessions end after this long without a request")
-      ->type_name("MINUTES")
-      ->envname("INVITES_SESSION_IDLE_MINUTES")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 24 * 60));
-  command
-      ->add_option("--session-max-hours", options->session_max_hours,
-                   "staff sessions end this long after login, however active")
-      ->type_name("HOURS")
-      ->envname("INVITES_SESSION_MAX_HOURS")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 24 * 30));
-  command
-      ->add_option("--snapshot-refresh-seconds", options->snapshot_refresh_seconds,
-                   "rebuild the in-memory Load index this often (0: only on POST /api/snapshot/refresh)")
-      ->type_name("SECONDS")
-      ->envname("INVITES_SNAPSHOT_REFRESH_SECONDS")
-      ->capture_default_str()
-      ->check(CLI::Range(0, 7 * 24 * 3600));
+  add_bounded_setting(*command, "--session-idle-minutes", options->session_idle_minutes,
+                      "staff sessions end after this long without a request", "MINUTES", 1, 24 * 60);
+  add_bounded_setting(*command, "--session-max-hours", options->session_max_hours,
+                      "staff sessions end this long after login, however active", "HOURS", 1, 24 * 30);
+  add_bounded_setting(*command, "--snapshot-refresh-seconds", options->snapshot_refresh_seconds,
+                      "rebuild the in-memory Load index this often (0: only on POST /api/snapshot/refresh)", "SECONDS",
+                      0, 7 * 24 * 3600);
   add_connection_options(*command, *options);
-  command
-      ->add_option("--metrics-listen", options->metrics_listen,
-                   "serve GET /metrics (Prometheus) on this address of its own, e.g. a private interface")
-      ->type_name("HOST:PORT")
-      ->envname("INVITES_METRICS_LISTEN")
+  add_setting(*command, "--metrics-listen", options->metrics_listen,
+              "serve GET /metrics (Prometheus) on this address of its own, e.g. a private interface", "HOST:PORT")
       ->check(listen_address);
-  command
-      ->add_option("--metrics-token", options->metrics_token,
-                   "GET /metrics requires \"Authorization: Bearer TOKEN\" (and is then also on --listen)")
-      ->type_name("TOKEN")
-      ->envname("INVITES_METRICS_TOKEN");
+  add_setting(*command, "--metrics-token", options->metrics_token,
+              "GET /metrics requires \"Authorization: Bearer TOKEN\" (and is then also on --listen)", "TOKEN");
   add_sending_options(*command, *options);
   add_bounce_options(*command, *options);
   return {command, [options] { return run_serve(*options); }};

@@ -3,6 +3,8 @@
 #include <charconv>
 #include <optional>
 
+#include "invites/percent_encoding.hpp"
+
 namespace invites::db {
 namespace {
 
@@ -38,24 +40,6 @@ std::string percent_decode(std::string_view text, std::string_view what) {
       fail("bad percent-escape in the " + std::string(what) + " ('%' must be followed by two hex digits)");
     out += static_cast<char>(high * 16 + low);
     i += 2;
-  }
-  return out;
-}
-
-std::string percent_encode(std::string_view text) {
-  static constexpr char digits[] = "0123456789ABCDEF";
-  std::string out;
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-                            c == '.' || c == '_' || c == '~';
-    if (unreserved) {
-      out += c;
-    } else {
-      out += '%';
-      out += digits[byte >> 4];
-      out += digits[byte & 15];
-    }
   }
   return out;
 }

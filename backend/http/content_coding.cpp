@@ -3,6 +3,8 @@
 #include <array>
 #include <cctype>
 
+#include <invites/enum_names.hpp>
+
 namespace invites::http {
 namespace {
 
@@ -50,31 +52,17 @@ bool q_is_zero(std::string_view parameters) {
 }  // namespace
 
 std::string_view content_coding_name(ContentCoding coding) {
-  switch (coding) {
-    case ContentCoding::gzip:
-      return "gzip";
-    case ContentCoding::br:
-      return "br";
-    case ContentCoding::zstd:
-      return "zstd";
-    case ContentCoding::identity:
-      break;
-  }
-  return "identity";
+  static constexpr std::array<std::string_view, 4> names{"identity", "gzip", "br", "zstd"};  // by ContentCoding
+  static_assert(detail::all_named(names));
+  return detail::name_in(names, coding);
 }
 
 bool AcceptedCodings::admits(ContentCoding coding) const {
-  switch (coding) {
-    case ContentCoding::gzip:
-      return gzip;
-    case ContentCoding::br:
-      return br;
-    case ContentCoding::zstd:
-      return zstd;
-    case ContentCoding::identity:
-      break;
-  }
-  return true;
+  // By ContentCoding; identity (no flag) is always acceptable.
+  static constexpr std::array<bool AcceptedCodings::*, 4> flags{nullptr, &AcceptedCodings::gzip, &AcceptedCodings::br,
+                                                                &AcceptedCodings::zstd};
+  const auto flag = flags[static_cast<std::size_t>(coding)];
+  return !flag || this->*flag;
 }
 
 AcceptedCodings parse_accept_encoding(std::string_view accept_encoding) {

@@ -2,8 +2,16 @@
 
 #include "mail/mime_encoding.hpp"
 
+#include <array>
+
+#include <invites/enum_names.hpp>
+
 namespace invites::mail {
 namespace {
+
+// Indexed by OutcomeKind.
+constexpr std::array<std::string_view, 3> outcome_kind_names{"hard_bounce", "soft_bounce", "complaint"};
+static_assert(detail::all_named(outcome_kind_names));
 
 std::string limited(const std::string& text) { return printable_utf8(text, diagnostic_limit); }
 
@@ -39,22 +47,10 @@ std::optional<ReportedOutcome> complaint_outcome(const FeedbackReport& feedback)
 
 }  // namespace
 
-std::string_view outcome_kind_name(OutcomeKind kind) {
-  switch (kind) {
-    case OutcomeKind::hard_bounce:
-      return "hard_bounce";
-    case OutcomeKind::soft_bounce:
-      return "soft_bounce";
-    case OutcomeKind::complaint:
-      return "complaint";
-  }
-  return "hard_bounce";
-}
+std::string_view outcome_kind_name(OutcomeKind kind) { return detail::name_in(outcome_kind_names, kind); }
 
 std::optional<OutcomeKind> parse_outcome_kind(std::string_view name) {
-  for (OutcomeKind kind : {OutcomeKind::hard_bounce, OutcomeKind::soft_bounce, OutcomeKind::complaint})
-    if (outcome_kind_name(kind) == name) return kind;
-  return std::nullopt;
+  return detail::find_name<OutcomeKind>(outcome_kind_names, name);
 }
 
 std::optional<ReportedOutcome> reported_outcome(const InboundReport& report) {

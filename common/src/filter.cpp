@@ -1,6 +1,7 @@
 #include "invites/filter.hpp"
 
 #include <algorithm>
+#include <array>
 #include <limits>
 #include <string>
 #include <unordered_set>
@@ -57,6 +58,13 @@ bool parse_flag(const json& value, const std::string& field) {
   return value.get<bool>();
 }
 
+// The field of `fields` named `key`, or nullptr.
+template <typename Field, std::size_t N>
+const Field* field_named(const std::array<Field, N>& fields, std::string_view key) {
+  const auto it = std::find_if(fields.begin(), fields.end(), [key](const Field& field) { return field.name == key; });
+  return it == fields.end() ? nullptr : &*it;
+}
+
 void check_ids(const std::vector<Id>& ids, const std::unordered_set<Id>& known, const std::string& field) {
   for (std::size_t i = 0; i < ids.size(); ++i)
     if (!known.contains(ids[i]))
@@ -72,24 +80,10 @@ Filter filter_from_json(const json& object, std::string_view path) {
   Filter filter;
   for (const auto& [key, value] : object.items()) {
     std::string field = join_path(path, key);
-    if (key == "division_ids")
-      filter.division_ids = parse_id_list(value, field);
-    else if (key == "account_class_ids")
-      filter.account_class_ids = parse_id_list(value, field);
-    else if (key == "bill_group_ids")
-      filter.bill_group_ids = parse_id_list(value, field);
-    else if (key == "account_source_ids")
-      filter.account_source_ids = parse_id_list(value, field);
-    else if (key == "site_source_ids")
-      filter.site_source_ids = parse_id_list(value, field);
-    else if (key == "active_service_only")
-      filter.active_service_only = parse_flag(value, field);
-    else if (key == "balance_due_only")
-      filter.balance_due_only = parse_flag(value, field);
-    else if (key == "billing_contacts_only")
-      filter.billing_contacts_only = parse_flag(value, field);
-    else if (key == "without_autopay_only")
-      filter.without_autopay_only = parse_flag(value, field);
+    if (const FilterIdList* list = field_named(filter_id_lists, key))
+      filter.*list->ids = parse_id_list(value, field);
+    else if (const FilterFlag* flag = field_named(filter_flags, key))
+      filter.*flag->on = parse_flag(value, field);
     else
       throw ValidationError(field, "unknown filter field");
   }
@@ -103,23 +97,15 @@ Filter parse_filter(std::string_view json_text) {
 }
 
 json filter_to_json(const Filter& filter) {
-  return json{{"division_ids", filter.division_ids},
-              {"account_class_ids", filter.account_class_ids},
-              {"bill_group_ids", filter.bill_group_ids},
-              {"account_source_ids", filter.account_source_ids},
-              {"site_source_ids", filter.site_source_ids},
-              {"active_service_only", filter.active_service_only},
-              {"balance_due_only", filter.balance_due_only},
-              {"billing_contacts_only", filter.billing_contacts_only},
-              {"without_autopay_only", filter.without_autopay_only}};
+  json out = json::object();
+  for (const FilterIdList& list : filter_id_lists) out[list.name] = filter.*list.ids;
+  for (const FilterFlag& flag : filter_flags) out[flag.name] = filter.*flag.on;
+  return out;
 }
 
 void check_known_ids(const Filter& filter, const KnownIds& known, std::string_view path) {
-  check_ids(filter.division_ids, known.divisions, join_path(path, "division_ids"));
-  check_ids(filter.account_class_ids, known.account_classes, join_path(path, "account_class_ids"));
-  check_ids(filter.bill_group_ids, known.bill_groups, join_path(path, "bill_group_ids"));
-  check_ids(filter.account_source_ids, known.account_sources, join_path(path, "account_source_ids"));
-  check_ids(filter.site_source_ids, known.site_sources, join_path(path, "site_source_ids"));
+  for (const FilterIdList& list : filter_id_lists)
+    check_ids(filter.*list.ids, known.*list.known, join_path(path, list.name));
 }
 
 }  // namespace invites

@@ -9,7 +9,7 @@
 #include <xxhash.h>
 #include <nlohmann/json.hpp>
 
-#include "enum_names.hpp"
+#include "invites/enum_names.hpp"
 #include "invites/email.hpp"
 #include "invites/error.hpp"
 

@@ -2,7 +2,7 @@
 
 #include <array>
 
-#include "enum_names.hpp"
+#include "invites/enum_names.hpp"
 
 namespace invites {
 namespace {

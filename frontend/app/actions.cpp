@@ -3,11 +3,13 @@
 #include "app/api_json.hpp"
 #include "app/offline.hpp"
 
+#include <invites/enum_names.hpp>
 #include <invites/error.hpp>
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <utility>
 
 namespace invites::app {
@@ -62,17 +64,10 @@ bool parse_items(const json& doc, const char* key, bool required, std::vector<Lo
 }  // namespace
 
 const char* to_string(ServerStatus status) {
-  switch (status) {
-    case ServerStatus::unknown:
-      return "unknown";
-    case ServerStatus::checking:
-      return "checking";
-    case ServerStatus::connected:
-      return "connected";
-    case ServerStatus::unreachable:
-      return "unreachable";
-  }
-  return "unknown";
+  static constexpr std::array<const char*, 4> names{"unknown", "checking", "connected",
+                                                    "unreachable"};  // by ServerStatus
+  static_assert(detail::all_named(names));
+  return detail::name_in(names, status);
 }
 
 Actions::Actions(State& state, Fetcher fetcher, UrlOpener open_url)

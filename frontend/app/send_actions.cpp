@@ -3,8 +3,11 @@
 #include "app/api_json.hpp"
 
 #include <invites/email.hpp>
+#include <invites/enum_names.hpp>
+#include <invites/percent_encoding.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <random>
 #include <utility>
@@ -95,29 +98,15 @@ std::string template_name_of(const State& state, Id id) {
 // --- free functions of send_state.hpp ---------------------------------------------
 
 const char* to_string(MainTab tab) {
-  switch (tab) {
-    case MainTab::invites:
-      return "invites";
-    case MainTab::jobs:
-      return "jobs";
-    case MainTab::suppressions:
-      return "suppressions";
-    case MainTab::setup:
-      return "setup";
-  }
-  return "invites";
+  static constexpr std::array<const char*, 4> names{"invites", "jobs", "suppressions", "setup"};  // by MainTab
+  static_assert(detail::all_named(names));
+  return detail::name_in(names, tab);
 }
 
 const char* to_string(JobRecipientList list) {
-  switch (list) {
-    case JobRecipientList::failed:
-      return "failed";
-    case JobRecipientList::bounced:
-      return "bounced";
-    case JobRecipientList::complained:
-      return "complained";
-  }
-  return "failed";
+  static constexpr std::array<const char*, 3> names{"failed", "bounced", "complained"};  // by JobRecipientList
+  static_assert(detail::all_named(names));
+  return detail::name_in(names, list);
 }
 
 bool job_active(const Job& job) { return job.status && is_active(*job.status); }
@@ -309,7 +298,7 @@ void SendActions::find_first_recipient() {
   email.status = LoadStatus::loading;
   email.error.clear();
   const std::uint64_t generation = email.generation = ++generation_;
-  const std::string url = "/api/previews/" + url_encode(preview.preview_id) +
+  const std::string url = "/api/previews/" + percent_encode(preview.preview_id) +
                           "/recipients?group=" + std::string(group_name(*group)) + "&offset=0&limit=1";
   api_(get(url), [this, generation](FetchResult&& result) {
     EmailPreview& e = state_.send.email;
@@ -498,7 +487,7 @@ void SendActions::confirm_send() {
                      {"groups", groups},
                      {"idempotency_key", confirm.idempotency_key}};
   std::string preview_id = confirm.preview_id;
-  api_(post("/api/previews/" + url_encode(preview_id) + "/send", body, send_timeout_ms),
+  api_(post("/api/previews/" + percent_encode(preview_id) + "/send", body, send_timeout_ms),
        [this, preview_id](FetchResult&& result) { on_send_result(std::move(result), preview_id); });
 }
 

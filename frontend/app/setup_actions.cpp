@@ -5,6 +5,9 @@
 #include <invites/email.hpp>
 
 #include <algorithm>
+#include <array>
+#include <functional>
+#include <string>
 #include <utility>
 
 namespace invites::app {
@@ -16,12 +19,19 @@ using api::member_array;
 using api::member_object;
 using api::request;
 
-std::optional<TemplateRecord> parse_template(const json& o) {
+// The id of a record the server sent: nullopt when it is no object or its id is not a positive 32-bit number.
+std::optional<Id> record_id(const json& o) {
   if (!o.is_object()) return std::nullopt;
-  TemplateRecord t;
   const std::uint64_t id = api::u64(o, "id");
   if (id == 0 || id > 0xffffffffu) return std::nullopt;
-  t.id = static_cast<Id>(id);
+  return static_cast<Id>(id);
+}
+
+std::optional<TemplateRecord> parse_template(const json& o) {
+  const std::optional<Id> id = record_id(o);
+  if (!id) return std::nullopt;
+  TemplateRecord t;
+  t.id = *id;
   t.type = api::str(o, "type");
   t.name = api::str(o, "name");
   t.active = api::boolean(o, "active", true);
@@ -35,15 +45,44 @@ std::optional<TemplateRecord> parse_template(const json& o) {
 }
 
 std::optional<DivisionRecord> parse_division(const json& o) {
-  if (!o.is_object()) return std::nullopt;
+  const std::optional<Id> id = record_id(o);
+  if (!id) return std::nullopt;
   DivisionRecord d;
-  const std::uint64_t id = api::u64(o, "id");
-  if (id == 0 || id > 0xffffffffu) return std::nullopt;
-  d.id = static_cast<Id>(id);
+  d.id = *id;
   d.name = api::str(o, "name");
   d.default_from_email = api::nullable_str(o, "default_from_email");
   d.billing_default_from_email = api::nullable_str(o, "billing_default_from_email");
   return d;
+}
+
+// One of Setup's lists, read with GET /api/<name>: where its status and its
+// error are kept, and its name (the answer's array, and the list in messages).
+struct SetupList {
+  LoadStatus SetupState::*status;
+  std::string SetupState::*error;
+  std::string name;
+};
+// Takes the answer (and the list's array in it) into SetupState.
+using SetupListReader = std::function<void(SetupState&, const json& answer, const json& items)>;
+
+void load_setup_list(State& state, const ApiCaller& call_api, const SetupList& list, SetupListReader read) {
+  SetupState& setup = state.setup;
+  if (setup.*list.status == LoadStatus::loading) return;
+  setup.*list.status = LoadStatus::loading;
+  (setup.*list.error).clear();
+  call_api(request("GET", "/api/" + list.name), [&state, list, read = std::move(read)](FetchResult&& result) {
+    SetupState& s = state.setup;
+    const std::optional<json> doc = result.ok() ? api::parse_object(result) : std::nullopt;
+    const json* items = doc ? member_array(*doc, list.name.c_str()) : nullptr;
+    if (!items) {
+      s.*list.status = LoadStatus::failed;
+      s.*list.error = result.ok() ? "The server sent " + list.name + " the app does not understand."
+                                  : api::failure_message(result, "The " + list.name + " could not be loaded.");
+      return;
+    }
+    read(s, *doc, *items);
+    s.*list.status = LoadStatus::loaded;
+  });
 }
 
 }  // namespace
@@ -74,30 +113,18 @@ void SetupActions::open() {
 // --- templates -------------------------------------------------------------------------
 
 void SetupActions::load_templates() {
-  SetupState& setup = state_.setup;
-  if (setup.templates_status == LoadStatus::loading) return;
-  setup.templates_status = LoadStatus::loading;
-  setup.templates_error.clear();
-  api_(request("GET", "/api/templates"), [this](FetchResult&& result) {
-    SetupState& s = state_.setup;
-    const std::optional<json> doc = result.ok() ? api::parse_object(result) : std::nullopt;
-    const json* templates = doc ? member_array(*doc, "templates") : nullptr;
-    if (!templates) {
-      s.templates_status = LoadStatus::failed;
-      s.templates_error = result.ok() ? "The server sent templates the app does not understand."
-                                      : api::failure_message(result, "The templates could not be loaded.");
-      return;
-    }
-    s.templates.clear();
-    for (const json& t : *templates)
-      if (std::optional<TemplateRecord> record = parse_template(t)) s.templates.push_back(std::move(*record));
-    s.merge_fields.clear();
-    if (const json* fields = member_array(*doc, "merge_fields"))
-      for (const json& f : *fields)
-        if (f.is_object())
-          s.merge_fields.push_back({api::str(f, "name"), api::str(f, "description"), api::str(f, "example")});
-    s.templates_status = LoadStatus::loaded;
-  });
+  load_setup_list(
+      state_, api_, {&SetupState::templates_status, &SetupState::templates_error, "templates"},
+      [](SetupState& s, const json& doc, const json& templates) {
+        s.templates.clear();
+        for (const json& t : templates)
+          if (std::optional<TemplateRecord> record = parse_template(t)) s.templates.push_back(std::move(*record));
+        s.merge_fields.clear();
+        if (const json* fields = member_array(doc, "merge_fields"))
+          for (const json& f : *fields)
+            if (f.is_object())
+              s.merge_fields.push_back({api::str(f, "name"), api::str(f, "description"), api::str(f, "example")});
+      });
 }
 
 void SetupActions::new_template() {
@@ -141,24 +168,11 @@ void SetupActions::close_editor() {
 void SetupActions::set_field(TemplateField field, std::string value) {
   TemplateEditor& editor = state_.setup.editor;
   if (!editor.open) return;
-  std::string* target = nullptr;
-  switch (field) {
-    case TemplateField::name:
-      target = &editor.name;
-      break;
-    case TemplateField::subject:
-      target = &editor.subject;
-      break;
-    case TemplateField::content_type:
-      target = &editor.content_type;
-      break;
-    case TemplateField::body:
-      target = &editor.body;
-      break;
-    case TemplateField::text_body:
-      target = &editor.text_body;
-      break;
-  }
+  // By TemplateField.
+  static constexpr std::array<std::string TemplateEditor::*, 5> fields{
+      &TemplateEditor::name, &TemplateEditor::subject, &TemplateEditor::content_type, &TemplateEditor::body,
+      &TemplateEditor::text_body};
+  std::string* target = &(editor.*fields[static_cast<std::size_t>(field)]);
   if (*target == value) return;
   *target = std::move(value);
   editor.dirty = true;
@@ -231,25 +245,13 @@ void SetupActions::on_template_saved(const TemplateRecord& saved) {
 // --- divisions -------------------------------------------------------------------------
 
 void SetupActions::load_divisions() {
-  SetupState& setup = state_.setup;
-  if (setup.divisions_status == LoadStatus::loading) return;
-  setup.divisions_status = LoadStatus::loading;
-  setup.divisions_error.clear();
-  api_(request("GET", "/api/divisions"), [this](FetchResult&& result) {
-    SetupState& s = state_.setup;
-    const std::optional<json> doc = result.ok() ? api::parse_object(result) : std::nullopt;
-    const json* divisions = doc ? member_array(*doc, "divisions") : nullptr;
-    if (!divisions) {
-      s.divisions_status = LoadStatus::failed;
-      s.divisions_error = result.ok() ? "The server sent divisions the app does not understand."
-                                      : api::failure_message(result, "The divisions could not be loaded.");
-      return;
-    }
-    s.divisions.clear();
-    for (const json& d : *divisions)
-      if (std::optional<DivisionRecord> record = parse_division(d)) s.divisions.push_back(std::move(*record));
-    s.divisions_status = LoadStatus::loaded;
-  });
+  load_setup_list(state_, api_, {&SetupState::divisions_status, &SetupState::divisions_error, "divisions"},
+                  [](SetupState& s, const json&, const json& divisions) {
+                    s.divisions.clear();
+                    for (const json& d : divisions)
+                      if (std::optional<DivisionRecord> record = parse_division(d))
+                        s.divisions.push_back(std::move(*record));
+                  });
 }
 
 void SetupActions::edit_division(Id id) {

@@ -1,139 +1,75 @@
 #include "app/state.hpp"
 
 #include <invites/email.hpp>
+#include <invites/enum_names.hpp>
+#include <invites/percent_encoding.hpp>
 #include <invites/utc_time.hpp>
 
 #include <algorithm>
+#include <array>
 
 namespace invites::app {
 
-const char* to_string(Screen screen) {
-  switch (screen) {
-    case Screen::starting:
-      return "starting";
-    case Screen::login:
-      return "login";
-    case Screen::main:
-      return "main";
-  }
-  return "starting";
-}
+namespace {
 
-const char* to_string(LoadStatus status) {
-  switch (status) {
-    case LoadStatus::idle:
-      return "idle";
-    case LoadStatus::loading:
-      return "loading";
-    case LoadStatus::loaded:
-      return "loaded";
-    case LoadStatus::failed:
-      return "failed";
-  }
-  return "idle";
-}
+// Indexed by the enumerators' values (invites/enum_names.hpp).
+constexpr std::array<const char*, 3> screen_names{"starting", "login", "main"};
+constexpr std::array<const char*, 4> load_status_names{"idle", "loading", "loaded", "failed"};
+static_assert(detail::all_named(screen_names) && detail::all_named(load_status_names));
+
+// Each filter list: its label and where its items are looked up; its
+// selection is the filter's id list (invites::filter_id_lists). By ListKind.
+struct ListFields {
+  const char* label;
+  std::vector<LookupItem> Lookups::*items;
+};
+constexpr std::array<ListFields, all_lists.size()> list_fields{{
+    {"Division", &Lookups::divisions},
+    {"Account Class", &Lookups::account_classes},
+    {"Bill Group", &Lookups::bill_groups},
+    {"Account Source", &Lookups::account_sources},
+    {"Site Source", &Lookups::site_sources},
+}};
+// By FlagKind; the flags themselves are invites::filter_flags.
+constexpr std::array<const char*, all_flags.size()> flag_labels{
+    "Accounts With Active Service", "Accounts With Balance Due", "Restrict To Billing Contacts",
+    "Accounts Without Automatic Payment"};
+// ListKind and FlagKind follow the order of the filter's fields.
+static_assert(filter_id_lists.size() == all_lists.size() && filter_flags.size() == all_flags.size() &&
+              detail::all_named(flag_labels));
+static_assert(filter_id_lists[static_cast<std::size_t>(ListKind::site_source)].ids == &Filter::site_source_ids &&
+              filter_flags[static_cast<std::size_t>(FlagKind::without_autopay)].on == &Filter::without_autopay_only);
+
+std::size_t index_of(ListKind kind) { return static_cast<std::size_t>(kind); }
+std::size_t index_of(FlagKind kind) { return static_cast<std::size_t>(kind); }
+
+}  // namespace
+
+const char* to_string(Screen screen) { return detail::name_in(screen_names, screen); }
+
+const char* to_string(LoadStatus status) { return detail::name_in(load_status_names, status); }
 
 bool Session::has(int permission) const {
   return std::find(permissions.begin(), permissions.end(), permission) != permissions.end();
 }
 
-const char* list_label(ListKind kind) {
-  switch (kind) {
-    case ListKind::division:
-      return "Division";
-    case ListKind::account_class:
-      return "Account Class";
-    case ListKind::bill_group:
-      return "Bill Group";
-    case ListKind::account_source:
-      return "Account Source";
-    case ListKind::site_source:
-      return "Site Source";
-  }
-  return "";
-}
+const char* list_label(ListKind kind) { return list_fields[index_of(kind)].label; }
 
-const char* flag_label(FlagKind kind) {
-  switch (kind) {
-    case FlagKind::active_service:
-      return "Accounts With Active Service";
-    case FlagKind::balance_due:
-      return "Accounts With Balance Due";
-    case FlagKind::billing_contacts:
-      return "Restrict To Billing Contacts";
-    case FlagKind::without_autopay:
-      return "Accounts Without Automatic Payment";
-  }
-  return "";
-}
+const char* flag_label(FlagKind kind) { return detail::name_in(flag_labels, kind); }
 
-const std::vector<LookupItem>& Lookups::list(ListKind kind) const {
-  switch (kind) {
-    case ListKind::division:
-      return divisions;
-    case ListKind::account_class:
-      return account_classes;
-    case ListKind::bill_group:
-      return bill_groups;
-    case ListKind::account_source:
-      return account_sources;
-    case ListKind::site_source:
-      return site_sources;
-  }
-  return divisions;
-}
+const std::vector<LookupItem>& Lookups::list(ListKind kind) const { return this->*list_fields[index_of(kind)].items; }
 
-std::vector<LookupItem>& Lookups::list(ListKind kind) {
-  return const_cast<std::vector<LookupItem>&>(static_cast<const Lookups&>(*this).list(kind));
-}
+std::vector<LookupItem>& Lookups::list(ListKind kind) { return this->*list_fields[index_of(kind)].items; }
 
 const std::vector<Id>& ids_of(const Filter& filter, ListKind kind) {
-  switch (kind) {
-    case ListKind::division:
-      return filter.division_ids;
-    case ListKind::account_class:
-      return filter.account_class_ids;
-    case ListKind::bill_group:
-      return filter.bill_group_ids;
-    case ListKind::account_source:
-      return filter.account_source_ids;
-    case ListKind::site_source:
-      return filter.site_source_ids;
-  }
-  return filter.division_ids;
+  return filter.*filter_id_lists[index_of(kind)].ids;
 }
 
-std::vector<Id>& ids_of(Filter& filter, ListKind kind) {
-  return const_cast<std::vector<Id>&>(ids_of(static_cast<const Filter&>(filter), kind));
-}
+std::vector<Id>& ids_of(Filter& filter, ListKind kind) { return filter.*filter_id_lists[index_of(kind)].ids; }
 
-bool flag_of(const Filter& filter, FlagKind kind) {
-  switch (kind) {
-    case FlagKind::active_service:
-      return filter.active_service_only;
-    case FlagKind::balance_due:
-      return filter.balance_due_only;
-    case FlagKind::billing_contacts:
-      return filter.billing_contacts_only;
-    case FlagKind::without_autopay:
-      return filter.without_autopay_only;
-  }
-  return false;
-}
+bool flag_of(const Filter& filter, FlagKind kind) { return filter.*filter_flags[index_of(kind)].on; }
 
-bool& flag_of(Filter& filter, FlagKind kind) {
-  switch (kind) {
-    case FlagKind::active_service:
-      return filter.active_service_only;
-    case FlagKind::balance_due:
-      return filter.balance_due_only;
-    case FlagKind::billing_contacts:
-      return filter.billing_contacts_only;
-    case FlagKind::without_autopay:
-      break;
-  }
-  return filter.without_autopay_only;
-}
+bool& flag_of(Filter& filter, FlagKind kind) { return filter.*filter_flags[index_of(kind)].on; }
 
 bool can_use_invites(const State& state) { return state.session && state.session->has(permission_send_invites); }
 
@@ -177,56 +113,20 @@ std::string data_as_of(const Preview& preview) {
 }
 
 const char* group_caption(CountGroup group) {
-  switch (group) {
-    case CountGroup::new_users:
-      return "New users";
-    case CountGroup::pending_invites:
-      return "Pending invites";
-    case CountGroup::excluded_existing:
-      return "Excluded: existing account";
-    case CountGroup::skipped_invalid_email:
-      return "Skipped: invalid email";
-    case CountGroup::skipped_suppressed:
-      return "Skipped: bounced or complained";
-  }
-  return "";
+  // Indexed by CountGroup.
+  static constexpr std::array<const char*, all_count_groups.size()> captions{
+      "New users", "Pending invites", "Skipped: invalid email", "Excluded: existing account",
+      "Skipped: bounced or complained"};
+  static_assert(detail::all_named(captions));
+  return detail::name_in(captions, group);
 }
 
 const char* column_label(SortColumn column) {
-  switch (column) {
-    case SortColumn::email:
-      return "Email";
-    case SortColumn::first_name:
-      return "First name";
-    case SortColumn::last_name:
-      return "Last name";
-    case SortColumn::account_number:
-      return "Account #";
-    case SortColumn::account_name:
-      return "Account name";
-    case SortColumn::contact_id:
-      return "Contact id";
-    case SortColumn::last_invited_at:
-      return "Last invited";
-  }
-  return "";
-}
-
-std::string url_encode(const std::string& text) {
-  static constexpr char hex_digits[] = "0123456789ABCDEF";
-  std::string out;
-  for (const char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-        c == '.' || c == '~') {
-      out += ch;
-    } else {
-      out += '%';
-      out += hex_digits[c >> 4];
-      out += hex_digits[c & 15];
-    }
-  }
-  return out;
+  // Indexed by SortColumn.
+  static constexpr std::array<const char*, all_sort_columns.size()> labels{
+      "Email", "First name", "Last name", "Account #", "Account name", "Contact id", "Last invited"};
+  static_assert(detail::all_named(labels));
+  return detail::name_in(labels, column);
 }
 
 namespace {
@@ -234,7 +134,7 @@ namespace {
 // group, q (when set), sort and order: the query every recipient URL shares.
 std::string recipients_query(const RecipientTable& table) {
   std::string q = "group=" + std::string(count_group_name(table.group));
-  if (!table.query.empty()) q += "&q=" + url_encode(table.query);
+  if (!table.query.empty()) q += "&q=" + percent_encode(table.query);
   q += "&sort=" + std::string(sort_column_name(table.sort)) + "&order=" + (table.descending ? "desc" : "asc");
   return q;
 }
@@ -242,12 +142,12 @@ std::string recipients_query(const RecipientTable& table) {
 }  // namespace
 
 std::string recipients_url(const RecipientTable& table, std::size_t offset, std::size_t limit) {
-  return "/api/previews/" + url_encode(table.preview_id) + "/recipients?" + recipients_query(table) +
+  return "/api/previews/" + percent_encode(table.preview_id) + "/recipients?" + recipients_query(table) +
          "&offset=" + std::to_string(offset) + "&limit=" + std::to_string(limit);
 }
 
 std::string recipients_csv_url(const RecipientTable& table) {
-  return "/api/previews/" + url_encode(table.preview_id) + "/recipients.csv?" + recipients_query(table);
+  return "/api/previews/" + percent_encode(table.preview_id) + "/recipients.csv?" + recipients_query(table);
 }
 
 }  // namespace invites::app

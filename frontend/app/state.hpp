@@ -208,8 +208,6 @@ std::string selection_summary(const std::vector<LookupItem>& items, const std::v
 // "2026-11-26 12:30 UTC" from the preview's generated_at minus its snapshot age;
 // the raw text when it cannot be parsed.
 std::string data_as_of(const Preview& preview);
-// "%20"-style encoding of a query-string value (RFC 3986 unreserved kept).
-std::string url_encode(const std::string& text);
 // GET URLs of the recipient list: one block of rows, and the whole list as CSV.
 std::string recipients_url(const RecipientTable& table, std::size_t offset, std::size_t limit);
 std::string recipients_csv_url(const RecipientTable& table);

@@ -2,6 +2,8 @@
 
 #include "app/api_json.hpp"
 
+#include <invites/percent_encoding.hpp>
+
 namespace invites::app {
 namespace {
 
@@ -50,7 +52,7 @@ SuppressionActions::SuppressionActions(State& state, ApiCaller api, UrlOpener op
 
 std::string SuppressionActions::query() const {
   const SuppressionList& list = state_.suppressions;
-  return "q=" + url_encode(list.search) + "&include_lifted=" + (list.include_lifted ? "true" : "false");
+  return "q=" + percent_encode(list.search) + "&include_lifted=" + (list.include_lifted ? "true" : "false");
 }
 
 void SuppressionActions::open() {

@@ -9,8 +9,10 @@
 #include "panels/widgets.hpp"
 
 #include <imgui.h>
+#include <invites/enum_names.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <string>
 
@@ -98,19 +100,13 @@ semantics::Key filters_card(const app::State& state, app::Actions& actions, floa
 }
 
 const char* count_note(CountGroup group) {
-  switch (group) {
-    case CountGroup::new_users:
-      return "No portal account yet";
-    case CountGroup::pending_invites:
-      return "Invited before, not accepted yet";
-    case CountGroup::skipped_invalid_email:
-      return "Contacts without a usable address; never mailed";
-    case CountGroup::excluded_existing:
-      return "Addresses whose portal account is active or disabled";
-    case CountGroup::skipped_suppressed:
-      return "Addresses that bounced or were reported as spam; never mailed until lifted";
-  }
-  return "";
+  // Indexed by CountGroup.
+  static constexpr std::array<const char*, all_count_groups.size()> notes{
+      "No portal account yet", "Invited before, not accepted yet", "Contacts without a usable address; never mailed",
+      "Addresses whose portal account is active or disabled",
+      "Addresses that bounced or were reported as spam; never mailed until lifted"};
+  static_assert(detail::all_named(notes));
+  return detail::name_in(notes, group);
 }
 
 // One count: caption, big number (a link "count:<group>" that opens its recipient list), note.

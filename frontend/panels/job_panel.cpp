@@ -3,10 +3,12 @@
 #include "panels/widgets.hpp"
 
 #include <imgui.h>
+#include <invites/enum_names.hpp>
 #include <invites/csv.hpp>
 #include <invites/recipients.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <string>
 
@@ -160,14 +162,11 @@ void failed_table(const app::JobView& view, app::Actions& actions) {
                   static_cast<std::int64_t>(view.failed_total)))
     return;
   const char* said_header = view.list == app::JobRecipientList::failed ? "Server reply" : "Outcome and diagnostic";
-  ImGui::TableSetupScrollFreeze(0, 1);
-  ImGui::TableSetupColumn("Email", 0, 1.6f);
-  ImGui::TableSetupColumn("Group", 0, 0.8f);
-  ImGui::TableSetupColumn("Attempts", 0, 0.5f);
-  ImGui::TableSetupColumn(said_header, 0, 3.0f);
-  ImGui::TableSetupColumn("Copy", ImGuiTableColumnFlags_WidthFixed,
-                          ImGui::CalcTextSize("Copy").x + ImGui::GetStyle().FramePadding.x * 2);
-  grid_headers({"Email", "Group", "Attempts", said_header, "Copy"});
+  grid_columns({{"Email", 1.6f},
+                {"Group", 0.8f},
+                {"Attempts", 0.5f},
+                {said_header, 3.0f},
+                {"Copy", 0, ImGui::CalcTextSize("Copy").x + ImGui::GetStyle().FramePadding.x * 2}});
   ImGuiListClipper clipper;
   clipper.Begin(static_cast<int>(view.failed_total));
   while (clipper.Step()) {
@@ -216,11 +215,7 @@ void skipped_table(const app::JobView& view) {
   if (!begin_grid("##skipped-rows", 3, table_flags, ImVec2(0, std::min(row_h * (rows + 1.5f), row_h * 8)),
                   "Skipped recipients", static_cast<std::int64_t>(view.skipped_rows.size())))
     return;
-  ImGui::TableSetupScrollFreeze(0, 1);
-  ImGui::TableSetupColumn("Email", 0, 1.6f);
-  ImGui::TableSetupColumn("Group", 0, 0.8f);
-  ImGui::TableSetupColumn("Reason", 0, 3.0f);
-  grid_headers({"Email", "Group", "Reason"});
+  grid_columns({{"Email", 1.6f}, {"Group", 0.8f}, {"Reason", 3.0f}});
   ImGuiListClipper clipper;
   clipper.Begin(static_cast<int>(view.skipped_rows.size()));
   while (clipper.Step()) {
@@ -238,20 +233,10 @@ void skipped_table(const app::JobView& view) {
 }  // namespace
 
 const char* job_status_caption(std::optional<JobStatus> status) {
-  if (!status) return "Unknown";
-  switch (*status) {
-    case JobStatus::queued:
-      return "Queued";
-    case JobStatus::running:
-      return "Sending";
-    case JobStatus::paused:
-      return "Paused";
-    case JobStatus::cancelled:
-      return "Cancelled";
-    case JobStatus::completed:
-      return "Completed";
-  }
-  return "Unknown";
+  // Indexed by JobStatus.
+  static constexpr std::array<const char*, 5> captions{"Queued", "Sending", "Paused", "Cancelled", "Completed"};
+  static_assert(detail::all_named(captions));
+  return status ? detail::name_in(captions, *status) : "Unknown";
 }
 
 Tone job_status_tone(std::optional<JobStatus> status) {

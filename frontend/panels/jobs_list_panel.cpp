@@ -38,15 +38,13 @@ void draw_jobs_list_panel(const app::State& state, app::Actions& actions) {
     end_card();
     return;
   }
-  ImGui::TableSetupScrollFreeze(0, 1);
-  ImGui::TableSetupColumn("Job", 0, 0.5f);
-  ImGui::TableSetupColumn("Created", 0, 1.1f);
-  ImGui::TableSetupColumn("By", 0, 0.7f);
-  ImGui::TableSetupColumn("Template", 0, 1.4f);
-  ImGui::TableSetupColumn("Status", 0, 0.9f);
-  ImGui::TableSetupColumn("Sent / total", 0, 1.0f);
-  ImGui::TableSetupColumn("Failed", 0, 0.5f);
-  grid_headers({"Job", "Created", "By", "Template", "Status", "Sent / total", "Failed"});
+  grid_columns({{"Job", 0.5f},
+                {"Created", 1.1f},
+                {"By", 0.7f},
+                {"Template", 1.4f},
+                {"Status", 0.9f},
+                {"Sent / total", 1.0f},
+                {"Failed", 0.5f}});
   std::int64_t index = 0;
   for (const app::Job& job : list.jobs) {
     const bool selected = state.send.job.open && state.send.job.job_id == job.id;

@@ -4,6 +4,9 @@
 
 #include <imgui.h>
 
+#include <array>
+#include <cstddef>
+
 namespace invites::panels {
 namespace {
 
@@ -67,37 +70,17 @@ void apply_style(bool high_contrast) {
 }
 
 unsigned tone_color(Tone tone) {
-  const Palette& p = palette(current_high_contrast);
-  switch (tone) {
-    case Tone::good:
-      return packed(p.good);
-    case Tone::bad:
-      return packed(p.bad);
-    case Tone::warning:
-      return packed(p.warning);
-    case Tone::info:
-      return packed(p.info);
-    case Tone::link:
-      return packed(p.link);
-    case Tone::neutral:
-      break;
-  }
-  return packed(p.neutral);
+  // By Tone.
+  static constexpr std::array<Rgb Palette::*, 6> colors{&Palette::neutral, &Palette::good, &Palette::bad,
+                                                        &Palette::warning, &Palette::info, &Palette::link};
+  return packed(palette(current_high_contrast).*colors[static_cast<std::size_t>(tone)]);
 }
 
 unsigned accent_color(AccentPart part) {
-  const Palette& p = palette(current_high_contrast);
-  switch (part) {
-    case AccentPart::hovered:
-      return packed(p.accent_hovered);
-    case AccentPart::active:
-      return packed(p.accent_active);
-    case AccentPart::text:
-      return packed(p.on_accent);
-    case AccentPart::normal:
-      break;
-  }
-  return packed(p.accent);
+  // By AccentPart.
+  static constexpr std::array<Rgb Palette::*, 4> colors{&Palette::accent, &Palette::accent_hovered,
+                                                        &Palette::accent_active, &Palette::on_accent};
+  return packed(palette(current_high_contrast).*colors[static_cast<std::size_t>(part)]);
 }
 
 }  // namespace invites::panels

@@ -89,14 +89,12 @@ void rows_table(const app::SuppressionList& list, app::Actions& actions) {
                   ImVec2(0, std::max(200.0f, ImGui::GetContentRegionAvail().y - 40.0f)), "Suppressed addresses",
                   static_cast<std::int64_t>(list.rows.size())))
     return;
-  ImGui::TableSetupScrollFreeze(0, 1);
-  ImGui::TableSetupColumn("Address", 0, 1.4f);
-  ImGui::TableSetupColumn("Reason", 0, 0.8f);
-  ImGui::TableSetupColumn("Last outcome", 0, 2.4f);
-  ImGui::TableSetupColumn("Date", 0, 0.8f);
-  ImGui::TableSetupColumn("Contacts and accounts", 0, 2.2f);
-  ImGui::TableSetupColumn("Lift", 0, 0.4f);
-  grid_headers({"Address", "Reason", "Last outcome", "Date", "Contacts and accounts", "Lift"});
+  grid_columns({{"Address", 1.4f},
+                {"Reason", 0.8f},
+                {"Last outcome", 2.4f},
+                {"Date", 0.8f},
+                {"Contacts and accounts", 2.2f},
+                {"Lift", 0.4f}});
   std::int64_t index = 0;
   for (const app::SuppressedAddress& row : list.rows) {
     ImGui::PushID(row.email.c_str());

@@ -659,4 +659,18 @@ std::string grouped_number(std::uint64_t value) {
   return out;
 }
 
+void grid_columns(const std::vector<GridColumn>& columns) {
+  ImGui::TableSetupScrollFreeze(0, 1);
+  std::vector<const char*> labels;
+  labels.reserve(columns.size());
+  for (const GridColumn& column : columns) {
+    if (column.fixed_width > 0)
+      ImGui::TableSetupColumn(column.label, ImGuiTableColumnFlags_WidthFixed, column.fixed_width);
+    else
+      ImGui::TableSetupColumn(column.label, 0, column.weight);
+    labels.push_back(column.label);
+  }
+  grid_headers(labels);
+}
+
 }  // namespace invites::panels

@@ -206,4 +206,14 @@ void status_dot(Tone tone);
 // 1234567 → "1,234,567"
 std::string grouped_number(std::uint64_t value);
 
+// One column of a grid: its header and its share of the width, or a fixed width.
+struct GridColumn {
+  const char* label;
+  float weight = 1.0f;       // share of the width (stretch columns)
+  float fixed_width = 0.0f;  // > 0: this many pixels instead
+};
+// After begin_grid: the columns, the header row kept in view while the rows
+// scroll, and the headers (grid_headers) with the same labels.
+void grid_columns(const std::vector<GridColumn>& columns);
+
 }  // namespace invites::panels

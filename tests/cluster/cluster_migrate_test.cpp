@@ -5,8 +5,6 @@
 #include <memory>
 
 #include <catch2/catch.hpp>
-#include <cppconn/resultset.h>
-#include <cppconn/statement.h>
 
 #include "db/connection.hpp"
 #include "db/migrations.hpp"
@@ -15,17 +13,6 @@
 #include "support/test_database.hpp"
 
 using namespace invites;
-
-namespace {
-
-std::int64_t count(sql::Connection& connection, const std::string& query) {
-  std::unique_ptr<sql::Statement> statement(connection.createStatement());
-  std::unique_ptr<sql::ResultSet> rows(statement->executeQuery(query));
-  REQUIRE(rows->next());
-  return rows->getInt64(1);
-}
-
-}  // namespace
 
 TEST_CASE("two migrate runs at once on two Galera nodes: one applies, the other waits, both succeed", "[galera][cli]") {
   const auto cluster = testing::GaleraCluster::fixture();
@@ -50,10 +37,10 @@ TEST_CASE("two migrate runs at once on two Galera nodes: one applies, the other 
 
     const auto connection = db::connect(cluster.node(3, database.name()));
     CHECK(db::schema_version(*connection) == newest);
-    CHECK(count(*connection, "SELECT COUNT(*) FROM schema_migrations") ==
-          static_cast<std::int64_t>(db::embedded_migrations().size()));
-    CHECK(count(*connection,
-                "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() "
-                "AND table_name = 'send_outbox'") == 1);
+    CHECK(testing::count_rows(*connection, "SELECT COUNT(*) FROM schema_migrations") ==
+          db::embedded_migrations().size());
+    CHECK(testing::count_rows(*connection,
+                              "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() "
+                              "AND table_name = 'send_outbox'") == 1);
   }
 }

@@ -34,8 +34,7 @@ TEST_CASE("a Load made on one server is reviewed and sent on another, and change
           "[galera][http]") {
   const auto cluster = testing::GaleraCluster::fixture();
   testing::SendStack stack(cluster.node(1));
-  const auto people = testing::numbered_people(30);
-  testing::write_people(stack.sql(), people);
+  const auto people = stack.write_numbered_people(30);
   auto& a = stack.start_server({}, cluster.node(1, stack.database().name()));
   auto& b = stack.start_server({}, cluster.node(2, stack.database().name()));
   stack.load();  // b's index is built

@@ -56,8 +56,7 @@ TEST_CASE("one job drained by two servers on two Galera nodes: every recipient g
           "[galera][http][smtp]") {
   const auto cluster = testing::GaleraCluster::fixture();
   testing::SendStack stack(cluster.node(1));
-  const auto people = testing::numbered_people(600);
-  testing::write_people(stack.sql(), people);
+  const auto people = stack.write_numbered_people(600);
   start_one_server_per_node(stack, cluster, 2);
 
   const auto job_id = stack.send(stack.load());
@@ -70,8 +69,7 @@ TEST_CASE("one job drained by three servers on three Galera nodes, and kill -9 o
           "[galera][http][smtp]") {
   const auto cluster = testing::GaleraCluster::fixture();
   testing::SendStack stack(cluster.node(1));
-  const auto people = testing::numbered_people(900);
-  testing::write_people(stack.sql(), people);
+  const auto people = stack.write_numbered_people(900);
   start_one_server_per_node(stack, cluster, 3);
 
   SECTION("all three finish it: exactly one message each") {
@@ -96,8 +94,7 @@ TEST_CASE("kill -9 of a Galera node mid-job: the servers reconnect through HAPro
           "[galera][http][smtp][haproxy]") {
   const auto cluster = testing::GaleraCluster::fixture();
   testing::SendStack stack(cluster.node(1));
-  const auto people = testing::numbered_people(900);
-  testing::write_people(stack.sql(), people);
+  const auto people = stack.write_numbered_people(900);
   ProxiedServers servers(stack, cluster);
 
   const auto job_id = stack.send(stack.load());

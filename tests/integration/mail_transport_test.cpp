@@ -52,6 +52,15 @@ DeliveryResult send(invites::mail::MailTransport& transport, const std::string& 
   return transport.deliver("portal@example.com", to, message_to(to));
 }
 
+// A message to `to` the server refuses with `reply`: that outcome, the reply kept, no connection problem.
+void check_refused(invites::mail::MailTransport& transport, const std::string& to, DeliveryOutcome outcome,
+                   const std::string& reply) {
+  const DeliveryResult result = send(transport, to);
+  CHECK(result.outcome == outcome);
+  CHECK(result.detail == reply);
+  CHECK_FALSE(result.connection_problem);
+}
+
 // What Python's email package makes of a message (tests/support/parse_message.py).
 nlohmann::json parsed_by_python(const std::string& raw) {
   char path[] = "/tmp/mail-transport-test-XXXXXX";
@@ -162,10 +171,8 @@ TEST_CASE("a delivered message is well-formed for an independent parser") {
 TEST_CASE("a 4xx reply is a temporary failure with the server's reply") {
   SmtpSink sink;
   auto transport = transport_for(sink);
-  auto result = send(*transport, "tempfail-anna@example.com");
-  CHECK(result.outcome == DeliveryOutcome::temporary_failure);
-  CHECK(result.detail == "451 4.3.0 <tempfail-anna@example.com>: Temporary failure, try again later");
-  CHECK_FALSE(result.connection_problem);
+  check_refused(*transport, "tempfail-anna@example.com", DeliveryOutcome::temporary_failure,
+                "451 4.3.0 <tempfail-anna@example.com>: Temporary failure, try again later");
   // The transport goes on working after the refusal.
   CHECK(send(*transport, "bob@example.com").outcome == DeliveryOutcome::delivered);
 
@@ -181,10 +188,8 @@ TEST_CASE("a 4xx reply is a temporary failure with the server's reply") {
 TEST_CASE("a 5xx reply is a permanent failure with the server's reply") {
   SmtpSink sink;
   auto transport = transport_for(sink);
-  auto result = send(*transport, "permfail-x@example.com");
-  CHECK(result.outcome == DeliveryOutcome::permanent_failure);
-  CHECK(result.detail == "550 5.1.1 <permfail-x@example.com>: Recipient address rejected");
-  CHECK_FALSE(result.connection_problem);
+  check_refused(*transport, "permfail-x@example.com", DeliveryOutcome::permanent_failure,
+                "550 5.1.1 <permfail-x@example.com>: Recipient address rejected");
   CHECK(send(*transport, "ok@example.com").outcome == DeliveryOutcome::delivered);
   CHECK(sink.messages().size() == 1);
 }
@@ -193,14 +198,10 @@ TEST_CASE("replies to MAIL FROM and to the message itself are classified too") {
   SmtpSink sink;
   auto transport = transport_for(sink);
   sink.set_control({{"reject_all", "451 4.3.2 System is busy"}});
-  auto busy = send(*transport, "a@example.com");
-  CHECK(busy.outcome == DeliveryOutcome::temporary_failure);
-  CHECK(busy.detail == "451 4.3.2 System is busy");
+  check_refused(*transport, "a@example.com", DeliveryOutcome::temporary_failure, "451 4.3.2 System is busy");
 
   sink.set_control({{"reject_data", "554 5.7.1 Message rejected as spam"}});
-  auto spam = send(*transport, "a@example.com");
-  CHECK(spam.outcome == DeliveryOutcome::permanent_failure);
-  CHECK(spam.detail == "554 5.7.1 Message rejected as spam");
+  check_refused(*transport, "a@example.com", DeliveryOutcome::permanent_failure, "554 5.7.1 Message rejected as spam");
 
   sink.set_control(nlohmann::json::object());
   CHECK(send(*transport, "a@example.com").outcome == DeliveryOutcome::delivered);

@@ -40,6 +40,17 @@ JobUnderWay slow_job_under_way(testing::SendStack& stack, const std::vector<test
   return {id, "/api/jobs/" + std::to_string(id)};
 }
 
+// The job's one recipient with this outbox status: `email`, its last error naming `reason`.
+json only_recipient(testing::SendStack& stack, std::uint64_t job_id, const std::string& status,
+                    const std::string& email, const std::string& reason) {
+  const auto rows = stack.get_json("/api/jobs/" + std::to_string(job_id) + "/recipients?status=" + status);
+  REQUIRE(rows["total"] == 1);
+  const json row = rows["rows"][0];
+  CHECK(row["email"] == email);
+  CHECK(row["last_error"].get<std::string>().find(reason) != std::string::npos);
+  return row;
+}
+
 }  // namespace
 
 TEST_CASE("4xx replies are retried with backoff and 5xx replies fail the recipient with the reply kept",
@@ -55,11 +66,8 @@ TEST_CASE("4xx replies are retried with backoff and 5xx replies fail the recipie
   const auto job = stack.wait_completed(job_id);
   CHECK(job["sent"] == 6);
   CHECK(job["failed"] == 1);
-  const auto failed = stack.get_json("/api/jobs/" + std::to_string(job_id) + "/recipients?status=failed");
-  REQUIRE(failed["total"] == 1);
-  CHECK(failed["rows"][0]["email"] == "permfail-bert@example.com");
-  CHECK(failed["rows"][0]["last_error"].get<std::string>().find("550") != std::string::npos);
-  CHECK(failed["rows"][0]["attempts"] == 1);
+  const auto failed = only_recipient(stack, job_id, "failed", "permfail-bert@example.com", "550");
+  CHECK(failed["attempts"] == 1);
   const auto sent = stack.get_json("/api/jobs/" + std::to_string(job_id) + "/recipients?status=sent&limit=1000");
   const auto anna = std::find_if(sent["rows"].begin(), sent["rows"].end(),
                                  [](const json& row) { return row["email"] == "tempfail2-anna@example.com"; });
@@ -78,10 +86,7 @@ TEST_CASE("4xx replies are retried with backoff and 5xx replies fail the recipie
   CHECK(again["failed"] == 0);
   CHECK(again["skipped"] == 1);
   CHECK(again["sent"] == 6);
-  const auto skipped = stack.get_json("/api/jobs/" + std::to_string(job_id) + "/recipients?status=skipped");
-  REQUIRE(skipped["total"] == 1);
-  CHECK(skipped["rows"][0]["email"] == "permfail-bert@example.com");
-  CHECK(skipped["rows"][0]["last_error"].get<std::string>().find("suppressed") != std::string::npos);
+  only_recipient(stack, job_id, "skipped", "permfail-bert@example.com", "suppressed");
   CHECK(stack.received_per_recipient().count("permfail-bert@example.com") == 0);
   CHECK(stack.post("/api/jobs/" + std::to_string(job_id) + "/pause", json::object())->status == 409);
 }
@@ -89,8 +94,7 @@ TEST_CASE("4xx replies are retried with backoff and 5xx replies fail the recipie
 TEST_CASE("the SMTP server down at the start and in the middle of a job: retries, then every message once",
           "[mariadb][http][smtp]") {
   testing::SendStack stack;
-  const auto people = testing::numbered_people(40);
-  testing::write_people(stack.sql(), people);
+  const auto people = stack.write_numbered_people(40);
   stack.start_server({"--smtp-concurrency", "2", "--rate", "20"});
 
   stack.sink().stop();
@@ -112,8 +116,7 @@ TEST_CASE("the SMTP server down at the start and in the middle of a job: retries
 
 TEST_CASE("failures in a row pause the job and resume finishes it", "[mariadb][http][smtp]") {
   testing::SendStack stack;
-  const auto people = testing::numbered_people(12);
-  testing::write_people(stack.sql(), people);
+  const auto people = stack.write_numbered_people(12);
   stack.start_server({"--smtp-concurrency", "1", "--pause-after-failures", "3"});
   stack.sink().set_control({{"reject_all", "451 4.3.2 System busy, try later"}});
 
@@ -191,8 +194,7 @@ TEST_CASE("a cancelled job refuses retry-failed and every other action with 409,
 TEST_CASE("kill -9 of the server mid-job: a restarted server finishes it with nobody mailed twice or skipped",
           "[mariadb][http][smtp]") {
   testing::SendStack stack;
-  const auto people = testing::numbered_people(80);
-  testing::write_people(stack.sql(), people);
+  const auto people = stack.write_numbered_people(80);
   const std::vector<std::string> args{"--smtp-concurrency", "2", "--rate", "40"};
   stack.start_server(args);
   const auto job_id = stack.send(stack.load());
@@ -209,8 +211,7 @@ TEST_CASE("kill -9 of the server mid-job: a restarted server finishes it with no
 
 TEST_CASE("two server processes drain one job together: nobody mailed twice or skipped", "[mariadb][http][smtp]") {
   testing::SendStack stack;
-  const auto people = testing::numbered_people(80);
-  testing::write_people(stack.sql(), people);
+  const auto people = stack.write_numbered_people(80);
   const std::vector<std::string> args{"--smtp-concurrency", "1", "--rate", "30"};
   stack.start_server(args);
   stack.start_server(args);  // the API calls below go to this one
@@ -227,8 +228,7 @@ TEST_CASE("two server processes drain one job together: nobody mailed twice or s
 TEST_CASE("the server's database connections are killed mid-job: it carries on, and every last message's link works",
           "[mariadb][http][smtp]") {
   testing::SendStack stack;
-  const auto people = testing::numbered_people(60);
-  testing::write_people(stack.sql(), people);
+  const auto people = stack.write_numbered_people(60);
   stack.start_server({"--smtp-concurrency", "2", "--rate", "30"});
   const auto job_id = stack.send(stack.load());
   stack.wait_job(job_id, [](const json& j) { return sent_at_least(j, 10); });

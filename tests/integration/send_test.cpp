@@ -284,6 +284,13 @@ TEST_CASE("bad input to send, templates and senders is refused and names the pro
     return stack.post(send_path, body);
   };
   const auto error_of = [](const httplib::Result& result) { return json::parse(result->body)["error"]; };
+  // A template body refused on save: 400 template_invalid naming the body, the message containing `words`.
+  const auto check_body_refused = [&](const httplib::Result& result, const std::string& words) {
+    CHECK(result->status == 400);
+    CHECK(error_of(result)["code"] == "template_invalid");
+    CHECK(error_of(result)["field"] == "body");
+    CHECK(error_of(result)["message"].get<std::string>().find(words) != std::string::npos);
+  };
 
   SECTION("from address: line breaks, syntax, not allowed") {
     auto result = send_with({{"from_email", "north@haul.example.com\r\nBcc: evil@attacker.example"}});
@@ -327,10 +334,7 @@ TEST_CASE("bad input to send, templates and senders is refused and names the pro
                                            {"subject", "Hi"},
                                            {"content_type", "text/plain"},
                                            {"body", "Hello {{contact.first_name}}, welcome."}});
-    CHECK(result->status == 400);
-    CHECK(error_of(result)["code"] == "template_invalid");
-    CHECK(error_of(result)["field"] == "body");
-    CHECK(error_of(result)["message"].get<std::string>().find("{{invite.url}}") != std::string::npos);
+    check_body_refused(result, "{{invite.url}}");
     db::execute(stack.sql(), "UPDATE notification_templates SET body = 'Hello {{contact.first_name}}' WHERE id = " +
                                  created["id"].dump() + " OR id = " + std::to_string(template_id));
     result = send_with({{"from_email", testing::division_sender}, {"template_id", template_id}});
@@ -342,10 +346,7 @@ TEST_CASE("bad input to send, templates and senders is refused and names the pro
                                            {"subject", "Hi"},
                                            {"content_type", "text/plain"},
                                            {"body", "Hello\n{{contact.frist_name}}"}});
-    CHECK(result->status == 400);
-    CHECK(error_of(result)["code"] == "template_invalid");
-    CHECK(error_of(result)["field"] == "body");
-    CHECK(error_of(result)["message"].get<std::string>().find("line 2") != std::string::npos);
+    check_body_refused(result, "line 2");
     CHECK(error_of(result)["message"].get<std::string>().find("contact.frist_name") != std::string::npos);
     result = stack.post("/api/templates",
                         {{"name", "Open"}, {"subject", "Hi"}, {"body", "{{#contact.first_name}}never closed"}});

@@ -46,8 +46,7 @@ TEST_CASE("a job over STARTTLS with AUTH: every message arrives once, over TLS, 
           "[mariadb][http][smtp]") {
   const testing::TestCertificates certificates;
   testing::SendStack stack(tls_sink(certificates));
-  const auto people = testing::numbered_people(3);
-  testing::write_people(stack.sql(), people);
+  const auto people = stack.write_numbered_people(3);
   stack.start_server(tls_serve_options(certificates.ca_certificate()));
 
   const auto job = stack.wait_completed(stack.send(stack.load()));

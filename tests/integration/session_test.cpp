@@ -4,6 +4,7 @@
 #include <chrono>
 #include <future>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <catch2/catch.hpp>
@@ -413,6 +414,17 @@ TEST_CASE("auth: require() checks the session, the CSRF token and the permission
     return std::pair{request, created.session.csrf_token};
   };
   using invites::http::Permission;
+  // The ApiError with which require() refuses `request` (the test fails if it lets it through).
+  const auto refusal = [&](const httplib::Request& request) {
+    std::optional<invites::http::ApiError> refused;
+    try {
+      auth.require(request, Permission::send_invites);
+    } catch (const invites::http::ApiError& e) {
+      refused = e;
+    }
+    REQUIRE(refused);
+    return *refused;
+  };
 
   auto [ok, ok_csrf] = request_for(sender, "sender", "GET");
   const auto session = auth.require(ok, Permission::send_invites);
@@ -421,35 +433,23 @@ TEST_CASE("auth: require() checks the session, the CSRF token and the permission
   CHECK_FALSE(session.has(Permission::setup));
 
   auto [denied, denied_csrf] = request_for(plain, "plain", "GET");
-  try {
-    auth.require(denied, Permission::send_invites);
-    FAIL("no exception");
-  } catch (const invites::http::ApiError& e) {
-    CHECK(e.status() == 403);
-    CHECK(e.code() == "forbidden");
-    CHECK_THAT(e.what(), Contains("390"));
-  }
+  const auto forbidden = refusal(denied);
+  CHECK(forbidden.status() == 403);
+  CHECK(forbidden.code() == "forbidden");
+  CHECK_THAT(forbidden.what(), Contains("390"));
 
   auto [post, post_csrf] = request_for(sender, "sender", "POST");
-  try {
-    auth.require(post, Permission::send_invites);
-    FAIL("no exception");
-  } catch (const invites::http::ApiError& e) {
-    CHECK(e.status() == 403);
-    CHECK(e.code() == "csrf");
-  }
+  const auto without_token = refusal(post);
+  CHECK(without_token.status() == 403);
+  CHECK(without_token.code() == "csrf");
   post.headers.emplace("X-CSRF-Token", post_csrf);
   CHECK(auth.require(post, Permission::send_invites).user_id == sender);
 
   httplib::Request anonymous;
   anonymous.method = "GET";
-  try {
-    auth.require(anonymous, Permission::send_invites);
-    FAIL("no exception");
-  } catch (const invites::http::ApiError& e) {
-    CHECK(e.status() == 401);
-    CHECK(e.code() == "unauthenticated");
-  }
+  const auto unauthenticated = refusal(anonymous);
+  CHECK(unauthenticated.status() == 401);
+  CHECK(unauthenticated.code() == "unauthenticated");
 }
 
 TEST_CASE("user add: creates a user from the password on stdin, re-adding updates it") {

@@ -57,34 +57,17 @@ inline constexpr std::array<CountGroup, 5> all_count_groups{
     CountGroup::excluded_existing, CountGroup::skipped_suppressed};
 std::string_view count_group_name(CountGroup group) noexcept;
 std::optional<CountGroup> parse_count_group(std::string_view name);
+// The count that lists each recipients' group, indexed by Group.
+inline constexpr std::array<CountGroup, all_groups.size()> count_groups_by_group{
+    CountGroup::new_users, CountGroup::pending_invites, CountGroup::excluded_existing, CountGroup::skipped_suppressed};
 constexpr CountGroup count_group_of(Group group) noexcept {
-  switch (group) {
-    case Group::new_users:
-      return CountGroup::new_users;
-    case Group::pending_invites:
-      return CountGroup::pending_invites;
-    case Group::excluded_existing:
-      return CountGroup::excluded_existing;
-    case Group::skipped_suppressed:
-      return CountGroup::skipped_suppressed;
-  }
-  return CountGroup::excluded_existing;
+  return count_groups_by_group[static_cast<std::size_t>(group)];
 }
 // The recipients' group a count lists; nullopt for lists of contacts (skipped
 // for their address), which are no recipients.
 constexpr std::optional<Group> recipient_group_of(CountGroup group) noexcept {
-  switch (group) {
-    case CountGroup::new_users:
-      return Group::new_users;
-    case CountGroup::pending_invites:
-      return Group::pending_invites;
-    case CountGroup::excluded_existing:
-      return Group::excluded_existing;
-    case CountGroup::skipped_suppressed:
-      return Group::skipped_suppressed;
-    case CountGroup::skipped_invalid_email:
-      return std::nullopt;
-  }
+  for (const Group recipients : all_groups)
+    if (count_group_of(recipients) == group) return recipients;
   return std::nullopt;
 }
 constexpr bool is_mailed(CountGroup group) noexcept {
@@ -99,19 +82,11 @@ struct Counts {
   std::uint64_t excluded_existing = 0;      // distinct addresses with an active/disabled portal user
   std::uint64_t skipped_suppressed = 0;     // distinct addresses suppressed by bounces or complaints
   std::uint64_t& of(CountGroup group) noexcept {
-    switch (group) {
-      case CountGroup::new_users:
-        return new_users;
-      case CountGroup::pending_invites:
-        return pending_invites;
-      case CountGroup::skipped_invalid_email:
-        return skipped_invalid_email;
-      case CountGroup::skipped_suppressed:
-        return skipped_suppressed;
-      case CountGroup::excluded_existing:
-        break;
-    }
-    return excluded_existing;
+    // Indexed by CountGroup.
+    static constexpr std::array<std::uint64_t Counts::*, all_count_groups.size()> members{
+        &Counts::new_users, &Counts::pending_invites, &Counts::skipped_invalid_email, &Counts::excluded_existing,
+        &Counts::skipped_suppressed};
+    return this->*members[static_cast<std::size_t>(group)];
   }
   std::uint64_t of(CountGroup group) const noexcept { return const_cast<Counts*>(this)->of(group); }
   std::uint64_t& of(Group group) noexcept { return of(count_group_of(group)); }

@@ -59,6 +59,12 @@ std::vector<Person> numbered_people(int n, const std::string& prefix) {
   return people;
 }
 
+std::vector<Person> SendStack::write_numbered_people(int n) {
+  std::vector<Person> people = numbered_people(n);
+  write_people(sql(), people);
+  return people;
+}
+
 SendStack::SendStack(SmtpSinkOptions sink_options) : SendStack(fixture_database_url(), std::move(sink_options)) {}
 
 SendStack::SendStack(const db::DatabaseUrl& database_server, SmtpSinkOptions sink_options)

@@ -44,6 +44,8 @@ class SendStack {
   explicit SendStack(const db::DatabaseUrl& database_server, SmtpSinkOptions sink_options = {});
 
   sql::Connection& sql() { return *sql_; }
+  // numbered_people(n) written to the billing tables (write_people), returned.
+  std::vector<Person> write_numbered_people(int n);
   const TestDatabase& database() const { return database_; }
   SmtpSink& sink() { return sink_; }
 

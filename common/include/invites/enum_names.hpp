@@ -1,6 +1,7 @@
 #pragma once
-// An enum's names as one table indexed by the enumerators' values (0, 1, ...),
-// read in both directions.
+// An enum's names (or UI texts) as one table indexed by the enumerators'
+// values (0, 1, ...), read in both directions: one line per value instead of
+// a switch per direction.
 #include <array>
 #include <cstddef>
 #include <optional>
@@ -10,15 +11,16 @@ namespace invites::detail {
 
 // For a static_assert beside each table: a table sized by its enum's list
 // but given too few names would leave the last ones empty.
-template <std::size_t N>
-constexpr bool all_named(const std::array<std::string_view, N>& names) noexcept {
-  for (const std::string_view name : names)
-    if (name.empty()) return false;
+template <typename Text, std::size_t N>
+constexpr bool all_named(const std::array<Text, N>& names) noexcept {
+  for (const Text name : names)
+    if (name == Text{} || std::string_view(name).empty()) return false;
   return true;
 }
 
-template <typename Enum, std::size_t N>
-constexpr std::string_view name_in(const std::array<std::string_view, N>& names, Enum value) noexcept {
+// Text is std::string_view or const char* (the frontend's C strings for ImGui).
+template <typename Enum, typename Text, std::size_t N>
+constexpr Text name_in(const std::array<Text, N>& names, Enum value) noexcept {
   return names[static_cast<std::size_t>(value)];
 }
 
