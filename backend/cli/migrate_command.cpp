@@ -32,10 +32,8 @@ int run_migrate(const MigrateOptions& options) {
 }  // namespace
 
 Command add_migrate_command(CLI::App& app) {
-  auto options = std::make_shared<MigrateOptions>();
-  auto* command = app.add_subcommand("migrate", "Create or upgrade the database schema");
-  add_database_option(*command, options->database_url);
-  return {command, [options] { return run_migrate(*options); }};
+  const auto added = add_database_command<MigrateOptions>(app, "migrate", "Create or upgrade the database schema");
+  return {added.command, [options = added.options] { return run_migrate(*options); }};
 }
 
 }  // namespace invites::cli

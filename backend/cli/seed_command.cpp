@@ -55,13 +55,12 @@ int run_seed(const SeedCommandOptions& options) {
 }  // namespace
 
 Command add_seed_command(CLI::App& app) {
-  auto options = std::make_shared<SeedCommandOptions>();
-  auto* command = app.add_subcommand("seed", "Write a deterministic demo data set (billing tables, portal users)");
-  add_database_option(*command, options->database_url);
+  const auto [command, options] = add_database_command<SeedCommandOptions>(
+      app, "seed", "Write a deterministic demo data set (billing tables, portal users)");
   command->add_option("--accounts", options->accounts, "number of accounts")
       ->envname("INVITES_SEED_ACCOUNTS")
       ->capture_default_str()
-      ->check(CLI::Range(std::size_t{1}, std::size_t{4'000'000}));
+      ->check(CLI::Range(std::size_t{1}, std::size_t{10'000'000}));
   command->add_option("--seed", options->seed, "random seed: the same seed writes the same rows")
       ->envname("INVITES_SEED")
       ->capture_default_str();

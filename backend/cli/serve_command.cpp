@@ -391,9 +391,8 @@ void add_bounce_options(CLI::App& command, ServeOptions& options) {
 }  // namespace
 
 Command add_serve_command(CLI::App& app) {
-  auto options = std::make_shared<ServeOptions>();
-  auto* command = app.add_subcommand("serve", "Run the HTTP server (API and web app)");
-  add_database_option(*command, options->database_url);
+  const auto [command, options] =
+      add_database_command<ServeOptions>(app, "serve", "Run the HTTP server (API and web app)");
   add_database_option(*command, options->database_read_url, "--db-read",
                       "build the Load index from this database instead of --db (a replica; see deploy/README.md)")
       ->envname("INVITES_DB_READ_URL");

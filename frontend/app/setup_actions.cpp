@@ -19,39 +19,39 @@ using api::member_array;
 using api::member_object;
 using api::request;
 
-// The id of a record the server sent: nullopt when it is no object or its id is not a positive 32-bit number.
-std::optional<Id> record_id(const json& o) {
+// A `Record` with the id of the record `o` the server sent, or nullopt when
+// `o` is no object or its id is not a positive 32-bit number.
+template <typename Record>
+std::optional<Record> with_record_id(const json& o) {
   if (!o.is_object()) return std::nullopt;
   const std::uint64_t id = api::u64(o, "id");
   if (id == 0 || id > 0xffffffffu) return std::nullopt;
-  return static_cast<Id>(id);
+  Record record;
+  record.id = static_cast<Id>(id);
+  return record;
 }
 
 std::optional<TemplateRecord> parse_template(const json& o) {
-  const std::optional<Id> id = record_id(o);
-  if (!id) return std::nullopt;
-  TemplateRecord t;
-  t.id = *id;
-  t.type = api::str(o, "type");
-  t.name = api::str(o, "name");
-  t.active = api::boolean(o, "active", true);
-  t.subject = api::str(o, "subject");
-  t.content_type = api::str(o, "content_type");
-  if (t.content_type.empty()) t.content_type = "text/html";
-  t.body = api::str(o, "body");
-  t.text_body = api::str(o, "text_body");
-  t.updated_at = api::str(o, "updated_at");
+  auto t = with_record_id<TemplateRecord>(o);
+  if (!t) return t;
+  t->type = api::str(o, "type");
+  t->name = api::str(o, "name");
+  t->active = api::boolean(o, "active", true);
+  t->subject = api::str(o, "subject");
+  t->content_type = api::str(o, "content_type");
+  if (t->content_type.empty()) t->content_type = "text/html";
+  t->body = api::str(o, "body");
+  t->text_body = api::str(o, "text_body");
+  t->updated_at = api::str(o, "updated_at");
   return t;
 }
 
 std::optional<DivisionRecord> parse_division(const json& o) {
-  const std::optional<Id> id = record_id(o);
-  if (!id) return std::nullopt;
-  DivisionRecord d;
-  d.id = *id;
-  d.name = api::str(o, "name");
-  d.default_from_email = api::nullable_str(o, "default_from_email");
-  d.billing_default_from_email = api::nullable_str(o, "billing_default_from_email");
+  auto d = with_record_id<DivisionRecord>(o);
+  if (!d) return d;
+  d->name = api::str(o, "name");
+  d->default_from_email = api::nullable_str(o, "default_from_email");
+  d->billing_default_from_email = api::nullable_str(o, "billing_default_from_email");
   return d;
 }
 

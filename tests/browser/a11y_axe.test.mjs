@@ -7,7 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { closeSuite, openApp, openSuite, shot } from './app_page.mjs';
+import { closeSuite, openApp, openSuite, runInApp, shot } from './app_page.mjs';
 import { PASSWORD, USERS, assertNoAxeViolations, countsFromLinks, pickOptions, signInByKeyboard, waitForFocus,
   waitForRole, waitUntil } from './a11y_page.mjs';
 
@@ -24,8 +24,7 @@ describe('axe-core: no WCAG 2.1 A/AA violations', () => {
     // axe-core and the screen reader go in as inline scripts, which the app's
     // Content-Security-Policy (scripts of its own origin only) refuses.
     const app = await openApp(browser, stack.url, { bypassCSP: true });
-    const { page } = app;
-    try {
+    await runInApp(app, 'a11y-axe', async (page) => {
       await waitForFocus(page, 'textbox', 'Username');
       await assertNoAxeViolations(page, 'the login screen');
 
@@ -79,11 +78,6 @@ describe('axe-core: no WCAG 2.1 A/AA violations', () => {
       await waitForRole(page, 'grid', { name: 'Sender addresses' });
       await assertNoAxeViolations(page, 'Setup: sender addresses');
       assert.deepEqual(app.problems, []);
-    } catch (err) {
-      await shot(page, `a11y-axe-failed-${Date.now()}.png`).catch(() => {});
-      throw err;
-    } finally {
-      await app.close();
-    }
+    });
   });
 });

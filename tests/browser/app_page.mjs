@@ -135,3 +135,16 @@ export async function shownCounts(page) {
 }
 
 export const shot = (page, name) => page.screenshot({ path: path.join(ARTIFACTS, name) });
+
+// Runs `body(page)` on the page of an opened app; when it throws, the page is
+// saved first as <prefix>-failed-<error>-<time>.png. The app is closed either way.
+export async function runInApp(app, prefix, body) {
+  try {
+    await body(app.page);
+  } catch (err) {
+    await shot(app.page, `${prefix}-failed-${(err.name ?? 'error').toLowerCase()}-${Date.now()}.png`).catch(() => {});
+    throw err;
+  } finally {
+    await app.close();
+  }
+}

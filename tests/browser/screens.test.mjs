@@ -10,7 +10,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { VIEWPORT } from './browser_env.mjs';
-import { click, closeSuite, EMPTY_FILTER, item, openApp as openAppIn, openSuite, shot, shownCounts,
+import { click, closeSuite, EMPTY_FILTER, item, openApp as openAppIn, openSuite, runInApp, shot, shownCounts,
   signIn as signInWithin, status, typeInto, waitForStatus as waitForStatusWithin } from './app_page.mjs';
 import { postLogin } from './real_stack.mjs';
 
@@ -71,8 +71,7 @@ async function scrollToFilters(page) {
 describe('screens against the real invites-server and MariaDB', () => {
   test('login: wrong password shows the server message, then sign in; reload restores the session', async () => {
     const app = await openApp();
-    const { page } = app;
-    try {
+    await runInApp(app, 'screen', async (page) => {
       await waitForStatus(page, 'screen', 'login');
       assert.equal((await status(page)).loginError, '', 'no error before the first attempt');
       const refused = await nextAnswer(page, 'POST', '/api/session', () => signIn(page, 'alice', 'wrong password'));
@@ -96,12 +95,7 @@ describe('screens against the real invites-server and MariaDB', () => {
       assert.ok(app.calls('GET', '/api/me').length > 0, 'the session came back through GET /api/me');
       await waitForStatus(page, 'lookups', 'loaded');
       assert.deepEqual(app.problems, []);
-    } catch (err) {
-      await shot(page, `screen-failed-${(err.name ?? 'error').toLowerCase()}-${Date.now()}.png`).catch(() => {});
-      throw err;
-    } finally {
-      await app.close();
-    }
+    });
   });
 
   test('the app runs under the server\'s Content-Security-Policy, which blocks inline scripts and eval', async () => {
@@ -162,20 +156,14 @@ describe('screens against the real invites-server and MariaDB', () => {
       assert.equal(res.status, 401, `failure ${i + 1} is an ordinary 401`);
     }
     const app = await openApp();
-    const { page } = app;
-    try {
+    await runInApp(app, 'screen', async (page) => {
       const throttled = await nextAnswer(page, 'POST', '/api/session', () => signIn(page, 'carol', PASSWORD));
       assert.equal(throttled.status, 429);
       assert.equal(throttled.body.error.code, 'too_many_attempts');
       await waitForStatus(page, 'loginError', throttled.body.error.message);
       assert.equal((await status(page)).screen, 'login');
       await shot(page, 'screen-login-throttled.png');
-    } catch (err) {
-      await shot(page, `screen-failed-${(err.name ?? 'error').toLowerCase()}-${Date.now()}.png`).catch(() => {});
-      throw err;
-    } finally {
-      await app.close();
-    }
+    });
   });
 
   test('Load shows the API counts; division fills Email From; stale, Enter, expiry, sign out', async () => {
@@ -185,8 +173,7 @@ describe('screens against the real invites-server and MariaDB', () => {
     assert.ok(division, 'the seed has a division with a default sender');
 
     const app = await openApp();
-    const { page } = app;
-    try {
+    await runInApp(app, 'screen', async (page) => {
       await signIn(page, 'alice', PASSWORD);
       await waitForStatus(page, 'lookups', 'loaded');
       assert.equal((await status(page)).emailFrom, '', 'no sender before a division is picked');
@@ -287,18 +274,12 @@ describe('screens against the real invites-server and MariaDB', () => {
       assert.equal(meAfter.status, 401);
       await shot(page, 'screen-login-signed-out.png');
       assert.deepEqual(app.problems, []);
-    } catch (err) {
-      await shot(page, `screen-failed-${(err.name ?? 'error').toLowerCase()}-${Date.now()}.png`).catch(() => {});
-      throw err;
-    } finally {
-      await app.close();
-    }
+    });
   });
 
   test('recipient review: a count link opens the list; total, search and CSV match the API', async () => {
     const app = await openApp();
-    const { page } = app;
-    try {
+    await runInApp(app, 'screen', async (page) => {
       await signIn(page, 'alice', PASSWORD);
       await waitForStatus(page, 'lookups', 'loaded');
       await click(page, 'Load');
@@ -401,18 +382,12 @@ describe('screens against the real invites-server and MariaDB', () => {
       await page.mouse.move(5, 5);
       await shot(page, 'screen-recipients-stale.png');
       assert.deepEqual(app.problems, []);
-    } catch (err) {
-      await shot(page, `screen-failed-${(err.name ?? 'error').toLowerCase()}-${Date.now()}.png`).catch(() => {});
-      throw err;
-    } finally {
-      await app.close();
-    }
+    });
   });
 
   test('without permission 390 the form is replaced by an explanation', async () => {
     const app = await openApp();
-    const { page } = app;
-    try {
+    await runInApp(app, 'screen', async (page) => {
       await signIn(page, 'bob', PASSWORD);
       await waitForStatus(page, 'screen', 'main');
       assert.equal((await status(page)).user, 'bob');
@@ -427,11 +402,6 @@ describe('screens against the real invites-server and MariaDB', () => {
       assert.equal((await bob.post('/api/previews', { filter: EMPTY_FILTER })).status, 403);
       await shot(page, 'screen-no-permission.png');
       assert.deepEqual(app.problems, []);
-    } catch (err) {
-      await shot(page, `screen-failed-${(err.name ?? 'error').toLowerCase()}-${Date.now()}.png`).catch(() => {});
-      throw err;
-    } finally {
-      await app.close();
-    }
+    });
   });
 });

@@ -14,7 +14,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { waitForIdle } from './browser_env.mjs';
-import { click, closeSuite, EMPTY_FILTER, FLAGS, item, openApp as openAppIn, openSuite, shot, signIn, status,
+import { click, closeSuite, EMPTY_FILTER, FLAGS, item, openApp as openAppIn, openSuite, runInApp, shot, signIn, status,
   typeInto, waitFor, waitForStatus } from './app_page.mjs';
 
 const PASSWORD = 'correct horse 7';
@@ -81,8 +81,7 @@ describe('sending against the real invites-server, MariaDB and a Maildir', () =>
   test('Load → preview → test send → send → progress to done with pause/resume → Maildir; 409 after', async () => {
     const { division, filter, flags } = await pickFilter();
     const app = await openApp();
-    const { page } = app;
-    try {
+    await runInApp(app, 'send', async (page) => {
       await signIn(page, 'alice', PASSWORD);
       await waitForStatus(page, 'lookups', 'loaded');
       assert.equal((await status(page)).sendEnabled, 0, 'no Send before Load');
@@ -193,18 +192,12 @@ describe('sending against the real invites-server, MariaDB and a Maildir', () =>
       await page.mouse.move(5, 5);
       await shot(page, 'send-409.png');
       assert.deepEqual(app.problems, []);
-    } catch (err) {
-      await shot(page, `send-failed-${Date.now()}.png`).catch(() => {});
-      throw err;
-    } finally {
-      await app.close();
-    }
+    });
   });
 
   test('Setup: a bad merge field is shown as you type and refused on save', async () => {
     const app = await openApp();
-    const { page } = app;
-    try {
+    await runInApp(app, 'send', async (page) => {
       const templates = await openFirstTemplate(page);
 
       await click(page, '##tpl-body');
@@ -237,17 +230,11 @@ describe('sending against the real invites-server, MariaDB and a Maildir', () =>
       const divisions = (await api.get('/api/lookups')).body.divisions;
       assert.ok(divisions.some((d) => d.default_from_email === 'sales@example.com'), 'the address was saved');
       assert.deepEqual(app.problems, []);
-    } catch (err) {
-      await shot(page, `send-failed-setup-${Date.now()}.png`).catch(() => {});
-      throw err;
-    } finally {
-      await app.close();
-    }
+    });
   });
   test('Setup: a template without {{invite.url}} is shown as you type and refused on save', async () => {
     const app = await openApp();
-    const { page } = app;
-    try {
+    await runInApp(app, 'send', async (page) => {
       const templates = await openFirstTemplate(page);
 
       // The body without the link.
@@ -264,11 +251,6 @@ describe('sending against the real invites-server, MariaDB and a Maildir', () =>
       assert.match((await status(page)).templateSaveError, /invite\.url/);
       assert.equal((await api.get('/api/templates')).body.templates[0].body, templates[0].body, 'nothing saved');
       assert.deepEqual(app.problems, []);
-    } catch (err) {
-      await shot(page, `send-failed-setup-link-${Date.now()}.png`).catch(() => {});
-      throw err;
-    } finally {
-      await app.close();
-    }
+    });
   });
 });

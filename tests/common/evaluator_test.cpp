@@ -68,8 +68,7 @@ TEST_CASE("each filter narrows the candidates as documented") {
 }
 
 TEST_CASE("recipient pages search, sort and page") {
-  auto data = testing::generate_dataset({.accounts = 300, .seed = 5});
-  Snapshot s = testing::snapshot_of(data);
+  Snapshot s = testing::snapshot_of(testing::generate_dataset({.accounts = 300, .seed = 5}));
   Evaluation e = evaluate(s, {});
   const std::size_t n = e.counts.new_users;
   REQUIRE(n > 50);
@@ -120,8 +119,7 @@ TEST_CASE("recipient pages search, sort and page") {
 }
 
 TEST_CASE("skipped contacts page like recipients, in contact order by default") {
-  auto data = testing::generate_dataset({.accounts = 400, .seed = 8});
-  Snapshot s = testing::snapshot_of(data);
+  Snapshot s = testing::snapshot_of(testing::generate_dataset({.accounts = 400, .seed = 8}));
   Evaluation e = evaluate(s, {});
   const std::size_t n = e.counts.skipped_invalid_email;
   REQUIRE(n > 20);
