@@ -19,6 +19,8 @@ export INVITES_SERVER=$BUILD/backend/invites-server
 
 DIR=$BENCH/single
 source "$ROOT/bench/private_mariadb.sh"
+# HAProxy checks the database with this user (as on the cluster, deploy/README.md).
+sql -e "CREATE USER IF NOT EXISTS 'haproxy_check'@'127.0.0.1'"
 SINK_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 /usr/sbin/smtp-sink -u nobody "127.0.0.1:$SINK_PORT" 1024 &
 SINK_PID=$!
