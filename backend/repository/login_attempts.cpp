@@ -9,10 +9,13 @@ namespace {
 std::string username_scope(const std::string& username_key) { return "user:" + username_key; }
 std::string address_scope(const std::string& address) { return "addr:" + address; }
 
+// The row always changes (its time moves on by at least 1 ms): an update that
+// wrote the same value would change nothing, and Galera would then certify two
+// such transactions on two nodes in the same millisecond as not conflicting.
 void touch_key(sql::Connection& connection, const std::string& scope_key, std::int64_t now_ms) {
   db::update(connection,
              "INSERT INTO login_throttle_keys (scope_key, touched_at_ms) VALUES (?, ?) "
-             "ON DUPLICATE KEY UPDATE touched_at_ms = VALUES(touched_at_ms)",
+             "ON DUPLICATE KEY UPDATE touched_at_ms = GREATEST(touched_at_ms + 1, VALUES(touched_at_ms))",
              scope_key, now_ms);
 }
 
