@@ -63,7 +63,9 @@ repository::JobProgress existing_job(sql::Connection& connection, const std::str
   throw ApiError(409, "invalid_state", "the job has no failed recipients to retry");
 }
 
-// pause, resume, cancel, retry-failed: the change, its audit entry, the job after it.
+// pause, resume, cancel, retry-failed: the change, its audit entry, the job
+// as the change left it (read before the runner is told, which may finish a
+// retried job at once).
 void handle_action(RouteContext& context, const httplib::Request& request, httplib::Response& response) {
   const auto session = context.auth.require(request, Permission::send_invites);
   const std::string action = request.matches[2];
@@ -73,23 +75,25 @@ void handle_action(RouteContext& context, const httplib::Request& request, httpl
   bool changed = false;
   if (action == "pause") {
     changed = repository::pause_job(*lease, job.id, "paused by " + session.username);
-    if (changed) context.runner.job_changed();
   } else if (action == "resume") {
     changed = repository::resume_job(*lease, job.id);
-    if (changed) context.runner.wake();
   } else if (action == "cancel") {
     changed = repository::cancel_job(*lease, job.id);
-    if (changed) context.runner.job_changed();
   } else {
     const auto retried = repository::retry_failed(*lease, job.id);
     detail["recipients"] = retried;
     changed = retried > 0;
-    if (changed) context.runner.wake();
   }
   if (!changed) refuse_action(action, existing_job(*lease, request.matches[1]));
   repository::record(*lease, session.user_id,
                      "job." + (action == "retry-failed" ? std::string("retry_failed") : action), detail);
-  send_json(response, {{"job", job_to_json(*repository::find_job(*lease, job.id))}});
+  const auto after = job_to_json(*repository::find_job(*lease, job.id));
+  if (action == "pause" || action == "cancel") {
+    context.runner.job_changed();
+  } else {
+    context.runner.wake();
+  }
+  send_json(response, {{"job", after}});
 }
 
 }  // namespace

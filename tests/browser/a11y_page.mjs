@@ -61,6 +61,14 @@ export async function waitForRole(page, role, options, what) {
   return locator;
 }
 
+// Closes the dialog `name` with Escape and waits until it is gone, so that the
+// next key goes to the screen behind it and not into the closing dialog.
+export async function closeDialogByEscape(page, name) {
+  await page.keyboard.press('Escape');
+  const dialog = page.getByRole('dialog', { name });
+  await waitUntil(async () => !(await isVisible(dialog)), `the ${name} dialog closed`);
+}
+
 // Sign-in as a keyboard user: the Username field has the focus when the
 // screen appears; Tab to Password; Enter submits.
 export async function signInByKeyboard(page, username, password) {

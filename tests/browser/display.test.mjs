@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { closeSuite, openSuite, shot } from './app_page.mjs';
-import { PASSWORD, USERS, countsFromLinks, focused, signInByKeyboard, waitForRole, waitUntil } from './a11y_page.mjs';
+import { PASSWORD, USERS, closeDialogByEscape, countsFromLinks, focused, signInByKeyboard, waitForRole, waitUntil } from './a11y_page.mjs';
 import { VIEWPORT } from './browser_env.mjs';
 import { decodePng } from './png.mjs';
 
@@ -180,12 +180,12 @@ describe('installable, reduced motion, zoom', () => {
       await page.getByRole('button', { name: 'Preview email' }).press('Enter');
       await waitForRole(page, 'dialog', { name: 'Email preview' });
       await fits('email preview');
-      await page.keyboard.press('Escape');
+      await closeDialogByEscape(page, 'Email preview');
 
       await page.getByRole('button', { name: 'Send Email…' }).press('Enter');
       await waitForRole(page, 'dialog', { name: 'Send invitations?' });
       await fits('send confirmation');
-      await page.keyboard.press('Escape');
+      await closeDialogByEscape(page, 'Send invitations?');
 
       await openTab(page, 'Jobs');
       await fits('jobs');

@@ -81,7 +81,11 @@ TEST_CASE("4xx replies are retried with backoff and 5xx replies fail the recipie
   // Retry failed takes the recipient up again but does not mail it; the row
   // is skipped, naming why.
   const auto retried = stack.post_json("/api/jobs/" + std::to_string(job_id) + "/retry-failed", json::object(), 200);
-  CHECK(retried["job"]["status"] == "running");
+  // The job as the retry left it: running again, its failed row pending. (The
+  // runner's own idle poll may have finished it in the instant before the read.)
+  const auto reopened = retried["job"]["status"].get<std::string>();
+  CHECK((reopened == "running" || reopened == "completed"));
+  CHECK(retried["job"]["failed"] == 0);
   const auto again = stack.wait_completed(job_id);
   CHECK(again["failed"] == 0);
   CHECK(again["skipped"] == 1);
