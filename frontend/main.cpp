@@ -74,6 +74,7 @@ void tick(void* runtime) {
   panels::a11y::begin_frame();
   panels::draw_shell_panel(rt.app.state, rt.app.actions, rt.fonts);
   panels::a11y::finish_frame();
+  const double ui_end = emscripten_get_now();
   rt.window.end_frame(rt.canvas.metrics());
   const double reconcile_start = emscripten_get_now();
   if (rt.a11y_on) rt.a11y.publish(rt.a11y_tree, rt.a11y_tree.end_frame());
@@ -92,7 +93,7 @@ void tick(void* runtime) {
   ++rt.frames;
   publish_page_status(rt.app.state, FrameStatus{rt.frames, rt.canvas.metrics(), rt.font.built_dpr(),
                                                 ImGui::GetIO().ConfigInputTextCursorBlink, frame_end - frame_start,
-                                                frame_end - reconcile_start});
+                                                ui_end - frame_start, frame_end - reconcile_start});
   if (rt.frames == 1) platform::page::publish_ready();
 }
 

@@ -31,6 +31,7 @@ void publish_frame(const FrameStatus& frame) {
   publish("fontDpr", frame.font_dpr);
   publish("cursorBlink", flag(frame.cursor_blink));
   publish("frameMs", frame.frame_ms);
+  publish("uiMs", frame.ui_ms);
   publish("reconcileMs", frame.reconcile_ms);
 }
 

@@ -15,9 +15,12 @@ struct FrameStatus {
   double font_dpr = 0;       // the device pixel ratio the font atlas was built for
   bool cursor_blink = true;  // false under prefers-reduced-motion
   // The last frame's CPU time in milliseconds (bench/a11y_cost_bench.mjs):
-  // all of it (panels, semantic tree, GL calls, DOM layer), and the part
-  // after drawing that diffs the semantic tree and applies it to the DOM.
+  // all of it (panels, semantic tree, GL calls, DOM layer); building the UI
+  // (ImGui's layout of the panels and their description for the semantic
+  // tree, without rendering); and the part after drawing that diffs the
+  // semantic tree and applies it to the DOM.
   double frame_ms = 0;
+  double ui_ms = 0;
   double reconcile_ms = 0;
 };
 

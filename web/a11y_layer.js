@@ -33,12 +33,17 @@
   var NAV_KEYS = { ArrowLeft: 1, ArrowRight: 2, ArrowUp: 3, ArrowDown: 4, Home: 5, End: 6, PageUp: 7, PageDown: 8,
     Escape: 9 };
 
+  var MOVE_SETTLE_MS = 100;
+
   var STYLE = [
-    '#a11y-layer{position:fixed;left:0;top:0;width:100%;height:100%;overflow:clip;pointer-events:none;',
+    // Contained, and the nodes moved with transforms (their size set only when it changes): scrolling
+    // the canvas then costs the browser no layout of the layer, nor the layer any of the page.
+    '#a11y-layer{position:fixed;left:0;top:0;width:100%;height:100%;overflow:clip;pointer-events:none;contain:strict;',
     'font:16px "UI Font","DejaVu Sans",sans-serif;color:transparent;z-index:1}',
     '#a11y-layer *{color:transparent;-webkit-text-fill-color:transparent;background:transparent;',
     'user-select:none;-webkit-user-select:none}',
-    '#a11y-layer .n{position:absolute;box-sizing:border-box;margin:0;padding:0;border:0;overflow:hidden;',
+    '#a11y-layer .n{position:absolute;left:0;top:0;box-sizing:border-box;margin:0;padding:0;border:0;',
+    'overflow:hidden;contain:size layout style;',
     'white-space:nowrap;font:inherit;line-height:1}',
     '#a11y-layer input.n,#a11y-layer textarea.n{pointer-events:auto;padding:5px 10px;line-height:1.2;',
     'caret-color:transparent;outline-offset:0;user-select:text;-webkit-user-select:text;resize:none;',
@@ -59,7 +64,10 @@
 
   function Layer(callbacks) {
     this.callbacks = callbacks;
-    this.nodes = new Map();  // key -> {el, key, role, input, text (Text node), sent (last value sent), opener}
+    // key -> {el, key, role, input, text (Text node), sent (last value sent), opener, w and h (size set)}
+    this.nodes = new Map();
+    this.pendingMoves = new Map();  // key -> bounds not placed yet (moveLater)
+    this.movesTimer = 0;
     this.dialogs = new Set();
     this.inerted = [];
     this.forwarded = new Set();  // key codes whose keydown went to the app (their keyup goes too)
@@ -97,6 +105,7 @@
     for (i = 0; i < changes.u.length; i++) dialogsChanged = this.upsert(changes.u[i]) || dialogsChanged;
     for (i = 0; i < changes.c.length; i++) this.order(changes.c[i][0], changes.c[i][1]);
     if (dialogsChanged) this.trapFocus();
+    if (changes.f && this.pendingMoves.has(changes.f)) this.placeMoved();
     if (changes.f) this.focus(changes.f);
     if (changes.a.length) this.announce(changes.a);
     this.restoreLostFocus();
@@ -111,9 +120,15 @@
   Layer.prototype.remove = function (key) {
     var node = this.nodes.get(key);
     if (!node) return false;
-    if (node.el.contains(document.activeElement)) this.lostFocusTo = node.opener || this.lostFocusTo || 0;
+    if (node.el.contains(document.activeElement)) {
+      // A control of a dialog may go a frame before the dialog: the focus then goes to the dialog's opener.
+      var dialog = node.el.parentElement && node.el.parentElement.closest('[role=dialog]');
+      var dialogNode = dialog ? this.nodes.get(this.keyOf(dialog)) : null;
+      this.lostFocusTo = node.opener || (dialogNode && dialogNode.opener) || this.lostFocusTo || 0;
+    }
     node.el.remove();
     this.nodes.delete(key);
+    this.pendingMoves.delete(key);
     return this.dialogs.delete(key);
   };
 
@@ -184,11 +199,12 @@
     if (u.l !== undefined && role === 'heading') el.setAttribute('aria-level', String(u.l));
     if (u.o !== undefined) setOrRemove(el, 'aria-sort', u.o === 'none' ? null : u.o);
     if (u.b !== undefined && !isContainer(role)) {
-      var s = el.style;
-      s.left = u.b[0] / 4 + 'px';
-      s.top = u.b[1] / 4 + 'px';
-      s.width = u.b[2] / 4 + 'px';
-      s.height = u.b[3] / 4 + 'px';
+      if (onlyMoved(u) && el !== document.activeElement) {
+        this.moveLater(u.k, u.b);
+      } else {
+        this.pendingMoves.delete(u.k);
+        place(node, u.b);
+      }
     }
     if (u.rel !== undefined) {
       setOrRemove(el, 'aria-labelledby', u.rel[0] ? 'a' + u.rel[0] : null);
@@ -211,6 +227,40 @@
     return !NAMED_BY_TEXT[role] && !INTERACTIVE[role] && role !== 'progressbar';
   }
 
+  // Bounds in quarter CSS pixels [x, y, w, h]: moved with a transform, the size set only when it changes.
+  function place(node, b) {
+    var s = node.el.style;
+    s.transform = 'translate(' + b[0] / 4 + 'px,' + b[1] / 4 + 'px)';
+    if (node.w !== b[2]) s.width = (node.w = b[2]) / 4 + 'px';
+    if (node.h !== b[3]) s.height = (node.h = b[3]) / 4 + 'px';
+  }
+
+  function onlyMoved(u) {
+    for (var field in u) if (field !== 'k' && field !== 'b') return false;
+    return true;
+  }
+
+  // A node that only moved (the canvas scrolls under it) is placed with the
+  // others that moved at most MOVE_SETTLE_MS later: while a list scrolls, the
+  // browser restyles the layer a few times a second instead of every frame.
+  // What a node says and the focused node are always up to date at once.
+  Layer.prototype.moveLater = function (key, b) {
+    this.pendingMoves.set(key, b);
+    if (this.movesTimer) return;
+    var self = this;
+    this.movesTimer = setTimeout(function () { self.placeMoved(); }, MOVE_SETTLE_MS);
+  };
+
+  Layer.prototype.placeMoved = function () {
+    this.movesTimer = 0;
+    var self = this;
+    this.pendingMoves.forEach(function (b, key) {
+      var node = self.nodes.get(key);
+      if (node) place(node, b);
+    });
+    this.pendingMoves.clear();
+  };
+
   Layer.prototype.replaceElement = function (old, key, role, input) {
     var el = createElement(role, input);
     el.id = 'a' + key;
@@ -227,6 +277,9 @@
       node.opener = old.opener;
       node.labelled = old.labelled;
       node.name = old.name;
+      el.style.cssText = old.el.style.cssText;  // its place (bounds come only when they change)
+      node.w = old.w;
+      node.h = old.h;
     }
     this.nodes.set(key, node);
     return node;
@@ -316,6 +369,10 @@
   Layer.prototype.focus = function (key) {
     var el = this.element(key);
     if (!el || el === document.activeElement || !el.isConnected) return;
+    if (el.closest('[inert]')) {
+      this.lostFocusTo = key;  // behind a modal dialog that goes away in a later frame: focused then
+      return;
+    }
     this.focusing = key;
     el.focus({ preventScroll: true });
     this.focusing = 0;
@@ -331,6 +388,10 @@
     if (!target) return;
     var el = this.element(target);
     if (!el) return;
+    if (el.closest('[inert]')) {
+      this.lostFocusTo = target;  // the modal dialog in front of it is still there: try again next time
+      return;
+    }
     el.focus({ preventScroll: true });
   };
 

@@ -91,6 +91,8 @@ Key add_item(Node node) {
   return key;
 }
 
+bool take_activation(unsigned id) { return on() && layer_requests->take_activation(id); }
+
 Key item(Role role, std::string_view name, semantics::States states) {
   if (!describing()) return 0;
   return add_item(last_item_node(role, name, states));

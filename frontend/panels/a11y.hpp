@@ -36,6 +36,11 @@ semantics::Node last_item_node(semantics::Role role, std::string_view name, sema
 // pending label (label()) as its labelled_by. Returns the node's key.
 semantics::Key add_item(semantics::Node node);
 
+// Takes the page's request to activate the item with ImGui ID `id`, for an
+// item the caller activates itself before drawing it (a tab: selected
+// directly, in view or not). Whether there was one.
+bool take_activation(unsigned id);
+
 // Shorthand: add_item(last_item_node(role, name, states)).
 semantics::Key item(semantics::Role role, std::string_view name, semantics::States states = 0);
 

@@ -451,6 +451,9 @@ void end_tab_bar() {
 }
 
 bool begin_tab(const char* label, ImGuiTabItemFlags flags) {
+  // Enter or Space on the page's tab selects it directly: ImGui's own
+  // activation of a tab scrolled out of view was lost once it was scrolled to.
+  if (a11y::take_activation(ImGui::GetID(label))) flags |= ImGuiTabItemFlags_SetSelected;
   const bool open = ImGui::BeginTabItem(label, nullptr, flags);
   ImGuiContext* g = ImGui::GetCurrentContext();
 #ifdef IMGUI_ENABLE_TEST_ENGINE

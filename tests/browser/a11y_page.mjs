@@ -47,10 +47,16 @@ export const focused = (page) => page.evaluate(() => {
 });
 
 export async function waitForFocus(page, role, name, what = `the focus on ${role} "${name}"`) {
-  return waitUntil(async () => {
-    const f = await focused(page);
-    return f && f.role === role && (name instanceof RegExp ? name.test(f.name) : f.name === name) ? f : null;
-  }, what);
+  let last = null;
+  try {
+    return await waitUntil(async () => {
+      const f = last = await focused(page);
+      return f && f.role === role && (name instanceof RegExp ? name.test(f.name) : f.name === name) ? f : null;
+    }, what);
+  } catch (err) {
+    err.message += ` (the focus is on ${last ? `${last.role} "${last.name}"` : 'nothing of the app'})`;
+    throw err;
+  }
 }
 
 export const isVisible = (locator) => locator.count().then((n) => n > 0);
@@ -61,12 +67,14 @@ export async function waitForRole(page, role, options, what) {
   return locator;
 }
 
-// Closes the dialog `name` with Escape and waits until it is gone, so that the
-// next key goes to the screen behind it and not into the closing dialog.
-export async function closeDialogByEscape(page, name) {
+// Closes the dialog `name` with Escape and waits until it is gone and the
+// focus is back on the button `opener` that opened it, so that the next key
+// goes to the screen behind it, not into the closing dialog.
+export async function closeDialogByEscape(page, name, opener) {
   await page.keyboard.press('Escape');
   const dialog = page.getByRole('dialog', { name });
   await waitUntil(async () => !(await isVisible(dialog)), `the ${name} dialog closed`);
+  await waitForFocus(page, 'button', opener, `the focus back on ${opener} after the ${name} dialog`);
 }
 
 // Sign-in as a keyboard user: the Username field has the focus when the

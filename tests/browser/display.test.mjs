@@ -180,12 +180,12 @@ describe('installable, reduced motion, zoom', () => {
       await page.getByRole('button', { name: 'Preview email' }).press('Enter');
       await waitForRole(page, 'dialog', { name: 'Email preview' });
       await fits('email preview');
-      await closeDialogByEscape(page, 'Email preview');
+      await closeDialogByEscape(page, 'Email preview', 'Preview email');
 
       await page.getByRole('button', { name: 'Send Email…' }).press('Enter');
       await waitForRole(page, 'dialog', { name: 'Send invitations?' });
       await fits('send confirmation');
-      await closeDialogByEscape(page, 'Send invitations?');
+      await closeDialogByEscape(page, 'Send invitations?', 'Send Email…');
 
       await openTab(page, 'Jobs');
       await fits('jobs');
