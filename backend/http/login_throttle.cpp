@@ -50,7 +50,7 @@ LoginThrottle::Admission LoginThrottle::admit(std::string_view username, std::st
       return Admission{std::nullopt, std::max(std::chrono::seconds(1), std::chrono::ceil<std::chrono::seconds>(
                                                                            std::chrono::milliseconds(wait_ms)))};
     }
-    return Admission{Attempt{repository::insert_login_attempt(*connection, key, place, now_ms), key, place}};
+    return Admission{Attempt{repository::insert_login_attempt(*connection, key, place, now_ms), key, place, now_ms}};
   });
   if (admission.attempt) {
     db::retry_on_conflict(
@@ -62,7 +62,8 @@ LoginThrottle::Admission LoginThrottle::admit(std::string_view username, std::st
 void LoginThrottle::succeeded(const Attempt& attempt) {
   auto connection = pool_.acquire();
   db::transact(*connection, [&] {
-    repository::forgive_login_attempts(*connection, attempt.id, attempt.username_key, attempt.address);
+    repository::forgive_login_attempts(*connection, attempt.id, attempt.username_key, attempt.address,
+                                       attempt.attempted_at_ms);
   });
 }
 

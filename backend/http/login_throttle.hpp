@@ -45,6 +45,7 @@ class LoginThrottle {
     std::uint64_t id;
     std::string username_key;
     std::string address;
+    std::int64_t attempted_at_ms;
   };
   // Either an attempt, or how long the caller must wait before trying again.
   struct Admission {
@@ -60,7 +61,8 @@ class LoginThrottle {
   // one transaction.
   Admission admit(std::string_view username, std::string_view address, Clock::time_point now = Clock::now());
   // The attempt signed in: it is not a failure, and its (username, address)
-  // starts afresh (the ceilings keep their counts).
+  // starts afresh from it (the ceilings keep their counts; attempts made
+  // since it began keep counting for the pair too).
   void succeeded(const Attempt& attempt);
 
  private:

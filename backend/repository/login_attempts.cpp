@@ -62,12 +62,12 @@ std::uint64_t insert_login_attempt(sql::Connection& connection, const std::strin
 }
 
 void forgive_login_attempts(sql::Connection& connection, std::uint64_t attempt_id, const std::string& username_key,
-                            const std::string& address) {
+                            const std::string& address, std::int64_t attempted_at_ms) {
   db::update(connection, "DELETE FROM login_attempts WHERE id = ?", attempt_id);
   db::update(connection,
              "UPDATE login_attempts SET counts_for_pair = FALSE "
-             "WHERE username_key = ? AND address = ? AND counts_for_pair",
-             username_key, address);
+             "WHERE username_key = ? AND address = ? AND counts_for_pair AND attempted_at_ms < ?",
+             username_key, address, attempted_at_ms);
 }
 
 std::uint64_t delete_login_attempts_before(sql::Connection& connection, std::int64_t before_ms, std::uint64_t limit) {

@@ -33,10 +33,12 @@ std::optional<std::int64_t> nth_newest_login_attempt(sql::Connection& connection
 std::uint64_t insert_login_attempt(sql::Connection& connection, const std::string& username_key,
                                    const std::string& address, std::int64_t now_ms);
 
-// An attempt succeeded: it is deleted, and the earlier failures of its
-// (username, address) no longer count for that pair.
+// An attempt (made at `attempted_at_ms`) succeeded: it is deleted, and the
+// failures of its (username, address) made before it no longer count for that
+// pair. Attempts made while its password was being checked still count: they
+// may be a guesser's, racing the real user's sign-in.
 void forgive_login_attempts(sql::Connection& connection, std::uint64_t attempt_id, const std::string& username_key,
-                            const std::string& address);
+                            const std::string& address, std::int64_t attempted_at_ms);
 
 // Deletes up to `limit` attempts and keys older than `before_ms` (they count
 // for nothing any more); returns how many rows went.

@@ -62,12 +62,12 @@ void draw_email_preview_panel(const app::State& state, app::Actions& actions, co
   // frame's scroll is clamped to the height before the preview was there).
   if (frames_since_shown("email preview") < 2) ImGui::SetScrollHereY(0.0f);
   // A dialog that does not block the page: the focus goes into it when it
-  // opens and back to "Preview email" when it closes.
+  // opens and back to "Preview email" when it closes (with its button or Escape).
   begin_card("##email-preview", ImVec2(0, 0), CardHeight::fit_content, "Email preview", semantics::Role::dialog);
 
   ImGui::AlignTextToFramePadding();
   heading("Email preview");
-  if (right_aligned_button("Close preview")) {
+  if (right_aligned_button("Close preview") || escape_pressed_in_card()) {
     actions.sending().close_email_preview();
     end_card();
     return;

@@ -364,6 +364,8 @@ void progress_bar(float fraction, const ImVec2& size, const char* overlay, std::
 namespace {
 
 std::vector<Key> open_cards;  // the keys of the cards being drawn (0: not described)
+// Whether the keyboard focus was inside a card, in the card window's state storage.
+const char* const focus_inside_card = "##focus-inside";
 
 }  // namespace
 
@@ -385,11 +387,18 @@ void begin_card(const char* id, const ImVec2& size, CardHeight height, std::stri
 }
 
 void end_card() {
+  ImGui::GetStateStorage()->SetBool(ImGui::GetID(focus_inside_card),
+                                    ImGui::IsWindowFocused(ImGuiFocusedFlags_ChildWindows));
   if (!open_cards.empty()) {
     if (open_cards.back() != 0) a11y::close();
     open_cards.pop_back();
   }
   ImGui::EndChild();
+}
+
+bool escape_pressed_in_card() {
+  return ImGui::GetStateStorage()->GetBool(ImGui::GetID(focus_inside_card)) &&
+         ImGui::IsKeyPressed(ImGuiKey_Escape, false);
 }
 
 Key current_card() { return open_cards.empty() ? 0 : open_cards.back(); }

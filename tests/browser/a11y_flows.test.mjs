@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { closeSuite, EMPTY_FILTER, FLAGS, openApp, openSuite, shot } from './app_page.mjs';
-import { PASSWORD, USERS, countsFromLinks, focused, pickOptions, signInByKeyboard, waitForFocus, waitForRole,
+import { PASSWORD, USERS, closeDialogByEscape, countsFromLinks, focused, pickOptions, signInByKeyboard, waitForFocus, waitForRole,
   waitUntil } from './a11y_page.mjs';
 
 
@@ -107,6 +107,11 @@ describe('keyboard and screen-reader flows (by role and name only)', () => {
         'the refused test send announced as an alert');
       assert.match(await page.getByRole('alert').textContent(),
         /at most 1 every 10 minutes\. The next one is possible at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(in \d+ s\)/);
+
+      // Escape dismisses the preview, as a dialog on a web page, and the focus goes back to what opened it.
+      await previewDialog.getByRole('button', { name: 'Close preview' }).focus();
+      await closeDialogByEscape(page, 'Email preview');
+      await waitForFocus(page, 'button', 'Preview email', 'the focus back on Preview email');
 
       // Send through the modal confirmation: Tab stays inside it.
       await page.getByRole('button', { name: 'Send Email…' }).press('Enter');

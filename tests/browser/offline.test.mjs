@@ -16,7 +16,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
-import { click as clickItem, closeSuite, EMPTY_FILTER, openSuite, shot, shownCounts, status,
+import { click as clickItem, closeSuite, EMPTY_FILTER, openSuite, runInApp, shot, shownCounts, status,
   typeInto as typeIntoItem, waitFor as waitWithin, waitForStatus as waitForStatusWithin } from './app_page.mjs';
 import { VIEWPORT, WEB_ROOT } from './browser_env.mjs';
 import { SERVER_BIN, waitForLoadReady } from './real_stack.mjs';
@@ -101,14 +101,15 @@ async function load(page) {
 }
 const ready = (page) => page.waitForFunction(() => window.invitesApp?.ready === true, null, { timeout: 30_000 });
 
-// A new page without the service worker (the server started if it is not running), page errors collected.
-async function openPage() {
+// A new page, without the service worker unless `serviceWorkers` is 'allow'
+// (the server started if it is not running), page errors collected.
+async function openPage({ serviceWorkers = 'block' } = {}) {
   if (stack.server.exitCode !== null || stack.server.signalCode !== null) await startServer();
-  const context = await browser.newContext({ viewport: VIEWPORT, serviceWorkers: 'block' });
+  const context = await browser.newContext({ viewport: VIEWPORT, serviceWorkers });
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  return { context, page, problems };
+  return { page, problems, close: () => context.close() };
 }
 // Signs alice in and waits until her offline copy is ready.
 async function signInSynced(page) {
@@ -123,11 +124,9 @@ async function signInSynced(page) {
 
 describe('offline preview against the real invites-server', () => {
   test('sync, server gone, reload from the service worker, offline Load equals the server, back online', async () => {
-    const context = await browser.newContext({ viewport: VIEWPORT });
-    const page = await context.newPage();
-    const problems = [];
-    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-    try {
+    const app = await openPage({ serviceWorkers: 'allow' });
+    const { problems } = app;
+    await runInApp(app, 'offline', async (page) => {
       await page.goto(stack.url + '/');
       await ready(page);
       // The service worker controls the page (it claims it on activation) and
@@ -248,17 +247,13 @@ describe('offline preview against the real invites-server', () => {
       assert.deepEqual(await shownCounts(page), serverBilling.body.counts);
       await shot(page, 'offline-back-online.png');
       assert.deepEqual(problems, []);
-    } catch (err) {
-      await shot(page, `offline-failed-${Date.now()}.png`).catch(() => {});
-      throw err;
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   test('a corrupt stored copy is discarded with a message, then downloaded again', async () => {
-    const { context, page, problems } = await openPage();
-    try {
+    const app = await openPage();
+    const { problems } = app;
+    await runInApp(app, 'offline-corrupt', async (page) => {
       await signInSynced(page);
 
       // Flip bytes in the middle of the stored snapshot.
@@ -289,15 +284,11 @@ describe('offline preview against the real invites-server', () => {
       await waitForStatus(page, 'offlineSync', 'ready', 60_000);
       assert.equal((await status(page)).offlineHave, 1);
       assert.deepEqual(problems, []);
-    } catch (err) {
-      await shot(page, `offline-failed-corrupt-${Date.now()}.png`).catch(() => {});
-      throw err;
-    } finally {
-      await context.close();
-    }
+    });
   });
   test('a refresh after changes in the database downloads only the changes; offline Load equals online', async () => {
-    const { context, page, problems } = await openPage();
+    const app = await openPage();
+    const { page, problems } = app;
     const snapshotAnswers = [];
     page.on('requestfinished', async (request) => {
       if (new URL(request.url()).pathname !== '/api/snapshot') return;
@@ -306,7 +297,7 @@ describe('offline preview against the real invites-server', () => {
       snapshotAnswers.push({ status: response.status(), type: response.headers()['content-type'] ?? '',
         bytes: sizes.responseBodySize });
     });
-    try {
+    await runInApp(app, 'offline-delta', async () => {
       await signInSynced(page);
       const before = await status(page);
 
@@ -348,11 +339,6 @@ describe('offline preview against the real invites-server', () => {
       await click(page, 'Back online');
       await waitForStatus(page, 'offline', 0);
       assert.deepEqual(problems, []);
-    } catch (err) {
-      await shot(page, `offline-failed-delta-${Date.now()}.png`).catch(() => {});
-      throw err;
-    } finally {
-      await context.close();
-    }
+    });
   });
 });

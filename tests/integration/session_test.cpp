@@ -556,15 +556,19 @@ TEST_CASE("login throttle: per username and address, with ceilings per username 
   CHECK(refused_for("carol", "10.0.0.1", 31) > 0);
   fail("carol", "10.0.0.9", 31);
 
-  // A success clears its own (username, address) only.
-  fail("dave", "10.0.0.6", 40);
-  fail("dave", "10.0.0.6", 40);
+  // A success clears its own (username, address) only, and only the failures
+  // made before it: one made while its password was being checked (a
+  // guesser racing the real user) still counts.
+  fail("dave", "10.0.0.6", 39);
   const auto third = throttle.admit("dave", "10.0.0.6", at(40));
   REQUIRE(third.attempt);
-  CHECK(refused_for("dave", "10.0.0.6", 41) == 59);
+  fail("dave", "10.0.0.6", 40);
+  CHECK(refused_for("dave", "10.0.0.6", 41) == 58);
   throttle.succeeded(*third.attempt);
   const auto again = throttle.admit("DAVE", "10.0.0.6", at(41));
   REQUIRE(again.attempt);
+  fail("dave", "10.0.0.6", 41);
+  CHECK(refused_for("dave", "10.0.0.6", 41) == 59);  // the racing failure, `again` and this one: 3 of 3
   throttle.succeeded(*again.attempt);
 
   // The window slides: at 60 s alice's first failure from 10.0.0.1 has left it, so she may try again there.
