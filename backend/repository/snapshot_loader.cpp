@@ -101,6 +101,8 @@ Snapshot load_snapshot(sql::Connection& connection, const std::atomic<bool>& can
     contact.last_name = last_name;
     builder.append_contact(contact);
   });
+  // The per-contact addresses go before the portal users come in.
+  builder.index_contacts();
   for_each_row(connection, snapshot_sql::portal_users, cancel, [&](db::Rows& row) {
     const auto user = read_portal_user(row);
     builder.append_portal_user(user.email, user.status, user.last_invited_at);

@@ -49,10 +49,16 @@ struct PreviewStoreLimits {
   std::chrono::seconds lifetime{3600};
   // Memory of all evaluations together (a Load of every contact at 1M
   // accounts holds ~11 MB); the oldest previews go first, never the newest.
-  std::size_t max_bytes = 96u << 20;
+  // An evicted preview's review evaluates its stored filter again
+  // (SharedPreviews). Budgeted beside two snapshots and a build's scratch
+  // (docs/design.md §8: 512 MB at 1M accounts): at 96 MB, Loads during a
+  // job and a rebuild took the server to 561 MB.
+  std::size_t max_bytes = 32u << 20;
   // Snapshot generations previews may keep alive (each is a full build of
-  // the data): previews of older generations are evicted.
-  std::size_t max_generations = 2;
+  // the data): previews of older generations are evicted. With 1, the first
+  // Load after a rebuild frees the previous snapshot instead of it staying
+  // beside the new one (measured 522 MB at 1M accounts with a job sending).
+  std::size_t max_generations = 1;
 };
 
 class PreviewStore {

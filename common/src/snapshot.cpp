@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <stdexcept>
 #include <string>
 
 #include "invites/email.hpp"
@@ -122,6 +123,7 @@ void SnapshotBuilder::add_account(const AccountRecord& account) {
 }
 
 void SnapshotBuilder::append_account(const AccountRowRef& account, std::span<const Id> site_source_ids) {
+  check_open();
   Snapshot& s = snapshot_;
   if (!s.account_id.empty() && account.id <= s.account_id.back()) accounts_sorted_ = false;
   s.account_id.push_back(account.id);
@@ -152,6 +154,7 @@ void SnapshotBuilder::add_contact(const ContactRecord& contact) {
 }
 
 void SnapshotBuilder::append_contact(const ContactRowRef& contact) {
+  check_open();
   Snapshot& s = snapshot_;
   if (!s.contact_id.empty() && contact.id <= s.contact_id.back()) contacts_sorted_ = false;
   s.contact_id.push_back(contact.id);
@@ -171,12 +174,30 @@ void SnapshotBuilder::add_portal_user(const PortalUserRecord& user) {
 }
 
 void SnapshotBuilder::append_portal_user(std::string_view email, PortalStatus status, std::int64_t last_invited_at) {
+  if (contacts_indexed_) {
+    Snapshot& s = snapshot_;
+    if (const auto index = s.find_email(email)) {
+      s.email_status[*index] = status;
+      s.email_last_invited_at[*index] = last_invited_at;
+    }
+    return;
+  }
   portal_email_.push_back(email);
   portal_status_.push_back(status);
   portal_last_invited_at_.push_back(last_invited_at);
 }
 
-void SnapshotBuilder::append_suppression(std::string_view email) { suppressed_email_.push_back(email); }
+void SnapshotBuilder::append_suppression(std::string_view email) {
+  if (!contacts_indexed_) {
+    suppressed_email_.push_back(email);
+  } else if (const auto index = snapshot_.find_email(email)) {
+    snapshot_.email_suppressed[*index] = 1;
+  }
+}
+
+void SnapshotBuilder::check_open() const {
+  if (contacts_indexed_) throw std::logic_error("SnapshotBuilder: accounts and contacts come before index_contacts()");
+}
 
 void SnapshotBuilder::sort_accounts() {
   Snapshot& s = snapshot_;
@@ -205,10 +226,9 @@ void SnapshotBuilder::sort_contacts() {
   contacts_sorted_ = true;
 }
 
-Snapshot SnapshotBuilder::build(std::int64_t generated_at) && {
+void SnapshotBuilder::index_contacts() {
+  if (contacts_indexed_) return;
   Snapshot& s = snapshot_;
-  s.generated_at = generated_at;
-
   if (!accounts_sorted_) sort_accounts();
   for (std::size_t a = 0; a < s.account_id.size(); ++a) {
     if (s.account_id[a] == 0) throw ValidationError("accounts.id", "an account id must be positive");
@@ -262,19 +282,22 @@ Snapshot SnapshotBuilder::build(std::int64_t generated_at) && {
 
   s.email_status.assign(s.email.size(), PortalStatus::none);
   s.email_last_invited_at.assign(s.email.size(), 0);
-  for (std::size_t u = 0; u < portal_email_.size(); ++u) {
-    if (auto index = s.find_email(portal_email_[u])) {
-      s.email_status[*index] = portal_status_[u];
-      s.email_last_invited_at[*index] = portal_last_invited_at_[u];
-    }
-  }
+  s.email_suppressed.assign(s.email.size(), 0);
+  contacts_indexed_ = true;
+  // Those that came first, now that their addresses can be found.
+  for (std::size_t u = 0; u < portal_email_.size(); ++u)
+    append_portal_user(portal_email_[u], portal_status_[u], portal_last_invited_at_[u]);
   portal_email_.release();
   release(portal_status_);
   release(portal_last_invited_at_);
-  s.email_suppressed.assign(s.email.size(), 0);
-  for (std::size_t u = 0; u < suppressed_email_.size(); ++u)
-    if (auto index = s.find_email(suppressed_email_[u])) s.email_suppressed[*index] = 1;
+  for (std::size_t u = 0; u < suppressed_email_.size(); ++u) append_suppression(suppressed_email_[u]);
   suppressed_email_.release();
+}
+
+Snapshot SnapshotBuilder::build(std::int64_t generated_at) && {
+  Snapshot& s = snapshot_;
+  s.generated_at = generated_at;
+  index_contacts();
 
   // The columns grew by doubling: give back what is left over.
   shrink_all(s.account_id, s.account_division, s.account_class, s.account_bill_group, s.account_source, s.account_flags,

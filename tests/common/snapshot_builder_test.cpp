@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <random>
+#include <stdexcept>
 #include <vector>
 
 #include "invites/error.hpp"
@@ -86,6 +87,39 @@ TEST_CASE("the builder gives the same snapshot for sorted and shuffled rows") {
   Rows accounts_shuffled = sorted;
   accounts_shuffled.accounts = shuffled.accounts;
   CHECK(build_by_rows(accounts_shuffled) == fast);
+}
+
+TEST_CASE("portal users and suppressions after index_contacts give the snapshot they give before it") {
+  const auto data = testing::generate_dataset({.accounts = 600, .seed = 33});
+  const Rows rows = rows_of(data);
+  std::vector<std::string> suppressed;
+  for (const auto& row : data.suppressions)
+    if (!row.lifted) suppressed.push_back(row.email);
+  REQUIRE_FALSE(suppressed.empty());
+  REQUIRE_FALSE(rows.portal_users.empty());
+
+  auto build = [&](bool index_first) {
+    SnapshotBuilder builder;
+    for (const auto& a : rows.accounts) builder.add_account(a);
+    for (const auto& c : rows.contacts) builder.add_contact(c);
+    if (index_first) builder.index_contacts();
+    for (const auto& p : rows.portal_users) builder.add_portal_user(p);
+    for (const auto& email : suppressed) builder.append_suppression(email);
+    return std::move(builder).build(42);
+  };
+  const Snapshot held = build(false);
+  const Snapshot applied = build(true);
+  CHECK(applied == held);
+  CHECK(std::count(applied.email_suppressed.begin(), applied.email_suppressed.end(), 1) > 0);
+  CHECK(std::count_if(applied.email_status.begin(), applied.email_status.end(),
+                      [](PortalStatus status) { return status != PortalStatus::none; }) > 0);
+
+  // Rows after it would not be indexed: refused.
+  SnapshotBuilder builder;
+  builder.add_account({.id = 1});
+  builder.index_contacts();
+  CHECK_THROWS_AS(builder.add_contact({.id = 1, .account_id = 1}), std::logic_error);
+  CHECK_THROWS_AS(builder.add_account({.id = 2}), std::logic_error);
 }
 
 TEST_CASE("the builder rejects duplicates and unknown accounts in either order") {

@@ -742,7 +742,8 @@ TEST_CASE("preview store: owner only, bounded per user and in total", "[previews
 
   // At most two snapshot generations stay referenced; rebase moves previews
   // of a generation to its newest portal statuses and keeps their evaluation.
-  service::PreviewStore generations({.per_user = 10, .total = 10, .lifetime = std::chrono::seconds(3600)});
+  service::PreviewStore generations(
+      {.per_user = 10, .total = 10, .lifetime = std::chrono::seconds(3600), .max_generations = 2});
   auto first = std::make_shared<const Snapshot>();
   auto statuses = std::make_shared<const service::PortalState>();
   const auto g1 = generations.add(1, Filter{}, big, first, 1);
