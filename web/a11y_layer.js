@@ -42,6 +42,9 @@
     'font:16px "UI Font","DejaVu Sans",sans-serif;color:transparent;z-index:1}',
     '#a11y-layer *{color:transparent;-webkit-text-fill-color:transparent;background:transparent;',
     'user-select:none;-webkit-user-select:none}',
+    // Containers (.c) lie at the layer's origin with no height; contained, each is the
+    // containing block of its nodes, so a node added or removed lays out its siblings only.
+    '#a11y-layer .c{position:relative;contain:layout style;margin:0}',
     '#a11y-layer .n{position:absolute;left:0;top:0;box-sizing:border-box;margin:0;padding:0;border:0;',
     'overflow:hidden;contain:size layout style;',
     'white-space:nowrap;font:inherit;line-height:1}',
@@ -264,7 +267,7 @@
   Layer.prototype.replaceElement = function (old, key, role, input) {
     var el = createElement(role, input);
     el.id = 'a' + key;
-    if (!isContainer(role)) el.className = 'n';
+    el.className = isContainer(role) ? 'c' : 'n';
     var node = { el: el, key: key, role: role, input: input, name: '', text: null, sent: null, opener: 0,
       labelled: false, modal: false };
     if (NAMED_BY_TEXT[role] || role === 'combobox') {
