@@ -70,15 +70,17 @@ StoredTemplate template_from_json(const nlohmann::json& json) {
 }
 
 // Runs an UPDATE of one outbox row that is still under the lease it was
-// claimed under, and revokes its unmailed invitation.
+// claimed under, and revokes its unmailed invitation. `set_values` are bound
+// to the placeholders of `set_clause`, in order.
+template <typename... SetValues>
 void update_claimed(sql::Connection& connection, const std::string& set_clause, const ClaimedRecipient& recipient,
-                    const std::string& text) {
+                    const SetValues&... set_values) {
   db::transact(connection, [&] {
     if (recipient.invite_id) revoke_unmailed(connection, {recipient.invite_id});
     db::update(connection,
                "UPDATE send_outbox SET " + set_clause +
                    ", claimed_by = NULL, lease_token = NULL WHERE id = ? AND lease_token = ? AND status = 'sending'",
-               text, recipient.outbox_id, recipient.lease_token);
+               set_values..., recipient.outbox_id, recipient.lease_token);
   });
 }
 
@@ -293,21 +295,19 @@ void record_retry(sql::Connection& connection, const ClaimedRecipient& recipient
                   clipped(detail + " (gave up after " + std::to_string(max_attempts) + " attempts)"));
     return;
   }
-  update_claimed(connection,
-                 std::string(pending_unless_cancelled) +
-                     ", attempts = attempts + 1, last_error = ?, next_attempt_at = UTC_TIMESTAMP(3) + INTERVAL " +
-                     std::to_string(retry_after.count()) + " SECOND",
-                 recipient, clipped(detail));
+  update_claimed(
+      connection,
+      std::string(pending_unless_cancelled) +
+          ", attempts = attempts + 1, last_error = ?, next_attempt_at = UTC_TIMESTAMP(3) + INTERVAL ? SECOND",
+      recipient, clipped(detail), static_cast<std::int64_t>(retry_after.count()));
 }
 
 void record_failed(sql::Connection& connection, const ClaimedRecipient& recipient, const std::string& detail) {
   // The row keeps the (revoked) invitation of the sending that failed: a
   // report of that sending arriving later is the same outcome as its 5xx
   // (delivery_outcomes' key names the invitation).
-  update_claimed(connection,
-                 "status = 'failed', attempts = attempts + 1, invite_id = NULLIF(" +
-                     std::to_string(recipient.invite_id) + ", 0), last_error = ?",
-                 recipient, clipped(detail));
+  update_claimed(connection, "status = 'failed', attempts = attempts + 1, invite_id = NULLIF(?, 0), last_error = ?",
+                 recipient, recipient.invite_id, clipped(detail));
 }
 
 void record_skipped(sql::Connection& connection, const ClaimedRecipient& recipient, const std::string& reason) {
