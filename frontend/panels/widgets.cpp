@@ -363,8 +363,12 @@ void progress_bar(float fraction, const ImVec2& size, const char* overlay, std::
 
 namespace {
 
-std::vector<Key> open_cards;  // the keys of the cards being drawn (0: not described)
-// Whether the keyboard focus was inside a card, in the card window's state storage.
+struct OpenCard {
+  Key key;      // 0: not described
+  bool dialog;  // escape_pressed_in_card() needs to know where the focus was
+};
+std::vector<OpenCard> open_cards;  // the cards being drawn
+// Whether the keyboard focus was inside a dialog card, in the card window's state storage.
 const char* const focus_inside_card = "##focus-inside";
 
 }  // namespace
@@ -382,15 +386,16 @@ void begin_card(const char* id, const ImVec2& size, CardHeight height, std::stri
   node.name = name;
   const bool dialog = role == Role::dialog;
   if (dialog) node.opener = a11y::opener_of(node.key);
-  open_cards.push_back(a11y::open_child_window(std::move(node)));
+  open_cards.push_back(OpenCard{a11y::open_child_window(std::move(node)), dialog});
   if (dialog && ImGui::IsWindowAppearing()) a11y::focus_next_item();  // its first control takes the focus
 }
 
 void end_card() {
-  ImGui::GetStateStorage()->SetBool(ImGui::GetID(focus_inside_card),
-                                    ImGui::IsWindowFocused(ImGuiFocusedFlags_ChildWindows));
   if (!open_cards.empty()) {
-    if (open_cards.back() != 0) a11y::close();
+    if (open_cards.back().dialog)
+      ImGui::GetStateStorage()->SetBool(ImGui::GetID(focus_inside_card),
+                                        ImGui::IsWindowFocused(ImGuiFocusedFlags_ChildWindows));
+    if (open_cards.back().key != 0) a11y::close();
     open_cards.pop_back();
   }
   ImGui::EndChild();
@@ -401,7 +406,7 @@ bool escape_pressed_in_card() {
          ImGui::IsKeyPressed(ImGuiKey_Escape, false);
 }
 
-Key current_card() { return open_cards.empty() ? 0 : open_cards.back(); }
+Key current_card() { return open_cards.empty() ? 0 : open_cards.back().key; }
 
 int frames_since_shown(const char* id) {
   // Kept in the current window's state storage, which outlives frames it is not drawn in.

@@ -33,9 +33,10 @@ enum class CardHeight { given, fit_content };
 void begin_card(const char* id, const ImVec2& size, CardHeight height = CardHeight::given, std::string_view name = {},
                 semantics::Role role = semantics::Role::group);
 void end_card();
-// Escape was pressed while the keyboard focus was inside the card being drawn
-// (in the frame before: by now ImGui's navigation has moved it out), as a
-// dialog card is dismissed on a web page. Call right after begin_card().
+// Escape was pressed while the keyboard focus was inside the dialog card
+// (begin_card with Role::dialog) being drawn (in the frame before: by now
+// ImGui's navigation has moved it out), as a dialog is dismissed on a web
+// page. Call right after begin_card().
 bool escape_pressed_in_card();
 // The key of the card being drawn (for enter_submits(), copy_requested_in()).
 semantics::Key current_card();
