@@ -255,6 +255,7 @@
   };
 
   Layer.prototype.placeMoved = function () {
+    clearTimeout(this.movesTimer);  // when called early (the focus moves to a node not placed yet)
     this.movesTimer = 0;
     var self = this;
     this.pendingMoves.forEach(function (b, key) {
