@@ -28,6 +28,10 @@ const bad = native.filters.some((n, i) => n.digest !== wasm.filters[i].digest);
 if (bad) { console.error('native and wasm digests differ'); process.exit(1); }
 JS
 
+# Where the bytes of the full copy are: each section before and after zstd.
+echo
+build/native/bench/snapshot_bench sections "$snapshot"
+
 # The refresh of the offline copy after a day of ordinary changes (docs/design.md §7).
 echo
 build/native/bench/snapshot_bench delta --accounts "$accounts"

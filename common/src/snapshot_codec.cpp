@@ -46,6 +46,12 @@ enum Tag : std::uint32_t {
   tag_end_of_sections
 };
 constexpr std::uint32_t section_count = tag_end_of_sections - 1;
+// By tag - 1: the names error messages and benchmarks give the sections.
+constexpr const char* section_names[section_count] = {
+    "account_id",      "account_division",     "account_class",        "account_bill_group", "account_source",
+    "account_flags",   "account_site_sources", "account_number",       "account_name",       "contact_id",
+    "contact_account", "contact_email",        "contact_is_billing",   "contact_first_name", "contact_last_name",
+    "email",           "email_status",         "email_last_invited_at"};
 
 // ---------------------------------------------------------------- writing
 
@@ -568,6 +574,10 @@ Header read_header(Reader& file, std::size_t total) {
 }
 
 }  // namespace
+
+const char* SnapshotCodec::section_name(std::uint32_t tag) {
+  return tag >= 1 && tag <= section_count ? section_names[tag - 1] : nullptr;
+}
 
 Snapshot SnapshotCodec::decode(std::span<const std::uint8_t> bytes) {
   Reader file(bytes, "header");

@@ -59,6 +59,9 @@ class SnapshotCodec {
   static void encode(const Snapshot& snapshot, const PortalColumns& portal, const SnapshotLayout& layout,
                      const std::function<void(std::string_view piece)>& sink);
   static Snapshot decode(std::span<const std::uint8_t> bytes);
+  // The name of the payload section with this tag (nullptr for an unknown
+  // one): what error messages and the benchmark's per-section figures call it.
+  static const char* section_name(std::uint32_t tag);
   static Snapshot decode(std::string_view bytes) {
     return decode(std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()));
   }
