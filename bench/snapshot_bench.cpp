@@ -89,22 +89,18 @@ int run(const std::string& file, const std::string& json_out) {
     decode_ms.push_back(ms_since(start));
   }
   const double contacts = static_cast<double>(snapshot.contact_count());
-  const std::size_t text = snapshot.email.byte_size() + snapshot.contact_first_name.byte_size() +
-                           snapshot.contact_last_name.byte_size() + snapshot.account_name.byte_size() +
-                           snapshot.account_number.byte_size();
   nlohmann::json report = {
       {"target", TARGET_NAME},
       {"contacts", snapshot.contact_count()},
       {"accounts", snapshot.account_count()},
       {"snapshot_bytes", bytes.size()},
       {"bytes_per_contact", static_cast<double>(bytes.size()) / contacts},
-      {"bytes_per_contact_beyond_text", static_cast<double>(bytes.size() - text) / contacts},
       {"decode_ms", median(decode_ms)},
       {"decode_best_ms", *std::min_element(decode_ms.begin(), decode_ms.end())},
   };
-  std::printf("[%s] %zu contacts, %zu accounts; snapshot %.1f MB = %.1f bytes/contact (%.1f beyond email and names)\n",
-              TARGET_NAME, snapshot.contact_count(), snapshot.account_count(), static_cast<double>(bytes.size()) / 1e6,
-              report["bytes_per_contact"].get<double>(), report["bytes_per_contact_beyond_text"].get<double>());
+  std::printf("[%s] %zu contacts, %zu accounts; snapshot %.1f MB = %.1f bytes/contact\n", TARGET_NAME,
+              snapshot.contact_count(), snapshot.account_count(), static_cast<double>(bytes.size()) / 1e6,
+              report["bytes_per_contact"].get<double>());
   std::printf("[%s] decode: %.1f ms (median of 3)\n", TARGET_NAME, median(decode_ms));
 
   auto filters = representative_filters();

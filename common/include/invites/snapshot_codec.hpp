@@ -19,7 +19,8 @@ namespace invites {
 
 // 2: the email_status bytes carry the address's validity in bit 7.
 // 3: and its suppression (docs/design.md §11) in bit 6.
-inline constexpr std::uint32_t snapshot_format_version = 3;
+// 4: coded for size (snapshot_text.hpp, snapshot_codec.cpp): dictionaries, front-coding, address references.
+inline constexpr std::uint32_t snapshot_format_version = 4;
 
 // Bytes held outside the decoder's memory (a JavaScript ArrayBuffer in the
 // browser): decode(ByteSource&) copies in one section at a time, so the whole
