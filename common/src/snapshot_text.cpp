@@ -45,10 +45,11 @@ TextReader::TextReader(Reader& r, std::size_t n)
   for (std::size_t i = 0; i < literals; ++i) {
     std::uint64_t prefix = 0, rest;
     shared.try_varint(prefix);  // checked above
-    if (!r.try_varint(rest) || rest > r.remaining() - std::min(r.remaining(), rest_total))
-      r.fail("malformed or overlong literal");
-    if (prefix > previous) r.fail("a literal shares " + std::to_string(prefix) + " bytes with one of " +
-                                  std::to_string(previous));
+    // The rests' bytes follow: together they cannot exceed what is left.
+    const std::uint64_t left = r.remaining();
+    if (!r.try_varint(rest) || rest > left || rest_total + rest > left) r.fail("malformed or overlong literal");
+    if (prefix > previous)
+      r.fail("a literal shares " + std::to_string(prefix) + " bytes with one of " + std::to_string(previous));
     rest_total += rest;
     previous = prefix + rest;
     total += previous;

@@ -52,8 +52,9 @@ void write_text(snapshot_bytes::Writer& w, std::size_t n, Value&& value, bool di
     for (const auto& [v, count] : seen)
       if (count > 1) repeated.emplace_back(count, v);
     // Most frequent first (small codes), then bytewise: the same input always gives the same bytes.
-    std::sort(repeated.begin(), repeated.end(),
-              [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
+    std::sort(repeated.begin(), repeated.end(), [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
     for (auto& entry : seen) entry.second = 0;
     for (const auto& [count, v] : repeated) {
       entries.push_back(v);
