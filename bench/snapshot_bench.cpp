@@ -179,6 +179,17 @@ int sections(const std::string& file) {
                 static_cast<double>(packed) / 1e6, static_cast<double>(packed) / contacts);
     at += 12 + length;
   }
+  // What the server spends on a download: the layout pass, then the streamed encode.
+  const PortalColumns portal = portal_columns(snapshot);
+  auto start = Clock::now();
+  const SnapshotLayout layout = SnapshotCodec::layout(snapshot, portal);
+  const double layout_ms = ms_since(start);
+  start = Clock::now();
+  std::size_t streamed = 0;
+  SnapshotCodec::encode(snapshot, portal, layout, [&](std::string_view piece) { streamed += piece.size(); });
+  const double encode_ms = ms_since(start);
+  std::printf("[native] server side: layout pass %.0f ms, streamed encode %.0f ms (%zu bytes)\n", layout_ms, encode_ms,
+              streamed);
   const std::size_t whole = zstd_size(bytes);
   std::printf(
       "[native] snapshot format %u: %.2f MB encoded, %.2f MB zstd as one stream (sections apart: %.2f MB); "

@@ -101,7 +101,7 @@ void write_addresses(Writer& w, const StringColumn& email) {
 // previous `address_window` contacts, the nearest in value: contacts made
 // together tend to have addresses near each other in sort order. A byte per
 // contact says how (address_ref), then the numbers follow as varints.
-constexpr std::size_t address_window = 64;
+constexpr std::size_t address_window = 128;
 enum AddressRef : std::uint8_t { ref_none = 0, ref_whole = 1, ref_back = 2 };  // ref_back + d - 1: contact c - d
 
 std::uint64_t zigzag(std::int64_t v) {
@@ -109,39 +109,45 @@ std::uint64_t zigzag(std::int64_t v) {
 }
 std::int64_t unzigzag(std::uint64_t v) { return static_cast<std::int64_t>(v >> 1) ^ -static_cast<std::int64_t>(v & 1); }
 
-// Calls visit(ref byte, number) per contact (number 0 with ref_none).
-template <typename Visit>
-void for_each_address_ref(const std::vector<std::uint32_t>& addresses, Visit&& visit) {
-  for (std::size_t c = 0; c < addresses.size(); ++c) {
-    const std::uint32_t address = addresses[c];
-    if (address == no_email) {
-      visit(ref_none, 0);
-      continue;
-    }
-    std::uint64_t best = address;
-    std::size_t best_back = 0;
-    for (std::size_t d = 1; d <= std::min(address_window, c) && best > 0; ++d) {
-      const std::uint32_t near = addresses[c - d];
-      if (near == no_email) continue;
-      const std::uint64_t difference = zigzag(std::int64_t{address} - std::int64_t{near});
-      if (difference < best) {
-        best = difference;
-        best_back = d;
-      }
-    }
-    if (best_back == 0)
-      visit(ref_whole, address);
-    else
-      visit(static_cast<std::uint8_t>(ref_back + best_back - 1), best);
-  }
+// The ref byte of contact c: the nearest of the previous address_window
+// contacts' addresses when the difference is smaller than the index itself.
+std::uint8_t address_ref(const std::vector<std::uint32_t>& addresses, std::size_t c) {
+  const std::uint32_t address = addresses[c];
+  if (address == no_email) return ref_none;
+  // The distance as a 32-bit signed difference: a loop of fixed length over
+  // a full window without branches, which compilers vectorize. Only the
+  // choice depends on it (no_email or a far index may look near); the check
+  // below keeps the reference exact.
+  const auto distance = [address](std::uint32_t near) {
+    const auto difference = static_cast<std::int32_t>(near - address);
+    return difference < 0 ? ~difference : difference;  // ~: no overflow at INT32_MIN
+  };
+  const std::size_t window = std::min(address_window, c);
+  const std::uint32_t* recent = addresses.data() + c - window;
+  std::int32_t nearest = INT32_MAX;
+  if (window == address_window)
+    for (std::size_t k = 0; k < address_window; ++k) nearest = std::min(nearest, distance(recent[k]));
+  else
+    for (std::size_t k = 0; k < window; ++k) nearest = std::min(nearest, distance(recent[k]));
+  std::size_t back = 1;  // the most recent contact at the least distance
+  while (back <= window && distance(addresses[c - back]) != nearest) ++back;
+  if (back > window || addresses[c - back] == no_email ||
+      zigzag(std::int64_t{address} - std::int64_t{addresses[c - back]}) >= std::uint64_t{address})
+    return ref_whole;
+  return static_cast<std::uint8_t>(ref_back + back - 1);
 }
 
 void write_contact_addresses(Writer& w, const std::vector<std::uint32_t>& addresses) {
   w.varint(addresses.size());
-  for_each_address_ref(addresses, [&](std::uint8_t ref, std::uint64_t) { w.bytes(&ref, 1); });
-  for_each_address_ref(addresses, [&](std::uint8_t ref, std::uint64_t number) {
-    if (ref != ref_none) w.varint(number);
-  });
+  std::vector<std::uint8_t> refs(addresses.size());  // held only while this section is written
+  for (std::size_t c = 0; c < addresses.size(); ++c) refs[c] = address_ref(addresses, c);
+  w.bytes(refs.data(), refs.size());
+  for (std::size_t c = 0; c < addresses.size(); ++c) {
+    if (refs[c] == ref_whole)
+      w.varint(addresses[c]);
+    else if (refs[c] != ref_none)
+      w.varint(zigzag(std::int64_t{addresses[c]} - std::int64_t{addresses[c - (refs[c] - ref_back + 1)]}));
+  }
 }
 
 // email_status byte: the portal status in bits 0-4, bit 5 when the address

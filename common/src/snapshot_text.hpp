@@ -24,7 +24,7 @@ namespace invites::snapshot_text {
 
 // The dictionary is drawn from the first this many distinct values: bounded
 // memory while the server encodes, and codes that fit 16 bits.
-inline constexpr std::size_t max_dictionary = 65535;
+inline constexpr std::uint16_t max_dictionary = 65535;
 
 inline std::size_t shared_prefix(std::string_view a, std::string_view b) {
   return static_cast<std::size_t>(std::mismatch(a.begin(), a.begin() + std::min(a.size(), b.size()), b.begin()).first -
@@ -36,37 +36,44 @@ inline std::size_t shared_prefix(std::string_view a, std::string_view b) {
 template <typename Value>
 void write_text(snapshot_bytes::Writer& w, std::size_t n, Value&& value, bool dictionary) {
   w.varint(n);
-  // Code of each row (0: literal), held only while this column is written.
-  std::vector<std::uint16_t> codes;
+  // Per row, held only while this column is written: its code (0: a
+  // literal); per literal, the prefix it shares with the previous literal
+  // (at most 65535: sharing less is as valid).
+  std::vector<std::uint16_t> codes, shared;
   std::vector<std::string_view> entries;
   if (dictionary) {
-    std::unordered_map<std::string_view, std::uint32_t> seen;  // value -> count, then -> code
+    // First the slot of each row's value in the order first seen (absent: past max_dictionary).
+    constexpr std::uint16_t absent = max_dictionary;
+    std::unordered_map<std::string_view, std::uint16_t> slot_of;
+    std::vector<std::pair<std::uint32_t, std::string_view>> slots;  // count, value
+    codes.resize(n);
     for (std::size_t i = 0; i < n; ++i) {
       const std::string_view v = value(i);
-      if (auto found = seen.find(v); found != seen.end())
-        ++found->second;
-      else if (seen.size() < max_dictionary)
-        seen.emplace(v, 1);
-    }
-    std::vector<std::pair<std::uint32_t, std::string_view>> repeated;
-    for (const auto& [v, count] : seen)
-      if (count > 1) repeated.emplace_back(count, v);
-    // Most frequent first (small codes), then bytewise: the same input always gives the same bytes.
-    std::sort(repeated.begin(), repeated.end(), [](const auto& a, const auto& b) {
-      return a.first != b.first ? a.first > b.first : a.second < b.second;
-    });
-    for (auto& entry : seen) entry.second = 0;
-    for (const auto& [count, v] : repeated) {
-      entries.push_back(v);
-      seen[v] = static_cast<std::uint32_t>(entries.size());
-    }
-    if (!entries.empty()) {
-      codes.resize(n);
-      for (std::size_t i = 0; i < n; ++i) {
-        const auto found = seen.find(value(i));  // absent: a value past the first max_dictionary
-        codes[i] = found == seen.end() ? 0 : static_cast<std::uint16_t>(found->second);
+      auto [found, added] = slot_of.try_emplace(v, static_cast<std::uint16_t>(slots.size()));
+      if (added && slots.size() == max_dictionary) {
+        slot_of.erase(found);
+        codes[i] = absent;
+        continue;
       }
+      if (added) slots.emplace_back(0, v);
+      codes[i] = found->second;
+      ++slots[found->second].first;
     }
+    // Values seen more than once get codes, the most frequent first (small
+    // codes), then bytewise: the same input always gives the same bytes.
+    std::vector<std::uint16_t> order;
+    for (std::size_t k = 0; k < slots.size(); ++k)
+      if (slots[k].first > 1) order.push_back(static_cast<std::uint16_t>(k));
+    std::sort(order.begin(), order.end(), [&](std::uint16_t a, std::uint16_t b) {
+      return slots[a].first != slots[b].first ? slots[a].first > slots[b].first : slots[a].second < slots[b].second;
+    });
+    std::vector<std::uint16_t> code_of_slot(slots.size() + 1, 0);  // the last: absent
+    for (const auto k : order) {
+      entries.push_back(slots[k].second);
+      code_of_slot[k] = static_cast<std::uint16_t>(entries.size());
+    }
+    for (auto& code : codes) code = code_of_slot[std::min<std::size_t>(code, slots.size())];
+    if (entries.empty()) std::vector<std::uint16_t>().swap(codes);
   }
   w.varint(entries.size());
   std::size_t entry_bytes = 0;
@@ -79,26 +86,27 @@ void write_text(snapshot_bytes::Writer& w, std::size_t n, Value&& value, bool di
   for (const auto code : codes) w.varint(code);
 
   const auto is_literal = [&](std::size_t i) { return codes.empty() || codes[i] == 0; };
-  // Visits each literal with the length of the prefix it shares with the previous one.
-  const auto for_each_literal = [&](auto&& visit) {
+  std::size_t rest_bytes = 0;
+  {
     std::string_view previous;
-    for (std::size_t i = 0; i < n; ++i) {
-      if (!is_literal(i)) continue;
-      const std::string_view v = value(i);
-      visit(v, shared_prefix(previous, v));
-      previous = v;
-    }
+    for (std::size_t i = 0; i < n; ++i)
+      if (is_literal(i)) {
+        const std::string_view v = value(i);
+        shared.push_back(static_cast<std::uint16_t>(std::min<std::size_t>(shared_prefix(previous, v), 65535)));
+        rest_bytes += v.size() - shared.back();
+        previous = v;
+      }
+  }
+  // Visits each literal with its shared prefix's length.
+  const auto for_each_literal = [&](auto&& visit) {
+    for (std::size_t i = 0, k = 0; i < n; ++i)
+      if (is_literal(i)) visit(value(i), std::size_t{shared[k++]});
   };
-  std::size_t literals = 0, rest_bytes = 0;
-  for_each_literal([&](std::string_view v, std::size_t shared) {
-    ++literals;
-    rest_bytes += v.size() - shared;
-  });
-  w.varint(literals);
-  for_each_literal([&](std::string_view, std::size_t shared) { w.varint(shared); });
-  for_each_literal([&](std::string_view v, std::size_t shared) { w.varint(v.size() - shared); });
+  w.varint(shared.size());
+  for (const auto length : shared) w.varint(length);
+  for_each_literal([&](std::string_view v, std::size_t prefix) { w.varint(v.size() - prefix); });
   w.varint(rest_bytes);
-  for_each_literal([&](std::string_view v, std::size_t shared) { w.bytes(v.data() + shared, v.size() - shared); });
+  for_each_literal([&](std::string_view v, std::size_t prefix) { w.bytes(v.data() + prefix, v.size() - prefix); });
 }
 
 // A column written by write_text(), checked whole when constructed (a

@@ -25,7 +25,8 @@ std::string raw(const char (&text)[N]) {
 
 std::string written(const std::vector<std::string>& values, bool dictionary) {
   Writer w;
-  snapshot_text::write_text(w, values.size(), [&](std::size_t i) { return std::string_view(values[i]); }, dictionary);
+  snapshot_text::write_text(
+      w, values.size(), [&](std::size_t i) { return std::string_view(values[i]); }, dictionary);
   return std::move(w.str());
 }
 
@@ -68,7 +69,7 @@ TEST_CASE("text columns round-trip, with and without a dictionary") {
       {""},
       {"", "", ""},
       {"only"},
-      {"abc", "abcd", "abc", "ab", "", "abcdef", "abcdef"},  // shared prefixes, longer and shorter
+      {"abc", "abcd", "abc", "ab", "", "abcdef", "abcdef"},                // shared prefixes, longer and shorter
       {"Chloé", "Chloé", "Müller", "Mü", "\xE2\x84\xAA", "Zoë", "Chloé"},  // non-ASCII, cut inside a character
       {"A100001", "A100002", "A100010", "A1000100", "B1"},
       {std::string("nul\0inside", 10), std::string("nul\0", 4)},
@@ -147,8 +148,8 @@ TEST_CASE("format 4 edge cases survive encode and decode") {
     SnapshotBuilder builder;
     builder.add_account({.id = 1, .account_number = "A1", .name = "Same"});
     builder.add_account({.id = 2, .account_number = "A10", .name = "Same"});
-    const std::vector<std::string> addresses = {"a@x.com", "a@x.co", "ab@x.com", "a.b@x.com", "plain", "a@b@x.com",
-                                                "@x.com",  "a@",     "zz@y.org", "a@x.com.au"};
+    const std::vector<std::string> addresses = {"a@x.com",   "a@x.co", "ab@x.com", "a.b@x.com", "plain",
+                                                "a@b@x.com", "@x.com", "a@",       "zz@y.org",  "a@x.com.au"};
     Id id = 0;
     for (int round = 0; round < 30; ++round)  // far apart: beyond the reference window too
       for (std::size_t k = 0; k < addresses.size(); ++k) {
