@@ -2,9 +2,13 @@
 // The compact binary form of a Snapshot. Layout (little endian):
 //   magic "BPISNAP1" | u32 format version | u32 section count | u64 generated_at
 //   | u64 payload length | u64 xxh3 checksum of the payload | payload
-// The payload is a sequence of sections (u32 tag, u64 length, bytes); integer
-// columns are LEB128 varints (ascending ids delta-coded), strings are varint
-// lengths followed by the bytes. Every length is checked before it is used:
+// The payload is a sequence of sections (u32 tag, u64 length, bytes), coded
+// for size under zstd on the wire (format 4): integer columns are LEB128
+// varints (ascending ids delta-coded); names go through a dictionary, account
+// numbers are front-coded, the sorted addresses front-coded up to their last
+// '@' with the domains dictionary-coded (common/src/snapshot_text.hpp); each
+// contact's address index is a difference from that of one of the previous
+// 128 contacts; invitation times are byte planes. Every length is checked before it is used:
 // a truncated, corrupt or foreign buffer is a SnapshotFormatError, never an over-read.
 #include <cstdint>
 #include <functional>
