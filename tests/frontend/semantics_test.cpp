@@ -26,6 +26,22 @@ Node button(Key key, std::string name, float x = 10) {
   return node;
 }
 
+Node row(Key key) {
+  Node node;
+  node.key = key;
+  node.role = Role::row;
+  return node;
+}
+
+Node cell(Key key, std::string name, Bounds bounds) {
+  Node node;
+  node.key = key;
+  node.role = Role::gridcell;
+  node.name = std::move(name);
+  node.bounds = bounds;
+  return node;
+}
+
 Node group(Key key, std::string name) {
   Node node;
   node.key = key;
@@ -206,20 +222,9 @@ TEST_CASE("semantics: a row encloses its cells, whose bounds are relative to it,
   auto frame = [&](float y) -> const Changes& {
     tree.begin_frame();
     tree.open(group(100, "grid"));
-    Node row;
-    row.key = 200;
-    row.role = Role::row;
-    tree.open(row);
-    Node cell;
-    cell.key = 201;
-    cell.role = Role::gridcell;
-    cell.name = "alice@example.com";
-    cell.bounds = Bounds::from_px(10, y, 200, 20);
-    tree.add(cell);
-    cell.key = 202;
-    cell.name = "Alice";
-    cell.bounds = Bounds::from_px(220, y + 2, 100, 16);
-    tree.add(cell);
+    tree.open(row(200));
+    tree.add(cell(201, "alice@example.com", Bounds::from_px(10, y, 200, 20)));
+    tree.add(cell(202, "Alice", Bounds::from_px(220, y + 2, 100, 16)));
     tree.add(group(203, "a cell with controls"));  // a container without bounds keeps none
     tree.close();
     tree.close();
@@ -250,16 +255,8 @@ TEST_CASE("semantics: a kept row moves with its container, its cells stay where 
       const Node* before = tree.find_previous(key);
       tree.keep_previous_children(key, card.bounds.x - before->bounds.x, card.bounds.y - before->bounds.y);
     } else {
-      Node row;
-      row.key = 200;
-      row.role = Role::row;
-      tree.open(row);
-      Node cell;
-      cell.key = 201;
-      cell.role = Role::gridcell;
-      cell.name = "alice@example.com";
-      cell.bounds = Bounds::from_px(10, y + 10, 200, 20);
-      tree.add(cell);
+      tree.open(row(200));
+      tree.add(cell(201, "alice@example.com", Bounds::from_px(10, y + 10, 200, 20)));
       tree.close();
     }
     tree.close();
