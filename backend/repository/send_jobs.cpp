@@ -153,7 +153,8 @@ CreatedJob create_job(sql::Connection& connection, const NewJob& job) {
       db::execute(connection, "SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
       db::update(connection, insert_job, job.created_by, job.from_email, job.message_template.id,
                  template_to_json(job.message_template).dump(), filter_to_json(job.filter).dump(),
-                 joined_groups(job.groups), job.digest, static_cast<unsigned>(job.invite_ttl_days), key, job.preview_id);
+                 joined_groups(job.groups), job.digest, static_cast<unsigned>(job.invite_ttl_days), key,
+                 job.preview_id);
       const std::uint64_t id = db::last_insert_id(connection);
       const FilledOutbox outbox = fill_outbox(connection, id, job.filter, job.groups);
       // Nothing is written unless the job is sent as previewed (the transaction rolls back).
