@@ -143,8 +143,10 @@ CreatedJob create_job(sql::Connection& connection, const NewJob& job) {
   // certification conflict for the later commit instead of a duplicate key:
   // it is retried and then finds the winner's job.
   return db::retry_on_conflict([&]() -> CreatedJob {
-    if (const auto existing = job_with_preview_or_key(connection, job.preview_id, key))
-      return {Outcome::existing, *existing};
+    // A job made already for this preview or key is the answer only if the
+    // recipients are still what Load showed: the check runs as for a new
+    // job, in a job row without preview or key that is rolled back.
+    const auto existing = job_with_preview_or_key(connection, job.preview_id, key);
     try {
       db::Transaction transaction(connection);
       // The outbox is filled by INSERT ... SELECT over the billing tables:
@@ -153,13 +155,14 @@ CreatedJob create_job(sql::Connection& connection, const NewJob& job) {
       db::execute(connection, "SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
       db::update(connection, insert_job, job.created_by, job.from_email, job.message_template.id,
                  template_to_json(job.message_template).dump(), filter_to_json(job.filter).dump(),
-                 joined_groups(job.groups), job.digest, static_cast<unsigned>(job.invite_ttl_days), key,
-                 job.preview_id);
+                 joined_groups(job.groups), job.digest, static_cast<unsigned>(job.invite_ttl_days),
+                 existing ? std::nullopt : key, existing ? std::nullopt : std::optional(job.preview_id));
       const std::uint64_t id = db::last_insert_id(connection);
       const FilledOutbox outbox = fill_outbox(connection, id, job.filter, job.groups);
-      // Nothing is written unless the job is sent as previewed (the transaction rolls back).
+      // Nothing is written unless a new job is sent as previewed (the transaction rolls back).
       if (outbox.digest != job.digest) return {Outcome::recipients_changed, 0, 0, outbox.digest};
       if (outbox.queued == 0) return {Outcome::no_recipients, 0, 0, outbox.digest};
+      if (existing) return {Outcome::existing, *existing};
       db::update(connection, "UPDATE send_jobs SET total = ? WHERE id = ?", outbox.queued, id);
       transaction.commit();
       return {Outcome::created, id, outbox.queued, outbox.digest};

@@ -47,8 +47,8 @@ std::optional<std::uint64_t> job_id_for_key(sql::Connection& connection, std::ui
 // Inserts the job and one outbox row per recipient of the chosen groups, by
 // SQL, in one transaction, if the digest of the recipients (the same read)
 // is the one Load showed. For a preview already sent, or an idempotency key
-// already used by the same user, returns that job instead (also when a
-// concurrent request inserted it first).
+// already used by the same user, returns that job instead, after the same
+// check (also when a concurrent request inserted it first).
 CreatedJob create_job(sql::Connection& connection, const NewJob& job);
 
 struct JobProgress {

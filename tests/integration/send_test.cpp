@@ -185,8 +185,9 @@ TEST_CASE("one job per preview: a second Send of it, with another idempotency ke
   for (const auto& [rcpt, count] : stack.received_per_recipient()) CHECK(count == 1);
 }
 
-TEST_CASE("the outbox holds the chosen groups' recipients in (group, email) order; a preview sent once keeps its job",
-          "[mariadb][http][smtp]") {
+TEST_CASE(
+    "the outbox holds the chosen groups' recipients in (group, email) order, and a preview sent once is checked again",
+    "[mariadb][http][smtp]") {
   testing::SendStack stack;
   testing::write_people(
       stack.sql(),
@@ -207,9 +208,15 @@ TEST_CASE("the outbox holds the chosen groups' recipients in (group, email) orde
                                                                        "new_users zed@example.com"});
   CHECK(stack.wait_completed(job)["total"] == 3);
   // Its new users are invited now, so the recipients differ from Load: a
-  // second Send of the preview still gets its job, not a 409.
-  CHECK(stack.send(preview) == job);
+  // second Send of the preview is a 409, and nothing more is written.
+  const auto again = stack.post("/api/previews/" + preview["preview_id"].get<std::string>() + "/send",
+                                {{"from_email", testing::division_sender},
+                                 {"template_id", stack.template_id()},
+                                 {"groups", {"new_users", "pending_invites"}}});
+  CHECK(again->status == 409);
+  CHECK(json::parse(again->body)["counts"]["pending_invites"] == 5);
   CHECK(testing::count_rows(stack.sql(), "SELECT COUNT(*) FROM send_jobs") == 1);
+  CHECK(testing::count_rows(stack.sql(), "SELECT COUNT(*) FROM send_outbox") == 3);
 }
 
 TEST_CASE("two jobs for the same addresses: only one mails each, the other reports it skipped, naming the job",
