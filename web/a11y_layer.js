@@ -29,11 +29,15 @@
     columnheader: 1, gridcell: 1 };
   // Roles the keyboard can reach (the others are read, not operated).
   var INTERACTIVE = { button: 1, link: 1, checkbox: 1, combobox: 1, option: 1, textbox: 1, tab: 1 };
+  // Containers placed as one piece, their nodes' bounds relative to them
+  // (frontend/semantics/node.hpp places_children): a scrolled row moves alone.
+  var PLACES_CHILDREN = { row: 1 };
   // Keys the app navigates with (frontend/platform/a11y_bridge.cpp maps the codes to ImGui keys).
   var NAV_KEYS = { ArrowLeft: 1, ArrowRight: 2, ArrowUp: 3, ArrowDown: 4, Home: 5, End: 6, PageUp: 7, PageDown: 8,
     Escape: 9 };
 
   var MOVE_SETTLE_MS = 100;
+  var MOST_HELD_MS = 400;
 
   var STYLE = [
     // Contained, and the nodes moved with transforms (their size set only when it changes): scrolling
@@ -45,6 +49,7 @@
     // Containers (.c) lie at the layer's origin with no height; contained, each is the
     // containing block of its nodes, so a node added or removed lays out its siblings only.
     '#a11y-layer .c{position:relative;contain:layout style;margin:0}',
+    '#a11y-layer .p{position:absolute;left:0;top:0;contain:size layout style}',
     '#a11y-layer .n{position:absolute;left:0;top:0;box-sizing:border-box;margin:0;padding:0;border:0;',
     'overflow:hidden;contain:size layout style;',
     'white-space:nowrap;font:inherit;line-height:1}',
@@ -102,13 +107,100 @@
 
   Layer.prototype.apply = function (json) {
     var changes = JSON.parse(json);
+    var fresh = this.insideGrids(changes);
+    if (fresh) {
+      this.hold(changes, fresh);
+      return;
+    }
+    if (this.held) this.applyHeld();
+    this.applyChanges(changes);
+  };
+
+  // --- rows that scroll by ---------------------------------------------------
+
+  // While a list scrolls under the mouse, rows come and go every frame. A
+  // change list that touches only the inside of grids the focus is not in
+  // (no focus move, nothing to announce) is held and merged with the next
+  // ones until the list comes to rest (MOVE_SETTLE_MS without such a change,
+  // MOST_HELD_MS at most), or applied at once before any other change: the
+  // browser restyles the layer a few times a second instead of every frame,
+  // and rows that passed by meanwhile never become elements.
+  // Returns the keys of the nodes such a list adds, or null when it is not one.
+  Layer.prototype.insideGrids = function (changes) {
+    if (changes.f || changes.a.length || changes.u.length + changes.d.length + changes.c.length === 0) return null;
+    var held = this.held ? this.held.fresh : null;  // nodes added by held lists
+    var fresh = new Set();
+    var self = this;
+    function inside(key) { return fresh.has(key) || (held !== null && held.has(key)) || self.inScrolledGrid(key); }
+    var i;
+    for (i = 0; i < changes.u.length; i++) {
+      var u = changes.u[i];
+      if (u.p === undefined ? !inside(u.k) : !inside(u.p) || u.r === 'dialog') return null;
+      if (u.p !== undefined) fresh.add(u.k);
+    }
+    for (i = 0; i < changes.d.length; i++) if (!inside(changes.d[i])) return null;
+    for (i = 0; i < changes.c.length; i++) if (!inside(changes.c[i][0])) return null;
+    return fresh;
+  };
+
+  // The node lies in a grid (or is one) that does not hold the focus.
+  Layer.prototype.inScrolledGrid = function (key) {
+    var node = this.nodes.get(key);
+    if (!node || !node.el.isConnected) return false;
+    if (node.grid === undefined) node.grid = node.el.closest('[role=grid]');
+    return node.grid !== null && !node.grid.contains(document.activeElement);
+  };
+
+  Layer.prototype.hold = function (changes, fresh) {
+    var held = this.held;
+    var self = this;
+    if (!held) held = this.held = { u: new Map(), d: new Set(), c: new Map(), fresh: new Set(), since: Date.now() };
+    clearTimeout(this.heldTimer);
+    var wait = Math.min(MOVE_SETTLE_MS, held.since + MOST_HELD_MS - Date.now());
+    this.heldTimer = setTimeout(function () { self.applyHeld(); }, Math.max(0, wait));
+    fresh.forEach(function (key) { held.fresh.add(key); });
+    var i;
+    for (i = 0; i < changes.d.length; i++) {
+      var key = changes.d[i];
+      held.u.delete(key);  // a row that came and went while held never becomes an element
+      if (this.nodes.has(key)) held.d.add(key);
+    }
+    for (i = 0; i < changes.u.length; i++) {
+      var u = changes.u[i];
+      var before = held.u.get(u.k);
+      if (before) Object.assign(before, u);
+      else held.u.set(u.k, u);
+    }
+    for (i = 0; i < changes.c.length; i++) held.c.set(changes.c[i][0], changes.c[i][1]);
+  };
+
+  Layer.prototype.applyHeld = function () {
+    var held = this.held;
+    clearTimeout(this.heldTimer);
+    this.held = null;
+    var self = this;
+    var made = new Set();
+    var upserts = [];
+    held.u.forEach(function (u) {
+      // A node added while held whose parent went meanwhile went with it.
+      var parentStays = u.p === undefined || made.has(u.p) || u.p === 0 || (self.nodes.has(u.p) && !held.d.has(u.p));
+      if (!parentStays) return;
+      made.add(u.k);
+      upserts.push(u);
+    });
+    var orders = [];
+    held.c.forEach(function (keys, parent) { orders.push([parent, keys]); });
+    this.applyChanges({ d: Array.from(held.d), u: upserts, c: orders, a: [], f: 0 });
+  };
+
+  Layer.prototype.applyChanges = function (changes) {
     var i;
     var dialogsChanged = false;
     for (i = 0; i < changes.d.length; i++) dialogsChanged = this.remove(changes.d[i]) || dialogsChanged;
     for (i = 0; i < changes.u.length; i++) dialogsChanged = this.upsert(changes.u[i]) || dialogsChanged;
     for (i = 0; i < changes.c.length; i++) this.order(changes.c[i][0], changes.c[i][1]);
     if (dialogsChanged) this.trapFocus();
-    if (changes.f && this.pendingMoves.has(changes.f)) this.placeMoved();
+    if (changes.f && this.pendingMoves.size) this.placeMoved();  // the focus may go into a row not placed yet
     if (changes.f) this.focus(changes.f);
     if (changes.a.length) this.announce(changes.a);
     this.restoreLostFocus();
@@ -201,8 +293,8 @@
     if (u.s !== undefined) this.setStates(node, u.s);
     if (u.l !== undefined && role === 'heading') el.setAttribute('aria-level', String(u.l));
     if (u.o !== undefined) setOrRemove(el, 'aria-sort', u.o === 'none' ? null : u.o);
-    if (u.b !== undefined && !isContainer(role)) {
-      if (onlyMoved(u) && el !== document.activeElement) {
+    if (u.b !== undefined && (!isContainer(role) || PLACES_CHILDREN[role])) {
+      if (onlyMoved(u) && !el.contains(document.activeElement)) {
         this.moveLater(u.k, u.b);
       } else {
         this.pendingMoves.delete(u.k);
@@ -268,7 +360,7 @@
   Layer.prototype.replaceElement = function (old, key, role, input) {
     var el = createElement(role, input);
     el.id = 'a' + key;
-    el.className = isContainer(role) ? 'c' : 'n';
+    el.className = PLACES_CHILDREN[role] ? 'c p' : isContainer(role) ? 'c' : 'n';
     var node = { el: el, key: key, role: role, input: input, name: '', text: null, sent: null, opener: 0,
       labelled: false, modal: false };
     if (NAMED_BY_TEXT[role] || role === 'combobox') {

@@ -182,7 +182,7 @@ Key open_child_window(Node node) {
   for (const Key waiting : layer_requests->waiting()) {
     const Node* target = layer_tree->find(waiting);
     if (target == nullptr || !layer_tree->was_inside(waiting, key) || window->ParentWindow == nullptr) continue;
-    const semantics::Bounds& b = target->bounds;
+    const semantics::Bounds b = layer_tree->bounds_on_canvas(*target);
     const ImVec2 min(static_cast<float>(b.x) / 4, static_cast<float>(b.y) / 4);
     const ImVec2 max(min.x + static_cast<float>(b.w) / 4, min.y + static_cast<float>(b.h) / 4);
     ImGui::ScrollToRect(window->ParentWindow, ImRect(min, max), ImGuiScrollFlags_KeepVisibleEdgeY);

@@ -80,6 +80,11 @@ struct Bounds {
   friend bool operator==(const Bounds&, const Bounds&) = default;
 };
 
+// A row is placed on the canvas as one piece: its bounds enclose its cells,
+// whose own bounds are relative to the row's corner. A list that scrolls then
+// moves each row, while its cells stay where they are within it.
+constexpr bool places_children(Role role) { return role == Role::row; }
+
 struct Node {
   Key key = root_key;
   Key parent = root_key;  // filled in by Tree::add from the open containers
@@ -90,7 +95,7 @@ struct Node {
   InputKind input = InputKind::none;
   Sort sort = Sort::none;
   std::uint8_t level = 0;  // heading level
-  Bounds bounds;
+  Bounds bounds;           // on the canvas; relative to the parent's corner when the parent places_children()
   // Relations (0: none).
   Key labelled_by = 0;   // the visible label of a field, the heading of a group, the tab of a tabpanel
   Key described_by = 0;  // help or error text (with `invalid`)

@@ -1,6 +1,7 @@
 #include "semantics/tree.hpp"
 
 #include <algorithm>
+#include <cstdint>
 
 namespace invites::semantics {
 
@@ -36,11 +37,11 @@ Key Tree::add(Node node) { return add_under(stack_.size(), std::move(node)); }
 Key Tree::add_under(std::size_t stack_depth, Node node) {
   node.parent = stack_depth == 0 ? root_key : stack_[stack_depth - 1].key;
   Key key = node.key;
-  for (std::uint32_t salt = 1; key == root_key || index_.count(key) != 0; ++salt)
+  for (std::uint32_t salt = 1; key == root_key || index_.contains(key); ++salt)
     key = hash_key(std::string_view(reinterpret_cast<const char*>(&salt), sizeof salt), node.key);
   node.key = key;
   std::uint32_t& siblings = stack_depth == 0 ? root_children_ : stack_[stack_depth - 1].children;
-  index_.emplace(key, static_cast<std::uint32_t>(nodes_.size()));
+  index_.insert(key, static_cast<std::uint32_t>(nodes_.size()));
   placement_.push_back(Placement{node.parent, siblings++});
   nodes_.push_back(std::move(node));
   return key;
@@ -61,7 +62,54 @@ Key Tree::open_under(Key parent, Node container) {
 }
 
 void Tree::close() {
-  if (!stack_.empty()) stack_.pop_back();
+  if (stack_.empty()) return;
+  const std::uint32_t index = *index_.find(stack_.back().key);
+  stack_.pop_back();
+  if (places_children(nodes_[index].role)) place_children_of(index);
+}
+
+namespace {
+
+bool placed(const Bounds& b) { return b != Bounds{}; }
+
+}  // namespace
+
+// The container's descendants were added right after it (it was open since):
+// its bounds become their union, and theirs relative to its corner.
+void Tree::place_children_of(std::uint32_t container_index) {
+  Node& container = nodes_[container_index];
+  std::vector<Key> inside{container.key};
+  std::int32_t left = INT32_MAX, top = INT32_MAX, right = INT32_MIN, bottom = INT32_MIN;
+  const auto end = static_cast<std::uint32_t>(nodes_.size());
+  for (std::uint32_t i = container_index + 1; i < end; ++i) {
+    if (std::find(inside.begin(), inside.end(), nodes_[i].parent) == inside.end()) continue;
+    inside.push_back(nodes_[i].key);
+    const Bounds& b = nodes_[i].bounds;
+    if (b.w <= 0 || b.h <= 0) continue;
+    left = std::min(left, b.x);
+    top = std::min(top, b.y);
+    right = std::max(right, b.x + b.w);
+    bottom = std::max(bottom, b.y + b.h);
+  }
+  if (left > right) return;  // nothing drawn: its nodes keep their bounds on the canvas
+  container.bounds = Bounds{left, top, right - left, bottom - top};
+  for (std::uint32_t i = container_index + 1; i < end; ++i) {
+    Bounds& b = nodes_[i].bounds;
+    if (!placed(b) || std::find(inside.begin() + 1, inside.end(), nodes_[i].key) == inside.end()) continue;
+    b.x -= left;
+    b.y -= top;
+  }
+}
+
+Bounds Tree::bounds_on_canvas(const Node& node) const {
+  Bounds b = node.bounds;
+  for (const Node* parent = find(node.parent); parent != nullptr; parent = find(parent->parent)) {
+    if (places_children(parent->role) && placed(parent->bounds)) {
+      b.x += parent->bounds.x;
+      b.y += parent->bounds.y;
+    }
+  }
+  return b;
 }
 
 Key Tree::next_child_key(std::string_view salt) {
@@ -76,13 +124,13 @@ void Tree::announce(Key source, Politeness politeness, std::string text) {
 }
 
 const Node* Tree::find(Key key) const {
-  const auto it = index_.find(key);
-  return it == index_.end() ? nullptr : &nodes_[it->second];
+  const auto position = index_.find(key);
+  return position ? &nodes_[*position] : nullptr;
 }
 
 const Node* Tree::find_previous(Key key) const {
-  const auto it = previous_index_.find(key);
-  return it == previous_index_.end() ? nullptr : &previous_[it->second];
+  const auto position = previous_index_.find(key);
+  return position ? &previous_[*position] : nullptr;
 }
 
 bool Tree::was_inside(Key key, Key container) const {
@@ -96,19 +144,22 @@ bool Tree::was_inside(Key key, Key container) const {
 void Tree::keep_previous_children(Key container, std::int32_t dx, std::int32_t dy) {
   for (std::uint32_t i = 0; i < previous_.size(); ++i) {
     const Node& old = previous_[i];
-    if (index_.count(old.key) != 0 || !was_inside(old.key, container)) continue;
+    if (index_.contains(old.key) || !was_inside(old.key, container)) continue;
     Node node = old;
-    node.bounds.x += dx;
-    node.bounds.y += dy;
-    index_.emplace(node.key, static_cast<std::uint32_t>(nodes_.size()));
+    const Node* parent = find_previous(old.parent);
+    if (parent == nullptr || !places_children(parent->role)) {  // what a row holds moves with it
+      node.bounds.x += dx;
+      node.bounds.y += dy;
+    }
+    index_.insert(node.key, static_cast<std::uint32_t>(nodes_.size()));
     placement_.push_back(previous_placement_[i]);
     nodes_.push_back(std::move(node));
   }
 }
 
 Node* Tree::find(Key key) {
-  const auto it = index_.find(key);
-  return it == index_.end() ? nullptr : &nodes_[it->second];
+  const auto position = index_.find(key);
+  return position ? &nodes_[*position] : nullptr;
 }
 
 void Tree::reset() {
@@ -130,20 +181,20 @@ void Tree::diff() {
   changes_ = Changes{};
 
   for (const Node& old : previous_)
-    if (index_.count(old.key) == 0) changes_.removed.push_back(old.key);
+    if (!index_.contains(old.key)) changes_.removed.push_back(old.key);
 
   std::vector<Key> moved_parents;  // parents whose children list differs
   for (std::uint32_t i = 0; i < nodes_.size(); ++i) {
     const Node& node = nodes_[i];
     const auto old = previous_index_.find(node.key);
-    if (old == previous_index_.end()) {
+    if (!old) {
       changes_.upserts.push_back(Upsert{i, all_fields});
       moved_parents.push_back(placement_[i].parent);
       continue;
     }
-    const Fields fields = differing_fields(previous_[old->second], node);
+    const Fields fields = differing_fields(previous_[*old], node);
     if (fields != 0) changes_.upserts.push_back(Upsert{i, fields});
-    const Placement& was = previous_placement_[old->second];
+    const Placement& was = previous_placement_[*old];
     if (was.parent != placement_[i].parent || was.index != placement_[i].index)
       moved_parents.push_back(placement_[i].parent);
   }
@@ -152,7 +203,7 @@ void Tree::diff() {
   moved_parents.erase(std::unique(moved_parents.begin(), moved_parents.end()), moved_parents.end());
   collect_reordered(moved_parents);
 
-  if (focus_ != last_focus_ && focus_ != root_key && index_.count(focus_) != 0) changes_.focus = focus_;
+  if (focus_ != last_focus_ && focus_ != root_key && index_.contains(focus_)) changes_.focus = focus_;
   last_focus_ = focus_;
 
   for (const Live& live : live_) {

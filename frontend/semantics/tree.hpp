@@ -10,12 +10,12 @@
 // messages to announce. A frame without change gives an empty list, so the
 // DOM layer is not touched at all.
 
+#include "semantics/key_index.hpp"
 #include "semantics/node.hpp"
 
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -52,6 +52,9 @@ class Tree {
   // Returns the key the node got.
   Key add(Node node);
   // Adds a container node and makes it the parent of what follows until close().
+  // Nodes are added with their bounds on the canvas; closing a container that
+  // places_children() makes its bounds enclose its descendants' and theirs
+  // relative to it.
   Key open(Node container);
   // The same, but as a child of the open container `parent` rather than the
   // innermost one: a tab's panel is drawn while the tab list is open, yet it
@@ -79,6 +82,10 @@ class Tree {
   const Node* find(Key key) const;
   // The same, to amend a node of the frame being built (a field found invalid after it was added).
   Node* find(Key key);
+
+  // The bounds of `node` of this frame on the canvas (what it holds is relative
+  // to its row's corner inside a row).
+  Bounds bounds_on_canvas(const Node& node) const;
 
   // The node with `key` in the frame before (nullptr if none).
   const Node* find_previous(Key key) const;
@@ -108,15 +115,16 @@ class Tree {
   };
 
   Key add_under(std::size_t stack_depth, Node node);
+  void place_children_of(std::uint32_t container_index);
   void diff();
   void collect_reordered(const std::vector<Key>& parents);
 
   std::vector<Node> nodes_;
   std::vector<Placement> placement_;
-  std::unordered_map<Key, std::uint32_t> index_;
+  KeyIndex index_;
   std::vector<Node> previous_;
   std::vector<Placement> previous_placement_;
-  std::unordered_map<Key, std::uint32_t> previous_index_;
+  KeyIndex previous_index_;
   std::vector<Open> stack_;
   std::uint32_t root_children_ = 0;
   std::uint32_t root_auto_children_ = 0;

@@ -91,6 +91,49 @@ describe('clipboard, IME and touch through real input elements', () => {
     }
   });
 
+  test('a list scrolled by the mouse wheel: at rest the page holds the rows on screen, each cell inside its row', async () => {
+    const { stack, browser } = suite;
+    const app = await openApp(browser, stack.url);
+    const { page } = app;
+    try {
+      await signInByKeyboard(page, 'alice', PASSWORD);
+      const grid = await openNewUsers(page);
+      const rowsInPage = () => grid.locator('[role=row]').evaluateAll((rows) => rows.map((row) => {
+        const box = row.getBoundingClientRect();
+        return { index: Number(row.getAttribute('aria-rowindex')), top: box.top, bottom: box.bottom,
+          left: box.left, right: box.right,
+          cells: Array.from(row.querySelectorAll('[role=gridcell]')).map((cell) => cell.getBoundingClientRect())
+            .filter((cell) => cell.width > 0 && cell.height > 0)
+            .map((cell) => ({ top: cell.top, bottom: cell.bottom, left: cell.left, right: cell.right })) };
+      })).then((rows) => rows.filter((row) => row.index > 1 && row.cells.length > 0));  // on screen (the focused row stays)
+      const before = await rowsInPage();
+      const third = before.find((row) => row.index === 4);
+      await page.mouse.move((third.left + third.right) / 2, (third.top + third.bottom) / 2);
+      for (let i = 0; i < 6; ++i) await page.mouse.wheel(0, 120);
+      const firstBefore = Math.min(...before.map((row) => row.index));
+      const rows = await waitUntil(async () => {
+        const now = await rowsInPage();
+        return now.length > 0 && Math.min(...now.map((row) => row.index)) > firstBefore + 5 ? now : null;
+      }, 'the page following the scrolled list');
+      await page.waitForTimeout(600);  // at rest
+      const atRest = (await rowsInPage()).sort((a, b) => a.index - b.index);
+      assert.ok(atRest.length >= rows.length - 1 && atRest.length <= before.length + 3, 'about as many rows as fit');
+      atRest.forEach((row, i) => {
+        if (i > 0) {
+          assert.equal(row.index, atRest[i - 1].index + 1, 'consecutive rows');
+          assert.ok(row.top > atRest[i - 1].top && row.bottom > atRest[i - 1].bottom, `row ${row.index} below row ${row.index - 1}`);
+        }
+        for (const cell of row.cells) {
+          assert.ok(cell.top >= row.top - 1 && cell.bottom <= row.bottom + 1 && cell.left >= row.left - 1 &&
+            cell.right <= row.right + 1, `each cell of row ${row.index} inside it`);
+        }
+      });
+      assert.deepEqual(app.problems, []);
+    } finally {
+      await app.close();
+    }
+  });
+
   test('an IME composition ends as the composed text', async () => {
     const { stack, browser } = suite;
     const app = await openApp(browser, stack.url);

@@ -2,6 +2,7 @@
 // list against the previous frame, live-message de-duplication, the page's
 // requests and the UTF-16/UTF-8 caret conversion.
 #include "semantics/change_list.hpp"
+#include "semantics/key_index.hpp"
 #include "semantics/page_requests.hpp"
 #include "semantics/text_offsets.hpp"
 #include "semantics/tree.hpp"
@@ -22,6 +23,22 @@ Node button(Key key, std::string name, float x = 10) {
   node.role = Role::button;
   node.name = std::move(name);
   node.bounds = Bounds::from_px(x, 20, 80, 30);
+  return node;
+}
+
+Node row(Key key) {
+  Node node;
+  node.key = key;
+  node.role = Role::row;
+  return node;
+}
+
+Node cell(Key key, std::string name, Bounds bounds) {
+  Node node;
+  node.key = key;
+  node.role = Role::gridcell;
+  node.name = std::move(name);
+  node.bounds = bounds;
   return node;
 }
 
@@ -198,6 +215,57 @@ TEST_CASE("semantics: a container that draws nothing keeps last frame's children
   CHECK(tree.find(1)->parent == 110);
   CHECK(tree.find(1)->bounds.y == 0);  // was 20 px down, moved up 20 px
   CHECK(frame(true, 30).upserts.size() == 0);
+}
+
+TEST_CASE("semantics: a row encloses its cells, whose bounds are relative to it, so a scrolled row is one change") {
+  Tree tree;
+  auto frame = [&](float y) -> const Changes& {
+    tree.begin_frame();
+    tree.open(group(100, "grid"));
+    tree.open(row(200));
+    tree.add(cell(201, "alice@example.com", Bounds::from_px(10, y, 200, 20)));
+    tree.add(cell(202, "Alice", Bounds::from_px(220, y + 2, 100, 16)));
+    tree.add(group(203, "a cell with controls"));  // a container without bounds keeps none
+    tree.close();
+    tree.close();
+    return tree.end_frame();
+  };
+  frame(100);
+  REQUIRE(tree.find(200) != nullptr);
+  CHECK(tree.find(200)->bounds == Bounds::from_px(10, 100, 310, 20));
+  CHECK(tree.find(201)->bounds == Bounds::from_px(0, 0, 200, 20));
+  CHECK(tree.find(202)->bounds == Bounds::from_px(210, 2, 100, 16));
+  CHECK(tree.find(203)->bounds == Bounds{});
+  CHECK(tree.bounds_on_canvas(*tree.find(202)) == Bounds::from_px(220, 102, 100, 16));
+
+  const Changes& scrolled = frame(80);
+  REQUIRE(scrolled.upserts.size() == 1);
+  CHECK(tree.nodes()[scrolled.upserts[0].index].key == 200);
+  CHECK(scrolled.upserts[0].fields == field_bounds);
+}
+
+TEST_CASE("semantics: a kept row moves with its container, its cells stay where they are in it") {
+  Tree tree;
+  auto frame = [&](bool skipped, float y) {
+    tree.begin_frame();
+    Node card = group(100, "card");
+    card.bounds = Bounds::from_px(0, y, 400, 100);
+    const Key key = tree.open(card);
+    if (skipped) {
+      const Node* before = tree.find_previous(key);
+      tree.keep_previous_children(key, card.bounds.x - before->bounds.x, card.bounds.y - before->bounds.y);
+    } else {
+      tree.open(row(200));
+      tree.add(cell(201, "alice@example.com", Bounds::from_px(10, y + 10, 200, 20)));
+      tree.close();
+    }
+    tree.close();
+    tree.end_frame();
+  };
+  frame(false, 50);
+  frame(true, 30);
+  CHECK(tree.find(200)->bounds == Bounds::from_px(10, 40, 200, 20));
+  CHECK(tree.find(201)->bounds == Bounds::from_px(0, 0, 200, 20));
 }
 
 TEST_CASE("semantics: a key used twice in a frame is made unique, the same way every frame") {
@@ -415,4 +483,24 @@ TEST_CASE("semantics: a focus the page moved for the app is known but not reques
   CHECK(requests.dom_focus() == 5);
   CHECK_FALSE(requests.take_focus(5));
   CHECK_FALSE(requests.pending());
+}
+
+TEST_CASE("semantics: the key index finds every key of a frame, grows, and empties for the next frame") {
+  KeyIndex index;
+  CHECK_FALSE(index.find(7).has_value());
+  for (Key key = 1; key <= 2000; ++key) index.insert(key * 64, key - 1);  // keys that share their low bits
+  for (Key key = 1; key <= 2000; ++key) {
+    REQUIRE(index.find(key * 64).has_value());
+    CHECK(*index.find(key * 64) == key - 1);
+  }
+  CHECK_FALSE(index.contains(65));
+  CHECK_FALSE(index.contains(root_key));
+  KeyIndex other;
+  other.swap(index);
+  CHECK(other.contains(128));
+  CHECK_FALSE(index.contains(128));
+  other.clear();
+  CHECK_FALSE(other.contains(128));
+  other.insert(128, 5);
+  CHECK(*other.find(128) == 5);
 }
