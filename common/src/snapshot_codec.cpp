@@ -243,25 +243,27 @@ std::vector<std::uint8_t> read_bytes(Reader& r, std::uint8_t max_value) {
 
 // The n values of one or more text columns, value i being the concatenation
 // of each column's value i (an address: its local part and its domain).
-StringColumn read_strings(std::span<TextReader> parts, std::size_t n) {
+template <std::size_t parts_per_value>
+StringColumn read_strings(TextReader (&parts)[parts_per_value], std::size_t n) {
   std::size_t total = 0;
   for (const auto& part : parts) total += part.total_bytes();
   if (total > 0xFFFFFFFFull) throw SnapshotFormatError("snapshot: a text column holds more than 4 GiB");
-  std::string bytes(total, '\0');
+  std::string bytes(total + snapshot_text::write_slack, '\0');
   std::vector<std::uint32_t> offsets(n + 1);
   std::size_t at = 0;
   for (std::size_t i = 0; i < n; ++i) {
     for (auto& part : parts) part.write_next(bytes.data(), at);
     offsets[i + 1] = static_cast<std::uint32_t>(at);
   }
+  bytes.resize(total);  // keeps the buffer: the slack goes unused
   StringColumn column;
   column.assign(std::move(offsets), std::move(bytes));
   return column;
 }
 
 StringColumn read_strings(Reader& r, std::size_t n) {
-  TextReader text(r, n);
-  return read_strings(std::span(&text, 1), n);
+  TextReader text[] = {TextReader(r, n)};
+  return read_strings(text, n);
 }
 
 StringColumn read_addresses(Reader& r) {

@@ -1,7 +1,5 @@
 #include "snapshot_text.hpp"
 
-#include <cstring>
-
 namespace invites::snapshot_text {
 
 using snapshot_bytes::Reader;
@@ -14,7 +12,10 @@ TextReader::TextReader(Reader& r, std::size_t n)
   entry_offsets_.resize(entries + 1);
   if (!snapshot_bytes::decode_prefix_sums(r, entry_offsets_.data(), entries)) r.fail("malformed dictionary lengths");
   if (r.varint() != entry_offsets_[entries]) r.fail("dictionary lengths do not add up");
-  entry_bytes_ = r.take(entry_offsets_[entries]);
+  const auto entry_bytes = r.take(entry_offsets_[entries]);
+  entry_bytes_.assign(entry_bytes.begin(), entry_bytes.end());
+  entry_bytes_.resize(entry_bytes_.size() + 8);  // copy_in_blocks() reads up to 7 bytes past an entry
+  has_dictionary_ = entries > 0;
 
   constexpr std::uint64_t max_total = 0xFFFFFFFFull;  // a StringColumn's offsets are 32 bits
   std::uint64_t total = 0;
@@ -59,26 +60,6 @@ TextReader::TextReader(Reader& r, std::size_t n)
   if (r.varint() != rest_total) r.fail("literal lengths do not add up");
   rest_bytes_ = r.take(static_cast<std::size_t>(rest_total));
   total_bytes_ = static_cast<std::size_t>(total);
-}
-
-void TextReader::write_next(char* out, std::size_t& at) noexcept {
-  // Everything was checked by the constructor: the varints are well formed and in range.
-  std::uint64_t code = 0;
-  if (entry_offsets_.size() > 1) codes_.try_varint(code);
-  if (code != 0) {
-    const std::uint32_t begin = entry_offsets_[code - 1], size = entry_offsets_[code] - begin;
-    std::memcpy(out + at, entry_bytes_.data() + begin, size);
-    at += size;
-    return;
-  }
-  std::uint64_t prefix = 0, rest = 0;
-  shared_.try_varint(prefix);
-  rests_.try_varint(rest);
-  std::memcpy(out + at, out + previous_literal_at_, static_cast<std::size_t>(prefix));
-  std::memcpy(out + at + prefix, rest_bytes_.data() + rest_at_, static_cast<std::size_t>(rest));
-  rest_at_ += static_cast<std::size_t>(rest);
-  previous_literal_at_ = at;
-  at += static_cast<std::size_t>(prefix + rest);
 }
 
 }  // namespace invites::snapshot_text

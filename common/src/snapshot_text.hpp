@@ -11,6 +11,7 @@
 // Each part is a run of like bytes, which zstd on the wire packs well.
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <string>
 #include <string_view>
@@ -109,6 +110,21 @@ void write_text(snapshot_bytes::Writer& w, std::size_t n, Value&& value, bool di
   for_each_literal([&](std::string_view v, std::size_t prefix) { w.bytes(v.data() + prefix, v.size() - prefix); });
 }
 
+// Copies n bytes in blocks of 8 (in WebAssembly memory.copy of a few bytes
+// costs far more than two plain loads and stores): reads up to 7 bytes past
+// src + n and writes up to 7 past dst + n. Reading dst's own earlier bytes
+// (a shared prefix) is fine: each block is read before it is written.
+inline void copy_in_blocks(char* dst, const char* src, std::size_t n) noexcept {
+  for (std::size_t i = 0; i < n; i += 8) {
+    std::uint64_t block;
+    std::memcpy(&block, src + i, 8);
+    std::memcpy(dst + i, &block, 8);
+  }
+}
+
+// Room a buffer written by TextReader::write_next() needs past total_bytes().
+inline constexpr std::size_t write_slack = 8;
+
 // A column written by write_text(), checked whole when constructed (a
 // SnapshotFormatError from the reader names the problem); its values then
 // come out in order through write_next().
@@ -119,12 +135,37 @@ class TextReader {
   std::size_t total_bytes() const { return total_bytes_; }
   // Writes the next value at out[at ..] and advances `at` past it. The
   // previous literal is read back from `out`: every value goes into the same
-  // buffer, which has room for total_bytes() (and is not moved meanwhile).
-  void write_next(char* out, std::size_t& at) noexcept;
+  // buffer, which has room for total_bytes() + write_slack (and is not moved
+  // meanwhile); the bytes past the values written so far are scratch.
+  void write_next(char* out, std::size_t& at) noexcept {
+    // Everything was checked by the constructor: the varints are well formed and in range.
+    std::uint64_t code = 0;
+    if (has_dictionary_) codes_.try_varint(code);
+    if (code != 0) {
+      const std::uint32_t begin = entry_offsets_[code - 1], size = entry_offsets_[code] - begin;
+      copy_in_blocks(out + at, entry_bytes_.data() + begin, size);  // padded when constructed
+      at += size;
+      return;
+    }
+    std::uint64_t prefix = 0, rest = 0;
+    shared_.try_varint(prefix);
+    rests_.try_varint(rest);
+    // The previous literal ends at or before `at`: its prefix reads only bytes already written.
+    copy_in_blocks(out + at, out + previous_literal_at_, static_cast<std::size_t>(prefix));
+    const char* from = reinterpret_cast<const char*>(rest_bytes_.data()) + rest_at_;
+    if (rest_at_ + rest + 8 <= rest_bytes_.size())
+      copy_in_blocks(out + at + prefix, from, static_cast<std::size_t>(rest));
+    else  // the last few literals: no bytes to over-read past them
+      std::memcpy(out + at + prefix, from, static_cast<std::size_t>(rest));
+    rest_at_ += static_cast<std::size_t>(rest);
+    previous_literal_at_ = at;
+    at += static_cast<std::size_t>(prefix + rest);
+  }
 
  private:
-  std::span<const std::uint8_t> entry_bytes_;
+  std::vector<char> entry_bytes_;  // the dictionary's values, then 8 bytes of padding
   std::vector<std::uint32_t> entry_offsets_;
+  bool has_dictionary_ = false;
   snapshot_bytes::Reader codes_, shared_, rests_;
   std::span<const std::uint8_t> rest_bytes_;
   std::size_t rest_at_ = 0, previous_literal_at_ = 0, total_bytes_ = 0;

@@ -38,7 +38,7 @@ std::vector<std::string> read_back(const std::string& bytes, std::size_t n) {
   Reader r = reader_of(bytes);
   snapshot_text::TextReader text(r, n);
   r.expect_end();
-  std::string out(text.total_bytes(), '\0');
+  std::string out(text.total_bytes() + snapshot_text::write_slack, '\0');
   std::vector<std::string> values;
   std::size_t at = 0;
   for (std::size_t i = 0; i < n; ++i) {
@@ -46,7 +46,7 @@ std::vector<std::string> read_back(const std::string& bytes, std::size_t n) {
     text.write_next(out.data(), at);
     values.push_back(out.substr(start, at - start));
   }
-  CHECK(at == out.size());
+  CHECK(at == text.total_bytes());
   return values;
 }
 
