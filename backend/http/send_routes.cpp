@@ -70,40 +70,36 @@ void handle_send(RouteContext& context, const httplib::Request& request, httplib
   const auto message_template = sendable_template(*lease, template_id, "template_id");
   const std::string from_email = context.senders.check(*lease, required_string(body, "from_email"), "from_email");
 
-  // docs/design.md §6: the recipients now, by SQL, must be what Load showed.
-  auto fresh = repository::query_recipients(*lease, preview->filter);
-  if (fresh.digest != preview->digest) {
-    context.index.request_refresh();
-    repository::record(*lease, session.user_id, "send.rejected",
-                       {{"preview_id", preview_id},
-                        {"reason", "digest_mismatch"},
-                        {"previewed_counts", preview->counts},
-                        {"current_counts", counts_to_json(fresh.counts)}});
-    send_recipients_changed(response, fresh.counts, fresh.digest);
-    return;
-  }
-
   repository::NewJob job;
   job.created_by = session.user_id;
   job.from_email = from_email;
   job.message_template = message_template;
   job.filter = preview->filter;
   job.groups = groups;
-  job.digest = fresh.digest;
+  job.digest = preview->digest;
   job.idempotency_key = key;
   job.preview_id = preview_id;  // a preview already sent (another key, a reopened dialog) gets that job
   job.invite_ttl_days = context.invite_ttl_days;
-  // The rows of the chosen groups, moved: a second copy of every recipient
-  // (~35 MB for 435,825 of them) could meet a snapshot build (docs/design.md §8).
-  std::erase_if(fresh.rows, [&](const RecipientRow& row) {
-    return std::find(groups.begin(), groups.end(), row.group) == groups.end();
-  });
-  job.recipients = std::move(fresh.rows);
-  if (job.recipients.empty()) {
+  // docs/design.md §6: the recipients now, by SQL, must be what Load showed;
+  // the database writes them into the outbox as it checks them (§8: the
+  // server holds no list of them, which could meet a snapshot build).
+  const auto created = repository::create_job(*lease, job);
+  using Outcome = repository::CreatedJob::Outcome;
+  if (created.outcome == Outcome::recipients_changed) {
+    const Counts counts = repository::count_recipients(*lease, preview->filter);
+    context.index.request_refresh();
+    repository::record(*lease, session.user_id, "send.rejected",
+                       {{"preview_id", preview_id},
+                        {"reason", "digest_mismatch"},
+                        {"previewed_counts", preview->counts},
+                        {"current_counts", counts_to_json(counts)}});
+    send_recipients_changed(response, counts, created.digest);
+    return;
+  }
+  if (created.outcome == Outcome::no_recipients) {
     throw ApiError(400, "no_recipients", "groups: the chosen groups have no recipients", std::string("groups"));
   }
-  const auto created = repository::create_job(*lease, job);
-  if (created.created) {
+  if (created.outcome == Outcome::created) {
     nlohmann::json group_names = nlohmann::json::array();
     for (const auto group : groups) group_names.push_back(group_name(group));
     repository::record(*lease, session.user_id, "send",
@@ -111,11 +107,11 @@ void handle_send(RouteContext& context, const httplib::Request& request, httplib
                         {"preview_id", preview_id},
                         {"filter", filter_to_json(preview->filter)},
                         {"groups", group_names},
-                        {"recipients", job.recipients.size()},
+                        {"recipients", created.recipients},
                         {"from_email", from_email},
                         {"template_id", template_id},
-                        {"digest", fresh.digest}});
-    spdlog::info("send: job {} with {} recipients by {}", created.id, job.recipients.size(), session.username);
+                        {"digest", created.digest}});
+    spdlog::info("send: job {} with {} recipients by {}", created.id, created.recipients, session.username);
     context.runner.wake();
   }
   send_json(response, {{"job_id", created.id}, {"job", job_to_json(*repository::find_job(*lease, created.id))}}, 202);

@@ -6,8 +6,17 @@
 #include "db/statement.hpp"
 #include "invites/sql_filter.hpp"
 #include "repository/snapshot_queries.hpp"
+#include "repository/stored_enums.hpp"
 
 namespace invites::repository {
+namespace {
+
+std::uint64_t count_skipped_invalid(sql::Connection& connection, const Filter& filter) {
+  auto result = db::Statement(connection, skipped_invalid_count_query(filter)).query();
+  return result.next() ? result.read<std::uint64_t>() : 0;
+}
+
+}  // namespace
 
 RecipientList query_recipients(sql::Connection& connection, const Filter& filter) {
   db::execute(connection, "COMMIT");
@@ -24,13 +33,25 @@ RecipientList query_recipients(sql::Connection& connection, const Filter& filter
       rows.push_back({*group, std::move(email), contact_id});
     }
   }
-  std::uint64_t skipped = 0;
-  {
-    auto result = db::Statement(connection, skipped_invalid_count_query(filter)).query();
-    if (result.next()) skipped = result.read<std::uint64_t>();
-  }
+  const std::uint64_t skipped = count_skipped_invalid(connection, filter);
   db::execute(connection, "COMMIT");
   return finish_recipient_list(std::move(rows), skipped);
+}
+
+Counts count_recipients(sql::Connection& connection, const Filter& filter) {
+  db::execute(connection, "COMMIT");
+  db::execute(connection, snapshot_sql::begin_consistent_read);
+  Counts counts;
+  {
+    auto result = db::Statement(connection, recipient_counts_query(filter)).query();
+    while (result.next()) {
+      const auto [group, count] = result.read<Group, std::uint64_t>();
+      counts.of(group) = count;
+    }
+  }
+  counts.skipped_invalid_email = count_skipped_invalid(connection, filter);
+  db::execute(connection, "COMMIT");
+  return counts;
 }
 
 }  // namespace invites::repository

@@ -6,20 +6,20 @@
 #include "db/retry.hpp"
 #include "db/statement.hpp"
 #include "db/transaction.hpp"
+#include "repository/outbox_fill.hpp"
 #include "repository/stored_enums.hpp"
 
 namespace invites::repository {
 namespace {
 
-// Outbox rows per INSERT: 4 parameters each, far below the 65,535 limit.
-constexpr std::size_t insert_batch_rows = 500;
 constexpr int rate_window_seconds = 10;
 constexpr int duplicate_key_error = 1062;
 
-// The job with its settings and a copy of its template, before its outbox rows.
+// The job with its settings and a copy of its template, before its outbox
+// rows (their number, the total, follows them).
 constexpr const char* insert_job =
     "INSERT INTO send_jobs (created_by, from_email, template_id, template_json, filter_json, send_groups, digest, "
-    "invite_ttl_days, idempotency_key, preview_id, total) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "invite_ttl_days, idempotency_key, preview_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 // The outbox rows of a job not yet sent, by status (see count_outbox).
 constexpr const char* count_unsent_by_status =
@@ -58,19 +58,6 @@ std::string joined_groups(const std::vector<Group>& groups) {
     out += group_name(group);
   }
   return out;
-}
-
-void insert_outbox(sql::Connection& connection, std::uint64_t job_id, const std::vector<RecipientRow>& recipients) {
-  for (std::size_t start = 0; start < recipients.size(); start += insert_batch_rows) {
-    const std::size_t count = std::min(insert_batch_rows, recipients.size() - start);
-    db::Statement statement(connection, "INSERT INTO send_outbox (job_id, email, contact_id, recipient_group) VALUES " +
-                                            db::placeholders(count, "(?, ?, ?, ?)"));
-    for (std::size_t i = start; i < start + count; ++i) {
-      const auto& row = recipients[i];
-      statement.bind(job_id, row.email, row.contact_id, group_name(row.group));
-    }
-    statement.update();
-  }
 }
 
 // Counts of a job that has not finished, from the outbox: only the rows not
@@ -149,30 +136,41 @@ std::optional<std::uint64_t> job_id_for_key(sql::Connection& connection, std::ui
 }
 
 CreatedJob create_job(sql::Connection& connection, const NewJob& job) {
+  using Outcome = CreatedJob::Outcome;
   const std::optional<std::string> key =
       job.idempotency_key ? std::optional(scoped_key(job.created_by, *job.idempotency_key)) : std::nullopt;
   // On a Galera cluster a double-submit through two nodes ends in a
   // certification conflict for the later commit instead of a duplicate key:
   // it is retried and then finds the winner's job.
   return db::retry_on_conflict([&]() -> CreatedJob {
-    if (const auto existing = job_with_preview_or_key(connection, job.preview_id, key)) return {*existing, false};
+    // A job made already for this preview or key is the answer only if the
+    // recipients are still what Load showed: the check runs as for a new
+    // job, in a job row without preview or key that is rolled back.
+    const auto existing = job_with_preview_or_key(connection, job.preview_id, key);
     try {
       db::Transaction transaction(connection);
+      // The outbox is filled by INSERT ... SELECT over the billing tables:
+      // READ COMMITTED makes that a plain consistent read, where REPEATABLE
+      // READ would lock every contact and portal user it reads until commit.
+      db::execute(connection, "SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
       db::update(connection, insert_job, job.created_by, job.from_email, job.message_template.id,
                  template_to_json(job.message_template).dump(), filter_to_json(job.filter).dump(),
-                 joined_groups(job.groups), job.digest, static_cast<unsigned>(job.invite_ttl_days), key, job.preview_id,
-                 job.recipients.size());
+                 joined_groups(job.groups), job.digest, static_cast<unsigned>(job.invite_ttl_days),
+                 existing ? std::nullopt : key, existing ? std::nullopt : std::optional(job.preview_id));
       const std::uint64_t id = db::last_insert_id(connection);
-      insert_outbox(connection, id, job.recipients);
-      if (job.recipients.empty())
-        db::update(connection, "UPDATE send_jobs SET status = 'completed', finished_at = UTC_TIMESTAMP(3) WHERE id = ?",
-                   id);
+      const FilledOutbox outbox = fill_outbox(connection, id, job.filter, job.groups);
+      // Nothing is written unless a new job is sent as previewed (the transaction rolls back).
+      if (outbox.digest != job.digest) return {Outcome::recipients_changed, 0, 0, outbox.digest};
+      if (outbox.queued == 0) return {Outcome::no_recipients, 0, 0, outbox.digest};
+      if (existing) return {Outcome::existing, *existing};
+      db::update(connection, "UPDATE send_jobs SET total = ? WHERE id = ?", outbox.queued, id);
       transaction.commit();
-      return {id, true};
+      return {Outcome::created, id, outbox.queued, outbox.digest};
     } catch (const sql::SQLException& e) {
       // The same preview or key committed by a concurrent double-submit: that job wins.
       if (e.getErrorCode() == duplicate_key_error) {
-        if (const auto existing = job_with_preview_or_key(connection, job.preview_id, key)) return {*existing, false};
+        if (const auto existing = job_with_preview_or_key(connection, job.preview_id, key))
+          return {Outcome::existing, *existing};
       }
       throw;
     }

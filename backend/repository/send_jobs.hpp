@@ -21,26 +21,34 @@ struct NewJob {
   std::uint64_t created_by = 0;
   std::string from_email;
   StoredTemplate message_template;  // copied into the job (template_json)
-  Filter filter;
-  std::vector<Group> groups;  // the mailed groups chosen
-  std::string digest;         // of the whole result, as Load showed it
+  Filter filter;                    // its recipients by SQL become the outbox (repository/outbox_fill.hpp)
+  std::vector<Group> groups;        // the mailed groups chosen
+  std::string digest;               // of the whole result, as Load showed it
   std::optional<std::string> idempotency_key;
-  std::string preview_id;                // at most one job per preview
-  int invite_ttl_days = 0;               // the server's setting (cli::ServiceConfig)
-  std::vector<RecipientRow> recipients;  // of `groups` only
+  std::string preview_id;   // at most one job per preview
+  int invite_ttl_days = 0;  // the server's setting (cli::ServiceConfig)
 };
 
 struct CreatedJob {
-  std::uint64_t id = 0;
-  bool created = false;  // false: the idempotency key or the preview named an existing job
+  enum class Outcome : std::uint8_t {
+    created,
+    existing,            // the idempotency key or the preview named a job already
+    recipients_changed,  // their digest now is not the one Load showed: nothing written
+    no_recipients,       // the chosen groups have none: nothing written
+  };
+  Outcome outcome = Outcome::created;
+  std::uint64_t id = 0;          // created, existing
+  std::uint64_t recipients = 0;  // created: the outbox rows
+  std::string digest;            // created, recipients_changed: of the recipients by SQL
 };
 
-// The job a user created with this idempotency key, if any.
 std::optional<std::uint64_t> job_id_for_key(sql::Connection& connection, std::uint64_t user_id, const std::string& key);
 
-// Inserts the job and one outbox row per recipient in one transaction. For a
-// preview already sent, or an idempotency key already used by the same user,
-// returns that job instead (also when a concurrent request inserted it first).
+// Inserts the job and one outbox row per recipient of the chosen groups, by
+// SQL, in one transaction, if the digest of the recipients (the same read)
+// is the one Load showed. For a preview already sent, or an idempotency key
+// already used by the same user, returns that job instead, after the same
+// check (also when a concurrent request inserted it first).
 CreatedJob create_job(sql::Connection& connection, const NewJob& job);
 
 struct JobProgress {

@@ -120,6 +120,12 @@ SqlQuery recipients_query(const Filter& filter) {
   return sql.take();
 }
 
+SqlQuery recipient_counts_query(const Filter& filter) {
+  SqlQuery query = recipients_query(filter);
+  query.text = "SELECT r.group_name, COUNT(*) FROM (\n" + query.text + "\n) r GROUP BY r.group_name";
+  return query;
+}
+
 SqlQuery skipped_invalid_count_query(const Filter& filter) {
   SqlBuilder sql;
   add_normalized_candidates(sql, filter);

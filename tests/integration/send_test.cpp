@@ -10,6 +10,7 @@
 #include <httplib.h>
 
 #include "db/connection.hpp"
+#include "db/statement.hpp"
 #include "invites/template.hpp"
 #include "support/send_stack.hpp"
 
@@ -182,6 +183,40 @@ TEST_CASE("one job per preview: a second Send of it, with another idempotency ke
   CHECK(without_key["job_id"] == first);
   CHECK(testing::count_rows(stack.sql(), "SELECT COUNT(*) FROM send_jobs") == 1);
   for (const auto& [rcpt, count] : stack.received_per_recipient()) CHECK(count == 1);
+}
+
+TEST_CASE(
+    "the outbox holds the chosen groups' recipients in (group, email) order, and a preview sent once is checked again",
+    "[mariadb][http][smtp]") {
+  testing::SendStack stack;
+  testing::write_people(
+      stack.sql(),
+      {{"zed@example.com"}, {" Mia@Example.com"}, {"kim@example.com"}, {"amy@example.com"}, {"bob@example.com"}});
+  db::execute(stack.sql(),
+              "INSERT INTO portal_users (email, status) VALUES ('kim@example.com', 'invited'), "
+              "('bob@example.com', 'invited')");
+  stack.start_server();
+  const auto preview = stack.load();
+  REQUIRE(preview["counts"]["new_users"] == 3);
+  REQUIRE(preview["counts"]["pending_invites"] == 2);
+  const auto job = stack.send(preview, {"new_users"});
+  CHECK(db::query_column<std::string>(stack.sql(),
+                                      "SELECT CONCAT(recipient_group, ' ', email) FROM send_outbox WHERE job_id = ? "
+                                      "ORDER BY id",
+                                      job) == std::vector<std::string>{"new_users amy@example.com",
+                                                                       "new_users mia@example.com",
+                                                                       "new_users zed@example.com"});
+  CHECK(stack.wait_completed(job)["total"] == 3);
+  // Its new users are invited now, so the recipients differ from Load: a
+  // second Send of the preview is a 409, and nothing more is written.
+  const auto again = stack.post("/api/previews/" + preview["preview_id"].get<std::string>() + "/send",
+                                {{"from_email", testing::division_sender},
+                                 {"template_id", stack.template_id()},
+                                 {"groups", {"new_users", "pending_invites"}}});
+  CHECK(again->status == 409);
+  CHECK(json::parse(again->body)["counts"]["pending_invites"] == 5);
+  CHECK(testing::count_rows(stack.sql(), "SELECT COUNT(*) FROM send_jobs") == 1);
+  CHECK(testing::count_rows(stack.sql(), "SELECT COUNT(*) FROM send_outbox") == 3);
 }
 
 TEST_CASE("two jobs for the same addresses: only one mails each, the other reports it skipped, naming the job",
@@ -390,6 +425,29 @@ TEST_CASE("bad input to send, templates and senders is refused and names the pro
     CHECK(body["counts"]["new_users"] == 7);
     CHECK(body["digest"] != preview["digest"]);
     CHECK(testing::count_rows(stack.sql(), "SELECT COUNT(*) FROM send_jobs") == 0);
+    CHECK(testing::count_rows(stack.sql(), "SELECT COUNT(*) FROM send_outbox") == 0);
+  }
+  SECTION("a change in a mailed group not chosen still differs from Load: 409, nothing written") {
+    // The digest covers both mailed groups; the outbox only the chosen one.
+    testing::write_people(stack.sql(), {{"pending@example.com"}});
+    db::execute(stack.sql(), "INSERT INTO portal_users (email, status) VALUES ('pending@example.com', 'invited')");
+    const auto result = send_with({{"from_email", testing::division_sender}, {"groups", {"new_users"}}});
+    INFO(result->body);
+    CHECK(result->status == 409);
+    const auto body = json::parse(result->body);
+    CHECK(body["error"]["code"] == "digest_mismatch");
+    CHECK(body["counts"]["new_users"] == 6);
+    CHECK(body["counts"]["pending_invites"] == 1);
+    CHECK(testing::count_rows(stack.sql(), "SELECT COUNT(*) FROM send_jobs") == 0);
+    CHECK(testing::count_rows(stack.sql(), "SELECT COUNT(*) FROM send_outbox") == 0);
+  }
+  SECTION("a chosen group without recipients: 400 naming groups, nothing written") {
+    const auto result = send_with({{"from_email", testing::division_sender}, {"groups", {"pending_invites"}}});
+    CHECK(result->status == 400);
+    CHECK(error_of(result)["code"] == "no_recipients");
+    CHECK(error_of(result)["field"] == "groups");
+    CHECK(testing::count_rows(stack.sql(), "SELECT COUNT(*) FROM send_jobs") == 0);
+    CHECK(testing::count_rows(stack.sql(), "SELECT COUNT(*) FROM send_outbox") == 0);
   }
   SECTION("line breaks in names never reach a header") {
     stack.wait_completed(stack.send(preview, {"new_users"}));

@@ -22,6 +22,9 @@ struct SqlQuery {
 // valid normalized address of the candidate contacts, with its representative
 // (lowest id) contact and its group by portal user and suppression.
 SqlQuery recipients_query(const Filter& filter);
+// Rows (group_name VARCHAR, count BIGINT): the rows of recipients_query per
+// group, counted by the database instead of sent to the client.
+SqlQuery recipient_counts_query(const Filter& filter);
 // One row, one column: the number of candidate contacts with an invalid or NULL address.
 SqlQuery skipped_invalid_count_query(const Filter& filter);
 
