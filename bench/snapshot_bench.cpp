@@ -4,6 +4,8 @@
 //
 //   snapshot_bench generate --accounts N --out FILE   (native only)
 //   snapshot_bench run FILE [--json OUT]
+//   snapshot_bench sections FILE   (native only): each section's bytes before
+//     and after zstd at the server's level, and the whole file's on the wire
 //   snapshot_bench delta --accounts N   (native only): the delta of a day of
 //     ordinary changes (0.5 % of contacts, 1 % of portal statuses) beside the
 //     full copy, both gzipped, with the 1 % target
@@ -20,6 +22,7 @@
 #include <nlohmann/json.hpp>
 #ifndef __EMSCRIPTEN__
 #include <zlib.h>
+#include <zstd.h>
 #endif
 
 #include "invites/evaluator.hpp"
@@ -64,16 +67,18 @@ int generate(std::size_t accounts, const std::string& out) {
   return 0;
 }
 
-int run(const std::string& file, const std::string& json_out) {
+std::string read_file(const std::string& file) {
   std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    std::fprintf(stderr, "cannot read %s\n", file.c_str());
-    return 1;
-  }
+  if (!in) throw std::runtime_error("cannot read " + file);
   in.seekg(0, std::ios::end);
   std::string bytes(static_cast<std::size_t>(in.tellg()), '\0');
   in.seekg(0);
   in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  return bytes;
+}
+
+int run(const std::string& file, const std::string& json_out) {
+  const std::string bytes = read_file(file);
 
   std::vector<double> decode_ms;
   Snapshot snapshot;
@@ -84,22 +89,18 @@ int run(const std::string& file, const std::string& json_out) {
     decode_ms.push_back(ms_since(start));
   }
   const double contacts = static_cast<double>(snapshot.contact_count());
-  const std::size_t text = snapshot.email.byte_size() + snapshot.contact_first_name.byte_size() +
-                           snapshot.contact_last_name.byte_size() + snapshot.account_name.byte_size() +
-                           snapshot.account_number.byte_size();
   nlohmann::json report = {
       {"target", TARGET_NAME},
       {"contacts", snapshot.contact_count()},
       {"accounts", snapshot.account_count()},
       {"snapshot_bytes", bytes.size()},
       {"bytes_per_contact", static_cast<double>(bytes.size()) / contacts},
-      {"bytes_per_contact_beyond_text", static_cast<double>(bytes.size() - text) / contacts},
       {"decode_ms", median(decode_ms)},
       {"decode_best_ms", *std::min_element(decode_ms.begin(), decode_ms.end())},
   };
-  std::printf("[%s] %zu contacts, %zu accounts; snapshot %.1f MB = %.1f bytes/contact (%.1f beyond email and names)\n",
-              TARGET_NAME, snapshot.contact_count(), snapshot.account_count(), static_cast<double>(bytes.size()) / 1e6,
-              report["bytes_per_contact"].get<double>(), report["bytes_per_contact_beyond_text"].get<double>());
+  std::printf("[%s] %zu contacts, %zu accounts; snapshot %.1f MB = %.1f bytes/contact\n", TARGET_NAME,
+              snapshot.contact_count(), snapshot.account_count(), static_cast<double>(bytes.size()) / 1e6,
+              report["bytes_per_contact"].get<double>());
   std::printf("[%s] decode: %.1f ms (median of 3)\n", TARGET_NAME, median(decode_ms));
 
   auto filters = representative_filters();
@@ -143,6 +144,59 @@ std::size_t gzip_size(const std::string& bytes) {
                 6) != Z_OK)
     throw std::runtime_error("zlib failed");
   return size;
+}
+
+constexpr int server_zstd_level = 3;  // backend/http/content_coding.cpp's for dynamic bodies
+
+std::size_t zstd_size(std::string_view bytes) {
+  std::string out(ZSTD_compressBound(bytes.size()), '\0');
+  const std::size_t size = ZSTD_compress(out.data(), out.size(), bytes.data(), bytes.size(), server_zstd_level);
+  if (ZSTD_isError(size)) throw std::runtime_error(std::string("zstd: ") + ZSTD_getErrorName(size));
+  return size;
+}
+
+// Walks the payload's sections (u32 tag, u64 length, body) after the fixed header.
+int sections(const std::string& file) {
+  const std::string bytes = read_file(file);
+  const Snapshot snapshot = SnapshotCodec::decode(bytes);  // refuses a corrupt or older file
+  const auto fixed = [&](std::size_t at, int width) {
+    std::uint64_t v = 0;
+    for (int i = 0; i < width; ++i) v |= std::uint64_t{static_cast<std::uint8_t>(bytes[at + i])} << (8 * i);
+    return v;
+  };
+  constexpr std::size_t header_size = 40;
+  const double contacts = static_cast<double>(snapshot.contact_count());
+  std::printf("[native] %zu contacts, %zu accounts, %zu addresses; zstd level %d as the server sends it\n",
+              snapshot.contact_count(), snapshot.account_count(), snapshot.email_count(), server_zstd_level);
+  std::printf("section                     encoded MB    zstd MB   zstd bytes/contact\n");
+  std::size_t sum_zstd = 0;
+  for (std::size_t at = header_size; at < bytes.size();) {
+    const auto tag = static_cast<std::uint32_t>(fixed(at, 4));
+    const auto length = static_cast<std::size_t>(fixed(at + 4, 8));
+    const std::size_t packed = zstd_size(std::string_view(bytes).substr(at + 12, length));
+    sum_zstd += packed;
+    std::printf("%-26s %11.2f %10.2f %12.2f\n", SnapshotCodec::section_name(tag), static_cast<double>(length) / 1e6,
+                static_cast<double>(packed) / 1e6, static_cast<double>(packed) / contacts);
+    at += 12 + length;
+  }
+  // What the server spends on a download: the layout pass, then the streamed encode.
+  const PortalColumns portal = portal_columns(snapshot);
+  auto start = Clock::now();
+  const SnapshotLayout layout = SnapshotCodec::layout(snapshot, portal);
+  const double layout_ms = ms_since(start);
+  start = Clock::now();
+  std::size_t streamed = 0;
+  SnapshotCodec::encode(snapshot, portal, layout, [&](std::string_view piece) { streamed += piece.size(); });
+  const double encode_ms = ms_since(start);
+  std::printf("[native] server side: layout pass %.0f ms, streamed encode %.0f ms (%zu bytes)\n", layout_ms, encode_ms,
+              streamed);
+  const std::size_t whole = zstd_size(bytes);
+  std::printf(
+      "[native] snapshot format %u: %.2f MB encoded, %.2f MB zstd as one stream (sections apart: %.2f MB); "
+      "target <= 16 MB on the wire\n",
+      snapshot_format_version, static_cast<double>(bytes.size()) / 1e6, static_cast<double>(whole) / 1e6,
+      static_cast<double>(sum_zstd) / 1e6);
+  return 0;
 }
 
 int delta(std::size_t accounts) {
@@ -210,7 +264,7 @@ int delta(std::size_t accounts) {
 int usage() {
   std::fprintf(stderr,
                "usage: snapshot_bench generate --accounts N --out FILE\n       snapshot_bench run FILE [--json OUT]\n"
-               "       snapshot_bench delta --accounts N\n");
+               "       snapshot_bench sections FILE\n       snapshot_bench delta --accounts N\n");
   return 2;
 }
 
@@ -223,6 +277,7 @@ int main(int argc, char** argv) {
   if (args.size() == 2 && args[0] == "run") return run(args[1], "");
 #ifndef __EMSCRIPTEN__
   if (args.size() == 3 && args[0] == "delta" && args[1] == "--accounts") return delta(std::stoull(args[2]));
+  if (args.size() == 2 && args[0] == "sections") return sections(args[1]);
 #endif
   if (args.size() == 4 && args[0] == "run" && args[2] == "--json") return run(args[1], args[3]);
   return usage();

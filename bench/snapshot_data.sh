@@ -11,5 +11,7 @@ export NODE_PATH=/usr/share/nodejs
 [[ -d build/wasm ]] || cmake --preset wasm >/dev/null
 cmake --build build/native --target snapshot_bench >/dev/null
 
-snapshot=$work/snapshot-v2-$accounts.bin  # the format version: older files are not decodable
+# Named by the format version: a file of an older format is not decodable.
+version=$(sed -n 's/.*snapshot_format_version = \([0-9]*\);/\1/p' common/include/invites/snapshot_codec.hpp)
+snapshot=$work/snapshot-v$version-$accounts.bin
 [[ -f $snapshot ]] || build/native/bench/snapshot_bench generate --accounts "$accounts" --out "$snapshot"

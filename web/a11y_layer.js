@@ -37,7 +37,9 @@
     Escape: 9 };
 
   var MOVE_SETTLE_MS = 100;
-  var MOST_HELD_MS = 400;
+  // A scrolled grid is at rest after this long without a change, and shown in the page at least this often.
+  var GRID_REST_MS = 250;
+  var MOST_HELD_MS = 1000;
 
   var STYLE = [
     // Contained, and the nodes moved with transforms (their size set only when it changes): scrolling
@@ -121,7 +123,7 @@
   // While a list scrolls under the mouse, rows come and go every frame. A
   // change list that touches only the inside of grids the focus is not in
   // (no focus move, nothing to announce) is held and merged with the next
-  // ones until the list comes to rest (MOVE_SETTLE_MS without such a change,
+  // ones until the list comes to rest (GRID_REST_MS without such a change,
   // MOST_HELD_MS at most), or applied at once before any other change: the
   // browser restyles the layer a few times a second instead of every frame,
   // and rows that passed by meanwhile never become elements.
@@ -156,7 +158,7 @@
     var self = this;
     if (!held) held = this.held = { u: new Map(), d: new Set(), c: new Map(), fresh: new Set(), since: Date.now() };
     clearTimeout(this.heldTimer);
-    var wait = Math.min(MOVE_SETTLE_MS, held.since + MOST_HELD_MS - Date.now());
+    var wait = Math.min(GRID_REST_MS, held.since + MOST_HELD_MS - Date.now());
     this.heldTimer = setTimeout(function () { self.applyHeld(); }, Math.max(0, wait));
     fresh.forEach(function (key) { held.fresh.add(key); });
     var i;

@@ -82,6 +82,9 @@ class Reader {
                               std::to_string(bytes_.size()) + ")");
   }
   std::size_t remaining() const { return bytes_.size() - pos_; }
+  std::size_t position() const { return pos_; }
+  // The bytes read since `start` (an earlier position()), to read them again.
+  std::span<const std::uint8_t> since(std::size_t start) const { return bytes_.subspan(start, pos_ - start); }
   void need(std::size_t n) const {
     if (n > remaining())
       fail("truncated: needs " + std::to_string(n) + " more bytes, " + std::to_string(remaining()) + " left");
@@ -154,5 +157,20 @@ class Reader {
   std::string what_;
   std::size_t pos_ = 0;
 };
+
+// out[0] = 0, out[i+1] = out[i] + value i (string offsets from lengths); false
+// past 4 GiB. Reports failure instead of throwing: its loop stays free of exception edges.
+inline bool decode_prefix_sums(Reader& r, std::uint32_t* offsets, std::size_t n) noexcept {
+  std::uint64_t total = 0;
+  offsets[0] = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    std::uint64_t length;
+    if (!r.try_varint(length) || length > 0xFFFFFFFFull) return false;
+    total += length;
+    if (total > 0xFFFFFFFFull) return false;
+    offsets[i + 1] = static_cast<std::uint32_t>(total);
+  }
+  return true;
+}
 
 }  // namespace invites::snapshot_bytes

@@ -13,12 +13,16 @@
 
 #include "invites/error.hpp"
 #include "snapshot_bytes.hpp"
+#include "snapshot_text.hpp"
 
 namespace invites {
 namespace {
 
+using snapshot_bytes::decode_prefix_sums;
 using snapshot_bytes::Reader;
 using snapshot_bytes::Writer;
+using snapshot_text::TextReader;
+using snapshot_text::write_text;
 
 constexpr char magic[8] = {'B', 'P', 'I', 'S', 'N', 'A', 'P', '1'};
 constexpr std::size_t header_size = 8 + 4 + 4 + 8 + 8 + 8;
@@ -46,6 +50,12 @@ enum Tag : std::uint32_t {
   tag_end_of_sections
 };
 constexpr std::uint32_t section_count = tag_end_of_sections - 1;
+// By tag - 1: the names error messages and benchmarks give the sections.
+constexpr const char* section_names[section_count] = {
+    "account_id",      "account_division",     "account_class",        "account_bill_group", "account_source",
+    "account_flags",   "account_site_sources", "account_number",       "account_name",       "contact_id",
+    "contact_account", "contact_email",        "contact_is_billing",   "contact_first_name", "contact_last_name",
+    "email",           "email_status",         "email_last_invited_at"};
 
 // ---------------------------------------------------------------- writing
 
@@ -69,15 +79,106 @@ void write_bytes(Writer& w, const std::vector<std::uint8_t>& values) {
   w.bytes(values.data(), values.size());
 }
 
-void write_strings(Writer& w, const StringColumn& column) {
-  w.varint(column.size());
-  std::size_t total = 0;
-  for (std::size_t i = 0; i < column.size(); ++i) {
-    w.varint(column[i].size());
-    total += column[i].size();
+// Names repeat (a dictionary); account numbers do not (front-coded only).
+void write_strings(Writer& w, const StringColumn& column, bool dictionary) {
+  write_text(
+      w, column.size(), [&](std::size_t i) { return column[i]; }, dictionary);
+}
+
+// Addresses split after their last '@' (none: all domain): the local parts,
+// sorted, are front-coded, the domains dictionary-coded.
+std::size_t domain_start(std::string_view address) { return address.rfind('@') + 1; }  // npos + 1 == 0
+
+void write_addresses(Writer& w, const StringColumn& email) {
+  w.varint(email.size());
+  write_text(
+      w, email.size(), [&](std::size_t i) { return email[i].substr(0, domain_start(email[i])); }, false);
+  write_text(
+      w, email.size(), [&](std::size_t i) { return email[i].substr(domain_start(email[i])); }, true);
+}
+
+// contact_email: a contact's address index is coded beside that of one of the
+// previous `address_window` contacts, the nearest in value: contacts made
+// together tend to have addresses near each other in sort order. A byte per
+// contact says how (address_ref), then the numbers follow as varints.
+constexpr std::size_t address_window = 128;
+enum AddressRef : std::uint8_t { ref_none = 0, ref_whole = 1, ref_back = 2 };  // ref_back + d - 1: contact c - d
+
+std::uint64_t zigzag(std::int64_t v) {
+  return (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63);
+}
+std::int64_t unzigzag(std::uint64_t v) { return static_cast<std::int64_t>(v >> 1) ^ -static_cast<std::int64_t>(v & 1); }
+
+// The ref byte of contact c: the nearest of the previous address_window
+// contacts' addresses when the difference is smaller than the index itself.
+std::uint8_t address_ref(const std::vector<std::uint32_t>& addresses, std::size_t c) {
+  const std::uint32_t address = addresses[c];
+  if (address == no_email) return ref_none;
+  // The distance as a 32-bit signed difference: a loop of fixed length over
+  // a full window without branches, which compilers vectorize. Only the
+  // choice depends on it (no_email or a far index may look near); the check
+  // below keeps the reference exact.
+  const auto distance = [address](std::uint32_t near) {
+    const auto difference = static_cast<std::int32_t>(near - address);
+    return difference < 0 ? ~difference : difference;  // ~: no overflow at INT32_MIN
+  };
+  const std::size_t window = std::min(address_window, c);
+  const std::uint32_t* recent = addresses.data() + c - window;
+  std::int32_t nearest = INT32_MAX;
+  if (window == address_window)
+    for (std::size_t k = 0; k < address_window; ++k) nearest = std::min(nearest, distance(recent[k]));
+  else
+    for (std::size_t k = 0; k < window; ++k) nearest = std::min(nearest, distance(recent[k]));
+  std::size_t back = 1;  // the most recent contact at the least distance
+  while (back <= window && distance(addresses[c - back]) != nearest) ++back;
+  if (back > window || addresses[c - back] == no_email ||
+      zigzag(std::int64_t{address} - std::int64_t{addresses[c - back]}) >= std::uint64_t{address})
+    return ref_whole;
+  return static_cast<std::uint8_t>(ref_back + back - 1);
+}
+
+void write_contact_addresses(Writer& w, const std::vector<std::uint32_t>& addresses) {
+  w.varint(addresses.size());
+  std::vector<std::uint8_t> refs(addresses.size());  // held only while this section is written
+  for (std::size_t c = 0; c < addresses.size(); ++c) refs[c] = address_ref(addresses, c);
+  w.bytes(refs.data(), refs.size());
+  for (std::size_t c = 0; c < addresses.size(); ++c) {
+    if (refs[c] == ref_whole)
+      w.varint(addresses[c]);
+    else if (refs[c] != ref_none)
+      w.varint(zigzag(std::int64_t{addresses[c]} - std::int64_t{addresses[c - (refs[c] - ref_back + 1)]}));
   }
-  w.varint(total);
-  for (std::size_t i = 0; i < column.size(); ++i) w.bytes(column[i].data(), column[i].size());
+}
+
+// email_status byte: the portal status in bits 0-4, bit 5 when the address
+// has a last invitation time, bit 6 its suppression, bit 7 its validity.
+constexpr std::uint8_t status_mask = 0x1F, invited_bit = 0x20, suppressed_bit = 0x40, valid_bit = 0x80;
+
+// email_last_invited_at: only the times of the addresses that have one, less
+// the smallest, as fixed-width numbers written byte plane by byte plane (all
+// low bytes, then the next...): the high planes are nearly constant and the
+// wire's zstd all but removes them.
+void write_invitation_times(Writer& w, std::span<const std::int64_t> times) {
+  std::size_t count = 0;
+  std::int64_t least = INT64_MAX, most = 0;
+  for (const std::int64_t at : times)
+    if (at > 0) {
+      ++count;
+      least = std::min(least, at);
+      most = std::max(most, at);
+    }
+  if (count == 0) least = 0;
+  std::uint8_t width = 0;
+  for (auto span = static_cast<std::uint64_t>(most - least); span != 0; span >>= 8) ++width;
+  w.varint(count);
+  w.varint(static_cast<std::uint64_t>(least));
+  w.bytes(&width, 1);
+  for (std::uint8_t plane = 0; plane < width; ++plane)
+    for (const std::int64_t at : times)
+      if (at > 0) {
+        const auto byte = static_cast<std::uint8_t>(static_cast<std::uint64_t>(at - least) >> (8 * plane));
+        w.bytes(&byte, 1);
+      }
 }
 
 Reader open_section(Reader& payload, Tag tag, const char* name) {
@@ -117,20 +218,6 @@ bool decode_ascending_ids(Reader& r, Id* out, std::size_t n) noexcept {
   return true;
 }
 
-// out[0] = 0, out[i+1] = out[i] + value i (string offsets from lengths); false past 4 GiB.
-bool decode_prefix_sums(Reader& r, std::uint32_t* offsets, std::size_t n) noexcept {
-  std::uint64_t total = 0;
-  offsets[0] = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    std::uint64_t length;
-    if (!r.try_varint(length)) return false;
-    total += length;
-    if (total > 0xFFFFFFFFull) return false;
-    offsets[i + 1] = static_cast<std::uint32_t>(total);
-  }
-  return true;
-}
-
 std::vector<std::uint32_t> read_varints32(Reader& r) {
   std::size_t n = r.count(1);
   std::vector<std::uint32_t> values(n);
@@ -154,17 +241,58 @@ std::vector<std::uint8_t> read_bytes(Reader& r, std::uint8_t max_value) {
   return values;
 }
 
-StringColumn read_strings(Reader& r) {
-  std::size_t n = r.count(1);
+// The n values of one or more text columns, value i being the concatenation
+// of each column's value i (an address: its local part and its domain).
+StringColumn read_strings(std::span<TextReader> parts, std::size_t n) {
+  std::size_t total = 0;
+  for (const auto& part : parts) total += part.total_bytes();
+  if (total > 0xFFFFFFFFull) throw SnapshotFormatError("snapshot: a text column holds more than 4 GiB");
+  std::string bytes(total, '\0');
   std::vector<std::uint32_t> offsets(n + 1);
-  if (!decode_prefix_sums(r, offsets.data(), n)) r.fail("malformed string lengths");
-  std::uint64_t total = r.varint();
-  if (total != offsets[n])
-    r.fail("string lengths add up to " + std::to_string(offsets[n]) + ", not " + std::to_string(total));
-  auto data = r.take(static_cast<std::size_t>(total));
+  std::size_t at = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    for (auto& part : parts) part.write_next(bytes.data(), at);
+    offsets[i + 1] = static_cast<std::uint32_t>(at);
+  }
   StringColumn column;
-  column.assign(std::move(offsets), std::string(reinterpret_cast<const char*>(data.data()), data.size()));
+  column.assign(std::move(offsets), std::move(bytes));
   return column;
+}
+
+StringColumn read_strings(Reader& r, std::size_t n) {
+  TextReader text(r, n);
+  return read_strings(std::span(&text, 1), n);
+}
+
+StringColumn read_addresses(Reader& r) {
+  const std::size_t n = r.count(1);
+  TextReader parts[] = {TextReader(r, n), TextReader(r, n)};
+  return read_strings(parts, n);
+}
+
+// Fills out[0 .. n) from the refs and the numbers of write_contact_addresses();
+// false when a ref or number is malformed or out of range.
+bool decode_contact_addresses(std::span<const std::uint8_t> refs, Reader& numbers, std::uint32_t* out) noexcept {
+  for (std::size_t c = 0; c < refs.size(); ++c) {
+    const std::uint8_t ref = refs[c];
+    if (ref == ref_none) {
+      out[c] = no_email;
+      continue;
+    }
+    std::uint64_t number;
+    if (!numbers.try_varint(number)) return false;
+    std::int64_t address;
+    if (ref == ref_whole) {
+      address = static_cast<std::int64_t>(std::min<std::uint64_t>(number, no_email));
+    } else {
+      const std::size_t back = ref - ref_back + 1;
+      if (back > address_window || back > c || out[c - back] == no_email) return false;
+      address = std::int64_t{out[c - back]} + unzigzag(number);
+    }
+    if (address < 0 || address >= std::int64_t{no_email}) return false;
+    out[c] = static_cast<std::uint32_t>(address);
+  }
+  return true;
 }
 
 bool decode_account_deltas(Reader& r, std::uint32_t* out, std::size_t n, std::size_t accounts) noexcept {
@@ -180,13 +308,30 @@ bool decode_account_deltas(Reader& r, std::uint32_t* out, std::size_t n, std::si
   return true;
 }
 
-bool decode_timestamps(Reader& r, std::int64_t* out, std::size_t n) noexcept {
-  for (std::size_t i = 0; i < n; ++i) {
-    std::uint64_t v;
-    if (!r.try_varint(v) || v > static_cast<std::uint64_t>(INT64_MAX)) return false;
-    out[i] = static_cast<std::int64_t>(v);
+// The times of write_invitation_times() into `out` (zero-filled) at the
+// addresses whose status byte has invited_bit.
+void read_invitation_times(Reader& r, std::span<const std::uint8_t> status_bytes, std::span<std::int64_t> out) {
+  std::size_t expected = 0;
+  for (const auto byte : status_bytes) expected += (byte & invited_bit) != 0;
+  const std::size_t count = r.count(0);
+  if (count != expected)
+    r.fail("has " + std::to_string(count) + " times, but " + std::to_string(expected) + " addresses have one");
+  const std::uint64_t least = r.varint();
+  const std::uint8_t width = r.take(1)[0];
+  if (least > static_cast<std::uint64_t>(INT64_MAX) || width > 8) r.fail("malformed time base or width");
+  if (count > 0 && width > r.remaining() / count) r.fail("truncated time planes");
+  const auto planes = r.take(count * width);
+  const std::uint64_t most = static_cast<std::uint64_t>(INT64_MAX) - least;
+  std::size_t k = 0;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (!(status_bytes[i] & invited_bit)) continue;
+    std::uint64_t offset = 0;
+    for (std::uint8_t plane = 0; plane < width; ++plane)
+      offset |= std::uint64_t{planes[plane * count + k]} << (8 * plane);
+    if (offset > most) r.fail("time out of range");
+    out[i] = static_cast<std::int64_t>(least + offset);
+    ++k;
   }
-  return true;
 }
 
 }  // namespace
@@ -209,8 +354,8 @@ void for_each_section(const Snapshot& s, const PortalColumns& portal, Visit&& vi
     w.varint(s.site_source_ids.size());
     for (Id id : s.site_source_ids) w.varint(id);
   });
-  visit(tag_account_number, [&](Writer& w) { write_strings(w, s.account_number); });
-  visit(tag_account_name, [&](Writer& w) { write_strings(w, s.account_name); });
+  visit(tag_account_number, [&](Writer& w) { write_strings(w, s.account_number, false); });
+  visit(tag_account_name, [&](Writer& w) { write_strings(w, s.account_name, true); });
   visit(tag_contact_id, [&](Writer& w) { write_ascending_ids(w, s.contact_id); });
   visit(tag_contact_account, [&](Writer& w) {
     // Contacts of one account usually have neighbouring ids: code the account
@@ -223,29 +368,24 @@ void for_each_section(const Snapshot& s, const PortalColumns& portal, Visit&& vi
       previous = account;
     }
   });
-  visit(tag_contact_email, [&](Writer& w) {
-    w.varint(s.contact_count());
-    for (std::uint32_t email : s.contact_email) w.varint(email == no_email ? 0 : std::uint64_t{email} + 1);
-  });
+  visit(tag_contact_email, [&](Writer& w) { write_contact_addresses(w, s.contact_email); });
   visit(tag_contact_is_billing, [&](Writer& w) { write_bytes(w, s.contact_is_billing); });
-  visit(tag_contact_first_name, [&](Writer& w) { write_strings(w, s.contact_first_name); });
-  visit(tag_contact_last_name, [&](Writer& w) { write_strings(w, s.contact_last_name); });
-  visit(tag_email, [&](Writer& w) { write_strings(w, s.email); });
+  visit(tag_contact_first_name, [&](Writer& w) { write_strings(w, s.contact_first_name, true); });
+  visit(tag_contact_last_name, [&](Writer& w) { write_strings(w, s.contact_last_name, true); });
+  visit(tag_email, [&](Writer& w) { write_addresses(w, s.email); });
   visit(tag_email_status, [&](Writer& w) {
     // Format 2: bit 7 carries the §2.3 validity of the address, so that a
     // decoder need not check ~2M addresses again (the builder's verdict);
-    // format 3: bit 6 its suppression.
+    // format 3: bit 6 its suppression; format 4: bit 5 whether it has a time.
     w.varint(s.email_count());
     std::string packed(s.email_count(), '\0');
     for (std::size_t i = 0; i < s.email_count(); ++i)
-      packed[i] = static_cast<char>(static_cast<std::uint8_t>(portal.status[i]) | (portal.suppressed[i] ? 0x40 : 0) |
-                                    (s.email_valid[i] ? 0x80 : 0));
+      packed[i] = static_cast<char>(static_cast<std::uint8_t>(portal.status[i]) |
+                                    (portal.last_invited_at[i] > 0 ? invited_bit : 0) |
+                                    (portal.suppressed[i] ? suppressed_bit : 0) | (s.email_valid[i] ? valid_bit : 0));
     w.bytes(packed.data(), packed.size());
   });
-  visit(tag_email_last_invited_at, [&](Writer& w) {
-    w.varint(s.email_count());
-    for (std::int64_t at : portal.last_invited_at) w.varint(static_cast<std::uint64_t>(at < 0 ? 0 : at));
-  });
+  visit(tag_email_last_invited_at, [&](Writer& w) { write_invitation_times(w, portal.last_invited_at); });
 }
 
 // Each section's body length, from a counting pass (nothing is written).
@@ -460,8 +600,7 @@ Snapshot decode_sections(SectionFeed& feed, std::int64_t generated_at) {
   }
   auto read_string_column = [&](Tag tag, const char* name, StringColumn& column, std::size_t expected) {
     Reader r = feed.open(tag, name);
-    column = read_strings(r);
-    expect_count(r, column.size(), expected);
+    column = read_strings(r, expected);
     r.expect_end();
   };
   read_string_column(tag_account_number, "account_number", s.account_number, accounts);
@@ -481,11 +620,13 @@ Snapshot decode_sections(SectionFeed& feed, std::int64_t generated_at) {
       r.fail("malformed or out-of-range account index");
     r.expect_end();
   }
-  std::vector<std::uint32_t> contact_email_codes;
   {
     Reader r = feed.open(tag_contact_email, "contact_email");
-    contact_email_codes = read_varints32(r);
-    expect_count(r, contact_email_codes.size(), contacts);
+    expect_count(r, r.count(1), contacts);
+    const auto refs = r.take(contacts);
+    s.contact_email.resize(contacts);
+    if (!decode_contact_addresses(refs, r, s.contact_email.data()))
+      r.fail("malformed or out-of-range address reference");
     r.expect_end();
   }
   {
@@ -498,40 +639,38 @@ Snapshot decode_sections(SectionFeed& feed, std::int64_t generated_at) {
   read_string_column(tag_contact_last_name, "contact_last_name", s.contact_last_name, contacts);
   {
     Reader r = feed.open(tag_email, "email");
-    s.email = read_strings(r);
+    s.email = read_addresses(r);
     for (std::size_t i = 1; i < s.email.size(); ++i)
       if (!(s.email[i - 1] < s.email[i])) r.fail("addresses are not sorted and distinct");
     r.expect_end();
   }
   const std::size_t emails = s.email_count();
-  s.contact_email.resize(contacts);
-  for (std::size_t c = 0; c < contacts; ++c) {
-    std::uint32_t code = contact_email_codes[c];
-    if (code > emails) feed.fail("contact refers to address index " + std::to_string(code - 1) + " out of range");
-    s.contact_email[c] = code == 0 ? no_email : code - 1;
-  }
+  for (const std::uint32_t address : s.contact_email)
+    if (address != no_email && address >= emails)
+      feed.fail("contact refers to address index " + std::to_string(address) + " out of range");
+  std::vector<std::uint8_t> status_bytes;  // for the times that follow
   {
     Reader r = feed.open(tag_email_status, "email_status");
     expect_count(r, r.count(1), emails);
     auto raw = r.take(emails);
+    status_bytes.assign(raw.begin(), raw.end());
     s.email_status.resize(emails);
     s.email_valid.resize(emails);
     s.email_suppressed.resize(emails);
     for (std::size_t i = 0; i < emails; ++i) {
-      const std::uint8_t status = raw[i] & 0x3F;
+      const std::uint8_t status = raw[i] & status_mask;
       if (status > static_cast<std::uint8_t>(PortalStatus::disabled))
         r.fail("unknown portal status " + std::to_string(status));
       s.email_status[i] = static_cast<PortalStatus>(status);
-      s.email_suppressed[i] = (raw[i] >> 6) & 1;
-      s.email_valid[i] = raw[i] >> 7;
+      s.email_suppressed[i] = (raw[i] & suppressed_bit) != 0;
+      s.email_valid[i] = (raw[i] & valid_bit) != 0;
     }
     r.expect_end();
   }
   {
     Reader r = feed.open(tag_email_last_invited_at, "email_last_invited_at");
-    expect_count(r, r.count(1), emails);
-    s.email_last_invited_at.resize(emails);
-    if (!decode_timestamps(r, s.email_last_invited_at.data(), emails)) r.fail("malformed timestamp");
+    s.email_last_invited_at.assign(emails, 0);
+    read_invitation_times(r, status_bytes, s.email_last_invited_at);
     r.expect_end();
   }
   feed.finish();
@@ -568,6 +707,10 @@ Header read_header(Reader& file, std::size_t total) {
 }
 
 }  // namespace
+
+const char* SnapshotCodec::section_name(std::uint32_t tag) {
+  return tag >= 1 && tag <= section_count ? section_names[tag - 1] : nullptr;
+}
 
 Snapshot SnapshotCodec::decode(std::span<const std::uint8_t> bytes) {
   Reader file(bytes, "header");

@@ -404,6 +404,9 @@ TEST_CASE("a corrupt or foreign-version stored copy is discarded with a message,
   f.server.pending.clear();
   SECTION("flipped bytes") { f.snapshots.stored_bytes[f.snapshots.stored_bytes.size() / 2] ^= 0x40; }
   SECTION("another format version") { f.snapshots.stored_bytes[8] = 9; }
+  SECTION("the previous format version (stored before an upgrade)") {
+    f.snapshots.stored_bytes[8] = static_cast<char>(snapshot_format_version - 1);
+  }
   SECTION("truncated") { f.snapshots.stored_bytes.resize(100); }
   f.snapshots.server_up = false;
   Client c(f.server, f.snapshots);

@@ -2,9 +2,13 @@
 // The compact binary form of a Snapshot. Layout (little endian):
 //   magic "BPISNAP1" | u32 format version | u32 section count | u64 generated_at
 //   | u64 payload length | u64 xxh3 checksum of the payload | payload
-// The payload is a sequence of sections (u32 tag, u64 length, bytes); integer
-// columns are LEB128 varints (ascending ids delta-coded), strings are varint
-// lengths followed by the bytes. Every length is checked before it is used:
+// The payload is a sequence of sections (u32 tag, u64 length, bytes), coded
+// for size under zstd on the wire (format 4): integer columns are LEB128
+// varints (ascending ids delta-coded); names go through a dictionary, account
+// numbers are front-coded, the sorted addresses front-coded up to their last
+// '@' with the domains dictionary-coded (common/src/snapshot_text.hpp); each
+// contact's address index is a difference from that of one of the previous
+// 128 contacts; invitation times are byte planes. Every length is checked before it is used:
 // a truncated, corrupt or foreign buffer is a SnapshotFormatError, never an over-read.
 #include <cstdint>
 #include <functional>
@@ -19,7 +23,8 @@ namespace invites {
 
 // 2: the email_status bytes carry the address's validity in bit 7.
 // 3: and its suppression (docs/design.md §11) in bit 6.
-inline constexpr std::uint32_t snapshot_format_version = 3;
+// 4: coded for size (snapshot_text.hpp, snapshot_codec.cpp): dictionaries, front-coding, address references.
+inline constexpr std::uint32_t snapshot_format_version = 4;
 
 // Bytes held outside the decoder's memory (a JavaScript ArrayBuffer in the
 // browser): decode(ByteSource&) copies in one section at a time, so the whole
@@ -59,6 +64,9 @@ class SnapshotCodec {
   static void encode(const Snapshot& snapshot, const PortalColumns& portal, const SnapshotLayout& layout,
                      const std::function<void(std::string_view piece)>& sink);
   static Snapshot decode(std::span<const std::uint8_t> bytes);
+  // The name of the payload section with this tag (nullptr for an unknown
+  // one): what error messages and the benchmark's per-section figures call it.
+  static const char* section_name(std::uint32_t tag);
   static Snapshot decode(std::string_view bytes) {
     return decode(std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()));
   }
