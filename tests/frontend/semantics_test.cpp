@@ -50,6 +50,24 @@ Node group(Key key, std::string name) {
   return node;
 }
 
+// One frame with a card (key 100) at `y`: its content drawn by `draw`, or,
+// `skipped` (ImGui drew nothing in it), last frame's content kept and moved with it.
+template <typename Draw>
+const Changes& card_frame(Tree& tree, float y, bool skipped, Draw draw) {
+  tree.begin_frame();
+  Node card = group(100, "card");
+  card.bounds = Bounds::from_px(0, y, 400, 100);
+  const Key key = tree.open(card);
+  if (skipped) {
+    const Node* before = tree.find_previous(key);
+    tree.keep_previous_children(key, card.bounds.x - before->bounds.x, card.bounds.y - before->bounds.y);
+  } else {
+    draw();
+  }
+  tree.close();
+  return tree.end_frame();
+}
+
 // One frame: a form with a Load button and, optionally, a Close button.
 const Changes& form_frame(Tree& tree, const std::string& load_label = "Load", bool with_close = false) {
   tree.begin_frame();
@@ -192,20 +210,11 @@ TEST_CASE("semantics: a container opened under an outer one is placed there (a t
 TEST_CASE("semantics: a container that draws nothing keeps last frame's children, moved with it") {
   Tree tree;
   auto frame = [&](bool skipped, float y) -> const Changes& {
-    tree.begin_frame();
-    Node card = group(100, "card");
-    card.bounds = Bounds::from_px(0, y, 100, 100);
-    const Key key = tree.open(card);
-    if (skipped) {
-      const Node* before = tree.find_previous(key);
-      tree.keep_previous_children(key, card.bounds.x - before->bounds.x, card.bounds.y - before->bounds.y);
-    } else {
+    return card_frame(tree, y, skipped, [&] {
       tree.open(group(110, "inner"));
       tree.add(button(1, "Load", 10));
       tree.close();
-    }
-    tree.close();
-    return tree.end_frame();
+    });
   };
   frame(false, 50);
   const Changes& kept = frame(true, 30);  // scrolled up by 20 px
@@ -247,20 +256,11 @@ TEST_CASE("semantics: a row encloses its cells, whose bounds are relative to it,
 TEST_CASE("semantics: a kept row moves with its container, its cells stay where they are in it") {
   Tree tree;
   auto frame = [&](bool skipped, float y) {
-    tree.begin_frame();
-    Node card = group(100, "card");
-    card.bounds = Bounds::from_px(0, y, 400, 100);
-    const Key key = tree.open(card);
-    if (skipped) {
-      const Node* before = tree.find_previous(key);
-      tree.keep_previous_children(key, card.bounds.x - before->bounds.x, card.bounds.y - before->bounds.y);
-    } else {
+    card_frame(tree, y, skipped, [&] {
       tree.open(row(200));
       tree.add(cell(201, "alice@example.com", Bounds::from_px(10, y + 10, 200, 20)));
       tree.close();
-    }
-    tree.close();
-    tree.end_frame();
+    });
   };
   frame(false, 50);
   frame(true, 30);
