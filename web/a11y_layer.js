@@ -125,8 +125,9 @@
   // (no focus move, nothing to announce) is held and merged with the next
   // ones until the list comes to rest (GRID_REST_MS without such a change,
   // MOST_HELD_MS at most), or applied at once before any other change: the
-  // browser restyles the layer a few times a second instead of every frame,
-  // and rows that passed by meanwhile never become elements.
+  // browser restyles the layer when the list rests (and at least once a
+  // second) instead of every frame, and rows that passed by meanwhile never
+  // become elements.
   // Returns the keys of the nodes such a list adds, or null when it is not one.
   Layer.prototype.insideGrids = function (changes) {
     if (changes.f || changes.a.length || changes.u.length + changes.d.length + changes.c.length === 0) return null;
