@@ -147,7 +147,8 @@ void Tree::keep_previous_children(Key container, std::int32_t dx, std::int32_t d
     if (index_.contains(old.key) || !was_inside(old.key, container)) continue;
     Node node = old;
     const Node* parent = find_previous(old.parent);
-    if (parent == nullptr || !places_children(parent->role)) {  // what a row holds moves with it
+    // What a row holds moves with the row (unless nothing in it was drawn, so its place is its nodes').
+    if (parent == nullptr || !places_children(parent->role) || !placed(parent->bounds)) {
       node.bounds.x += dx;
       node.bounds.y += dy;
     }
