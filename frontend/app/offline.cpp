@@ -552,6 +552,7 @@ void Offline::apply_delta(BlobPtr delta, Meta meta) {
 void Offline::keep(std::shared_ptr<Snapshot> snapshot, Meta meta, BlobPtr bytes, bool save_after, double ms) {
   OfflineState& o = state_.offline;
   o.decode_ms = ms;
+  if (!lookups_body_.empty()) meta.lookups = lookups_body_;  // the lists may have come in while the copy waited
   meta.generated_at = snapshot->generated_at;
   o.data_as_of = snapshot->generated_at;
   o.contacts = snapshot->contact_count();

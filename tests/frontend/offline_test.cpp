@@ -347,6 +347,23 @@ TEST_CASE("without the server, Load and the recipient pages come from the snapsh
   }
 }
 
+TEST_CASE("lists that come in after the download, before its decode, are stored with the copy") {
+  Fixture f;
+  Client c(f.server, f.snapshots);
+  c.actions.start();
+  f.server.respond("GET", "/healthz", 200, "ok");
+  f.server.respond("GET", "/api/me", 200, session_body("alice", 7).dump());
+  c.offline.tick();
+  f.snapshots.run();  // the download is in; its decode waits for the next tick
+  REQUIRE(f.server.has_pending("GET", "/api/lookups"));
+  f.server.respond("GET", "/api/lookups", 200, lookups_text());
+  c.settle();
+  REQUIRE(c.state.offline.have_snapshot);
+  REQUIRE(f.snapshots.stored_meta);
+  CHECK(json::parse(*f.snapshots.stored_meta)["lookups"].get<std::string>().find("Standard invitation") !=
+        std::string::npos);
+}
+
 TEST_CASE("a reload without the server opens the screen from the stored session and lookups") {
   Fixture f;
   {
