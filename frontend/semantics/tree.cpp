@@ -79,11 +79,13 @@ bool placed(const Bounds& b) { return b != Bounds{}; }
 void Tree::place_children_of(std::uint32_t container_index) {
   Node& container = nodes_[container_index];
   std::vector<Key> inside{container.key};
+  std::vector<std::uint32_t> descendants;
   std::int32_t left = INT32_MAX, top = INT32_MAX, right = INT32_MIN, bottom = INT32_MIN;
   const auto end = static_cast<std::uint32_t>(nodes_.size());
   for (std::uint32_t i = container_index + 1; i < end; ++i) {
     if (std::find(inside.begin(), inside.end(), nodes_[i].parent) == inside.end()) continue;
     inside.push_back(nodes_[i].key);
+    descendants.push_back(i);
     const Bounds& b = nodes_[i].bounds;
     if (b.w <= 0 || b.h <= 0) continue;
     left = std::min(left, b.x);
@@ -93,9 +95,9 @@ void Tree::place_children_of(std::uint32_t container_index) {
   }
   if (left > right) return;  // nothing drawn: its nodes keep their bounds on the canvas
   container.bounds = Bounds{left, top, right - left, bottom - top};
-  for (std::uint32_t i = container_index + 1; i < end; ++i) {
+  for (const std::uint32_t i : descendants) {
     Bounds& b = nodes_[i].bounds;
-    if (!placed(b) || std::find(inside.begin() + 1, inside.end(), nodes_[i].key) == inside.end()) continue;
+    if (!placed(b)) continue;
     b.x -= left;
     b.y -= top;
   }
