@@ -102,7 +102,11 @@ void tick(void* runtime) {
 int main() {
   static Runtime runtime;
 
-  if (!runtime.window.create()) {
+  // The font first: its bytes (preloaded by index.html) arrive during the
+  // WebGL set-up, and the first frame waits for them.
+  runtime.font.load(font_url);
+  runtime.canvas.refresh();  // the backing store's size before the context uses it
+  if (!runtime.window.create(runtime.canvas.metrics())) {
     platform::page::show_fatal("This browser cannot run the app: WebGL 2 is not available.");
     return 1;
   }
@@ -119,7 +123,6 @@ int main() {
 
   runtime.app.actions.sending().set_html_opener(platform::open_html_tab);
   runtime.app.actions.sending().set_key_source(platform::random_key);
-  runtime.font.load(font_url);
   runtime.app.offline.set_wake([] { platform::idle::wake(); });
   runtime.app.actions.start();  // /healthz and GET /api/me (restores a session)
 

@@ -17,11 +17,6 @@
   }
   var canvas = document.getElementById('canvas');
   canvas.addEventListener('contextmenu', function (event) { event.preventDefault(); });
-  // The WebGL context now: its GPU side takes long to come up and does so
-  // during the downloads. The attributes are the app's (no alpha, depth,
-  // stencil or multisampling: platform/gl_window.cpp); the app's own
-  // getContext call then returns this context.
-  canvas.getContext('webgl2', { antialias: false, alpha: false, depth: false, stencil: false });
   // Compile the wasm while invites_app.js downloads and starts (the preload
   // in index.html has the bytes on their way already): the runtime then only
   // instantiates the compiled module. Versioned URLs: this build's files only.
@@ -49,6 +44,19 @@
   script.async = true;
   script.onerror = function () { showError('The app could not be downloaded. Check the connection and reload.'); };
   document.body.appendChild(script);
+
+  // The WebGL context now, after the compile and the script's download have
+  // started: its creation blocks this thread while the GPU side comes up.
+  // The attributes are the app's (no alpha, depth, stencil or multisampling:
+  // platform/gl_window.cpp); the app's own getContext call then returns this
+  // context. Its drawing buffer gets the size the app gives the canvas (CSS
+  // size x devicePixelRatio: platform/canvas.cpp), as each later resize
+  // waits for the GPU process to reallocate it.
+  var dpr = window.devicePixelRatio || 1;
+  var rect = canvas.getBoundingClientRect();
+  canvas.width = Math.round(rect.width * dpr);
+  canvas.height = Math.round(rect.height * dpr);
+  canvas.getContext('webgl2', { antialias: false, alpha: false, depth: false, stencil: false });
 
   // Offline support: the service worker keeps this build's files.
   if ('serviceWorker' in navigator) {

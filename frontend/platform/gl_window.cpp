@@ -10,7 +10,7 @@
 
 namespace invites::platform {
 
-bool GlWindow::create() {
+bool GlWindow::create(const CanvasMetrics& canvas) {
   if (!glfwInit()) return false;
   glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
@@ -19,8 +19,8 @@ bool GlWindow::create() {
   glfwWindowHint(GLFW_DEPTH_BITS, 0);
   glfwWindowHint(GLFW_STENCIL_BITS, 0);
   glfwWindowHint(GLFW_SAMPLES, 0);  // ImGui anti-aliases its own shapes
-  // The size is replaced by the DPR-aware canvas sizing before the first frame.
-  window_ = glfwCreateWindow(640, 480, "Bulk Portal Invites", nullptr, nullptr);
+  // GLFW sets the canvas's backing store to this size: keep the one it has.
+  window_ = glfwCreateWindow(canvas.fb_width, canvas.fb_height, "Bulk Portal Invites", nullptr, nullptr);
   if (window_ == nullptr) return false;
   glfwMakeContextCurrent(window_);
 

@@ -11,8 +11,10 @@ struct CanvasMetrics;
 
 class GlWindow {
  public:
-  // Creates the context and ImGui. Returns false if WebGL 2 is unavailable.
-  bool create();
+  // Creates the context and ImGui on a canvas whose backing store is already
+  // at its final size (a resize reallocates WebGL's drawing buffer: a
+  // synchronous wait for the GPU process). Returns false without WebGL 2.
+  bool create(const CanvasMetrics& canvas);
 
   void begin_frame(const CanvasMetrics& canvas);
   void end_frame(const CanvasMetrics& canvas);
