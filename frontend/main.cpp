@@ -91,9 +91,10 @@ void tick(void* runtime) {
   if (panels::recipients_search_pending()) platform::idle::request_frames(1);  // the search debounce
   if (panels::a11y::needs_frames()) platform::idle::request_frames(1);         // a focus or press on its way
   ++rt.frames;
-  publish_page_status(rt.app.state, FrameStatus{rt.frames, rt.canvas.metrics(), rt.font.built_dpr(),
-                                                ImGui::GetIO().ConfigInputTextCursorBlink, frame_end - frame_start,
-                                                ui_end - frame_start, frame_end - reconcile_start});
+  publish_page_status(rt.app.state,
+                      FrameStatus{rt.frames, rt.canvas.metrics(), rt.font.built_dpr(), rt.font.problem().c_str(),
+                                  ImGui::GetIO().ConfigInputTextCursorBlink, frame_end - frame_start,
+                                  ui_end - frame_start, frame_end - reconcile_start});
   if (rt.frames == 1) platform::page::publish_ready();
 }
 
@@ -102,8 +103,8 @@ void tick(void* runtime) {
 int main() {
   static Runtime runtime;
 
-  // The font first: its bytes (preloaded by index.html) arrive during the
-  // WebGL set-up, and the first frame waits for them.
+  // The font first: if it must still be fetched, it arrives during the WebGL
+  // set-up; the first frame waits for it.
   runtime.font.load(font_url);
   runtime.canvas.refresh();  // the backing store's size before the context uses it
   if (!runtime.window.create(runtime.canvas.metrics())) {
@@ -127,5 +128,8 @@ int main() {
   runtime.app.actions.start();  // /healthz and GET /api/me (restores a session)
 
   emscripten_set_main_loop_arg(tick, &runtime, 0, false);
+  // With the font here (web/boot.js read it during the downloads) the first
+  // frame is drawn now, not at the next animation frame.
+  tick(&runtime);
   return 0;
 }

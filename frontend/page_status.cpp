@@ -29,6 +29,7 @@ void publish_frame(const FrameStatus& frame) {
   publish("fbWidth", frame.canvas.fb_width);
   publish("fbHeight", frame.canvas.fb_height);
   publish("fontDpr", frame.font_dpr);
+  publish("fontProblem", frame.font_problem);
   publish("cursorBlink", flag(frame.cursor_blink));
   publish("frameMs", frame.frame_ms);
   publish("uiMs", frame.ui_ms);

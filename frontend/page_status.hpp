@@ -12,8 +12,9 @@ namespace invites {
 struct FrameStatus {
   unsigned frames = 0;
   platform::CanvasMetrics canvas;
-  double font_dpr = 0;       // the device pixel ratio the font atlas was built for
-  bool cursor_blink = true;  // false under prefers-reduced-motion
+  double font_dpr = 0;            // the device pixel ratio the font atlas was built for
+  const char* font_problem = "";  // why the UI font is not used (empty if it is)
+  bool cursor_blink = true;       // false under prefers-reduced-motion
   // The last frame's CPU time in milliseconds (bench/a11y_cost_bench.mjs):
   // all of it (panels, semantic tree, GL calls, DOM layer); building the UI
   // (ImGui's layout of the panels and their description for the semantic

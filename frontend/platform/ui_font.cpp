@@ -7,8 +7,24 @@
 #include <imgui.h>
 #include <imgui_impl_opengl3.h>
 
+#include <emscripten.h>
+
 #include <cstdio>
 #include <utility>
+
+// The font's bytes if web/boot.js has read them already (it starts during the
+// downloads); they are taken once.
+// clang-format off
+EM_JS(int, js_read_font_size, (), {
+  var bytes = Module['uiFontBytes'];
+  return bytes ? bytes.length : 0;
+});
+
+EM_JS(void, js_take_read_font, (char* target), {
+  HEAPU8.set(Module['uiFontBytes'], target);
+  Module['uiFontBytes'] = null;
+});
+// clang-format on
 
 namespace invites::platform {
 namespace {
@@ -27,20 +43,30 @@ bool looks_like_font(const std::string& bytes) {
 }  // namespace
 
 void UiFont::load(const char* url) {
+  if (const int size = js_read_font_size(); size > 0) {
+    app::FetchResult read;
+    read.status = 200;
+    read.body.assign(static_cast<size_t>(size), '\0');
+    js_take_read_font(read.body.data());
+    settle(std::move(read));
+    return;
+  }
   app::FetchRequest request;
   request.url = url;
   request.timeout_ms = 20000;
   request.bypass_http_cache = false;  // a static file of the bundle
-  fetch(std::move(request), [this](app::FetchResult&& result) {
-    if (result.ok() && looks_like_font(result.body)) {
-      ttf_ = std::move(result.body);
-    } else {
-      problem_ = result.ok() ? "not a TrueType font" : result.error;
-      std::fprintf(stderr, "UI font unavailable (%s): using the built-in font\n", problem_.c_str());
-    }
-    settled_ = true;
-    idle::wake();
-  });
+  fetch(std::move(request), [this](app::FetchResult&& result) { settle(std::move(result)); });
+}
+
+void UiFont::settle(app::FetchResult&& result) {
+  if (result.ok() && looks_like_font(result.body)) {
+    ttf_ = std::move(result.body);
+  } else {
+    problem_ = result.ok() ? "not a TrueType font" : result.error;
+    std::fprintf(stderr, "UI font unavailable (%s): using the built-in font\n", problem_.c_str());
+  }
+  settled_ = true;
+  idle::wake();
 }
 
 bool UiFont::build_for(double dpr) {

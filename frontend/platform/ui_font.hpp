@@ -4,6 +4,8 @@
 // current devicePixelRatio, so glyphs are drawn 1:1 on device pixels. The
 // atlas is rebuilt when the ratio changes (browser zoom, another screen).
 
+#include "app/fetcher.hpp"
+
 #include <string>
 
 struct ImFont;
@@ -12,7 +14,8 @@ namespace invites::platform {
 
 class UiFont {
  public:
-  // Starts the download. If it fails, ImGui's built-in font is used.
+  // Takes the bytes web/boot.js has read already (settled at once), or
+  // starts the download. If it fails, ImGui's built-in font is used.
   void load(const char* url);
 
   // The download is over (successfully or not): the atlas can be built.
@@ -31,6 +34,9 @@ class UiFont {
   ImFont* title() const { return title_; }
 
  private:
+  // Keeps the bytes if they are a font, else records why not.
+  void settle(app::FetchResult&& result);
+
   std::string ttf_;
   std::string problem_;
   bool settled_ = false;

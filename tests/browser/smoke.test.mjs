@@ -166,6 +166,38 @@ describe('app shell', () => {
     }
   });
 
+  // boot.js reads the font during the downloads so the first frame needs no
+  // fetch of the app's own; when that read is late the app fetches the font,
+  // and without one it draws with ImGui's built-in font.
+  test('the UI font: read by boot.js before the app starts, else fetched by the app, else the built-in one', async () => {
+    const fontRequests = (context) => {
+      const seen = [];
+      context.on('request', (request) => { if (new URL(request.url()).pathname === '/ui-font.ttf') seen.push(request); });
+      return seen;
+    };
+    const cases = [
+      { name: 'early read', route: null, requests: 1, problem: /^$/ },
+      { name: 'late read', route: (route) => setTimeout(() => route.continue(), 1500), requests: 2, problem: /^$/ },
+      { name: 'missing', route: (route) => route.fulfill({ status: 404, body: 'gone' }), requests: 2, problem: /HTTP 404/ },
+    ];
+    for (const { name, route, requests, problem } of cases) {
+      const context = await browser.newContext({ viewport: VIEWPORT, serviceWorkers: 'block' });
+      try {
+        if (route) await context.route('**/ui-font.ttf', route);
+        const seen = fontRequests(context);
+        const { page } = await openApp(server.url, { context });
+        const status = await app(page);
+        assert.match(status.fontProblem, problem, `${name}: fontProblem`);
+        assert.equal(status.fontDpr, 1, `${name}: the first frame was drawn with an atlas`);
+        assert.equal(seen.length, requests, `${name}: requests for the font`);
+        const { stats } = await screenshotStats(page, `shell-font-${name.replace(' ', '-')}.png`);
+        assertNotBlank(stats, name);
+      } finally {
+        await context.close();
+      }
+    }
+  });
+
   test('idle gate: no frames without input, input wakes it, then it settles again', async () => {
     const { context, page } = await openApp(server.url);
     try {
