@@ -19,6 +19,7 @@ RUNS=${RUNS:-9}
 REBUILD=${REBUILD:-1}  # 1: also a rebuild while the first snapshot is live, and a SIGTERM during a third build
 SQL_RUNS=${SQL_RUNS:-1}
 SEND=${SEND:-1}
+REBUILD_WAIT=${REBUILD_WAIT:-900}  # seconds to wait for the rebuild (a 5M-account one takes minutes)
 FROM=bench-sender@haul.example.com
 PROGRAMS=(bench/recipients_sql)
 
@@ -74,7 +75,7 @@ if ((SEND)); then
 fi
 if ((REBUILD)); then
   # The rebuild requested by the driver runs while the first snapshot stays live.
-  for _ in $(seq 1 1200); do
+  for _ in $(seq 1 $((REBUILD_WAIT * 10))); do
     (($(grep -c 'snapshot built: ' "$LOG") >= 2)) && break
     sleep 0.1
   done
