@@ -3,7 +3,7 @@
 // transparent huge pages. On the virtual machines this runs on, the first
 // touch of each 4 KiB page costs 15-40 us (a paravirtualized fault), so the
 // 46 MB of one Load's recipient lists at 5M accounts took 150-450 ms to
-// fault in; in 2 MiB pages it takes a few ms (docs/design.md §8). Linked into
+// fault in; in 2 MiB pages it takes a few ms (docs/design.md §5.5). Linked into
 // invites-server only: a process-wide replacement of operator new.
 #include <malloc.h>
 #include <sys/mman.h>
