@@ -300,9 +300,9 @@ bool decode_contact_addresses(std::span<const std::uint8_t> refs, Reader& number
 bool decode_account_deltas(Reader& r, std::uint32_t* out, std::size_t n, std::size_t accounts) noexcept {
   std::int64_t previous = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    std::uint64_t zigzag;
-    if (!r.try_varint(zigzag)) return false;
-    std::int64_t value = previous + (static_cast<std::int64_t>(zigzag >> 1) ^ -static_cast<std::int64_t>(zigzag & 1));
+    std::uint64_t coded;
+    if (!r.try_varint(coded)) return false;
+    const std::int64_t value = previous + unzigzag(coded);
     if (value < 0 || static_cast<std::uint64_t>(value) >= accounts) return false;
     out[i] = static_cast<std::uint32_t>(value);
     previous = value;
@@ -365,8 +365,7 @@ void for_each_section(const Snapshot& s, const PortalColumns& portal, Visit&& vi
     w.varint(s.contact_count());
     std::int64_t previous = 0;
     for (std::uint32_t account : s.contact_account) {
-      std::int64_t delta = static_cast<std::int64_t>(account) - previous;
-      w.varint(static_cast<std::uint64_t>((delta << 1) ^ (delta >> 63)));
+      w.varint(zigzag(static_cast<std::int64_t>(account) - previous));
       previous = account;
     }
   });
