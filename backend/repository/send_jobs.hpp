@@ -42,6 +42,7 @@ struct CreatedJob {
   std::string digest;            // created, recipients_changed: of the recipients by SQL
 };
 
+// The job a user created with this idempotency key, if any.
 std::optional<std::uint64_t> job_id_for_key(sql::Connection& connection, std::uint64_t user_id, const std::string& key);
 
 // Inserts the job and one outbox row per recipient of the chosen groups, by
