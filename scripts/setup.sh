@@ -25,7 +25,7 @@ PACKAGES=(
   mariadb-server mariadb-client
   postfix python3-aiosmtpd dovecot-imapd libgmime-3.0-dev
   chromium fonts-dejavu-core fonttools brotli
-  hyperfine wrk clang-format
+  hyperfine wrk clang-format haproxy
 )
 
 log() { printf '[setup] %s\n' "$*"; }
