@@ -42,11 +42,10 @@ std::string logfmt_value(std::string_view text) {
   for (const char c : text) {
     if (c == '"' || c == '\\') quoted += '\\';
     quoted += c;
-    const auto byte = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\' || c == ' ' || c == '=' || byte < 0x20 || byte == 0x7f) needs_quotes = true;
+    if (c == '"' || c == '\\' || c == ' ' || c == '=') needs_quotes = true;
   }
   const std::string escaped = security::escape_control_characters(quoted);
-  return needs_quotes ? '"' + escaped + '"' : escaped;
+  return needs_quotes || escaped != quoted ? '"' + escaped + '"' : escaped;
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "security/log_text.hpp"
 #include "security/password_rules.hpp"
 
 namespace invites::security {
@@ -16,9 +17,10 @@ std::string username_key(std::string_view username) {
 std::optional<std::string> username_problem(std::string_view username) {
   if (username.empty() || username.size() > max_username_bytes) return "must be 1-64 characters";
   if (!utf8_length(username)) return "must be valid UTF-8 text";
-  const auto control = [](unsigned char c) { return c < 0x20 || c == 0x7f; };
-  if (std::any_of(username.begin(), username.end(), control)) {
-    return "must not contain control characters (line breaks, tabs, ...)";
+  for (std::size_t at = 0; at < username.size(); ++at) {
+    if (control_character_length(username.substr(at)) > 0) {
+      return "must not contain control characters (line breaks, tabs, U+0085, U+2028, ...)";
+    }
   }
   if (username.front() == ' ' || username.back() == ' ') return "must not start or end with a space";
   return std::nullopt;

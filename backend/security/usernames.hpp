@@ -17,7 +17,8 @@ std::string username_key(std::string_view username);
 
 // What is wrong with a username given to `user add`, as a phrase; nullopt
 // when it is acceptable: 1 to 64 bytes of valid UTF-8, no control
-// characters (they would forge log lines), no leading or trailing space.
+// characters (log_text.hpp: they would forge log lines), no leading or
+// trailing space.
 std::optional<std::string> username_problem(std::string_view username);
 
 }  // namespace invites::security

@@ -507,6 +507,12 @@ TEST_CASE("user add: refuses control characters and look-alikes of an existing u
   const auto forged = user_add("eve\n2026-12-06 info session.login username=dora");
   CHECK(forged.exit_code != 0);
   CHECK_THAT(forged.output, Contains("control characters"));
+  // So would the line breaks of some log viewers: NEL (a C1 control), U+2028, U+2029; and any other C1 control.
+  for (const char* separator : {"\xc2\x85", "\xe2\x80\xa8", "\xe2\x80\xa9", "\xc2\x9b"}) {
+    const auto refused = user_add(std::string("eve") + separator + "2026-12-06 info session.login");
+    CHECK(refused.exit_code != 0);
+    CHECK_THAT(refused.output, Contains("control characters"));
+  }
   CHECK(user_add(" dora").exit_code != 0);
   // "dor\xc3\xa1" is "dora" to the collation: it must not replace dora's password.
   const auto look_alike = invites::testing::run_process(
