@@ -113,6 +113,7 @@ Server::Server(ServerConfig config, ServerServices services)
       http_(make_bounded_server(config_.connections, config_.tls)),
       sessions_(services.pool, cookie_options(config_)),
       login_throttle_(services.pool, config_.login_throttle),
+      forwarding_warning_(config_.login_throttle.trusted_proxies),
       routes_{std::move(services), sessions_} {
   http_->set_payload_max_length(config_.max_body_bytes);
   http_->set_error_handler(httplib::Server::HandlerWithResponse(library_error));
@@ -120,6 +121,7 @@ Server::Server(ServerConfig config, ServerServices services)
   http_->set_exception_handler(error_response);
   http_->set_pre_routing_handler([this](const httplib::Request& request, httplib::Response& response) {
     start_request_log(response);
+    forwarding_warning_.check(request.remote_addr, request.has_header("X-Forwarded-For"));
     if (admit_request(request, response, config_.max_body_bytes) == httplib::Server::HandlerResponse::Handled) {
       return httplib::Server::HandlerResponse::Handled;
     }

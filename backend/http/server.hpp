@@ -15,6 +15,7 @@
 #include <httplib.h>
 
 #include "http/bounded_server.hpp"
+#include "http/client_address.hpp"
 #include "http/listen_address.hpp"
 #include "http/login_throttle.hpp"
 #include "http/route_context.hpp"
@@ -76,6 +77,7 @@ class Server {
   std::uint16_t metrics_port_ = 0;
   SessionAuth sessions_;
   LoginThrottle login_throttle_;
+  UntrustedForwardingWarning forwarding_warning_;
   std::uint16_t port_ = 0;
   std::string public_origin_;  // of --base-url, for check_request_origin (set by bind())
   std::atomic<Phase> phase_{Phase::idle};
