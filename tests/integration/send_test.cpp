@@ -2,7 +2,11 @@
 // gets exactly one well-formed message at a real SMTP server → the link in it
 // accepts the invitation → the next Load has moved that address; re-invites
 // revoke the old link; and every kind of bad input is refused by name.
+#include <future>
+#include <latch>
 #include <set>
+#include <utility>
+#include <vector>
 
 #include <catch2/catch.hpp>
 #include <cppconn/resultset.h>
@@ -107,6 +111,16 @@ TEST_CASE("Load then send then accept: every message once and the next Load move
   CHECK(page->get_header_value("Referrer-Policy") == "no-referrer");
   CHECK(invitee.accept(link, "long enough password", "different password")->status == 400);
   CHECK(invitee.accept(link, "short", "short")->status == 400);
+  // The rule counts characters, not bytes (five 'ä' are 10 bytes), and refuses one
+  // character repeated and the common passwords, each saying why.
+  for (const auto& [password, reason] :
+       {std::pair{"\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4", "too short"},
+        std::pair{"aaaaaaaaaa", "one character repeated"}, std::pair{"password123", "most commonly used"}}) {
+    INFO(password);
+    const auto refused = invitee.accept(link, password, password);
+    CHECK(refused->status == 400);
+    CHECK(refused->body.find(reason) != std::string::npos);
+  }
   const auto accepted = invitee.accept(link, "long enough password", "long enough password");
   CHECK(accepted->status == 200);
   CHECK(accepted->body.find("is active") != std::string::npos);
@@ -183,6 +197,49 @@ TEST_CASE("one job per preview: a second Send of it, with another idempotency ke
   CHECK(without_key["job_id"] == first);
   CHECK(testing::count_rows(stack.sql(), "SELECT COUNT(*) FROM send_jobs") == 1);
   for (const auto& [rcpt, count] : stack.received_per_recipient()) CHECK(count == 1);
+}
+
+TEST_CASE("one job per preview: simultaneous Sends of it without an idempotency key all answer with the one job",
+          "[mariadb][http][smtp]") {
+  testing::SendStack stack;
+  const auto people = testing::numbered_people(20);
+  testing::write_people(stack.sql(), people);
+  // Pending invitations stay pending when re-invited, so a Send that comes after the first job
+  // passes the check against Load too and must still get that job.
+  db::execute(stack.sql(), "INSERT INTO portal_users (email, status) SELECT email, 'invited' FROM contacts");
+  stack.start_server();
+  const auto preview = stack.load();
+  REQUIRE(preview["counts"]["pending_invites"] == 20);
+  const std::string path = "/api/previews/" + preview["preview_id"].get<std::string>() + "/send";
+  const json request{
+      {"from_email", testing::division_sender}, {"template_id", stack.template_id()}, {"groups", {"pending_invites"}}};
+  const std::string body = request.dump();
+  const auto headers = stack.staff_login().headers();
+
+  // Six clicks at once (a double click, two tabs), each on its own connection, released together.
+  constexpr int clicks = 6;
+  std::latch start(clicks);
+  std::vector<std::future<std::pair<int, std::string>>> answers;
+  for (int i = 0; i < clicks; ++i) {
+    answers.push_back(std::async(std::launch::async, [&] {
+      httplib::Client client(stack.server().host(), stack.server().port());
+      client.set_read_timeout(60, 0);
+      start.arrive_and_wait();
+      const auto result = client.Post(path, headers, body, "application/json");
+      return result ? std::pair{result->status, result->body} : std::pair{0, std::string("no answer")};
+    }));
+  }
+  std::set<std::uint64_t> job_ids;
+  for (auto& answer : answers) {
+    const auto [status, text] = answer.get();
+    INFO(text);
+    REQUIRE(status == 202);
+    job_ids.insert(json::parse(text)["job_id"].get<std::uint64_t>());
+  }
+  REQUIRE(job_ids.size() == 1);
+  CHECK(testing::count_rows(stack.sql(), "SELECT COUNT(*) FROM send_jobs") == 1);
+  CHECK(stack.wait_completed(*job_ids.begin())["sent"] == 20);
+  testing::check_exactly_once(stack, people);
 }
 
 TEST_CASE(
@@ -580,10 +637,22 @@ TEST_CASE("test sends are limited per user across the servers of one database, w
   CHECK(message.find(" UTC (in " + std::to_string(retry_after) + " s)") != std::string::npos);
   CHECK(stack.sink().messages().size() == 3);
 
+  // Per user: another staff member still has a whole budget while alice waits.
+  testing::create_staff_user(stack.sql(), "bob", "bob's own passphrase", {390});
+  httplib::Client bob_client(stack.server().host(), stack.server().port());
+  const auto bob = testing::login_staff(bob_client, "bob", "bob's own passphrase");
+  const auto bob_sent = bob_client.Post("/api/test-send", bob.headers(), body.dump(), "application/json");
+  REQUIRE(bob_sent);
+  CHECK(bob_sent->status == 200);
+  CHECK(stack.post("/api/test-send", body)->status == 429);
+  CHECK(stack.sink().messages().size() == 4);
+
   // Bad input is refused before it counts, and once the window is over the budget is whole again.
   CHECK(stack.post("/api/test-send", {{"template_id", stack.template_id()}})->status == 400);
   db::execute(stack.sql(), "UPDATE test_send_quota SET window_started_at = window_started_at - INTERVAL 10 MINUTE");
   stack.post_json("/api/test-send", body, 200);
-  CHECK(testing::count_rows(stack.sql(), "SELECT sends FROM test_send_quota") == 1);
-  CHECK(stack.sink().messages().size() == 4);
+  CHECK(testing::count_rows(stack.sql(),
+                            "SELECT q.sends FROM test_send_quota q JOIN staff_users u ON u.id = q.user_id "
+                            "WHERE u.username = 'alice'") == 1);
+  CHECK(stack.sink().messages().size() == 5);
 }

@@ -61,6 +61,8 @@ class SendStack {
   // The API calls below go to HOST:PORT from now on (a load balancer), signed in again.
   void use_endpoint(const std::string& host, int port);
 
+  // Alice's session on the current server, for requests from clients of a test's own (several at once).
+  const StaffLogin& staff_login() const { return login_; }
   // Logged-in API calls as alice on the current server; they REQUIRE an answer.
   httplib::Result get(const std::string& path);
   httplib::Result post(const std::string& path, const nlohmann::json& body);
