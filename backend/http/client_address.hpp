@@ -1,5 +1,6 @@
 #pragma once
-// Who is asking: the address a login is throttled and audited under.
+// Who is asking: the address a login is throttled and audited under, and the
+// warning when an X-Forwarded-For is not believed.
 #include <atomic>
 #include <string>
 #include <string_view>
