@@ -37,6 +37,7 @@ class ChildProcess {
   int terminate(std::chrono::milliseconds timeout = std::chrono::seconds(10));
   // SIGKILL (as `kill -9`: no clean-up in the child) and wait.
   int kill_now();
+  pid_t pid() const { return pid_; }  // -1 once it exited
   // Sends `signal` (SIGTERM without waiting, SIGSTOP, SIGCONT) and returns at once.
   void send_signal(int signal);
   // Waits up to `timeout` for the child to exit by itself (SIGKILL after
