@@ -11,8 +11,7 @@
 using namespace invites;
 using nlohmann::json;
 
-TEST_CASE("read database: Load counts come from --db-read, Send checks on --db and answers 409",
-          "[mariadb][http]") {
+TEST_CASE("read database: Load counts come from --db-read, Send checks on --db and answers 409", "[mariadb][http]") {
   testing::SendStack stack;  // A: the staff user, the template, 10 people
   stack.write_numbered_people(10);
   testing::TestDatabase replica;  // B: the same 10 and 5 more that A does not have (yet)

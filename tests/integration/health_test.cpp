@@ -74,8 +74,8 @@ TEST_CASE("health: live is 200 at once, and ready is 503 while the Load index is
   CHECK(live.body == json{{"status", "live"}});
 
   // Once the sender's lease is written the database counts as writable; the index is what is missing.
-  const auto ready =
-      wait_ready(server, [](const Answer& answer) { return answer.body.value("database", "") == "writable"; }, 20s);
+  const auto ready = wait_ready(
+      server, [](const Answer& answer) { return answer.body.value("database", "") == "writable"; }, 20s);
   CHECK(ready.status == 503);
   CHECK(ready.body ==
         json{{"status", "not_ready"}, {"index", "building"}, {"database", "writable"}, {"stopping", false}});
@@ -92,7 +92,8 @@ TEST_CASE("health: ready is 200 when ready, 503 not_writable while the database 
 
   mariadb.run("stop");
   // The last lease renewal gets older than a few seconds.
-  const auto down = wait_ready(server, [](const Answer& answer) { return answer.status != 200; }, 20s);
+  const auto down = wait_ready(
+      server, [](const Answer& answer) { return answer.status != 200; }, 20s);
   CHECK(down.status == 503);
   CHECK(down.body ==
         json{{"status", "not_ready"}, {"index", "built"}, {"database", "not_writable"}, {"stopping", false}});

@@ -41,15 +41,15 @@ struct LeasedOutbox {
     return repository::claim_batch(stack.sql(), job, instance, lease, n);
   }
   std::uint64_t rows(const std::string& where) {
-    return testing::count_rows(stack.sql(),
-                               "SELECT COUNT(*) FROM send_outbox WHERE job_id = " + std::to_string(job) + " AND " + where);
+    return testing::count_rows(
+        stack.sql(), "SELECT COUNT(*) FROM send_outbox WHERE job_id = " + std::to_string(job) + " AND " + where);
   }
   std::uint64_t under(std::uint64_t lease) {
     return rows("status = 'sending' AND lease_token = " + std::to_string(lease));
   }
   bool exists(std::uint64_t lease) {
-    return testing::count_rows(stack.sql(), "SELECT COUNT(*) FROM sender_leases WHERE token = " +
-                                                std::to_string(lease)) == 1;
+    return testing::count_rows(stack.sql(),
+                               "SELECT COUNT(*) FROM sender_leases WHERE token = " + std::to_string(lease)) == 1;
   }
 };
 
