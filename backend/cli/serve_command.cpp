@@ -44,6 +44,7 @@ struct ServeOptions {
   std::string tls_key;
   int session_idle_minutes = whole<std::chrono::minutes>(server_defaults.sessions.idle_timeout);
   int session_max_hours = whole<std::chrono::hours>(server_defaults.sessions.absolute_timeout);
+  int shutdown_grace_seconds = whole<std::chrono::seconds>(server_defaults.shutdown_grace);
   int snapshot_refresh_seconds = whole<std::chrono::seconds>(defaults.snapshot_refresh);
   std::size_t http_threads = server_defaults.connections.workers;
   std::size_t http_queue = server_defaults.connections.max_waiting;
@@ -211,6 +212,7 @@ http::ServerConfig server_config(const ServeOptions& options) {
   config.connections.receive_timeout = std::chrono::seconds(options.request_timeout_seconds);
   config.sessions.idle_timeout = std::chrono::minutes(options.session_idle_minutes);
   config.sessions.absolute_timeout = std::chrono::hours(options.session_max_hours);
+  config.shutdown_grace = std::chrono::seconds(options.shutdown_grace_seconds);
   if (!config.web_root) spdlog::warn("no --web-root given: only the API is served");
   return config;
 }
@@ -416,6 +418,10 @@ Command add_serve_command(CLI::App& app) {
                       "staff sessions end after this long without a request", "MINUTES", 1, 24 * 60);
   add_bounded_setting(*command, "--session-max-hours", options->session_max_hours,
                       "staff sessions end this long after login, however active", "HOURS", 1, 24 * 30);
+  add_bounded_setting(*command, "--shutdown-grace-seconds", options->shutdown_grace_seconds,
+                      "on SIGTERM, answer 503 on /healthz/ready for this long while still serving, so that a load "
+                      "balancer drains this server before it stops",
+                      "SECONDS", 0, 600);
   add_bounded_setting(*command, "--snapshot-refresh-seconds", options->snapshot_refresh_seconds,
                       "rebuild the in-memory Load index this often (0: only on POST /api/snapshot/refresh)", "SECONDS",
                       0, 7 * 24 * 3600);

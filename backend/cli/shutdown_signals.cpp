@@ -20,6 +20,7 @@ ShutdownSignals::~ShutdownSignals() {
   closing_ = true;
   pthread_kill(watcher_.native_handle(), SIGTERM);  // wakes sigwait(); ignored because closing_
   watcher_.join();
+  if (handler_.joinable()) handler_.join();
   pthread_sigmask(SIG_SETMASK, &previous_mask_, nullptr);
 }
 
@@ -35,7 +36,7 @@ void ShutdownSignals::watch() {
     }
     stopping = true;
     spdlog::info("{} received: shutting down", signal == SIGINT ? "SIGINT" : "SIGTERM");
-    on_signal_(signal);
+    handler_ = std::thread([this, signal] { on_signal_(signal); });
   }
 }
 

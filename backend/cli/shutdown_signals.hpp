@@ -13,7 +13,8 @@ class ShutdownSignals {
  public:
   // Blocks SIGINT and SIGTERM in the calling thread, and so in every thread
   // it starts later: construct this before starting any. on_signal runs on
-  // a watcher thread for the first signal; a second one exits immediately.
+  // a thread of its own for the first signal (it may take a while: a
+  // drain); a second signal exits immediately.
   explicit ShutdownSignals(std::function<void(int signal)> on_signal);
   // Stops the watcher and restores the signal mask.
   ~ShutdownSignals();
@@ -28,6 +29,7 @@ class ShutdownSignals {
   sigset_t previous_mask_;
   std::atomic<bool> closing_{false};
   std::thread watcher_;
+  std::thread handler_;  // runs on_signal_
 };
 
 }  // namespace invites::cli

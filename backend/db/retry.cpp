@@ -10,13 +10,16 @@ namespace {
 
 constexpr int er_lock_wait_timeout = 1205;
 constexpr int er_lock_deadlock = 1213;
+// MySQL Group Replication's certification failure at commit (the transaction is rolled back).
+constexpr int er_transaction_rollback_during_commit = 3101;
 
 std::atomic<std::uint64_t> retries{0};
 
 }  // namespace
 
 bool is_transient_conflict(int mysql_error_code) noexcept {
-  return mysql_error_code == er_lock_deadlock || mysql_error_code == er_lock_wait_timeout;
+  return mysql_error_code == er_lock_deadlock || mysql_error_code == er_lock_wait_timeout ||
+         mysql_error_code == er_transaction_rollback_during_commit;
 }
 
 void back_off(const RetryPolicy& policy, int attempt) {

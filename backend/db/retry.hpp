@@ -3,7 +3,8 @@
 // A Galera cluster aborts the later of two transactions that wrote the same
 // rows on different nodes when it commits (certification conflict, error
 // 1213 as for a deadlock); InnoDB aborts one side of a deadlock (1213) and a
-// statement that waited too long for a lock (1205). The whole transaction is
+// statement that waited too long for a lock (1205); MySQL Group Replication
+// rolls the later one back at commit with 3101. The whole transaction is
 // rolled back then, so running it again from its start is correct: every
 // write path that can meet another server's writes goes through transact()
 // (or retry_on_conflict() for a single autocommitted statement).
@@ -25,7 +26,8 @@ struct RetryPolicy {
   std::chrono::milliseconds longest_backoff{250};  // ...up to this
 };
 
-// 1213 (deadlock, or a Galera certification conflict) and 1205 (lock wait timeout).
+// 1213 (deadlock, or a Galera certification conflict), 1205 (lock wait
+// timeout) and 3101 (a Group Replication certification conflict).
 bool is_transient_conflict(int mysql_error_code) noexcept;
 
 // Waits before attempt `attempt` (2, 3, ...): a random time up to the

@@ -219,7 +219,11 @@ void Server::run() {
 }
 
 void Server::stop() {
-  stop_requested_ = true;
+  stop_requested_ = true;  // /healthz/ready answers 503 from now on
+  if (phase_ == Phase::running && config_.shutdown_grace.count() > 0) {
+    spdlog::info("draining: the listener closes in {} s", config_.shutdown_grace.count());
+    std::this_thread::sleep_for(config_.shutdown_grace);
+  }
   // httplib ignores stop() until listen_after_bind() has started: wait for that.
   while (phase_ == Phase::running && !http_->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   http_->stop();

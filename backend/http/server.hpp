@@ -39,6 +39,10 @@ struct ServerConfig {
   std::string metrics_token;
   LoginThrottleLimits login_throttle;
   std::size_t max_body_bytes = 64 * 1024;  // larger request bodies get 413
+  // On stop(), /healthz/ready answers 503 for this long while the server
+  // still serves, so that a load balancer takes it out of rotation before
+  // the listener closes (deploy/README.md).
+  std::chrono::seconds shutdown_grace{0};
 };
 
 class Server {
@@ -56,6 +60,7 @@ class Server {
   // Serves on the bound socket until stop(); in-flight requests finish first.
   void run();
   // Callable from any thread, also before or during the start of run().
+  // While serving, it waits config.shutdown_grace first (readiness 503).
   void stop();
 
   // http://HOST:PORT (https:// with TLS) of the bound socket.

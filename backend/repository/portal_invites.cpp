@@ -1,7 +1,7 @@
 #include "repository/portal_invites.hpp"
 
 #include "db/statement.hpp"
-#include "db/transaction.hpp"
+#include "db/retry.hpp"
 
 namespace invites::repository {
 namespace {
@@ -44,20 +44,21 @@ InviteLookup find_invite(sql::Connection& connection, const security::TokenHash&
 
 InviteLookup accept_invite(sql::Connection& connection, const security::TokenHash& token_hash,
                            const std::string& password_hash) {
-  db::Transaction transaction(connection);
-  const auto row = read_invite(connection, token_hash, true);
-  if (row.lookup.state != InviteState::open) return row.lookup;
-  db::update(connection,
-             "UPDATE portal_users SET status = 'active', password_hash = ?, activated_at = UTC_TIMESTAMP() "
-             "WHERE id = ? AND status = 'invited'",
-             password_hash, row.user_id);
-  db::update(connection, "UPDATE portal_invites SET accepted_at = UTC_TIMESTAMP() WHERE id = ?", row.invite_id);
-  db::update(connection,
-             "UPDATE portal_invites SET revoked_at = UTC_TIMESTAMP() "
-             "WHERE portal_user_id = ? AND id <> ? AND accepted_at IS NULL AND revoked_at IS NULL",
-             row.user_id, row.invite_id);
-  transaction.commit();
-  return row.lookup;
+  // A sender on another node can revoke or add this user's invitations at the same moment.
+  return db::transact(connection, [&] {
+    const auto row = read_invite(connection, token_hash, true);
+    if (row.lookup.state != InviteState::open) return row.lookup;
+    db::update(connection,
+               "UPDATE portal_users SET status = 'active', password_hash = ?, activated_at = UTC_TIMESTAMP() "
+               "WHERE id = ? AND status = 'invited'",
+               password_hash, row.user_id);
+    db::update(connection, "UPDATE portal_invites SET accepted_at = UTC_TIMESTAMP() WHERE id = ?", row.invite_id);
+    db::update(connection,
+               "UPDATE portal_invites SET revoked_at = UTC_TIMESTAMP() "
+               "WHERE portal_user_id = ? AND id <> ? AND accepted_at IS NULL AND revoked_at IS NULL",
+               row.user_id, row.invite_id);
+    return row.lookup;
+  });
 }
 
 }  // namespace invites::repository

@@ -187,36 +187,46 @@ std::vector<JobProgress> list_jobs(sql::Connection& connection, std::size_t limi
   return read_jobs(connection, db::query(connection, std::string(select_jobs) + "ORDER BY j.id DESC LIMIT ?", limit));
 }
 
+// While a job runs, every server's claims write its rows: on a Galera cluster
+// a state change made through another node can fail certification, and is
+// retried like every other write (db/retry.hpp).
 bool pause_job(sql::Connection& connection, std::uint64_t job_id, const std::string& reason) {
-  return db::update(connection,
-                    "UPDATE send_jobs SET status = 'paused', pause_reason = ? WHERE id = ? AND status IN ('queued', "
-                    "'running')",
-                    reason, job_id) == 1;
+  return db::retry_on_conflict([&] {
+    return db::update(connection,
+                      "UPDATE send_jobs SET status = 'paused', pause_reason = ? WHERE id = ? AND status IN ('queued', "
+                      "'running')",
+                      reason, job_id) == 1;
+  });
 }
 
 bool resume_job(sql::Connection& connection, std::uint64_t job_id) {
-  return db::update(connection,
-                    "UPDATE send_jobs SET status = 'running', pause_reason = NULL, consecutive_failures = 0 "
-                    "WHERE id = ? AND status = 'paused'",
-                    job_id) == 1;
+  return db::retry_on_conflict([&] {
+    return db::update(connection,
+                      "UPDATE send_jobs SET status = 'running', pause_reason = NULL, consecutive_failures = 0 "
+                      "WHERE id = ? AND status = 'paused'",
+                      job_id) == 1;
+  });
 }
 
 bool cancel_job(sql::Connection& connection, std::uint64_t job_id) {
-  db::Transaction transaction(connection);
-  if (db::update(connection,
-                 "UPDATE send_jobs SET status = 'cancelled', finished_at = UTC_TIMESTAMP(3) "
-                 "WHERE id = ? AND status IN ('queued', 'running', 'paused')",
-                 job_id) != 1)
-    return false;
-  // Rows being sent right now finish as sent or failed (the runner records them).
-  db::update(connection, "UPDATE send_outbox SET status = 'cancelled' WHERE job_id = ? AND status = 'pending'", job_id);
-  freeze_job_counts(connection, job_id);
-  transaction.commit();
-  return true;
+  return db::transact(connection, [&] {
+    if (db::update(connection,
+                   "UPDATE send_jobs SET status = 'cancelled', finished_at = UTC_TIMESTAMP(3) "
+                   "WHERE id = ? AND status IN ('queued', 'running', 'paused')",
+                   job_id) != 1)
+      return false;
+    // Rows being sent right now finish as sent or failed (the runner records them).
+    db::update(connection, "UPDATE send_outbox SET status = 'cancelled' WHERE job_id = ? AND status = 'pending'",
+               job_id);
+    freeze_job_counts(connection, job_id);
+    return true;
+  });
 }
 
-std::uint64_t retry_failed(sql::Connection& connection, std::uint64_t job_id) {
-  db::Transaction transaction(connection);
+namespace {
+
+// retry_failed() inside its transaction.
+std::uint64_t retry_failed_in_transaction(sql::Connection& connection, std::uint64_t job_id) {
   // The job row first: a cancel at the same moment comes wholly before or after.
   const auto job =
       db::query_row<std::string>(connection, "SELECT status FROM send_jobs WHERE id = ? FOR UPDATE", job_id);
@@ -231,8 +241,13 @@ std::uint64_t retry_failed(sql::Connection& connection, std::uint64_t job_id) {
                "UPDATE send_jobs SET status = IF(status = 'paused', 'paused', 'running'), finished_at = NULL, "
                "consecutive_failures = 0 WHERE id = ? AND status IN ('running', 'paused', 'completed')",
                job_id);
-  transaction.commit();
   return rows;
+}
+
+}  // namespace
+
+std::uint64_t retry_failed(sql::Connection& connection, std::uint64_t job_id) {
+  return db::transact(connection, [&] { return retry_failed_in_transaction(connection, job_id); });
 }
 
 OutboxPage job_recipients(sql::Connection& connection, std::uint64_t job_id, const JobRecipientFilter& filter,

@@ -33,18 +33,6 @@ std::vector<std::uint64_t> column(sql::Connection& connection, const std::string
   return values;
 }
 
-// A running job with one pending outbox row per contact.
-std::uint64_t write_job(sql::Connection& connection) {
-  db::execute(connection,
-              "INSERT INTO send_jobs (created_by, status, from_email, template_id, filter_json, send_groups, digest) "
-              "SELECT MIN(s.id), 'running', 'north@haul.example.com', MIN(t.id), '{}', 'new_users', 'x' "
-              "FROM staff_users s, notification_templates t");
-  const auto job = column(connection, "SELECT MAX(id) FROM send_jobs").front();
-  db::execute(connection, "INSERT INTO send_outbox (job_id, email, contact_id, recipient_group) SELECT " +
-                              std::to_string(job) + ", email, id, 'new_users' FROM contacts");
-  return job;
-}
-
 std::uint64_t pending_rows(sql::Connection& connection, std::uint64_t job) {
   return column(connection,
                 "SELECT COUNT(*) FROM send_outbox WHERE status = 'pending' AND job_id = " + std::to_string(job))
@@ -77,7 +65,7 @@ TEST_CASE("two claimers on two Galera nodes take the same rows at once: conflict
   bool met = false;
   for (int round = 1; round <= 6 && !met; ++round) {
     INFO("round " << round);
-    const auto job = write_job(stack.sql());
+    const auto job = testing::write_running_job(stack.sql());
     const auto retries_before = db::conflict_retries();
     std::map<int, std::vector<std::uint64_t>> claimed{{1, {}}, {2, {}}};  // written by node n's thread alone
     std::map<int, std::string> errors{{1, {}}, {2, {}}};                  // what stopped a claimer early

@@ -1,10 +1,7 @@
 // db::ConnectionPool against real MariaDB servers: limits, lost connections,
 // and invites-server answering 503 while its database is down and recovering
 // once it is back (on a private MariaDB that the test stops and restarts).
-#include <unistd.h>
-
 #include <chrono>
-#include <filesystem>
 #include <memory>
 #include <string>
 #include <thread>
@@ -19,12 +16,11 @@
 #include "db/connection.hpp"
 #include "db/connection_pool.hpp"
 #include "db/migrations.hpp"
-#include "support/child_process.hpp"
+#include "support/private_mariadb.hpp"
 #include "support/server_process.hpp"
 #include "support/staff_users.hpp"
 #include "support/test_database.hpp"
 
-namespace fs = std::filesystem;
 using Catch::Matchers::Contains;
 using invites::db::ConnectionPool;
 using invites::db::DatabaseUnavailable;
@@ -38,34 +34,6 @@ std::int64_t query_int(sql::Connection& connection, const std::string& query) {
   REQUIRE(rows->next());
   return rows->getInt64(1);
 }
-
-fs::path mariadb_script() { return fs::path(INVITES_SOURCE_DIR) / "scripts" / "mariadb-private.sh"; }
-
-// A MariaDB of the test's own (the fixture's is shared by every test).
-struct PrivateMariaDb {
-  fs::path dir;
-  invites::db::DatabaseUrl url;
-
-  PrivateMariaDb() {
-    std::string pattern = (fs::temp_directory_path() / "invites-pool-XXXXXX").string();
-    dir = mkdtemp(pattern.data());
-    const auto started = run("start");
-    url = invites::db::parse_database_url(started.substr(0, started.find('\n')));
-  }
-  ~PrivateMariaDb() {
-    try {
-      run("stop");
-    } catch (...) {
-    }
-    std::error_code ignored;
-    fs::remove_all(dir, ignored);
-  }
-  std::string run(const std::string& command) const {
-    const auto result = invites::testing::run_process({mariadb_script().string(), command, dir.string()});
-    if (result.exit_code != 0) throw std::runtime_error("mariadb-private.sh " + command + ": " + result.output);
-    return result.output;
-  }
-};
 
 }  // namespace
 
@@ -137,13 +105,13 @@ TEST_CASE("pool: an unreachable database is DatabaseUnavailable with the reason"
 }
 
 TEST_CASE("pool: the server answers 503 while MariaDB is down and recovers after its restart") {
-  PrivateMariaDb mariadb;
+  invites::testing::PrivateMariaDb mariadb;
   {
-    const auto connection = invites::db::connect(mariadb.url);
+    const auto connection = invites::db::connect(mariadb.url());
     invites::db::migrate(*connection);
     invites::testing::create_staff_user(*connection, "alice", "secret", {390});
   }
-  invites::testing::ServerProcess server(mariadb.url, invites::testing::ServerProcess::Options{});
+  invites::testing::ServerProcess server(mariadb.url(), invites::testing::ServerProcess::Options{});
   httplib::Client client(server.host(), server.port());
   const auto login = invites::testing::login_staff(client, "alice", "secret");
   REQUIRE(client.Get("/api/me", login.headers(false))->status == 200);
@@ -160,7 +128,7 @@ TEST_CASE("pool: the server answers 503 while MariaDB is down and recovers after
   }
 
   const std::string restarted = mariadb.run("start");
-  REQUIRE_THAT(restarted, Contains(":" + std::to_string(mariadb.url.port) + "/"));  // same port
+  REQUIRE_THAT(restarted, Contains(":" + std::to_string(mariadb.url().port) + "/"));  // same port
   const auto me = client.Get("/api/me", login.headers(false));
   REQUIRE(me);
   INFO(me->body);

@@ -100,9 +100,15 @@ int ChildProcess::terminate(std::chrono::milliseconds timeout) { return end_with
 
 int ChildProcess::kill_now() { return end_with(SIGKILL, std::chrono::seconds(10)); }
 
+void ChildProcess::send_signal(int signal) {
+  if (pid_ >= 0) kill(pid_, signal);
+}
+
+int ChildProcess::wait_for_exit(std::chrono::milliseconds timeout) { return end_with(0, timeout); }
+
 int ChildProcess::end_with(int signal, std::chrono::milliseconds timeout) {
   if (pid_ < 0) return exit_code_;
-  kill(pid_, signal);
+  if (signal != 0) kill(pid_, signal);
   const auto deadline = Clock::now() + timeout;
   int status = 0;
   for (;;) {

@@ -37,6 +37,12 @@ class ChildProcess {
   int terminate(std::chrono::milliseconds timeout = std::chrono::seconds(10));
   // SIGKILL (as `kill -9`: no clean-up in the child) and wait.
   int kill_now();
+  pid_t pid() const { return pid_; }  // -1 once it exited
+  // Sends `signal` (SIGTERM without waiting, SIGSTOP, SIGCONT) and returns at once.
+  void send_signal(int signal);
+  // Waits up to `timeout` for the child to exit by itself (SIGKILL after
+  // it); the exit code as terminate() gives it.
+  int wait_for_exit(std::chrono::milliseconds timeout);
 
  private:
   int end_with(int signal, std::chrono::milliseconds timeout);

@@ -59,6 +59,17 @@ std::vector<Person> numbered_people(int n, const std::string& prefix) {
   return people;
 }
 
+std::uint64_t write_running_job(sql::Connection& connection) {
+  db::execute(connection,
+              "INSERT INTO send_jobs (created_by, status, from_email, template_id, filter_json, send_groups, digest) "
+              "SELECT MIN(s.id), 'running', 'north@haul.example.com', MIN(t.id), '{}', 'new_users', 'x' "
+              "FROM staff_users s, notification_templates t");
+  const auto job = count_rows(connection, "SELECT MAX(id) FROM send_jobs");
+  db::execute(connection, "INSERT INTO send_outbox (job_id, email, contact_id, recipient_group) SELECT " +
+                              std::to_string(job) + ", email, id, 'new_users' FROM contacts");
+  return job;
+}
+
 std::vector<Person> SendStack::write_numbered_people(int n) {
   std::vector<Person> people = numbered_people(n);
   write_people(sql(), people);

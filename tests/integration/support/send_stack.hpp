@@ -34,6 +34,9 @@ struct Person {
 void write_people(sql::Connection& connection, const std::vector<Person>& people);
 // n people user<k>@example.com, k = 0..n-1 (zero-padded to 3 digits).
 std::vector<Person> numbered_people(int n, const std::string& prefix = "user");
+// A running job (of the first staff user and template) with one pending
+// outbox row per contact, for tests of the sending repository; its id.
+std::uint64_t write_running_job(sql::Connection& connection);
 
 class SendStack {
  public:

@@ -35,6 +35,11 @@ class ServerProcess {
   int stop() { return process_.terminate(); }
   // `kill -9`: the server gets no chance to clean up.
   int kill() { return process_.kill_now(); }
+  pid_t pid() const { return process_.pid(); }
+  // SIGTERM without waiting (a drain), SIGSTOP and SIGCONT (a paused process).
+  void send_signal(int signal) { process_.send_signal(signal); }
+  // After a SIGTERM sent that way: the exit code once it exited by itself.
+  int wait_for_exit(std::chrono::milliseconds timeout) { return process_.wait_for_exit(timeout); }
 
  private:
   ChildProcess process_;
