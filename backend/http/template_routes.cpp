@@ -5,6 +5,7 @@
 #include "http/request_fields.hpp"
 #include "http/send_routes.hpp"
 #include "http/template_access.hpp"
+#include "http/template_json.hpp"
 #include "repository/audit_log.hpp"
 #include "repository/templates.hpp"
 
@@ -67,8 +68,7 @@ void save(RouteContext& context, const httplib::Request& request, httplib::Respo
   }
   repository::record(*lease, session.user_id, id ? "template.update" : "template.create",
                      {{"template_id", stored.id}, {"name", stored.name}, {"active", stored.active}});
-  send_json(response, {{"template", repository::template_to_json(*repository::find_template(*lease, stored.id))}},
-            id ? 200 : 201);
+  send_json(response, {{"template", template_to_json(*repository::find_template(*lease, stored.id))}}, id ? 200 : 201);
 }
 
 }  // namespace
@@ -83,7 +83,7 @@ void register_template_routes(httplib::Server& server, RouteContext& context) {
     // Senders see the active templates; setup sees all of them.
     auto templates = nlohmann::json::array();
     for (const auto& stored : repository::list_templates(*lease, !session.has(Permission::setup))) {
-      templates.push_back(repository::template_to_json(stored));
+      templates.push_back(template_to_json(stored));
     }
     auto fields = nlohmann::json::array();
     for (const auto& field : merge_fields()) {

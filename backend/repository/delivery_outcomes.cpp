@@ -14,6 +14,16 @@ namespace {
 constexpr int duplicate_key_error = 1062;  // ER_DUP_ENTRY
 constexpr std::size_t diagnostic_bytes = 1000;
 
+// Suppresses an address (again, if it was lifted). MySQL applies the
+// assignments in order, so suppressed_at and reason still see the old lifted_at.
+constexpr const char* upsert_suppression =
+    "INSERT INTO address_suppressions (email, reason, last_outcome_id, suppressed_at)"
+    " VALUES (?, ?, ?, UTC_TIMESTAMP(3))"
+    " ON DUPLICATE KEY UPDATE"
+    " suppressed_at = IF(lifted_at IS NULL, suppressed_at, UTC_TIMESTAMP(3)),"
+    " reason = IF(lifted_at IS NULL, reason, VALUES(reason)),"
+    " last_outcome_id = VALUES(last_outcome_id), lifted_at = NULL, lifted_by = NULL";
+
 // Soft bounces of the address within the window that came after its last lift.
 std::uint64_t recent_soft_bounces(sql::Connection& connection, const std::string& email, std::uint32_t days) {
   return db::query_row<std::uint64_t>(
@@ -26,18 +36,10 @@ std::uint64_t recent_soft_bounces(sql::Connection& connection, const std::string
       .value_or(0);
 }
 
-// Suppresses the address (again, if it was lifted). MySQL applies the
-// assignments in order, so suppressed_at and reason still see the old lifted_at.
+// Suppresses the address (again, if it was lifted).
 void suppress(sql::Connection& connection, const std::string& email, const std::string& reason,
               std::uint64_t outcome_id) {
-  db::update(connection,
-             "INSERT INTO address_suppressions (email, reason, last_outcome_id, suppressed_at)"
-             " VALUES (?, ?, ?, UTC_TIMESTAMP(3))"
-             " ON DUPLICATE KEY UPDATE"
-             " suppressed_at = IF(lifted_at IS NULL, suppressed_at, UTC_TIMESTAMP(3)),"
-             " reason = IF(lifted_at IS NULL, reason, VALUES(reason)),"
-             " last_outcome_id = VALUES(last_outcome_id), lifted_at = NULL, lifted_by = NULL",
-             email, reason, outcome_id);
+  db::update(connection, upsert_suppression, email, reason, outcome_id);
 }
 
 std::optional<OutboxMessage> message_of(db::Rows rows) {

@@ -4,8 +4,6 @@
 #include <map>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
 #include "db/retry.hpp"
 #include "db/statement.hpp"
 #include "repository/send_jobs.hpp"
@@ -58,17 +56,6 @@ std::string clipped(const std::string& detail) {
   return detail.size() <= max_error_bytes ? detail : detail.substr(0, max_error_bytes);
 }
 
-StoredTemplate template_from_json(const nlohmann::json& json) {
-  StoredTemplate stored;
-  stored.id = json.at("id").get<std::uint32_t>();
-  stored.name = json.at("name").get<std::string>();
-  stored.text.subject = json.at("subject").get<std::string>();
-  stored.text.content_type = parse_content_type(json.at("content_type").get<std::string>()).value_or(ContentType::html);
-  stored.text.body = json.at("body").get<std::string>();
-  stored.text.text_body = json.value("text_body", std::string());
-  return stored;
-}
-
 // Runs an UPDATE of one outbox row that is still under the lease it was
 // claimed under, and revokes its unmailed invitation. `set_values` are bound
 // to the placeholders of `set_clause`, in order.
@@ -107,7 +94,7 @@ std::optional<JobSettings> job_settings(sql::Connection& connection, std::uint64
   settings.id = job_id;
   std::string template_json;
   rows.read_into(settings.status, settings.from_email, template_json, settings.invite_ttl_days);
-  settings.message_template = template_from_json(nlohmann::json::parse(template_json));
+  settings.message_template = job_template_from_json(template_json);
   return settings;
 }
 

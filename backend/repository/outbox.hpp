@@ -61,12 +61,15 @@ std::optional<JobStatus> job_status(sql::Connection& connection, std::uint64_t j
 std::vector<ClaimedRecipient> claim_batch(sql::Connection& connection, std::uint64_t job_id,
                                           const std::string& instance_id, std::uint64_t lease_token, std::size_t limit);
 
+// Filled by the sender from the job (the lifetime stored with it) and from
+// its options (service::JobRunnerOptions::reinvite_after), where the defaults
+// are; none here, so no second default can drift from them.
 struct InviteSettings {
   std::uint64_t job_id = 0;
-  int ttl_days = 14;
+  int ttl_days = 0;
   // An address with another job's invitation in flight or sent within this
   // time is not mailed again (two staff sending the same filter at once).
-  std::chrono::minutes reinvite_after{60};
+  std::chrono::minutes reinvite_after{0};
 };
 
 // Before a batch is sent, in one transaction: each recipient's portal user

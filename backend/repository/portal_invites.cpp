@@ -2,6 +2,7 @@
 
 #include "db/statement.hpp"
 #include "db/retry.hpp"
+#include "repository/stored_enums.hpp"
 
 namespace invites::repository {
 namespace {
@@ -23,16 +24,16 @@ Row read_invite(sql::Connection& connection, const security::TokenHash& token_ha
   Row out;
   if (!rows.next()) return out;
   const auto [invite_id, user_id, email, accepted, revoked, expired, account] =
-      rows.read<std::uint64_t, std::uint64_t, std::string, bool, bool, bool, std::string>();
+      rows.read<std::uint64_t, std::uint64_t, std::string, bool, bool, bool, PortalStatus>();
   out.invite_id = invite_id;
   out.user_id = user_id;
   out.lookup.email = email;
-  out.lookup.state = accepted                ? InviteState::accepted
-                     : account == "disabled" ? InviteState::account_disabled
-                     : account == "active"   ? InviteState::account_active
-                     : revoked               ? InviteState::revoked
-                     : expired               ? InviteState::expired
-                                             : InviteState::open;
+  out.lookup.state = accepted                            ? InviteState::accepted
+                     : account == PortalStatus::disabled ? InviteState::account_disabled
+                     : account == PortalStatus::active   ? InviteState::account_active
+                     : revoked                           ? InviteState::revoked
+                     : expired                           ? InviteState::expired
+                                                         : InviteState::open;
   return out;
 }
 

@@ -167,8 +167,8 @@ void SeedTables::add(const ContactRow& row) {
 
 void SeedTables::add(const PortalUserRow& row) {
   const std::int64_t updated = row.last_invited_at ? row.last_invited_at : row.created_at;
-  portal_users_->add({text(row.email), text(row.status), number(row.created_at), number(updated),
-                      row.last_invited_at ? number(row.last_invited_at) : std::nullopt});
+  portal_users_->add({text(row.email), text(std::string(portal_status_name(row.status))), number(row.created_at),
+                      number(updated), row.last_invited_at ? number(row.last_invited_at) : std::nullopt});
 }
 
 SeedCounts SeedTables::counts() const {

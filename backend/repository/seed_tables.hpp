@@ -10,6 +10,8 @@
 
 #include <cppconn/connection.h>
 
+#include "invites/recipients.hpp"
+
 namespace invites::repository {
 
 struct LookupRow {
@@ -40,7 +42,7 @@ struct ContactRow {
 };
 struct PortalUserRow {
   std::string email;             // normalized
-  std::string status;            // invited | active | disabled
+  PortalStatus status;           // invited, active or disabled
   std::int64_t created_at;       // unix seconds
   std::int64_t last_invited_at;  // unix seconds, 0 = NULL
 };

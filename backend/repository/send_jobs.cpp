@@ -42,6 +42,24 @@ constexpr const char* freeze_counts =
     "cancelled = (SELECT COUNT(*) FROM send_outbox WHERE job_id = j.id AND status = 'cancelled') "
     "WHERE j.id = ?";
 
+// A page of a job's recipients, each with its latest delivery outcome:
+// page_of_outbox_head, a filter on send_outbox (or nothing), then
+// page_of_outbox_tail. The page's ids come from an index alone (the claim
+// index with a status: InnoDB's secondary indexes carry the id), and only
+// those rows are read: OFFSET then skips index entries, not rows. A page at
+// the end of 100,000 failed recipients of a 1,000,000-row job takes ~70 ms
+// this way, 2.5 s as a plain ORDER BY email LIMIT/OFFSET.
+constexpr const char* page_of_outbox_head =
+    "SELECT o.email, o.recipient_group, o.status, o.attempts, o.last_error,"
+    " DATE_FORMAT(o.sent_at, '%Y-%m-%dT%H:%i:%sZ'), d.kind, d.diagnostic"
+    " FROM (SELECT id FROM send_outbox WHERE job_id = ?";
+constexpr const char* page_of_outbox_tail =
+    " ORDER BY id LIMIT ? OFFSET ?) page"
+    " JOIN send_outbox o ON o.id = page.id"
+    " LEFT JOIN delivery_outcomes d ON d.id ="
+    " (SELECT MAX(d2.id) FROM delivery_outcomes d2 WHERE d2.outbox_id = o.id)"
+    " ORDER BY o.id";
+
 std::string scoped_key(std::uint64_t user_id, const std::string& key) { return std::to_string(user_id) + ":" + key; }
 
 std::optional<std::uint64_t> job_with_preview_or_key(sql::Connection& connection, const std::string& preview_id,
@@ -154,9 +172,9 @@ CreatedJob create_job(sql::Connection& connection, const NewJob& job) {
       // READ would lock every contact and portal user it reads until commit.
       db::execute(connection, "SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
       db::update(connection, insert_job, job.created_by, job.from_email, job.message_template.id,
-                 template_to_json(job.message_template).dump(), filter_to_json(job.filter).dump(),
-                 joined_groups(job.groups), job.digest, static_cast<unsigned>(job.invite_ttl_days),
-                 existing ? std::nullopt : key, existing ? std::nullopt : std::optional(job.preview_id));
+                 job_template_json(job.message_template), filter_to_json(job.filter).dump(), joined_groups(job.groups),
+                 job.digest, static_cast<unsigned>(job.invite_ttl_days), existing ? std::nullopt : key,
+                 existing ? std::nullopt : std::optional(job.preview_id));
       const std::uint64_t id = db::last_insert_id(connection);
       const FilledOutbox outbox = fill_outbox(connection, id, job.filter, job.groups);
       // Nothing is written unless a new job is sent as previewed (the transaction rolls back).
@@ -228,9 +246,8 @@ namespace {
 // retry_failed() inside its transaction.
 std::uint64_t retry_failed_in_transaction(sql::Connection& connection, std::uint64_t job_id) {
   // The job row first: a cancel at the same moment comes wholly before or after.
-  const auto job =
-      db::query_row<std::string>(connection, "SELECT status FROM send_jobs WHERE id = ? FOR UPDATE", job_id);
-  if (!job || *job == "cancelled") return 0;
+  const auto job = db::query_row<JobStatus>(connection, "SELECT status FROM send_jobs WHERE id = ? FOR UPDATE", job_id);
+  if (!job || *job == JobStatus::cancelled) return 0;
   const std::uint64_t rows =
       db::update(connection,
                  "UPDATE send_outbox SET status = 'pending', attempts = 0, next_attempt_at = UTC_TIMESTAMP(3) "
@@ -277,21 +294,8 @@ OutboxPage job_recipients(sql::Connection& connection, std::uint64_t job_id, con
     rows.next();
     page.total = rows.read<std::uint64_t>();
   }
-  // Queue order (outbox id). The page's ids come from an index alone (the
-  // claim index with a status: InnoDB's secondary indexes carry the id), and
-  // only those rows are read: OFFSET then skips index entries, not rows. A
-  // page at the end of 100,000 failed recipients of a 1,000,000-row job takes
-  // ~70 ms this way, 2.5 s as a plain ORDER BY email LIMIT/OFFSET.
-  db::Statement select(connection,
-                       "SELECT o.email, o.recipient_group, o.status, o.attempts, o.last_error,"
-                       " DATE_FORMAT(o.sent_at, '%Y-%m-%dT%H:%i:%sZ'), d.kind, d.diagnostic"
-                       " FROM (SELECT id FROM send_outbox WHERE job_id = ?" +
-                           where +
-                           " ORDER BY id LIMIT ? OFFSET ?) page"
-                           " JOIN send_outbox o ON o.id = page.id"
-                           " LEFT JOIN delivery_outcomes d ON d.id ="
-                           " (SELECT MAX(d2.id) FROM delivery_outcomes d2 WHERE d2.outbox_id = o.id)"
-                           " ORDER BY o.id");
+  // Queue order (outbox id).
+  db::Statement select(connection, page_of_outbox_head + where + page_of_outbox_tail);
   bind_filter(select);
   select.bind(limit, offset);
   auto rows = select.query();

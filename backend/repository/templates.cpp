@@ -24,16 +24,33 @@ StoredTemplate read_template(db::Rows& rows) {
 
 }  // namespace
 
-nlohmann::json template_to_json(const StoredTemplate& stored) {
-  return {{"id", stored.id},
-          {"type", stored.type},
-          {"name", stored.name},
-          {"active", stored.active},
-          {"subject", stored.text.subject},
-          {"content_type", content_type_name(stored.text.content_type)},
-          {"body", stored.text.body},
-          {"text_body", stored.text.text_body},
-          {"updated_at", stored.updated_at}};
+// A stored copy must stay readable for as long as its job exists, so this
+// format changes only compatibly with job_template_from_json; the API's form
+// (http/template_json.cpp) is free to change with the API.
+std::string job_template_json(const StoredTemplate& stored) {
+  nlohmann::json json;
+  json["id"] = stored.id;
+  json["type"] = stored.type;
+  json["name"] = stored.name;
+  json["active"] = stored.active;
+  json["updated_at"] = stored.updated_at;
+  json["subject"] = stored.text.subject;
+  json["content_type"] = content_type_name(stored.text.content_type);
+  json["body"] = stored.text.body;
+  json["text_body"] = stored.text.text_body;
+  return json.dump();
+}
+
+StoredTemplate job_template_from_json(const std::string& text) {
+  const auto json = nlohmann::json::parse(text);
+  StoredTemplate stored;
+  stored.id = json.at("id").get<std::uint32_t>();
+  stored.name = json.at("name").get<std::string>();
+  stored.text.subject = json.at("subject").get<std::string>();
+  stored.text.content_type = parse_content_type(json.at("content_type").get<std::string>()).value_or(ContentType::html);
+  stored.text.body = json.at("body").get<std::string>();
+  stored.text.text_body = json.value("text_body", std::string());
+  return stored;
 }
 
 std::vector<StoredTemplate> list_templates(sql::Connection& connection, bool active_only) {

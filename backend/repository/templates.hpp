@@ -7,7 +7,6 @@
 #include <vector>
 
 #include <cppconn/connection.h>
-#include <nlohmann/json_fwd.hpp>
 
 #include "invites/template.hpp"
 
@@ -24,9 +23,11 @@ struct StoredTemplate {
   std::string updated_at;  // ISO 8601 UTC
 };
 
-// The template as JSON: the form a job keeps of its template
-// (send_jobs.template_json) and the one the API returns.
-nlohmann::json template_to_json(const StoredTemplate& stored);
+// The copy of its template a job keeps (send_jobs.template_json): written
+// when the job is created, read back by the sender. (The API's form of a
+// template is http/template_json.hpp.)
+std::string job_template_json(const StoredTemplate& stored);
+StoredTemplate job_template_from_json(const std::string& text);
 
 // All templates by name (active_only: only active invitation templates).
 std::vector<StoredTemplate> list_templates(sql::Connection& connection, bool active_only);

@@ -5,13 +5,12 @@
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 
-#include <ctime>
 #include <memory>
-#include <regex>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "invites/utc_time.hpp"
 #include "security/tokens.hpp"
 
 namespace invites::security {
@@ -122,18 +121,10 @@ std::string sns_string_to_sign(const SnsMessage& m) {
 }
 
 std::int64_t sns_timestamp_seconds(std::string_view timestamp) {
-  static const std::regex iso(R"((\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?Z)");
-  std::match_results<std::string_view::const_iterator> match;
-  if (!std::regex_match(timestamp.begin(), timestamp.end(), match, iso))
+  const auto seconds = parse_iso8601_utc(timestamp);
+  if (!seconds)
     throw SignatureError("the SNS Timestamp \"" + std::string(timestamp) + "\" is not an ISO 8601 UTC time");
-  std::tm utc{};
-  utc.tm_year = std::stoi(match.str(1)) - 1900;
-  utc.tm_mon = std::stoi(match.str(2)) - 1;
-  utc.tm_mday = std::stoi(match.str(3));
-  utc.tm_hour = std::stoi(match.str(4));
-  utc.tm_min = std::stoi(match.str(5));
-  utc.tm_sec = std::stoi(match.str(6));
-  return static_cast<std::int64_t>(timegm(&utc));
+  return *seconds;
 }
 
 void verify_sns_signature(const SnsMessage& message, std::string_view certificate_pem,

@@ -190,16 +190,17 @@ void DemoDataGenerator::maybe_portal_user(const std::string& normalized, Chunk& 
   for (unsigned char c : normalized) hash = (hash ^ c) * 0x100000001B3ull;
   if (!seen_emails_.insert(hash).second) return;
   if (!rng_.chance(0.12)) return;
-  PortalUserRow user{normalized, "invited", base_time - static_cast<std::int64_t>(rng_.below(900)) * day, 0};
+  PortalUserRow user{normalized, PortalStatus::invited, base_time - static_cast<std::int64_t>(rng_.below(900)) * day,
+                     0};
   const auto roll = rng_.below(100);
   if (roll < 45) {
-    user.status = "invited";
+    user.status = PortalStatus::invited;
     user.last_invited_at = user.created_at + static_cast<std::int64_t>(rng_.below(60)) * day + 3600 * 9;
   } else if (roll < 90) {
-    user.status = "active";
+    user.status = PortalStatus::active;
     user.last_invited_at = rng_.chance(0.8) ? user.created_at + 600 : 0;
   } else {
-    user.status = "disabled";
+    user.status = PortalStatus::disabled;
     user.last_invited_at = rng_.chance(0.5) ? user.created_at + 600 : 0;
   }
   out.portal_users.push_back(std::move(user));

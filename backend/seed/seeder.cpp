@@ -74,9 +74,9 @@ SeedSummary seed_database(sql::Connection& connection, const SeedOptions& option
     }
     for (const auto& user : chunk.portal_users) {
       tables.add(user);
-      if (user.status == "invited")
+      if (user.status == PortalStatus::invited)
         ++summary.portal_users_invited;
-      else if (user.status == "active")
+      else if (user.status == PortalStatus::active)
         ++summary.portal_users_active;
       else
         ++summary.portal_users_disabled;

@@ -4,7 +4,6 @@
 #include "app/offline.hpp"
 
 #include <invites/enum_names.hpp>
-#include <invites/error.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -365,14 +364,7 @@ void Actions::on_preview_result(FetchResult&& result, const Filter& sent) {
   Preview& preview = state_.preview;
   if (result.ok()) {
     const std::optional<json> doc = api::parse(result.body);
-    std::optional<Counts> counts;
-    if (doc && doc->is_object() && doc->contains("counts")) {
-      try {
-        counts = counts_from_json((*doc)["counts"], "counts");
-      } catch (const ValidationError&) {
-        // not understood: below
-      }
-    }
+    const std::optional<Counts> counts = doc && doc->is_object() ? api::counts_member(*doc, "counts") : std::nullopt;
     if (counts) {
       preview.status = LoadStatus::loaded;
       preview.has_result = true;

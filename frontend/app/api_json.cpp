@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include <invites/error.hpp>
+
 namespace invites::app::api {
 
 FetchRequest request(std::string method, std::string url, std::string body, int timeout_ms) {
@@ -16,6 +18,16 @@ FetchRequest request(std::string method, std::string url, std::string body, int 
 const json* member_object(const json& object, const char* key) {
   const auto it = object.find(key);
   return it != object.end() && it->is_object() ? &*it : nullptr;
+}
+
+std::optional<Counts> counts_member(const json& object, const char* key) {
+  const json* counts = member_object(object, key);
+  if (!counts) return std::nullopt;
+  try {
+    return counts_from_json(*counts, key);
+  } catch (const ValidationError&) {
+    return std::nullopt;
+  }
 }
 
 const json* member_array(const json& object, const char* key) {

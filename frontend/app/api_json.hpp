@@ -5,6 +5,7 @@
 
 #include "app/fetcher.hpp"
 
+#include <invites/recipients.hpp>
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
@@ -39,6 +40,9 @@ bool boolean(const json& object, const char* key, bool fallback);
 const json* member_object(const json& object, const char* key);                // nullptr when missing or not an object
 const json* member_array(const json& object, const char* key);                 // nullptr when missing or not an array
 std::optional<std::string> nullable_str(const json& object, const char* key);  // nullopt for null / missing / ""
+// The counts of a Load under `key`, read by common/'s counts_from_json;
+// nullopt when missing or when any count is missing or not a count.
+std::optional<Counts> counts_member(const json& object, const char* key);
 
 // "Server unreachable: <reason>" for a call without an API answer.
 std::string unreachable_message(const FetchResult& result);

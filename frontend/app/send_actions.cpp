@@ -516,15 +516,11 @@ void SendActions::on_send_result(FetchResult&& result, std::string preview_id) {
   }
   const api::Error error = api::error_of(result);
   if (result.status == 409 && error.code == "digest_mismatch") {
-    std::uint64_t new_users = 0, pending = 0;
-    if (doc)
-      if (const json* counts = member_object(*doc, "counts")) {
-        new_users = api::u64(*counts, "new_users");
-        pending = api::u64(*counts, "pending_invites");
-      }
+    // Zeros when the answer lacks the counts: the notice still says to Load again.
+    const Counts now = (doc ? api::counts_member(*doc, "counts") : std::nullopt).value_or(Counts{});
     state_.send.confirm = SendConfirm{};
     state_.send.outdated_preview_id = preview_id;
-    state_.send.notice = digest_mismatch_message(new_users, pending);
+    state_.send.notice = digest_mismatch_message(now.new_users, now.pending_invites);
     return;
   }
   confirm.error = api::failure_message(result, "The send could not be started.");

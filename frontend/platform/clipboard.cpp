@@ -8,8 +8,6 @@ namespace {
 // clang-format off
 EM_JS(void, js_write_clipboard, (const char* text_c), {
   var text = UTF8ToString(text_c);
-  var app = window['invitesApp'] || (window['invitesApp'] = {});
-  app['lastCopied'] = text;
   var fallback = function() {
     var focused = document.activeElement;
     var area = document.createElement('textarea');

@@ -15,6 +15,7 @@ EM_JS(void, js_open_download, (const char* url), {
   document.body.appendChild(a);
   a.click();
   a.remove();
+  // A test hook (frontend/README.md): the URL as the browser resolved it, known only here.
   if (window['invitesApp']) window['invitesApp']['lastDownload'] = a.href;
 });
 // clang-format on

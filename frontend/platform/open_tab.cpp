@@ -15,9 +15,6 @@ EM_JS(void, js_open_html_tab, (const char* html, int length), {
   const text = UTF8ToString(html, length);
   const url = URL.createObjectURL(new Blob([csp, text], { type: 'text/html;charset=utf-8' }));
   window.open(url, '_blank', 'noopener');
-  const app = window['invitesApp'] || (window['invitesApp'] = {});
-  app['htmlTabs'] = (app['htmlTabs'] || 0) + 1;
-  app['lastHtmlTab'] = url;
   setTimeout(function() { URL.revokeObjectURL(url); }, 60000);  // the tab has loaded it by then
 });
 // clang-format on

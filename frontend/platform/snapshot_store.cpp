@@ -227,7 +227,6 @@ EM_JS(void, js_save_file, (const char* name, const char* data, double size), {
   a.click();
   a.remove();
   setTimeout(function() { URL.revokeObjectURL(a.href); }, 60000);
-  if (window['invitesApp']) window['invitesApp']['lastDownload'] = a.download;
 });
 // clang-format on
 

@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <string>
 
 using namespace invites::semantics;
@@ -201,10 +202,15 @@ TEST_CASE("semantics: a container opened under an outer one is placed there (a t
   CHECK(tree.find(300)->parent == 100);
   CHECK(tree.find(2)->parent == 300);
   CHECK(tree.find(3)->parent == list);
-  for (const Reorder& r : changes.reordered) {
-    if (r.parent == 100) CHECK(r.children == std::vector<Key>{200, 300});
-    if (r.parent == 200) CHECK(r.children == std::vector<Key>{1, 3});
-  }
+  const auto children_of = [&](Key parent) -> const std::vector<Key>* {
+    const auto it = std::find_if(changes.reordered.begin(), changes.reordered.end(),
+                                 [&](const Reorder& r) { return r.parent == parent; });
+    return it == changes.reordered.end() ? nullptr : &it->children;
+  };
+  REQUIRE(children_of(100) != nullptr);
+  REQUIRE(children_of(200) != nullptr);
+  CHECK(*children_of(100) == std::vector<Key>{200, 300});
+  CHECK(*children_of(200) == std::vector<Key>{1, 3});
 }
 
 TEST_CASE("semantics: a container that draws nothing keeps last frame's children, moved with it") {
