@@ -29,6 +29,15 @@ constexpr const char* ses_mail = R"("mail": {
 
 std::string ses(const std::string& body) { return "{" + body + ", " + ses_mail + "}"; }
 
+void check_event(const mail::ProviderEvent& event, const mail::ProviderEvent& expected) {
+  CHECK(event.event_id == expected.event_id);
+  CHECK(event.kind == expected.kind);
+  CHECK(event.address == expected.address);
+  CHECK(event.status == expected.status);
+  CHECK(event.diagnostic == expected.diagnostic);
+  CHECK(event.message_id == expected.message_id);
+}
+
 }  // namespace
 
 TEST_CASE("SES: a permanent bounce is hard, a transient one soft, and each names the original's Message-ID") {
@@ -38,12 +47,12 @@ TEST_CASE("SES: a permanent bounce is hard, a transient one soft, and each names
       "bouncedRecipients": [{"emailAddress": "jane@example.com", "action": "failed", "status": "5.1.1",
                              "diagnosticCode": "smtp; 550 5.1.1 user unknown"}]})"));
   REQUIRE(permanent.size() == 1);
-  CHECK(permanent[0].kind == OutcomeKind::hard_bounce);
-  CHECK(permanent[0].address == "jane@example.com");
-  CHECK(permanent[0].status == "5.1.1");
-  CHECK(permanent[0].diagnostic == "smtp; 550 5.1.1 user unknown");
-  CHECK(permanent[0].message_id == "<abc123@bounces.example.com>");
-  CHECK(permanent[0].event_id == "fb-1:jane@example.com");
+  check_event(permanent[0], {.event_id = "fb-1:jane@example.com",
+                             .kind = OutcomeKind::hard_bounce,
+                             .address = "jane@example.com",
+                             .status = "5.1.1",
+                             .diagnostic = "smtp; 550 5.1.1 user unknown",
+                             .message_id = "<abc123@bounces.example.com>"});
 
   // A full mailbox: SES gives no status or diagnostic per recipient, so the bounce type says what happened.
   const auto transient = mail::ses_events(ses(R"("notificationType": "Bounce", "bounce": {
@@ -77,10 +86,13 @@ TEST_CASE("SES: a complaint is a complaint of each complainant, unless its feedb
       "timestamp": "2026-11-27T14:59:38.237Z",
       "feedbackId": "000001378603177f-18c07c78-fa81-4a58-9dd1-fedc3cb8f49a-000000"})json"));
   REQUIRE(complaint.size() == 1);
-  CHECK(complaint[0].kind == OutcomeKind::complaint);
-  CHECK(complaint[0].address == "richard@example.com");
-  CHECK(complaint[0].diagnostic == "complaint (abuse) reported through Amazon SES");
-  CHECK(complaint[0].message_id == "<abc123@bounces.example.com>");
+  check_event(complaint[0],
+              {.event_id = "000001378603177f-18c07c78-fa81-4a58-9dd1-fedc3cb8f49a-000000:richard@example.com",
+               .kind = OutcomeKind::complaint,
+               .address = "richard@example.com",
+               .status = "",
+               .diagnostic = "complaint (abuse) reported through Amazon SES",
+               .message_id = "<abc123@bounces.example.com>"});
 
   // Complaints that came without a feedback report have no type: still complaints.
   const auto untyped = mail::ses_events(ses(R"("notificationType": "Complaint", "complaint": {
@@ -142,12 +154,12 @@ TEST_CASE("SendGrid: a bounce is hard, a blocked one soft, a spam report a compl
     {"email": "reader@example.com", "timestamp": 1513299569, "event": "open", "sg_event_id": "ev-7"}
   ])");
   REQUIRE(events.size() == 3);
-  CHECK(events[0].kind == OutcomeKind::hard_bounce);
-  CHECK(events[0].address == "gone@example.com");
-  CHECK(events[0].status == "5.0.0");
-  CHECK(events[0].diagnostic == "500 unknown recipient");
-  CHECK(events[0].message_id == "<abc123@bounces.example.com>");
-  CHECK(events[0].event_id == "6g4ZI7SA-xmRDv57GoPIPw==");
+  check_event(events[0], {.event_id = "6g4ZI7SA-xmRDv57GoPIPw==",
+                          .kind = OutcomeKind::hard_bounce,
+                          .address = "gone@example.com",
+                          .status = "5.0.0",
+                          .diagnostic = "500 unknown recipient",
+                          .message_id = "<abc123@bounces.example.com>"});
   CHECK(events[1].kind == OutcomeKind::soft_bounce);
   CHECK(events[1].status == "4.7.1");
   CHECK(events[2].kind == OutcomeKind::complaint);
@@ -184,10 +196,14 @@ TEST_CASE("Postmark: hard and soft bounce types and spam complaints, but no auto
   }
   const auto soft = mail::postmark_events(record("SoftBounce", 4096, "Unable to temporarily deliver this email."));
   REQUIRE(soft.size() == 1);
-  CHECK(soft[0].event_id == "4323372036854775807");
-  CHECK(soft[0].address == "jane@example.com");
-  CHECK(soft[0].diagnostic == "SoftBounce: Unable to temporarily deliver this email. smtp;550 5.1.1 no such user");
-  CHECK(soft[0].message_id.empty());  // Postmark's MessageID is its own, not the message's header
+  // Postmark's MessageID is its own, not the message's header: no message_id.
+  check_event(soft[0],
+              {.event_id = "4323372036854775807",
+               .kind = OutcomeKind::soft_bounce,
+               .address = "jane@example.com",
+               .status = "",
+               .diagnostic = "SoftBounce: Unable to temporarily deliver this email. smtp;550 5.1.1 no such user",
+               .message_id = ""});
 
   const auto complaint = mail::postmark_events(R"({"RecordType": "SpamComplaint", "MessageStream": "outbound",
       "ID": 42, "Type": "SpamComplaint", "TypeCode": 512, "Name": "Spam complaint", "Tag": "Invitation",
@@ -196,9 +212,13 @@ TEST_CASE("Postmark: hard and soft bounce types and spam complaints, but no auto
       "Email": "john@example.com", "From": "north@haul.example.com", "BouncedAt": "2026-11-05T16:33:54.9070259Z",
       "DumpAvailable": true, "Inactive": true, "CanActivate": false, "Subject": "Invitation", "Content": "<dump>"})");
   REQUIRE(complaint.size() == 1);
-  CHECK(complaint[0].kind == OutcomeKind::complaint);
-  CHECK(complaint[0].address == "john@example.com");
-  CHECK(complaint[0].event_id == "42");
+  check_event(complaint[0], {.event_id = "42",
+                             .kind = OutcomeKind::complaint,
+                             .address = "john@example.com",
+                             .status = "",
+                             .diagnostic = "SpamComplaint: The subscriber explicitly marked this message as spam. "
+                                           "Test spam complaint details",
+                             .message_id = ""});
 
   CHECK(mail::postmark_events(record("AutoResponder", 16, "Automatic email responder")).empty());
   CHECK(mail::postmark_events(R"({"RecordType": "Delivery", "ID": 1, "Recipient": "jane@example.com"})").empty());

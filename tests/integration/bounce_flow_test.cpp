@@ -220,13 +220,14 @@ TEST_CASE("a 5xx to the message itself (DATA) is a hard bounce of that message")
   stack.sink().set_control({{"reject_data", "554 5.7.1 Message rejected as spam"}});
   const auto job = stack.send(stack.load());
   CHECK(stack.wait_completed(job)["failed"] == 1);
-  CHECK(testing::count_rows(stack.sql(),
-                            "SELECT COUNT(*) FROM delivery_outcomes WHERE source = 'smtp' AND kind = 'hard_bounce' AND "
-                            "email = 'spamtrap@example.com' AND status_code = '5.7.1' AND job_id = " +
-                                std::to_string(job)) == 1);
-  CHECK(testing::count_rows(stack.sql(),
-                            "SELECT COUNT(*) FROM address_suppressions WHERE lifted_at IS NULL AND "
-                            "email = 'spamtrap@example.com'") == 1);
+  CHECK(stack.get_json("/api/jobs/" + std::to_string(job))["outcomes"]["bounced_hard"] == 1);
+  const auto suppressed = stack.get_json("/api/suppressions");
+  REQUIRE(suppressed["total"] == 1);
+  const auto& entry = suppressed["rows"][0];
+  CHECK(entry["email"] == "spamtrap@example.com");
+  CHECK(entry["reason"] == "hard_bounce");
+  CHECK(entry["last_outcome"]["source"] == "smtp");
+  CHECK(entry["last_outcome"]["status"] == "5.7.1");
 }
 
 TEST_CASE("a relay that refuses the VERP sender at MAIL FROM suppresses nobody: the job pauses and resumes") {

@@ -327,6 +327,18 @@ TEST_CASE("bad input to send, templates and senders is refused and names the pro
     CHECK(error_of(result)["field"] == "body");
     CHECK(error_of(result)["message"].get<std::string>().find(words) != std::string::npos);
   };
+  // A Send refused because the recipients differ from Load: 409 with the fresh digest, nothing
+  // written; returns the fresh counts.
+  const auto refused_as_changed = [&](const httplib::Result& result) {
+    INFO(result->body);
+    CHECK(result->status == 409);
+    const auto body = json::parse(result->body);
+    CHECK(body["error"]["code"] == "digest_mismatch");
+    CHECK(body["digest"] != preview["digest"]);
+    CHECK(testing::count_rows(stack.sql(), "SELECT COUNT(*) FROM send_jobs") == 0);
+    CHECK(testing::count_rows(stack.sql(), "SELECT COUNT(*) FROM send_outbox") == 0);
+    return body["counts"];
+  };
 
   SECTION("from address: line breaks, syntax, not allowed") {
     auto result = send_with({{"from_email", "north@haul.example.com\r\nBcc: evil@attacker.example"}});
@@ -418,15 +430,7 @@ TEST_CASE("bad input to send, templates and senders is refused and names the pro
   }
   SECTION("the recipients changed since Load: 409 with the fresh counts, nothing sent") {
     testing::write_people(stack.sql(), {{"late@example.com"}});
-    const auto result = send_with({{"from_email", testing::division_sender}});
-    INFO(result->body);
-    CHECK(result->status == 409);
-    const auto body = json::parse(result->body);
-    CHECK(body["error"]["code"] == "digest_mismatch");
-    CHECK(body["counts"]["new_users"] == 7);
-    CHECK(body["digest"] != preview["digest"]);
-    CHECK(testing::count_rows(stack.sql(), "SELECT COUNT(*) FROM send_jobs") == 0);
-    CHECK(testing::count_rows(stack.sql(), "SELECT COUNT(*) FROM send_outbox") == 0);
+    CHECK(refused_as_changed(send_with({{"from_email", testing::division_sender}}))["new_users"] == 7);
   }
   SECTION("an address suppressed since Load: 409 with the fresh counts, the address in the fifth group") {
     // A webhook records a hard bounce of user002 between Load and Send, as the server would.
@@ -438,31 +442,19 @@ TEST_CASE("bad input to send, templates and senders is refused and names the pro
                                 .diagnostic = "smtp; 550 5.1.1 user unknown",
                                 .dedupe_key = "ses:between-load-and-send"},
                                repository::SuppressionRules{});
-    const auto result = send_with({{"from_email", testing::division_sender}});
-    INFO(result->body);
-    CHECK(result->status == 409);
-    const auto body = json::parse(result->body);
-    CHECK(body["error"]["code"] == "digest_mismatch");
+    const auto counts = refused_as_changed(send_with({{"from_email", testing::division_sender}}));
     CHECK(preview["counts"]["skipped_suppressed"] == 0);
-    CHECK(body["counts"]["skipped_suppressed"] == 1);
-    CHECK(body["counts"]["new_users"] == 5);
-    CHECK(body["digest"] != preview["digest"]);
-    CHECK(testing::count_rows(stack.sql(), "SELECT COUNT(*) FROM send_jobs") == 0);
-    CHECK(testing::count_rows(stack.sql(), "SELECT COUNT(*) FROM send_outbox") == 0);
+    CHECK(counts["skipped_suppressed"] == 1);
+    CHECK(counts["new_users"] == 5);
   }
   SECTION("a change in a mailed group not chosen still differs from Load: 409, nothing written") {
     // The digest covers both mailed groups; the outbox only the chosen one.
     testing::write_people(stack.sql(), {{"pending@example.com"}});
     db::execute(stack.sql(), "INSERT INTO portal_users (email, status) VALUES ('pending@example.com', 'invited')");
-    const auto result = send_with({{"from_email", testing::division_sender}, {"groups", {"new_users"}}});
-    INFO(result->body);
-    CHECK(result->status == 409);
-    const auto body = json::parse(result->body);
-    CHECK(body["error"]["code"] == "digest_mismatch");
-    CHECK(body["counts"]["new_users"] == 6);
-    CHECK(body["counts"]["pending_invites"] == 1);
-    CHECK(testing::count_rows(stack.sql(), "SELECT COUNT(*) FROM send_jobs") == 0);
-    CHECK(testing::count_rows(stack.sql(), "SELECT COUNT(*) FROM send_outbox") == 0);
+    const auto counts =
+        refused_as_changed(send_with({{"from_email", testing::division_sender}, {"groups", {"new_users"}}}));
+    CHECK(counts["new_users"] == 6);
+    CHECK(counts["pending_invites"] == 1);
   }
   SECTION("a chosen group without recipients: 400 naming groups, nothing written") {
     const auto result = send_with({{"from_email", testing::division_sender}, {"groups", {"pending_invites"}}});
