@@ -50,6 +50,12 @@ json job_with_outcomes(std::uint64_t id, std::uint64_t sent, std::uint64_t hard,
                  {{"bounce_rate_review", 0.05}, {"complaint_rate_review", 0.001}, {"complaint_rate_limit", 0.003}}}}}};
 }
 
+// A row of a job's bounced or complained list: a sent message and what came back.
+json outcome_row(const std::string& email, const std::string& outcome, const std::string& diagnostic) {
+  return {{"email", email}, {"group", "new_users"}, {"status", "sent"},
+          {"attempts", 1},  {"outcome", outcome},   {"outcome_diagnostic", diagnostic}};
+}
+
 struct SuppressionFixture : SignedInFixture {
   std::vector<std::string> opened;
   SuppressionActions suppressions{state,
@@ -140,18 +146,8 @@ TEST_CASE("the job view shows delivery outcomes and lists bounced recipients wit
   f.server.respond("GET", url, 200,
                    json{{"total", 2},
                         {"rows",
-                         {{{"email", "gone@x.example"},
-                           {"group", "new_users"},
-                           {"status", "sent"},
-                           {"attempts", 1},
-                           {"outcome", "hard_bounce"},
-                           {"outcome_diagnostic", "smtp; 550 5.1.1 user unknown"}},
-                          {{"email", "full@x.example"},
-                           {"group", "new_users"},
-                           {"status", "sent"},
-                           {"attempts", 1},
-                           {"outcome", "soft_bounce"},
-                           {"outcome_diagnostic", "smtp; 452 4.2.2 mailbox full"}}}}});
+                         {outcome_row("gone@x.example", "hard_bounce", "smtp; 550 5.1.1 user unknown"),
+                          outcome_row("full@x.example", "soft_bounce", "smtp; 452 4.2.2 mailbox full")}}});
   CHECK(view.failed_total == 2);
   REQUIRE(view.failed_rows.row(0));
   CHECK(view.failed_rows.row(0)->outcome_diagnostic == "smtp; 550 5.1.1 user unknown");
@@ -184,22 +180,12 @@ TEST_CASE(
   CHECK(view.outcomes->complaint_rate_review == 0.001);
   CHECK(view.outcomes->complaint_rate_limit == 0.003);
   REQUIRE(f.server.has_pending("GET", url));
-  f.server.respond(
-      "GET", url, 200,
-      json{{"total", 2},
-           {"rows",
-            {{{"email", "angry@x.example"},
-              {"group", "pending_invites"},
-              {"status", "sent"},
-              {"attempts", 1},
-              {"outcome", "complaint"},
-              {"outcome_diagnostic", "complaint (abuse) reported through Amazon SES"}},
-             {{"email", "annoyed@x.example"},
-              {"group", "new_users"},
-              {"status", "sent"},
-              {"attempts", 1},
-              {"outcome", "complaint"},
-              {"outcome_diagnostic", "SpamComplaint: The subscriber explicitly marked this message as spam."}}}}});
+  f.server.respond("GET", url, 200,
+                   json{{"total", 2},
+                        {"rows",
+                         {outcome_row("angry@x.example", "complaint", "complaint (abuse) reported through Amazon SES"),
+                          outcome_row("annoyed@x.example", "complaint",
+                                      "SpamComplaint: The subscriber explicitly marked this message as spam.")}}});
   CHECK(view.failed_total == 2);
   REQUIRE(view.failed_rows.row(1));
   CHECK(view.failed_rows.row(1)->outcome == "complaint");
