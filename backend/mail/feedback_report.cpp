@@ -31,9 +31,10 @@ FeedbackReport parse_feedback_report(std::string_view text) {
   return report;
 }
 
-bool is_complaint(const FeedbackReport& report) {
-  return report.feedback_type == "abuse" || report.feedback_type == "fraud" || report.feedback_type == "virus" ||
-         report.feedback_type == "other";
+bool is_complaint(const FeedbackReport& report) { return is_complaint_type(report.feedback_type); }
+
+bool is_complaint_type(std::string_view feedback_type) {
+  return feedback_type == "abuse" || feedback_type == "fraud" || feedback_type == "virus" || feedback_type == "other";
 }
 
 }  // namespace invites::mail

@@ -26,5 +26,7 @@ FeedbackReport parse_feedback_report(std::string_view text);
 // A recipient's complaint: the types by which a person reported the
 // message as unwanted (not "not-spam", nor DMARC's "auth-failure").
 bool is_complaint(const FeedbackReport& report);
+// The same for a Feedback-Type (lower case) on its own, as providers pass it on.
+bool is_complaint_type(std::string_view feedback_type);
 
 }  // namespace invites::mail

@@ -91,6 +91,9 @@ std::string build_message(const OutgoingMessage& message, std::time_t date, cons
   out += address_header("To", message.to_name, to);
   out += unstructured_header("Subject", message.subject);
   out += "Message-ID: " + message_id + "\r\n";
+  // RFC 3834: mail an automatic process sent; vacation responders and other
+  // auto-replies do not answer it (fewer replies to the bounce address).
+  out += "Auto-Submitted: auto-generated\r\n";
   out += "MIME-Version: 1.0\r\n";
   if (message.html_body.empty()) {
     out += text_part_headers("plain");

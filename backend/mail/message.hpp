@@ -1,7 +1,7 @@
 #pragma once
 // RFC 5322 / MIME messages for invitations (docs/design.md §6): From, To, Subject
 // (RFC 2047 encoded-words when not plain ASCII), Date, Message-ID,
-// MIME-Version, and multipart/alternative (text + HTML) when there is an HTML
+// Auto-Submitted, MIME-Version, and multipart/alternative (text + HTML) when there is an HTML
 // body; bodies are UTF-8, quoted-printable, CRLF line ends.
 #include <ctime>
 #include <stdexcept>

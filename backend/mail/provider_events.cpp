@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "mail/feedback_report.hpp"
+
 namespace invites::mail {
 namespace {
 
@@ -82,6 +84,9 @@ std::vector<ProviderEvent> ses_events(std::string_view notification_json) {
     const json& complaint = member(notification, "complaint", "the SES notification");
     const std::string feedback_id = text(complaint, "feedbackId", "the SES complaint", true);
     const std::string feedback_type = text(complaint, "complaintFeedbackType", "the SES complaint");
+    // The type is the feedback report's, when the mailbox provider sent one: a
+    // "not-spam" report or a DMARC failure is not a complaint, as by mail.
+    if (!feedback_type.empty() && !is_complaint_type(feedback_type)) return {};
     for (const json& recipient : array_member(complaint, "complainedRecipients", "the SES complaint")) {
       ProviderEvent event;
       event.address = text(recipient, "emailAddress", "a complained recipient", true);

@@ -94,9 +94,12 @@ size_t on_read(char* buffer, size_t size, size_t count, void* user) {
   return n;
 }
 
-// Replies that are about the session, not about this message.
+// Replies that are about the session, not about this message. MAIL FROM
+// names our sender (the bounce domain): a relay that refuses it refuses every
+// message of the job, so its 5xx must not fail, or suppress, the recipient.
 bool is_session_command(std::string_view command) {
-  return command.empty() || command == "EHLO" || command == "HELO" || command == "STARTTLS" || command == "AUTH";
+  return command.empty() || command == "EHLO" || command == "HELO" || command == "STARTTLS" || command == "AUTH" ||
+         command == "MAIL";
 }
 
 class SmtpTransport final : public MailTransport {
@@ -189,14 +192,15 @@ class SmtpTransport final : public MailTransport {
     curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &reply_code);
     const std::string& reply = conversation_.error_reply;
     if (!reply.empty()) {
-      // An error to the greeting, EHLO, AUTH or STARTTLS, or a reply that
-      // is about the session whatever it answers (421 closing, 454 TLS not
-      // available, 530 authentication required, 535 credentials invalid):
-      // the connection failed, not this recipient.
+      // An error to the greeting, EHLO, AUTH, STARTTLS or MAIL, or a reply
+      // that is about the session whatever it answers (421 closing, 454 TLS
+      // not available, 530 authentication required, 535 credentials
+      // invalid): the connection or the sender failed, not this recipient.
       bool session =
           code == CURLE_LOGIN_DENIED || is_session_command(conversation_.error_command) || is_session_reply(reply);
-      if (session) return {DeliveryOutcome::temporary_failure, reply, true};
-      return {reply[0] == '4' ? DeliveryOutcome::temporary_failure : DeliveryOutcome::permanent_failure, reply, false};
+      if (session) return {DeliveryOutcome::temporary_failure, reply, true, conversation_.error_command};
+      return {reply[0] == '4' ? DeliveryOutcome::temporary_failure : DeliveryOutcome::permanent_failure, reply, false,
+              conversation_.error_command};
     }
     // Refused, lost, timed out, TLS: the connection, not this recipient.
     // Unknown errors are treated the same way, so they are retried.

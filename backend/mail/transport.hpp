@@ -22,10 +22,20 @@ struct DeliveryResult {
   // The server's last reply line ("550 5.1.1 <x@y>: Recipient address
   // rejected") or the connection error; empty when delivered.
   std::string detail;
-  // True when the failure is about the connection rather than this
-  // recipient (refused, lost, timeout, TLS or AUTH failure): the runner backs
-  // the worker off instead of blaming the recipient.
+  // True when the failure is about the connection or the sender rather than
+  // this recipient (refused, lost, timeout, TLS or AUTH failure, MAIL FROM
+  // refused): the runner backs the worker off instead of blaming the recipient.
   bool connection_problem = false;
+  // The SMTP command the failing reply answered ("RCPT", "DATA", ...); empty
+  // when delivered, for the greeting and when no command got a reply.
+  std::string command;
+
+  // A 5xx to RCPT or DATA: the server refused this recipient or the message
+  // to it, a bounce at once (docs/bounces.md). Other permanent failures say
+  // nothing about the address.
+  bool refuses_recipient() const {
+    return outcome == DeliveryOutcome::permanent_failure && (command == "RCPT" || command == "DATA");
+  }
 };
 
 class MailTransport {

@@ -73,8 +73,11 @@ PollSummary BouncePoller::poll_once() {
       repository::finish_claim(*connection_, message, token, result);
       ++(readable ? summary.processed : summary.unreadable);
     }
-    // Done (now or before a crash): out of the way. What could not be read stays for a person.
-    if (options_.delete_processed && readable)
+    // Done (now or before): out of the way. What could not be read stays for a
+    // person, so only the pass that just read a message may delete it: a claim
+    // found done (another server's, or ours before a crash) may have been
+    // unreadable, and is only flagged.
+    if (options_.delete_processed && state == repository::ClaimState::claimed && readable)
       mailbox_->remove(uid);
     else
       mailbox_->mark_processed(uid);

@@ -256,7 +256,7 @@ class JobRunner::Worker {
         break;
       case mail::DeliveryOutcome::permanent_failure:
         repository::record_failed(*connection_, recipient, result.detail);
-        if (runner_.options_.outcomes)
+        if (runner_.options_.outcomes && result.refuses_recipient())
           sql_ok(
               [&] {
                 runner_.options_.outcomes->record_rejection(

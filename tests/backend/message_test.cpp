@@ -169,6 +169,7 @@ TEST_CASE("a text-only message is one quoted-printable text/plain part") {
   CHECK(built.starts_with("Date: Fri, 01 Jan 1971 00:00:00 +0000\r\n"));
   CHECK(header_of(built, "From") == "portal@example.com");
   CHECK(header_of(built, "Message-ID") == "<abc@example.com>");
+  CHECK(header_of(built, "Auto-Submitted") == "auto-generated");  // RFC 3834: no vacation replies
   CHECK(header_of(built, "MIME-Version") == "1.0");
   CHECK(header_of(built, "Content-Type") == "text/plain; charset=UTF-8");
   CHECK(header_of(built, "Content-Transfer-Encoding") == "quoted-printable");

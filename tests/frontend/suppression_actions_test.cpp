@@ -34,6 +34,28 @@ json suppression(const std::string& email) {
              {"account_name", "Doe Hauling"}}}}};
 }
 
+// GET /api/jobs/{id} of a completed job of `sent` messages with these outcomes (rates of `sent`).
+json job_with_outcomes(std::uint64_t id, std::uint64_t sent, std::uint64_t hard, std::uint64_t soft,
+                       std::uint64_t complained) {
+  const auto rate = [&](std::uint64_t n) { return static_cast<double>(n) / static_cast<double>(sent); };
+  return json{{"job", {{"id", id}, {"status", "completed"}, {"total", sent}, {"sent", sent}, {"failed", 0}}},
+              {"outcomes",
+               {{"delivered", sent - hard - soft},
+                {"bounced_hard", hard},
+                {"bounced_soft", soft},
+                {"complained", complained},
+                {"bounce_rate", rate(hard + soft)},
+                {"complaint_rate", rate(complained)},
+                {"thresholds",
+                 {{"bounce_rate_review", 0.05}, {"complaint_rate_review", 0.001}, {"complaint_rate_limit", 0.003}}}}}};
+}
+
+// A row of a job's bounced or complained list: a sent message and what came back.
+json outcome_row(const std::string& email, const std::string& outcome, const std::string& diagnostic) {
+  return {{"email", email}, {"group", "new_users"}, {"status", "sent"},
+          {"attempts", 1},  {"outcome", outcome},   {"outcome_diagnostic", diagnostic}};
+}
+
 struct SuppressionFixture : SignedInFixture {
   std::vector<std::string> opened;
   SuppressionActions suppressions{state,
@@ -113,19 +135,7 @@ TEST_CASE("the job view shows delivery outcomes and lists bounced recipients wit
   SignedInFixture f;
   f.sign_in();
   f.actions.sending().open_job(5);
-  const json job = {{"id", 5}, {"status", "completed"}, {"total", 3}, {"sent", 3}, {"failed", 0}, {"pending", 0}};
-  f.server.respond(
-      "GET", "/api/jobs/5", 200,
-      json{{"job", job},
-           {"outcomes",
-            {{"delivered", 1},
-             {"bounced_hard", 1},
-             {"bounced_soft", 1},
-             {"complained", 0},
-             {"bounce_rate", 0.6667},
-             {"complaint_rate", 0.0},
-             {"thresholds",
-              {{"bounce_rate_review", 0.05}, {"complaint_rate_review", 0.001}, {"complaint_rate_limit", 0.003}}}}}});
+  f.server.respond("GET", "/api/jobs/5", 200, job_with_outcomes(5, 3, 1, 1, 0));
   const JobView& view = f.state.send.job;
   REQUIRE(view.outcomes.has_value());
   CHECK(view.outcomes->bounced_hard == 1);
@@ -136,22 +146,48 @@ TEST_CASE("the job view shows delivery outcomes and lists bounced recipients wit
   f.server.respond("GET", url, 200,
                    json{{"total", 2},
                         {"rows",
-                         {{{"email", "gone@x.example"},
-                           {"group", "new_users"},
-                           {"status", "sent"},
-                           {"attempts", 1},
-                           {"outcome", "hard_bounce"},
-                           {"outcome_diagnostic", "smtp; 550 5.1.1 user unknown"}},
-                          {{"email", "full@x.example"},
-                           {"group", "new_users"},
-                           {"status", "sent"},
-                           {"attempts", 1},
-                           {"outcome", "soft_bounce"},
-                           {"outcome_diagnostic", "smtp; 452 4.2.2 mailbox full"}}}}});
+                         {outcome_row("gone@x.example", "hard_bounce", "smtp; 550 5.1.1 user unknown"),
+                          outcome_row("full@x.example", "soft_bounce", "smtp; 452 4.2.2 mailbox full")}}});
   CHECK(view.failed_total == 2);
   REQUIRE(view.failed_rows.row(0));
   CHECK(view.failed_rows.row(0)->outcome_diagnostic == "smtp; 550 5.1.1 user unknown");
   // Bounces come after sending: the user asks for the outcomes again.
   f.actions.sending().refresh_job();
   CHECK(f.server.has_pending("GET", "/api/jobs/5"));
+}
+
+TEST_CASE(
+    "the complained list is read again when a refresh brings a new complaint, and its rate comes with the thresholds",
+    "[frontend][send]") {
+  SignedInFixture f;
+  f.sign_in();
+  f.actions.sending().open_job(6);
+  f.server.respond("GET", "/api/jobs/6", 200, job_with_outcomes(6, 400, 0, 0, 0));
+  const JobView& view = f.state.send.job;
+  f.actions.sending().show_job_list(JobRecipientList::complained);
+  const std::string url = "/api/jobs/6/recipients?status=complained&offset=0&limit=200";
+  // No complaint yet: the list chosen is read, and empty.
+  f.server.respond("GET", url, 200, json{{"total", 0}, {"rows", json::array()}});
+  CHECK(view.failed_total == 0);
+  CHECK_FALSE(f.server.has_pending("GET", url));
+
+  // A webhook recorded a complaint since: the refreshed outcomes read the list.
+  f.actions.sending().refresh_job();
+  f.server.respond("GET", "/api/jobs/6", 200, job_with_outcomes(6, 400, 0, 0, 2));
+  REQUIRE(view.outcomes.has_value());
+  CHECK(view.outcomes->complained == 2);
+  CHECK(view.outcomes->complaint_rate == 0.005);  // past both thresholds the job view compares it with
+  CHECK(view.outcomes->complaint_rate_review == 0.001);
+  CHECK(view.outcomes->complaint_rate_limit == 0.003);
+  REQUIRE(f.server.has_pending("GET", url));
+  f.server.respond("GET", url, 200,
+                   json{{"total", 2},
+                        {"rows",
+                         {outcome_row("angry@x.example", "complaint", "complaint (abuse) reported through Amazon SES"),
+                          outcome_row("annoyed@x.example", "complaint",
+                                      "SpamComplaint: The subscriber explicitly marked this message as spam.")}}});
+  CHECK(view.failed_total == 2);
+  REQUIRE(view.failed_rows.row(1));
+  CHECK(view.failed_rows.row(1)->outcome == "complaint");
+  CHECK(view.failed_rows.row(1)->email == "annoyed@x.example");
 }

@@ -52,13 +52,16 @@ DeliveryResult send(invites::mail::MailTransport& transport, const std::string& 
   return transport.deliver("portal@example.com", to, message_to(to));
 }
 
-// A message to `to` the server refuses with `reply`: that outcome, the reply kept, no connection problem.
+// A message to `to` the server refuses with `reply` to `command`: that outcome, the reply and command kept,
+// no connection problem; a 5xx is a refusal of the recipient (a bounce at once).
 void check_refused(invites::mail::MailTransport& transport, const std::string& to, DeliveryOutcome outcome,
-                   const std::string& reply) {
+                   const std::string& reply, const std::string& command) {
   const DeliveryResult result = send(transport, to);
   CHECK(result.outcome == outcome);
   CHECK(result.detail == reply);
+  CHECK(result.command == command);
   CHECK_FALSE(result.connection_problem);
+  CHECK(result.refuses_recipient() == (outcome == DeliveryOutcome::permanent_failure));
 }
 
 // What Python's email package makes of a message (tests/support/parse_message.py).
@@ -172,7 +175,7 @@ TEST_CASE("a 4xx reply is a temporary failure with the server's reply") {
   SmtpSink sink;
   auto transport = transport_for(sink);
   check_refused(*transport, "tempfail-anna@example.com", DeliveryOutcome::temporary_failure,
-                "451 4.3.0 <tempfail-anna@example.com>: Temporary failure, try again later");
+                "451 4.3.0 <tempfail-anna@example.com>: Temporary failure, try again later", "RCPT");
   // The transport goes on working after the refusal.
   CHECK(send(*transport, "bob@example.com").outcome == DeliveryOutcome::delivered);
 
@@ -189,19 +192,28 @@ TEST_CASE("a 5xx reply is a permanent failure with the server's reply") {
   SmtpSink sink;
   auto transport = transport_for(sink);
   check_refused(*transport, "permfail-x@example.com", DeliveryOutcome::permanent_failure,
-                "550 5.1.1 <permfail-x@example.com>: Recipient address rejected");
+                "550 5.1.1 <permfail-x@example.com>: Recipient address rejected", "RCPT");
   CHECK(send(*transport, "ok@example.com").outcome == DeliveryOutcome::delivered);
   CHECK(sink.messages().size() == 1);
 }
 
-TEST_CASE("replies to MAIL FROM and to the message itself are classified too") {
+TEST_CASE("a refused MAIL FROM is the sender's problem whatever its code, a refused message the recipient's") {
   SmtpSink sink;
   auto transport = transport_for(sink);
-  sink.set_control({{"reject_all", "451 4.3.2 System is busy"}});
-  check_refused(*transport, "a@example.com", DeliveryOutcome::temporary_failure, "451 4.3.2 System is busy");
+  // MAIL FROM carries our (bounce) address: its refusal says nothing about the recipient.
+  for (const std::string reply : {"451 4.3.2 System is busy", "553 5.7.1 Sender address rejected: not owned by user"}) {
+    sink.set_control({{"reject_all", reply}});
+    const DeliveryResult refused = send(*transport, "a@example.com");
+    CHECK(refused.outcome == DeliveryOutcome::temporary_failure);
+    CHECK(refused.detail == reply);
+    CHECK(refused.command == "MAIL");
+    CHECK(refused.connection_problem);
+    CHECK_FALSE(refused.refuses_recipient());
+  }
 
   sink.set_control({{"reject_data", "554 5.7.1 Message rejected as spam"}});
-  check_refused(*transport, "a@example.com", DeliveryOutcome::permanent_failure, "554 5.7.1 Message rejected as spam");
+  check_refused(*transport, "a@example.com", DeliveryOutcome::permanent_failure, "554 5.7.1 Message rejected as spam",
+                "DATA");
 
   sink.set_control(nlohmann::json::object());
   CHECK(send(*transport, "a@example.com").outcome == DeliveryOutcome::delivered);
@@ -386,6 +398,7 @@ TEST_CASE(
       transport->deliver("portal@example.com", "a@example.com>\r\nRCPT TO:<b@example.com", message_to("a@example.com"));
   CHECK(injected.outcome == DeliveryOutcome::permanent_failure);
   CHECK_FALSE(injected.connection_problem);
+  CHECK_FALSE(injected.refuses_recipient());  // our own refusal, before any command: not a bounce
   CHECK(send(*transport, "a@example.com").outcome == DeliveryOutcome::delivered);
   auto messages = sink.messages();
   REQUIRE(messages.size() == 1);

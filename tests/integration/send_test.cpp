@@ -16,6 +16,7 @@
 #include "db/connection.hpp"
 #include "db/statement.hpp"
 #include "invites/template.hpp"
+#include "repository/delivery_outcomes.hpp"
 #include "support/send_stack.hpp"
 
 using namespace invites;
@@ -383,6 +384,18 @@ TEST_CASE("bad input to send, templates and senders is refused and names the pro
     CHECK(error_of(result)["field"] == "body");
     CHECK(error_of(result)["message"].get<std::string>().find(words) != std::string::npos);
   };
+  // A Send refused because the recipients differ from Load: 409 with the fresh digest, nothing
+  // written; returns the fresh counts.
+  const auto refused_as_changed = [&](const httplib::Result& result) {
+    INFO(result->body);
+    CHECK(result->status == 409);
+    const auto body = json::parse(result->body);
+    CHECK(body["error"]["code"] == "digest_mismatch");
+    CHECK(body["digest"] != preview["digest"]);
+    CHECK(testing::count_rows(stack.sql(), "SELECT COUNT(*) FROM send_jobs") == 0);
+    CHECK(testing::count_rows(stack.sql(), "SELECT COUNT(*) FROM send_outbox") == 0);
+    return body["counts"];
+  };
 
   SECTION("from address: line breaks, syntax, not allowed") {
     auto result = send_with({{"from_email", "north@haul.example.com\r\nBcc: evil@attacker.example"}});
@@ -474,29 +487,31 @@ TEST_CASE("bad input to send, templates and senders is refused and names the pro
   }
   SECTION("the recipients changed since Load: 409 with the fresh counts, nothing sent") {
     testing::write_people(stack.sql(), {{"late@example.com"}});
-    const auto result = send_with({{"from_email", testing::division_sender}});
-    INFO(result->body);
-    CHECK(result->status == 409);
-    const auto body = json::parse(result->body);
-    CHECK(body["error"]["code"] == "digest_mismatch");
-    CHECK(body["counts"]["new_users"] == 7);
-    CHECK(body["digest"] != preview["digest"]);
-    CHECK(testing::count_rows(stack.sql(), "SELECT COUNT(*) FROM send_jobs") == 0);
-    CHECK(testing::count_rows(stack.sql(), "SELECT COUNT(*) FROM send_outbox") == 0);
+    CHECK(refused_as_changed(send_with({{"from_email", testing::division_sender}}))["new_users"] == 7);
+  }
+  SECTION("an address suppressed since Load: 409 with the fresh counts, the address in the fifth group") {
+    // A webhook records a hard bounce of user002 between Load and Send, as the server would.
+    repository::record_outcome(stack.sql(),
+                               {.email = "user002@example.com",
+                                .kind = "hard_bounce",
+                                .source = "ses",
+                                .status_code = "5.1.1",
+                                .diagnostic = "smtp; 550 5.1.1 user unknown",
+                                .dedupe_key = "ses:between-load-and-send"},
+                               repository::SuppressionRules{});
+    const auto counts = refused_as_changed(send_with({{"from_email", testing::division_sender}}));
+    CHECK(preview["counts"]["skipped_suppressed"] == 0);
+    CHECK(counts["skipped_suppressed"] == 1);
+    CHECK(counts["new_users"] == 5);
   }
   SECTION("a change in a mailed group not chosen still differs from Load: 409, nothing written") {
     // The digest covers both mailed groups; the outbox only the chosen one.
     testing::write_people(stack.sql(), {{"pending@example.com"}});
     db::execute(stack.sql(), "INSERT INTO portal_users (email, status) VALUES ('pending@example.com', 'invited')");
-    const auto result = send_with({{"from_email", testing::division_sender}, {"groups", {"new_users"}}});
-    INFO(result->body);
-    CHECK(result->status == 409);
-    const auto body = json::parse(result->body);
-    CHECK(body["error"]["code"] == "digest_mismatch");
-    CHECK(body["counts"]["new_users"] == 6);
-    CHECK(body["counts"]["pending_invites"] == 1);
-    CHECK(testing::count_rows(stack.sql(), "SELECT COUNT(*) FROM send_jobs") == 0);
-    CHECK(testing::count_rows(stack.sql(), "SELECT COUNT(*) FROM send_outbox") == 0);
+    const auto counts =
+        refused_as_changed(send_with({{"from_email", testing::division_sender}, {"groups", {"new_users"}}}));
+    CHECK(counts["new_users"] == 6);
+    CHECK(counts["pending_invites"] == 1);
   }
   SECTION("a chosen group without recipients: 400 naming groups, nothing written") {
     const auto result = send_with({{"from_email", testing::division_sender}, {"groups", {"pending_invites"}}});
@@ -533,6 +548,25 @@ TEST_CASE("bad input to send, templates and senders is refused and names the pro
     CHECK(result->status == 403);
     CHECK(client.Get("/api/divisions", bob.headers())->status == 403);
     CHECK(client.Get("/api/templates", bob.headers())->status == 200);
+  }
+  SECTION("the suppression list and its lift need permission 390") {
+    testing::create_staff_user(stack.sql(), "carol", "another long password", {120});
+    httplib::Client client(stack.server().host(), stack.server().port());
+    const auto carol = testing::login_staff(client, "carol", "another long password");
+    for (const char* path : {"/api/suppressions", "/api/suppressions.csv"}) {
+      INFO(path);
+      const auto result = client.Get(path, carol.headers());
+      REQUIRE(result);
+      CHECK(result->status == 403);
+      CHECK(error_of(result)["code"] == "forbidden");
+    }
+    const auto lift = client.Post("/api/suppressions/lift", carol.headers(), R"({"email":"user000@example.com"})",
+                                  "application/json");
+    REQUIRE(lift);
+    CHECK(lift->status == 403);
+    CHECK(error_of(lift)["code"] == "forbidden");
+    CHECK(testing::count_rows(stack.sql(), "SELECT COUNT(*) FROM audit_log WHERE action = 'suppression.lifted'") == 0);
+    CHECK(stack.get("/api/suppressions")->status == 200);  // alice has 390
   }
 }
 

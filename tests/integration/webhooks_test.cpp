@@ -3,12 +3,15 @@
 // HTTPS server on an allowed host), SendGrid (ECDSA), Postmark (basic
 // authentication). Valid requests record outcomes and suppress addresses;
 // invalid signatures and stale requests are refused; replays change nothing.
+#include <algorithm>
 #include <ctime>
+#include <tuple>
 
 #include <catch2/catch.hpp>
 #include <httplib.h>
 
 #include "db/connection.hpp"
+#include "db/statement.hpp"
 #include "security/tokens.hpp"
 #include "support/https_file_server.hpp"
 #include "support/send_stack.hpp"
@@ -28,6 +31,16 @@ std::string iso_now(std::time_t offset = 0) {
   return text;
 }
 
+// An SNS notification carrying an SES notification as its Message.
+nlohmann::json sns_notification(const std::string& message_id, const nlohmann::json& notification,
+                                const std::string& timestamp) {
+  return {{"Type", "Notification"},
+          {"MessageId", message_id},
+          {"TopicArn", "arn:aws:sns:us-west-2:123456789012:ses-bounces"},
+          {"Message", notification.dump()},
+          {"Timestamp", timestamp}};
+}
+
 nlohmann::json ses_bounce(const std::string& message_id, const std::string& email, const std::string& timestamp) {
   const nlohmann::json notification = {{"notificationType", "Bounce"},
                                        {"bounce",
@@ -44,11 +57,35 @@ nlohmann::json ses_bounce(const std::string& message_id, const std::string& emai
                                         {{"messageId", "0100018c-mail"},
                                          {"source", "north@haul.example.com"},
                                          {"commonHeaders", {{"messageId", "<not-ours@haul.example.com>"}}}}}};
-  return {{"Type", "Notification"},
-          {"MessageId", message_id},
-          {"TopicArn", "arn:aws:sns:us-west-2:123456789012:ses-bounces"},
-          {"Message", notification.dump()},
-          {"Timestamp", timestamp}};
+  return sns_notification(message_id, notification, timestamp);
+}
+
+// An SES complaint (as in Amazon SES's notification examples) about the message with `original_message_id`.
+nlohmann::json ses_complaint(const std::string& message_id, const std::string& email,
+                             const std::string& original_message_id, const std::string& timestamp) {
+  const nlohmann::json notification = {{"notificationType", "Complaint"},
+                                       {"complaint",
+                                        {{"userAgent", "AnyCompany Feedback Loop (V0.01)"},
+                                         {"complainedRecipients", {{{"emailAddress", email}}}},
+                                         {"complaintFeedbackType", "abuse"},
+                                         {"arrivalDate", timestamp},
+                                         {"timestamp", timestamp},
+                                         {"feedbackId", "0100018c-complaint-" + message_id}}},
+                                       {"mail",
+                                        {{"messageId", "0100018c-mail"},
+                                         {"source", testing::division_sender},
+                                         {"commonHeaders", {{"messageId", original_message_id}}}}}};
+  return sns_notification(message_id, notification, timestamp);
+}
+
+// The Message-ID header of a raw message, "" when it has none.
+std::string message_id_of(const std::string& raw) {
+  const std::string headers = testing::headers_of(raw);
+  const std::string name = "\r\nMessage-ID: ";
+  const auto at = headers.find(name);
+  if (at == std::string::npos) return "";
+  const auto start = at + name.size();
+  return headers.substr(start, headers.find("\r\n", start) - start);
 }
 
 struct WebhookStack {
@@ -59,11 +96,25 @@ struct WebhookStack {
   testing::SendGridSigner sendgrid;
   std::unique_ptr<httplib::Client> client;
 
-  WebhookStack() {
-    stack.start_server({"--ses-webhook", "--ses-cert-hosts", "localhost", "--ses-ca-file",
-                        authority.ca_certificate().string(), "--sendgrid-webhook-key", sendgrid.public_key_base64(),
-                        "--postmark-webhook-user", "postmark", "--postmark-webhook-password", "hook-secret",
-                        "--webhook-max-age-seconds", "600"});
+  // `people` are written before the server starts (its Load index is built then).
+  explicit WebhookStack(const std::vector<std::string>& extra_args = {},
+                        const std::vector<testing::Person>& people = {}) {
+    if (!people.empty()) testing::write_people(stack.sql(), people);
+    std::vector<std::string> args{"--ses-webhook",
+                                  "--ses-cert-hosts",
+                                  "localhost",
+                                  "--ses-ca-file",
+                                  authority.ca_certificate().string(),
+                                  "--sendgrid-webhook-key",
+                                  sendgrid.public_key_base64(),
+                                  "--postmark-webhook-user",
+                                  "postmark",
+                                  "--postmark-webhook-password",
+                                  "hook-secret",
+                                  "--webhook-max-age-seconds",
+                                  "600"};
+    args.insert(args.end(), extra_args.begin(), extra_args.end());
+    stack.start_server(args);
     client = std::make_unique<httplib::Client>(stack.server().host(), stack.server().port());
   }
 
@@ -125,6 +176,107 @@ TEST_CASE("SES notifications through SNS: signed ones count once, unsigned, fore
             ->status == 401);
   CHECK(testing::count_rows(sql, "SELECT COUNT(*) FROM delivery_outcomes") == 2);
   CHECK(hooks.certificates.requests() == 1);  // fetched once, then kept
+}
+
+TEST_CASE("an SNS subscription confirmation is verified, then its SubscribeURL is fetched once") {
+  WebhookStack hooks;
+  // Where SNS would answer ConfirmSubscription: a loopback HTTPS server on an allowed host.
+  testing::HttpsFileServer confirm(hooks.authority, "/", "<ConfirmSubscriptionResponse/>");
+  const auto confirmation = [&](const std::string& host) {
+    return nlohmann::json{
+        {"Type", "SubscriptionConfirmation"},
+        {"MessageId", "165545c9-2a5c-472c-8df2-7ff2be2b3b1b"},
+        {"Token", "2336412f37fb687f5d51e6e241d09c805a5a57b30d712f794cc5f6a988666d92768dd60a747ba6f3beb71854e285d6ad02"},
+        {"TopicArn", "arn:aws:sns:us-west-2:123456789012:ses-bounces"},
+        {"Message", "You have chosen to subscribe to the topic arn:aws:sns:us-west-2:123456789012:ses-bounces."},
+        {"SubscribeURL", confirm.url(host) + "?Action=ConfirmSubscription&TopicArn=arn:aws:sns:us-west-2:"
+                                             "123456789012:ses-bounces&Token=2336412f37fb687f5d51e6e241d09c8"},
+        {"Timestamp", iso_now()}};
+  };
+  auto answer = hooks.post_ses(hooks.sns.sign(confirmation("localhost"), "2", hooks.certificates.url()));
+  REQUIRE(answer);
+  CHECK(answer->status == 200);
+  CHECK(nlohmann::json::parse(answer->body)["recorded"] == 0);
+  CHECK(confirm.requests() == 1);
+
+  // A SubscribeURL changed after signing is never fetched; nor one on a host that is not allowed (502: the
+  // signature holds, the confirmation cannot be made).
+  auto tampered = hooks.sns.sign(confirmation("localhost"), "2", hooks.certificates.url());
+  tampered["SubscribeURL"] = tampered["SubscribeURL"].get<std::string>() + "&x=1";
+  CHECK(hooks.post_ses(tampered)->status == 401);
+  answer = hooks.post_ses(hooks.sns.sign(confirmation("127.0.0.1"), "2", hooks.certificates.url()));
+  CHECK(answer->status == 502);
+  CHECK_THAT(answer->body, Catch::Contains("not an allowed SNS host"));
+  CHECK(confirm.requests() == 1);
+  CHECK(testing::count_rows(hooks.stack.sql(), "SELECT COUNT(*) FROM delivery_outcomes") == 0);
+}
+
+TEST_CASE("a complaint counts for the job that sent the message: in the job's outcomes and its complained list") {
+  // The second job mails the same people again at once (no re-invite window).
+  WebhookStack hooks({"--bounce-domain", "bounces.test", "--reinvite-after-minutes", "0"},
+                     {{"anna@customer.example", "Anna"}, {"bert@customer.example", "Bert"}});
+  auto& stack = hooks.stack;
+  const auto first = stack.send(stack.load());
+  stack.wait_completed(first);
+  const auto second = stack.send(stack.load(), {"pending_invites"});
+  CHECK(stack.wait_completed(second)["sent"] == 2);
+  const auto messages = stack.sink().messages();
+  REQUIRE(messages.size() == 4);
+  // The first job was complete before the second began: its message to Anna came first.
+  const auto to_anna = std::find_if(messages.begin(), messages.end(),
+                                    [](const auto& message) { return message.rcpt == "anna@customer.example"; });
+  REQUIRE(to_anna != messages.end());
+  const std::string first_to_anna = message_id_of(to_anna->raw);
+  CHECK(first_to_anna.ends_with("@bounces.test>"));
+
+  // SES names the original's Message-ID: the complaint is about the first job's message to Anna, although
+  // the second job mailed her since.
+  auto answer = hooks.post_ses(hooks.sns.sign(ses_complaint("c-1", "Anna@Customer.example", first_to_anna, iso_now()),
+                                              "2", hooks.certificates.url()));
+  REQUIRE(answer);
+  CHECK(answer->status == 200);
+  CHECK(nlohmann::json::parse(answer->body)["recorded"] == 1);
+  // Postmark names no Message-ID of ours: its complaint goes to the last message to Bert (the second job's).
+  const std::string spam_complaint =
+      R"({"RecordType":"SpamComplaint","MessageStream":"outbound","ID":42,"Type":"SpamComplaint","TypeCode":512,)"
+      R"("Name":"Spam complaint","MessageID":"00000000-0000-0000-0000-000000000000",)"
+      R"("Description":"The subscriber explicitly marked this message as spam.","Details":"Test spam complaint",)"
+      R"("Email":"bert@customer.example","From":"north@haul.example.com","BouncedAt":"2026-11-05T16:33:54Z"})";
+  answer = hooks.post_postmark(spam_complaint, "postmark:hook-secret");
+  REQUIRE(answer);
+  CHECK(nlohmann::json::parse(answer->body)["recorded"] == 1);
+
+  const auto outbox_of = [&](std::uint64_t job, const std::string& email) {
+    return std::to_string(*db::query_row<std::uint64_t>(
+        stack.sql(), "SELECT id FROM send_outbox WHERE job_id = ? AND email = ?", job, email));
+  };
+  CHECK(testing::count_rows(stack.sql(),
+                            "SELECT COUNT(*) FROM delivery_outcomes WHERE kind = 'complaint' AND source = 'ses' AND "
+                            "email = 'anna@customer.example' AND job_id = " +
+                                std::to_string(first) +
+                                " AND outbox_id = " + outbox_of(first, "anna@customer.example")) == 1);
+  CHECK(testing::count_rows(
+            stack.sql(),
+            "SELECT COUNT(*) FROM delivery_outcomes WHERE kind = 'complaint' AND source = 'postmark' AND "
+            "email = 'bert@customer.example' AND job_id = " +
+                std::to_string(second) + " AND outbox_id = " + outbox_of(second, "bert@customer.example")) == 1);
+
+  // Each job's view counts its complaint and lists the complainant with the provider's words.
+  for (const auto& [job, email, words] : {std::tuple{first, "anna@customer.example", "Amazon SES"},
+                                          std::tuple{second, "bert@customer.example", "explicitly marked"}}) {
+    INFO("job " << job);
+    const auto view = stack.get_json("/api/jobs/" + std::to_string(job));
+    CHECK(view["outcomes"]["complained"] == 1);
+    CHECK(view["outcomes"]["delivered"] == 2);
+    CHECK(view["outcomes"]["complaint_rate"] == 0.5);
+    const auto complained = stack.get_json("/api/jobs/" + std::to_string(job) + "/recipients?status=complained");
+    REQUIRE(complained["total"] == 1);
+    CHECK(complained["rows"][0]["email"] == email);
+    CHECK_THAT(complained["rows"][0]["outcome_diagnostic"].get<std::string>(), Catch::Contains(words));
+  }
+  CHECK(testing::count_rows(stack.sql(),
+                            "SELECT COUNT(*) FROM address_suppressions WHERE reason = 'complaint' AND "
+                            "lifted_at IS NULL") == 2);
 }
 
 TEST_CASE("SendGrid events: a valid signature counts once, a wrong, replayed or stale one does not") {
