@@ -373,10 +373,6 @@ void Actions::on_preview_result(FetchResult&& result, const Filter& sent) {
       preview.preview_id = api::str(*doc, "preview_id");
       preview.digest = api::str(*doc, "digest");
       preview.generated_at = api::str(*doc, "generated_at");
-      const auto age = doc->find("snapshot_age_seconds");
-      preview.snapshot_age_seconds = age != doc->end() && age->is_number_integer()
-                                         ? std::optional<std::int64_t>(age->get<std::int64_t>())
-                                         : std::nullopt;
       state_.selected_group.reset();
       state_.recipients = RecipientTable{};  // the old list belongs to the old preview
       return;

@@ -322,7 +322,6 @@ FetchResult Offline::local_preview(const FetchRequest& request) {
                                {"counts", counts_to_json(evaluation->counts)},
                                {"digest", evaluation->digest},
                                {"generated_at", iso8601_utc(snapshot_->generated_at)},
-                               {"snapshot_age_seconds", 0},
                                {"offline", true}});
 }
 

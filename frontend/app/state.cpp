@@ -107,9 +107,7 @@ std::string selection_summary(const std::vector<LookupItem>& items, const std::v
 
 std::string data_as_of(const Preview& preview) {
   const std::optional<std::int64_t> generated = parse_iso8601_utc(preview.generated_at);
-  if (!generated) return preview.generated_at;
-  const std::int64_t age = preview.snapshot_age_seconds.value_or(0);
-  return readable_utc(*generated - (age > 0 ? age : 0));
+  return generated ? readable_utc(*generated) : preview.generated_at;
 }
 
 const char* group_caption(CountGroup group) {

@@ -119,8 +119,9 @@ struct Preview {
   std::string preview_id;
   Counts counts;
   std::string digest;
-  std::string generated_at;  // as sent by the server (ISO 8601)
-  std::optional<std::int64_t> snapshot_age_seconds;
+  // When the snapshot the counts come from was read from the database, as
+  // sent by the server (ISO 8601): the data is as of then, however old.
+  std::string generated_at;
   // Problem of the last Load (status Failed).
   std::string error_code;
   std::string error_message;
@@ -205,8 +206,8 @@ bool can_send(const State& state);
 std::string email_from_problem(const InviteForm& form);
 // The text of a multi-select's closed combo: "All", the single name, or "N selected".
 std::string selection_summary(const std::vector<LookupItem>& items, const std::vector<Id>& selected);
-// "2026-11-26 12:30 UTC" from the preview's generated_at minus its snapshot age;
-// the raw text when it cannot be parsed.
+// "2026-11-26 12:30:00 UTC" from the preview's generated_at; the raw text
+// when it cannot be parsed.
 std::string data_as_of(const Preview& preview);
 // GET URLs of the recipient list: one block of rows, and the whole list as CSV.
 std::string recipients_url(const RecipientTable& table, std::size_t offset, std::size_t limit);
