@@ -25,6 +25,14 @@ int login_status(const testing::ServerProcess& server, const std::string& passwo
   return answer ? answer->status : -1;
 }
 
+// Two servers on one database, each connected to its own Galera node.
+struct TwoServersOnTwoNodes {
+  testing::GaleraCluster cluster = testing::GaleraCluster::fixture();
+  testing::SendStack stack{cluster.node(1)};
+  testing::ServerProcess& a = stack.start_server({}, cluster.node(1, stack.database().name()));
+  testing::ServerProcess& b = stack.start_server({}, cluster.node(2, stack.database().name()));
+};
+
 // Twenty wrong passwords at once, half through each server (each on its
 // own Galera node): how many were checked (401) and how many refused (429).
 struct Burst {
@@ -48,25 +56,17 @@ Burst twenty_at_once(const testing::ServerProcess& a, const testing::ServerProce
 
 }  // namespace
 
-TEST_CASE("wrong passwords through two servers on two Galera nodes count together: 5 are checked, then 429",
-          "[galera][http]") {
-  const auto cluster = testing::GaleraCluster::fixture();
-  testing::SendStack stack(cluster.node(1));
-  auto& a = stack.start_server({}, cluster.node(1, stack.database().name()));
-  auto& b = stack.start_server({}, cluster.node(2, stack.database().name()));
-
+TEST_CASE_METHOD(TwoServersOnTwoNodes,
+                 "wrong passwords through two servers on two Galera nodes count together: 5 are checked, then 429",
+                 "[galera][http]") {
   for (int i = 0; i < 5; ++i) CHECK(login_status(i % 2 ? b : a, "wrong") == 401);
   CHECK(login_status(a, "wrong") == 429);
   CHECK(login_status(b, "correct horse battery staple") == 429);
 }
 
-TEST_CASE("twenty wrong passwords at once through two servers on two nodes: one count, not one per server",
-          "[galera][http]") {
-  const auto cluster = testing::GaleraCluster::fixture();
-  testing::SendStack stack(cluster.node(1));
-  auto& a = stack.start_server({}, cluster.node(1, stack.database().name()));
-  auto& b = stack.start_server({}, cluster.node(2, stack.database().name()));
-
+TEST_CASE_METHOD(TwoServersOnTwoNodes,
+                 "twenty wrong passwords at once through two servers on two nodes: one count, not one per server",
+                 "[galera][http]") {
   const Burst burst = twenty_at_once(a, b);
   CHECK(burst.checked + burst.throttled == 20);
   CHECK(burst.checked >= 5);
@@ -77,13 +77,9 @@ TEST_CASE("twenty wrong passwords at once through two servers on two nodes: one 
 // gets a sixth password checked about once in ten runs; the cause is not
 // found. [!mayfail]: CTest runs it and its output shows a failure, without
 // failing the run, until the race is closed.
-TEST_CASE("twenty wrong passwords at once through two servers on two nodes: exactly 5 are checked",
-          "[galera][http][!mayfail]") {
-  const auto cluster = testing::GaleraCluster::fixture();
-  testing::SendStack stack(cluster.node(1));
-  auto& a = stack.start_server({}, cluster.node(1, stack.database().name()));
-  auto& b = stack.start_server({}, cluster.node(2, stack.database().name()));
-
+TEST_CASE_METHOD(TwoServersOnTwoNodes,
+                 "twenty wrong passwords at once through two servers on two nodes: exactly 5 are checked",
+                 "[galera][http][!mayfail]") {
   const Burst burst = twenty_at_once(a, b);
   CHECK(burst.checked == 5);
   CHECK(burst.throttled == 15);
