@@ -241,30 +241,24 @@ bool cancel_job(sql::Connection& connection, std::uint64_t job_id) {
   });
 }
 
-namespace {
-
-// retry_failed() inside its transaction.
-std::uint64_t retry_failed_in_transaction(sql::Connection& connection, std::uint64_t job_id) {
-  // The job row first: a cancel at the same moment comes wholly before or after.
-  const auto job = db::query_row<JobStatus>(connection, "SELECT status FROM send_jobs WHERE id = ? FOR UPDATE", job_id);
-  if (!job || *job == JobStatus::cancelled) return 0;
-  const std::uint64_t rows =
-      db::update(connection,
-                 "UPDATE send_outbox SET status = 'pending', attempts = 0, next_attempt_at = UTC_TIMESTAMP(3) "
-                 "WHERE job_id = ? AND status = 'failed'",
-                 job_id);
-  if (rows > 0)
-    db::update(connection,
-               "UPDATE send_jobs SET status = IF(status = 'paused', 'paused', 'running'), finished_at = NULL, "
-               "consecutive_failures = 0 WHERE id = ? AND status IN ('running', 'paused', 'completed')",
-               job_id);
-  return rows;
-}
-
-}  // namespace
-
 std::uint64_t retry_failed(sql::Connection& connection, std::uint64_t job_id) {
-  return db::transact(connection, [&] { return retry_failed_in_transaction(connection, job_id); });
+  return db::transact(connection, [&]() -> std::uint64_t {
+    // The job row first: a cancel at the same moment comes wholly before or after.
+    const auto job =
+        db::query_row<JobStatus>(connection, "SELECT status FROM send_jobs WHERE id = ? FOR UPDATE", job_id);
+    if (!job || *job == JobStatus::cancelled) return 0;
+    const std::uint64_t rows =
+        db::update(connection,
+                   "UPDATE send_outbox SET status = 'pending', attempts = 0, next_attempt_at = UTC_TIMESTAMP(3) "
+                   "WHERE job_id = ? AND status = 'failed'",
+                   job_id);
+    if (rows > 0)
+      db::update(connection,
+                 "UPDATE send_jobs SET status = IF(status = 'paused', 'paused', 'running'), finished_at = NULL, "
+                 "consecutive_failures = 0 WHERE id = ? AND status IN ('running', 'paused', 'completed')",
+                 job_id);
+    return rows;
+  });
 }
 
 OutboxPage job_recipients(sql::Connection& connection, std::uint64_t job_id, const JobRecipientFilter& filter,
