@@ -8,6 +8,67 @@
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_opengl3.h>
 
+#include <emscripten.h>
+
+// ImGui's renderer saves and restores the GL state around each frame with
+// glGetIntegerv. Chromium answers most of those queries in the page, but the
+// scissor box and the blend state only from the GPU process: a synchronous
+// round trip each that also waits for all queued GL work (on this project's
+// test machines 10-100 ms apiece, 80-110 ms of the first frame). The app's
+// own calls are the only ones that change that state, so the context answers
+// those seven queries from what it was last told instead. The starting values
+// are WebGL's for a new context; a restored context starts from them again.
+// clang-format off
+EM_JS(void, js_mirror_scissor_and_blend_state, (), {
+  var gl = GL.currentContext && GL.currentContext.GLctx;
+  if (!gl) return;
+  var state;
+  function reset() {
+    state = {};
+    state[gl.SCISSOR_BOX] = [0, 0, gl.drawingBufferWidth, gl.drawingBufferHeight];
+    state[gl.BLEND_SRC_RGB] = state[gl.BLEND_SRC_ALPHA] = gl.ONE;
+    state[gl.BLEND_DST_RGB] = state[gl.BLEND_DST_ALPHA] = gl.ZERO;
+    state[gl.BLEND_EQUATION_RGB] = state[gl.BLEND_EQUATION_ALPHA] = gl.FUNC_ADD;
+  }
+  reset();
+  gl.canvas.addEventListener('webglcontextrestored', reset);
+  function forward(name, record) {
+    var original = gl[name];
+    gl[name] = function () {
+      record.apply(null, arguments);
+      return original.apply(gl, arguments);
+    };
+  }
+  // A negative size is refused by GL (INVALID_VALUE) and leaves the box as it was.
+  forward('scissor', function (x, y, width, height) {
+    if (width >= 0 && height >= 0) state[gl.SCISSOR_BOX] = [x | 0, y | 0, width | 0, height | 0];
+  });
+  forward('blendFunc', function (src, dst) {
+    state[gl.BLEND_SRC_RGB] = state[gl.BLEND_SRC_ALPHA] = src;
+    state[gl.BLEND_DST_RGB] = state[gl.BLEND_DST_ALPHA] = dst;
+  });
+  forward('blendFuncSeparate', function (srcRgb, dstRgb, srcAlpha, dstAlpha) {
+    state[gl.BLEND_SRC_RGB] = srcRgb;
+    state[gl.BLEND_DST_RGB] = dstRgb;
+    state[gl.BLEND_SRC_ALPHA] = srcAlpha;
+    state[gl.BLEND_DST_ALPHA] = dstAlpha;
+  });
+  forward('blendEquation', function (mode) {
+    state[gl.BLEND_EQUATION_RGB] = state[gl.BLEND_EQUATION_ALPHA] = mode;
+  });
+  forward('blendEquationSeparate', function (rgb, alpha) {
+    state[gl.BLEND_EQUATION_RGB] = rgb;
+    state[gl.BLEND_EQUATION_ALPHA] = alpha;
+  });
+  var getParameter = gl.getParameter;
+  gl.getParameter = function (name) {
+    var known = state[name];
+    if (known === undefined) return getParameter.call(gl, name);
+    return Array.isArray(known) ? new Int32Array(known) : known;  // as WebGL returns them
+  };
+});
+// clang-format on
+
 namespace invites::platform {
 
 bool GlWindow::create(const CanvasMetrics& canvas) {
@@ -23,6 +84,7 @@ bool GlWindow::create(const CanvasMetrics& canvas) {
   window_ = glfwCreateWindow(canvas.fb_width, canvas.fb_height, "Bulk Portal Invites", nullptr, nullptr);
   if (window_ == nullptr) return false;
   glfwMakeContextCurrent(window_);
+  js_mirror_scissor_and_blend_state();
 
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();

@@ -3,7 +3,8 @@
 // reduced-motion preference keeps the text cursor still; browser zoom from
 // 50 % to 200 % keeps the layout within the window and the drawing crisp
 // (the canvas and the font at the zoomed device pixel ratio); a frame in which
-// nothing changes leaves the DOM layer untouched. Driven by role
+// nothing changes leaves the DOM layer untouched; frames ask the GPU process
+// nothing about the scissor box or blending. Driven by role
 // and name, against the real stack.
 //
 //   WEB_ROOT=build/web node --test tests/browser/display.test.mjs
@@ -117,6 +118,61 @@ describe('installable, reduced motion, zoom', () => {
         mutations: window.layerMutations }));
       assert.ok(seen.frames >= 5, `the app drew frames meanwhile (${seen.frames})`);
       assert.deepEqual(seen.mutations, [], 'no DOM mutation');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('frames ask the GPU process nothing about the scissor box or blending, and the context answers as the GPU holds them', async () => {
+    const { context, page } = await openPage({ serviceWorkers: 'block' });
+    try {
+      await signInByKeyboard(page, 'alice', PASSWORD);
+      await page.getByRole('button', { name: 'Load' }).press('Enter');
+      await countsFromLinks(page);
+      // WebGL2RenderingContext.prototype.getParameter is the browser's own query (a round trip to
+      // the GPU process for these names); the app's context answers them itself.
+      await page.evaluate(() => {
+        const gl = document.getElementById('canvas').getContext('webgl2');
+        window.mirrored = [gl.SCISSOR_BOX, gl.BLEND_SRC_RGB, gl.BLEND_DST_RGB, gl.BLEND_SRC_ALPHA, gl.BLEND_DST_ALPHA,
+          gl.BLEND_EQUATION_RGB, gl.BLEND_EQUATION_ALPHA];
+        window.gpuQueries = 0;
+        const query = WebGL2RenderingContext.prototype.getParameter;
+        WebGL2RenderingContext.prototype.getParameter = function (name) {
+          if (window.mirrored.includes(name)) ++window.gpuQueries;
+          return query.call(this, name);
+        };
+        window.framesBefore = window.invitesApp.frames;
+      });
+      for (let i = 0; i < 10; ++i) {
+        await page.mouse.move(VIEWPORT.width * 0.45 + (i % 2) * 8, 12);
+        await page.waitForTimeout(30);
+      }
+      const during = await page.evaluate(() => ({ frames: window.invitesApp.frames - window.framesBefore,
+        gpuQueries: window.gpuQueries }));
+      assert.ok(during.frames >= 3, `the app drew frames meanwhile (${during.frames})`);
+      assert.equal(during.gpuQueries, 0, 'no frame asked the GPU process for the scissor box or the blend state');
+
+      // Each way of setting that state, then the context's answer beside the GPU's.
+      const answers = await page.evaluate(() => {
+        const gl = document.getElementById('canvas').getContext('webgl2');
+        const gpu = (name) => Array.from([WebGL2RenderingContext.prototype.getParameter.call(gl, name)].flat());
+        const mirror = (name) => Array.from([gl.getParameter(name)].flat());
+        const compare = (step) => window.mirrored.map((name) => ({ step, name, mirror: mirror(name), gpu: gpu(name) }));
+        const seen = [...compare('as the app left it')];
+        gl.scissor(3, 5, 70, 90);
+        gl.scissor(1, 1, -4, 8);  // refused (INVALID_VALUE): the box stays
+        gl.getError();
+        gl.blendFunc(gl.SRC_ALPHA, gl.ONE_MINUS_SRC_ALPHA);
+        gl.blendEquation(gl.FUNC_SUBTRACT);
+        seen.push(...compare('scissor, blendFunc, blendEquation'));
+        gl.blendFuncSeparate(gl.ONE, gl.DST_COLOR, gl.ZERO, gl.SRC_ALPHA_SATURATE);
+        gl.blendEquationSeparate(gl.MAX, gl.FUNC_REVERSE_SUBTRACT);
+        seen.push(...compare('blendFuncSeparate, blendEquationSeparate'));
+        return { seen, answeredAsArray: gl.getParameter(gl.SCISSOR_BOX) instanceof Int32Array };
+      });
+      for (const { step, name, mirror, gpu } of answers.seen)
+        assert.deepEqual(mirror, gpu, `after ${step}: the context's answer for 0x${name.toString(16)} is the GPU's`);
+      assert.ok(answers.answeredAsArray, 'the scissor box comes as an Int32Array, as WebGL gives it');
     } finally {
       await context.close();
     }
