@@ -22,7 +22,10 @@ native.filters.forEach((n, i) => {
 console.log(`decode                             ${native.decode_ms.toFixed(1).padStart(9)} ${wasm.decode_ms.toFixed(1).padStart(9)}` +
             ` ${(wasm.decode_ms / native.decode_ms).toFixed(2).padStart(12)}`);
 console.log(`snapshot: ${native.bytes_per_contact.toFixed(1)} bytes/contact encoded (its size on the wire: below)`);
-console.log(`memory: native RSS ${(native.memory_bytes / 1e6).toFixed(0)} MB, wasm heap ${(wasm.memory_bytes / 1e6).toFixed(0)} MB (target <= 300)`);
+// The 300 MB heap target is the browser's (bench/run-browser-snapshot-bench.sh decodes as the app
+// does, section by section from a JS ArrayBuffer); here the whole file sits in the heap beside the copy.
+console.log(`memory: native RSS ${(native.memory_bytes / 1e6).toFixed(0)} MB, wasm heap ${(wasm.memory_bytes / 1e6).toFixed(0)} MB ` +
+            `with the whole ${(wasm.snapshot_bytes / 1e6).toFixed(0)} MB file in it (the browser's heap, target <= 300: run-browser-snapshot-bench.sh)`);
 const bad = native.filters.some((n, i) => n.digest !== wasm.filters[i].digest);
 if (bad) { console.error('native and wasm digests differ'); process.exit(1); }
 JS
