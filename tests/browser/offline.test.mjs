@@ -73,8 +73,11 @@ const waitFor = (page, predicate, arg, timeout = 20_000) => waitWithin(page, pre
 const waitForStatus = (page, key, value, timeout = 20_000) => waitForStatusWithin(page, key, value, timeout);
 
 // Wheels the screen until the item is fully visible (above the footer, below the top bar).
+// Positions are read from a settled frame: a state that changes while a frame is
+// drawn (the offline banner's lines) moves what lies below it only in the next one.
 async function reveal(page, label) {
   for (let i = 0; i < 12; ++i) {
+    await page.waitForTimeout(150);
     const it = await page.evaluate((l) => window.invitesApp.items?.().find((x) => x.label === l) ?? null, label);
     const height = VIEWPORT.height;
     if (it && it.y >= 60 && it.y + it.h <= height - 50) return;
