@@ -14,7 +14,7 @@
 // glGetIntegerv. Chromium answers most of those queries in the page, but the
 // scissor box and the blend state only from the GPU process: a synchronous
 // round trip each that also waits for all queued GL work (on this project's
-// test machines 10-100 ms apiece, 80-110 ms of the first frame). The app's
+// test machines 10-15 ms apiece, up to 126 when it is busy). The app's
 // own calls are the only ones that change that state, so the context answers
 // those seven queries from what it was last told instead. The starting values
 // are WebGL's for a new context; a restored context starts from them again.
