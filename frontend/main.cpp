@@ -62,6 +62,8 @@ void tick(void* runtime) {
   if (rt.app.offline.tick()) platform::idle::wake();             // local answers, sync, estimate
   rt.app.actions.sending().tick(emscripten_get_now() / 1000.0);  // job polling (only while a job runs)
   if (rt.canvas.refresh()) platform::idle::wake();
+  if (rt.window.context_lost()) return;  // nothing can be drawn until the browser gives it back
+  if (rt.window.renew_after_restore()) platform::idle::wake();
   if (!rt.font.settled()) return;  // "Loading…" stays up until the font is here
   if (rt.font.build_for(rt.canvas.metrics().dpr)) {
     rt.fonts = panels::Fonts{rt.font.body(), rt.font.title()};
@@ -107,7 +109,7 @@ int main() {
   // set-up; the first frame waits for it.
   runtime.font.load(font_url);
   runtime.canvas.refresh();  // the backing store's size before the context uses it
-  if (!runtime.window.create(runtime.canvas.metrics())) {
+  if (!runtime.window.create(canvas_selector, runtime.canvas.metrics())) {
     platform::page::show_fatal("This browser cannot run the app: WebGL 2 is not available.");
     return 1;
   }

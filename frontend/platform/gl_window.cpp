@@ -9,6 +9,7 @@
 #include <imgui_impl_opengl3.h>
 
 #include <emscripten.h>
+#include <emscripten/html5.h>
 
 // ImGui's renderer saves and restores the GL state around each frame with
 // glGetIntegerv. Chromium answers most of those queries in the page, but the
@@ -71,7 +72,7 @@ EM_JS(void, js_mirror_scissor_and_blend_state, (), {
 
 namespace invites::platform {
 
-bool GlWindow::create(const CanvasMetrics& canvas) {
+bool GlWindow::create(const char* canvas_selector, const CanvasMetrics& canvas) {
   if (!glfwInit()) return false;
   glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
@@ -85,6 +86,18 @@ bool GlWindow::create(const CanvasMetrics& canvas) {
   if (window_ == nullptr) return false;
   glfwMakeContextCurrent(window_);
   js_mirror_scissor_and_blend_state();
+  // Consuming the loss event (true: preventDefault) is what lets the browser restore the context.
+  emscripten_set_webglcontextlost_callback(canvas_selector, this, false, [](int, const void*, void* self) -> EM_BOOL {
+    static_cast<GlWindow*>(self)->context_lost_ = true;
+    return EM_TRUE;
+  });
+  emscripten_set_webglcontextrestored_callback(canvas_selector, this, false,
+                                               [](int, const void*, void* self) -> EM_BOOL {
+                                                 auto& window = *static_cast<GlWindow*>(self);
+                                                 window.context_lost_ = false;
+                                                 window.context_restored_ = true;
+                                                 return EM_TRUE;
+                                               });
 
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
@@ -123,6 +136,16 @@ void GlWindow::end_frame(const CanvasMetrics& canvas) {
   glClearColor(clear.x, clear.y, clear.z, 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+}
+
+bool GlWindow::renew_after_restore() {
+  if (!context_restored_) return false;
+  context_restored_ = false;
+  // The old objects died with the lost context; their names are dropped.
+  ImGui_ImplOpenGL3_DestroyDeviceObjects();
+  ImGui_ImplOpenGL3_CreateDeviceObjects();  // rasterizes the atlas again for its texture
+  ImGui::GetIO().Fonts->ClearTexData();     // the pixels live in the GL texture now
+  return true;
 }
 
 }  // namespace invites::platform

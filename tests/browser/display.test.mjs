@@ -4,7 +4,8 @@
 // 50 % to 200 % keeps the layout within the window and the drawing crisp
 // (the canvas and the font at the zoomed device pixel ratio); a frame in which
 // nothing changes leaves the DOM layer untouched; frames ask the GPU process
-// nothing about the scissor box or blending. Driven by role
+// nothing about the scissor box or blending; a WebGL context the browser takes
+// away and gives back is drawn on again. Driven by role
 // and name, against the real stack.
 //
 //   WEB_ROOT=build/web node --test tests/browser/display.test.mjs
@@ -14,7 +15,7 @@ import assert from 'node:assert/strict';
 import { closeSuite, openSuite, shot } from './app_page.mjs';
 import { PASSWORD, USERS, closeDialogByEscape, countsFromLinks, focused, signInByKeyboard, waitForRole, waitUntil } from './a11y_page.mjs';
 import { VIEWPORT } from './browser_env.mjs';
-import { decodePng } from './png.mjs';
+import { decodePng, pixelStats } from './png.mjs';
 
 let suite;
 before(async () => {
@@ -173,6 +174,42 @@ describe('installable, reduced motion, zoom', () => {
       for (const { step, name, mirror, gpu } of answers.seen)
         assert.deepEqual(mirror, gpu, `after ${step}: the context's answer for 0x${name.toString(16)} is the GPU's`);
       assert.ok(answers.answeredAsArray, 'the scissor box comes as an Int32Array, as WebGL gives it');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('after the browser takes the WebGL context away and gives it back, the app draws the same screen again', async () => {
+    // Reduced motion: the text cursor stays lit, so two frames of the same screen are the same pixels.
+    const { context, page } = await openPage({ reducedMotion: 'reduce', serviceWorkers: 'block' });
+    try {
+      const warnings = [];
+      page.on('pageerror', (err) => warnings.push(`page error: ${err.message}`));
+      await waitForRole(page, 'textbox', { name: 'Username' });
+      await page.waitForTimeout(300);
+      const before = decodePng(await page.screenshot());
+      const drawn = (png) => pixelStats(png).darkShare;
+      assert.ok(drawn(before) > 0.005, 'the sign-in screen is drawn');
+
+      await page.evaluate(() => {
+        window.loseContext = document.getElementById('canvas').getContext('webgl2').getExtension('WEBGL_lose_context');
+        window.loseContext.loseContext();
+      });
+      await page.waitForTimeout(300);
+      const framesWhileLost = await appState(page, 'frames');
+      await page.waitForTimeout(300);
+      assert.equal(await appState(page, 'frames'), framesWhileLost, 'no frame is drawn while the context is lost');
+      assert.ok(drawn(decodePng(await page.screenshot())) < drawn(before) / 4, 'the canvas lost its drawing');
+
+      await page.evaluate(() => window.loseContext.restoreContext());
+      await waitUntil(async () => (await appState(page, 'frames')) > framesWhileLost, 'a frame drawn after the restore');
+      await page.waitForTimeout(300);
+      const after = decodePng(await page.screenshot());
+      assert.deepEqual([after.width, after.height], [before.width, before.height]);
+      let differing = 0;
+      for (let i = 0; i < before.pixels.length; ++i) differing += before.pixels[i] !== after.pixels[i];
+      assert.equal(differing, 0, 'the screen after the restore is the screen before, pixel for pixel');
+      assert.deepEqual(warnings, []);
     } finally {
       await context.close();
     }
