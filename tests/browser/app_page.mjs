@@ -92,12 +92,24 @@ export async function item(page, label, timeout = 10_000) {
   return handle.jsonValue();
 }
 
+// The item where it stays: read again every 150 ms until two reads agree. A new
+// popup's first frame is laid out off-screen, and a state that changes while a
+// frame is drawn (a line appearing above) moves what lies below only in the next.
+async function settledItem(page, label) {
+  let it = await item(page, label);
+  for (let reads = 0; reads < 20; ++reads) {
+    await page.waitForTimeout(150);
+    const again = await item(page, label);
+    if (again.x === it.x && again.y === it.y && again.w === it.w && again.h === it.h) return again;
+    it = again;
+  }
+  return it;
+}
+
 // Hover first, then press: tabs and selectable rows (ImGui "allow overlap"
 // items) only take a click that follows a frame of hovering, as with a real mouse.
 export async function click(page, label) {
-  await item(page, label);
-  await page.waitForTimeout(150);  // a new popup's first frame is laid out off-screen: use a settled frame
-  const it = await item(page, label);
+  const it = await settledItem(page, label);
   await page.mouse.move(it.x + it.w / 2, it.y + it.h / 2);
   await page.waitForTimeout(80);
   await page.mouse.down();
