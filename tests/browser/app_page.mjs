@@ -83,24 +83,31 @@ export const waitForStatus = (page, key, value, timeout = 15_000) =>
   waitFor(page, ([k, v]) => window.invitesApp?.[k] === v, [key, value], timeout);
 
 // The labelled item of the last frame (exact label, or one ending in
-// `###label`), waiting until it is drawn.
+// `###label`) in the page, or null when it is not drawn.
+const findItem = (l) => {
+  const items = window.invitesApp.items?.() ?? [];
+  return items.find((it) => it.label === l) ?? items.find((it) => it.label.endsWith('###' + l)) ?? null;
+};
+
+// The labelled item of the last frame, waiting until it is drawn.
 export async function item(page, label, timeout = 10_000) {
-  const handle = await page.waitForFunction((l) => {
-    const items = window.invitesApp.items?.() ?? [];
-    return items.find((it) => it.label === l) ?? items.find((it) => it.label.endsWith('###' + l)) ?? null;
-  }, label, { timeout });
+  const handle = await page.waitForFunction(findItem, label, { timeout });
   return handle.jsonValue();
 }
 
-// The item where it stays: read again every 150 ms until two reads agree. A new
-// popup's first frame is laid out off-screen, and a state that changes while a
-// frame is drawn (a line appearing above) moves what lies below only in the next.
-async function settledItem(page, label) {
-  let it = await item(page, label);
+const sameBox = (a, b) => a === b || (a && b && a.x === b.x && a.y === b.y && a.w === b.w && a.h === b.h);
+
+// The labelled item where it stays, or null when it stays undrawn: read
+// again every 150 ms until two reads agree. A new popup's first frame is laid
+// out off-screen, and a state that changes while a frame is drawn (a line
+// appearing above) moves what lies below only in the next.
+export async function settledItem(page, label) {
+  const read = () => page.evaluate(findItem, label);
+  let it = await read();
   for (let reads = 0; reads < 20; ++reads) {
     await page.waitForTimeout(150);
-    const again = await item(page, label);
-    if (again.x === it.x && again.y === it.y && again.w === it.w && again.h === it.h) return again;
+    const again = await read();
+    if (sameBox(it, again)) return again;
     it = again;
   }
   return it;
@@ -109,7 +116,9 @@ async function settledItem(page, label) {
 // Hover first, then press: tabs and selectable rows (ImGui "allow overlap"
 // items) only take a click that follows a frame of hovering, as with a real mouse.
 export async function click(page, label) {
+  await item(page, label);
   const it = await settledItem(page, label);
+  if (!it) throw new Error(`"${label}" was drawn, then no longer`);
   await page.mouse.move(it.x + it.w / 2, it.y + it.h / 2);
   await page.waitForTimeout(80);
   await page.mouse.down();

@@ -16,7 +16,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
-import { click as clickItem, closeSuite, EMPTY_FILTER, openSuite, runInApp, shot, shownCounts, status,
+import { click as clickItem, closeSuite, EMPTY_FILTER, openSuite, runInApp, settledItem, shot, shownCounts, status,
   typeInto as typeIntoItem, waitFor as waitWithin, waitForStatus as waitForStatusWithin } from './app_page.mjs';
 import { VIEWPORT, WEB_ROOT } from './browser_env.mjs';
 import { SERVER_BIN, waitForLoadReady } from './real_stack.mjs';
@@ -72,13 +72,11 @@ async function startServer() {
 const waitFor = (page, predicate, arg, timeout = 20_000) => waitWithin(page, predicate, arg, timeout);
 const waitForStatus = (page, key, value, timeout = 20_000) => waitForStatusWithin(page, key, value, timeout);
 
-// Wheels the screen until the item is fully visible (above the footer, below the top bar).
-// Positions are read from a settled frame: a state that changes while a frame is
-// drawn (the offline banner's lines) moves what lies below it only in the next one.
+// Wheels the screen until the item is fully visible (above the footer, below the top bar),
+// reading where it settles (the offline banner's lines move what lies below a frame late).
 async function reveal(page, label) {
   for (let i = 0; i < 12; ++i) {
-    await page.waitForTimeout(150);
-    const it = await page.evaluate((l) => window.invitesApp.items?.().find((x) => x.label === l) ?? null, label);
+    const it = await settledItem(page, label);
     const height = VIEWPORT.height;
     if (it && it.y >= 60 && it.y + it.h <= height - 50) return;
     await page.mouse.move(VIEWPORT.width / 2, height / 2);
