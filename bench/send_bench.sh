@@ -96,6 +96,8 @@ SERVER_CPU=$(cpu_seconds "$SERVE_PID")
 stop_serve
 RECIPIENTS=$(sed -n 's/^recipients //p' <<<"$result")
 SEND_SECONDS=$(sed -n 's/^seconds //p' <<<"$result")
+CREATION_SECONDS=$(sed -n 's/^creation_seconds //p' <<<"$result")
+SENDING_SECONDS=$(sed -n 's/^sending_seconds //p' <<<"$result")
 
 # smtp_source SESSIONS: seconds smtp-source takes for RECIPIENTS messages.
 smtp_source() {
@@ -118,6 +120,8 @@ printf 'smtp-source -d -s 4: %s messages in %.2f s = %.0f messages/s\n' "$RECIPI
   "$RECIPIENTS" "$SAME_SECONDS" "$(rate "$SAME_SECONDS")"
 printf 'invites-server job, %s SMTP connections: %s recipients in %.2f s = %.0f messages/s (durable per recipient)\n' \
   "$CONNECTIONS" "$RECIPIENTS" "$SEND_SECONDS" "$(rate "$SEND_SECONDS")"
+printf '  of which creating the job %.2f s, sending (first claim to last record, whole seconds) %.0f s = %.0f messages/s\n' \
+  "$CREATION_SECONDS" "$SENDING_SECONDS" "$(rate "$SENDING_SECONDS")"
 # Where the time goes: CPU per message of the database and of the server
 # (the server's figure includes sign-in and Load, a few seconds at most).
 printf 'CPU per message: MariaDB %.0f us, invites-server %.0f us\n' \
