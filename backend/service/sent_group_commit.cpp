@@ -26,15 +26,15 @@ SentGroupCommit::~SentGroupCommit() {
 }
 
 void SentGroupCommit::record(const repository::SentMessage& message) {
-  Waiter waiter{message};
+  Waiter waiter{message, {}};
+  auto recorded = waiter.recorded.get_future();
   {
     std::lock_guard lock(mutex_);
     queue_.push_back(&waiter);
   }
   handed_in_.notify_one();
-  std::unique_lock lock(mutex_);
-  recorded_.wait(lock, [&] { return waiter.done; });
-  if (!waiter.error.empty()) throw std::runtime_error("recording a sent message failed: " + waiter.error);
+  const std::string error = recorded.get();
+  if (!error.empty()) throw std::runtime_error("recording a sent message failed: " + error);
 }
 
 void SentGroupCommit::run() {
@@ -47,14 +47,8 @@ void SentGroupCommit::run() {
       round.swap(queue_);
     }
     const std::string error = record_round(round);
-    {
-      std::lock_guard lock(mutex_);
-      for (Waiter* waiter : round) {
-        waiter->error = error;
-        waiter->done = true;
-      }
-    }
-    recorded_.notify_all();
+    // Moved out first: a waiter is gone as soon as its future is ready.
+    for (Waiter* waiter : round) std::promise<std::string>(std::move(waiter->recorded)).set_value(error);
   }
 }
 

@@ -14,6 +14,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -44,10 +45,12 @@ class SentGroupCommit {
   std::uint64_t rounds() const { return rounds_; }
 
  private:
+  // Each waiter is woken alone, by its own promise: one condition for all
+  // woke every waiting worker after each round, and those whose message was
+  // in the next round contended for the mutex and slept again.
   struct Waiter {
     repository::SentMessage message;
-    bool done = false;
-    std::string error;  // empty = recorded
+    std::promise<std::string> recorded;  // the error; empty = recorded
   };
   void run();
   std::string record_round(const std::vector<Waiter*>& round);
@@ -57,7 +60,7 @@ class SentGroupCommit {
   std::unique_ptr<sql::Connection> connection_;         // of the recording thread
   std::unique_ptr<repository::SentRecorder> recorder_;  // on connection_
   std::mutex mutex_;
-  std::condition_variable handed_in_, recorded_;
+  std::condition_variable handed_in_;
   std::vector<Waiter*> queue_;
   bool stopping_ = false;
   std::atomic<std::uint64_t> rounds_{0};
