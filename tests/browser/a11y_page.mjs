@@ -95,6 +95,10 @@ export async function pickOptions(page, combo, options) {
   const box = page.getByRole('combobox', { name: combo, exact: true });
   await box.press('Enter');
   await waitForRole(page, 'listbox', { name: combo }, `the ${combo} list`);
+  // The list puts the focus on its first option a frame or two after it
+  // opens; an option focused before that would lose the focus to it, and the
+  // Space meant for it would go to the first option.
+  await waitForFocus(page, 'option', /./, `the focus in the ${combo} list`);
   for (const option of options) {
     const entry = page.getByRole('option', { name: option, exact: true });
     await entry.press('Space');
