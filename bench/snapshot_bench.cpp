@@ -16,6 +16,7 @@
 #include <fstream>
 #include <stdexcept>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -146,11 +147,16 @@ std::size_t gzip_size(const std::string& bytes) {
   return size;
 }
 
-constexpr int server_zstd_level = 3;  // backend/http/content_coding.cpp's for dynamic bodies
+// backend/http/content_coding.cpp's for the offline copy: level 7, matches of 6 bytes or more.
+constexpr int server_zstd_level = 7, server_zstd_min_match = 6;
 
 std::size_t zstd_size(std::string_view bytes) {
+  std::unique_ptr<ZSTD_CCtx, decltype(&ZSTD_freeCCtx)> context(ZSTD_createCCtx(), ZSTD_freeCCtx);
+  if (!context || ZSTD_isError(ZSTD_CCtx_setParameter(context.get(), ZSTD_c_compressionLevel, server_zstd_level)) ||
+      ZSTD_isError(ZSTD_CCtx_setParameter(context.get(), ZSTD_c_minMatch, server_zstd_min_match)))
+    throw std::runtime_error("zstd: cannot set the server's parameters");
   std::string out(ZSTD_compressBound(bytes.size()), '\0');
-  const std::size_t size = ZSTD_compress(out.data(), out.size(), bytes.data(), bytes.size(), server_zstd_level);
+  const std::size_t size = ZSTD_compress2(context.get(), out.data(), out.size(), bytes.data(), bytes.size());
   if (ZSTD_isError(size)) throw std::runtime_error(std::string("zstd: ") + ZSTD_getErrorName(size));
   return size;
 }
@@ -166,8 +172,11 @@ int sections(const std::string& file) {
   };
   constexpr std::size_t header_size = 40;
   const double contacts = static_cast<double>(snapshot.contact_count());
-  std::printf("[native] %zu contacts, %zu accounts, %zu addresses; zstd level %d as the server sends it\n",
-              snapshot.contact_count(), snapshot.account_count(), snapshot.email_count(), server_zstd_level);
+  std::printf(
+      "[native] %zu contacts, %zu accounts, %zu addresses; zstd level %d, matches of %d bytes or more, as the "
+      "server sends it\n",
+      snapshot.contact_count(), snapshot.account_count(), snapshot.email_count(), server_zstd_level,
+      server_zstd_min_match);
   std::printf("section                     encoded MB    zstd MB   zstd bytes/contact\n");
   std::size_t sum_zstd = 0;
   for (std::size_t at = header_size; at < bytes.size();) {

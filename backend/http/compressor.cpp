@@ -85,11 +85,16 @@ class BrotliCompressor final : public Compressor {
 
 class ZstdCompressor final : public Compressor {
  public:
-  explicit ZstdCompressor(int level) {
+  ZstdCompressor(int level, int min_match) {
     // The library would clamp an out-of-range level silently.
     if (!context_ || level < 1 || level > ZSTD_maxCLevel() ||
         ZSTD_isError(ZSTD_CCtx_setParameter(context_.get(), ZSTD_c_compressionLevel, level)))
       throw std::runtime_error("zstd: cannot start a stream at level " + std::to_string(level));
+    const ZSTD_bounds bounds = ZSTD_cParam_getBounds(ZSTD_c_minMatch);
+    if (min_match != 0 &&
+        (ZSTD_isError(bounds.error) || min_match < bounds.lowerBound || min_match > bounds.upperBound ||
+         ZSTD_isError(ZSTD_CCtx_setParameter(context_.get(), ZSTD_c_minMatch, min_match))))
+      throw std::runtime_error("zstd: cannot look for matches of at least " + std::to_string(min_match) + " bytes");
   }
 
   void write(std::string_view input, bool finish, std::string& out) override {
@@ -120,7 +125,7 @@ std::unique_ptr<Compressor> make_compressor(Encoding encoding) {
     case ContentCoding::br:
       return std::make_unique<BrotliCompressor>(encoding.level);
     case ContentCoding::zstd:
-      return std::make_unique<ZstdCompressor>(encoding.level);
+      return std::make_unique<ZstdCompressor>(encoding.level, encoding.min_match);
     case ContentCoding::identity:
       break;
   }

@@ -27,6 +27,7 @@ AcceptedCodings parse_accept_encoding(std::string_view accept_encoding);
 struct Encoding {
   ContentCoding coding = ContentCoding::identity;
   int level = 0;
+  int min_match = 0;  // zstd only: the shortest match it looks for (0: the level's own)
   bool operator==(const Encoding&) const = default;
 };
 
@@ -34,10 +35,17 @@ struct Encoding {
 // header would eat most of the gain.
 inline constexpr std::size_t min_compressed_size = 1024;
 
-// For a body made for this request (JSON, CSV, the snapshot): fast levels,
-// zstd first, then brotli, then gzip. `size` is nullopt for a streamed body
-// of unknown length (always compressed).
-Encoding dynamic_encoding(const AcceptedCodings& accepted, std::optional<std::size_t> size);
+// What a body made for a request is used for: the level it is worth.
+enum class BodyUse : std::uint8_t {
+  per_request,   // read once (JSON, CSV): fast levels
+  offline_copy,  // the snapshot, kept by the browser: zstd at a higher level, still far below gzip -6's CPU
+};
+
+// For a body made for this request: zstd first, then brotli, then gzip, at
+// the levels of its use. `size` is nullopt for a streamed body of unknown
+// length (always compressed).
+Encoding dynamic_encoding(const AcceptedCodings& accepted, std::optional<std::size_t> size,
+                          BodyUse use = BodyUse::per_request);
 
 // Media types worth compressing: text, JSON, JavaScript, SVG, WebAssembly, fonts other than WOFF.
 bool is_compressible_type(std::string_view content_type);

@@ -73,8 +73,8 @@ void encode_buffered_body(const httplib::Request& request, httplib::Response& re
 }
 
 void stream_body(const httplib::Request& request, httplib::Response& response, const std::string& content_type,
-                 BodyProducer produce) {
-  const auto encoding = dynamic_encoding(accepted_codings(request), std::nullopt);
+                 BodyProducer produce, BodyUse use) {
+  const auto encoding = dynamic_encoding(accepted_codings(request), std::nullopt, use);
   vary_on_accept_encoding(response);
   if (encoding.coding != ContentCoding::identity)
     response.set_header("Content-Encoding", std::string(content_coding_name(encoding.coding)));

@@ -43,11 +43,11 @@ struct ClientGone : std::exception {
 };
 
 // Sends what `produce` writes with chunked transfer, compressed on the way as
-// the client admits (dynamic_encoding), so that neither the body nor its
-// compressed form is ever whole in memory. `produce` runs after the handler
+// the client admits (dynamic_encoding, at the levels of `use`), so that
+// neither the body nor its compressed form is ever whole in memory. `produce` runs after the handler
 // has returned: it must own (or share) everything it reads. An exception
 // from it ends the response early (the client sees a truncated body).
 void stream_body(const httplib::Request& request, httplib::Response& response, const std::string& content_type,
-                 BodyProducer produce);
+                 BodyProducer produce, BodyUse use = BodyUse::per_request);
 
 }  // namespace invites::http

@@ -74,11 +74,14 @@ void register_snapshot_routes(httplib::Server& server, RouteContext& context) {
     }
     // Encoded again for each download, piece by piece as the client takes it:
     // the state (shared) is all this response holds on to.
-    stream_body(request, response, "application/octet-stream", [state](const BodyWriter& write) {
-      state->encode([&](std::string_view piece) {
-        if (!write(piece)) throw ClientGone();
-      });
-    });
+    stream_body(
+        request, response, "application/octet-stream",
+        [state](const BodyWriter& write) {
+          state->encode([&](std::string_view piece) {
+            if (!write(piece)) throw ClientGone();
+          });
+        },
+        BodyUse::offline_copy);
   });
   server.Post("/api/snapshot/refresh", [&context](const httplib::Request& request, httplib::Response& response) {
     context.auth.require(request, Permission::send_invites);

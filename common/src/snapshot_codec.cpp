@@ -1,6 +1,7 @@
 #include "invites/snapshot_codec.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <functional>
 #include <memory>
@@ -13,6 +14,7 @@
 
 #include "invites/error.hpp"
 #include "snapshot_bytes.hpp"
+#include "snapshot_names.hpp"
 #include "snapshot_text.hpp"
 
 namespace invites {
@@ -37,13 +39,13 @@ enum Tag : std::uint32_t {
   tag_account_flags,
   tag_account_site_sources,
   tag_account_number,
-  tag_account_name,
   tag_contact_id,
   tag_contact_account,
   tag_contact_email,
   tag_contact_is_billing,
   tag_contact_first_name,
   tag_contact_last_name,
+  tag_account_name,  // format 5: after the contacts' names, from which most are made
   tag_email,
   tag_email_status,
   tag_email_last_invited_at,
@@ -52,10 +54,10 @@ enum Tag : std::uint32_t {
 constexpr std::uint32_t section_count = tag_end_of_sections - 1;
 // By tag - 1: the names error messages and benchmarks give the sections.
 constexpr const char* section_names[section_count] = {
-    "account_id",      "account_division",     "account_class",        "account_bill_group", "account_source",
-    "account_flags",   "account_site_sources", "account_number",       "account_name",       "contact_id",
-    "contact_account", "contact_email",        "contact_is_billing",   "contact_first_name", "contact_last_name",
-    "email",           "email_status",         "email_last_invited_at"};
+    "account_id",    "account_division",     "account_class",        "account_bill_group", "account_source",
+    "account_flags", "account_site_sources", "account_number",       "contact_id",         "contact_account",
+    "contact_email", "contact_is_billing",   "contact_first_name",   "contact_last_name",  "account_name",
+    "email",         "email_status",         "email_last_invited_at"};
 
 // ---------------------------------------------------------------- writing
 
@@ -181,6 +183,33 @@ void write_invitation_times(Writer& w, std::span<const std::int64_t> times) {
       }
 }
 
+// account_site_sources: when every id is from 1 to 8 (site sources are a short
+// lookup table), a byte per account with bit id - 1 set for each of its site
+// sources (format 5); otherwise the count per account, then the ids.
+enum SiteSourceCoding : std::uint8_t { site_sources_listed = 0, site_sources_as_bits = 1 };
+constexpr Id max_site_source_bit = 8;
+
+void write_site_sources(Writer& w, const Snapshot& s) {
+  w.varint(s.account_count());
+  const bool as_bits = std::all_of(s.site_source_ids.begin(), s.site_source_ids.end(),
+                                   [](Id id) { return id >= 1 && id <= max_site_source_bit; });
+  const std::uint8_t coding = as_bits ? site_sources_as_bits : site_sources_listed;
+  w.bytes(&coding, 1);
+  for (std::size_t a = 0; a < s.account_count(); ++a) {
+    const auto begin = s.site_source_begin[a], end = s.site_source_begin[a + 1];
+    if (!as_bits) {
+      w.varint(end - begin);
+      continue;
+    }
+    std::uint8_t bits = 0;
+    for (auto k = begin; k < end; ++k) bits = static_cast<std::uint8_t>(bits | 1u << (s.site_source_ids[k] - 1));
+    w.bytes(&bits, 1);
+  }
+  if (as_bits) return;
+  w.varint(s.site_source_ids.size());
+  for (Id id : s.site_source_ids) w.varint(id);
+}
+
 Reader open_section(Reader& payload, Tag tag, const char* name) {
   auto found = static_cast<std::uint32_t>(payload.fixed(4));
   if (found != tag)
@@ -297,6 +326,20 @@ bool decode_contact_addresses(std::span<const std::uint8_t> refs, Reader& number
   return true;
 }
 
+// The site sources of write_site_sources()'s bytes per account, ascending.
+void read_site_source_bits(std::span<const std::uint8_t> bits, std::vector<std::uint32_t>& begin,
+                           std::vector<Id>& ids) {
+  std::size_t total = 0;
+  for (const std::uint8_t byte : bits) total += static_cast<std::size_t>(std::popcount(byte));
+  ids.resize(total);
+  std::size_t at = 0;
+  begin[0] = 0;
+  for (std::size_t a = 0; a < bits.size(); ++a) {
+    for (unsigned rest = bits[a]; rest != 0; rest &= rest - 1) ids[at++] = static_cast<Id>(std::countr_zero(rest) + 1);
+    begin[a + 1] = static_cast<std::uint32_t>(at);
+  }
+}
+
 bool decode_account_deltas(Reader& r, std::uint32_t* out, std::size_t n, std::size_t accounts) noexcept {
   std::int64_t previous = 0;
   for (std::size_t i = 0; i < n; ++i) {
@@ -344,20 +387,15 @@ namespace {
 // the section's body.
 template <typename Visit>
 void for_each_section(const Snapshot& s, const PortalColumns& portal, Visit&& visit) {
+  const auto first_contacts = snapshot_names::first_contacts(s.contact_account, s.account_count());
   visit(tag_account_id, [&](Writer& w) { write_ascending_ids(w, s.account_id); });
   visit(tag_account_division, [&](Writer& w) { write_varints(w, s.account_division); });
   visit(tag_account_class, [&](Writer& w) { write_varints(w, s.account_class); });
   visit(tag_account_bill_group, [&](Writer& w) { write_varints(w, s.account_bill_group); });
   visit(tag_account_source, [&](Writer& w) { write_varints(w, s.account_source); });
   visit(tag_account_flags, [&](Writer& w) { write_bytes(w, s.account_flags); });
-  visit(tag_account_site_sources, [&](Writer& w) {
-    w.varint(s.account_count());
-    for (std::size_t a = 0; a < s.account_count(); ++a) w.varint(s.site_source_begin[a + 1] - s.site_source_begin[a]);
-    w.varint(s.site_source_ids.size());
-    for (Id id : s.site_source_ids) w.varint(id);
-  });
+  visit(tag_account_site_sources, [&](Writer& w) { write_site_sources(w, s); });
   visit(tag_account_number, [&](Writer& w) { write_strings(w, s.account_number, false); });
-  visit(tag_account_name, [&](Writer& w) { write_strings(w, s.account_name, true); });
   visit(tag_contact_id, [&](Writer& w) { write_ascending_ids(w, s.contact_id); });
   visit(tag_contact_account, [&](Writer& w) {
     // Contacts of one account usually have neighbouring ids: code the account
@@ -372,7 +410,8 @@ void for_each_section(const Snapshot& s, const PortalColumns& portal, Visit&& vi
   visit(tag_contact_email, [&](Writer& w) { write_contact_addresses(w, s.contact_email); });
   visit(tag_contact_is_billing, [&](Writer& w) { write_bytes(w, s.contact_is_billing); });
   visit(tag_contact_first_name, [&](Writer& w) { write_strings(w, s.contact_first_name, true); });
-  visit(tag_contact_last_name, [&](Writer& w) { write_strings(w, s.contact_last_name, true); });
+  visit(tag_contact_last_name, [&](Writer& w) { snapshot_names::write_last_names(w, s, first_contacts); });
+  visit(tag_account_name, [&](Writer& w) { snapshot_names::write_account_names(w, s, first_contacts); });
   visit(tag_email, [&](Writer& w) { write_addresses(w, s.email); });
   visit(tag_email_status, [&](Writer& w) {
     // Format 2: bit 7 carries the §2.3 validity of the address, so that a
@@ -592,11 +631,18 @@ Snapshot decode_sections(SectionFeed& feed, std::int64_t generated_at) {
   {
     Reader r = feed.open(tag_account_site_sources, "account_site_sources");
     expect_count(r, r.count(1), accounts);
+    const std::uint8_t coding = r.take(1)[0];
     s.site_source_begin.resize(accounts + 1);
-    if (!decode_prefix_sums(r, s.site_source_begin.data(), accounts)) r.fail("malformed site source counts");
-    const std::uint64_t total = s.site_source_begin[accounts];
-    s.site_source_ids = read_varints32(r);
-    expect_count(r, s.site_source_ids.size(), static_cast<std::size_t>(total));
+    if (coding == site_sources_as_bits) {
+      read_site_source_bits(r.take(accounts), s.site_source_begin, s.site_source_ids);
+    } else if (coding == site_sources_listed) {
+      if (!decode_prefix_sums(r, s.site_source_begin.data(), accounts)) r.fail("malformed site source counts");
+      const std::uint64_t total = s.site_source_begin[accounts];
+      s.site_source_ids = read_varints32(r);
+      expect_count(r, s.site_source_ids.size(), static_cast<std::size_t>(total));
+    } else {
+      r.fail("unknown site source coding " + std::to_string(coding));
+    }
     r.expect_end();
   }
   auto read_string_column = [&](Tag tag, const char* name, StringColumn& column, std::size_t expected) {
@@ -605,7 +651,6 @@ Snapshot decode_sections(SectionFeed& feed, std::int64_t generated_at) {
     r.expect_end();
   };
   read_string_column(tag_account_number, "account_number", s.account_number, accounts);
-  read_string_column(tag_account_name, "account_name", s.account_name, accounts);
 
   {
     Reader r = feed.open(tag_contact_id, "contact_id");
@@ -637,7 +682,17 @@ Snapshot decode_sections(SectionFeed& feed, std::int64_t generated_at) {
     r.expect_end();
   }
   read_string_column(tag_contact_first_name, "contact_first_name", s.contact_first_name, contacts);
-  read_string_column(tag_contact_last_name, "contact_last_name", s.contact_last_name, contacts);
+  {
+    const auto first_contacts = snapshot_names::first_contacts(s.contact_account, accounts);
+    {
+      Reader r = feed.open(tag_contact_last_name, "contact_last_name");
+      s.contact_last_name = snapshot_names::read_last_names(r, s.contact_account, first_contacts);
+      r.expect_end();
+    }
+    Reader r = feed.open(tag_account_name, "account_name");
+    s.account_name = snapshot_names::read_account_names(r, s, first_contacts);
+    r.expect_end();
+  }
   {
     Reader r = feed.open(tag_email, "email");
     s.email = read_addresses(r);

@@ -1,5 +1,5 @@
 #pragma once
-// Text columns of the snapshot's compact form (format 4; private to common/).
+// Text columns of the snapshot's compact form (formats 4 and 5; private to common/).
 // A column of n values is written as
 //   varint n | dictionary: varint count, count varint lengths, varint total, bytes
 //   | n varint codes (only with a dictionary: 0 = a literal, k = entry k - 1)

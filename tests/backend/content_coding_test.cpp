@@ -68,6 +68,17 @@ TEST_CASE("dynamic bodies: zstd, then brotli, then gzip at fast levels, small on
   for (const auto& accept : {"br", "br, gzip", "*"}) CHECK(choose(accept, 50'000'000).level <= 5);
 }
 
+TEST_CASE("the offline copy gets a higher zstd level, and the fast levels of the other codings", "[encoding]") {
+  const auto choose = [](const std::string& accept) {
+    return dynamic_encoding(parse_accept_encoding(accept), std::nullopt, BodyUse::offline_copy);
+  };
+  CHECK(choose(browser) == Encoding{ContentCoding::zstd, 7, 6});
+  CHECK(choose("gzip, deflate, br") == Encoding{ContentCoding::br, 4});
+  CHECK(choose("gzip") == Encoding{ContentCoding::gzip, 5});
+  CHECK(choose("identity").coding == ContentCoding::identity);
+  CHECK(dynamic_encoding(parse_accept_encoding(browser), 100, BodyUse::offline_copy).coding == ContentCoding::identity);
+}
+
 TEST_CASE("compressible media types", "[encoding]") {
   for (const auto type : {"text/csv; charset=utf-8", "text/html", "application/json", "Application/JSON; x=1",
                           "application/wasm", "font/ttf", "image/svg+xml", "text/javascript; charset=utf-8"})
@@ -99,6 +110,13 @@ TEST_CASE("compressors: fed in any pieces, the output decodes to the input", "[e
   }
 }
 
+TEST_CASE("zstd with a longer shortest match still decodes to the input", "[encoding]") {
+  const std::string input = csv_like(20'000);
+  const std::string coded = compress({ContentCoding::zstd, 7, 6}, input);
+  CHECK(decode_content("zstd", coded) == input);
+  CHECK(coded.size() < input.size() / 2);
+}
+
 TEST_CASE("a truncated compressed body does not decode", "[encoding]") {
   const std::string input = csv_like(2'000);
   for (const auto coding : {ContentCoding::gzip, ContentCoding::br, ContentCoding::zstd}) {
@@ -113,4 +131,5 @@ TEST_CASE("levels a library refuses are clear errors", "[encoding]") {
   CHECK_THROWS_WITH(make_compressor({ContentCoding::gzip, 42}), Catch::Contains("level 42"));
   CHECK_THROWS_WITH(make_compressor({ContentCoding::br, 99}), Catch::Contains("quality 99"));
   CHECK_THROWS_WITH(make_compressor({ContentCoding::zstd, 0}), Catch::Contains("level 0"));
+  CHECK_THROWS_WITH(make_compressor({ContentCoding::zstd, 7, 99}), Catch::Contains("at least 99 bytes"));
 }

@@ -8,6 +8,7 @@
 #include "invites/error.hpp"
 #include "invites/snapshot_codec.hpp"
 #include "random_dataset.hpp"
+#include "snapshot_surgery.hpp"
 
 using namespace invites;
 
@@ -140,4 +141,31 @@ TEST_CASE("damaged buffers are clear errors") {
   std::string flipped = bytes;
   flipped[bytes.size() / 2] ^= 0x40;
   CHECK_THAT(error_of(flipped), Catch::Contains("checksum mismatch"));
+}
+
+TEST_CASE("site sources: a byte of bits per account when every id is 1-8, else listed") {
+  const auto encoded_with = [](std::vector<Id> sources_of_second) {
+    SnapshotBuilder builder;
+    builder.add_account({.id = 1, .site_source_ids = {3, 1, 8, 3}, .account_number = "1"});
+    builder.add_account({.id = 2, .site_source_ids = std::move(sources_of_second), .account_number = "2"});
+    builder.add_account({.id = 3, .account_number = "3"});
+    const Snapshot s = std::move(builder).build(1);
+    const std::string bytes = SnapshotCodec::encode(s);
+    CHECK(SnapshotCodec::decode(bytes) == s);
+    return std::make_pair(s, bytes);
+  };
+  const auto [small, as_bits] = encoded_with({2, 0});
+  CHECK(small.site_source_ids == std::vector<Id>{1, 3, 8, 2});
+  const auto bits_body = testing::section_body(as_bits, "account_site_sources");
+  CHECK(bits_body.length == 1 + 1 + 3);  // the count, the coding, a byte per account
+  CHECK(as_bits[bits_body.offset + 2] == static_cast<char>(0b1000'0101));
+
+  const auto [large, listed] = encoded_with({9, 12});
+  CHECK(large.site_source_ids == std::vector<Id>{1, 3, 8, 9, 12});
+  CHECK(testing::section_body(listed, "account_site_sources").length > bits_body.length);
+
+  std::string unknown = as_bits;
+  unknown[bits_body.offset + 1] = 7;
+  testing::reseal(unknown);
+  CHECK_THROWS_WITH(SnapshotCodec::decode(unknown), Catch::Contains("unknown site source coding 7"));
 }

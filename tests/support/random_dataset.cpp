@@ -193,6 +193,28 @@ Dataset generate_dataset(const DatasetOptions& options) {
     if (suppression_rng.chance(0.08) && suppressed.insert(email).second)
       d.suppressions.push_back({email, suppression_rng.chance(0.25)});
   for (int k = 0; k < 3; ++k) d.suppressions.push_back({"gone" + std::to_string(k) + "@nowhere.net", false});
+
+  // Names from the account's first contact, with their own generator too.
+  if (options.named_after_contact_share > 0 || options.family_last_name_share > 0) {
+    Rng names_rng(options.seed * 104729 + 7);
+    std::map<Id, std::size_t> first_contact;  // account id -> index of its lowest-id contact
+    for (std::size_t c = 0; c < d.contacts.size(); ++c) {
+      auto [at, added] = first_contact.try_emplace(d.contacts[c].account_id, c);
+      if (!added && d.contacts[c].id < d.contacts[at->second].id) at->second = c;
+    }
+    for (std::size_t c = 0; c < d.contacts.size(); ++c) {
+      const std::size_t first = first_contact.at(d.contacts[c].account_id);
+      if (first != c && names_rng.chance(options.family_last_name_share))
+        d.contacts[c].last_name = d.contacts[first].last_name;
+    }
+    for (auto& account : d.accounts) {
+      const auto found = first_contact.find(account.id);
+      if (found == first_contact.end() || !names_rng.chance(options.named_after_contact_share)) continue;
+      const ContactRow& holder = d.contacts[found->second];
+      account.name = names_rng.chance(0.5) ? holder.last_name + ", " + holder.first_name
+                                           : holder.first_name + " " + holder.last_name;
+    }
+  }
   return d;
 }
 

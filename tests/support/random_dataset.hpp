@@ -84,6 +84,11 @@ struct DatasetOptions {
   std::uint64_t seed = 1;
   double invalid_email_share = 0.08;  // of contacts
   double shared_email_share = 0.10;   // contacts reusing an address of another account
+  // Names as billing data has them (snapshot format 5 codes them against each
+  // other): accounts named after their first contact ("Last, First" or
+  // "First Last"), and other contacts with the first contact's last name.
+  double named_after_contact_share = 0.0;  // of accounts
+  double family_last_name_share = 0.0;     // of the contacts after an account's first
 };
 Dataset generate_dataset(const DatasetOptions& options);
 

@@ -3,8 +3,11 @@
 //   magic "BPISNAP1" | u32 format version | u32 section count | u64 generated_at
 //   | u64 payload length | u64 xxh3 checksum of the payload | payload
 // The payload is a sequence of sections (u32 tag, u64 length, bytes), coded
-// for size under zstd on the wire (format 4): integer columns are LEB128
-// varints (ascending ids delta-coded); names go through a dictionary, account
+// for size under zstd on the wire (format 5): integer columns are LEB128
+// varints (ascending ids delta-coded), an account's site sources a byte of
+// bits when every id is from 1 to 8; names go through a dictionary, except
+// account names made from their first contact's names and last names shared
+// with it, which are only marked (common/src/snapshot_names.hpp); account
 // numbers are front-coded, the sorted addresses front-coded up to their last
 // '@' with the domains dictionary-coded (common/src/snapshot_text.hpp); each
 // contact's address index is a difference from that of one of the previous
@@ -24,7 +27,9 @@ namespace invites {
 // 2: the email_status bytes carry the address's validity in bit 7.
 // 3: and its suppression (docs/design.md §11) in bit 6.
 // 4: coded for size (snapshot_text.hpp, snapshot_codec.cpp): dictionaries, front-coding, address references.
-inline constexpr std::uint32_t snapshot_format_version = 4;
+// 5: account names and last names coded against the contacts' names (snapshot_names.hpp),
+//    site sources as bits.
+inline constexpr std::uint32_t snapshot_format_version = 5;
 
 // Bytes held outside the decoder's memory (a JavaScript ArrayBuffer in the
 // browser): decode(ByteSource&) copies in one section at a time, so the whole
