@@ -15,6 +15,7 @@
 #include "invites/error.hpp"
 #include "snapshot_bytes.hpp"
 #include "snapshot_names.hpp"
+#include "snapshot_packing.hpp"
 #include "snapshot_text.hpp"
 
 namespace invites {
@@ -23,6 +24,8 @@ namespace {
 using snapshot_bytes::decode_prefix_sums;
 using snapshot_bytes::Reader;
 using snapshot_bytes::Writer;
+using snapshot_packing::read_small;
+using snapshot_packing::write_small;
 using snapshot_text::TextReader;
 using snapshot_text::write_text;
 
@@ -61,12 +64,6 @@ constexpr const char* section_names[section_count] = {
 
 // ---------------------------------------------------------------- writing
 
-template <typename T>
-void write_varints(Writer& w, const std::vector<T>& values) {
-  w.varint(values.size());
-  for (T v : values) w.varint(static_cast<std::uint64_t>(v));
-}
-
 void write_ascending_ids(Writer& w, const std::vector<Id>& ids) {
   w.varint(ids.size());
   Id previous = 0;
@@ -74,11 +71,6 @@ void write_ascending_ids(Writer& w, const std::vector<Id>& ids) {
     w.varint(id - previous);
     previous = id;
   }
-}
-
-void write_bytes(Writer& w, const std::vector<std::uint8_t>& values) {
-  w.varint(values.size());
-  w.bytes(values.data(), values.size());
 }
 
 // Names repeat (a dictionary); account numbers do not (front-coded only).
@@ -261,15 +253,6 @@ std::vector<Id> read_ascending_ids(Reader& r) {
   return ids;
 }
 
-std::vector<std::uint8_t> read_bytes(Reader& r, std::uint8_t max_value) {
-  std::size_t n = r.count(1);
-  auto raw = r.take(n);
-  std::vector<std::uint8_t> values(raw.begin(), raw.end());
-  for (auto v : values)
-    if (v > max_value) r.fail("value " + std::to_string(v) + " out of range");
-  return values;
-}
-
 // The n values of one or more text columns, value i being the concatenation
 // of each column's value i (an address: its local part and its domain).
 template <std::size_t parts_per_value>
@@ -389,11 +372,11 @@ template <typename Visit>
 void for_each_section(const Snapshot& s, const PortalColumns& portal, Visit&& visit) {
   const auto first_contacts = snapshot_names::first_contacts(s.contact_account, s.account_count());
   visit(tag_account_id, [&](Writer& w) { write_ascending_ids(w, s.account_id); });
-  visit(tag_account_division, [&](Writer& w) { write_varints(w, s.account_division); });
-  visit(tag_account_class, [&](Writer& w) { write_varints(w, s.account_class); });
-  visit(tag_account_bill_group, [&](Writer& w) { write_varints(w, s.account_bill_group); });
-  visit(tag_account_source, [&](Writer& w) { write_varints(w, s.account_source); });
-  visit(tag_account_flags, [&](Writer& w) { write_bytes(w, s.account_flags); });
+  visit(tag_account_division, [&](Writer& w) { write_small(w, s.account_division); });
+  visit(tag_account_class, [&](Writer& w) { write_small(w, s.account_class); });
+  visit(tag_account_bill_group, [&](Writer& w) { write_small(w, s.account_bill_group); });
+  visit(tag_account_source, [&](Writer& w) { write_small(w, s.account_source); });
+  visit(tag_account_flags, [&](Writer& w) { write_small(w, s.account_flags); });
   visit(tag_account_site_sources, [&](Writer& w) { write_site_sources(w, s); });
   visit(tag_account_number, [&](Writer& w) { write_strings(w, s.account_number, false); });
   visit(tag_contact_id, [&](Writer& w) { write_ascending_ids(w, s.contact_id); });
@@ -408,7 +391,7 @@ void for_each_section(const Snapshot& s, const PortalColumns& portal, Visit&& vi
     }
   });
   visit(tag_contact_email, [&](Writer& w) { write_contact_addresses(w, s.contact_email); });
-  visit(tag_contact_is_billing, [&](Writer& w) { write_bytes(w, s.contact_is_billing); });
+  visit(tag_contact_is_billing, [&](Writer& w) { write_small(w, s.contact_is_billing); });
   visit(tag_contact_first_name, [&](Writer& w) { write_strings(w, s.contact_first_name, true); });
   visit(tag_contact_last_name, [&](Writer& w) { snapshot_names::write_last_names(w, s, first_contacts); });
   visit(tag_account_name, [&](Writer& w) { snapshot_names::write_account_names(w, s, first_contacts); });
@@ -613,8 +596,7 @@ Snapshot decode_sections(SectionFeed& feed, std::int64_t generated_at) {
   const std::size_t accounts = s.account_count();
   auto read_lookup = [&](Tag tag, const char* name, std::vector<Id>& column) {
     Reader r = feed.open(tag, name);
-    column = read_varints32(r);
-    expect_count(r, column.size(), accounts);
+    column = read_small<Id>(r, accounts, 0xFFFFFFFFull);
     r.expect_end();
   };
   read_lookup(tag_account_division, "account_division", s.account_division);
@@ -623,9 +605,8 @@ Snapshot decode_sections(SectionFeed& feed, std::int64_t generated_at) {
   read_lookup(tag_account_source, "account_source", s.account_source);
   {
     Reader r = feed.open(tag_account_flags, "account_flags");
-    s.account_flags =
-        read_bytes(r, account_flag::balance_due | account_flag::autopay | account_flag::has_active_service);
-    expect_count(r, s.account_flags.size(), accounts);
+    s.account_flags = read_small<std::uint8_t>(
+        r, accounts, account_flag::balance_due | account_flag::autopay | account_flag::has_active_service);
     r.expect_end();
   }
   {
@@ -677,8 +658,7 @@ Snapshot decode_sections(SectionFeed& feed, std::int64_t generated_at) {
   }
   {
     Reader r = feed.open(tag_contact_is_billing, "contact_is_billing");
-    s.contact_is_billing = read_bytes(r, 1);
-    expect_count(r, s.contact_is_billing.size(), contacts);
+    s.contact_is_billing = read_small<std::uint8_t>(r, contacts, 1);
     r.expect_end();
   }
   read_string_column(tag_contact_first_name, "contact_first_name", s.contact_first_name, contacts);

@@ -140,7 +140,8 @@ StringColumn read_account_names(Reader& r, const Snapshot& s, std::span<const st
     for (std::size_t a = 0; a < n; ++a) {
       const std::uint8_t kind = kinds[a];
       if (kind == name_literal) continue;
-      if (kind > name_first_space_last) r.fail("unknown kind " + std::to_string(kind) + " of account name " + std::to_string(a));
+      if (kind > name_first_space_last)
+        r.fail("unknown kind " + std::to_string(kind) + " of account name " + std::to_string(a));
       if (first[a] == no_contact)
         r.fail("account " + std::to_string(a) + " is named after a first contact it does not have");
       ++marked;

@@ -169,3 +169,48 @@ TEST_CASE("site sources: a byte of bits per account when every id is 1-8, else l
   testing::reseal(unknown);
   CHECK_THROWS_WITH(SnapshotCodec::decode(unknown), Catch::Contains("unknown site source coding 7"));
 }
+
+TEST_CASE("small columns: several rows to a byte when every value fits, else a varint per row") {
+  const auto encoded_with_class_of_third = [](Id account_class) {
+    SnapshotBuilder builder;
+    builder.add_account(
+        {.id = 1, .division_id = 2, .account_class_id = 1, .has_active_service = true, .account_number = "1"});
+    builder.add_account({.id = 2, .division_id = 3, .account_class_id = 5, .autopay = true, .account_number = "2"});
+    builder.add_account({.id = 3, .division_id = 1, .account_class_id = account_class, .account_number = "3"});
+    for (Id c = 1; c <= 9; ++c) builder.add_contact({.id = c, .account_id = 1 + c % 3, .is_billing = c % 2 == 0});
+    const Snapshot s = std::move(builder).build(1);
+    const std::string bytes = SnapshotCodec::encode(s);
+    CHECK(SnapshotCodec::decode(bytes) == s);
+    return bytes;
+  };
+  const std::string packed = encoded_with_class_of_third(15);
+  const auto division = testing::section_body(packed, "account_division");
+  CHECK(division.length == 1 + 1 + 1);  // the count, 2 bits per row: the three rows in one byte
+  CHECK(packed[division.offset + 1] == 2);
+  CHECK(testing::section_body(packed, "account_class").length == 1 + 1 + 2);  // 4 bits per row
+  const auto billing = testing::section_body(packed, "contact_is_billing");
+  CHECK(billing.length == 1 + 1 + 2);  // a bit per contact: nine in two bytes
+  CHECK(packed[billing.offset + 1] == 1);
+  const std::string listed = encoded_with_class_of_third(300);
+  const auto classes = testing::section_body(listed, "account_class");
+  CHECK(listed[classes.offset + 1] == 0);
+  CHECK(classes.length == 1 + 1 + 1 + 1 + 2);  // varints: 1, 5, 300
+
+  const auto error_after = [&](const char* section, std::size_t at, std::uint8_t value) {
+    std::string bytes = packed;
+    bytes[testing::section_body(packed, section).offset + at] = static_cast<char>(value);
+    testing::reseal(bytes);
+    try {
+      SnapshotCodec::decode(bytes);
+    } catch (const SnapshotFormatError& e) {
+      return std::string(e.what());
+    }
+    return std::string("<decoded>");
+  };
+  CHECK_THAT(error_after("account_division", 1, 3), Catch::Contains("unknown packing of 3 bits per row"));
+  CHECK_THAT(error_after("account_division", 2, static_cast<std::uint8_t>(packed[division.offset + 2] | 0x40)),
+             Catch::Contains("bits are set past the last row"));
+  // Flags are three bits (4, 2 and 0 here, so 4 bits per row): 8 is out of range.
+  CHECK_THAT(error_after("account_flags", 2, 0x08), Catch::Contains("value 8 out of range"));
+  CHECK_THAT(error_after("contact_is_billing", 0, 8), Catch::Contains("has 8 entries, expected 9"));
+}

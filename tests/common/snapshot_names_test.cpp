@@ -19,8 +19,8 @@ namespace {
 // The first two varints of a section's body: its row count and how many rows are marked.
 std::pair<std::uint64_t, std::uint64_t> rows_and_marks(const std::string& bytes, const char* section) {
   const auto body = testing::section_body(bytes, section);
-  snapshot_bytes::Reader r(
-      std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()) + body.offset, body.length), section);
+  snapshot_bytes::Reader r(std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()) + body.offset, body.length),
+                           section);
   const std::uint64_t rows = r.varint();
   return {rows, r.varint()};
 }
@@ -140,9 +140,9 @@ TEST_CASE("damaged name marks are clear errors") {
              Catch::Contains("contact 0 is marked as sharing its own last name"));
   const std::size_t bitmap_bytes = (s.contact_count() + 7) / 8;
   if (const std::size_t used = s.contact_count() % 8; used != 0)
-    CHECK_THAT(edited(bits + bitmap_bytes - 1,
-                      static_cast<std::uint8_t>(original[bits + bitmap_bytes - 1] | 1u << used)),
-               Catch::Contains("past the last contact"));
+    CHECK_THAT(
+        edited(bits + bitmap_bytes - 1, static_cast<std::uint8_t>(original[bits + bitmap_bytes - 1] | 1u << used)),
+        Catch::Contains("past the last contact"));
   // The total of the shared names' bytes follows the bitmap.
   const std::uint8_t total_first_byte = static_cast<std::uint8_t>(original[bits + bitmap_bytes]);
   CHECK_THAT(edited(bits + bitmap_bytes, static_cast<std::uint8_t>(total_first_byte ^ 1)),

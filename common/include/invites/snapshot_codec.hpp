@@ -4,7 +4,9 @@
 //   | u64 payload length | u64 xxh3 checksum of the payload | payload
 // The payload is a sequence of sections (u32 tag, u64 length, bytes), coded
 // for size under zstd on the wire (format 5): integer columns are LEB128
-// varints (ascending ids delta-coded), an account's site sources a byte of
+// varints (ascending ids delta-coded), the account lookups and flags and the
+// billing flag packed 2-8 rows to a byte when their values fit
+// (common/src/snapshot_packing.hpp), an account's site sources a byte of
 // bits when every id is from 1 to 8; names go through a dictionary, except
 // account names made from their first contact's names and last names shared
 // with it, which are only marked (common/src/snapshot_names.hpp); account
@@ -28,7 +30,7 @@ namespace invites {
 // 3: and its suppression (docs/design.md §11) in bit 6.
 // 4: coded for size (snapshot_text.hpp, snapshot_codec.cpp): dictionaries, front-coding, address references.
 // 5: account names and last names coded against the contacts' names (snapshot_names.hpp),
-//    site sources as bits.
+//    small columns packed several rows to a byte (snapshot_packing.hpp), site sources as bits.
 inline constexpr std::uint32_t snapshot_format_version = 5;
 
 // Bytes held outside the decoder's memory (a JavaScript ArrayBuffer in the
