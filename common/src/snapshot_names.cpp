@@ -66,9 +66,35 @@ void write_rows(Writer& w, const StringColumn& column, const std::vector<std::ui
       w, rows.size(), [&](std::size_t k) { return column[rows[k]]; }, true);
 }
 
-void check_size(Reader& r, std::uint64_t total) {
-  if (total > 0xFFFFFFFFull) r.fail("values add up to more than 4 GiB");
+// Both sections open with their row count (checked against `rows`) and the
+// number of rows marked; returns the latter.
+std::size_t read_mark_count(Reader& r, std::size_t rows, const std::string& what) {
+  if (const std::uint64_t found = r.varint(); found != rows)
+    r.fail("has " + std::to_string(found) + " " + what + ", expected " + std::to_string(rows));
+  const std::uint64_t marked = r.varint();
+  if (marked > rows) r.fail(std::to_string(marked) + " marked " + what + " for " + std::to_string(rows) + " rows");
+  return static_cast<std::size_t>(marked);
 }
+
+// A column being read: room for its values' bytes (and the slack the block
+// copies write past them) and its offsets, filled row by row.
+struct ColumnUnderway {
+  ColumnUnderway(Reader& r, std::size_t rows, std::uint64_t total_bytes) : total(total_bytes) {
+    if (total > 0xFFFFFFFFull) r.fail("values add up to more than 4 GiB");
+    bytes.assign(static_cast<std::size_t>(total) + snapshot_text::write_slack, '\0');
+    offsets.assign(rows + 1, 0);
+  }
+  StringColumn finish() {
+    bytes.resize(static_cast<std::size_t>(total));
+    StringColumn column;
+    column.assign(std::move(offsets), std::move(bytes));
+    return column;
+  }
+  std::uint64_t total;
+  std::string bytes;
+  std::vector<std::uint32_t> offsets;
+  std::size_t at = 0;  // where the next value goes
+};
 
 }  // namespace
 
@@ -128,10 +154,7 @@ void write_last_names(Writer& w, const Snapshot& s, std::span<const std::uint32_
 
 StringColumn read_account_names(Reader& r, const Snapshot& s, std::span<const std::uint32_t> first) {
   const std::size_t n = first.size();
-  if (const std::uint64_t found = r.varint(); found != n)
-    r.fail("has " + std::to_string(found) + " names, expected " + std::to_string(n));
-  const std::uint64_t predicted = r.varint();
-  if (predicted > n) r.fail(std::to_string(predicted) + " predicted names for " + std::to_string(n) + " accounts");
+  const std::size_t predicted = read_mark_count(r, n, "names");
   std::span<const std::uint8_t> kinds;
   std::uint64_t predicted_bytes = 0;
   if (predicted > 0) {
@@ -150,34 +173,24 @@ StringColumn read_account_names(Reader& r, const Snapshot& s, std::span<const st
     if (marked != predicted)
       r.fail(std::to_string(marked) + " names are marked predicted, the section says " + std::to_string(predicted));
   }
-  snapshot_text::TextReader literals(r, n - static_cast<std::size_t>(predicted));
-  const std::uint64_t total = literals.total_bytes() + predicted_bytes;
-  check_size(r, total);
-  std::string bytes(static_cast<std::size_t>(total) + snapshot_text::write_slack, '\0');
-  std::vector<std::uint32_t> offsets(n + 1, 0);
-  std::size_t at = 0;
+  snapshot_text::TextReader literals(r, n - predicted);
+  ColumnUnderway out(r, n, literals.total_bytes() + predicted_bytes);
   for (std::size_t a = 0; a < n; ++a) {
     if (kinds.empty() || kinds[a] == name_literal) {
-      literals.write_next(bytes.data(), at);
+      literals.write_next(out.bytes.data(), out.at);
     } else {
-      const char* end = write_predicted(bytes.data() + at, kinds[a], s, first[a]);
-      at = static_cast<std::size_t>(end - bytes.data());
+      const char* end = write_predicted(out.bytes.data() + out.at, kinds[a], s, first[a]);
+      out.at = static_cast<std::size_t>(end - out.bytes.data());
     }
-    offsets[a + 1] = static_cast<std::uint32_t>(at);
+    out.offsets[a + 1] = static_cast<std::uint32_t>(out.at);
   }
-  bytes.resize(static_cast<std::size_t>(total));
-  StringColumn column;
-  column.assign(std::move(offsets), std::move(bytes));
-  return column;
+  return out.finish();
 }
 
 StringColumn read_last_names(Reader& r, std::span<const std::uint32_t> contact_account,
                              std::span<const std::uint32_t> first) {
   const std::size_t n = contact_account.size();
-  if (const std::uint64_t found = r.varint(); found != n)
-    r.fail("has " + std::to_string(found) + " last names, expected " + std::to_string(n));
-  const std::uint64_t shared = r.varint();
-  if (shared > n) r.fail(std::to_string(shared) + " shared last names for " + std::to_string(n) + " contacts");
+  const std::size_t shared = read_mark_count(r, n, "last names");
   std::span<const std::uint8_t> shared_bits;
   std::uint64_t shared_bytes = 0;
   if (shared > 0) {
@@ -194,37 +207,30 @@ StringColumn read_last_names(Reader& r, std::span<const std::uint32_t> contact_a
     if (marked != shared)
       r.fail(std::to_string(marked) + " last names are marked shared, the section says " + std::to_string(shared));
   }
-  snapshot_text::TextReader literals(r, n - static_cast<std::size_t>(shared));
-  const std::uint64_t total = literals.total_bytes() + shared_bytes;
-  check_size(r, total);
-  std::string bytes(static_cast<std::size_t>(total) + snapshot_text::write_slack, '\0');
-  std::vector<std::uint32_t> offsets(n + 1, 0);
-  std::size_t at = 0;
+  snapshot_text::TextReader literals(r, n - shared);
+  ColumnUnderway out(r, n, literals.total_bytes() + shared_bytes);
   std::uint64_t copied = 0;
   bool overran = false;
   for (std::size_t c = 0; c < n; ++c) {
     if (!shared_bits.empty() && shared_bits[c / 8] >> (c % 8) & 1) {
       // The first contact came earlier: its name is in the buffer already.
       const auto f = first[contact_account[c]];
-      const std::uint32_t begin = offsets[f], size = offsets[f + 1] - begin;
+      const std::uint32_t begin = out.offsets[f], size = out.offsets[f + 1] - begin;
       copied += size;
       if (copied > shared_bytes) {
         overran = true;
         break;
       }
-      snapshot_text::copy_in_blocks(bytes.data() + at, bytes.data() + begin, size);
-      at += size;
+      snapshot_text::copy_in_blocks(out.bytes.data() + out.at, out.bytes.data() + begin, size);
+      out.at += size;
     } else {
-      literals.write_next(bytes.data(), at);
+      literals.write_next(out.bytes.data(), out.at);
     }
-    offsets[c + 1] = static_cast<std::uint32_t>(at);
+    out.offsets[c + 1] = static_cast<std::uint32_t>(out.at);
   }
   if (overran || copied != shared_bytes)
     r.fail("the shared last names do not add up to the " + std::to_string(shared_bytes) + " bytes the section says");
-  bytes.resize(static_cast<std::size_t>(total));
-  StringColumn column;
-  column.assign(std::move(offsets), std::move(bytes));
-  return column;
+  return out.finish();
 }
 
 }  // namespace invites::snapshot_names
