@@ -39,7 +39,7 @@ std::size_t predicted_size(std::uint8_t kind, std::string_view first, std::strin
 // WebAssembly) unless that would read past the column's bytes. Writes up to 7
 // bytes past the end, as the text reader does.
 char* append(char* out, std::string_view part, std::string_view column) {
-  if (part.data() + part.size() + 8 <= column.data() + column.size())
+  if (static_cast<std::size_t>(part.data() - column.data()) + part.size() + 8 <= column.size())
     snapshot_text::copy_in_blocks(out, part.data(), part.size());
   else
     std::memcpy(out, part.data(), part.size());
