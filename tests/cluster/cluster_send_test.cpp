@@ -209,6 +209,9 @@ TEST_CASE(
   CHECK(outcomes() == recorded_by_the_others);
   CHECK(stack.wait_completed(job_id)["sent"] == 900);
   // A message in the middle of its SMTP exchange when it was paused may have
-  // gone out after all: at most one per SMTP connection (docs/design.md §6).
-  testing::check_exactly_once(stack, people, 4);
+  // gone out after all: at most one per SMTP connection (docs/design.md §6),
+  // and it may reach the sink after the copy of the server that took its row
+  // over (RepeatedCopy::any; a CI run had two such copies on connections of
+  // the paused server follow two sent by one connection of another).
+  testing::check_exactly_once(stack, people, 4, testing::RepeatedCopy::any);
 }

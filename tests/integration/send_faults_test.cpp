@@ -310,7 +310,24 @@ TEST_CASE("the exactly-once check flags a skipped person, a stranger and repeats
   auto twice_on_one = repeated;
   twice_on_one.push_back(message("c@example.com", 3));
   CHECK(exactly_once_violations(twice_on_one, people, 2) ==
-        Problems{"connection 1 carried two repeated messages (a@example.com, c@example.com)"});
+        Problems{"a repeat to c@example.com has no SMTP connection of its own (connections it may have gone out "
+                 "on: 1)"});
+
+  // A paused server's two messages in flight on connections 3 and 4 went out
+  // once it continued, after connection 1 had sent both rows it took over:
+  // one repeat on each of 3 and 4, which only RepeatedCopy::any sees.
+  auto continued = once;
+  continued.push_back(message("a@example.com", 3));
+  continued.push_back(message("c@example.com", 4));
+  CHECK(exactly_once_violations(continued, people, 2, testing::RepeatedCopy::any) == Problems{});
+  CHECK(exactly_once_violations(continued, people, 2).size() == 1);
+  // Three repeats whose copies all went out on connections 1 and 3: whichever
+  // copies were the repeats, one of the two connections carried two.
+  auto three_on_two = twice_on_one;
+  three_on_two.push_back(message("a@example.com", 3));
+  CHECK(exactly_once_violations(three_on_two, people, 3, testing::RepeatedCopy::any) ==
+        Problems{"a repeat to c@example.com has no SMTP connection of its own (connections it may have gone out "
+                 "on: 1, 3)"});
 }
 
 TEST_CASE("a sender that loses its 'sent' records mails people twice, and the exactly-once check says so",

@@ -214,8 +214,34 @@ std::map<std::string, int> SendStack::received_per_recipient() const {
   return counts;
 }
 
+namespace {
+
+// A repeat: one extra copy of a message to `rcpt`, and the SMTP connections
+// that may have carried it.
+struct Repeat {
+  std::string rcpt;
+  std::set<int> connections;
+};
+
+// Puts repeat i on a connection of its own, moving earlier ones to others of
+// theirs where needed (an augmenting path); false when there is no way.
+bool place_repeat(const std::vector<Repeat>& repeats, std::size_t i, std::map<int, std::size_t>& placed,
+                  std::set<int>& tried) {
+  for (const int connection : repeats[i].connections) {
+    if (!tried.insert(connection).second) continue;
+    const auto holder = placed.find(connection);
+    if (holder == placed.end() || place_repeat(repeats, holder->second, placed, tried)) {
+      placed[connection] = i;
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 std::vector<std::string> exactly_once_violations(const std::vector<SinkMessage>& messages,
-                                                 const std::vector<Person>& people, int window) {
+                                                 const std::vector<Person>& people, int window, RepeatedCopy repeated) {
   std::map<std::string, std::vector<int>> connections_of;  // recipient → connection of each copy, in order
   for (const auto& message : messages) connections_of[message.rcpt].push_back(message.connection);
   std::vector<std::string> problems;
@@ -224,26 +250,31 @@ std::vector<std::string> exactly_once_violations(const std::vector<SinkMessage>&
     expected.insert(person.email);
     if (!connections_of.contains(person.email)) problems.push_back(person.email + " received nothing");
   }
-  std::map<int, std::string> repeated_on;  // connection → the recipient of the repeat it carried
-  int repeats = 0;
+  std::vector<Repeat> repeats;
   for (const auto& [rcpt, connections] : connections_of) {
     if (!expected.contains(rcpt)) problems.push_back(rcpt + " is not a recipient of the job");
-    for (std::size_t copy = 0; copy + 1 < connections.size(); ++copy) {
-      ++repeats;
-      const auto [earlier, first] = repeated_on.emplace(connections[copy], rcpt);
-      if (!first)
-        problems.push_back("connection " + std::to_string(connections[copy]) + " carried two repeated messages (" +
-                           earlier->second + ", " + rcpt + ")");
-    }
+    for (std::size_t copy = 0; copy + 1 < connections.size(); ++copy)
+      repeats.push_back({rcpt, repeated == RepeatedCopy::earlier
+                                   ? std::set<int>{connections[copy]}
+                                   : std::set<int>(connections.begin(), connections.end())});
   }
-  if (repeats > window)
-    problems.push_back(std::to_string(repeats) + " repeated messages, more than the window of " +
+  std::map<int, std::size_t> placed;  // connection → the repeat it carried
+  for (std::size_t i = 0; i < repeats.size(); ++i) {
+    std::set<int> tried;
+    if (place_repeat(repeats, i, placed, tried)) continue;
+    std::string on;
+    for (const int connection : repeats[i].connections) on += (on.empty() ? "" : ", ") + std::to_string(connection);
+    problems.push_back("a repeat to " + repeats[i].rcpt +
+                       " has no SMTP connection of its own (connections it may have gone out on: " + on + ")");
+  }
+  if (static_cast<int>(repeats.size()) > window)
+    problems.push_back(std::to_string(repeats.size()) + " repeated messages, more than the window of " +
                        std::to_string(window));
   return problems;
 }
 
-void check_exactly_once(SendStack& stack, const std::vector<Person>& people, int window) {
-  CHECK(exactly_once_violations(stack.sink().messages(), people, window) == std::vector<std::string>{});
+void check_exactly_once(SendStack& stack, const std::vector<Person>& people, int window, RepeatedCopy repeated) {
+  CHECK(exactly_once_violations(stack.sink().messages(), people, window, repeated) == std::vector<std::string>{});
 }
 
 std::string decode_quoted_printable(const std::string& text) {
