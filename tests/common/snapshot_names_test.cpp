@@ -10,6 +10,7 @@
 #include "invites/snapshot_codec.hpp"
 #include "random_dataset.hpp"
 #include "snapshot_bytes.hpp"
+#include "snapshot_names.hpp"
 #include "snapshot_surgery.hpp"
 
 using namespace invites;
@@ -102,11 +103,7 @@ TEST_CASE("damaged name marks are clear errors") {
       {.accounts = 300, .seed = 3, .named_after_contact_share = 0.7, .family_last_name_share = 0.5});
   const Snapshot s = testing::snapshot_of(data);
   const std::string original = SnapshotCodec::encode(s);
-  const auto first_contacts = [&] {
-    std::vector<std::uint32_t> first(s.account_count(), no_email);
-    for (std::size_t c = s.contact_count(); c-- > 0;) first[s.contact_account[c]] = static_cast<std::uint32_t>(c);
-    return first;
-  }();
+  const auto first_contacts = snapshot_names::first_contacts(s.contact_account, s.account_count());
   // Past the row count and the count of marks: where the marks start.
   const auto marks_at = [&](const char* section) {
     const auto body = testing::section_body(original, section);
@@ -127,7 +124,7 @@ TEST_CASE("damaged name marks are clear errors") {
   CHECK_THAT(edited(kinds, 3), Catch::Contains("unknown kind 3 of account name 0"));
   std::size_t literal = 0;
   for (std::size_t a = 0; a < s.account_count(); ++a)
-    if (first_contacts[a] != no_email && original[kinds + a] == 0) {
+    if (first_contacts[a] != snapshot_names::no_contact && original[kinds + a] == 0) {
       literal = a;
       break;
     }
