@@ -19,6 +19,10 @@ semantics::Tree* layer_tree = nullptr;
 semantics::PageRequests* layer_requests = nullptr;
 Key waiting_label = 0;    // labels the next field
 bool focus_next = false;  // focus_next_item() was called
+// The item this frame moved the UI's focus to (a page request or
+// focus_next_item()): ImGui moves its focus there at the start of the next
+// frame, and until then its focus may be the window's previous one.
+Key focus_moved_to = 0;
 Key last_field_key = 0;
 Key last_text_key = 0;
 // A text field ImGui should start editing: asked again each frame until it is
@@ -78,8 +82,10 @@ Key add_item(Node node) {
   const Key key = layer_tree->add(std::move(node));
   ImGuiContext& g = *ImGui::GetCurrentContext();
   const bool is_last_item = g.LastItemData.ID == key;
-  if (is_last_item && role != Role::textbox && (layer_requests->take_focus(key) || std::exchange(focus_next, false)))
+  if (is_last_item && role != Role::textbox && (layer_requests->take_focus(key) || std::exchange(focus_next, false))) {
     ImGui::FocusItem();
+    focus_moved_to = key;
+  }
   if (is_last_item && layer_requests->wants_activation(key)) {
     if (g.LastItemData.StatusFlags & ImGuiItemStatusFlags_Visible) {
       layer_requests->take_activation(key);
@@ -245,6 +251,7 @@ TextSync begin_text_field(unsigned id) {
   ImGuiContext& g = *ImGui::GetCurrentContext();
   sync.edit = layer_requests->take_edit(id);
   if (layer_requests->take_focus(id) || std::exchange(focus_next, false)) {
+    focus_moved_to = id;
     activating = id;
     activating_frames = activation_attempts;
   } else if (g.ActiveId == id && layer_requests->dom_focus() != id && activating != id) {
@@ -289,7 +296,9 @@ void finish_frame() {
   const ImGuiContext& g = *ImGui::GetCurrentContext();
   Key focus = 0;
   const Node* active = g.ActiveId != 0 ? layer_tree->find(g.ActiveId) : nullptr;
-  if (active != nullptr && active->role == Role::textbox)
+  if (focus_moved_to != 0)
+    focus = std::exchange(focus_moved_to, 0);  // not the stale one, which would pull the page's focus back
+  else if (active != nullptr && active->role == Role::textbox)
     focus = g.ActiveId;
   else if (g.NavWindow != nullptr)
     focus = g.NavId;

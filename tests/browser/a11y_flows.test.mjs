@@ -13,8 +13,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { closeSuite, EMPTY_FILTER, FLAGS, openApp, openSuite, shot } from './app_page.mjs';
-import { PASSWORD, USERS, closeDialogByEscape, countsFromLinks, focused, pickOptions, signInByKeyboard, waitForFocus, waitForRole,
-  waitUntil } from './a11y_page.mjs';
+import { PASSWORD, USERS, closeDialogByEscape, countsFromLinks, focused, gateFrames, isVisible, openFrameGate, pickOptions, runFrames, signInByKeyboard,
+  waitForFocus, waitForRole, waitUntil } from './a11y_page.mjs';
 
 
 let suite;
@@ -140,6 +140,48 @@ describe('keyboard and screen-reader flows (by role and name only)', () => {
     } catch (err) {
       await shot(page, `a11y-flows-failed-${Date.now()}.png`).catch(() => {});
       console.log(await page.locator('body').ariaSnapshot().catch(() => ''));
+      throw err;
+    } finally {
+      await app.close();
+    }
+  });
+
+  // A slow frame (a busy machine) after Escape closed the email preview: the
+  // user moves on to Send Email… and presses Enter between two frames. The
+  // frame that takes the page's focus move must not report the UI's previous
+  // focus (the preview's opener) back to the page, or the Enter opens the
+  // preview again (a CI run saw that).
+  test('a focus moved while a frame is late stays: Escape, then Enter on Send Email… opens the confirmation', async () => {
+    const { stack, api, browser } = suite;
+    const lookups = await api.get('/api/lookups');
+    const sender = lookups.body.divisions.find((d) => d.default_from_email).default_from_email;
+    const app = await openApp(browser, stack.url);
+    const { page } = app;
+    try {
+      await signInByKeyboard(page, 'alice', PASSWORD);
+      await page.getByRole('textbox', { name: 'Email From' }).fill(sender);
+      await page.getByRole('button', { name: 'Load' }).press('Enter');
+      await countsFromLinks(page);
+      await gateFrames(page);
+      for (let round = 0; round < 3; ++round) {
+        await page.getByRole('button', { name: 'Preview email' }).press('Enter');
+        const preview = await waitForRole(page, 'dialog', { name: 'Email preview' });
+        await waitUntil(() => preview.evaluate((el) => el.contains(document.activeElement)), 'the focus in the preview');
+        await page.evaluate(() => window.frameGate.shutWhenGone('[role=dialog]'));
+        await page.keyboard.press('Escape');
+        await waitUntil(() => page.evaluate(() => window.frameGate.shut), 'the preview closed, the next frame held');
+        await page.getByRole('button', { name: 'Send Email…' }).focus();
+        await runFrames(page, 1);  // the frame that takes the focus move
+        await waitForFocus(page, 'button', 'Send Email…', 'the focus still on Send Email… after that frame');
+        await page.keyboard.press('Enter');
+        await openFrameGate(page);
+        const confirm = await waitForRole(page, 'dialog', { name: 'Send invitations?' });
+        assert.equal(await preview.count(), 0, 'the Enter did not open the preview again');
+        await page.keyboard.press('Escape');
+        await waitUntil(async () => !(await isVisible(confirm)), 'the confirmation dismissed');
+      }
+    } catch (err) {
+      await shot(page, `a11y-flows-focus-race-failed-${Date.now()}.png`).catch(() => {});
       throw err;
     } finally {
       await app.close();

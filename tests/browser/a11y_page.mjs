@@ -77,6 +77,60 @@ export async function closeDialogByEscape(page, name, opener) {
   await waitForFocus(page, 'button', opener, `the focus back on ${opener} after the ${name} dialog`);
 }
 
+// Puts the app's animation frames behind a gate the test opens a frame at a
+// time (window.frameGate), as a slow frame on a busy machine would keep them,
+// so that a focus or key can land between two given frames.
+// frameGate.shutWhenGone(selector): the frame that removes the element shuts
+// the gate (frameGate.shut), and no frame runs until runFrames() opens it.
+export async function gateFrames(page) {
+  await page.evaluate(() => {
+    const requestFrame = window.requestAnimationFrame.bind(window);
+    const held = [];
+    const gate = window.frameGate = {
+      frames: 0,  // frames run since the gate was put in
+      budget: Infinity,  // frames that may still run
+      release(frames) {
+        gate.budget = frames;
+        held.splice(0).forEach((callback) => window.requestAnimationFrame(callback));
+      },
+      shutWhenGone(selector) {
+        gate.shut = false;
+        const observer = new MutationObserver(() => {
+          if (document.querySelector(selector)) return;
+          observer.disconnect();
+          gate.budget = 0;
+          gate.shut = true;
+        });
+        observer.observe(document.body, { childList: true, subtree: true });
+      },
+    };
+    window.requestAnimationFrame = (callback) => {
+      if (gate.budget <= 0) {
+        held.push(callback);
+        return 0;
+      }
+      return requestFrame((time) => {
+        ++gate.frames;
+        --gate.budget;
+        callback(time);
+      });
+    };
+  });
+}
+
+// Runs exactly `count` more frames of a shut frameGate and waits for them.
+export async function runFrames(page, count) {
+  const start = await page.evaluate((n) => {
+    const start = window.frameGate.frames;
+    window.frameGate.release(n);
+    return start;
+  }, count);
+  await waitUntil(() => page.evaluate((end) => window.frameGate.frames >= end, start + count), `${count} frame(s)`);
+}
+
+// Lets every frame run again.
+export const openFrameGate = (page) => page.evaluate(() => window.frameGate.release(Infinity));
+
 // Sign-in as a keyboard user: the Username field has the focus when the
 // screen appears; Tab to Password; Enter submits.
 export async function signInByKeyboard(page, username, password) {
