@@ -1,10 +1,7 @@
 #include "cli/serve_command.hpp"
 
-#include <malloc.h>
-
 #include <chrono>
 #include <cstdlib>
-#include <cstring>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -110,18 +107,6 @@ void report_database_state(const db::DatabaseUrl& url) {
   }
 }
 
-// docs/design.md §8 (≤ 512 MB at 1M accounts): every allocation of 1 MB or more (the
-// snapshot's columns, a build's temporaries, Load results, the encoded
-// snapshot) gets its own mapping, returned to the system when freed. glibc's
-// default raises this threshold up to 32 MB after such a free, after which
-// those blocks come from the per-thread arenas and freed ones stay resident:
-// measured 591 MB peak and 559 MB after a rebuild instead of 399 and 423 MB.
-// GLIBC_TUNABLES=glibc.malloc.mmap_threshold=... still overrides it.
-void fix_malloc_mmap_threshold() {
-  if (const char* tunables = std::getenv("GLIBC_TUNABLES"); tunables && std::strstr(tunables, "mmap_threshold")) return;
-  mallopt(M_MMAP_THRESHOLD, 1 << 20);
-}
-
 ServiceConfig::Bounces bounce_config(const ServeOptions& options) {
   ServiceConfig::Bounces bounces;
   bounces.domain = options.bounce_domain;
@@ -218,7 +203,6 @@ http::ServerConfig server_config(const ServeOptions& options) {
 }
 
 int run_serve(const ServeOptions& options) {
-  fix_malloc_mmap_threshold();
   auto config = service_config(options);
   auto http_config = server_config(options);
   report_database_state(config.database);
