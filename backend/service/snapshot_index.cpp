@@ -47,10 +47,15 @@ double SnapshotState::age_seconds() const {
   return age > 0 ? static_cast<double>(age) : 0.0;
 }
 
+const SnapshotLayoutBase& BuildLayout::base_of(const Snapshot& snapshot) {
+  std::call_once(once_, [&] { base_.emplace(SnapshotCodec::layout_base(snapshot)); });
+  return *base_;
+}
+
 const SnapshotDownload& SnapshotState::download() const {
   std::call_once(download_once_, [this] {
     auto download = std::make_unique<SnapshotDownload>();
-    download->layout = SnapshotCodec::layout(*snapshot, portal_columns());
+    download->layout = SnapshotCodec::layout(*snapshot, portal_columns(), build_layout_->base_of(*snapshot));
     char etag[40];
     std::snprintf(etag, sizeof etag, "\"%016llx\"", static_cast<unsigned long long>(download->layout.digest));
     download->etag = etag;
@@ -290,9 +295,7 @@ std::shared_ptr<const SnapshotState> SnapshotIndex::current_for_load(sql::Connec
       updated->last_invited_at[change.email] = change.last_invited_at;
     }
     for (const auto& change : suppression_changes) updated->suppressed[change.email] = change.suppressed;
-    auto state = std::make_shared<const SnapshotState>(base->generation, base->snapshot, base->lookups, base->known_ids,
-                                                       std::shared_ptr<const PortalState>(std::move(updated)),
-                                                       base->overlay_step + 1);
+    auto state = std::make_shared<const SnapshotState>(*base, std::shared_ptr<const PortalState>(std::move(updated)));
     {
       std::lock_guard lock(mutex_);
       if (state_ != base) continue;

@@ -366,10 +366,11 @@ void read_invitation_times(Reader& r, std::span<const std::uint8_t> status_bytes
 
 namespace {
 
-// Calls visit(tag, fill) for every section in order; fill(Writer&) writes
-// the section's body.
+// Calls visit(tag, fill) for every section that does not depend on the
+// portal columns, in order (all but the last two); fill(Writer&) writes the
+// section's body.
 template <typename Visit>
-void for_each_section(const Snapshot& s, const PortalColumns& portal, Visit&& visit) {
+void for_each_snapshot_section(const Snapshot& s, Visit&& visit) {
   const auto first_contacts = snapshot_names::first_contacts(s.contact_account, s.account_count());
   visit(tag_account_id, [&](Writer& w) { write_ascending_ids(w, s.account_id); });
   visit(tag_account_division, [&](Writer& w) { write_small(w, s.account_division); });
@@ -396,6 +397,11 @@ void for_each_section(const Snapshot& s, const PortalColumns& portal, Visit&& vi
   visit(tag_contact_last_name, [&](Writer& w) { snapshot_names::write_last_names(w, s, first_contacts); });
   visit(tag_account_name, [&](Writer& w) { snapshot_names::write_account_names(w, s, first_contacts); });
   visit(tag_email, [&](Writer& w) { write_addresses(w, s.email); });
+}
+
+// The same for the sections that do (the last two).
+template <typename Visit>
+void for_each_portal_section(const Snapshot& s, const PortalColumns& portal, Visit&& visit) {
   visit(tag_email_status, [&](Writer& w) {
     // Format 2: bit 7 carries the §2.3 validity of the address, so that a
     // decoder need not check ~2M addresses again (the builder's verdict);
@@ -411,34 +417,55 @@ void for_each_section(const Snapshot& s, const PortalColumns& portal, Visit&& vi
   visit(tag_email_last_invited_at, [&](Writer& w) { write_invitation_times(w, portal.last_invited_at); });
 }
 
-// Each section's body length, from a counting pass (nothing is written).
-std::vector<std::uint64_t> section_sizes(const Snapshot& s, const PortalColumns& portal) {
-  // Every encode() passes here first: portal columns that do not match the addresses are refused whole.
+template <typename Visit>
+void for_each_section(const Snapshot& s, const PortalColumns& portal, Visit&& visit) {
+  for_each_snapshot_section(s, visit);
+  for_each_portal_section(s, portal, visit);
+}
+
+// Portal columns that do not match the addresses are refused whole.
+void check_portal_columns(const Snapshot& s, const PortalColumns& portal) {
   const std::size_t emails = s.email_count();
   if (portal.status.size() != emails || portal.last_invited_at.size() != emails || portal.suppressed.size() != emails)
     throw std::invalid_argument("snapshot: the portal columns (" + std::to_string(portal.status.size()) +
                                 " statuses, " + std::to_string(portal.last_invited_at.size()) + " invitation times, " +
                                 std::to_string(portal.suppressed.size()) + " suppression flags) do not match its " +
                                 std::to_string(emails) + " addresses");
-  std::vector<std::uint64_t> sizes;
-  sizes.reserve(section_count);
-  for_each_section(s, portal, [&](Tag, auto fill) {
+}
+
+// Each visited section's body length, from a counting pass (nothing is written).
+template <typename ForEach>
+void add_section_sizes(std::vector<std::uint64_t>& sizes, ForEach&& for_each) {
+  for_each([&](Tag, auto fill) {
     Writer counter(true);
     fill(counter);
     sizes.push_back(counter.size());
   });
+}
+
+std::vector<std::uint64_t> section_sizes(const Snapshot& s, const PortalColumns& portal) {
+  check_portal_columns(s, portal);  // every encode() passes here first
+  std::vector<std::uint64_t> sizes;
+  sizes.reserve(section_count);
+  add_section_sizes(sizes, [&](auto visit) { for_each_section(s, portal, visit); });
   return sizes;
+}
+
+// Each visited section as tag, length, body; `next`: the index of its size.
+template <typename ForEach>
+void write_visited_sections(Writer& w, const std::vector<std::uint64_t>& sizes, std::size_t& next, ForEach&& for_each) {
+  for_each([&](Tag tag, auto fill) {
+    w.u32(tag);
+    w.u64(sizes.at(next++));
+    fill(w);
+  });
 }
 
 // The payload: each section as tag, length, body.
 void write_sections(Writer& w, const Snapshot& s, const PortalColumns& portal,
                     const std::vector<std::uint64_t>& sizes) {
   std::size_t next = 0;
-  for_each_section(s, portal, [&](Tag tag, auto fill) {
-    w.u32(tag);
-    w.u64(sizes.at(next++));
-    fill(w);
-  });
+  write_visited_sections(w, sizes, next, [&](auto visit) { for_each_section(s, portal, visit); });
 }
 
 std::size_t payload_size(const std::vector<std::uint64_t>& sizes) {
@@ -478,21 +505,57 @@ std::string SnapshotCodec::encode(const Snapshot& s, const PortalColumns& portal
   return std::move(bytes);
 }
 
-SnapshotLayout SnapshotCodec::layout(const Snapshot& s, const PortalColumns& portal) {
+// The checksum's state after the sections that do not depend on the portal columns.
+struct SnapshotLayoutBase::Hashed {
+  std::unique_ptr<XXH3_state_t, decltype(&XXH3_freeState)> state{XXH3_createState(), XXH3_freeState};
+};
+
+SnapshotLayoutBase::SnapshotLayoutBase(SnapshotLayoutBase&&) noexcept = default;
+SnapshotLayoutBase& SnapshotLayoutBase::operator=(SnapshotLayoutBase&&) noexcept = default;
+SnapshotLayoutBase::~SnapshotLayoutBase() = default;
+
+SnapshotLayoutBase SnapshotCodec::layout_base(const Snapshot& s) {
+  SnapshotLayoutBase base;
+  base.generated_at_ = s.generated_at;
+  base.hashed_ = std::make_unique<SnapshotLayoutBase::Hashed>();
+  XXH3_state_t* state = base.hashed_->state.get();
+  if (!state || XXH3_64bits_reset(state) != XXH_OK) throw std::runtime_error("snapshot: cannot start the checksum");
+  add_section_sizes(base.section_sizes_, [&](auto visit) { for_each_snapshot_section(s, visit); });
+  Writer hashing([&](std::string_view piece) { XXH3_64bits_update(state, piece.data(), piece.size()); });
+  std::size_t next = 0;
+  write_visited_sections(hashing, base.section_sizes_, next, [&](auto visit) { for_each_snapshot_section(s, visit); });
+  hashing.flush();
+  base.payload_size_ = hashing.size();
+  return base;
+}
+
+SnapshotLayout SnapshotCodec::layout(const Snapshot& s, const PortalColumns& portal, const SnapshotLayoutBase& base) {
+  if (!base.hashed_ || base.generated_at_ != s.generated_at)
+    throw std::logic_error("snapshot: the layout base given to layout() is not this snapshot's");
+  check_portal_columns(s, portal);
   SnapshotLayout layout;
   layout.generated_at = s.generated_at;
-  layout.section_sizes = section_sizes(s, portal);
+  layout.section_sizes = base.section_sizes_;
+  add_section_sizes(layout.section_sizes, [&](auto visit) { for_each_portal_section(s, portal, visit); });
   std::unique_ptr<XXH3_state_t, decltype(&XXH3_freeState)> state(XXH3_createState(), XXH3_freeState);
-  if (!state || XXH3_64bits_reset(state.get()) != XXH_OK)
-    throw std::runtime_error("snapshot: cannot start the checksum");
+  if (!state) throw std::runtime_error("snapshot: cannot start the checksum");
+  XXH3_copyState(state.get(), base.hashed_->state.get());
   Writer hashing([&](std::string_view piece) { XXH3_64bits_update(state.get(), piece.data(), piece.size()); });
-  write_sections(hashing, s, portal, layout.section_sizes);
+  std::size_t next = base.section_sizes_.size();
+  write_visited_sections(hashing, layout.section_sizes, next,
+                         [&](auto visit) { for_each_portal_section(s, portal, visit); });
   hashing.flush();
   layout.payload_checksum = XXH3_64bits_digest(state.get());
-  layout.size = header_size + hashing.size();
-  const std::string header = header_bytes(s.generated_at, hashing.size(), layout.payload_checksum);
+  const std::size_t payload_size = base.payload_size_ + hashing.size();
+  layout.size = header_size + payload_size;
+  const std::string header = header_bytes(s.generated_at, payload_size, layout.payload_checksum);
   layout.digest = XXH3_64bits(header.data(), header.size());
   return layout;
+}
+
+SnapshotLayout SnapshotCodec::layout(const Snapshot& s, const PortalColumns& portal) {
+  check_portal_columns(s, portal);
+  return layout(s, portal, layout_base(s));
 }
 
 void SnapshotCodec::encode(const Snapshot& s, const PortalColumns& portal, const SnapshotLayout& layout,

@@ -59,6 +59,46 @@ TEST_CASE("the streamed encoding is encode() in bounded pieces, after a layout p
                   std::logic_error);
 }
 
+TEST_CASE("one layout base serves every set of portal columns of its snapshot") {
+  Snapshot snapshot = testing::snapshot_of(testing::generate_dataset({.accounts = 3000, .seed = 9}), 1'750'000'789);
+  const SnapshotLayoutBase base = SnapshotCodec::layout_base(snapshot);
+  const std::size_t emails = snapshot.email_count();
+  REQUIRE(emails > 100);
+  std::vector<PortalStatus> status(snapshot.email_status.begin(), snapshot.email_status.end());
+  std::vector<std::int64_t> invited(snapshot.email_last_invited_at.begin(), snapshot.email_last_invited_at.end());
+  std::vector<std::uint8_t> suppressed(snapshot.email_suppressed.begin(), snapshot.email_suppressed.end());
+  std::vector<PortalStatus> all_invited(emails, PortalStatus::invited);
+  std::vector<std::int64_t> times(emails, 1'750'000'000);
+  std::vector<std::uint8_t> none_suppressed(emails, 0);
+  for (std::size_t i = 0; i < emails; i += 7) status[i] = PortalStatus::active;
+  for (std::size_t i = 3; i < emails; i += 5) invited[i] = 1'740'000'000 + static_cast<std::int64_t>(i);
+  suppressed[emails - 1] = 1;
+  std::vector<std::uint64_t> digests;
+  for (const PortalColumns portal : {portal_columns(snapshot), PortalColumns{status, invited, suppressed},
+                                     PortalColumns{all_invited, times, none_suppressed}}) {
+    const SnapshotLayout layout = SnapshotCodec::layout(snapshot, portal, base);
+    // The whole encoding, made in one piece without a layout, is what the layout describes.
+    const std::string whole = SnapshotCodec::encode(snapshot, portal);
+    CHECK(layout.size == whole.size());
+    std::string streamed;
+    SnapshotCodec::encode(snapshot, portal, layout, [&](std::string_view piece) { streamed += piece; });
+    CHECK(streamed == whole);
+    const Snapshot decoded = SnapshotCodec::decode(streamed);  // checks the checksum in the header
+    CHECK(std::equal(decoded.email_status.begin(), decoded.email_status.end(), portal.status.begin()));
+    CHECK(std::equal(decoded.email_last_invited_at.begin(), decoded.email_last_invited_at.end(),
+                     portal.last_invited_at.begin()));
+    digests.push_back(layout.digest);
+  }
+  std::sort(digests.begin(), digests.end());
+  CHECK(std::adjacent_find(digests.begin(), digests.end()) == digests.end());
+  // Portal columns of another length, or the base of another snapshot, are refused.
+  const std::vector<PortalStatus> short_status(emails - 1, PortalStatus::invited);
+  CHECK_THROWS_AS(SnapshotCodec::layout(snapshot, {short_status, times, none_suppressed}, base), std::invalid_argument);
+  Snapshot other = testing::snapshot_of(testing::generate_dataset({.accounts = 10, .seed = 1}), 5);
+  CHECK_THROWS_WITH(SnapshotCodec::layout(other, portal_columns(other), base),
+                    Catch::Contains("layout base") && Catch::Contains("not this snapshot's"));
+}
+
 TEST_CASE("an empty snapshot round-trips") {
   Snapshot empty = SnapshotBuilder().build(0);
   CHECK(SnapshotCodec::decode(SnapshotCodec::encode(empty)) == empty);

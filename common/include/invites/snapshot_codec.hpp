@@ -17,6 +17,7 @@
 // a truncated, corrupt or foreign buffer is a SnapshotFormatError, never an over-read.
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -57,6 +58,27 @@ struct SnapshotLayout {
   std::uint64_t digest = 0;
 };
 
+// What layout() works out from the sections that do not depend on the portal
+// columns (all but the last two: the statuses and invitation times): the same
+// for every set of portal columns of one snapshot. With it, the layout of a
+// snapshot under new portal columns (the server's portal overlays) passes
+// over those two sections only, instead of coding the whole snapshot again.
+class SnapshotLayoutBase {
+ public:
+  SnapshotLayoutBase(SnapshotLayoutBase&&) noexcept;
+  SnapshotLayoutBase& operator=(SnapshotLayoutBase&&) noexcept;
+  ~SnapshotLayoutBase();
+
+ private:
+  friend class SnapshotCodec;
+  SnapshotLayoutBase() = default;
+  struct Hashed;  // the checksum's state after those sections
+  std::unique_ptr<Hashed> hashed_;
+  std::int64_t generated_at_ = 0;
+  std::vector<std::uint64_t> section_sizes_;
+  std::size_t payload_size_ = 0;  // of those sections, with their tags and lengths
+};
+
 class SnapshotCodec {
  public:
   // Same checks and result as decode(span); reads section by section.
@@ -65,6 +87,10 @@ class SnapshotCodec {
   // With the portal statuses of `portal` instead of the snapshot's own.
   static std::string encode(const Snapshot& snapshot, const PortalColumns& portal);
   static SnapshotLayout layout(const Snapshot& snapshot, const PortalColumns& portal);
+  static SnapshotLayoutBase layout_base(const Snapshot& snapshot);
+  // The same as layout(snapshot, portal); `base` must be layout_base(snapshot)
+  // (std::logic_error when it visibly is not).
+  static SnapshotLayout layout(const Snapshot& snapshot, const PortalColumns& portal, const SnapshotLayoutBase& base);
   // The bytes of encode(snapshot, portal), handed to `sink` in pieces of
   // about 256 KB; `layout` must be layout(snapshot, portal) (std::logic_error
   // when it visibly is not).
