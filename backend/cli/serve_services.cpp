@@ -26,9 +26,10 @@ ServeServices::ServeServices(ServiceConfig config)
                                              : nullptr),
       runner_([url = config_.database] { return db::connect(url); }, transport_factory(), sender_options()) {
   // Previews may keep the previous generation alive, but not during the
-  // next build: at most two full snapshots in memory (docs/design.md §8).
-  snapshot_index_.on_build_start(
-      [this](std::uint64_t current_generation) { previews_.drop_generations_before(current_generation); });
+  // next build, nor once it is published: at most two full snapshots in
+  // memory, and only while one is built (docs/design.md §8).
+  snapshot_index_.on_release_before(
+      [this](std::uint64_t generation) { previews_.drop_generations_before(generation); });
 }
 
 http::ServerServices ServeServices::for_http() {

@@ -1,6 +1,7 @@
 #include "service/snapshot_deltas.hpp"
 
 #include <algorithm>
+#include <chrono>
 
 #include <spdlog/spdlog.h>
 
@@ -22,38 +23,59 @@ void SnapshotDeltas::overlaid(const SnapshotState& older, std::vector<std::uint3
   steps_.push_back({older.known_digest(), std::move(changed)});
 }
 
-void SnapshotDeltas::rebuilt(const SnapshotState& older, const SnapshotState& newer) {
+SnapshotDeltas::PendingRebuild SnapshotDeltas::prepare_rebuild(const SnapshotState& older, const SnapshotState& newer) {
   std::vector<Step> steps;
   {
     std::lock_guard lock(mutex_);
     if (older.generation == steps_generation_ && older.overlay_step == steps_first_ + steps_.size()) steps = steps_;
   }
-  const std::uint64_t older_digest = older.download().layout.digest;
-  const std::uint64_t newer_digest = newer.download().layout.digest;
-  std::vector<Link> links;
+  PendingRebuild pending;
+  // Cheap when a copy of the old build was handed out: its overlays share the build's layout base.
+  pending.older_digest = older.download().layout.digest;
   // Copies handed out from earlier overlays of the old build: to its last state.
   const PortalColumns older_portal = older.portal_columns();
   for (std::size_t k = 0; k < steps.size(); ++k) {
-    if (!steps[k].base_digest || *steps[k].base_digest == older_digest) continue;
-    links.push_back({*steps[k].base_digest, older_digest,
-                     SnapshotDelta::encode_portal(*older.snapshot, older_portal, changed_since(steps, k),
-                                                  *steps[k].base_digest, older_digest)});
+    if (!steps[k].base_digest || *steps[k].base_digest == pending.older_digest) continue;
+    pending.links.push_back({*steps[k].base_digest, pending.older_digest,
+                             SnapshotDelta::encode_portal(*older.snapshot, older_portal, changed_since(steps, k),
+                                                          *steps[k].base_digest, pending.older_digest)});
   }
   // Larger than what may be kept: not encoded whole (the full copy serves).
-  auto rebuild = SnapshotDelta::encode_within({*older.snapshot, older_portal, older_digest},
-                                              {*newer.snapshot, newer.portal_columns(), newer_digest}, max_bytes_);
-  if (rebuild) {
-    spdlog::info("snapshot delta to the new build: {} bytes (the full copy: {} bytes)", rebuild->size(),
-                 newer.download().layout.size);
-    links.push_back({older_digest, newer_digest, std::move(*rebuild)});
+  pending.payload = SnapshotDelta::payload_within({*older.snapshot, older_portal, pending.older_digest},
+                                                  *newer.snapshot, newer.portal_columns(), max_bytes_);
+  std::lock_guard lock(mutex_);
+  sealing_ = newer.generation;
+  return pending;
+}
+
+void SnapshotDeltas::rebuilt(PendingRebuild pending, const SnapshotState& newer) {
+  // Whatever happens here, requests waiting for this rebuild's deltas go on.
+  struct Sealed {
+    SnapshotDeltas& deltas;
+    ~Sealed() {
+      {
+        std::lock_guard lock(deltas.mutex_);
+        deltas.sealing_.reset();
+      }
+      deltas.sealed_.notify_all();
+    }
+  } sealed{*this};
+  const auto& layout = newer.download().layout;
+  if (pending.payload) {
+    auto bytes = SnapshotDelta::seal(*pending.payload, pending.older_digest, layout.digest);
+    spdlog::info("snapshot delta to the new build: {} bytes (the full copy: {} bytes)", bytes.size(), layout.size);
+    pending.links.push_back({pending.older_digest, layout.digest, std::move(bytes)});
   } else {
     spdlog::info("snapshot delta to the new build: over {} bytes, not kept", max_bytes_);
   }
   std::lock_guard lock(mutex_);
-  for (auto& link : links) keep(std::move(link));
-  steps_generation_ = newer.generation;
-  steps_first_ = newer.overlay_step;
-  steps_.clear();
+  for (auto& link : pending.links) keep(std::move(link));
+  // Overlays of the new build since it was published have started its steps already.
+  if (steps_generation_ != newer.generation) {
+    steps_generation_ = newer.generation;
+    steps_first_ = newer.overlay_step;
+    steps_.clear();
+  }
 }
 
 void SnapshotDeltas::keep(Link link) {
@@ -77,7 +99,9 @@ std::vector<std::uint32_t> SnapshotDeltas::changed_since(const std::vector<Step>
 
 std::optional<std::string> SnapshotDeltas::between(std::uint64_t held, const SnapshotState& current) const {
   const std::uint64_t current_digest = current.download().layout.digest;
-  std::lock_guard lock(mutex_);
+  std::unique_lock lock(mutex_);
+  // A rebuild just published keeps its deltas in a moment (after its digest, which we have now).
+  sealed_.wait_for(lock, std::chrono::seconds(30), [&] { return sealing_ != current.generation; });
   const bool steps_lead_to_current =
       current.generation == steps_generation_ && current.overlay_step == steps_first_ + steps_.size();
   std::string body;

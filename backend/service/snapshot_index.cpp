@@ -197,8 +197,8 @@ void SnapshotIndex::build_now() {
 
 void SnapshotIndex::build(sql::Connection& connection, const std::atomic<bool>& cancel) {
   const auto started = std::chrono::steady_clock::now();
-  if (build_started_) {
-    if (const auto now_current = current()) build_started_(now_current->generation);
+  if (release_before_) {
+    if (const auto now_current = current()) release_before_(now_current->generation);
   }
   // Pages freed since the last build (Load results, portal_users overlays
   // that replaced a state) go back first, so this build's peak starts low.
@@ -215,18 +215,34 @@ void SnapshotIndex::build(sql::Connection& connection, const std::atomic<bool>& 
   // The previous state is released here unless a reader still holds it.
   auto state = std::make_shared<const SnapshotState>(next_generation_++, std::move(snapshot), std::move(lookups),
                                                      std::move(known));
-  // The delta from the current copy, while both snapshots are in memory.
+  // The delta from the current copy, while both snapshots are in memory;
+  // sealed with the new copy's digest once the old snapshot went.
+  std::optional<SnapshotDeltas::PendingRebuild> pending;
   if (const auto previous = current()) {
     try {
-      deltas_.rebuilt(*previous, *state);
+      pending = deltas_.prepare_rebuild(*previous, *state);
     } catch (const std::exception& e) {
       spdlog::warn("no snapshot delta to the new build: {}", e.what());
     }
   }
-  publish(std::move(state), generated_at - 2);
+  publish(state, generated_at - 2);
+  if (pending && release_before_) {
+    try {
+      release_before_(state->generation);
+    } catch (const std::exception& e) {
+      spdlog::warn("states of older builds kept for now: {}", e.what());
+    }
+  }
   // The build's temporary columns and the previous snapshot are gone: give
   // their pages back to the system, or the process keeps its peak size.
   malloc_trim(0);
+  if (pending) {
+    try {
+      deltas_.rebuilt(std::move(*pending), *state);
+    } catch (const std::exception& e) {
+      spdlog::warn("no snapshot delta to the new build: {}", e.what());
+    }
+  }
 }
 
 void SnapshotIndex::publish(std::shared_ptr<const SnapshotState> state, std::int64_t watermark) {

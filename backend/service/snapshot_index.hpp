@@ -121,12 +121,13 @@ class SnapshotIndex {
   void build_now();
   // Asks the background thread for a rebuild and returns at once.
   void request_refresh();
-  // Before start(): called when a build begins, with the generation that is
-  // current then (not for the first build), so that whoever keeps older
-  // generations alive lets them go: one snapshot is built next to the
-  // current one, never next to two.
-  void on_build_start(std::function<void(std::uint64_t current_generation)> callback) {
-    build_started_ = std::move(callback);
+  // Before start(): whoever keeps states alive is told which generations may
+  // go (those before the one given), for rebuilds (not the first build):
+  // when one begins, with the generation current then (one snapshot is built
+  // next to the current one, never next to two), and when it is published,
+  // with its own (the old snapshot goes before the new one's layout pass).
+  void on_release_before(std::function<void(std::uint64_t generation)> callback) {
+    release_before_ = std::move(callback);
   }
 
   // The current state, or nullptr while the first build runs.
@@ -154,7 +155,7 @@ class SnapshotIndex {
 
   ConnectionFactory connect_;
   std::chrono::seconds interval_;
-  std::function<void(std::uint64_t)> build_started_;
+  std::function<void(std::uint64_t)> release_before_;
   mutable std::mutex mutex_;  // guards everything below; never held during a build or a query
   std::condition_variable wake_;
   std::shared_ptr<const SnapshotState> state_;

@@ -146,18 +146,6 @@ void write_portal_entry(Writer& w, const PortalColumns& portal, std::uint32_t po
   w.varint(static_cast<std::uint64_t>(std::max<std::int64_t>(portal.last_invited_at[position], 0)));
 }
 
-std::string sealed(Writer& payload, std::uint64_t base_digest, std::uint64_t result_digest) {
-  const std::string& body = payload.str();
-  Writer header;
-  header.bytes(delta_magic, sizeof delta_magic);
-  header.u32(snapshot_format_version);
-  header.u64(base_digest);
-  header.u64(result_digest);
-  header.u64(body.size());
-  header.u64(XXH3_64bits(body.data(), body.size()));
-  return header.str() + body;
-}
-
 // Empty row and address sections: a delta of portal entries only.
 void write_no_rows(Writer& w) {
   for (int list = 0; list < 6; ++list) w.varint(0);
@@ -410,8 +398,14 @@ std::string SnapshotDelta::encode(const SnapshotVersion& older, const SnapshotVe
 
 std::optional<std::string> SnapshotDelta::encode_within(const SnapshotVersion& older, const SnapshotVersion& newer,
                                                         std::size_t limit) {
+  auto payload = payload_within(older, newer.snapshot, newer.portal, limit);
+  if (!payload) return std::nullopt;
+  return seal(*payload, older.digest, newer.digest);
+}
+
+std::optional<std::string> SnapshotDelta::payload_within(const SnapshotVersion& older, const Snapshot& b,
+                                                         const PortalColumns& newer_portal, std::size_t limit) {
   const Snapshot& a = older.snapshot;
-  const Snapshot& b = newer.snapshot;
   Writer w;
   w.varint(static_cast<std::uint64_t>(b.generated_at));
   if (!write_rows(
@@ -435,9 +429,9 @@ std::optional<std::string> SnapshotDelta::encode_within(const SnapshotVersion& o
       continue;
     }
     const bool kept = i < a.email_count() && a.email[i] == b.email[j];
-    const bool same_portal = kept ? packed_portal(older.portal, i) == packed_portal(newer.portal, j) &&
-                                        older.portal.last_invited_at[i] == newer.portal.last_invited_at[j]
-                                  : packed_portal(newer.portal, j) == 0 && newer.portal.last_invited_at[j] == 0;
+    const bool same_portal = kept ? packed_portal(older.portal, i) == packed_portal(newer_portal, j) &&
+                                        older.portal.last_invited_at[i] == newer_portal.last_invited_at[j]
+                                  : packed_portal(newer_portal, j) == 0 && newer_portal.last_invited_at[j] == 0;
     if (!kept) added.push_back(static_cast<std::uint32_t>(j));
     if (!same_portal) portal_changed.push_back(static_cast<std::uint32_t>(j));
     if (kept) ++i;
@@ -448,9 +442,22 @@ std::optional<std::string> SnapshotDelta::encode_within(const SnapshotVersion& o
   for (const auto position : added) write_string(w, b.email[position]);
   w.varint(portal_changed.size());
   std::uint64_t next = 0;
-  for (const auto position : portal_changed) write_portal_entry(w, newer.portal, position, next);
+  for (const auto position : portal_changed) write_portal_entry(w, newer_portal, position, next);
   if (w.size() > limit) return std::nullopt;
-  return sealed(w, older.digest, newer.digest);
+  return std::move(w.str());
+}
+
+std::string SnapshotDelta::seal(std::string_view payload, std::uint64_t base_digest, std::uint64_t result_digest) {
+  Writer header;
+  header.bytes(delta_magic, sizeof delta_magic);
+  header.u32(snapshot_format_version);
+  header.u64(base_digest);
+  header.u64(result_digest);
+  header.u64(payload.size());
+  header.u64(XXH3_64bits(payload.data(), payload.size()));
+  std::string sealed = std::move(header.str());
+  sealed.append(payload);
+  return sealed;
 }
 
 std::string SnapshotDelta::encode_portal(const Snapshot& snapshot, const PortalColumns& newer,
@@ -466,7 +473,7 @@ std::string SnapshotDelta::encode_portal(const Snapshot& snapshot, const PortalC
       throw std::invalid_argument("snapshot delta: portal positions must ascend within the addresses");
     write_portal_entry(w, newer, position, next);
   }
-  return sealed(w, base_digest, result_digest);
+  return seal(w.str(), base_digest, result_digest);
 }
 
 Snapshot SnapshotDelta::apply(const Snapshot& base, std::span<const std::uint8_t> deltas) {

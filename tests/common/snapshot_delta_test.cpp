@@ -120,6 +120,16 @@ TEST_CASE("a delta between two generations gives the newer copy byte for byte") 
                                        {newer, portal_columns(newer), digest_of(newer)}, delta.size()) == delta);
     CHECK_FALSE(SnapshotDelta::encode_within({older, portal_columns(older), digest_of(older)},
                                              {newer, portal_columns(newer), digest_of(newer)}, delta.size() / 2));
+    // In two steps (the server seals it once the newer digest is known): the same bytes.
+    const auto payload = SnapshotDelta::payload_within({older, portal_columns(older), digest_of(older)}, newer,
+                                                       portal_columns(newer), delta.size());
+    REQUIRE(payload);
+    CHECK(SnapshotDelta::seal(*payload, digest_of(older), digest_of(newer)) == delta);
+    CHECK_FALSE(SnapshotDelta::payload_within({older, portal_columns(older), digest_of(older)}, newer,
+                                              portal_columns(newer), delta.size() / 2));
+    // Sealed with another result digest, it is refused when applied.
+    CHECK_THROWS_WITH(SnapshotDelta::apply(older, SnapshotDelta::seal(*payload, digest_of(older), 42)),
+                      Catch::Contains("is not the one named"));
   }
 }
 

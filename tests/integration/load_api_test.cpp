@@ -767,17 +767,20 @@ TEST_CASE("preview store: owner only, bounded per user and in total", "[previews
   CHECK(generations.size() == 1);
 }
 
-TEST_CASE("a build that starts tells the current generation, the first build does not", "[mariadb]") {
+TEST_CASE("a rebuild tells the generation current when it starts, then its own; the first build tells none",
+          "[mariadb]") {
   testing::TestDatabase database;
   auto connection = database.connect();
   db::migrate(*connection);
   write_hand_data(*connection);
   service::SnapshotIndex index([&database] { return database.connect(); }, std::chrono::seconds(0));
   std::vector<std::uint64_t> told;
-  index.on_build_start([&told](std::uint64_t current_generation) { told.push_back(current_generation); });
+  index.on_release_before([&told](std::uint64_t generation) { told.push_back(generation); });
   index.build_now();
   CHECK(told.empty());
   const auto first = index.current()->generation;
   index.build_now();
-  CHECK(told == std::vector<std::uint64_t>{first});
+  const auto second = index.current()->generation;
+  CHECK(second != first);
+  CHECK(told == std::vector<std::uint64_t>{first, second});
 }

@@ -44,6 +44,12 @@ class SnapshotDelta {
   // change so large that the full copy serves better): memory stays bounded.
   static std::optional<std::string> encode_within(const SnapshotVersion& older, const SnapshotVersion& newer,
                                                   std::size_t limit);
+  // encode_within() in two steps, for a newer copy whose digest is worked out
+  // later (the server does so once the older snapshot is released): the
+  // payload, then seal() with both digests gives encode_within()'s bytes.
+  static std::optional<std::string> payload_within(const SnapshotVersion& older, const Snapshot& newer,
+                                                   const PortalColumns& newer_portal, std::size_t limit);
+  static std::string seal(std::string_view payload, std::uint64_t base_digest, std::uint64_t result_digest);
   // The delta between two portal states of one snapshot: the addresses at
   // `changed` (ascending positions) take `newer`'s values, nothing else differs.
   static std::string encode_portal(const Snapshot& snapshot, const PortalColumns& newer,
