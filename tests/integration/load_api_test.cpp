@@ -767,7 +767,7 @@ TEST_CASE("preview store: owner only, bounded per user and in total", "[previews
   CHECK(generations.size() == 1);
 }
 
-TEST_CASE("a rebuild tells the generation current when it starts, then its own; the first build tells none",
+TEST_CASE("a rebuild tells the generation current when it starts, then its own, and the first build tells none",
           "[mariadb]") {
   testing::TestDatabase database;
   auto connection = database.connect();
