@@ -80,7 +80,8 @@ stop_serve
 
 SINK_PORT=$(free_port)
 /usr/sbin/smtp-sink -u nobody "127.0.0.1:$SINK_PORT" 1024 &
-PIDS+=($!)
+SINK_PID=$!
+PIDS+=("$SINK_PID")
 sleep 0.5
 
 # CPU seconds (user + system) a process has used so far.
@@ -112,6 +113,11 @@ rate() { echo "$RECIPIENTS / $1" | bc -l; }
 SOURCE_SECONDS=$(smtp_source 4)
 SAME_SECONDS=$SOURCE_SECONDS
 ((CONNECTIONS == 4)) || SAME_SECONDS=$(smtp_source "$CONNECTIONS")
+# The floor: the server's own SMTP transport (libcurl) with nothing else, and
+# what smtp-sink spends per message meanwhile (docs/design.md §8).
+sink_cpu_before=$(cpu_seconds "$SINK_PID")
+TRANSPORT=$("$BUILD/bench/smtp_transport_bench" "smtp://127.0.0.1:$SINK_PORT" "$CONNECTIONS" "$RECIPIENTS" "$SIZE")
+SINK_CPU=$(echo "$(cpu_seconds "$SINK_PID") - $sink_cpu_before" | bc)
 
 printf 'message size: %s bytes; innodb_flush_log_at_trx_commit=%s\n' "$SIZE" "$FLUSH"
 printf 'smtp-source -d -s 4: %s messages in %.2f s = %.0f messages/s\n' "$RECIPIENTS" "$SOURCE_SECONDS" \
@@ -126,6 +132,8 @@ printf '  of which creating the job %.2f s, sending (first claim to last record,
 # (the server's figure includes sign-in and Load, a few seconds at most).
 printf 'CPU per message: MariaDB %.0f us, invites-server %.0f us\n' \
   "$(echo "1000000 * $MARIADB_CPU / $RECIPIENTS" | bc -l)" "$(echo "1000000 * $SERVER_CPU / $RECIPIENTS" | bc -l)"
+echo "$TRANSPORT"
+printf '  smtp-sink meanwhile: CPU per message %.0f us\n' "$(echo "1000000 * $SINK_CPU / $RECIPIENTS" | bc -l)"
 printf 'ratio to smtp-source -d -s 4 (docs/design.md §8): %.0f%% (target >= 50%%)\n' \
   "$(echo "100 * $SOURCE_SECONDS / $SEND_SECONDS" | bc -l)"
 ((CONNECTIONS == 4)) || printf 'ratio to smtp-source -d -s %s (same connections): %.0f%%\n' "$CONNECTIONS" \
