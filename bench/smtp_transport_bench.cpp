@@ -66,10 +66,11 @@ int main(int argc, char** argv) {
     for (auto& thread : threads) thread.join();
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     const double cpu = cpu_seconds() - cpu_before;
-    std::printf("transport alone (libcurl, %zu connections, no database): %zu messages in %.2f s = %.0f messages/s, "
-                "CPU per message %.0f us%s\n",
-                connections, messages, seconds, messages / seconds, 1e6 * cpu / messages,
-                failed ? " (some NOT delivered)" : "");
+    std::printf(
+        "transport alone (libcurl, %zu connections, no database): %zu messages in %.2f s = %.0f messages/s, "
+        "CPU per message %.0f us%s\n",
+        connections, messages, seconds, messages / seconds, 1e6 * cpu / messages,
+        failed ? " (some NOT delivered)" : "");
     return failed ? 1 : 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "smtp_transport_bench: %s\n", e.what());
