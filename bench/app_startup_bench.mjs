@@ -6,8 +6,12 @@
 // gzip forms of each file; a private seeded MariaDB behind it, see
 // tests/browser/real_stack.mjs). The page is opened RUNS times in a fresh
 // browser context (empty cache, no service worker); printed: the bytes each
-// file took on the wire (the browser's encodedBodySize) and their total, and
-// the median and worst time to the first drawn frame and to the sign-in screen.
+// file took on the wire (the browser's encodedBodySize) and their total, the
+// median and worst time to the first drawn frame and to the sign-in screen,
+// and the median CPU time Chromium's processes spent per visit up to the first
+// frame (the page's renderer, the GPU process, the browser...): on a machine
+// of few cores the first frame waits for that CPU, not only for the page.
+import { chromiumCpu, cpuBetween } from './chromium_cpu.mjs';
 import { launchChromium, VIEWPORT } from '../tests/browser/browser_env.mjs';
 import { startRealStack } from '../tests/browser/real_stack.mjs';
 
@@ -21,13 +25,17 @@ const stack = await startRealStack({ accounts: 200 });
 const browser = await launchChromium();
 const firstFrame = [];
 const signIn = [];
+const cpuPerVisit = [];  // { type: ms } up to the first frame
 let wire = null;
 try {
   for (let i = 0; i < runs; ++i) {
     const context = await browser.newContext({ viewport: VIEWPORT, serviceWorkers: 'block' });
     const page = await context.newPage();
+    const cpuBefore = chromiumCpu();
+    const wallBefore = performance.now();
     await page.goto(`${stack.url}/`);
-    await page.waitForFunction(() => window.invitesApp?.ready === true, null, { timeout: 30000 });
+    await page.waitForFunction(() => window.invitesApp?.ready === true, null, { timeout: 30000, polling: 10 });
+    cpuPerVisit.push({ ...cpuBetween(cpuBefore, chromiumCpu()), wall: performance.now() - wallBefore });
     const screenAt = await page.evaluate(() => new Promise((resolve) => {
       const check = () => (window.invitesApp.screen === 'login' ? resolve(performance.now()) : setTimeout(check, 5));
       check();
@@ -60,3 +68,10 @@ const show = (label, values) =>
 console.log(`${show('first frame (performance.now at the first drawn frame)', firstFrame)} ` +
             `(target: median <= ${FIRST_FRAME_TARGET_MS} ms): ${median(firstFrame) <= FIRST_FRAME_TARGET_MS ? 'met' : 'NOT met'}`);
 console.log(show('sign-in screen shown', signIn));
+const types = [...new Set(cpuPerVisit.flatMap((visit) => Object.keys(visit)))].filter((type) => type !== 'wall');
+const cpuMedian = (type) => median(cpuPerVisit.map((visit) => visit[type] ?? 0));
+const totalCpu = (visit) => types.reduce((sum, type) => sum + (visit[type] ?? 0), 0);
+console.log(`Chromium's CPU per first visit, from page.goto to the first frame (medians, ms): ` +
+            `${types.map((type) => `${type} ${cpuMedian(type).toFixed(0)}`).join(', ')}; all processes ` +
+            `${median(cpuPerVisit.map(totalCpu)).toFixed(0)} in ${median(cpuPerVisit.map((v) => v.wall)).toFixed(0)} ms ` +
+            `of wall time = ${median(cpuPerVisit.map((v) => totalCpu(v) / v.wall)).toFixed(2)} cores busy`);
