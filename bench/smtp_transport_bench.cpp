@@ -11,6 +11,8 @@
 #include <chrono>
 #include <cstdio>
 #include <exception>
+#include <memory>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -35,6 +37,20 @@ std::string message_of_size(std::size_t size) {
   return message;
 }
 
+// A positive whole number, or an error that names the argument.
+std::size_t positive_count(const char* text, const char* what) {
+  std::size_t used = 0;
+  unsigned long value = 0;
+  try {
+    value = std::stoul(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || text[0] < '0' || text[0] > '9' || text[used] != '\0' || value == 0)
+    throw std::invalid_argument(std::string(what) + " must be a positive whole number, not \"" + text + "\"");
+  return value;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -44,18 +60,20 @@ int main(int argc, char** argv) {
   }
   try {
     const invites::mail::SmtpOptions options{.url = argv[1]};
-    const std::size_t connections = std::stoul(argv[2]);
-    const std::size_t messages = std::stoul(argv[3]);
-    const std::string message = message_of_size(std::stoul(argv[4]));
-    if (connections == 0 || messages == 0) throw std::invalid_argument("CONNECTIONS and MESSAGES must be positive");
+    const std::size_t connections = positive_count(argv[2], "CONNECTIONS");
+    const std::size_t messages = positive_count(argv[3], "MESSAGES");
+    const std::string message = message_of_size(positive_count(argv[4], "SIZE"));
+
+    // Made here, not in the threads: a bad URL is refused with its message.
+    std::vector<std::unique_ptr<invites::mail::MailTransport>> transports;
+    for (std::size_t i = 0; i < connections; ++i) transports.push_back(invites::mail::make_smtp_transport(options));
 
     std::atomic<std::size_t> next{0}, failed{0};
     const double cpu_before = cpu_seconds();
     const auto started = std::chrono::steady_clock::now();
     std::vector<std::thread> threads;
-    for (std::size_t i = 0; i < connections; ++i) {
+    for (auto& transport : transports) {
       threads.emplace_back([&] {
-        const auto transport = invites::mail::make_smtp_transport(options);
         while (next++ < messages) {
           const auto result = transport->deliver("bench-sender@haul.example.com", "bench@bench.example", message);
           if (result.outcome != invites::mail::DeliveryOutcome::delivered && failed++ == 0)
