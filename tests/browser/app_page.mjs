@@ -83,10 +83,14 @@ export const waitForStatus = (page, key, value, timeout = 15_000) =>
   waitFor(page, ([k, v]) => window.invitesApp?.[k] === v, [key, value], timeout);
 
 // The labelled item of the last frame (exact label, or one ending in
-// `###label`) in the page, or null when it is not drawn.
-const findItem = (l) => {
+// `###label`) in the page, or null when it is not drawn. Asked with
+// { label } instead of the label, it answers { it, frames }: the item and
+// the number of that frame, read together.
+const findItem = (asked) => {
+  const l = typeof asked === 'string' ? asked : asked.label;
   const items = window.invitesApp.items?.() ?? [];
-  return items.find((it) => it.label === l) ?? items.find((it) => it.label.endsWith('###' + l)) ?? null;
+  const it = items.find((i) => i.label === l) ?? items.find((i) => i.label.endsWith('###' + l)) ?? null;
+  return typeof asked === 'string' ? it : { it, frames: window.invitesApp.frames };
 };
 
 // The labelled item of the last frame, waiting until it is drawn.
@@ -97,20 +101,32 @@ export async function item(page, label, timeout = 10_000) {
 
 const sameBox = (a, b) => a === b || (a && b && a.x === b.x && a.y === b.y && a.w === b.w && a.h === b.h);
 
-// The labelled item where it stays, or null when it stays undrawn: read
-// again every 150 ms until two reads agree. A new popup's first frame is laid
-// out off-screen, and a state that changes while a frame is drawn (a line
-// appearing above) moves what lies below only in the next.
+// The labelled item where it stays, or null when it stays undrawn. A new
+// popup's first frame is laid out off-screen, and a state that changes while
+// a frame is drawn (a line appearing above) moves what lies below only in the
+// next frame, which a loaded machine may draw a few hundred ms later: so the
+// place counts once two later frames drew the item there too, or once no
+// frame came for 600 ms (the app is idle and nothing will move it). Read
+// every 150 ms.
 export async function settledItem(page, label) {
-  const read = () => page.evaluate(findItem, label);
-  let it = await read();
-  for (let reads = 0; reads < 20; ++reads) {
+  const read = () => page.evaluate(findItem, { label });
+  let place = await read();  // where it is, and the frame that first drew it there
+  let lastFrames = place.frames;
+  let framesSeenAt = Date.now();
+  for (let reads = 0; reads < 40; ++reads) {
     await page.waitForTimeout(150);
     const again = await read();
-    if (sameBox(it, again)) return again;
-    it = again;
+    if (again.frames !== lastFrames) {
+      lastFrames = again.frames;
+      framesSeenAt = Date.now();
+    }
+    if (!sameBox(place.it, again.it)) {
+      place = again;
+      continue;
+    }
+    if (again.frames - place.frames >= 2 || Date.now() - framesSeenAt >= 600) return again.it;
   }
-  return it;
+  return place.it;
 }
 
 // Hover first, then press: tabs and selectable rows (ImGui "allow overlap"
