@@ -133,14 +133,28 @@ export const openFrameGate = (page) => page.evaluate(() => window.frameGate.rele
 
 // Sign-in as a keyboard user: the Username field has the focus when the
 // screen appears; Tab to Password; Enter submits.
+// A failure names what the app sent (test credentials only), to tell a lost
+// keystroke from a refused account.
 export async function signInByKeyboard(page, username, password) {
-  await waitForFocus(page, 'textbox', 'Username', 'the Username field to have the focus');
-  await page.keyboard.type(username, { delay: 10 });
-  await page.keyboard.press('Tab');
-  await waitForFocus(page, 'textbox', 'Password');
-  await page.keyboard.type(password, { delay: 10 });
-  await page.keyboard.press('Enter');
-  await waitForRole(page, 'button', { name: 'Sign out' }, 'the signed-in screen');
+  const sent = [];
+  const onRequest = (request) => {
+    if (request.method() === 'POST' && new URL(request.url()).pathname === '/api/session') sent.push(request.postData());
+  };
+  page.on('request', onRequest);
+  try {
+    await waitForFocus(page, 'textbox', 'Username', 'the Username field to have the focus');
+    await page.keyboard.type(username, { delay: 10 });
+    await page.keyboard.press('Tab');
+    await waitForFocus(page, 'textbox', 'Password');
+    await page.keyboard.type(password, { delay: 10 });
+    await page.keyboard.press('Enter');
+    await waitForRole(page, 'button', { name: 'Sign out' }, 'the signed-in screen');
+  } catch (err) {
+    err.message += ` (the app sent: ${sent.length ? sent.join(', ') : 'no sign-in'})`;
+    throw err;
+  } finally {
+    page.off('request', onRequest);
+  }
 }
 
 // Opens the combo box `combo`, toggles each option of `options` with Space,
