@@ -525,7 +525,6 @@ SnapshotLayoutBase SnapshotCodec::layout_base(const Snapshot& s) {
   std::size_t next = 0;
   write_visited_sections(hashing, base.section_sizes_, next, [&](auto visit) { for_each_snapshot_section(s, visit); });
   hashing.flush();
-  base.payload_size_ = hashing.size();
   return base;
 }
 
@@ -546,9 +545,9 @@ SnapshotLayout SnapshotCodec::layout(const Snapshot& s, const PortalColumns& por
                          [&](auto visit) { for_each_portal_section(s, portal, visit); });
   hashing.flush();
   layout.payload_checksum = XXH3_64bits_digest(state.get());
-  const std::size_t payload_size = base.payload_size_ + hashing.size();
-  layout.size = header_size + payload_size;
-  const std::string header = header_bytes(s.generated_at, payload_size, layout.payload_checksum);
+  const std::size_t payload_bytes = payload_size(layout.section_sizes);
+  layout.size = header_size + payload_bytes;
+  const std::string header = header_bytes(s.generated_at, payload_bytes, layout.payload_checksum);
   layout.digest = XXH3_64bits(header.data(), header.size());
   return layout;
 }

@@ -76,7 +76,6 @@ class SnapshotLayoutBase {
   std::unique_ptr<Hashed> hashed_;
   std::int64_t generated_at_ = 0;
   std::vector<std::uint64_t> section_sizes_;
-  std::size_t payload_size_ = 0;  // of those sections, with their tags and lengths
 };
 
 class SnapshotCodec {
