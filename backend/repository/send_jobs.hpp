@@ -76,6 +76,10 @@ std::vector<JobProgress> list_jobs(sql::Connection& connection, std::size_t limi
 bool pause_job(sql::Connection& connection, std::uint64_t job_id, const std::string& reason);
 bool resume_job(sql::Connection& connection, std::uint64_t job_id);
 bool cancel_job(sql::Connection& connection, std::uint64_t job_id);
+// The rows a cancel left pending (its server died between its two steps, or
+// other servers' writes kept aborting the second; see send_jobs.cpp) become
+// cancelled; returns how many.
+std::uint64_t cancel_rows_left_pending(sql::Connection& connection);
 // Writes the final counts into the job row (see migration 0006).
 void freeze_job_counts(sql::Connection& connection, std::uint64_t job_id);
 // Failed recipients become pending again, and a completed job runs again;

@@ -415,8 +415,9 @@ bool JobRunner::wait_for_work(std::chrono::milliseconds timeout) {
   return wake_.wait_for(lock, timeout, [&] { return stopping_ || wake_count_ != seen; });
 }
 
-// Keeps this instance's lease (a new one when it was lost) and returns the
-// rows of instances whose leases are over to pending.
+// Keeps this instance's lease (a new one when it was lost), returns the rows
+// of instances whose leases are over to pending, and cancels what a cancel
+// left pending.
 void JobRunner::housekeeping() {
   std::unique_ptr<sql::Connection> connection;
   while (!stopping_) {
@@ -428,6 +429,9 @@ void JobRunner::housekeeping() {
           if (const auto recovered = repository::recover_orphans(*connection, lease_token_)) {
             spdlog::info("sender: {} recipients of a stopped server are pending again", recovered);
             wake();
+          }
+          if (const auto cancelled = repository::cancel_rows_left_pending(*connection)) {
+            spdlog::info("sender: {} recipients left pending under cancelled jobs are cancelled", cancelled);
           }
         },
         "renewing the sender lease");

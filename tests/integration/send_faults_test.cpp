@@ -195,6 +195,27 @@ TEST_CASE("a cancelled job refuses retry-failed and every other action with 409,
   CHECK(stack.get_json(path)["job"]["status"] == "cancelled");
 }
 
+TEST_CASE("a cancel whose server died after the job row: the rows it left pending are cancelled, none is sent",
+          "[mariadb][http][smtp]") {
+  testing::SendStack stack;
+  const auto [job_id, path] = slow_job_under_way(stack, testing::numbered_people(60), 3);
+  // The cancel's first step alone (repository/send_jobs.cpp), as a server killed between its steps leaves it.
+  REQUIRE(db::update(stack.sql(), "UPDATE send_jobs SET status = 'cancelled' WHERE id = ?", job_id) == 1);
+  const auto rows_in = [&](const std::string& statuses) {
+    return *db::query_row<std::uint64_t>(
+        stack.sql(), "SELECT COUNT(*) FROM send_outbox WHERE job_id = ? AND FIND_IN_SET(status, ?)", job_id, statuses);
+  };
+  REQUIRE(rows_in("pending") > 0);
+
+  const auto job = stack.wait_job(job_id, [](const json& j) { return j["pending"] == 0; });
+  CHECK(rows_in("pending,sending") == 0);
+  CHECK(job["status"] == "cancelled");
+  CHECK(job["cancelled"].get<int>() > 0);
+  CHECK(job["sent"].get<int>() + job["cancelled"].get<int>() + job["failed"].get<int>() == 60);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  CHECK(stack.sink().messages().size() == job["sent"].get<std::size_t>());
+}
+
 TEST_CASE("kill -9 of the server mid-job: a restarted server finishes it with nobody mailed twice or skipped",
           "[mariadb][http][smtp]") {
   testing::SendStack stack;
