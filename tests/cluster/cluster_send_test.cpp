@@ -131,7 +131,7 @@ TEST_CASE("kill -9 of a Galera node mid-job: the servers reconnect through HAPro
   cluster.start_node(2);  // whole again for the next test
 }
 
-TEST_CASE("a job cancelled through one server while three servers on three Galera nodes drain it: 200, nothing left",
+TEST_CASE("cancel through one of three servers on three Galera nodes mid-job: 200, nothing left",
           "[galera][http][smtp]") {
   const auto cluster = testing::GaleraCluster::fixture();
   testing::SendStack stack(cluster.node(1));
@@ -161,6 +161,37 @@ TEST_CASE("a job cancelled through one server while three servers on three Galer
     INFO(recipient);
     CHECK(count == 1);
   }
+}
+
+TEST_CASE("retry-failed through one of three servers on Galera nodes mid-job: 200, all handled",
+          "[galera][http][smtp]") {
+  const auto cluster = testing::GaleraCluster::fixture();
+  testing::SendStack stack(cluster.node(1));
+  // The sink refuses "permfail-..." addresses (550); they sort first, so fail while the others are still to come.
+  auto people = testing::numbered_people(10, "permfail-");
+  const auto others = testing::numbered_people(900);
+  people.insert(people.end(), others.begin(), others.end());
+  testing::write_people(stack.sql(), people);
+  start_one_server_per_node(stack, cluster, 3);
+
+  const auto job_id = stack.send(stack.load());
+  stack.wait_job(job_id, [](const json& j) { return j["failed"] == 10 && sent_at_least(j, 100); });
+  // Through server 2 (node 2), while the other two record sent rows of the same job.
+  const auto& b = *stack.servers()[1];
+  stack.use_endpoint(b.host(), b.port());
+  const auto id = std::to_string(job_id);
+  const auto retry = stack.post("/api/jobs/" + id + "/retry-failed", json::object());
+  INFO(retry->body);
+  REQUIRE(retry->status == 200);
+
+  // Their 550s suppressed the addresses (a hard bounce), so the second time round they are skipped.
+  const auto job = stack.wait_completed(job_id, std::chrono::seconds(120));
+  CHECK(job["sent"] == 900);
+  CHECK(job["failed"] == 0);
+  CHECK(job["skipped"] == 10);
+  CHECK(testing::count_rows(stack.sql(), "SELECT COUNT(*) FROM send_outbox WHERE job_id = " + id +
+                                             " AND status = 'skipped' AND email LIKE 'permfail-%'") == 10);
+  testing::check_exactly_once(stack, others);
 }
 
 TEST_CASE(
