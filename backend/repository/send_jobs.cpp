@@ -262,8 +262,8 @@ bool resume_job(sql::Connection& connection, std::uint64_t job_id) {
 
 // In two steps. The job row alone first: once a server sees it, it claims
 // no more of the job's rows. Then the pending rows (cancel_pending_rows).
-// As one transaction, three Galera nodes' claims and sent records aborted
-// it 12 times within 0.8 s (cluster_send_test). Rows the second step leaves
+// As one transaction, the other Galera nodes' sent records aborted it 12
+// times within 0.8 s (cluster_send_test). Rows the second step leaves
 // pending (its server died, or other servers' writes kept aborting it) are
 // cancelled by every server's housekeeping (cancel_rows_left_pending). No
 // counts are frozen: the rows in hand at the cancel finish after it, so a
