@@ -9,6 +9,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <exception>
+#include <mutex>
+#include <set>
 #include <stdexcept>
 #include <thread>
 
@@ -46,6 +49,35 @@ pid_t spawn_with_stdout_pipe(const std::vector<std::string>& argv, bool merge_st
   return pid;
 }
 
+// Children not yet waited for. A test process that ends in std::terminate
+// (an uncaught exception: no destructor runs) kills them first, instead of
+// leaving servers that hold ports, databases and CTest's output pipe (CTest
+// then waits for its timeout).
+std::mutex live_children_mutex;
+std::set<pid_t> live_children;
+std::terminate_handler earlier_terminate_handler = nullptr;
+std::once_flag terminate_handler_installed;
+
+[[noreturn]] void kill_live_children_then_terminate() {
+  // Without waiting for the lock: the thread that holds it may be the one terminating.
+  const std::unique_lock lock(live_children_mutex, std::try_to_lock);
+  for (const pid_t pid : live_children) kill(pid, SIGKILL);
+  if (earlier_terminate_handler) earlier_terminate_handler();
+  std::abort();
+}
+
+void track_child(pid_t pid) {
+  std::call_once(terminate_handler_installed,
+                 [] { earlier_terminate_handler = std::set_terminate(kill_live_children_then_terminate); });
+  const std::lock_guard lock(live_children_mutex);
+  live_children.insert(pid);
+}
+
+void forget_child(pid_t pid) {
+  const std::lock_guard lock(live_children_mutex);
+  live_children.erase(pid);
+}
+
 }  // namespace
 
 std::string invites_server_path() { return INVITES_SERVER_EXE; }
@@ -73,6 +105,7 @@ ProcessResult run_process(const std::vector<std::string>& argv) {
 
 ChildProcess::ChildProcess(const std::vector<std::string>& argv) {
   pid_ = spawn_with_stdout_pipe(argv, false, stdout_fd_);
+  track_child(pid_);
 }
 
 ChildProcess::~ChildProcess() { terminate(); }
@@ -123,6 +156,7 @@ int ChildProcess::end_with(int signal, std::chrono::milliseconds timeout) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   exit_code_ = exit_code_of(status);
+  forget_child(pid_);
   pid_ = -1;
   if (stdout_fd_ >= 0) close(stdout_fd_);
   stdout_fd_ = -1;

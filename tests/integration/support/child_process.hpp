@@ -21,7 +21,8 @@ struct ProcessResult {
 ProcessResult run_process(const std::vector<std::string>& argv);
 
 // A started child whose stdout is a pipe to us; its stderr goes to ours, so
-// the child's logs show up in the test output.
+// the child's logs show up in the test output. If the test process ends in
+// std::terminate, its live children are killed first.
 class ChildProcess {
  public:
   explicit ChildProcess(const std::vector<std::string>& argv);
