@@ -25,6 +25,12 @@ namespace {
 
 bool sent_at_least(const json& job, int n) { return job["sent"].get<int>() >= n; }
 
+// How many of the job's outbox rows have one of `statuses` ("pending,sending").
+std::uint64_t outbox_rows_in(testing::SendStack& stack, std::uint64_t job_id, const std::string& statuses) {
+  return *db::query_row<std::uint64_t>(
+      stack.sql(), "SELECT COUNT(*) FROM send_outbox WHERE job_id = ? AND FIND_IN_SET(status, ?)", job_id, statuses);
+}
+
 struct JobUnderWay {
   std::uint64_t id;
   std::string path;  // "/api/jobs/<id>"
@@ -186,12 +192,8 @@ TEST_CASE("a cancelled job refuses retry-failed and every other action with 409,
   }
   // Nothing is left waiting under the cancelled job, once the rows in flight at cancel are done.
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  const auto rows_in = [&](const std::string& statuses) {
-    return *db::query_row<std::uint64_t>(
-        stack.sql(), "SELECT COUNT(*) FROM send_outbox WHERE job_id = ? AND FIND_IN_SET(status, ?)", job_id, statuses);
-  };
-  CHECK(rows_in("pending,sending") == 0);
-  CHECK(rows_in("failed") == 3);
+  CHECK(outbox_rows_in(stack, job_id, "pending,sending") == 0);
+  CHECK(outbox_rows_in(stack, job_id, "failed") == 3);
   CHECK(stack.get_json(path)["job"]["status"] == "cancelled");
 }
 
@@ -201,14 +203,10 @@ TEST_CASE("a cancel whose server died after the job row: the rows it left pendin
   const auto [job_id, path] = slow_job_under_way(stack, testing::numbered_people(60), 3);
   // The cancel's first step alone (repository/send_jobs.cpp), as a server killed between its steps leaves it.
   REQUIRE(db::update(stack.sql(), "UPDATE send_jobs SET status = 'cancelled' WHERE id = ?", job_id) == 1);
-  const auto rows_in = [&](const std::string& statuses) {
-    return *db::query_row<std::uint64_t>(
-        stack.sql(), "SELECT COUNT(*) FROM send_outbox WHERE job_id = ? AND FIND_IN_SET(status, ?)", job_id, statuses);
-  };
-  REQUIRE(rows_in("pending") > 0);
+  REQUIRE(outbox_rows_in(stack, job_id, "pending") > 0);
 
   const auto job = stack.wait_job(job_id, [](const json& j) { return j["pending"] == 0; });
-  CHECK(rows_in("pending,sending") == 0);
+  CHECK(outbox_rows_in(stack, job_id, "pending,sending") == 0);
   CHECK(job["status"] == "cancelled");
   CHECK(job["cancelled"].get<int>() > 0);
   CHECK(job["sent"].get<int>() + job["cancelled"].get<int>() + job["failed"].get<int>() == 60);
